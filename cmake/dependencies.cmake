@@ -1,0 +1,21 @@
+# Every outside library comes from Debian packages, found here and nowhere else. libav*, libsodium and SQLite
+# through pkg-config imported targets (so a cross build points PKG_CONFIG_LIBDIR at the arm64 tree); the C++
+# libraries through their CMake package files.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(LIBAV REQUIRED IMPORTED_TARGET
+  libavcodec libavformat libavutil libavfilter libavdevice libswscale libswresample)
+find_package(fmt REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+find_package(Threads REQUIRED)
+
+if(NOT BODYCAM_CAMERA_ONLY)
+  find_package(Boost 1.74 REQUIRED)   # Asio and Beast are header-only
+  find_package(CLI11 REQUIRED)
+endif()
+if(BODYCAM_TESTS)
+  find_package(Catch2 2 REQUIRED)
+  include(Catch)
+endif()

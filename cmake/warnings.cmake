@@ -1,0 +1,9 @@
+# One interface target carries the warning set for our own code. Third-party headers are included as
+# SYSTEM (imported targets), so their warnings do not fail our build.
+add_library(bodycam_warnings INTERFACE)
+target_compile_options(bodycam_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wnon-virtual-dtor
+  -Wold-style-cast -Wcast-align -Wnull-dereference -Wdouble-promotion -Wformat=2 -Werror
+  # libav* headers use old-style casts and designated zero-initialisers in macros we call
+  # (AVERROR, av_err2str); those are silenced where used, not here.
+)
