@@ -1,0 +1,97 @@
+#include "common/chain/report_json.hpp"
+
+#include "common/record/record_json.hpp"
+
+#include <map>
+
+namespace bodycam::common::chain {
+
+namespace {
+
+nlohmann::json findings_json(const std::vector<finding>& findings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : findings) out.push_back({{"reason", std::string(to_string(f.code))}, {"detail", f.detail}});
+  return out;
+}
+
+std::string pad(std::string text, std::size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+}  // namespace
+
+nlohmann::json report_to_json(const chain_report& report, const verify_options& options) {
+  nlohmann::json records = nlohmann::json::array();
+  std::map<std::string, std::uint64_t> kinds;
+  std::size_t ok = 0;
+  for (const auto& rr : report.records) {
+    nlohmann::json entry{{"origin", rr.origin}, {"status", rr.is_ok() ? "ok" : "problem"},
+                         {"findings", findings_json(rr.findings)}};
+    if (rr.parsed) {
+      const auto& body = rr.parsed->body;
+      entry["seq"] = body.seq;
+      entry["kind"] = std::string(record::to_string(body.kind()));
+      entry["hash"] = rr.parsed->hash.to_hex();
+      entry["utc"] = record::format_utc(body.utc.time);
+      entry["boot_counter"] = body.boot_counter;
+      entry["payload"] = record::payload_to_json(body.body);
+      ++kinds[std::string(record::to_string(body.kind()))];
+    }
+    if (rr.is_ok()) ++ok;
+    records.push_back(std::move(entry));
+  }
+  nlohmann::json missing = nlohmann::json::array();
+  for (const auto& m : report.missing) missing.push_back({m.first, m.last});
+  return nlohmann::json{
+      {"device", options.device.str()},
+      {"key_fingerprint", options.key.fingerprint().to_hex()},
+      {"verdict", std::string(to_string(report.result))},
+      {"exit_code", exit_code(report.result)},
+      {"summary",
+       {{"records", report.records.size()},
+        {"ok", ok},
+        {"problems", report.problem_count()},
+        {"missing", missing},
+        {"documented_gaps", report.documented_gaps},
+        {"kinds", kinds}}},
+      {"chain_findings", findings_json(report.chain_findings)},
+      {"records", records},
+  };
+}
+
+std::string report_to_text(const chain_report& report, const verify_options& options) {
+  std::string out = "device " + options.device.str() + ", key fingerprint " +
+                    options.key.fingerprint().to_hex().substr(0, 16) + "\n";
+  std::size_t ok = 0;
+  for (const auto& rr : report.records) {
+    std::string line;
+    if (rr.parsed) {
+      const auto& body = rr.parsed->body;
+      line = pad("seq " + std::to_string(body.seq), 12) + pad(std::string(record::to_string(body.kind())), 15) +
+             pad(record::format_utc(body.utc.time).substr(0, 19) + "Z", 22);
+    } else {
+      line = pad("?", 12) + pad("?", 15) + pad("", 22);
+    }
+    if (rr.is_ok()) {
+      ++ok;
+      line += "ok";
+    } else {
+      for (std::size_t i = 0; i < rr.findings.size(); ++i)
+        line += (i ? "; " : "") + std::string(to_string(rr.findings[i].code)) + ": " + rr.findings[i].detail;
+      line += "  [" + rr.origin + "]";
+    }
+    out += line + "\n";
+  }
+  for (const auto& f : report.chain_findings)
+    out += "chain: " + std::string(to_string(f.code)) + ": " + f.detail + "\n";
+  if (report.documented_gaps > 0)
+    out += "documented gaps: " + std::to_string(report.documented_gaps) +
+           " (interruption/recovery records, segments with unsigned tails)\n";
+  out += "verdict: " + std::string(to_string(report.result)) + " (exit " + std::to_string(exit_code(report.result)) +
+         "): " + std::to_string(report.records.size()) + " records, " + std::to_string(ok) + " ok, " +
+         std::to_string(report.problem_count()) + " problems\n";
+  return out;
+}
+
+}  // namespace bodycam::common::chain

@@ -1,0 +1,122 @@
+// Golden vectors: fixed key, fixed record, exact bytes. If the encoding drifts, these fail.
+// The same vectors are printed in docs/formats/chain.md §7 so a verifier in another language can test itself.
+#include "common/record/record.hpp"
+#include "common/core/hex.hpp"
+#include "tests/support/chain_scenario.hpp"
+
+#include <cstring>
+
+#include <catch2/catch.hpp>
+
+using namespace bodycam::common;
+
+namespace {
+
+record::record golden_boot() {
+  record::record r;
+  r.device = record::device_id::parse("cam-0001").value();
+  r.seq = 0;
+  r.boot_counter = 1;
+  r.monotonic = std::chrono::milliseconds(1500);
+  r.utc = {record::utc_time(std::chrono::seconds(1'800'000'000)), record::utc_source::rtc_only,
+           std::chrono::milliseconds(0), std::chrono::seconds(2)};
+  r.body = record::boot_payload{"1.0.0", record::shutdown_kind::first_boot};
+  return r;
+}
+
+record::record golden_segment(const crypto::sha256_digest& prev) {
+  record::record r;
+  r.device = record::device_id::parse("cam-0001").value();
+  r.seq = 1;
+  r.prev_hash = prev;
+  r.boot_counter = 1;
+  r.monotonic = std::chrono::seconds(75);
+  r.utc = {record::utc_time(std::chrono::seconds(1'800'000'075)), record::utc_source::dock_sync,
+           std::chrono::minutes(5), std::chrono::milliseconds(20)};
+  record::segment_payload s;
+  s.session.bytes.fill(0xab);
+  s.index = 0;
+  s.file_name = "abababababababababababababababab-000000.mp4";
+  s.byte_length = 1'234'567;
+  s.file_sha256 = crypto::sha256(std::string_view("file"));
+  s.init_sha256 = crypto::sha256(std::string_view("init"));
+  s.fragment_count = 60;
+  s.fragment_root = crypto::sha256(std::string_view("root"));
+  s.tracks = {{record::track_type::video, 1, 90000, 0, 5'397'000}, {record::track_type::audio, 1, 48000, 0, 2'879'000}};
+  s.closed_by = record::close_reason::rollover;
+  s.unsigned_tail_bytes = 0;
+  r.body = s;
+  return r;
+}
+
+// Seed of the golden device key: 32 bytes of 0x01.
+const char* golden_public_key = "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c";
+
+const char* golden_boot_canonical =
+    "4243524400010001000863616d2d30303031000000000000000000000000000000000000000000000000000000000000"
+    "00000000000000000000000000010000000059682f0018fae27693b4000001000000000000000000000000000007d000"
+    "0000080005312e302e3002";
+const char* golden_boot_signature =
+    "964def22ef40f48708a2e8f1a44bfd1e124b84f80a6076ec2eb0b3a3e5a078b14c990c0330aba2fb281861becfdf5284"
+    "69f5d431bbebda2566d480c61aa50106";
+const char* golden_segment_canonical =
+    "4243524400010004000863616d2d303030310000000000000001a679ef480e3de107b134f92bc6255eb67871a747f2a1"
+    "c235b1bb1e76474f506b000000010000001176592e0018fae2880a0d2e000200000000000493e0000000000000001400"
+    "0000ecabababababababababababababababab00000000002b6162616261626162616261626162616261626162616261"
+    "6261626162616261622d3030303030302e6d7034000000000012d6873b9c358f36f0a31b6ad3e14f309c7cf198ac9246"
+    "e8316f9ce543d5b19ac02b80bb54068aea85faa7e487530083366be9962390af822e4c71ef1aca7033c83e660000003c"
+    "4813494d137e1631bba301d5acab6e7bb7aa74ce1185d456565ef51d737677b200000002000000000100015f90000000"
+    "00000000000000000000525a0801000000010000bb80000000000000000000000000002bee18000000000000000000";
+// Hashes (SHA-256 of the canonical bytes): boot a679ef480e3de107b134f92bc6255eb67871a747f2a1c235b1bb1e76474f506b, segment 29fa4c8eb33e1d566440ca2b447f3b5f01e9a7fab41b508cf9efceb64b745734.
+const char* golden_segment_signature =
+    "f91dac900e97ec073e699f88b0f4e74d6b8f9dacc73f93edf4875b4ceace36242279cf83087db7ffd372a9382fefbb68"
+    "a62d0a9d2bb5afdd288004488f31bd02";
+
+}  // namespace
+
+TEST_CASE("golden vectors: the fixed key") {
+  CHECK(bodycam::tests::fixed_key(1).public_key().to_hex() == golden_public_key);
+}
+
+TEST_CASE("golden vectors: boot and segment records encode and sign to fixed bytes") {
+  crypto::software_signer signer(bodycam::tests::fixed_key(1));
+  auto boot = record::sign_record(golden_boot(), signer).value();
+  CHECK(core::to_hex(boot.canonical()) == golden_boot_canonical);
+  CHECK(boot.sig.to_hex() == golden_boot_signature);
+  auto seg = record::sign_record(golden_segment(boot.hash), signer).value();
+  CHECK(core::to_hex(seg.canonical()) == golden_segment_canonical);
+  CHECK(seg.sig.to_hex() == golden_segment_signature);
+}
+
+TEST_CASE("golden vectors: the stored bytes parse and verify; forged and truncated ones do not") {
+  auto key = crypto::public_key::parse(golden_public_key).value();
+  auto bytes = core::parse_hex(std::string(golden_segment_canonical) + golden_segment_signature,
+                               (std::strlen(golden_segment_canonical) + std::strlen(golden_segment_signature)) / 2,
+                               "golden")
+                   .value();
+  auto parsed = record::parse_signed_record(bytes);
+  REQUIRE(parsed.has_value());
+  CHECK(record::verify_record_signature(*parsed, key));
+  CHECK(std::get<record::segment_payload>(parsed->body.body).byte_length == 1'234'567);
+
+  SECTION("forged: one payload byte changed") {
+    auto forged = bytes;
+    forged[forged.size() - 64 - 20] ^= 0x01;
+    auto p = record::parse_signed_record(forged);
+    REQUIRE(p.has_value());
+    CHECK_FALSE(record::verify_record_signature(*p, key));
+  }
+  SECTION("forged: signature byte changed") {
+    auto forged = bytes;
+    forged.back() ^= 0x80;
+    CHECK_FALSE(record::verify_record_signature(record::parse_signed_record(forged).value(), key));
+  }
+  SECTION("truncated by one byte") {
+    auto cut = bytes;
+    cut.pop_back();
+    auto p = record::parse_signed_record(cut);
+    // Cutting the signature shifts the split: the canonical part then ends one byte early.
+    REQUIRE_FALSE(p.has_value());
+    CHECK(p.error().code == core::errc::malformed);
+  }
+}
