@@ -10,9 +10,10 @@ find_package(fmt REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 find_package(Threads REQUIRED)
+# Asio and Beast are header-only; the camera needs Asio too (firmware/control's socket server).
+find_package(Boost 1.74 REQUIRED)
 
 if(NOT BODYCAM_CAMERA_ONLY)
-  find_package(Boost 1.74 REQUIRED)   # Asio and Beast are header-only
   find_package(CLI11 REQUIRED)
 endif()
 if(BODYCAM_TESTS)

@@ -1,0 +1,159 @@
+#include "firmware/config/config_sections.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace bodycam::firmware::config {
+
+namespace {
+
+constexpr std::size_t max_name_bytes = 64;
+
+bool is_label_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+// The device-id rule, used for officer ids too: safe in file names and in the OSD text.
+bool is_label(std::string_view text) {
+  return !text.empty() && text.size() <= max_name_bytes && text.front() != '.' &&
+         std::all_of(text.begin(), text.end(), is_label_char);
+}
+
+constexpr std::string_view label_rule = "must be 1-64 characters of A-Z a-z 0-9 . _ - not starting with '.'";
+
+core::status parse_device(table_reader& r, recorder_config& config) {
+  device_config& d = config.device;
+  if (!r.contains("id")) return r.invalid("id", "required: the device id (" + std::string(label_rule) + ")");
+  std::string id;
+  if (auto ok = r.read_string("id", id, 4096); !ok) return ok;
+  auto parsed = common::record::device_id::parse(id);
+  if (!parsed) return r.invalid("id", std::string(label_rule) + ", got " + quote_for_message(id));
+  d.id = *parsed;
+  if (auto ok = r.read_string("officer_id", d.officer_id, 4096); !ok) return ok;
+  if (!d.officer_id.empty() && !is_label(d.officer_id))
+    return r.invalid("officer_id", std::string(label_rule) + ", got " + quote_for_message(d.officer_id));
+  if (auto ok = r.read_path("key_file", d.key_file); !ok) return ok;
+  if (auto ok = r.read_path("ledger", d.ledger); !ok) return ok;
+  return r.read_path("recording_dir", d.recording_dir);
+}
+
+constexpr std::array<std::string_view, 3> source_kind_names{"synthetic", "v4l2", "file"};
+// lavfi video sources that make a moving test picture without input.
+constexpr std::array<std::string_view, 7> synthetic_patterns{"testsrc2",   "testsrc",    "smptebars", "smptehdbars",
+                                                             "rgbtestsrc", "yuvtestsrc", "mandelbrot"};
+
+core::status parse_source(table_reader& r, recorder_config& config) {
+  source_config& s = config.source;
+  std::size_t kind = static_cast<std::size_t>(s.kind);
+  if (auto ok = r.read_choice("kind", source_kind_names, kind); !ok) return ok;
+  s.kind = static_cast<source_kind>(kind);
+  if (auto ok = r.read_path("video_device", s.video_device); !ok) return ok;
+  if (auto ok = r.read_string("audio_device", s.audio_device, max_name_bytes); !ok) return ok;
+  if (auto ok = r.read_path("file_path", s.file_path); !ok) return ok;
+  std::size_t pattern = 0;
+  if (auto ok = r.read_choice("synthetic_pattern", synthetic_patterns, pattern); !ok) return ok;
+  if (r.contains("synthetic_pattern")) s.synthetic_pattern = synthetic_patterns[pattern];
+  if (auto ok = r.read_path("synthetic_audio_file", s.synthetic_audio_file); !ok) return ok;
+  if (auto ok = r.read_bool("pass_through_h264", s.pass_through_h264); !ok) return ok;
+
+  if (s.kind == source_kind::v4l2 && s.audio_device.empty())
+    return r.invalid("audio_device", "must name an ALSA device when source.kind is \"v4l2\"");
+  if (s.kind == source_kind::file && s.file_path.empty())
+    return r.invalid("file_path", "required when source.kind is \"file\"");
+  if (s.pass_through_h264 && s.kind != source_kind::v4l2)
+    return r.invalid("pass_through_h264", "only valid when source.kind is \"v4l2\", source.kind is \"" +
+                                              std::string(to_string(s.kind)) + "\"");
+  return {};
+}
+
+core::status parse_encoder(table_reader& r, recorder_config& config) {
+  encoder_config& e = config.encoder;
+  if (auto ok = r.read_string("name", e.name, max_name_bytes); !ok) return ok;
+  const bool name_ok = !e.name.empty() && std::all_of(e.name.begin(), e.name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  if (!name_ok)
+    return r.invalid("name", "must be a libavcodec encoder name such as \"libx264\", got " + quote_for_message(e.name));
+  if (auto ok = r.read_int("width", 160, 3840, e.width); !ok) return ok;
+  if (e.width % 2 != 0) return r.invalid("width", "must be even, got " + std::to_string(e.width));
+  if (auto ok = r.read_int("height", 120, 2160, e.height); !ok) return ok;
+  if (e.height % 2 != 0) return r.invalid("height", "must be even, got " + std::to_string(e.height));
+  if (auto ok = r.read_int("fps", 1, 120, e.fps); !ok) return ok;
+  if (auto ok = r.read_int("video_bitrate_kbps", 100, 50000, e.video_bitrate_kbps); !ok) return ok;
+  if (auto ok = r.read_int("audio_bitrate_kbps", 16, 320, e.audio_bitrate_kbps); !ok) return ok;
+  return r.read_seconds("gop_seconds", 1, 10, e.gop);
+}
+
+core::status parse_osd(table_reader& r, recorder_config& config) {
+  osd_config& o = config.osd;
+  if (auto ok = r.read_bool("enabled", o.enabled); !ok) return ok;
+  if (auto ok = r.read_path("font_file", o.font_file); !ok) return ok;
+  return r.read_bool("show_officer", o.show_officer);
+}
+
+core::status parse_segment(table_reader& r, recorder_config& config) {
+  return r.read_seconds("duration_seconds", 5, 3600, config.segment.duration);
+}
+
+core::status parse_pre_event(table_reader& r, recorder_config& config) {
+  if (auto ok = r.read_seconds("seconds", 0, 300, config.pre_event.duration); !ok) return ok;
+  return r.read_bool("include_audio", config.pre_event.include_audio);
+}
+
+core::status parse_queues(table_reader& r, recorder_config& config) {
+  queue_config& q = config.queues;
+  if (auto ok = r.read_int("raw_video_frames", 1, 256, q.raw_video_frames); !ok) return ok;
+  if (auto ok = r.read_int("raw_audio_frames", 1, 4096, q.raw_audio_frames); !ok) return ok;
+  return r.read_int("encoded_packets", 1, 16384, q.encoded_packets);
+}
+
+core::status parse_control(table_reader& r, recorder_config& config) {
+  control_config& c = config.control;
+  if (auto ok = r.read_path("socket_path", c.socket_path); !ok) return ok;
+  // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
+  if (c.socket_path.size() > 107)
+    return r.invalid("socket_path",
+                     "must be at most 107 bytes (a Unix socket address), got " + std::to_string(c.socket_path.size()));
+  if (auto ok = r.read_int("max_clients", 1, 64, c.max_clients); !ok) return ok;
+  if (auto ok = r.read_int("max_line_bytes", 256, 65536, c.max_line_bytes); !ok) return ok;
+  return r.read_seconds("idle_timeout_seconds", 1, 86400, c.idle_timeout);
+}
+
+// Order is the order of the README and of the example config; a new section is one more row.
+constexpr std::array<section_parser, 8> sections{{
+    {"device", parse_device},
+    {"source", parse_source},
+    {"encoder", parse_encoder},
+    {"osd", parse_osd},
+    {"segment", parse_segment},
+    {"pre_event", parse_pre_event},
+    {"queues", parse_queues},
+    {"control", parse_control},
+}};
+
+}  // namespace
+
+std::string_view to_string(source_kind kind) noexcept {
+  const auto index = static_cast<std::size_t>(kind);
+  return index < source_kind_names.size() ? source_kind_names[index] : std::string_view("unknown");
+}
+
+std::span<const section_parser> recorder_sections() noexcept { return sections; }
+
+core::status check_across_sections(const recorder_config& config) {
+  const auto gop = config.encoder.gop.count();
+  const auto fail_at = [](std::string_view key, const std::string& message) {
+    return core::fail(core::errc::invalid_argument, std::string(key) + ": " + message);
+  };
+  if (config.segment.duration < config.encoder.gop)
+    return fail_at("segment.duration_seconds", "must be at least encoder.gop_seconds (" + std::to_string(gop) +
+                                                   "), got " + std::to_string(config.segment.duration.count()));
+  // The pre-event ring holds whole GOPs; less than one GOP would hold nothing.
+  const auto pre_event = config.pre_event.duration;
+  if (pre_event.count() != 0 && pre_event < config.encoder.gop)
+    return fail_at("pre_event.seconds", "must be 0 (off) or at least encoder.gop_seconds (" + std::to_string(gop) +
+                                            "), got " + std::to_string(pre_event.count()));
+  return {};
+}
+
+}  // namespace bodycam::firmware::config

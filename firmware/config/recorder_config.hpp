@@ -1,0 +1,98 @@
+// The recorder's configuration as plain values: what `bodycam-recorder --config FILE` reads at start.
+// Every member carries its documented default, so a config file states only what differs; the only key with
+// no default is device.id. A recorder_config returned by parse_recorder_config has passed every range and
+// cross-field check listed in firmware/config/README.md, so the daemon can use it without checking again.
+// Paths are strings (this header is part of the pure core); relative paths were already resolved against
+// the config file's directory by the loader.
+// To add a section (issue 4/5: [checks], [annotation], [power], [dock]): add its struct here with defaults,
+// a member in recorder_config, and one row in the section table in config_sections.cpp.
+#pragma once
+
+#include "common/record/ids.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bodycam::firmware::config {
+
+// [device]: who this camera is and where its state lives.
+struct device_config {
+  common::record::device_id id;                          // required; 1-64 of [A-Za-z0-9._-], not starting with '.'
+  std::string officer_id;                                // "" = not assigned; else same charset as the device id
+  std::string key_file = "/var/lib/bodycam/device.key";  // Ed25519 device key (mode 0600)
+  std::string ledger = "/var/lib/bodycam/ledger.db";     // SQLite ledger
+  std::string recording_dir = "/var/lib/bodycam/segments";
+};
+
+enum class source_kind { synthetic, v4l2, file };
+[[nodiscard]] std::string_view to_string(source_kind kind) noexcept;
+
+// [source]: where frames and samples come from.
+struct source_config {
+  source_kind kind = source_kind::synthetic;
+  std::string video_device = "/dev/video0";    // v4l2
+  std::string audio_device = "default";        // v4l2: ALSA device name ("default", "hw:1,0", ...)
+  std::string file_path;                       // file: required
+  std::string synthetic_pattern = "testsrc2";  // synthetic: a lavfi video source (see README for the list)
+  std::string synthetic_audio_file;            // synthetic: "" = a generated sine tone
+  bool pass_through_h264 = false;              // v4l2 only: the sensor gives H.264, store it without re-encoding
+};
+
+// [encoder]: video and audio encoding. Bit rates are in kbit/s, as the key names say.
+struct encoder_config {
+  std::string name = "libx264";   // a libavcodec encoder name: libx264 on hosts, h264_v4l2m2m on ARM SoCs
+  int width = 1280;               // even, 160-3840
+  int height = 720;               // even, 120-2160
+  int fps = 30;                   // 1-120
+  int video_bitrate_kbps = 2500;  // 100-50000
+  int audio_bitrate_kbps = 64;    // 16-320
+  std::chrono::seconds gop{1};    // 1-10; one fragment per GOP
+};
+
+// [osd]: the drawtext overlay (UTC time, device id, officer id).
+struct osd_config {
+  bool enabled = true;
+  std::string font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";  // required when enabled
+  bool show_officer = true;
+};
+
+// [segment]: when a segment is closed and the next begins (at the first keyframe at or after duration).
+struct segment_config {
+  std::chrono::seconds duration{60};  // 5-3600, and at least one GOP
+};
+
+// [pre_event]: the GOP-aligned ring of encoded packets kept while idle.
+struct pre_event_config {
+  std::chrono::seconds duration{30};  // 0 (off) to 300
+  bool include_audio = false;
+};
+
+// [queues]: capacities of the bounded queues between pipeline stages (items, not bytes).
+struct queue_config {
+  int raw_video_frames = 8;   // capture -> encode; 1-256 (a 720p frame is ~1.4 MB)
+  int raw_audio_frames = 64;  // capture -> encode; 1-4096
+  int encoded_packets = 512;  // encode -> mux; 1-16384
+};
+
+// [control]: the local control socket (firmware/control).
+struct control_config {
+  std::string socket_path = "/run/bodycam/recorder.sock";
+  int max_clients = 8;                     // 1-64
+  int max_line_bytes = 4096;               // 256-65536, one request line without its '\n'
+  std::chrono::seconds idle_timeout{300};  // 1-86400: a connection silent this long is closed
+};
+
+struct recorder_config {
+  device_config device;
+  source_config source;
+  encoder_config encoder;
+  osd_config osd;
+  segment_config segment;
+  pre_event_config pre_event;
+  queue_config queues;
+  control_config control;
+};
+
+}  // namespace bodycam::firmware::config

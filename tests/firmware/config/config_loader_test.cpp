@@ -1,0 +1,114 @@
+// The config loader on real (small, temporary) files, and the shipped example config.
+#include "firmware/config/config_loader.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+using namespace bodycam::firmware::config;
+using bodycam::common::core::errc;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+class temp_dir {
+ public:
+  temp_dir() {
+    std::string pattern = (fs::temp_directory_path() / "bodycam-config-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~temp_dir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  [[nodiscard]] const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary);
+  out << text;
+  REQUIRE(out.good());
+}
+
+}  // namespace
+
+TEST_CASE("the shipped example config parses to the documented defaults") {
+  const fs::path example = fs::path(BODYCAM_SOURCE_DIR) / "firmware/config/recorder.example.toml";
+  auto loaded = load_recorder_config(example);
+  INFO((loaded ? std::string() : loaded.error().context));
+  REQUIRE(loaded.has_value());
+  const recorder_config defaults;
+  CHECK(loaded->device.id.str() == "cam-dev-0001");
+  CHECK(loaded->device.key_file == defaults.device.key_file);
+  CHECK(loaded->device.ledger == defaults.device.ledger);
+  CHECK(loaded->device.recording_dir == defaults.device.recording_dir);
+  CHECK(loaded->source.kind == source_kind::synthetic);
+  CHECK(loaded->source.synthetic_pattern == defaults.source.synthetic_pattern);
+  CHECK(loaded->encoder.name == defaults.encoder.name);
+  CHECK(loaded->encoder.width == defaults.encoder.width);
+  CHECK(loaded->encoder.height == defaults.encoder.height);
+  CHECK(loaded->encoder.fps == defaults.encoder.fps);
+  CHECK(loaded->encoder.video_bitrate_kbps == defaults.encoder.video_bitrate_kbps);
+  CHECK(loaded->encoder.audio_bitrate_kbps == defaults.encoder.audio_bitrate_kbps);
+  CHECK(loaded->encoder.gop == defaults.encoder.gop);
+  CHECK(loaded->osd.font_file == defaults.osd.font_file);
+  CHECK(loaded->segment.duration == defaults.segment.duration);
+  CHECK(loaded->pre_event.duration == defaults.pre_event.duration);
+  CHECK(loaded->queues.raw_video_frames == defaults.queues.raw_video_frames);
+  CHECK(loaded->queues.raw_audio_frames == defaults.queues.raw_audio_frames);
+  CHECK(loaded->queues.encoded_packets == defaults.queues.encoded_packets);
+  CHECK(loaded->control.socket_path == defaults.control.socket_path);
+  CHECK(loaded->control.max_clients == defaults.control.max_clients);
+  CHECK(loaded->control.max_line_bytes == defaults.control.max_line_bytes);
+  CHECK(loaded->control.idle_timeout == defaults.control.idle_timeout);
+}
+
+TEST_CASE("errors from a file name the file path") {
+  temp_dir dir;
+  const fs::path file = dir.path() / "recorder.toml";
+  write_text(file, "[device]\nid = \"cam-1\"\n[encoder]\nfps = 500\n");
+  auto loaded = load_recorder_config(file);
+  REQUIRE_FALSE(loaded.has_value());
+  CHECK(loaded.error().context == "config " + file.string() + ": encoder.fps: must be between 1 and 120, got 500");
+
+  write_text(file, "[device]\nid = \"cam-1\"\n[encoder\n");
+  auto syntax = load_recorder_config(file);
+  REQUIRE_FALSE(syntax.has_value());
+  CHECK(syntax.error().context.find("config " + file.string() + ":3:") == 0);
+}
+
+TEST_CASE("relative paths in a file are resolved against the file's directory") {
+  temp_dir dir;
+  const fs::path file = dir.path() / "recorder.toml";
+  write_text(file, "[device]\nid = \"cam-1\"\nledger = \"state/ledger.db\"\nrecording_dir = \"segments\"\n");
+  auto loaded = load_recorder_config(file);
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->device.ledger == (dir.path() / "state/ledger.db").string());
+  CHECK(loaded->device.recording_dir == (dir.path() / "segments").string());
+}
+
+TEST_CASE("a missing config file is a not_found error naming the path") {
+  temp_dir dir;
+  auto loaded = load_recorder_config(dir.path() / "absent.toml");
+  REQUIRE_FALSE(loaded.has_value());
+  CHECK(loaded.error().code == errc::not_found);
+  CHECK(loaded.error().context.find("absent.toml") != std::string::npos);
+}
+
+TEST_CASE("a config file over the size limit is refused, not truncated") {
+  temp_dir dir;
+  const fs::path file = dir.path() / "huge.toml";
+  write_text(file, "[device]\nid = \"cam-1\"\n" + std::string(max_config_bytes, '#'));
+  auto loaded = load_recorder_config(file);
+  REQUIRE_FALSE(loaded.has_value());
+  CHECK(loaded.error().context.find("exceeds the limit") != std::string::npos);
+}

@@ -1,0 +1,307 @@
+// The pure config parser, fed from strings: defaults, every key read, and one refusal per kind of mistake,
+// each checked for the exact key and value the message must name.
+#include "firmware/config/config_parser.hpp"
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+using namespace bodycam::firmware::config;
+using bodycam::common::core::errc;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string minimal = "[device]\nid = \"cam-7\"\n";
+
+std::string error_of(const std::string& text, const parse_options& options = {}) {
+  auto parsed = parse_recorder_config(text, options);
+  REQUIRE_FALSE(parsed.has_value());
+  return parsed.error().context;
+}
+
+}  // namespace
+
+TEST_CASE("a config with only device.id gets every documented default") {
+  auto parsed = parse_recorder_config(minimal);
+  REQUIRE(parsed.has_value());
+  const recorder_config& c = *parsed;
+  CHECK(c.device.id.str() == "cam-7");
+  CHECK(c.device.officer_id.empty());
+  CHECK(c.device.key_file == "/var/lib/bodycam/device.key");
+  CHECK(c.device.ledger == "/var/lib/bodycam/ledger.db");
+  CHECK(c.device.recording_dir == "/var/lib/bodycam/segments");
+  CHECK(c.source.kind == source_kind::synthetic);
+  CHECK(c.source.synthetic_pattern == "testsrc2");
+  CHECK(c.source.synthetic_audio_file.empty());
+  CHECK_FALSE(c.source.pass_through_h264);
+  CHECK(c.encoder.name == "libx264");
+  CHECK(c.encoder.width == 1280);
+  CHECK(c.encoder.height == 720);
+  CHECK(c.encoder.fps == 30);
+  CHECK(c.encoder.gop == 1s);
+  CHECK(c.osd.enabled);
+  CHECK(c.osd.show_officer);
+  CHECK(c.segment.duration == 60s);
+  CHECK(c.pre_event.duration == 30s);
+  CHECK_FALSE(c.pre_event.include_audio);
+  CHECK(c.queues.encoded_packets == 512);
+  CHECK(c.control.socket_path == "/run/bodycam/recorder.sock");
+  CHECK(c.control.max_clients == 8);
+  CHECK(c.control.max_line_bytes == 4096);
+  CHECK(c.control.idle_timeout == 300s);
+}
+
+TEST_CASE("every key of every section is read") {
+  const std::string text = R"(
+[device]
+id = "unit-42.b_c"
+officer_id = "PC-1234"
+key_file = "/k/device.key"
+ledger = "/l/ledger.db"
+recording_dir = "/r"
+[source]
+kind = "v4l2"
+video_device = "/dev/video2"
+audio_device = "hw:1,0"
+synthetic_pattern = "smptebars"
+synthetic_audio_file = "/a/speech.wav"
+pass_through_h264 = true
+[encoder]
+name = "h264_v4l2m2m"
+width = 1920
+height = 1080
+fps = 25
+video_bitrate_kbps = 4000
+audio_bitrate_kbps = 96
+gop_seconds = 2
+[osd]
+enabled = false
+font_file = "/f/mono.ttf"
+show_officer = false
+[segment]
+duration_seconds = 120
+[pre_event]
+seconds = 10
+include_audio = true
+[queues]
+raw_video_frames = 4
+raw_audio_frames = 32
+encoded_packets = 100
+[control]
+socket_path = "/tmp/x.sock"
+max_clients = 2
+max_line_bytes = 1024
+idle_timeout_seconds = 5
+)";
+  auto parsed = parse_recorder_config(text);
+  REQUIRE(parsed.has_value());
+  const recorder_config& c = *parsed;
+  CHECK(c.device.id.str() == "unit-42.b_c");
+  CHECK(c.device.officer_id == "PC-1234");
+  CHECK(c.device.key_file == "/k/device.key");
+  CHECK(c.device.ledger == "/l/ledger.db");
+  CHECK(c.device.recording_dir == "/r");
+  CHECK(c.source.kind == source_kind::v4l2);
+  CHECK(c.source.video_device == "/dev/video2");
+  CHECK(c.source.audio_device == "hw:1,0");
+  CHECK(c.source.synthetic_pattern == "smptebars");
+  CHECK(c.source.synthetic_audio_file == "/a/speech.wav");
+  CHECK(c.source.pass_through_h264);
+  CHECK(c.encoder.name == "h264_v4l2m2m");
+  CHECK(c.encoder.width == 1920);
+  CHECK(c.encoder.height == 1080);
+  CHECK(c.encoder.fps == 25);
+  CHECK(c.encoder.video_bitrate_kbps == 4000);
+  CHECK(c.encoder.audio_bitrate_kbps == 96);
+  CHECK(c.encoder.gop == 2s);
+  CHECK_FALSE(c.osd.enabled);
+  CHECK(c.osd.font_file == "/f/mono.ttf");
+  CHECK_FALSE(c.osd.show_officer);
+  CHECK(c.segment.duration == 120s);
+  CHECK(c.pre_event.duration == 10s);
+  CHECK(c.pre_event.include_audio);
+  CHECK(c.queues.raw_video_frames == 4);
+  CHECK(c.queues.raw_audio_frames == 32);
+  CHECK(c.queues.encoded_packets == 100);
+  CHECK(c.control.socket_path == "/tmp/x.sock");
+  CHECK(c.control.max_clients == 2);
+  CHECK(c.control.max_line_bytes == 1024);
+  CHECK(c.control.idle_timeout == 5s);
+}
+
+TEST_CASE("a value out of range names the origin, the key, the limits and the value") {
+  parse_options options;
+  options.origin = "/etc/bodycam/recorder.toml";
+  auto parsed = parse_recorder_config(minimal + "[encoder]\nfps = 500\n", options);
+  REQUIRE_FALSE(parsed.has_value());
+  CHECK(parsed.error().code == errc::invalid_argument);
+  CHECK(parsed.error().context == "config /etc/bodycam/recorder.toml: encoder.fps: must be between 1 and 120, got 500");
+}
+
+TEST_CASE("a misspelt key is refused, not ignored") {
+  const auto message = error_of(minimal + "[encoder]\nfsp = 30\n");
+  CHECK(message.find("config <string>: encoder.fsp: unknown key (line 4)") == 0);
+  CHECK(message.find("known keys: name, width, height, fps,") != std::string::npos);
+}
+
+TEST_CASE("a misspelt section is refused and the known sections are listed") {
+  const auto message = error_of(minimal + "[encodr]\nfps = 30\n");
+  CHECK(message.find("encodr: unknown section (line 3)") != std::string::npos);
+  CHECK(message.find("known sections: device, source, encoder, osd, segment, pre_event, queues, control") !=
+        std::string::npos);
+}
+
+TEST_CASE("a top-level key outside any section is an unknown section") {
+  CHECK(error_of("fps = 30\n" + minimal).find("fps: unknown section (line 1)") != std::string::npos);
+}
+
+TEST_CASE("a nested table inside a section is an unknown key") {
+  CHECK(error_of(minimal + "[encoder.extra]\nx = 1\n").find("encoder.extra: unknown key") != std::string::npos);
+}
+
+TEST_CASE("a quoted key with odd characters is shown quoted and printable") {
+  CHECK(error_of(minimal + "[osd]\n\"a b\\u0001\" = 1\n").find("osd.\"a b?\": unknown key") != std::string::npos);
+}
+
+TEST_CASE("type errors name the key, the expected type and what was found") {
+  struct type_case {
+    const char* text;
+    const char* message;
+  };
+  const type_case cases[] = {
+      {"[encoder]\nfps = \"30\"\n", "encoder.fps: expected an integer, got a string (\"30\")"},
+      {"[encoder]\nfps = 30.0\n", "encoder.fps: expected an integer, got a floating-point number"},
+      {"[osd]\nenabled = \"yes\"\n", "osd.enabled: expected a boolean (true or false), got a string (\"yes\")"},
+      {"[osd]\nenabled = 1\n", "osd.enabled: expected a boolean (true or false), got an integer (1)"},
+      {"[segment]\nduration_seconds = [60]\n", "segment.duration_seconds: expected an integer, got an array"},
+      {"[device]\nid = \"cam-7\"\nledger = 5\n", "device.ledger: expected a string, got an integer (5)"},
+      {"[source]\nkind = true\n",
+       "source.kind: expected a string (one of synthetic, v4l2, file), got a boolean (true)"},
+      {"encoder = 5\n[device]\nid = \"cam-7\"\n", "encoder: expected a table ([encoder]), got an integer (5)"},
+      {"[[encoder]]\nfps = 5\n", "encoder: expected a table ([encoder]), got an array"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    std::string text = c.text;
+    if (text.find("[device]") == std::string::npos) text = minimal + text;
+    auto parsed = parse_recorder_config(text);
+    REQUIRE_FALSE(parsed.has_value());
+    CHECK(parsed.error().code == errc::malformed);
+    CHECK(parsed.error().context == std::string("config <string>: ") + c.message);
+  }
+}
+
+TEST_CASE("out-of-range and invalid values are refused with the key and value") {
+  struct value_case {
+    const char* text;
+    const char* message;
+  };
+  const value_case cases[] = {
+      {"[encoder]\nwidth = 1281\n", "encoder.width: must be even, got 1281"},
+      {"[encoder]\nheight = 100\n", "encoder.height: must be between 120 and 2160, got 100"},
+      {"[encoder]\nfps = 0\n", "encoder.fps: must be between 1 and 120, got 0"},
+      {"[encoder]\nfps = -9223372036854775808\n", "encoder.fps: must be between 1 and 120, got -9223372036854775808"},
+      {"[encoder]\ngop_seconds = 11\n", "encoder.gop_seconds: must be between 1 and 10, got 11"},
+      {"[encoder]\nname = \"x264; rm\"\n",
+       "encoder.name: must be a libavcodec encoder name such as \"libx264\", got \"x264; rm\""},
+      {"[encoder]\nvideo_bitrate_kbps = 99\n", "encoder.video_bitrate_kbps: must be between 100 and 50000, got 99"},
+      {"[segment]\nduration_seconds = 4\n", "segment.duration_seconds: must be between 5 and 3600, got 4"},
+      {"[pre_event]\nseconds = 301\n", "pre_event.seconds: must be between 0 and 300, got 301"},
+      {"[queues]\nraw_video_frames = 0\n", "queues.raw_video_frames: must be between 1 and 256, got 0"},
+      {"[control]\nmax_clients = 65\n", "control.max_clients: must be between 1 and 64, got 65"},
+      {"[control]\nsocket_path = \"\"\n", "control.socket_path: must not be empty"},
+      {"[source]\nkind = \"usb\"\n", "source.kind: must be one of synthetic, v4l2, file, got \"usb\""},
+      {"[source]\nsynthetic_pattern = \"noise\"\n",
+       "source.synthetic_pattern: must be one of testsrc2, testsrc, smptebars, smptehdbars, rgbtestsrc, yuvtestsrc, "
+       "mandelbrot, got \"noise\""},
+      {"[source]\nkind = \"file\"\n", "source.file_path: required when source.kind is \"file\""},
+      {"[source]\npass_through_h264 = true\n",
+       "source.pass_through_h264: only valid when source.kind is \"v4l2\", source.kind is \"synthetic\""},
+      {"[source]\nkind = \"v4l2\"\naudio_device = \"\"\n",
+       "source.audio_device: must name an ALSA device when source.kind is \"v4l2\""},
+      {"[encoder]\ngop_seconds = 6\n[segment]\nduration_seconds = 5\n",
+       "segment.duration_seconds: must be at least encoder.gop_seconds (6), got 5"},
+      {"[encoder]\ngop_seconds = 4\n[pre_event]\nseconds = 3\n",
+       "pre_event.seconds: must be 0 (off) or at least encoder.gop_seconds (4), got 3"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    auto parsed = parse_recorder_config(minimal + c.text);
+    REQUIRE_FALSE(parsed.has_value());
+    CHECK(parsed.error().code == errc::invalid_argument);
+    CHECK(parsed.error().context == std::string("config <string>: ") + c.message);
+  }
+}
+
+TEST_CASE("pre_event.seconds = 0 turns the pre-event buffer off whatever the GOP") {
+  auto parsed = parse_recorder_config(minimal + "[encoder]\ngop_seconds = 4\n[pre_event]\nseconds = 0\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->pre_event.duration == 0s);
+}
+
+TEST_CASE("device.id is required and must be a safe label") {
+  CHECK(error_of("[encoder]\nfps = 30\n").find("config <string>: device.id: required") == 0);
+  CHECK(error_of("").find("device.id: required") != std::string::npos);
+  for (const std::string& bad : std::vector<std::string>{".hidden", "a/b", "", "cam 1", std::string(65, 'a')}) {
+    INFO(bad);
+    const auto message = error_of("[device]\nid = \"" + bad + "\"\n");
+    CHECK(message.find("device.id: must be 1-64 characters") != std::string::npos);
+  }
+  auto longest = parse_recorder_config("[device]\nid = \"" + std::string(64, 'a') + "\"\n");
+  CHECK(longest.has_value());
+}
+
+TEST_CASE("officer_id follows the device-id rule when set") {
+  CHECK(error_of(minimal + "officer_id = \"PC 12\"\n").find("device.officer_id: must be 1-64") != std::string::npos);
+  auto ok = parse_recorder_config(minimal + "officer_id = \"PC-12\"\n");
+  REQUIRE(ok.has_value());
+  CHECK(ok->device.officer_id == "PC-12");
+}
+
+TEST_CASE("values shown in messages are shortened and stripped of control characters") {
+  const auto message = error_of(minimal + "[source]\nkind = \"a\\u001b[31m" + std::string(200, 'x') + "\"\n");
+  CHECK(message.find("got \"a?[31mxxx") != std::string::npos);
+  CHECK(message.find("...\"") != std::string::npos);
+  CHECK(message.find('\x1b') == std::string::npos);
+  CHECK(message.size() < 200);
+}
+
+TEST_CASE("TOML syntax errors give origin:line:column") {
+  parse_options options;
+  options.origin = "rec.toml";
+  const auto message = error_of("[device]\nid = \"cam-7\"\nfps = = 3\n", options);
+  CHECK(message.find("config rec.toml:3:") == 0);
+  const auto duplicate = error_of(minimal + "[encoder]\nfps = 1\nfps = 2\n", options);
+  CHECK(duplicate.find("config rec.toml:5:") == 0);
+  auto parsed = parse_recorder_config("[device\n", options);
+  REQUIRE_FALSE(parsed.has_value());
+  CHECK(parsed.error().code == errc::malformed);
+}
+
+TEST_CASE("dotted keys and inline tables are the same configuration") {
+  auto dotted = parse_recorder_config("device.id = \"cam-7\"\nencoder.fps = 25\ncontrol = { max_clients = 3 }\n");
+  REQUIRE(dotted.has_value());
+  CHECK(dotted->encoder.fps == 25);
+  CHECK(dotted->control.max_clients == 3);
+}
+
+TEST_CASE("relative paths are resolved against the base directory, absolute ones are kept") {
+  parse_options options;
+  options.base_directory = "/srv/cam";
+  auto parsed = parse_recorder_config(minimal + "ledger = \"state/ledger.db\"\nkey_file = \"/keys/k\"\n", options);
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->device.ledger == "/srv/cam/state/ledger.db");
+  CHECK(parsed->device.key_file == "/keys/k");
+  CHECK(parsed->device.recording_dir == "/var/lib/bodycam/segments");  // defaults are absolute already
+
+  auto unresolved = parse_recorder_config(minimal + "ledger = \"state/ledger.db\"\n");
+  REQUIRE(unresolved.has_value());
+  CHECK(unresolved->device.ledger == "state/ledger.db");
+}
+
+TEST_CASE("a socket path too long for sockaddr_un is refused") {
+  const auto message = error_of(minimal + "[control]\nsocket_path = \"/" + std::string(107, 's') + "\"\n");
+  CHECK(message.find("control.socket_path: must be at most 107 bytes") != std::string::npos);
+}
