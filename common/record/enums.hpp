@@ -28,6 +28,8 @@ enum class annotation_purpose : std::uint8_t { start, stop, resume };
 enum class annotation_status : std::uint8_t { recorded, silent, missing };
 enum class interruption_reason : std::uint8_t {
   power_loss, crash, low_battery, storage_full, encoder_fault, disk_fault, back_pressure, other,
+  source_gap,      // the camera or microphone skipped frames (device or kernel drops)
+  pipeline_fault,  // a capture, encode or write stage failed; detail says which
 };
 enum class recovery_cause : std::uint8_t { power_loss, crash };
 
@@ -85,9 +87,9 @@ struct enum_names<annotation_status> {
 };
 template <>
 struct enum_names<interruption_reason> {
-  static constexpr std::array<std::string_view, 8> values{"power_loss",    "crash",      "low_battery",
-                                                          "storage_full",  "encoder_fault", "disk_fault",
-                                                          "back_pressure", "other"};
+  static constexpr std::array<std::string_view, 10> values{
+      "power_loss", "crash",         "low_battery", "storage_full", "encoder_fault",
+      "disk_fault", "back_pressure", "other",       "source_gap",   "pipeline_fault"};
 };
 template <>
 struct enum_names<recovery_cause> {

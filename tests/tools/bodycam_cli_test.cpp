@@ -1,0 +1,125 @@
+// End to end: the `bodycam` program as a clerk runs it, and an independent verifier written from
+// docs/formats/chain.md alone (tests/tools/independent_verifier.py) that must agree with it.
+#include "tests/support/process.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+using bodycam::tests::built_program;
+using bodycam::tests::run_process;
+using bodycam::tests::temp_dir;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string python = "/usr/bin/python3";  // Debian's, with python3-cryptography
+const std::string independent = std::string(BODYCAM_SOURCE_DIR) + "/tests/tools/independent_verifier.py";
+
+bodycam::tests::process_result bodycam_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), built_program("bodycam"));
+  return run_process(args);
+}
+
+void flip_byte(const fs::path& file, std::size_t from_end) {
+  ::chmod(file.c_str(), 0644);
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(-static_cast<std::streamoff>(from_end), std::ios::end);
+  char c = 0;
+  f.get(c);
+  f.seekp(-static_cast<std::streamoff>(from_end), std::ios::end);
+  f.put(static_cast<char>(c ^ 0x01));
+}
+
+}  // namespace
+
+TEST_CASE("the format document's golden vectors verify in an independent implementation", "[e2e]") {
+  auto r = run_process({python, independent, "golden", std::string(BODYCAM_SOURCE_DIR) + "/docs/formats/chain.md"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("\"signature_ok\": true") != std::string::npos);
+}
+
+TEST_CASE("keygen writes a key pair once and refuses to overwrite it", "[e2e]") {
+  temp_dir dir;
+  auto first = bodycam_cli({"keygen", "--id", "cam-9", "--out", dir.path()});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out.find("fingerprint:") != std::string::npos);
+  struct stat st {};
+  REQUIRE(::stat((dir / "cam-9.key").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto second = bodycam_cli({"keygen", "--id", "cam-9", "--out", dir.path()});
+  CHECK(second.exit_code == 3);
+  CHECK(second.err.find("refusing to overwrite") != std::string::npos);
+  CHECK(bodycam_cli({"keygen", "--id", "../evil", "--out", dir.path()}).exit_code == 3);
+}
+
+TEST_CASE("simulate, then verify the store and the ledger; tampering is caught by both verifiers", "[e2e]") {
+  temp_dir dir;
+  auto sim = bodycam_cli({"simulate", "--out", dir / "sim", "--cameras", "2", "--minutes", "3"});
+  INFO(sim.out << sim.err);
+  REQUIRE(sim.exit_code == 0);
+  CHECK(sim.out.find("store:") != std::string::npos);
+  const fs::path store = dir / "sim/store";
+  const std::string records = (store / "records/cam-0001").string();
+  const std::string key = (store / "keys/cam-0001.pub").string();
+  REQUIRE(fs::exists(dir / "sim/reports/cam-0001.json"));
+
+  SECTION("untouched: authentic, as text and JSON, from the store and from the ledger") {
+    auto text = bodycam_cli({"verify", records, "--key", key});
+    INFO(text.out << text.err);
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.find("verdict: authentic (exit 0): 7 records, 7 ok, 0 problems") != std::string::npos);
+    auto json = bodycam_cli({"verify", records, "--key", key, "--json"});
+    REQUIRE(json.exit_code == 0);
+    auto parsed = nlohmann::json::parse(json.out);
+    CHECK(parsed["verdict"] == "authentic");
+    CHECK(parsed["summary"]["kinds"]["segment"] == 3);
+    auto ledger = bodycam_cli({"verify", (dir / "sim/cameras/cam-0001/ledger.db"), "--key", key});
+    CHECK(ledger.exit_code == 0);
+    auto other = run_process({python, independent, "records", records, key});
+    CHECK(other.exit_code == 0);
+    CHECK(other.out.find("\"verdict\": \"authentic\"") != std::string::npos);
+  }
+  SECTION("flip_byte_in_signature of a stored record: exit 2 naming the record") {
+    flip_byte(store / "records/cam-0001/4", 1);
+    auto r = bodycam_cli({"verify", records, "--key", key});
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("bad_signature") != std::string::npos);
+    CHECK(r.out.find("[cam-0001/4]") != std::string::npos);
+    CHECK(run_process({python, independent, "records", records, key}).exit_code == 2);
+  }
+  SECTION("remove_one_record from the store: exit 2 with the gap") {
+    fs::remove(store / "records/cam-0001/3");
+    auto r = bodycam_cli({"verify", records, "--key", key, "--json"});
+    CHECK(r.exit_code == 2);
+    auto parsed = nlohmann::json::parse(r.out);
+    CHECK(parsed["summary"]["missing"] == nlohmann::json::array({nlohmann::json::array({3, 3})}));
+    CHECK(run_process({python, independent, "records", records, key}).exit_code == 2);
+  }
+  SECTION("wrong_public_key: another camera's key gives exit 2 wrong_key") {
+    auto r = bodycam_cli({"verify", records, "--key", (store / "keys/cam-0002.pub").string(), "--device", "cam-0001"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("wrong_key") != std::string::npos);
+  }
+  SECTION("no key, missing path, or junk: exit 3 with the reason") {
+    auto no_key = bodycam_cli({"verify", records});
+    CHECK(no_key.exit_code == 3);
+    CHECK(no_key.err.find("no device public key") != std::string::npos);
+    CHECK(bodycam_cli({"verify", dir / "nowhere", "--key", key}).exit_code == 3);
+    std::ofstream(dir / "junk") << "not a ledger";
+    auto junk = bodycam_cli({"verify", dir / "junk", "--key", key});
+    CHECK(junk.exit_code == 3);
+    CHECK(junk.err.find("neither a ledger nor a directory") != std::string::npos);
+  }
+  SECTION("a second simulate into the same directory is refused, nothing overwritten") {
+    auto again = bodycam_cli({"simulate", "--out", dir / "sim", "--cameras", "1", "--minutes", "1"});
+    CHECK(again.exit_code == 3);
+    CHECK(bodycam_cli({"verify", records, "--key", key}).exit_code == 0);
+  }
+}
