@@ -1,0 +1,80 @@
+#include "firmware/media/hashing_output.hpp"
+
+#include <cerrno>
+
+namespace bodycam::firmware::media {
+
+namespace core = common::core;
+namespace crypto = common::crypto;
+
+namespace {
+constexpr int io_buffer_size = 64 * 1024;
+
+int averror_for(const core::error& e) noexcept {
+  switch (e.code) {
+    case core::errc::no_space: return av_error_from_errno(ENOSPC);
+    case core::errc::permission: return av_error_from_errno(EACCES);
+    default: return av_error_from_errno(EIO);
+  }
+}
+}  // namespace
+
+core::expected<std::unique_ptr<hashing_output>> hashing_output::create(std::unique_ptr<segment_file> file) {
+  std::unique_ptr<hashing_output> out(new hashing_output(std::move(file)));
+  auto* buffer = static_cast<unsigned char*>(av_malloc(io_buffer_size));
+  if (!buffer) return core::fail(core::errc::internal, "allocate AVIO buffer: out of memory");
+  // No seek callback: the context is not seekable, so the muxer cannot rewrite hashed bytes.
+  out->context_.reset(avio_alloc_context(buffer, io_buffer_size, 1, out.get(), nullptr, &write_callback, nullptr));
+  if (!out->context_) {
+    av_free(buffer);
+    return core::fail(core::errc::internal, "allocate AVIOContext: out of memory");
+  }
+  return out;
+}
+
+int hashing_output::write_callback(void* opaque, std::uint8_t* buffer, int size) noexcept {
+  return static_cast<hashing_output*>(opaque)->write(buffer, size);
+}
+
+int hashing_output::write(std::uint8_t* buffer, int size) noexcept {
+  if (error_) return error_code_;  // invariant 3
+  const core::byte_view bytes(buffer, static_cast<std::size_t>(size));
+  if (auto ok = file_->write(bytes); !ok) {
+    error_ = ok.error();
+    error_code_ = averror_for(ok.error());
+    return error_code_;
+  }
+  file_hasher_.update(bytes);  // invariant 1
+  region_hasher_.update(bytes);
+  written_ += bytes.size();
+  return size;
+}
+
+core::expected<byte_region> hashing_output::mark_region() {
+  avio_flush(context_.get());
+  if (error_) return std::unexpected(*error_);
+  if (context_->error < 0) return fail_av("write segment", file_->path().filename().string(), context_->error);
+  byte_region region{region_start_, written_ - region_start_, region_hasher_.finish()};
+  region_start_ = written_;
+  return region;
+}
+
+core::status hashing_output::datasync() { return file_->datasync(); }
+core::status hashing_output::sync() { return file_->sync(); }
+
+void hashing_output::mark_durable() noexcept {
+  durable_hasher_ = file_hasher_;
+  durable_length_ = written_;
+}
+
+crypto::sha256_digest hashing_output::file_sha256() const noexcept {
+  crypto::sha256_hasher copy = file_hasher_;
+  return copy.finish();
+}
+
+crypto::sha256_digest hashing_output::durable_file_sha256() const noexcept {
+  crypto::sha256_hasher copy = durable_hasher_;
+  return copy.finish();
+}
+
+}  // namespace bodycam::firmware::media

@@ -1,0 +1,59 @@
+// Encodes captured video frames into H.264 packets: the video_filter (scale, format, OSD), then libavcodec
+// with the configured encoder (libx264 on hosts, h264_v4l2m2m on the ARM SoC), canonical send/receive loop.
+// Invariants:
+//  1. Fixed GOP: a keyframe is forced on the first frame and on the first frame at or after every GOP
+//     boundary of the timeline (every gop_frames ticks of 1/fps), and on request; no B-frames, so packets
+//     leave in presentation order and pts == dts.
+//  2. Packets carry pts/dts in packet_base() (1/fps) and a duration of at least one tick.
+//  3. Unknown encoder names, encoders that are not H.264/H.265, and options an encoder does not know are
+//     errors at open(), naming the encoder.
+#pragma once
+
+#include "firmware/media/av_handles.hpp"
+#include "firmware/media/pipeline_config.hpp"
+#include "firmware/media/video_filter.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace bodycam::firmware::media {
+
+// Receives each encoded packet; an error (e.g. the downstream queue closed) stops encoding.
+using packet_consumer = std::function<common::core::status(av_packet_ptr)>;
+
+class video_encoder {
+ public:
+  [[nodiscard]] static common::core::expected<std::unique_ptr<video_encoder>> open(const pipeline_config& config);
+
+  // `frame` has pts in packet_base(); captured_utc is the wall-clock time it was captured (for the OSD).
+  [[nodiscard]] common::core::status encode(AVFrame& frame, std::chrono::system_clock::time_point captured_utc,
+                                            const packet_consumer& consume);
+  // Drains filter and encoder at the end of the stream.
+  [[nodiscard]] common::core::status flush(const packet_consumer& consume);
+
+  void request_keyframe() noexcept { keyframe_requested_.store(true); }
+  void set_clock_synced(bool synced) noexcept { clock_synced_.store(synced); }
+
+  [[nodiscard]] const AVCodecContext& context() const noexcept { return *codec_; }
+  [[nodiscard]] timebase packet_base() const noexcept { return to_timebase(codec_->time_base); }
+
+ private:
+  explicit video_encoder(pipeline_config config) : config_(std::move(config)) {}
+  [[nodiscard]] common::core::status start();
+  [[nodiscard]] common::core::status drain_filter(const packet_consumer& consume);
+  [[nodiscard]] common::core::status send(AVFrame* frame, const packet_consumer& consume);
+
+  pipeline_config config_;
+  av_codec_context_ptr codec_;
+  std::unique_ptr<video_filter> filter_;
+  av_frame_ptr filtered_;
+  std::optional<std::int64_t> next_keyframe_pts_;
+  std::atomic<bool> keyframe_requested_{false};
+  std::atomic<bool> clock_synced_{true};
+  bool filter_clock_synced_ = true;
+};
+
+}  // namespace bodycam::firmware::media

@@ -1,0 +1,58 @@
+// The video filter graph between capture and encoder: scale to the configured size, convert to the encoder's
+// pixel format, and burn in the OSD (libavfilter drawtext): UTC date-time of each frame, device id, officer
+// id, and a "CLOCK NOT SYNCED" marker the daemon switches on when the clock cannot be trusted.
+//   buffer → scale → format → drawtext@osd_text → drawtext@osd_clock → buffersink
+// Invariants:
+//  1. The time shown is the frame's own time: drawtext expands %{pts:gmtime:OFFSET}, where OFFSET is the UTC
+//     of timeline zero, so a frame that waited in a queue still shows when it was captured.
+//  2. Identifiers are drawn literally: '\' and '%' are escaped for drawtext's expansion, and options are set
+//     with av_opt_set (no filtergraph string parsing, so ':' ',' '[' need no escaping).
+//  3. The marker is a timeline switch ("enable") on its own drawtext; switching it never rebuilds the graph
+//     and never drops a frame.
+//  4. Without OSD the graph is only scale + format.
+#pragma once
+
+#include "firmware/media/av_handles.hpp"
+#include "firmware/media/pipeline_config.hpp"
+
+#include <memory>
+#include <string>
+
+namespace bodycam::firmware::media {
+
+struct video_filter_spec {
+  int width = 0;
+  int height = 0;
+  AVPixelFormat output_format = AV_PIX_FMT_YUV420P;
+  timebase frame_base{};
+  osd_config osd;
+  std::string device_id;
+  std::string officer_id;
+  double utc_at_timeline_zero = 0;  // seconds since the epoch at pts 0
+  bool clock_synced = true;
+};
+
+class video_filter {
+ public:
+  [[nodiscard]] static common::core::expected<std::unique_ptr<video_filter>> create(const AVFrame& first,
+                                                                                    const video_filter_spec& spec);
+  // frame == nullptr ends the stream.
+  [[nodiscard]] common::core::status push(AVFrame* frame);
+  // true: `out` holds a filtered frame; false: the graph needs more input (or has ended).
+  [[nodiscard]] common::core::expected<bool> pull(AVFrame* out);
+  [[nodiscard]] common::core::status set_clock_synced(bool synced);
+
+  // The text drawn on line 2, as drawtext receives it (escaped; invariant 2).
+  [[nodiscard]] static std::string escape_for_drawtext(std::string_view text);
+
+ private:
+  video_filter() = default;
+  [[nodiscard]] common::core::status build(const AVFrame& first, const video_filter_spec& spec);
+
+  av_filter_graph_ptr graph_;
+  AVFilterContext* source_ = nullptr;  // owned by graph_
+  AVFilterContext* sink_ = nullptr;
+  bool has_clock_marker_ = false;
+};
+
+}  // namespace bodycam::firmware::media

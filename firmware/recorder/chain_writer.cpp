@@ -1,0 +1,60 @@
+#include "firmware/recorder/chain_writer.hpp"
+
+#include "common/chain/append.hpp"
+
+namespace bodycam::firmware::recorder {
+
+using namespace bodycam::common;
+
+chain_writer::chain_writer(record::device_id device, ledger::ledger ledger, crypto::signer& signer,
+                           const time_source& clock)
+    : device_(std::move(device)), ledger_(std::move(ledger)), signer_(signer), clock_(clock) {
+  if (auto head = ledger_.head(); head && head->next_seq > 0) last_seq_ = head->next_seq - 1;
+}
+
+core::expected<std::uint32_t> chain_writer::begin_boot() {
+  std::lock_guard lock(mutex_);
+  auto counter = ledger_.next_boot_counter();
+  if (!counter) return std::unexpected(counter.error());
+  if (*counter > UINT32_MAX) return core::fail(core::errc::corrupt, "boot counter exceeds 32 bits");
+  boot_counter_ = static_cast<std::uint32_t>(*counter);
+  return boot_counter_;
+}
+
+core::expected<record::signed_record> chain_writer::append(record::payload body, const rows_with_record& also) {
+  std::lock_guard lock(mutex_);
+  record::record draft;
+  draft.device = device_;
+  draft.boot_counter = boot_counter_;
+  draft.monotonic = clock_.monotonic();
+  draft.utc = clock_.utc();
+  draft.body = std::move(body);
+  std::optional<record::signed_record> made;
+  auto stored = ledger_.append_record(
+      [&](const ledger::chain_head& head) -> core::expected<ledger::new_record> {
+        auto signed_record = chain::append_to_chain(draft, {head.next_seq, head.last_hash}, signer_);
+        if (!signed_record) return std::unexpected(signed_record.error());
+        ledger::new_record out{signed_record->body.seq, static_cast<std::uint16_t>(signed_record->body.kind()),
+                               signed_record->bytes};
+        made = std::move(*signed_record);
+        return out;
+      },
+      [&](ledger::transaction& tx, const ledger::stored_record& r) -> core::status {
+        return also ? also(tx, r.seq) : core::status{};
+      });
+  if (!stored) return std::unexpected(stored.error());
+  last_seq_ = stored->seq;
+  return std::move(*made);
+}
+
+core::status chain_writer::with_ledger(const std::function<core::status(ledger::ledger&)>& use) {
+  std::lock_guard lock(mutex_);
+  return use(ledger_);
+}
+
+std::optional<std::uint64_t> chain_writer::last_seq() const {
+  std::lock_guard lock(mutex_);
+  return last_seq_;
+}
+
+}  // namespace bodycam::firmware::recorder

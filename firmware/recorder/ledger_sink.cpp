@@ -1,0 +1,118 @@
+#include "firmware/recorder/ledger_sink.hpp"
+
+#include <cstdio>
+
+namespace bodycam::firmware::recorder {
+
+using namespace bodycam::common;
+
+namespace {
+
+record::close_reason to_record(media::close_reason reason) {
+  // The two enums list the same reasons in the same order (DESIGN.md §3); checked below.
+  return static_cast<record::close_reason>(static_cast<std::uint8_t>(reason));
+}
+static_assert(static_cast<int>(media::close_reason::power_loss_recovered) ==
+              static_cast<int>(record::close_reason::power_loss_recovered));
+
+record::interruption_reason interruption_of(media::pipeline_event_kind kind) {
+  switch (kind) {
+    case media::pipeline_event_kind::back_pressure: return record::interruption_reason::back_pressure;
+    case media::pipeline_event_kind::source_gap: return record::interruption_reason::source_gap;
+    case media::pipeline_event_kind::storage_full: return record::interruption_reason::storage_full;
+    case media::pipeline_event_kind::packets_lost: return record::interruption_reason::disk_fault;
+    case media::pipeline_event_kind::fault: return record::interruption_reason::pipeline_fault;
+    default: return record::interruption_reason::other;
+  }
+}
+
+}  // namespace
+
+core::expected<record::segment_payload> segment_payload_of(const media::segment_summary& summary) {
+  record::segment_payload p;
+  auto session = record::session_id::parse(summary.session_id);
+  if (!session) return core::wrap("segment " + summary.file_name, session.error());
+  p.session = *session;
+  p.index = summary.index;
+  p.file_name = summary.file_name;
+  p.byte_length = summary.byte_length;
+  p.file_sha256 = summary.file_sha256;
+  p.init_sha256 = summary.init_sha256;
+  p.fragment_count = summary.fragment_count;
+  p.fragment_root = summary.fragment_root;
+  for (const auto& t : summary.tracks)
+    p.tracks.push_back({t.track == media::track_kind::video ? record::track_type::video : record::track_type::audio,
+                        static_cast<std::uint32_t>(t.base.num), static_cast<std::uint32_t>(t.base.den), t.first_pts,
+                        t.last_pts});
+  p.closed_by = to_record(summary.reason);
+  p.unsigned_tail_bytes = summary.unsigned_tail_bytes;
+  return p;
+}
+
+void ledger_sink::keep_fault(const core::error& e) {
+  std::fprintf(stderr, "bodycam-recorder: ledger: %s\n", e.context.c_str());
+  std::lock_guard lock(fault_mutex_);
+  if (!fault_) fault_ = e;
+}
+
+std::optional<core::error> ledger_sink::fault() const {
+  std::lock_guard lock(fault_mutex_);
+  return fault_;
+}
+
+void ledger_sink::on_segment_opened(const media::segment_opened& info) {
+  if (auto session = record::session_id::parse(info.session_id)) {
+    std::lock_guard lock(fault_mutex_);
+    session_ = *session;
+  }
+  auto ok = writer_.with_ledger([&](ledger::ledger& l) {
+    return l.add_file({info.file_name, ledger::file_kind::segment, info.session_id});
+  });
+  if (!ok) keep_fault(ok.error());
+}
+
+void ledger_sink::on_fragment_durable(const media::fragment_info& info) {
+  auto ok = writer_.with_ledger([&](ledger::ledger& l) {
+    return l.add_fragment({info.file_name, info.index, info.offset, info.length, info.sha256});
+  });
+  if (!ok) keep_fault(ok.error());
+}
+
+void ledger_sink::on_segment_sealed(const media::segment_summary& summary) {
+  auto payload = segment_payload_of(summary);
+  if (!payload) return keep_fault(payload.error());
+  auto appended = writer_.append(*payload, [&](ledger::transaction& tx, std::uint64_t seq) {
+    return tx.set_file_state(summary.file_name, {ledger::file_state::sealed, seq,
+                                                 ledger::file_seal{summary.byte_length, summary.file_sha256}});
+  });
+  if (!appended) return keep_fault(appended.error());
+  ++segments_sealed_;
+}
+
+void ledger_sink::on_pipeline_event(const media::pipeline_event& event) {
+  std::fprintf(stderr, "bodycam-recorder: pipeline %s at %s (count %llu)%s%s\n",
+               std::string(media::to_string(event.kind)).c_str(), event.where.c_str(),
+               static_cast<unsigned long long>(event.count), event.error ? ": " : "",
+               event.error ? event.error->context.c_str() : "");
+  if (event.kind == media::pipeline_event_kind::timestamp_fixup ||
+      event.kind == media::pipeline_event_kind::source_ended)
+    return;  // not an interruption of the footage: logged only
+  const auto now = writer_.clock().utc().time;
+  record::interruption_payload p;
+  {
+    std::lock_guard lock(fault_mutex_);
+    p.session = session_;
+  }
+  p.reason = interruption_of(event.kind);
+  p.from = event.kind == media::pipeline_event_kind::back_pressure
+               ? now - std::chrono::duration_cast<record::nanoseconds>(event.waited)
+               : now;
+  p.to = now;
+  p.detail = std::string(media::to_string(event.kind)) + " at " + event.where + ": count " +
+             std::to_string(event.count) + ", waited " + std::to_string(event.waited.count()) + " us" +
+             (event.error ? ", " + event.error->context : "");
+  auto appended = writer_.append(std::move(p));
+  if (!appended) keep_fault(appended.error());
+}
+
+}  // namespace bodycam::firmware::recorder

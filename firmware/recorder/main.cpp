@@ -1,0 +1,165 @@
+// bodycam-recorder --config FILE: the camera daemon (DESIGN.md §4, §7).
+// Boot: load the configuration and the device key, open the ledger, append `boot` (with how the last run
+// ended) and `config`, open the media pipeline (buffering: the pre-event ring fills), then serve the control
+// socket until SIGTERM/SIGINT, which ends any session (reason shutdown) and seals its segment.
+// Exit codes: 0 clean shutdown, 1 a runtime fault (pipeline or ledger), 2 bad configuration or setup.
+#include "common/core/durable_file.hpp"
+#include "common/crypto/key_file.hpp"
+#include "common/crypto/sha256.hpp"
+#include "firmware/config/config_loader.hpp"
+#include "firmware/control/control_server.hpp"
+#include "firmware/control/recorder_commands.hpp"
+#include "firmware/media/posix_segment_storage.hpp"
+#include "firmware/recorder/pipeline_settings.hpp"
+#include "firmware/recorder/recorder_service.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+
+namespace fs = std::filesystem;
+using namespace bodycam::common;
+using namespace bodycam::firmware;
+
+namespace {
+
+constexpr const char* firmware_version = "0.1.0";
+
+int setup_error(const std::string& message) {
+  std::fprintf(stderr, "bodycam-recorder: %s\n", message.c_str());
+  return 2;
+}
+
+// How the previous run ended: a clean shutdown leaves a marker next to the ledger, removed at boot.
+record::shutdown_kind take_shutdown_marker(const fs::path& marker, bool first_boot) {
+  if (first_boot) return record::shutdown_kind::first_boot;
+  if (::unlink(marker.c_str()) == 0) {
+    (void)core::fsync_directory(marker.parent_path());
+    return record::shutdown_kind::clean;
+  }
+  return record::shutdown_kind::unclean;
+}
+
+std::string config_summary(const config::recorder_config& c) {
+  return "source=" + std::string(config::to_string(c.source.kind)) + " encoder=" + c.encoder.name + " " +
+         std::to_string(c.encoder.width) + "x" + std::to_string(c.encoder.height) + "@" +
+         std::to_string(c.encoder.fps) + " gop=" + std::to_string(c.encoder.gop.count()) +
+         "s segment=" + std::to_string(c.segment.duration.count()) + "s pre_event=" +
+         std::to_string(c.pre_event.duration.count()) + "s osd=" + (c.osd.enabled ? "on" : "off");
+}
+
+int run(const std::string& config_path) {
+  auto config = config::load_recorder_config(config_path);
+  if (!config) return setup_error(config.error().context);
+  const auto& c = *config;
+
+  auto key = crypto::load_secret_key(c.device.key_file);
+  if (!key) return setup_error(key.error().context);
+  if (key->label != c.device.id.str())
+    return setup_error("key file " + c.device.key_file + " belongs to '" + key->label + "', but device.id is '" +
+                       c.device.id.str() + "'");
+  crypto::software_signer signer(std::move(key->key));
+
+  std::error_code ec;
+  fs::create_directories(c.device.recording_dir, ec);
+  if (ec) return setup_error("create recording directory " + c.device.recording_dir + ": " + ec.message());
+  fs::create_directories(fs::path(c.device.ledger).parent_path(), ec);
+  ledger::open_options ledger_options;
+  ledger_options.create_if_missing = true;
+  auto opened = ledger::open(c.device.ledger, ledger_options);
+  if (!opened) return setup_error(opened.error().context);
+  if (auto ok = opened->set_device_id(c.device.id.str()); !ok) return setup_error(ok.error().context);
+
+  recorder::system_time_source clock(recorder::firmware_build_date());
+  recorder::chain_writer writer(c.device.id, std::move(*opened), signer, clock);
+  auto boot = writer.begin_boot();
+  if (!boot) return setup_error(boot.error().context);
+  const fs::path marker = c.device.ledger + ".clean-shutdown";
+  const auto previous = take_shutdown_marker(marker, *boot == 1);
+  if (auto ok = writer.append(record::boot_payload{firmware_version, previous}); !ok)
+    return setup_error(ok.error().context);
+  auto config_bytes = core::read_file(config_path, 1 << 20);
+  if (!config_bytes) return setup_error(config_bytes.error().context);
+  if (auto ok = writer.append(record::config_payload{crypto::sha256(*config_bytes), config_summary(c)}); !ok)
+    return setup_error(ok.error().context);
+
+  recorder::ledger_sink sink(writer);
+  media::posix_segment_storage storage;
+  auto pipeline = media::recording_pipeline::open(recorder::pipeline_settings(c), sink, storage);
+  if (!pipeline) {
+    record::interruption_payload fault;
+    fault.reason = record::interruption_reason::pipeline_fault;
+    fault.from = fault.to = clock.utc().time;
+    fault.detail = "pipeline did not open: " + pipeline.error().context;
+    (void)writer.append(std::move(fault));
+    return setup_error(pipeline.error().context);
+  }
+  (*pipeline)->set_clock_synced(clock.utc().source == record::utc_source::dock_sync);
+
+  recorder::recorder_service service(writer, sink, **pipeline, c.device.officer_id,
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(c.pre_event.duration),
+                                     c.device.recording_dir);
+  boost::asio::io_context io;
+  control::command_parser parser(static_cast<std::size_t>(c.control.max_line_bytes));
+  if (auto ok = control::add_recorder_commands(parser); !ok) return setup_error(ok.error().context);
+  control::server_options server_options;
+  server_options.socket_path = c.control.socket_path;
+  server_options.max_clients = static_cast<std::size_t>(c.control.max_clients);
+  server_options.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(c.control.idle_timeout);
+  fs::create_directories(fs::path(c.control.socket_path).parent_path(), ec);
+  auto server = control::control_server::open(io, server_options, parser, service);
+  if (!server) return setup_error(server.error().context);
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    (*server)->stop();
+    io.stop();
+  });
+  boost::asio::steady_timer poll_timer(io);
+  std::function<void()> poll = [&] {
+    service.poll();
+    poll_timer.expires_after(std::chrono::milliseconds(200));
+    poll_timer.async_wait([&](const boost::system::error_code& e) {
+      if (!e) poll();
+    });
+  };
+  poll();
+  std::fprintf(stderr, "bodycam-recorder: device %s ready (boot %u), control socket %s\n", c.device.id.str().c_str(),
+               *boot, c.control.socket_path.c_str());
+  io.run();
+
+  auto shut = service.shutdown();
+  (void)(*server)->remove_socket_file();
+  if (!shut) {
+    std::fprintf(stderr, "bodycam-recorder: shutdown: %s\n", shut.error().context.c_str());
+    return 1;
+  }
+  if (service.is_faulted()) return 1;
+  // Only a shutdown that sealed everything counts as clean.
+  if (auto ok = core::write_file_durably(marker, core::byte_view{}, {}); !ok)
+    std::fprintf(stderr, "bodycam-recorder: %s\n", ok.error().context.c_str());
+  std::fprintf(stderr, "bodycam-recorder: stopped cleanly\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    std::printf("usage: bodycam-recorder --config FILE\n  The camera daemon: records continuously into signed, "
+                "chained segments; controlled over its Unix socket.\n");
+    return 0;
+  }
+  if (argc != 3 || std::strcmp(argv[1], "--config") != 0) {
+    std::fprintf(stderr, "usage: bodycam-recorder --config FILE\n");
+    return 2;
+  }
+  return run(argv[2]);
+}

@@ -1,0 +1,35 @@
+// A camera for tests: a temp directory with a device key, a recorder config for the synthetic source at a
+// small size, and helpers to run bodycam-recorder on it and read back its ledger and files.
+#pragma once
+
+#include "common/chain/verifier.hpp"
+#include "common/ledger/ledger.hpp"
+#include "tests/support/daemon.hpp"
+#include "tests/support/process.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace bodycam::tests {
+
+struct test_camera {
+  explicit test_camera(int segment_seconds = 5, int pre_event_seconds = 0);
+
+  std::unique_ptr<background_process> start_daemon(const std::string& log_name);
+  [[nodiscard]] std::string request(const std::string& line) const { return control_request(socket, line); }
+
+  [[nodiscard]] common::ledger::ledger open_ledger() const;
+  [[nodiscard]] common::chain::chain_report verify() const;
+
+  temp_dir dir{"bodycam-recorder"};
+  std::string device = "cam-test";
+  std::string config_path, key_path, ledger_path, segments, socket;
+  common::crypto::public_key key;
+};
+
+// SHA-256 of bytes [offset, offset+length) of a file, or nullopt if the file is shorter.
+[[nodiscard]] std::optional<common::crypto::sha256_digest> hash_range(const std::filesystem::path& file,
+                                                                      std::uint64_t offset, std::uint64_t length);
+
+}  // namespace bodycam::tests
