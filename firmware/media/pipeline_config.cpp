@@ -85,7 +85,9 @@ core::status validate(const pipeline_config& c) {
     return core::fail(core::errc::invalid_argument, "queues.report_interval: must be positive");
   if (c.output_dir.empty()) return core::fail(core::errc::invalid_argument, "output_dir: empty");
   if (auto ok = check_identifier("device_id", c.device_id); !ok) return ok;
-  if (auto ok = check_identifier("officer_id", c.officer_id); !ok) return ok;
+  // No officer assigned yet is a valid state of a camera (the OSD then shows "-"), never a reason not to record.
+  if (!c.officer_id.empty())
+    if (auto ok = check_identifier("officer_id", c.officer_id); !ok) return ok;
   return {};
 }
 

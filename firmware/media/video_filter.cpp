@@ -88,7 +88,8 @@ core::status video_filter::build(const AVFrame& first, const video_filter_spec& 
     const int margin = std::max(4, size / 2);
     // Line 1: the frame's UTC time (invariant 1); line 2: who and what recorded it.
     const std::string text = "%{pts:gmtime:" + fixed(spec.utc_at_timeline_zero) + "} UTC\n" + "DEV " +
-                             escape_for_drawtext(spec.device_id) + "  OFC " + escape_for_drawtext(spec.officer_id);
+                             escape_for_drawtext(spec.device_id) + "  OFC " +
+                             (spec.officer_id.empty() ? std::string("-") : escape_for_drawtext(spec.officer_id));
     auto osd = add_filter(graph_.get(), "drawtext", "osd_text",
                           {{"fontfile", spec.osd.font_file},
                            {"text", text},

@@ -31,6 +31,12 @@ TEST_CASE("config: the defaults (1280x720, 30 fps, 1 s GOP, 60 s segments, 30 s 
   CHECK(c.pre_event.duration == std::chrono::seconds(30));
 }
 
+TEST_CASE("config: a camera with no officer assigned yet is valid (it must still record)") {
+  auto c = usable();
+  c.officer_id.clear();
+  CHECK(validate(c));
+}
+
 TEST_CASE("config: each bad value is refused with the field's name") {
   auto c = usable();
   c.encoder.fps = 0;
