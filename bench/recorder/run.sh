@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Recorder vs. the ffmpeg command line doing the same encode and segmenting, on the same synthetic input.
+# Both read lavfi testsrc2 + a sine tone in real time, encode libx264 (veryfast, 1 s GOP, same bit rate) and
+# AAC, and write fragmented MP4 segments; bodycam-recorder also hashes every byte, fdatasyncs per fragment,
+# writes ledger rows and signs records. Reported: CPU seconds (user+sys) per media second and peak RSS, from
+# GNU time. ffmpeg's media time is exactly `seconds` (-t). The recorder's synthetic source runs in real time
+# from the moment it starts (it encodes while it buffers, before `start`), so its media time is taken as its
+# elapsed wall time; that holds only while the machine keeps up with real time (check elapsed ≈ media). Usage: bench/recorder/run.sh [seconds=30]   (needs build/bin/bodycam-recorder and bodycam)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+seconds=${1:-30}
+work=$(mktemp -d /tmp/bodycam-bench-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+bin=${BODYCAM_BIN:-$root/build/bin}  # where bodycam-recorder and bodycam are
+
+measure() {  # name, then the command; prints "name cpu_s_per_media_s peak_rss_mib"
+  local name=$1; shift
+  /usr/bin/time -f "%U %S %M %e" -o "$work/$name.time" "$@" > "$work/$name.out" 2>&1 || true
+  read -r user sys rss elapsed < <(tail -n 1 "$work/$name.time")
+  # ffmpeg stops after exactly $seconds of media (-t), however long that took.
+  awk -v n="$name" -v u="$user" -v s="$sys" -v r="$rss" -v m="$seconds" \
+    'BEGIN { printf "%-28s %6.3f CPU s per media s   peak RSS %6.1f MiB\n", n, (u + s) / m, r / 1024 }'
+}
+
+run_size() {  # width height
+  local w=$1 h=$2 fps=30 kbps=2500
+  # ffmpeg: the same graph, encoder settings and fragmentation, cut into 60 s segments.
+  measure "ffmpeg ${w}x${h}p${fps}" ffmpeg -hide_banner -loglevel error -re \
+    -f lavfi -i "testsrc2=size=${w}x${h}:rate=${fps}" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+    -t "$seconds" -c:v libx264 -preset veryfast -tune zerolatency -threads 1 -b:v "${kbps}k" -g "$fps" -keyint_min "$fps" -sc_threshold 0 \
+    -c:a aac -b:a 64k -ac 1 -f segment -segment_time 60 -segment_format mp4 \
+    -segment_format_options movflags=frag_keyframe+empty_moov+default_base_moof "$work/ff-%03d.mp4"
+
+  local cam="$work/cam-$w"
+  mkdir -p "$cam"
+  "$bin/bodycam" keygen --id bench-cam --out "$cam" > /dev/null
+  cat > "$cam/recorder.toml" <<TOML
+[device]
+id = "bench-cam"
+key_file = "$cam/bench-cam.key"
+ledger = "$cam/ledger.db"
+recording_dir = "$cam/segments"
+[source]
+kind = "synthetic"
+[encoder]
+width = $w
+height = $h
+fps = $fps
+video_bitrate_kbps = $kbps
+[osd]
+enabled = false
+[pre_event]
+seconds = 0
+[control]
+socket_path = "$cam/recorder.sock"
+TOML
+  # Start, record `seconds`, stop: the daemon runs under GNU time; the session is driven over its socket.
+  /usr/bin/time -f "%U %S %M %e" -o "$work/rec-$w.time" "$bin/bodycam-recorder" --config "$cam/recorder.toml" \
+    > "$work/rec-$w.out" 2>&1 &
+  local pid=$!
+  for _ in $(seq 600); do [ -S "$cam/recorder.sock" ] && break; sleep 0.1; done
+  if [ ! -S "$cam/recorder.sock" ]; then
+    echo "bench: bodycam-recorder did not come up:" >&2; cat "$work/rec-$w.out" >&2; pkill -P "$pid"; return 1
+  fi
+  python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b'{\"cmd\":\"start\"}\n'); s.recv(4096)" "$cam/recorder.sock"
+  sleep "$seconds"
+  python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b'{\"cmd\":\"stop\",\"reason\":\"officer_end\"}\n'); s.recv(4096)" "$cam/recorder.sock"
+  pkill -TERM -P "$pid"; wait "$pid" || true  # signal the recorder (time's child), not time itself
+  read -r user sys rss elapsed < <(tail -n 1 "$work/rec-$w.time")
+  awk -v n="bodycam-recorder ${w}x${h}p${fps}" -v u="$user" -v s="$sys" -v r="$rss" -v m="$elapsed" \
+    'BEGIN { printf "%-28s %6.3f CPU s per media s   peak RSS %6.1f MiB\n", n, (u + s) / m, r / 1024 }'
+  "$bin/bodycam" verify "$cam/ledger.db" --key "$cam/bench-cam.pub" | tail -n 1
+}
+
+echo "bench/recorder/run.sh $seconds on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+[ "${BENCH_1080_ONLY:-0}" = 1 ] || run_size 1280 720
+[ "${BENCH_720_ONLY:-0}" = 1 ] || run_size 1920 1080
