@@ -1,0 +1,91 @@
+// The default store backend: the layout of docs/formats/store.md in a local directory, one file per key.
+// How it keeps the store_backend contract (numbers of store_backend.hpp in brackets):
+//  D1. A create writes a temp file `.tmp-<16 hex>` in the key's own folder, hashes while writing, checks the
+//      digest, fsyncs the file, link()s it to the key's name and fsyncs the folder; link() fails on an existing
+//      name, so two writers cannot both win and nothing is ever replaced [1, 2, 3, 4, 5].
+//  D2. A name that already exists is answered `already_exists` only after its folder is fsynced, in case its
+//      creator crashed between link() and that fsync [5].
+//  D3. Temp names start with '.', which no key component can, so a temp file is never listed, opened or
+//      counted as stored. A failed create removes its temp file; one killed mid-way leaves it for recover().
+//  D4. recover() removes temp files only while holding store.lock exclusively, and every create holds it
+//      shared from making its temp file to removing it: a temp file recover() sees belongs to a dead writer.
+//  D5. Every path is opened component by component from the root with O_NOFOLLOW: a symlink planted inside
+//      the store is refused, never followed, so no key reaches outside the root.
+//  D6. Stored files are mode 0444. Folders a create needs (records/<device>) are made and their parent fsynced
+//      before the file is written.
+//  D7. store.json is written last when a layout is made, so a directory without it is not a store; opening
+//      checks its format and version, and refuses to make a store in a non-empty directory that is not one.
+#pragma once
+
+#include "common/core/unique_fd.hpp"
+#include "common/store/store.hpp"
+
+#include <filesystem>
+#include <functional>
+
+namespace bodycam::common::store {
+
+inline constexpr std::string_view store_marker_name = "store.json";
+inline constexpr std::string_view store_marker_content = "{\"format\":\"bodycam-store\",\"version\":1}\n";
+inline constexpr std::string_view store_lock_name = "store.lock";
+inline constexpr std::string_view temp_name_prefix = ".tmp-";
+
+// The system calls of a create, in order, at which a test can inject a failure (fault_injector).
+enum class write_step { make_directory, create_temp, write, sync_file, link, sync_directory };
+[[nodiscard]] std::string_view to_string(write_step step) noexcept;
+// Called before each step; returns 0 to go on, or an errno value the step then fails with as if the system
+// call had returned it. Tests only; production leaves it empty.
+using fault_injector = std::function<int(write_step step, const store_key& key)>;
+
+struct directory_store_options {
+  bool create = false;               // make the layout if the root is missing or empty
+  std::uint64_t min_free_bytes = 0;  // refuse (no_space) a create that would leave less free on the disk
+  fault_injector faults;
+};
+
+class directory_backend final : public store_backend {
+ public:
+  [[nodiscard]] static core::expected<std::unique_ptr<directory_backend>> open(const std::filesystem::path& root,
+                                                                               directory_store_options options);
+
+  [[nodiscard]] core::expected<create_outcome> create(const store_key& key, byte_source& source,
+                                                      const crypto::sha256_digest& expected_sha256) override;
+  [[nodiscard]] core::expected<std::unique_ptr<object_reader>> open(const store_key& key) const override;
+  [[nodiscard]] core::expected<core::byte_buffer> read_range(const store_key& key, std::uint64_t offset,
+                                                             std::size_t length) const override;
+  [[nodiscard]] core::expected<std::optional<std::uint64_t>> stat(const store_key& key) const override;
+  [[nodiscard]] core::status list(const store_key& folder, const list_visitor& visit) const override;
+  [[nodiscard]] core::expected<space_info> space() const override;
+  [[nodiscard]] core::expected<recovery_report> recover() override;
+  [[nodiscard]] std::string describe() const override { return "directory store " + root_.string(); }
+
+  [[nodiscard]] const std::filesystem::path& root() const noexcept { return root_; }
+  // The file that holds `key` (for messages, and for tests that tamper behind the store's back).
+  [[nodiscard]] std::filesystem::path path_of(const store_key& key) const { return root_ / key.str(); }
+
+ private:
+  directory_backend(std::filesystem::path root, core::unique_fd root_fd, directory_store_options options) noexcept
+      : root_(std::move(root)), root_fd_(std::move(root_fd)), options_(std::move(options)) {}
+
+  // The folder `folder` ("" = the root), opened without following symlinks. With `making_for`, missing
+  // folders are made (for that key's create); without, a missing folder is errc::not_found.
+  [[nodiscard]] core::expected<core::unique_fd> open_folder(std::string_view folder,
+                                                            const store_key* making_for = nullptr) const;
+  [[nodiscard]] core::expected<core::unique_fd> open_leaf(const store_key& key, std::uint64_t& size) const;
+  [[nodiscard]] core::expected<core::unique_fd> lock_store(int operation) const;
+  [[nodiscard]] core::status check_reserve(std::optional<std::uint64_t> size, const std::string& what) const;
+  [[nodiscard]] int injected(write_step step, const store_key& key) const;
+  [[nodiscard]] std::string name_of(const store_key& key) const;
+  [[nodiscard]] core::status scan_folder(const std::string& folder, recovery_report& report,
+                                         const std::function<bool(std::string_view, bool is_folder)>& belongs) const;
+
+  std::filesystem::path root_;
+  core::unique_fd root_fd_;
+  directory_store_options options_;
+};
+
+[[nodiscard]] core::expected<store> open_directory_store(const std::filesystem::path& root, bool create);
+[[nodiscard]] core::expected<store> open_directory_store(const std::filesystem::path& root,
+                                                         directory_store_options options);
+
+}  // namespace bodycam::common::store

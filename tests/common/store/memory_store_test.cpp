@@ -1,0 +1,41 @@
+// The conformance suite against the memory backend (a fast unit test, and the proof that the suite is written
+// to the port rather than to the directory backend), and the memory backend's own capacity limit.
+#include "common/store/memory_backend.hpp"
+#include "tests/common/store/store_conformance.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace bodycam::common;
+using namespace bodycam::tests::store;
+
+TEST_CASE("the memory backend keeps the store contract") {
+  run_store_conformance([] {
+    auto backend = std::make_unique<store::memory_backend>();
+    auto* raw = backend.get();
+    return store_fixture{store::store(std::move(backend)),
+                         [raw](const store::store_key& key) {
+                           auto bytes = raw->read_range(key, 0, std::size_t{1} << 30).value();
+                           if (bytes.empty())
+                             bytes.push_back(0x42);
+                           else
+                             bytes[bytes.size() / 2] ^= 0x20;
+                           raw->tamper(key, std::move(bytes));
+                         },
+                         {},
+                         {}};
+  });
+}
+
+TEST_CASE("a full memory store refuses a put with no_space naming the object, and keeps what it had") {
+  store::store s(std::make_unique<store::memory_backend>(1000));
+  const auto small = pseudo_random_bytes(600, 1);
+  const auto large = pseudo_random_bytes(600, 2);
+  REQUIRE(s.put_object(crypto::sha256(small), small).value() == store::put_outcome::created);
+  const auto full = s.put_object(crypto::sha256(large), large);
+  REQUIRE_FALSE(full.has_value());
+  CHECK(full.error().code == core::errc::no_space);
+  CHECK_THAT(full.error().context, Catch::Contains(crypto::sha256(large).to_hex()));
+  CHECK_FALSE(s.has_object(crypto::sha256(large)).value());
+  CHECK(s.rehash_object(crypto::sha256(small)).value() == crypto::sha256(small));
+  CHECK(s.space().value().available_bytes == 400u);
+}
