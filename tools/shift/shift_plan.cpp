@@ -1,0 +1,102 @@
+#include "tools/shift/shift_plan.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+namespace bodycam::tools::shift {
+
+namespace core = common::core;
+using std::chrono::milliseconds;
+
+std::string_view to_string(step_action action) noexcept {
+  static constexpr std::array<std::string_view, 6> names{"boot", "start", "power_loss", "reboot", "stop", "dock"};
+  const auto i = static_cast<std::size_t>(action);
+  return i < names.size() ? names[i] : std::string_view{};
+}
+
+core::expected<std::vector<shift_step>> plan_shift(const shift_options& o) {
+  if (o.cameras < 1 || o.cameras > 8)
+    return core::fail(core::errc::invalid_argument,
+                      "cameras: " + std::to_string(o.cameras) + " is outside 1..8 (one dock serves up to 8)");
+  std::optional<std::uint32_t> victim = o.power_loss_camera;
+  if (!victim && o.cameras >= 2) victim = 1;
+  if (victim && *victim >= o.cameras)
+    return core::fail(core::errc::invalid_argument, "power_loss_camera: " + std::to_string(*victim) +
+                                                        " is not one of the " + std::to_string(o.cameras) + " cameras");
+  if (victim && o.recording <= 3 * o.power_off)
+    return core::fail(core::errc::invalid_argument,
+                      "minutes: a recording of " + std::to_string(o.recording.count()) +
+                          " s is too short to lose power for " + std::to_string(o.power_off.count()) +
+                          " s in the middle of it (needs more than " + std::to_string(3 * o.power_off.count()) + " s)");
+  if (o.stagger.count() < 0 || o.boot_time.count() <= 0)
+    return core::fail(core::errc::invalid_argument, "stagger and boot_time must be positive");
+
+  std::vector<shift_step> plan;
+  const milliseconds boot_time = o.boot_time;
+  const milliseconds last_start = boot_time + o.stagger * (o.cameras - 1);
+  const milliseconds stop_at = last_start + milliseconds(o.recording);
+  for (std::uint32_t c = 0; c < o.cameras; ++c) {
+    const milliseconds start = boot_time + o.stagger * c;
+    plan.push_back({milliseconds(0), c, step_action::boot});
+    plan.push_back({start, c, step_action::start});
+    if (victim && *victim == c) {
+      // In the middle of the session, with the reboot well before the stop.
+      const milliseconds loss = start + (stop_at - start) / 2 - milliseconds(o.power_off) / 2;
+      plan.push_back({loss, c, step_action::power_loss});
+      plan.push_back({loss + milliseconds(o.power_off), c, step_action::reboot});
+    }
+    // Stops are staggered like starts, so every session records at least `recording`.
+    plan.push_back({stop_at + o.stagger * c, c, step_action::stop});
+  }
+  const milliseconds dock_at = stop_at + o.stagger * o.cameras + milliseconds(1000);
+  for (std::uint32_t c = 0; c < o.cameras; ++c) plan.push_back({dock_at, c, step_action::dock});
+  std::stable_sort(plan.begin(), plan.end(), [](const shift_step& a, const shift_step& b) { return a.at < b.at; });
+  if (auto ok = validate_plan(plan, o.cameras); !ok) return std::unexpected(ok.error());
+  return plan;
+}
+
+core::status validate_plan(const std::vector<shift_step>& plan, std::uint32_t cameras) {
+  struct camera_times {
+    std::optional<milliseconds> boot, start, loss, reboot, stop, dock;
+  };
+  std::vector<camera_times> t(cameras);
+  milliseconds previous{0};
+  std::uint32_t losses = 0;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const auto& s = plan[i];
+    const std::string where = "step " + std::to_string(i) + " (" + std::string(to_string(s.action)) + ")";
+    if (s.at < previous) return core::fail(core::errc::invalid_argument, where + ": out of time order");  // I1
+    previous = s.at;
+    if (s.camera >= cameras) return core::fail(core::errc::invalid_argument, where + ": no such camera");  // I1
+    auto& c = t[s.camera];
+    std::optional<milliseconds>* slot = nullptr;
+    switch (s.action) {
+      case step_action::boot: slot = &c.boot; break;
+      case step_action::start: slot = &c.start; break;
+      case step_action::power_loss: slot = &c.loss; ++losses; break;
+      case step_action::reboot: slot = &c.reboot; break;
+      case step_action::stop: slot = &c.stop; break;
+      case step_action::dock: slot = &c.dock; break;
+    }
+    if (slot->has_value()) return core::fail(core::errc::invalid_argument, where + ": repeated for this camera");
+    *slot = s.at;
+  }
+  for (std::uint32_t i = 0; i < cameras; ++i) {  // I2
+    const auto& c = t[i];
+    const std::string who = "camera " + std::to_string(i);
+    if (!c.boot || !c.start || !c.stop || !c.dock)
+      return core::fail(core::errc::invalid_argument, who + ": needs boot, start, stop and dock");
+    if (!(*c.boot < *c.start && *c.start < *c.stop && *c.stop < *c.dock))
+      return core::fail(core::errc::invalid_argument, who + ": boot < start < stop < dock does not hold");
+    if (c.loss.has_value() != c.reboot.has_value())
+      return core::fail(core::errc::invalid_argument, who + ": a power loss needs a reboot and the other way round");
+    if (c.loss && !(*c.start < *c.loss && *c.loss < *c.reboot && *c.reboot < *c.stop))
+      return core::fail(core::errc::invalid_argument, who + ": power loss and reboot must fall inside the session");
+  }
+  if (losses > 0 && losses >= cameras)  // I3
+    return core::fail(core::errc::invalid_argument, "every camera loses power: none records the whole shift");
+  return {};
+}
+
+}  // namespace bodycam::tools::shift

@@ -1,0 +1,54 @@
+// The simulated shift as data (pure, no I/O): which camera does what, and when, measured from the start of
+// the shift. `bodycam simulate` executes the plan with real processes (shift_runner); tests check the plan's
+// rules without running anything.
+//
+// The story every plan tells (DESIGN.md §4–5, the rules on whole-process recording):
+//  1. Every camera boots and passes its pre-shift check before its session starts.
+//  2. Sessions start a few seconds apart (officers do not press at the same instant), each with a start
+//     statement.
+//  3. One camera (the `power_loss_camera`) loses power in the middle of its session and boots again a few
+//     seconds later; it resumes the same session and asks for the resume statement.
+//  4. Every session that starts is stopped by its officer with a reason (no silent stop).
+//  5. Only then do the cameras dock: the dock pulls, verifies, stores and hands out receipts.
+// Invariants checked by validate_plan (and tests/tools/shift_plan_test.cpp):
+//  I1. Steps are in time order; every camera index is < cameras.
+//  I2. For each camera: boot < start < stop < dock, and power_loss < reboot both strictly inside start..stop.
+//  I3. Fewer cameras lose power than there are cameras: at least one records the whole shift.
+#pragma once
+
+#include "common/core/error.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace bodycam::tools::shift {
+
+enum class step_action : std::uint8_t { boot, start, power_loss, reboot, stop, dock };
+[[nodiscard]] std::string_view to_string(step_action action) noexcept;
+
+struct shift_step {
+  std::chrono::milliseconds at{0};  // since the start of the shift
+  std::uint32_t camera = 0;
+  step_action action = step_action::boot;
+};
+
+struct shift_options {
+  std::uint32_t cameras = 3;           // 1..8
+  std::chrono::seconds recording{120}; // how long each session records (before the stagger)
+  std::chrono::seconds stagger{2};     // between two cameras' start presses
+  std::chrono::seconds boot_time{4};   // from process start to the start press (pre-shift check included)
+  std::chrono::seconds power_off{5};   // how long the power_loss camera stays off
+  std::optional<std::uint32_t> power_loss_camera;  // default: camera 1 if cameras >= 2, else none
+};
+
+// Errors (errc::invalid_argument) name the option: cameras outside 1..8, recording too short to fit a
+// power loss (needs > 3 × power_off), and so on.
+[[nodiscard]] common::core::expected<std::vector<shift_step>> plan_shift(const shift_options& options);
+
+// Checks I1–I3 on any plan (used on the plan before it runs, and by the tests on hand-made bad plans).
+[[nodiscard]] common::core::status validate_plan(const std::vector<shift_step>& plan, std::uint32_t cameras);
+
+}  // namespace bodycam::tools::shift
