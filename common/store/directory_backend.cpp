@@ -266,6 +266,24 @@ core::status directory_backend::list(const store_key& folder, const list_visitor
                                  });
 }
 
+core::status directory_backend::remove(const store_key& key) {
+  const std::string what = name_of(key);
+  auto lock = lock_store(LOCK_SH);
+  if (!lock) return std::unexpected(lock.error());
+  auto parent = open_folder(key.parent());
+  if (!parent) {
+    if (parent.error().code == core::errc::not_found) return core::fail_errno("remove", what, ENOENT);
+    return std::unexpected(parent.error());
+  }
+  const std::string leaf(key.leaf());
+  struct stat st {};
+  if (::fstatat(parent->get(), leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return detail::fail_at("remove", what, errno);
+  if (!S_ISREG(st.st_mode)) return core::fail(core::errc::corrupt, "remove " + what + ": not a regular file");
+  // D8: gone from the folder, and the folder synced, before we say so.
+  if (::unlinkat(parent->get(), leaf.c_str(), 0) != 0) return core::fail_errno("remove", what, errno);
+  return detail::sync_fd(parent->get(), "fsync folder of", what);
+}
+
 core::expected<space_info> directory_backend::space() const {
   struct statvfs vfs {};
   if (::fstatvfs(root_fd_.get(), &vfs) != 0) return core::fail_errno("check free space of", describe(), errno);
@@ -314,7 +332,7 @@ core::expected<recovery_report> directory_backend::recover() {
   if (auto ok = scan("",
                      [](std::string_view name, bool is_folder) {
                        return is_folder ? (name == "objects" || name == "records" || name == "keys" ||
-                                           name == "receipts" || name == "access")
+                                           name == "receipts" || name == "access" || name == "retention")
                                         : (name == store_marker_name || name == store_lock_name);
                      });
       !ok)
@@ -340,7 +358,7 @@ core::expected<recovery_report> directory_backend::recover() {
       return std::unexpected(ok.error());
   if (auto ok = scan("keys", leaf_if([](std::string_view n) { return parse_public_key_name(n).has_value(); })); !ok)
     return std::unexpected(ok.error());
-  for (const auto ns : {entry_namespace::receipts, entry_namespace::access})
+  for (const auto ns : {entry_namespace::receipts, entry_namespace::access, entry_namespace::retention})
     if (auto ok = scan(std::string(to_string(ns)), leaf_if(is_valid_key_component)); !ok)
       return std::unexpected(ok.error());
   std::sort(report.removed.begin(), report.removed.end());

@@ -15,6 +15,7 @@
 //      before the file is written.
 //  D7. store.json is written last when a layout is made, so a directory without it is not a store; opening
 //      checks its format and version, and refuses to make a store in a non-empty directory that is not one.
+//  D8. remove unlinks the key's file (never following a symlink) and fsyncs its folder before it returns.
 #pragma once
 
 #include "common/core/unique_fd.hpp"
@@ -56,6 +57,7 @@ class directory_backend final : public store_backend {
   [[nodiscard]] core::expected<std::optional<std::uint64_t>> stat(const store_key& key) const override;
   [[nodiscard]] core::status list(const store_key& folder, const list_visitor& visit) const override;
   [[nodiscard]] core::expected<space_info> space() const override;
+  [[nodiscard]] core::status remove(const store_key& key) override;
   [[nodiscard]] core::expected<recovery_report> recover() override;
   [[nodiscard]] std::string describe() const override { return "directory store " + root_.string(); }
 

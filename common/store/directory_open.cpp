@@ -24,7 +24,8 @@ constexpr std::array<std::string_view, 6> layout_folders = {"objects", "objects/
 constexpr std::size_t max_marker_bytes = 4096;
 
 bool is_top_folder(std::string_view name) noexcept {
-  return name == "objects" || name == "records" || name == "keys" || name == "receipts" || name == "access";
+  return name == "objects" || name == "records" || name == "keys" || name == "receipts" || name == "access" ||
+         name == "retention";  // retention/ is made on first use
 }
 
 // What a layout half-made by a crash may hold; anything else means the directory is someone else's.

@@ -121,6 +121,15 @@ core::expected<space_info> memory_backend::space() const {
   return space_info{*capacity_, *capacity_ - std::min(used_, *capacity_)};
 }
 
+core::status memory_backend::remove(const store_key& key) {
+  const std::lock_guard lock(mutex_);
+  const auto it = items_.find(key.str());
+  if (it == items_.end()) return core::fail(core::errc::not_found, "remove " + name_of(key) + ": not stored");
+  used_ -= it->second->size();
+  items_.erase(it);
+  return {};
+}
+
 void memory_backend::tamper(const store_key& key, core::byte_buffer bytes) {
   const std::lock_guard lock(mutex_);
   auto& slot = items_[key.str()];

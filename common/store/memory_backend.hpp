@@ -25,6 +25,7 @@ class memory_backend final : public store_backend {
   [[nodiscard]] core::expected<std::optional<std::uint64_t>> stat(const store_key& key) const override;
   [[nodiscard]] core::status list(const store_key& folder, const list_visitor& visit) const override;
   [[nodiscard]] core::expected<space_info> space() const override;
+  [[nodiscard]] core::status remove(const store_key& key) override;
   [[nodiscard]] core::expected<recovery_report> recover() override { return recovery_report{}; }
   [[nodiscard]] std::string describe() const override { return "memory store"; }
 

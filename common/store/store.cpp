@@ -94,6 +94,18 @@ core::status store::for_each_object(const std::function<bool(const crypto::sha25
   });
 }
 
+core::status store::remove_expired_object(const crypto::sha256_digest& sha256, std::string_view expiry_entry) {
+  const auto key = store_key::object(sha256);
+  auto entry_key = store_key::entry(entry_namespace::retention, expiry_entry);
+  if (!entry_key) return core::wrap("remove " + key.str(), entry_key.error());
+  auto recorded = backend_->stat(*entry_key);
+  if (!recorded) return core::wrap("remove " + key.str(), recorded.error());
+  if (!recorded->has_value())  // invariant 5: no deletion that is not recorded first
+    return core::fail(core::errc::conflict, "remove " + key.str() + " in " + describe() + ": the expiry event " +
+                                                entry_key->str() + " is not stored; nothing removed");
+  return backend_->remove(key);
+}
+
 // ---- records -----------------------------------------------------------------------------------------------
 
 core::expected<put_outcome> store::put_record(core::byte_view signed_record_bytes) {

@@ -12,7 +12,9 @@
 //     a signed record are refused; signatures are not checked here (the dock verifies chains before storing).
 //  4. Listing returns only well-formed names (strict hex digests, canonical decimal seqs, valid device ids),
 //     sorted (for_each_object: in any order); anything else in the layout is for recover() to report.
-// Every member is safe to call from several threads at once. Nothing here deletes anything.
+//  5. The only deletion is remove_expired_object: it deletes an object (never a record, key or entry) and only
+//     once the retention entry that records its expiry is stored; the records that describe it stay.
+// Every member is safe to call from several threads at once.
 #pragma once
 
 #include "common/crypto/key_file.hpp"
@@ -56,6 +58,9 @@ class store {
   [[nodiscard]] core::expected<crypto::sha256_digest> rehash_object(const crypto::sha256_digest& sha256) const;
   // Every stored object's digest, in no particular order; the visitor returns false to stop.
   [[nodiscard]] core::status for_each_object(const std::function<bool(const crypto::sha256_digest&)>& visit) const;
+  // Invariant 5: deletes the object only if retention/<expiry_entry> is already stored (errc::conflict if not).
+  // The retention policy (tools/retention/) decides what may expire; this only refuses to act unrecorded.
+  [[nodiscard]] core::status remove_expired_object(const crypto::sha256_digest& sha256, std::string_view expiry_entry);
 
   // ---- signed records: records/<device>/<seq> ----
   // Files the record at records/<device>/<seq> of its own bytes (invariant 3).

@@ -20,6 +20,9 @@
 //  6. Errors name the operation and the key: "write object /srv/store/objects/sha256/…: No space left on
 //     device". A full store is errc::no_space. A missing key is errc::not_found for open and read_range.
 //  7. Every member is safe to call from several threads at once.
+//  8. The one exception to 1 is `remove`, which only store::remove_expired_object calls, only for an object
+//     key, only after a retention entry recording the expiry is stored (store.hpp invariant 5). A removal is
+//     durable before it returns; removing an absent key is errc::not_found.
 #pragma once
 
 #include "common/core/bytes.hpp"
@@ -75,6 +78,8 @@ class store_backend {
   // are not valid key components are never listed.
   [[nodiscard]] virtual core::status list(const store_key& folder, const list_visitor& visit) const = 0;
   [[nodiscard]] virtual core::expected<space_info> space() const = 0;
+  // Deletes a stored key (invariant 8; never called for anything but an expired object).
+  [[nodiscard]] virtual core::status remove(const store_key& key) = 0;
   // Removes what interrupted writes left behind, never a stored key, and reports anything foreign.
   // May refuse with errc::conflict while a create is in progress.
   [[nodiscard]] virtual core::expected<recovery_report> recover() = 0;

@@ -31,6 +31,7 @@ std::string_view to_string(entry_namespace ns) noexcept {
   switch (ns) {
     case entry_namespace::receipts: return "receipts";
     case entry_namespace::access: return "access";
+    case entry_namespace::retention: return "retention";
   }
   return "unknown";
 }
@@ -112,6 +113,7 @@ std::string_view store_key::kind() const noexcept {
   if (v.starts_with("keys/")) return "public key";
   if (v.starts_with("receipts/")) return "receipt";
   if (v.starts_with("access/")) return "access entry";
+  if (v.starts_with("retention/")) return "retention entry";
   return "item";
 }
 

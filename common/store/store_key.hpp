@@ -6,7 +6,8 @@
 //     A-Z a-z 0-9 . _ - and does not start with '.'. So no key is absolute, holds "." or ".." or an empty
 //     component, a NUL or a backslash, and no key can collide with a backend's temp name (they start with '.').
 //  2. Keys built here are canonical: `objects/sha256/<64 lower-case hex>`, `records/<device>/<seq in decimal,
-//     no leading zero>`, `keys/<device>.pub`, `receipts/<name>`, `access/<name>`. parse_* functions accept
+//     no leading zero>`, `keys/<device>.pub`, `receipts/<name>`, `access/<name>`,
+//     `retention/<name>`. parse_* functions accept
 //     exactly these spellings and nothing else, so one stored item has exactly one key.
 #pragma once
 
@@ -22,9 +23,10 @@
 
 namespace bodycam::common::store {
 
-// The two namespaces of named write-once entries whose content the dock and the tools define.
-enum class entry_namespace { receipts, access };
-[[nodiscard]] std::string_view to_string(entry_namespace ns) noexcept;  // "receipts", "access"
+// The namespaces of named write-once entries whose content the dock and the tools define: receipts (the dock),
+// the access register and the retention register (holds and expiry events; tools/register/).
+enum class entry_namespace { receipts, access, retention };
+[[nodiscard]] std::string_view to_string(entry_namespace ns) noexcept;  // "receipts", "access", "retention"
 
 class store_key {
  public:

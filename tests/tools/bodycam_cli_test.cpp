@@ -91,7 +91,7 @@ TEST_CASE("simulate, then verify the store and the ledger; tampering is caught b
     auto r = bodycam_cli({"verify", records, "--key", key});
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("bad_signature") != std::string::npos);
-    CHECK(r.out.find("[cam-0001/4]") != std::string::npos);
+    CHECK(r.out.find("[records/cam-0001/4]") != std::string::npos);
     CHECK(run_process({python, independent, "records", records, key}).exit_code == 2);
   }
   SECTION("remove_one_record from the store: exit 2 with the gap") {
@@ -107,8 +107,12 @@ TEST_CASE("simulate, then verify the store and the ledger; tampering is caught b
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("wrong_key") != std::string::npos);
   }
-  SECTION("no key, missing path, or junk: exit 3 with the reason") {
-    auto no_key = bodycam_cli({"verify", records});
+  SECTION("inside a store the store's key is used; elsewhere no key, missing path, or junk: exit 3") {
+    auto from_store = bodycam_cli({"verify", records});
+    CHECK(from_store.exit_code == 0);
+    CHECK(from_store.out.find("verdict: authentic (exit 0): 7 records") != std::string::npos);
+    fs::copy(records, dir / "loose-records");
+    auto no_key = bodycam_cli({"verify", dir / "loose-records"});
     CHECK(no_key.exit_code == 3);
     CHECK(no_key.err.find("no device public key") != std::string::npos);
     CHECK(bodycam_cli({"verify", dir / "nowhere", "--key", key}).exit_code == 3);

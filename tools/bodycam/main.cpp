@@ -11,6 +11,11 @@ int main(int argc, char** argv) {
   bodycam::tools::verbs::add_keygen(app, result);
   bodycam::tools::verbs::add_verify(app, result);
   bodycam::tools::verbs::add_simulate(app, result);
+  bodycam::tools::verbs::add_enroll(app, result);
+  bodycam::tools::verbs::add_audit(app, result);
+  bodycam::tools::verbs::add_export(app, result);
+  bodycam::tools::verbs::add_copy(app, result);
+  bodycam::tools::verbs::add_retention(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,6 +3,8 @@
 #include "common/core/durable_file.hpp"
 #include "common/ledger/ledger.hpp"
 #include "common/record/record.hpp"
+#include "common/store/directory_backend.hpp"
+#include "common/store/record_inputs.hpp"
 
 #include <charconv>
 #include <fstream>
@@ -58,6 +60,26 @@ core::expected<record_set> read_record_directory(const fs::path& dir) {
             [](const auto& a, const auto& b) { return *a.claimed_seq < *b.claimed_seq; });
   out.device = dir.filename().string();
   return out;
+}
+
+std::optional<fs::path> store_root_of_records(const fs::path& dir) {
+  const fs::path absolute = fs::absolute(dir).lexically_normal();
+  const fs::path device = absolute.has_filename() ? absolute : absolute.parent_path();
+  const fs::path records = device.parent_path();
+  std::error_code ec;
+  if (records.filename() != "records" || !fs::exists(records.parent_path() / store::store_marker_name, ec))
+    return std::nullopt;
+  return records.parent_path();
+}
+
+core::expected<record_set> read_store_records(const fs::path& store_root, const std::string& device_text) {
+  auto device = record::device_id::parse(device_text);
+  if (!device) return std::unexpected(device.error());
+  auto s = store::open_directory_store(store_root, false);
+  if (!s) return std::unexpected(s.error());
+  auto inputs = store::read_record_inputs(*s, *device);
+  if (!inputs) return std::unexpected(inputs.error());
+  return record_set{std::move(*inputs), device_text};
 }
 
 }  // namespace bodycam::tools::verbs

@@ -1,14 +1,16 @@
 // bodycam simulate: the shift demo on this machine (DESIGN.md §7).
 // Current scope (foundation): each simulated camera gets a device key and a real ledger holding a signed
 // shift — boot, pre-shift check, session start with its statement, one segment record per minute, stop —
-// whose records are then copied into a directory store (records/<device>/<seq>, keys/<device>.pub) and
-// verified from there; reports go to <out>/reports. There is no media yet: the recorder and the dock
+// whose records are then put into a directory store through common/store and verified from there;
+// reports go to <out>/reports. There is no media yet: the recorder and the dock
 // replace this with camera processes, footage and a docking station.
 #include "common/chain/append.hpp"
 #include "common/chain/report_json.hpp"
 #include "common/core/durable_file.hpp"
 #include "common/crypto/key_file.hpp"
 #include "common/ledger/ledger.hpp"
+#include "common/store/directory_backend.hpp"
+#include "common/store/record_inputs.hpp"
 #include "tools/verbs/record_source.hpp"
 #include "tools/verbs/verb.hpp"
 
@@ -109,10 +111,12 @@ int run_simulate(const simulate_args& args) {
   const fs::path store = out / "store";
   const fs::path reports = out / "reports";
   std::error_code ec;
-  for (const auto& dir : {out / "keys", out / "cameras", store / "keys", store / "records", reports}) {
+  for (const auto& dir : {out / "keys", out / "cameras", reports}) {
     fs::create_directories(dir, ec);
     if (ec) return fail_with("create " + dir.string() + ": " + ec.message());
   }
+  auto evidence_store = store::open_directory_store(store, true);
+  if (!evidence_store) return fail_with(evidence_store.error().context);
   int worst = 0;
   for (int i = 1; i <= args.cameras; ++i) {
     char id_text[32];
@@ -123,8 +127,7 @@ int run_simulate(const simulate_args& args) {
     if (!key) return fail_with(key.error().context);
     if (auto ok = crypto::write_key_pair(out / "keys" / id, id, *key); !ok) return fail_with(ok.error().context);
     const auto public_key = key->public_key();
-    if (auto ok = crypto::write_public_key(store / "keys" / (id + ".pub"), {id, public_key}); !ok)
-      return fail_with(ok.error().context);
+    if (auto ok = evidence_store->put_public_key({id, public_key}); !ok) return fail_with(ok.error().context);
 
     fs::create_directories(out / "cameras" / id, ec);
     const fs::path ledger_path = out / "cameras" / id / "ledger.db";
@@ -136,21 +139,16 @@ int run_simulate(const simulate_args& args) {
     demo_camera camera(record::device_id::parse(id).value(), std::move(*key), std::move(*ledger));
     if (auto ok = camera.run_shift(args.minutes); !ok) return fail_with(ok.error().context);
 
-    // Take the records into the directory store: one write-once file per record.
+    // Take the records into the store (common/store files each at records/<device>/<seq>, write-once).
     auto records = read_ledger_records(ledger_path);
     if (!records) return fail_with(records.error().context);
-    const fs::path record_dir = store / "records" / id;
-    fs::create_directories(record_dir, ec);
     for (const auto& r : records->records)
-      if (auto ok = core::write_file_durably(record_dir / std::to_string(*r.claimed_seq), r.bytes,
-                                             {.mode = 0444, .create_only = true});
-          !ok)
-        return fail_with(ok.error().context);
+      if (auto ok = evidence_store->put_record(core::byte_view(r.bytes)); !ok) return fail_with(ok.error().context);
 
-    auto stored = read_record_directory(record_dir);
+    auto stored = store::read_record_inputs(*evidence_store, record::device_id::parse(id).value());
     if (!stored) return fail_with(stored.error().context);
     const chain::verify_options options{record::device_id::parse(id).value(), public_key, true, std::nullopt};
-    const auto report = chain::verify_chain(stored->records, options);
+    const auto report = chain::verify_chain(*stored, options);
     const std::string text = chain::report_to_text(report, options);
     const std::string json = chain::report_to_json(report, options).dump(2);
     if (auto ok = core::write_file_durably(reports / (id + ".txt"), text_bytes(text)); !ok)

@@ -16,6 +16,11 @@ struct run_result {
 void add_keygen(CLI::App& app, run_result& result);
 void add_verify(CLI::App& app, run_result& result);
 void add_simulate(CLI::App& app, run_result& result);
+void add_enroll(CLI::App& app, run_result& result);
+void add_audit(CLI::App& app, run_result& result);
+void add_export(CLI::App& app, run_result& result);
+void add_copy(CLI::App& app, run_result& result);
+void add_retention(CLI::App& app, run_result& result);
 
 // Exit code for "could not do what was asked" (bad arguments, unreadable input): the verifier's
 // "cannot verify".

@@ -1,9 +1,14 @@
 // bodycam verify: check a device's chain from a ledger file or a directory of records against the device's
-// public key. Prints a per-record report with reason codes and a summary (--json for programs).
+// public key; every device of a whole store against the keys the store holds; or a court bundle, offline
+// (tools/bundle). Prints a per-record report with reason codes and a summary (--json for programs).
 // Exit: 0 authentic, 1 authentic with documented gaps, 2 not authentic, 3 cannot verify.
 #include "common/chain/report_json.hpp"
 #include "common/core/durable_file.hpp"
 #include "common/crypto/key_file.hpp"
+#include "common/store/directory_backend.hpp"
+#include "common/store/record_inputs.hpp"
+#include "tools/bundle/bundle_verify.hpp"
+#include "tools/audit/store_audit.hpp"
 #include "tools/verbs/record_source.hpp"
 #include "tools/verbs/verb.hpp"
 
@@ -32,20 +37,71 @@ int cannot(const std::string& message) {
   return exit_cannot;
 }
 
+void print_json(const nlohmann::json& j) {
+  std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+}
+
+int verify_bundle_dir(const fs::path& path, const verify_args& args) {
+  const auto report = bundle::verify_bundle(path);
+  if (args.json) print_json(bundle::bundle_report_json(report));
+  else std::fputs(bundle::bundle_report_text(report).c_str(), stdout);
+  return chain::exit_code(report.verdict);
+}
+
+// Every device of a store, each under the key the store holds for it.
+int verify_store(const fs::path& path, const verify_args& args) {
+  auto s = store::open_directory_store(path, false);
+  if (!s) return cannot(s.error().context);
+  auto devices = s->list_devices();
+  if (!devices) return cannot(devices.error().context);
+  if (devices->empty()) return cannot(path.string() + ": the store holds no records");
+  chain::verdict worst = chain::verdict::authentic;
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& device : *devices) {
+    auto key = s->get_public_key(device);
+    if (!key) return cannot("device " + device.str() + ": " + key.error().context);
+    auto inputs = store::read_record_inputs(*s, device);
+    if (!inputs) return cannot(inputs.error().context);
+    const chain::verify_options options{device, key->key, true, std::nullopt};
+    const auto report = chain::verify_chain(*inputs, options);
+    worst = audit::worse_of(worst, report.result);
+    if (args.json) all.push_back(chain::report_to_json(report, options));
+    else std::fputs((chain::report_to_text(report, options) + "\n").c_str(), stdout);
+  }
+  const std::string verdict(chain::to_string(worst));
+  if (args.json) print_json({{"verdict", verdict}, {"devices", all}});
+  else std::printf("store verdict: %s (exit %d)\n", verdict.c_str(), chain::exit_code(worst));
+  return chain::exit_code(worst);
+}
+
 int run_verify(const verify_args& args) {
   std::error_code ec;
   const fs::path path(args.path);
   if (!fs::exists(path, ec)) return cannot(args.path + ": no such file or directory");
+  const bool is_dir = fs::is_directory(path, ec);
+  if (is_dir && (fs::exists(path / bundle::sums_name, ec) || fs::exists(path / bundle::manifest_name, ec)))
+    return verify_bundle_dir(path, args);
+  if (is_dir && fs::exists(path / store::store_marker_name, ec)) return verify_store(path, args);
+  const auto store_root = is_dir ? store_root_of_records(path) : std::nullopt;
 
-  core::expected<record_set> source = fs::is_directory(path, ec) ? read_record_directory(path)
-                                      : looks_like_sqlite(path)  ? read_ledger_records(path)
-                                                                 : core::expected<record_set>(core::fail(
-                                                                       core::errc::malformed,
-                                                                       args.path + ": neither a ledger nor a directory of records"));
+  core::expected<record_set> source =
+      store_root  ? read_store_records(*store_root, fs::absolute(path).lexically_normal().filename().string())
+      : is_dir    ? read_record_directory(path)
+      : looks_like_sqlite(path) ? read_ledger_records(path)
+                                : core::expected<record_set>(core::fail(core::errc::malformed,
+                                                                        args.path + ": neither a ledger nor a "
+                                                                                    "directory of records"));
   if (!source) return cannot(source.error().context);
 
-  if (args.key_file.empty()) return cannot("no device public key given (--key FILE.pub)");
-  auto key = crypto::load_public_key(args.key_file);
+  core::expected<crypto::labelled_public_key> key = core::fail(core::errc::not_found, "");
+  if (!args.key_file.empty()) {
+    key = crypto::load_public_key(args.key_file);
+  } else if (store_root && source->device) {
+    auto s = store::open_directory_store(*store_root, false);
+    auto device = record::device_id::parse(*source->device);
+    if (s && device) key = s->get_public_key(*device);
+  }
+  if (args.key_file.empty() && !key) return cannot("no device public key given (--key FILE.pub)");
   if (!key) return cannot(key.error().context);
 
   const std::string device_text = !args.device.empty() ? args.device : source->device.value_or(key->label);
@@ -75,10 +131,11 @@ int run_verify(const verify_args& args) {
 void add_verify(CLI::App& app, run_result& result) {
   auto* cmd = app.add_subcommand(
       "verify",
-      "Verify a device's record chain (a ledger file or a directory of records named by seq). "
-      "Exit 0 authentic, 1 authentic with documented gaps, 2 not authentic, 3 cannot verify");
+      "Verify a device's record chain (a ledger file or a directory of records named by seq), every chain of a "
+      "store, or a court bundle offline. Exit 0 authentic, 1 authentic with documented gaps, 2 not authentic, "
+      "3 cannot verify");
   auto args = std::make_shared<verify_args>();
-  cmd->add_option("path", args->path, "Ledger file or records directory")->required();
+  cmd->add_option("path", args->path, "Ledger file, records directory, store or bundle")->required();
   cmd->add_option("--key", args->key_file, "The device's public key file (<id>.pub)");
   cmd->add_option("--device", args->device, "Device id (default: what the ledger or directory says)");
   cmd->add_option("--checkpoint", args->checkpoint_file, "A signed checkpoint: exposes records cut from the end");

@@ -363,7 +363,7 @@ void key_and_entry_sections(const store_factory& make) {
     using namespace std::string_literals;
     const std::vector<std::string> bad = {"",      ".",      "..",  "../x", "a/b", "/etc/passwd",
                                           "x\0y"s, ".tmp-1", "a b", "a\\b", "ä",   std::string(256, 'a')};
-    for (const auto ns : {st::entry_namespace::receipts, st::entry_namespace::access}) {
+    for (const auto ns : {st::entry_namespace::receipts, st::entry_namespace::access, st::entry_namespace::retention}) {
       for (const auto& name : bad) {
         INFO("name '" << name << "'");
         CHECK(error_of(f.store.put_entry(ns, name, text_bytes("x"))).code == core::errc::invalid_argument);
@@ -373,6 +373,27 @@ void key_and_entry_sections(const store_factory& make) {
     }
     CHECK(f.store.put_entry(st::entry_namespace::access, std::string(255, 'a'), text_bytes("x")).value() ==
           st::put_outcome::created);
+  }
+  SECTION("remove_expired_object: refused until the expiry event is stored, then only that object goes") {
+    auto f = make();
+    const auto kept = pseudo_random_bytes(5'000, 21);
+    const auto expired = pseudo_random_bytes(6'000, 22);
+    REQUIRE(f.store.put_object(crypto::sha256(kept), kept));
+    REQUIRE(f.store.put_object(crypto::sha256(expired), expired));
+    const auto refused = error_of(f.store.remove_expired_object(crypto::sha256(expired), "clerk-1.0"));
+    CHECK(refused.code == core::errc::conflict);
+    CHECK_THAT(refused.context, Catch::Contains("retention/clerk-1.0"));
+    CHECK(f.store.has_object(crypto::sha256(expired)).value());
+    CHECK(error_of(f.store.remove_expired_object(crypto::sha256(expired), "../x")).code ==
+          core::errc::invalid_argument);
+    REQUIRE(f.store.put_entry(st::entry_namespace::retention, "clerk-1.0", text_bytes("expiry event")));
+    REQUIRE(f.store.remove_expired_object(crypto::sha256(expired), "clerk-1.0"));
+    CHECK_FALSE(f.store.has_object(crypto::sha256(expired)).value());
+    CHECK(all_objects(f.store) == std::vector{crypto::sha256(kept)});
+    check_stored_object(f.store, kept);
+    CHECK(error_of(f.store.remove_expired_object(crypto::sha256(expired), "clerk-1.0")).code ==
+          core::errc::not_found);
+    CHECK(f.store.list_entries(st::entry_namespace::retention).value() == std::vector<std::string>{"clerk-1.0"});
   }
   SECTION("an entry larger than max_entry_bytes is refused") {
     auto f = make();

@@ -1,0 +1,137 @@
+// What `bodycam audit` finds in a store, as data: per device its chain verdict (the verifier's reason codes),
+// sessions with their segments, statements and interruptions, pre-shift checks, clock syncs, receipts with
+// the time from recording to storage, and the files whose bytes no longer match; plus the access and
+// retention registers. The renderers (text, JSON, HTML) and the catalogue are all built from this one value.
+#pragma once
+
+#include "common/chain/verifier.hpp"
+#include "tools/registers/register_book.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bodycam::tools::audit {
+
+namespace chain = common::chain;
+namespace record = common::record;
+namespace crypto = common::crypto;
+
+// What the store holds for a file a record describes.
+enum class object_state {
+  verified,        // present and re-hashed now: matches the record
+  present,         // present with the recorded length; not re-hashed in this run (--sample)
+  missing,         // absent, and no expiry event explains it: not authentic
+  expired,         // deleted under the retention policy (a signed expiry event names it)
+  mismatch,        // present but its bytes or length no longer match the record: not authentic
+  not_applicable,  // the record names no file (an annotation that is missing)
+};
+[[nodiscard]] std::string_view to_string(object_state s) noexcept;
+
+struct object_audit {
+  std::uint64_t seq = 0;  // the record that describes the file
+  std::string file_name;
+  crypto::sha256_digest sha256;
+  std::uint64_t byte_length = 0;
+  object_state state = object_state::missing;
+  std::string detail;                          // e.g. the actual hash of a mismatch
+  record::utc_time recorded_utc{};             // the record's claimed UTC (the segment's close)
+  std::optional<record::utc_time> stored_utc;  // from the receipt covering the record
+  std::optional<std::chrono::nanoseconds> upload_delay;
+  bool late = false;  // stored more than 24 h after it was recorded, or not confirmed at all
+};
+
+struct statement_audit {
+  std::uint64_t seq = 0;
+  record::annotation_purpose purpose = record::annotation_purpose::start;
+  record::annotation_status status = record::annotation_status::missing;
+  bool speech_present = false;
+  std::chrono::milliseconds speech{0};
+  object_audit file;
+};
+
+struct gap_audit {
+  std::uint64_t seq = 0;
+  record::interruption_reason reason = record::interruption_reason::other;
+  record::utc_time from{};
+  record::utc_time to{};
+  std::string detail;
+  bool resume_statement = false;  // a resume annotation follows it in the session
+};
+
+struct session_audit {
+  record::session_id session;
+  std::string officer_id;
+  std::uint64_t first_seq = 0;  // its session_start (or first record that names it)
+  std::uint64_t last_seq = 0;   // its session_stop (or last record that names it)
+  record::utc_time start_utc{};
+  std::optional<record::utc_time> stop_utc;
+  std::optional<record::stop_reason> stop_reason;
+  std::string stop_detail;
+  std::vector<object_audit> segments;
+  std::vector<statement_audit> statements;
+  std::vector<gap_audit> gaps;
+  std::vector<std::string> notes;  // "start statement missing", "stop statement has no speech", ...
+};
+
+struct precheck_audit {
+  std::uint64_t seq = 0;
+  record::utc_time utc{};
+  record::precheck_outcome outcome = record::precheck_outcome::passed;
+  std::vector<record::precheck_item> warnings;  // items that are warn or fail
+};
+
+struct clock_audit {
+  std::uint64_t seq = 0;
+  record::utc_time utc{};
+  record::utc_source source = record::utc_source::unset;
+  std::chrono::milliseconds error_bound{0};
+  std::optional<std::chrono::nanoseconds> offset;  // from a timesync record
+  std::string dock_id;
+};
+
+struct receipt_audit {
+  std::string name;  // receipts/<name>
+  std::string issuer;
+  std::uint64_t first_seq = 0;
+  std::uint64_t end_seq = 0;
+  record::utc_time stored_utc{};
+  bool signature_ok = false;  // under keys/<issuer>.pub
+  std::string problem;        // empty if fine
+};
+
+struct device_audit {
+  record::device_id device;
+  std::optional<crypto::public_key> key;
+  chain::chain_report chain;
+  std::vector<session_audit> sessions;
+  std::vector<gap_audit> idle_gaps;  // interruptions outside any session
+  std::vector<precheck_audit> prechecks;
+  std::vector<clock_audit> clock;  // timesync records and the utc claim of the first record of each boot
+  std::vector<receipt_audit> receipts;
+  std::vector<std::string> problems;  // not-authentic findings beyond the chain (files, receipts)
+  chain::verdict verdict = chain::verdict::cannot_verify;
+  std::uint64_t late_count = 0;
+};
+
+struct audit_options {
+  record::utc_time now{};
+  std::chrono::hours late_after{24};
+  // --sample n/m: re-hash only the objects in slice n of m (by digest), as restic's --read-data-subset.
+  std::uint32_t sample_slice = 1;
+  std::uint32_t sample_slices = 1;
+};
+
+struct audit_report {
+  std::string store;
+  record::utc_time generated_utc{};
+  std::vector<device_audit> devices;
+  std::optional<registers::register_book> access;
+  std::optional<registers::register_book> retention;
+  std::uint32_t sample_slice = 1;
+  std::uint32_t sample_slices = 1;
+  chain::verdict verdict = chain::verdict::cannot_verify;
+};
+
+}  // namespace bodycam::tools::audit

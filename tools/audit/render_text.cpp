@@ -1,0 +1,115 @@
+#include "common/record/record_json.hpp"
+#include "tools/audit/render.hpp"
+
+#include <cstdio>
+
+namespace bodycam::tools::audit {
+
+using common::record::format_utc;
+
+namespace {
+
+std::string short_utc(common::record::utc_time t) { return format_utc(t).substr(0, 19) + "Z"; }
+
+std::string hours(std::chrono::nanoseconds d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f h", std::chrono::duration<double, std::ratio<3600>>(d).count());
+  return text;
+}
+
+void problem_lines(std::string& out, const registers::register_book& book, const char* name) {
+  out += std::string(name) + " register: " + std::to_string(book.entry_count()) + " entries, " +
+         (book.is_intact() ? "chain intact" : std::to_string(book.findings.size()) + " problems") + "\n";
+  for (const auto& c : book.clerks)
+    for (const auto& e : c.entries)
+      out += "  " + registers::entry_name(e.body) + "  " + short_utc(e.body.utc) + "  " +
+             std::string(registers::to_string(e.body.kind)) + " " + e.body.action + "  dept " + e.body.department +
+             "  ref " + e.body.reference + "  " + std::to_string(e.body.scopes.size()) + " scope(s), " +
+             std::to_string(e.body.objects.size()) + " file(s)\n";
+  for (const auto& f : book.findings) out += "  PROBLEM " + f.code + ": " + f.detail + "  [" + f.entry + "]\n";
+}
+
+}  // namespace
+
+std::string render_text(const audit_report& report) {
+  std::string out = "audit of " + report.store + " at " + short_utc(report.generated_utc) + "\n";
+  if (report.sample_slices > 1)
+    out += "re-hashed objects in slice " + std::to_string(report.sample_slice) + "/" +
+           std::to_string(report.sample_slices) + " only; the others were checked for presence and length\n";
+  for (const auto& d : report.devices) {
+    out += "\n== device " + d.device.str();
+    if (d.key) out += ", key fingerprint " + d.key->fingerprint().to_hex().substr(0, 16);
+    out += ": " + std::string(chain::to_string(d.verdict)) + " (exit " + std::to_string(chain::exit_code(d.verdict)) +
+           ")\n";
+    std::size_t chain_problems = d.chain.problem_count();
+    out += "chain: " + std::to_string(d.chain.records.size()) + " records, " + std::to_string(chain_problems) +
+           " problems, " + std::to_string(d.chain.documented_gaps) + " documented gaps\n";
+    for (const auto& rr : d.chain.records)
+      for (const auto& f : rr.findings)
+        out += "  " + std::string(chain::to_string(f.code)) + ": " + f.detail + "  [" + rr.origin + "]\n";
+    for (const auto& f : d.chain.chain_findings)
+      out += "  " + std::string(chain::to_string(f.code)) + ": " + f.detail + "\n";
+    for (const auto& p : d.problems) out += "  PROBLEM " + p + "\n";
+    for (const auto& c : d.clock) {
+      out += "clock at record " + std::to_string(c.seq) + ": " + std::string(common::record::to_string(c.source)) +
+             ", error bound " + std::to_string(c.error_bound.count()) + " ms";
+      if (c.offset)
+        out += ", dock " + c.dock_id + " measured offset " +
+               std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(*c.offset).count()) + " ms";
+      out += "\n";
+    }
+    for (const auto& p : d.prechecks) {
+      out += "pre-shift check at record " + std::to_string(p.seq) + " (" + short_utc(p.utc) +
+             "): " + std::string(common::record::to_string(p.outcome)) + "\n";
+      for (const auto& w : p.warnings)
+        out += "  " + std::string(common::record::to_string(w.status)) + " " + w.check + ": " + w.detail + "\n";
+    }
+    for (const auto& g : d.idle_gaps)
+      out += "interruption outside a session at record " + std::to_string(g.seq) + ": " +
+             std::string(common::record::to_string(g.reason)) + " " + short_utc(g.from) + " .. " + short_utc(g.to) +
+             (g.detail.empty() ? "" : " (" + g.detail + ")") + "\n";
+    for (const auto& s : d.sessions) {
+      out += "session " + s.session.to_hex() + " officer " + s.officer_id + ": records " + std::to_string(s.first_seq) +
+             ".." + std::to_string(s.last_seq) + ", " + short_utc(s.start_utc) + " .. " +
+             (s.stop_utc ? short_utc(*s.stop_utc) : std::string("(open)"));
+      if (s.stop_reason) out += ", stopped: " + std::string(common::record::to_string(*s.stop_reason));
+      out += "\n";
+      for (const auto& st : s.statements)
+        out += "  statement " + std::string(common::record::to_string(st.purpose)) + " (record " +
+               std::to_string(st.seq) + "): " + std::string(common::record::to_string(st.status)) +
+               (st.speech_present ? ", speech " + std::to_string(st.speech.count()) + " ms" : ", no speech") +
+               ", file " + std::string(to_string(st.file.state)) + "\n";
+      for (const auto& g : s.gaps)
+        out += "  interruption (record " + std::to_string(g.seq) +
+               "): " + std::string(common::record::to_string(g.reason)) + " " + short_utc(g.from) + " .. " +
+               short_utc(g.to) + (g.detail.empty() ? "" : " (" + g.detail + ")") + ", resume statement " +
+               (g.resume_statement ? "present" : "MISSING") + "\n";
+      for (const auto& o : s.segments) {
+        out +=
+            "  segment " + o.file_name + " (record " + std::to_string(o.seq) + "): " + std::string(to_string(o.state));
+        if (o.state == object_state::expired) out += " (expired under policy)";
+        if (!o.detail.empty() && o.state != object_state::expired) out += " (" + o.detail + ")";
+        if (o.upload_delay)
+          out += ", stored after " + hours(*o.upload_delay);
+        else
+          out += ", no receipt";
+        if (o.late) out += "  LATE";
+        out += "\n";
+      }
+      for (const auto& n : s.notes) out += "  note: " + n + "\n";
+    }
+    out += "receipts: " + std::to_string(d.receipts.size()) +
+           "; late or unconfirmed segments (> 24 h): " + std::to_string(d.late_count) + "\n";
+    for (const auto& r : d.receipts)
+      if (!r.problem.empty()) out += "  receipt " + r.name + ": " + r.problem + "\n";
+  }
+  out += "\n";
+  if (report.access) problem_lines(out, *report.access, "access");
+  if (report.retention) problem_lines(out, *report.retention, "retention");
+  out += "verdict: " + std::string(chain::to_string(report.verdict)) + " (exit " +
+         std::to_string(chain::exit_code(report.verdict)) + "): " + std::to_string(report.devices.size()) +
+         " device(s)\n";
+  return out;
+}
+
+}  // namespace bodycam::tools::audit

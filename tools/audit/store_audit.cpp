@@ -1,0 +1,331 @@
+#include "tools/audit/store_audit.hpp"
+
+#include "common/receipt/receipt.hpp"
+#include "common/store/record_inputs.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace bodycam::tools::audit {
+
+namespace store = common::store;
+namespace core = common::core;
+
+std::string_view to_string(object_state s) noexcept {
+  switch (s) {
+    case object_state::verified: return "verified";
+    case object_state::present: return "present";
+    case object_state::missing: return "missing";
+    case object_state::expired: return "expired";
+    case object_state::mismatch: return "mismatch";
+    case object_state::not_applicable: return "not_applicable";
+  }
+  return "unknown";
+}
+
+chain::verdict worse_of(chain::verdict a, chain::verdict b) noexcept {
+  auto rank = [](chain::verdict v) {
+    switch (v) {
+      case chain::verdict::authentic: return 0;
+      case chain::verdict::authentic_with_gaps: return 1;
+      case chain::verdict::cannot_verify: return 2;
+      case chain::verdict::not_authentic: return 3;
+    }
+    return 3;
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
+bool in_sample(const crypto::sha256_digest& digest, std::uint32_t slice, std::uint32_t slices) noexcept {
+  if (slices <= 1) return true;
+  const std::uint32_t v = (std::uint32_t{digest.bytes[0]} << 24) | (std::uint32_t{digest.bytes[1]} << 16) |
+                          (std::uint32_t{digest.bytes[2]} << 8) | std::uint32_t{digest.bytes[3]};
+  return v % slices == slice - 1;
+}
+
+namespace {
+
+struct context {
+  const store::store& s;
+  const audit_options& options;
+  std::set<crypto::sha256_digest> expired;
+};
+
+// Invariants 1 and 3 for one file.
+core::status check_object(context& ctx, object_audit& o, device_audit& d) {
+  const std::string where =
+      "objects/sha256/" + o.sha256.to_hex() + " (" + o.file_name + ", record " + std::to_string(o.seq) + ")";
+  auto present = ctx.s.has_object(o.sha256);
+  if (!present) return std::unexpected(present.error());
+  if (!*present) {
+    if (ctx.expired.contains(o.sha256)) {
+      o.state = object_state::expired;
+      o.detail = "expired under policy";
+      return {};
+    }
+    o.state = object_state::missing;
+    o.detail = "not in the store";
+    d.problems.push_back("object_missing: " + where);
+    return {};
+  }
+  auto size = ctx.s.object_size(o.sha256);
+  if (!size) return std::unexpected(size.error());
+  if (*size != o.byte_length) {
+    o.state = object_state::mismatch;
+    o.detail = "stored length " + std::to_string(*size) + ", recorded " + std::to_string(o.byte_length);
+    d.problems.push_back("object_mismatch: " + where + ": " + o.detail);
+    return {};
+  }
+  if (!in_sample(o.sha256, ctx.options.sample_slice, ctx.options.sample_slices)) {
+    o.state = object_state::present;
+    return {};
+  }
+  auto actual = ctx.s.rehash_object(o.sha256);
+  if (!actual) return std::unexpected(actual.error());
+  if (*actual != o.sha256) {
+    o.state = object_state::mismatch;
+    o.detail = "its bytes now hash to " + actual->to_hex();
+    d.problems.push_back("object_mismatch: " + where + ": " + o.detail);
+    return {};
+  }
+  o.state = object_state::verified;
+  return {};
+}
+
+void place_in_receipts(const context& ctx, object_audit& o, const device_audit& d) {
+  for (const auto& r : d.receipts)
+    if (r.problem.empty() && r.first_seq <= o.seq && o.seq < r.end_seq) {
+      if (!o.stored_utc || r.stored_utc < *o.stored_utc) o.stored_utc = r.stored_utc;
+    }
+  if (o.stored_utc) {
+    o.upload_delay = *o.stored_utc - o.recorded_utc;
+    o.late = *o.upload_delay > ctx.options.late_after;
+  } else {
+    o.late = ctx.options.now - o.recorded_utc > ctx.options.late_after;  // not confirmed stored in time
+  }
+}
+
+session_audit& session_for(device_audit& d, const record::session_id& id, std::uint64_t seq, record::utc_time utc) {
+  for (auto& s : d.sessions)
+    if (s.session == id) return s;
+  session_audit s;
+  s.session = id;
+  s.first_seq = seq;
+  s.last_seq = seq;
+  s.start_utc = utc;
+  d.sessions.push_back(std::move(s));
+  return d.sessions.back();
+}
+
+core::expected<std::vector<receipt_audit>> read_receipts(const store::store& s, const record::device_id& device,
+                                                         const std::vector<std::string>& names) {
+  std::vector<receipt_audit> out;
+  const std::string prefix = device.str() + ".";
+  for (const auto& name : names) {
+    if (!name.starts_with(prefix)) continue;
+    receipt_audit ra;
+    ra.name = name;
+    auto bytes = s.get_entry(store::entry_namespace::receipts, name);
+    if (!bytes) return std::unexpected(bytes.error());
+    auto parsed = common::receipt::parse(*bytes);
+    if (!parsed) {
+      ra.problem = "malformed: " + parsed.error().context;
+      out.push_back(std::move(ra));
+      continue;
+    }
+    const auto& r = parsed->body;
+    ra.issuer = r.issuer;
+    ra.first_seq = r.first_seq;
+    ra.end_seq = r.end_seq;
+    ra.stored_utc = r.stored_utc;
+    if (r.device != device || common::receipt::store_name(r) != name) {
+      ra.problem = "misplaced: the receipt says it is " + common::receipt::store_name(r);
+    } else if (auto dock = record::device_id::parse(r.issuer); !dock) {
+      ra.problem = "unknown_issuer: '" + r.issuer + "'";
+    } else if (auto key = s.get_public_key(*dock); !key) {
+      ra.problem = "unknown_issuer: no key enrolled for dock " + r.issuer + " (keys/" + r.issuer + ".pub)";
+    } else if (key->key != r.issuer_key) {
+      ra.problem = "wrong_issuer_key: signed by a key other than the one enrolled for " + r.issuer;
+    } else if (!common::receipt::verify_signature(*parsed)) {
+      ra.problem = "bad_signature: the receipt's signature does not verify";
+    } else {
+      ra.signature_ok = true;
+    }
+    out.push_back(std::move(ra));
+  }
+  return out;
+}
+
+core::expected<device_audit> audit_device(context& ctx, const record::device_id& device,
+                                          const std::vector<std::string>& receipt_names) {
+  device_audit d;
+  d.device = device;
+  auto key = ctx.s.get_public_key(device);
+  auto inputs = store::read_record_inputs(ctx.s, device);
+  if (!inputs) {
+    // A stored record the store itself finds corrupt (e.g. larger than any record may be) is the device's
+    // problem, not the end of the audit.
+    if (inputs.error().code != core::errc::corrupt) return std::unexpected(inputs.error());
+    d.problems.push_back("record_unreadable: " + inputs.error().context);
+    d.verdict = chain::verdict::not_authentic;
+    return d;
+  }
+  if (!key) {
+    d.problems.push_back("no enrolled key: " + key.error().context);
+    d.verdict = chain::verdict::cannot_verify;
+    return d;
+  }
+  d.key = key->key;
+  d.chain = chain::verify_chain(*inputs, {device, key->key, true, std::nullopt});
+  auto receipts = read_receipts(ctx.s, device, receipt_names);
+  if (!receipts) return std::unexpected(receipts.error());
+  d.receipts = std::move(*receipts);
+  for (const auto& r : d.receipts)
+    if (!r.problem.empty()) d.problems.push_back("receipt receipts/" + r.name + ": " + r.problem);
+
+  std::optional<std::uint32_t> boot;
+  for (const auto& rr : d.chain.records) {
+    if (!rr.parsed || rr.parsed->body.device != device) continue;
+    const auto& r = rr.parsed->body;
+    const auto seq = r.seq;
+    if (!boot || *boot != r.boot_counter) {
+      boot = r.boot_counter;
+      d.clock.push_back({seq, r.utc.time, r.utc.source, r.utc.error_bound, std::nullopt, {}});
+    }
+    if (const auto* p = std::get_if<record::precheck_payload>(&r.body)) {
+      precheck_audit pa{seq, r.utc.time, p->outcome, {}};
+      for (const auto& item : p->items)
+        if (item.status != record::check_status::ok) pa.warnings.push_back(item);
+      d.prechecks.push_back(std::move(pa));
+    } else if (const auto* t = std::get_if<record::timesync_payload>(&r.body)) {
+      d.clock.push_back({seq, r.utc.time, r.utc.source, r.utc.error_bound, t->offset, t->dock_id});
+    } else if (const auto* st = std::get_if<record::session_start_payload>(&r.body)) {
+      auto& s = session_for(d, st->session, seq, r.utc.time);
+      s.officer_id = st->officer_id;
+      s.first_seq = std::min(s.first_seq, seq);
+      s.start_utc = r.utc.time;
+    } else if (const auto* sg = std::get_if<record::segment_payload>(&r.body)) {
+      auto& s = session_for(d, sg->session, seq, r.utc.time);
+      s.last_seq = std::max(s.last_seq, seq);
+      object_audit o;
+      o.seq = seq;
+      o.file_name = sg->file_name;
+      o.sha256 = sg->file_sha256;
+      o.byte_length = sg->byte_length;
+      o.recorded_utc = r.utc.time;
+      s.segments.push_back(std::move(o));
+    } else if (const auto* a = std::get_if<record::annotation_payload>(&r.body)) {
+      auto& s = session_for(d, a->session, seq, r.utc.time);
+      s.last_seq = std::max(s.last_seq, seq);
+      statement_audit sa{seq, a->purpose, a->status, a->speech_present, a->speech, {}};
+      sa.file.seq = seq;
+      sa.file.file_name = a->file_name;
+      sa.file.sha256 = a->file_sha256;
+      sa.file.byte_length = a->byte_length;
+      sa.file.recorded_utc = r.utc.time;
+      sa.file.state =
+          a->status == record::annotation_status::missing ? object_state::not_applicable : object_state::missing;
+      s.statements.push_back(std::move(sa));
+    } else if (const auto* i = std::get_if<record::interruption_payload>(&r.body)) {
+      gap_audit g{seq, i->reason, i->from, i->to, i->detail, false};
+      if (i->session.is_none()) {
+        d.idle_gaps.push_back(std::move(g));
+      } else {
+        auto& s = session_for(d, i->session, seq, r.utc.time);
+        s.last_seq = std::max(s.last_seq, seq);
+        s.gaps.push_back(std::move(g));
+      }
+    } else if (const auto* sp = std::get_if<record::session_stop_payload>(&r.body)) {
+      auto& s = session_for(d, sp->session, seq, r.utc.time);
+      s.last_seq = std::max(s.last_seq, seq);
+      s.stop_utc = r.utc.time;
+      s.stop_reason = sp->reason;
+      s.stop_detail = sp->detail;
+    }
+  }
+
+  for (auto& s : d.sessions) {
+    for (auto& o : s.segments) {
+      if (auto ok = check_object(ctx, o, d); !ok) return std::unexpected(ok.error());
+      place_in_receipts(ctx, o, d);
+      if (o.late) ++d.late_count;
+    }
+    for (auto& st : s.statements) {
+      if (st.file.state != object_state::not_applicable)
+        if (auto ok = check_object(ctx, st.file, d); !ok) return std::unexpected(ok.error());
+    }
+    auto statement_note = [&](record::annotation_purpose purpose, const char* name) {
+      const auto it = std::find_if(s.statements.begin(), s.statements.end(),
+                                   [&](const statement_audit& a) { return a.purpose == purpose; });
+      if (it == s.statements.end() || it->status == record::annotation_status::missing)
+        s.notes.push_back(std::string(name) + " statement missing");
+      else if (!it->speech_present)
+        s.notes.push_back(std::string(name) + " statement has no speech");
+    };
+    statement_note(record::annotation_purpose::start, "start");
+    if (s.stop_utc)
+      statement_note(record::annotation_purpose::stop, "stop");
+    else
+      s.notes.push_back("no session_stop record: the session has not ended in this store");
+    for (auto& g : s.gaps) {
+      g.resume_statement = std::any_of(s.statements.begin(), s.statements.end(), [&](const statement_audit& a) {
+        return a.purpose == record::annotation_purpose::resume && a.seq > g.seq &&
+               a.status != record::annotation_status::missing;
+      });
+      if (!g.resume_statement)
+        s.notes.push_back("resume statement missing after the interruption at record " + std::to_string(g.seq));
+    }
+  }
+
+  // Invariant 1.
+  d.verdict = d.chain.result;
+  bool expired = false;
+  for (const auto& s : d.sessions) {
+    for (const auto& o : s.segments) expired = expired || o.state == object_state::expired;
+    for (const auto& st : s.statements) expired = expired || st.file.state == object_state::expired;
+  }
+  if (!d.problems.empty()) d.verdict = worse_of(d.verdict, chain::verdict::not_authentic);
+  if (expired) d.verdict = worse_of(d.verdict, chain::verdict::authentic_with_gaps);
+  return d;
+}
+
+}  // namespace
+
+core::expected<audit_report> audit_store(const store::store& s, const audit_options& options) {
+  audit_report report;
+  report.store = s.describe();
+  report.generated_utc = options.now;
+  report.sample_slice = options.sample_slice;
+  report.sample_slices = options.sample_slices;
+  context ctx{s, options, {}};
+
+  auto access = registers::read_register(s, store::entry_namespace::access);
+  if (!access) return std::unexpected(access.error());
+  auto retention = registers::read_register(s, store::entry_namespace::retention);
+  if (!retention) return std::unexpected(retention.error());
+  for (const auto& clerk : retention->clerks)
+    for (const auto& e : clerk.entries)
+      if (e.body.kind == registers::entry_kind::expiry)
+        for (const auto& o : e.body.objects) ctx.expired.insert(o.sha256);
+  report.access = std::move(*access);
+  report.retention = std::move(*retention);
+
+  auto receipt_names = s.list_entries(store::entry_namespace::receipts);
+  if (!receipt_names) return std::unexpected(receipt_names.error());
+  auto devices = s.list_devices();
+  if (!devices) return std::unexpected(devices.error());
+  report.verdict = devices->empty() ? chain::verdict::cannot_verify : chain::verdict::authentic;
+  for (const auto& device : *devices) {
+    auto d = audit_device(ctx, device, *receipt_names);
+    if (!d) return std::unexpected(d.error());
+    report.verdict = worse_of(report.verdict, d->verdict);
+    report.devices.push_back(std::move(*d));
+  }
+  // Invariant 2: a register that does not verify makes the store not authentic.
+  if (!report.access->is_intact() || !report.retention->is_intact())
+    report.verdict = worse_of(report.verdict, chain::verdict::not_authentic);
+  return report;
+}
+
+}  // namespace bodycam::tools::audit

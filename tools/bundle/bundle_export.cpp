@@ -1,0 +1,372 @@
+#include "tools/bundle/bundle_export.hpp"
+
+#include "common/core/durable_file.hpp"
+#include "common/core/unique_fd.hpp"
+#include "common/crypto/key_file.hpp"
+#include "common/receipt/receipt.hpp"
+#include "common/record/record_json.hpp"
+#include "tools/bundle/bundle_verify.hpp"
+#include "tools/registers/register_book.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <map>
+#include <set>
+
+namespace bodycam::tools::bundle {
+
+namespace fs = std::filesystem;
+namespace record = common::record;
+namespace store = common::store;
+using nlohmann::json;
+
+core::expected<record::utc_time> parse_utc(std::string_view text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  char tail[40] = {};
+  const std::string copy(text.substr(0, 60));
+  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%39s", &y, &mo, &d, &h, &mi, &s, tail) < 6)
+    return core::fail(core::errc::invalid_argument, "time '" + copy + "': use RFC 3339 UTC, e.g. 2026-11-18T10:00:00Z");
+  std::string rest = tail;
+  std::int64_t nanos = 0;
+  if (!rest.empty() && rest.front() == '.') {
+    std::size_t i = 1;
+    std::int64_t scale = 100'000'000;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') {
+      nanos += (rest[i] - '0') * scale;
+      scale /= 10;
+      ++i;
+    }
+    rest = rest.substr(i);
+  }
+  if (rest != "Z" || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+    return core::fail(core::errc::invalid_argument, "time '" + copy + "': use RFC 3339 UTC, e.g. 2026-11-18T10:00:00Z");
+  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+                                        std::chrono::day(static_cast<unsigned>(d))};
+  if (!ymd.ok()) return core::fail(core::errc::invalid_argument, "time '" + copy + "': no such date");
+  return record::utc_time(std::chrono::sys_days(ymd).time_since_epoch() + std::chrono::hours(h) +
+                          std::chrono::minutes(mi) + std::chrono::seconds(s) + std::chrono::nanoseconds(nanos));
+}
+
+namespace {
+
+struct file_to_copy {
+  std::string device;
+  std::uint64_t seq = 0;
+  std::string name;  // bundle path
+  crypto::sha256_digest sha256;
+  std::uint64_t byte_length = 0;
+};
+
+struct device_plan {
+  record::device_id device;
+  std::uint64_t files_first = 0;  // the selected records
+  std::uint64_t files_end = 0;
+  std::uint64_t first = 0;  // plus one neighbour each side, if stored
+  std::uint64_t end = 0;
+  std::map<std::uint64_t, core::byte_buffer> records;
+  std::vector<file_to_copy> files;
+  std::vector<file_to_copy> expired;
+};
+
+bool selected(const record::record& r, const selection& what) {
+  if (what.session) {
+    const record::session_id* id = nullptr;
+    std::visit(
+        [&](const auto& p) {
+          if constexpr (requires { p.session; }) id = &p.session;
+        },
+        r.body);
+    return id && *id == *what.session;
+  }
+  return r.utc.time >= what.from && r.utc.time <= what.to;
+}
+
+class bundle_writer {
+ public:
+  explicit bundle_writer(fs::path root) : root_(std::move(root)) {}
+
+  core::status write(const std::string& path, core::byte_view bytes) {
+    const fs::path target = root_ / path;
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) return core::fail_errno("create folder", target.parent_path().string(), ec.value());
+    folders_.insert(target.parent_path());
+    if (auto ok = core::write_file_durably(target, bytes, {.mode = 0444, .create_only = true}); !ok) return ok;
+    sums_.push_back({crypto::sha256(bytes), path});
+    return {};
+  }
+
+  // Invariant 3: streamed from the store, hashed on the way, checked against the record.
+  core::status copy_object(const store::store& s, const file_to_copy& f) {
+    const fs::path target = root_ / f.name;
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) return core::fail_errno("create folder", target.parent_path().string(), ec.value());
+    folders_.insert(target.parent_path());
+    auto reader = s.open_object(f.sha256);
+    if (!reader) return core::wrap("export " + f.name, reader.error());
+    core::unique_fd fd(::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+    if (!fd.is_open()) return core::fail_errno("create", target.string(), errno);
+    crypto::sha256_hasher hasher;
+    core::byte_buffer buffer(std::size_t{256} * 1024);
+    std::uint64_t size = 0;
+    for (;;) {
+      auto n = (*reader)->read(buffer);
+      if (!n) return core::wrap("export " + f.name, n.error());
+      if (*n == 0) break;
+      hasher.update(core::byte_view(buffer).first(*n));
+      size += *n;
+      if (auto ok = core::write_all(fd.get(), core::byte_view(buffer).first(*n), target); !ok) return ok;
+    }
+    if (::fsync(fd.get()) != 0) return core::fail_errno("fsync", target.string(), errno);
+    const auto digest = hasher.finish();
+    if (digest != f.sha256 || size != f.byte_length)
+      return core::fail(core::errc::corrupt, "export " + f.name + ": the stored copy (" + std::to_string(size) +
+                                                 " bytes, SHA-256 " + digest.to_hex() + ") does not match record " +
+                                                 std::to_string(f.seq) + " of " + f.device + "; no bundle written");
+    sums_.push_back({digest, f.name});
+    return {};
+  }
+
+  core::status finish() {
+    for (const auto& folder : folders_)
+      if (auto ok = core::fsync_directory(folder); !ok) return ok;
+    return {};
+  }
+
+  [[nodiscard]] const std::vector<sums_line>& sums() const { return sums_; }
+
+ private:
+  fs::path root_;
+  std::set<fs::path> folders_;
+  std::vector<sums_line> sums_;
+};
+
+core::byte_view text_bytes(const std::string& s) {
+  return core::byte_view(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
+
+core::expected<std::vector<device_plan>> plan_export(const store::store& s, const selection& what) {
+  std::vector<record::device_id> devices;
+  if (what.device) {
+    devices.push_back(*what.device);
+  } else {
+    auto all = s.list_devices();
+    if (!all) return std::unexpected(all.error());
+    devices = std::move(*all);
+  }
+  auto retention = registers::read_register(s, store::entry_namespace::retention);
+  if (!retention) return std::unexpected(retention.error());
+  std::set<crypto::sha256_digest> expired;
+  for (const auto& c : retention->clerks)
+    for (const auto& e : c.entries)
+      if (e.body.kind == registers::entry_kind::expiry)
+        for (const auto& o : e.body.objects) expired.insert(o.sha256);
+
+  std::vector<device_plan> plans;
+  for (const auto& device : devices) {
+    auto seqs = s.list_record_seqs(device);
+    if (!seqs) return std::unexpected(seqs.error());
+    device_plan plan{device, 0, 0, 0, 0, {}, {}, {}};
+    std::map<std::uint64_t, record::signed_record> parsed;
+    std::optional<std::uint64_t> lo, hi;
+    for (const auto seq : *seqs) {
+      auto bytes = s.get_record(device, seq);
+      if (!bytes) return std::unexpected(bytes.error());
+      auto r = record::parse_signed_record(*bytes);
+      if (!r) return core::wrap("export: record " + std::to_string(seq) + " of " + device.str(), r.error());
+      if (selected(r->body, what)) {
+        lo = std::min(lo.value_or(seq), seq);
+        hi = std::max(hi.value_or(seq), seq);
+      }
+      parsed.emplace(seq, std::move(*r));
+    }
+    if (!lo) continue;
+    plan.files_first = *lo;
+    plan.files_end = *hi + 1;
+    plan.first = (*lo > 0 && parsed.contains(*lo - 1)) ? *lo - 1 : *lo;
+    plan.end = parsed.contains(*hi + 1) ? *hi + 2 : *hi + 1;
+    for (std::uint64_t seq = plan.first; seq < plan.end; ++seq) {
+      const auto it = parsed.find(seq);
+      if (it == parsed.end())
+        return core::fail(core::errc::corrupt, "export: record " + std::to_string(seq) + " of " + device.str() +
+                                                   " is missing from the store; the range cannot be exported whole");
+      plan.records.emplace(seq, it->second.bytes);
+      if (seq < plan.files_first || seq >= plan.files_end) continue;
+      const auto& body = it->second.body.body;
+      file_to_copy f{device.str(), seq, {}, {}, 0};
+      std::string name;
+      if (const auto* sg = std::get_if<record::segment_payload>(&body)) {
+        name = sg->file_name;
+        f.sha256 = sg->file_sha256;
+        f.byte_length = sg->byte_length;
+      } else if (const auto* a = std::get_if<record::annotation_payload>(&body);
+                 a && a->status != record::annotation_status::missing) {
+        name = a->file_name;
+        f.sha256 = a->file_sha256;
+        f.byte_length = a->byte_length;
+      } else {
+        continue;
+      }
+      f.name = "files/" + device.str() + "/" + (is_safe_bundle_path(name) ? name : f.sha256.to_hex());
+      auto present = s.has_object(f.sha256);
+      if (!present) return std::unexpected(present.error());
+      if (*present)
+        plan.files.push_back(std::move(f));
+      else if (expired.contains(f.sha256))
+        plan.expired.push_back(std::move(f));
+      else
+        return core::fail(core::errc::corrupt, "export: the file of record " + std::to_string(seq) + " of " +
+                                                   device.str() + " (objects/sha256/" + f.sha256.to_hex() +
+                                                   ") is missing from the store and no expiry event explains it");
+    }
+    plans.push_back(std::move(plan));
+  }
+  if (plans.empty()) return core::fail(core::errc::not_found, "export: no record matches the selection");
+  return plans;
+}
+
+}  // namespace
+
+core::expected<export_result> export_bundle(store::store& s, const export_request& request, crypto::signer& clerk) {
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(request.out, ec)))  // invariant 2
+    return core::fail(core::errc::already_exists, "export to " + request.out.string() +
+                                                      ": it already exists; nothing overwritten (choose a new --out)");
+  auto plans = plan_export(s, request.what);
+  if (!plans) return std::unexpected(plans.error());
+
+  // Invariant 1: the access entry first.
+  registers::register_entry access;
+  access.kind = registers::entry_kind::access;
+  access.utc = request.now;
+  access.department = request.department;
+  access.reference = request.reference;
+  access.action = "export";
+  for (const auto& p : *plans) {
+    registers::scope sc;
+    sc.device = p.device;
+    if (request.what.session) sc.session = *request.what.session;
+    sc.from = request.what.from;
+    sc.to = request.what.to;
+    sc.first_seq = p.first;
+    sc.end_seq = p.end;
+    access.scopes.push_back(sc);
+    for (const auto& f : p.files) access.objects.push_back({f.sha256, f.byte_length});
+  }
+  auto entry = registers::append_entry(s, store::entry_namespace::access, request.clerk_id, std::move(access), clerk);
+  if (!entry) return core::wrap("export refused: the access register could not be written", entry.error());
+  const std::string entry_path = "access/" + registers::entry_name(entry->body);
+
+  const fs::path parent = request.out.has_parent_path() ? request.out.parent_path() : fs::path(".");
+  const fs::path temp = parent / ("." + request.out.filename().string() + ".partial-" + std::to_string(::getpid()));
+  fs::remove_all(temp, ec);
+  fs::create_directories(temp, ec);
+  if (ec) return core::fail_errno("create", temp.string(), ec.value());
+  auto fail_clean = [&](const core::error& e) {
+    std::error_code ignored;
+    fs::remove_all(temp, ignored);
+    return std::unexpected(e);
+  };
+  bundle_writer w(temp);
+  export_result result{request.out, entry_path, 0, 0};
+  json manifest_devices = json::array();
+  std::set<std::string> keys;  // identities whose key goes into keys/
+  std::set<std::string> retention_entries;
+  auto receipt_names = s.list_entries(store::entry_namespace::receipts);
+  if (!receipt_names) return fail_clean(receipt_names.error());
+  for (const auto& p : *plans) {
+    auto key = s.get_public_key(p.device);
+    if (!key) return fail_clean(key.error());
+    keys.insert(p.device.str());
+    for (const auto& [seq, bytes] : p.records) {
+      if (auto ok = w.write("records/" + p.device.str() + "/" + std::to_string(seq), bytes); !ok)
+        return fail_clean(ok.error());
+      ++result.records;
+    }
+    for (const auto& f : p.files) {
+      if (auto ok = w.copy_object(s, f); !ok) return fail_clean(ok.error());
+      ++result.files;
+    }
+    for (const auto& name : *receipt_names) {
+      if (!name.starts_with(p.device.str() + ".")) continue;
+      auto bytes = s.get_entry(store::entry_namespace::receipts, name);
+      if (!bytes) return fail_clean(bytes.error());
+      auto r = common::receipt::parse(*bytes);
+      if (!r || r->body.device != p.device || r->body.end_seq <= p.first || r->body.first_seq >= p.end) continue;
+      if (auto ok = w.write("receipts/" + name, *bytes); !ok) return fail_clean(ok.error());
+      keys.insert(r->body.issuer);
+    }
+    json files = json::array();
+    for (const auto& f : p.files) files.push_back(f.name);
+    json expired = json::array();
+    for (const auto& f : p.expired) expired.push_back(f.name);
+    manifest_devices.push_back({{"device", p.device.str()},
+                                {"key_file", "keys/" + p.device.str() + ".pub"},
+                                {"key_fingerprint", key->key.fingerprint().to_hex()},
+                                {"first_seq", p.first},
+                                {"end_seq", p.end},
+                                {"files_first_seq", p.files_first},
+                                {"files_end_seq", p.files_end},
+                                {"files", files},
+                                {"expired_files", expired}});
+    if (!p.expired.empty()) {
+      auto retention = registers::read_register(s, store::entry_namespace::retention);
+      if (!retention) return fail_clean(retention.error());
+      for (const auto& c : retention->clerks)
+        for (const auto& e : c.entries)
+          for (const auto& o : e.body.objects)
+            for (const auto& f : p.expired)
+              if (o.sha256 == f.sha256 && retention_entries.insert(registers::entry_name(e.body)).second) {
+                if (auto ok = w.write("retention/" + registers::entry_name(e.body), e.bytes); !ok)
+                  return fail_clean(ok.error());
+                keys.insert(e.body.clerk);
+              }
+    }
+  }
+  if (auto ok = w.write(entry_path, entry->bytes); !ok) return fail_clean(ok.error());
+  keys.insert(request.clerk_id);
+  for (const auto& id : keys) {
+    auto device = record::device_id::parse(id);
+    if (!device) return fail_clean(device.error());
+    auto key = s.get_public_key(*device);
+    if (!key) return fail_clean(key.error());
+    if (auto ok = w.write("keys/" + id + ".pub", text_bytes(crypto::format_public_key_line(*key))); !ok)
+      return fail_clean(ok.error());
+  }
+  json sel = json::object();
+  if (request.what.session) sel["session"] = request.what.session->to_hex();
+  if (request.what.device) {
+    sel["device"] = request.what.device->str();
+    sel["from_utc"] = record::format_utc(request.what.from);
+    sel["to_utc"] = record::format_utc(request.what.to);
+  }
+  const json manifest{
+      {"format", bundle_format},    {"version", bundle_version},  {"created_utc", record::format_utc(request.now)},
+      {"clerk", request.clerk_id},  {"access_entry", entry_path}, {"selection", sel},
+      {"devices", manifest_devices}};
+  if (auto ok = w.write(std::string(manifest_name), text_bytes(manifest.dump(2) + "\n")); !ok)
+    return fail_clean(ok.error());
+  auto parts = verify_bundle_records(temp, manifest);
+  if (!parts) return fail_clean(parts.error());
+  if (auto ok = w.write(std::string(report_json_name), text_bytes(make_report_json(manifest, *parts).dump(2) + "\n"));
+      !ok)
+    return fail_clean(ok.error());
+  if (auto ok = w.write(std::string(report_text_name), text_bytes(make_report_text(manifest, *parts))); !ok)
+    return fail_clean(ok.error());
+  if (auto ok = w.write(std::string(readme_name), text_bytes(make_readme(manifest))); !ok)
+    return fail_clean(ok.error());
+  const std::string sums = format_sums(w.sums());
+  if (auto ok = core::write_file_durably(temp / sums_name, text_bytes(sums), {.mode = 0444, .create_only = true}); !ok)
+    return fail_clean(ok.error());
+  if (auto ok = w.finish(); !ok) return fail_clean(ok.error());
+  if (auto ok = core::fsync_directory(temp); !ok) return fail_clean(ok.error());
+  // Invariant 2: appears complete or not at all.
+  if (::rename(temp.c_str(), request.out.c_str()) != 0)
+    return fail_clean(core::fail_errno("rename bundle to", request.out.string(), errno).error());
+  if (auto ok = core::fsync_directory(parent); !ok) return std::unexpected(ok.error());
+  return result;
+}
+
+}  // namespace bodycam::tools::bundle

@@ -1,0 +1,51 @@
+// `bodycam export`: builds a court bundle (docs/formats/bundle.md) from a store for one session or for one
+// device over a time range: the original files bit for bit, every record of the range plus the neighbouring
+// record at each edge, the receipts and the docks' keys, the device keys, the clerk's access entry, report.json,
+// report.txt, README.txt and SHA256SUMS.
+// Invariants:
+//  1. The access entry is stored in the store's access register before any byte is copied; if it cannot be
+//     written nothing is exported (errc of the store).
+//  2. Nothing is overwritten: the bundle is built in a hidden sibling folder, every file fsynced, and renamed
+//     to `out` only when complete; an existing `out` is refused (already_exists).
+//  3. Files are copied from the store streaming and re-hashed on the way; a copy that does not match its
+//     record fails the export (corrupt) and leaves no bundle.
+#pragma once
+
+#include "common/store/store.hpp"
+#include "tools/bundle/bundle_report.hpp"
+
+#include <filesystem>
+#include <optional>
+
+namespace bodycam::tools::bundle {
+
+struct selection {
+  std::optional<common::record::session_id> session;  // one session (searched in every device), or
+  std::optional<common::record::device_id> device;    // one device's records with claimed UTC in [from, to]
+  common::record::utc_time from{};
+  common::record::utc_time to{};
+};
+
+struct export_request {
+  selection what;
+  std::filesystem::path out;
+  std::string clerk_id;
+  std::string department;
+  std::string reference;  // case or request number
+  common::record::utc_time now{};
+};
+
+struct export_result {
+  std::filesystem::path bundle;
+  std::string access_entry;  // "access/<clerk>.<seq>"
+  std::size_t records = 0;
+  std::size_t files = 0;
+};
+
+[[nodiscard]] core::expected<export_result> export_bundle(common::store::store& s, const export_request& request,
+                                                          crypto::signer& clerk);
+
+// RFC 3339 UTC ("2026-11-18T10:00:00Z", fraction allowed) for --from/--to.
+[[nodiscard]] core::expected<common::record::utc_time> parse_utc(std::string_view text);
+
+}  // namespace bodycam::tools::bundle

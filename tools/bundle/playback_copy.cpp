@@ -1,0 +1,89 @@
+#include "tools/bundle/playback_copy.hpp"
+
+#include "common/core/durable_file.hpp"
+#include "common/core/unique_fd.hpp"
+#include "tools/registers/register_book.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace bodycam::tools::bundle {
+
+namespace core = common::core;
+namespace crypto = common::crypto;
+namespace record = common::record;
+namespace store = common::store;
+
+core::expected<std::string> copy_for_playback(store::store& s, const playback_request& request, crypto::signer& clerk) {
+  const std::string what = "playback copy of record " + std::to_string(request.seq) + " of " + request.device.str();
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(request.out, ec)))
+    return core::fail(core::errc::already_exists, what + ": " + request.out.string() + " exists; nothing overwritten");
+  auto bytes = s.get_record(request.device, request.seq);
+  if (!bytes) return core::wrap(what, bytes.error());
+  auto r = record::parse_signed_record(*bytes);
+  if (!r) return core::wrap(what, r.error());
+  crypto::sha256_digest digest;
+  std::uint64_t length = 0;
+  if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body)) {
+    digest = sg->file_sha256;
+    length = sg->byte_length;
+  } else if (const auto* a = std::get_if<record::annotation_payload>(&r->body.body);
+             a && a->status != record::annotation_status::missing) {
+    digest = a->file_sha256;
+    length = a->byte_length;
+  } else {
+    return core::fail(core::errc::invalid_argument, what + ": the record describes no file");
+  }
+  // Invariant 1.
+  registers::register_entry e;
+  e.kind = registers::entry_kind::access;
+  e.utc = request.now;
+  e.department = request.department;
+  e.reference = request.reference;
+  e.action = "playback_copy";
+  registers::scope sc;
+  sc.device = request.device;
+  sc.first_seq = request.seq;
+  sc.end_seq = request.seq + 1;
+  e.scopes.push_back(sc);
+  e.objects.push_back({digest, length});
+  auto entry = registers::append_entry(s, store::entry_namespace::access, request.clerk_id, std::move(e), clerk);
+  if (!entry) return core::wrap(what + " refused: the access register could not be written", entry.error());
+
+  // Invariant 2.
+  auto reader = s.open_object(digest);
+  if (!reader) return core::wrap(what, reader.error());
+  const auto dir = request.out.has_parent_path() ? request.out.parent_path() : std::filesystem::path(".");
+  const auto temp = dir / ("." + request.out.filename().string() + ".partial-" + std::to_string(::getpid()));
+  core::unique_fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+  if (!fd.is_open()) return core::fail_errno("create", temp.string(), errno);
+  auto fail_clean = [&](const core::error& err) {
+    ::unlink(temp.c_str());
+    return std::unexpected(err);
+  };
+  crypto::sha256_hasher hasher;
+  core::byte_buffer buffer(std::size_t{256} * 1024);
+  std::uint64_t size = 0;
+  for (;;) {
+    auto n = (*reader)->read(buffer);
+    if (!n) return fail_clean(n.error());
+    if (*n == 0) break;
+    hasher.update(core::byte_view(buffer).first(*n));
+    size += *n;
+    if (auto ok = core::write_all(fd.get(), core::byte_view(buffer).first(*n), temp); !ok)
+      return fail_clean(ok.error());
+  }
+  if (hasher.finish() != digest || size != length)
+    return fail_clean(
+        core::error{core::errc::corrupt, what + ": the stored copy does not match the record; no copy made"});
+  if (::fsync(fd.get()) != 0) return fail_clean(core::fail_errno("fsync", temp.string(), errno).error());
+  fd.reset();
+  if (::link(temp.c_str(), request.out.c_str()) != 0)
+    return fail_clean(core::fail_errno("create", request.out.string(), errno).error());
+  ::unlink(temp.c_str());
+  if (auto ok = core::fsync_directory(dir); !ok) return std::unexpected(ok.error());
+  return "access/" + registers::entry_name(entry->body);
+}
+
+}  // namespace bodycam::tools::bundle

@@ -1,0 +1,231 @@
+// bodycam enroll: register identities between cameras, docks and the store (docs/operations.md "Enrollment").
+//   bodycam enroll camera --key CAM.pub [--key ...] [--trusted-cameras-dir DIR] [--store STORE]
+//       the dock will accept these cameras (DIR/<device>.pub), and the store holds their keys
+//       (keys/<device>.pub) so audits and verification need no key flags;
+//   bodycam enroll dock --key DOCK.pub [--key ...] [--trusted-docks-dir DIR] [--store STORE]
+//       a camera will offload only to these agency docks (DIR/<dock-id>.pub), and the store holds the dock
+//       keys so receipts can be checked from the store alone.
+// Guarantees:
+//  E1. Create-only and durable: a trust file is written to a temp file, fsynced, renamed and its directory
+//      fsynced (write_public_key); a directory it had to create is fsynced into its parent.
+//  E2. Enrolling the same key under the same name again succeeds and changes nothing ("already enrolled").
+//  E3. A different key under a name that is already enrolled (in the trust directory or the store) is refused
+//      (exit 2) before anything is written anywhere: a rotated key is a deliberate act (remove the old file
+//      first), never a side effect. A race between two enrollers is still caught by the create-only writes.
+//  E4. Every key is checked (parses, label valid; a camera's label must be a device id) before anything is
+//      written, so a bad key file in the list writes nothing at all.
+// Exit codes: 0 done, 2 refused by E3, 3 cannot (bad arguments, unreadable key, I/O error).
+#include "common/core/durable_file.hpp"
+#include "common/crypto/key_file.hpp"
+#include "common/record/ids.hpp"
+#include "common/store/directory_backend.hpp"
+#include "common/store/store.hpp"
+#include "tools/verbs/verb.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+
+namespace bodycam::tools::verbs {
+
+namespace {
+
+using namespace bodycam::common;
+namespace fs = std::filesystem;
+
+constexpr int exit_refused = 2;
+
+struct enroll_request {
+  std::string role;  // "camera" or "dock"
+  std::vector<std::string> keys;
+  std::string trust_dir;
+  std::string store_root;
+  bool create_store = false;
+};
+
+struct outcome {
+  int exit_code = 0;
+  std::string message;
+};
+
+// Makes `dir` (and missing parents) and fsyncs each new directory into its parent (E1).
+core::status make_directory_durably(const fs::path& dir) {
+  std::vector<fs::path> created;
+  for (fs::path p = fs::absolute(dir); !p.empty(); p = p.parent_path()) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode))
+        return core::fail(core::errc::invalid_argument,
+                          "trust directory " + dir.string() + ": " + p.string() + " is not a directory");
+      break;
+    }
+    if (errno != ENOENT) return core::fail_errno("stat", p.string(), errno);
+    created.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+  std::reverse(created.begin(), created.end());  // parents first
+  for (const auto& p : created) {
+    if (::mkdir(p.c_str(), 0755) != 0 && errno != EEXIST)
+      return core::fail_errno("create directory", p.string(), errno);
+    if (auto ok = core::fsync_directory(p.parent_path()); !ok) return ok;
+  }
+  return {};
+}
+
+// E1-E3 for one trust file. Returns the text to print, or the refusal/failure.
+core::expected<std::string> enroll_in_directory(const fs::path& dir, const crypto::labelled_public_key& key) {
+  if (auto ok = make_directory_durably(dir); !ok) return std::unexpected(ok.error());
+  const fs::path path = dir / (key.label + ".pub");
+  auto written = crypto::write_public_key(path, key);
+  if (written) return path.string() + ": enrolled";
+  if (written.error().code != core::errc::already_exists) return std::unexpected(written.error());
+  auto existing = crypto::load_public_key(path);
+  if (!existing)
+    return core::fail(core::errc::conflict, "refuse to enroll " + key.label + " in " + dir.string() + ": " +
+                                                path.string() + " exists and is not a readable key file (" +
+                                                existing.error().context + ")");
+  if (existing->label == key.label && existing->key == key.key) return path.string() + ": already enrolled";  // E2
+  return core::fail(core::errc::conflict,                                                                     // E3
+                    "refuse to enroll " + key.label + " in " + dir.string() + ": " + path.string() +
+                        " already holds a different key (fingerprint " + existing->key.fingerprint().to_hex() +
+                        "; offered " + key.key.fingerprint().to_hex() +
+                        "). If the key was rotated, remove the old file deliberately first.");
+}
+
+core::expected<std::string> enroll_in_store(store::store& s, const crypto::labelled_public_key& key) {
+  auto put = s.put_public_key(key);
+  if (put)
+    return s.describe() + " keys/" + key.label +
+           ".pub: " + (*put == store::put_outcome::created ? "enrolled" : "already enrolled");
+  if (put.error().code == core::errc::conflict)  // E3: the store refuses a different key under the same name
+    return core::fail(core::errc::conflict, "refuse to enroll " + key.label + " in store " + s.describe() +
+                                                ": it already holds a different key for " + key.label + " (" +
+                                                put.error().context + ")");
+  return std::unexpected(put.error());
+}
+
+// E3 before any write: a name already enrolled with a different key, in the trust directory or the store,
+// refuses the whole request, so no destination ends up with a key another one refused.
+core::status check_no_conflict(const fs::path& dir, const store::store* s, const crypto::labelled_public_key& key) {
+  if (!dir.empty()) {
+    const fs::path path = dir / (key.label + ".pub");
+    std::error_code ec;
+    if (fs::exists(path, ec)) {
+      auto existing = crypto::load_public_key(path);
+      if (!existing)
+        return core::fail(core::errc::conflict, "refuse to enroll " + key.label + ": " + path.string() +
+                                                    " exists and is not a readable key file (" +
+                                                    existing.error().context + ")");
+      if (existing->label != key.label || existing->key != key.key)
+        return core::fail(core::errc::conflict,
+                          "refuse to enroll " + key.label + ": " + path.string() +
+                              " already holds a different key (fingerprint " + existing->key.fingerprint().to_hex() +
+                              "; offered " + key.key.fingerprint().to_hex() +
+                              "). If the key was rotated, remove the old file deliberately first.");
+    }
+  }
+  if (s != nullptr) {
+    auto device = record::device_id::parse(key.label);
+    if (!device)
+      return core::fail(core::errc::invalid_argument, "key label " + key.label + " is not a valid store name");
+    auto existing = s->get_public_key(*device);
+    if (existing && existing->key != key.key)
+      return core::fail(core::errc::conflict, "refuse to enroll " + key.label + ": store " + s->describe() +
+                                                  " already holds a different key for it (fingerprint " +
+                                                  existing->key.fingerprint().to_hex() + "; offered " +
+                                                  key.key.fingerprint().to_hex() + ")");
+    if (!existing && existing.error().code != core::errc::not_found)
+      return core::fail(existing.error().code,
+                        "check store " + s->describe() + " for " + key.label + ": " + existing.error().context);
+  }
+  return {};
+}
+
+outcome run_enroll(const enroll_request& request) {
+  const std::string verb = "bodycam enroll " + request.role + ": ";
+  if (request.trust_dir.empty() && request.store_root.empty())
+    return {exit_cannot, verb + "say where to enroll: --trusted-" + request.role + "s-dir DIR and/or --store STORE"};
+  // E4: read and check every key first.
+  std::vector<crypto::labelled_public_key> keys;
+  for (const auto& file : request.keys) {
+    auto key = crypto::load_public_key(file);
+    if (!key) return {exit_cannot, verb + key.error().context};
+    if (!crypto::is_valid_label(key->label))
+      return {exit_cannot, verb + file + ": label '" + key->label + "' is not a valid identity name"};
+    if (request.role == "camera")
+      if (auto device = record::device_id::parse(key->label); !device)
+        return {exit_cannot,
+                verb + file + ": label '" + key->label + "' is not a device id: " + device.error().context};
+    for (const auto& other : keys)
+      if (other.label == key->label && other.key != key->key)
+        return {exit_refused, verb + "two different keys named " + key->label + " were given"};
+    keys.push_back(std::move(*key));
+  }
+  std::optional<store::store> evidence_store;
+  if (!request.store_root.empty()) {
+    auto opened = store::open_directory_store(request.store_root, request.create_store);
+    if (!opened)
+      return {exit_cannot, verb + "open store " + request.store_root + ": " + opened.error().context +
+                               (request.create_store ? "" : " (use --create-store to make a new store)")};
+    evidence_store.emplace(std::move(*opened));
+  }
+  for (const auto& key : keys)
+    if (auto ok = check_no_conflict(request.trust_dir, evidence_store ? &*evidence_store : nullptr, key); !ok)
+      return {ok.error().code == core::errc::conflict ? exit_refused : exit_cannot, verb + ok.error().context};
+  outcome result;
+  for (const auto& key : keys) {
+    const std::string who = request.role + " " + key.label + " (fingerprint " + key.key.fingerprint().to_hex() + ")";
+    result.message += who + "\n";
+    auto report = [&](const core::expected<std::string>& done) {
+      if (done) {
+        result.message += "  " + *done + "\n";
+        return;
+      }
+      result.message += "  " + done.error().context + "\n";
+      const int code = done.error().code == core::errc::conflict ? exit_refused : exit_cannot;
+      result.exit_code = std::max(result.exit_code, code);
+    };
+    if (!request.trust_dir.empty()) report(enroll_in_directory(request.trust_dir, key));
+    if (evidence_store) report(enroll_in_store(*evidence_store, key));
+  }
+  return result;
+}
+
+void add_role(CLI::App& enroll, run_result& result, const std::string& role, const std::string& summary,
+              const std::string& dir_flag, const std::string& dir_help) {
+  auto request = std::make_shared<enroll_request>();
+  request->role = role;
+  auto* cmd = enroll.add_subcommand(role, summary);
+  cmd->add_option("--key", request->keys, "Public key file (bodycam-public-key-v1 <id> <hex>); repeat for several")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option(dir_flag, request->trust_dir, dir_help);
+  cmd->add_option("--store", request->store_root, "Evidence store directory: its keys/<id>.pub gets the key too");
+  cmd->add_flag("--create-store", request->create_store, "Create the store directory layout if it does not exist");
+  cmd->callback([request, &result] {
+    outcome o = run_enroll(*request);
+    if (!o.message.empty() && o.message.back() != '\n') o.message += '\n';
+    std::fputs(o.message.c_str(), o.exit_code == 0 ? stdout : stderr);
+    result.exit_code = o.exit_code;
+  });
+}
+
+}  // namespace
+
+void add_enroll(CLI::App& app, run_result& result) {
+  auto* enroll = app.add_subcommand(
+      "enroll",
+      "Register public keys: cameras with a dock (and the store), agency docks with a camera. Create-only: a "
+      "different key under an enrolled name is refused (exit 2).");
+  enroll->require_subcommand(1);
+  add_role(*enroll, result, "camera", "Let a dock accept these cameras and put their keys in the store",
+           "--trusted-cameras-dir", "The dock's trusted_cameras_dir (gets <device>.pub)");
+  add_role(*enroll, result, "dock", "Let a camera offload to these agency docks (and put their keys in the store)",
+           "--trusted-docks-dir", "The camera's [offload] trusted_docks_dir (gets <dock-id>.pub)");
+}
+
+}  // namespace bodycam::tools::verbs

@@ -1,0 +1,132 @@
+// bodycam export: a court bundle for one session or a device's time range, after writing the clerk's entry
+// in the store's access register (refused if that cannot be written). Prints where the bundle is.
+// bodycam copy: one segment or annotation file out of the store for playback, access entry first too.
+#include "common/store/directory_backend.hpp"
+#include "tools/bundle/bundle_export.hpp"
+#include "tools/bundle/playback_copy.hpp"
+#include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/verb.hpp"
+
+#include <cstdio>
+
+namespace bodycam::tools::verbs {
+
+using namespace bodycam::common;
+
+namespace {
+
+struct export_args {
+  std::string store;
+  std::string out;
+  std::string session;
+  std::string device;
+  std::string from;
+  std::string to;
+  std::string clerk_key;
+  std::string department;
+  std::string reference;
+};
+
+int refuse(const std::string& message, int code = exit_cannot) {
+  std::fprintf(stderr, "bodycam export: %s\n", message.c_str());
+  return code;
+}
+
+int run_export(const export_args& args) {
+  bundle::export_request request;
+  request.out = args.out;
+  request.department = args.department;
+  request.reference = args.reference;
+  request.now = utc_now();
+  if (args.department.empty() || args.reference.empty())
+    return refuse("--department and --reference (the case or request number) are required");
+  if (!args.session.empty()) {
+    if (!args.device.empty() || !args.from.empty() || !args.to.empty())
+      return refuse("give either --session or --device with --from and --to");
+    auto session = record::session_id::parse(args.session);
+    if (!session) return refuse("--session: " + session.error().context);
+    request.what.session = *session;
+  } else {
+    if (args.device.empty() || args.from.empty() || args.to.empty())
+      return refuse("give either --session ID or --device ID --from T --to T");
+    auto device = record::device_id::parse(args.device);
+    if (!device) return refuse("--device: " + device.error().context);
+    auto from = bundle::parse_utc(args.from);
+    if (!from) return refuse("--from: " + from.error().context);
+    auto to = bundle::parse_utc(args.to);
+    if (!to) return refuse("--to: " + to.error().context);
+    if (*to < *from) return refuse("--to is before --from");
+    request.what.device = *device;
+    request.what.from = *from;
+    request.what.to = *to;
+  }
+  auto clerk = load_clerk(args.clerk_key);
+  if (!clerk) return refuse(clerk.error().context);
+  request.clerk_id = clerk->id;
+  auto s = store::open_directory_store(args.store, false);
+  if (!s) return refuse(s.error().context);
+  auto done = bundle::export_bundle(*s, request, *clerk->signer);
+  if (!done) return refuse(done.error().context, done.error().code == core::errc::corrupt ? 2 : exit_cannot);
+  std::printf(
+      "bundle:       %s\naccess entry: %s\nrecords:      %zu\nfiles:        %zu\ncheck with:   bodycam verify %s\n",
+      done->bundle.c_str(), done->access_entry.c_str(), done->records, done->files, done->bundle.c_str());
+  return 0;
+}
+
+struct copy_args {
+  std::string store;
+  std::string device;
+  std::uint64_t seq = 0;
+  std::string out;
+  std::string clerk_key;
+  std::string department;
+  std::string reference;
+};
+
+int run_copy(const copy_args& args) {
+  auto device = record::device_id::parse(args.device);
+  if (!device) return refuse("--device: " + device.error().context);
+  auto clerk = load_clerk(args.clerk_key);
+  if (!clerk) return refuse(clerk.error().context);
+  auto s = store::open_directory_store(args.store, false);
+  if (!s) return refuse(s.error().context);
+  bundle::playback_request request{*device, args.seq, args.out, clerk->id, args.department, args.reference, utc_now()};
+  auto entry = bundle::copy_for_playback(*s, request, *clerk->signer);
+  if (!entry) return refuse(entry.error().context, entry.error().code == core::errc::corrupt ? 2 : exit_cannot);
+  std::printf("copy:         %s\naccess entry: %s\n", args.out.c_str(), entry->c_str());
+  return 0;
+}
+
+}  // namespace
+
+void add_copy(CLI::App& app, run_result& result) {
+  auto* cmd =
+      app.add_subcommand("copy", "Copy one segment or annotation file for playback (registers the access first)");
+  auto args = std::make_shared<copy_args>();
+  cmd->add_option("store", args->store, "The store's directory")->required();
+  cmd->add_option("--device", args->device, "The device")->required();
+  cmd->add_option("--seq", args->seq, "The segment or annotation record whose file to copy")->required();
+  cmd->add_option("--out", args->out, "The file to create (must not exist)")->required();
+  cmd->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file")->required();
+  cmd->add_option("--department", args->department, "The clerk's department")->required();
+  cmd->add_option("--reference", args->reference, "Why: the case or request number")->required();
+  cmd->callback([args, &result] { result.exit_code = run_copy(*args); });
+}
+
+void add_export(CLI::App& app, run_result& result) {
+  auto* cmd = app.add_subcommand("export", "Export a court bundle (registers the access first)");
+  auto args = std::make_shared<export_args>();
+  cmd->add_option("store", args->store, "The store's directory")->required();
+  cmd->add_option("--out", args->out, "The bundle folder to create (must not exist)")->required();
+  cmd->add_option("--session", args->session, "The session id (32 hex digits)");
+  cmd->add_option("--device", args->device, "A device id, with --from and --to");
+  cmd->add_option("--from", args->from, "Start of the time range, RFC 3339 UTC (2026-11-18T08:00:00Z)");
+  cmd->add_option("--to", args->to, "End of the time range, RFC 3339 UTC");
+  cmd->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file (bodycam keygen --id <clerk>)")
+      ->required();
+  cmd->add_option("--department", args->department, "The clerk's department")->required();
+  cmd->add_option("--reference", args->reference, "Why: the case or request number")->required();
+  cmd->callback([args, &result] { result.exit_code = run_export(*args); });
+}
+
+}  // namespace bodycam::tools::verbs

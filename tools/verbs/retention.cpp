@@ -1,0 +1,211 @@
+// bodycam retention: `hold` places a hold (evidence, complaint, major_incident, legal_hold) on a session or a
+// device's time range; `expire` deletes media past the retention period that no hold covers, after writing
+// the signed expiry event; `expire --dry-run` only shows what would expire. Records are never deleted.
+#include "common/record/record_json.hpp"
+#include "common/store/directory_backend.hpp"
+#include "tools/bundle/bundle_export.hpp"
+#include "tools/registers/register_book.hpp"
+#include "tools/retention/retention_policy.hpp"
+#include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/verb.hpp"
+
+#include <cstdio>
+#include <map>
+
+namespace bodycam::tools::verbs {
+
+using namespace bodycam::common;
+
+namespace {
+
+struct retention_args {
+  std::string store;
+  std::string clerk_key;
+  std::string department;
+  std::string reference;
+  // hold
+  std::string reason;
+  std::string session;
+  std::string device;
+  std::string from;
+  std::string to;
+  // expire
+  int days = static_cast<int>(retention::minimum_retention.count());
+  bool dry_run = false;
+};
+
+int refuse(const std::string& message, int code = exit_cannot) {
+  std::fprintf(stderr, "bodycam retention: %s\n", message.c_str());
+  return code;
+}
+
+int run_hold(const retention_args& args) {
+  if (!registers::is_hold_reason(args.reason))
+    return refuse("--reason '" + args.reason + "': use evidence, complaint, major_incident or legal_hold");
+  registers::scope sc;
+  if (!args.session.empty()) {
+    auto session = record::session_id::parse(args.session);
+    if (!session) return refuse("--session: " + session.error().context);
+    sc.session = *session;
+  }
+  if (args.device.empty()) return refuse("--device is required (the device the session or range belongs to)");
+  auto device = record::device_id::parse(args.device);
+  if (!device) return refuse("--device: " + device.error().context);
+  sc.device = *device;
+  if (args.session.empty()) {
+    if (args.from.empty()) return refuse("give --session, or --from (and optionally --to) for a time range");
+    auto from = bundle::parse_utc(args.from);
+    if (!from) return refuse("--from: " + from.error().context);
+    sc.from = *from;
+    if (!args.to.empty()) {
+      auto to = bundle::parse_utc(args.to);
+      if (!to) return refuse("--to: " + to.error().context);
+      sc.to = *to;
+    }
+  }
+  auto clerk = load_clerk(args.clerk_key);
+  if (!clerk) return refuse(clerk.error().context);
+  auto s = store::open_directory_store(args.store, false);
+  if (!s) return refuse(s.error().context);
+  registers::register_entry e;
+  e.kind = registers::entry_kind::hold;
+  e.utc = utc_now();
+  e.department = args.department;
+  e.reference = args.reference;
+  e.action = args.reason;
+  e.scopes.push_back(sc);
+  auto stored = registers::append_entry(*s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer);
+  if (!stored) return refuse(stored.error().context);
+  std::printf("hold placed: retention/%s (%s)\n", registers::entry_name(stored->body).c_str(), args.reason.c_str());
+  return 0;
+}
+
+core::expected<std::vector<retention::media_item>> stored_media(const store::store& s) {
+  std::vector<retention::media_item> items;
+  auto devices = s.list_devices();
+  if (!devices) return std::unexpected(devices.error());
+  for (const auto& device : *devices) {
+    auto seqs = s.list_record_seqs(device);
+    if (!seqs) return std::unexpected(seqs.error());
+    for (const auto seq : *seqs) {
+      auto bytes = s.get_record(device, seq);
+      if (!bytes) return std::unexpected(bytes.error());
+      auto r = record::parse_signed_record(*bytes);
+      if (!r) return core::wrap("record " + std::to_string(seq) + " of " + device.str(), r.error());
+      retention::media_item item{device, {}, seq, {}, {}, 0, r->body.utc.time};
+      if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body)) {
+        item.session = sg->session;
+        item.file_name = sg->file_name;
+        item.sha256 = sg->file_sha256;
+        item.byte_length = sg->byte_length;
+      } else if (const auto* a = std::get_if<record::annotation_payload>(&r->body.body);
+                 a && a->status != record::annotation_status::missing) {
+        item.session = a->session;
+        item.file_name = a->file_name;
+        item.sha256 = a->file_sha256;
+        item.byte_length = a->byte_length;
+      } else {
+        continue;
+      }
+      auto present = s.has_object(item.sha256);
+      if (!present) return std::unexpected(present.error());
+      if (*present) items.push_back(std::move(item));
+    }
+  }
+  return items;
+}
+
+int run_expire(const retention_args& args) {
+  auto s = store::open_directory_store(args.store, false);
+  if (!s) return refuse(s.error().context);
+  auto book = registers::read_register(*s, store::entry_namespace::retention);
+  if (!book) return refuse(book.error().context);
+  // Holds that cannot be trusted make every deletion unsafe.
+  if (!book->is_intact())
+    return refuse("the retention register does not verify (" + book->findings.front().code + " at " +
+                      book->findings.front().entry + "); nothing expired",
+                  2);
+  std::vector<retention::hold> holds;
+  for (const auto& c : book->clerks)
+    for (const auto& e : c.entries)
+      if (e.body.kind == registers::entry_kind::hold)
+        for (const auto& sc : e.body.scopes)
+          holds.push_back(
+              {"retention/" + registers::entry_name(e.body), e.body.action, sc.device, sc.session, sc.from, sc.to});
+  auto items = stored_media(*s);
+  if (!items) return refuse(items.error().context);
+  auto decisions = retention::decide(*items, holds, utc_now(), std::chrono::days(args.days));
+  if (!decisions) return refuse(decisions.error().context);
+  std::vector<const retention::decision*> expiring;
+  for (const auto& d : *decisions) {
+    std::printf("%-10s %s seq %llu %s: %s\n", std::string(retention::to_string(d.result)).c_str(),
+                d.item.device.str().c_str(), static_cast<unsigned long long>(d.item.seq), d.item.file_name.c_str(),
+                d.why.c_str());
+    if (d.result == retention::outcome::expire) expiring.push_back(&d);
+  }
+  if (args.dry_run || expiring.empty()) {
+    std::printf("%s: %zu file(s) would expire; nothing deleted\n", args.dry_run ? "dry run" : "nothing to do",
+                expiring.size());
+    return 0;
+  }
+  auto clerk = load_clerk(args.clerk_key);
+  if (!clerk) return refuse(clerk.error().context);
+  registers::register_entry e;
+  e.kind = registers::entry_kind::expiry;
+  e.utc = utc_now();
+  e.department = args.department;
+  e.reference = args.reference;
+  e.action = "retention " + std::to_string(args.days) + " days";
+  std::map<std::pair<record::device_id, record::session_id>, bool> scopes;
+  for (const auto* d : expiring) {
+    e.objects.push_back({d->item.sha256, d->item.byte_length});
+    if (!scopes[{d->item.device, d->item.session}]) {
+      scopes[{d->item.device, d->item.session}] = true;
+      registers::scope sc;
+      sc.device = d->item.device;
+      sc.session = d->item.session;
+      e.scopes.push_back(sc);
+    }
+  }
+  // The signed event first; only then the deletions it records.
+  auto stored = registers::append_entry(*s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer);
+  if (!stored) return refuse("expiry event not written, nothing deleted: " + stored.error().context);
+  const std::string name = registers::entry_name(stored->body);
+  std::size_t removed = 0;
+  for (const auto& o : stored->body.objects) {
+    auto ok = s->remove_expired_object(o.sha256, name);
+    if (!ok && ok.error().code != core::errc::not_found) return refuse(ok.error().context);
+    ++removed;
+  }
+  std::printf("expired %zu file(s) under retention/%s; their records stay\n", removed, name.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void add_retention(CLI::App& app, run_result& result) {
+  auto* cmd = app.add_subcommand("retention", "Holds and expiry of media under the retention policy");
+  cmd->require_subcommand(1);
+  auto args = std::make_shared<retention_args>();
+  auto* hold = cmd->add_subcommand("hold", "Hold a session or a device's time range indefinitely");
+  hold->add_option("store", args->store, "The store's directory")->required();
+  hold->add_option("--reason", args->reason, "evidence, complaint, major_incident or legal_hold")->required();
+  hold->add_option("--device", args->device, "The device")->required();
+  hold->add_option("--session", args->session, "The session id (32 hex digits)");
+  hold->add_option("--from", args->from, "Start of the held range, RFC 3339 UTC");
+  hold->add_option("--to", args->to, "End of the held range (default: indefinitely from --from)");
+  hold->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file")->required();
+  hold->add_option("--department", args->department, "The clerk's department")->required();
+  hold->add_option("--reference", args->reference, "Case or request number")->required();
+  hold->callback([args, &result] { result.exit_code = run_hold(*args); });
+  auto* expire = cmd->add_subcommand("expire", "Delete media past retention that no hold covers (records stay)");
+  expire->add_option("store", args->store, "The store's directory")->required();
+  expire->add_option("--days", args->days, "Retention in days (at least 183)")->capture_default_str();
+  expire->add_flag("--dry-run", args->dry_run, "Only show what would expire");
+  expire->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file (not needed for --dry-run)");
+  expire->add_option("--department", args->department, "The clerk's department");
+  expire->add_option("--reference", args->reference, "Reference recorded with the expiry event");
+  expire->callback([args, &result] { result.exit_code = run_expire(*args); });
+}
+
+}  // namespace bodycam::tools::verbs
