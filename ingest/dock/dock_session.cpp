@@ -1,0 +1,419 @@
+// One docking of one camera: the steps and invariants are in dock_session.hpp.
+#include "ingest/dock/dock_session.hpp"
+
+#include "common/chain/checkpoint.hpp"
+#include "common/chain/verifier.hpp"
+#include "common/receipt/receipt.hpp"
+#include "common/store/record_inputs.hpp"
+#include "ingest/dock/file_fetcher.hpp"
+#include "ingest/dock/fragment_check.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace bodycam::ingest::dock {
+
+namespace core = common::core;
+namespace crypto = common::crypto;
+namespace chain = common::chain;
+namespace msg = common::offload;
+namespace record = common::record;
+namespace store = common::store;
+namespace receipt = common::receipt;
+
+std::string_view to_string(alarm_kind kind) noexcept {
+  switch (kind) {
+    case alarm_kind::unknown_camera: return "unknown_camera";
+    case alarm_kind::chain_refused: return "chain_refused";
+    case alarm_kind::chain_rolled_back: return "chain_rolled_back";
+    case alarm_kind::chain_forked: return "chain_forked";
+    case alarm_kind::file_quarantined: return "file_quarantined";
+    case alarm_kind::store_full: return "store_full";
+    case alarm_kind::store_failed: return "store_failed";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// The camera's answer of type T, or its error, or `malformed` if it answered something else.
+template <class T>
+core::expected<T> ask(camera_port& camera, const msg::message& request) {
+  auto response = camera.exchange(request);
+  if (!response) return std::unexpected(response.error());
+  if (auto* e = std::get_if<msg::error_response>(&*response)) return std::unexpected(msg::to_error(*e));
+  if (auto* t = std::get_if<T>(&*response)) return std::move(*t);
+  return core::fail(core::errc::malformed, "camera " + camera.describe() + " answered " +
+                                               std::string(msg::to_string(msg::type_of(*response))) + " to " +
+                                               std::string(msg::to_string(msg::type_of(request))));
+}
+
+// The file a record describes, if any (segments, recorded annotations).
+std::optional<file_expectation> file_of(const record::signed_record& r) {
+  file_expectation f;
+  f.device = r.body.device;
+  f.record_seq = r.body.seq;
+  if (const auto* s = std::get_if<record::segment_payload>(&r.body.body)) {
+    f.file_name = s->file_name;
+    f.byte_length = s->byte_length;
+    f.sha256 = s->file_sha256;
+  } else if (const auto* a = std::get_if<record::annotation_payload>(&r.body.body)) {
+    f.file_name = a->file_name;
+    f.byte_length = a->byte_length;
+    f.sha256 = a->file_sha256;
+  } else {
+    return std::nullopt;
+  }
+  if (f.file_name.empty()) return std::nullopt;
+  return f;
+}
+
+struct receipt_name {
+  std::string name;
+  std::uint64_t first = 0;
+  std::uint64_t end = 0;
+};
+
+// receipts/<device>.<first>-<end> of this device, by end.
+core::expected<std::vector<receipt_name>> stored_receipts(const store::store& s, const record::device_id& device) {
+  auto names = s.list_entries(store::entry_namespace::receipts);
+  if (!names) return std::unexpected(names.error());
+  std::vector<receipt_name> out;
+  const std::string prefix = device.str() + ".";
+  for (const auto& n : *names) {
+    if (!n.starts_with(prefix)) continue;
+    const auto range = std::string_view(n).substr(prefix.size());
+    const auto dash = range.find('-');
+    if (dash == std::string_view::npos || range.find('.') != std::string_view::npos) continue;
+    try {
+      receipt_name r{n, std::stoull(std::string(range.substr(0, dash))), std::stoull(std::string(range.substr(dash + 1)))};
+      receipt::receipt probe;
+      probe.device = device;
+      probe.first_seq = r.first;
+      probe.end_seq = r.end;
+      if (receipt::store_name(probe) == n) out.push_back(r);
+    } catch (const std::exception&) {
+      continue;  // not one of ours
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.end < b.end; });
+  return out;
+}
+
+}  // namespace
+
+struct dock_session::impl {
+  dock_session& self;
+  camera_port& camera;
+  session_summary summary;
+  record::device_id device;
+  crypto::public_key key;
+  std::map<std::uint64_t, record::signed_record> chain;  // every record known, by seq
+
+  session_observer& observer() { return *self.observer_; }
+
+  std::unexpected<core::error> alarm(alarm_kind kind, core::error e) {
+    observer().on_alarm(device, kind, e.context);
+    return std::unexpected(std::move(e));
+  }
+
+  core::expected<std::vector<record::signed_record>> fetch_records(std::uint64_t from, std::uint64_t end) {
+    std::vector<record::signed_record> out;
+    for (std::uint64_t next = from; next < end;) {
+      const auto want = static_cast<std::uint32_t>(std::min<std::uint64_t>(end - next, self.settings_.records_per_request));
+      auto batch = ask<msg::records_response>(camera, msg::records_request{next, want});
+      if (!batch) return core::wrap("records from " + std::to_string(next), batch.error());
+      if (batch->from_seq != next || batch->records.empty())
+        return core::fail(core::errc::malformed, "camera " + camera.describe() + " did not send record " + std::to_string(next));
+      for (auto& bytes : batch->records) {
+        auto r = record::parse_signed_record(bytes);
+        if (!r) return core::wrap("camera record " + std::to_string(next), r.error());
+        if (r->body.seq != next)
+          return core::fail(core::errc::malformed, "camera sent record " + std::to_string(r->body.seq) + " for " + std::to_string(next));
+        out.push_back(std::move(*r));
+        if (++next == end) break;
+      }
+    }
+    return out;
+  }
+
+  core::status store_records(const std::vector<record::signed_record>& records) {
+    for (const auto& r : records) {
+      auto put = self.store_.put_record(r);
+      if (!put) {
+        const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
+        return alarm(kind, put.error());
+      }
+      if (*put == store::put_outcome::created) ++summary.records_stored;
+    }
+    return {};
+  }
+
+  core::expected<session_summary> run() {
+    // 1. The checkpoint and who the camera is.
+    auto state = ask<msg::checkpoint_response>(camera, msg::checkpoint_request{});
+    if (!state) return core::wrap("checkpoint from camera " + camera.describe(), state.error());
+    auto cp = chain::parse_signed_checkpoint(state->checkpoint);
+    if (!cp) return core::wrap("checkpoint from camera " + camera.describe(), cp.error());
+    device = cp->body.device;
+    summary.device = device;
+    const auto enrolled = self.cameras_.key_of(device.str());
+    if (!enrolled || *enrolled != camera.peer_key())
+      return alarm(alarm_kind::unknown_camera,
+                   core::error{core::errc::permission, "camera " + camera.describe() + " with key " +
+                                                           camera.peer_key().fingerprint().to_hex() +
+                                                           " is not the enrolled key of device " + device.str()});
+    key = *enrolled;
+    if (!chain::verify_checkpoint_signature(*cp, key))
+      return alarm(alarm_kind::chain_refused,
+                   core::error{core::errc::bad_signature, "checkpoint of " + device.str() + ": signature does not verify"});
+
+    // 2. Records the store lacks; fork and rollback checks; verify the whole chain.
+    auto seqs = self.store_.list_record_seqs(device);
+    if (!seqs) return alarm(alarm_kind::store_failed, seqs.error());
+    std::uint64_t stored = 0;
+    while (stored < seqs->size() && (*seqs)[stored] == stored) ++stored;
+    if (cp->body.count < stored)
+      return alarm(alarm_kind::chain_rolled_back,
+                   core::error{core::errc::conflict, device.str() + ": the camera's chain has " +
+                                                         std::to_string(cp->body.count) + " records, the store " +
+                                                         std::to_string(stored) + ": rolled back"});
+    const std::uint64_t from = stored > 0 ? stored - 1 : 0;
+    auto fetched = fetch_records(from, cp->body.count);
+    if (!fetched) return std::unexpected(fetched.error());
+    if (stored > 0 && !fetched->empty()) {
+      auto mine = self.store_.get_record(device, stored - 1);
+      if (!mine) return alarm(alarm_kind::store_failed, mine.error());
+      if (*mine != fetched->front().bytes)
+        return alarm(alarm_kind::chain_forked,
+                     core::error{core::errc::conflict, device.str() + ": the camera's record " +
+                                                           std::to_string(stored - 1) + " differs from the stored one"});
+    }
+    auto inputs = store::read_record_inputs(self.store_, device);
+    if (!inputs) return alarm(alarm_kind::store_failed, inputs.error());
+    for (const auto& r : *fetched) {
+      if (r.body.seq < stored) continue;
+      inputs->push_back({"camera " + device.str() + " seq " + std::to_string(r.body.seq), r.body.seq, r.bytes});
+    }
+    chain::verify_options options;
+    options.device = device;
+    options.key = key;
+    options.checkpoint = *cp;
+    const auto report = chain::verify_chain(*inputs, options);
+    if (report.result == chain::verdict::not_authentic || report.result == chain::verdict::cannot_verify) {
+      std::string first = "no detail";
+      for (const auto& rr : report.records)
+        if (!rr.findings.empty()) {
+          first = rr.origin + ": " + std::string(chain::to_string(rr.findings[0].code)) + " " + rr.findings[0].detail;
+          break;
+        }
+      if (!report.chain_findings.empty())
+        first = std::string(chain::to_string(report.chain_findings[0].code)) + " " + report.chain_findings[0].detail;
+      return alarm(alarm_kind::chain_refused,
+                   core::error{core::errc::corrupt, device.str() + ": chain does not verify (" +
+                                                        std::string(chain::to_string(report.result)) + "): " + first});
+    }
+    for (const auto& rr : report.records)
+      if (rr.parsed) chain[rr.parsed->body.seq] = *rr.parsed;
+    std::vector<record::signed_record> fresh;
+    for (auto& r : *fetched)
+      if (r.body.seq >= stored) fresh.push_back(std::move(r));
+    if (auto ok = store_records(fresh); !ok) return std::unexpected(ok.error());
+    summary.chain_count = cp->body.count;
+
+    // 3. Receipts in the store the camera has not recorded.
+    auto receipts = stored_receipts(self.store_, device);
+    if (!receipts) return alarm(alarm_kind::store_failed, receipts.error());
+    std::set<crypto::sha256_digest> recorded;
+    for (const auto& [seq, r] : chain)
+      if (const auto* p = std::get_if<record::receipt_payload>(&r.body.body)) recorded.insert(p->receipt_sha256);
+    std::uint64_t receipted = 0;
+    for (const auto& name : *receipts) {
+      receipted = std::max(receipted, name.end);
+      auto doc = self.store_.get_entry(store::entry_namespace::receipts, name.name);
+      if (!doc) return alarm(alarm_kind::store_failed, doc.error());
+      if (recorded.contains(crypto::sha256(*doc))) continue;
+      auto sent = ask<msg::appended_response>(camera, msg::receipt_request{*doc});
+      if (!sent) return core::wrap("resend receipt " + name.name, sent.error());
+    }
+
+    // 4. Files of the records after the last receipt.
+    std::vector<file_expectation> files;
+    std::set<crypto::sha256_digest> planned;
+    for (const auto& [seq, r] : chain) {
+      if (seq < receipted) continue;
+      auto f = file_of(r);
+      if (f && planned.insert(f->sha256).second) files.push_back(*f);
+    }
+    camera_snapshot snapshot{device, cp->body.count, stored, cp->body.count - stored, 0, state->battery_percent,
+                             state->free_bytes};
+    std::vector<pending_file> pending;
+    for (const auto& f : files) {
+      auto has = self.store_.has_object(f.sha256);
+      if (has && *has) continue;
+      snapshot.pending_bytes += f.byte_length;
+      pending.push_back({f.record_seq, f.file_name, f.byte_length, chain[f.record_seq].body.utc.time});
+    }
+    observer().on_plan(snapshot, pending);
+    std::optional<std::uint64_t> blocked;  // the lowest seq whose file is not stored
+    auto block = [&](std::uint64_t seq) { blocked = std::min(blocked.value_or(seq), seq); };
+    for (const auto& f : files) {
+      const pending_file p{f.record_seq, f.file_name, f.byte_length, chain[f.record_seq].body.utc.time};
+      auto has = self.store_.has_object(f.sha256);
+      if (!has) return alarm(alarm_kind::store_failed, has.error());
+      if (!*has) {
+        if (!observer().may_fetch(device, p)) {
+          summary.stopped_by_scheduler = true;
+          block(f.record_seq);
+          break;
+        }
+        auto got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk);
+        if (!got) return std::unexpected(got.error());
+        summary.bytes_fetched += got->bytes_received;
+        if (!got->matches && got->resumed && got->camera_error.empty()) {
+          std::error_code ec;  // invariant 2: a resumed spool file may hold a stale tail; once more, whole
+          std::filesystem::remove(got->spool_file, ec);
+          got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk);
+          if (!got) return std::unexpected(got.error());
+          summary.bytes_fetched += got->bytes_received;
+        }
+        std::string fragment_problem;
+        if (got->matches) {  // the fragment structure the signed segment record claims (fragment_check.hpp)
+          const auto* seg = std::get_if<record::segment_payload>(&chain[f.record_seq].body.body);
+          if (seg != nullptr && seg->fragment_count > 0) {
+            auto checked = check_fragments(got->spool_file, {seg->init_sha256, seg->fragment_count, seg->fragment_root});
+            if (!checked) return std::unexpected(checked.error());
+            if (*checked) {
+              fragment_problem = **checked;
+              got->matches = false;
+              got->fragment_problem = fragment_problem;
+            }
+          }
+        }
+        if (!got->matches) {
+          auto where = quarantine_file(f, *got, self.settings_.quarantine_dir, self.settings_.clock());
+          if (!where) return alarm(alarm_kind::store_failed, where.error());
+          ++summary.files_quarantined;
+          observer().on_file_failed(device, p, "quarantined as " + where->string());
+          observer().on_alarm(device, alarm_kind::file_quarantined,
+                              device.str() + " record " + std::to_string(f.record_seq) + " file " + f.file_name +
+                                  " does not match its record; quarantined as " + where->string());
+          block(f.record_seq);
+          continue;
+        }
+        auto put = self.store_.put_object_file(f.sha256, got->spool_file);
+        if (!put) {
+          const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
+          return alarm(kind, put.error());
+        }
+        std::error_code ec;
+        std::filesystem::remove(got->spool_file, ec);
+        if (*put == store::put_outcome::created) {
+          ++summary.files_stored;
+          summary.bytes_stored += f.byte_length;
+        }
+      }
+      auto rehashed = self.store_.rehash_object(f.sha256);  // invariant 1: the stored copy, read back
+      if (!rehashed) return alarm(alarm_kind::store_failed, rehashed.error());
+      if (*rehashed != f.sha256) {
+        observer().on_alarm(device, alarm_kind::store_failed, "stored object " + f.sha256.to_hex() + " does not re-hash");
+        observer().on_file_failed(device, p, "stored copy does not re-hash");
+        block(f.record_seq);
+        continue;
+      }
+      observer().on_stored(device, 0, f.byte_length);
+      observer().on_file_stored(device, p);
+    }
+
+    // 5. Witness and timesync; the camera's new tail.
+    const auto dock_utc = self.settings_.clock();
+    auto witness = self.dock_.signer->sign(chain::witness_message(device, cp->body.count, cp->body.head, dock_utc));
+    if (!witness) return core::wrap("sign witness", witness.error());
+    msg::timesync_request sync;
+    sync.dock_id = self.dock_.dock_id;
+    sync.dock_key = self.dock_.signer->public_key();
+    sync.dock_utc = dock_utc;
+    sync.checkpoint_count = cp->body.count;
+    sync.checkpoint_head = cp->body.head;
+    sync.dock_signature = *witness;
+    auto synced = ask<msg::appended_response>(camera, sync);
+    if (!synced) return core::wrap("timesync", synced.error());
+    summary.timesync_seq = synced->seq;
+    auto tail = fetch_records(cp->body.count, synced->seq + 1);
+    if (!tail) return std::unexpected(tail.error());
+    const record::signed_record* previous = chain.empty() ? nullptr : &chain.rbegin()->second;
+    for (const auto& r : *tail) {
+      const bool links = r.body.device == device &&
+                         (previous == nullptr ? r.body.seq == 0 && r.body.prev_hash.is_zero()
+                                              : r.body.prev_hash == previous->hash &&
+                                                    r.body.boot_counter >= previous->body.boot_counter);
+      if (!links || !record::verify_record_signature(r, key))
+        return alarm(alarm_kind::chain_refused,
+                     core::error{core::errc::corrupt, device.str() + ": record " + std::to_string(r.body.seq) +
+                                                          " after the timesync does not verify"});
+      if (file_of(r)) block(r.body.seq);  // its file is fetched next time
+      chain[r.body.seq] = r;
+      previous = &chain[r.body.seq];
+    }
+    if (auto ok = store_records(*tail); !ok) return std::unexpected(ok.error());
+    const std::uint64_t count = chain.empty() ? 0 : chain.rbegin()->first + 1;
+    summary.chain_count = count;
+    observer().on_stored(device, summary.records_stored, 0);
+
+    // 6. The receipt.
+    const std::uint64_t end = std::min(blocked.value_or(count), count);
+    if (end > receipted) {
+      receipt::receipt body;
+      body.issuer = self.dock_.dock_id;
+      body.issuer_key = self.dock_.signer->public_key();
+      body.device = device;
+      body.first_seq = receipted;
+      body.end_seq = end;
+      body.head_hash = chain[end - 1].hash;
+      body.stored_utc = self.settings_.clock();
+      std::set<crypto::sha256_digest> listed;
+      for (auto it = chain.lower_bound(receipted); it != chain.end() && it->first < end; ++it) {
+        auto f = file_of(it->second);
+        if (f && listed.insert(f->sha256).second) body.objects.push_back({f->sha256, f->byte_length});
+      }
+      auto signed_receipt = receipt::sign(std::move(body), *self.dock_.signer);
+      if (!signed_receipt) return std::unexpected(signed_receipt.error());
+      const auto name = receipt::store_name(signed_receipt->body);
+      auto key_put = self.store_.put_public_key(crypto::labelled_public_key{self.dock_.dock_id, signed_receipt->body.issuer_key});
+      if (!key_put) return alarm(alarm_kind::store_failed, key_put.error());
+      auto put = self.store_.put_entry(store::entry_namespace::receipts, name, signed_receipt->document);
+      core::byte_buffer document = signed_receipt->document;
+      if (!put && put.error().code == core::errc::conflict) {  // written by a session that crashed before sending it
+        auto existing = self.store_.get_entry(store::entry_namespace::receipts, name);
+        if (!existing) return alarm(alarm_kind::store_failed, existing.error());
+        document = std::move(*existing);
+      } else if (!put) {
+        const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
+        return alarm(kind, put.error());
+      }
+      auto sent = ask<msg::appended_response>(camera, msg::receipt_request{document});
+      if (!sent) return core::wrap("send receipt " + name, sent.error());
+      summary.receipt_end = end;
+      observer().on_receipt(device, end);
+    }
+    return summary;
+  }
+};
+
+dock_session::dock_session(dock_identity dock, store::store& store, const common::link::key_directory& cameras,
+                           session_settings settings, session_observer* observer)
+    : dock_(std::move(dock)),
+      store_(store),
+      cameras_(cameras),
+      settings_(std::move(settings)),
+      observer_(observer != nullptr ? observer : &fallback_observer_) {
+  if (!settings_.clock) settings_.clock = [] { return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()); };
+}
+
+core::expected<session_summary> dock_session::run(camera_port& camera) {
+  impl run_state{*this, camera, {}, {}, {}, {}};
+  return run_state.run();
+}
+
+}  // namespace bodycam::ingest::dock

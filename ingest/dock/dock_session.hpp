@@ -1,0 +1,79 @@
+// One docking of one camera, from the dock's side (DESIGN.md §5, issue 5 "What the dock does"):
+//   1. checkpoint: the camera signs its head; the link's key must be the key enrolled for the device it names;
+//   2. pull every record the store lacks (from the store's contiguous count; the last stored one again, to
+//      detect a fork), verify the whole chain (common/chain verifier with the checkpoint) — refused and
+//      alarmed if forked, rolled back or not authentic — and store the records (create-only);
+//   3. resend any receipt in the store the camera has not recorded (a dock that crashed after writing it);
+//   4. fetch each file the store lacks (resuming a partial spool file), check its length and SHA-256 against
+//      its signed record, put it in the store (create-only; the store re-checks the hash) and re-hash the
+//      stored copy; a mismatch is quarantined with a report, never stored;
+//   5. witness the checkpoint with the dock's UTC (the camera records `timesync`), pull and store that tail;
+//   6. issue a receipt for the contiguous range from the last receipt up to the first record whose file is
+//      not stored, store it (receipts/<device>.<first>-<end>) with the dock's key, and send it to the camera.
+// Invariants:
+//  1. Nothing is stored from a chain that does not verify, and a receipt covers only records and files that are
+//     stored and whose stored copies were re-hashed after storing (receipt rule, docs/formats/receipt.md).
+//  2. Resumable at every step: what is stored stays; the next session starts from the store's state, and a
+//     partially fetched file continues from its spool file (a bad resumed file is fetched again once, whole).
+//  3. The session never deletes anything from the store or the camera.
+#pragma once
+
+#include "common/link/key_directory.hpp"
+#include "common/store/store.hpp"
+#include "ingest/dock/camera_port.hpp"
+#include "ingest/dock/session_observer.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+
+namespace bodycam::ingest::dock {
+
+struct dock_identity {
+  std::string dock_id;               // the dock's label (device-id charset)
+  common::crypto::signer* signer{};  // signs witnesses and receipts
+};
+
+struct session_settings {
+  std::filesystem::path spool_dir;       // partial downloads: <spool>/<device>/<sha256>.part
+  std::filesystem::path quarantine_dir;  // outside the store: <quarantine>/<device>/<seq>-<file> + .report.json
+  std::uint32_t records_per_request = 512;
+  std::uint32_t file_chunk = common::offload::max_file_chunk;
+  std::function<common::record::utc_time()> clock;  // the dock's UTC
+};
+
+struct session_summary {
+  common::record::device_id device;
+  std::uint64_t chain_count = 0;       // the camera's records at the end of the session
+  std::uint64_t records_stored = 0;    // newly stored this session
+  std::uint64_t files_stored = 0;
+  std::uint64_t bytes_stored = 0;
+  std::uint64_t bytes_fetched = 0;     // file bytes received from the camera
+  std::uint64_t files_quarantined = 0;
+  std::optional<std::uint64_t> receipt_end;  // end_seq of the receipt sent this session
+  std::optional<std::uint64_t> timesync_seq;
+  bool stopped_by_scheduler = false;
+};
+
+class dock_session {
+ public:
+  dock_session(dock_identity dock, common::store::store& store, const common::link::key_directory& cameras,
+               session_settings settings, session_observer* observer = nullptr);
+  dock_session(const dock_session&) = delete;
+  dock_session& operator=(const dock_session&) = delete;
+
+  // Runs one docking over `camera`. Errors: the link failed (resume next time), the camera is unknown
+  // (permission), its chain is refused (corrupt / conflict), the store is full (no_space) or failed.
+  [[nodiscard]] common::core::expected<session_summary> run(camera_port& camera);
+
+ private:
+  struct impl;
+  dock_identity dock_;
+  common::store::store& store_;
+  const common::link::key_directory& cameras_;
+  session_settings settings_;
+  session_observer fallback_observer_;
+  session_observer* observer_;
+};
+
+}  // namespace bodycam::ingest::dock

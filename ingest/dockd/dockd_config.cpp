@@ -1,0 +1,180 @@
+// Parsing of the dock daemon's TOML configuration (dockd_config.hpp). toml++ reports syntax errors by
+// exception; they are caught here and never leave the module.
+#include "ingest/dockd/dockd_config.hpp"
+
+#include "common/core/durable_file.hpp"
+#include "common/crypto/key_file.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <filesystem>
+#include <set>
+
+namespace bodycam::ingest::dockd {
+
+namespace core = common::core;
+
+namespace {
+
+struct reader {
+  const toml::table& table;
+  std::string section;
+  std::string origin;
+  std::string base;
+  std::set<std::string> used;
+
+  std::string where(std::string_view key) const { return origin + ": [" + section + "] " + std::string(key); }
+
+  core::expected<std::string> text(std::string_view key, bool required, std::string fallback = {}) {
+    used.insert(std::string(key));
+    const auto* node = table.get(key);
+    if (node == nullptr) {
+      if (required) return core::fail(core::errc::invalid_argument, where(key) + ": required");
+      return fallback;
+    }
+    const auto* s = node->as_string();
+    if (s == nullptr) return core::fail(core::errc::invalid_argument, where(key) + ": must be a string");
+    return s->get();
+  }
+  core::expected<std::string> path(std::string_view key, bool required, std::string fallback = {}) {
+    auto t = text(key, required, std::move(fallback));
+    if (!t) return t;
+    if (t->empty()) {
+      if (required) return core::fail(core::errc::invalid_argument, where(key) + ": must not be empty");
+      return t;
+    }
+    std::filesystem::path p(*t);
+    if (p.is_relative()) p = std::filesystem::path(base) / p;
+    return p.lexically_normal().string();
+  }
+  core::expected<std::int64_t> integer(std::string_view key, std::int64_t fallback, std::int64_t low, std::int64_t high) {
+    used.insert(std::string(key));
+    const auto* node = table.get(key);
+    if (node == nullptr) return fallback;
+    const auto* i = node->as_integer();
+    if (i == nullptr) return core::fail(core::errc::invalid_argument, where(key) + ": must be an integer");
+    if (i->get() < low || i->get() > high)
+      return core::fail(core::errc::invalid_argument, where(key) + ": " + std::to_string(i->get()) + " is outside " +
+                                                          std::to_string(low) + "-" + std::to_string(high));
+    return i->get();
+  }
+  core::status no_unknown_keys() const {
+    for (const auto& [key, node] : table)
+      if (!used.contains(std::string(key.str())))
+        return core::fail(core::errc::invalid_argument, where(key.str()) + ": unknown key");
+    return {};
+  }
+};
+
+}  // namespace
+
+core::expected<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view text, std::string_view what) {
+  auto bad = [&] {
+    return core::fail(core::errc::invalid_argument,
+                      std::string(what) + ": '" + std::string(text) + "' is not host:port (e.g. 127.0.0.1:7400)");
+  };
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return bad();
+  std::string host(text.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto digits = text.substr(colon + 1);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (ec != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535 || host.empty())
+    return bad();
+  return std::pair{host, static_cast<std::uint16_t>(port)};
+}
+
+core::expected<dockd_config> parse_dockd_config(std::string_view text, const std::string& base_directory,
+                                                const std::string& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    return core::fail(core::errc::malformed, origin + ": " + std::string(e.description()) + " at line " +
+                                                 std::to_string(e.source().begin.line));
+  }
+  for (const auto& [key, node] : root) {
+    const std::string k(key.str());
+    if (k != "dock" && k != "http" && k != "camera")
+      return core::fail(core::errc::invalid_argument, origin + ": unknown section [" + k + "]");
+  }
+  dockd_config c;
+  const toml::table empty;
+  const auto* dock_table = root["dock"].as_table();
+  if (dock_table == nullptr) return core::fail(core::errc::invalid_argument, origin + ": [dock] is required");
+  reader dock{*dock_table, "dock", origin, base_directory, {}};
+  auto id = dock.text("id", true);
+  if (!id) return std::unexpected(id.error());
+  if (!common::crypto::is_valid_label(*id))
+    return core::fail(core::errc::invalid_argument, dock.where("id") + ": '" + *id + "' is not a valid dock id");
+  c.dock_id = *id;
+  for (auto [key, field] : {std::pair{"key_file", &c.key_file}, std::pair{"store_dir", &c.store_dir},
+                            std::pair{"trusted_cameras_dir", &c.trusted_cameras_dir}, std::pair{"state_db", &c.state_db}}) {
+    auto p = dock.path(key, true);
+    if (!p) return std::unexpected(p.error());
+    *field = *p;
+  }
+  const auto state_dir = std::filesystem::path(c.state_db).parent_path();
+  auto spool = dock.path("spool_dir", false, (state_dir / "spool").string());
+  if (!spool) return std::unexpected(spool.error());
+  c.spool_dir = *spool;
+  auto quarantine = dock.path("quarantine_dir", false, (state_dir / "quarantine").string());
+  if (!quarantine) return std::unexpected(quarantine.error());
+  c.quarantine_dir = *quarantine;
+  auto poll = dock.integer("poll_interval_seconds", 10, 1, 3600);
+  if (!poll) return std::unexpected(poll.error());
+  c.poll_interval = std::chrono::seconds(*poll);
+  auto timeout = dock.integer("timeout_seconds", 30, 1, 600);
+  if (!timeout) return std::unexpected(timeout.error());
+  c.timeout = std::chrono::seconds(*timeout);
+  if (auto ok = dock.no_unknown_keys(); !ok) return std::unexpected(ok.error());
+
+  const auto* http_table = root["http"].as_table();
+  reader http{http_table != nullptr ? *http_table : empty, "http", origin, base_directory, {}};
+  auto listen = http.text("listen", false, "");
+  if (!listen) return std::unexpected(listen.error());
+  if (!listen->empty()) {
+    auto hp = parse_host_port(*listen, http.where("listen"));
+    if (!hp) return std::unexpected(hp.error());
+    c.http_host = hp->first;
+    c.http_port = hp->second;
+  }
+  if (auto ok = http.no_unknown_keys(); !ok) return std::unexpected(ok.error());
+
+  if (const auto* cameras = root["camera"].as_array()) {
+    if (cameras->size() > max_cameras)
+      return core::fail(core::errc::invalid_argument, origin + ": more than " + std::to_string(max_cameras) + " [[camera]]");
+    std::set<std::string> slots;
+    for (std::size_t i = 0; i < cameras->size(); ++i) {
+      const auto* t = (*cameras)[i].as_table();
+      const std::string section = "camera " + std::to_string(i + 1);
+      if (t == nullptr) return core::fail(core::errc::invalid_argument, origin + ": [[camera]] entries must be tables");
+      reader cam{*t, section, origin, base_directory, {}};
+      auto slot = cam.text("slot", false, "slot-" + std::to_string(i + 1));
+      if (!slot) return std::unexpected(slot.error());
+      if (!slots.insert(*slot).second)
+        return core::fail(core::errc::invalid_argument, cam.where("slot") + ": '" + *slot + "' used twice");
+      auto address = cam.text("address", true);
+      if (!address) return std::unexpected(address.error());
+      auto hp = parse_host_port(*address, cam.where("address"));
+      if (!hp) return std::unexpected(hp.error());
+      if (auto ok = cam.no_unknown_keys(); !ok) return std::unexpected(ok.error());
+      c.cameras.push_back({*slot, hp->first, hp->second});
+    }
+  } else if (root.contains("camera")) {
+    return core::fail(core::errc::invalid_argument, origin + ": camera must be an array of tables ([[camera]])");
+  }
+  return c;
+}
+
+core::expected<dockd_config> load_dockd_config(const std::string& path) {
+  auto bytes = core::read_file(path, 1 << 20);
+  if (!bytes) return core::wrap("read dock configuration", bytes.error());
+  const std::string text(bytes->begin(), bytes->end());
+  auto base = std::filesystem::absolute(std::filesystem::path(path)).parent_path().string();
+  return parse_dockd_config(text, base, path);
+}
+
+}  // namespace bodycam::ingest::dockd

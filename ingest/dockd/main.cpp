@@ -1,0 +1,232 @@
+// bodycam-dockd --config FILE [--once]: the docking-station daemon (DESIGN.md §5, §7).
+// Start: configuration, the dock key (its label must be the dock id), the store (created if missing;
+// recover() removes temp files of a killed run), the enrolled cameras, the dock's queue (state_db, SQLite;
+// items a killed run left in_progress go back to pending), the HTTP status (loopback). Then one
+// worker thread per configured camera: connect over the secure link, run a dock session (pull, verify, store,
+// quarantine, witness, receipt), close, wait poll_interval, again. SIGTERM/SIGINT: sessions stop between files
+// (what is stored stays stored, the next run resumes), workers end, the daemon exits 0.
+// --once: each worker ends after its first successful docking; the daemon exits when all have (tests, demo).
+// Workers are threads, not coroutines on one io_context, because the store's writes block (fsync) and the
+// verification uses both cores; each link still runs on its own io_context with a deadline on every operation.
+// Exit codes: 0 clean, 1 a worker gave up in --once mode (signal before done), 2 bad configuration or setup.
+#include "common/crypto/key_file.hpp"
+#include "common/link/link_identity.hpp"
+#include "common/store/directory_backend.hpp"
+#include "ingest/dock/link_camera_port.hpp"
+#include "ingest/dockd/dock_monitor.hpp"
+#include "ingest/dockd/dockd_config.hpp"
+#include "ingest/status/status_server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+using namespace bodycam;
+using namespace bodycam::common;
+namespace asio = boost::asio;
+
+namespace {
+
+int setup_error(const std::string& message) {
+  std::fprintf(stderr, "bodycam-dockd: %s\n", message.c_str());
+  return 2;
+}
+
+void log_line(const std::string& line) {
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  std::fprintf(stderr, "bodycam-dockd: %s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+record::utc_time utc_now() {
+  return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+}
+
+struct stop_flag {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool stopped = false;
+  void stop() {
+    std::lock_guard lock(mutex);
+    stopped = true;
+    changed.notify_all();
+  }
+  // Waits up to `d`; true if stopped.
+  bool wait(std::chrono::milliseconds d) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, d, [&] { return stopped; });
+  }
+  bool is_stopped() {
+    std::lock_guard lock(mutex);
+    return stopped;
+  }
+};
+
+struct worker_context {
+  const ingest::dockd::dockd_config& config;
+  const link::link_identity& identity;
+  const link::trust_set& cameras_trust;
+  const link::key_directory& cameras;
+  store::store& store;
+  crypto::signer& signer;
+  ingest::dockd::dock_monitor& monitor;
+  stop_flag& stop;
+  bool once = false;
+};
+
+// One camera slot: dock it again and again (or once) until stopped. Returns true if it docked successfully.
+bool run_worker(worker_context& w, const ingest::dockd::camera_address& camera) {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(camera.host, ec);
+  if (ec) {
+    log_line(camera.slot + ": address " + camera.host + ": " + ec.message());
+    return false;
+  }
+  const asio::ip::tcp::endpoint endpoint(address, camera.port);
+  link::link_timeouts timeouts;
+  timeouts.connect = timeouts.handshake = std::chrono::seconds(std::min<long>(10, w.config.timeout.count()));
+  timeouts.read = timeouts.write = w.config.timeout;
+  ingest::dock::session_settings settings;
+  settings.spool_dir = w.config.spool_dir;
+  settings.quarantine_dir = w.config.quarantine_dir;
+  settings.clock = utc_now;
+  std::string last_error;
+  while (!w.stop.is_stopped()) {
+    w.monitor.begin(camera.slot);
+    auto port = ingest::dock::link_camera_port::connect(endpoint, w.identity, w.cameras_trust, timeouts);
+    if (!port) {
+      if (port.error().context != last_error) log_line(camera.slot + ": " + port.error().context);
+      last_error = port.error().context;
+      w.monitor.set_connected(camera.slot, false, port.error().context);
+    } else {
+      w.monitor.set_connected(camera.slot, true);
+      ingest::dock::dock_session session({w.config.dock_id, &w.signer}, w.store, w.cameras, settings, &w.monitor);
+      auto result = session.run(**port);
+      (*port)->close(result ? "docking done" : "docking failed");
+      w.monitor.set_connected(camera.slot, false, result ? std::string() : result.error().context);
+      if (result) {
+        last_error.clear();
+        w.monitor.finish(camera.slot, *result);
+        if (w.once && !result->stopped_by_scheduler) return true;
+      } else {
+        log_line(camera.slot + ": docking failed: " + result.error().context);
+        last_error = result.error().context;
+      }
+    }
+    const auto pause = w.once ? std::chrono::milliseconds(200)
+                              : std::chrono::duration_cast<std::chrono::milliseconds>(w.config.poll_interval);
+    if (w.stop.wait(pause)) break;
+  }
+  return false;
+}
+
+int run(const std::string& config_path, bool once) {
+  auto config = ingest::dockd::load_dockd_config(config_path);
+  if (!config) return setup_error(config.error().context);
+  const auto& c = *config;
+  auto key = crypto::load_secret_key(c.key_file);
+  if (!key) return setup_error(key.error().context);
+  if (key->label != c.dock_id)
+    return setup_error("key file " + c.key_file + " belongs to '" + key->label + "', but dock.id is '" + c.dock_id + "'");
+  auto identity = link::link_identity::from_secret_key(key->key);
+  if (!identity) return setup_error(identity.error().context);
+  crypto::software_signer signer(std::move(key->key));
+  auto cameras = link::key_directory::load(c.trusted_cameras_dir);
+  if (!cameras) return setup_error(cameras.error().context);
+  auto cameras_trust = cameras->to_trust_set("an enrolled camera");
+  if (!cameras_trust) return setup_error(cameras_trust.error().context);
+  std::error_code fs_ec;
+  for (const auto& dir : {std::filesystem::path(c.state_db).parent_path(), std::filesystem::path(c.spool_dir),
+                          std::filesystem::path(c.quarantine_dir)}) {
+    std::filesystem::create_directories(dir, fs_ec);
+    if (fs_ec) return setup_error("create directory " + dir.string() + ": " + fs_ec.message());
+  }
+  auto opened = store::open_directory_store(c.store_dir, true);
+  if (!opened) return setup_error(opened.error().context);
+  store::store& the_store = *opened;
+  if (auto recovered = the_store.recover(); !recovered) return setup_error(recovered.error().context);
+
+  ingest::dockd::dock_monitor monitor(c.dock_id, utc_now, log_line);
+  ingest::schedule::queue_open_options queue_options;
+  queue_options.create_if_missing = true;
+  auto queue = ingest::schedule::queue_store::open(c.state_db, queue_options);
+  if (!queue) return setup_error(queue.error().context);
+  if (auto requeued = queue->requeue_in_progress(); !requeued) return setup_error(requeued.error().context);
+  monitor.use_queue(std::move(*queue));
+  asio::io_context io;
+  std::shared_ptr<ingest::status::status_server> status;
+  if (!c.http_host.empty()) {
+    ingest::status::status_server_options options;
+    options.address = c.http_host;
+    options.port = c.http_port;
+    auto started = ingest::status::status_server::start(io, options, [&] { return monitor.snapshot(); });
+    if (!started) return setup_error(started.error().context);
+    status = *started;
+  }
+  stop_flag stop;
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& e, int) {
+    if (e) return;
+    log_line("stopping");
+    monitor.request_stop();
+    stop.stop();
+    if (status) status->stop();
+  });
+
+  worker_context context{c, *identity, *cameras_trust, *cameras, the_store, signer, monitor, stop, once};
+  std::atomic<std::size_t> running{c.cameras.size()};
+  std::atomic<std::size_t> failed{0};
+  std::vector<std::thread> workers;
+  for (const auto& camera : c.cameras) {
+    workers.emplace_back([&, camera] {
+      if (!run_worker(context, camera)) ++failed;
+      if (--running == 0 && once) asio::post(io, [&] {
+        signals.cancel();
+        if (status) status->stop();
+        io.stop();
+      });
+    });
+  }
+  log_line("dock " + c.dock_id + " ready: " + std::to_string(c.cameras.size()) + " camera slots, store " + c.store_dir +
+           (c.http_host.empty() ? std::string() : ", status http://" + c.http_host + ":" +
+                                                      std::to_string(status ? status->port() : c.http_port) + "/"));
+  if (once && c.cameras.empty()) return 0;
+  // Runs until a signal (or, with --once, until every worker is done).
+  asio::steady_timer keep_alive(io);
+  std::function<void()> tick = [&] {
+    keep_alive.expires_after(std::chrono::seconds(1));
+    keep_alive.async_wait([&](const boost::system::error_code& e) {
+      if (!e && !stop.is_stopped()) tick();
+    });
+  };
+  tick();
+  io.run();
+  stop.stop();
+  monitor.request_stop();
+  for (auto& t : workers) t.join();
+  log_line("stopped");
+  return once && failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    std::printf("usage: bodycam-dockd --config FILE [--once]\n  The docking-station daemon: pulls, verifies and "
+                "stores the footage of docked cameras, and hands them receipts.\n");
+    return 0;
+  }
+  const bool once = argc == 4 && std::strcmp(argv[3], "--once") == 0;
+  if ((argc != 3 && !once) || std::strcmp(argv[1], "--config") != 0) {
+    std::fprintf(stderr, "usage: bodycam-dockd --config FILE [--once]\n");
+    return 2;
+  }
+  return run(argv[2], once);
+}

@@ -1,0 +1,233 @@
+// The dock session against in-process cameras (real ledgers, a real directory store): a full docking, the
+// second docking that fetches nothing again, and the attacks and faults named for what they do.
+#include "tests/ingest/dock/dock_test_support.hpp"
+
+#include "common/core/durable_file.hpp"
+#include "tests/support/process.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace bodycam;
+using namespace bodycam::common;
+using bodycam::tests::camera_fixture;
+using bodycam::tests::dock_fixture;
+using bodycam::tests::temp_dir;
+using ingest::dock::alarm_kind;
+
+TEST_CASE("a docking stores every record and file, witnesses, and the camera records the receipt", "[integration]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  const auto a = cam.add_segment(150'000);
+  const auto b = cam.add_segment(20'000);
+  dock_fixture dock(dir / "dock");
+  dock.enroll(cam);
+  const auto before = cam.record_count();
+
+  auto first = dock.dock(cam);
+  REQUIRE(first.has_value());
+  CHECK(first->files_stored == 2);
+  CHECK(first->bytes_stored == 170'000);
+  CHECK(first->bytes_fetched == 170'000);
+  REQUIRE(first->timesync_seq.has_value());
+  CHECK(*first->timesync_seq == before);
+  REQUIRE(first->receipt_end.has_value());
+  CHECK(*first->receipt_end == before + 1);  // everything up to and including the timesync record
+  CHECK(cam.files_in(ledger::file_state::stored) == std::vector<std::string>{a, b});
+  CHECK(cam.record_count() == before + 2);  // timesync + receipt
+  auto receipt_doc = dock.store->get_entry(store::entry_namespace::receipts, "cam-1.0-" + std::to_string(before + 1));
+  REQUIRE(receipt_doc.has_value());
+  auto dock_key = dock.store->get_public_key(*record::device_id::parse("dock-1"));
+  REQUIRE(dock_key.has_value());
+  CHECK(dock_key->key == dock.signer.public_key());
+  tests::check_invariants(dock, cam);
+
+  // The next docking fetches no file again and receipts the tail (the receipt record).
+  const auto c = cam.add_segment(1000);
+  auto second = dock.dock(cam);
+  REQUIRE(second.has_value());
+  CHECK(second->bytes_fetched == 1000);
+  CHECK(second->files_stored == 1);
+  REQUIRE(second->receipt_end.has_value());
+  CHECK(cam.files_in(ledger::file_state::stored) == std::vector<std::string>{a, b, c});
+  tests::check_invariants(dock, cam);
+  CHECK(dock.observer.alarms.empty());
+}
+
+TEST_CASE("unknown_camera: a camera not enrolled is refused and nothing is stored", "[integration]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  cam.add_segment(100);
+  dock_fixture dock(dir / "dock");
+  cam.trust_dock("dock-1", dock.signer.public_key());
+  SECTION("not enrolled at all") {}
+  SECTION("enrolled under another key (stolen device id)") {
+    dock.cameras.add("cam-1", tests::fixed_key(7).public_key());
+  }
+  auto r = dock.dock(cam);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == core::errc::permission);
+  CHECK(dock.observer.has_alarm(alarm_kind::unknown_camera));
+  CHECK(dock.store->list_devices()->empty());
+}
+
+TEST_CASE("tampered_file_on_camera: caught, quarantined with a report, never stored or receipted", "[integration]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  const auto a = cam.add_segment(5000);
+  const auto b = cam.add_segment(5000);
+  const auto c = cam.add_segment(5000);
+  // Flip one byte of b on the camera, after it was sealed.
+  {
+    const auto path = cam.recording_dir() / b;
+    const int fd = ::open(path.c_str(), O_RDWR);
+    REQUIRE(fd >= 0);
+    std::uint8_t byte = 0;
+    REQUIRE(::pread(fd, &byte, 1, 100) == 1);
+    byte ^= 0x01;
+    REQUIRE(::pwrite(fd, &byte, 1, 100) == 1);
+    ::close(fd);
+  }
+  dock_fixture dock(dir / "dock");
+  dock.enroll(cam);
+  auto r = dock.dock(cam);
+  REQUIRE(r.has_value());
+  CHECK(r->files_quarantined == 1);
+  CHECK(r->files_stored == 2);
+  CHECK(dock.observer.has_alarm(alarm_kind::file_quarantined));
+  const auto quarantined = dock.root / "quarantine" / "cam-1";
+  bool report_found = false;
+  for (const auto& e : std::filesystem::directory_iterator(quarantined)) {
+    if (e.path().string().ends_with(".report.json")) {
+      report_found = true;
+      auto text = core::read_file(e.path(), 1 << 16);
+      REQUIRE(text.has_value());
+      const std::string s(text->begin(), text->end());
+      CHECK(s.find("SHA-256 differs") != std::string::npos);
+      CHECK(s.find(b) != std::string::npos);
+    }
+  }
+  CHECK(report_found);
+  // The receipt stops before b's record: a is stored on the camera, b and c stay sealed.
+  CHECK(cam.files_in(ledger::file_state::stored) == std::vector<std::string>{a});
+  CHECK(cam.files_in(ledger::file_state::sealed) == std::vector<std::string>{b, c});
+  tests::check_invariants(dock, cam);
+}
+
+TEST_CASE("rolled_back_chain and forked_chain are refused and alarmed", "[integration]") {
+  temp_dir dir;
+  dock_fixture dock(dir / "dock");
+  {
+    camera_fixture cam("cam-1", 1, dir / "cam");
+    cam.add_segment(100);
+    cam.add_segment(100);
+    dock.enroll(cam);
+    REQUIRE(dock.dock(cam).has_value());
+  }
+  const auto stored = dock.store->list_record_seqs(*record::device_id::parse("cam-1"))->size();
+  SECTION("replay_old_chain: the same device key, a fresh, shorter ledger") {
+    camera_fixture again("cam-1", 1, dir / "cam-again");
+    again.trust_dock("dock-1", dock.signer.public_key());
+    auto r = dock.dock(again);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(dock.observer.has_alarm(alarm_kind::chain_rolled_back));
+  }
+  SECTION("fork: the same key, a different history as long as the stored one and longer") {
+    camera_fixture fork("cam-1", 1, dir / "cam-fork");
+    fork.trust_dock("dock-1", dock.signer.public_key());
+    for (int i = 0; i < 5; ++i) fork.add_segment(77);
+    auto r = dock.dock(fork);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(dock.observer.has_alarm(alarm_kind::chain_forked));
+  }
+  CHECK(dock.store->list_record_seqs(*record::device_id::parse("cam-1"))->size() == stored);
+}
+
+TEST_CASE("link cut at every exchange: the next docking resumes; nothing lost, nothing twice", "[fault]") {
+  // A reference run counts the exchanges of an uninterrupted docking.
+  std::uint64_t total = 0;
+  {
+    temp_dir dir;
+    camera_fixture cam("cam-1", 1, dir / "cam");
+    cam.add_segment(130'000);
+    cam.add_segment(3000);
+    dock_fixture dock(dir / "dock");
+    dock.enroll(cam);
+    tests::in_process_port port(cam, dock.signer.public_key());
+    auto s = dock.session();
+    REQUIRE(s.run(port).has_value());
+    total = port.exchanges();
+  }
+  REQUIRE(total > 8);
+  for (std::uint64_t cut = 1; cut <= total; ++cut) {
+    INFO("link cut at exchange " << cut << " of " << total);
+    temp_dir dir;
+    camera_fixture cam("cam-1", 1, dir / "cam");
+    cam.add_segment(130'000);
+    cam.add_segment(3000);
+    dock_fixture dock(dir / "dock");
+    dock.enroll(cam);
+    tests::in_process_port cut_port(cam, dock.signer.public_key());
+    cut_port.cut_at(cut);
+    {
+      auto s = dock.session();
+      auto r = s.run(cut_port);
+      CHECK_FALSE(r.has_value());
+    }
+    tests::check_invariants(dock, cam);
+    CHECK(cam.reclaimer().reclaim_space(1).has_value());  // only what a receipt allows
+    tests::check_invariants(dock, cam);
+    tests::in_process_port port(cam, dock.signer.public_key());
+    auto s = dock.session();
+    auto r = s.run(port);
+    REQUIRE(r.has_value());
+    // Network cut mid-file resumes without re-sending what is done: file bytes over both links = the files.
+    CHECK(cut_port.file_bytes_served() + port.file_bytes_served() == 133'000);
+    tests::check_invariants(dock, cam);
+    CHECK(cam.files_in(ledger::file_state::sealed).empty());
+  }
+}
+
+TEST_CASE("store full: the dock stops, alarms, loses nothing, and resumes when space returns", "[fault]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  cam.add_segment(50'000);
+  cam.add_segment(50'000);
+  bool full = true;
+  store::directory_store_options options;
+  options.faults = [&](store::write_step step, const store::store_key& key) {
+    return full && step == store::write_step::write && key.str().starts_with("objects/") ? ENOSPC : 0;
+  };
+  dock_fixture dock(dir / "dock", options);
+  dock.enroll(cam);
+  auto r = dock.dock(cam);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == core::errc::no_space);
+  CHECK(dock.observer.has_alarm(alarm_kind::store_full));
+  CHECK(cam.files_in(ledger::file_state::stored).empty());  // no receipt, so nothing may be reclaimed
+  auto freed = cam.reclaimer().reclaim_space(1 << 20);
+  REQUIRE(freed.has_value());
+  CHECK(*freed == 0);
+  tests::check_invariants(dock, cam);
+  full = false;
+  auto again = dock.dock(cam);
+  REQUIRE(again.has_value());
+  CHECK(again->files_stored == 2);
+  CHECK(cam.files_in(ledger::file_state::stored).size() == 2);
+  tests::check_invariants(dock, cam);
+}
+
+TEST_CASE("the scheduler seam can stop a docking between files; the receipt stops there", "[integration]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  const auto a = cam.add_segment(1000);
+  cam.add_segment(1000);
+  dock_fixture dock(dir / "dock");
+  dock.enroll(cam);
+  dock.observer.fetch_budget = 1;
+  auto r = dock.dock(cam);
+  REQUIRE(r.has_value());
+  CHECK(r->stopped_by_scheduler);
+  CHECK(cam.files_in(ledger::file_state::stored) == std::vector<std::string>{a});
+  tests::check_invariants(dock, cam);
+}

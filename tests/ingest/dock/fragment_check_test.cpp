@@ -1,0 +1,84 @@
+// The dock's fragment check on small synthetic fragmented-MP4 layouts: ftyp, moov, (moof, mdat)×n, mfra.
+#include "ingest/dock/fragment_check.hpp"
+
+#include "common/core/durable_file.hpp"
+#include "common/crypto/merkle.hpp"
+#include "tests/support/process.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace bodycam;
+using namespace bodycam::common;
+
+namespace {
+
+void put_box(core::byte_buffer& out, std::string_view type, std::size_t payload, std::uint8_t fill) {
+  const auto size = static_cast<std::uint32_t>(payload + 8);
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(size >> shift));
+  out.insert(out.end(), type.begin(), type.end());
+  out.insert(out.end(), payload, fill);
+}
+
+struct layout {
+  core::byte_buffer bytes;
+  ingest::dock::fragment_expectation want;
+};
+
+layout make_layout(int fragments, bool mfra) {
+  layout l;
+  put_box(l.bytes, "ftyp", 16, 1);
+  put_box(l.bytes, "moov", 100, 2);
+  l.want.init_sha256 = crypto::sha256(l.bytes);
+  std::vector<crypto::sha256_digest> leaves;
+  for (int i = 0; i < fragments; ++i) {
+    const auto start = l.bytes.size();
+    put_box(l.bytes, "moof", 40, static_cast<std::uint8_t>(10 + i));
+    put_box(l.bytes, "mdat", 300 + static_cast<std::size_t>(i), static_cast<std::uint8_t>(50 + i));
+    leaves.push_back(crypto::sha256(core::byte_view(l.bytes).subspan(start)));
+  }
+  if (mfra) put_box(l.bytes, "mfra", 20, 9);
+  l.want.fragment_count = static_cast<std::uint32_t>(fragments);
+  l.want.fragment_root = crypto::merkle_root(leaves);
+  return l;
+}
+
+std::optional<std::string> check(const layout& l) {
+  tests::temp_dir dir;
+  const auto path = std::filesystem::path(dir.path()) / "seg.mp4";
+  REQUIRE(core::write_file_durably(path, l.bytes).has_value());
+  auto r = ingest::dock::check_fragments(path, l.want);
+  REQUIRE(r.has_value());
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("a segment whose fragments match its record passes the fragment check") {
+  CHECK_FALSE(check(make_layout(5, true)).has_value());
+  CHECK_FALSE(check(make_layout(1, false)).has_value());
+  // A salvaged segment: the record counts 3 fragments, a 4th and a cut-short box follow (unsigned tail).
+  auto salvaged = make_layout(4, false);
+  salvaged.want.fragment_count = 3;
+  auto three = make_layout(3, false);
+  salvaged.want.fragment_root = three.want.fragment_root;
+  salvaged.bytes.insert(salvaged.bytes.end(), {0, 0, 1, 0, 'm', 'o'});
+  CHECK_FALSE(check(salvaged).has_value());
+}
+
+TEST_CASE("fragment check mismatches are named") {
+  auto wrong_root = make_layout(4, true);
+  wrong_root.want.fragment_root.bytes[0] ^= 1;
+  CHECK(check(wrong_root).value_or("") == "fragment root differs from the record");
+  auto wrong_init = make_layout(2, false);
+  wrong_init.want.init_sha256.bytes[5] ^= 1;
+  CHECK(check(wrong_init).value_or("").find("init part") != std::string::npos);
+  auto too_few = make_layout(2, false);
+  too_few.want.fragment_count = 3;
+  CHECK(check(too_few).value_or("").find("2 complete fragments") != std::string::npos);
+  auto not_mp4 = make_layout(2, false);
+  not_mp4.bytes[4] = 'x';  // ftyp -> xtyp
+  CHECK(check(not_mp4).value_or("").find("ftyp") != std::string::npos);
+  auto tiny_box = make_layout(2, false);
+  tiny_box.bytes[3] = 4;  // ftyp declares 4 bytes: less than its header
+  CHECK(check(tiny_box).value_or("").find("less than its header") != std::string::npos);
+}

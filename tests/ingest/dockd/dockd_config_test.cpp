@@ -1,0 +1,63 @@
+// The dock daemon's configuration parser: defaults, path resolution, and a clear error for each mistake.
+#include "ingest/dockd/dockd_config.hpp"
+
+#include <catch2/catch.hpp>
+
+using bodycam::ingest::dockd::parse_dockd_config;
+using bodycam::ingest::dockd::parse_host_port;
+
+namespace {
+const std::string minimal = R"([dock]
+id = "dock-1"
+key_file = "dock.key"
+store_dir = "/srv/store"
+trusted_cameras_dir = "cameras"
+state_db = "state/dock.db"
+)";
+}
+
+TEST_CASE("a minimal dock configuration gets its defaults and resolved paths") {
+  auto c = parse_dockd_config(minimal + "[[camera]]\naddress = \"127.0.0.1:7401\"\n[[camera]]\nslot = \"bay-2\"\naddress = \"[::1]:7402\"\n",
+                              "/etc/bodycam", "dockd.toml");
+  REQUIRE(c.has_value());
+  CHECK(c->dock_id == "dock-1");
+  CHECK(c->key_file == "/etc/bodycam/dock.key");
+  CHECK(c->store_dir == "/srv/store");
+  CHECK(c->spool_dir == "/etc/bodycam/state/spool");
+  CHECK(c->quarantine_dir == "/etc/bodycam/state/quarantine");
+  CHECK(c->poll_interval == std::chrono::seconds(10));
+  CHECK(c->http_host.empty());
+  REQUIRE(c->cameras.size() == 2);
+  CHECK(c->cameras[0].slot == "slot-1");
+  CHECK(c->cameras[0].port == 7401);
+  CHECK(c->cameras[1].slot == "bay-2");
+  CHECK(c->cameras[1].host == "::1");
+}
+
+TEST_CASE("dock configuration mistakes are refused naming the key") {
+  struct bad_case {
+    std::string text;
+    std::string says;
+  };
+  const std::vector<bad_case> cases{
+      {"[dock]\nid = \"dock-1\"\n", "key_file"},
+      {minimal + "colour = \"red\"\n", "colour"},
+      {minimal + "[htp]\n", "[htp]"},
+      {minimal + "poll_interval_seconds = 0\n", "poll_interval_seconds"},
+      {minimal + "[http]\nlisten = \"localhost\"\n", "listen"},
+      {minimal + "[[camera]]\naddress = \"127.0.0.1:99999\"\n", "address"},
+      {minimal + "[[camera]]\nslot = \"a\"\naddress = \"127.0.0.1:1\"\n[[camera]]\nslot = \"a\"\naddress = \"127.0.0.1:2\"\n", "used twice"},
+      {"[dock]\nid = \"../x\"\nkey_file = \"k\"\nstore_dir = \"s\"\ntrusted_cameras_dir = \"c\"\nstate_db = \"d\"\n", "dock id"},
+      {"[dock\n", "line"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    auto r = parse_dockd_config(c.text, "/etc", "dockd.toml");
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().context.find(c.says) != std::string::npos);
+    CHECK(r.error().context.find("dockd.toml") != std::string::npos);
+  }
+  CHECK_FALSE(parse_host_port("127.0.0.1:", "x").has_value());
+  CHECK_FALSE(parse_host_port(":80", "x").has_value());
+  CHECK(parse_host_port("127.0.0.1:80", "x")->second == 80);
+}
