@@ -92,7 +92,7 @@ core::status parse_osd(table_reader& r, recorder_config& config) {
 }
 
 core::status parse_segment(table_reader& r, recorder_config& config) {
-  return r.read_seconds("duration_seconds", 5, 3600, config.segment.duration);
+  return r.read_seconds("duration_seconds", 1, 3600, config.segment.duration);
 }
 
 core::status parse_pre_event(table_reader& r, recorder_config& config) {
@@ -119,8 +119,73 @@ core::status parse_control(table_reader& r, recorder_config& config) {
   return r.read_seconds("idle_timeout_seconds", 1, 86400, c.idle_timeout);
 }
 
+core::status parse_checks(table_reader& r, recorder_config& config) {
+  checks_config& c = config.checks;
+  if (auto ok = r.read_path("sysfs_root", c.sysfs_root); !ok) return ok;
+  std::int64_t minutes = c.planned_shift.count();
+  if (auto ok = r.read_integer("planned_shift_minutes", 1, 1440, minutes); !ok) return ok;
+  c.planned_shift = std::chrono::minutes(minutes);
+  if (auto ok = r.read_int("battery_drain_percent_per_hour", 1, 100, c.battery_drain_percent_per_hour); !ok) return ok;
+  if (auto ok = r.read_int("battery_reserve_percent", 1, 50, c.battery_reserve_percent); !ok) return ok;
+  if (auto ok = r.read_int("storage_reserve_mb", 0, 1048576, c.storage_reserve_mb); !ok) return ok;
+  std::int64_t hours = c.max_sync_age.count();
+  if (auto ok = r.read_integer("max_sync_age_hours", 1, 8760, hours); !ok) return ok;
+  c.max_sync_age = std::chrono::hours(hours);
+  if (auto ok = r.read_int("max_sync_offset_ms", 1, 3600000, c.max_sync_offset_ms); !ok) return ok;
+  if (auto ok = r.read_path("microphone_node", c.microphone_node); !ok) return ok;
+  return r.read_seconds("poll_seconds", 1, 600, c.poll_interval);
+}
+
+constexpr std::array<std::string_view, 3> annotation_kind_names{"alsa", "file", "none"};
+
+core::status parse_annotation(table_reader& r, recorder_config& config) {
+  annotation_config& a = config.annotation;
+  std::size_t kind = static_cast<std::size_t>(a.kind);
+  if (auto ok = r.read_choice("kind", annotation_kind_names, kind); !ok) return ok;
+  a.kind = static_cast<annotation_source_kind>(kind);
+  if (auto ok = r.read_string("device", a.device, max_name_bytes); !ok) return ok;
+  if (auto ok = r.read_path("file_path", a.file_path); !ok) return ok;
+  if (auto ok = r.read_seconds("max_seconds", 1, 120, a.max_duration); !ok) return ok;
+  if (auto ok = r.read_int("trailing_silence_ms", 200, 10000, a.trailing_silence_ms); !ok) return ok;
+  if (a.kind == annotation_source_kind::file && a.file_path.empty())
+    return r.invalid("file_path", "required when annotation.kind is \"file\"");
+  if (a.kind == annotation_source_kind::alsa && a.device.empty())
+    return r.invalid("device", "must name an ALSA device when annotation.kind is \"alsa\"");
+  return {};
+}
+
+core::status parse_feedback(table_reader& r, recorder_config& config) {
+  feedback_config& f = config.feedback;
+  if (auto ok = r.read_path("log_file", f.log_file); !ok) return ok;
+  if (auto ok = r.read_path("leds_dir", f.leds_dir); !ok) return ok;
+  if (auto ok = r.read_string("alarm_led", f.alarm_led, max_name_bytes); !ok) return ok;
+  if (auto ok = r.read_string("prompt_led", f.prompt_led, max_name_bytes); !ok) return ok;
+  for (const auto* name : {&f.alarm_led, &f.prompt_led})
+    if (name->empty() || name->find('/') != std::string::npos || *name == "." || *name == "..")
+      return r.invalid(name == &f.alarm_led ? "alarm_led" : "prompt_led",
+                       "must be the name of an LED in leds_dir, got " + quote_for_message(*name));
+  return {};
+}
+
+core::status parse_buttons(table_reader& r, recorder_config& config) {
+  if (auto ok = r.read_path("device", config.buttons.device); !ok) return ok;
+  return r.read_int("record_key", 1, 767, config.buttons.record_key);
+}
+
+// [offload] (transfer helper, issue 5): the camera's offload service.
+core::status parse_offload(table_reader& r, recorder_config& config) {
+  offload_config& o = config.offload;
+  if (auto ok = r.read_bool("enabled", o.enabled); !ok) return ok;
+  if (auto ok = r.read_string("listen_address", o.listen_address, max_name_bytes); !ok) return ok;
+  if (auto ok = r.read_int("listen_port", 1, 65535, o.listen_port); !ok) return ok;
+  if (auto ok = r.read_path("trusted_docks_dir", o.trusted_docks_dir); !ok) return ok;
+  if (auto ok = r.read_seconds("timeout_seconds", 1, 600, o.timeout); !ok) return ok;
+  if (o.enabled && o.trusted_docks_dir.empty()) return r.invalid("trusted_docks_dir", "required when enabled");
+  return {};
+}
+
 // Order is the order of the README and of the example config; a new section is one more row.
-constexpr std::array<section_parser, 8> sections{{
+constexpr std::array<section_parser, 13> sections{{
     {"device", parse_device},
     {"source", parse_source},
     {"encoder", parse_encoder},
@@ -129,6 +194,11 @@ constexpr std::array<section_parser, 8> sections{{
     {"pre_event", parse_pre_event},
     {"queues", parse_queues},
     {"control", parse_control},
+    {"checks", parse_checks},
+    {"annotation", parse_annotation},
+    {"feedback", parse_feedback},
+    {"buttons", parse_buttons},
+    {"offload", parse_offload},
 }};
 
 }  // namespace
@@ -136,6 +206,11 @@ constexpr std::array<section_parser, 8> sections{{
 std::string_view to_string(source_kind kind) noexcept {
   const auto index = static_cast<std::size_t>(kind);
   return index < source_kind_names.size() ? source_kind_names[index] : std::string_view("unknown");
+}
+
+std::string_view to_string(annotation_source_kind kind) noexcept {
+  const auto index = static_cast<std::size_t>(kind);
+  return index < annotation_kind_names.size() ? annotation_kind_names[index] : std::string_view("unknown");
 }
 
 std::span<const section_parser> recorder_sections() noexcept { return sections; }

@@ -4,8 +4,8 @@
 // cross-field check listed in firmware/config/README.md, so the daemon can use it without checking again.
 // Paths are strings (this header is part of the pure core); relative paths were already resolved against
 // the config file's directory by the loader.
-// To add a section (issue 4/5: [checks], [annotation], [power], [dock]): add its struct here with defaults,
-// a member in recorder_config, and one row in the section table in config_sections.cpp.
+// To add a section: add its struct here with defaults, a member in recorder_config, and one row in the
+// section table in config_sections.cpp.
 #pragma once
 
 #include "common/record/ids.hpp"
@@ -60,7 +60,7 @@ struct osd_config {
 
 // [segment]: when a segment is closed and the next begins (at the first keyframe at or after duration).
 struct segment_config {
-  std::chrono::seconds duration{60};  // 5-3600, and at least one GOP
+  std::chrono::seconds duration{60};  // 1-3600, and at least one GOP
 };
 
 // [pre_event]: the GOP-aligned ring of encoded packets kept while idle.
@@ -84,6 +84,54 @@ struct control_config {
   std::chrono::seconds idle_timeout{300};  // 1-86400: a connection silent this long is closed
 };
 
+// [checks]: pre-shift checks and the thresholds watched while recording (firmware/session/precheck.hpp).
+struct checks_config {
+  std::string sysfs_root = "/sys";         // power_supply is read under <root>/class/power_supply
+  std::chrono::minutes planned_shift{600};  // 1-1440
+  int battery_drain_percent_per_hour = 8;   // 1-100, measured on the device model
+  int battery_reserve_percent = 10;         // 1-50: the GA/T 947 low-battery reserve (5-30 min of recording)
+  int storage_reserve_mb = 512;             // 0-1048576
+  std::chrono::hours max_sync_age{24};      // 1-8760
+  int max_sync_offset_ms = 2000;            // 1-3600000
+  std::string microphone_node;              // "" = derived from source (ALSA: /dev/snd)
+  std::chrono::seconds poll_interval{5};    // 1-600: how often battery and storage are read while recording
+};
+
+enum class annotation_source_kind { alsa, file, none };
+[[nodiscard]] std::string_view to_string(annotation_source_kind kind) noexcept;
+
+// [annotation]: the officer's start, stop and resume statements (firmware/session/statement_capture.hpp).
+struct annotation_config {
+  annotation_source_kind kind = annotation_source_kind::alsa;
+  std::string device = "default";           // alsa: ALSA device name
+  std::string file_path;                    // file: a recording played as the microphone (tests, simulator)
+  std::chrono::seconds max_duration{20};    // 1-120
+  int trailing_silence_ms = 1500;           // 200-10000: ends the statement early once speech was heard
+};
+
+// [feedback]: prompts and alarms (firmware/session/feedback_port.hpp).
+struct feedback_config {
+  std::string log_file;        // "" = off: one line per signal (simulator, tests)
+  std::string leds_dir;        // "" = off: a sysfs leds class directory, e.g. /sys/class/leds
+  std::string alarm_led = "bodycam:red";
+  std::string prompt_led = "bodycam:green";
+};
+
+// [buttons]: the record button through Linux evdev.
+struct buttons_config {
+  std::string device;    // "" = off; e.g. /dev/input/event0
+  int record_key = 167;  // 1-767: KEY_RECORD
+};
+
+// [offload]: the service docks connect to when the camera is docked (firmware/offload; issue 5).
+struct offload_config {
+  bool enabled = false;
+  std::string listen_address = "0.0.0.0";  // an IPv4/IPv6 literal; 127.0.0.1 in tests and the simulator
+  int listen_port = 7400;                  // 1-65535
+  std::string trusted_docks_dir = "/var/lib/bodycam/docks";  // <dock-id>.pub of the agency's docks
+  std::chrono::seconds timeout{30};        // 1-600: every link read and write
+};
+
 struct recorder_config {
   device_config device;
   source_config source;
@@ -93,6 +141,11 @@ struct recorder_config {
   pre_event_config pre_event;
   queue_config queues;
   control_config control;
+  checks_config checks;
+  annotation_config annotation;
+  feedback_config feedback;
+  buttons_config buttons;
+  offload_config offload;  // transfer helper (issue 5)
 };
 
 }  // namespace bodycam::firmware::config

@@ -1,7 +1,7 @@
 // The typed commands of the control protocol, as the parser hands them to the dispatcher. A command is plain
 // data, already validated: a stop_command always carries a reason ("no silent stop", DESIGN.md §4).
-// Issue 4 adds annotate, button, dock_attach, dock_detach and precheck: a struct here and an alternative in
-// `command`, a parse function registered on the command_parser (never a change to its core), and a virtual in
+// Session control (issue 4) added precheck, button, dock_attach and dock_detach the documented way: a struct
+// here and an alternative in `command`, a parse function registered on the command_parser, and a virtual in
 // command_handler with a default that answers "unsupported", so existing handlers keep compiling.
 #pragma once
 
@@ -28,7 +28,27 @@ struct status_command {
   static constexpr std::string_view name = "status";
 };
 
-using command = std::variant<start_command, stop_command, status_command>;
+// Runs the pre-shift checks and appends a `precheck` record without starting a session.
+struct precheck_command {
+  static constexpr std::string_view name = "precheck";
+};
+
+// The record button, as evdev reports it (the simulator and tests send it here): starts a session when none
+// is open (trigger button), ends it with reason officer_end otherwise.
+struct button_command {
+  static constexpr std::string_view name = "button";
+};
+
+struct dock_attach_command {
+  static constexpr std::string_view name = "dock_attach";
+};
+
+struct dock_detach_command {
+  static constexpr std::string_view name = "dock_detach";
+};
+
+using command = std::variant<start_command, stop_command, status_command, precheck_command, button_command,
+                             dock_attach_command, dock_detach_command>;
 
 [[nodiscard]] inline std::string_view command_name(const command& c) noexcept {
   return std::visit([](const auto& alternative) { return alternative.name; }, c);

@@ -24,6 +24,25 @@ class command_handler {
   // Ends the session with command.reason (or refuses); answers the status after the command.
   [[nodiscard]] virtual common::core::expected<recorder_status> stop(const stop_command& command) = 0;
   [[nodiscard]] virtual common::core::expected<recorder_status> status(const status_command& command) = 0;
+
+  // Session control (issue 4); a handler without it answers errc::unsupported.
+  [[nodiscard]] virtual common::core::expected<recorder_status> precheck(const precheck_command&) {
+    return unsupported(precheck_command::name);
+  }
+  [[nodiscard]] virtual common::core::expected<recorder_status> button(const button_command&) {
+    return unsupported(button_command::name);
+  }
+  [[nodiscard]] virtual common::core::expected<recorder_status> dock_attach(const dock_attach_command&) {
+    return unsupported(dock_attach_command::name);
+  }
+  [[nodiscard]] virtual common::core::expected<recorder_status> dock_detach(const dock_detach_command&) {
+    return unsupported(dock_detach_command::name);
+  }
+
+ private:
+  [[nodiscard]] static common::core::expected<recorder_status> unsupported(std::string_view name) {
+    return common::core::fail(common::core::errc::unsupported, std::string(name) + ": not supported by this recorder");
+  }
 };
 
 }  // namespace bodycam::firmware::control

@@ -6,10 +6,18 @@ namespace bodycam::firmware::control {
 
 namespace {
 
-// One overload per command; issue 4's commands add theirs here.
+// One overload per command.
 common::core::expected<recorder_status> run(command_handler& h, const start_command& c) { return h.start(c); }
 common::core::expected<recorder_status> run(command_handler& h, const stop_command& c) { return h.stop(c); }
 common::core::expected<recorder_status> run(command_handler& h, const status_command& c) { return h.status(c); }
+common::core::expected<recorder_status> run(command_handler& h, const precheck_command& c) { return h.precheck(c); }
+common::core::expected<recorder_status> run(command_handler& h, const button_command& c) { return h.button(c); }
+common::core::expected<recorder_status> run(command_handler& h, const dock_attach_command& c) {
+  return h.dock_attach(c);
+}
+common::core::expected<recorder_status> run(command_handler& h, const dock_detach_command& c) {
+  return h.dock_detach(c);
+}
 
 std::string_view without_cr(std::string_view line) {
   if (line.ends_with('\r')) line.remove_suffix(1);

@@ -27,7 +27,21 @@ protocol_expected<command> parse_status(argument_reader& reader) {
   return status_command{};
 }
 
+// Commands without fields.
+template <class Command>
+protocol_expected<command> parse_bare(argument_reader& reader) {
+  if (auto done = reader.finish(); !done) return std::unexpected(done.error());
+  return Command{};
+}
+
 }  // namespace
+
+common::core::status add_session_commands(command_parser& parser) {
+  if (auto ok = parser.add(std::string(precheck_command::name), parse_bare<precheck_command>); !ok) return ok;
+  if (auto ok = parser.add(std::string(button_command::name), parse_bare<button_command>); !ok) return ok;
+  if (auto ok = parser.add(std::string(dock_attach_command::name), parse_bare<dock_attach_command>); !ok) return ok;
+  return parser.add(std::string(dock_detach_command::name), parse_bare<dock_detach_command>);
+}
 
 common::core::status add_recorder_commands(command_parser& parser) {
   if (auto ok = parser.add(std::string(start_command::name), parse_start); !ok) return ok;

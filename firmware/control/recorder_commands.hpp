@@ -1,5 +1,6 @@
 // The recorder's own commands (issue 3): start [trigger], stop reason, status. Registered on a command_parser
-// like any extension; issue 4's session commands come in their own file the same way.
+// like any extension; the session commands of issue 4 (no fields) are registered by add_session_commands:
+//   {"cmd":"precheck"}  {"cmd":"button"}  {"cmd":"dock_attach"}  {"cmd":"dock_detach"}
 //   {"cmd":"start"}                          trigger defaults to "control" (button, control, automatic)
 //   {"cmd":"stop","reason":"officer_end"}    reason is required: officer_end, low_battery, storage_full,
 //                                            fault, shutdown (common/record stop_reason); no silent stop
@@ -12,5 +13,6 @@
 namespace bodycam::firmware::control {
 
 [[nodiscard]] common::core::status add_recorder_commands(command_parser& parser);
+[[nodiscard]] common::core::status add_session_commands(command_parser& parser);
 
 }  // namespace bodycam::firmware::control

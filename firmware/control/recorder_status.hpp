@@ -18,6 +18,8 @@ struct recorder_status {
   std::chrono::milliseconds recorded{0};              // media time recorded in the current (or last) session
   std::uint64_t free_storage_bytes = 0;               // free bytes on the recording file system
   std::optional<std::uint64_t> last_record_seq;       // seq of the newest record in the ledger; absent if none
+  std::string precheck;                               // outcome of the last pre-shift check ("" = none yet)
+  std::string note;                                   // what the last command did or found ("" = nothing)
 };
 
 }  // namespace bodycam::firmware::control

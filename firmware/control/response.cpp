@@ -24,6 +24,8 @@ response_body to_json(const recorder_status& status) {
   out["seconds_recorded"] = static_cast<double>(status.recorded.count()) / 1000.0;
   out["free_storage_bytes"] = status.free_storage_bytes;
   out["last_record_seq"] = status.last_record_seq ? response_body(*status.last_record_seq) : response_body(nullptr);
+  out["precheck"] = status.precheck.empty() ? response_body(nullptr) : response_body(status.precheck);
+  out["note"] = status.note.empty() ? response_body(nullptr) : response_body(status.note);
   return out;
 }
 

@@ -34,6 +34,7 @@ class chain_writer {
   [[nodiscard]] common::core::status with_ledger(const std::function<common::core::status(common::ledger::ledger&)>& use);
 
   [[nodiscard]] std::optional<std::uint64_t> last_seq() const;
+  [[nodiscard]] std::uint32_t boot_counter() const noexcept { return boot_counter_; }
   [[nodiscard]] const common::record::device_id& device() const noexcept { return device_; }
   [[nodiscard]] const time_source& clock() const noexcept { return clock_; }
 

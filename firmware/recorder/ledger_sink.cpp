@@ -28,12 +28,27 @@ record::interruption_reason interruption_of(media::pipeline_event_kind kind) {
 
 }  // namespace
 
-core::expected<record::segment_payload> segment_payload_of(const media::segment_summary& summary) {
+core::expected<record::session_id> session_of_pipeline(std::string_view text) {
+  constexpr std::size_t hex_digits = record::session_id::size * 2;
+  if (text.size() > hex_digits && text[hex_digits] != '.')
+    return core::fail(core::errc::malformed, "session " + std::string(text) + ": not <32 hex>[.suffix]");
+  return record::session_id::parse(text.substr(0, hex_digits));
+}
+
+void ledger_sink::begin_session(const record::session_id& session, std::uint32_t first_index) {
+  segments_sealed_ = 0;
+  first_index_ = first_index;
+  std::lock_guard lock(fault_mutex_);
+  session_ = session;
+}
+
+core::expected<record::segment_payload> segment_payload_of(const media::segment_summary& summary,
+                                                           std::uint32_t first_index) {
   record::segment_payload p;
-  auto session = record::session_id::parse(summary.session_id);
+  auto session = session_of_pipeline(summary.session_id);
   if (!session) return core::wrap("segment " + summary.file_name, session.error());
   p.session = *session;
-  p.index = summary.index;
+  p.index = summary.index + first_index;
   p.file_name = summary.file_name;
   p.byte_length = summary.byte_length;
   p.file_sha256 = summary.file_sha256;
@@ -61,12 +76,14 @@ std::optional<core::error> ledger_sink::fault() const {
 }
 
 void ledger_sink::on_segment_opened(const media::segment_opened& info) {
-  if (auto session = record::session_id::parse(info.session_id)) {
+  auto session = session_of_pipeline(info.session_id);
+  if (session) {
     std::lock_guard lock(fault_mutex_);
     session_ = *session;
   }
+  const std::string session_hex = session ? session->to_hex() : info.session_id;
   auto ok = writer_.with_ledger([&](ledger::ledger& l) {
-    return l.add_file({info.file_name, ledger::file_kind::segment, info.session_id});
+    return l.add_file({info.file_name, ledger::file_kind::segment, session_hex});
   });
   if (!ok) keep_fault(ok.error());
 }
@@ -79,7 +96,7 @@ void ledger_sink::on_fragment_durable(const media::fragment_info& info) {
 }
 
 void ledger_sink::on_segment_sealed(const media::segment_summary& summary) {
-  auto payload = segment_payload_of(summary);
+  auto payload = segment_payload_of(summary, first_index_);
   if (!payload) return keep_fault(payload.error());
   auto appended = writer_.append(*payload, [&](ledger::transaction& tx, std::uint64_t seq) {
     return tx.set_file_state(summary.file_name, {ledger::file_state::sealed, seq,

@@ -27,7 +27,12 @@ class ledger_sink final : public media::segment_sink {
 
   [[nodiscard]] std::optional<common::core::error> fault() const;
   [[nodiscard]] std::uint32_t segments_sealed() const noexcept { return segments_sealed_; }
-  void reset_session_counters() noexcept { segments_sealed_ = 0; }
+  // Segments of the current session in the chain: those before a resume plus those sealed since.
+  [[nodiscard]] std::uint32_t session_segment_count() const noexcept { return first_index_ + segments_sealed_; }
+  // A session begins (or resumes after recovery): segments count from `first_index` in its records. The
+  // pipeline's session string may carry a suffix after the 32 hex digits (".r<boot>" on resume, so the
+  // files of a resumed session never collide); records and file rows carry the session id alone.
+  void begin_session(const common::record::session_id& session, std::uint32_t first_index);
 
  private:
   void keep_fault(const common::core::error& e);
@@ -37,10 +42,15 @@ class ledger_sink final : public media::segment_sink {
   mutable std::mutex fault_mutex_;
   std::optional<common::core::error> fault_;
   common::record::session_id session_;  // of the last segment opened (guarded by fault_mutex_)
+  std::atomic<std::uint32_t> first_index_{0};
 };
 
-// The segment payload of a sealed segment, field for field (pure).
+// The segment payload of a sealed segment, field for field (pure); `first_index` is added to the
+// pipeline's index (a resumed session continues its numbering).
 [[nodiscard]] common::core::expected<common::record::segment_payload> segment_payload_of(
-    const media::segment_summary& summary);
+    const media::segment_summary& summary, std::uint32_t first_index = 0);
+
+// The session id at the start of a pipeline session string ("<32 hex>[.r<boot>]").
+[[nodiscard]] common::core::expected<common::record::session_id> session_of_pipeline(std::string_view text);
 
 }  // namespace bodycam::firmware::recorder

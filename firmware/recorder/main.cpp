@@ -10,8 +10,12 @@
 #include "firmware/control/control_server.hpp"
 #include "firmware/control/recorder_commands.hpp"
 #include "firmware/media/posix_segment_storage.hpp"
+#include "firmware/recorder/boot_recovery.hpp"
 #include "firmware/recorder/pipeline_settings.hpp"
 #include "firmware/recorder/recorder_service.hpp"
+#include "firmware/session/evdev_buttons.hpp"
+#include "firmware/offload/offload_server.hpp"  // [offload] (transfer helper, issue 5)
+#include "firmware/offload/space_reclaimer.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -55,6 +59,26 @@ std::string config_summary(const config::recorder_config& c) {
          std::to_string(c.pre_event.duration.count()) + "s osd=" + (c.osd.enabled ? "on" : "off");
 }
 
+std::unique_ptr<session::feedback_port> make_feedback(const config::feedback_config& f) {
+  auto fan = std::make_unique<session::feedback_fanout>();
+  if (!f.log_file.empty()) fan->add(std::make_unique<session::log_feedback>(f.log_file));
+  if (!f.leds_dir.empty()) fan->add(std::make_unique<session::sysfs_led_feedback>(f.leds_dir, f.alarm_led, f.prompt_led));
+  return fan;
+}
+
+std::optional<session::statement_settings> statement_settings_from(const config::annotation_config& a) {
+  if (a.kind == config::annotation_source_kind::none) return std::nullopt;
+  session::statement_settings s;
+  if (a.kind == config::annotation_source_kind::alsa)
+    s.source = media::input_config{media::input_kind::alsa, a.device, {}, false, media::input_end::finish};
+  else
+    // A file stands in for the microphone: played at media speed, as a microphone delivers.
+    s.source = media::input_config{media::input_kind::file, a.file_path, {}, true, media::input_end::finish};
+  s.max_duration = std::chrono::duration_cast<std::chrono::milliseconds>(a.max_duration);
+  s.trailing_silence = std::chrono::milliseconds(a.trailing_silence_ms);
+  return s;
+}
+
 int run(const std::string& config_path) {
   auto config = config::load_recorder_config(config_path);
   if (!config) return setup_error(config.error().context);
@@ -65,6 +89,10 @@ int run(const std::string& config_path) {
   if (key->label != c.device.id.str())
     return setup_error("key file " + c.device.key_file + " belongs to '" + key->label + "', but device.id is '" +
                        c.device.id.str() + "'");
+  const crypto::public_key device_key = key->key.public_key();
+  // [offload] (transfer helper, issue 5): the link identity is derived from the device key before the signer takes it.
+  auto link_identity = link::link_identity::from_secret_key(key->key);
+  if (!link_identity) return setup_error(link_identity.error().context);
   crypto::software_signer signer(std::move(key->key));
 
   std::error_code ec;
@@ -90,6 +118,10 @@ int run(const std::string& config_path) {
   if (auto ok = writer.append(record::config_payload{crypto::sha256(*config_bytes), config_summary(c)}); !ok)
     return setup_error(ok.error().context);
 
+  // Power loss and crashes: salvage .partial segments, explain the gap, find a session to resume.
+  auto recovered = recorder::run_boot_recovery(writer, c.device.recording_dir, previous == record::shutdown_kind::unclean);
+  if (!recovered) return setup_error("recovery: " + recovered.error().context);
+
   recorder::ledger_sink sink(writer);
   media::posix_segment_storage storage;
   auto pipeline = media::recording_pipeline::open(recorder::pipeline_settings(c), sink, storage);
@@ -103,12 +135,28 @@ int run(const std::string& config_path) {
   }
   (*pipeline)->set_clock_synced(clock.utc().source == record::utc_source::dock_sync);
 
-  recorder::recorder_service service(writer, sink, **pipeline, c.device.officer_id,
-                                     std::chrono::duration_cast<std::chrono::milliseconds>(c.pre_event.duration),
-                                     c.device.recording_dir);
+  auto feedback = make_feedback(c.feedback);
+  recorder::service_options options;
+  options.officer_id = c.device.officer_id;
+  options.pre_event = std::chrono::duration_cast<std::chrono::milliseconds>(c.pre_event.duration);
+  options.recording_dir = c.device.recording_dir;
+  options.probe = recorder::probe_settings_from(c, recorder::firmware_build_date());
+  options.thresholds = recorder::thresholds_from(c);
+  options.device_key = device_key;
+  options.statement = statement_settings_from(c.annotation);
+  options.poll_interval = std::chrono::duration_cast<std::chrono::milliseconds>(c.checks.poll_interval);
+  // Space runs short while recording: free receipt-covered files, oldest first, each freed only after its
+  // `reclaim` record (firmware/offload/space_reclaimer.hpp); nothing reclaimable → the session stops with
+  // storage_full rather than overwrite anything.
+  bodycam::firmware::offload::space_reclaimer reclaimer(writer, c.device.recording_dir);
+  options.reclaim = [&reclaimer](std::uint64_t bytes_wanted) { return reclaimer.reclaim_space(bytes_wanted); };
+  recorder::recorder_service service(writer, sink, **pipeline, *feedback, std::move(options));
+  if (auto ok = service.finish_recovery(recovered->open); !ok)
+    std::fprintf(stderr, "bodycam-recorder: resume: %s\n", ok.error().context.c_str());
   boost::asio::io_context io;
   control::command_parser parser(static_cast<std::size_t>(c.control.max_line_bytes));
   if (auto ok = control::add_recorder_commands(parser); !ok) return setup_error(ok.error().context);
+  if (auto ok = control::add_session_commands(parser); !ok) return setup_error(ok.error().context);
   control::server_options server_options;
   server_options.socket_path = c.control.socket_path;
   server_options.max_clients = static_cast<std::size_t>(c.control.max_clients);
@@ -117,9 +165,54 @@ int run(const std::string& config_path) {
   auto server = control::control_server::open(io, server_options, parser, service);
   if (!server) return setup_error(server.error().context);
 
+  std::unique_ptr<session::evdev_buttons> buttons;
+  if (!c.buttons.device.empty()) {
+    auto opened_buttons = session::evdev_buttons::open(io, c.buttons.device, static_cast<std::uint16_t>(c.buttons.record_key),
+                                                       [&service] {
+                                                         auto r = service.button(control::button_command{});
+                                                         if (!r) std::fprintf(stderr, "bodycam-recorder: button: %s\n",
+                                                                              r.error().context.c_str());
+                                                       });
+    // A missing button device is logged; the control socket still works.
+    if (!opened_buttons)
+      std::fprintf(stderr, "bodycam-recorder: %s\n", opened_buttons.error().context.c_str());
+    else
+      buttons = std::move(*opened_buttons);
+  }
+
+  // [offload] (transfer helper, issue 5): the offload service docks connect to (firmware/offload).
+  std::unique_ptr<bodycam::firmware::offload::offload_handler> offload_handler;
+  std::unique_ptr<bodycam::firmware::offload::offload_server> offload_server;
+  if (c.offload.enabled) {
+    auto docks = link::key_directory::load(c.offload.trusted_docks_dir);
+    if (!docks) return setup_error(docks.error().context);
+    offload_handler = std::make_unique<bodycam::firmware::offload::offload_handler>(
+        writer, signer, c.device.recording_dir, std::move(*docks), [&c] {
+          std::error_code space_ec;
+          const auto space = fs::space(c.device.recording_dir, space_ec);
+          return bodycam::firmware::offload::camera_state{bodycam::common::offload::battery_unknown,
+                                                          space_ec ? 0 : static_cast<std::uint64_t>(space.available)};
+        });
+    bodycam::firmware::offload::server_options offload_options;
+    boost::system::error_code address_ec;
+    offload_options.listen = {boost::asio::ip::make_address(c.offload.listen_address, address_ec),
+                              static_cast<std::uint16_t>(c.offload.listen_port)};
+    if (address_ec) return setup_error("offload.listen_address " + c.offload.listen_address + ": " + address_ec.message());
+    offload_options.timeouts.read = offload_options.timeouts.write = c.offload.timeout;
+    auto opened_offload = bodycam::firmware::offload::offload_server::open(
+        io, offload_options, *link_identity, *offload_handler,
+        [](const std::string& line) { std::fprintf(stderr, "bodycam-recorder: %s\n", line.c_str()); });
+    if (!opened_offload) return setup_error(opened_offload.error().context);
+    offload_server = std::move(*opened_offload);
+    std::fprintf(stderr, "bodycam-recorder: offload service on %s:%d\n", c.offload.listen_address.c_str(),
+                 static_cast<int>(offload_server->endpoint().port()));
+  }
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) {
     (*server)->stop();
+    if (offload_server) offload_server->stop();  // [offload]
+    if (buttons) buttons->stop();
     io.stop();
   });
   boost::asio::steady_timer poll_timer(io);

@@ -1,5 +1,9 @@
 #include "firmware/recorder/recorder_service.hpp"
 
+#include "common/core/durable_file.hpp"
+#include "firmware/session/power_supply_reader.hpp"
+#include "firmware/session/wav_file.hpp"
+
 #include <sodium.h>
 #include <sys/statvfs.h>
 
@@ -8,6 +12,12 @@
 namespace bodycam::firmware::recorder {
 
 using namespace bodycam::common;
+using session::session_event;
+using session::session_state;
+
+struct recorder_service::capture_result {
+  core::expected<session::captured_statement> statement = core::fail(core::errc::not_found, "not captured");
+};
 
 media::close_reason close_reason_for(record::stop_reason reason) noexcept {
   switch (reason) {
@@ -21,34 +31,65 @@ media::close_reason close_reason_for(record::stop_reason reason) noexcept {
 }
 
 recorder_service::recorder_service(chain_writer& writer, ledger_sink& sink, media::recording_pipeline& pipeline,
-                                   std::string officer_id, std::chrono::milliseconds pre_event,
-                                   std::filesystem::path recording_dir)
-    : writer_(writer),
-      sink_(sink),
-      pipeline_(pipeline),
-      officer_id_(std::move(officer_id)),
-      pre_event_(pre_event),
-      recording_dir_(std::move(recording_dir)) {}
+                                   session::feedback_port& feedback, service_options options)
+    : writer_(writer), sink_(sink), pipeline_(pipeline), feedback_(feedback), options_(std::move(options)) {}
+
+recorder_service::~recorder_service() {
+  statement_stop_ = true;
+  if (statement_thread_.joinable()) statement_thread_.join();
+}
+
+void recorder_service::signal(session::feedback_signal what, std::string_view detail) {
+  if (auto ok = feedback_.signal(what, detail); !ok)
+    std::fprintf(stderr, "bodycam-recorder: feedback %s: %s\n", std::string(session::to_string(what)).c_str(),
+                 ok.error().context.c_str());
+}
+
+void recorder_service::alarm(std::string_view detail) {
+  std::fprintf(stderr, "bodycam-recorder: alarm: %.*s\n", static_cast<int>(detail.size()), detail.data());
+  signal(session::feedback_signal::alarm, detail);
+  signal(session::feedback_signal::vibrate, detail);
+}
+
+void recorder_service::ledger_failed_locked(const core::error& e) {
+  if (state_ != session_state::fault && session::next_transition(state_, session_event::ledger_fault)) {
+    state_ = session_state::fault;
+  }
+  note_ = "ledger fault: " + e.context;
+  alarm(note_);
+}
+
+core::status recorder_service::apply_locked(session_event event, const std::string& why) {
+  auto next = session::next_transition(state_, event);
+  if (!next) return std::unexpected(core::error{next.error().code, why.empty() ? next.error().context
+                                                                                : why + ": " + next.error().context});
+  state_ = next->to;  // invariant 4
+  return {};
+}
 
 bool recorder_service::is_faulted() const {
-  const auto s = pipeline_.status();
-  return sink_.fault().has_value() || s.state == media::pipeline_state::failed;
+  std::lock_guard lock(mutex_);
+  return state_ == session_state::fault || sink_.fault().has_value();
+}
+
+session_state recorder_service::state() const {
+  std::lock_guard lock(mutex_);
+  return state_;
 }
 
 control::recorder_status recorder_service::status_locked() const {
   const auto s = pipeline_.status();
   control::recorder_status out;
-  out.state = sink_.fault() || s.state == media::pipeline_state::failed ? "fault"
-              : session_                                             ? "recording"
-              : s.state == media::pipeline_state::finished          ? "finished"
-                                                                     : "buffering";
+  out.state = std::string(session::to_string(state_));
   out.session = session_ ? session_ : last_session_;
   if (session_ && s.segment_file) out.segment = s.segment_index;
   out.recorded = std::chrono::duration_cast<std::chrono::milliseconds>(s.session_recorded);
   struct statvfs fs {};
-  if (::statvfs(recording_dir_.c_str(), &fs) == 0)
+  if (::statvfs(options_.recording_dir.c_str(), &fs) == 0)
     out.free_storage_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
   out.last_record_seq = writer_.last_seq();
+  out.precheck = last_precheck_;
+  out.note = note_;
   return out;
 }
 
@@ -57,65 +98,332 @@ core::expected<control::recorder_status> recorder_service::status(const control:
   return status_locked();
 }
 
+core::status recorder_service::run_precheck_locked(bool for_start) {
+  const auto readings = take_readings(options_.probe, writer_, options_.device_key);
+  auto payload = session::evaluate_precheck(readings, options_.thresholds);
+  const bool failed = payload.outcome == record::precheck_outcome::failed;
+  last_precheck_ = std::string(record::to_string(payload.outcome));
+  const std::string problems = session::describe_problems(payload);
+  if (auto ok = writer_.append(std::move(payload)); !ok) {
+    ledger_failed_locked(ok.error());
+    return core::wrap("append precheck", ok.error());
+  }
+  note_ = problems;
+  if (failed) {
+    alarm("pre-shift checks failed: " + problems);
+    return core::fail(core::errc::conflict, (for_start ? "start refused by the pre-shift checks: "
+                                                       : "pre-shift checks failed: ") + problems);
+  }
+  return {};
+}
+
+core::expected<control::recorder_status> recorder_service::precheck(const control::precheck_command&) {
+  std::lock_guard lock(mutex_);
+  if (state_ == session_state::fault) return core::fail(core::errc::conflict, "precheck: recorder in fault: " + note_);
+  auto ok = run_precheck_locked(false);
+  if (!ok && ok.error().code != core::errc::conflict) return std::unexpected(ok.error());
+  return status_locked();
+}
+
 core::expected<control::recorder_status> recorder_service::start(const control::start_command& command) {
   std::lock_guard lock(mutex_);
-  if (session_) return core::fail(core::errc::conflict, "start: already recording session " + session_->to_hex());
   if (auto fault = sink_.fault()) return core::fail(fault->code, "start refused, ledger fault: " + fault->context);
-  const auto s = pipeline_.status();
-  if (s.state != media::pipeline_state::buffering)
+  if (auto ok = apply_locked(session_event::start_request, "start"); !ok) return std::unexpected(ok.error());
+  // checking
+  if (auto checked = run_precheck_locked(true); !checked) {
+    if (state_ == session_state::fault) return std::unexpected(checked.error());
+    (void)apply_locked(session_event::check_failed, "");
+    return std::unexpected(checked.error());
+  }
+  if (const auto s = pipeline_.status(); s.state != media::pipeline_state::buffering) {
+    (void)apply_locked(session_event::check_failed, "");
+    alarm("pipeline not buffering");
     return core::fail(core::errc::conflict, "start refused: the pipeline is " +
                                                 std::string(s.last_error ? s.last_error->context : "not buffering"));
+  }
+  if (auto ok = apply_locked(session_event::check_passed, "start"); !ok) return std::unexpected(ok.error());
+  if (auto ok = open_session_locked(command.trigger); !ok) return std::unexpected(ok.error());
+  return status_locked();
+}
+
+core::status recorder_service::open_session_locked(record::start_trigger trigger) {
   record::session_id session;
   randombytes_buf(session.bytes.data(), session.bytes.size());
-  auto started = writer_.append(record::session_start_payload{session, officer_id_, command.trigger, pre_event_});
-  if (!started) return core::wrap("start: append session_start", started.error());
-  sink_.reset_session_counters();
+  auto started = writer_.append(record::session_start_payload{session, options_.officer_id, trigger, options_.pre_event});
+  if (!started) {
+    ledger_failed_locked(started.error());
+    return core::wrap("start: append session_start", started.error());
+  }
+  sink_.begin_session(session, 0);
   session_ = session;
   if (auto ok = pipeline_.start(session.to_hex()); !ok) {
     // The chain already holds the start: close it so the session is bracketed (invariant 1).
-    (void)close_session_locked(record::stop_reason::fault, "pipeline did not start: " + ok.error().context);
+    (void)stop_automatically_locked(session_event::media_fault, record::stop_reason::fault,
+                                    record::interruption_reason::pipeline_fault,
+                                    "pipeline did not start: " + ok.error().context);
     return core::wrap("start", ok.error());
   }
-  return status_locked();
+  signal(session::feedback_signal::led_recording, "session " + session.to_hex());
+  begin_statement_locked(record::annotation_purpose::start);
+  return finish_statement_without_source_locked();
+}
+
+core::status recorder_service::finish_recovery(const std::optional<session::open_session>& open) {
+  std::lock_guard lock(mutex_);
+  if (auto ok = apply_locked(session_event::boot, "boot"); !ok) return ok;
+  if (!open) return apply_locked(session_event::recovered_idle, "boot");
+  if (auto ok = apply_locked(session_event::recovered_resume, "boot"); !ok) return ok;
+  return resume_session_locked(*open);
+}
+
+core::status recorder_service::resume_session_locked(const session::open_session& open) {
+  session_ = open.session;
+  sink_.begin_session(open.session, open.next_segment_index);
+  // The resumed segments' files carry the boot counter so they never collide with the earlier ones:
+  // <session>.r<boot>-<index>.mp4; their records carry the session id and continue its segment index.
+  const std::string pipeline_session = open.session.to_hex() + ".r" + std::to_string(writer_.boot_counter());
+  if (auto ok = pipeline_.start(pipeline_session); !ok)
+    return stop_automatically_locked(session_event::media_fault, record::stop_reason::fault,
+                                     record::interruption_reason::pipeline_fault,
+                                     "pipeline did not resume: " + ok.error().context);
+  signal(session::feedback_signal::led_recording, "session " + open.session.to_hex() + " resumed");
+  begin_statement_locked(record::annotation_purpose::resume);
+  return finish_statement_without_source_locked();
+}
+
+core::status recorder_service::finish_statement_without_source_locked() {
+  if (options_.statement) return {};  // poll() finishes it when the capture thread is done
+  if (auto ok = finish_statement_locked(false); !ok) return ok;
+  return apply_locked(session_event::annotation_done, "statement");
+}
+
+void recorder_service::begin_statement_locked(record::annotation_purpose purpose) {
+  if (statement_thread_.joinable()) {  // never expected: finish_statement_locked joins first
+    statement_stop_ = true;
+    statement_thread_.join();
+  }
+  statement_purpose_ = purpose;
+  statement_result_ = std::make_unique<capture_result>();
+  statement_stop_ = false;
+  statement_done_ = false;
+  signal(session::feedback_signal::prompt, std::string(record::to_string(purpose)) + " statement");
+  if (!options_.statement) {
+    statement_result_->statement = core::fail(core::errc::not_found, "no annotation source configured");
+    statement_done_ = true;
+    return;
+  }
+  statement_thread_ = std::thread([this, settings = *options_.statement, result = statement_result_.get()] {
+    result->statement = session::capture_statement(settings, statement_stop_);
+    statement_done_ = true;
+  });
+}
+
+core::status recorder_service::finish_statement_locked(bool cut_short) {
+  if (!statement_result_) return {};
+  if (cut_short) statement_stop_ = true;
+  if (statement_thread_.joinable()) statement_thread_.join();
+  const auto result = std::move(statement_result_);
+  if (!session_) return {};
+  record::annotation_payload p;
+  p.session = *session_;
+  p.purpose = statement_purpose_;
+  if (!result->statement) {
+    std::fprintf(stderr, "bodycam-recorder: %s statement missing: %s\n",
+                 std::string(record::to_string(statement_purpose_)).c_str(), result->statement.error().context.c_str());
+    p.status = record::annotation_status::missing;
+  } else {
+    const auto& captured = *result->statement;
+    const auto bytes = session::encode_wav(captured.audio);
+    const std::string name = session_->to_hex() + "-" + std::string(record::to_string(statement_purpose_)) + "-b" +
+                             std::to_string(writer_.boot_counter()) + ".wav";
+    if (auto ok = core::write_file_durably(options_.recording_dir / name, bytes, {0644, true}); !ok) {
+      std::fprintf(stderr, "bodycam-recorder: statement %s: %s\n", name.c_str(), ok.error().context.c_str());
+      p.status = record::annotation_status::missing;
+    } else {
+      p.status = captured.vad.speech_present ? record::annotation_status::recorded : record::annotation_status::silent;
+      p.file_name = name;
+      p.byte_length = bytes.size();
+      p.file_sha256 = crypto::sha256(bytes);
+      p.duration = std::chrono::milliseconds(static_cast<long long>(captured.audio.samples.size()) * 1000 /
+                                             std::max(1, captured.audio.sample_rate));
+      p.speech_present = captured.vad.speech_present;
+      p.speech = captured.vad.speech;
+    }
+  }
+  if (p.status != record::annotation_status::recorded)
+    signal(session::feedback_signal::beep, std::string(record::to_string(statement_purpose_)) + " statement " +
+                                               std::string(record::to_string(p.status)));
+  const std::string file_name = p.file_name;
+  const auto length = p.byte_length;
+  const auto digest = p.file_sha256;
+  const std::string session_hex = session_->to_hex();
+  auto appended = writer_.append(std::move(p), [&](ledger::transaction& tx, std::uint64_t seq) -> core::status {
+    if (file_name.empty()) return {};
+    if (auto ok = tx.add_file({file_name, ledger::file_kind::annotation, session_hex}); !ok) return ok;
+    return tx.set_file_state(file_name, {ledger::file_state::sealed, seq, ledger::file_seal{length, digest}});
+  });
+  if (!appended) {
+    ledger_failed_locked(appended.error());
+    return core::wrap("append annotation", appended.error());
+  }
+  return {};
 }
 
 core::status recorder_service::close_session_locked(record::stop_reason reason, std::string detail) {
   if (!session_) return {};
-  auto stopped = writer_.append(
-      record::session_stop_payload{*session_, reason, std::move(detail), sink_.segments_sealed()});
+  auto stopped = writer_.append(record::session_stop_payload{*session_, reason, std::move(detail), sink_.session_segment_count()});
   last_session_ = session_;
   session_.reset();
-  if (!stopped) return core::wrap("append session_stop", stopped.error());
+  signal(session::feedback_signal::led_idle, std::string(record::to_string(reason)));
+  if (!stopped) {
+    ledger_failed_locked(stopped.error());
+    return core::wrap("append session_stop", stopped.error());
+  }
   return {};
+}
+
+core::status recorder_service::stop_automatically_locked(session_event event, record::stop_reason reason,
+                                                         record::interruption_reason why, std::string detail) {
+  if (auto ok = apply_locked(event, std::string(record::to_string(reason))); !ok) return ok;
+  // A statement being captured is kept as far as it got; the recording stops now.
+  auto statement = finish_statement_locked(true);
+  const auto from = writer_.clock().utc().time;
+  auto stopped = pipeline_.stop(close_reason_for(reason));
+  if (!stopped) detail += "; pipeline: " + stopped.error().context;
+  record::interruption_payload gap;
+  gap.session = session_ ? *session_ : record::session_id{};
+  gap.reason = why;
+  gap.from = from;
+  gap.to = writer_.clock().utc().time;
+  gap.detail = "recording stopped: " + detail;
+  if (auto ok = writer_.append(std::move(gap)); !ok) {
+    ledger_failed_locked(ok.error());
+    return core::wrap("append interruption", ok.error());
+  }
+  auto closed = close_session_locked(reason, detail);
+  note_ = std::string(record::to_string(reason)) + ": " + detail;
+  alarm(note_);
+  if (!statement) return statement;
+  return closed;
 }
 
 core::expected<control::recorder_status> recorder_service::stop(const control::stop_command& command) {
   std::lock_guard lock(mutex_);
-  if (!session_) return core::fail(core::errc::conflict, "stop: not recording");
-  auto stopped = pipeline_.stop(close_reason_for(command.reason));
-  std::string detail = stopped ? "" : "pipeline: " + stopped.error().context;
-  if (auto ok = close_session_locked(command.reason, std::move(detail)); !ok) return std::unexpected(ok.error());
-  if (!stopped) return core::wrap("stop", stopped.error());
+  if (auto ok = apply_locked(session_event::stop_request, "stop"); !ok) return std::unexpected(ok.error());
+  // annotating_stop: the start or resume statement (if still running) is kept as it is, then the officer
+  // gives the stop statement while the recording goes on.
+  if (auto ok = finish_statement_locked(true); !ok) return std::unexpected(ok.error());
+  pending_stop_ = command.reason;
+  begin_statement_locked(record::annotation_purpose::stop);
+  if (!options_.statement) {
+    // Nothing to wait for: finish the stop now.
+    if (auto ok = finish_statement_locked(false); !ok) return std::unexpected(ok.error());
+    if (auto ok = apply_locked(session_event::annotation_done, "stop"); !ok) return std::unexpected(ok.error());
+    auto stopped = pipeline_.stop(close_reason_for(command.reason));
+    std::string detail = stopped ? "" : "pipeline: " + stopped.error().context;
+    if (auto ok = close_session_locked(command.reason, std::move(detail)); !ok) return std::unexpected(ok.error());
+    if (!stopped) return core::wrap("stop", stopped.error());
+  }
   return status_locked();
+}
+
+core::expected<control::recorder_status> recorder_service::button(const control::button_command&) {
+  bool open = false;
+  {
+    std::lock_guard lock(mutex_);
+    open = session::has_open_session(state_);
+    if (state_ == session_state::annotating_stop) return status_locked();  // already stopping
+  }
+  signal(session::feedback_signal::beep, "button");
+  if (open) return stop(control::stop_command{record::stop_reason::officer_end});
+  return start(control::start_command{record::start_trigger::button});
+}
+
+core::expected<control::recorder_status> recorder_service::dock_attach(const control::dock_attach_command&) {
+  std::lock_guard lock(mutex_);
+  if (auto ok = apply_locked(session_event::dock_attach, "dock_attach"); !ok) return std::unexpected(ok.error());
+  return status_locked();
+}
+
+core::expected<control::recorder_status> recorder_service::dock_detach(const control::dock_detach_command&) {
+  std::lock_guard lock(mutex_);
+  if (auto ok = apply_locked(session_event::dock_detach, "dock_detach"); !ok) return std::unexpected(ok.error());
+  return status_locked();
+}
+
+void recorder_service::check_thresholds_locked() {
+  if (!session::has_open_session(state_)) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_threshold_check_) return;
+  next_threshold_check_ = now + options_.poll_interval;
+  const auto battery = session::read_battery(options_.probe.sysfs_root);
+  if (session::is_at_battery_reserve(battery, options_.thresholds.battery_reserve_percent)) {
+    (void)stop_automatically_locked(session_event::battery_reserve, record::stop_reason::low_battery,
+                                    record::interruption_reason::low_battery,
+                                    "battery " + std::to_string(*battery.capacity_percent) + "% at the " +
+                                        std::to_string(options_.thresholds.battery_reserve_percent) + "% reserve");
+    return;
+  }
+  const auto storage = read_storage(options_.recording_dir.string());
+  if (storage.free_bytes && *storage.free_bytes < options_.thresholds.storage_reserve_bytes) {
+    const auto wanted = options_.thresholds.storage_reserve_bytes - *storage.free_bytes;
+    auto freed = options_.reclaim(wanted);
+    if (!freed || *freed == 0) {
+      (void)stop_automatically_locked(
+          session_event::storage_full, record::stop_reason::storage_full, record::interruption_reason::storage_full,
+          std::to_string(*storage.free_bytes) + " bytes free, below the reserve, and nothing reclaimable" +
+              (freed ? std::string() : " (" + freed.error().context + ")"));
+    }
+  }
 }
 
 void recorder_service::poll() {
   std::lock_guard lock(mutex_);
-  if (!session_) return;
-  const auto s = pipeline_.status();
-  if (s.state == media::pipeline_state::failed) {
-    (void)close_session_locked(record::stop_reason::fault,
-                               s.last_error ? s.last_error->context : std::string("pipeline failed"));
-  } else if (s.state == media::pipeline_state::finished) {
-    (void)close_session_locked(record::stop_reason::shutdown, "source ended");
+  if (state_ == session_state::fault) return;
+  if (auto fault = sink_.fault(); fault && session::has_open_session(state_)) {
+    (void)stop_automatically_locked(session_event::media_fault, record::stop_reason::fault,
+                                    record::interruption_reason::disk_fault, "ledger: " + fault->context);
+    return;
   }
+  if (statement_result_ && statement_done_) {
+    if (state_ == session_state::annotating_start || state_ == session_state::annotating_resume) {
+      if (finish_statement_locked(false)) (void)apply_locked(session_event::annotation_done, "");
+    } else if (state_ == session_state::annotating_stop) {
+      if (finish_statement_locked(false) && apply_locked(session_event::annotation_done, "")) {
+        auto stopped = pipeline_.stop(close_reason_for(pending_stop_));
+        (void)close_session_locked(pending_stop_, stopped ? "" : "pipeline: " + stopped.error().context);
+      }
+    }
+  }
+  if (session::has_open_session(state_)) {
+    const auto s = pipeline_.status();
+    if (s.state == media::pipeline_state::failed) {
+      const bool full = s.last_error && s.last_error->code == core::errc::no_space;
+      (void)stop_automatically_locked(full ? session_event::storage_full : session_event::media_fault,
+                                      full ? record::stop_reason::storage_full : record::stop_reason::fault,
+                                      full ? record::interruption_reason::storage_full
+                                           : record::interruption_reason::pipeline_fault,
+                                      s.last_error ? s.last_error->context : std::string("pipeline failed"));
+      return;
+    }
+    if (s.state == media::pipeline_state::finished) {
+      (void)stop_automatically_locked(session_event::media_fault, record::stop_reason::shutdown,
+                                      record::interruption_reason::other, "source ended");
+      return;
+    }
+  }
+  check_thresholds_locked();
 }
 
 core::status recorder_service::shutdown() {
   std::lock_guard lock(mutex_);
+  auto statement = finish_statement_locked(true);
   auto shut = pipeline_.shutdown(media::close_reason::stop);
-  auto closed = close_session_locked(record::stop_reason::shutdown, shut ? "" : shut.error().context);
+  // A stop whose statement was still being captured ends with the officer's reason.
+  const auto reason = state_ == session_state::annotating_stop ? pending_stop_ : record::stop_reason::shutdown;
+  auto closed = close_session_locked(reason, shut ? "" : shut.error().context);
   if (!shut) return shut;
+  if (!statement) return statement;
   return closed;
 }
 

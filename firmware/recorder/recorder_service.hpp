@@ -1,53 +1,121 @@
-// The recorder as the control socket sees it: start, stop (with its required reason) and status, on top of
-// the media pipeline and the chain. Until session control lands (issue 4: pre-shift checks, statements,
-// the full state table), the states are: buffering (idle, pre-event ring filling), recording, fault.
+// The recorder as the control socket, the record button and the daemon's poll loop see it: session control
+// driven by firmware/session's transition table (docs/state-machines.md). It performs each row's action:
+// pre-shift checks and their `precheck` record, session_start, the pipeline, prompts and alarms through the
+// feedback port, start/stop/resume statements captured on their own thread with their `annotation`
+// records, automatic stops (battery at the reserve, storage full with nothing reclaimable, media fault)
+// with `interruption` + `session_stop`, and the resume of a session recovery found open.
 // Invariants:
-//  1. Every session in the chain is bracketed: a `session_start` record before its first segment and a
-//     `session_stop` record (with its reason) after its last — also when the pipeline fails or the daemon
-//     is shut down (reason fault / shutdown).
-//  2. No session starts while the ledger or the pipeline is in fault.
-// Thread-safety: commands arrive on the control strand; poll() and shutdown() on the main thread; one mutex
-// serialises them.
+//  1. Every session in the chain is bracketed: `session_start` before its first segment and `session_stop`
+//     (with its reason) after its last — also on automatic stops, pipeline failures and shutdown.
+//  2. No session starts while the ledger is in fault or the pre-shift checks fail; every start attempt
+//     leaves a `precheck` record.
+//  3. A statement never blocks or stops the recording: it is captured on its own thread while the pipeline
+//     runs; a missing or silent one is recorded as such.
+//  4. The state changes only through next_transition (session_table.hpp).
+// Thread-safety: commands and poll() come from the io_context thread, the statement thread only sets its
+// result; one mutex serialises the rest.
 #pragma once
 
 #include "firmware/control/command_handler.hpp"
 #include "firmware/media/recording_pipeline.hpp"
 #include "firmware/recorder/chain_writer.hpp"
 #include "firmware/recorder/ledger_sink.hpp"
+#include "firmware/recorder/precheck_probe.hpp"
+#include "firmware/session/feedback_port.hpp"
+#include "firmware/session/recovery_plan.hpp"
+#include "firmware/session/session_table.hpp"
+#include "firmware/session/statement_capture.hpp"
 
+#include <atomic>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
+#include <thread>
 
 namespace bodycam::firmware::recorder {
+
+// Frees receipt-covered files when the camera needs space (the offload module provides it): returns the
+// bytes freed, 0 when nothing is reclaimable.
+using reclaim_function = std::function<common::core::expected<std::uint64_t>(std::uint64_t bytes_wanted)>;
+
+struct service_options {
+  std::string officer_id;
+  std::chrono::milliseconds pre_event{0};
+  std::filesystem::path recording_dir;
+  probe_settings probe;
+  session::precheck_thresholds thresholds;
+  common::crypto::public_key device_key;
+  std::optional<session::statement_settings> statement;  // nullopt: annotation.kind = "none"
+  std::chrono::milliseconds poll_interval{5000};         // battery and storage while a session is open
+  reclaim_function reclaim = [](std::uint64_t) -> common::core::expected<std::uint64_t> { return 0; };
+};
 
 class recorder_service final : public control::command_handler {
  public:
   recorder_service(chain_writer& writer, ledger_sink& sink, media::recording_pipeline& pipeline,
-                   std::string officer_id, std::chrono::milliseconds pre_event, std::filesystem::path recording_dir);
+                   session::feedback_port& feedback, service_options options);
+  ~recorder_service() override;
 
   [[nodiscard]] common::core::expected<control::recorder_status> start(const control::start_command& command) override;
   [[nodiscard]] common::core::expected<control::recorder_status> stop(const control::stop_command& command) override;
   [[nodiscard]] common::core::expected<control::recorder_status> status(const control::status_command& command) override;
+  [[nodiscard]] common::core::expected<control::recorder_status> precheck(const control::precheck_command& command) override;
+  [[nodiscard]] common::core::expected<control::recorder_status> button(const control::button_command& command) override;
+  [[nodiscard]] common::core::expected<control::recorder_status> dock_attach(const control::dock_attach_command& command) override;
+  [[nodiscard]] common::core::expected<control::recorder_status> dock_detach(const control::dock_detach_command& command) override;
 
-  // Closes a session the pipeline ended on its own (fault, source end) with a session_stop record.
+  // Boot: off → recovering → idle, or → annotating_resume with the session recovery found open.
+  [[nodiscard]] common::core::status finish_recovery(const std::optional<session::open_session>& open);
+  // Finished statements, battery and storage thresholds, pipeline faults.
   void poll();
   // Ends an open session (reason shutdown) and shuts the pipeline down.
   [[nodiscard]] common::core::status shutdown();
   [[nodiscard]] bool is_faulted() const;
+  [[nodiscard]] session::session_state state() const;
 
  private:
+  struct capture_result;
   [[nodiscard]] control::recorder_status status_locked() const;
+  [[nodiscard]] common::core::status apply_locked(session::session_event event, const std::string& why);
+  [[nodiscard]] common::core::status run_precheck_locked(bool for_start);
+  [[nodiscard]] common::core::status open_session_locked(common::record::start_trigger trigger);
+  [[nodiscard]] common::core::status resume_session_locked(const session::open_session& open);
+  void begin_statement_locked(common::record::annotation_purpose purpose);
+  // Waits for the statement thread (asking it to stop first if `cut_short`) and appends its annotation.
+  [[nodiscard]] common::core::status finish_statement_locked(bool cut_short);
+  // With no annotation source the statement is `missing` at once and the session goes on recording.
+  [[nodiscard]] common::core::status finish_statement_without_source_locked();
   [[nodiscard]] common::core::status close_session_locked(common::record::stop_reason reason, std::string detail);
+  [[nodiscard]] common::core::status stop_automatically_locked(session::session_event event,
+                                                               common::record::stop_reason reason,
+                                                               common::record::interruption_reason why,
+                                                               std::string detail);
+  void check_thresholds_locked();
+  void alarm(std::string_view detail);
+  void signal(session::feedback_signal what, std::string_view detail);
+  void ledger_failed_locked(const common::core::error& e);
 
   chain_writer& writer_;
   ledger_sink& sink_;
   media::recording_pipeline& pipeline_;
-  std::string officer_id_;
-  std::chrono::milliseconds pre_event_;
-  std::filesystem::path recording_dir_;
+  session::feedback_port& feedback_;
+  service_options options_;
+  session::session_state state_ = session::session_state::off;
   std::optional<common::record::session_id> session_;
   std::optional<common::record::session_id> last_session_;
+  common::record::stop_reason pending_stop_ = common::record::stop_reason::officer_end;
+  std::string last_precheck_;
+  std::string note_;
+  std::chrono::steady_clock::time_point next_threshold_check_{};
+
+  // The statement being captured (invariant 3).
+  std::thread statement_thread_;
+  std::atomic<bool> statement_stop_{false};
+  std::atomic<bool> statement_done_{false};
+  common::record::annotation_purpose statement_purpose_ = common::record::annotation_purpose::start;
+  std::unique_ptr<capture_result> statement_result_;
+
   mutable std::mutex mutex_;
 };
 

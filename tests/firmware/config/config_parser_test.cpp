@@ -131,6 +131,65 @@ idle_timeout_seconds = 5
   CHECK(c.control.idle_timeout == 5s);
 }
 
+TEST_CASE("the session sections: defaults and every key") {
+  auto defaults = parse_recorder_config(minimal);
+  REQUIRE(defaults.has_value());
+  CHECK(defaults->checks.sysfs_root == "/sys");
+  CHECK(defaults->checks.battery_reserve_percent == 10);
+  CHECK(defaults->checks.planned_shift == 600min);
+  CHECK(defaults->annotation.kind == annotation_source_kind::alsa);
+  CHECK(defaults->annotation.max_duration == 20s);
+  CHECK(defaults->feedback.log_file.empty());
+  CHECK(defaults->buttons.device.empty());
+  CHECK(defaults->buttons.record_key == 167);
+  auto parsed = parse_recorder_config(minimal + R"(
+[checks]
+sysfs_root = "/tmp/sys"
+planned_shift_minutes = 480
+battery_drain_percent_per_hour = 12
+battery_reserve_percent = 15
+storage_reserve_mb = 64
+max_sync_age_hours = 48
+max_sync_offset_ms = 500
+microphone_node = "/dev/snd/pcmC0D0c"
+poll_seconds = 2
+[annotation]
+kind = "file"
+file_path = "/s/statement.wav"
+max_seconds = 30
+trailing_silence_ms = 800
+[feedback]
+log_file = "/run/feedback.log"
+leds_dir = "/sys/class/leds"
+alarm_led = "red:alarm"
+prompt_led = "green:rec"
+[buttons]
+device = "/dev/input/event3"
+record_key = 212
+)");
+  REQUIRE(parsed.has_value());
+  const auto& c = *parsed;
+  CHECK(c.checks.sysfs_root == "/tmp/sys");
+  CHECK(c.checks.planned_shift == 480min);
+  CHECK(c.checks.battery_drain_percent_per_hour == 12);
+  CHECK(c.checks.battery_reserve_percent == 15);
+  CHECK(c.checks.storage_reserve_mb == 64);
+  CHECK(c.checks.max_sync_age == std::chrono::hours(48));
+  CHECK(c.checks.max_sync_offset_ms == 500);
+  CHECK(c.checks.microphone_node == "/dev/snd/pcmC0D0c");
+  CHECK(c.checks.poll_interval == 2s);
+  CHECK(c.annotation.kind == annotation_source_kind::file);
+  CHECK(c.annotation.file_path == "/s/statement.wav");
+  CHECK(c.annotation.max_duration == 30s);
+  CHECK(c.annotation.trailing_silence_ms == 800);
+  CHECK(c.feedback.log_file == "/run/feedback.log");
+  CHECK(c.feedback.leds_dir == "/sys/class/leds");
+  CHECK(c.feedback.alarm_led == "red:alarm");
+  CHECK(c.feedback.prompt_led == "green:rec");
+  CHECK(c.buttons.device == "/dev/input/event3");
+  CHECK(c.buttons.record_key == 212);
+}
+
 TEST_CASE("a value out of range names the origin, the key, the limits and the value") {
   parse_options options;
   options.origin = "/etc/bodycam/recorder.toml";
@@ -207,7 +266,7 @@ TEST_CASE("out-of-range and invalid values are refused with the key and value") 
       {"[encoder]\nname = \"x264; rm\"\n",
        "encoder.name: must be a libavcodec encoder name such as \"libx264\", got \"x264; rm\""},
       {"[encoder]\nvideo_bitrate_kbps = 99\n", "encoder.video_bitrate_kbps: must be between 100 and 50000, got 99"},
-      {"[segment]\nduration_seconds = 4\n", "segment.duration_seconds: must be between 5 and 3600, got 4"},
+      {"[segment]\nduration_seconds = 0\n", "segment.duration_seconds: must be between 1 and 3600, got 0"},
       {"[pre_event]\nseconds = 301\n", "pre_event.seconds: must be between 0 and 300, got 301"},
       {"[queues]\nraw_video_frames = 0\n", "queues.raw_video_frames: must be between 1 and 256, got 0"},
       {"[control]\nmax_clients = 65\n", "control.max_clients: must be between 1 and 64, got 65"},
@@ -225,6 +284,15 @@ TEST_CASE("out-of-range and invalid values are refused with the key and value") 
        "segment.duration_seconds: must be at least encoder.gop_seconds (6), got 5"},
       {"[encoder]\ngop_seconds = 4\n[pre_event]\nseconds = 3\n",
        "pre_event.seconds: must be 0 (off) or at least encoder.gop_seconds (4), got 3"},
+      {"[checks]\nbattery_reserve_percent = 0\n", "checks.battery_reserve_percent: must be between 1 and 50, got 0"},
+      {"[checks]\nplanned_shift_minutes = 1441\n", "checks.planned_shift_minutes: must be between 1 and 1440, got 1441"},
+      {"[checks]\npoll_seconds = 0\n", "checks.poll_seconds: must be between 1 and 600, got 0"},
+      {"[annotation]\nkind = \"file\"\n", "annotation.file_path: required when annotation.kind is \"file\""},
+      {"[annotation]\nkind = \"bluetooth\"\n", "annotation.kind: must be one of alsa, file, none, got \"bluetooth\""},
+      {"[annotation]\nmax_seconds = 121\n", "annotation.max_seconds: must be between 1 and 120, got 121"},
+      {"[annotation]\ndevice = \"\"\n", "annotation.device: must name an ALSA device when annotation.kind is \"alsa\""},
+      {"[feedback]\nalarm_led = \"../x\"\n", "feedback.alarm_led: must be the name of an LED in leds_dir, got \"../x\""},
+      {"[buttons]\nrecord_key = 0\n", "buttons.record_key: must be between 1 and 767, got 0"},
   };
   for (const auto& c : cases) {
     INFO(c.text);

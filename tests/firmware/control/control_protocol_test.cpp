@@ -52,13 +52,13 @@ TEST_CASE("start, status and stop round-trip with the documented response lines"
   protocol_under_test p;
   CHECK(p.send(R"({"cmd":"status"})") ==
         R"({"ok":true,"cmd":"status","state":"idle","session":null,"segment":null,"seconds_recorded":0.0,)"
-        R"("free_storage_bytes":1000000000,"last_record_seq":4})");
+        R"("free_storage_bytes":1000000000,"last_record_seq":4,"precheck":null,"note":null})");
   CHECK(p.send(R"({"cmd":"start","id":1})") ==
         R"({"ok":true,"id":1,"cmd":"start","state":"recording","session":"11111111111111111111111111111111",)"
-        R"("segment":0,"seconds_recorded":0.0,"free_storage_bytes":1000000000,"last_record_seq":5})");
+        R"("segment":0,"seconds_recorded":0.0,"free_storage_bytes":1000000000,"last_record_seq":5,"precheck":null,"note":null})");
   CHECK(p.send(R"({"cmd":"stop","reason":"officer_end","id":"s-2"})") ==
         R"({"ok":true,"id":"s-2","cmd":"stop","state":"idle","session":null,"segment":null,)"
-        R"("seconds_recorded":12.5,"free_storage_bytes":1000000000,"last_record_seq":7})");
+        R"("seconds_recorded":12.5,"free_storage_bytes":1000000000,"last_record_seq":7,"precheck":null,"note":null})");
   CHECK(p.handler.calls() == std::vector<std::string>{"status", "start:control", "stop:officer_end"});
 }
 
@@ -254,4 +254,20 @@ TEST_CASE("a parser without commands refuses every command by name") {
   const json response = json::parse(protocol.handle_line(R"({"cmd":"status"})"));
   CHECK(refusal_code(response) == "unknown_command");
   CHECK(handler.calls().empty());
+}
+
+TEST_CASE("session commands: registered, field-free, and unsupported by a handler that lacks them") {
+  protocol_under_test p;
+  REQUIRE(add_session_commands(p.parser).has_value());
+  CHECK_FALSE(add_session_commands(p.parser).has_value());  // names already taken
+  for (const char* name : {"precheck", "button", "dock_attach", "dock_detach"}) {
+    INFO(name);
+    const auto r = p.send_json(std::string(R"({"cmd":")") + name + R"(","id":3})");
+    CHECK(refusal_code(r) == "unsupported");
+    CHECK(refusal_message(r) == std::string(name) + ": not supported by this recorder");
+    CHECK(r.at("id") == 3);
+    const auto extra = p.send_json(std::string(R"({"cmd":")") + name + R"(","reason":"fault"})");
+    CHECK(refusal_code(extra) == "unknown_argument");
+  }
+  CHECK(p.handler.calls().empty());
 }

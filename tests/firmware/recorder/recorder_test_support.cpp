@@ -15,15 +15,47 @@ test_camera::test_camera(int segment_seconds, int pre_event_seconds) {
   segments = dir / "segments";
   socket = dir / "recorder.sock";
   config_path = dir / "recorder.toml";
+  sysfs = dir / "sysfs";
+  feedback = dir / "feedback.log";
+  segment_seconds_ = segment_seconds;
+  pre_event_seconds_ = pre_event_seconds;
+  fs::create_directories(fs::path(sysfs) / "class/power_supply/BAT0");
+  std::ofstream(fs::path(sysfs) / "class/power_supply/BAT0/type") << "Battery\n";
+  set_battery("90");
   auto secret = crypto::secret_key::generate().value();
   key = secret.public_key();
   if (!crypto::write_key_pair(dir / device, device, secret)) throw std::runtime_error("test_camera: key");
+  write_config();
+}
+
+void test_camera::write_config() const {
   std::ofstream(config_path) << "[device]\nid = \"" << device << "\"\nofficer_id = \"officer-7\"\nkey_file = \""
                              << key_path << "\"\nledger = \"" << ledger_path << "\"\nrecording_dir = \"" << segments
                              << "\"\n[source]\nkind = \"synthetic\"\n[encoder]\nwidth = 320\nheight = 240\n"
                              << "fps = 10\nvideo_bitrate_kbps = 300\ngop_seconds = 1\n[segment]\nduration_seconds = "
-                             << segment_seconds << "\n[pre_event]\nseconds = " << pre_event_seconds
-                             << "\n[control]\nsocket_path = \"" << socket << "\"\n";
+                             << segment_seconds_ << "\n[pre_event]\nseconds = " << pre_event_seconds_
+                             << "\n[control]\nsocket_path = \"" << socket << "\"\n[checks]\nsysfs_root = \"" << sysfs
+                             << "\"\nplanned_shift_minutes = 60\npoll_seconds = 1\nstorage_reserve_mb = 16\n"
+                             << "[feedback]\nlog_file = \"" << feedback << "\"\n[annotation]\n"
+                             << (statement_file.empty() ? "kind = \"none\"\n"
+                                                        : "kind = \"file\"\nfile_path = \"" + statement_file +
+                                                              "\"\nmax_seconds = 15\ntrailing_silence_ms = 1000\n");
+}
+
+void test_camera::use_statement_file(const std::string& wav) {
+  statement_file = wav;
+  write_config();
+}
+
+void test_camera::set_battery(const std::string& capacity, const std::string& status) const {
+  // Written in place (as the kernel's attribute changes), not renamed: the daemon reads it at any time.
+  std::ofstream(fs::path(sysfs) / "class/power_supply/BAT0/capacity") << capacity << "\n";
+  std::ofstream(fs::path(sysfs) / "class/power_supply/BAT0/status") << status << "\n";
+}
+
+std::string test_camera::feedback_log() const {
+  std::ifstream in(feedback);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 std::unique_ptr<background_process> test_camera::start_daemon(const std::string& log_name) {

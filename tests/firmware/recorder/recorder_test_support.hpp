@@ -1,5 +1,6 @@
 // A camera for tests: a temp directory with a device key, a recorder config for the synthetic source at a
-// small size, and helpers to run bodycam-recorder on it and read back its ledger and files.
+// small size, a fake sysfs tree with a battery, a feedback log, and helpers to run bodycam-recorder on it
+// and read back its ledger and files.
 #pragma once
 
 #include "common/chain/verifier.hpp"
@@ -16,6 +17,12 @@ namespace bodycam::tests {
 struct test_camera {
   explicit test_camera(int segment_seconds = 5, int pre_event_seconds = 0);
 
+  // Rewrites the config: statements from `wav` played as the microphone ("" = annotation.kind none).
+  void use_statement_file(const std::string& wav);
+  // The fake battery: sysfs/class/power_supply/BAT0/{capacity,status}.
+  void set_battery(const std::string& capacity, const std::string& status = "Discharging") const;
+  [[nodiscard]] std::string feedback_log() const;
+
   std::unique_ptr<background_process> start_daemon(const std::string& log_name);
   [[nodiscard]] std::string request(const std::string& line) const { return control_request(socket, line); }
 
@@ -24,7 +31,14 @@ struct test_camera {
 
   temp_dir dir{"bodycam-recorder"};
   std::string device = "cam-test";
-  std::string config_path, key_path, ledger_path, segments, socket;
+  std::string config_path, key_path, ledger_path, segments, socket, sysfs, feedback;
+  int segment_seconds_ = 5, pre_event_seconds_ = 0;
+  std::string statement_file;
+
+ private:
+  void write_config() const;
+
+ public:
   common::crypto::public_key key;
 };
 

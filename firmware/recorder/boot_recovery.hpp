@@ -1,0 +1,39 @@
+// Recovery at boot (DESIGN.md §4 "Power loss", issue 4): after an unclean end (power loss, crash, SIGKILL)
+// every segment the ledger still holds as `partial` is salvaged, and the gap is explained in the chain.
+// For each partial file (file `<name>.partial`, or `<name>` if the rename happened before the end):
+//   1. a `recovery` record (cause power_loss: the camera cannot tell a power cut from a crash) naming the
+//      file, the verified fragments, the bytes they cover and the unsigned tail;
+//   2. `<name>.partial` renamed to `<name>` (no replace) and the directory fsynced;
+//   3. the `segment` record (close reason power_loss_recovered, fragment_root over the kept fragments,
+//      unsigned_tail_bytes for the rest; byte_length and file_sha256 over the whole file — no byte is cut)
+//      and the file's move to `sealed`, in one ledger transaction.
+// Before them, one `interruption` (reason power_loss) covers the gap: from the claimed UTC of the last
+// record of the previous boot to now, for the session that was open, if any.
+// Invariants:
+//  1. Idempotent: a file whose `recovery` record exists gets no second one; a sealed file is not touched
+//     again; a crash at any step is finished by the next boot's run.
+//  2. Nothing is deleted or truncated; a `.partial` with no ledger row (the header never became durable) is
+//     left as it is and named once in a `recovery` record.
+#pragma once
+
+#include "firmware/recorder/chain_writer.hpp"
+#include "firmware/session/recovery_plan.hpp"
+
+#include <filesystem>
+#include <optional>
+
+namespace bodycam::firmware::recorder {
+
+struct recovery_outcome {
+  std::optional<session::open_session> open;  // the session to resume
+  std::uint32_t salvaged_files = 0;
+  std::uint32_t recovery_records = 0;
+  bool interruption_recorded = false;
+};
+
+// `unclean`: the previous run did not shut down cleanly (boot record's previous_shutdown).
+[[nodiscard]] common::core::expected<recovery_outcome> run_boot_recovery(chain_writer& writer,
+                                                                         const std::filesystem::path& recording_dir,
+                                                                         bool unclean);
+
+}  // namespace bodycam::firmware::recorder

@@ -1,0 +1,108 @@
+#include "firmware/session/session_table.hpp"
+
+namespace bodycam::firmware::session {
+
+namespace {
+
+using s = session_state;
+using e = session_event;
+using a = session_action;
+
+// The table. docs/state-machines.md repeats it; tests/firmware/session/session_table_test.cpp checks every
+// row and every (state, event) pair that has none.
+constexpr std::array<session_transition, 43> table{{
+    {s::off, e::boot, s::recovering, a::run_recovery},
+    {s::recovering, e::recovered_idle, s::idle, a::none},
+    {s::recovering, e::recovered_resume, s::annotating_resume, a::resume_session},
+    {s::recovering, e::ledger_fault, s::fault, a::raise_fault},
+
+    {s::idle, e::start_request, s::checking, a::run_precheck},
+    {s::idle, e::dock_attach, s::docked, a::enter_dock},
+    {s::idle, e::ledger_fault, s::fault, a::raise_fault},
+
+    {s::checking, e::check_passed, s::annotating_start, a::open_session},
+    {s::checking, e::check_failed, s::idle, a::refuse_start},
+    {s::checking, e::ledger_fault, s::fault, a::raise_fault},
+
+    {s::annotating_start, e::annotation_done, s::recording, a::record_annotation},
+    {s::annotating_start, e::stop_request, s::annotating_stop, a::capture_stop_statement},
+    {s::annotating_start, e::battery_reserve, s::interrupted, a::stop_automatically},
+    {s::annotating_start, e::storage_full, s::interrupted, a::stop_automatically},
+    {s::annotating_start, e::media_fault, s::interrupted, a::stop_automatically},
+    {s::annotating_start, e::ledger_fault, s::fault, a::raise_fault},
+
+    {s::recording, e::stop_request, s::annotating_stop, a::capture_stop_statement},
+    {s::recording, e::battery_reserve, s::interrupted, a::stop_automatically},
+    {s::recording, e::storage_full, s::interrupted, a::stop_automatically},
+    {s::recording, e::media_fault, s::interrupted, a::stop_automatically},
+    {s::recording, e::ledger_fault, s::fault, a::raise_fault},
+
+    {s::annotating_resume, e::annotation_done, s::recording, a::record_annotation},
+    {s::annotating_resume, e::stop_request, s::annotating_stop, a::capture_stop_statement},
+    {s::annotating_resume, e::battery_reserve, s::interrupted, a::stop_automatically},
+    {s::annotating_resume, e::storage_full, s::interrupted, a::stop_automatically},
+    {s::annotating_resume, e::media_fault, s::interrupted, a::stop_automatically},
+    {s::annotating_resume, e::ledger_fault, s::fault, a::raise_fault},
+
+    {s::annotating_stop, e::annotation_done, s::idle, a::close_session},
+    {s::annotating_stop, e::battery_reserve, s::interrupted, a::stop_automatically},
+    {s::annotating_stop, e::storage_full, s::interrupted, a::stop_automatically},
+    {s::annotating_stop, e::media_fault, s::interrupted, a::stop_automatically},
+    {s::annotating_stop, e::ledger_fault, s::fault, a::raise_fault},
+
+    {s::interrupted, e::start_request, s::checking, a::run_precheck},
+    {s::interrupted, e::dock_attach, s::docked, a::enter_dock},
+    {s::interrupted, e::ledger_fault, s::fault, a::raise_fault},
+
+    {s::docked, e::dock_detach, s::idle, a::leave_dock},
+    {s::docked, e::ledger_fault, s::fault, a::raise_fault},
+
+    // Alarms while nothing records: the state stays, the officer is told (a start would fail its checks).
+    {s::idle, e::battery_reserve, s::idle, a::none},
+    {s::idle, e::storage_full, s::idle, a::none},
+    {s::idle, e::media_fault, s::fault, a::raise_fault},
+    {s::interrupted, e::battery_reserve, s::interrupted, a::none},
+    {s::interrupted, e::storage_full, s::interrupted, a::none},
+    {s::docked, e::battery_reserve, s::docked, a::none},
+}};
+
+constexpr std::array<std::string_view, 11> state_names{
+    "off",       "recovering",      "idle",        "checking", "annotating_start", "recording",
+    "annotating_stop", "annotating_resume", "interrupted", "docked", "fault"};
+constexpr std::array<std::string_view, 14> event_names{
+    "boot",         "recovered_idle",  "recovered_resume", "start_request", "check_passed",
+    "check_failed", "annotation_done", "stop_request",     "battery_reserve", "storage_full",
+    "media_fault",  "dock_attach",     "dock_detach",      "ledger_fault"};
+constexpr std::array<std::string_view, 13> action_names{
+    "none",          "run_recovery",     "run_precheck",           "refuse_start",  "open_session",
+    "resume_session", "record_annotation", "capture_stop_statement", "close_session", "stop_automatically",
+    "enter_dock",    "leave_dock",       "raise_fault"};
+
+template <std::size_t N, class E>
+std::string_view name_of(const std::array<std::string_view, N>& names, E value) noexcept {
+  const auto i = static_cast<std::size_t>(value);
+  return i < N ? names[i] : std::string_view("unknown");
+}
+
+}  // namespace
+
+std::span<const session_transition> session_transitions() noexcept { return table; }
+
+common::core::expected<session_transition> next_transition(session_state from, session_event event) {
+  for (const auto& row : table)
+    if (row.from == from && row.event == event) return row;
+  // Invariant 1: no row, no change.
+  return common::core::fail(common::core::errc::conflict, "event " + std::string(to_string(event)) +
+                                                              " not allowed in state " + std::string(to_string(from)));
+}
+
+std::string_view to_string(session_state state) noexcept { return name_of(state_names, state); }
+std::string_view to_string(session_event event) noexcept { return name_of(event_names, event); }
+std::string_view to_string(session_action action) noexcept { return name_of(action_names, action); }
+
+bool has_open_session(session_state state) noexcept {
+  return state == session_state::annotating_start || state == session_state::recording ||
+         state == session_state::annotating_stop || state == session_state::annotating_resume;
+}
+
+}  // namespace bodycam::firmware::session

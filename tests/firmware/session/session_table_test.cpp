@@ -1,0 +1,140 @@
+// The transition table, row by row, and every (state, event) pair without a row (refused, state unchanged).
+#include "firmware/session/session_table.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+#include <tuple>
+
+using namespace bodycam::firmware::session;
+using s = session_state;
+using e = session_event;
+using a = session_action;
+
+namespace {
+// The expected table, written out independently of session_table.cpp (and in docs/state-machines.md).
+const std::map<std::pair<s, e>, std::pair<s, a>> expected{
+    {{s::off, e::boot}, {s::recovering, a::run_recovery}},
+    {{s::recovering, e::recovered_idle}, {s::idle, a::none}},
+    {{s::recovering, e::recovered_resume}, {s::annotating_resume, a::resume_session}},
+    {{s::recovering, e::ledger_fault}, {s::fault, a::raise_fault}},
+    {{s::idle, e::start_request}, {s::checking, a::run_precheck}},
+    {{s::idle, e::dock_attach}, {s::docked, a::enter_dock}},
+    {{s::idle, e::ledger_fault}, {s::fault, a::raise_fault}},
+    {{s::idle, e::battery_reserve}, {s::idle, a::none}},
+    {{s::idle, e::storage_full}, {s::idle, a::none}},
+    {{s::idle, e::media_fault}, {s::fault, a::raise_fault}},
+    {{s::checking, e::check_passed}, {s::annotating_start, a::open_session}},
+    {{s::checking, e::check_failed}, {s::idle, a::refuse_start}},
+    {{s::checking, e::ledger_fault}, {s::fault, a::raise_fault}},
+    {{s::annotating_start, e::annotation_done}, {s::recording, a::record_annotation}},
+    {{s::annotating_start, e::stop_request}, {s::annotating_stop, a::capture_stop_statement}},
+    {{s::annotating_start, e::battery_reserve}, {s::interrupted, a::stop_automatically}},
+    {{s::annotating_start, e::storage_full}, {s::interrupted, a::stop_automatically}},
+    {{s::annotating_start, e::media_fault}, {s::interrupted, a::stop_automatically}},
+    {{s::annotating_start, e::ledger_fault}, {s::fault, a::raise_fault}},
+    {{s::recording, e::stop_request}, {s::annotating_stop, a::capture_stop_statement}},
+    {{s::recording, e::battery_reserve}, {s::interrupted, a::stop_automatically}},
+    {{s::recording, e::storage_full}, {s::interrupted, a::stop_automatically}},
+    {{s::recording, e::media_fault}, {s::interrupted, a::stop_automatically}},
+    {{s::recording, e::ledger_fault}, {s::fault, a::raise_fault}},
+    {{s::annotating_resume, e::annotation_done}, {s::recording, a::record_annotation}},
+    {{s::annotating_resume, e::stop_request}, {s::annotating_stop, a::capture_stop_statement}},
+    {{s::annotating_resume, e::battery_reserve}, {s::interrupted, a::stop_automatically}},
+    {{s::annotating_resume, e::storage_full}, {s::interrupted, a::stop_automatically}},
+    {{s::annotating_resume, e::media_fault}, {s::interrupted, a::stop_automatically}},
+    {{s::annotating_resume, e::ledger_fault}, {s::fault, a::raise_fault}},
+    {{s::annotating_stop, e::annotation_done}, {s::idle, a::close_session}},
+    {{s::annotating_stop, e::battery_reserve}, {s::interrupted, a::stop_automatically}},
+    {{s::annotating_stop, e::storage_full}, {s::interrupted, a::stop_automatically}},
+    {{s::annotating_stop, e::media_fault}, {s::interrupted, a::stop_automatically}},
+    {{s::annotating_stop, e::ledger_fault}, {s::fault, a::raise_fault}},
+    {{s::interrupted, e::start_request}, {s::checking, a::run_precheck}},
+    {{s::interrupted, e::dock_attach}, {s::docked, a::enter_dock}},
+    {{s::interrupted, e::ledger_fault}, {s::fault, a::raise_fault}},
+    {{s::interrupted, e::battery_reserve}, {s::interrupted, a::none}},
+    {{s::interrupted, e::storage_full}, {s::interrupted, a::none}},
+    {{s::docked, e::dock_detach}, {s::idle, a::leave_dock}},
+    {{s::docked, e::ledger_fault}, {s::fault, a::raise_fault}},
+    {{s::docked, e::battery_reserve}, {s::docked, a::none}},
+};
+}  // namespace
+
+TEST_CASE("every row of the table is the expected one, and the table has no duplicates") {
+  std::set<std::pair<s, e>> seen;
+  for (const auto& row : session_transitions()) {
+    INFO(to_string(row.from) << " + " << to_string(row.event));
+    CHECK(seen.insert({row.from, row.event}).second);
+    const auto it = expected.find({row.from, row.event});
+    REQUIRE(it != expected.end());
+    CHECK(row.to == it->second.first);
+    CHECK(row.action == it->second.second);
+  }
+  CHECK(seen.size() == expected.size());
+}
+
+TEST_CASE("every (state, event) pair: allowed ones give their row, forbidden ones are refused") {
+  int allowed = 0, forbidden = 0;
+  for (auto state : all_session_states) {
+    for (auto event : all_session_events) {
+      INFO(to_string(state) << " + " << to_string(event));
+      const auto next = next_transition(state, event);
+      const auto it = expected.find({state, event});
+      if (it == expected.end()) {
+        REQUIRE_FALSE(next);
+        CHECK(next.error().code == bodycam::common::core::errc::conflict);
+        CHECK(next.error().context == "event " + std::string(to_string(event)) + " not allowed in state " +
+                                          std::string(to_string(state)));
+        ++forbidden;
+      } else {
+        REQUIRE(next);
+        CHECK(next->to == it->second.first);
+        CHECK(next->action == it->second.second);
+        ++allowed;
+      }
+    }
+  }
+  CHECK(allowed == static_cast<int>(expected.size()));
+  CHECK(forbidden == 11 * 14 - allowed);
+}
+
+TEST_CASE("named forbidden transitions") {
+  CHECK_FALSE(next_transition(s::recording, e::start_request));   // already recording
+  CHECK_FALSE(next_transition(s::idle, e::stop_request));         // nothing to stop
+  CHECK_FALSE(next_transition(s::docked, e::start_request));      // no recording in the dock
+  CHECK_FALSE(next_transition(s::fault, e::start_request));       // fault: restart needed
+  CHECK_FALSE(next_transition(s::fault, e::boot));
+  CHECK_FALSE(next_transition(s::recording, e::dock_attach));     // stop first (with a reason)
+  CHECK_FALSE(next_transition(s::idle, e::annotation_done));
+  CHECK_FALSE(next_transition(s::annotating_stop, e::stop_request));
+}
+
+TEST_CASE("no silent stop: every way out of an open session writes session_stop or keeps the session") {
+  for (const auto& row : session_transitions()) {
+    if (!has_open_session(row.from) || has_open_session(row.to)) continue;
+    INFO(to_string(row.from) << " + " << to_string(row.event) << " -> " << to_string(row.to));
+    const bool closes = row.action == a::close_session || row.action == a::stop_automatically ||
+                        row.action == a::raise_fault;
+    CHECK(closes);
+  }
+}
+
+TEST_CASE("every state but off reaches fault on a ledger fault; fault has no way out") {
+  for (auto state : all_session_states) {
+    if (state == s::off || state == s::fault) continue;
+    INFO(to_string(state));
+    const auto next = next_transition(state, e::ledger_fault);
+    REQUIRE(next);
+    CHECK(next->to == s::fault);
+  }
+  for (auto event : all_session_events) CHECK_FALSE(next_transition(s::fault, event));
+}
+
+TEST_CASE("names are stable and distinct") {
+  std::set<std::string_view> names;
+  for (auto state : all_session_states) CHECK(names.insert(to_string(state)).second);
+  CHECK(to_string(s::annotating_start) == "annotating_start");
+  CHECK(to_string(e::battery_reserve) == "battery_reserve");
+  CHECK(to_string(a::stop_automatically) == "stop_automatically");
+}
