@@ -19,7 +19,69 @@ std::string pad(std::string text, std::size_t width) {
   return text;
 }
 
+std::string ms_text(std::chrono::milliseconds ms) {
+  const auto tenths = ms.count() / 100;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+}
+
+// What a record says, in one line, so the text report tells the story: every reason code, every statement.
+struct story_of {
+  std::string operator()(const record::boot_payload& p) const {
+    return "firmware " + p.firmware_version + ", previous shutdown " + std::string(record::to_string(p.previous_shutdown));
+  }
+  std::string operator()(const record::precheck_payload& p) const {
+    std::string t = std::string(record::to_string(p.outcome));
+    for (const auto& item : p.items)
+      if (item.status != record::check_status::ok)
+        t += "; " + item.check + " " + std::string(record::to_string(item.status)) + ": " + item.detail;
+    return t;
+  }
+  std::string operator()(const record::session_start_payload& p) const {
+    return "session " + p.session.to_hex().substr(0, 8) + " by " + std::string(record::to_string(p.trigger)) +
+           (p.officer_id.empty() ? "" : ", officer " + p.officer_id);
+  }
+  std::string operator()(const record::segment_payload& p) const {
+    return "session " + p.session.to_hex().substr(0, 8) + " #" + std::to_string(p.index) + " " + p.file_name + " " +
+           std::to_string(p.byte_length) + " B, closed by " + std::string(record::to_string(p.closed_by)) +
+           (p.unsigned_tail_bytes ? ", unsigned tail " + std::to_string(p.unsigned_tail_bytes) + " B" : "");
+  }
+  std::string operator()(const record::annotation_payload& p) const {
+    return std::string(record::to_string(p.purpose)) + " statement " + std::string(record::to_string(p.status)) +
+           (p.status == record::annotation_status::missing
+                ? ""
+                : ", " + ms_text(p.duration) + (p.speech_present ? ", speech " + ms_text(p.speech) : ", NO SPEECH"));
+  }
+  std::string operator()(const record::interruption_payload& p) const {
+    const auto lost = std::chrono::duration_cast<std::chrono::milliseconds>(p.to - p.from);
+    return "reason " + std::string(record::to_string(p.reason)) + ", " + ms_text(lost) + " from " +
+           record::format_utc(p.from).substr(11, 12) + (p.detail.empty() ? "" : ": " + p.detail);
+  }
+  std::string operator()(const record::recovery_payload& p) const {
+    return std::string(record::to_string(p.cause)) + (p.file_name.empty() ? "" : ", salvaged " + p.file_name) +
+           " (" + std::to_string(p.salvaged_fragments) + " fragments, unsigned tail " +
+           std::to_string(p.unsigned_tail_bytes) + " B)";
+  }
+  std::string operator()(const record::session_stop_payload& p) const {
+    return "session " + p.session.to_hex().substr(0, 8) + " reason " + std::string(record::to_string(p.reason)) + ", " +
+           std::to_string(p.segment_count) + " segments" + (p.detail.empty() ? "" : ": " + p.detail);
+  }
+  std::string operator()(const record::timesync_payload& p) const {
+    const auto offset = std::chrono::duration_cast<std::chrono::milliseconds>(p.offset);
+    return "dock " + p.dock_id + ", offset " + std::to_string(offset.count()) + " ms";
+  }
+  std::string operator()(const record::receipt_payload& p) const {
+    return "from " + p.issuer + ": records < " + std::to_string(p.covered_count) + " stored";
+  }
+  std::string operator()(const record::reclaim_payload& p) const {
+    return std::to_string(p.files.size()) + " files freed under receipt seq " + std::to_string(p.receipt_seq);
+  }
+  std::string operator()(const record::key_rotate_payload& p) const { return "new key: " + p.reason; }
+  std::string operator()(const record::config_payload& p) const { return p.summary; }
+};
+
 }  // namespace
+
+std::string record_story(const record::record& r) { return std::visit(story_of{}, r.body); }
 
 nlohmann::json report_to_json(const chain_report& report, const verify_options& options) {
   nlohmann::json records = nlohmann::json::array();
@@ -76,6 +138,7 @@ std::string report_to_text(const chain_report& report, const verify_options& opt
     if (rr.is_ok()) {
       ++ok;
       line += "ok";
+      if (rr.parsed) line += "    " + record_story(rr.parsed->body);
     } else {
       for (std::size_t i = 0; i < rr.findings.size(); ++i)
         line += (i ? "; " : "") + std::string(to_string(rr.findings[i].code)) + ": " + rr.findings[i].detail;

@@ -1,5 +1,6 @@
 // Renderings of a chain_report: JSON for programs (stable field names and reason codes) and plain text for
-// a terminal (one line per record, then chain findings and the verdict).
+// a terminal (one line per record with what it tells — reasons, statements, salvage — then chain findings and
+// the verdict).
 #pragma once
 
 #include "common/chain/verifier.hpp"
@@ -12,5 +13,7 @@ namespace bodycam::common::chain {
 
 [[nodiscard]] nlohmann::json report_to_json(const chain_report& report, const verify_options& options);
 [[nodiscard]] std::string report_to_text(const chain_report& report, const verify_options& options);
+// One line saying what a record tells (reason codes, close reasons, statements, salvage), for the text report.
+[[nodiscard]] std::string record_story(const record::record& r);
 
 }  // namespace bodycam::common::chain

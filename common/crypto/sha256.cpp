@@ -1,7 +1,6 @@
 #include "common/crypto/sha256.hpp"
 
 #include "common/core/hex.hpp"
-#include "common/crypto/sodium_init.hpp"
 
 #include <algorithm>
 
@@ -21,25 +20,25 @@ bool sha256_digest::is_zero() const noexcept {
   return std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
 }
 
-sha256_hasher::sha256_hasher() noexcept {
-  ensure_sodium_initialized();
-  crypto_hash_sha256_init(&state_);
-}
+// OpenSSL 3 marks the SHA256_* functions deprecated in favour of EVP, whose context must be allocated (and
+// can fail); these remain supported through 3.x and keep the hasher a value type that cannot fail.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
-void sha256_hasher::update(core::byte_view bytes) noexcept {
-  crypto_hash_sha256_update(&state_, bytes.data(), bytes.size());
-}
+sha256_hasher::sha256_hasher() noexcept { SHA256_Init(&state_); }
 
-void sha256_hasher::update(std::string_view text) noexcept {
-  crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-}
+void sha256_hasher::update(core::byte_view bytes) noexcept { SHA256_Update(&state_, bytes.data(), bytes.size()); }
+
+void sha256_hasher::update(std::string_view text) noexcept { SHA256_Update(&state_, text.data(), text.size()); }
 
 sha256_digest sha256_hasher::finish() noexcept {
   sha256_digest out;
-  crypto_hash_sha256_final(&state_, out.bytes.data());
-  crypto_hash_sha256_init(&state_);
+  SHA256_Final(out.bytes.data(), &state_);
+  SHA256_Init(&state_);
   return out;
 }
+
+#pragma GCC diagnostic pop
 
 sha256_digest sha256(core::byte_view bytes) noexcept {
   sha256_hasher h;

@@ -1,9 +1,13 @@
-// SHA-256 (libsodium): the digest type used wherever a hash leaves the device, and a streaming hasher
-// (init/update/final) so files are hashed as they are written, never read back.
+// SHA-256: the digest type used wherever a hash leaves the device, and a streaming hasher (init/update/final)
+// so files are hashed as they are written, never read back. The compression function is OpenSSL's libcrypto,
+// which uses the CPU's SHA instructions (SHA-NI on x86-64, the ARMv8 crypto extension) where present: 1.6 GB/s
+// here against 173 MB/s for libsodium's portable code, and every byte of footage is hashed on the camera, at
+// the dock (twice) and by every audit (docs/performance.md).
 #pragma once
 
 #include "common/core/bytes.hpp"
 
+#include <openssl/sha.h>
 #include <sodium.h>
 
 #include <array>
@@ -33,7 +37,7 @@ class sha256_hasher {
   [[nodiscard]] sha256_digest finish() noexcept;
 
  private:
-  crypto_hash_sha256_state state_{};
+  SHA256_CTX state_{};
 };
 
 [[nodiscard]] sha256_digest sha256(core::byte_view bytes) noexcept;

@@ -1,0 +1,382 @@
+#include "tools/shift/shift_runner.hpp"
+
+#include "common/core/durable_file.hpp"
+#include "common/crypto/key_file.hpp"
+#include "common/receipt/receipt.hpp"
+#include "common/record/record.hpp"
+#include "common/store/directory_backend.hpp"
+#include "tools/shift/child_process.hpp"
+#include "tools/shift/control_client.hpp"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <map>
+#include <optional>
+#include <thread>
+
+namespace bodycam::tools::shift {
+
+namespace core = common::core;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using std::chrono::milliseconds;
+
+namespace {
+
+core::byte_view text_bytes(const std::string& s) {
+  return core::byte_view(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
+
+// A loopback TCP port nobody listens on right now (bind to port 0, read it back, close).
+core::expected<std::uint16_t> free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return core::fail_errno("create socket", "to find a free port", errno);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof a;
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!ok) return core::fail_errno("bind", "127.0.0.1:0", err);
+  return ntohs(a.sin_port);
+}
+
+std::string dock_config_text(const shift_layout& layout, const std::vector<camera_settings>& cameras,
+                             std::uint16_t http_port) {
+  const fs::path dock = fs::absolute(layout.dock());
+  std::string t = "# Written by `bodycam simulate` for the simulated docking station.\n\n[dock]\n";
+  t += std::string("id = \"") + dock_id + "\"\n";
+  t += "key_file = \"" + (fs::absolute(layout.keys()) / (std::string(dock_id) + ".key")).string() + "\"\n";
+  t += "store_dir = \"" + fs::absolute(layout.store()).string() + "\"\n";
+  t += "trusted_cameras_dir = \"" + (dock / "trusted-cameras").string() + "\"\n";
+  t += "state_db = \"" + (dock / "state" / "dock.db").string() + "\"\n";
+  t += "quarantine_dir = \"" + (dock / "quarantine").string() + "\"\n";
+  t += "poll_interval_seconds = 2\ntimeout_seconds = 30\n\n";
+  t += "[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port) + "\"\n";
+  for (std::size_t i = 0; i < cameras.size(); ++i) {
+    t += "\n[[camera]]\nslot = \"slot-" + std::to_string(i + 1) + "\"\n";
+    t += "address = \"127.0.0.1:" + std::to_string(cameras[i].offload_port) + "\"\n";
+  }
+  return t;
+}
+
+class shift_run {
+ public:
+  explicit shift_run(const shift_setup& setup) : setup_(setup), layout_{setup.out} {}
+
+  core::expected<shift_outcome> run();
+
+ private:
+  void say(const std::string& line) const {
+    const auto since = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started_);
+    std::fprintf(setup_.progress, "[%6.1f s] %s\n", static_cast<double>(since.count()) / 1000.0, line.c_str());
+    std::fflush(setup_.progress);
+  }
+  fs::path program(const std::string& name) const { return setup_.programs_dir / name; }
+  core::status prepare();
+  core::status prepare_camera(std::uint32_t index);
+  core::status run_tool(const std::vector<std::string>& args, const std::string& log_name);
+  core::status boot(std::uint32_t camera);
+  core::status perform(const shift_step& step);
+  core::status start_dock();
+  core::status wait_until_stored();
+  core::expected<std::uint64_t> stored_end(const std::string& camera) const;
+  core::expected<int> audit();
+
+  const shift_setup& setup_;
+  shift_layout layout_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::vector<camera_settings> cameras_;
+  std::map<std::uint32_t, child_process> recorders_;
+  std::map<std::uint32_t, int> boots_;
+  std::map<std::uint32_t, std::uint64_t> due_;  // camera → the seq its last footage record has at docking
+  std::optional<child_process> dock_;
+  std::uint16_t http_port_ = 0;
+};
+
+core::status shift_run::run_tool(const std::vector<std::string>& args, const std::string& log_name) {
+  std::vector<std::string> argv{program("bodycam").string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const fs::path log = layout_.logs() / log_name;
+  auto ended = run_to_end(argv, log, 120s);
+  if (!ended) return std::unexpected(ended.error());
+  if (!ended->is_success())
+    return core::fail(core::errc::internal, "bodycam " + args.front() + " ended with " + ended->describe() +
+                                                "; see " + log.string());
+  return {};
+}
+
+core::status shift_run::prepare_camera(std::uint32_t index) {
+  camera_settings c;
+  c.id = camera_id(index);
+  c.officer_id = "PC-" + std::to_string(4711 + index);
+  auto port = setup_.first_port ? core::expected<std::uint16_t>(static_cast<std::uint16_t>(setup_.first_port + index))
+                                 : free_loopback_port();
+  if (!port) return std::unexpected(port.error());
+  c.offload_port = *port;
+  const fs::path dir = layout_.camera(c.id);
+  std::error_code ec;
+  for (const auto& d : {dir / "segments", dir / "trusted-docks"}) {
+    fs::create_directories(d, ec);
+    if (ec) return core::fail(core::errc::io, "create " + d.string() + ": " + ec.message());
+  }
+  auto key = common::crypto::secret_key::generate();
+  if (!key) return std::unexpected(key.error());
+  if (auto ok = common::crypto::write_key_pair(layout_.keys() / c.id, c.id, *key); !ok) return ok;
+  if (auto ok = write_battery(layout_, c.id, c.battery_percent); !ok) return ok;
+  if (auto ok = core::write_file_durably(dir / "recorder.toml",
+                                         text_bytes(recorder_config_text(layout_, c, index)), {});
+      !ok)
+    return ok;
+  const std::string statement =
+      "This is officer " + c.officer_id + ", camera " + std::to_string(index + 1) +
+      ". The time is on the screen. I am on patrol on Main Street with my colleague. I am recording a traffic stop.";
+  if (auto ok = speak_statement(statement, dir / "statement.wav", layout_.logs() / (c.id + "-speech.log")); !ok)
+    return ok;
+  // Enrollment, as an administrator does it: the camera with the dock and the store, the dock with the camera.
+  const std::string pub = (layout_.keys() / (c.id + ".pub")).string();
+  if (auto ok = run_tool({"enroll", "camera", "--key", pub, "--trusted-cameras-dir",
+                          (layout_.dock() / "trusted-cameras").string(), "--store", layout_.store().string(),
+                          "--create-store"},
+                         "enroll-" + c.id + ".log");
+      !ok)
+    return ok;
+  if (auto ok = run_tool({"enroll", "dock", "--key", (layout_.keys() / (std::string(dock_id) + ".pub")).string(),
+                          "--trusted-docks-dir", (dir / "trusted-docks").string()},
+                         "enroll-dock-on-" + c.id + ".log");
+      !ok)
+    return ok;
+  cameras_.push_back(std::move(c));
+  return {};
+}
+
+core::status shift_run::prepare() {
+  std::error_code ec;
+  if (fs::exists(layout_.out / "cameras", ec) || fs::exists(layout_.store(), ec))
+    return core::fail(core::errc::already_exists, layout_.out.string() + " already holds a simulation; use a new --out");
+  for (const auto& d : {layout_.keys(), layout_.logs(), layout_.reports(), layout_.dock() / "trusted-cameras",
+                        layout_.dock() / "state"}) {
+    fs::create_directories(d, ec);
+    if (ec) return core::fail(core::errc::io, "create " + d.string() + ": " + ec.message());
+  }
+  for (const auto* name : {"bodycam", "bodycam-recorder", "bodycam-dockd"})
+    if (::access(program(name).c_str(), X_OK) != 0)
+      return core::fail(core::errc::not_found, program(name).string() + " is missing: build all programs first "
+                                                                        "(cmake --build build)");
+  auto dock_key = common::crypto::secret_key::generate();
+  if (!dock_key) return std::unexpected(dock_key.error());
+  if (auto ok = common::crypto::write_key_pair(layout_.keys() / dock_id, dock_id, *dock_key); !ok) return ok;
+  for (std::uint32_t i = 0; i < setup_.options.cameras; ++i) {
+    if (auto ok = prepare_camera(i); !ok) return ok;
+    say(cameras_.back().id + ": keys, configuration, statement and enrollment ready");
+  }
+  if (auto ok = run_tool({"enroll", "dock", "--key", (layout_.keys() / (std::string(dock_id) + ".pub")).string(),
+                          "--store", layout_.store().string()},
+                         "enroll-dock-in-store.log");
+      !ok)
+    return ok;
+  auto port = setup_.first_port ? core::expected<std::uint16_t>(static_cast<std::uint16_t>(setup_.first_port + 100))
+                                : free_loopback_port();
+  if (!port) return std::unexpected(port.error());
+  http_port_ = *port;
+  return core::write_file_durably(layout_.dock() / "dockd.toml",
+                                  text_bytes(dock_config_text(layout_, cameras_, http_port_)), {});
+}
+
+core::status shift_run::boot(std::uint32_t camera) {
+  const auto& c = cameras_.at(camera);
+  const int n = ++boots_[camera];
+  const fs::path log = layout_.logs() / (c.id + "-boot" + std::to_string(n) + ".log");
+  auto child = child_process::start(
+      {program("bodycam-recorder").string(), "--config", (layout_.camera(c.id) / "recorder.toml").string()}, log);
+  if (!child) return std::unexpected(child.error());
+  recorders_.insert_or_assign(camera, std::move(*child));
+  auto ready = wait_for_control(layout_.control_socket(c.id).string(), 30s);
+  if (!ready) return core::fail(ready.error().code, c.id + " did not come up: " + ready.error().context + "; see " + log.string());
+  say(c.id + ": booted (" + ready->value("state", std::string("?")) + ")");
+  return {};
+}
+
+core::status shift_run::perform(const shift_step& step) {
+  const auto& c = cameras_.at(step.camera);
+  const std::string socket = layout_.control_socket(c.id).string();
+  switch (step.action) {
+    case step_action::boot:
+    case step_action::reboot:
+      return boot(step.camera);
+    case step_action::start: {
+      auto answer = control_request(socket, {{"cmd", "start"}, {"trigger", "button"}}, 30s);
+      if (!answer) return std::unexpected(answer.error());
+      say(c.id + ": officer pressed record (" + answer->value("state", std::string("?")) + ")");
+      return {};
+    }
+    case step_action::power_loss: {
+      auto& recorder = recorders_.at(step.camera);
+      recorder.send(SIGKILL);
+      auto ended = recorder.wait(10s);
+      if (!ended) return std::unexpected(ended.error());
+      say(c.id + ": POWER LOST (battery pulled)");
+      return {};
+    }
+    case step_action::stop: {
+      auto answer = control_request(socket, {{"cmd", "stop"}, {"reason", "officer_end"}}, 30s);
+      if (!answer) return std::unexpected(answer.error());
+      say(c.id + ": officer stopped recording (" + answer->value("state", std::string("?")) + ")");
+      return {};
+    }
+    case step_action::dock: {
+      // The stop statement is still being captured after the stop press; dock once the session closed.
+      const auto limit = std::chrono::steady_clock::now() + 60s;
+      for (;;) {
+        auto answer = control_request(socket, {{"cmd", "status"}}, 10s);
+        if (!answer) return std::unexpected(answer.error());
+        const std::string state = answer->value("state", std::string("?"));
+        if (state == "idle") {
+          if (answer->contains("last_record_seq") && (*answer)["last_record_seq"].is_number_unsigned())
+            due_[step.camera] = (*answer)["last_record_seq"].get<std::uint64_t>();
+          break;
+        }
+        if (std::chrono::steady_clock::now() > limit)
+          return core::fail(core::errc::timeout, c.id + " is still '" + state + "' a minute after the stop");
+        std::this_thread::sleep_for(200ms);
+      }
+      if (auto answer = control_request(socket, {{"cmd", "dock_attach"}}, 10s); !answer)
+        return std::unexpected(answer.error());
+      say(c.id + ": put in the dock");
+      return {};
+    }
+  }
+  return {};
+}
+
+// The docking station starts once every camera sits in it: it talks only to docked cameras.
+core::status shift_run::start_dock() {
+  const fs::path log = layout_.logs() / "dockd.log";
+  auto dock = child_process::start(
+      {program("bodycam-dockd").string(), "--config", (layout_.dock() / "dockd.toml").string()}, log);
+  if (!dock) return std::unexpected(dock.error());
+  dock_.emplace(std::move(*dock));
+  say(std::string(dock_id) + ": docking station started; status at http://127.0.0.1:" + std::to_string(http_port_) +
+      "/");
+  return {};
+}
+
+// The end of the contiguous stored prefix that receipts in the store vouch for, for one camera.
+core::expected<std::uint64_t> shift_run::stored_end(const std::string& camera) const {
+  auto s = common::store::open_directory_store(layout_.store(), false);
+  if (!s) return std::unexpected(s.error());
+  auto names = s->list_entries(common::store::entry_namespace::receipts);
+  if (!names) return std::unexpected(names.error());
+  std::uint64_t end = 0;
+  for (const auto& name : *names) {
+    if (name.rfind(camera + ".", 0) != 0) continue;
+    auto document = s->get_entry(common::store::entry_namespace::receipts, name);
+    if (!document) return std::unexpected(document.error());
+    auto r = common::receipt::parse(*document);
+    if (!r) return core::wrap("receipt " + name, r.error());
+    if (!common::receipt::verify_signature(*r))
+      return core::fail(core::errc::bad_signature, "receipt " + name + ": signature does not verify");
+    end = std::max(end, r->body.end_seq);
+  }
+  return end;
+}
+
+core::status shift_run::wait_until_stored() {
+  const auto limit = std::chrono::steady_clock::now() + setup_.upload_limit;
+  std::map<std::uint32_t, bool> reported;
+  for (;;) {
+    std::string pending;
+    for (std::uint32_t i = 0; i < cameras_.size(); ++i) {
+      auto end = stored_end(cameras_[i].id);
+      if (!end) return std::unexpected(end.error());
+      const std::uint64_t due = due_.count(i) ? due_[i] + 1 : 1;
+      if (*end >= due) {
+        if (!reported[i]) say(cameras_[i].id + ": receipt covers records 0.." + std::to_string(*end - 1));
+        reported[i] = true;
+      } else {
+        pending += " " + cameras_[i].id + " (" + std::to_string(*end) + "/" + std::to_string(due) + ")";
+      }
+    }
+    if (pending.empty()) return {};
+    if (dock_ && !dock_->is_running())
+      return core::fail(core::errc::closed, "bodycam-dockd ended before everything was stored; see " +
+                                                (layout_.logs() / "dockd.log").string() + "; pending:" + pending);
+    if (std::chrono::steady_clock::now() > limit)
+      return core::fail(core::errc::timeout, "not stored within " + std::to_string(setup_.upload_limit.count()) +
+                                                 " s of docking:" + pending);
+    std::this_thread::sleep_for(500ms);
+  }
+}
+
+core::expected<int> shift_run::audit() {
+  const std::string store = layout_.store().string();
+  const fs::path reports = layout_.reports();
+  int worst = 0;
+  struct report {
+    std::vector<std::string> args;
+    std::string file;
+  };
+  const std::vector<report> runs{{{"audit", store}, "audit.txt"},
+                                 {{"audit", store, "--json"}, "audit.json"},
+                                 {{"audit", store, "--html", (reports / "audit.html").string(), "--catalogue",
+                                   (reports / "catalogue.db").string()},
+                                  "audit-html.log"},
+                                 {{"verify", store}, "verify.txt"}};
+  for (const auto& r : runs) {
+    std::vector<std::string> argv{program("bodycam").string()};
+    argv.insert(argv.end(), r.args.begin(), r.args.end());
+    auto ended = run_to_end(argv, reports / r.file, 300s);
+    if (!ended) return std::unexpected(ended.error());
+    if (!ended->code) return core::fail(core::errc::internal, "bodycam " + r.args.front() + " " + ended->describe());
+    worst = std::max(worst, *ended->code);
+  }
+  return worst;
+}
+
+core::expected<shift_outcome> shift_run::run() {
+  auto plan = plan_shift(setup_.options);
+  if (!plan) return std::unexpected(plan.error());
+  say("preparing " + std::to_string(setup_.options.cameras) + " cameras and a docking station in " +
+      layout_.out.string());
+  if (auto ok = prepare(); !ok) return std::unexpected(ok.error());
+  started_ = std::chrono::steady_clock::now();
+  for (const auto& step : *plan) {
+    const auto when = started_ + step.at;
+    if (when > std::chrono::steady_clock::now()) std::this_thread::sleep_until(when);
+    if (auto ok = perform(step); !ok)
+      return core::wrap(cameras_.at(step.camera).id + " " + std::string(to_string(step.action)), ok.error());
+  }
+  if (auto ok = start_dock(); !ok) return std::unexpected(ok.error());
+  if (auto ok = wait_until_stored(); !ok) return std::unexpected(ok.error());
+  if (dock_) {
+    auto ended = dock_->stop(30s);
+    if (!ended) return std::unexpected(ended.error());
+    say(std::string(dock_id) + ": stopped (" + ended->describe() + ")");
+  }
+  for (auto& [index, recorder] : recorders_) {
+    auto ended = recorder.stop(30s);
+    if (!ended) return std::unexpected(ended.error());
+    say(cameras_.at(index).id + ": shut down (" + ended->describe() + ")");
+  }
+  auto worst = audit();
+  if (!worst) return std::unexpected(worst.error());
+  shift_outcome outcome;
+  outcome.audit_exit = *worst;
+  outcome.store = fs::absolute(layout_.store());
+  outcome.reports = fs::absolute(layout_.reports());
+  return outcome;
+}
+
+}  // namespace
+
+core::expected<shift_outcome> run_shift(const shift_setup& setup) {
+  shift_run run(setup);
+  return run.run();
+}
+
+}  // namespace bodycam::tools::shift
