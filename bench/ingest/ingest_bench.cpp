@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: bench_ingest CAMERAS SEGMENTS MIB DIR\n");
     return 2;
   }
-  const int cameras_wanted = std::atoi(argv[1]);
+  const std::size_t cameras_wanted = std::strtoul(argv[1], nullptr, 10);
   const int segments = std::atoi(argv[2]);
   const std::size_t mib = std::strtoul(argv[3], nullptr, 10);
   const fs::path root = argv[4];
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   link::key_directory enrolled;
   std::uint64_t total = 0;
   std::mt19937_64 random(1);
-  for (int c = 0; c < cameras_wanted; ++c) {
+  for (std::size_t c = 0; c < cameras_wanted; ++c) {
     const std::string id = "cam" + std::to_string(c);
     bench_camera cam;
     cam.dir = root / id;
@@ -114,12 +114,12 @@ int main(int argc, char** argv) {
 
   const auto t0 = std::chrono::steady_clock::now();
   std::string cp = "";
-  for (int c = 0; c < cameras_wanted; ++c)
+  for (std::size_t c = 0; c < cameras_wanted; ++c)
     cp += "cp -r " + (cameras[c].dir / "segments").string() + " " + (root / ("cp" + std::to_string(c))).string() + " & ";
   (void)shell(cp + "wait; sync");
   const auto t1 = std::chrono::steady_clock::now();
   std::string rsync = "";
-  for (int c = 0; c < cameras_wanted; ++c)
+  for (std::size_t c = 0; c < cameras_wanted; ++c)
     rsync += "rsync -a " + (cameras[c].dir / "segments").string() + "/ " + (root / ("rsync" + std::to_string(c))).string() + "/ & ";
   (void)shell(rsync + "wait; sync");
   const auto t2 = std::chrono::steady_clock::now();
@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
   if (!store) return 1;
   std::vector<std::thread> threads;
   int failures = 0;
-  for (int c = 0; c < cameras_wanted; ++c)
+  for (std::size_t c = 0; c < cameras_wanted; ++c)
     threads.emplace_back([&, c] {
       link::key_directory docks;
       docks.add("dock-1", dock.public_key());
@@ -150,9 +150,9 @@ int main(int argc, char** argv) {
 
   const double mb = static_cast<double>(total) / 1e6;
   const double cp_s = seconds_between(t0, t1), rsync_s = seconds_between(t1, t2), dock_s = seconds_between(t2, t3);
-  std::printf("cameras=%d files=%d size=%zuMiB total=%.0fMB  cp %.2fs (%.0f MB/s)  rsync %.2fs (%.0f MB/s)  "
+  std::printf("cameras=%zu files=%zu size=%zuMiB total=%.0fMB  cp %.2fs (%.0f MB/s)  rsync %.2fs (%.0f MB/s)  "
               "dock %.2fs (%.0f MB/s) = %.0f%% of cp\n",
-              cameras_wanted, cameras_wanted * segments, mib, mb, cp_s, mb / cp_s, rsync_s, mb / rsync_s, dock_s,
+              cameras_wanted, cameras_wanted * static_cast<std::size_t>(segments), mib, mb, cp_s, mb / cp_s, rsync_s, mb / rsync_s, dock_s,
               mb / dock_s, 100.0 * cp_s / dock_s);
   fs::remove_all(root);
   return failures == 0 ? 0 : 1;
