@@ -1,20 +1,58 @@
+// The dock monitor (dock_monitor.hpp): slot status from session reports, the queue's work items, and the
+// deadline scheduler's assessment, alarms and upload slots.
 #include "ingest/dockd/dock_monitor.hpp"
+
+#include "ingest/status/schedule_view.hpp"
 
 #include <thread>
 
 namespace bodycam::ingest::dockd {
 
-dock_monitor::dock_monitor(std::string dock_id, std::function<common::record::utc_time()> clock, log_function log)
-    : dock_id_(std::move(dock_id)), clock_(std::move(clock)), log_(std::move(log)), started_(clock_()) {}
+dock_monitor::dock_monitor(std::string dock_id, std::function<common::record::utc_time()> clock, log_function log,
+                           monitor_options options)
+    : dock_id_(std::move(dock_id)),
+      clock_(std::move(clock)),
+      log_(std::move(log)),
+      started_(clock_()),
+      options_(options),
+      meter_(options.throughput),
+      gate_(options.upload_slots) {}
 
 void dock_monitor::use_queue(schedule::queue_store queue) {
   std::lock_guard lock(mutex_);
   queue_.emplace(std::move(queue));
+  reassess_locked();
+}
+
+void dock_monitor::reassess() {
+  std::lock_guard lock(mutex_);
+  reassess_locked();
+}
+
+void dock_monitor::reassess_locked() {
+  if (!queue_) return;
+  auto pending = queue_->list_pending();
+  if (!pending) {
+    say("queue: " + pending.error().context);
+    return;
+  }
+  assessment_ = schedule::assess_schedule(std::move(*pending), clock_(), meter_.bytes_per_second(), options_.policy);
+  for (const auto& event : tracker_.update(*assessment_)) {  // M2
+    say("ALARM " + std::string(schedule::to_string(event.to)) + " " + event.device.str() + " (was " +
+        std::string(schedule::to_string(event.from)) + "): " + event.detail);
+    if (auto logged = queue_->log_alarm(event); !logged) say("queue: " + logged.error().context);
+  }
+}
+
+std::string dock_monitor::current_slot() const {
+  const auto it = current_slot_.find(std::this_thread::get_id());
+  return it != current_slot_.end() ? it->second : std::string();
 }
 
 std::optional<std::uint64_t> dock_monitor::item_of(const common::record::device_id& device, const dock::pending_file& f) {
   if (!queue_) return std::nullopt;
-  auto item = schedule::make_work_item({device, f.record_seq, f.record_seq + 1, f.file_name, f.byte_length, f.recorded_utc});
+  auto item = schedule::make_work_item({device, f.record_seq, f.record_seq + 1, f.file_name, f.byte_length, f.recorded_utc},
+                                       options_.policy.deadline_after);
   if (!item) {
     say("queue: " + item.error().context);
     return std::nullopt;
@@ -29,18 +67,29 @@ std::optional<std::uint64_t> dock_monitor::item_of(const common::record::device_
 
 void dock_monitor::on_file_stored(const common::record::device_id& device, const dock::pending_file& file) {
   std::lock_guard lock(mutex_);
+  const auto slot = current_slot();
+  if (auto began = granted_at_.find(slot); began != granted_at_.end()) {  // M4: fetched and stored now
+    meter_.add_sample(file.byte_length, std::chrono::steady_clock::now() - began->second);
+    granted_at_.erase(began);
+  }
+  gate_.release(slot);
   if (auto id = item_of(device, file)) {
     auto item = queue_->find(*id);
-    if (item && *item && (*item)->state == schedule::item_state::done) return;
-    if (auto ok = queue_->mark_done(*id, clock_()); !ok) say("queue: " + ok.error().context);
+    if (!(item && *item && (*item)->state == schedule::item_state::done))
+      if (auto ok = queue_->mark_done(*id, clock_()); !ok) say("queue: " + ok.error().context);
   }
+  reassess_locked();
 }
 
 void dock_monitor::on_file_failed(const common::record::device_id& device, const dock::pending_file& file,
                                   const std::string& reason) {
   std::lock_guard lock(mutex_);
+  const auto slot = current_slot();
+  granted_at_.erase(slot);
+  gate_.release(slot);
   if (auto id = item_of(device, file))
     if (auto ok = queue_->mark_failed(*id, clock_(), reason); !ok) say("queue: " + ok.error().context);
+  reassess_locked();
 }
 
 void dock_monitor::begin(const std::string& slot) {
@@ -58,6 +107,12 @@ void dock_monitor::set_connected(const std::string& slot, bool connected, const 
   s.connected = connected;
   s.activity = connected ? "pulling" : "idle";
   if (!error.empty()) s.last_error = error;
+}
+
+void dock_monitor::end_session(const std::string& slot) {
+  std::lock_guard lock(mutex_);
+  granted_at_.erase(slot);
+  gate_.release(slot);  // M3: a session that failed between may_fetch and the file's outcome
 }
 
 void dock_monitor::finish(const std::string& slot, const dock::session_summary& summary) {
@@ -83,7 +138,7 @@ void dock_monitor::set_store_error(const std::string& error) {
 
 status::slot_status& dock_monitor::slot_of(const common::record::device_id& device) {
   auto it = slot_of_device_.find(device.str());
-  std::string slot = it != slot_of_device_.end() ? it->second : current_slot_[std::this_thread::get_id()];
+  std::string slot = it != slot_of_device_.end() ? it->second : current_slot();
   slot_of_device_[device.str()] = slot;
   auto& s = slots_[slot];
   s.slot = slot;
@@ -93,7 +148,7 @@ status::slot_status& dock_monitor::slot_of(const common::record::device_id& devi
 
 void dock_monitor::on_plan(const dock::camera_snapshot& state, const std::vector<dock::pending_file>& files) {
   std::lock_guard lock(mutex_);
-  slot_of_device_[state.device.str()] = current_slot_[std::this_thread::get_id()];
+  slot_of_device_[state.device.str()] = current_slot();
   auto& s = slot_of(state.device);
   if (state.battery_percent <= 100) s.battery_percent = state.battery_percent;
   s.pending_bytes = state.pending_bytes;
@@ -101,26 +156,28 @@ void dock_monitor::on_plan(const dock::camera_snapshot& state, const std::vector
   s.done_bytes = 0;
   s.total_bytes = state.pending_bytes;
   s.activity = "storing";
-  std::optional<common::record::utc_time> oldest;
-  for (const auto& f : files) {
-    oldest = std::min(oldest.value_or(f.recorded_utc), f.recorded_utc);
-    (void)item_of(state.device, f);  // the queue keeps it across restarts
-  }
-  s.time_to_deadline.reset();
-  s.alarm = status::alarm_state::ok;
-  if (oldest) {
-    const auto left = *oldest + deadline - clock_();
-    s.time_to_deadline = left;
-    s.alarm = left < std::chrono::nanoseconds(0) ? status::alarm_state::overdue
-              : left < at_risk_margin            ? status::alarm_state::at_risk
-                                                 : status::alarm_state::ok;
-  }
+  for (const auto& f : files) (void)item_of(state.device, f);  // the queue keeps it across restarts
+  reassess_locked();                                              // M1: the alarm is the scheduler's
 }
 
 bool dock_monitor::may_fetch(const common::record::device_id& device, const dock::pending_file& file) {
   if (stopping_) return false;
+  std::string slot;
+  std::optional<std::uint64_t> id;
+  auto deadline = file.recorded_utc + options_.policy.deadline_after;
+  {
+    std::lock_guard lock(mutex_);
+    slot = current_slot();
+    id = item_of(device, file);
+    if (id)
+      if (auto item = queue_->find(*id); item && *item) deadline = (*item)->deadline;  // its first deadline (Q2)
+    slots_[slot].activity = "waiting for an upload slot";
+  }
+  if (!gate_.acquire(slot, deadline, options_.slot_wait)) return false;  // M3: blocks until this camera's file is the most urgent
   std::lock_guard lock(mutex_);
-  if (auto id = item_of(device, file)) {
+  slots_[slot].activity = "storing";
+  granted_at_[slot] = std::chrono::steady_clock::now();
+  if (id) {
     auto item = queue_->find(*id);
     if (item && *item && (*item)->state == schedule::item_state::pending)
       if (auto ok = queue_->mark_in_progress(*id, clock_()); !ok) say("queue: " + ok.error().context);
@@ -168,12 +225,12 @@ status::dock_status dock_monitor::snapshot() const {
   out.totals = totals_;
   for (const auto& [slot, s] : slots_) {
     out.slots.push_back(s);
-    out.alarm = std::max(out.alarm, s.alarm);
+    out.slots.back().alarm = status::alarm_state::ok;  // M1: only the scheduler's assessment raises it
     out.totals.pending_bytes += s.pending_bytes;
     out.totals.pending_records += s.pending_records;
-    if (s.alarm == status::alarm_state::at_risk) ++out.totals.devices_at_risk;
-    if (s.alarm == status::alarm_state::overdue) ++out.totals.devices_overdue;
   }
+  out.totals.throughput_bytes_per_second = meter_.bytes_per_second();
+  if (assessment_) status::apply_schedule(out, *assessment_);
   return out;
 }
 

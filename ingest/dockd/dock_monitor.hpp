@@ -11,7 +11,9 @@
 //      each alarm transition (alarm_tracker) is written to the queue's alarm log and to the log function.
 //  M3. EDF across cameras: before a file is fetched, may_fetch waits for one of the dock's upload slots
 //      (upload_gate), granted to the waiting camera whose file has the earliest deadline; the slot is given
-//      back when the file is stored or failed, or by end_session() if the session ended in between.
+//      back when the file is stored or failed, or by end_session() if the session ended in between. A camera
+//      not served within `slot_wait` gets `false` (its session ends, stopped_by_scheduler, with a receipt for
+//      what is stored) so its link never idles into the camera's timeout; its worker docks it again shortly.
 //  M4. Throughput: each file fetched and stored is one sample (its bytes over the steady time from slot
 //      granted to stored) of the EWMA the scheduler projects with; failures add no sample.
 #pragma once
@@ -36,6 +38,7 @@ struct monitor_options {
   schedule::schedule_policy policy;  // the deadline rules A1-A3 (ingest/schedule/deadline_schedule.hpp)
   schedule::throughput_options throughput;
   std::size_t upload_slots = 1;  // concurrent file uploads over all cameras (M3)
+  std::chrono::milliseconds slot_wait{std::chrono::seconds(5)};  // longest wait for one; then may_fetch says no
 };
 
 class dock_monitor final : public dock::session_observer {

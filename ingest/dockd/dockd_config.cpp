@@ -69,7 +69,8 @@ struct reader {
 
 }  // namespace
 
-core::expected<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view text, std::string_view what) {
+core::expected<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view text, std::string_view what,
+                                                                       bool allow_any_port) {
   auto bad = [&] {
     return core::fail(core::errc::invalid_argument,
                       std::string(what) + ": '" + std::string(text) + "' is not host:port (e.g. 127.0.0.1:7400)");
@@ -81,7 +82,7 @@ core::expected<std::pair<std::string, std::uint16_t>> parse_host_port(std::strin
   const auto digits = text.substr(colon + 1);
   unsigned port = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-  if (ec != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535 || host.empty())
+  if (ec != std::errc() || end != digits.data() + digits.size() || (port == 0 && !allow_any_port) || port > 65535 || host.empty())
     return bad();
   return std::pair{host, static_cast<std::uint16_t>(port)};
 }
@@ -97,7 +98,7 @@ core::expected<dockd_config> parse_dockd_config(std::string_view text, const std
   }
   for (const auto& [key, node] : root) {
     const std::string k(key.str());
-    if (k != "dock" && k != "http" && k != "camera")
+    if (k != "dock" && k != "http" && k != "camera" && k != "schedule")
       return core::fail(core::errc::invalid_argument, origin + ": unknown section [" + k + "]");
   }
   dockd_config c;
@@ -131,12 +132,36 @@ core::expected<dockd_config> parse_dockd_config(std::string_view text, const std
   c.timeout = std::chrono::seconds(*timeout);
   if (auto ok = dock.no_unknown_keys(); !ok) return std::unexpected(ok.error());
 
+  const auto* schedule_table = root["schedule"].as_table();
+  if (root.contains("schedule") && schedule_table == nullptr)
+    return core::fail(core::errc::invalid_argument, origin + ": schedule must be a table ([schedule])");
+  reader sched{schedule_table != nullptr ? *schedule_table : empty, "schedule", origin, base_directory, {}};
+  auto upload_slots = sched.integer("upload_slots", 1, 1, 16);
+  if (!upload_slots) return std::unexpected(upload_slots.error());
+  c.upload_slots = static_cast<std::size_t>(*upload_slots);
+  auto margin = sched.integer("completion_margin_minutes", 120, 0, 1440);
+  if (!margin) return std::unexpected(margin.error());
+  c.completion_margin = std::chrono::minutes(*margin);
+  auto threshold = sched.integer("time_left_threshold_minutes", 60, 0, 1440);
+  if (!threshold) return std::unexpected(threshold.error());
+  c.time_left_threshold = std::chrono::minutes(*threshold);
+  auto slot_wait = sched.integer("slot_wait_seconds", 5, 1, 600);
+  if (!slot_wait) return std::unexpected(slot_wait.error());
+  c.slot_wait = std::chrono::seconds(*slot_wait);
+  auto reassess = sched.integer("reassess_seconds", 10, 1, 3600);
+  if (!reassess) return std::unexpected(reassess.error());
+  c.reassess_interval = std::chrono::seconds(*reassess);
+  auto rate = sched.integer("initial_throughput_mib_per_second", 20, 1, 10000);
+  if (!rate) return std::unexpected(rate.error());
+  c.initial_bytes_per_second = static_cast<double>(*rate) * 1024 * 1024;
+  if (auto ok = sched.no_unknown_keys(); !ok) return std::unexpected(ok.error());
+
   const auto* http_table = root["http"].as_table();
   reader http{http_table != nullptr ? *http_table : empty, "http", origin, base_directory, {}};
   auto listen = http.text("listen", false, "");
   if (!listen) return std::unexpected(listen.error());
   if (!listen->empty()) {
-    auto hp = parse_host_port(*listen, http.where("listen"));
+    auto hp = parse_host_port(*listen, http.where("listen"), true);
     if (!hp) return std::unexpected(hp.error());
     c.http_host = hp->first;
     c.http_port = hp->second;

@@ -12,8 +12,15 @@
 //   quarantine_dir = "quarantine"         # default: <dir of state_db>/quarantine (outside the store)
 //   poll_interval_seconds = 10            # 1-3600: how often an idle camera is docked again
 //   timeout_seconds = 30                  # 1-600: every link read/write deadline
+//   [schedule]                            # the deadline scheduler (ingest/schedule), all optional
+//   upload_slots = 1                      # 1-16: files uploaded at once over all cameras, granted EDF
+//   completion_margin_minutes = 120       # 0-1440: at_risk if projected to finish closer to the deadline (A2)
+//   time_left_threshold_minutes = 60      # 0-1440: at_risk if less time than this is left (A3)
+//   slot_wait_seconds = 5                 # 1-600: a camera waits this long for a slot, then docks again later
+//   reassess_seconds = 10                 # 1-3600: how often the backlog is re-assessed without any event
+//   initial_throughput_mib_per_second = 20  # 1-10000: assumed until the first file is stored
 //   [http]
-//   listen = "127.0.0.1:8470"             # "" = off; loopback only
+//   listen = "127.0.0.1:8470"             # "" = off; loopback only; port 0 = any free port (printed at start)
 //   [[camera]]                            # 0-64 of them
 //   slot = "slot-1"
 //   address = "127.0.0.1:7400"            # IPv4/IPv6 literal and port of the camera's offload service
@@ -48,6 +55,12 @@ struct dockd_config {
   std::string http_host;  // empty = no HTTP status
   std::uint16_t http_port = 0;
   std::vector<camera_address> cameras;
+  std::size_t upload_slots = 1;
+  std::chrono::minutes completion_margin{120};
+  std::chrono::minutes time_left_threshold{60};
+  std::chrono::seconds reassess_interval{10};
+  std::chrono::seconds slot_wait{5};
+  double initial_bytes_per_second = 20.0 * 1024 * 1024;
 };
 
 inline constexpr std::size_t max_cameras = 64;
@@ -59,8 +72,10 @@ inline constexpr std::size_t max_cameras = 64;
 // Reads and parses the file.
 [[nodiscard]] common::core::expected<dockd_config> load_dockd_config(const std::string& path);
 
-// "127.0.0.1:7400" or "[::1]:7400" → host, port; malformed naming `what` otherwise.
+// "127.0.0.1:7400" or "[::1]:7400" → host, port; malformed naming `what` otherwise. Port 0 ("any free
+// port", for the HTTP status in tests) only with `allow_any_port`.
 [[nodiscard]] common::core::expected<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view text,
-                                                                                             std::string_view what);
+                                                                                             std::string_view what,
+                                                                                             bool allow_any_port = false);
 
 }  // namespace bodycam::ingest::dockd

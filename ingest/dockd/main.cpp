@@ -1,9 +1,12 @@
 // bodycam-dockd --config FILE [--once]: the docking-station daemon (DESIGN.md §5, §7).
 // Start: configuration, the dock key (its label must be the dock id), the store (created if missing;
 // recover() removes temp files of a killed run), the enrolled cameras, the dock's queue (state_db, SQLite;
-// items a killed run left in_progress go back to pending), the HTTP status (loopback). Then one
-// worker thread per configured camera: connect over the secure link, run a dock session (pull, verify, store,
-// quarantine, witness, receipt), close, wait poll_interval, again. SIGTERM/SIGINT: sessions stop between files
+// items a killed run left in_progress go back to pending, and the backlog it holds is assessed at once), the
+// HTTP status (loopback). Then one worker thread per configured camera: connect over the secure link, run a
+// dock session (pull, verify, store, quarantine, witness, receipt), close, wait poll_interval, again. The
+// deadline scheduler (ingest/schedule) runs in dock_monitor: every file waits for one of [schedule]
+// upload_slots, granted earliest deadline first across the cameras; the backlog is re-assessed after every
+// file and every reassess_seconds on the io_context, and alarm transitions go to stderr and the queue's log. SIGTERM/SIGINT: sessions stop between files
 // (what is stored stays stored, the next run resumes), workers end, the daemon exits 0.
 // --once: each worker ends after its first successful docking; the daemon exits when all have (tests, demo).
 // Workers are threads, not coroutines on one io_context, because the store's writes block (fsync) and the
@@ -99,6 +102,7 @@ bool run_worker(worker_context& w, const ingest::dockd::camera_address& camera) 
   settings.clock = utc_now;
   std::string last_error;
   while (!w.stop.is_stopped()) {
+    bool cut_short = false;
     w.monitor.begin(camera.slot);
     auto port = ingest::dock::link_camera_port::connect(endpoint, w.identity, w.cameras_trust, timeouts);
     if (!port) {
@@ -110,9 +114,11 @@ bool run_worker(worker_context& w, const ingest::dockd::camera_address& camera) 
       ingest::dock::dock_session session({w.config.dock_id, &w.signer}, w.store, w.cameras, settings, &w.monitor);
       auto result = session.run(**port);
       (*port)->close(result ? "docking done" : "docking failed");
+      w.monitor.end_session(camera.slot);
       w.monitor.set_connected(camera.slot, false, result ? std::string() : result.error().context);
       if (result) {
         last_error.clear();
+        cut_short = result->stopped_by_scheduler;
         w.monitor.finish(camera.slot, *result);
         if (w.once && !result->stopped_by_scheduler) return true;
       } else {
@@ -120,8 +126,9 @@ bool run_worker(worker_context& w, const ingest::dockd::camera_address& camera) 
         last_error = result.error().context;
       }
     }
-    const auto pause = w.once ? std::chrono::milliseconds(200)
-                              : std::chrono::duration_cast<std::chrono::milliseconds>(w.config.poll_interval);
+    // A docking the scheduler cut short (another camera's footage was due first) comes back soon.
+    const auto pause = w.once || cut_short ? std::chrono::milliseconds(200)
+                                           : std::chrono::duration_cast<std::chrono::milliseconds>(w.config.poll_interval);
     if (w.stop.wait(pause)) break;
   }
   return false;
@@ -153,13 +160,21 @@ int run(const std::string& config_path, bool once) {
   store::store& the_store = *opened;
   if (auto recovered = the_store.recover(); !recovered) return setup_error(recovered.error().context);
 
-  ingest::dockd::dock_monitor monitor(c.dock_id, utc_now, log_line);
+  ingest::dockd::monitor_options monitor_options;
+  monitor_options.policy.completion_margin = c.completion_margin;
+  monitor_options.policy.time_left_threshold = c.time_left_threshold;
+  monitor_options.throughput.initial_bytes_per_second = c.initial_bytes_per_second;
+  monitor_options.upload_slots = c.upload_slots;
+  monitor_options.slot_wait = c.slot_wait;
+  ingest::dockd::dock_monitor monitor(c.dock_id, utc_now, log_line, monitor_options);
   ingest::schedule::queue_open_options queue_options;
   queue_options.create_if_missing = true;
   auto queue = ingest::schedule::queue_store::open(c.state_db, queue_options);
   if (!queue) return setup_error(queue.error().context);
-  if (auto requeued = queue->requeue_in_progress(); !requeued) return setup_error(requeued.error().context);
-  monitor.use_queue(std::move(*queue));
+  auto requeued = queue->requeue_in_progress();
+  if (!requeued) return setup_error(requeued.error().context);
+  if (*requeued > 0) log_line("queue: " + std::to_string(*requeued) + " interrupted items back to pending");
+  monitor.use_queue(std::move(*queue));  // assesses the restored backlog: alarms are raised before any docking
   asio::io_context io;
   std::shared_ptr<ingest::status::status_server> status;
   if (!c.http_host.empty()) {
@@ -171,12 +186,14 @@ int run(const std::string& config_path, bool once) {
     status = *started;
   }
   stop_flag stop;
+  asio::steady_timer reassess_timer(io);
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& e, int) {
     if (e) return;
     log_line("stopping");
     monitor.request_stop();
     stop.stop();
+    reassess_timer.cancel();
     if (status) status->stop();
   });
 
@@ -189,6 +206,7 @@ int run(const std::string& config_path, bool once) {
       if (!run_worker(context, camera)) ++failed;
       if (--running == 0 && once) asio::post(io, [&] {
         signals.cancel();
+        reassess_timer.cancel();
         if (status) status->stop();
         io.stop();
       });
@@ -207,6 +225,15 @@ int run(const std::string& config_path, bool once) {
     });
   };
   tick();
+  std::function<void()> reassess = [&] {
+    reassess_timer.expires_after(c.reassess_interval);
+    reassess_timer.async_wait([&](const boost::system::error_code& e) {
+      if (e || stop.is_stopped()) return;
+      monitor.reassess();
+      reassess();
+    });
+  };
+  reassess();
   io.run();
   stop.stop();
   monitor.request_stop();

@@ -7,15 +7,18 @@ void upload_gate::grant_locked() {
   if (!arbiter_.grant().empty()) changed_.notify_all();
 }
 
-bool upload_gate::acquire(const std::string& waiter, schedule::utc_time deadline) {
+bool upload_gate::acquire(const std::string& waiter, schedule::utc_time deadline, std::chrono::milliseconds max_wait) {
   std::unique_lock lock(mutex_);
   if (stopped_) return false;
   arbiter_.request(waiter, deadline);
   grant_locked();
-  changed_.wait(lock, [&] { return stopped_ || arbiter_.holds(waiter); });
-  if (stopped_) {
+  const bool served = changed_.wait_for(lock, max_wait, [&] { return stopped_ || arbiter_.holds(waiter); });
+  if (!served || stopped_) {
     arbiter_.withdraw(waiter);
-    arbiter_.release(waiter);
+    if (arbiter_.holds(waiter)) {
+      arbiter_.release(waiter);
+      grant_locked();
+    }
     return false;
   }
   return true;

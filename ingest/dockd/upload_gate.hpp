@@ -1,13 +1,15 @@
 // The dock's upload slots for its worker threads: upload_arbiter (pure EDF policy) behind a mutex and a
 // condition variable. A camera's worker calls acquire() before fetching a file and blocks until the arbiter
-// grants it a slot; release() when the file is stored or failed (or the session ended). stop() wakes every
-// waiter with `false`, so a stopping daemon never hangs here.
+// grants it a slot, at most `max_wait` (a camera's link must not sit idle past its timeout: a worker that is
+// not served in time ends its docking and comes back); release() when the file is stored or failed (or the
+// session ended). stop() wakes every waiter with `false`, so a stopping daemon never hangs here.
 // Guarantees: the arbiter's invariants 1-3 hold across threads; acquire returns true only while the caller
-// holds a slot; after stop() no slot is granted again.
+// holds a slot, false (and no longer waiting) after max_wait or stop(); after stop() no slot is granted again.
 #pragma once
 
 #include "ingest/dockd/upload_arbiter.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 
@@ -17,8 +19,8 @@ class upload_gate {
  public:
   explicit upload_gate(std::size_t slots) : arbiter_(slots) {}
 
-  // Blocks until `waiter` holds a slot (true) or the gate is stopped (false).
-  [[nodiscard]] bool acquire(const std::string& waiter, schedule::utc_time deadline);
+  // Blocks until `waiter` holds a slot (true), or max_wait passed or the gate is stopped (false).
+  [[nodiscard]] bool acquire(const std::string& waiter, schedule::utc_time deadline, std::chrono::milliseconds max_wait);
   void release(const std::string& waiter);
   void stop();
 

@@ -4,6 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
 using namespace bodycam;
 using namespace std::chrono_literals;
 namespace dock = bodycam::ingest::dock;
@@ -24,19 +28,16 @@ TEST_CASE("the monitor turns session reports into slot status, alarms and totals
     CHECK(s.slots[0].battery_percent == 55);
     CHECK(s.slots[0].pending_bytes == 3000);
     CHECK(s.slots[0].alarm == ingest::status::alarm_state::ok);
-    CHECK(*s.slots[0].time_to_deadline == 23h);
     monitor.on_stored(cam, 0, 1000);
     CHECK(monitor.snapshot().slots[0].done_bytes == 1000);
     CHECK(monitor.snapshot().totals.pending_bytes == 2000);
   }
-  SECTION("footage near its deadline is at risk, past it overdue") {
-    monitor.on_plan(state, {{5, "a.mp4", 3000, now - 21h}});
-    CHECK(monitor.snapshot().slots[0].alarm == ingest::status::alarm_state::at_risk);
-    monitor.on_plan(state, {{5, "a.mp4", 3000, now - 25h}, {6, "b.mp4", 1, now - 1h}});
+  SECTION("without a queue the monitor raises no deadline alarm of its own (one rule: the scheduler's)") {
+    monitor.on_plan(state, {{5, "a.mp4", 3000, now - 25h}});
     auto s = monitor.snapshot();
-    CHECK(s.slots[0].alarm == ingest::status::alarm_state::overdue);
-    CHECK(s.alarm == ingest::status::alarm_state::overdue);
-    CHECK(s.totals.devices_overdue == 1);
+    CHECK(s.slots[0].alarm == ingest::status::alarm_state::ok);
+    CHECK(s.alarm == ingest::status::alarm_state::ok);
+    CHECK(s.totals.devices_overdue == 0);
   }
   SECTION("alarms are counted, logged and shown") {
     monitor.on_alarm(cam, dock::alarm_kind::file_quarantined, "b.mp4 does not match");
@@ -94,4 +95,147 @@ TEST_CASE("with a queue, the monitor keeps every pending file as a work item acr
   REQUIRE(pending->size() == 1);
   CHECK(pending->front().file_name == "b.mp4");
   CHECK(pending->front().deadline == b.recorded_utc + 24h);
+}
+
+namespace {
+ingest::schedule::queue_store open_queue(const std::filesystem::path& db) {
+  ingest::schedule::queue_open_options options;
+  options.create_if_missing = true;
+  auto queue = ingest::schedule::queue_store::open(db, options);
+  REQUIRE(queue.has_value());
+  return std::move(*queue);
+}
+}  // namespace
+
+TEST_CASE("with a queue, slot and dock alarms are the scheduler's, and each transition is logged", "[integration]") {
+  tests::temp_dir dir;
+  common::record::utc_time now{std::chrono::seconds(1'795'000'000)};
+  const auto cam1 = *common::record::device_id::parse("cam-1");
+  const auto cam2 = *common::record::device_id::parse("cam-2");
+  const auto db = std::filesystem::path(dir.path()) / "dock.db";
+  std::vector<std::string> log;
+  const dock::pending_file late{5, "a.mp4", 3000, now - 22h - 30min};  // 1.5 h left: under the 2 h margin (A2)
+  const dock::pending_file fresh{9, "c.mp4", 3000, now - 1h};
+  {
+    ingest::dockd::dock_monitor monitor("dock-1", [&] { return now; }, [&](const std::string& l) { log.push_back(l); });
+    monitor.use_queue(open_queue(db));
+    monitor.begin("slot-1");
+    monitor.on_plan({cam1, 10, 4, 6, 3000, 255, 0}, {late});
+    monitor.begin("slot-2");  // the same thread now serves slot-2 (the test plays both workers)
+    monitor.on_plan({cam2, 10, 8, 2, 3000, 255, 0}, {fresh});
+    auto s = monitor.snapshot();
+    REQUIRE(s.slots.size() == 2);
+    CHECK(s.slots[0].device == "cam-1");
+    CHECK(s.slots[0].alarm == ingest::status::alarm_state::at_risk);
+    CHECK(*s.slots[0].time_to_deadline == 90min);
+    REQUIRE(s.slots[0].slack.has_value());
+    CHECK(*s.slots[0].slack < 2h);
+    CHECK(s.slots[1].alarm == ingest::status::alarm_state::ok);
+    CHECK(s.alarm == ingest::status::alarm_state::at_risk);
+    CHECK(s.totals.devices_at_risk == 1);
+    CHECK(s.totals.pending_bytes == 6000);
+    REQUIRE(s.totals.oldest_pending_recorded.has_value());
+    CHECK(*s.totals.oldest_pending_recorded == late.recorded_utc);
+
+    now += 2h;  // nothing stored; the timer re-assesses: past cam-1's deadline
+    monitor.reassess();
+    s = monitor.snapshot();
+    CHECK(s.slots[0].alarm == ingest::status::alarm_state::overdue);
+    CHECK(s.alarm == ingest::status::alarm_state::overdue);
+    CHECK(s.totals.devices_overdue == 1);
+    monitor.reassess();  // the same state again: no new event
+
+    monitor.begin("slot-1");
+    REQUIRE(monitor.may_fetch(cam1, late));
+    monitor.on_file_stored(cam1, late);  // stored: re-assessed at once, back to ok
+    s = monitor.snapshot();
+    CHECK(s.slots[0].alarm == ingest::status::alarm_state::ok);
+    CHECK(s.alarm == ingest::status::alarm_state::ok);
+    CHECK(s.totals.pending_bytes == 3000);
+    CHECK(s.totals.throughput_bytes_per_second > 0);
+  }
+  std::vector<std::string> alarms;
+  for (const auto& l : log)
+    if (l.rfind("ALARM ", 0) == 0) alarms.push_back(l);
+  REQUIRE(alarms.size() == 3);
+  CHECK(alarms[0].rfind("ALARM at_risk cam-1", 0) == 0);
+  CHECK(alarms[1].rfind("ALARM overdue cam-1", 0) == 0);
+  CHECK(alarms[2].rfind("ALARM ok cam-1", 0) == 0);
+  auto queue = ingest::schedule::queue_store::open(db);
+  REQUIRE(queue.has_value());
+  auto logged = queue->list_alarms();
+  REQUIRE(logged.has_value());
+  REQUIRE(logged->size() == 3);
+  CHECK((*logged)[0].to == ingest::schedule::alarm_state::at_risk);
+  CHECK((*logged)[1].to == ingest::schedule::alarm_state::overdue);
+  CHECK((*logged)[2].to == ingest::schedule::alarm_state::ok);
+  for (const auto& e : *logged) CHECK(e.device == cam1);
+}
+
+TEST_CASE("cameras' sessions fetch in deadline order across slots: the monitor's upload slot", "[integration]") {
+  tests::temp_dir dir;
+  const common::record::utc_time now{std::chrono::seconds(1'795'000'000)};
+  ingest::dockd::monitor_options options;
+  options.slot_wait = 60s;  // longer than the test can take: the order is the arbiter's, never a timeout
+  ingest::dockd::dock_monitor monitor("dock-1", [&] { return now; }, {}, options);
+  monitor.use_queue(open_queue(std::filesystem::path(dir.path()) / "dock.db"));
+  std::mutex mutex;
+  std::vector<std::string> order;
+  const auto holder = *common::record::device_id::parse("cam-0");
+  const dock::pending_file first{1, "h.mp4", 10, now - 1h};
+  monitor.begin("slot-0");
+  REQUIRE(monitor.may_fetch(holder, first));  // slot-0 holds the only upload slot
+  // Three more cameras' sessions ask for it, each for a file of a different age.
+  const std::vector<std::pair<std::string, std::chrono::hours>> ages{{"cam-1", 2h}, {"cam-2", 20h}, {"cam-3", 9h}};
+  std::vector<std::thread> sessions;
+  for (std::size_t i = 0; i < ages.size(); ++i)
+    sessions.emplace_back([&, i] {
+      const auto device = *common::record::device_id::parse(ages[i].first);
+      const dock::pending_file f{3, "f.mp4", 100, now - ages[i].second};
+      monitor.begin("slot-" + std::to_string(i + 1));
+      if (!monitor.may_fetch(device, f)) return;
+      {
+        std::lock_guard lock(mutex);
+        order.push_back(ages[i].first);
+      }
+      monitor.on_file_stored(device, f);  // gives the slot back
+    });
+  bool all_waiting = false;
+  for (int i = 0; i < 10'000 && !all_waiting; ++i) {  // bounded: until the three sessions are blocked
+    auto s = monitor.snapshot();
+    all_waiting = std::count_if(s.slots.begin(), s.slots.end(), [](const auto& slot) {
+                    return slot.activity == "waiting for an upload slot";
+                  }) == 3;
+    if (!all_waiting) std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE(all_waiting);
+  monitor.on_file_stored(holder, first);
+  for (auto& t : sessions) t.join();
+  CHECK(order == std::vector<std::string>{"cam-2", "cam-3", "cam-1"});  // oldest footage, earliest deadline, first
+}
+
+TEST_CASE("a stop request wakes a session waiting for an upload slot") {
+  const common::record::utc_time now{std::chrono::seconds(1'795'000'000)};
+  ingest::dockd::monitor_options options;
+  options.slot_wait = 60s;
+  ingest::dockd::dock_monitor monitor("dock-1", [&] { return now; }, {}, options);
+  const auto cam = *common::record::device_id::parse("cam-1");
+  monitor.begin("slot-1");
+  REQUIRE(monitor.may_fetch(cam, {1, "a.mp4", 10, now}));
+  bool fetched = true;
+  std::thread other([&] {
+    monitor.begin("slot-2");
+    fetched = monitor.may_fetch(*common::record::device_id::parse("cam-2"), {1, "b.mp4", 10, now});
+  });
+  bool waiting = false;
+  for (int i = 0; i < 10'000 && !waiting; ++i) {
+    auto s = monitor.snapshot();
+    waiting = s.slots.size() == 2 && s.slots[1].activity == "waiting for an upload slot";
+    if (!waiting) std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE(waiting);
+  monitor.request_stop();
+  other.join();
+  CHECK_FALSE(fetched);
+  monitor.end_session("slot-1");
 }

@@ -15,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <csignal>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include <cstdio>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 using namespace bodycam;
@@ -217,6 +219,27 @@ TEST_CASE("three cameras dock: every record stored once, hashes match, receipts 
   REQUIRE(totals.has_value());
   CHECK(totals->pending_items == 0);  // the dock's queue: every file planned was stored
   CHECK(totals->done_items >= 6);
+  // The shared upload slot (default [schedule] upload_slots = 1): the three cameras were docked in parallel,
+  // yet no file's fetch began before the previous one was stored (the queue's started_ns / done_ns).
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2((fs::path(root.path()) / "state" / "dock.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+          SQLITE_OK);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db_closer(db, &sqlite3_close);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT device, started_ns, done_ns FROM items WHERE state = 'done' AND started_ns IS NOT NULL "
+                                 "ORDER BY started_ns", -1, &stmt, nullptr) == SQLITE_OK);
+  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> stmt_closer(stmt, &sqlite3_finalize);
+  std::set<std::string> fetched_from;
+  std::int64_t previous_done = 0;
+  std::size_t fetched = 0;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    fetched_from.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    CHECK(sqlite3_column_int64(stmt, 1) >= previous_done);
+    previous_done = sqlite3_column_int64(stmt, 2);
+    ++fetched;
+  }
+  CHECK(fetched >= 6);
+  CHECK(fetched_from.size() == 3);
   for (auto& c : cameras) c->stop();
 }
 
