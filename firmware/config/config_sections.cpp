@@ -160,6 +160,15 @@ core::status parse_feedback(table_reader& r, recorder_config& config) {
   if (auto ok = r.read_path("leds_dir", f.leds_dir); !ok) return ok;
   if (auto ok = r.read_string("alarm_led", f.alarm_led, max_name_bytes); !ok) return ok;
   if (auto ok = r.read_string("prompt_led", f.prompt_led, max_name_bytes); !ok) return ok;
+  if (auto ok = r.read_string("alsa_device", f.alsa_device, max_name_bytes); !ok) return ok;
+  // "" is allowed and means off; anything else is a path (resolved like every other path).
+  std::string prompt;
+  if (auto ok = r.read_string("prompt_file", prompt, 4096); !ok) return ok;
+  if (!prompt.empty()) {
+    if (auto ok = r.read_path("prompt_file", f.prompt_file); !ok) return ok;
+  }
+  if (!f.prompt_file.empty() && f.alsa_device.empty())
+    return r.invalid("prompt_file", "needs alsa_device (the prompt file is played through ALSA)");
   for (const auto* name : {&f.alarm_led, &f.prompt_led})
     if (name->empty() || name->find('/') != std::string::npos || *name == "." || *name == "..")
       return r.invalid(name == &f.alarm_led ? "alarm_led" : "prompt_led",

@@ -115,6 +115,8 @@ struct feedback_config {
   std::string leds_dir;        // "" = off: a sysfs leds class directory, e.g. /sys/class/leds
   std::string alarm_led = "bodycam:red";
   std::string prompt_led = "bodycam:green";
+  std::string alsa_device;  // "" = off: tones through this ALSA PCM ("default", "hw:0")
+  std::string prompt_file;  // "" = the prompt tones: a WAV file (at most 1 s) played for `prompt` instead
 };
 
 // [buttons]: the record button through Linux evdev.

@@ -13,6 +13,7 @@
 #include "firmware/recorder/boot_recovery.hpp"
 #include "firmware/recorder/pipeline_settings.hpp"
 #include "firmware/recorder/recorder_service.hpp"
+#include "firmware/session/alsa_feedback.hpp"
 #include "firmware/session/evdev_buttons.hpp"
 #include "firmware/offload/offload_server.hpp"  // [offload] (transfer helper, issue 5)
 #include "firmware/offload/space_reclaimer.hpp"
@@ -63,6 +64,13 @@ std::unique_ptr<session::feedback_port> make_feedback(const config::feedback_con
   auto fan = std::make_unique<session::feedback_fanout>();
   if (!f.log_file.empty()) fan->add(std::make_unique<session::log_feedback>(f.log_file));
   if (!f.leds_dir.empty()) fan->add(std::make_unique<session::sysfs_led_feedback>(f.leds_dir, f.alarm_led, f.prompt_led));
+  if (!f.alsa_device.empty()) {  // a bad prompt file is reported and the adapter left out; recording goes on
+    session::audio_output output;  // libavdevice's "alsa" muxer, tones at 48 kHz
+    output.device = f.alsa_device;
+    auto alsa = session::alsa_feedback::make(output, f.prompt_file);
+    if (alsa) fan->add(std::move(*alsa));
+    else std::fprintf(stderr, "bodycam-recorder: feedback: %s\n", alsa.error().context.c_str());
+  }
   return fan;
 }
 

@@ -1,12 +1,14 @@
 // The port for what the officer sees, hears and feels (DESIGN.md §4): the prompt before a statement, the
 // beep that acknowledges a command, the alarm of a refusal or an automatic stop, an LED, a vibration.
 // Adapters: `log_feedback` (one line per signal appended to a file; the simulator and tests read it),
-// `sysfs_led_feedback` (writes brightness of the LEDs in a sysfs leds class directory), and
-// `feedback_fanout` (several at once). A signal never fails the caller: an adapter that cannot signal
-// returns the error and the caller logs it; recording goes on.
+// `sysfs_led_feedback` (writes brightness of the LEDs in a sysfs leds class directory), `alsa_feedback`
+// (tones or a prompt file through ALSA, alsa_feedback.hpp) and `feedback_fanout` (several at once). A signal
+// never fails the caller: an adapter that cannot signal returns the error and the caller logs it; recording
+// goes on.
 #pragma once
 
 #include "common/core/error.hpp"
+#include "firmware/session/feedback_signal.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -16,9 +18,6 @@
 #include <vector>
 
 namespace bodycam::firmware::session {
-
-enum class feedback_signal : std::uint8_t { prompt, beep, alarm, alarm_clear, led_recording, led_idle, vibrate };
-[[nodiscard]] std::string_view to_string(feedback_signal signal) noexcept;
 
 class feedback_port {
  public:

@@ -70,6 +70,8 @@ TEST_CASE("the shipped example config parses to the documented defaults") {
   CHECK(loaded->control.max_clients == defaults.control.max_clients);
   CHECK(loaded->control.max_line_bytes == defaults.control.max_line_bytes);
   CHECK(loaded->control.idle_timeout == defaults.control.idle_timeout);
+  CHECK(loaded->feedback.alsa_device == defaults.feedback.alsa_device);
+  CHECK(loaded->feedback.prompt_file == defaults.feedback.prompt_file);
 }
 
 TEST_CASE("errors from a file name the file path") {

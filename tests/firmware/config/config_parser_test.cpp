@@ -140,6 +140,8 @@ TEST_CASE("the session sections: defaults and every key") {
   CHECK(defaults->annotation.kind == annotation_source_kind::alsa);
   CHECK(defaults->annotation.max_duration == 20s);
   CHECK(defaults->feedback.log_file.empty());
+  CHECK(defaults->feedback.alsa_device.empty());
+  CHECK(defaults->feedback.prompt_file.empty());
   CHECK(defaults->buttons.device.empty());
   CHECK(defaults->buttons.record_key == 167);
   auto parsed = parse_recorder_config(minimal + R"(
@@ -163,6 +165,8 @@ log_file = "/run/feedback.log"
 leds_dir = "/sys/class/leds"
 alarm_led = "red:alarm"
 prompt_led = "green:rec"
+alsa_device = "hw:0"
+prompt_file = "/usr/share/bodycam/prompt.wav"
 [buttons]
 device = "/dev/input/event3"
 record_key = 212
@@ -186,6 +190,8 @@ record_key = 212
   CHECK(c.feedback.leds_dir == "/sys/class/leds");
   CHECK(c.feedback.alarm_led == "red:alarm");
   CHECK(c.feedback.prompt_led == "green:rec");
+  CHECK(c.feedback.alsa_device == "hw:0");
+  CHECK(c.feedback.prompt_file == "/usr/share/bodycam/prompt.wav");
   CHECK(c.buttons.device == "/dev/input/event3");
   CHECK(c.buttons.record_key == 212);
 }
@@ -292,6 +298,8 @@ TEST_CASE("out-of-range and invalid values are refused with the key and value") 
       {"[annotation]\nmax_seconds = 121\n", "annotation.max_seconds: must be between 1 and 120, got 121"},
       {"[annotation]\ndevice = \"\"\n", "annotation.device: must name an ALSA device when annotation.kind is \"alsa\""},
       {"[feedback]\nalarm_led = \"../x\"\n", "feedback.alarm_led: must be the name of an LED in leds_dir, got \"../x\""},
+      {"[feedback]\nprompt_file = \"/p.wav\"\n",
+       "feedback.prompt_file: needs alsa_device (the prompt file is played through ALSA)"},
       {"[buttons]\nrecord_key = 0\n", "buttons.record_key: must be between 1 and 767, got 0"},
   };
   for (const auto& c : cases) {
@@ -301,6 +309,20 @@ TEST_CASE("out-of-range and invalid values are refused with the key and value") 
     CHECK(parsed.error().code == errc::invalid_argument);
     CHECK(parsed.error().context == std::string("config <string>: ") + c.message);
   }
+}
+
+TEST_CASE("feedback alsa_device and prompt_file: \"\" is off, as written in the example") {
+  auto off = parse_recorder_config(minimal + "[feedback]\nalsa_device = \"\"\nprompt_file = \"\"\n");
+  REQUIRE(off.has_value());
+  CHECK(off->feedback.alsa_device.empty());
+  CHECK(off->feedback.prompt_file.empty());
+  auto tones = parse_recorder_config(minimal + "[feedback]\nalsa_device = \"default\"\nprompt_file = \"\"\n");
+  REQUIRE(tones.has_value());
+  CHECK(tones->feedback.alsa_device == "default");
+  CHECK(tones->feedback.prompt_file.empty());
+  auto wrong = parse_recorder_config(minimal + "[feedback]\nalsa_device = 3\n");
+  REQUIRE_FALSE(wrong.has_value());
+  CHECK(wrong.error().context == "config <string>: feedback.alsa_device: expected a string, got an integer (3)");
 }
 
 TEST_CASE("pre_event.seconds = 0 turns the pre-event buffer off whatever the GOP") {
