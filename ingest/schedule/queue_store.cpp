@@ -3,6 +3,7 @@
 // that commits explicitly and rolls back in a destructor otherwise.
 #include "ingest/schedule/queue_store.hpp"
 
+#include "common/ledger/sqlite_handles.hpp"
 #include "common/core/durable_file.hpp"
 
 #include <sqlite3.h>
@@ -19,14 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct database_closer {
-  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct statement_finalizer {
-  void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
-};
-using database_ptr = std::unique_ptr<sqlite3, database_closer>;
-using statement_ptr = std::unique_ptr<sqlite3_stmt, statement_finalizer>;
+using database_ptr = common::ledger::sqlite_database_ptr;
+using statement_ptr = common::ledger::sqlite_statement_ptr;
 
 constexpr std::int64_t application_id = 0x42434451;  // "BCDQ"
 

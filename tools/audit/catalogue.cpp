@@ -1,5 +1,6 @@
 #include "tools/audit/catalogue.hpp"
 
+#include "common/ledger/sqlite_handles.hpp"
 #include "common/core/durable_file.hpp"
 #include "common/core/unique_fd.hpp"
 #include "common/record/record_json.hpp"
@@ -18,14 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct database_closer {
-  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct statement_finalizer {
-  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
-using database_ptr = std::unique_ptr<sqlite3, database_closer>;
-using statement_ptr = std::unique_ptr<sqlite3_stmt, statement_finalizer>;
+using database_ptr = common::ledger::sqlite_database_ptr;
+using statement_ptr = common::ledger::sqlite_statement_ptr;
 
 constexpr const char* schema = R"sql(
 CREATE TABLE catalogue_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -85,7 +85,7 @@ class shift_run {
   core::status perform(const shift_step& step);
   core::status start_dock();
   core::status wait_until_stored();
-  core::expected<std::uint64_t> stored_end(const std::string& camera) const;
+  static core::expected<std::uint64_t> stored_end(const common::store::store& s, const std::string& camera);
   core::expected<int> audit();
 
   const shift_setup& setup_;
@@ -267,15 +267,13 @@ core::status shift_run::start_dock() {
 }
 
 // The end of the contiguous stored prefix that receipts in the store vouch for, for one camera.
-core::expected<std::uint64_t> shift_run::stored_end(const std::string& camera) const {
-  auto s = common::store::open_directory_store(layout_.store(), false);
-  if (!s) return std::unexpected(s.error());
-  auto names = s->list_entries(common::store::entry_namespace::receipts);
+core::expected<std::uint64_t> shift_run::stored_end(const common::store::store& s, const std::string& camera) {
+  auto names = s.list_entries(common::store::entry_namespace::receipts);
   if (!names) return std::unexpected(names.error());
   std::uint64_t end = 0;
   for (const auto& name : *names) {
     if (name.rfind(camera + ".", 0) != 0) continue;
-    auto document = s->get_entry(common::store::entry_namespace::receipts, name);
+    auto document = s.get_entry(common::store::entry_namespace::receipts, name);
     if (!document) return std::unexpected(document.error());
     auto r = common::receipt::parse(*document);
     if (!r) return core::wrap("receipt " + name, r.error());
@@ -289,10 +287,12 @@ core::expected<std::uint64_t> shift_run::stored_end(const std::string& camera) c
 core::status shift_run::wait_until_stored() {
   const auto limit = std::chrono::steady_clock::now() + setup_.upload_limit;
   std::map<std::uint32_t, bool> reported;
+  auto s = common::store::open_directory_store(layout_.store(), false);  // once, not per camera per poll
+  if (!s) return std::unexpected(s.error());
   for (;;) {
     std::string pending;
     for (std::uint32_t i = 0; i < cameras_.size(); ++i) {
-      auto end = stored_end(cameras_[i].id);
+      auto end = stored_end(*s, cameras_[i].id);
       if (!end) return std::unexpected(end.error());
       const std::uint64_t due = due_.count(i) ? due_[i] + 1 : 1;
       if (*end >= due) {
