@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 
 namespace bodycam::firmware::config {
 
@@ -110,10 +111,11 @@ core::status parse_queues(table_reader& r, recorder_config& config) {
 core::status parse_control(table_reader& r, recorder_config& config) {
   control_config& c = config.control;
   if (auto ok = r.read_path("socket_path", c.socket_path); !ok) return ok;
-  // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
-  if (c.socket_path.size() > 107)
-    return r.invalid("socket_path",
-                     "must be at most 107 bytes (a Unix socket address), got " + std::to_string(c.socket_path.size()));
+  // A path of any length is bound through its folder when it does not fit sockaddr_un
+  // (common/core/unix_socket_address.hpp); only the socket's own name must fit the short form.
+  if (const auto name = std::filesystem::path(c.socket_path).filename().string(); name.size() > 80)
+    return r.invalid("socket_path", "the socket's file name must be at most 80 bytes, got " +
+                                        std::to_string(name.size()) + " ('" + name.substr(0, 20) + "...')");
   if (auto ok = r.read_int("max_clients", 1, 64, c.max_clients); !ok) return ok;
   if (auto ok = r.read_int("max_line_bytes", 256, 65536, c.max_line_bytes); !ok) return ok;
   return r.read_seconds("idle_timeout_seconds", 1, 86400, c.idle_timeout);

@@ -8,6 +8,8 @@
 //        |--(eof, error, deadline passed, server stop)--> close
 #include "firmware/control/control_server.hpp"
 
+#include "common/core/unix_socket_address.hpp"
+
 #include "common/core/unique_fd.hpp"
 #include "firmware/control/control_protocol.hpp"
 #include "firmware/control/socket_file.hpp"
@@ -224,9 +226,9 @@ core::expected<std::unique_ptr<control_server>> control_server::open(asio::io_co
                                                                      const command_parser& parser,
                                                                      command_handler& handler) {
   const std::string& path = options.socket_path;
-  if (path.empty() || path.size() > max_socket_path_bytes)
-    return core::fail(core::errc::invalid_argument, "control socket '" + path + "': path must be 1-" +
-                                                        std::to_string(max_socket_path_bytes) + " bytes");
+  // A path too long for sun_path is bound through its folder (common/core/unix_socket_address.hpp).
+  auto address = core::unix_socket_address::resolve(path);
+  if (!address) return core::wrap("control socket", address.error());
   if (options.max_clients == 0 || options.idle_timeout <= std::chrono::milliseconds::zero())
     return core::fail(core::errc::invalid_argument,
                       "control socket " + path + ": max_clients and idle_timeout must be positive");
@@ -243,7 +245,7 @@ core::expected<std::unique_ptr<control_server>> control_server::open(asio::io_co
   // 1. The file bind() creates takes the socket inode's mode (less the umask): never more open than 0660.
   if (::fchmod(shared->acceptor.native_handle(), socket_mode) != 0)
     return core::fail_errno("chmod control socket", path, errno);
-  shared->acceptor.bind(stream::endpoint(path), ec);
+  shared->acceptor.bind(stream::endpoint(address->address()), ec);
   if (ec) return fail_asio("bind control socket", path, ec);
 
   // From here on the file exists and is ours: remove it again on any failure.

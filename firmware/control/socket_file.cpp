@@ -1,5 +1,7 @@
 #include "firmware/control/socket_file.hpp"
 
+#include "common/core/unix_socket_address.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -28,9 +30,9 @@ common::core::expected<core::unique_fd> claim_socket_path(const std::string& soc
 }
 
 common::core::status remove_stale_socket(const std::string& socket_path) {
-  if (socket_path.size() > max_socket_path_bytes)
-    return core::fail(core::errc::invalid_argument, "control socket " + socket_path + ": path longer than " +
-                                                        std::to_string(max_socket_path_bytes) + " bytes");
+  // Refused before anything else: a path no address can reach (common/core/unix_socket_address.hpp).
+  auto resolved = core::unix_socket_address::resolve(socket_path);
+  if (!resolved) return std::unexpected(resolved.error());
   struct stat st {};
   if (::lstat(socket_path.c_str(), &st) != 0) {
     if (errno == ENOENT) return {};
@@ -43,9 +45,7 @@ common::core::status remove_stale_socket(const std::string& socket_path) {
   // 1. Probe without blocking: only ECONNREFUSED proves that nothing listens.
   core::unique_fd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!probe.is_open()) return core::fail_errno("create probe socket for", socket_path, errno);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::memcpy(address.sun_path, socket_path.data(), socket_path.size());
+  const sockaddr_un address = resolved->to_sockaddr();
   int result = 0;
   do {
     result = ::connect(probe.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address);

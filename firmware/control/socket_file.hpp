@@ -19,9 +19,6 @@
 
 namespace bodycam::firmware::control {
 
-// sockaddr_un.sun_path is 108 bytes including its terminating NUL.
-inline constexpr std::size_t max_socket_path_bytes = 107;
-
 struct file_identity {
   dev_t device = 0;
   ino_t inode = 0;

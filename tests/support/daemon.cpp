@@ -1,5 +1,7 @@
 #include "tests/support/daemon.hpp"
 
+#include "common/core/unix_socket_address.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -74,10 +76,13 @@ std::string control_request(const std::string& socket_path, const std::string& l
                             std::chrono::milliseconds timeout) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return "";
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, socket_path.c_str(), sizeof addr.sun_path - 1);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+  auto resolved = bodycam::common::core::unix_socket_address::resolve(socket_path);
+  if (!resolved) {
+    ::close(fd);
+    return "";
+  }
+  const sockaddr_un addr = resolved->to_sockaddr();
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
     return "";
   }

@@ -1,6 +1,7 @@
 #include "tools/shift/control_client.hpp"
 
 #include "common/core/unique_fd.hpp"
+#include "common/core/unix_socket_address.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -59,11 +60,10 @@ core::expected<nlohmann::json> control_request(const std::string& socket_path, c
                                                std::chrono::milliseconds limit) {
   core::unique_fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.is_open()) return core::fail_errno("create socket for", socket_path, errno);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  if (socket_path.size() >= sizeof address.sun_path)
-    return core::fail(core::errc::invalid_argument, "control socket path too long: " + socket_path);
-  std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  // A socket under a deep --out is reached through its folder (common/core/unix_socket_address.hpp).
+  auto resolved = core::unix_socket_address::resolve(socket_path);
+  if (!resolved) return core::wrap("connect to control socket", resolved.error());
+  const sockaddr_un address = resolved->to_sockaddr();
   if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
     return core::fail(core::errc::closed, "connect to control socket " + socket_path + ": " + std::strerror(errno));
   if (auto ok = write_line(fd.get(), request.dump() + "\n", socket_path); !ok) return std::unexpected(ok.error());

@@ -17,17 +17,24 @@ core::byte_view text_bytes(const std::string& s) {
   return core::byte_view(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
 }
 
-// TOML basic string: the paths here are ours, but quote them properly anyway.
-std::string quoted(const std::string& s) {
+}  // namespace
+
+std::string toml_quoted(const std::string& s) {
   std::string q = "\"";
   for (const char c : s) {
-    if (c == '"' || c == '\\') q += '\\';
-    q += c;
+    if (c == '"' || c == '\\') {
+      q += '\\';
+      q += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\u%04X", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      q += escape;
+    } else {
+      q += c;
+    }
   }
   return q + "\"";
 }
-
-}  // namespace
 
 std::string camera_id(std::uint32_t index) {
   char text[16];
@@ -35,30 +42,46 @@ std::string camera_id(std::uint32_t index) {
   return text;
 }
 
-std::string recorder_config_text(const shift_layout& layout, const camera_settings& camera, std::uint32_t index) {
+core::status validate_video(const video_settings& video) {
+  if (video.width < 160 || video.width > 3840 || video.width % 2 != 0 || video.height < 120 ||
+      video.height > 2160 || video.height % 2 != 0)
+    return core::fail(core::errc::invalid_argument,
+                      "--resolution: width 160-3840 and height 120-2160, both even (e.g. 1280x720), got " +
+                          std::to_string(video.width) + "x" + std::to_string(video.height));
+  if (video.fps < 1 || video.fps > 60)
+    return core::fail(core::errc::invalid_argument, "--fps: 1-60, got " + std::to_string(video.fps));
+  if (video.segment_seconds < 2 || video.segment_seconds > 600)
+    return core::fail(core::errc::invalid_argument,
+                      "--segment-seconds: 2-600, got " + std::to_string(video.segment_seconds));
+  return {};
+}
+
+std::string recorder_config_text(const shift_layout& layout, const camera_settings& camera, std::uint32_t index,
+                                 const video_settings& video) {
   static constexpr std::array<const char*, 4> patterns{"testsrc2", "smptebars", "testsrc", "rgbtestsrc"};
-  const fs::path dir = fs::absolute(layout.camera(camera.id));
-  const fs::path keys = fs::absolute(layout.keys());
+  const fs::path dir = layout.camera(camera.id);
+  const fs::path keys = layout.keys();
   std::string t;
   t += "# Written by `bodycam simulate` for simulated camera " + camera.id + ".\n\n";
-  t += "[device]\nid = " + quoted(camera.id) + "\nofficer_id = " + quoted(camera.officer_id) + "\n";
-  t += "key_file = " + quoted((keys / (camera.id + ".key")).string()) + "\n";
-  t += "ledger = " + quoted((dir / "ledger.db").string()) + "\n";
-  t += "recording_dir = " + quoted((dir / "segments").string()) + "\n\n";
-  t += "[source]\nkind = \"synthetic\"\nsynthetic_pattern = " + quoted(patterns[index % patterns.size()]) + "\n\n";
-  t += "[encoder]\nname = \"libx264\"\nwidth = 320\nheight = 240\nfps = 15\nvideo_bitrate_kbps = 400\n"
-       "audio_bitrate_kbps = 32\ngop_seconds = 1\n\n";
+  t += "[device]\nid = " + toml_quoted(camera.id) + "\nofficer_id = " + toml_quoted(camera.officer_id) + "\n";
+  t += "key_file = " + toml_quoted((keys / (camera.id + ".key")).string()) + "\n";
+  t += "ledger = " + toml_quoted((dir / "ledger.db").string()) + "\n";
+  t += "recording_dir = " + toml_quoted((dir / "segments").string()) + "\n\n";
+  t += "[source]\nkind = \"synthetic\"\nsynthetic_pattern = " + toml_quoted(patterns[index % patterns.size()]) + "\n\n";
+  t += "[encoder]\nname = \"libx264\"\nwidth = " + std::to_string(video.width) +
+       "\nheight = " + std::to_string(video.height) + "\nfps = " + std::to_string(video.fps) +
+       "\nvideo_bitrate_kbps = " + std::to_string(video.bitrate_kbps) + "\naudio_bitrate_kbps = 32\ngop_seconds = 1\n\n";
   t += "[osd]\nenabled = true\n\n";
-  t += "[segment]\nduration_seconds = 10\n\n";
+  t += "[segment]\nduration_seconds = " + std::to_string(video.segment_seconds) + "\n\n";
   t += "[pre_event]\nseconds = 5\n\n";
-  t += "[control]\nsocket_path = " + quoted(layout.control_socket(camera.id).string()) + "\n\n";
-  t += "[checks]\nsysfs_root = " + quoted((dir / "sysfs").string()) +
+  t += "[control]\nsocket_path = " + toml_quoted(layout.control_socket(camera.id).string()) + "\n\n";
+  t += "[checks]\nsysfs_root = " + toml_quoted((dir / "sysfs").string()) +
        "\nplanned_shift_minutes = 60\nbattery_reserve_percent = 10\nstorage_reserve_mb = 64\npoll_seconds = 1\n\n";
-  t += "[annotation]\nkind = \"file\"\nfile_path = " + quoted((dir / "statement.wav").string()) +
+  t += "[annotation]\nkind = \"file\"\nfile_path = " + toml_quoted((dir / "statement.wav").string()) +
        "\nmax_seconds = 12\ntrailing_silence_ms = 1500\n\n";
-  t += "[feedback]\nlog_file = " + quoted((dir / "feedback.log").string()) + "\n\n";
+  t += "[feedback]\nlog_file = " + toml_quoted((dir / "feedback.log").string()) + "\n\n";
   t += "[offload]\nenabled = true\nlisten_address = \"127.0.0.1\"\nlisten_port = " +
-       std::to_string(camera.offload_port) + "\ntrusted_docks_dir = " + quoted((dir / "trusted-docks").string()) +
+       std::to_string(camera.offload_port) + "\ntrusted_docks_dir = " + toml_quoted((dir / "trusted-docks").string()) +
        "\ntimeout_seconds = 30\n";
   return t;
 }

@@ -36,6 +36,10 @@ struct shift_layout {
   }
 };
 
+// A TOML basic string holding `s` exactly: quotes and backslashes escaped, control characters as \uXXXX
+// (a folder name may hold anything but NUL and '/').
+[[nodiscard]] std::string toml_quoted(const std::string& s);
+
 // "cam-0001" … for camera index 0 …; the dock is "dock-0001".
 [[nodiscard]] std::string camera_id(std::uint32_t index);
 inline constexpr const char* dock_id = "dock-0001";
@@ -48,11 +52,24 @@ struct camera_settings {
   int battery_percent = 95;
 };
 
-// The recorder's TOML for one simulated camera: synthetic source (a different test pattern per camera),
-// small frames so several cameras encode in real time on a 2-core machine, 10-s segments, the statement
-// file as the microphone for statements, the fake sysfs tree, a feedback log (pure).
+// What every simulated camera records. The defaults are a real body camera's: 1280×720 at 30 fps, 60-s
+// segments, a keyframe (and so a fragment) every second; tests pass smaller frames and shorter segments.
+struct video_settings {
+  std::uint32_t width = 1280;
+  std::uint32_t height = 720;
+  std::uint32_t fps = 30;
+  std::uint32_t bitrate_kbps = 2500;
+  std::uint32_t segment_seconds = 60;
+};
+
+// errc::invalid_argument naming the option when a value is outside what the recorder accepts.
+[[nodiscard]] common::core::status validate_video(const video_settings& video);
+
+// The recorder's TOML for one simulated camera: synthetic source (a different test pattern per camera) at
+// `video`'s size, the statement file as the microphone for statements, the fake sysfs tree, a feedback log
+// (pure). Every path in it is absolute: `layout.out` must be absolute (run_shift makes it so).
 [[nodiscard]] std::string recorder_config_text(const shift_layout& layout, const camera_settings& camera,
-                                               std::uint32_t index);
+                                               std::uint32_t index, const video_settings& video);
 
 // Writes <battery_dir>/{type,status,capacity,voltage_now} durably (the camera reads it at each poll).
 [[nodiscard]] common::core::status write_battery(const shift_layout& layout, const std::string& camera,

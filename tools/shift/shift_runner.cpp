@@ -48,14 +48,14 @@ core::expected<std::uint16_t> free_loopback_port() {
 
 std::string dock_config_text(const shift_layout& layout, const std::vector<camera_settings>& cameras,
                              std::uint16_t http_port) {
-  const fs::path dock = fs::absolute(layout.dock());
+  const fs::path dock = layout.dock();
   std::string t = "# Written by `bodycam simulate` for the simulated docking station.\n\n[dock]\n";
   t += std::string("id = \"") + dock_id + "\"\n";
-  t += "key_file = \"" + (fs::absolute(layout.keys()) / (std::string(dock_id) + ".key")).string() + "\"\n";
-  t += "store_dir = \"" + fs::absolute(layout.store()).string() + "\"\n";
-  t += "trusted_cameras_dir = \"" + (dock / "trusted-cameras").string() + "\"\n";
-  t += "state_db = \"" + (dock / "state" / "dock.db").string() + "\"\n";
-  t += "quarantine_dir = \"" + (dock / "quarantine").string() + "\"\n";
+  t += "key_file = " + toml_quoted((layout.keys() / (std::string(dock_id) + ".key")).string()) + "\n";
+  t += "store_dir = " + toml_quoted(layout.store().string()) + "\n";
+  t += "trusted_cameras_dir = " + toml_quoted((dock / "trusted-cameras").string()) + "\n";
+  t += "state_db = " + toml_quoted((dock / "state" / "dock.db").string()) + "\n";
+  t += "quarantine_dir = " + toml_quoted((dock / "quarantine").string()) + "\n";
   t += "poll_interval_seconds = 2\ntimeout_seconds = 30\n\n";
   t += "[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port) + "\"\n";
   for (std::size_t i = 0; i < cameras.size(); ++i) {
@@ -67,7 +67,10 @@ std::string dock_config_text(const shift_layout& layout, const std::vector<camer
 
 class shift_run {
  public:
-  explicit shift_run(const shift_setup& setup) : setup_(setup), layout_{setup.out} {}
+  // Every path the shift writes into a configuration is absolute, whatever the caller's --out was
+  // (relative, with spaces, deep): the recorder and the dock resolve relative paths against their
+  // configuration file's folder, not against this process's working directory.
+  explicit shift_run(const shift_setup& setup) : setup_(setup), layout_{fs::absolute(setup.out).lexically_normal()} {}
 
   core::expected<shift_outcome> run();
 
@@ -130,7 +133,7 @@ core::status shift_run::prepare_camera(std::uint32_t index) {
   if (auto ok = common::crypto::write_key_pair(layout_.keys() / c.id, c.id, *key); !ok) return ok;
   if (auto ok = write_battery(layout_, c.id, c.battery_percent); !ok) return ok;
   if (auto ok = core::write_file_durably(dir / "recorder.toml",
-                                         text_bytes(recorder_config_text(layout_, c, index)), {});
+                                         text_bytes(recorder_config_text(layout_, c, index, setup_.video)), {});
       !ok)
     return ok;
   const std::string statement =
@@ -367,8 +370,8 @@ core::expected<shift_outcome> shift_run::run() {
   if (!worst) return std::unexpected(worst.error());
   shift_outcome outcome;
   outcome.audit_exit = *worst;
-  outcome.store = fs::absolute(layout_.store());
-  outcome.reports = fs::absolute(layout_.reports());
+  outcome.store = layout_.store();
+  outcome.reports = layout_.reports();
   return outcome;
 }
 

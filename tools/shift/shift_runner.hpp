@@ -25,6 +25,7 @@ struct shift_setup {
   std::filesystem::path out;
   std::filesystem::path programs_dir;  // where bodycam, bodycam-recorder and bodycam-dockd are
   shift_options options;
+  video_settings video;
   std::uint16_t first_port = 0;        // 0: pick free loopback ports
   std::chrono::seconds upload_limit{300};  // how long the dock may take after docking
   std::FILE* progress = stdout;

@@ -1,4 +1,4 @@
-// bodycam simulate: the simulated shift on this machine (DESIGN.md §7, issue 5 "the main job").
+// bodycam simulate: the simulated shift on this machine (the main job).
 // Several cameras (real bodycam-recorder processes with a synthetic source and espeak-ng statements as their
 // microphone) record a shift; one loses power in the middle of its session and recovers; the officers stop
 // with a reason; the cameras dock; bodycam-dockd pulls, verifies and stores everything and hands out
@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -24,7 +25,21 @@ struct simulate_args {
   std::string out;
   unsigned cameras = 3;
   unsigned minutes = 2;
+  std::string resolution = "1280x720";
+  unsigned fps = 30;
+  unsigned segment_seconds = 60;
 };
+
+// "1280x720" → width and height; anything else is a usage error naming the option.
+bool parse_resolution(const std::string& text, shift::video_settings& video) {
+  unsigned width = 0;
+  unsigned height = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%ux%u%c", &width, &height, &tail) != 2) return false;
+  video.width = width;
+  video.height = height;
+  return true;
+}
 
 // The folder this `bodycam` runs from: bodycam-recorder and bodycam-dockd are built (and installed) beside it.
 fs::path programs_dir() {
@@ -39,6 +54,21 @@ int run_simulate(const simulate_args& args) {
     return exit_cannot;
   }
   shift::shift_setup setup;
+  if (!parse_resolution(args.resolution, setup.video)) {
+    std::fprintf(stderr, "bodycam simulate: --resolution takes WIDTHxHEIGHT, e.g. 1280x720; got '%s'\n",
+                 args.resolution.c_str());
+    return exit_cannot;
+  }
+  setup.video.fps = args.fps;
+  setup.video.segment_seconds = args.segment_seconds;
+  // Bits per pixel as at the default (2.5 Mbit/s for 1280x720 at 30 fps), at least 200 kbit/s.
+  const double pixels_per_second = double(setup.video.width) * setup.video.height * setup.video.fps;
+  setup.video.bitrate_kbps = std::max<std::uint32_t>(200, static_cast<std::uint32_t>(pixels_per_second * 2500.0 /
+                                                                                      (1280.0 * 720.0 * 30.0)));
+  if (auto ok = shift::validate_video(setup.video); !ok) {
+    std::fprintf(stderr, "bodycam simulate: %s\n", ok.error().context.c_str());
+    return exit_cannot;
+  }
   setup.out = args.out;
   setup.programs_dir = programs_dir();
   setup.options.cameras = args.cameras;
@@ -63,6 +93,10 @@ void add_simulate(CLI::App& app, run_result& result) {
   cmd->add_option("--out", args->out, "Directory for the simulation (must not hold one already)")->required();
   cmd->add_option("--cameras", args->cameras, "Number of cameras (1-8)")->capture_default_str();
   cmd->add_option("--minutes", args->minutes, "Minutes each camera records (1-60)")->capture_default_str();
+  cmd->add_option("--resolution", args->resolution, "Frame size of every camera, WIDTHxHEIGHT")->capture_default_str();
+  cmd->add_option("--fps", args->fps, "Frames per second (1-60)")->capture_default_str();
+  cmd->add_option("--segment-seconds", args->segment_seconds, "Length of a segment file (2-600)")
+      ->capture_default_str();
   cmd->callback([args, &result] { result.exit_code = run_simulate(*args); });
 }
 

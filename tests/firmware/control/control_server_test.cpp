@@ -2,10 +2,12 @@
 // fake handler. Timeouts are short (idle 500 ms) so the slow-client cases are quick; no test asserts how long
 // anything took, and every client wait is capped (socket_client) so a broken server fails instead of hangs.
 #include "firmware/control/control_server.hpp"
+#include "common/core/unix_socket_address.hpp"
 #include "firmware/control/recorder_commands.hpp"
 #include "tests/firmware/control/fake_handler.hpp"
 #include "tests/firmware/control/socket_client.hpp"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -284,4 +286,44 @@ TEST_CASE("a socket in a missing directory is a clear error", "[integration]") {
   REQUIRE_FALSE(opened.has_value());
   CHECK(opened.error().code == errc::not_found);
   CHECK(opened.error().context.find("no-such-dir") != std::string::npos);
+}
+
+TEST_CASE("a socket path longer than sun_path is served and answers", "[integration]") {
+  temp_dir dir;
+  fs::path deep = dir.path();
+  while (deep.string().size() < 160) deep /= "deeper folder";
+  fs::create_directories(deep);
+  const std::string path = (deep / "recorder.sock").string();
+  REQUIRE(path.size() > bodycam::common::core::max_sun_path_bytes);
+  boost::asio::io_context io;
+  command_parser parser;
+  REQUIRE(add_recorder_commands(parser).has_value());
+  fake_handler handler;
+  server_options options;
+  options.socket_path = path;
+  auto opened = control_server::open(io, options, parser, handler);
+  INFO((opened ? std::string() : opened.error().context));
+  REQUIRE(opened.has_value());
+  std::thread runner([&io] { io.run(); });
+
+  auto address = bodycam::common::core::unix_socket_address::resolve(path);
+  REQUIRE(address.has_value());
+  bodycam::common::core::unique_fd client(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  const sockaddr_un a = address->to_sockaddr();
+  const bool connected = ::connect(client.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
+  std::string line;
+  if (connected) {
+    const std::string request = "{\"cmd\":\"status\"}\n";
+    REQUIRE(::write(client.get(), request.data(), request.size()) == static_cast<ssize_t>(request.size()));
+    timeval cap{10, 0};
+    ::setsockopt(client.get(), SOL_SOCKET, SO_RCVTIMEO, &cap, sizeof cap);
+    char c = 0;
+    while (::read(client.get(), &c, 1) == 1 && c != '\n') line += c;
+  }
+  (*opened)->stop();
+  runner.join();
+  CHECK((*opened)->remove_socket_file().has_value());
+  REQUIRE(connected);
+  CHECK(json::accept(line));
+  CHECK_FALSE(fs::exists(path));
 }

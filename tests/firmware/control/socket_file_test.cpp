@@ -1,5 +1,6 @@
 // The control socket's file: stale files are replaced only when nothing listens, anything else is left alone.
 #include "firmware/control/socket_file.hpp"
+#include "common/core/unix_socket_address.hpp"
 #include "tests/firmware/control/socket_client.hpp"
 
 #include <sys/socket.h>
@@ -114,8 +115,8 @@ TEST_CASE("only the socket file this process bound is removed", "[integration]")
   }
 }
 
-TEST_CASE("a socket path longer than sockaddr_un allows is refused", "[integration]") {
-  auto result = remove_stale_socket("/" + std::string(max_socket_path_bytes, 'x'));
+TEST_CASE("a socket name too long for sockaddr_un even through its folder is refused", "[integration]") {
+  auto result = remove_stale_socket("/" + std::string(bodycam::common::core::max_sun_path_bytes, 'x'));
   REQUIRE_FALSE(result.has_value());
   CHECK(result.error().code == errc::invalid_argument);
 }

@@ -1,5 +1,7 @@
 // `bodycam simulate` end to end: three camera processes, a power loss, docking, bodycam-dockd, the store and
-// the audit — the README's first command, checked the way a clerk would read its result.
+// the audit — the README's first command, checked the way a clerk would read its result. The --out folders
+// are what users pass: relative to the working directory, absolute, with spaces, and deep enough that the
+// cameras' control sockets lie past the 107 bytes a Unix socket address holds.
 #include "common/receipt/receipt.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tests/support/process.hpp"
@@ -10,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 using bodycam::tests::built_program;
 using bodycam::tests::run_process;
@@ -28,16 +32,34 @@ std::string slurp(const fs::path& p) {
 
 }  // namespace
 
+// The size the e2e runs record at: small frames, so three cameras encode in real time beside the other tests.
+const std::vector<std::string> small_video{"--resolution", "320x240", "--fps", "15", "--segment-seconds", "10"};
+
+// Runs `bodycam simulate` with the working directory set to `cwd` (restored afterwards).
+bodycam::tests::process_result simulate_in(const fs::path& cwd, std::vector<std::string> args) {
+  const fs::path before = fs::current_path();
+  fs::current_path(cwd);
+  std::vector<std::string> argv{built_program("bodycam"), "simulate"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), small_video.begin(), small_video.end());
+  auto result = run_process(argv, std::chrono::minutes(8));
+  fs::current_path(before);
+  return result;
+}
+
 TEST_CASE("a simulated shift ends with every camera's footage stored, receipted and audited", "[e2e]") {
   temp_dir dir;
-  const fs::path out = dir / "shift";
-  auto sim = run_process({built_program("bodycam"), "simulate", "--out", out.string(), "--cameras", "3", "--minutes",
-                          "1"},
-                         std::chrono::minutes(8));
+  // Relative, with spaces, and so deep that <out>/cameras/cam-0001/control.sock is over 107 bytes.
+  fs::path relative = "shift out";
+  while ((fs::path(dir.path()) / relative / "cameras/cam-0001/control.sock").string().size() <= 140)
+    relative /= "a deeper folder";
+  const fs::path out = fs::path(dir.path()) / relative;
+  auto sim = simulate_in(dir.path(), {"--out", relative.string(), "--cameras", "3", "--minutes", "1"});
   INFO(sim.out << sim.err);
   // 1: authentic with documented gaps — the power loss is a gap, explained by its records.
   REQUIRE(sim.exit_code == 1);
-  CHECK(sim.out.find("store:   " + fs::absolute(out / "store").string()) != std::string::npos);
+  CHECK(sim.out.find("store:   " + (out / "store").string()) != std::string::npos);
+  CHECK_FALSE(fs::exists(out / "cameras/cam-0001" / relative));  // no path was taken relative twice
   CHECK(sim.out.find("POWER LOST") != std::string::npos);
 
   auto s = store::open_directory_store(out / "store", false);
@@ -76,4 +98,31 @@ TEST_CASE("a simulated shift ends with every camera's footage stored, receipted 
   CHECK(fs::file_size(out / "reports/audit.html") > 1000);
   // The camera that lost power salvaged its open segment and wrote what happened.
   CHECK(slurp(out / "reports/verify.txt").find("recovery") != std::string::npos);
+}
+
+TEST_CASE("a simulated shift runs into an absolute --out with spaces and records at the size asked for", "[e2e]") {
+  temp_dir dir;
+  const fs::path out = fs::path(dir.path()) / "evidence of \"the\" night shift";
+  auto sim = simulate_in("/", {"--out", out.string(), "--cameras", "1", "--minutes", "1"});
+  INFO(sim.out << sim.err);
+  REQUIRE(sim.exit_code <= 1);
+  auto s = store::open_directory_store(out / "store", false);
+  REQUIRE(s);
+  auto devices = s->list_devices();
+  REQUIRE(devices);
+  REQUIRE(devices->size() == 1);
+  auto seqs = s->list_record_seqs(devices->front());
+  REQUIRE(seqs);
+  CHECK(seqs->size() >= 6);  // boot, precheck, start, at least one segment, statements, stop
+  const std::string config = slurp(out / "cameras/cam-0001/recorder.toml");
+  CHECK(config.find("width = 320\nheight = 240\nfps = 15") != std::string::npos);
+  CHECK(config.find("duration_seconds = 10") != std::string::npos);
+}
+
+TEST_CASE("simulate refuses a malformed size naming the option", "[e2e]") {
+  temp_dir dir;
+  auto sim = run_process({built_program("bodycam"), "simulate", "--out", dir / "x", "--resolution", "720p"});
+  CHECK(sim.exit_code == 3);
+  CHECK(sim.err.find("--resolution") != std::string::npos);
+  CHECK_FALSE(fs::exists(fs::path(dir / "x") / "store"));
 }
