@@ -9,6 +9,7 @@
 #include "tools/audit/store_audit.hpp"
 #include "tools/registers/register_book.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include <catch2/catch.hpp>
@@ -104,8 +105,15 @@ TEST_CASE("audit reports gaps, statements and late uploads as a clerk must see t
   const auto& s = d.sessions.at(0);
   REQUIRE(s.gaps.size() == 2);
   CHECK(s.gaps[0].reason == record::interruption_reason::power_loss);
-  CHECK(s.gaps[0].resume_statement);  // the later resume statement follows it too
+  // One explanation per event: the one resume statement explains the low-battery interruption it follows,
+  // not the power loss before it too.
+  CHECK_FALSE(s.gaps[0].resume_statement);
+  CHECK(s.gaps[0].statement == audit::statement_need::missing);
   CHECK(s.gaps[1].resume_statement);
+  CHECK(s.gaps[1].statement == audit::statement_need::present);
+  CHECK(std::count_if(s.notes.begin(), s.notes.end(), [](const std::string& n) {
+          return n.find("resume statement missing") == 0;
+        }) == 1);
   CHECK(std::find(s.notes.begin(), s.notes.end(), "start statement missing") != s.notes.end());
   CHECK(std::find(s.notes.begin(), s.notes.end(), "stop statement has no speech") != s.notes.end());
   CHECK(d.late_count == 3);
@@ -117,6 +125,47 @@ TEST_CASE("audit reports gaps, statements and late uploads as a clerk must see t
   CHECK(text.find("LATE") != std::string::npos);
   CHECK(text.find("power_loss") != std::string::npos);
   CHECK(text.find("warn clock: last dock sync 30 h ago") != std::string::npos);
+}
+
+TEST_CASE("each interruption the camera resumed from needs its own resume statement") {
+  memory_fixture f;
+  evidence_camera cam(f.s, "cam-0004", 4);
+  cam.boot().start().annotation(annotation_purpose::start, "hello").segment("a");
+  cam.interruption(record::interruption_reason::power_loss, std::chrono::seconds(5));
+  cam.annotation(annotation_purpose::resume, "first resume").segment("b");
+  cam.interruption(record::interruption_reason::crash, std::chrono::seconds(5));
+  cam.annotation(annotation_purpose::resume, "second resume").segment("c").stop();
+  cam.annotation(annotation_purpose::stop, "bye");
+  const auto report = run(f.s);
+  const auto& s = report.devices.at(0).sessions.at(0);
+  REQUIRE(s.gaps.size() == 2);
+  CHECK(s.gaps[0].statement == audit::statement_need::present);
+  CHECK(s.gaps[1].statement == audit::statement_need::present);
+  CHECK(std::none_of(s.notes.begin(), s.notes.end(),
+                     [](const std::string& n) { return n.find("resume statement missing") == 0; }));
+}
+
+TEST_CASE("back-pressure and skipped frames ask for no statement; an automatic stop ends the session") {
+  memory_fixture f;
+  evidence_camera cam(f.s, "cam-0005", 5);
+  cam.boot().start().annotation(annotation_purpose::start, "hello").segment("a");
+  cam.interruption(record::interruption_reason::back_pressure, std::chrono::seconds(1));
+  cam.interruption(record::interruption_reason::source_gap, std::chrono::seconds(1)).segment("b");
+  cam.interruption(record::interruption_reason::low_battery, std::chrono::seconds(0));
+  cam.stop(record::stop_reason::low_battery);
+  cam.annotation(annotation_purpose::stop, "battery");
+  const auto report = run(f.s);
+  const auto& s = report.devices.at(0).sessions.at(0);
+  REQUIRE(s.gaps.size() == 3);
+  CHECK(s.gaps[0].statement == audit::statement_need::not_needed);
+  CHECK(s.gaps[1].statement == audit::statement_need::not_needed);
+  CHECK(s.gaps[2].statement == audit::statement_need::session_ended);
+  CHECK(std::none_of(s.notes.begin(), s.notes.end(),
+                     [](const std::string& n) { return n.find("resume statement missing") == 0; }));
+  const auto text = audit::render_text(report);
+  CHECK(text.find("recording went on, no statement asked") != std::string::npos);
+  CHECK(text.find("the camera ended the session here") != std::string::npos);
+  CHECK(text.find("MISSING") == std::string::npos);
 }
 
 TEST_CASE("an interruption without a resume statement is flagged") {

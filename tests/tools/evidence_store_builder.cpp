@@ -107,8 +107,8 @@ evidence_camera& evidence_camera::interruption(record::interruption_reason reaso
   return *this;
 }
 
-evidence_camera& evidence_camera::stop() {
-  append(record::session_stop_payload{session_, record::stop_reason::officer_end, "", segment_index_});
+evidence_camera& evidence_camera::stop(record::stop_reason reason) {
+  append(record::session_stop_payload{session_, reason, "", segment_index_});
   return *this;
 }
 

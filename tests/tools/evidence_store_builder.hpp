@@ -41,7 +41,7 @@ class evidence_camera {
   evidence_camera& annotation(ev::record::annotation_purpose purpose, const std::string& content, bool speech = true);
   evidence_camera& missing_annotation(ev::record::annotation_purpose purpose);
   evidence_camera& interruption(ev::record::interruption_reason reason, std::chrono::seconds length);
-  evidence_camera& stop();
+  evidence_camera& stop(ev::record::stop_reason reason = ev::record::stop_reason::officer_end);
   evidence_camera& timesync();
   // The dock's receipt for every record since the last receipt, stored at `stored`.
   evidence_camera& receipt(ev::record::utc_time stored);

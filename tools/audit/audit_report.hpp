@@ -51,13 +51,26 @@ struct statement_audit {
   object_audit file;
 };
 
+// What an interruption asks of the officer. Only one that the camera resumed from asks for a resume
+// statement, and each such interruption needs its own: the first resume statement after it and before the
+// next one that asks (one explanation per event).
+enum class statement_need : std::uint8_t {
+  present,        // its own resume statement follows it
+  missing,        // the session went on after it, with no resume statement of its own
+  not_needed,     // recording went on (back_pressure: producers waited, nothing dropped; source_gap: the
+                  // device skipped frames while recording ran): the camera asks for no statement
+  session_ended,  // the camera stopped the session for this reason (low battery, storage full, fault)
+};
+[[nodiscard]] std::string_view to_string(statement_need need) noexcept;
+
 struct gap_audit {
   std::uint64_t seq = 0;
   record::interruption_reason reason = record::interruption_reason::other;
   record::utc_time from{};
   record::utc_time to{};
   std::string detail;
-  bool resume_statement = false;  // a resume annotation follows it in the session
+  bool resume_statement = false;  // statement == present
+  statement_need statement = statement_need::missing;
 };
 
 struct session_audit {

@@ -85,7 +85,7 @@ std::string timeline(const device_audit& d) {
     for (const auto& g : s.gaps)
       svg += rect(axis.x(g.from), axis.x(g.to), y + 4, 24, html_gap_colour,
                   "gap: " + std::string(common::record::to_string(g.reason)) + " " + g.detail +
-                      (g.resume_statement ? "" : " (resume statement missing)"));
+                      (g.statement == statement_need::missing ? " (resume statement missing)" : ""));
     for (const auto& st : s.statements)
       svg += "<circle cx=\"" + num(axis.x(st.file.recorded_utc)) + "\" cy=\"" + num(y + 16) + "\" r=\"6\" fill=\"" +
              std::string(html_statement_colour) + "\"><title>" +

@@ -29,7 +29,8 @@ json gap_json(const gap_audit& g) {
           {"from_utc", format_utc(g.from)},
           {"to_utc", format_utc(g.to)},
           {"detail", g.detail},
-          {"resume_statement", g.resume_statement}};
+          {"resume_statement", g.resume_statement},
+          {"statement", std::string(to_string(g.statement))}};
 }
 
 json register_json(const registers::register_book& book) {

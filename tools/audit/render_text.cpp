@@ -9,6 +9,16 @@ using common::record::format_utc;
 
 namespace {
 
+std::string statement_text(statement_need need) {
+  switch (need) {
+    case statement_need::present: return "resume statement present";
+    case statement_need::missing: return "resume statement MISSING";
+    case statement_need::not_needed: return "recording went on, no statement asked";
+    case statement_need::session_ended: return "the camera ended the session here";
+  }
+  return "unknown";
+}
+
 std::string short_utc(common::record::utc_time t) { return format_utc(t).substr(0, 19) + "Z"; }
 
 std::string hours(std::chrono::nanoseconds d) {
@@ -82,8 +92,8 @@ std::string render_text(const audit_report& report) {
       for (const auto& g : s.gaps)
         out += "  interruption (record " + std::to_string(g.seq) +
                "): " + std::string(common::record::to_string(g.reason)) + " " + short_utc(g.from) + " .. " +
-               short_utc(g.to) + (g.detail.empty() ? "" : " (" + g.detail + ")") + ", resume statement " +
-               (g.resume_statement ? "present" : "MISSING") + "\n";
+               short_utc(g.to) + (g.detail.empty() ? "" : " (" + g.detail + ")") + ", " +
+               statement_text(g.statement) + "\n";
       for (const auto& o : s.segments) {
         out +=
             "  segment " + o.file_name + " (record " + std::to_string(o.seq) + "): " + std::string(to_string(o.state));

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <vector>
 
 namespace bodycam::tools::audit {
 
@@ -23,6 +25,70 @@ std::string_view to_string(object_state s) noexcept {
   }
   return "unknown";
 }
+
+std::string_view to_string(statement_need n) noexcept {
+  switch (n) {
+    case statement_need::present: return "present";
+    case statement_need::missing: return "missing";
+    case statement_need::not_needed: return "not_needed";
+    case statement_need::session_ended: return "session_ended";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// The session stop an automatic interruption turns into, if any (firmware/session: low battery, storage full
+// and pipeline faults stop the session; power loss and crashes resume it).
+std::optional<record::stop_reason> stop_caused_by(record::interruption_reason reason) {
+  using r = record::interruption_reason;
+  switch (reason) {
+    case r::low_battery: return record::stop_reason::low_battery;
+    case r::storage_full: return record::stop_reason::storage_full;
+    case r::encoder_fault:
+    case r::disk_fault:
+    case r::pipeline_fault: return record::stop_reason::fault;
+    default: return std::nullopt;
+  }
+}
+
+// Decides what each interruption of `s` asks for and whether it got it (statement_need, one explanation per
+// event); adds a note for each one missing.
+void explain_gaps(session_audit& s) {
+  std::vector<std::uint64_t> resumes;  // seqs of the session's resume statements that were recorded
+  for (const auto& st : s.statements)
+    if (st.purpose == record::annotation_purpose::resume && st.status != record::annotation_status::missing)
+      resumes.push_back(st.seq);
+  std::sort(resumes.begin(), resumes.end());
+  std::sort(s.gaps.begin(), s.gaps.end(), [](const gap_audit& a, const gap_audit& b) { return a.seq < b.seq; });
+
+  std::vector<gap_audit*> asking;  // the interruptions the camera resumed from, in seq order
+  for (auto& g : s.gaps) {
+    const bool recording_went_on = g.reason == record::interruption_reason::back_pressure ||
+                                   g.reason == record::interruption_reason::source_gap;
+    const auto stop = stop_caused_by(g.reason);
+    const bool ended_here = stop && s.stop_reason == stop &&
+                            std::none_of(resumes.begin(), resumes.end(), [&](std::uint64_t r) { return r > g.seq; });
+    if (recording_went_on)
+      g.statement = statement_need::not_needed;
+    else if (ended_here)
+      g.statement = statement_need::session_ended;
+    else
+      asking.push_back(&g);
+  }
+  for (std::size_t i = 0; i < asking.size(); ++i) {
+    gap_audit& g = *asking[i];
+    const std::uint64_t before = i + 1 < asking.size() ? asking[i + 1]->seq : UINT64_MAX;
+    const bool explained = std::any_of(resumes.begin(), resumes.end(),
+                                       [&](std::uint64_t r) { return r > g.seq && r < before; });
+    g.statement = explained ? statement_need::present : statement_need::missing;
+    if (!explained)
+      s.notes.push_back("resume statement missing after the interruption at record " + std::to_string(g.seq));
+  }
+  for (auto& g : s.gaps) g.resume_statement = g.statement == statement_need::present;
+}
+
+}  // namespace
 
 chain::verdict worse_of(chain::verdict a, chain::verdict b) noexcept {
   auto rank = [](chain::verdict v) {
@@ -268,14 +334,7 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
       statement_note(record::annotation_purpose::stop, "stop");
     else
       s.notes.push_back("no session_stop record: the session has not ended in this store");
-    for (auto& g : s.gaps) {
-      g.resume_statement = std::any_of(s.statements.begin(), s.statements.end(), [&](const statement_audit& a) {
-        return a.purpose == record::annotation_purpose::resume && a.seq > g.seq &&
-               a.status != record::annotation_status::missing;
-      });
-      if (!g.resume_statement)
-        s.notes.push_back("resume statement missing after the interruption at record " + std::to_string(g.seq));
-    }
+    explain_gaps(s);
   }
 
   // Invariant 1.
