@@ -169,7 +169,8 @@ TEST_CASE("queue_store refuses what is not a dock queue and a missing file witho
   }
   SECTION("another application's SQLite file") {
     { auto q = open_queue(dir / "other.db"); }
-    // Re-stamp it as someone else's: the same file must now be refused.
+    // Re-stamp it as someone else's: the same file must now be refused. Raw SQLite on purpose: the queue
+    // never writes another application's id, so the test plays that application.
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open((dir / "other.db").c_str(), &raw) == SQLITE_OK);
     CHECK(sqlite3_exec(raw, "PRAGMA application_id = 1;", nullptr, nullptr, nullptr) == SQLITE_OK);
@@ -177,7 +178,8 @@ TEST_CASE("queue_store refuses what is not a dock queue and a missing file witho
     auto q = sc::queue_store::open(dir / "other.db");
     REQUIRE_FALSE(q);
     CHECK(q.error().code == core::errc::malformed);
-    CHECK_THAT(q.error().context, Catch::Contains("not a dock queue"));
+    CHECK_THAT(q.error().context, Catch::Contains("not a bodycam dock queue"));
+    CHECK_THAT(q.error().context, Catch::Contains("other.db"));
   }
 }
 
