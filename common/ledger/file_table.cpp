@@ -1,7 +1,7 @@
 // SQL of the files and fragments tables; see file_table.hpp.
 #include "common/ledger/file_table.hpp"
 
-#include "common/ledger/connection.hpp"
+#include "common/sqlite/connection.hpp"
 #include "common/ledger/record_table.hpp"
 
 #include <algorithm>
@@ -17,7 +17,7 @@ constexpr std::size_t max_name_length = 255;
 std::string quote_name(std::string_view name) { return "'" + std::string(name) + "'"; }
 
 // A file name is one path component: the recorder, the store and clerks all use it as such.
-core::status check_file_name(const connection& db, std::string_view operation, std::string_view name) {
+core::status check_file_name(const sqlite::connection& db, std::string_view operation, std::string_view name) {
   if (name.empty() || name.size() > max_name_length || name == "." || name == ".." ||
       name.find('/') != std::string_view::npos || name.find('\0') != std::string_view::npos)
     return db.fail(operation, core::errc::invalid_argument,
@@ -25,8 +25,8 @@ core::status check_file_name(const connection& db, std::string_view operation, s
   return {};
 }
 
-core::expected<crypto::sha256_digest> digest_column(const connection& db, std::string_view operation,
-                                                    const statement& row, int index, std::string_view what) {
+core::expected<crypto::sha256_digest> digest_column(const sqlite::connection& db, std::string_view operation,
+                                                    const sqlite::statement& row, int index, std::string_view what) {
   const core::byte_view raw = row.column_blob(index);
   if (raw.size() != crypto::sha256_digest::size)
     return db.fail(operation, core::errc::corrupt,
@@ -36,7 +36,7 @@ core::expected<crypto::sha256_digest> digest_column(const connection& db, std::s
   return out;
 }
 
-std::optional<std::uint64_t> optional_seq(const statement& row, int index) {
+std::optional<std::uint64_t> optional_seq(const sqlite::statement& row, int index) {
   if (row.column_is_null(index)) return std::nullopt;
   return static_cast<std::uint64_t>(row.column_int(index));
 }
@@ -45,7 +45,7 @@ constexpr std::string_view file_columns =
     "SELECT name, kind, session_id, state, byte_length, sha256, sealing_seq, receipt_seq, reclaim_seq, created_at, "
     "updated_at FROM files ";
 
-core::expected<file_entry> decode_file(const connection& db, std::string_view operation, const statement& row) {
+core::expected<file_entry> decode_file(const sqlite::connection& db, std::string_view operation, const sqlite::statement& row) {
   file_entry out;
   out.name = row.column_text(0);
   const std::string where = "file " + quote_name(out.name);
@@ -75,7 +75,7 @@ std::string transition_text(file_state from, file_state to) {
 
 }  // namespace
 
-core::status insert_file(connection& db, const new_file& file, ledger_time now) {
+core::status insert_file(sqlite::connection& db, const new_file& file, ledger_time now) {
   const std::string operation = "add file " + quote_name(file.name) + " to";
   if (auto ok = check_file_name(db, operation, file.name); !ok) return ok;
   if (file.session_id.empty()) return db.fail(operation, core::errc::invalid_argument, "empty session id");
@@ -94,7 +94,7 @@ core::status insert_file(connection& db, const new_file& file, ledger_time now) 
   return stmt->run();
 }
 
-core::status insert_fragment(connection& db, const fragment_entry& fragment) {
+core::status insert_fragment(sqlite::connection& db, const fragment_entry& fragment) {
   const std::string operation =
       "add fragment " + std::to_string(fragment.index) + " of file " + quote_name(fragment.file_name) + " to";
   if (fragment.index > max_sql_integer || fragment.byte_offset > max_sql_integer ||
@@ -119,7 +119,7 @@ core::status insert_fragment(connection& db, const fragment_entry& fragment) {
   return stmt->run();
 }
 
-core::status update_file_state(connection& db, std::string_view name, const file_transition& transition,
+core::status update_file_state(sqlite::connection& db, std::string_view name, const file_transition& transition,
                                ledger_time now) {
   const std::string operation = "set state of file " + quote_name(name) + " in";
   auto file = select_file(db, name);
@@ -169,7 +169,7 @@ core::status update_file_state(connection& db, std::string_view name, const file
   return stmt->run();
 }
 
-core::expected<file_entry> select_file(connection& db, std::string_view name) {
+core::expected<file_entry> select_file(sqlite::connection& db, std::string_view name) {
   const std::string operation = "read file " + quote_name(name) + " of";
   auto stmt = db.prepare(operation, std::string(file_columns) + "WHERE name = ?1");
   if (!stmt) return std::unexpected(stmt.error());
@@ -180,7 +180,7 @@ core::expected<file_entry> select_file(connection& db, std::string_view name) {
   return decode_file(db, operation, *stmt);
 }
 
-core::expected<std::vector<fragment_entry>> select_fragments(connection& db, std::string_view file_name) {
+core::expected<std::vector<fragment_entry>> select_fragments(sqlite::connection& db, std::string_view file_name) {
   const std::string operation = "read fragments of file " + quote_name(file_name) + " of";
   auto stmt = db.prepare(operation,
                          "SELECT fragment_index, byte_offset, byte_length, sha256 FROM fragments "
@@ -201,7 +201,7 @@ core::expected<std::vector<fragment_entry>> select_fragments(connection& db, std
   }
 }
 
-core::expected<std::vector<file_entry>> select_files_in_state(connection& db, file_state state) {
+core::expected<std::vector<file_entry>> select_files_in_state(sqlite::connection& db, file_state state) {
   const std::string operation = "list " + std::string(to_string(state)) + " files of";
   auto stmt = db.prepare(operation, std::string(file_columns) + "WHERE state = ?1 ORDER BY created_at, name");
   if (!stmt) return std::unexpected(stmt.error());

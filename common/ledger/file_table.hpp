@@ -10,18 +10,20 @@
 #include <string_view>
 #include <vector>
 
+namespace bodycam::common::sqlite {
+class connection;
+}  // namespace bodycam::common::sqlite
+
 namespace bodycam::common::ledger {
 
-class connection;
-
-[[nodiscard]] core::status insert_file(connection& db, const new_file& file, ledger_time now);
-[[nodiscard]] core::status insert_fragment(connection& db, const fragment_entry& fragment);
-[[nodiscard]] core::status update_file_state(connection& db, std::string_view name, const file_transition& transition,
+[[nodiscard]] core::status insert_file(sqlite::connection& db, const new_file& file, ledger_time now);
+[[nodiscard]] core::status insert_fragment(sqlite::connection& db, const fragment_entry& fragment);
+[[nodiscard]] core::status update_file_state(sqlite::connection& db, std::string_view name, const file_transition& transition,
                                              ledger_time now);
 
-[[nodiscard]] core::expected<file_entry> select_file(connection& db, std::string_view name);
-[[nodiscard]] core::expected<std::vector<fragment_entry>> select_fragments(connection& db, std::string_view file_name);
+[[nodiscard]] core::expected<file_entry> select_file(sqlite::connection& db, std::string_view name);
+[[nodiscard]] core::expected<std::vector<fragment_entry>> select_fragments(sqlite::connection& db, std::string_view file_name);
 // Oldest first (created_at, then name).
-[[nodiscard]] core::expected<std::vector<file_entry>> select_files_in_state(connection& db, file_state state);
+[[nodiscard]] core::expected<std::vector<file_entry>> select_files_in_state(sqlite::connection& db, file_state state);
 
 }  // namespace bodycam::common::ledger

@@ -2,7 +2,7 @@
 // write runs in a transaction (transaction.hpp) and is acknowledged only after its COMMIT returned.
 #include "common/ledger/ledger.hpp"
 
-#include "common/ledger/connection.hpp"
+#include "common/sqlite/connection.hpp"
 #include "common/ledger/file_table.hpp"
 #include "common/ledger/record_table.hpp"
 
@@ -19,7 +19,7 @@ constexpr std::size_t max_device_id_length = 255;
 
 }  // namespace
 
-ledger::ledger(std::unique_ptr<connection> db, open_options options) noexcept
+ledger::ledger(std::unique_ptr<sqlite::connection> db, open_options options) noexcept
     : db_(std::move(db)), clock_(std::move(options.clock)), read_only_(options.read_only) {}
 
 ledger::ledger(ledger&&) noexcept = default;

@@ -38,9 +38,12 @@
 #include <string_view>
 #include <vector>
 
+namespace bodycam::common::sqlite {
+class connection;
+}  // namespace bodycam::common::sqlite
+
 namespace bodycam::common::ledger {
 
-class connection;
 class ledger;
 
 struct open_options {
@@ -116,12 +119,12 @@ class ledger {
 
  private:
   friend core::expected<ledger> open(const std::filesystem::path& path, open_options options);
-  ledger(std::unique_ptr<connection> db, open_options options) noexcept;
+  ledger(std::unique_ptr<sqlite::connection> db, open_options options) noexcept;
   [[nodiscard]] core::status refuse_if_read_only(std::string_view operation) const;
   template <class Write>
   [[nodiscard]] core::status write_alone(std::string_view what, Write&& write);
 
-  std::unique_ptr<connection> db_;
+  std::unique_ptr<sqlite::connection> db_;
   ledger_clock clock_;
   bool read_only_ = false;
 };

@@ -1,11 +1,8 @@
-// The migration list and the code that applies it; see migrations.hpp. The SQL here is the authoritative
+// The migration list; see migrations.hpp. common/sqlite applies it. The SQL here is the authoritative
 // schema; README.md explains it table by table.
 #include "common/ledger/migrations.hpp"
 
-#include "common/ledger/connection.hpp"
-
 #include <array>
-#include <string>
 
 namespace bodycam::common::ledger {
 namespace {
@@ -127,59 +124,10 @@ std::span<const migration> ledger_migrations() noexcept { return migrations; }
 
 int latest_schema_version() noexcept { return migrations.back().version; }
 
-namespace {
+sqlite::schema ledger_schema() noexcept { return {"ledger", ledger_application_id, migrations}; }
 
-core::expected<std::int64_t> read_pragma(connection& db, const char* name) {
-  const std::string operation = std::string("read PRAGMA ") + name + " of";
-  auto stmt = db.prepare(operation, std::string("PRAGMA ") + name);
-  if (!stmt) return std::unexpected(stmt.error());
-  auto row = stmt->step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return db.fail(operation, core::errc::internal, "no value");
-  return stmt->column_int(0);
-}
-
-}  // namespace
-
-core::status apply_migrations(connection& db, std::span<const migration> list) {
-  for (std::size_t i = 0; i < list.size(); ++i)
-    if (list[i].version != static_cast<int>(i) + 1)
-      return db.fail("migrate", core::errc::internal,
-                     "migration list is not numbered 1, 2, 3, … (entry " + std::to_string(i) + " is " +
-                         std::to_string(list[i].version) + ")");
-  const int latest = list.empty() ? 0 : list.back().version;
-
-  if (auto begun = db.exec("begin migration of", "BEGIN IMMEDIATE"); !begun) return begun;
-  // Rolled back on every early return; a migration is all or nothing.
-  struct rollback_guard {
-    connection& db;
-    bool armed = true;
-    ~rollback_guard() {
-      if (armed && db.in_transaction()) (void)db.exec("roll back migration of", "ROLLBACK");
-    }
-  } guard{db};
-
-  auto current = read_pragma(db, "user_version");
-  if (!current) return std::unexpected(current.error());
-  if (*current > latest)
-    return db.fail("migrate", core::errc::unsupported,
-                   "schema version " + std::to_string(*current) + " is newer than this build knows (" +
-                       std::to_string(latest) + ")");
-  // Up to date: write nothing (the guard rolls back the empty transaction, so opening costs no fsync).
-  if (*current == latest) return {};
-  for (const migration& m : list) {
-    if (m.version <= *current) continue;
-    const std::string operation =
-        "apply migration " + std::to_string(m.version) + " (" + std::string(m.summary) + ") to";
-    if (auto ok = db.exec(operation, m.sql); !ok) return ok;
-  }
-  // PRAGMAs take no bound parameters; both values are integers this code produced.
-  const std::string stamp = "PRAGMA application_id = " + std::to_string(ledger_application_id) +
-                            "; PRAGMA user_version = " + std::to_string(latest) + ";";
-  if (auto ok = db.exec("stamp schema version of", stamp.c_str()); !ok) return ok;
-  if (auto ok = db.exec("commit migration of", "COMMIT"); !ok) return ok;
-  guard.armed = false;
-  return {};
+core::status apply_migrations(sqlite::connection& db, std::span<const migration> list) {
+  return sqlite::apply_migrations(db, {"ledger", ledger_application_id, list});
 }
 
 }  // namespace bodycam::common::ledger

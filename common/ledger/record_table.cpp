@@ -1,7 +1,7 @@
 // SQL of the records table; see record_table.hpp.
 #include "common/ledger/record_table.hpp"
 
-#include "common/ledger/connection.hpp"
+#include "common/sqlite/connection.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -12,7 +12,7 @@ namespace {
 
 constexpr auto max_sql_integer = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
-core::expected<stored_record> decode_record(const connection& db, const statement& row, std::string_view operation) {
+core::expected<stored_record> decode_record(const sqlite::connection& db, const sqlite::statement& row, std::string_view operation) {
   const std::int64_t seq = row.column_int(0);
   const std::int64_t kind = row.column_int(1);
   const core::byte_view hash = row.column_blob(2);
@@ -44,7 +44,7 @@ core::expected<crypto::sha256_digest> compute_record_hash(core::byte_view signed
   return crypto::sha256(signed_record.first(signed_record.size() - record_signature_size));
 }
 
-core::status check_record_hash(const connection& db, std::string_view operation, const stored_record& record) {
+core::status check_record_hash(const sqlite::connection& db, std::string_view operation, const stored_record& record) {
   const std::string where = "record " + std::to_string(record.seq);
   auto actual = compute_record_hash(record.bytes);
   if (!actual) return db.fail(operation, core::errc::corrupt, where + ": " + actual.error().context);
@@ -54,7 +54,7 @@ core::status check_record_hash(const connection& db, std::string_view operation,
   return {};
 }
 
-core::expected<chain_head> select_head(connection& db) {
+core::expected<chain_head> select_head(sqlite::connection& db) {
   const std::string_view operation = "read chain head of";
   auto stmt = db.prepare(operation, "SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1");
   if (!stmt) return std::unexpected(stmt.error());
@@ -71,7 +71,7 @@ core::expected<chain_head> select_head(connection& db) {
   return head;
 }
 
-core::expected<std::optional<stored_record>> select_last_record(connection& db) {
+core::expected<std::optional<stored_record>> select_last_record(sqlite::connection& db) {
   const std::string_view operation = "read head record of";
   auto stmt = db.prepare(operation, std::string(select_columns) + "ORDER BY seq DESC LIMIT 1");
   if (!stmt) return std::unexpected(stmt.error());
@@ -83,7 +83,7 @@ core::expected<std::optional<stored_record>> select_last_record(connection& db) 
   return std::optional<stored_record>(std::move(*record));
 }
 
-core::expected<stored_record> select_record(connection& db, std::uint64_t seq) {
+core::expected<stored_record> select_record(sqlite::connection& db, std::uint64_t seq) {
   const std::string operation = "read record " + std::to_string(seq) + " of";
   if (seq > max_sql_integer) return db.fail(operation, core::errc::not_found, "no such record");
   auto stmt = db.prepare(operation, std::string(select_columns) + "WHERE seq = ?1");
@@ -95,7 +95,7 @@ core::expected<stored_record> select_record(connection& db, std::uint64_t seq) {
   return decode_record(db, *stmt, operation);
 }
 
-core::expected<bool> record_exists(connection& db, std::uint64_t seq) {
+core::expected<bool> record_exists(sqlite::connection& db, std::uint64_t seq) {
   if (seq > max_sql_integer) return false;
   auto stmt = db.prepare("look up record " + std::to_string(seq) + " in", "SELECT 1 FROM records WHERE seq = ?1");
   if (!stmt) return std::unexpected(stmt.error());
@@ -103,7 +103,7 @@ core::expected<bool> record_exists(connection& db, std::uint64_t seq) {
   return stmt->step();
 }
 
-core::expected<std::uint64_t> count_records(connection& db) {
+core::expected<std::uint64_t> count_records(sqlite::connection& db) {
   auto stmt = db.prepare("count records of", "SELECT count(*) FROM records");
   if (!stmt) return std::unexpected(stmt.error());
   auto row = stmt->step();
@@ -111,7 +111,7 @@ core::expected<std::uint64_t> count_records(connection& db) {
   return static_cast<std::uint64_t>(stmt->column_int(0));
 }
 
-core::status scan_records(connection& db, std::uint64_t from_seq, const record_visitor& visit) {
+core::status scan_records(sqlite::connection& db, std::uint64_t from_seq, const record_visitor& visit) {
   const std::string_view operation = "read records of";
   if (from_seq > max_sql_integer) return {};
   auto stmt = db.prepare(operation, std::string(select_columns) + "WHERE seq >= ?1 ORDER BY seq");
@@ -127,7 +127,7 @@ core::status scan_records(connection& db, std::uint64_t from_seq, const record_v
   }
 }
 
-core::status insert_record(connection& db, const stored_record& record) {
+core::status insert_record(sqlite::connection& db, const stored_record& record) {
   const std::string operation = "insert record " + std::to_string(record.seq) + " into";
   if (record.seq > max_sql_integer) return db.fail(operation, core::errc::invalid_argument, "seq beyond 2^63 - 1");
   auto stmt =

@@ -8,21 +8,23 @@
 #include <cstdint>
 #include <optional>
 
+namespace bodycam::common::sqlite {
+class connection;
+}  // namespace bodycam::common::sqlite
+
 namespace bodycam::common::ledger {
 
-class connection;
-
-[[nodiscard]] core::expected<chain_head> select_head(connection& db);
-[[nodiscard]] core::expected<std::optional<stored_record>> select_last_record(connection& db);
-[[nodiscard]] core::expected<stored_record> select_record(connection& db, std::uint64_t seq);
-[[nodiscard]] core::expected<std::uint64_t> count_records(connection& db);
+[[nodiscard]] core::expected<chain_head> select_head(sqlite::connection& db);
+[[nodiscard]] core::expected<std::optional<stored_record>> select_last_record(sqlite::connection& db);
+[[nodiscard]] core::expected<stored_record> select_record(sqlite::connection& db, std::uint64_t seq);
+[[nodiscard]] core::expected<std::uint64_t> count_records(sqlite::connection& db);
 // Streams records with seq >= from_seq in seq order; stops at the first error, its own or the visitor's.
-[[nodiscard]] core::status scan_records(connection& db, std::uint64_t from_seq, const record_visitor& visit);
-[[nodiscard]] core::status insert_record(connection& db, const stored_record& record);
-[[nodiscard]] core::expected<bool> record_exists(connection& db, std::uint64_t seq);
+[[nodiscard]] core::status scan_records(sqlite::connection& db, std::uint64_t from_seq, const record_visitor& visit);
+[[nodiscard]] core::status insert_record(sqlite::connection& db, const stored_record& record);
+[[nodiscard]] core::expected<bool> record_exists(sqlite::connection& db, std::uint64_t seq);
 
 // Invariant 2 re-checked: "stored hash == SHA-256(bytes minus the signature)"; corrupt if not.
-[[nodiscard]] core::status check_record_hash(const connection& db, std::string_view operation,
+[[nodiscard]] core::status check_record_hash(const sqlite::connection& db, std::string_view operation,
                                              const stored_record& record);
 
 }  // namespace bodycam::common::ledger

@@ -1,57 +1,37 @@
-// BEGIN IMMEDIATE / explicit COMMIT / ROLLBACK in the destructor; see transaction.hpp.
+// The ledger's transaction over common/sqlite's; see transaction.hpp.
 #include "common/ledger/transaction.hpp"
 
-#include "common/ledger/connection.hpp"
 #include "common/ledger/file_table.hpp"
-
-#include <string>
-#include <utility>
+#include "common/sqlite/connection.hpp"
 
 namespace bodycam::common::ledger {
 
-core::expected<transaction> transaction::begin(connection& db, const ledger_clock& clock) {
-  if (auto ok = db.exec("begin transaction on", "BEGIN IMMEDIATE"); !ok) return std::unexpected(ok.error());
-  return transaction(db, clock);
+core::expected<transaction> transaction::begin(sqlite::connection& db, const ledger_clock& clock) {
+  auto tx = sqlite::transaction::begin(db);
+  if (!tx) return std::unexpected(tx.error());
+  return transaction(std::move(*tx), clock);
 }
 
-transaction::transaction(transaction&& other) noexcept
-    : db_(other.db_), clock_(other.clock_), open_(std::exchange(other.open_, false)) {}
+core::status transaction::commit(std::string_view what) { return tx_.commit(what); }
 
-transaction::~transaction() { roll_back(); }
-
-void transaction::roll_back() noexcept {
-  if (!open_) return;
-  open_ = false;
-  // SQLite ends the transaction itself after some I/O errors; ROLLBACK without one would only fail.
-  if (db_->in_transaction()) (void)sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-}
-
-core::status transaction::commit(std::string_view what) {
-  const std::string operation = "commit " + std::string(what) + " to";
-  if (!open_) return db_->fail(operation, core::errc::internal, "the transaction has already ended");
-  const int rc = sqlite3_exec(db_->handle(), "COMMIT", nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) {
-    auto failure = db_->fail(operation, rc);
-    roll_back();
-    return failure;
-  }
-  open_ = false;
+core::status transaction::refuse_if_ended(std::string_view operation) const {
+  if (!tx_.is_open()) return tx_.db().fail(operation, core::errc::internal, "the transaction has already ended");
   return {};
 }
 
 core::status transaction::add_file(const new_file& file) {
-  if (!open_) return db_->fail("add file to", core::errc::internal, "the transaction has already ended");
-  return insert_file(*db_, file, now());
+  if (auto ok = refuse_if_ended("add file to"); !ok) return ok;
+  return insert_file(db(), file, now());
 }
 
 core::status transaction::add_fragment(const fragment_entry& fragment) {
-  if (!open_) return db_->fail("add fragment to", core::errc::internal, "the transaction has already ended");
-  return insert_fragment(*db_, fragment);
+  if (auto ok = refuse_if_ended("add fragment to"); !ok) return ok;
+  return insert_fragment(db(), fragment);
 }
 
 core::status transaction::set_file_state(std::string_view name, const file_transition& transition) {
-  if (!open_) return db_->fail("set file state in", core::errc::internal, "the transaction has already ended");
-  return update_file_state(*db_, name, transition, now());
+  if (auto ok = refuse_if_ended("set file state in"); !ok) return ok;
+  return update_file_state(db(), name, transition, now());
 }
 
 }  // namespace bodycam::common::ledger

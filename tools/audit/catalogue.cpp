@@ -1,14 +1,19 @@
+// The catalogue's schema and its rebuild (invariants in catalogue.hpp), on common/sqlite: the temp file is
+// created and migrated by sqlite::open_database (rollback journal, synchronous=FULL), filled in one
+// sqlite::transaction, and only then fsynced and renamed over the old catalogue.
 #include "tools/audit/catalogue.hpp"
 
-#include "common/ledger/sqlite_handles.hpp"
 #include "common/core/durable_file.hpp"
 #include "common/core/unique_fd.hpp"
 #include "common/record/record_json.hpp"
+#include "common/sqlite/checks.hpp"
+#include "common/sqlite/database.hpp"
+#include "common/sqlite/transaction.hpp"
 
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
+#include <array>
 #include <memory>
 #include <variant>
 
@@ -16,13 +21,11 @@ namespace bodycam::tools::audit {
 
 namespace core = common::core;
 namespace fs = std::filesystem;
+namespace sqlite = common::sqlite;
 
 namespace {
 
-using database_ptr = common::ledger::sqlite_database_ptr;
-using statement_ptr = common::ledger::sqlite_statement_ptr;
-
-constexpr const char* schema = R"sql(
+constexpr const char* schema_sql = R"sql(
 CREATE TABLE catalogue_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE devices(device TEXT PRIMARY KEY, key_fingerprint TEXT, verdict TEXT NOT NULL, records INTEGER NOT NULL,
   late_segments INTEGER NOT NULL);
@@ -41,57 +44,45 @@ CREATE TABLE register_entries(register TEXT NOT NULL, name TEXT NOT NULL, kind T
   department TEXT, reference TEXT, action TEXT, scopes INTEGER, objects INTEGER, PRIMARY KEY(register, name));
 )sql";
 
+// PRAGMA application_id of a catalogue: "BCCT" in ASCII. The catalogue is rebuilt whole on every run, so
+// its migration list only ever holds the schema of this build.
+constexpr std::int32_t catalogue_application_id = 0x42434354;
+constexpr std::array catalogue_migrations{
+    sqlite::migration{1, "catalogue tables", schema_sql},
+};
+constexpr sqlite::schema catalogue_schema{"catalogue", catalogue_application_id, catalogue_migrations};
+
 class writer {
  public:
-  writer(sqlite3* db, std::string what) : db_(db), what_(std::move(what)) {}
+  explicit writer(sqlite::connection& db) : db_(db) {}
 
-  core::status exec(const char* sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-      std::string text = message ? message : "unknown error";
-      sqlite3_free(message);
-      return core::fail(core::errc::io, "write catalogue " + what_ + ": " + text);
-    }
-    return {};
-  }
-
-  // Inserts one row; values are text, integers or null (std::monostate).
+  // Inserts one row; values are text, integers, reals or null (std::monostate).
   using value = std::variant<std::monostate, std::string, std::int64_t, double>;
   core::status insert(const char* sql, const std::vector<value>& values) {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr) != SQLITE_OK) return fail();
-    statement_ptr stmt(raw);
+    auto stmt = db_.prepare("write", sql);
+    if (!stmt) return std::unexpected(stmt.error());
     for (std::size_t i = 0; i < values.size(); ++i) {
       const int at = static_cast<int>(i + 1);
-      int rc = SQLITE_OK;
       if (const auto* s = std::get_if<std::string>(&values[i]))
-        rc = sqlite3_bind_text(raw, at, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+        stmt->bind_text(at, *s);
       else if (const auto* n = std::get_if<std::int64_t>(&values[i]))
-        rc = sqlite3_bind_int64(raw, at, *n);
+        stmt->bind_int(at, *n);
       else if (const auto* d = std::get_if<double>(&values[i]))
-        rc = sqlite3_bind_double(raw, at, *d);
+        stmt->bind_double(at, *d);
       else
-        rc = sqlite3_bind_null(raw, at);
-      if (rc != SQLITE_OK) return fail();
+        stmt->bind_null(at);
     }
-    if (sqlite3_step(raw) != SQLITE_DONE) return fail();
-    return {};
+    return stmt->run();
   }
 
  private:
-  std::unexpected<core::error> fail() const {
-    return core::fail(core::errc::io, "write catalogue " + what_ + ": " + sqlite3_errmsg(db_));
-  }
-  sqlite3* db_;
-  std::string what_;
+  sqlite::connection& db_;
 };
 
 std::string utc(common::record::utc_time t) { return common::record::format_utc(t); }
 std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
 core::status fill(writer& w, const audit_report& report) {
-  if (auto ok = w.exec(schema); !ok) return ok;
-  if (auto ok = w.exec("BEGIN"); !ok) return ok;
   using v = writer::value;
   if (auto ok = w.insert(
           "INSERT INTO catalogue_meta VALUES('format',?),('version',?),('store',?),('generated_utc',?)",
@@ -165,29 +156,33 @@ core::status fill(writer& w, const audit_report& report) {
             !ok)
           return ok;
   }
-  return w.exec("COMMIT");
+  return {};
 }
 
 }  // namespace
 
 core::status check_catalogue(const fs::path& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) return core::fail(core::errc::not_found, "catalogue " + path.string() + ": absent");
+  const auto size = fs::file_size(path, ec);
+  if (ec == std::errc::no_such_file_or_directory)
+    return core::fail(core::errc::not_found, "catalogue " + path.string() + ": absent");
   const std::string refuse = "catalogue " + path.string() +
                              " is not a bodycam catalogue or is corrupt; it was not overwritten (move it away, or "
                              "choose another --catalogue): ";
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  database_ptr db(raw);
-  if (rc != SQLITE_OK) return core::fail(core::errc::corrupt, refuse + (raw ? sqlite3_errmsg(raw) : "cannot open"));
-  sqlite3_stmt* stmt_raw = nullptr;
-  if (sqlite3_prepare_v2(raw, "SELECT value FROM catalogue_meta WHERE key='format'", -1, &stmt_raw, nullptr) !=
-      SQLITE_OK)
-    return core::fail(core::errc::corrupt, refuse + sqlite3_errmsg(raw));
-  statement_ptr stmt(stmt_raw);
-  if (sqlite3_step(stmt_raw) != SQLITE_ROW) return core::fail(core::errc::corrupt, refuse + "no format row");
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_raw, 0));
-  if (!text || std::string_view(text) != catalogue_format)
+  if (ec) return core::fail(core::errc::corrupt, refuse + ec.message());
+  // Read-only, and refused before SQLite opens it when it is not SQLite at all: the file stays as it was.
+  if (auto ok = sqlite::check_sqlite_header(path, size, "catalogue"); !ok)
+    return core::fail(core::errc::corrupt, refuse + ok.error().context);
+  sqlite::open_options read_only;
+  read_only.read_only = true;
+  auto db = sqlite::open_connection(path, "catalogue", read_only);
+  if (!db) return core::fail(core::errc::corrupt, refuse + db.error().context);
+  auto stmt = (*db)->prepare("read format of", "SELECT value FROM catalogue_meta WHERE key='format'");
+  if (!stmt) return core::fail(core::errc::corrupt, refuse + stmt.error().context);
+  auto row = stmt->step();
+  if (!row) return core::fail(core::errc::corrupt, refuse + row.error().context);
+  if (!*row) return core::fail(core::errc::corrupt, refuse + "no format row");
+  if (stmt->column_text(0) != catalogue_format)
     return core::fail(core::errc::corrupt, refuse + "format is not " + std::string(catalogue_format));
   return {};
 }
@@ -199,18 +194,25 @@ core::status write_catalogue(const fs::path& path, const audit_report& report) {
   std::error_code ec;
   fs::remove(temp, ec);
   {
-    sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(temp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    database_ptr db(raw);
-    if (rc != SQLITE_OK)
-      return core::fail(core::errc::io,
-                        "create catalogue " + temp.string() + ": " + (raw ? sqlite3_errmsg(raw) : "cannot open"));
-    writer w(raw, temp.string());
-    if (auto ok = w.exec("PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"); !ok) return ok;
-    if (auto ok = fill(w, report); !ok) {
-      db.reset();
+    sqlite::open_options create;
+    create.create_if_missing = true;
+    create.journal = sqlite::journal_mode::rollback;
+    auto db = sqlite::open_database(temp, catalogue_schema, create);
+    if (!db) {
       fs::remove(temp, ec);
-      return ok;
+      return std::unexpected(db.error());
+    }
+    auto filled = [&]() -> core::status {
+      auto tx = sqlite::transaction::begin(**db);
+      if (!tx) return std::unexpected(tx.error());
+      writer w(**db);
+      if (auto ok = fill(w, report); !ok) return ok;
+      return tx->commit("rebuilt catalogue");
+    }();
+    if (!filled) {
+      db->reset();
+      fs::remove(temp, ec);
+      return filled;
     }
   }
   // Invariant 1: durable before it replaces the old one.

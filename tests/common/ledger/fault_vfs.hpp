@@ -8,6 +8,8 @@
 // the WAL it creates, and a deleted file's undo log is dropped with it).
 // The VFS is registered under its own name while the object lives (never as the default); open a ledger
 // with open_options::vfs = name(). Close every connection that uses it before destroying it.
+// It implements SQLite's VFS interface, so it calls SQLite's C API directly; production code reaches SQLite
+// only through common/sqlite.
 // Not thread-safe: one test thread drives it.
 #pragma once
 

@@ -51,12 +51,13 @@ void expect_corrupt_and_unchanged(const std::filesystem::path& path, std::string
 }
 
 // Flips one bit of a record's bytes in place (same length): the B-tree stays intact, the hash stops matching.
+// Raw SQLite on purpose: the ledger and common/sqlite have no way to rewrite a record, which is the point.
 void flip_byte_in_record(const std::filesystem::path& path, std::int64_t seq) {
   auto raw = open_raw(path);
   REQUIRE(raw_exec(raw.get(), "DROP TRIGGER records_no_update").empty());
   sqlite3_stmt* read = nullptr;
   REQUIRE(sqlite3_prepare_v2(raw.get(), "SELECT bytes FROM records WHERE seq = ?1", -1, &read, nullptr) == SQLITE_OK);
-  ledger::sqlite_statement_ptr select(read);
+  sqlite::statement_ptr select(read);
   sqlite3_bind_int64(select.get(), 1, seq);
   REQUIRE(sqlite3_step(select.get()) == SQLITE_ROW);
   const auto* data = static_cast<const unsigned char*>(sqlite3_column_blob(select.get(), 0));
@@ -66,7 +67,7 @@ void flip_byte_in_record(const std::filesystem::path& path, std::int64_t seq) {
   sqlite3_stmt* write = nullptr;
   REQUIRE(sqlite3_prepare_v2(raw.get(), "UPDATE records SET bytes = ?2 WHERE seq = ?1", -1, &write, nullptr) ==
           SQLITE_OK);
-  ledger::sqlite_statement_ptr update(write);
+  sqlite::statement_ptr update(write);
   sqlite3_bind_int64(update.get(), 1, seq);
   sqlite3_bind_blob(update.get(), 2, bytes.data(), static_cast<int>(bytes.size()), nullptr);
   REQUIRE(sqlite3_step(update.get()) == SQLITE_DONE);

@@ -1,9 +1,9 @@
 // Integration tests of the ledger on real SQLite files: opening, creating, migrating and refusing files;
 // appending records and reading them back; the boot counter and the device id.
 #include "common/core/durable_file.hpp"
-#include "common/ledger/connection.hpp"
 #include "common/ledger/ledger.hpp"
 #include "common/ledger/migrations.hpp"
+#include "common/sqlite/connection.hpp"
 #include "tests/common/ledger/ledger_test_support.hpp"
 
 #include <random>
@@ -398,8 +398,8 @@ std::vector<ledger::migration> with_second(const char* sql) {
   return list;
 }
 
-ledger::connection raw_connection(const std::filesystem::path& path) {
-  return ledger::connection(open_raw(path), path);
+sqlite::connection raw_connection(const std::filesystem::path& path) {
+  return sqlite::connection(open_raw(path), path, "ledger");
 }
 
 }  // namespace

@@ -110,10 +110,10 @@ std::string changes_since(const ledger_snapshot& before, const std::filesystem::
   return "WAL changed: " + before.wal + " → " + now.wal;
 }
 
-ldg::sqlite_database_ptr open_raw(const std::filesystem::path& path) {
+common::sqlite::database_ptr open_raw(const std::filesystem::path& path) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  ldg::sqlite_database_ptr db(raw);
+  common::sqlite::database_ptr db(raw);
   if (rc != SQLITE_OK) throw std::runtime_error("open " + path.string() + ": " + sqlite3_errstr(rc));
   return db;
 }
@@ -128,11 +128,11 @@ std::string raw_exec(sqlite3* db, const std::string& sql) {
 }
 
 namespace {
-ldg::sqlite_statement_ptr raw_row(sqlite3* db, const std::string& sql) {
+common::sqlite::statement_ptr raw_row(sqlite3* db, const std::string& sql) {
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
     throw std::runtime_error("prepare " + sql + ": " + sqlite3_errmsg(db));
-  ldg::sqlite_statement_ptr stmt(raw);
+  common::sqlite::statement_ptr stmt(raw);
   if (sqlite3_step(stmt.get()) != SQLITE_ROW)
     throw std::runtime_error("no row from " + sql + ": " + sqlite3_errmsg(db));
   return stmt;

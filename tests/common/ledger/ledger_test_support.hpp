@@ -5,7 +5,7 @@
 
 #include "common/core/bytes.hpp"
 #include "common/ledger/ledger.hpp"
-#include "common/ledger/sqlite_handles.hpp"
+#include "common/sqlite/handles.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -56,7 +56,7 @@ struct ledger_snapshot {
 
 // Plain SQLite access that bypasses the ledger, for tests that build foreign files, tamper with a ledger or
 // check what the schema itself refuses. open_raw throws std::runtime_error if SQLite cannot open the path.
-[[nodiscard]] ldg::sqlite_database_ptr open_raw(const std::filesystem::path& path);
+[[nodiscard]] common::sqlite::database_ptr open_raw(const std::filesystem::path& path);
 // Runs SQL; returns "" on success or SQLite's error message.
 [[nodiscard]] std::string raw_exec(sqlite3* db, const std::string& sql);
 // The integer in the first column of the first row (throws if there is none).

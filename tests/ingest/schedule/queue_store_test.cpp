@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace sc = bodycam::ingest::schedule;
@@ -169,7 +170,8 @@ TEST_CASE("queue_store refuses what is not a dock queue and a missing file witho
   }
   SECTION("another application's SQLite file") {
     { auto q = open_queue(dir / "other.db"); }
-    // Re-stamp it as someone else's: the same file must now be refused.
+    // Re-stamp it as someone else's: the same file must now be refused. Raw SQLite on purpose: the queue
+    // never writes another application's id, so the test plays that application.
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open((dir / "other.db").c_str(), &raw) == SQLITE_OK);
     CHECK(sqlite3_exec(raw, "PRAGMA application_id = 1;", nullptr, nullptr, nullptr) == SQLITE_OK);
@@ -177,8 +179,41 @@ TEST_CASE("queue_store refuses what is not a dock queue and a missing file witho
     auto q = sc::queue_store::open(dir / "other.db");
     REQUIRE_FALSE(q);
     CHECK(q.error().code == core::errc::malformed);
-    CHECK_THAT(q.error().context, Catch::Contains("not a dock queue"));
+    CHECK_THAT(q.error().context, Catch::Contains("not a bodycam dock queue"));
+    CHECK_THAT(q.error().context, Catch::Contains("other.db"));
   }
+}
+
+// A torn page in the queue file (the header still says SQLite, so only quick_check finds it): open refuses it
+// as corrupt, naming the file, and leaves it byte for byte as it was — never repaired, never migrated over.
+TEST_CASE("queue_store refuses a corrupt queue and leaves it byte for byte", "[integration]") {
+  bodycam::tests::temp_dir dir("bodycam-queue");
+  const std::string path = dir / "queue.db";
+  {
+    auto q = open_queue(path);
+    for (std::uint64_t i = 0; i < 400; ++i)
+      REQUIRE(q.enqueue(item("cam-torn", i, i + 1, 1000 + i, t0 - 1h, 24h, "segment-" + std::to_string(i) + ".mp4"),
+                        t0));
+  }  // closing checkpoints the WAL into the main file
+  auto read_all = [&] {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  std::string bytes = read_all();
+  const std::size_t page = 4096;  // SQLite's default page size, which the queue does not change
+  REQUIRE(bytes.size() >= 8 * page);
+  REQUIRE(bytes.size() % page == 0);
+  // The last page is in use (rows are never deleted, so there is no free page): a B-tree page of zeros.
+  std::fill(bytes.end() - static_cast<std::ptrdiff_t>(page), bytes.end(), '\0');
+  { std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes; }
+  REQUIRE(read_all() == bytes);
+
+  auto q = sc::queue_store::open(path, {.create_if_missing = true});
+  REQUIRE_FALSE(q);
+  INFO(q.error().context);
+  CHECK(q.error().code == core::errc::corrupt);
+  CHECK_THAT(q.error().context, Catch::Contains("dock queue " + path));
+  CHECK(read_all() == bytes);
 }
 
 // A child process enqueues and completes items as fast as it can and reports each acknowledged step on a

@@ -1,13 +1,13 @@
 // Typed binds, stepping and column reads over sqlite3_stmt; see statement.hpp.
-#include "common/ledger/statement.hpp"
+#include "common/sqlite/statement.hpp"
 
-#include "common/ledger/connection.hpp"
+#include "common/sqlite/connection.hpp"
 
 #include <utility>
 
-namespace bodycam::common::ledger {
+namespace bodycam::common::sqlite {
 
-statement::statement(const connection& owner, sqlite_statement_ptr stmt, std::string operation) noexcept
+statement::statement(const connection& owner, statement_ptr stmt, std::string operation) noexcept
     : owner_(&owner), stmt_(std::move(stmt)), operation_(std::move(operation)) {}
 
 void statement::note_bind(int result_code) noexcept {
@@ -29,8 +29,12 @@ void statement::bind_blob(int index, core::byte_view value) noexcept {
 }
 
 void statement::bind_text(int index, std::string_view value) noexcept {
-  note_bind(
-      sqlite3_bind_text64(stmt_.get(), index, value.empty() ? "" : value.data(), value.size(), nullptr, SQLITE_UTF8));
+  note_bind(sqlite3_bind_text64(stmt_.get(), index, value.empty() ? "" : value.data(), value.size(), SQLITE_TRANSIENT,
+                                SQLITE_UTF8));
+}
+
+void statement::bind_double(int index, double value) noexcept {
+  note_bind(sqlite3_bind_double(stmt_.get(), index, value));
 }
 
 void statement::bind_null(int index) noexcept { note_bind(sqlite3_bind_null(stmt_.get(), index)); }
@@ -52,6 +56,8 @@ core::status statement::run() {
   return {};
 }
 
+void statement::reset() noexcept { (void)sqlite3_reset(stmt_.get()); }
+
 bool statement::column_is_null(int index) const noexcept {
   return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL;
 }
@@ -61,6 +67,8 @@ bool statement::column_is_integer(int index) const noexcept {
 }
 
 std::int64_t statement::column_int(int index) const noexcept { return sqlite3_column_int64(stmt_.get(), index); }
+
+double statement::column_double(int index) const noexcept { return sqlite3_column_double(stmt_.get(), index); }
 
 core::byte_view statement::column_blob(int index) const noexcept {
   const void* data = sqlite3_column_blob(stmt_.get(), index);
@@ -76,4 +84,4 @@ std::string statement::column_text(int index) const {
   return std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
 }
 
-}  // namespace bodycam::common::ledger
+}  // namespace bodycam::common::sqlite

@@ -1,38 +1,42 @@
-// Internal: one prepared SQLite statement with typed binds, stepping and column reads.
+// One prepared SQLite statement with typed binds, stepping and column reads.
 // Guarantees: a bind that SQLite refuses is not lost — it is reported by the next step(), named like every
-// other ledger error. Bound blobs and text are not copied (SQLITE_STATIC): the caller keeps them alive
-// until the last step() of the statement, which every use in this folder does by binding locals.
+// other error of the connection. Bound text is copied; bound blobs are not (SQLITE_STATIC, since records and
+// digests can be large): the caller keeps a blob alive until the last step() of the statement.
 #pragma once
 
 #include "common/core/bytes.hpp"
 #include "common/core/error.hpp"
-#include "common/ledger/sqlite_handles.hpp"
+#include "common/sqlite/handles.hpp"
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace bodycam::common::ledger {
+namespace bodycam::common::sqlite {
 
 class connection;
 
 class statement {
  public:
-  statement(const connection& owner, sqlite_statement_ptr stmt, std::string operation) noexcept;
+  statement(const connection& owner, statement_ptr stmt, std::string operation) noexcept;
 
   void bind_int(int index, std::int64_t value) noexcept;
   void bind_blob(int index, core::byte_view value) noexcept;
   void bind_text(int index, std::string_view value) noexcept;
+  void bind_double(int index, double value) noexcept;
   void bind_null(int index) noexcept;
 
   // true: a row is ready to read; false: the statement has finished.
   [[nodiscard]] core::expected<bool> step();
   // Steps a statement that must finish without returning a row (INSERT, UPDATE).
   [[nodiscard]] core::status run();
+  // Ends the current execution (and the read it holds) so the statement may run again; binds stay.
+  void reset() noexcept;
 
   [[nodiscard]] bool column_is_null(int index) const noexcept;
   [[nodiscard]] bool column_is_integer(int index) const noexcept;
   [[nodiscard]] std::int64_t column_int(int index) const noexcept;
+  [[nodiscard]] double column_double(int index) const noexcept;
   // Valid until the next step() or the statement's end.
   [[nodiscard]] core::byte_view column_blob(int index) const noexcept;
   [[nodiscard]] std::string column_text(int index) const;
@@ -43,9 +47,9 @@ class statement {
   void note_bind(int result_code) noexcept;
 
   const connection* owner_;
-  sqlite_statement_ptr stmt_;
+  statement_ptr stmt_;
   std::string operation_;
   int bind_result_ = SQLITE_OK;
 };
 
-}  // namespace bodycam::common::ledger
+}  // namespace bodycam::common::sqlite

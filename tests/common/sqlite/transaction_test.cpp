@@ -1,0 +1,132 @@
+// Integration tests of transactions and statements on a real file: nothing is visible without an explicit
+// commit, the destructor rolls back, a refused bind surfaces at step(), and every error names the
+// operation, the noun and the file.
+#include "common/sqlite/database.hpp"
+#include "common/sqlite/transaction.hpp"
+
+#include "tests/support/process.hpp"
+
+#include <array>
+
+#include <catch2/catch.hpp>
+
+namespace core = bodycam::common::core;
+namespace sqlite = bodycam::common::sqlite;
+
+namespace {
+
+constexpr std::array migrations{
+    sqlite::migration{1, "items", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;"},
+};
+constexpr sqlite::schema schema{"test queue", 0x54455354, migrations};
+
+std::unique_ptr<sqlite::connection> open_ok(const std::string& path) {
+  sqlite::open_options o;
+  o.create_if_missing = true;
+  auto db = sqlite::open_database(path, schema, o);
+  if (!db) FAIL("open " << path << ": " << db.error().context);
+  return std::move(*db);
+}
+
+std::int64_t count_items(sqlite::connection& db) {
+  auto n = db.read_integer("count items of", "SELECT count(*) FROM items");
+  if (!n) FAIL(n.error().context);
+  return *n;
+}
+
+core::status insert(sqlite::connection& db, std::string_view name) {
+  auto stmt = db.prepare("insert item into", "INSERT INTO items (name) VALUES (?1)");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind_text(1, name);
+  return stmt->run();
+}
+
+}  // namespace
+
+TEST_CASE("a transaction that is not committed is rolled back by its destructor", "[integration]") {
+  bodycam::tests::temp_dir dir("bodycam-sqlite-tx");
+  const auto path = dir / "q.db";
+  auto db = open_ok(path);
+  {
+    auto tx = sqlite::transaction::begin(*db);
+    REQUIRE(tx.has_value());
+    REQUIRE(insert(*db, "dropped"));
+    CHECK(count_items(*db) == 1);  // visible inside the transaction
+    CHECK(db->in_transaction());
+  }
+  CHECK_FALSE(db->in_transaction());
+  CHECK(count_items(*db) == 0);
+  // A second connection sees nothing either: the row never reached the file.
+  CHECK(count_items(*open_ok(path)) == 0);
+}
+
+TEST_CASE("a committed transaction is durable and ends; committing again is an error", "[integration]") {
+  bodycam::tests::temp_dir dir("bodycam-sqlite-tx");
+  const auto path = dir / "q.db";
+  auto db = open_ok(path);
+  auto tx = sqlite::transaction::begin(*db);
+  REQUIRE(tx.has_value());
+  REQUIRE(insert(*db, "kept"));
+  REQUIRE(tx->commit("item kept"));
+  CHECK_FALSE(tx->is_open());
+  CHECK_FALSE(db->in_transaction());
+  auto again = tx->commit("item kept");
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == core::errc::internal);
+  CHECK(again.error().context == "commit item kept to test queue " + path + ": the transaction has already ended");
+  CHECK(count_items(*open_ok(path)) == 1);
+}
+
+TEST_CASE("a moved-from transaction does not roll back the one it moved into", "[integration]") {
+  bodycam::tests::temp_dir dir("bodycam-sqlite-tx");
+  auto db = open_ok(dir / "q.db");
+  auto first = sqlite::transaction::begin(*db);
+  REQUIRE(first.has_value());
+  REQUIRE(insert(*db, "moved"));
+  {
+    sqlite::transaction moved(std::move(*first));
+    CHECK_FALSE(first->is_open());
+    REQUIRE(moved.commit("moved item"));
+  }
+  CHECK(count_items(*db) == 1);
+}
+
+TEST_CASE("a second writer waits, then times out naming the file", "[integration]") {
+  bodycam::tests::temp_dir dir("bodycam-sqlite-tx");
+  const auto path = dir / "q.db";
+  auto holder = open_ok(path);
+  sqlite::open_options o;
+  o.busy_timeout = std::chrono::milliseconds(50);
+  auto other = sqlite::open_database(path, schema, o);
+  REQUIRE(other.has_value());
+  auto held = sqlite::transaction::begin(*holder);
+  REQUIRE(held.has_value());
+  auto blocked = sqlite::transaction::begin(**other);
+  REQUIRE_FALSE(blocked.has_value());
+  CHECK(blocked.error().code == core::errc::timeout);
+  CHECK(blocked.error().context == "begin transaction on test queue " + path + ": database is locked");
+}
+
+TEST_CASE("constraint failures, refused binds and bad SQL are errors naming the operation and file", "[integration]") {
+  bodycam::tests::temp_dir dir("bodycam-sqlite-tx");
+  const auto path = dir / "q.db";
+  auto db = open_ok(path);
+  REQUIRE(insert(*db, "once"));
+  auto twice = insert(*db, "once");
+  REQUIRE_FALSE(twice.has_value());
+  CHECK(twice.error().code == core::errc::conflict);
+  CHECK(twice.error().context == "insert item into test queue " + path + ": UNIQUE constraint failed: items.name");
+
+  auto stmt = db->prepare("look up item in", "SELECT id FROM items WHERE name = ?1");
+  REQUIRE(stmt.has_value());
+  stmt->bind_text(2, "no such parameter");  // SQLITE_RANGE, kept until step()
+  auto row = stmt->step();
+  REQUIRE_FALSE(row.has_value());
+  CHECK(row.error().code == core::errc::invalid_argument);
+  CHECK(row.error().context.starts_with("look up item in test queue " + path + ": "));
+
+  auto bad = db->prepare("prepare query on", "SELECT x FROM nowhere");
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().code == core::errc::internal);
+  CHECK(bad.error().context == "prepare query on test queue " + path + ": no such table: nowhere");
+}
