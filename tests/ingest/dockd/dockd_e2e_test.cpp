@@ -221,6 +221,8 @@ TEST_CASE("three cameras dock: every record stored once, hashes match, receipts 
   CHECK(totals->done_items >= 6);
   // The shared upload slot (default [schedule] upload_slots = 1): the three cameras were docked in parallel,
   // yet no file's fetch began before the previous one was stored (the queue's started_ns / done_ns).
+  // Raw SQLite on purpose: the test reads the dock's file as an outsider would, read-only, columns the queue's
+  // API does not expose; nothing here goes through (or could hide a fault of) common/sqlite.
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open_v2((fs::path(root.path()) / "state" / "dock.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
           SQLITE_OK);
