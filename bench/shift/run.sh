@@ -14,36 +14,39 @@ minutes=${2:-2}
 shift $(($# < 2 ? $# : 2))
 bin=${BODYCAM_BIN:-$root/build/bin}
 work=$(mktemp -d /tmp/bodycam-bench-shift-XXXXXX)
-trap 'kill "$sampler" 2> /dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${sampler:-} ${timer:-} 2> /dev/null || true; rm -rf "$work"' EXIT
 ticks=$(getconf CLK_TCK)
 cores=$(nproc)
 
 echo "bench/shift: $cameras cameras, $minutes min, options: ${*:-(defaults)}; $(date -u +%Y-%m-%dT%H:%MZ);" \
   "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $cores cores"
 
-# Sampler: last seen "pid cpu_ticks age_s" per recorder process.
+/usr/bin/time -f "%U %S %e" -o "$work/time" "$bin/bodycam" simulate --out "$work/shift" --cameras "$cameras" \
+  --minutes "$minutes" "$@" > "$work/simulate.log" 2>&1 &
+timer=$!
+
+# Sampler: "pid cpu_ticks start_ticks now" for every bodycam-recorder this run started (children of its
+# `bodycam simulate`; other recorders on the machine are not counted).
 (
-  boot=$(cut -d' ' -f1 /proc/uptime)
-  while :; do
+  sim=""
+  while kill -0 "$timer" 2> /dev/null; do
+    [ -n "$sim" ] || sim=$(pgrep -P "$timer" -x bodycam || true)
     now=$(cut -d' ' -f1 /proc/uptime)
-    for pid in $(pgrep -x bodycam-recorde || true); do
+    for pid in $( [ -n "$sim" ] && pgrep -P "$sim" -x bodycam-recorde || true); do
       stat=$(cat "/proc/$pid/stat" 2> /dev/null) || continue
-      # fields after the command name: state is 3; utime 14, stime 15, starttime 22
-      rest=${stat##*) }
+      rest=${stat##*) }  # fields from state (3) on: utime is 14, stime 15, starttime 22
       set -- $rest
-      utime=${12}; stime=${13}; start=${20}
-      echo "$pid $((utime + stime)) $start $now" >> "$work/samples"
+      echo "$pid $((${12} + ${13})) ${20} $now" >> "$work/samples"
     done
     sleep 1
   done
 ) &
 sampler=$!
-
-/usr/bin/time -f "%U %S %e" -o "$work/time" "$bin/bodycam" simulate --out "$work/shift" --cameras "$cameras" \
-  --minutes "$minutes" "$@" > "$work/simulate.log" 2>&1 || status=$?
-kill "$sampler" 2> /dev/null || true
+wait "$timer" || status=$?
+wait "$sampler" || true
 echo "bodycam simulate exit ${status:-0} (0 authentic, 1 authentic with documented gaps)"
 [ "${status:-0}" -le 1 ] || { tail -n 20 "$work/simulate.log"; exit 1; }
+grep -c "back_pressure" "$work"/shift/reports/audit.txt | sed 's/^/back_pressure interruptions in the audit (the encoders fell behind real time): /' || true
 
 # Per recorder process: CPU seconds / seconds alive, from its last sample; the cameras together: all recorders'
 # CPU seconds over the span from the first start to the last sample (how many cores the cameras kept busy).
@@ -64,6 +67,6 @@ awk -v hz="$ticks" -v cores="$cores" '
     span = end - first
     printf "recorders: %d processes (a camera that lost power runs twice), %.0f CPU s in %.0f s = %.2f cores = %.0f %% of %d cores\n", n, cpu, span, cpu / span, 100 * cpu / span / cores, cores
   }' "$work/samples"
-read -r user sys elapsed < "$work/time"
+read -r user sys elapsed < <(tail -n 1 "$work/time")
 awk -v u="$user" -v s="$sys" -v e="$elapsed" -v c="$cores" \
   'BEGIN { printf "whole run: %.0f s wall, %.0f CPU s = %.0f %% of %d cores on average\n", e, u + s, 100 * (u + s) / (e * c), c }'
