@@ -133,22 +133,6 @@ std::string format_duration(nanoseconds d) {
   return (negative && total > 0 ? "-" : "") + std::string(text);
 }
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string escape_label_value(std::string_view text) {
   std::string out;
   out.reserve(text.size());

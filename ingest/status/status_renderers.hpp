@@ -11,6 +11,7 @@
 //      404 for any other path, 405 for any other method.
 #pragma once
 
+#include "common/core/html.hpp"
 #include "ingest/status/dock_status.hpp"
 
 #include <string>
@@ -25,7 +26,7 @@ namespace bodycam::ingest::status {
 // Helpers the renderers use, exposed for tests.
 [[nodiscard]] std::string format_utc(utc_time t);                       // "2026-11-23T16:40:46Z"
 [[nodiscard]] std::string format_duration(std::chrono::nanoseconds d);  // "3 h 05 min", "-12 min", "45 s"
-[[nodiscard]] std::string escape_html(std::string_view text);
+using common::core::escape_html;  // common/core/html.hpp, the project's one HTML escaper
 [[nodiscard]] std::string escape_label_value(std::string_view text);
 
 inline constexpr std::string_view json_content_type = "application/json";
