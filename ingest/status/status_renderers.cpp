@@ -133,7 +133,7 @@ std::string render_json(const dock_status& s) {
         {"pending_records", slot.pending_records},
         {"done_bytes", slot.done_bytes},
         {"total_bytes", slot.total_bytes},
-        {"progress", slot.progress()},
+        {"progress", slot.presence == slot_presence::docked ? nlohmann::json(slot.progress()) : nlohmann::json(nullptr)},
         {"time_to_deadline_seconds", optional_seconds(slot.time_to_deadline)},
         {"slack_seconds", optional_seconds(slot.slack)},
         {"alarm", schedule::to_string(slot.alarm)},
@@ -264,9 +264,11 @@ std::string render_metrics(const dock_status& s) {
   m.family("bodycam_dock_slot_pending_records", "gauge", "Records of this slot's camera not yet stored.");
   for (const auto& slot : s.slots)
     m.sample("bodycam_dock_slot_pending_records", number(slot.pending_records), slot_labels(slot));
-  m.family("bodycam_dock_slot_progress_ratio", "gauge", "Share of this docking's bytes already stored, 0 to 1.");
+  m.family("bodycam_dock_slot_progress_ratio", "gauge",
+           "Share of this docking's bytes already stored, 0 to 1. Only while a camera is docked.");
   for (const auto& slot : s.slots)
-    m.sample("bodycam_dock_slot_progress_ratio", number(slot.progress()), slot_labels(slot));
+    if (slot.presence == slot_presence::docked)
+      m.sample("bodycam_dock_slot_progress_ratio", number(slot.progress()), slot_labels(slot));
   m.family("bodycam_dock_slot_deadline_seconds", "gauge",
            "Time to the earliest deadline of this slot's pending items; negative: overdue.");
   for (const auto& slot : s.slots)

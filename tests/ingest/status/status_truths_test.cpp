@@ -72,7 +72,9 @@ TEST_CASE("no camera docked: every slot says so, with no OK, no green and no bar
     CHECK(slot["presence_since_utc"] == "2026-11-23T07:55:00Z");
     CHECK(slot["connected"] == false);
   }
+  for (const auto& slot : j["slots"]) CHECK(slot["progress"].is_null());  // no camera, no progress (not 1)
   const std::string metrics = st::render_metrics(empty_dock());
+  CHECK(metrics.find("\nbodycam_dock_slot_progress_ratio{") == std::string::npos);
   CHECK(metric(metrics, R"(bodycam_dock_slot_presence{slot="slot-2",device="",presence="absent"})") == 1);
   CHECK(metric(metrics, R"(bodycam_dock_slot_presence{slot="slot-2",device="",presence="docked"})") == 0);
 }
