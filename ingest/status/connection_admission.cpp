@@ -39,7 +39,8 @@ connection_admission::decision connection_admission::admit(const std::string& cl
   entries_.push_back({d.id, client, false});
   if (entries_.size() >= max_connections && max_connections > 1) {  // A3: keep one slot free
     // The newcomer itself is the youngest entry, so it is cut only if nothing older is waiting.
-    auto oldest = std::find_if(entries_.begin(), std::prev(entries_.end()), [](const entry& e) { return !e.answering; });
+    auto oldest =
+        std::find_if(entries_.begin(), std::prev(entries_.end()), [](const entry& e) { return !e.answering; });
     if (oldest != std::prev(entries_.end())) {
       d.cut.push_back(oldest->id);
       entries_.erase(oldest);

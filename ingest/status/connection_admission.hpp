@@ -32,8 +32,8 @@ class connection_admission {
 
   struct decision {
     bool admitted = false;
-    connection_id id = 0;             // the new connection's id, if admitted
-    std::vector<connection_id> cut;   // connections the server must close now (already forgotten here)
+    connection_id id = 0;            // the new connection's id, if admitted
+    std::vector<connection_id> cut;  // connections the server must close now (already forgotten here)
   };
 
   explicit connection_admission(admission_limits limits) noexcept : limits_(limits) {}

@@ -31,14 +31,14 @@ enum class slot_presence {
 [[nodiscard]] std::string_view to_string(slot_presence presence) noexcept;  // "not_checked", "docked", ...
 
 struct slot_status {
-  std::string slot;                    // the slot's name from the dock configuration, e.g. "slot-3"
-  std::string device;                  // device id of the camera seen there; empty if none yet
+  std::string slot;    // the slot's name from the dock configuration, e.g. "slot-3"
+  std::string device;  // device id of the camera seen there; empty if none yet
   slot_presence presence = slot_presence::not_checked;
   std::optional<utc_time> presence_since;  // when the slot entered `presence`
   bool connected = false;                  // a link connection to it is up now (only while docked)
-  std::optional<int> battery_percent;  // 0..100, if the camera reported it
-  std::string activity;                // one word or short phrase: "idle", "pulling", "verifying", ...
-  std::uint64_t pending_bytes = 0;     // still to store (queue)
+  std::optional<int> battery_percent;      // 0..100, if the camera reported it
+  std::string activity;                    // one word or short phrase: "idle", "pulling", "verifying", ...
+  std::uint64_t pending_bytes = 0;         // still to store (queue)
   std::uint64_t pending_records = 0;
   std::uint64_t done_bytes = 0;   // stored during this docking
   std::uint64_t total_bytes = 0;  // done_bytes + what was known pending at the start of this docking
@@ -80,11 +80,11 @@ struct dock_status {
   std::string version = "0.1.0";
   utc_time generated_utc{};
   utc_time started_utc{};
-  alarm_state alarm = alarm_state::ok;  // the worst over all devices
-  bool store_available = true;           // false while the store refuses writes (outage, disk full)
-  std::string store_error;               // why, if not available
-  std::optional<utc_time> store_since;   // when store_available took its present value; none: never checked
-  std::optional<utc_time> store_checked; // the last probe or store operation that told
+  alarm_state alarm = alarm_state::ok;    // the worst over all devices
+  bool store_available = true;            // false while the store refuses writes (outage, disk full)
+  std::string store_error;                // why, if not available
+  std::optional<utc_time> store_since;    // when store_available took its present value; none: never checked
+  std::optional<utc_time> store_checked;  // the last probe or store operation that told
   std::vector<slot_status> slots;
   status_totals totals;
 };

@@ -43,9 +43,7 @@ std::string alarm_words(alarm_state a) {
   return "?";
 }
 
-std::string since_text(const std::optional<utc_time>& t) {
-  return t ? " since " + format_utc(*t) : std::string();
-}
+std::string since_text(const std::optional<utc_time>& t) { return t ? " since " + format_utc(*t) : std::string(); }
 
 bool has_pending(const slot_status& s) { return s.pending_bytes > 0 || s.pending_records > 0; }
 
@@ -70,8 +68,7 @@ std::string presence_cell(const slot_status& s) {
              (s.presence_since ? " at " + escape_html(format_utc(*s.presence_since)) : std::string());
     case slot_presence::absent:
       return "<strong>no camera docked</strong>" + escape_html(since_text(s.presence_since)) + why;
-    case slot_presence::refused:
-      return "<strong>REFUSED</strong>" + escape_html(since_text(s.presence_since)) + why;
+    case slot_presence::refused: return "<strong>REFUSED</strong>" + escape_html(since_text(s.presence_since)) + why;
     case slot_presence::failed:
       return "<strong>DOCKING FAILED</strong>" + escape_html(since_text(s.presence_since)) + why;
   }
@@ -107,8 +104,7 @@ std::string store_text(const dock_status& s) {
 }
 
 std::string throughput_text(const status_totals& t) {
-  const std::string rate =
-      human_bytes(static_cast<std::uint64_t>(std::max(0.0, t.throughput_bytes_per_second))) + "/s";
+  const std::string rate = human_bytes(static_cast<std::uint64_t>(std::max(0.0, t.throughput_bytes_per_second))) + "/s";
   if (!t.throughput_measured) return rate + ", assumed (configured): no file stored since the start yet";
   std::string text = rate + ", measured: moving average over " + std::to_string(t.throughput_samples) +
                      (t.throughput_samples == 1 ? " file" : " files") + " stored";
@@ -136,8 +132,8 @@ std::string render_html(const dock_status& s) {
   h += "<p class=\"" + std::string(schedule::to_string(s.alarm)) + "\"><strong>Deadlines: " + alarm_words(s.alarm) +
        "</strong>" + (s.totals.pending_records == 0 && s.totals.pending_bytes == 0 ? " (nothing waiting)" : "") +
        "</p>\n";
-  h += "<p class=\"" + std::string(s.store_available ? "none" : "down") + "\"><strong>Store: " +
-       escape_html(store_text(s)) + "</strong></p>\n";
+  h += "<p class=\"" + std::string(s.store_available ? "none" : "down") +
+       "\"><strong>Store: " + escape_html(store_text(s)) + "</strong></p>\n";
   h += "<p>Updated " + escape_html(format_utc(s.generated_utc)) + " (UTC); running since " +
        escape_html(format_utc(s.started_utc)) + ". This page refreshes every 10 seconds.</p>\n";
   h += "<table><tr><th>Slot</th><th>Camera</th><th>Camera state</th><th>Battery</th><th>Activity</th>"

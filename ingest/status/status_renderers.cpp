@@ -133,7 +133,8 @@ std::string render_json(const dock_status& s) {
         {"pending_records", slot.pending_records},
         {"done_bytes", slot.done_bytes},
         {"total_bytes", slot.total_bytes},
-        {"progress", slot.presence == slot_presence::docked ? nlohmann::json(slot.progress()) : nlohmann::json(nullptr)},
+        {"progress",
+         slot.presence == slot_presence::docked ? nlohmann::json(slot.progress()) : nlohmann::json(nullptr)},
         {"time_to_deadline_seconds", optional_seconds(slot.time_to_deadline)},
         {"slack_seconds", optional_seconds(slot.slack)},
         {"alarm", schedule::to_string(slot.alarm)},
@@ -197,13 +198,16 @@ std::string render_metrics(const dock_status& s) {
   m.sample("bodycam_dock_bytes_stored_total", number(t.bytes_stored));
   m.family("bodycam_dock_records_stored_total", "counter", "Records verified and stored since the daemon started.");
   m.sample("bodycam_dock_records_stored_total", number(t.records_stored));
-  m.family("bodycam_dock_objects_stored_total", "counter", "Files (segments, annotations) stored since the daemon started.");
+  m.family("bodycam_dock_objects_stored_total", "counter",
+           "Files (segments, annotations) stored since the daemon started.");
   m.sample("bodycam_dock_objects_stored_total", number(t.objects_stored));
-  m.family("bodycam_dock_verify_failures_total", "counter", "Records or files refused by verification since the daemon started.");
+  m.family("bodycam_dock_verify_failures_total", "counter",
+           "Records or files refused by verification since the daemon started.");
   m.sample("bodycam_dock_verify_failures_total", number(t.verify_failures));
   m.family("bodycam_dock_quarantined_files_total", "counter", "Files put in quarantine since the daemon started.");
   m.sample("bodycam_dock_quarantined_files_total", number(t.quarantined_files));
-  m.family("bodycam_dock_receipts_issued_total", "counter", "Signed receipts written to the store since the daemon started.");
+  m.family("bodycam_dock_receipts_issued_total", "counter",
+           "Signed receipts written to the store since the daemon started.");
   m.sample("bodycam_dock_receipts_issued_total", number(t.receipts_issued));
   m.family("bodycam_dock_pending_bytes", "gauge", "Bytes queued and not yet stored.");
   m.sample("bodycam_dock_pending_bytes", number(t.pending_bytes));
@@ -238,9 +242,11 @@ std::string render_metrics(const dock_status& s) {
   m.sample("bodycam_dock_store_available", s.store_available ? "1" : "0");
   m.family("bodycam_dock_store_state_since_seconds", "gauge",
            "Since when bodycam_dock_store_available has had its value, Unix seconds. Absent until first checked.");
-  if (s.store_since) m.sample("bodycam_dock_store_state_since_seconds", number(std::floor(unix_seconds(*s.store_since))));
+  if (s.store_since)
+    m.sample("bodycam_dock_store_state_since_seconds", number(std::floor(unix_seconds(*s.store_since))));
   m.family("bodycam_dock_store_checked_seconds", "gauge", "When the store was last checked, Unix seconds.");
-  if (s.store_checked) m.sample("bodycam_dock_store_checked_seconds", number(std::floor(unix_seconds(*s.store_checked))));
+  if (s.store_checked)
+    m.sample("bodycam_dock_store_checked_seconds", number(std::floor(unix_seconds(*s.store_checked))));
 
   m.family("bodycam_dock_slot_presence", "gauge",
            "1 for what the dock last learnt about the slot (docked, absent: no camera, refused, failed, not_checked), "

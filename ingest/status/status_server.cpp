@@ -202,9 +202,10 @@ core::expected<std::shared_ptr<status_server>> status_server::start(asio::io_con
   if (options.max_connections < 2 || options.max_connections_per_client == 0 || options.max_request_bytes < 256 ||
       options.request_timeout <= std::chrono::milliseconds::zero() ||
       options.idle_timeout <= std::chrono::milliseconds::zero())
-    return core::fail(core::errc::invalid_argument,
-                      "status server: max_connections must be >= 2 (one is kept for a newcomer), "
-                      "max_connections_per_client >= 1, max_request_bytes >= 256, request_timeout and idle_timeout > 0");
+    return core::fail(
+        core::errc::invalid_argument,
+        "status server: max_connections must be >= 2 (one is kept for a newcomer), "
+        "max_connections_per_client >= 1, max_request_bytes >= 256, request_timeout and idle_timeout > 0");
   auto s = std::make_shared<server>(io, std::move(options), std::move(provider));
   if (auto ok = s->listen(address); !ok) return std::unexpected(ok.error());
   s->run();

@@ -60,8 +60,8 @@ std::string timeline(const device_audit& d) {
   double y = 4;
   for (const auto& s : d.sessions) {
     const time_axis axis = axis_of(s);
-    svg += "<text x=\"4\" y=\"" + num(y + 16) + "\" class=\"label\">" + escape_html(s.session.to_hex().substr(0, 8)) + " " +
-           escape_html(s.officer_id) + "</text>\n";
+    svg += "<text x=\"4\" y=\"" + num(y + 16) + "\" class=\"label\">" + escape_html(s.session.to_hex().substr(0, 8)) +
+           " " + escape_html(s.officer_id) + "</text>\n";
     svg += "<text x=\"4\" y=\"" + num(y + 30) + "\" class=\"axis\">" + short_utc(s.start_utc) + "</text>\n";
     svg += "<line x1=\"" + num(chart_left) + "\" y1=\"" + num(y + 30) + "\" x2=\"" + num(chart_left + chart_width) +
            "\" y2=\"" + num(y + 30) + "\" stroke=\"#999\"/>\n";
@@ -77,8 +77,8 @@ std::string timeline(const device_audit& d) {
       svg += "<circle cx=\"" + num(axis.x(st.file.recorded_utc)) + "\" cy=\"" + num(y + 16) + "\" r=\"6\" fill=\"" +
              std::string(html_statement_colour) + "\"><title>" +
              escape_html(std::string(common::record::to_string(st.purpose)) +
-                    " statement: " + std::string(common::record::to_string(st.status)) +
-                    (st.speech_present ? ", speech" : ", no speech")) +
+                         " statement: " + std::string(common::record::to_string(st.status)) +
+                         (st.speech_present ? ", speech" : ", no speech")) +
              "</title></circle>\n";
     std::optional<std::chrono::nanoseconds> worst_delay;
     bool late = false;
@@ -137,7 +137,8 @@ std::string render_html(const audit_report& report) {
       html += "<ul class=\"bad\">\n";
       for (const auto& rr : d.chain.records)
         for (const auto& f : rr.findings)
-          html += "<li>" + escape_html(std::string(chain::to_string(f.code)) + ": " + f.detail + " [" + rr.origin + "]") +
+          html += "<li>" +
+                  escape_html(std::string(chain::to_string(f.code)) + ": " + f.detail + " [" + rr.origin + "]") +
                   "</li>\n";
       for (const auto& f : d.chain.chain_findings)
         html += "<li>" + escape_html(std::string(chain::to_string(f.code)) + ": " + f.detail) + "</li>\n";
@@ -163,9 +164,10 @@ std::string render_html(const audit_report& report) {
     html += "<table><tr><th>entry</th><th>when</th><th>what</th><th>department</th><th>reference</th></tr>\n";
     for (const auto& c : book.clerks)
       for (const auto& e : c.entries)
-        html += "<tr><td>" + escape_html(registers::entry_name(e.body)) + "</td><td>" + short_utc(e.body.utc) + "</td><td>" +
-                escape_html(std::string(registers::to_string(e.body.kind)) + " " + e.body.action) + "</td><td>" +
-                escape_html(e.body.department) + "</td><td>" + escape_html(e.body.reference) + "</td></tr>\n";
+        html += "<tr><td>" + escape_html(registers::entry_name(e.body)) + "</td><td>" + short_utc(e.body.utc) +
+                "</td><td>" + escape_html(std::string(registers::to_string(e.body.kind)) + " " + e.body.action) +
+                "</td><td>" + escape_html(e.body.department) + "</td><td>" + escape_html(e.body.reference) +
+                "</td></tr>\n";
     html += "</table>\n";
     for (const auto& f : book.findings)
       html += "<p class=\"bad\">" + escape_html(f.code + ": " + f.detail + " [" + f.entry + "]") + "</p>\n";

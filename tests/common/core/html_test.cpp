@@ -42,14 +42,14 @@ TEST_CASE("escape_html: well-formed UTF-8 is kept (H3)") {
 }
 
 TEST_CASE("escape_html: malformed UTF-8 becomes U+FFFD, one per bad byte (H2)") {
-  CHECK(escape_html("a\x80z") == "a" + fffd + "z");                       // stray_continuation_byte
-  CHECK(escape_html("a\xC3") == "a" + fffd);                              // truncated_at_end
-  CHECK(escape_html("\xE6\x97<") == fffd + fffd + "&lt;");                // truncated_before_markup
-  CHECK(escape_html("\xC0\xBC") == fffd + fffd);                          // overlong_less_than
-  CHECK(escape_html("\xE0\x80\xBC") == fffd + fffd + fffd);               // overlong_three_bytes
-  CHECK(escape_html("\xF0\x80\x80\xBC") == fffd + fffd + fffd + fffd);    // overlong_four_bytes
-  CHECK(escape_html("\xED\xA0\x80") == fffd + fffd + fffd);               // utf16_surrogate
-  CHECK(escape_html("\xF4\x90\x80\x80") == fffd + fffd + fffd + fffd);    // above_u10ffff
-  CHECK(escape_html("\xFF\xFE") == fffd + fffd);                          // never_valid_bytes
-  CHECK(escape_html("a\0b"s) == "a" + fffd + "b");                        // nul_byte
+  CHECK(escape_html("a\x80z") == "a" + fffd + "z");                     // stray_continuation_byte
+  CHECK(escape_html("a\xC3") == "a" + fffd);                            // truncated_at_end
+  CHECK(escape_html("\xE6\x97<") == fffd + fffd + "&lt;");              // truncated_before_markup
+  CHECK(escape_html("\xC0\xBC") == fffd + fffd);                        // overlong_less_than
+  CHECK(escape_html("\xE0\x80\xBC") == fffd + fffd + fffd);             // overlong_three_bytes
+  CHECK(escape_html("\xF0\x80\x80\xBC") == fffd + fffd + fffd + fffd);  // overlong_four_bytes
+  CHECK(escape_html("\xED\xA0\x80") == fffd + fffd + fffd);             // utf16_surrogate
+  CHECK(escape_html("\xF4\x90\x80\x80") == fffd + fffd + fffd + fffd);  // above_u10ffff
+  CHECK(escape_html("\xFF\xFE") == fffd + fffd);                        // never_valid_bytes
+  CHECK(escape_html("a\0b"s) == "a" + fffd + "b");                      // nul_byte
 }

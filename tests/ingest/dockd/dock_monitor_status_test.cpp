@@ -67,7 +67,8 @@ TEST_CASE("throughput is assumed until a stored file measures it, then measured 
   common::record::utc_time now{std::chrono::seconds(1'795'000'000)};
   ingest::dockd::monitor_options options;
   options.throughput.initial_bytes_per_second = 5e6;
-  ingest::dockd::dock_monitor monitor("dock-1", [&] { return now; }, {}, options);
+  ingest::dockd::dock_monitor monitor(
+      "dock-1", [&] { return now; }, {}, options);
   const auto cam = *common::record::device_id::parse("cam-1");
   auto before = monitor.snapshot().totals;
   CHECK_FALSE(before.throughput_measured);
@@ -97,7 +98,8 @@ TEST_CASE("the store is up or down since it changed; a probe does not clear a se
   common::record::utc_time now{std::chrono::seconds(1'795'000'000)};
   const auto t0 = now;
   std::vector<std::string> log;
-  ingest::dockd::dock_monitor monitor("dock-1", [&] { return now; }, [&](const std::string& l) { log.push_back(l); });
+  ingest::dockd::dock_monitor monitor(
+      "dock-1", [&] { return now; }, [&](const std::string& l) { log.push_back(l); });
   CHECK_FALSE(monitor.snapshot().store_since);  // not checked yet
 
   common::store::store roomy(std::make_unique<common::store::memory_backend>());

@@ -6,9 +6,6 @@
 #include "tests/support/daemon.hpp"
 #include "tests/support/process.hpp"
 
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -18,6 +15,9 @@
 #include <fstream>
 #include <regex>
 #include <thread>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace bodycam;
 using namespace std::chrono_literals;
@@ -41,7 +41,8 @@ std::string http_get(std::uint16_t port, const std::string& target) {
     const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
       char buffer[4096];
-      for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) reply.append(buffer, static_cast<std::size_t>(n));
+      for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+        reply.append(buffer, static_cast<std::size_t>(n));
     }
   }
   ::close(fd);
@@ -75,7 +76,8 @@ TEST_CASE("a running dock with no camera docked says so, with the store, through
   REQUIRE(common::crypto::write_key_pair(dir / "dock-1", "dock-1", *dock_key).has_value());
   auto camera_key = common::crypto::secret_key::generate();
   REQUIRE(camera_key.has_value());
-  REQUIRE(common::crypto::write_public_key(dir / "cameras" / "cam-1.pub", {"cam-1", camera_key->public_key()}).has_value());
+  REQUIRE(
+      common::crypto::write_public_key(dir / "cameras" / "cam-1.pub", {"cam-1", camera_key->public_key()}).has_value());
   const std::uint16_t camera_port = refused_port();
   std::ofstream(dir / "dockd.toml") << "[dock]\nid = \"dock-1\"\nkey_file = \"dock-1.key\"\nstore_dir = \"store\"\n"
                                     << "trusted_cameras_dir = \"cameras\"\nstate_db = \"state/dock.db\"\n"
@@ -90,8 +92,10 @@ TEST_CASE("a running dock with no camera docked says so, with the store, through
   for (int i = 0; i < 300 && port == 0; ++i) {  // bounded: 30 s
     std::smatch m;
     const auto log = dockd.log();
-    if (std::regex_search(log, m, ready)) port = static_cast<std::uint16_t>(std::stoi(m[1].str()));
-    else std::this_thread::sleep_for(100ms);
+    if (std::regex_search(log, m, ready))
+      port = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+    else
+      std::this_thread::sleep_for(100ms);
   }
   INFO(dockd.log());
   REQUIRE(port != 0);

@@ -107,7 +107,7 @@ TEST_CASE("20 slow clients on a 16-connection server: the operator is answered a
   CHECK(r.operator_reply.took < std::chrono::seconds(3));  // not after an idle cut-off
   for (const auto& slow : r.slow) {
     CHECK(slow.connected);
-    CHECK(slow.closed);       // cut, or closed by stop(): none left hanging
+    CHECK(slow.closed);        // cut, or closed by stop(): none left hanging
     CHECK(slow.text.empty());  // a cut-off client gets nothing
   }
 }

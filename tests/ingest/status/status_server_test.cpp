@@ -161,7 +161,7 @@ TEST_CASE("status server keeps a slot for a newcomer: the oldest waiting client 
   CHECK(open_before_third == 2);  // the two idle ones were being served
   CHECK(third.closed);
   CHECK(third.text.starts_with("HTTP/1.1 200 OK\r\n"));  // the newcomer took the last slot and was answered
-  CHECK(open_after_third == 1);                            // the oldest idle client was cut to free a slot again
+  CHECK(open_after_third == 1);                          // the oldest idle client was cut to free a slot again
   CHECK(idle[0].closed);
   CHECK(idle[0].text.empty());
   CHECK(idle[1].closed);
