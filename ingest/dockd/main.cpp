@@ -185,6 +185,9 @@ int run(const std::string& config_path, bool once) {
     ingest::status::status_server_options options;
     options.address = c.http_host;
     options.port = c.http_port;
+    options.idle_timeout = c.http_idle_timeout;
+    options.max_connections = c.http_max_connections;
+    options.max_connections_per_client = c.http_max_connections_per_client;
     auto started = ingest::status::status_server::start(io, options, [&] { return monitor.snapshot(); });
     if (!started) return setup_error(started.error().context);
     status = *started;
