@@ -8,6 +8,11 @@
 
 namespace bodycam::ingest::dockd {
 
+status::slot_presence presence_after_link_failure(const common::core::error& error) {
+  return error.context.starts_with("connect to camera ") ? status::slot_presence::absent
+                                                         : status::slot_presence::refused;
+}
+
 dock_monitor::dock_monitor(std::string dock_id, std::function<common::record::utc_time()> clock, log_function log,
                            monitor_options options)
     : dock_id_(std::move(dock_id)),
@@ -69,8 +74,13 @@ void dock_monitor::on_file_stored(const common::record::device_id& device, const
   std::lock_guard lock(mutex_);
   const auto slot = current_slot();
   if (auto began = granted_at_.find(slot); began != granted_at_.end()) {  // M4: fetched and stored now
+    const auto samples = meter_.sample_count();
     meter_.add_sample(file.byte_length, std::chrono::steady_clock::now() - began->second);
     granted_at_.erase(began);
+    if (meter_.sample_count() > samples) {
+      last_sample_utc_ = clock_();
+      if (!first_sample_utc_) first_sample_utc_ = last_sample_utc_;
+    }
   }
   gate_.release(slot);
   if (auto id = item_of(device, file)) {
@@ -100,13 +110,38 @@ void dock_monitor::begin(const std::string& slot) {
   s.activity = "connecting";
 }
 
+void dock_monitor::enter_presence(status::slot_status& s, status::slot_presence presence) {
+  if (s.presence != presence || !s.presence_since) s.presence_since = clock_();
+  s.presence = presence;
+}
+
 void dock_monitor::set_connected(const std::string& slot, bool connected, const std::string& error) {
   std::lock_guard lock(mutex_);
   auto& s = slots_[slot];
   s.slot = slot;
+  if (connected) {
+    enter_presence(s, status::slot_presence::docked);
+    if (!s.connected) s.presence_since = clock_();  // the link came up now
+    s.last_error.clear();
+  } else if (error.empty()) {
+    enter_presence(s, status::slot_presence::docked);
+    if (s.connected) s.presence_since = clock_();  // the docking ended now
+  } else {
+    enter_presence(s, status::slot_presence::failed);
+    s.last_error = error;
+  }
   s.connected = connected;
   s.activity = connected ? "pulling" : "idle";
-  if (!error.empty()) s.last_error = error;
+}
+
+void dock_monitor::set_presence(const std::string& slot, status::slot_presence presence, const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  auto& s = slots_[slot];
+  s.slot = slot;
+  enter_presence(s, presence);
+  s.connected = false;
+  s.activity = "idle";
+  s.last_error = reason;
 }
 
 void dock_monitor::end_session(const std::string& slot) {
@@ -131,9 +166,29 @@ void dock_monitor::finish(const std::string& slot, const dock::session_summary& 
       (summary.files_quarantined > 0 ? ", " + std::to_string(summary.files_quarantined) + " quarantined" : ""));
 }
 
+void dock_monitor::note_store(bool available, const std::string& error, bool from_probe) {
+  const auto now = clock_();
+  if (store_since_ && available != store_error_.empty())
+    say(available ? std::string("store up again") : "store down: " + error);
+  if (!store_since_ || available != store_error_.empty()) store_since_ = now;
+  store_checked_ = now;
+  store_error_ = available ? std::string() : (error.empty() ? std::string("store failed") : error);
+  store_down_by_probe_ = !available && from_probe;
+}
+
 void dock_monitor::set_store_error(const std::string& error) {
   std::lock_guard lock(mutex_);
-  store_error_ = error;
+  note_store(error.empty(), error, false);
+}
+
+void dock_monitor::set_store_probe(const common::core::status& probe) {
+  std::lock_guard lock(mutex_);
+  if (!probe)
+    note_store(false, probe.error().context, true);
+  else if (store_error_.empty() || store_down_by_probe_)
+    note_store(true, {}, true);
+  else
+    store_checked_ = clock_();  // M6: a session's store failure stays until a receipt
 }
 
 status::slot_status& dock_monitor::slot_of(const common::record::device_id& device) {
@@ -201,7 +256,7 @@ void dock_monitor::on_alarm(const common::record::device_id& device, dock::alarm
     if (kind == dock::alarm_kind::chain_refused || kind == dock::alarm_kind::chain_forked ||
         kind == dock::alarm_kind::chain_rolled_back || kind == dock::alarm_kind::file_quarantined)
       ++totals_.verify_failures;
-    if (kind == dock::alarm_kind::store_full || kind == dock::alarm_kind::store_failed) store_error_ = detail;
+    if (kind == dock::alarm_kind::store_full || kind == dock::alarm_kind::store_failed) note_store(false, detail, false);
   }
   say("ALARM " + std::string(dock::to_string(kind)) + " " + device.str() + ": " + detail);
 }
@@ -211,7 +266,7 @@ void dock_monitor::on_receipt(const common::record::device_id& device, std::uint
   ++totals_.receipts_issued;
   auto& s = slot_of(device);
   s.pending_records = 0;
-  store_error_.clear();
+  note_store(true, {}, false);
 }
 
 status::dock_status dock_monitor::snapshot() const {
@@ -222,6 +277,8 @@ status::dock_status dock_monitor::snapshot() const {
   out.started_utc = started_;
   out.store_available = store_error_.empty();
   out.store_error = store_error_;
+  out.store_since = store_since_;
+  out.store_checked = store_checked_;
   out.totals = totals_;
   for (const auto& [slot, s] : slots_) {
     out.slots.push_back(s);
@@ -230,6 +287,10 @@ status::dock_status dock_monitor::snapshot() const {
     out.totals.pending_records += s.pending_records;
   }
   out.totals.throughput_bytes_per_second = meter_.bytes_per_second();
+  out.totals.throughput_measured = meter_.sample_count() > 0;  // M4
+  out.totals.throughput_samples = meter_.sample_count();
+  out.totals.throughput_window_start = first_sample_utc_;
+  out.totals.throughput_window_end = last_sample_utc_;
   if (assessment_) status::apply_schedule(out, *assessment_);
   return out;
 }

@@ -15,7 +15,14 @@
 //      not served within `slot_wait` gets `false` (its session ends, stopped_by_scheduler, with a receipt for
 //      what is stored) so its link never idles into the camera's timeout; its worker docks it again shortly.
 //  M4. Throughput: each file fetched and stored is one sample (its bytes over the steady time from slot
-//      granted to stored) of the EWMA the scheduler projects with; failures add no sample.
+//      granted to stored) of the EWMA the scheduler projects with; failures add no sample. The status calls it
+//      measured once there is a sample, with the number of samples and the UTC window they were taken in, and
+//      "assumed" (the configured starting value) before.
+//  M5. A slot's presence changes only on what the worker learnt (set_connected, set_presence), and its
+//      `presence_since` is when it last changed, so a camera absent for hours says so since hours.
+//  M6. The store's availability has a since: it changes on a probe's result (set_store_probe), a store alarm
+//      of a session (down) or a receipt (up); a probe that succeeds does not clear a session's store failure
+//      (the probe only reads), only a receipt does.
 #pragma once
 
 #include "ingest/dock/dock_session.hpp"
@@ -41,6 +48,11 @@ struct monitor_options {
   std::chrono::milliseconds slot_wait{std::chrono::seconds(5)};  // longest wait for one; then may_fetch says no
 };
 
+// What a failed link_camera_port::connect says about the slot: absent when the TCP connection itself failed
+// (refused, unreachable, timed out: its error starts "connect to camera"), refused when something answered but
+// the handshake did not complete.
+[[nodiscard]] status::slot_presence presence_after_link_failure(const common::core::error& error);
+
 class dock_monitor final : public dock::session_observer {
  public:
   using log_function = std::function<void(const std::string&)>;
@@ -53,11 +65,17 @@ class dock_monitor final : public dock::session_observer {
 
   // Which slot the calling session serves (set by the worker before a session and when it ends).
   void begin(const std::string& slot);
+  // connected: docked, link up. Not connected without error: docked, the docking ended well. With an error:
+  // the docking failed (M5).
   void set_connected(const std::string& slot, bool connected, const std::string& error = {});
+  // No link came up: absent (nothing answered) or refused (the handshake failed), with the reason (M5).
+  void set_presence(const std::string& slot, status::slot_presence presence, const std::string& reason);
   void finish(const std::string& slot, const dock::session_summary& summary);
   // The calling worker's session is over (whatever its result): gives back its upload slot (M3).
   void end_session(const std::string& slot);
   void set_store_error(const std::string& error);
+  // The result of probe_store (M6).
+  void set_store_probe(const common::core::status& probe);
 
   // Stops sessions between files (may_fetch answers false, waiting ones wake up) once set.
   void request_stop() {
@@ -82,6 +100,8 @@ class dock_monitor final : public dock::session_observer {
   [[nodiscard]] std::optional<std::uint64_t> item_of(const common::record::device_id& device, const dock::pending_file& f);
   void reassess_locked();
   [[nodiscard]] std::string current_slot() const;
+  void enter_presence(status::slot_status& s, status::slot_presence presence);  // M5
+  void note_store(bool available, const std::string& error, bool from_probe);  // M6
   void say(const std::string& line) const {
     if (log_) log_(line);
   }
@@ -96,6 +116,11 @@ class dock_monitor final : public dock::session_observer {
   std::map<std::thread::id, std::string> current_slot_;    // the slot each session thread serves
   status::status_totals totals_;
   std::string store_error_;
+  bool store_down_by_probe_ = false;
+  std::optional<common::record::utc_time> store_since_;
+  std::optional<common::record::utc_time> store_checked_;
+  std::optional<common::record::utc_time> first_sample_utc_;  // M4: the measured window
+  std::optional<common::record::utc_time> last_sample_utc_;
   std::atomic<bool> stopping_{false};
   std::optional<schedule::queue_store> queue_;
   monitor_options options_;

@@ -166,6 +166,15 @@ core::expected<dockd_config> parse_dockd_config(std::string_view text, const std
     c.http_host = hp->first;
     c.http_port = hp->second;
   }
+  auto idle = http.integer("idle_timeout_seconds", 3, 1, 600);
+  if (!idle) return std::unexpected(idle.error());
+  c.http_idle_timeout = std::chrono::seconds(*idle);
+  auto max_connections = http.integer("max_connections", 16, 2, 1024);
+  if (!max_connections) return std::unexpected(max_connections.error());
+  c.http_max_connections = static_cast<std::size_t>(*max_connections);
+  auto per_client = http.integer("max_connections_per_client", 8, 1, 1024);
+  if (!per_client) return std::unexpected(per_client.error());
+  c.http_max_connections_per_client = static_cast<std::size_t>(*per_client);
   if (auto ok = http.no_unknown_keys(); !ok) return std::unexpected(ok.error());
 
   if (const auto* cameras = root["camera"].as_array()) {

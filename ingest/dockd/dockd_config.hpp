@@ -21,6 +21,9 @@
 //   initial_throughput_mib_per_second = 20  # 1-10000: assumed until the first file is stored
 //   [http]
 //   listen = "127.0.0.1:8470"             # "" = off; loopback only; port 0 = any free port (printed at start)
+//   idle_timeout_seconds = 3              # 1-600: a connection without its whole request by then is closed
+//   max_connections = 16                  # 2-1024: open at once; one is always kept free for a newcomer
+//   max_connections_per_client = 8        # 1-1024: from one client address
 //   [[camera]]                            # 0-64 of them
 //   slot = "slot-1"
 //   address = "127.0.0.1:7400"            # IPv4/IPv6 literal and port of the camera's offload service
@@ -54,6 +57,9 @@ struct dockd_config {
   std::chrono::seconds timeout{30};
   std::string http_host;  // empty = no HTTP status
   std::uint16_t http_port = 0;
+  std::chrono::seconds http_idle_timeout{3};
+  std::size_t http_max_connections = 16;
+  std::size_t http_max_connections_per_client = 8;
   std::vector<camera_address> cameras;
   std::size_t upload_slots = 1;
   std::chrono::minutes completion_margin{120};

@@ -6,7 +6,8 @@
 // dock session (pull, verify, store, quarantine, witness, receipt), close, wait poll_interval, again. The
 // deadline scheduler (ingest/schedule) runs in dock_monitor: every file waits for one of [schedule]
 // upload_slots, granted earliest deadline first across the cameras; the backlog is re-assessed after every
-// file and every reassess_seconds on the io_context, and alarm transitions go to stderr and the queue's log. SIGTERM/SIGINT: sessions stop between files
+// file and every reassess_seconds on the io_context (with a probe of the store, so the status says whether it
+// is up and since when), and alarm transitions go to stderr and the queue's log. SIGTERM/SIGINT: sessions stop between files
 // (what is stored stays stored, the next run resumes), workers end, the daemon exits 0.
 // --once: each worker ends after its first successful docking; the daemon exits when all have (tests, demo).
 // Workers are threads, not coroutines on one io_context, because the store's writes block (fsync) and the
@@ -18,6 +19,7 @@
 #include "ingest/dock/link_camera_port.hpp"
 #include "ingest/dockd/dock_monitor.hpp"
 #include "ingest/dockd/dockd_config.hpp"
+#include "ingest/dockd/store_probe.hpp"
 #include "ingest/status/status_server.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -108,7 +110,8 @@ bool run_worker(worker_context& w, const ingest::dockd::camera_address& camera) 
     if (!port) {
       if (port.error().context != last_error) log_line(camera.slot + ": " + port.error().context);
       last_error = port.error().context;
-      w.monitor.set_connected(camera.slot, false, port.error().context);
+      w.monitor.set_presence(camera.slot, ingest::dockd::presence_after_link_failure(port.error()),
+                             port.error().context);
     } else {
       w.monitor.set_connected(camera.slot, true);
       ingest::dock::dock_session session({w.config.dock_id, &w.signer}, w.store, w.cameras, settings, &w.monitor);
@@ -167,6 +170,7 @@ int run(const std::string& config_path, bool once) {
   monitor_options.upload_slots = c.upload_slots;
   monitor_options.slot_wait = c.slot_wait;
   ingest::dockd::dock_monitor monitor(c.dock_id, utc_now, log_line, monitor_options);
+  monitor.set_store_probe(ingest::dockd::probe_store(the_store));  // the status says up or down from the start
   ingest::schedule::queue_open_options queue_options;
   queue_options.create_if_missing = true;
   auto queue = ingest::schedule::queue_store::open(c.state_db, queue_options);
@@ -181,6 +185,9 @@ int run(const std::string& config_path, bool once) {
     ingest::status::status_server_options options;
     options.address = c.http_host;
     options.port = c.http_port;
+    options.idle_timeout = c.http_idle_timeout;
+    options.max_connections = c.http_max_connections;
+    options.max_connections_per_client = c.http_max_connections_per_client;
     auto started = ingest::status::status_server::start(io, options, [&] { return monitor.snapshot(); });
     if (!started) return setup_error(started.error().context);
     status = *started;
@@ -229,6 +236,7 @@ int run(const std::string& config_path, bool once) {
     reassess_timer.expires_after(c.reassess_interval);
     reassess_timer.async_wait([&](const boost::system::error_code& e) {
       if (e || stop.is_stopped()) return;
+      monitor.set_store_probe(ingest::dockd::probe_store(the_store));  // logs when the store goes down or up
       monitor.reassess();
       reassess();
     });

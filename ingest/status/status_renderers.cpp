@@ -76,37 +76,6 @@ std::string slot_labels(const slot_status& s) {
   return "slot=\"" + escape_label_value(s.slot) + "\",device=\"" + escape_label_value(s.device) + "\"";
 }
 
-std::string alarm_class(alarm_state a) { return std::string(schedule::to_string(a)); }
-
-std::string human_bytes(std::uint64_t bytes) {
-  char text[32];
-  const auto b = static_cast<double>(bytes);
-  if (bytes < 1000)
-    std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
-  else if (b < 1e6)
-    std::snprintf(text, sizeof text, "%.1f kB", b / 1e3);
-  else if (b < 1e9)
-    std::snprintf(text, sizeof text, "%.1f MB", b / 1e6);
-  else
-    std::snprintf(text, sizeof text, "%.2f GB", b / 1e9);
-  return text;
-}
-
-std::string deadline_text(const std::optional<nanoseconds>& d) {
-  if (!d) return "—";
-  if (*d < nanoseconds::zero()) return "overdue by " + format_duration(-*d);
-  return "in " + format_duration(*d);
-}
-
-std::string alarm_words(alarm_state a) {
-  switch (a) {
-    case alarm_state::ok: return "OK";
-    case alarm_state::at_risk: return "AT RISK";
-    case alarm_state::overdue: return "OVERDUE";
-  }
-  return "?";
-}
-
 }  // namespace
 
 std::string format_utc(utc_time t) {
@@ -133,22 +102,6 @@ std::string format_duration(nanoseconds d) {
   return (negative && total > 0 ? "-" : "") + std::string(text);
 }
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string escape_label_value(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -171,6 +124,8 @@ std::string render_json(const dock_status& s) {
     slots.push_back({
         {"slot", slot.slot},
         {"device", slot.device.empty() ? nlohmann::json(nullptr) : nlohmann::json(slot.device)},
+        {"presence", to_string(slot.presence)},
+        {"presence_since_utc", optional_time(slot.presence_since)},
         {"connected", slot.connected},
         {"battery_percent", slot.battery_percent ? nlohmann::json(*slot.battery_percent) : nlohmann::json(nullptr)},
         {"activity", slot.activity},
@@ -178,7 +133,8 @@ std::string render_json(const dock_status& s) {
         {"pending_records", slot.pending_records},
         {"done_bytes", slot.done_bytes},
         {"total_bytes", slot.total_bytes},
-        {"progress", slot.progress()},
+        {"progress",
+         slot.presence == slot_presence::docked ? nlohmann::json(slot.progress()) : nlohmann::json(nullptr)},
         {"time_to_deadline_seconds", optional_seconds(slot.time_to_deadline)},
         {"slack_seconds", optional_seconds(slot.slack)},
         {"alarm", schedule::to_string(slot.alarm)},
@@ -193,9 +149,14 @@ std::string render_json(const dock_status& s) {
       {"generated_utc", format_utc(s.generated_utc)},
       {"started_utc", format_utc(s.started_utc)},
       {"alarm", schedule::to_string(s.alarm)},
-      {"store", {{"available", s.store_available}, {"error", s.store_error}}},
+      {"store",
+       {{"available", s.store_available},
+        {"error", s.store_error},
+        {"since_utc", optional_time(s.store_since)},
+        {"checked_utc", optional_time(s.store_checked)}}},
       {"totals",
        {
+           {"counted_since_utc", format_utc(s.started_utc)},
            {"bytes_stored", t.bytes_stored},
            {"records_stored", t.records_stored},
            {"objects_stored", t.objects_stored},
@@ -205,6 +166,10 @@ std::string render_json(const dock_status& s) {
            {"pending_bytes", t.pending_bytes},
            {"pending_records", t.pending_records},
            {"throughput_bytes_per_second", t.throughput_bytes_per_second},
+           {"throughput_source", t.throughput_measured ? "measured" : "assumed"},
+           {"throughput_samples", t.throughput_samples},
+           {"throughput_window_start_utc", optional_time(t.throughput_window_start)},
+           {"throughput_window_end_utc", optional_time(t.throughput_window_end)},
            {"deadline_slack_seconds", optional_seconds(t.deadline_slack)},
            {"oldest_pending_recorded_utc", optional_time(t.oldest_pending_recorded)},
            {"oldest_pending_age_seconds",
@@ -228,24 +193,35 @@ std::string render_metrics(const dock_status& s) {
   m.sample("bodycam_dock_info", "1", dock + ",version=\"" + escape_label_value(s.version) + "\"");
   m.family("bodycam_dock_start_time_seconds", "gauge", "When the dock daemon started, Unix seconds.");
   m.sample("bodycam_dock_start_time_seconds", number(std::floor(unix_seconds(s.started_utc))));
-  m.family("bodycam_dock_bytes_stored_total", "counter", "Bytes stored and re-hashed in the store.");
+  m.family("bodycam_dock_bytes_stored_total", "counter",
+           "Bytes stored and re-hashed in the store since the daemon started (bodycam_dock_start_time_seconds).");
   m.sample("bodycam_dock_bytes_stored_total", number(t.bytes_stored));
-  m.family("bodycam_dock_records_stored_total", "counter", "Records verified and stored.");
+  m.family("bodycam_dock_records_stored_total", "counter", "Records verified and stored since the daemon started.");
   m.sample("bodycam_dock_records_stored_total", number(t.records_stored));
-  m.family("bodycam_dock_objects_stored_total", "counter", "Files (segments, annotations) stored.");
+  m.family("bodycam_dock_objects_stored_total", "counter",
+           "Files (segments, annotations) stored since the daemon started.");
   m.sample("bodycam_dock_objects_stored_total", number(t.objects_stored));
-  m.family("bodycam_dock_verify_failures_total", "counter", "Records or files refused by verification.");
+  m.family("bodycam_dock_verify_failures_total", "counter",
+           "Records or files refused by verification since the daemon started.");
   m.sample("bodycam_dock_verify_failures_total", number(t.verify_failures));
-  m.family("bodycam_dock_quarantined_files_total", "counter", "Files kept in quarantine after a failed check.");
+  m.family("bodycam_dock_quarantined_files_total", "counter", "Files put in quarantine since the daemon started.");
   m.sample("bodycam_dock_quarantined_files_total", number(t.quarantined_files));
-  m.family("bodycam_dock_receipts_issued_total", "counter", "Signed receipts written to the store.");
+  m.family("bodycam_dock_receipts_issued_total", "counter",
+           "Signed receipts written to the store since the daemon started.");
   m.sample("bodycam_dock_receipts_issued_total", number(t.receipts_issued));
   m.family("bodycam_dock_pending_bytes", "gauge", "Bytes queued and not yet stored.");
   m.sample("bodycam_dock_pending_bytes", number(t.pending_bytes));
   m.family("bodycam_dock_pending_records", "gauge", "Records queued and not yet stored.");
   m.sample("bodycam_dock_pending_records", number(t.pending_records));
-  m.family("bodycam_dock_throughput_bytes_per_second", "gauge", "Measured store throughput (EWMA).");
+  m.family("bodycam_dock_throughput_bytes_per_second", "gauge",
+           "Store throughput the scheduler projects with: measured (EWMA) if bodycam_dock_throughput_measured is 1, "
+           "else the configured assumption.");
   m.sample("bodycam_dock_throughput_bytes_per_second", number(t.throughput_bytes_per_second));
+  m.family("bodycam_dock_throughput_measured", "gauge",
+           "1 once a stored file has measured the throughput, 0 while it is the configured assumption.");
+  m.sample("bodycam_dock_throughput_measured", t.throughput_measured ? "1" : "0");
+  m.family("bodycam_dock_throughput_samples_total", "counter", "Stored files that measured the throughput.");
+  m.sample("bodycam_dock_throughput_samples_total", number(t.throughput_samples));
   m.family("bodycam_dock_deadline_slack_seconds", "gauge",
            "Smallest projected slack to a deadline over pending items; negative: projected late. Absent when "
            "nothing is pending.");
@@ -264,6 +240,22 @@ std::string render_metrics(const dock_status& s) {
   m.sample("bodycam_dock_devices_overdue", number(t.devices_overdue));
   m.family("bodycam_dock_store_available", "gauge", "1 while the store accepts writes, 0 during an outage.");
   m.sample("bodycam_dock_store_available", s.store_available ? "1" : "0");
+  m.family("bodycam_dock_store_state_since_seconds", "gauge",
+           "Since when bodycam_dock_store_available has had its value, Unix seconds. Absent until first checked.");
+  if (s.store_since)
+    m.sample("bodycam_dock_store_state_since_seconds", number(std::floor(unix_seconds(*s.store_since))));
+  m.family("bodycam_dock_store_checked_seconds", "gauge", "When the store was last checked, Unix seconds.");
+  if (s.store_checked)
+    m.sample("bodycam_dock_store_checked_seconds", number(std::floor(unix_seconds(*s.store_checked))));
+
+  m.family("bodycam_dock_slot_presence", "gauge",
+           "1 for what the dock last learnt about the slot (docked, absent: no camera, refused, failed, not_checked), "
+           "0 for the others.");
+  for (const auto& slot : s.slots)
+    for (auto p : {slot_presence::not_checked, slot_presence::docked, slot_presence::absent, slot_presence::refused,
+                   slot_presence::failed})
+      m.sample("bodycam_dock_slot_presence", slot.presence == p ? "1" : "0",
+               slot_labels(slot) + ",presence=\"" + std::string(to_string(p)) + "\"");
 
   m.family("bodycam_dock_slot_connected", "gauge", "1 while a camera in this slot has a link connection up.");
   for (const auto& slot : s.slots)
@@ -278,9 +270,11 @@ std::string render_metrics(const dock_status& s) {
   m.family("bodycam_dock_slot_pending_records", "gauge", "Records of this slot's camera not yet stored.");
   for (const auto& slot : s.slots)
     m.sample("bodycam_dock_slot_pending_records", number(slot.pending_records), slot_labels(slot));
-  m.family("bodycam_dock_slot_progress_ratio", "gauge", "Share of this docking's bytes already stored, 0 to 1.");
+  m.family("bodycam_dock_slot_progress_ratio", "gauge",
+           "Share of this docking's bytes already stored, 0 to 1. Only while a camera is docked.");
   for (const auto& slot : s.slots)
-    m.sample("bodycam_dock_slot_progress_ratio", number(slot.progress()), slot_labels(slot));
+    if (slot.presence == slot_presence::docked)
+      m.sample("bodycam_dock_slot_progress_ratio", number(slot.progress()), slot_labels(slot));
   m.family("bodycam_dock_slot_deadline_seconds", "gauge",
            "Time to the earliest deadline of this slot's pending items; negative: overdue.");
   for (const auto& slot : s.slots)
@@ -292,60 +286,6 @@ std::string render_metrics(const dock_status& s) {
   return m.take();
 }
 
-std::string render_html(const dock_status& s) {
-  std::string h;
-  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
-  h += "<meta http-equiv=\"refresh\" content=\"10\">\n";
-  h += "<title>Dock " + escape_html(s.dock_id) + " — " + alarm_words(s.alarm) + "</title>\n";
-  h += "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}"
-       "td,th{border:1px solid #999;padding:.3em .6em;text-align:left}th{background:#eee}"
-       ".ok{background:#d9f2d9}.at_risk{background:#fff2b3}.overdue{background:#f7c6c6}"
-       ".bar{width:8em;height:.8em;border:1px solid #666;display:inline-block}"
-       ".fill{height:100%;background:#4a8}</style></head><body>\n";
-  h += "<h1>Docking station " + escape_html(s.dock_id) + "</h1>\n";
-  h += "<p class=\"" + alarm_class(s.alarm) + "\"><strong>Deadlines: " + alarm_words(s.alarm) + "</strong>";
-  if (!s.store_available) h += " — <strong>store unavailable</strong>: " + escape_html(s.store_error);
-  h += "</p>\n<p>Updated " + escape_html(format_utc(s.generated_utc)) + " (UTC); running since " +
-       escape_html(format_utc(s.started_utc)) + ". This page refreshes every 10 seconds.</p>\n";
-  h += "<table><tr><th>Slot</th><th>Camera</th><th>Docked</th><th>Battery</th><th>Activity</th>"
-       "<th>Pending</th><th>Progress</th><th>Deadline</th><th>Status</th></tr>\n";
-  for (const auto& slot : s.slots) {
-    const int percent = static_cast<int>(std::lround(slot.progress() * 100));
-    h += "<tr class=\"" + alarm_class(slot.alarm) + "\"><td>" + escape_html(slot.slot) + "</td><td>" +
-         (slot.device.empty() ? "—" : escape_html(slot.device)) + "</td><td>" + (slot.connected ? "yes" : "no") +
-         "</td><td>" + (slot.battery_percent ? std::to_string(*slot.battery_percent) + " %" : "—") + "</td><td>" +
-         escape_html(slot.activity) +
-         (slot.last_error.empty() ? "" : "<br><small>" + escape_html(slot.last_error) + "</small>") + "</td><td>" +
-         human_bytes(slot.pending_bytes) + " (" + std::to_string(slot.pending_records) +
-         R"( records)</td><td><span class="bar"><span class="fill" style="display:block;width:)" +
-         std::to_string(percent) + "%\"></span></span> " + std::to_string(percent) + " %</td><td>" +
-         escape_html(deadline_text(slot.time_to_deadline)) + "</td><td>" + alarm_words(slot.alarm) + "</td></tr>\n";
-  }
-  if (s.slots.empty()) h += "<tr><td colspan=\"9\">No slots configured.</td></tr>\n";
-  h += "</table>\n";
-  const auto& t = s.totals;
-  h += "<h2>Totals</h2>\n<table>\n";
-  auto row = [&h](std::string_view name, const std::string& value) {
-    h += "<tr><th>" + std::string(name) + "</th><td>" + escape_html(value) + "</td></tr>\n";
-  };
-  row("Stored", human_bytes(t.bytes_stored) + ", " + std::to_string(t.records_stored) + " records, " +
-                    std::to_string(t.objects_stored) + " files");
-  row("Waiting", human_bytes(t.pending_bytes) + ", " + std::to_string(t.pending_records) + " records");
-  row("Oldest waiting", t.oldest_pending_recorded
-                            ? "recorded " + format_utc(*t.oldest_pending_recorded) + " (" +
-                                  format_duration(s.generated_utc - *t.oldest_pending_recorded) + " ago)"
-                            : std::string("—"));
-  row("Smallest deadline slack", t.deadline_slack ? format_duration(*t.deadline_slack) : std::string("—"));
-  row("Projected done", t.projected_drain ? format_utc(*t.projected_drain) : std::string("—"));
-  row("Throughput", human_bytes(static_cast<std::uint64_t>(std::max(0.0, t.throughput_bytes_per_second))) + "/s");
-  row("Verification failures",
-      std::to_string(t.verify_failures) + " (" + std::to_string(t.quarantined_files) + " files in quarantine)");
-  row("Receipts issued", std::to_string(t.receipts_issued));
-  h += "</table>\n<p><a href=\"/status.json\">status.json</a> · <a href=\"/metrics\">metrics</a></p>\n";
-  h += "</body></html>\n";
-  return h;
-}
-
 status_reply route_status_request(std::string_view method, std::string_view target, const dock_status& status) {
   if (method != "GET" && method != "HEAD")
     return {405, "text/plain; charset=utf-8", "405 method not allowed: use GET\n"};
@@ -355,5 +295,14 @@ status_reply route_status_request(std::string_view method, std::string_view targ
   if (path == "/metrics") return {200, std::string(metrics_content_type), render_metrics(status)};
   return {404, "text/plain; charset=utf-8", "404 not found: try /, /status.json or /metrics\n"};
 }
+
+status_reply malformed_request_reply(std::string_view why) {
+  std::string text(why.substr(0, 200));
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+  return {400, "text/plain; charset=utf-8", "400 bad request: " + text + "\n"};
+}
+
+status_reply oversized_request_reply() { return {413, "text/plain; charset=utf-8", "413 request too large\n"}; }
 
 }  // namespace bodycam::ingest::status

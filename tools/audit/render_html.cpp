@@ -1,3 +1,4 @@
+#include "common/core/html.hpp"
 #include "common/record/record_json.hpp"
 #include "tools/audit/render.hpp"
 
@@ -7,6 +8,7 @@
 
 namespace bodycam::tools::audit {
 
+using common::core::escape_html;
 using common::record::format_utc;
 using common::record::utc_time;
 
@@ -15,21 +17,6 @@ namespace {
 constexpr double chart_left = 170;
 constexpr double chart_width = 660;
 constexpr double row_height = 44;
-
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string num(double v) {
   char text[32];
@@ -63,18 +50,18 @@ time_axis axis_of(const session_audit& s) {
 std::string rect(double x1, double x2, double y, double h, std::string_view colour, const std::string& title) {
   const double w = std::max(x2 - x1, 4.0);
   return "<rect x=\"" + num(x1) + "\" y=\"" + num(y) + "\" width=\"" + num(w) + "\" height=\"" + num(h) + "\" fill=\"" +
-         std::string(colour) + "\"><title>" + escape(title) + "</title></rect>\n";
+         std::string(colour) + "\"><title>" + escape_html(title) + "</title></rect>\n";
 }
 
 std::string timeline(const device_audit& d) {
   const double height = 8 + row_height * static_cast<double>(d.sessions.size());
   std::string svg = "<svg class=\"timeline\" width=\"1010\" height=\"" + num(height) +
-                    "\" role=\"img\" aria-label=\"timeline of " + escape(d.device.str()) + "\">\n";
+                    "\" role=\"img\" aria-label=\"timeline of " + escape_html(d.device.str()) + "\">\n";
   double y = 4;
   for (const auto& s : d.sessions) {
     const time_axis axis = axis_of(s);
-    svg += "<text x=\"4\" y=\"" + num(y + 16) + "\" class=\"label\">" + escape(s.session.to_hex().substr(0, 8)) + " " +
-           escape(s.officer_id) + "</text>\n";
+    svg += "<text x=\"4\" y=\"" + num(y + 16) + "\" class=\"label\">" + escape_html(s.session.to_hex().substr(0, 8)) +
+           " " + escape_html(s.officer_id) + "</text>\n";
     svg += "<text x=\"4\" y=\"" + num(y + 30) + "\" class=\"axis\">" + short_utc(s.start_utc) + "</text>\n";
     svg += "<line x1=\"" + num(chart_left) + "\" y1=\"" + num(y + 30) + "\" x2=\"" + num(chart_left + chart_width) +
            "\" y2=\"" + num(y + 30) + "\" stroke=\"#999\"/>\n";
@@ -89,9 +76,9 @@ std::string timeline(const device_audit& d) {
     for (const auto& st : s.statements)
       svg += "<circle cx=\"" + num(axis.x(st.file.recorded_utc)) + "\" cy=\"" + num(y + 16) + "\" r=\"6\" fill=\"" +
              std::string(html_statement_colour) + "\"><title>" +
-             escape(std::string(common::record::to_string(st.purpose)) +
-                    " statement: " + std::string(common::record::to_string(st.status)) +
-                    (st.speech_present ? ", speech" : ", no speech")) +
+             escape_html(std::string(common::record::to_string(st.purpose)) +
+                         " statement: " + std::string(common::record::to_string(st.status)) +
+                         (st.speech_present ? ", speech" : ", no speech")) +
              "</title></circle>\n";
     std::optional<std::chrono::nanoseconds> worst_delay;
     bool late = false;
@@ -101,7 +88,7 @@ std::string timeline(const device_audit& d) {
       worst_delay = std::max(worst_delay.value_or(*o.upload_delay), *o.upload_delay);
       svg += "<line x1=\"" + num(axis.x(o.recorded_utc)) + "\" y1=\"" + num(y + 27) + "\" x2=\"" +
              num(axis.x(*o.stored_utc)) + "\" y2=\"" + num(y + 27) + "\" stroke=\"" + std::string(html_stored_colour) +
-             "\" stroke-dasharray=\"3 2\"><title>" + escape(o.file_name + (o.late ? " stored LATE" : " stored")) +
+             "\" stroke-dasharray=\"3 2\"><title>" + escape_html(o.file_name + (o.late ? " stored LATE" : " stored")) +
              "</title></line>\n";
       svg += rect(axis.x(*o.stored_utc) - 2, axis.x(*o.stored_utc) + 2, y + 22, 10, html_stored_colour,
                   "docked, stored " + short_utc(*o.stored_utc));
@@ -133,7 +120,7 @@ std::string render_html(const audit_report& report) {
       "</style></head><body>\n";
   const bool good =
       report.verdict == chain::verdict::authentic || report.verdict == chain::verdict::authentic_with_gaps;
-  html += "<h1>bodycam audit</h1>\n<p>" + escape(report.store) + " at " + short_utc(report.generated_utc) +
+  html += "<h1>bodycam audit</h1>\n<p>" + escape_html(report.store) + " at " + short_utc(report.generated_utc) +
           ": <span class=\"verdict " + (good ? "ok" : "bad") + "\">" + std::string(chain::to_string(report.verdict)) +
           " (exit " + std::to_string(chain::exit_code(report.verdict)) + ")</span></p>\n";
   html += "<p class=\"legend\"><span style=\"background:" + std::string(html_recording_colour) +
@@ -142,7 +129,7 @@ std::string render_html(const audit_report& report) {
           "\"></span>statement<span style=\"background:" + std::string(html_stored_colour) +
           "\"></span>docked / stored (dashed: upload delay)</p>\n";
   for (const auto& d : report.devices) {
-    html += "<h2>" + escape(d.device.str()) + ": <span class=\"verdict " +
+    html += "<h2>" + escape_html(d.device.str()) + ": <span class=\"verdict " +
             (d.verdict == chain::verdict::not_authentic ? "bad" : "ok") + "\">" +
             std::string(chain::to_string(d.verdict)) + "</span></h2>\n";
     html += timeline(d);
@@ -150,11 +137,12 @@ std::string render_html(const audit_report& report) {
       html += "<ul class=\"bad\">\n";
       for (const auto& rr : d.chain.records)
         for (const auto& f : rr.findings)
-          html += "<li>" + escape(std::string(chain::to_string(f.code)) + ": " + f.detail + " [" + rr.origin + "]") +
+          html += "<li>" +
+                  escape_html(std::string(chain::to_string(f.code)) + ": " + f.detail + " [" + rr.origin + "]") +
                   "</li>\n";
       for (const auto& f : d.chain.chain_findings)
-        html += "<li>" + escape(std::string(chain::to_string(f.code)) + ": " + f.detail) + "</li>\n";
-      for (const auto& p : d.problems) html += "<li>" + escape(p) + "</li>\n";
+        html += "<li>" + escape_html(std::string(chain::to_string(f.code)) + ": " + f.detail) + "</li>\n";
+      for (const auto& p : d.problems) html += "<li>" + escape_html(p) + "</li>\n";
       html += "</ul>\n";
     }
     html += "<table><tr><th>record</th><th>file</th><th>state</th><th>stored after</th><th>late</th></tr>\n";
@@ -163,25 +151,26 @@ std::string render_html(const audit_report& report) {
         std::string delay = "no receipt";
         if (o.upload_delay)
           delay = num(std::chrono::duration<double, std::ratio<3600>>(*o.upload_delay).count()) + " h";
-        html += "<tr><td>" + std::to_string(o.seq) + "</td><td>" + escape(o.file_name) + "</td><td>" +
+        html += "<tr><td>" + std::to_string(o.seq) + "</td><td>" + escape_html(o.file_name) + "</td><td>" +
                 std::string(to_string(o.state)) + (o.state == object_state::expired ? " (expired under policy)" : "") +
                 "</td><td>" + delay + "</td><td>" + (o.late ? "LATE" : "") + "</td></tr>\n";
       }
     html += "</table>\n";
     for (const auto& s : d.sessions)
-      for (const auto& n : s.notes) html += "<p>" + escape(s.session.to_hex().substr(0, 8) + ": " + n) + "</p>\n";
+      for (const auto& n : s.notes) html += "<p>" + escape_html(s.session.to_hex().substr(0, 8) + ": " + n) + "</p>\n";
   }
   auto register_table = [&](const registers::register_book& book, const char* name) {
     html += "<h2>" + std::string(name) + " register: " + (book.is_intact() ? "intact" : "NOT intact") + "</h2>\n";
     html += "<table><tr><th>entry</th><th>when</th><th>what</th><th>department</th><th>reference</th></tr>\n";
     for (const auto& c : book.clerks)
       for (const auto& e : c.entries)
-        html += "<tr><td>" + escape(registers::entry_name(e.body)) + "</td><td>" + short_utc(e.body.utc) + "</td><td>" +
-                escape(std::string(registers::to_string(e.body.kind)) + " " + e.body.action) + "</td><td>" +
-                escape(e.body.department) + "</td><td>" + escape(e.body.reference) + "</td></tr>\n";
+        html += "<tr><td>" + escape_html(registers::entry_name(e.body)) + "</td><td>" + short_utc(e.body.utc) +
+                "</td><td>" + escape_html(std::string(registers::to_string(e.body.kind)) + " " + e.body.action) +
+                "</td><td>" + escape_html(e.body.department) + "</td><td>" + escape_html(e.body.reference) +
+                "</td></tr>\n";
     html += "</table>\n";
     for (const auto& f : book.findings)
-      html += "<p class=\"bad\">" + escape(f.code + ": " + f.detail + " [" + f.entry + "]") + "</p>\n";
+      html += "<p class=\"bad\">" + escape_html(f.code + ": " + f.detail + " [" + f.entry + "]") + "</p>\n";
   };
   if (report.access) register_table(*report.access, "access");
   if (report.retention) register_table(*report.retention, "retention");

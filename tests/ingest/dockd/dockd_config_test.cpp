@@ -87,3 +87,22 @@ TEST_CASE("dock configuration mistakes are refused naming the key") {
   CHECK_FALSE(parse_host_port(":80", "x").has_value());
   CHECK(parse_host_port("127.0.0.1:80", "x")->second == 80);
 }
+
+TEST_CASE("the [http] section sets the status server's flood limits, within their ranges") {
+  auto defaults = parse_dockd_config(minimal, "/etc/bodycam", "dockd.toml");
+  REQUIRE(defaults.has_value());
+  CHECK(defaults->http_idle_timeout == std::chrono::seconds(3));
+  CHECK(defaults->http_max_connections == 16);
+  CHECK(defaults->http_max_connections_per_client == 8);
+  auto c = parse_dockd_config(minimal + "[http]\nlisten = \"127.0.0.1:8470\"\nidle_timeout_seconds = 10\n"
+                                        "max_connections = 32\nmax_connections_per_client = 4\n",
+                              "/etc/bodycam", "dockd.toml");
+  REQUIRE(c.has_value());
+  CHECK(c->http_idle_timeout == std::chrono::seconds(10));
+  CHECK(c->http_max_connections == 32);
+  CHECK(c->http_max_connections_per_client == 4);
+  auto one = parse_dockd_config(minimal + "[http]\nmax_connections = 1\n", "/etc/bodycam", "dockd.toml");
+  REQUIRE_FALSE(one.has_value());
+  CHECK(one.error().context.find("max_connections") != std::string::npos);
+  CHECK_FALSE(parse_dockd_config(minimal + "[http]\nidle_timeout_seconds = 0\n", "/etc/bodycam", "dockd.toml"));
+}
