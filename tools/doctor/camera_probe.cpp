@@ -51,10 +51,14 @@ void read_devices(const config::recorder_config& c, camera_facts& f) {
   if (!f.microphone_node.empty()) r.microphone = node_presence(f.microphone_node, "microphone");
 }
 
+// Free space where the recording directory is, or will be once the recorder makes it.
 void read_storage(const std::string& dir, session::storage_reading& s) {
+  fs::path at = dir;
+  std::error_code ec;
+  while (!fs::exists(at, ec) && at.has_parent_path() && at != at.parent_path()) at = at.parent_path();
   struct statvfs vfs {};
-  if (::statvfs(dir.c_str(), &vfs) != 0) {
-    s.problem = "statvfs " + dir + ": " + std::strerror(errno);
+  if (::statvfs(at.c_str(), &vfs) != 0) {
+    s.problem = "statvfs " + at.string() + ": " + std::strerror(errno);
     return;
   }
   s.free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;

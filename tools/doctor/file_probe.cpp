@@ -141,7 +141,7 @@ path_facts probe_directory(std::string role, const fs::path& dir) {
     if (!f.writable) f.blocker = "access " + f.path + ": " + errno_text(errno);
     return f;
   }
-  if (errno != ENOENT) {
+  if (errno != ENOENT && errno != ENOTDIR) {
     f.blocker = "stat " + f.path + ": " + errno_text(errno);
     return f;
   }
@@ -156,7 +156,7 @@ path_facts probe_directory(std::string role, const fs::path& dir) {
         f.writable = true;
       return f;
     }
-    if (errno != ENOENT) {
+    if (errno != ENOENT && errno != ENOTDIR) {
       f.blocker = "stat " + p.string() + ": " + errno_text(errno);
       return f;
     }
