@@ -156,7 +156,7 @@ camera_facts gather_camera_facts(const camera_request& request, const probe_time
     if (s)
       f.enrollment.push_back(probe_store_key(*s, request.store->string(), f.device_id));
     else
-      f.enrollment.push_back({"the store " + request.store->string(), request.store->string(), true,
+      f.enrollment.push_back({"the store " + request.store->string(), request.store->string(), true, true,
                               s.error().context, {}, std::nullopt});
   }
 

@@ -47,6 +47,7 @@ struct key_facts {
 struct enrollment_facts {
   std::string source;  // "the public key file beside it", "the store /srv/bodycam/store"
   std::string where;   // the file looked at
+  bool expected = false;  // the key should be enrolled here (a store the device uses): absence is a warning
   bool found = false;
   std::string error;   // found but unreadable
   std::string label;

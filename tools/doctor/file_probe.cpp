@@ -206,6 +206,7 @@ enrollment_facts probe_store_key(const store::store& s, const std::string& root,
   enrollment_facts e;
   e.source = "the store " + root;
   e.where = root + "/keys/" + label + ".pub";
+  e.expected = true;
   auto id = record::device_id::parse(label);
   if (!id) return e;
   auto key = s.get_public_key(*id);

@@ -1,5 +1,6 @@
 #include "tools/doctor/shared_rules.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace bodycam::tools::doctor {
@@ -72,7 +73,14 @@ void check_enrollment(const key_facts& key, const std::vector<enrollment_facts>&
   if (!key.public_key) return;  // check_key already reported why
   bool any = false;
   for (const auto& place : places) {
-    if (!place.found) continue;
+    if (!place.found) {
+      if (place.expected)
+        add(out, severity::warning, "key_enrollment",
+            "the " + key.role + " is not enrolled in " + place.source +
+                ", so its signatures cannot be checked from there alone",
+            place.where, std::string(enroll_hint));
+      continue;
+    }
     any = true;
     if (!place.error.empty()) {
       add(out, severity::problem, "key_enrollment", "the enrolled key in " + place.source + " does not load: " + place.error,
@@ -90,15 +98,14 @@ void check_enrollment(const key_facts& key, const std::vector<enrollment_facts>&
           place.where);
     }
   }
-  if (!any)
+  if (!any && std::none_of(places.begin(), places.end(), [](const auto& p) { return p.expected; })) {
+    std::string looked;
+    for (const auto& p : places) looked += (looked.empty() ? "" : ", ") + p.where;
     add(out, severity::warning, "key_enrollment",
         "no enrollment of the " + key.role + " found to compare with (looked for: " +
-            [&] {
-              std::string list;
-              for (const auto& p : places) list += (list.empty() ? "" : ", ") + p.where;
-              return list.empty() ? std::string("nothing given") : list;
-            }() + ")",
+            (looked.empty() ? std::string("nothing given") : looked) + ")",
         key.path, "give --store STORE to compare with the store's enrolled key, or enroll it: " + std::string(enroll_hint));
+  }
 }
 
 void check_paths(const std::vector<path_facts>& paths, std::string_view user_hint, findings& out) {

@@ -135,6 +135,18 @@ TEST_CASE("dock_key_does_not_match_store_enrollment: problem", "[integration]") 
   CHECK(f.where == dock.store_dir() + "/keys/dock-1.pub");
 }
 
+TEST_CASE("dock_key_not_in_store: warning naming bodycam enroll dock", "[integration]") {
+  dock_fixture dock;
+  dock.config.set("dock", "store_dir", quoted("store2"));
+  dock.write_config();
+  REQUIRE(bodycam::common::store::open_directory_store(dock.dir / "store2", true).has_value());
+  const auto findings = dock.run();
+  const auto f = the_one(findings, "key_enrollment", severity::warning);
+  CHECK(f.where == dock.dir / "store2/keys/dock-1.pub");
+  CHECK(f.fix.find("bodycam enroll dock --key dock-1.pub") != std::string::npos);
+  CHECK(having(findings, "key_enrollment", severity::ok).size() == 1);  // the .pub beside it still matches
+}
+
 TEST_CASE("dock_key_labelled_for_another_dock: problem", "[integration]") {
   dock_fixture dock;
   dock.config.set("dock", "id", quoted("dock-2"));
