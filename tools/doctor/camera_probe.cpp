@@ -149,15 +149,20 @@ camera_facts gather_camera_facts(const camera_request& request, const probe_time
   f.ledger_path = c.device.ledger;
 
   f.key = probe_key("device key", c.device.key_file);
-  f.enrollment.push_back(probe_public_key_file("the public key file beside it",
-                                               fs::path(c.device.key_file).replace_extension(".pub")));
+  f.enrollment.push_back(
+      probe_public_key_file("the public key file beside it", fs::path(c.device.key_file).replace_extension(".pub")));
   if (request.store) {
     auto s = store::open_directory_store(*request.store, false);
     if (s)
       f.enrollment.push_back(probe_store_key(*s, request.store->string(), f.device_id));
     else
-      f.enrollment.push_back({"the store " + request.store->string(), request.store->string(), true, true,
-                              s.error().context, {}, std::nullopt});
+      f.enrollment.push_back({"the store " + request.store->string(),
+                              request.store->string(),
+                              true,
+                              true,
+                              s.error().context,
+                              {},
+                              std::nullopt});
   }
 
   f.paths.push_back(probe_directory("device.recording_dir", c.device.recording_dir));
@@ -165,7 +170,8 @@ camera_facts gather_camera_facts(const camera_request& request, const probe_time
   f.paths.push_back(
       probe_directory("the directory of control.socket_path", fs::path(c.control.socket_path).parent_path()));
   if (!c.feedback.log_file.empty())
-    f.paths.push_back(probe_directory("the directory of feedback.log_file", fs::path(c.feedback.log_file).parent_path()));
+    f.paths.push_back(
+        probe_directory("the directory of feedback.log_file", fs::path(c.feedback.log_file).parent_path()));
 
   f.thresholds = thresholds_from(c);
   f.readings.battery = session::read_battery(c.checks.sysfs_root);

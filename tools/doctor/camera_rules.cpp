@@ -15,16 +15,20 @@ struct precheck_advice {
 
 // The fix for each pre-shift item that is not ok; device_key is left to check_key, which says more.
 constexpr precheck_advice advice[] = {
-    {"battery", "charge the camera before the shift (at or below the reserve it refuses to record); if no battery "
-                "is found, check checks.sysfs_root"},
-    {"storage", "dock the camera so footage the store has receipted can be reclaimed, or shorten "
-                "checks.planned_shift_minutes to what fits"},
-    {"clock", "dock the camera: the dock sets its clock and cosigns the time (footage until then is marked "
-              "unsynced)"},
+    {"battery",
+     "charge the camera before the shift (at or below the reserve it refuses to record); if no battery "
+     "is found, check checks.sysfs_root"},
+    {"storage",
+     "dock the camera so footage the store has receipted can be reclaimed, or shorten "
+     "checks.planned_shift_minutes to what fits"},
+    {"clock",
+     "dock the camera: the dock sets its clock and cosigns the time (footage until then is marked "
+     "unsynced)"},
     {"camera", "connect the camera sensor, or correct source.video_device"},
     {"microphone", "connect the microphone, or correct checks.microphone_node"},
-    {"chain_head", "do not record with this ledger: keep it as it is and have it examined with `bodycam verify "
-                   "LEDGER`; if the device key was replaced, put the enrolled key back"},
+    {"chain_head",
+     "do not record with this ledger: keep it as it is and have it examined with `bodycam verify "
+     "LEDGER`; if the device key was replaced, put the enrolled key back"},
 };
 
 std::string where_of(const camera_facts& f, std::string_view check) {
@@ -51,18 +55,17 @@ std::vector<finding> evaluate_camera(const camera_facts& f) {
   findings out;
   if (!check_config(f.config, "bodycam-recorder", out)) return out;
   check_key(f.key, f.device_id, "bodycam keygen --id " + f.device_id + " --out DIR", out);
-  check_enrollment(f.key, f.enrollment,
-                   "on the dock: bodycam enroll camera --key " + f.device_id +
-                       ".pub --trusted-cameras-dir DIR --store STORE",
-                   out);
+  check_enrollment(
+      f.key, f.enrollment,
+      "on the dock: bodycam enroll camera --key " + f.device_id + ".pub --trusted-cameras-dir DIR --store STORE", out);
   check_paths(f.paths, "the recorder's user", out);
 
   const auto precheck = firmware::session::evaluate_precheck(f.readings, f.thresholds);
   for (const auto& item : precheck.items) {
     if (item.check == "device_key") continue;
     if (item.check == "chain_head" && !f.ledger_present) {
-      out.push_back({severity::ok, "chain_head", "no ledger yet: the recorder makes one at its first start",
-                     f.ledger_path, {}});
+      out.push_back(
+          {severity::ok, "chain_head", "no ledger yet: the recorder makes one at its first start", f.ledger_path, {}});
       continue;
     }
     finding one{severity_of(item.status), item.check, item.detail, where_of(f, item.check), {}};
@@ -78,8 +81,8 @@ std::vector<finding> evaluate_camera(const camera_facts& f) {
                 "bodycam enroll dock --key DOCK.pub --trusted-docks-dir " + f.docks.dir, out);
   else
     out.push_back({severity::warning, "peers",
-                   "offload is off ([offload] enabled = false): no dock can take the footage off this camera", f.config.path,
-                   "set [offload] enabled = true and enroll the agency's docks (bodycam enroll dock)"});
+                   "offload is off ([offload] enabled = false): no dock can take the footage off this camera",
+                   f.config.path, "set [offload] enabled = true and enroll the agency's docks (bodycam enroll dock)"});
   return out;
 }
 

@@ -14,8 +14,8 @@ namespace bodycam::tools::doctor {
 
 struct dock_request {
   std::filesystem::path config;
-  std::chrono::minutes shift{600};           // one shift of every configured camera must fit in the store
-  int camera_bitrate_kbps = 2564;            // per camera: the recorder's default video + audio bit rate
+  std::chrono::minutes shift{600};  // one shift of every configured camera must fit in the store
+  int camera_bitrate_kbps = 2564;   // per camera: the recorder's default video + audio bit rate
 };
 
 [[nodiscard]] dock_facts gather_dock_facts(const dock_request& request, const probe_time& time);

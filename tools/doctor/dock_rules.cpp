@@ -35,20 +35,27 @@ void check_free_space(const dock_facts& f, findings& out) {
 void check_clock(const host_clock_facts& c, findings& out) {
   if (c.now < c.build_date) {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(c.now.time_since_epoch()).count();
-    out.push_back({severity::problem, "clock",
+    out.push_back({severity::problem,
+                   "clock",
                    "the dock's clock is unset (" + std::to_string(seconds) +
                        " s since 1970, before this software was built): it would cosign wrong times onto cameras",
-                   {}, "set the time and enable NTP (timedatectl set-ntp true), then check again"});
+                   {},
+                   "set the time and enable NTP (timedatectl set-ntp true), then check again"});
     return;
   }
   if (!c.synchronized) {
-    out.push_back({severity::warning, "clock", "could not read whether the clock is synchronized", {},
+    out.push_back({severity::warning,
+                   "clock",
+                   "could not read whether the clock is synchronized",
+                   {},
                    "check with timedatectl that NTP is active"});
     return;
   }
   if (!*c.synchronized) {
-    out.push_back({severity::warning, "clock",
-                   "the dock's clock is set but not synchronized (NTP): the times it cosigns may drift", {},
+    out.push_back({severity::warning,
+                   "clock",
+                   "the dock's clock is set but not synchronized (NTP): the times it cosigns may drift",
+                   {},
                    "enable NTP (timedatectl set-ntp true) and make sure the dock reaches a time server"});
     return;
   }

@@ -19,7 +19,7 @@ namespace bodycam::tools::doctor {
 struct config_facts {
   std::string path;
   bool loaded = false;
-  std::string error;           // why it did not load (the parser's message: file, key, what is wrong)
+  std::string error;             // why it did not load (the parser's message: file, key, what is wrong)
   std::optional<unsigned> mode;  // permission bits of the file, if it could be stat()ed
 };
 
@@ -45,11 +45,11 @@ struct key_facts {
 
 // One place where the key's public half is enrolled: the .pub written beside the key, or a store's keys/.
 struct enrollment_facts {
-  std::string source;  // "the public key file beside it", "the store /srv/bodycam/store"
-  std::string where;   // the file looked at
+  std::string source;     // "the public key file beside it", "the store /srv/bodycam/store"
+  std::string where;      // the file looked at
   bool expected = false;  // the key should be enrolled here (a store the device uses): absence is a warning
   bool found = false;
-  std::string error;   // found but unreadable
+  std::string error;  // found but unreadable
   std::string label;
   std::optional<common::crypto::public_key> key;
 };
@@ -70,11 +70,11 @@ struct peers_facts {
 };
 
 enum class write_once_probe {
-  not_tried,         // nothing stored yet to try it on
-  refused,           // create of an existing key answered already_exists and the bytes did not change
-  overwritten,       // the bytes of the existing key changed
-  accepted,          // create of an existing key answered created
-  failed,            // the probe could not run (detail says why)
+  not_tried,    // nothing stored yet to try it on
+  refused,      // create of an existing key answered already_exists and the bytes did not change
+  overwritten,  // the bytes of the existing key changed
+  accepted,     // create of an existing key answered created
+  failed,       // the probe could not run (detail says why)
 };
 
 struct store_facts {
@@ -84,11 +84,11 @@ struct store_facts {
   std::string open_error;
   std::optional<std::uint64_t> available_bytes;
   std::size_t files_checked = 0;
-  std::size_t writable_files = 0;             // stored files with any write permission bit
-  std::string first_writable_file;            // one of them, for the message
+  std::size_t writable_files = 0;   // stored files with any write permission bit
+  std::string first_writable_file;  // one of them, for the message
   std::optional<unsigned> first_writable_mode;
   std::vector<std::string> unwritable_folders;  // folders the dock adds to that this user cannot write
-  bool scan_truncated = false;                // the permission scan stopped at its limit
+  bool scan_truncated = false;                  // the permission scan stopped at its limit
   write_once_probe probe = write_once_probe::not_tried;
   std::string probe_key;
   std::string probe_detail;

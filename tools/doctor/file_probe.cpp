@@ -108,7 +108,8 @@ void scan_store_modes(const fs::path& root, store_facts& facts) {
       ++facts.writable_files;
     }
   }
-  if (::access(root.c_str(), W_OK) != 0) facts.unwritable_folders.insert(facts.unwritable_folders.begin(), root.string());
+  if (::access(root.c_str(), W_OK) != 0)
+    facts.unwritable_folders.insert(facts.unwritable_folders.begin(), root.string());
 }
 
 }  // namespace

@@ -13,7 +13,8 @@ std::string verdict(std::span<const finding> findings) {
     problems += f.level == severity::problem ? 1 : 0;
   }
   if (problems > 0)
-    return std::to_string(problems) + " problem(s), " + std::to_string(warnings) + " warning(s): fix the problems before the shift";
+    return std::to_string(problems) + " problem(s), " + std::to_string(warnings) +
+           " warning(s): fix the problems before the shift";
   if (warnings > 0) return std::to_string(warnings) + " warning(s), no problem";
   return "all checks ok";
 }
@@ -37,8 +38,8 @@ std::string render_text(std::string_view target, std::string_view config_path, s
 std::string render_json(std::string_view target, std::string_view config_path, std::span<const finding> findings) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& f : findings)
-    list.push_back({{"severity", to_string(f.level)}, {"check", f.check}, {"what", f.what}, {"where", f.where},
-                    {"fix", f.fix}});
+    list.push_back(
+        {{"severity", to_string(f.level)}, {"check", f.check}, {"what", f.what}, {"where", f.where}, {"fix", f.fix}});
   const nlohmann::json doc{{"target", target},
                            {"config", config_path},
                            {"result", to_string(worst_of(findings))},

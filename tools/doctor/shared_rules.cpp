@@ -23,8 +23,8 @@ std::string format_mode(unsigned mode) {
 
 bool check_config(const config_facts& config, std::string_view program, findings& out) {
   if (!config.loaded) {
-    add(out, severity::problem, "config",
-        std::string(program) + " would refuse this configuration: " + config.error, config.path,
+    add(out, severity::problem, "config", std::string(program) + " would refuse this configuration: " + config.error,
+        config.path,
         "correct the key the message names (unknown keys are refused, never ignored; the example config beside "
         "the program lists every key), then run bodycam doctor again");
     return false;
@@ -65,7 +65,8 @@ void check_key(const key_facts& key, std::string_view expected_label, std::strin
         key.path, "point the configuration at the key of '" + std::string(expected_label) + "', or correct the id");
     return;
   }
-  add(out, severity::ok, "key_file", "the " + key.role + " has mode 0600 and is labelled '" + key.label + "'", key.path);
+  add(out, severity::ok, "key_file", "the " + key.role + " has mode 0600 and is labelled '" + key.label + "'",
+      key.path);
 }
 
 void check_enrollment(const key_facts& key, const std::vector<enrollment_facts>& places, std::string_view enroll_hint,
@@ -83,8 +84,9 @@ void check_enrollment(const key_facts& key, const std::vector<enrollment_facts>&
     }
     any = true;
     if (!place.error.empty()) {
-      add(out, severity::problem, "key_enrollment", "the enrolled key in " + place.source + " does not load: " + place.error,
-          place.where, "replace it with the public key written beside the secret key");
+      add(out, severity::problem, "key_enrollment",
+          "the enrolled key in " + place.source + " does not load: " + place.error, place.where,
+          "replace it with the public key written beside the secret key");
     } else if (place.key != key.public_key || place.label != key.label) {
       add(out, severity::problem, "key_enrollment",
           "the " + key.role + " (" + fingerprint_of(*key.public_key) + "…) is not the key enrolled in " + place.source +
@@ -102,9 +104,10 @@ void check_enrollment(const key_facts& key, const std::vector<enrollment_facts>&
     std::string looked;
     for (const auto& p : places) looked += (looked.empty() ? "" : ", ") + p.where;
     add(out, severity::warning, "key_enrollment",
-        "no enrollment of the " + key.role + " found to compare with (looked for: " +
-            (looked.empty() ? std::string("nothing given") : looked) + ")",
-        key.path, "give --store STORE to compare with the store's enrolled key, or enroll it: " + std::string(enroll_hint));
+        "no enrollment of the " + key.role +
+            " found to compare with (looked for: " + (looked.empty() ? std::string("nothing given") : looked) + ")",
+        key.path,
+        "give --store STORE to compare with the store's enrolled key, or enroll it: " + std::string(enroll_hint));
   }
 }
 
@@ -163,8 +166,10 @@ void check_store(const store_facts& store, findings& out) {
     add(out, severity::problem, "store",
         "the store directory is missing (if its disk is not mounted, the dock would start a new empty store "
         "beside the real one)",
-        store.root, "mount the store's disk, or for a new dock create the store with `bodycam enroll camera --key "
-                    "CAM.pub --store " + store.root + "`");
+        store.root,
+        "mount the store's disk, or for a new dock create the store with `bodycam enroll camera --key "
+        "CAM.pub --store " +
+            store.root + "`");
     return;
   }
   if (!store.opened) {
@@ -179,8 +184,10 @@ void check_store(const store_facts& store, findings& out) {
             (store.first_writable_mode ? ", mode " + format_mode(*store.first_writable_mode) : std::string()) +
             "): stored evidence must be read-only (0444)",
         store.root,
-        "chmod a-w on them (find " + store.root + " -type f -perm /222 ! -name store.lock), then run `bodycam "
-        "verify " + store.root + "` to check nothing was altered");
+        "chmod a-w on them (find " + store.root +
+            " -type f -perm /222 ! -name store.lock), then run `bodycam "
+            "verify " +
+            store.root + "` to check nothing was altered");
   } else {
     add(out, severity::ok, "store_write_once",
         std::to_string(store.files_checked) + " stored file(s) are read-only" +

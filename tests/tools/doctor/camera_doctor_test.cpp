@@ -1,17 +1,16 @@
 // `bodycam doctor camera` on fixtures: the good camera has no finding but ok, and each broken fixture, named
 // for what it breaks, yields the finding that names it, at the severity the rules give, with a fix.
-#include "tests/tools/doctor/doctor_fixtures.hpp"
-
 #include "common/crypto/key_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tests/support/chain_scenario.hpp"
-
-#include <catch2/catch.hpp>
+#include "tests/tools/doctor/doctor_fixtures.hpp"
 
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include <filesystem>
+
+#include <catch2/catch.hpp>
 
 namespace {
 
@@ -86,7 +85,8 @@ TEST_CASE("key_does_not_match_enrollment: the .pub beside it is another key", "[
   REQUIRE(bodycam::common::crypto::write_public_key(cam.dir / "keys/cam-1.pub", {"cam-1", fixed_key(9).public_key()})
               .has_value());
   const auto findings = cam.run();
-  CHECK(the_one(findings, "key_enrollment", severity::problem).what.find("is not the key enrolled") != std::string::npos);
+  CHECK(the_one(findings, "key_enrollment", severity::problem).what.find("is not the key enrolled") !=
+        std::string::npos);
   // Only the enrollment is wrong: the ledger was signed by the key the camera holds.
   CHECK(having(findings, "chain_head", severity::ok).size() == 1);
   CHECK(doctor::exit_code_of(findings) == 2);

@@ -1,19 +1,18 @@
 // `bodycam doctor dock` on fixtures: the good dock has no finding but ok (the create-only probe ran and was
 // refused), and each broken fixture, named for what it breaks, yields the finding that names it.
-#include "tests/tools/doctor/doctor_fixtures.hpp"
-
 #include "common/core/durable_file.hpp"
 #include "common/crypto/key_file.hpp"
 #include "common/crypto/sha256.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tests/support/chain_scenario.hpp"
+#include "tests/tools/doctor/doctor_fixtures.hpp"
 #include "tools/doctor/dock_rules.hpp"
-
-#include <catch2/catch.hpp>
 
 #include <sys/stat.h>
 
 #include <filesystem>
+
+#include <catch2/catch.hpp>
 
 namespace {
 
@@ -112,16 +111,18 @@ TEST_CASE("dock_config_camera_not_enrolled: camera slots configured, no camera e
 TEST_CASE("camera_enrolled_with_other_key_than_store: problem", "[integration]") {
   dock_fixture dock;
   fs::remove(dock.dir / "cameras/cam-1.pub");
-  REQUIRE(bodycam::common::crypto::write_public_key(dock.dir / "cameras/cam-1.pub", {"cam-1", fixed_key(9).public_key()})
-              .has_value());
+  REQUIRE(
+      bodycam::common::crypto::write_public_key(dock.dir / "cameras/cam-1.pub", {"cam-1", fixed_key(9).public_key()})
+          .has_value());
   CHECK(the_one(dock.run(), "peers", severity::problem).what.find("another key than the store holds") !=
         std::string::npos);
 }
 
 TEST_CASE("camera_enrolled_not_in_store: warning", "[integration]") {
   dock_fixture dock;
-  REQUIRE(bodycam::common::crypto::write_public_key(dock.dir / "cameras/cam-2.pub", {"cam-2", fixed_key(2).public_key()})
-              .has_value());
+  REQUIRE(
+      bodycam::common::crypto::write_public_key(dock.dir / "cameras/cam-2.pub", {"cam-2", fixed_key(2).public_key()})
+          .has_value());
   const auto findings = dock.run();
   CHECK(the_one(findings, "peers", severity::warning).what.find("'cam-2'") != std::string::npos);
   CHECK(doctor::exit_code_of(findings) == 1);

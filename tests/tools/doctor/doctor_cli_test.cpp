@@ -2,10 +2,10 @@
 // the fix, the good dock differs from 0 only by the host's own clock, and --help names both targets.
 #include "tests/tools/doctor/doctor_fixtures.hpp"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-#include <sys/stat.h>
 
 namespace {
 
@@ -30,7 +30,8 @@ TEST_CASE("bodycam doctor camera: good fixture exits 0, text and --json", "[e2e]
   CHECK(text.out.find("ok      key_file: the device key has mode 0600") != std::string::npos);
   CHECK(text.out.find("all checks ok\n") != std::string::npos);
 
-  const auto json = run_process({built_program("bodycam"), "doctor", "camera", "--config", cam.config_path(), "--json"});
+  const auto json =
+      run_process({built_program("bodycam"), "doctor", "camera", "--config", cam.config_path(), "--json"});
   INFO(json.out << json.err);
   CHECK(json.exit_code == 0);
   const auto doc = nlohmann::json::parse(json.out);
@@ -52,8 +53,8 @@ TEST_CASE("bodycam doctor camera: key_file_group_readable exits 2 and prints the
 
 TEST_CASE("bodycam doctor dock: good fixture, --json; only the host clock may warn", "[e2e]") {
   dock_fixture dock;
-  const auto r = run_process({built_program("bodycam"), "doctor", "dock", "--config", dock.config_path(), "--json",
-                              "--shift-minutes", "10"});
+  const auto r = run_process(
+      {built_program("bodycam"), "doctor", "dock", "--config", dock.config_path(), "--json", "--shift-minutes", "10"});
   INFO(r.out << r.err);
   REQUIRE((r.exit_code == 0 || r.exit_code == 1));
   const auto doc = nlohmann::json::parse(r.out);

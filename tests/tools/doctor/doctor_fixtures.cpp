@@ -52,8 +52,8 @@ void write_ledger(const fs::path& path, std::uint8_t key_seed) {
     draft.monotonic = std::chrono::seconds(5);
     draft.utc = {synced_at(), record::utc_source::dock_sync, std::chrono::milliseconds(0),
                  std::chrono::milliseconds(50)};
-    draft.body = record::timesync_payload{"dock-1", fixed_key(200).public_key(), synced_at(),
-                                          std::chrono::milliseconds(3), 0, {}, {}};
+    draft.body = record::timesync_payload{
+        "dock-1", fixed_key(200).public_key(), synced_at(), std::chrono::milliseconds(3), 0, {}, {}};
     auto r = chain::append_to_chain(std::move(draft), {head.next_seq, head.last_hash}, signer);
     if (!r) return std::unexpected(r.error());
     return ledger::new_record{r->body.seq, static_cast<std::uint16_t>(record::record_kind::timesync), r->bytes};
@@ -90,7 +90,7 @@ std::string toml_text::str() const {
 
 std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 
-record::utc_time synced_at() { return at_seconds(1'795'132'800); }  // 2026-11-20T00:00:00Z
+record::utc_time synced_at() { return at_seconds(1'795'132'800); }   // 2026-11-20T00:00:00Z
 record::utc_time build_date() { return at_seconds(1'767'225'600); }  // 2026-01-01T00:00:00Z
 
 camera_fixture::camera_fixture() {
@@ -186,7 +186,7 @@ doctor::dock_facts dock_fixture::facts(bool keep_host_clock) const {
 std::vector<doctor::finding> dock_fixture::run() const { return doctor::evaluate_dock(facts()); }
 
 std::vector<doctor::finding> having(const std::vector<doctor::finding>& all, const std::string& check,
-                                   doctor::severity level) {
+                                    doctor::severity level) {
   std::vector<doctor::finding> out;
   for (const auto& f : all)
     if (f.check == check && f.level == level) out.push_back(f);
