@@ -37,8 +37,8 @@ void write_text(const fs::path& path, const std::string& text) {
 
 record::utc_time at_seconds(std::int64_t s) { return record::utc_time(std::chrono::seconds(s)); }
 
-// A ledger with one timesync record signed by fixed_key(key_seed), the dock's time being synced_at().
-void write_ledger(const fs::path& path, std::uint8_t key_seed) {
+// A ledger with one timesync record signed by fixed_key(key_seed), the dock's time being `synced`.
+void write_ledger(const fs::path& path, std::uint8_t key_seed, record::utc_time synced) {
   fs::create_directories(path.parent_path());
   ledger::open_options options;
   options.create_if_missing = true;
@@ -50,10 +50,9 @@ void write_ledger(const fs::path& path, std::uint8_t key_seed) {
     draft.device = record::device_id::parse("cam-1").value();
     draft.boot_counter = 1;
     draft.monotonic = std::chrono::seconds(5);
-    draft.utc = {synced_at(), record::utc_source::dock_sync, std::chrono::milliseconds(0),
-                 std::chrono::milliseconds(50)};
+    draft.utc = {synced, record::utc_source::dock_sync, std::chrono::milliseconds(0), std::chrono::milliseconds(50)};
     draft.body = record::timesync_payload{
-        "dock-1", fixed_key(200).public_key(), synced_at(), std::chrono::milliseconds(3), 0, {}, {}};
+        "dock-1", fixed_key(200).public_key(), synced, std::chrono::milliseconds(3), 0, {}, {}};
     auto r = chain::append_to_chain(std::move(draft), {head.next_seq, head.last_hash}, signer);
     if (!r) return std::unexpected(r.error());
     return ledger::new_record{r->body.seq, static_cast<std::uint16_t>(record::record_kind::timesync), r->bytes};
@@ -93,15 +92,15 @@ std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 record::utc_time synced_at() { return at_seconds(1'795'132'800); }   // 2026-11-20T00:00:00Z
 record::utc_time build_date() { return at_seconds(1'767'225'600); }  // 2026-01-01T00:00:00Z
 
-camera_fixture::camera_fixture() {
-  time = {synced_at() + std::chrono::hours(1), build_date()};
+camera_fixture::camera_fixture(record::utc_time synced) {
+  time = {synced + std::chrono::hours(1), build_date()};
   const fs::path root = dir.path();
   fs::create_directories(root / "keys");
   must(crypto::write_key_pair(root / "keys" / "cam-1", "cam-1", fixed_key(1)), "write the camera key");
   fs::create_directories(root / "docks");
   must(crypto::write_public_key(root / "docks" / "dock-1.pub", {"dock-1", fixed_key(200).public_key()}),
        "enroll dock-1 on the camera");
-  write_ledger(root / "state" / "ledger.db", 1);
+  write_ledger(root / "state" / "ledger.db", 1, synced);
   fs::create_directories(root / "segments");
   fs::create_directories(root / "run");
   write_text(root / "dev" / "video0", "");

@@ -39,9 +39,10 @@ class toml_text {
 struct camera_fixture {
   temp_dir dir{"bodycam-doctor-camera"};
   toml_text config;
-  doctor::probe_time time;  // an hour after synced_at()
+  doctor::probe_time time;
 
-  camera_fixture();  // the good camera
+  // The good camera; its ledger's last timesync is at `synced`, and `time` an hour later.
+  explicit camera_fixture(common::record::utc_time synced = synced_at());
   [[nodiscard]] std::string config_path() const { return dir / "recorder.toml"; }
   void write_config() const;
   void set_battery(const std::string& capacity, const std::string& status) const;
