@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   bodycam::tools::verbs::add_export(app, result);
   bodycam::tools::verbs::add_copy(app, result);
   bodycam::tools::verbs::add_retention(app, result);
+  bodycam::tools::verbs::add_doctor(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

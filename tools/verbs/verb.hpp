@@ -21,6 +21,7 @@ void add_audit(CLI::App& app, run_result& result);
 void add_export(CLI::App& app, run_result& result);
 void add_copy(CLI::App& app, run_result& result);
 void add_retention(CLI::App& app, run_result& result);
+void add_doctor(CLI::App& app, run_result& result);
 
 // Exit code for "could not do what was asked" (bad arguments, unreadable input): the verifier's
 // "cannot verify".
