@@ -97,7 +97,8 @@ struct recorder_config {
   media::osd_config osd;
   media::segment_config segment;
   media::pre_event_config pre_event;
-  media::queue_config queues;
+  // The daemon's queues: [queues] raw_video_frames 8, raw_audio_frames 64, encoded_packets 512.
+  media::queue_config queues{.video_frames = 8, .audio_frames = 64, .video_packets = 512, .audio_packets = 512};
   control_config control;
   checks_config checks;
   annotation_config annotation;

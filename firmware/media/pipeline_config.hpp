@@ -115,12 +115,13 @@ struct pre_event_config {
   std::size_t max_bytes = std::size_t{64} * 1024 * 1024;
 };
 
-// Queue capacities (items) between stages; see README.md "Threads and back-pressure".
+// Queue capacities (items) between stages; see README.md "Threads and back-pressure". The daemon's
+// configuration starts from larger packet queues (recorder_config.hpp), so that a slow fdatasync is absorbed.
 struct queue_config {
   std::size_t video_frames = 8;
-  std::size_t audio_frames = 64;
-  std::size_t video_packets = 512;
-  std::size_t audio_packets = 512;
+  std::size_t audio_frames = 32;
+  std::size_t video_packets = 64;
+  std::size_t audio_packets = 128;
   std::chrono::milliseconds report_interval = std::chrono::seconds(1);  // back-pressure events at most this often
 };
 
