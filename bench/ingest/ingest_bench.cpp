@@ -46,7 +46,7 @@ struct in_process_port final : ingest::dock::camera_port {
 
 struct bench_camera {
   std::unique_ptr<crypto::software_signer> signer;
-  std::unique_ptr<firmware::recorder::chain_writer> writer;
+  std::unique_ptr<firmware::records::chain_writer> writer;
   fs::path dir;
 };
 
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   fs::remove_all(root);
   fs::create_directories(root);
 
-  firmware::recorder::system_time_source clock(firmware::recorder::firmware_build_date());
+  firmware::records::system_time_source clock(firmware::records::firmware_build_date());
   crypto::software_signer dock(crypto::secret_key::generate().value());
   std::vector<bench_camera> cameras;
   link::key_directory enrolled;
@@ -86,8 +86,8 @@ int main(int argc, char** argv) {
     options.create_if_missing = true;
     auto ledger = ledger::open(cam.dir / "ledger.db", options);
     if (!ledger || !ledger->set_device_id(id)) return 1;
-    cam.writer = std::make_unique<firmware::recorder::chain_writer>(*record::device_id::parse(id), std::move(*ledger),
-                                                                    *cam.signer, clock);
+    cam.writer = std::make_unique<firmware::records::chain_writer>(*record::device_id::parse(id), std::move(*ledger),
+                                                                   *cam.signer, clock);
     if (!cam.writer->begin_boot()) return 1;
     for (int i = 0; i < segments; ++i) {
       core::byte_buffer bytes(mib << 20);

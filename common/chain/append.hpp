@@ -3,14 +3,10 @@
 // transaction and stores the result; this file does no I/O.
 #pragma once
 
+#include "common/chain/chain_head.hpp"
 #include "common/record/record.hpp"
 
 namespace bodycam::common::chain {
-
-struct chain_head {
-  std::uint64_t next_seq = 0;
-  crypto::sha256_digest last_hash;  // zero when the chain is empty
-};
 
 // Sets draft.seq and draft.prev_hash from `head`, then signs. The draft's other fields are kept.
 [[nodiscard]] core::expected<record::signed_record> append_to_chain(record::record draft, const chain_head& head,

@@ -4,6 +4,7 @@
 // followed by a 64-byte Ed25519 signature, and its hash is SHA-256 of everything but those last 64 bytes.
 #pragma once
 
+#include "common/chain/chain_head.hpp"
 #include "common/core/bytes.hpp"
 #include "common/crypto/sha256.hpp"
 #include "common/ledger/ledger_time.hpp"
@@ -16,14 +17,8 @@ namespace bodycam::common::ledger {
 
 inline constexpr std::size_t record_signature_size = 64;
 
-// The end of the chain as the next append sees it.
-struct chain_head {
-  std::uint64_t next_seq = 0;         // seq the next record must carry; also the number of records
-  crypto::sha256_digest last_hash{};  // hash of record next_seq - 1; all zero for an empty chain (seq 0's prev_hash)
-
-  [[nodiscard]] bool is_empty() const noexcept { return next_seq == 0; }
-  friend bool operator==(const chain_head&, const chain_head&) = default;
-};
+// The end of the chain as the next append sees it (one type for the ledger and the chain code).
+using chain_head = chain::chain_head;
 
 // A record built and signed by the caller, ready to append.
 struct new_record {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <utility>
 
 namespace bodycam::firmware::config {
 
@@ -43,11 +44,32 @@ constexpr std::array<std::string_view, 3> source_kind_names{"synthetic", "v4l2",
 constexpr std::array<std::string_view, 7> synthetic_patterns{"testsrc2",   "testsrc",    "smptebars", "smptehdbars",
                                                              "rgbtestsrc", "yuvtestsrc", "mandelbrot"};
 
+// Reads an integer key whose field is `scale` times the key's unit, within the field's limit.
+template <class T>
+core::status read_scaled(table_reader& r, std::string_view key, media::limit field_limit, std::int64_t scale, T& out) {
+  const std::int64_t low = (field_limit.min + scale - 1) / scale;
+  const std::int64_t high = field_limit.max / scale;
+  const bool present = r.contains(key);
+  std::int64_t value = static_cast<std::int64_t>(out) / scale;
+  if (auto ok = r.read_integer(key, low, high, value); !ok) return ok;
+  if (present) out = static_cast<T>(value * scale);
+  return {};
+}
+
+// A duration key in whole seconds for a field in milliseconds.
+core::status read_seconds_of(table_reader& r, std::string_view key, media::limit field_ms,
+                             std::chrono::milliseconds& out) {
+  auto ms = out.count();
+  if (auto ok = read_scaled(r, key, field_ms, 1000, ms); !ok) return ok;
+  out = std::chrono::milliseconds(ms);
+  return {};
+}
+
 core::status parse_source(table_reader& r, recorder_config& config) {
-  source_config& s = config.source;
+  media::camera_source& s = config.source;
   std::size_t kind = static_cast<std::size_t>(s.kind);
   if (auto ok = r.read_choice("kind", source_kind_names, kind); !ok) return ok;
-  s.kind = static_cast<source_kind>(kind);
+  s.kind = static_cast<media::camera_source_kind>(kind);
   if (auto ok = r.read_path("video_device", s.video_device); !ok) return ok;
   if (auto ok = r.read_string("audio_device", s.audio_device, max_name_bytes); !ok) return ok;
   if (auto ok = r.read_path("file_path", s.file_path); !ok) return ok;
@@ -57,55 +79,65 @@ core::status parse_source(table_reader& r, recorder_config& config) {
   if (auto ok = r.read_path("synthetic_audio_file", s.synthetic_audio_file); !ok) return ok;
   if (auto ok = r.read_bool("pass_through_h264", s.pass_through_h264); !ok) return ok;
 
-  if (s.kind == source_kind::v4l2 && s.audio_device.empty())
+  if (s.kind == media::camera_source_kind::v4l2 && s.audio_device.empty())
     return r.invalid("audio_device", "must name an ALSA device when source.kind is \"v4l2\"");
-  if (s.kind == source_kind::file && s.file_path.empty())
+  if (s.kind == media::camera_source_kind::file && s.file_path.empty())
     return r.invalid("file_path", "required when source.kind is \"file\"");
-  if (s.pass_through_h264 && s.kind != source_kind::v4l2)
+  if (s.pass_through_h264 && s.kind != media::camera_source_kind::v4l2)
     return r.invalid("pass_through_h264", "only valid when source.kind is \"v4l2\", source.kind is \"" +
-                                              std::string(to_string(s.kind)) + "\"");
+                                              std::string(media::to_string(s.kind)) + "\"");
   return {};
 }
 
 core::status parse_encoder(table_reader& r, recorder_config& config) {
-  encoder_config& e = config.encoder;
-  if (auto ok = r.read_string("name", e.name, max_name_bytes); !ok) return ok;
-  const bool name_ok = !e.name.empty() && std::all_of(e.name.begin(), e.name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
+  media::encoder_config& e = config.encoder;
+  if (auto ok = r.read_string("name", e.video_encoder, max_name_bytes); !ok) return ok;
+  const bool name_ok = !e.video_encoder.empty() &&
+                       std::all_of(e.video_encoder.begin(), e.video_encoder.end(),
+                                   [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
   if (!name_ok)
-    return r.invalid("name", "must be a libavcodec encoder name such as \"libx264\", got " + quote_for_message(e.name));
-  if (auto ok = r.read_int("width", 160, 3840, e.width); !ok) return ok;
+    return r.invalid(
+        "name", "must be a libavcodec encoder name such as \"libx264\", got " + quote_for_message(e.video_encoder));
+  namespace lim = media::limits;
+  if (auto ok = r.read_int("width", static_cast<int>(lim::width.min), static_cast<int>(lim::width.max), e.width); !ok)
+    return ok;
   if (e.width % 2 != 0) return r.invalid("width", "must be even, got " + std::to_string(e.width));
-  if (auto ok = r.read_int("height", 120, 2160, e.height); !ok) return ok;
+  if (auto ok = r.read_int("height", static_cast<int>(lim::height.min), static_cast<int>(lim::height.max), e.height);
+      !ok)
+    return ok;
   if (e.height % 2 != 0) return r.invalid("height", "must be even, got " + std::to_string(e.height));
-  if (auto ok = r.read_int("fps", 1, 120, e.fps); !ok) return ok;
-  if (auto ok = r.read_int("video_bitrate_kbps", 100, 50000, e.video_bitrate_kbps); !ok) return ok;
-  if (auto ok = r.read_int("audio_bitrate_kbps", 16, 320, e.audio_bitrate_kbps); !ok) return ok;
-  return r.read_seconds("gop_seconds", 1, 10, e.gop);
+  if (auto ok = r.read_int("fps", static_cast<int>(lim::fps.min), static_cast<int>(lim::fps.max), e.fps); !ok)
+    return ok;
+  if (auto ok = read_scaled(r, "video_bitrate_kbps", lim::video_bit_rate, 1000, e.video_bit_rate); !ok) return ok;
+  if (auto ok = read_scaled(r, "audio_bitrate_kbps", lim::audio_bit_rate, 1000, e.audio_bit_rate); !ok) return ok;
+  return read_seconds_of(r, "gop_seconds", lim::gop_ms, e.gop);
 }
 
 core::status parse_osd(table_reader& r, recorder_config& config) {
-  osd_config& o = config.osd;
+  media::osd_config& o = config.osd;
   if (auto ok = r.read_bool("enabled", o.enabled); !ok) return ok;
   if (auto ok = r.read_path("font_file", o.font_file); !ok) return ok;
   return r.read_bool("show_officer", o.show_officer);
 }
 
 core::status parse_segment(table_reader& r, recorder_config& config) {
-  return r.read_seconds("duration_seconds", 1, 3600, config.segment.duration);
+  return read_seconds_of(r, "duration_seconds", media::limits::segment_ms, config.segment.duration);
 }
 
 core::status parse_pre_event(table_reader& r, recorder_config& config) {
-  if (auto ok = r.read_seconds("seconds", 0, 300, config.pre_event.duration); !ok) return ok;
-  return r.read_bool("include_audio", config.pre_event.include_audio);
+  if (auto ok = read_seconds_of(r, "seconds", media::limits::pre_event_ms, config.pre_event.duration); !ok) return ok;
+  return r.read_bool("include_audio", config.pre_event.keep_audio);
 }
 
 core::status parse_queues(table_reader& r, recorder_config& config) {
-  queue_config& q = config.queues;
-  if (auto ok = r.read_int("raw_video_frames", 1, 256, q.raw_video_frames); !ok) return ok;
-  if (auto ok = r.read_int("raw_audio_frames", 1, 4096, q.raw_audio_frames); !ok) return ok;
-  return r.read_int("encoded_packets", 1, 16384, q.encoded_packets);
+  media::queue_config& q = config.queues;
+  namespace lim = media::limits;
+  if (auto ok = read_scaled(r, "raw_video_frames", lim::raw_video_frames, 1, q.video_frames); !ok) return ok;
+  if (auto ok = read_scaled(r, "raw_audio_frames", lim::raw_audio_frames, 1, q.audio_frames); !ok) return ok;
+  // One key for both tracks' encoded-packet queues.
+  if (auto ok = read_scaled(r, "encoded_packets", lim::encoded_packets, 1, q.video_packets); !ok) return ok;
+  q.audio_packets = q.video_packets;
+  return {};
 }
 
 core::status parse_control(table_reader& r, recorder_config& config) {
@@ -183,7 +215,7 @@ core::status parse_buttons(table_reader& r, recorder_config& config) {
   return r.read_int("record_key", 1, 767, config.buttons.record_key);
 }
 
-// [offload] (transfer helper, issue 5): the camera's offload service.
+// [offload]: the camera's offload service.
 core::status parse_offload(table_reader& r, recorder_config& config) {
   offload_config& o = config.offload;
   if (auto ok = r.read_bool("enabled", o.enabled); !ok) return ok;
@@ -214,11 +246,6 @@ constexpr std::array<section_parser, 13> sections{{
 
 }  // namespace
 
-std::string_view to_string(source_kind kind) noexcept {
-  const auto index = static_cast<std::size_t>(kind);
-  return index < source_kind_names.size() ? source_kind_names[index] : std::string_view("unknown");
-}
-
 std::string_view to_string(annotation_source_kind kind) noexcept {
   const auto index = static_cast<std::size_t>(kind);
   return index < annotation_kind_names.size() ? annotation_kind_names[index] : std::string_view("unknown");
@@ -226,20 +253,35 @@ std::string_view to_string(annotation_source_kind kind) noexcept {
 
 std::span<const section_parser> recorder_sections() noexcept { return sections; }
 
+// The config key a media field is read from (validate() names media's fields).
+std::string config_key_of(std::string_view field) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 13> keys{{
+      {"encoder.video_encoder", "encoder.name"},
+      {"encoder.gop", "encoder.gop_seconds"},
+      {"encoder.video_bit_rate", "encoder.video_bitrate_kbps"},
+      {"encoder.audio_bit_rate", "encoder.audio_bitrate_kbps"},
+      {"segment.duration", "segment.duration_seconds"},
+      {"pre_event.duration", "pre_event.seconds"},
+      {"queues.video_frames", "queues.raw_video_frames"},
+      {"queues.audio_frames", "queues.raw_audio_frames"},
+      {"queues.video_packets", "queues.encoded_packets"},
+      {"queues.audio_packets", "queues.encoded_packets"},
+      {"output_dir", "device.recording_dir"},
+      {"device_id", "device.id"},
+      {"officer_id", "device.officer_id"},
+  }};
+  for (const auto& [media_field, key] : keys)
+    if (media_field == field) return std::string(key);
+  return std::string(field);
+}
+
+media::pipeline_config pipeline_settings(const recorder_config& c) {
+  return media::pipeline_settings(c.source, c.encoder, c.osd, c.segment, c.pre_event, c.queues,
+                                  {c.device.recording_dir, c.device.id.str(), c.device.officer_id});
+}
+
 core::status check_across_sections(const recorder_config& config) {
-  const auto gop = config.encoder.gop.count();
-  const auto fail_at = [](std::string_view key, const std::string& message) {
-    return core::fail(core::errc::invalid_argument, std::string(key) + ": " + message);
-  };
-  if (config.segment.duration < config.encoder.gop)
-    return fail_at("segment.duration_seconds", "must be at least encoder.gop_seconds (" + std::to_string(gop) +
-                                                   "), got " + std::to_string(config.segment.duration.count()));
-  // The pre-event ring holds whole GOPs; less than one GOP would hold nothing.
-  const auto pre_event = config.pre_event.duration;
-  if (pre_event.count() != 0 && pre_event < config.encoder.gop)
-    return fail_at("pre_event.seconds", "must be 0 (off) or at least encoder.gop_seconds (" + std::to_string(gop) +
-                                            "), got " + std::to_string(pre_event.count()));
-  return {};
+  return media::validate(pipeline_settings(config), config_key_of);
 }
 
 }  // namespace bodycam::firmware::config

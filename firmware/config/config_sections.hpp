@@ -21,7 +21,8 @@ struct section_parser {
 
 [[nodiscard]] std::span<const section_parser> recorder_sections() noexcept;
 
-// Checks between sections (e.g. a segment holds at least one GOP), after every section was read.
+// Checks between sections (e.g. a segment holds at least one GOP), after every section was read: media's own
+// validate() on pipeline_settings(config), its field names given as config keys.
 [[nodiscard]] core::status check_across_sections(const recorder_config& config);
 
 }  // namespace bodycam::firmware::config

@@ -9,6 +9,8 @@
 #pragma once
 
 #include "common/record/ids.hpp"
+#include "firmware/media/camera_source.hpp"
+#include "firmware/media/pipeline_config.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -26,55 +28,9 @@ struct device_config {
   std::string recording_dir = "/var/lib/bodycam/segments";
 };
 
-enum class source_kind { synthetic, v4l2, file };
-[[nodiscard]] std::string_view to_string(source_kind kind) noexcept;
-
-// [source]: where frames and samples come from.
-struct source_config {
-  source_kind kind = source_kind::synthetic;
-  std::string video_device = "/dev/video0";    // v4l2
-  std::string audio_device = "default";        // v4l2: ALSA device name ("default", "hw:1,0", ...)
-  std::string file_path;                       // file: required
-  std::string synthetic_pattern = "testsrc2";  // synthetic: a lavfi video source (see README for the list)
-  std::string synthetic_audio_file;            // synthetic: "" = a generated sine tone
-  bool pass_through_h264 = false;              // v4l2 only: the sensor gives H.264, store it without re-encoding
-};
-
-// [encoder]: video and audio encoding. Bit rates are in kbit/s, as the key names say.
-struct encoder_config {
-  std::string name = "libx264";   // a libavcodec encoder name: libx264 on hosts, h264_v4l2m2m on ARM SoCs
-  int width = 1280;               // even, 160-3840
-  int height = 720;               // even, 120-2160
-  int fps = 30;                   // 1-120
-  int video_bitrate_kbps = 2500;  // 100-50000
-  int audio_bitrate_kbps = 64;    // 16-320
-  std::chrono::seconds gop{1};    // 1-10; one fragment per GOP
-};
-
-// [osd]: the drawtext overlay (UTC time, device id, officer id).
-struct osd_config {
-  bool enabled = true;
-  std::string font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";  // required when enabled
-  bool show_officer = true;
-};
-
-// [segment]: when a segment is closed and the next begins (at the first keyframe at or after duration).
-struct segment_config {
-  std::chrono::seconds duration{60};  // 1-3600, and at least one GOP
-};
-
-// [pre_event]: the GOP-aligned ring of encoded packets kept while idle.
-struct pre_event_config {
-  std::chrono::seconds duration{30};  // 0 (off) to 300
-  bool include_audio = false;
-};
-
-// [queues]: capacities of the bounded queues between pipeline stages (items, not bytes).
-struct queue_config {
-  int raw_video_frames = 8;   // capture -> encode; 1-256 (a 720p frame is ~1.4 MB)
-  int raw_audio_frames = 64;  // capture -> encode; 1-4096
-  int encoded_packets = 512;  // encode -> mux; 1-16384
-};
+// [source], [encoder], [osd], [segment], [pre_event] and [queues] are the media pipeline's own settings
+// (firmware/media/camera_source.hpp, firmware/media/pipeline_config.hpp): one definition, defaults and limits
+// there, read here key by key within those limits and checked with media::validate.
 
 // [control]: the local control socket (firmware/control).
 struct control_config {
@@ -125,7 +81,7 @@ struct buttons_config {
   int record_key = 167;  // 1-767: KEY_RECORD
 };
 
-// [offload]: the service docks connect to when the camera is docked (firmware/offload; issue 5).
+// [offload]: the service docks connect to when the camera is docked (firmware/offload).
 struct offload_config {
   bool enabled = false;
   std::string listen_address = "0.0.0.0";  // an IPv4/IPv6 literal; 127.0.0.1 in tests and the simulator
@@ -136,18 +92,23 @@ struct offload_config {
 
 struct recorder_config {
   device_config device;
-  source_config source;
-  encoder_config encoder;
-  osd_config osd;
-  segment_config segment;
-  pre_event_config pre_event;
-  queue_config queues;
+  media::camera_source source;
+  media::encoder_config encoder;  // encoder.video_encoder is the configured name, also under pass-through
+  media::osd_config osd;
+  media::segment_config segment;
+  media::pre_event_config pre_event;
+  // The daemon's queues: [queues] raw_video_frames 8, raw_audio_frames 64, encoded_packets 512.
+  media::queue_config queues{.video_frames = 8, .audio_frames = 64, .video_packets = 512, .audio_packets = 512};
   control_config control;
   checks_config checks;
   annotation_config annotation;
   feedback_config feedback;
   buttons_config buttons;
-  offload_config offload;  // transfer helper (issue 5)
+  offload_config offload;
 };
+
+// The media pipeline's settings this configuration means (the source's inputs, "copy" under pass-through,
+// the recording directory and identities).
+[[nodiscard]] media::pipeline_config pipeline_settings(const recorder_config& config);
 
 }  // namespace bodycam::firmware::config

@@ -1,11 +1,15 @@
-// Everything the daemon configures about the media pipeline, as one plain struct (the daemon fills it from its
-// TOML file), and its validation. Pure: no libav, no file system; checks that need the system (does the device
-// exist, is the encoder built in, is the directory writable) happen when the pipeline opens.
+// Everything the daemon configures about the media pipeline, as plain structs with their defaults, their limits
+// and their validation: the one definition of these settings. firmware/config parses the recorder's TOML file
+// straight into these structs, reads each key within the limits below, and runs validate() on the result.
+// Pure: no libav, no file system; checks that need the system (does the device exist, is the encoder built in,
+// is the directory writable) happen when the pipeline opens.
 // Invariants:
-//  1. validate() accepts a config only if every later stage can honour it: positive sizes, a GOP that is a
-//     whole number of frames, a segment at least one GOP long, identifiers the OSD can show, no OSD with
-//     pass-through (text cannot be burned into H.264 that is not re-encoded).
-//  2. Every error names the field, e.g. "encoder.fps: 0 is out of range 1..240".
+//  1. validate() accepts a config only if every later stage can honour it: sizes within `limits`, a GOP that is
+//     a whole number of frames, a segment at least one GOP long, a pre-event buffer off or at least one GOP,
+//     identifiers the OSD can show, no OSD with pass-through (text cannot be burned into H.264 that is not
+//     re-encoded).
+//  2. Every error names the field, e.g. "encoder.fps: 0 is out of range 1..120"; a caller that knows the field
+//     under another name (a config key) passes a field_namer and gets that name instead.
 #pragma once
 
 #include "common/core/error.hpp"
@@ -13,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,14 +51,40 @@ struct source_config {
   std::optional<input_config> audio;
 };
 
+// An inclusive range of a setting, in the unit of its field.
+struct limit {
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+  [[nodiscard]] constexpr bool contains(std::int64_t value) const noexcept { return value >= min && value <= max; }
+};
+
+// The one set of limits for these settings; firmware/config reads its keys within them (scaled to the key's unit).
+namespace limits {
+inline constexpr limit width{160, 3840};   // and even
+inline constexpr limit height{120, 2160};  // and even
+inline constexpr limit fps{1, 120};
+inline constexpr limit gop_ms{1'000, 10'000};                // and a whole number of frames
+inline constexpr limit video_bit_rate{100'000, 50'000'000};  // bit/s
+inline constexpr limit audio_bit_rate{16'000, 320'000};      // bit/s
+inline constexpr limit threads{0, 64};
+inline constexpr limit sample_rate{8'000, 192'000};
+inline constexpr limit channels{1, 2};
+inline constexpr limit font_size{0, 512};
+inline constexpr limit segment_ms{1'000, 3'600'000};  // and at least one GOP
+inline constexpr limit pre_event_ms{0, 300'000};      // 0 (off) or at least one GOP
+inline constexpr limit raw_video_frames{1, 256};      // a 720p frame is ~1.4 MB
+inline constexpr limit raw_audio_frames{1, 4'096};
+inline constexpr limit encoded_packets{1, 16'384};
+}  // namespace limits
+
 struct encoder_config {
   std::string video_encoder = "libx264";             // "h264_v4l2m2m" on the ARM SoC; "copy" = pass-through of H.264
   std::map<std::string, std::string> video_options;  // codec private options; empty = defaults per encoder
   int width = 1280;
   int height = 720;
   int fps = 30;
-  std::chrono::milliseconds gop = std::chrono::seconds(1);
-  std::int64_t video_bit_rate = 2'000'000;
+  std::chrono::milliseconds gop = std::chrono::seconds(1);  // one fragment per GOP
+  std::int64_t video_bit_rate = 2'500'000;
   int threads = 1;  // encoder threads; 0 = let the encoder decide
   std::string audio_encoder = "aac";
   int sample_rate = 48'000;
@@ -68,6 +99,7 @@ struct encoder_config {
 struct osd_config {
   bool enabled = true;
   std::string font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+  bool show_officer = true;  // false: the officer id is neither drawn nor written into the segments
   int font_size = 0;         // pixels; 0 = height / 24, at least 10
   bool clock_synced = true;  // initial state of the "CLOCK NOT SYNCED" marker (set_clock_synced changes it)
 };
@@ -83,7 +115,8 @@ struct pre_event_config {
   std::size_t max_bytes = std::size_t{64} * 1024 * 1024;
 };
 
-// Queue capacities (items) between stages; see README.md "Threads and back-pressure".
+// Queue capacities (items) between stages; see README.md "Threads and back-pressure". The daemon's
+// configuration starts from larger packet queues (recorder_config.hpp), so that a slow fdatasync is absorbed.
 struct queue_config {
   std::size_t video_frames = 8;
   std::size_t audio_frames = 32;
@@ -104,7 +137,10 @@ struct pipeline_config {
   std::string officer_id;
 };
 
-[[nodiscard]] common::core::status validate(const pipeline_config& config);
+// Maps a field as validate() names it ("segment.duration") to the name the caller's user knows.
+using field_namer = std::function<std::string(std::string_view field)>;
+
+[[nodiscard]] common::core::status validate(const pipeline_config& config, const field_namer& name = {});
 
 // Session ids become part of file names: 1..64 of [A-Za-z0-9._-], not starting with '.'.
 [[nodiscard]] common::core::status validate_session_id(std::string_view session_id);

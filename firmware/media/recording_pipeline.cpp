@@ -15,6 +15,8 @@ using std::chrono::steady_clock;
 
 core::status recording_pipeline::impl::open() {
   if (auto ok = validate(config_); !ok) return ok;
+  // Neither the OSD nor the segments' comment may carry an officer id the configuration hides.
+  if (!config_.osd.show_officer) config_.officer_id.clear();
   if (auto ok = storage_.check_writable(config_.output_dir); !ok) return ok;
   if (config_.osd.enabled && ::access(config_.osd.font_file.c_str(), R_OK) != 0)
     return core::fail_errno("read osd.font_file", config_.osd.font_file, errno);

@@ -29,7 +29,7 @@ bool is_plain_file_name(std::string_view name) {
 
 }  // namespace
 
-offload_handler::offload_handler(recorder::chain_writer& writer, crypto::signer& signer,
+offload_handler::offload_handler(records::chain_writer& writer, crypto::signer& signer,
                                  std::filesystem::path recording_dir, common::link::key_directory trusted_docks,
                                  camera_state_source state)
     : writer_(writer),

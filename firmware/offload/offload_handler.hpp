@@ -2,7 +2,7 @@
 // response out. It serves a freshly signed checkpoint, records from a seq, file bytes by range; it accepts the
 // dock's witness (appending a `timesync` record) and receipts (appending a `receipt` record and moving the
 // files the receipt lists from `sealed` to `stored` in the same ledger transaction). Every append goes
-// through recorder::chain_writer, the only way records are appended on the camera.
+// through records::chain_writer, the only way records are appended on the camera.
 // Invariants:
 //  1. Only files the ledger has sealed (state sealed or stored) are served, by plain name inside the
 //     recording directory; partial, reclaimed and unknown files are refused (not_found / conflict).
@@ -17,7 +17,7 @@
 
 #include "common/link/key_directory.hpp"
 #include "common/offload/message.hpp"
-#include "firmware/recorder/chain_writer.hpp"
+#include "firmware/records/chain_writer.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -35,9 +35,8 @@ using camera_state_source = std::function<camera_state()>;
 
 class offload_handler {
  public:
-  offload_handler(recorder::chain_writer& writer, common::crypto::signer& signer,
-                  std::filesystem::path recording_dir, common::link::key_directory trusted_docks,
-                  camera_state_source state = {});
+  offload_handler(records::chain_writer& writer, common::crypto::signer& signer, std::filesystem::path recording_dir,
+                  common::link::key_directory trusted_docks, camera_state_source state = {});
 
   // The response to one request from the dock authenticated as `peer`. Never throws; failures are
   // error_response messages naming what was refused.
@@ -62,7 +61,7 @@ class offload_handler {
   // The highest covered_count of any recorded receipt and that receipt record's seq (scanned once).
   [[nodiscard]] common::core::expected<std::pair<std::uint64_t, std::uint64_t>> covered();
 
-  recorder::chain_writer& writer_;
+  records::chain_writer& writer_;
   common::crypto::signer& signer_;
   std::filesystem::path recording_dir_;
   common::link::key_directory trusted_docks_;

@@ -10,7 +10,7 @@
 //     asked for (the last one may overshoot).
 #pragma once
 
-#include "firmware/recorder/chain_writer.hpp"
+#include "firmware/records/chain_writer.hpp"
 
 #include <filesystem>
 
@@ -18,7 +18,7 @@ namespace bodycam::firmware::offload {
 
 class space_reclaimer {
  public:
-  space_reclaimer(recorder::chain_writer& writer, std::filesystem::path recording_dir)
+  space_reclaimer(records::chain_writer& writer, std::filesystem::path recording_dir)
       : writer_(writer), recording_dir_(std::move(recording_dir)) {}
 
   // Frees at least `bytes_wanted` bytes if receipts allow it; returns the bytes actually freed (less when
@@ -29,7 +29,7 @@ class space_reclaimer {
   [[nodiscard]] common::core::expected<std::uint64_t> remove_leftovers();
   [[nodiscard]] common::core::expected<std::uint64_t> unlink_file(const std::string& name);
 
-  recorder::chain_writer& writer_;
+  records::chain_writer& writer_;
   std::filesystem::path recording_dir_;
 };
 

@@ -27,7 +27,7 @@ struct ledger_view {
   bool have_previous = false;
 };
 
-core::expected<ledger_view> read_ledger(chain_writer& writer) {
+core::expected<ledger_view> read_ledger(records::chain_writer& writer) {
   ledger_view view;
   const std::uint32_t boot = writer.boot_counter();
   auto ok = writer.with_ledger([&](ledger::ledger& l) {
@@ -83,7 +83,7 @@ record::session_id session_of(const std::string& text) {
   return parsed ? *parsed : record::session_id{};
 }
 
-core::expected<bool> salvage_file(chain_writer& writer, const fs::path& dir, const ledger::file_entry& file,
+core::expected<bool> salvage_file(records::chain_writer& writer, const fs::path& dir, const ledger::file_entry& file,
                                   ledger_view& view) {
   const fs::path final_path = dir / file.name;
   const fs::path partial_path = dir / (file.name + std::string(partial_suffix));
@@ -160,7 +160,8 @@ core::expected<bool> salvage_file(chain_writer& writer, const fs::path& dir, con
 
 }  // namespace
 
-core::expected<recovery_outcome> run_boot_recovery(chain_writer& writer, const fs::path& recording_dir, bool unclean) {
+core::expected<recovery_outcome> run_boot_recovery(records::chain_writer& writer, const fs::path& recording_dir,
+                                                   bool unclean) {
   recovery_outcome out;
   auto view = read_ledger(writer);
   if (!view) return std::unexpected(view.error());

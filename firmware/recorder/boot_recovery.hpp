@@ -16,7 +16,7 @@
 //     left as it is and named once in a `recovery` record.
 #pragma once
 
-#include "firmware/recorder/chain_writer.hpp"
+#include "firmware/records/chain_writer.hpp"
 #include "firmware/session/recovery_plan.hpp"
 
 #include <filesystem>
@@ -32,7 +32,7 @@ struct recovery_outcome {
 };
 
 // `unclean`: the previous run did not shut down cleanly (boot record's previous_shutdown).
-[[nodiscard]] common::core::expected<recovery_outcome> run_boot_recovery(chain_writer& writer,
+[[nodiscard]] common::core::expected<recovery_outcome> run_boot_recovery(records::chain_writer& writer,
                                                                          const std::filesystem::path& recording_dir,
                                                                          bool unclean);
 

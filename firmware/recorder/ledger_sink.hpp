@@ -8,7 +8,7 @@
 #pragma once
 
 #include "firmware/media/segment_sink.hpp"
-#include "firmware/recorder/chain_writer.hpp"
+#include "firmware/records/chain_writer.hpp"
 
 #include <atomic>
 #include <mutex>
@@ -18,7 +18,7 @@ namespace bodycam::firmware::recorder {
 
 class ledger_sink final : public media::segment_sink {
  public:
-  explicit ledger_sink(chain_writer& writer) : writer_(writer) {}
+  explicit ledger_sink(records::chain_writer& writer) : writer_(writer) {}
 
   void on_segment_opened(const media::segment_opened& info) override;
   void on_fragment_durable(const media::fragment_info& info) override;
@@ -37,7 +37,7 @@ class ledger_sink final : public media::segment_sink {
  private:
   void keep_fault(const common::core::error& e);
 
-  chain_writer& writer_;
+  records::chain_writer& writer_;
   std::atomic<std::uint32_t> segments_sealed_{0};
   mutable std::mutex fault_mutex_;
   std::optional<common::core::error> fault_;

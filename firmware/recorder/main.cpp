@@ -10,17 +10,12 @@
 #include "firmware/control/control_server.hpp"
 #include "firmware/control/recorder_commands.hpp"
 #include "firmware/media/posix_segment_storage.hpp"
+#include "firmware/offload/offload_server.hpp"
+#include "firmware/offload/space_reclaimer.hpp"
 #include "firmware/recorder/boot_recovery.hpp"
-#include "firmware/recorder/pipeline_settings.hpp"
 #include "firmware/recorder/recorder_service.hpp"
 #include "firmware/session/alsa_feedback.hpp"
 #include "firmware/session/evdev_buttons.hpp"
-#include "firmware/offload/offload_server.hpp"  // [offload] (transfer helper, issue 5)
-#include "firmware/offload/space_reclaimer.hpp"
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <unistd.h>
 
@@ -28,6 +23,10 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 namespace fs = std::filesystem;
 using namespace bodycam::common;
@@ -53,11 +52,11 @@ record::shutdown_kind take_shutdown_marker(const fs::path& marker, bool first_bo
 }
 
 std::string config_summary(const config::recorder_config& c) {
-  return "source=" + std::string(config::to_string(c.source.kind)) + " encoder=" + c.encoder.name + " " +
+  const auto seconds = [](std::chrono::milliseconds d) { return std::to_string(d.count() / 1000) + "s"; };
+  return "source=" + std::string(media::to_string(c.source.kind)) + " encoder=" + c.encoder.video_encoder + " " +
          std::to_string(c.encoder.width) + "x" + std::to_string(c.encoder.height) + "@" +
-         std::to_string(c.encoder.fps) + " gop=" + std::to_string(c.encoder.gop.count()) +
-         "s segment=" + std::to_string(c.segment.duration.count()) + "s pre_event=" +
-         std::to_string(c.pre_event.duration.count()) + "s osd=" + (c.osd.enabled ? "on" : "off");
+         std::to_string(c.encoder.fps) + " gop=" + seconds(c.encoder.gop) + " segment=" + seconds(c.segment.duration) +
+         " pre_event=" + seconds(c.pre_event.duration) + " osd=" + (c.osd.enabled ? "on" : "off");
 }
 
 std::unique_ptr<session::feedback_port> make_feedback(const config::feedback_config& f) {
@@ -98,7 +97,7 @@ int run(const std::string& config_path) {
     return setup_error("key file " + c.device.key_file + " belongs to '" + key->label + "', but device.id is '" +
                        c.device.id.str() + "'");
   const crypto::public_key device_key = key->key.public_key();
-  // [offload] (transfer helper, issue 5): the link identity is derived from the device key before the signer takes it.
+  // [offload]: the link identity is derived from the device key before the signer takes it.
   auto link_identity = link::link_identity::from_secret_key(key->key);
   if (!link_identity) return setup_error(link_identity.error().context);
   crypto::software_signer signer(std::move(key->key));
@@ -113,8 +112,8 @@ int run(const std::string& config_path) {
   if (!opened) return setup_error(opened.error().context);
   if (auto ok = opened->set_device_id(c.device.id.str()); !ok) return setup_error(ok.error().context);
 
-  recorder::system_time_source clock(recorder::firmware_build_date());
-  recorder::chain_writer writer(c.device.id, std::move(*opened), signer, clock);
+  records::system_time_source clock(records::firmware_build_date());
+  records::chain_writer writer(c.device.id, std::move(*opened), signer, clock);
   auto boot = writer.begin_boot();
   if (!boot) return setup_error(boot.error().context);
   const fs::path marker = c.device.ledger + ".clean-shutdown";
@@ -132,7 +131,7 @@ int run(const std::string& config_path) {
 
   recorder::ledger_sink sink(writer);
   media::posix_segment_storage storage;
-  auto pipeline = media::recording_pipeline::open(recorder::pipeline_settings(c), sink, storage);
+  auto pipeline = media::recording_pipeline::open(config::pipeline_settings(c), sink, storage);
   if (!pipeline) {
     record::interruption_payload fault;
     fault.reason = record::interruption_reason::pipeline_fault;
@@ -148,7 +147,7 @@ int run(const std::string& config_path) {
   options.officer_id = c.device.officer_id;
   options.pre_event = std::chrono::duration_cast<std::chrono::milliseconds>(c.pre_event.duration);
   options.recording_dir = c.device.recording_dir;
-  options.probe = recorder::probe_settings_from(c, recorder::firmware_build_date());
+  options.probe = recorder::probe_settings_from(c, records::firmware_build_date());
   options.thresholds = recorder::thresholds_from(c);
   options.device_key = device_key;
   options.statement = statement_settings_from(c.annotation);
@@ -188,7 +187,7 @@ int run(const std::string& config_path) {
       buttons = std::move(*opened_buttons);
   }
 
-  // [offload] (transfer helper, issue 5): the offload service docks connect to (firmware/offload).
+  // [offload]: the offload service docks connect to (firmware/offload).
   std::unique_ptr<bodycam::firmware::offload::offload_handler> offload_handler;
   std::unique_ptr<bodycam::firmware::offload::offload_server> offload_server;
   if (c.offload.enabled) {

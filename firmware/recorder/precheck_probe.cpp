@@ -30,17 +30,17 @@ probe_settings probe_settings_from(const config::recorder_config& c, record::utc
   p.key_file = c.device.key_file;
   p.build_date = build_date;
   switch (c.source.kind) {
-    case config::source_kind::synthetic:
+    case media::camera_source_kind::synthetic:
       p.camera = {true, "synthetic " + c.source.synthetic_pattern};
       p.microphone = {true, c.source.synthetic_audio_file.empty() ? "synthetic tone"
                                                                   : "synthetic " + c.source.synthetic_audio_file};
       break;
-    case config::source_kind::file:
+    case media::camera_source_kind::file:
       p.camera_node = c.source.file_path;
       p.camera = {true, "file"};
       p.microphone = {true, "file " + c.source.file_path};
       break;
-    case config::source_kind::v4l2:
+    case media::camera_source_kind::v4l2:
       p.camera_node = c.source.video_device;
       p.camera = {true, "camera"};
       p.microphone_node = c.checks.microphone_node.empty() ? "/dev/snd" : c.checks.microphone_node;
@@ -65,7 +65,7 @@ session::storage_reading read_storage(const std::string& dir) {
   return s;
 }
 
-session::precheck_readings take_readings(const probe_settings& settings, chain_writer& writer,
+session::precheck_readings take_readings(const probe_settings& settings, records::chain_writer& writer,
                                          const crypto::public_key& device_key) {
   session::precheck_readings r;
   r.battery = session::read_battery(settings.sysfs_root);
@@ -122,8 +122,7 @@ session::precheck_thresholds thresholds_from(const config::recorder_config& c) {
   t.planned_shift = c.checks.planned_shift;
   t.battery_drain_percent_per_hour = c.checks.battery_drain_percent_per_hour;
   t.battery_reserve_percent = c.checks.battery_reserve_percent;
-  t.recording_bits_per_second =
-      static_cast<std::uint64_t>(c.encoder.video_bitrate_kbps + c.encoder.audio_bitrate_kbps) * 1000;
+  t.recording_bits_per_second = static_cast<std::uint64_t>(c.encoder.video_bit_rate + c.encoder.audio_bit_rate);
   t.storage_reserve_bytes = static_cast<std::uint64_t>(c.checks.storage_reserve_mb) << 20;
   t.max_sync_age = c.checks.max_sync_age;
   t.max_sync_offset = std::chrono::milliseconds(c.checks.max_sync_offset_ms);

@@ -7,7 +7,7 @@
 
 #include "common/crypto/ed25519.hpp"
 #include "firmware/config/recorder_config.hpp"
-#include "firmware/recorder/chain_writer.hpp"
+#include "firmware/records/chain_writer.hpp"
 #include "firmware/session/precheck.hpp"
 
 namespace bodycam::firmware::recorder {
@@ -28,7 +28,7 @@ struct probe_settings {
 // Free bytes on the file system holding `dir`, or the statvfs error.
 [[nodiscard]] session::storage_reading read_storage(const std::string& dir);
 
-[[nodiscard]] session::precheck_readings take_readings(const probe_settings& settings, chain_writer& writer,
+[[nodiscard]] session::precheck_readings take_readings(const probe_settings& settings, records::chain_writer& writer,
                                                        const common::crypto::public_key& device_key);
 
 [[nodiscard]] session::precheck_thresholds thresholds_from(const config::recorder_config& c);

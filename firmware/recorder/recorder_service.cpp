@@ -30,8 +30,9 @@ media::close_reason close_reason_for(record::stop_reason reason) noexcept {
   return media::close_reason::stop;
 }
 
-recorder_service::recorder_service(chain_writer& writer, ledger_sink& sink, media::recording_pipeline& pipeline,
-                                   session::feedback_port& feedback, service_options options)
+recorder_service::recorder_service(records::chain_writer& writer, ledger_sink& sink,
+                                   media::recording_pipeline& pipeline, session::feedback_port& feedback,
+                                   service_options options)
     : writer_(writer), sink_(sink), pipeline_(pipeline), feedback_(feedback), options_(std::move(options)) {}
 
 recorder_service::~recorder_service() {

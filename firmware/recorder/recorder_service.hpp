@@ -18,9 +18,9 @@
 
 #include "firmware/control/command_handler.hpp"
 #include "firmware/media/recording_pipeline.hpp"
-#include "firmware/recorder/chain_writer.hpp"
 #include "firmware/recorder/ledger_sink.hpp"
 #include "firmware/recorder/precheck_probe.hpp"
+#include "firmware/records/chain_writer.hpp"
 #include "firmware/session/feedback_port.hpp"
 #include "firmware/session/recovery_plan.hpp"
 #include "firmware/session/session_table.hpp"
@@ -53,7 +53,7 @@ struct service_options {
 
 class recorder_service final : public control::command_handler {
  public:
-  recorder_service(chain_writer& writer, ledger_sink& sink, media::recording_pipeline& pipeline,
+  recorder_service(records::chain_writer& writer, ledger_sink& sink, media::recording_pipeline& pipeline,
                    session::feedback_port& feedback, service_options options);
   ~recorder_service() override;
 
@@ -96,7 +96,7 @@ class recorder_service final : public control::command_handler {
   void signal(session::feedback_signal what, std::string_view detail);
   void ledger_failed_locked(const common::core::error& e);
 
-  chain_writer& writer_;
+  records::chain_writer& writer_;
   ledger_sink& sink_;
   media::recording_pipeline& pipeline_;
   session::feedback_port& feedback_;

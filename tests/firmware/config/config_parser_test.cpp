@@ -32,11 +32,11 @@ TEST_CASE("a config with only device.id gets every documented default") {
   CHECK(c.device.key_file == "/var/lib/bodycam/device.key");
   CHECK(c.device.ledger == "/var/lib/bodycam/ledger.db");
   CHECK(c.device.recording_dir == "/var/lib/bodycam/segments");
-  CHECK(c.source.kind == source_kind::synthetic);
+  CHECK(c.source.kind == bodycam::firmware::media::camera_source_kind::synthetic);
   CHECK(c.source.synthetic_pattern == "testsrc2");
   CHECK(c.source.synthetic_audio_file.empty());
   CHECK_FALSE(c.source.pass_through_h264);
-  CHECK(c.encoder.name == "libx264");
+  CHECK(c.encoder.video_encoder == "libx264");
   CHECK(c.encoder.width == 1280);
   CHECK(c.encoder.height == 720);
   CHECK(c.encoder.fps == 30);
@@ -45,8 +45,11 @@ TEST_CASE("a config with only device.id gets every documented default") {
   CHECK(c.osd.show_officer);
   CHECK(c.segment.duration == 60s);
   CHECK(c.pre_event.duration == 30s);
-  CHECK_FALSE(c.pre_event.include_audio);
-  CHECK(c.queues.encoded_packets == 512);
+  CHECK_FALSE(c.pre_event.keep_audio);
+  CHECK(c.queues.video_packets == 512);
+  CHECK(c.queues.audio_packets == 512);
+  CHECK(c.queues.video_frames == 8);
+  CHECK(c.queues.audio_frames == 64);
   CHECK(c.control.socket_path == "/run/bodycam/recorder.sock");
   CHECK(c.control.max_clients == 8);
   CHECK(c.control.max_line_bytes == 4096);
@@ -103,28 +106,29 @@ idle_timeout_seconds = 5
   CHECK(c.device.key_file == "/k/device.key");
   CHECK(c.device.ledger == "/l/ledger.db");
   CHECK(c.device.recording_dir == "/r");
-  CHECK(c.source.kind == source_kind::v4l2);
+  CHECK(c.source.kind == bodycam::firmware::media::camera_source_kind::v4l2);
   CHECK(c.source.video_device == "/dev/video2");
   CHECK(c.source.audio_device == "hw:1,0");
   CHECK(c.source.synthetic_pattern == "smptebars");
   CHECK(c.source.synthetic_audio_file == "/a/speech.wav");
   CHECK(c.source.pass_through_h264);
-  CHECK(c.encoder.name == "h264_v4l2m2m");
+  CHECK(c.encoder.video_encoder == "h264_v4l2m2m");
   CHECK(c.encoder.width == 1920);
   CHECK(c.encoder.height == 1080);
   CHECK(c.encoder.fps == 25);
-  CHECK(c.encoder.video_bitrate_kbps == 4000);
-  CHECK(c.encoder.audio_bitrate_kbps == 96);
+  CHECK(c.encoder.video_bit_rate == 4'000'000);
+  CHECK(c.encoder.audio_bit_rate == 96'000);
   CHECK(c.encoder.gop == 2s);
   CHECK_FALSE(c.osd.enabled);
   CHECK(c.osd.font_file == "/f/mono.ttf");
   CHECK_FALSE(c.osd.show_officer);
   CHECK(c.segment.duration == 120s);
   CHECK(c.pre_event.duration == 10s);
-  CHECK(c.pre_event.include_audio);
-  CHECK(c.queues.raw_video_frames == 4);
-  CHECK(c.queues.raw_audio_frames == 32);
-  CHECK(c.queues.encoded_packets == 100);
+  CHECK(c.pre_event.keep_audio);
+  CHECK(c.queues.video_frames == 4);
+  CHECK(c.queues.audio_frames == 32);
+  CHECK(c.queues.video_packets == 100);
+  CHECK(c.queues.audio_packets == 100);
   CHECK(c.control.socket_path == "/tmp/x.sock");
   CHECK(c.control.max_clients == 2);
   CHECK(c.control.max_line_bytes == 1024);
@@ -287,17 +291,19 @@ TEST_CASE("out-of-range and invalid values are refused with the key and value") 
       {"[source]\nkind = \"v4l2\"\naudio_device = \"\"\n",
        "source.audio_device: must name an ALSA device when source.kind is \"v4l2\""},
       {"[encoder]\ngop_seconds = 6\n[segment]\nduration_seconds = 5\n",
-       "segment.duration_seconds: must be at least encoder.gop_seconds (6), got 5"},
+       "segment.duration_seconds: 5 s is shorter than one GOP (6 s)"},
       {"[encoder]\ngop_seconds = 4\n[pre_event]\nseconds = 3\n",
-       "pre_event.seconds: must be 0 (off) or at least encoder.gop_seconds (4), got 3"},
+       "pre_event.seconds: 3 s is neither 0 (off) nor at least one GOP (4 s)"},
       {"[checks]\nbattery_reserve_percent = 0\n", "checks.battery_reserve_percent: must be between 1 and 50, got 0"},
-      {"[checks]\nplanned_shift_minutes = 1441\n", "checks.planned_shift_minutes: must be between 1 and 1440, got 1441"},
+      {"[checks]\nplanned_shift_minutes = 1441\n",
+       "checks.planned_shift_minutes: must be between 1 and 1440, got 1441"},
       {"[checks]\npoll_seconds = 0\n", "checks.poll_seconds: must be between 1 and 600, got 0"},
       {"[annotation]\nkind = \"file\"\n", "annotation.file_path: required when annotation.kind is \"file\""},
       {"[annotation]\nkind = \"bluetooth\"\n", "annotation.kind: must be one of alsa, file, none, got \"bluetooth\""},
       {"[annotation]\nmax_seconds = 121\n", "annotation.max_seconds: must be between 1 and 120, got 121"},
       {"[annotation]\ndevice = \"\"\n", "annotation.device: must name an ALSA device when annotation.kind is \"alsa\""},
-      {"[feedback]\nalarm_led = \"../x\"\n", "feedback.alarm_led: must be the name of an LED in leds_dir, got \"../x\""},
+      {"[feedback]\nalarm_led = \"../x\"\n",
+       "feedback.alarm_led: must be the name of an LED in leds_dir, got \"../x\""},
       {"[feedback]\nprompt_file = \"/p.wav\"\n",
        "feedback.prompt_file: needs alsa_device (the prompt file is played through ALSA)"},
       {"[buttons]\nrecord_key = 0\n", "buttons.record_key: must be between 1 and 767, got 0"},
@@ -403,4 +409,84 @@ TEST_CASE("a socket path longer than sockaddr_un with a short name is accepted")
   INFO((parsed ? std::string() : parsed.error().context));
   REQUIRE(parsed.has_value());
   CHECK(parsed->control.socket_path == deep);
+}
+
+// The media settings have one set of limits (media::limits) and one validation (media::validate); the parser
+// reads each key within those limits and runs that validation on what it read.
+TEST_CASE("the media keys are read within media::limits, at both ends") {
+  namespace lim = bodycam::firmware::media::limits;
+  struct key_case {
+    const char* section;
+    const char* key;
+    bodycam::firmware::media::limit field;
+    std::int64_t scale;  // field unit per key unit
+  };
+  const key_case cases[] = {
+      {"encoder", "width", lim::width, 1},
+      {"encoder", "height", lim::height, 1},
+      {"encoder", "fps", lim::fps, 1},
+      {"encoder", "gop_seconds", lim::gop_ms, 1000},
+      {"encoder", "video_bitrate_kbps", lim::video_bit_rate, 1000},
+      {"encoder", "audio_bitrate_kbps", lim::audio_bit_rate, 1000},
+      {"segment", "duration_seconds", lim::segment_ms, 1000},
+      {"pre_event", "seconds", lim::pre_event_ms, 1000},
+      {"queues", "raw_video_frames", lim::raw_video_frames, 1},
+      {"queues", "raw_audio_frames", lim::raw_audio_frames, 1},
+      {"queues", "encoded_packets", lim::encoded_packets, 1},
+  };
+  int checked = 0;
+  for (const auto& c : cases) {
+    const std::int64_t low = (c.field.min + c.scale - 1) / c.scale;
+    const std::int64_t high = c.field.max / c.scale;
+    INFO(std::string(c.section) + "." + c.key + " in " + std::to_string(low) + ".." + std::to_string(high));
+    const auto text = [&](std::int64_t v) {
+      // A short GOP so that segment and pre-event values at their lower ends are not below one GOP.
+      const std::string gop = std::string(c.key) == "gop_seconds" ? "" : "[encoder]\ngop_seconds = 1\n";
+      if (std::string(c.section) == "encoder")
+        return minimal + "[encoder]\n" + c.key + " = " + std::to_string(v) + "\n";
+      return minimal + gop + "[" + c.section + "]\n" + c.key + " = " + std::to_string(v) + "\n";
+    };
+    for (const auto v : {low, high}) {
+      auto parsed = parse_recorder_config(text(v));
+      INFO("value " << v << ": " << (parsed ? std::string("accepted") : parsed.error().context));
+      CHECK(parsed.has_value());
+    }
+    for (const auto v : {low - 1, high + 1}) {
+      const std::string expected = std::string("config <string>: ") + c.section + "." + c.key + ": must be between " +
+                                   std::to_string(low) + " and " + std::to_string(high) + ", got " + std::to_string(v);
+      CHECK(error_of(text(v)) == expected);
+    }
+    ++checked;
+  }
+  CHECK(checked == 11);
+  CHECK(lim::fps.max == 120);  // the one fps limit (the encoder's and the config's)
+}
+
+TEST_CASE("the parser refuses what media::validate refuses: an OSD over pass-through H.264") {
+  const std::string v4l2 = minimal + "[source]\nkind = \"v4l2\"\npass_through_h264 = true\n";
+  // No section rule mentions the OSD and pass-through together; only media::validate does.
+  CHECK(error_of(v4l2) ==
+        "config <string>: osd.enabled: the OSD needs re-encoding; encoder 'copy' (pass-through) cannot burn in text");
+  auto parsed = parse_recorder_config(v4l2 + "[osd]\nenabled = false\n");
+  REQUIRE(parsed.has_value());
+  const auto settings = pipeline_settings(*parsed);
+  CHECK(settings.encoder.video_encoder == "copy");
+  CHECK(parsed->encoder.video_encoder == "libx264");
+  CHECK(bodycam::firmware::media::validate(settings).has_value());
+}
+
+TEST_CASE("pipeline_settings: the configured source becomes the pipeline's inputs, identities and directory") {
+  auto parsed = parse_recorder_config(
+      "[device]\nid = \"cam-7\"\nofficer_id = \"pc-12\"\nrecording_dir = \"/r\"\n"
+      "[encoder]\nwidth = 640\nheight = 480\nfps = 10\n");
+  REQUIRE(parsed.has_value());
+  const auto p = pipeline_settings(*parsed);
+  CHECK(p.source.video.kind == bodycam::firmware::media::input_kind::lavfi);
+  CHECK(p.source.video.url == "testsrc2=size=640x480:rate=10");
+  REQUIRE(p.source.audio.has_value());
+  CHECK(p.source.audio->url == "sine=frequency=440:sample_rate=48000");
+  CHECK(p.output_dir == "/r");
+  CHECK(p.device_id == "cam-7");
+  CHECK(p.officer_id == "pc-12");
+  CHECK(bodycam::firmware::media::validate(p).has_value());
 }

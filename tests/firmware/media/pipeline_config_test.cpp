@@ -83,3 +83,40 @@ TEST_CASE("config: session ids must be safe file-name parts") {
   CHECK_FALSE(validate_session_id(std::string(65, 'a')));
   CHECK(segment_file_name("S1", 7) == "S1-000007.mp4");
 }
+
+TEST_CASE("config: the limits are media::limits, at both ends, and a field_namer renames the field") {
+  auto c = usable();
+  c.encoder.fps = static_cast<int>(limits::fps.max);
+  c.encoder.gop = std::chrono::seconds(1);
+  CHECK(validate(c));
+  c.encoder.fps = static_cast<int>(limits::fps.max + 1);
+  CHECK(refusal(c) == "encoder.fps: 121 is out of range 1..120");
+  c = usable();
+  c.encoder.width = static_cast<int>(limits::width.min - 2);
+  CHECK(refusal(c) == "encoder.width: 158 is out of range 160..3840");
+  c = usable();
+  c.encoder.gop = std::chrono::seconds(11);
+  c.segment.duration = std::chrono::seconds(60);
+  CHECK(refusal(c) == "encoder.gop: 11 s is out of range 1 s..10 s");
+  c = usable();
+  c.queues.audio_frames = limits::raw_audio_frames.max + 1;
+  CHECK(refusal(c) == "queues.audio_frames: 4097 is out of range 1..4096");
+  c = usable();
+  c.encoder.fps = 0;
+  auto named = validate(c, [](std::string_view field) { return "[" + std::string(field) + "]"; });
+  REQUIRE_FALSE(named);
+  CHECK(named.error().context == "[encoder.fps]: 0 is out of range 1..120");
+}
+
+TEST_CASE("config: a pre-event buffer is off or at least one GOP") {
+  auto c = usable();
+  c.encoder.gop = std::chrono::seconds(2);
+  c.pre_event.duration = std::chrono::seconds(1);
+  CHECK(refusal(c) == "pre_event.duration: 1 s is neither 0 (off) nor at least one GOP (2 s)");
+  c.pre_event.duration = std::chrono::seconds(0);
+  CHECK(validate(c));
+  c.pre_event.duration = std::chrono::seconds(2);
+  CHECK(validate(c));
+  c.pre_event.duration = std::chrono::milliseconds(limits::pre_event_ms.max + 1000);
+  CHECK(refusal(c) == "pre_event.duration: 301 s is out of range 0 s..300 s");
+}

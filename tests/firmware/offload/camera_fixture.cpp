@@ -35,8 +35,8 @@ camera_fixture::camera_fixture(const std::string& device, std::uint8_t key_seed,
   auto l = ledger::open(ledger_path_, options);
   REQUIRE(l.has_value());
   REQUIRE(l->set_device_id(device).has_value());
-  writer_ = std::make_unique<firmware::recorder::chain_writer>(*record::device_id::parse(device), std::move(*l),
-                                                               signer_, clock_);
+  writer_ = std::make_unique<firmware::records::chain_writer>(*record::device_id::parse(device), std::move(*l), signer_,
+                                                              clock_);
   reclaimer_ = std::make_unique<firmware::offload::space_reclaimer>(*writer_, recording_dir_);
   REQUIRE(writer_->begin_boot().has_value());
   REQUIRE(writer_->append(record::boot_payload{"test", record::shutdown_kind::first_boot}).has_value());

@@ -6,7 +6,7 @@
 #include "common/link/key_directory.hpp"
 #include "firmware/offload/offload_handler.hpp"
 #include "firmware/offload/space_reclaimer.hpp"
-#include "firmware/recorder/chain_writer.hpp"
+#include "firmware/records/chain_writer.hpp"
 
 #include <atomic>
 #include <filesystem>
@@ -16,7 +16,7 @@
 namespace bodycam::tests {
 
 // Monotonic and UTC that advance 1 ms per reading, from 2026-11-18; the UTC source is rtc_only.
-class stepping_clock final : public firmware::recorder::time_source {
+class stepping_clock final : public firmware::records::time_source {
  public:
   [[nodiscard]] common::record::nanoseconds monotonic() const override;
   [[nodiscard]] common::record::utc_claim utc() const override;
@@ -35,7 +35,7 @@ class camera_fixture {
   // Trusts a dock (as if its key were in trusted_docks_dir).
   void trust_dock(const std::string& dock_id, const common::crypto::public_key& key);
 
-  [[nodiscard]] firmware::recorder::chain_writer& writer() { return *writer_; }
+  [[nodiscard]] firmware::records::chain_writer& writer() { return *writer_; }
   [[nodiscard]] common::crypto::signer& signer() { return signer_; }
   [[nodiscard]] const std::filesystem::path& recording_dir() const { return recording_dir_; }
   [[nodiscard]] const std::filesystem::path& ledger_path() const { return ledger_path_; }
@@ -51,7 +51,7 @@ class camera_fixture {
   stepping_clock clock_;
   std::filesystem::path recording_dir_;
   std::filesystem::path ledger_path_;
-  std::unique_ptr<firmware::recorder::chain_writer> writer_;
+  std::unique_ptr<firmware::records::chain_writer> writer_;
   common::link::key_directory docks_;
   std::unique_ptr<firmware::offload::offload_handler> handler_;
   std::unique_ptr<firmware::offload::space_reclaimer> reclaimer_;

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class fixed_clock final : public recorder::time_source {
+class fixed_clock final : public records::time_source {
  public:
   [[nodiscard]] record::nanoseconds monotonic() const override { return std::chrono::seconds(5); }
   [[nodiscard]] record::utc_claim utc() const override {
@@ -33,8 +33,8 @@ struct bench {
     auto l = ledger::open(dir / "ledger.db", o);
     REQUIRE(l);
     REQUIRE(l->set_device_id("cam-test"));
-    writer = std::make_unique<recorder::chain_writer>(record::device_id::parse("cam-test").value(), std::move(*l),
-                                                      signer, clock);
+    writer = std::make_unique<records::chain_writer>(record::device_id::parse("cam-test").value(), std::move(*l),
+                                                     signer, clock);
     REQUIRE(writer->begin_boot());
   }
   // A new boot of the same ledger (as after a restart).
@@ -63,7 +63,7 @@ struct bench {
   fs::path segments = dir / "segments";
   crypto::software_signer signer{crypto::secret_key::generate().value()};
   fixed_clock clock;
-  std::unique_ptr<recorder::chain_writer> writer;
+  std::unique_ptr<records::chain_writer> writer;
 };
 
 core::byte_buffer bytes_of(std::size_t n, std::uint8_t seed) {

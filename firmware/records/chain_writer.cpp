@@ -1,8 +1,8 @@
-#include "firmware/recorder/chain_writer.hpp"
+#include "firmware/records/chain_writer.hpp"
 
-#include "common/chain/append.hpp"
+#include "common/chain/append_signed.hpp"
 
-namespace bodycam::firmware::recorder {
+namespace bodycam::firmware::records {
 
 using namespace bodycam::common;
 
@@ -29,22 +29,10 @@ core::expected<record::signed_record> chain_writer::append(record::payload body,
   draft.monotonic = clock_.monotonic();
   draft.utc = clock_.utc();
   draft.body = std::move(body);
-  std::optional<record::signed_record> made;
-  auto stored = ledger_.append_record(
-      [&](const ledger::chain_head& head) -> core::expected<ledger::new_record> {
-        auto signed_record = chain::append_to_chain(draft, {head.next_seq, head.last_hash}, signer_);
-        if (!signed_record) return std::unexpected(signed_record.error());
-        ledger::new_record out{signed_record->body.seq, static_cast<std::uint16_t>(signed_record->body.kind()),
-                               signed_record->bytes};
-        made = std::move(*signed_record);
-        return out;
-      },
-      [&](ledger::transaction& tx, const ledger::stored_record& r) -> core::status {
-        return also ? also(tx, r.seq) : core::status{};
-      });
-  if (!stored) return std::unexpected(stored.error());
-  last_seq_ = stored->seq;
-  return std::move(*made);
+  auto appended = chain::append_signed(ledger_, std::move(draft), signer_, also);
+  if (!appended) return std::unexpected(appended.error());
+  last_seq_ = appended->body.seq;
+  return appended;
 }
 
 core::status chain_writer::with_ledger(const std::function<core::status(ledger::ledger&)>& use) {
@@ -57,4 +45,4 @@ std::optional<std::uint64_t> chain_writer::last_seq() const {
   return last_seq_;
 }
 
-}  // namespace bodycam::firmware::recorder
+}  // namespace bodycam::firmware::records

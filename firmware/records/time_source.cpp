@@ -1,9 +1,9 @@
-#include "firmware/recorder/time_source.hpp"
+#include "firmware/records/time_source.hpp"
 
 #include <ctime>
 #include <string_view>
 
-namespace bodycam::firmware::recorder {
+namespace bodycam::firmware::records {
 
 using namespace bodycam::common;
 
@@ -15,7 +15,8 @@ record::nanoseconds system_time_source::monotonic() const {
 
 record::utc_claim system_time_source::utc() const {
   const auto now = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
-  if (now < build_date_) return {now, record::utc_source::unset, std::chrono::milliseconds(0), std::chrono::milliseconds(0)};
+  if (now < build_date_)
+    return {now, record::utc_source::unset, std::chrono::milliseconds(0), std::chrono::milliseconds(0)};
   // An RTC with no dock sync yet: claim a generous bound (a typical RTC drifts a few seconds a day).
   return {now, record::utc_source::rtc_only, std::chrono::milliseconds(0), std::chrono::seconds(60)};
 }
@@ -30,4 +31,4 @@ record::utc_time firmware_build_date() {
   return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::from_time_t(timegm(&tm)));
 }
 
-}  // namespace bodycam::firmware::recorder
+}  // namespace bodycam::firmware::records

@@ -1,13 +1,13 @@
 // The clocks a record's header needs: monotonic time of this boot and the claimed UTC with its source and
 // error bound (DESIGN.md §3). A port, so tests can drive time; the real one reads CLOCK_BOOTTIME and the
 // system clock.
-// UTC source rules (until the dock's time sync lands, issue 5): a system clock earlier than the firmware
-// build date is `unset` (a camera whose RTC lost power reports 1970); otherwise `rtc_only`.
+// UTC source rules (a `timesync` from the dock does not change the system clock): a system clock earlier than
+// the firmware build date is `unset` (a camera whose RTC lost power reports 1970); otherwise `rtc_only`.
 #pragma once
 
 #include "common/record/record.hpp"
 
-namespace bodycam::firmware::recorder {
+namespace bodycam::firmware::records {
 
 class time_source {
  public:
@@ -29,4 +29,4 @@ class system_time_source final : public time_source {
 // The firmware's build date (from the compiler's __DATE__), the earliest UTC a sane clock can show.
 [[nodiscard]] common::record::utc_time firmware_build_date();
 
-}  // namespace bodycam::firmware::recorder
+}  // namespace bodycam::firmware::records
