@@ -15,7 +15,7 @@
 #include "firmware/recorder/recorder_service.hpp"
 #include "firmware/session/alsa_feedback.hpp"
 #include "firmware/session/evdev_buttons.hpp"
-#include "firmware/offload/offload_server.hpp"  // [offload] (transfer helper, issue 5)
+#include "firmware/offload/offload_server.hpp"
 #include "firmware/offload/space_reclaimer.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -98,7 +98,7 @@ int run(const std::string& config_path) {
     return setup_error("key file " + c.device.key_file + " belongs to '" + key->label + "', but device.id is '" +
                        c.device.id.str() + "'");
   const crypto::public_key device_key = key->key.public_key();
-  // [offload] (transfer helper, issue 5): the link identity is derived from the device key before the signer takes it.
+  // [offload]: the link identity is derived from the device key before the signer takes it.
   auto link_identity = link::link_identity::from_secret_key(key->key);
   if (!link_identity) return setup_error(link_identity.error().context);
   crypto::software_signer signer(std::move(key->key));
@@ -188,7 +188,7 @@ int run(const std::string& config_path) {
       buttons = std::move(*opened_buttons);
   }
 
-  // [offload] (transfer helper, issue 5): the offload service docks connect to (firmware/offload).
+  // [offload]: the offload service docks connect to (firmware/offload).
   std::unique_ptr<bodycam::firmware::offload::offload_handler> offload_handler;
   std::unique_ptr<bodycam::firmware::offload::offload_server> offload_server;
   if (c.offload.enabled) {

@@ -1,7 +1,7 @@
 // The clocks a record's header needs: monotonic time of this boot and the claimed UTC with its source and
 // error bound (DESIGN.md §3). A port, so tests can drive time; the real one reads CLOCK_BOOTTIME and the
 // system clock.
-// UTC source rules (until the dock's time sync lands, issue 5): a system clock earlier than the firmware
+// UTC source rules (before the dock's time sync): a system clock earlier than the firmware
 // build date is `unset` (a camera whose RTC lost power reports 1970); otherwise `rtc_only`.
 #pragma once
 

@@ -1,4 +1,4 @@
-// bodycam simulate: the simulated shift on this machine (DESIGN.md §7, issue 5 "the main job").
+// bodycam simulate: the simulated shift on this machine (DESIGN.md §7).
 // Several cameras (real bodycam-recorder processes with a synthetic source and espeak-ng statements as their
 // microphone) record a shift; one loses power in the middle of its session and recovers; the officers stop
 // with a reason; the cameras dock; bodycam-dockd pulls, verifies and stores everything and hands out

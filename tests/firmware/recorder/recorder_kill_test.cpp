@@ -1,4 +1,4 @@
-// Kill loop (issues 3 and 4): SIGKILL bodycam-recorder at random moments — during boot recovery, the start
+// Kill loop of the recorder and its session control: SIGKILL bodycam-recorder at random moments — during boot recovery, the start
 // statement, recording and segment close (1-s segments: most kills land near one) — and restart it. After
 // every restart:
 //   - every fragment the ledger had acknowledged before the kill is still in the ledger, its bytes on disk

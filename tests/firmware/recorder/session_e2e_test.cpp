@@ -1,4 +1,4 @@
-// The proof of issue 4, end to end through bodycam-recorder: a fake sysfs battery, the synthetic camera,
+// Session control end to end through bodycam-recorder: a fake sysfs battery, the synthetic camera,
 // espeak-ng speech played as the microphone. precheck → start statement → 3 segments → the battery drops to
 // the reserve → automatic stop with its reason → `bodycam verify` shows the whole story with reason codes.
 // Also: bad input on the control socket and in sysfs, a start refused by the checks, no silent stop.
