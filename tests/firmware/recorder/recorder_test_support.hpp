@@ -7,6 +7,7 @@
 #include "common/ledger/ledger.hpp"
 #include "tests/support/daemon.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
 #include <memory>

@@ -2,7 +2,9 @@
 // the audit — the README's first command, checked the way a clerk would read its result.
 #include "common/receipt/receipt.hpp"
 #include "common/store/directory_backend.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -13,20 +15,10 @@
 
 using bodycam::tests::built_program;
 using bodycam::tests::run_process;
+using bodycam::tests::slurp;
 using bodycam::tests::temp_dir;
 namespace fs = std::filesystem;
 namespace store = bodycam::common::store;
-
-namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
 
 TEST_CASE("a simulated shift ends with every camera's footage stored, receipted and audited", "[e2e]") {
   temp_dir dir;

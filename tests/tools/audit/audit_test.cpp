@@ -3,6 +3,7 @@
 // the store's files, receipts and registers.
 #include "common/store/memory_backend.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
 #include "tools/audit/catalogue.hpp"
 #include "tools/audit/render.hpp"

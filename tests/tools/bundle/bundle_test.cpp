@@ -3,7 +3,9 @@
 // and when they rewrite it to match (so the deeper checks are what catches them).
 #include "common/crypto/key_file.hpp"
 #include "common/store/directory_backend.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/bundle/bundle_verify.hpp"
@@ -18,15 +20,11 @@ using namespace bodycam::common;
 namespace bundle = bodycam::tools::bundle;
 namespace fs = std::filesystem;
 using bodycam::tests::evidence_camera;
+using bodycam::tests::slurp;
 using bodycam::tests::temp_dir;
 using record::annotation_purpose;
 
 namespace {
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 void write_text(const fs::path& p, const std::string& text) {
   std::error_code ec;
@@ -39,7 +37,7 @@ void rewrite_sums(const fs::path& dir) {
   std::vector<bundle::sums_line> lines;
   for (const auto& e : fs::recursive_directory_iterator(dir))
     if (e.is_regular_file() && e.path().filename() != "SHA256SUMS") {
-      const auto text = read_text(e.path());
+      const auto text = slurp(e.path());
       lines.push_back({crypto::sha256(text), fs::relative(e.path(), dir).generic_string()});
     }
   write_text(dir / "SHA256SUMS", bundle::format_sums(lines));
@@ -127,19 +125,19 @@ TEST_CASE("an exported session bundle verifies offline, by bodycam and by sha256
   CHECK(report.verdict == chain::verdict::authentic);
   CHECK(report.findings.empty());
   // The session plus one neighbour each side: the precheck before its start, the next boot after its end.
-  const auto manifest = nlohmann::json::parse(read_text(out / "manifest.json"));
+  const auto manifest = nlohmann::json::parse(slurp(out / "manifest.json"));
   CHECK(manifest["devices"][0]["first_seq"] ==
         seq_of(t.cam, t.first_session, record::record_kind::session_start, 0) - 1);
   CHECK(manifest["devices"][0]["end_seq"] == seq_of(t.cam, t.first_session, record::record_kind::annotation, 1) + 2);
   CHECK(fs::exists(out / "README.txt"));
-  CHECK(read_text(out / "README.txt").find("sha256sum -c SHA256SUMS") != std::string::npos);
+  CHECK(slurp(out / "README.txt").find("sha256sum -c SHA256SUMS") != std::string::npos);
   CHECK(fs::exists(out / "keys/dock-1.pub"));
   CHECK(fs::exists(out / "keys/clerk-1.pub"));
   CHECK(fs::exists(out / "access/clerk-1.0"));
   // The original files, bit for bit.
   const auto seg = seq_of(t.cam, t.first_session, record::record_kind::segment, 0);
   const auto& payload = std::get<record::segment_payload>(t.cam.records().at(seg).body.body);
-  CHECK(crypto::sha256(read_text(out / file_of(t.cam, seg))) == payload.file_sha256);
+  CHECK(crypto::sha256(slurp(out / file_of(t.cam, seg))) == payload.file_sha256);
   // Stock tools agree.
   auto sums =
       bodycam::tests::run_process({"/bin/sh", "-c", "cd '" + out.string() + "' && sha256sum -c --quiet SHA256SUMS"});
@@ -150,7 +148,7 @@ TEST_CASE("an exported session bundle verifies offline, by bodycam and by sha256
   CHECK(book.clerks[0].entries[0].body.reference == "CASE-2026-0042");
 
   SECTION("a second export to the same folder is refused and changes nothing") {
-    const auto before = read_text(out / "SHA256SUMS");
+    const auto before = slurp(out / "SHA256SUMS");
     crypto::software_signer clerk(bodycam::tests::fixed_key(50));
     bundle::export_request again;
     again.what.session = t.second_session;
@@ -159,7 +157,7 @@ TEST_CASE("an exported session bundle verifies offline, by bodycam and by sha256
     auto e = bundle::export_bundle(t.s, again, clerk);
     REQUIRE_FALSE(e.has_value());
     CHECK(e.error().code == core::errc::already_exists);
-    CHECK(read_text(out / "SHA256SUMS") == before);
+    CHECK(slurp(out / "SHA256SUMS") == before);
   }
 }
 
@@ -182,7 +180,7 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
   SECTION("flip_byte_in_segment") {
     const auto out = t.export_session(a, "b");
     const auto seq = seq_of(c, a, record::record_kind::segment, 0);
-    auto text = read_text(out / file_of(c, seq));
+    auto text = slurp(out / file_of(c, seq));
     text[3] ^= 0x01;
     write_text(out / file_of(c, seq), text);
     auto r = finish(out);
@@ -201,8 +199,8 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
     const auto out = t.export_range("b");
     const auto s1 = seq_of(c, a, record::record_kind::segment, 0);
     const auto s2 = seq_of(c, t.second_session, record::record_kind::segment, 0);
-    const auto one = read_text(out / file_of(c, s1));
-    const auto two = read_text(out / file_of(c, s2));
+    const auto one = slurp(out / file_of(c, s1));
+    const auto two = slurp(out / file_of(c, s2));
     write_text(out / file_of(c, s1), two);
     write_text(out / file_of(c, s2), one);
     auto r = finish(out);
@@ -213,8 +211,8 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
     const auto out = t.export_session(a, "b");
     const auto start = seq_of(c, a, record::record_kind::annotation, 0);
     const auto stop = seq_of(c, a, record::record_kind::annotation, 1);
-    const auto one = read_text(out / file_of(c, start));
-    const auto two = read_text(out / file_of(c, stop));
+    const auto one = slurp(out / file_of(c, start));
+    const auto two = slurp(out / file_of(c, stop));
     write_text(out / file_of(c, start), two);
     write_text(out / file_of(c, stop), one);
     auto r = finish(out);
@@ -224,7 +222,7 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
   SECTION("truncate_last_segment") {
     const auto out = t.export_session(a, "b");
     const auto seq = seq_of(c, a, record::record_kind::segment, 1);
-    auto text = read_text(out / file_of(c, seq));
+    auto text = slurp(out / file_of(c, seq));
     text.pop_back();
     write_text(out / file_of(c, seq), text);
     auto r = finish(out);
@@ -232,7 +230,7 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
   }
   SECTION("edit_report_json") {
     const auto out = t.export_session(a, "b");
-    auto text = read_text(out / "report.json");
+    auto text = slurp(out / "report.json");
     const auto at = text.find("\"chain_verdict\": \"authentic\"");
     REQUIRE(at != std::string::npos);
     text.replace(at, 28, "\"chain_verdict\": \"authentik\"");
@@ -252,7 +250,7 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
   }
   SECTION("remove_edge_record") {
     const auto out = t.export_session(a, "b");
-    const auto manifest = nlohmann::json::parse(read_text(out / "manifest.json"));
+    const auto manifest = nlohmann::json::parse(slurp(out / "manifest.json"));
     const std::uint64_t edge = manifest["devices"][0]["end_seq"].get<std::uint64_t>() - 1;
     REQUIRE(edge > seq_of(c, a, record::record_kind::annotation, 1));  // the neighbour after the session
     fs::remove(out / rec(edge));
@@ -272,7 +270,7 @@ TEST_CASE("bad bundles: extra files, escaping paths, links, junk and no manifest
   }
   SECTION("SHA256SUMS naming ../ or an absolute path: unsafe_path, never opened") {
     std::ofstream(t.dir / "outside") << "secret";
-    auto sums = read_text(out / "SHA256SUMS");
+    auto sums = slurp(out / "SHA256SUMS");
     sums += crypto::sha256(std::string("secret")).to_hex() + "  ../outside\n";
     sums += crypto::sha256(std::string("secret")).to_hex() + "  /etc/passwd\n";
     write_text(out / "SHA256SUMS", sums);

@@ -2,6 +2,7 @@
 // store the dock would have filled, and the HTML report drawn by headless Chromium (Debian's chromium).
 #include "common/store/directory_backend.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
 #include "tools/audit/render.hpp"
 
@@ -217,7 +218,7 @@ TEST_CASE("the HTML report draws the timeline: headless Chromium screenshot show
   auto shot = run_process(
       {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-       "--user-data-dir=" + (t.dir / "chromium"), "--screenshot=" + png, "--window-size=1200,800", "file://" + html},
+       "--user-data-dir=" + (t.dir / "chromium").string(), "--screenshot=" + png, "--window-size=1200,800", "file://" + html},
       std::chrono::seconds(90));
   INFO(shot.err);
   REQUIRE(fs::exists(png));
