@@ -148,11 +148,7 @@ TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap e
 
   // Every gap explained.
   auto l = cam.open_ledger();
-  std::vector<record::signed_record> records;
-  (void)l.for_each_record(0, [&](const ledger::stored_record& r) -> core::status {
-    records.push_back(record::parse_signed_record(r.bytes).value());
-    return {};
-  });
+  const std::vector<record::signed_record> records = cam.records();
   std::vector<std::uint32_t> unclean_boots;
   std::set<std::uint32_t> boots_with_power_loss_gap;
   std::set<std::string> recovered_files;

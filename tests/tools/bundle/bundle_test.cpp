@@ -26,10 +26,11 @@ using record::annotation_purpose;
 
 namespace {
 
-void write_text(const fs::path& p, const std::string& text) {
+// Bundle files are read-only: the attacker makes one writable first.
+void overwrite(const fs::path& p, const std::string& text) {
   std::error_code ec;
   fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
-  std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
+  bodycam::tests::write_text(p, text);
 }
 
 // What an attacker who knows the format does after editing: rewrite SHA256SUMS for what is there now.
@@ -40,7 +41,7 @@ void rewrite_sums(const fs::path& dir) {
       const auto text = slurp(e.path());
       lines.push_back({crypto::sha256(text), fs::relative(e.path(), dir).generic_string()});
     }
-  write_text(dir / "SHA256SUMS", bundle::format_sums(lines));
+  overwrite(dir / "SHA256SUMS", bundle::format_sums(lines));
 }
 
 struct two_shift_store {
@@ -182,7 +183,7 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
     const auto seq = seq_of(c, a, record::record_kind::segment, 0);
     auto text = slurp(out / file_of(c, seq));
     text[3] ^= 0x01;
-    write_text(out / file_of(c, seq), text);
+    overwrite(out / file_of(c, seq), text);
     auto r = finish(out);
     CHECK(names(r, rewrite ? "object_mismatch" : "checksum_mismatch", file_of(c, seq), rewrite ? rec(seq) : ""));
     if (!rewrite) CHECK(names(r, "object_mismatch", file_of(c, seq), rec(seq)));
@@ -201,8 +202,8 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
     const auto s2 = seq_of(c, t.second_session, record::record_kind::segment, 0);
     const auto one = slurp(out / file_of(c, s1));
     const auto two = slurp(out / file_of(c, s2));
-    write_text(out / file_of(c, s1), two);
-    write_text(out / file_of(c, s2), one);
+    overwrite(out / file_of(c, s1), two);
+    overwrite(out / file_of(c, s2), one);
     auto r = finish(out);
     CHECK(names(r, "object_mismatch", file_of(c, s1), rec(s1)));
     CHECK(names(r, "object_mismatch", file_of(c, s2), rec(s2)));
@@ -213,8 +214,8 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
     const auto stop = seq_of(c, a, record::record_kind::annotation, 1);
     const auto one = slurp(out / file_of(c, start));
     const auto two = slurp(out / file_of(c, stop));
-    write_text(out / file_of(c, start), two);
-    write_text(out / file_of(c, stop), one);
+    overwrite(out / file_of(c, start), two);
+    overwrite(out / file_of(c, stop), one);
     auto r = finish(out);
     CHECK(names(r, "object_mismatch", file_of(c, start), rec(start)));
     CHECK(names(r, "object_mismatch", file_of(c, stop), rec(stop)));
@@ -224,7 +225,7 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
     const auto seq = seq_of(c, a, record::record_kind::segment, 1);
     auto text = slurp(out / file_of(c, seq));
     text.pop_back();
-    write_text(out / file_of(c, seq), text);
+    overwrite(out / file_of(c, seq), text);
     auto r = finish(out);
     CHECK(names(r, "object_mismatch", file_of(c, seq), rec(seq)));
   }
@@ -234,14 +235,14 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
     const auto at = text.find("\"chain_verdict\": \"authentic\"");
     REQUIRE(at != std::string::npos);
     text.replace(at, 28, "\"chain_verdict\": \"authentik\"");
-    write_text(out / "report.json", text);
+    overwrite(out / "report.json", text);
     auto r = finish(out);
     CHECK(names(r, "report_mismatch", "report.json", ""));
     if (!rewrite) CHECK(names(r, "checksum_mismatch", "report.json", ""));
   }
   SECTION("replace_device_key") {
     const auto out = t.export_session(a, "b");
-    write_text(out / "keys/cam-0001.pub",
+    overwrite(out / "keys/cam-0001.pub",
                crypto::format_public_key_line({"cam-0001", bodycam::tests::fixed_key(77).public_key()}));
     auto r = finish(out);
     const auto edge = seq_of(c, a, record::record_kind::session_start, 0) - 1;
@@ -273,7 +274,7 @@ TEST_CASE("bad bundles: extra files, escaping paths, links, junk and no manifest
     auto sums = slurp(out / "SHA256SUMS");
     sums += crypto::sha256(std::string("secret")).to_hex() + "  ../outside\n";
     sums += crypto::sha256(std::string("secret")).to_hex() + "  /etc/passwd\n";
-    write_text(out / "SHA256SUMS", sums);
+    overwrite(out / "SHA256SUMS", sums);
     auto r = bundle::verify_bundle(out);
     CHECK(r.verdict == chain::verdict::not_authentic);
     CHECK(names(r, "unsafe_path", "../outside", ""));
@@ -287,14 +288,14 @@ TEST_CASE("bad bundles: extra files, escaping paths, links, junk and no manifest
   }
   SECTION("a huge record in place of a real one is malformed, named, not authentic") {
     const auto seq = seq_of(t.cam, t.first_session, record::record_kind::segment, 0);
-    write_text(out / ("records/cam-0001/" + std::to_string(seq)), std::string(std::size_t{3} << 20, 'x'));
+    overwrite(out / ("records/cam-0001/" + std::to_string(seq)), std::string(std::size_t{3} << 20, 'x'));
     rewrite_sums(out);
     auto r = bundle::verify_bundle(out);
     CHECK(r.verdict == chain::verdict::not_authentic);
     CHECK(names(r, "malformed", "records/cam-0001/" + std::to_string(seq), ""));
   }
   SECTION("malformed SHA256SUMS or a missing manifest: cannot verify (exit 3)") {
-    write_text(out / "SHA256SUMS", "not a checksum line\n");
+    overwrite(out / "SHA256SUMS", "not a checksum line\n");
     CHECK(bundle::verify_bundle(out).verdict == chain::verdict::cannot_verify);
   }
   SECTION("no such folder: cannot verify") {
