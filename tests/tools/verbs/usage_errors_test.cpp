@@ -84,6 +84,20 @@ TEST_CASE("bodycam export refuses an ambiguous or backwards selection before ope
   CHECK_FALSE(fs::exists(out));
 }
 
+TEST_CASE("bodycam copy refuses a bad device id before opening the store or the clerk's key", "[e2e]") {
+  temp_dir dir("bodycam-usage");
+  const std::string store = dir / "no-store";
+  const std::string out = dir / "seg.mp4";
+  check_refused({"copy", store, "--device", "not a device", "--seq", "4", "--out", out, "--clerk-key",
+                 dir / "none.key", "--department", "records", "--reference", "R-1"},
+                "--device: ");
+  check_refused({"copy", store, "--device", "cam-0001", "--seq", "four", "--out", out, "--clerk-key",
+                 dir / "none.key", "--department", "records", "--reference", "R-1"},
+                "--seq");
+  CHECK_FALSE(fs::exists(store));
+  CHECK_FALSE(fs::exists(out));
+}
+
 TEST_CASE("bodycam retention hold refuses an unknown reason and a hold with neither session nor range", "[e2e]") {
   temp_dir dir("bodycam-usage");
   const std::string store = dir / "store";
