@@ -1,6 +1,6 @@
 // The typed commands of the control protocol, as the parser hands them to the dispatcher. A command is plain
 // data, already validated: a stop_command always carries a reason ("no silent stop", DESIGN.md §4).
-// Session control (issue 4) added precheck, button, dock_attach and dock_detach the documented way: a struct
+// Session control added precheck, button, dock_attach and dock_detach the documented way: a struct
 // here and an alternative in `command`, a parse function registered on the command_parser, and a virtual in
 // command_handler with a default that answers "unsupported", so existing handlers keep compiling.
 #pragma once

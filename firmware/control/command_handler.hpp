@@ -25,7 +25,7 @@ class command_handler {
   [[nodiscard]] virtual common::core::expected<recorder_status> stop(const stop_command& command) = 0;
   [[nodiscard]] virtual common::core::expected<recorder_status> status(const status_command& command) = 0;
 
-  // Session control (issue 4); a handler without it answers errc::unsupported.
+  // Session control; a handler without it answers errc::unsupported.
   [[nodiscard]] virtual common::core::expected<recorder_status> precheck(const precheck_command&) {
     return unsupported(precheck_command::name);
   }

@@ -1,7 +1,7 @@
 // The parser core of the control protocol: one line of JSON in, a typed command (or a refusal) out. It knows
 // the envelope only ({"cmd": NAME, "id": ID, ...fields}); what each command's fields mean is the business of a
-// parse function registered under its name (recorder_commands.cpp registers start, stop and status; issue 4
-// registers its own), so new commands never change this file.
+// parse function registered under its name (recorder_commands.cpp registers start, stop and status; session
+// control registers its own), so new commands never change this file.
 // Invariants:
 //  1. parse() never throws and never crashes on any input: malformed JSON, invalid UTF-8, deep nesting, huge
 //     numbers and oversized lines all become a refusal with a code from protocol_error.hpp.

@@ -1,5 +1,5 @@
-// The recorder's own commands (issue 3): start [trigger], stop reason, status. Registered on a command_parser
-// like any extension; the session commands of issue 4 (no fields) are registered by add_session_commands:
+// The recorder's own commands: start [trigger], stop reason, status. Registered on a command_parser
+// like any extension; the session-control commands (no fields) are registered by add_session_commands:
 //   {"cmd":"precheck"}  {"cmd":"button"}  {"cmd":"dock_attach"}  {"cmd":"dock_detach"}
 //   {"cmd":"start"}                          trigger defaults to "control" (button, control, automatic)
 //   {"cmd":"stop","reason":"officer_end"}    reason is required: officer_end, low_battery, storage_full,

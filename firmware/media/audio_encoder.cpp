@@ -11,15 +11,6 @@ namespace bodycam::firmware::media {
 
 namespace core = common::core;
 
-namespace {
-AVSampleFormat choose_sample_format(const AVCodec& codec) noexcept {
-  if (!codec.sample_fmts) return AV_SAMPLE_FMT_FLTP;
-  for (const AVSampleFormat* f = codec.sample_fmts; *f != AV_SAMPLE_FMT_NONE; ++f)
-    if (*f == AV_SAMPLE_FMT_FLTP) return *f;
-  return codec.sample_fmts[0];
-}
-}  // namespace
-
 core::expected<std::unique_ptr<audio_encoder>> audio_encoder::open(const encoder_config& config) {
   std::unique_ptr<audio_encoder> encoder(new audio_encoder(config));
   if (auto ok = encoder->start(); !ok) return std::unexpected(ok.error());
@@ -27,20 +18,18 @@ core::expected<std::unique_ptr<audio_encoder>> audio_encoder::open(const encoder
 }
 
 core::status audio_encoder::start() {
-  const std::string what = "audio encoder '" + config_.audio_encoder + "'";
-  const AVCodec* codec = avcodec_find_encoder_by_name(config_.audio_encoder.c_str());
-  if (!codec) return core::fail(core::errc::unsupported, what + ": not available in this libavcodec build");
-  if (codec->type != AVMEDIA_TYPE_AUDIO) return core::fail(core::errc::unsupported, what + ": is not an audio encoder");
-  codec_.reset(avcodec_alloc_context3(codec));
-  if (!codec_) return core::fail(core::errc::internal, what + ": out of memory");
-  codec_->sample_fmt = choose_sample_format(*codec);
-  codec_->sample_rate = config_.sample_rate;
-  av_channel_layout_default(&codec_->ch_layout, config_.channels);
-  codec_->bit_rate = config_.audio_bit_rate;
-  codec_->time_base = AVRational{1, config_.sample_rate};
-  codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-  if (const int ret = avcodec_open2(codec_.get(), codec, nullptr); ret < 0)
-    return fail_av("open " + what + " at", std::to_string(config_.sample_rate) + " Hz", ret);
+  auto encoder = find_encoder(config_.audio_encoder, AVMEDIA_TYPE_AUDIO);
+  if (!encoder) return std::unexpected(encoder.error());
+  AVCodecContext& c = *encoder->context;
+  c.sample_fmt = preferred_format(encoder->codec->sample_fmts, AV_SAMPLE_FMT_NONE, AV_SAMPLE_FMT_FLTP);
+  c.sample_rate = config_.sample_rate;
+  av_channel_layout_default(&c.ch_layout, config_.channels);
+  c.bit_rate = config_.audio_bit_rate;
+  c.time_base = AVRational{1, config_.sample_rate};
+  c.flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if (auto ok = open_encoder(*encoder, {}, "at " + std::to_string(config_.sample_rate) + " Hz"); !ok) return ok;
+  codec_ = std::move(encoder->context);
+  const std::string& what = encoder->label;
   fifo_.reset(
       av_audio_fifo_alloc(codec_->sample_fmt, codec_->ch_layout.nb_channels, std::max(codec_->frame_size, 1024)));
   if (!fifo_) return core::fail(core::errc::internal, what + ": allocate sample FIFO: out of memory");
@@ -146,18 +135,7 @@ core::status audio_encoder::encode_fifo(bool final, const packet_consumer& consu
 }
 
 core::status audio_encoder::send(AVFrame* frame, const packet_consumer& consume) {
-  const std::string what = "encode audio with " + config_.audio_encoder;
-  if (const int ret = avcodec_send_frame(codec_.get(), frame); ret < 0 && ret != AVERROR_EOF)
-    return fail_av(what, "", ret);
-  while (true) {
-    auto packet = make_packet();
-    if (!packet) return std::unexpected(packet.error());
-    const int ret = avcodec_receive_packet(codec_.get(), packet->get());
-    if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return {};
-    if (ret < 0) return fail_av(what, "", ret);
-    if ((*packet)->dts == AV_NOPTS_VALUE) (*packet)->dts = (*packet)->pts;
-    if (auto ok = consume(std::move(*packet)); !ok) return ok;
-  }
+  return send_to_encoder(*codec_, frame, "encode audio with " + config_.audio_encoder, consume);
 }
 
 core::status audio_encoder::flush(const packet_consumer& consume) {

@@ -10,8 +10,8 @@
 #pragma once
 
 #include "firmware/media/av_handles.hpp"
+#include "firmware/media/encoder_context.hpp"
 #include "firmware/media/pipeline_config.hpp"
-#include "firmware/media/video_encoder.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -1,6 +1,6 @@
 // The file-system port of the segment writer: every byte of footage reaches the disk through it. The real
-// adapter is posix_segment_storage; fault_injecting_storage wraps any storage to make the Nth operation fail
-// (the fault loops and the disk-full tests). Errors name the operation and the file:
+// adapter is posix_segment_storage; the tests wrap any storage in a decorator that makes the Nth operation
+// fail (the fault loops and the disk-full tests). Errors name the operation and the file:
 // "write segment S-000002.mp4.partial: No space left on device".
 // Contract of an implementation:
 //  1. create() makes a new file and fails if the name exists (no footage is ever overwritten).

@@ -1,21 +1,10 @@
 #include "firmware/media/video_encoder.hpp"
 
-extern "C" {
-#include <libavutil/opt.h>
-}
-
 namespace bodycam::firmware::media {
 
 namespace core = common::core;
 
 namespace {
-AVPixelFormat choose_pixel_format(const AVCodec& codec) noexcept {
-  if (!codec.pix_fmts) return AV_PIX_FMT_YUV420P;
-  for (const AVPixelFormat* f = codec.pix_fmts; *f != AV_PIX_FMT_NONE; ++f)
-    if (*f == AV_PIX_FMT_YUV420P) return *f;
-  return codec.pix_fmts[0];
-}
-
 // What a body camera wants from libx264 unless configured otherwise: fast, no lookahead delay, keyframes only
 // where we force them (no scene-cut keyframes), and forced keyframes as IDR so every fragment decodes alone.
 std::map<std::string, std::string> default_options(const std::string& encoder) {
@@ -33,36 +22,30 @@ core::expected<std::unique_ptr<video_encoder>> video_encoder::open(const pipelin
 
 core::status video_encoder::start() {
   const auto& e = config_.encoder;
-  const std::string what = "video encoder '" + e.video_encoder + "'";
-  const AVCodec* codec = avcodec_find_encoder_by_name(e.video_encoder.c_str());
-  if (!codec) return core::fail(core::errc::unsupported, what + ": not available in this libavcodec build");
-  if (codec->type != AVMEDIA_TYPE_VIDEO || (codec->id != AV_CODEC_ID_H264 && codec->id != AV_CODEC_ID_HEVC))
-    return core::fail(core::errc::unsupported,
-                      what + ": makes " + avcodec_get_name(codec->id) + ", segments need H.264 or H.265 video");
-  codec_.reset(avcodec_alloc_context3(codec));
-  if (!codec_) return core::fail(core::errc::internal, what + ": out of memory");
-  codec_->width = e.width;
-  codec_->height = e.height;
-  codec_->pix_fmt = choose_pixel_format(*codec);
-  codec_->time_base = AVRational{1, e.fps};
-  codec_->framerate = AVRational{e.fps, 1};
-  codec_->gop_size = e.gop_frames();
-  codec_->keyint_min = e.gop_frames();
-  codec_->max_b_frames = 0;  // invariant 1
-  codec_->bit_rate = e.video_bit_rate;
-  codec_->thread_count = e.threads;
-  codec_->sample_aspect_ratio = AVRational{1, 1};
-  codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;  // mp4 keeps SPS/PPS in the moov (avcC)
-
-  AVDictionary* raw_options = nullptr;
-  for (const auto& [key, value] : e.video_options.empty() ? default_options(e.video_encoder) : e.video_options)
-    av_dict_set(&raw_options, key.c_str(), value.c_str(), 0);
-  const int opened = avcodec_open2(codec_.get(), codec, &raw_options);
-  const av_dictionary_ptr unused(raw_options);
-  if (opened < 0)
-    return fail_av("open " + what + " for", std::to_string(e.width) + "x" + std::to_string(e.height), opened);
-  if (const AVDictionaryEntry* u = av_dict_get(unused.get(), "", nullptr, AV_DICT_IGNORE_SUFFIX))
-    return core::fail(core::errc::unsupported, what + ": unknown option '" + u->key + "'");  // invariant 3
+  auto encoder = find_encoder(e.video_encoder, AVMEDIA_TYPE_VIDEO);
+  if (!encoder) return std::unexpected(encoder.error());
+  const AVCodecID id = encoder->codec->id;
+  if (id != AV_CODEC_ID_H264 && id != AV_CODEC_ID_HEVC)
+    return core::fail(core::errc::unsupported, encoder->label + ": makes " + avcodec_get_name(id) +
+                                                   ", segments need H.264 or H.265 video");
+  AVCodecContext& c = *encoder->context;
+  c.width = e.width;
+  c.height = e.height;
+  c.pix_fmt = preferred_format(encoder->codec->pix_fmts, AV_PIX_FMT_NONE, AV_PIX_FMT_YUV420P);
+  c.time_base = AVRational{1, e.fps};
+  c.framerate = AVRational{e.fps, 1};
+  c.gop_size = e.gop_frames();
+  c.keyint_min = e.gop_frames();
+  c.max_b_frames = 0;  // invariant 1
+  c.bit_rate = e.video_bit_rate;
+  c.thread_count = e.threads;
+  c.sample_aspect_ratio = AVRational{1, 1};
+  c.flags |= AV_CODEC_FLAG_GLOBAL_HEADER;  // mp4 keeps SPS/PPS in the moov (avcC)
+  const auto& options = e.video_options.empty() ? default_options(e.video_encoder) : e.video_options;
+  // Invariant 3: an option the encoder does not use fails the open.
+  if (auto ok = open_encoder(*encoder, options, "for " + std::to_string(e.width) + "x" + std::to_string(e.height)); !ok)
+    return ok;
+  codec_ = std::move(encoder->context);
   auto frame = make_frame();
   if (!frame) return std::unexpected(frame.error());
   filtered_ = std::move(*frame);
@@ -116,20 +99,11 @@ core::status video_encoder::drain_filter(const packet_consumer& consume) {
 }
 
 core::status video_encoder::send(AVFrame* frame, const packet_consumer& consume) {
-  const std::string what = "encode video with " + config_.encoder.video_encoder;
-  if (const int ret = avcodec_send_frame(codec_.get(), frame); ret < 0 && ret != AVERROR_EOF)
-    return fail_av(what, "", ret);
-  while (true) {
-    auto packet = make_packet();
-    if (!packet) return std::unexpected(packet.error());
-    const int ret = avcodec_receive_packet(codec_.get(), packet->get());
-    if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return {};
-    if (ret < 0) return fail_av(what, "", ret);
-    AVPacket* p = packet->get();
-    if (p->duration <= 0) p->duration = 1;  // invariant 2
-    if (p->dts == AV_NOPTS_VALUE) p->dts = p->pts;
-    if (auto ok = consume(std::move(*packet)); !ok) return ok;
-  }
+  return send_to_encoder(*codec_, frame, "encode video with " + config_.encoder.video_encoder,
+                         [&consume](av_packet_ptr packet) -> core::status {
+                           if (packet->duration <= 0) packet->duration = 1;  // invariant 2
+                           return consume(std::move(packet));
+                         });
 }
 
 core::status video_encoder::flush(const packet_consumer& consume) {

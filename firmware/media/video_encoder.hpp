@@ -10,19 +10,16 @@
 #pragma once
 
 #include "firmware/media/av_handles.hpp"
+#include "firmware/media/encoder_context.hpp"
 #include "firmware/media/pipeline_config.hpp"
 #include "firmware/media/video_filter.hpp"
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <optional>
 
 namespace bodycam::firmware::media {
-
-// Receives each encoded packet; an error (e.g. the downstream queue closed) stops encoding.
-using packet_consumer = std::function<common::core::status(av_packet_ptr)>;
 
 class video_encoder {
  public:

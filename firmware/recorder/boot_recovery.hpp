@@ -1,4 +1,4 @@
-// Recovery at boot (DESIGN.md §4 "Power loss", issue 4): after an unclean end (power loss, crash, SIGKILL)
+// Recovery at boot (DESIGN.md §4 "Power loss"): after an unclean end (power loss, crash, SIGKILL)
 // every segment the ledger still holds as `partial` is salvaged, and the gap is explained in the chain.
 // For each partial file (file `<name>.partial`, or `<name>` if the rename happened before the end):
 //   1. a `recovery` record (cause power_loss: the camera cannot tell a power cut from a crash) naming the

@@ -1,4 +1,4 @@
-// Pre-shift checks as a pure function (DESIGN.md §4, issue 4): readings in, the `precheck` payload out.
+// Pre-shift checks as a pure function (DESIGN.md §4): readings in, the `precheck` payload out.
 // The adapters (sysfs_power_supply, storage_probe, the ledger) take the readings; this file only decides.
 // Hard failures (status fail → outcome failed, the start is refused and the alarm sounds):
 //   battery at or below the reserve while not charging; storage (free + reclaimable) below the reserve;

@@ -1,6 +1,6 @@
 // The camera's session control as data (DESIGN.md §4, STYLE.md practice 4): one table of
 // state × event → state + action, mirrored row for row in docs/state-machines.md. Pure: no I/O.
-// The daemon (firmware/recorder/session_controller) feeds it events from buttons, the control socket,
+// The daemon (firmware/recorder/recorder_service) feeds it events from buttons, the control socket,
 // pre-shift checks, battery and storage thresholds, pipeline faults and the dock, and performs the action
 // of the row it gets back.
 // Invariants:

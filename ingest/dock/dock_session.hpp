@@ -1,4 +1,4 @@
-// One docking of one camera, from the dock's side (DESIGN.md §5, issue 5 "What the dock does"):
+// One docking of one camera, from the dock's side (DESIGN.md §5):
 //   1. checkpoint: the camera signs its head; the link's key must be the key enrolled for the device it names;
 //   2. pull every record the store lacks (from the store's contiguous count; the last stored one again, to
 //      detect a fork), verify the whole chain (common/chain verifier with the checkpoint) — refused and

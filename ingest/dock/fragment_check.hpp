@@ -1,5 +1,5 @@
-// The dock's own check of a segment's fragment structure against its signed record (issue 5: "verify ...
-// fragment root"), independent of the camera's code: the file's top-level MP4 boxes are walked (sizes checked
+// The dock's own check of a segment's fragment structure against its signed record (DESIGN.md §5:
+// "verify ... fragment root"), independent of the camera's code: the file's top-level MP4 boxes are walked (sizes checked
 // against the file), the init part (ftyp + moov) is hashed and compared with init_sha256, each (moof, mdat) pair
 // is one fragment whose SHA-256 is a Merkle leaf (RFC 6962, common/crypto/merkle.hpp), and the root over the
 // first fragment_count fragments must equal fragment_root. Bytes after them (an mfra box, or the unsigned tail

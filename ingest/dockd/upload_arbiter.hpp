@@ -1,5 +1,5 @@
 // Which docked camera may upload next: the dock's shared upload slots, granted earliest deadline first across
-// all cameras (DESIGN.md §5 "Deadline", issue 5 point 6). Pure: no threads, no clock, no I/O. A waiter is a
+// all cameras (DESIGN.md §5 "Deadline"). Pure: no threads, no clock, no I/O. A waiter is a
 // camera slot's worker; it asks for a slot with the deadline of the file it wants to fetch next, and gives
 // the slot back when that file is stored or failed (upload_gate wraps this with a mutex for the threads).
 // Invariants:

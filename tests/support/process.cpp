@@ -8,7 +8,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <filesystem>
 #include <stdexcept>
 
 namespace bodycam::tests {
@@ -69,15 +68,19 @@ process_result run_process(const std::vector<std::string>& argv, std::chrono::se
 
 std::string built_program(const std::string& name) { return std::string(BODYCAM_BINARY_DIR) + "/bin/" + name; }
 
-temp_dir::temp_dir(const std::string& prefix) {
-  std::string pattern = "/tmp/" + prefix + "-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("temp_dir: mkdtemp failed");
-  path_ = pattern;
+process_result run_shell(const std::string& command, std::chrono::seconds timeout) {
+  return run_process({"/bin/sh", "-c", command}, timeout);
 }
 
-temp_dir::~temp_dir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
 }
 
 }  // namespace bodycam::tests

@@ -1,5 +1,6 @@
-// Runs a program for a test and captures what it printed and how it ended. No shell is involved: the
-// arguments go to execvp as given. Bounded by a timeout after which the child is killed (SIGKILL).
+// Runs a program for a test and captures what it printed and how it ended: run_process passes the arguments
+// to execvp as given (no shell); run_shell hands one command line to /bin/sh for the tests that pipe outside
+// tools (ffmpeg, ffprobe). Both are bounded by a timeout after which the child is killed (SIGKILL).
 #pragma once
 
 #include <chrono>
@@ -19,21 +20,13 @@ struct process_result {
 [[nodiscard]] process_result run_process(const std::vector<std::string>& argv,
                                          std::chrono::seconds timeout = std::chrono::seconds(120));
 
+// run_process({"/bin/sh", "-c", command}).
+[[nodiscard]] process_result run_shell(const std::string& command,
+                                       std::chrono::seconds timeout = std::chrono::seconds(300));
+// `text` as one single-quoted /bin/sh word.
+[[nodiscard]] std::string shell_quote(const std::string& text);
+
 // Path of a program built by this project (build/bin/<name>).
 [[nodiscard]] std::string built_program(const std::string& name);
-
-// A fresh directory under /tmp, removed with everything in it when the object goes.
-class temp_dir {
- public:
-  explicit temp_dir(const std::string& prefix = "bodycam-test");
-  ~temp_dir();
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  [[nodiscard]] const std::string& path() const { return path_; }
-  [[nodiscard]] std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 }  // namespace bodycam::tests

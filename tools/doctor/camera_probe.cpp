@@ -32,16 +32,16 @@ session::presence node_presence(const std::string& node, const std::string& what
 void read_devices(const config::recorder_config& c, camera_facts& f) {
   auto& r = f.readings;
   switch (c.source.kind) {
-    case config::source_kind::synthetic:
+    case firmware::media::camera_source_kind::synthetic:
       r.camera = {true, "synthetic " + c.source.synthetic_pattern};
       r.microphone = {true, "synthetic audio"};
       break;
-    case config::source_kind::file:
+    case firmware::media::camera_source_kind::file:
       f.video_device = c.source.file_path;
       r.camera = node_presence(c.source.file_path, "file");
       r.microphone = {true, "file " + c.source.file_path};
       break;
-    case config::source_kind::v4l2:
+    case firmware::media::camera_source_kind::v4l2:
       f.video_device = c.source.video_device;
       r.camera = node_presence(c.source.video_device, "camera");
       f.microphone_node = c.checks.microphone_node.empty() ? "/dev/snd" : c.checks.microphone_node;
@@ -123,7 +123,7 @@ session::precheck_thresholds thresholds_from(const config::recorder_config& c) {
   t.battery_drain_percent_per_hour = c.checks.battery_drain_percent_per_hour;
   t.battery_reserve_percent = c.checks.battery_reserve_percent;
   t.recording_bits_per_second =
-      static_cast<std::uint64_t>(c.encoder.video_bitrate_kbps + c.encoder.audio_bitrate_kbps) * 1000;
+      static_cast<std::uint64_t>(c.encoder.video_bit_rate + c.encoder.audio_bit_rate);
   t.storage_reserve_bytes = static_cast<std::uint64_t>(c.checks.storage_reserve_mb) << 20;
   t.max_sync_age = c.checks.max_sync_age;
   t.max_sync_offset = std::chrono::milliseconds(c.checks.max_sync_offset_ms);

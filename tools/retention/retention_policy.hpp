@@ -1,4 +1,4 @@
-// The retention policy (issue 6, DESIGN.md §6), pure: given the media a store holds, the holds in force and
+// The retention policy (DESIGN.md §6), pure: given the media a store holds, the holds in force and
 // the time now, which files may expire. No I/O; `bodycam retention` reads the store, asks this, writes the
 // signed expiry event and only then deletes.
 // Invariants:

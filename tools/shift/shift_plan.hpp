@@ -10,7 +10,7 @@
 //     seconds later; it resumes the same session and asks for the resume statement.
 //  4. Every session that starts is stopped by its officer with a reason (no silent stop).
 //  5. Only then do the cameras dock: the dock pulls, verifies, stores and hands out receipts.
-// Invariants checked by validate_plan (and tests/tools/shift_plan_test.cpp):
+// Invariants checked by validate_plan (and tests/tools/shift/shift_plan_test.cpp):
 //  I1. Steps are in time order; every camera index is < cameras.
 //  I2. For each camera: boot < start < stop < dock, and power_loss < reboot both strictly inside start..stop.
 //  I3. Fewer cameras lose power than there are cameras: at least one records the whole shift.

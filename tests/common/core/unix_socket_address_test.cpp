@@ -1,7 +1,7 @@
 // A Unix socket at a path longer than sun_path (107 bytes): bound and reached through the /proc/self/fd form,
 // the socket file lands at the real path, and a name too long for any form is refused, never truncated.
 #include "common/core/unix_socket_address.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -56,7 +56,7 @@ TEST_CASE("a socket deeper than 107 bytes is bound and connected through its fol
 
 TEST_CASE("a socket name too long for any address is refused, naming the path") {
   bodycam::tests::temp_dir dir;
-  const std::string path = dir.path() + "/" + std::string(120, 'n');
+  const std::string path = (dir.path() / std::string(120, 'n')).string();
   auto a = core::unix_socket_address::resolve(path);
   REQUIRE_FALSE(a);
   CHECK(a.error().code == core::errc::invalid_argument);

@@ -1,4 +1,5 @@
 #include "common/crypto/key_file.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,33 +10,23 @@
 
 using namespace bodycam::common;
 namespace fs = std::filesystem;
-
-namespace {
-struct temp_dir {
-  temp_dir() {
-    char name[] = "/tmp/bodycam-keytest-XXXXXX";
-    path = ::mkdtemp(name);
-  }
-  ~temp_dir() { fs::remove_all(path); }
-  fs::path path;
-};
-}  // namespace
+using bodycam::tests::temp_dir;
 
 TEST_CASE("key pair: written 0600/0644, loads back, signs verifiably") {
   temp_dir dir;
   auto key = crypto::secret_key::generate().value();
-  REQUIRE(crypto::write_key_pair(dir.path / "cam-1", "cam-1", key).has_value());
+  REQUIRE(crypto::write_key_pair(dir / "cam-1", "cam-1", key).has_value());
   struct stat st {};
-  REQUIRE(::stat((dir.path / "cam-1.key").c_str(), &st) == 0);
+  REQUIRE(::stat((dir / "cam-1.key").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  REQUIRE(::stat((dir.path / "cam-1.pub").c_str(), &st) == 0);
+  REQUIRE(::stat((dir / "cam-1.pub").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0644);
 
-  auto loaded = crypto::load_secret_key(dir.path / "cam-1.key");
+  auto loaded = crypto::load_secret_key(dir / "cam-1.key");
   REQUIRE(loaded.has_value());
   CHECK(loaded->label == "cam-1");
   CHECK(loaded->key.public_key() == key.public_key());
-  auto pub = crypto::load_public_key(dir.path / "cam-1.pub");
+  auto pub = crypto::load_public_key(dir / "cam-1.pub");
   REQUIRE(pub.has_value());
   CHECK(pub->key == key.public_key());
   const std::string message = "hello";
@@ -46,18 +37,18 @@ TEST_CASE("key pair: written 0600/0644, loads back, signs verifiably") {
 TEST_CASE("key pair: never overwrites an existing key") {
   temp_dir dir;
   auto key = crypto::secret_key::generate().value();
-  REQUIRE(crypto::write_key_pair(dir.path / "k", "k", key).has_value());
-  auto again = crypto::write_key_pair(dir.path / "k", "k", crypto::secret_key::generate().value());
+  REQUIRE(crypto::write_key_pair(dir / "k", "k", key).has_value());
+  auto again = crypto::write_key_pair(dir / "k", "k", crypto::secret_key::generate().value());
   REQUIRE_FALSE(again.has_value());
   CHECK(again.error().code == core::errc::already_exists);
-  CHECK(crypto::load_secret_key(dir.path / "k.key")->key.public_key() == key.public_key());
+  CHECK(crypto::load_secret_key(dir / "k.key")->key.public_key() == key.public_key());
 }
 
 TEST_CASE("secret key readable by others is refused, naming the file and the fix") {
   temp_dir dir;
-  REQUIRE(crypto::write_key_pair(dir.path / "k", "k", crypto::secret_key::generate().value()).has_value());
-  ::chmod((dir.path / "k.key").c_str(), 0644);
-  auto loaded = crypto::load_secret_key(dir.path / "k.key");
+  REQUIRE(crypto::write_key_pair(dir / "k", "k", crypto::secret_key::generate().value()).has_value());
+  ::chmod((dir / "k.key").c_str(), 0644);
+  auto loaded = crypto::load_secret_key(dir / "k.key");
   REQUIRE_FALSE(loaded.has_value());
   CHECK(loaded.error().code == core::errc::permission);
   CHECK(loaded.error().context.find("mode 0644") != std::string::npos);
@@ -67,9 +58,9 @@ TEST_CASE("secret key readable by others is refused, naming the file and the fix
 TEST_CASE("malformed key files are refused with the reason") {
   temp_dir dir;
   auto write = [&](const std::string& name, const std::string& text) {
-    std::ofstream(dir.path / name) << text;
-    ::chmod((dir.path / name).c_str(), 0600);
-    return dir.path / name;
+    std::ofstream(dir / name) << text;
+    ::chmod((dir / name).c_str(), 0600);
+    return dir / name;
   };
   CHECK(crypto::load_secret_key(write("a", "hello")).error().code == core::errc::malformed);
   CHECK(crypto::load_secret_key(write("b", "bodycam-secret-key-v1 cam-1 abcd\n")).error().context.find("64 hex") !=
@@ -78,5 +69,5 @@ TEST_CASE("malformed key files are refused with the reason") {
             .error()
             .context.find("invalid label") != std::string::npos);
   CHECK(crypto::load_public_key(write("d", "bodycam-public-key-v1 cam-1 zz\n")).error().code == core::errc::malformed);
-  CHECK(crypto::load_secret_key(dir.path / "missing").error().code == core::errc::not_found);
+  CHECK(crypto::load_secret_key(dir / "missing").error().code == core::errc::not_found);
 }

@@ -14,6 +14,7 @@
 
 using namespace bodycam::common;
 using namespace bodycam::tests::ledger;
+using bodycam::tests::temp_dir;
 using fault = fault_vfs::fault;
 using call = fault_vfs::call;
 using effect = fault_vfs::effect;

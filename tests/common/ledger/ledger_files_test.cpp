@@ -9,6 +9,7 @@
 
 using namespace bodycam::common;
 using namespace bodycam::tests::ledger;
+using bodycam::tests::temp_dir;
 using ledger::file_state;
 
 namespace {

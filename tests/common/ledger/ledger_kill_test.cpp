@@ -22,6 +22,7 @@
 
 using namespace bodycam::common;
 using namespace bodycam::tests::ledger;
+using bodycam::tests::temp_dir;
 
 namespace {
 

@@ -12,6 +12,7 @@
 
 using namespace bodycam::common;
 using namespace bodycam::tests::ledger;
+using bodycam::tests::temp_dir;
 
 namespace {
 
@@ -391,7 +392,7 @@ TEST_CASE("a ledger from a newer build is refused and left unchanged", "[integra
 
 namespace {
 
-// Migration 1 as shipped plus a migration 2 of the kind a later issue adds.
+// Migration 1 as shipped plus a migration 2 of the kind a later version adds.
 std::vector<ledger::migration> with_second(const char* sql) {
   std::vector<ledger::migration> list(ledger::ledger_migrations().begin(), ledger::ledger_migrations().end());
   list.push_back({static_cast<int>(list.size()) + 1, "test: a later migration", sql});

@@ -18,20 +18,6 @@ namespace {
 constexpr std::string_view record_tag = "bodycam-test-record";
 }
 
-temp_dir::temp_dir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/bodycam-ledger-test-XXXXXX";
-  std::vector<char> buffer(pattern.begin(), pattern.end());
-  buffer.push_back('\0');
-  if (::mkdtemp(buffer.data()) == nullptr) throw std::runtime_error("mkdtemp " + pattern + " failed");
-  path_ = buffer.data();
-}
-
-temp_dir::~temp_dir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 ldg::new_record make_test_record(const ldg::chain_head& head, std::uint16_t kind, std::size_t payload_size) {
   core::byte_writer w;
   w.put_raw(record_tag);

@@ -1,4 +1,4 @@
-// Test support for the ledger suites: a temporary directory, stand-in signed records that carry their own
+// Test support for the ledger suites: stand-in signed records that carry their own
 // seq and prev_hash (so tests can check the chain links the ledger itself treats as opaque), and one
 // function that checks every invariant a reopened ledger must satisfy.
 #pragma once
@@ -6,6 +6,7 @@
 #include "common/core/bytes.hpp"
 #include "common/ledger/ledger.hpp"
 #include "common/sqlite/handles.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -14,20 +15,6 @@
 namespace bodycam::tests::ledger {
 
 namespace ldg = common::ledger;
-
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it when the object dies.
-class temp_dir {
- public:
-  temp_dir();
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir();
-  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
-  [[nodiscard]] std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // A stand-in for a signed record: "bodycam-test-record" | seq u64 | prev_hash | kind u16 | payload (u32
 // length) | 64 bytes that play the signature. Deterministic in (head, kind, payload_size).

@@ -3,11 +3,13 @@
 // responder. Both sides must agree on the handshake hash and on every payload; the C++ side must also refuse
 // a dissononce peer it does not trust, and a tampered frame from it.
 #include "loopback_support.hpp"
+#include "tests/support/daemon.hpp"
+#include "tests/support/files.hpp"
+#include "tests/support/temp_dir.hpp"
 
-#include <sys/wait.h>
-
-#include <cstdio>
-#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -17,37 +19,34 @@ using namespace bodycam::common::link::testing;
 
 namespace {
 
-struct pipe_closer {
-  void operator()(FILE* f) const noexcept {
-    if (f != nullptr) pclose(f);
-  }
-};
-
-// The peer process; its stdout is read when the exchange is over.
+// The peer process, run without a shell; its stdout (a JSON report) is read when the exchange is over.
 class python_peer {
  public:
-  explicit python_peer(const std::string& arguments) {
-    const std::string command = std::string(BODYCAM_SYSTEM_PYTHON3) + " " + BODYCAM_SOURCE_DIR +
-                                "/tests/common/link/noise_peer.py " + arguments;
-    pipe_.reset(popen(command.c_str(), "r"));
-    REQUIRE(pipe_ != nullptr);
-  }
+  explicit python_peer(const std::string& arguments) : process_(argv_of(arguments), dir_ / "noise_peer") {}
 
   // Waits for the process (it has its own 10 s socket timeouts) and returns its JSON report and exit status.
   std::pair<nlohmann::json, int> finish() {
-    std::string output;
-    std::array<char, 4096> chunk{};
-    while (std::fgets(chunk.data(), static_cast<int>(chunk.size()), pipe_.get()) != nullptr) output += chunk.data();
-    const int status = pclose(pipe_.release());
-    INFO("noise_peer.py printed: " << output);
-    REQUIRE(WIFEXITED(status));
+    const int status = process_.wait(std::chrono::seconds(60));
+    const std::string output = bodycam::tests::slurp(dir_ / "noise_peer.stdout");
+    INFO("noise_peer.py printed: " << output << "\nstderr: " << process_.log());
+    REQUIRE(status >= 0);   // not timed out
+    REQUIRE(status < 128);  // exited, not killed by a signal
     auto report = nlohmann::json::parse(output, nullptr, false);
     REQUIRE_FALSE(report.is_discarded());
-    return {report, WEXITSTATUS(status)};
+    return {report, status};
   }
 
  private:
-  std::unique_ptr<FILE, pipe_closer> pipe_;
+  static std::vector<std::string> argv_of(const std::string& arguments) {
+    std::vector<std::string> argv{BODYCAM_SYSTEM_PYTHON3,
+                                  std::string(BODYCAM_SOURCE_DIR) + "/tests/common/link/noise_peer.py"};
+    std::istringstream words(arguments);
+    for (std::string word; words >> word;) argv.push_back(word);
+    return argv;
+  }
+
+  bodycam::tests::temp_dir dir_{"bodycam-noise-peer"};
+  bodycam::tests::background_process process_;
 };
 
 std::string peer_arguments(std::uint16_t port, role python_role, const link_identity& python,

@@ -5,6 +5,7 @@
 #include "common/store/directory_backend.hpp"
 #include "common/store/record_inputs.hpp"
 #include "tests/common/store/store_test_support.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/chain_scenario.hpp"
 
 #include <fcntl.h>
@@ -22,6 +23,7 @@ using namespace bodycam::common;
 using namespace bodycam::tests::store;
 using bodycam::tests::chain_scenario;
 using bodycam::tests::fixed_key;
+using bodycam::tests::slurp;
 using bodycam::tests::temp_dir;
 namespace fs = std::filesystem;
 
@@ -29,11 +31,6 @@ namespace {
 
 core::byte_view text_bytes(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
-
-std::string file_text(const fs::path& path) {
-  const auto bytes = core::read_file(path, 1 << 20).value();
-  return {bytes.begin(), bytes.end()};
 }
 
 unsigned mode_of(const fs::path& path) {
@@ -94,10 +91,10 @@ TEST_CASE("a directory store's files are the byte-exact layout, read-only, and s
                                                           "records/cam-0001/1", "store.json", "store.lock"});
   CHECK(sha256sum(h.root() / "objects/sha256" / hex) == hex);
   CHECK(core::read_file(h.root() / "records/cam-0001/1", 1 << 20).value() == records[1].bytes);
-  CHECK(file_text(h.root() / "keys/cam-0001.pub") == crypto::format_public_key_line(key));
-  CHECK(file_text(h.root() / "receipts/dock-1.cam-0001.2") == "receipt");
-  CHECK(file_text(h.root() / "store.json") == store::store_marker_content);
-  CHECK(file_text(h.root() / "store.json") == "{\"format\":\"bodycam-store\",\"version\":1}\n");
+  CHECK(slurp(h.root() / "keys/cam-0001.pub") == crypto::format_public_key_line(key));
+  CHECK(slurp(h.root() / "receipts/dock-1.cam-0001.2") == "receipt");
+  CHECK(slurp(h.root() / "store.json") == store::store_marker_content);
+  CHECK(slurp(h.root() / "store.json") == "{\"format\":\"bodycam-store\",\"version\":1}\n");
   for (const char* stored : {"store.json", "access/0001", "keys/cam-0001.pub", "receipts/dock-1.cam-0001.2",
                              "records/cam-0001/0", "records/cam-0001/1"})
     CHECK(mode_of(h.root() / stored) == 0444);
@@ -151,7 +148,7 @@ TEST_CASE("open_directory_store makes a store only where asked and never takes a
     write_text(base / "half/.tmp-0000000000000000", "{\"format\"");
     CHECK_FALSE(store::open_directory_store(base / "half", false).has_value());
     REQUIRE(store::open_directory_store(base / "half", true).has_value());
-    CHECK(file_text(base / "half/store.json") == store::store_marker_content);
+    CHECK(slurp(base / "half/store.json") == store::store_marker_content);
   }
   SECTION("a marker of another format version is unsupported, a garbled one malformed") {
     REQUIRE(store::open_directory_store(base / "v2", true));

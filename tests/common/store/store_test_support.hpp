@@ -4,7 +4,7 @@
 
 #include "common/store/directory_backend.hpp"
 #include "tests/common/store/store_conformance.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
 #include <memory>

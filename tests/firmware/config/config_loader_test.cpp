@@ -1,5 +1,7 @@
 // The config loader on real (small, temporary) files, and the shipped example config.
 #include "firmware/config/config_loader.hpp"
+#include "tests/support/files.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -8,38 +10,11 @@
 #include <catch2/catch.hpp>
 
 using namespace bodycam::firmware::config;
+using bodycam::tests::temp_dir;
+using bodycam::tests::write_text;
 using bodycam::common::core::errc;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-namespace {
-
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "bodycam-config-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-void write_text(const fs::path& file, const std::string& text) {
-  std::ofstream out(file, std::ios::binary);
-  out << text;
-  REQUIRE(out.good());
-}
-
-}  // namespace
 
 TEST_CASE("the shipped example config parses to the documented defaults") {
   const fs::path example = fs::path(BODYCAM_SOURCE_DIR) / "firmware/config/recorder.example.toml";

@@ -40,17 +40,6 @@ int connect_to(const fs::path& path) {
 
 }  // namespace
 
-temp_dir::temp_dir() {
-  std::string pattern = (fs::temp_directory_path() / "bodycam-control-XXXXXX").string();
-  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-  path_ = pattern;
-}
-
-temp_dir::~temp_dir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
 socket_client::socket_client(const fs::path& path) : fd_(connect_to(path)) {
   REQUIRE(fd_.is_open());
   timeval cap{};

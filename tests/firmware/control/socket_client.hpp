@@ -1,27 +1,16 @@
-// Test helpers for real Unix sockets: a temporary directory, and a blocking line client whose every wait is
+// Test helpers for real Unix sockets: a blocking line client whose every wait is
 // capped (10 s), so a server that never answers fails the test instead of hanging it. A capped wait is
 // reported as its own outcome (timed_out), never confused with the server closing the connection.
 #pragma once
 
 #include "common/core/unique_fd.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
 #include <string>
 #include <string_view>
 
 namespace bodycam::tests {
-
-class temp_dir {
- public:
-  temp_dir();
-  ~temp_dir();
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 enum class read_outcome { line, closed, timed_out };
 

@@ -13,6 +13,9 @@
 
 using namespace bodycam::firmware::media;
 using namespace bodycam::firmware::media::test;
+using bodycam::tests::run_shell;
+using bodycam::tests::shell_quote;
+using bodycam::tests::temp_dir;
 using bodycam::common::core::errc;
 namespace fs = std::filesystem;
 

@@ -12,6 +12,9 @@
 
 using namespace bodycam::firmware::media;
 using namespace bodycam::firmware::media::test;
+using bodycam::tests::run_shell;
+using bodycam::tests::shell_quote;
+using bodycam::tests::temp_dir;
 namespace fs = std::filesystem;
 namespace core = bodycam::common::core;
 
@@ -72,7 +75,7 @@ struct tone_file {
   temp_dir dir;
   fs::path path = dir.path() / "tone.wav";
   explicit tone_file(double seconds) {
-    const auto r = run_command("ffmpeg -nostdin -v error -f lavfi -i sine=frequency=1000:sample_rate=16000:duration=" +
+    const auto r = run_shell("ffmpeg -nostdin -v error -f lavfi -i sine=frequency=1000:sample_rate=16000:duration=" +
                                std::to_string(seconds) + " -c:a pcm_s16le " + shell_quote(path.string()));
     REQUIRE(r.exit_code == 0);
   }
@@ -80,7 +83,7 @@ struct tone_file {
 
 // max_volume of the decoded audio of a file, in dB (-inf reported as -200).
 double max_volume_db(const fs::path& file) {
-  const auto r = run_command("ffmpeg -nostdin -hide_banner -i " + shell_quote(file.string()) +
+  const auto r = run_shell("ffmpeg -nostdin -hide_banner -i " + shell_quote(file.string()) +
                              " -map 0:a -af volumedetect -f null - 2>&1 1>/dev/null | grep max_volume");
   const auto at = r.out.find("max_volume: ");
   if (at == std::string::npos) return 1000;  // not found: fails any check below
@@ -278,7 +281,7 @@ TEST_CASE("pre-event: the first segment begins with the buffered GOPs, timestamp
 TEST_CASE("pass-through: H.264 from a file source is segmented without re-encoding", "[integration]") {
   temp_dir source_dir, dir;
   const fs::path source = source_dir.path() / "camera.mp4";
-  const auto made = run_command(
+  const auto made = run_shell(
       "ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x240:rate=15 -t 3 -c:v libx264 "
       "-preset veryfast -g 15 -bf 0 -pix_fmt yuv420p " +
       shell_quote(source.string()));
@@ -312,11 +315,11 @@ TEST_CASE("pass-through: H.264 from a file source is segmented without re-encodi
   CHECK(spans[0]["video"].end == spans[1]["video"].first);
   CHECK(packets == 45);  // every frame of the source, none re-encoded away
   // The packets are the source's own: same sizes, in order.
-  const auto source_sizes = run_command("ffprobe -v error -select_streams v -show_entries packet=size -of csv=p=0 " +
+  const auto source_sizes = run_shell("ffprobe -v error -select_streams v -show_entries packet=size -of csv=p=0 " +
                                         shell_quote(source.string()));
   std::string recorded_sizes;
   for (const auto& s : sealed)
-    recorded_sizes += run_command("ffprobe -v error -select_streams v -show_entries packet=size -of csv=p=0 " +
+    recorded_sizes += run_shell("ffprobe -v error -select_streams v -show_entries packet=size -of csv=p=0 " +
                                   shell_quote((dir.path() / s.file_name).string()))
                           .out;
   CHECK(recorded_sizes == source_sizes.out);
@@ -369,7 +372,7 @@ TEST_CASE("audio from a file is looped, or padded with silence, for as long as t
 TEST_CASE("a video file looped as the camera: re-encoded, timestamps continue across each loop", "[integration]") {
   temp_dir source_dir, dir;
   const fs::path source = source_dir.path() / "one-second.mkv";
-  const auto made = run_command("ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=160x120:rate=15 -t 1 -c:v ffv1 " +
+  const auto made = run_shell("ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=160x120:rate=15 -t 1 -c:v ffv1 " +
                                 shell_quote(source.string()));
   REQUIRE(made.exit_code == 0);
   recording_sink sink;

@@ -3,7 +3,7 @@
 // After each failure: the error names the operation and the file, every fragment already reported durable is
 // in the sealed file byte for byte, the sealed file decodes cleanly and matches its summary, and nothing that
 // was reported is lost.
-#include "firmware/media/fault_injecting_storage.hpp"
+#include "tests/firmware/media/fault_injecting_storage.hpp"
 #include "firmware/media/mp4_box_walker.hpp"
 #include "firmware/media/posix_segment_storage.hpp"
 #include "firmware/media/recording_pipeline.hpp"
@@ -18,6 +18,9 @@
 
 using namespace bodycam::firmware::media;
 using namespace bodycam::firmware::media::test;
+using bodycam::tests::run_shell;
+using bodycam::tests::shell_quote;
+using bodycam::tests::temp_dir;
 namespace core = bodycam::common::core;
 namespace fs = std::filesystem;
 
@@ -36,7 +39,7 @@ struct clip {
   clip() {
     quiet_libav();
     const fs::path file = dir.path() / "clip.mp4";
-    const auto made = run_command(
+    const auto made = run_shell(
         "ffmpeg -nostdin -v error -f lavfi -i testsrc2=size=320x240:rate=15 -f lavfi -i sine=sample_rate=48000 -t 3 "
         "-c:v libx264 -preset veryfast -g 15 -bf 0 -pix_fmt yuv420p -c:a aac " +
         shell_quote(file.string()));
@@ -148,7 +151,7 @@ TEST_CASE("segment writer: one fragment per GOP, every byte accounted for, with 
     const auto spans = check_file_against_summary(dir.path(), *run.summary, sink.fragments());
     CHECK(spans.at("video").packets == 45);
     // The device and officer are bound into the init part (hashed as init_sha256).
-    const auto tags = run_command("ffprobe -v error -show_entries format_tags=comment -of csv=p=0 " +
+    const auto tags = run_shell("ffprobe -v error -show_entries format_tags=comment -of csv=p=0 " +
                                   shell_quote((dir.path() / run.summary->file_name).string()));
     CHECK(tags.out.find("device=CAM-0042 officer=PC 1234 session=F segment=0") != std::string::npos);
     CHECK(sink.order_violation().empty());

@@ -22,47 +22,8 @@ extern "C" {
 namespace bodycam::firmware::media::test {
 
 namespace fs = std::filesystem;
-
-temp_dir::temp_dir() {
-  std::string pattern = (fs::temp_directory_path() / "bodycam-media-XXXXXX").string();
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-temp_dir::~temp_dir() {
-  if (std::getenv("BODYCAM_KEEP_TEST_FILES")) return;  // for a person debugging a failure
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
-command_result run_command(const std::string& command) {
-  char err_name[] = "/tmp/bodycam-media-stderr-XXXXXX";
-  const int err_fd = ::mkstemp(err_name);
-  if (err_fd < 0) throw std::runtime_error("mkstemp failed");
-  ::close(err_fd);
-  command_result result;
-  FILE* pipe = ::popen((command + " 2>" + shell_quote(err_name)).c_str(), "r");
-  if (!pipe) throw std::runtime_error("popen failed: " + command);
-  std::array<char, 4096> buffer{};
-  while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) result.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  auto err = common::core::read_file(err_name, 16u << 20);
-  if (err) result.err.assign(err->begin(), err->end());
-  ::unlink(err_name);
-  return result;
-}
+using bodycam::tests::run_shell;
+using bodycam::tests::shell_quote;
 
 void recording_sink::on_segment_opened(const segment_opened& info) {
   std::lock_guard lock(mutex_);
@@ -171,7 +132,7 @@ probe_result probe_packets(const fs::path& file) {
   // One ffprobe run per file (each start of ffprobe costs most of a second here): -count_frames makes it
   // decode every frame of every stream, so decoder errors land in its stderr.
   probe_result r;
-  const auto run = run_command(
+  const auto run = run_shell(
       "ffprobe -v error -count_frames -show_entries "
       "stream=index,codec_type,time_base,nb_read_frames:"
       "packet=codec_type,stream_index,pts,dts,duration,flags -of csv " +
@@ -209,7 +170,7 @@ probe_result probe_packets(const fs::path& file) {
 }
 
 std::string sha256sum_of(const fs::path& file) {
-  const auto r = run_command("sha256sum " + shell_quote(file.string()));
+  const auto r = run_shell("sha256sum " + shell_quote(file.string()));
   return r.out.substr(0, 64);
 }
 
@@ -298,7 +259,7 @@ std::map<std::string, track_span> probe_spans(const fs::path& file) {
 }
 
 common::core::byte_buffer first_frame_luma(const fs::path& file) {
-  const auto r = run_command("ffmpeg -nostdin -v error -i " + shell_quote(file.string()) +
+  const auto r = run_shell("ffmpeg -nostdin -v error -i " + shell_quote(file.string()) +
                              " -frames:v 1 -f rawvideo -pix_fmt gray -");
   return common::core::byte_buffer(r.out.begin(), r.out.end());
 }

@@ -1,11 +1,13 @@
-// Shared helpers for the media tests: a temporary directory, a sink that records every call, running the
-// outside tools (ffprobe, ffmpeg, sha256sum) and reading their answers, and the small test configuration
+// Shared helpers for the media tests: a sink that records every call, running the outside tools (ffprobe,
+// ffmpeg, sha256sum) through tests/support and reading their answers, and the small test configuration
 // (320x240, 15 fps, 1 s GOP, 2 s segments, synthetic lavfi source).
 #pragma once
 
 #include "common/core/bytes.hpp"
 #include "firmware/media/pipeline_config.hpp"
 #include "firmware/media/segment_sink.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -17,27 +19,6 @@
 #include <vector>
 
 namespace bodycam::firmware::media::test {
-
-class temp_dir {
- public:
-  temp_dir();
-  ~temp_dir();
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-struct command_result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-// Runs `command` with /bin/sh; stdout and stderr are captured separately.
-command_result run_command(const std::string& command);
-std::string shell_quote(const std::string& text);
 
 class recording_sink final : public segment_sink {
  public:

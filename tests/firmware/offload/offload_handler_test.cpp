@@ -6,7 +6,7 @@
 #include "common/core/durable_file.hpp"
 #include "common/receipt/receipt.hpp"
 #include "tests/support/chain_scenario.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -9,7 +9,7 @@
 #include "common/chain/checkpoint.hpp"
 #include "tests/firmware/offload/camera_fixture.hpp"
 #include "tests/support/chain_scenario.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <catch2/catch.hpp>

@@ -4,6 +4,7 @@
 #include "common/crypto/merkle.hpp"
 #include "common/record/record.hpp"
 #include "tests/firmware/recorder/recorder_test_support.hpp"
+#include "tests/support/files.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -18,25 +19,11 @@ namespace fs = std::filesystem;
 
 namespace {
 void replace_in_file(const std::string& path, const std::string& from, const std::string& to) {
-  std::string text;
-  {
-    std::ifstream in(path);
-    text.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string text = slurp(path);
   const auto at = text.find(from);
   REQUIRE(at != std::string::npos);
   text.replace(at, from.size(), to);
-  std::ofstream(path) << text;
-}
-
-std::vector<record::signed_record> all_records(const test_camera& cam) {
-  auto l = cam.open_ledger();
-  std::vector<record::signed_record> out;
-  (void)l.for_each_record(0, [&](const ledger::stored_record& r) -> core::status {
-    out.push_back(record::parse_signed_record(r.bytes).value());
-    return {};
-  });
-  return out;
+  write_text(path, text);
 }
 }  // namespace
 
@@ -68,7 +55,7 @@ TEST_CASE("a session through bodycam-recorder: 3 segments, signed, chained, matc
 
   const auto report = cam.verify();
   CHECK(report.result == chain::verdict::authentic);
-  const auto records = all_records(cam);
+  const auto records = cam.records();
   std::vector<record::segment_payload> segments;
   std::vector<record::record_kind> kinds;
   for (const auto& r : records) {
@@ -116,7 +103,7 @@ TEST_CASE("a session through bodycam-recorder: 3 segments, signed, chained, matc
     REQUIRE(wait_for_socket(cam.socket, std::chrono::seconds(30)));
     again->signal(SIGTERM);
     REQUIRE(again->wait(std::chrono::seconds(30)) == 0);
-    const auto after = all_records(cam);
+    const auto after = cam.records();
     const record::signed_record* second_boot = nullptr;
     for (const auto& r : after)
       if (r.body.kind() == record::record_kind::boot && r.body.boot_counter == 2) second_boot = &r;

@@ -1,6 +1,7 @@
 #include "tests/firmware/recorder/recorder_test_support.hpp"
 
 #include "common/crypto/key_file.hpp"
+#include "tests/support/files.hpp"
 
 #include <fstream>
 
@@ -53,10 +54,7 @@ void test_camera::set_battery(const std::string& capacity, const std::string& st
   std::ofstream(fs::path(sysfs) / "class/power_supply/BAT0/status") << status << "\n";
 }
 
-std::string test_camera::feedback_log() const {
-  std::ifstream in(feedback);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+std::string test_camera::feedback_log() const { return slurp(feedback); }
 
 std::unique_ptr<background_process> test_camera::start_daemon(const std::string& log_name) {
   return std::make_unique<background_process>(
@@ -69,6 +67,17 @@ ledger::ledger test_camera::open_ledger() const {
   auto l = ledger::open(ledger_path, options);
   if (!l) throw std::runtime_error("open ledger: " + l.error().context);
   return std::move(*l);
+}
+
+std::vector<record::signed_record> test_camera::records() const {
+  auto l = open_ledger();
+  std::vector<record::signed_record> out;
+  auto read = l.for_each_record(0, [&](const ledger::stored_record& r) -> core::status {
+    out.push_back(record::parse_signed_record(r.bytes).value());
+    return {};
+  });
+  if (!read) throw std::runtime_error("read ledger " + ledger_path + ": " + read.error().context);
+  return out;
 }
 
 chain::chain_report test_camera::verify() const {

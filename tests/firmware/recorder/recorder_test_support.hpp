@@ -7,6 +7,7 @@
 #include "common/ledger/ledger.hpp"
 #include "tests/support/daemon.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -27,6 +28,8 @@ struct test_camera {
   [[nodiscard]] std::string request(const std::string& line) const { return control_request(socket, line); }
 
   [[nodiscard]] common::ledger::ledger open_ledger() const;
+  // Every record in the ledger, parsed, in seq order (throws if the ledger cannot be read).
+  [[nodiscard]] std::vector<common::record::signed_record> records() const;
   [[nodiscard]] common::chain::chain_report verify() const;
 
   temp_dir dir{"bodycam-recorder"};

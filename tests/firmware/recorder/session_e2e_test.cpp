@@ -1,4 +1,4 @@
-// The proof of issue 4, end to end through bodycam-recorder: a fake sysfs battery, the synthetic camera,
+// Session control end to end through bodycam-recorder: a fake sysfs battery, the synthetic camera,
 // espeak-ng speech played as the microphone. precheck → start statement → 3 segments → the battery drops to
 // the reserve → automatic stop with its reason → `bodycam verify` shows the whole story with reason codes.
 // Also: bad input on the control socket and in sysfs, a start refused by the checks, no silent stop.
@@ -17,16 +17,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
-
-std::vector<record::signed_record> records_of(const test_camera& cam) {
-  auto l = cam.open_ledger();
-  std::vector<record::signed_record> out;
-  (void)l.for_each_record(0, [&](const ledger::stored_record& r) -> core::status {
-    out.push_back(record::parse_signed_record(r.bytes).value());
-    return {};
-  });
-  return out;
-}
 
 // Polls status until `done(status)` or the deadline; returns the last status.
 template <class Done>
@@ -102,7 +92,7 @@ TEST_CASE("a shift: precheck, start statement, 3 segments, battery at the reserv
   REQUIRE(daemon->wait(std::chrono::seconds(30)) == 0);
 
   // The chain tells the story.
-  const auto records = records_of(cam);
+  const auto records = cam.records();
   std::vector<record::record_kind> kinds;
   const record::annotation_payload* start_statement = nullptr;
   const record::session_stop_payload* stop = nullptr;
@@ -189,7 +179,7 @@ TEST_CASE("the officer stops: stop statement while recording goes on, then sessi
   REQUIRE(daemon->wait(std::chrono::seconds(30)) == 0);
   std::vector<record::annotation_payload> statements;
   const record::session_stop_payload* stop = nullptr;
-  for (const auto& r : records_of(cam)) {
+  for (const auto& r : cam.records()) {
     if (auto* a = std::get_if<record::annotation_payload>(&r.body.body)) statements.push_back(*a);
     if (auto* s = std::get_if<record::session_stop_payload>(&r.body.body)) stop = s;
   }

@@ -5,7 +5,7 @@
 #include "firmware/session/alsa_feedback.hpp"
 #include "firmware/session/tone.hpp"
 #include "firmware/session/wav_file.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
 
@@ -145,7 +145,7 @@ TEST_CASE("bad outputs and prompt files are refused with what and where", "[inte
   REQUIRE(core::write_file_durably(dir / "garbage.wav", core::byte_buffer{'n', 'o', 't', ' ', 'w', 'a', 'v'}));
   auto garbage = alsa_feedback::make({"s16le", dir / "x", 48000}, dir / "garbage.wav");
   REQUIRE_FALSE(garbage.has_value());
-  CHECK_THAT(garbage.error().context, Catch::StartsWith("prompt file " + (dir / "garbage.wav") + ": "));
+  CHECK_THAT(garbage.error().context, Catch::StartsWith("prompt file " + (dir / "garbage.wav").string() + ": "));
 
   write_wav(dir / "long.wav", chirp(8000, 1.5));
   auto too_long = alsa_feedback::make({"s16le", dir / "x", 48000}, dir / "long.wav");

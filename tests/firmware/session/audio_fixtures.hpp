@@ -4,6 +4,7 @@
 
 #include "firmware/session/wav_file.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <string>
 

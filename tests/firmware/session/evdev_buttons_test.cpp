@@ -1,7 +1,7 @@
 // The evdev adapter on a FIFO standing in for /dev/input/eventN: presses of the configured key reach the
 // callback on the io_context; releases, repeats, other keys and events split across reads do not confuse it.
 #include "firmware/session/evdev_buttons.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 

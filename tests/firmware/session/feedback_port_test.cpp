@@ -1,6 +1,7 @@
 // Feedback adapters: the log lines tests read, sysfs LEDs in a fake tree, and the fan-out.
 #include "firmware/session/feedback_port.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/files.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,15 +12,6 @@
 using namespace bodycam::firmware::session;
 using namespace bodycam::tests;
 namespace fs = std::filesystem;
-
-namespace {
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-}  // namespace
 
 TEST_CASE("log_feedback appends one line per signal, control characters replaced") {
   temp_dir dir("bodycam-feedback");

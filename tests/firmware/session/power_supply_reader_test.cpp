@@ -1,6 +1,6 @@
 // The sysfs power_supply adapter on fake trees: a good battery, garbage, no battery, a missing root.
 #include "firmware/session/power_supply_reader.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -3,7 +3,7 @@
 #include "tests/ingest/dock/dock_test_support.hpp"
 
 #include "common/core/durable_file.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -3,7 +3,7 @@
 
 #include "common/core/durable_file.hpp"
 #include "common/crypto/merkle.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // The dock monitor: what the status page shows from what sessions report.
 #include "ingest/dockd/dock_monitor.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 

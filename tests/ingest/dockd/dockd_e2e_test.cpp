@@ -12,6 +12,7 @@
 #include "ingest/schedule/queue_store.hpp"
 #include "tests/support/daemon.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

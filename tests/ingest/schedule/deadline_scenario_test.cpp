@@ -1,4 +1,4 @@
-// The deadline test of issue 5 on a simulated clock: the scheduler, the alarm tracker and the SQLite queue
+// The dock's deadline test on a simulated clock: the scheduler, the alarm tracker and the SQLite queue
 // are driven together with a fake upload that fails while the store is out. A store outage of N hours must
 // show cam-a at risk, then overdue, at the times rules A1-A3 give, and the dock must catch up (everything
 // stored, cam-a back to ok) once the store returns. cam-b, whose deadline is far, must never alarm.
@@ -7,7 +7,7 @@
 #include "ingest/schedule/schedule_clock.hpp"
 #include "ingest/schedule/throughput_meter.hpp"
 #include "tests/ingest/schedule/schedule_test_support.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace sc = bodycam::ingest::schedule;
 using namespace sc::testing;

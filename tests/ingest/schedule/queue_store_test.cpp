@@ -2,7 +2,7 @@
 // not a dock queue, and survival of SIGKILL of a process writing to it.
 #include "ingest/schedule/queue_store.hpp"
 #include "tests/ingest/schedule/schedule_test_support.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <signal.h>
 #include <sqlite3.h>

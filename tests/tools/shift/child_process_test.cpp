@@ -2,7 +2,8 @@
 #include "tools/shift/child_process.hpp"
 #include "tools/shift/control_client.hpp"
 
-#include "tests/support/process.hpp"
+#include "tests/support/files.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,16 +18,10 @@
 #include <thread>
 
 using namespace bodycam::tools::shift;
+using bodycam::tests::slurp;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A one-shot line server: answers the first request line with `answer`.
 class line_server {

@@ -4,7 +4,9 @@
 // cameras' control sockets lie past the 107 bytes a Unix socket address holds.
 #include "common/receipt/receipt.hpp"
 #include "common/store/directory_backend.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -17,20 +19,10 @@
 
 using bodycam::tests::built_program;
 using bodycam::tests::run_process;
+using bodycam::tests::slurp;
 using bodycam::tests::temp_dir;
 namespace fs = std::filesystem;
 namespace store = bodycam::common::store;
-
-namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
 
 // The size the e2e runs record at: small frames, so three cameras encode in real time beside the other tests.
 const std::vector<std::string> small_video{"--resolution", "320x240", "--fps", "15", "--segment-seconds", "10"};
@@ -121,8 +113,8 @@ TEST_CASE("a simulated shift runs into an absolute --out with spaces and records
 
 TEST_CASE("simulate refuses a malformed size naming the option", "[e2e]") {
   temp_dir dir;
-  auto sim = run_process({built_program("bodycam"), "simulate", "--out", dir / "x", "--resolution", "720p"});
+  auto sim = run_process({built_program("bodycam"), "simulate", "--out", (dir / "x").string(), "--resolution", "720p"});
   CHECK(sim.exit_code == 3);
   CHECK(sim.err.find("--resolution") != std::string::npos);
-  CHECK_FALSE(fs::exists(fs::path(dir / "x") / "store"));
+  CHECK_FALSE(fs::exists(dir / "x" / "store"));
 }

@@ -1,7 +1,9 @@
 // End to end: `bodycam audit`, `export`, `verify BUNDLE` and `retention` as a clerk runs them on a directory
 // store the dock would have filled, and the HTML report drawn by headless Chromium (Debian's chromium).
 #include "common/store/directory_backend.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
 #include "tools/audit/render.hpp"
 
@@ -127,8 +129,7 @@ TEST_CASE("bodycam export then bodycam verify BUNDLE, offline; a tampered bundle
     INFO(c.out << c.err);
     REQUIRE(c.exit_code == 0);
     CHECK(c.out.find("access entry: access/clerk-1.1") != std::string::npos);
-    std::ifstream in(copy, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string bytes = bodycam::tests::slurp(copy);
     CHECK(bytes.find("cam-0001 segment 4") == 0);
     auto audit = cli({"audit", t.store_path, "--json"});
     const auto entries = nlohmann::json::parse(audit.out)["access_register"]["entries"];
@@ -217,7 +218,7 @@ TEST_CASE("the HTML report draws the timeline: headless Chromium screenshot show
   auto shot = run_process(
       {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-       "--user-data-dir=" + (t.dir / "chromium"), "--screenshot=" + png, "--window-size=1200,800", "file://" + html},
+       "--user-data-dir=" + (t.dir / "chromium").string(), "--screenshot=" + png, "--window-size=1200,800", "file://" + html},
       std::chrono::seconds(90));
   INFO(shot.err);
   REQUIRE(fs::exists(png));

@@ -1,7 +1,8 @@
 // A segment_storage decorator that makes chosen operations fail, for fault loops and disk-full tests
 // (STYLE.md practice 19): "fail the Nth write with ENOSPC after writing half of it", "fail the 3rd fdatasync
 // with EIO", or "the disk holds 300 000 bytes". Failures look exactly like the real adapter's: the same
-// error codes and messages, the same partial effects (a torn write leaves a prefix on disk).
+// error codes and messages, the same partial effects (a torn write leaves a prefix on disk). Test code: it
+// lives with the media tests so that no library shipped on the camera carries it.
 #pragma once
 
 #include "firmware/media/segment_storage.hpp"
@@ -11,7 +12,7 @@
 #include <mutex>
 #include <optional>
 
-namespace bodycam::firmware::media {
+namespace bodycam::firmware::media::test {
 
 enum class storage_op : std::uint8_t { create, write, datasync, sync, truncate, rename, sync_directory };
 
@@ -59,4 +60,4 @@ class fault_injecting_storage final : public segment_storage {
   bool fired_ = false;
 };
 
-}  // namespace bodycam::firmware::media
+}  // namespace bodycam::firmware::media::test

@@ -2,7 +2,9 @@
 // an ordinary shift, for each kind of gap and missing statement, for late uploads, and for each attack on
 // the store's files, receipts and registers.
 #include "common/store/memory_backend.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
 #include "tools/audit/catalogue.hpp"
 #include "tools/audit/render.hpp"
@@ -306,8 +308,6 @@ TEST_CASE("the catalogue is rebuilt from the store; a file that is not a catalog
     REQUIRE_FALSE(e.has_value());
     CHECK(e.error().code == core::errc::corrupt);
     CHECK(e.error().context.find("not overwritten") != std::string::npos);
-    std::ifstream in(junk);
-    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK(content == "this is not SQLite");
+    CHECK(bodycam::tests::slurp(junk) == "this is not SQLite");
   }
 }

@@ -3,7 +3,9 @@
 // and when they rewrite it to match (so the deeper checks are what catches them).
 #include "common/crypto/key_file.hpp"
 #include "common/store/directory_backend.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/bundle/bundle_verify.hpp"
@@ -18,20 +20,17 @@ using namespace bodycam::common;
 namespace bundle = bodycam::tools::bundle;
 namespace fs = std::filesystem;
 using bodycam::tests::evidence_camera;
+using bodycam::tests::slurp;
 using bodycam::tests::temp_dir;
 using record::annotation_purpose;
 
 namespace {
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_text(const fs::path& p, const std::string& text) {
+// Bundle files are read-only: the attacker makes one writable first.
+void overwrite(const fs::path& p, const std::string& text) {
   std::error_code ec;
   fs::permissions(p, fs::perms::owner_write, fs::perm_options::add, ec);
-  std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
+  bodycam::tests::write_text(p, text);
 }
 
 // What an attacker who knows the format does after editing: rewrite SHA256SUMS for what is there now.
@@ -39,10 +38,10 @@ void rewrite_sums(const fs::path& dir) {
   std::vector<bundle::sums_line> lines;
   for (const auto& e : fs::recursive_directory_iterator(dir))
     if (e.is_regular_file() && e.path().filename() != "SHA256SUMS") {
-      const auto text = read_text(e.path());
+      const auto text = slurp(e.path());
       lines.push_back({crypto::sha256(text), fs::relative(e.path(), dir).generic_string()});
     }
-  write_text(dir / "SHA256SUMS", bundle::format_sums(lines));
+  overwrite(dir / "SHA256SUMS", bundle::format_sums(lines));
 }
 
 struct two_shift_store {
@@ -127,19 +126,19 @@ TEST_CASE("an exported session bundle verifies offline, by bodycam and by sha256
   CHECK(report.verdict == chain::verdict::authentic);
   CHECK(report.findings.empty());
   // The session plus one neighbour each side: the precheck before its start, the next boot after its end.
-  const auto manifest = nlohmann::json::parse(read_text(out / "manifest.json"));
+  const auto manifest = nlohmann::json::parse(slurp(out / "manifest.json"));
   CHECK(manifest["devices"][0]["first_seq"] ==
         seq_of(t.cam, t.first_session, record::record_kind::session_start, 0) - 1);
   CHECK(manifest["devices"][0]["end_seq"] == seq_of(t.cam, t.first_session, record::record_kind::annotation, 1) + 2);
   CHECK(fs::exists(out / "README.txt"));
-  CHECK(read_text(out / "README.txt").find("sha256sum -c SHA256SUMS") != std::string::npos);
+  CHECK(slurp(out / "README.txt").find("sha256sum -c SHA256SUMS") != std::string::npos);
   CHECK(fs::exists(out / "keys/dock-1.pub"));
   CHECK(fs::exists(out / "keys/clerk-1.pub"));
   CHECK(fs::exists(out / "access/clerk-1.0"));
   // The original files, bit for bit.
   const auto seg = seq_of(t.cam, t.first_session, record::record_kind::segment, 0);
   const auto& payload = std::get<record::segment_payload>(t.cam.records().at(seg).body.body);
-  CHECK(crypto::sha256(read_text(out / file_of(t.cam, seg))) == payload.file_sha256);
+  CHECK(crypto::sha256(slurp(out / file_of(t.cam, seg))) == payload.file_sha256);
   // Stock tools agree.
   auto sums =
       bodycam::tests::run_process({"/bin/sh", "-c", "cd '" + out.string() + "' && sha256sum -c --quiet SHA256SUMS"});
@@ -150,7 +149,7 @@ TEST_CASE("an exported session bundle verifies offline, by bodycam and by sha256
   CHECK(book.clerks[0].entries[0].body.reference == "CASE-2026-0042");
 
   SECTION("a second export to the same folder is refused and changes nothing") {
-    const auto before = read_text(out / "SHA256SUMS");
+    const auto before = slurp(out / "SHA256SUMS");
     crypto::software_signer clerk(bodycam::tests::fixed_key(50));
     bundle::export_request again;
     again.what.session = t.second_session;
@@ -159,7 +158,7 @@ TEST_CASE("an exported session bundle verifies offline, by bodycam and by sha256
     auto e = bundle::export_bundle(t.s, again, clerk);
     REQUIRE_FALSE(e.has_value());
     CHECK(e.error().code == core::errc::already_exists);
-    CHECK(read_text(out / "SHA256SUMS") == before);
+    CHECK(slurp(out / "SHA256SUMS") == before);
   }
 }
 
@@ -182,9 +181,9 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
   SECTION("flip_byte_in_segment") {
     const auto out = t.export_session(a, "b");
     const auto seq = seq_of(c, a, record::record_kind::segment, 0);
-    auto text = read_text(out / file_of(c, seq));
+    auto text = slurp(out / file_of(c, seq));
     text[3] ^= 0x01;
-    write_text(out / file_of(c, seq), text);
+    overwrite(out / file_of(c, seq), text);
     auto r = finish(out);
     CHECK(names(r, rewrite ? "object_mismatch" : "checksum_mismatch", file_of(c, seq), rewrite ? rec(seq) : ""));
     if (!rewrite) CHECK(names(r, "object_mismatch", file_of(c, seq), rec(seq)));
@@ -201,10 +200,10 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
     const auto out = t.export_range("b");
     const auto s1 = seq_of(c, a, record::record_kind::segment, 0);
     const auto s2 = seq_of(c, t.second_session, record::record_kind::segment, 0);
-    const auto one = read_text(out / file_of(c, s1));
-    const auto two = read_text(out / file_of(c, s2));
-    write_text(out / file_of(c, s1), two);
-    write_text(out / file_of(c, s2), one);
+    const auto one = slurp(out / file_of(c, s1));
+    const auto two = slurp(out / file_of(c, s2));
+    overwrite(out / file_of(c, s1), two);
+    overwrite(out / file_of(c, s2), one);
     auto r = finish(out);
     CHECK(names(r, "object_mismatch", file_of(c, s1), rec(s1)));
     CHECK(names(r, "object_mismatch", file_of(c, s2), rec(s2)));
@@ -213,10 +212,10 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
     const auto out = t.export_session(a, "b");
     const auto start = seq_of(c, a, record::record_kind::annotation, 0);
     const auto stop = seq_of(c, a, record::record_kind::annotation, 1);
-    const auto one = read_text(out / file_of(c, start));
-    const auto two = read_text(out / file_of(c, stop));
-    write_text(out / file_of(c, start), two);
-    write_text(out / file_of(c, stop), one);
+    const auto one = slurp(out / file_of(c, start));
+    const auto two = slurp(out / file_of(c, stop));
+    overwrite(out / file_of(c, start), two);
+    overwrite(out / file_of(c, stop), one);
     auto r = finish(out);
     CHECK(names(r, "object_mismatch", file_of(c, start), rec(start)));
     CHECK(names(r, "object_mismatch", file_of(c, stop), rec(stop)));
@@ -224,26 +223,26 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
   SECTION("truncate_last_segment") {
     const auto out = t.export_session(a, "b");
     const auto seq = seq_of(c, a, record::record_kind::segment, 1);
-    auto text = read_text(out / file_of(c, seq));
+    auto text = slurp(out / file_of(c, seq));
     text.pop_back();
-    write_text(out / file_of(c, seq), text);
+    overwrite(out / file_of(c, seq), text);
     auto r = finish(out);
     CHECK(names(r, "object_mismatch", file_of(c, seq), rec(seq)));
   }
   SECTION("edit_report_json") {
     const auto out = t.export_session(a, "b");
-    auto text = read_text(out / "report.json");
+    auto text = slurp(out / "report.json");
     const auto at = text.find("\"chain_verdict\": \"authentic\"");
     REQUIRE(at != std::string::npos);
     text.replace(at, 28, "\"chain_verdict\": \"authentik\"");
-    write_text(out / "report.json", text);
+    overwrite(out / "report.json", text);
     auto r = finish(out);
     CHECK(names(r, "report_mismatch", "report.json", ""));
     if (!rewrite) CHECK(names(r, "checksum_mismatch", "report.json", ""));
   }
   SECTION("replace_device_key") {
     const auto out = t.export_session(a, "b");
-    write_text(out / "keys/cam-0001.pub",
+    overwrite(out / "keys/cam-0001.pub",
                crypto::format_public_key_line({"cam-0001", bodycam::tests::fixed_key(77).public_key()}));
     auto r = finish(out);
     const auto edge = seq_of(c, a, record::record_kind::session_start, 0) - 1;
@@ -252,7 +251,7 @@ TEST_CASE("every tamper named for the attack makes verify say not authentic, nam
   }
   SECTION("remove_edge_record") {
     const auto out = t.export_session(a, "b");
-    const auto manifest = nlohmann::json::parse(read_text(out / "manifest.json"));
+    const auto manifest = nlohmann::json::parse(slurp(out / "manifest.json"));
     const std::uint64_t edge = manifest["devices"][0]["end_seq"].get<std::uint64_t>() - 1;
     REQUIRE(edge > seq_of(c, a, record::record_kind::annotation, 1));  // the neighbour after the session
     fs::remove(out / rec(edge));
@@ -272,10 +271,10 @@ TEST_CASE("bad bundles: extra files, escaping paths, links, junk and no manifest
   }
   SECTION("SHA256SUMS naming ../ or an absolute path: unsafe_path, never opened") {
     std::ofstream(t.dir / "outside") << "secret";
-    auto sums = read_text(out / "SHA256SUMS");
+    auto sums = slurp(out / "SHA256SUMS");
     sums += crypto::sha256(std::string("secret")).to_hex() + "  ../outside\n";
     sums += crypto::sha256(std::string("secret")).to_hex() + "  /etc/passwd\n";
-    write_text(out / "SHA256SUMS", sums);
+    overwrite(out / "SHA256SUMS", sums);
     auto r = bundle::verify_bundle(out);
     CHECK(r.verdict == chain::verdict::not_authentic);
     CHECK(names(r, "unsafe_path", "../outside", ""));
@@ -289,14 +288,14 @@ TEST_CASE("bad bundles: extra files, escaping paths, links, junk and no manifest
   }
   SECTION("a huge record in place of a real one is malformed, named, not authentic") {
     const auto seq = seq_of(t.cam, t.first_session, record::record_kind::segment, 0);
-    write_text(out / ("records/cam-0001/" + std::to_string(seq)), std::string(std::size_t{3} << 20, 'x'));
+    overwrite(out / ("records/cam-0001/" + std::to_string(seq)), std::string(std::size_t{3} << 20, 'x'));
     rewrite_sums(out);
     auto r = bundle::verify_bundle(out);
     CHECK(r.verdict == chain::verdict::not_authentic);
     CHECK(names(r, "malformed", "records/cam-0001/" + std::to_string(seq), ""));
   }
   SECTION("malformed SHA256SUMS or a missing manifest: cannot verify (exit 3)") {
-    write_text(out / "SHA256SUMS", "not a checksum line\n");
+    overwrite(out / "SHA256SUMS", "not a checksum line\n");
     CHECK(bundle::verify_bundle(out).verdict == chain::verdict::cannot_verify);
   }
   SECTION("no such folder: cannot verify") {

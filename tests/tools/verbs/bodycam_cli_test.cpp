@@ -2,6 +2,7 @@
 // docs/formats/chain.md alone (tests/tools/independent_verifier.py) that must agree with it.
 #include "common/store/directory_backend.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
 
 #include <catch2/catch.hpp>

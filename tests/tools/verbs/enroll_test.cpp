@@ -5,7 +5,9 @@
 #include "common/record/ids.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store/store.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -15,6 +17,7 @@
 using bodycam::tests::built_program;
 using bodycam::tests::process_result;
 using bodycam::tests::run_process;
+using bodycam::tests::slurp;
 using bodycam::tests::temp_dir;
 namespace fs = std::filesystem;
 namespace crypto = bodycam::common::crypto;
@@ -39,11 +42,6 @@ crypto::public_key key_in(const std::string& path) {
   return k->key;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 TEST_CASE("enroll camera: trust file and store key, idempotent, refuses a different key", "[e2e]") {
@@ -62,7 +60,7 @@ TEST_CASE("enroll camera: trust file and store key, idempotent, refuses a differ
   CHECK_THAT(r.out, Catch::Contains(key_in(cam).fingerprint().to_hex()));
   CHECK(key_in(trusted + "/cam-01.pub") == key_in(cam));
   CHECK(key_in(trusted + "/cam-02.pub") == key_in(cam2));
-  CHECK(read_text(trusted + "/cam-01.pub") == read_text(cam));  // the same line, byte for byte
+  CHECK(slurp(trusted + "/cam-01.pub") == slurp(cam));  // the same line, byte for byte
   {
     auto s = bodycam::common::store::open_directory_store(store, false);
     REQUIRE(s);

@@ -1,9 +1,9 @@
-#include "firmware/media/fault_injecting_storage.hpp"
+#include "tests/firmware/media/fault_injecting_storage.hpp"
 
 #include <algorithm>
 #include <cerrno>
 
-namespace bodycam::firmware::media {
+namespace bodycam::firmware::media::test {
 
 namespace core = common::core;
 namespace fs = std::filesystem;
@@ -114,4 +114,4 @@ core::status fault_injecting_storage::check_writable(const fs::path& directory) 
   return inner_.check_writable(directory);
 }
 
-}  // namespace bodycam::firmware::media
+}  // namespace bodycam::firmware::media::test
