@@ -42,7 +42,7 @@ class failing_signer final : public crypto::signer {
 
 TEST_CASE("append_signed: seq and prev_hash follow the ledger's head, and the stored bytes are the record",
           "[integration]") {
-  tl::temp_dir dir;
+  bodycam::tests::temp_dir dir;
   auto l = ledger::open(dir / "ledger.db", tl::test_options()).value();
   crypto::software_signer signer(bodycam::tests::fixed_key(7));
 
@@ -66,7 +66,7 @@ TEST_CASE("append_signed: seq and prev_hash follow the ledger's head, and the st
 }
 
 TEST_CASE("append_signed: rows passed along commit with the record and see its seq", "[integration]") {
-  tl::temp_dir dir;
+  bodycam::tests::temp_dir dir;
   auto l = ledger::open(dir / "ledger.db", tl::test_options()).value();
   crypto::software_signer signer(bodycam::tests::fixed_key(7));
   REQUIRE(chain::append_signed(l, draft_boot("a"), signer).has_value());
@@ -83,7 +83,7 @@ TEST_CASE("append_signed: rows passed along commit with the record and see its s
 }
 
 TEST_CASE("append_signed: a signer failure leaves the ledger unchanged", "[integration]") {
-  tl::temp_dir dir;
+  bodycam::tests::temp_dir dir;
   const auto path = dir / "ledger.db";
   crypto::software_signer good(bodycam::tests::fixed_key(7));
   {
@@ -116,7 +116,7 @@ TEST_CASE("append_signed: a signer failure leaves the ledger unchanged", "[integ
 }
 
 TEST_CASE("append_signed: a failing row step rolls the record back", "[integration]") {
-  tl::temp_dir dir;
+  bodycam::tests::temp_dir dir;
   const auto path = dir / "ledger.db";
   auto l = ledger::open(path, tl::test_options()).value();
   crypto::software_signer signer(bodycam::tests::fixed_key(7));

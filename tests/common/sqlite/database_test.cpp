@@ -3,7 +3,7 @@
 // refusals (another application, not SQLite, corrupt) that name the file and leave it byte for byte as it was.
 #include "common/sqlite/database.hpp"
 
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <array>
 #include <fstream>
@@ -67,7 +67,7 @@ std::string read_text(sqlite::connection& db, const char* sql) {
 
 TEST_CASE("a writable file gets WAL, synchronous=FULL, foreign keys and its identity", "[integration]") {
   bodycam::tests::temp_dir dir("bodycam-sqlite");
-  const auto path = dir / "a.db";
+  const std::string path = (dir / "a.db").string();
   auto db = open_ok(path);
   CHECK(read_text(*db, "PRAGMA journal_mode") == "wal");
   CHECK(read(*db, "PRAGMA synchronous") == 2);  // FULL
@@ -106,7 +106,7 @@ TEST_CASE("a writable file gets WAL, synchronous=FULL, foreign keys and its iden
 
 TEST_CASE("migrations are applied once, in order, and a later one on reopen", "[integration]") {
   bodycam::tests::temp_dir dir("bodycam-sqlite");
-  const auto path = dir / "m.db";
+  const std::string path = (dir / "m.db").string();
   { auto db = open_ok(path); }
   {
     auto db = open_ok(path);
@@ -151,7 +151,7 @@ TEST_CASE("migrations are applied once, in order, and a later one on reopen", "[
 
 TEST_CASE("a file of another application is refused, named, and left byte for byte", "[integration]") {
   bodycam::tests::temp_dir dir("bodycam-sqlite");
-  const auto path = dir / "theirs.db";
+  const std::string path = (dir / "theirs.db").string();
   { auto db = open_ok(path, {"other file", other_id, two_migrations}); }
   const auto before = file_bytes(path);
   auto refused = sqlite::open_database(path, test_schema, create_options());
@@ -167,7 +167,7 @@ TEST_CASE("a file of another application is refused, named, and left byte for by
 
 TEST_CASE("an empty database is created only when asked to", "[integration]") {
   bodycam::tests::temp_dir dir("bodycam-sqlite");
-  const auto path = dir / "empty.db";
+  const std::string path = (dir / "empty.db").string();
   { std::ofstream touch(path); }
   auto refused = sqlite::open_database(path, test_schema, {});
   REQUIRE_FALSE(refused.has_value());
@@ -177,12 +177,12 @@ TEST_CASE("an empty database is created only when asked to", "[integration]") {
   auto missing = sqlite::open_database(dir / "missing.db", test_schema, {});
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == core::errc::not_found);
-  CHECK(contains(missing.error().context, dir / "missing.db"));
+  CHECK(contains(missing.error().context, (dir / "missing.db").string()));
 }
 
 TEST_CASE("a file that is not SQLite is refused before SQLite opens it, and left as it was", "[integration]") {
   bodycam::tests::temp_dir dir("bodycam-sqlite");
-  const auto path = dir / "note.db";
+  const std::string path = (dir / "note.db").string();
   const std::string note = "this is not a database, it is a note left by someone\n";
   { std::ofstream(path) << note; }
   auto refused = sqlite::open_database(path, test_schema, create_options());
@@ -196,7 +196,7 @@ TEST_CASE("a file that is not SQLite is refused before SQLite opens it, and left
 // quick_check finds it. The file must be refused as corrupt and stay exactly as it was — never repaired.
 TEST_CASE("a corrupt file is refused as corrupt and left byte for byte", "[integration]") {
   bodycam::tests::temp_dir dir("bodycam-sqlite");
-  const auto path = dir / "torn.db";
+  const std::string path = (dir / "torn.db").string();
   std::int64_t page_size = 0;
   {
     auto db = open_ok(path);

@@ -4,7 +4,7 @@
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/transaction.hpp"
 
-#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <array>
 
@@ -45,7 +45,7 @@ core::status insert(sqlite::connection& db, std::string_view name) {
 
 TEST_CASE("a transaction that is not committed is rolled back by its destructor", "[integration]") {
   bodycam::tests::temp_dir dir("bodycam-sqlite-tx");
-  const auto path = dir / "q.db";
+  const std::string path = (dir / "q.db").string();
   auto db = open_ok(path);
   {
     auto tx = sqlite::transaction::begin(*db);
@@ -62,7 +62,7 @@ TEST_CASE("a transaction that is not committed is rolled back by its destructor"
 
 TEST_CASE("a committed transaction is durable and ends; committing again is an error", "[integration]") {
   bodycam::tests::temp_dir dir("bodycam-sqlite-tx");
-  const auto path = dir / "q.db";
+  const std::string path = (dir / "q.db").string();
   auto db = open_ok(path);
   auto tx = sqlite::transaction::begin(*db);
   REQUIRE(tx.has_value());
@@ -93,7 +93,7 @@ TEST_CASE("a moved-from transaction does not roll back the one it moved into", "
 
 TEST_CASE("a second writer waits, then times out naming the file", "[integration]") {
   bodycam::tests::temp_dir dir("bodycam-sqlite-tx");
-  const auto path = dir / "q.db";
+  const std::string path = (dir / "q.db").string();
   auto holder = open_ok(path);
   sqlite::open_options o;
   o.busy_timeout = std::chrono::milliseconds(50);
@@ -109,7 +109,7 @@ TEST_CASE("a second writer waits, then times out naming the file", "[integration
 
 TEST_CASE("constraint failures, refused binds and bad SQL are errors naming the operation and file", "[integration]") {
   bodycam::tests::temp_dir dir("bodycam-sqlite-tx");
-  const auto path = dir / "q.db";
+  const std::string path = (dir / "q.db").string();
   auto db = open_ok(path);
   REQUIRE(insert(*db, "once"));
   auto twice = insert(*db, "once");

@@ -5,6 +5,7 @@
 #include "common/crypto/key_file.hpp"
 #include "tests/support/daemon.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -67,7 +67,7 @@ TEST_CASE("key_file_group_readable: problem, fix chmod 600", "[integration]") {
   const auto findings = cam.run();
   const auto f = the_one(findings, "key_file", severity::problem);
   CHECK(f.what.find("mode 0640") != std::string::npos);
-  CHECK(f.fix.find("chmod 600 " + cam.dir / "keys/cam-1.key") != std::string::npos);
+  CHECK(f.fix.find("chmod 600 " + (cam.dir / "keys/cam-1.key").string()) != std::string::npos);
   CHECK(doctor::exit_code_of(findings) == 2);
 }
 

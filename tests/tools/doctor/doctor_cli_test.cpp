@@ -45,7 +45,7 @@ TEST_CASE("bodycam doctor camera: key_file_group_readable exits 2 and prints the
   INFO(r.out << r.err);
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("problem key_file: the device key has mode 0640") != std::string::npos);
-  CHECK(r.out.find("fix: chmod 600 " + cam.dir / "keys/cam-1.key") != std::string::npos);
+  CHECK(r.out.find("fix: chmod 600 " + (cam.dir / "keys/cam-1.key").string()) != std::string::npos);
 }
 
 TEST_CASE("bodycam doctor dock: good fixture, --json; only the host clock may warn", "[e2e]") {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tools/doctor/camera_probe.hpp"
 #include "tools/doctor/dock_probe.hpp"
 #include "tools/doctor/finding.hpp"
@@ -43,7 +44,7 @@ struct camera_fixture {
 
   // The good camera; its ledger's last timesync is at `synced`, and `time` an hour later.
   explicit camera_fixture(common::record::utc_time synced = synced_at());
-  [[nodiscard]] std::string config_path() const { return dir / "recorder.toml"; }
+  [[nodiscard]] std::string config_path() const { return (dir / "recorder.toml").string(); }
   void write_config() const;
   void set_battery(const std::string& capacity, const std::string& status) const;
   [[nodiscard]] std::vector<doctor::finding> run(std::optional<std::string> store = std::nullopt) const;
@@ -55,8 +56,8 @@ struct dock_fixture {
   doctor::probe_time time{synced_at(), build_date()};
 
   dock_fixture();  // the good dock
-  [[nodiscard]] std::string config_path() const { return dir / "dockd.toml"; }
-  [[nodiscard]] std::string store_dir() const { return dir / "store"; }
+  [[nodiscard]] std::string config_path() const { return (dir / "dockd.toml").string(); }
+  [[nodiscard]] std::string store_dir() const { return (dir / "store").string(); }
   void write_config() const;
   // Facts as probed, with the host clock replaced by a synchronized one unless `keep_host_clock`: the host's
   // NTP state is the machine's, not the fixture's (its own rules are tested on facts).
