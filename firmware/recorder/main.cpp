@@ -4,6 +4,7 @@
 // socket until SIGTERM/SIGINT, which ends any session (reason shutdown) and seals its segment.
 // Exit codes: 0 clean shutdown, 1 a runtime fault (pipeline or ledger), 2 bad configuration or setup.
 #include "common/core/durable_file.hpp"
+#include "common/core/service_notify.hpp"
 #include "common/crypto/key_file.hpp"
 #include "common/crypto/sha256.hpp"
 #include "firmware/config/config_loader.hpp"
@@ -215,8 +216,18 @@ int run(const std::string& config_path) {
                  static_cast<int>(offload_server->endpoint().port()));
   }
 
+  // Under systemd (Type=notify): READY=1 once serving, WATCHDOG=1 from the poll loop, STOPPING=1 on SIGTERM.
+  auto notifier = core::service_notifier::from_environment();
+  if (!notifier) return setup_error(notifier.error().context);
+  const auto tell = [&notifier](std::string_view state) {
+    if (auto ok = notifier->notify(state); !ok)
+      std::fprintf(stderr, "bodycam-recorder: %s\n", ok.error().context.c_str());
+  };
+  auto last_ping = std::chrono::steady_clock::now();
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) {
+    tell("STOPPING=1");
     (*server)->stop();
     if (offload_server) offload_server->stop();  // [offload]
     if (buttons) buttons->stop();
@@ -225,6 +236,11 @@ int run(const std::string& config_path) {
   boost::asio::steady_timer poll_timer(io);
   std::function<void()> poll = [&] {
     service.poll();
+    const auto every = notifier->watchdog_interval();
+    if (every && std::chrono::steady_clock::now() - last_ping >= *every) {
+      tell("WATCHDOG=1");
+      last_ping = std::chrono::steady_clock::now();
+    }
     poll_timer.expires_after(std::chrono::milliseconds(200));
     poll_timer.async_wait([&](const boost::system::error_code& e) {
       if (!e) poll();
@@ -233,6 +249,7 @@ int run(const std::string& config_path) {
   poll();
   std::fprintf(stderr, "bodycam-recorder: device %s ready (boot %u), control socket %s\n", c.device.id.str().c_str(),
                *boot, c.control.socket_path.c_str());
+  tell("READY=1");
   io.run();
 
   auto shut = service.shutdown();

@@ -13,6 +13,7 @@
 // Workers are threads, not coroutines on one io_context, because the store's writes block (fsync) and the
 // verification uses both cores; each link still runs on its own io_context with a deadline on every operation.
 // Exit codes: 0 clean, 1 a worker gave up in --once mode (signal before done), 2 bad configuration or setup.
+#include "common/core/service_notify.hpp"
 #include "common/crypto/key_file.hpp"
 #include "common/link/link_identity.hpp"
 #include "common/store/directory_backend.hpp"
@@ -194,9 +195,17 @@ int run(const std::string& config_path, bool once) {
   }
   stop_flag stop;
   asio::steady_timer reassess_timer(io);
+  // Under systemd (Type=notify): READY=1 once serving, WATCHDOG=1 from the io_context's tick, STOPPING=1 on SIGTERM.
+  auto notifier = core::service_notifier::from_environment();
+  if (!notifier) return setup_error(notifier.error().context);
+  const auto tell = [&notifier](std::string_view state) {
+    if (auto ok = notifier->notify(state); !ok) log_line(ok.error().context);
+  };
+  auto last_ping = std::chrono::steady_clock::now();
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& e, int) {
     if (e) return;
+    tell("STOPPING=1");
     log_line("stopping");
     monitor.request_stop();
     stop.stop();
@@ -223,9 +232,15 @@ int run(const std::string& config_path, bool once) {
            (c.http_host.empty() ? std::string() : ", status http://" + c.http_host + ":" +
                                                       std::to_string(status ? status->port() : c.http_port) + "/"));
   if (once && c.cameras.empty()) return 0;
+  tell("READY=1");
   // Runs until a signal (or, with --once, until every worker is done).
   asio::steady_timer keep_alive(io);
   std::function<void()> tick = [&] {
+    const auto every = notifier->watchdog_interval();
+    if (every && std::chrono::steady_clock::now() - last_ping >= *every) {
+      tell("WATCHDOG=1");
+      last_ping = std::chrono::steady_clock::now();
+    }
     keep_alive.expires_after(std::chrono::seconds(1));
     keep_alive.async_wait([&](const boost::system::error_code& e) {
       if (!e && !stop.is_stopped()) tick();
