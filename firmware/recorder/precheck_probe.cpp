@@ -1,5 +1,7 @@
 #include "firmware/recorder/precheck_probe.hpp"
 
+#include "firmware/records/ledger_readings.hpp"
+
 #include "firmware/session/power_supply_reader.hpp"
 
 #include <sys/stat.h>
@@ -79,38 +81,7 @@ session::precheck_readings take_readings(const probe_settings& settings, records
                      ? session::presence{true, settings.key_file}
                      : session::presence{false, settings.key_file + ": " + std::strerror(errno)};
   auto scanned = writer.with_ledger([&](ledger::ledger& l) -> core::status {
-    // Reclaimable: files a receipt covers (state stored). Nothing else counts.
-    auto stored = l.files_in_state(ledger::file_state::stored);
-    if (!stored) return std::unexpected(stored.error());
-    for (const auto& f : *stored)
-      if (f.seal) r.storage.reclaimable_bytes += f.seal->byte_length;
-    // The last timesync record gives the sync age and offset.
-    auto scan = l.for_each_record(0, [&](const ledger::stored_record& s) -> core::status {
-      if (s.kind != static_cast<std::uint16_t>(record::record_kind::timesync)) return {};
-      auto parsed = record::parse_signed_record(s.bytes);
-      if (!parsed) return {};
-      const auto& t = std::get<record::timesync_payload>(parsed->body.body);
-      r.clock.sync_age = r.clock.now - t.dock_utc;
-      r.clock.sync_offset = t.offset;
-      return {};
-    });
-    if (!scan) return scan;
-    auto head = l.head();
-    if (!head) return std::unexpected(head.error());
-    if (head->is_empty()) {
-      r.chain_head = {true, "empty chain"};
-      return {};
-    }
-    auto last = l.record(head->next_seq - 1);
-    if (!last) return std::unexpected(last.error());
-    auto parsed = record::parse_signed_record(last->bytes);
-    if (!parsed) {
-      r.chain_head = {false, "record " + std::to_string(last->seq) + ": " + parsed.error().context};
-    } else if (!record::verify_record_signature(*parsed, device_key)) {
-      r.chain_head = {false, "record " + std::to_string(last->seq) + ": signature does not verify with the device key"};
-    } else {
-      r.chain_head = {true, "record " + std::to_string(last->seq) + " verifies"};
-    }
+    records::read_ledger_readings(l, &device_key, r);
     return {};
   });
   if (!scanned) r.chain_head = {false, "ledger: " + scanned.error().context};

@@ -4,6 +4,7 @@
 #include "common/record/record.hpp"
 #include "common/store/directory_backend.hpp"
 #include "firmware/config/config_loader.hpp"
+#include "firmware/records/ledger_readings.hpp"
 #include "firmware/session/power_supply_reader.hpp"
 #include "tools/doctor/file_probe.hpp"
 
@@ -19,6 +20,7 @@ namespace fs = std::filesystem;
 using namespace bodycam::common;
 namespace session = firmware::session;
 namespace config = firmware::config;
+namespace records = firmware::records;
 
 namespace {
 
@@ -76,45 +78,7 @@ void read_ledger(const std::string& path, camera_facts& f) {
     r.chain_head = {false, l.error().context};
     return;
   }
-  if (auto stored = l->files_in_state(ledger::file_state::stored))
-    for (const auto& file : *stored)
-      if (file.seal) r.storage.reclaimable_bytes += file.seal->byte_length;
-  auto scan = l->for_each_record(0, [&](const ledger::stored_record& s) -> core::status {
-    if (s.kind != static_cast<std::uint16_t>(record::record_kind::timesync)) return {};
-    auto parsed = record::parse_signed_record(s.bytes);
-    if (!parsed) return {};
-    const auto& t = std::get<record::timesync_payload>(parsed->body.body);
-    r.clock.sync_age = r.clock.now - t.dock_utc;
-    r.clock.sync_offset = t.offset;
-    return {};
-  });
-  if (!scan) {
-    r.chain_head = {false, "ledger " + path + ": " + scan.error().context};
-    return;
-  }
-  auto head = l->head();
-  if (!head) {
-    r.chain_head = {false, head.error().context};
-    return;
-  }
-  if (head->is_empty()) {
-    r.chain_head = {true, "empty chain"};
-    return;
-  }
-  auto last = l->record(head->next_seq - 1);
-  if (!last) {
-    r.chain_head = {false, last.error().context};
-    return;
-  }
-  auto parsed = record::parse_signed_record(last->bytes);
-  if (!parsed)
-    r.chain_head = {false, "record " + std::to_string(last->seq) + ": " + parsed.error().context};
-  else if (!f.key.public_key)
-    r.chain_head = {false, "record " + std::to_string(last->seq) + ": no device key to check its signature with"};
-  else if (!record::verify_record_signature(*parsed, *f.key.public_key))
-    r.chain_head = {false, "record " + std::to_string(last->seq) + ": signature does not verify with the device key"};
-  else
-    r.chain_head = {true, "record " + std::to_string(last->seq) + " verifies with the device key"};
+  records::read_ledger_readings(*l, f.key.public_key ? &*f.key.public_key : nullptr, r);
 }
 
 session::precheck_thresholds thresholds_from(const config::recorder_config& c) {

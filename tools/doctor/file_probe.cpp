@@ -114,16 +114,6 @@ void scan_store_modes(const fs::path& root, store_facts& facts) {
 
 }  // namespace
 
-record::utc_time software_build_date() {
-  constexpr std::string_view date = __DATE__;  // "Mmm dd yyyy"
-  constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  std::tm tm{};
-  tm.tm_mon = static_cast<int>(months.find(date.substr(0, 3)) / 3);
-  tm.tm_mday = (date[4] == ' ' ? 0 : date[4] - '0') * 10 + (date[5] - '0');
-  tm.tm_year = (date[7] - '0') * 1000 + (date[8] - '0') * 100 + (date[9] - '0') * 10 + (date[10] - '0') - 1900;
-  return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::from_time_t(timegm(&tm)));
-}
-
 std::optional<unsigned> file_mode(const fs::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;

@@ -15,8 +15,6 @@
 
 namespace bodycam::tools::doctor {
 
-// The date this program was compiled: a clock before it is unset (the recorder's rule uses its own build date).
-[[nodiscard]] common::record::utc_time software_build_date();
 
 [[nodiscard]] std::optional<unsigned> file_mode(const std::filesystem::path& path);
 // A directory a daemon writes into: exists, is a directory, writable by this user, or creatable if missing.

@@ -3,6 +3,7 @@
 //   bodycam doctor dock --config dockd.toml [--shift-minutes N] [--camera-kbps N] [--json]
 // Prints one line per finding, in plain words with the fix. Exit 0 all ok, 1 warnings only, 2 problems;
 // 3 for bad arguments. Reads only, except the store's own create-only probe (tools/doctor/file_probe.hpp).
+#include "firmware/records/time_source.hpp"
 #include "tools/doctor/camera_probe.hpp"
 #include "tools/doctor/camera_rules.hpp"
 #include "tools/doctor/dock_probe.hpp"
@@ -29,7 +30,7 @@ struct doctor_args {
 
 doctor::probe_time now() {
   return {std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()),
-          doctor::software_build_date()};
+          firmware::records::firmware_build_date()};
 }
 
 int print(std::string_view target, const doctor_args& args, const std::vector<doctor::finding>& findings) {
