@@ -1,10 +1,13 @@
 // bodycam export: a court bundle for one session or a device's time range, after writing the clerk's entry
 // in the store's access register (refused if that cannot be written). Prints where the bundle is.
-// bodycam copy: one segment or annotation file out of the store for playback, access entry first too.
+// bodycam copy: one segment or annotation file out of the store for playback, access entry first too, and
+// its outcome (completed or failed) after. Both refuse, before any entry, an output inside a store or one
+// that exists or whose folder does not, and a clerk key that the store holds for a camera or dock.
 #include "common/store/directory_backend.hpp"
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/bundle/playback_copy.hpp"
 #include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/output_path.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <cstdio>
@@ -27,10 +30,12 @@ struct export_args {
   std::string reference;
 };
 
-int refuse(const std::string& message, int code = exit_cannot) {
-  std::fprintf(stderr, "bodycam export: %s\n", message.c_str());
+int refuse_as(const char* verb, const std::string& message, int code = exit_cannot) {
+  std::fprintf(stderr, "bodycam %s: %s\n", verb, message.c_str());
   return code;
 }
+
+int refuse(const std::string& message, int code = exit_cannot) { return refuse_as("export", message, code); }
 
 int run_export(const export_args& args) {
   bundle::export_request request;
@@ -60,11 +65,13 @@ int run_export(const export_args& args) {
     request.what.from = *from;
     request.what.to = *to;
   }
+  if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok) return refuse(ok.error().context);
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
   request.clerk_id = clerk->id;
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
   auto done = bundle::export_bundle(*s, request, *clerk->signer);
   if (!done) return refuse(done.error().context, done.error().code == core::errc::corrupt ? 2 : exit_cannot);
   std::printf(
@@ -84,12 +91,15 @@ struct copy_args {
 };
 
 int run_copy(const copy_args& args) {
+  auto refuse = [](const std::string& message, int code = exit_cannot) { return refuse_as("copy", message, code); };
   auto device = record::device_id::parse(args.device);
   if (!device) return refuse("--device: " + device.error().context);
+  if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok) return refuse(ok.error().context);
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
   bundle::playback_request request{*device, args.seq, args.out, clerk->id, args.department, args.reference, utc_now()};
   auto entry = bundle::copy_for_playback(*s, request, *clerk->signer);
   if (!entry) return refuse(entry.error().context, entry.error().code == core::errc::corrupt ? 2 : exit_cannot);
