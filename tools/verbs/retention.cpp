@@ -128,7 +128,7 @@ int run_hold(const retention_args& args) {
   if (!args.session.empty()) {
     // A session another device recorded is named as such rather than reported unknown.
     auto session = retention::resolve_session_prefix(args.session, sessions, std::nullopt);
-    if (!session) return refuse(session.error().context);
+    if (!session) return refuse(session.error().context + "; no hold placed");
     sc.session = *session;
   }
   auto devices = s->list_devices();

@@ -1,0 +1,309 @@
+// End to end: the defects clerks met on `bodycam`'s command line, each a test named for it, run on a directory
+// store the dock would have filled (two cameras, a dock key, a clerk key). Each asserts what must now happen
+// and that the store and its registers are left as they were when a command is refused.
+#include "common/crypto/key_file.hpp"
+#include "common/store/directory_backend.hpp"
+#include "tests/support/chain_scenario.hpp"
+#include "tests/support/process.hpp"
+#include "tests/tools/evidence_store_builder.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace bodycam::common;
+namespace fs = std::filesystem;
+using bodycam::tests::evidence_camera;
+using bodycam::tests::run_process;
+using bodycam::tests::temp_dir;
+
+namespace {
+
+bodycam::tests::process_result cli(std::vector<std::string> args) {
+  args.insert(args.begin(), bodycam::tests::built_program("bodycam"));
+  return run_process(args);
+}
+
+std::string file_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::size_t entries_in(const fs::path& folder) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(folder, ec))
+    if (!f.path().filename().string().starts_with(".")) ++n;
+  return n;
+}
+
+struct defects_setup {
+  temp_dir dir;
+  std::string store_path = dir / "store";
+  std::string clerk_key = dir / "keys/clerk-1.key";
+  record::session_id session_1;  // cam-0001's first session
+  record::session_id session_2;  // cam-0002's session
+  defects_setup() {
+    auto s = store::open_directory_store(store_path, true).value();
+    evidence_camera cam1(s, "cam-0001", 1);
+    bodycam::tests::record_shift(cam1, 2, std::chrono::minutes(45));
+    session_1 = cam1.session();
+    evidence_camera cam2(s, "cam-0002", 2);
+    bodycam::tests::record_shift(cam2, 3, std::chrono::minutes(30));
+    session_2 = cam2.session();
+    auto keygen = cli({"keygen", "--id", "clerk-1", "--out", dir / "keys"});
+    if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
+  }
+  std::vector<std::string> clerk_args(const std::string& reference = "CASE-1") const {
+    return {"--clerk-key", clerk_key, "--department", "records unit", "--reference", reference};
+  }
+  std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) const {
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overwrite without --force", "[e2e]") {
+  defects_setup t;
+  const fs::path record = fs::path(t.store_path) / "records/cam-0001/0";
+  const std::string record_before = file_text(record);
+  REQUIRE_FALSE(record_before.empty());
+
+  SECTION("audit --html onto a signed record is refused and the record keeps its bytes") {
+    auto r = cli({"audit", t.store_path, "--html", record.string()});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("inside the store"));
+    CHECK(r.out.empty());  // refused before any work
+    CHECK(file_text(record) == record_before);
+    // --force does not open a store to writing either.
+    CHECK(cli({"audit", t.store_path, "--html", record.string(), "--force"}).exit_code == 3);
+    CHECK(file_text(record) == record_before);
+  }
+  SECTION("a new file inside a store, reached directly, through '..' or through a symlink, is refused") {
+    fs::create_directory_symlink(t.store_path, t.dir / "alias");
+    for (const std::string& target :
+         {t.store_path + "/report.html", (t.dir / "keys/../store/records/report.html"),
+          (t.dir / "alias/access/report.html"), (t.dir / "alias")}) {
+      INFO(target);
+      auto r = cli({"audit", t.store_path, "--html", target});
+      CHECK(r.exit_code == 3);
+      CHECK_THAT(r.err, Catch::Contains("inside the store"));
+    }
+    CHECK_FALSE(fs::exists(t.store_path + "/report.html"));
+    CHECK_FALSE(fs::exists(t.store_path + "/records/report.html"));
+    CHECK_FALSE(fs::exists(t.store_path + "/access/report.html"));
+    CHECK(cli({"audit", t.store_path, "--catalogue", t.store_path + "/receipts/cat.db"}).exit_code == 3);
+    CHECK_FALSE(fs::exists(t.store_path + "/receipts/cat.db"));
+  }
+  SECTION("export and copy --out inside a store are refused before any access entry") {
+    auto e = cli(t.with({"export", t.store_path, "--out", t.store_path + "/objects/bundle", "--session",
+                         t.session_1.to_hex()},
+                        t.clerk_args()));
+    CHECK(e.exit_code == 3);
+    CHECK_THAT(e.err, Catch::Contains("inside the store"));
+    auto c = cli(t.with({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out",
+                         t.store_path + "/records/cam-0001/999"},
+                        t.clerk_args()));
+    CHECK(c.exit_code == 3);
+    CHECK_FALSE(fs::exists(t.store_path + "/records/cam-0001/999"));
+    CHECK_FALSE(fs::exists(t.store_path + "/objects/bundle"));
+    CHECK(entries_in(fs::path(t.store_path) / "access") == 0);
+  }
+  SECTION("an existing report is kept unless --force") {
+    const fs::path html = t.dir / "audit.html";
+    std::ofstream(html) << "an earlier report";
+    auto r = cli({"audit", t.store_path, "--html", html.string()});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("--force"));
+    CHECK(file_text(html) == "an earlier report");
+    auto forced = cli({"audit", t.store_path, "--html", html.string(), "--force"});
+    CHECK(forced.exit_code == 0);
+    CHECK(file_text(html).find("<html") != std::string::npos);
+  }
+}
+
+TEST_CASE("a_hold_on_a_session_that_does_not_exist_holds_the_whole_device: every scope checked", "[e2e]") {
+  defects_setup t;
+  const fs::path retention = fs::path(t.store_path) / "retention";
+  auto hold = [&](std::vector<std::string> scope) {
+    std::vector<std::string> args{"retention", "hold", t.store_path, "--reason", "evidence"};
+    args.insert(args.end(), scope.begin(), scope.end());
+    return cli(t.with(args, t.clerk_args("C-9")));
+  };
+  SECTION("a session no record names") {
+    auto r = hold({"--device", "cam-0001", "--session", std::string(32, 'a')});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("no hold placed"));
+    CHECK(entries_in(retention) == 0);
+  }
+  SECTION("another device's session, named as that device's") {
+    auto r = hold({"--device", "cam-0001", "--session", t.session_2.to_hex()});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("belongs to cam-0002"));
+    CHECK(entries_in(retention) == 0);
+  }
+  SECTION("an unknown device") {
+    auto r = hold({"--device", "cam-9999", "--from", "2026-01-01T00:00:00Z"});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("cam-9999 has no records"));
+    CHECK(entries_in(retention) == 0);
+  }
+  SECTION("a closed range that holds no file") {
+    auto r = hold({"--device", "cam-0001", "--from", "2020-01-01T00:00:00Z", "--to", "2020-01-02T00:00:00Z"});
+    CHECK(r.exit_code == 3);
+    CHECK(entries_in(retention) == 0);
+  }
+  SECTION("a real session is held, says how many files; the same hold again is refused naming the first") {
+    auto r = hold({"--device", "cam-0002", "--session", t.session_2.to_hex()});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    // record_shift: start + stop statements and 3 segments.
+    CHECK_THAT(r.out, Catch::Contains("it holds 5 file(s)"));
+    auto again = hold({"--device", "cam-0002", "--session", t.session_2.to_hex()});
+    CHECK(again.exit_code == 3);
+    CHECK_THAT(again.err, Catch::Contains("already held by retention/clerk-1.0"));
+    CHECK(entries_in(retention) == 1);
+  }
+  SECTION("the short session id a report shows is accepted when it is unique") {
+    auto r = hold({"--device", "cam-0001", "--session", t.session_1.to_hex().substr(0, 8)});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains(t.session_1.to_hex()));
+    CHECK_THAT(r.out, Catch::Contains("it holds 4 file(s)"));
+  }
+}
+
+TEST_CASE("a_failed_copy_is_registered_as_a_completed_access: checks first, then the outcome", "[e2e]") {
+  defects_setup t;
+  const fs::path access = fs::path(t.store_path) / "access";
+  auto copy = [&](const std::string& out) {
+    return cli(t.with({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", out}, t.clerk_args("R")));
+  };
+  SECTION("an output folder that does not exist: refused before the access entry") {
+    auto r = copy(t.dir / "no/such/dir/v.mp4");
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("does not exist"));
+    CHECK(entries_in(access) == 0);
+  }
+  SECTION("a copy that is made is registered, then concluded as completed") {
+    auto r = copy(t.dir / "v.mp4");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(entries_in(access) == 2);
+    const auto audit = nlohmann::json::parse(cli({"audit", t.store_path, "--json"}).out);
+    const auto entries = audit["access_register"]["entries"];
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0]["action"] == "playback_copy");
+    CHECK(entries[0]["outcome"] == "completed");
+    CHECK(audit["access_register"]["intact"] == true);
+  }
+  SECTION("a retrieval that fails after its access entry is concluded as failed, with the reason") {
+    // The stored file no longer matches its record: the copy must not be made.
+    auto records = store::open_directory_store(t.store_path, false).value();
+    auto bytes = record::parse_signed_record(records.get_record(record::device_id::parse("cam-0001").value(), 4).value());
+    const auto& sg = std::get<record::segment_payload>(bytes.value().body.body);
+    const fs::path object = fs::path(t.store_path) / "objects/sha256" / sg.file_sha256.to_hex();
+    fs::permissions(object, fs::perms::owner_write, fs::perm_options::add);
+    std::ofstream(object, std::ios::binary | std::ios::in | std::ios::out).put('X');
+    auto r = copy(t.dir / "v.mp4");
+    CHECK(r.exit_code == 2);
+    CHECK_FALSE(fs::exists(t.dir / "v.mp4"));
+    const auto entries = nlohmann::json::parse(cli({"audit", t.store_path, "--json"}).out)["access_register"]["entries"];
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0]["outcome"].get<std::string>().starts_with("failed: "));
+    CHECK_THAT(entries[0]["outcome"].get<std::string>(), Catch::Contains("does not match the record"));
+  }
+}
+
+TEST_CASE("a_camera_secret_key_is_accepted_as_a_clerks: device and dock keys are refused, named", "[e2e]") {
+  defects_setup t;
+  // The keys the builder enrolled: cam-0001 from fixed_key(1), the dock dock-1 from fixed_key(200).
+  fs::create_directories(t.dir / "shift");
+  REQUIRE(crypto::write_key_pair(t.dir / "shift/cam-0001", "cam-0001", bodycam::tests::fixed_key(1)));
+  REQUIRE(crypto::write_key_pair(t.dir / "shift/dock-1", "dock-1", bodycam::tests::fixed_key(200)));
+  for (const auto& [key, name] : {std::pair{"cam-0001", "cam-0001"}, std::pair{"dock-1", "dock-1"}}) {
+    INFO(key);
+    auto e = cli({"export", t.store_path, "--out", t.dir / "bundle", "--session", t.session_1.to_hex(), "--clerk-key",
+                  t.dir / ("shift/" + std::string(key) + ".key"), "--department", "d", "--reference", "r"});
+    CHECK(e.exit_code == 3);
+    CHECK_THAT(e.err, Catch::Contains(std::string("'") + name + "'") || Catch::Contains(std::string("keys/") + name + ".pub"));
+    CHECK_THAT(e.err, Catch::Contains("a clerk signs with their own key"));
+    CHECK_FALSE(fs::exists(t.dir / "bundle"));
+  }
+  CHECK(entries_in(fs::path(t.store_path) / "access") == 0);
+  // A clerk's own key still works, and again after its key is enrolled by its first entry.
+  for (const char* out : {"b1", "b2"}) {
+    auto ok = cli(t.with({"export", t.store_path, "--out", t.dir / out, "--session", t.session_1.to_hex()},
+                         t.clerk_args()));
+    INFO(ok.err);
+    CHECK(ok.exit_code == 0);
+  }
+}
+
+TEST_CASE("a_report_write_failure_is_reported_as_cannot_verify: its own message and exit code", "[e2e]") {
+  defects_setup t;
+  SECTION("a folder that does not exist is found before the audit, not after it") {
+    auto r = cli({"audit", t.store_path, "--html", "/no/such/dir/a.html"});
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::Contains("does not exist"));
+    CHECK(r.err.find("cannot verify") == std::string::npos);
+  }
+  SECTION("a write that fails after the audit exits 4, says so, and leaves no report") {
+    const std::string html = t.dir / "a.html";
+    // Files may not grow past 1 block: the HTML report cannot be written (EFBIG, the signal ignored).
+    auto r = run_process({"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" audit \"$1\" --html \"$2\"",
+                          bodycam::tests::built_program("bodycam"), t.store_path, html});
+    INFO(r.err);
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(r.err, Catch::Contains("could not be written"));
+    CHECK(r.err.find("cannot verify") == std::string::npos);
+    CHECK_FALSE(fs::exists(html));
+  }
+  SECTION("one scheme: usage errors exit 64, and every verb's --help lists the codes") {
+    CHECK(cli({"audit"}).exit_code == 64);
+    CHECK(cli({"export", t.store_path, "--no-such-flag"}).exit_code == 64);
+    for (std::vector<std::string> verb : {std::vector<std::string>{"keygen"}, {"verify"}, {"simulate"}, {"audit"},
+                                          {"export"}, {"copy"}, {"retention", "hold"}, {"enroll", "camera"}}) {
+      verb.push_back("--help");
+      auto help = cli(verb);
+      INFO(verb.front());
+      CHECK(help.exit_code == 0);
+      CHECK_THAT(help.out, Catch::Contains("4 output could not be written, 64 command line not understood"));
+    }
+  }
+}
+
+TEST_CASE("frictions: verbs suggested, verbs name themselves, a .pub named, an empty folder named", "[e2e]") {
+  defects_setup t;
+  auto typo = cli({"audt", t.store_path});
+  CHECK(typo.exit_code == 64);
+  CHECK_THAT(typo.err, Catch::Contains("did you mean 'bodycam audit'"));
+  CHECK_THAT(typo.err, Catch::Contains("keygen, verify"));
+  auto help = cli({"help"});
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.out, Catch::Contains("retention"));
+  auto release = cli({"retention", "release"});
+  CHECK(release.exit_code == 64);
+  CHECK_THAT(release.err, Catch::Contains("verbs: hold, expire"));
+
+  auto copy = cli(t.with({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", t.dir / "none/v.mp4"},
+                         t.clerk_args()));
+  CHECK_THAT(copy.err, Catch::StartsWith("bodycam copy: "));
+
+  auto pub = cli({"export", t.store_path, "--out", t.dir / "b", "--session", t.session_1.to_hex(), "--clerk-key",
+                  t.dir / "keys/clerk-1.pub", "--department", "d", "--reference", "r"});
+  CHECK(pub.exit_code == 3);
+  CHECK_THAT(pub.err, Catch::Contains("is a public key"));
+  CHECK(pub.err.find("chmod") == std::string::npos);
+
+  fs::create_directory(t.dir / "empty");
+  auto empty = cli({"verify", t.dir / "empty"});
+  CHECK(empty.exit_code == 3);
+  CHECK_THAT(empty.err, Catch::Contains("holds no records"));
+  CHECK(empty.err.find("--key") == std::string::npos);
+}
