@@ -307,3 +307,18 @@ TEST_CASE("frictions: verbs suggested, verbs name themselves, a .pub named, an e
   CHECK_THAT(empty.err, Catch::Contains("holds no records"));
   CHECK(empty.err.find("--key") == std::string::npos);
 }
+
+TEST_CASE("reports_show_short_session_ids_that_session_refuses: export takes a unique start of the id", "[e2e]") {
+  defects_setup t;
+  const std::string short_id = t.session_1.to_hex().substr(0, 8);
+  auto e = cli(t.with({"export", t.store_path, "--out", t.dir / "bundle", "--session", short_id}, t.clerk_args()));
+  INFO(e.err);
+  REQUIRE(e.exit_code == 0);
+  CHECK(cli({"verify", t.dir / "bundle"}).exit_code == 0);
+  auto none = cli(t.with({"export", t.store_path, "--out", t.dir / "none", "--session", "0123abcd"}, t.clerk_args()));
+  CHECK(none.exit_code == 3);
+  CHECK_THAT(none.err, Catch::Contains("no session of this store starts with it"));
+  auto junk = cli(t.with({"export", t.store_path, "--out", t.dir / "junk", "--session", "f835-6a6d"}, t.clerk_args()));
+  CHECK(junk.exit_code == 3);
+  CHECK(entries_in(fs::path(t.store_path) / "access") == 1);  // the one export; the refusals wrote nothing
+}

@@ -8,6 +8,7 @@
 #include "tools/bundle/playback_copy.hpp"
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/output_path.hpp"
+#include "tools/verbs/store_sessions.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <cstdio>
@@ -48,9 +49,7 @@ int run_export(const export_args& args) {
   if (!args.session.empty()) {
     if (!args.device.empty() || !args.from.empty() || !args.to.empty())
       return refuse("give either --session or --device with --from and --to");
-    auto session = record::session_id::parse(args.session);
-    if (!session) return refuse("--session: " + session.error().context);
-    request.what.session = *session;
+    // Resolved against the store once it is open (a unique start of the id is enough).
   } else {
     if (args.device.empty() || args.from.empty() || args.to.empty())
       return refuse("give either --session ID or --device ID --from T --to T");
@@ -72,6 +71,11 @@ int run_export(const export_args& args) {
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
   if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  if (!args.session.empty()) {
+    auto session = session_of_store(*s, args.session);
+    if (!session) return refuse(session.error().context);
+    request.what.session = *session;
+  }
   auto done = bundle::export_bundle(*s, request, *clerk->signer);
   if (!done) return refuse(done.error().context, done.error().code == core::errc::corrupt ? 2 : exit_cannot);
   std::printf(
@@ -128,7 +132,7 @@ void add_export(CLI::App& app, run_result& result) {
   auto args = std::make_shared<export_args>();
   cmd->add_option("store", args->store, "The store's directory")->required();
   cmd->add_option("--out", args->out, "The bundle folder to create (must not exist)")->required();
-  cmd->add_option("--session", args->session, "The session id (32 hex digits)");
+  cmd->add_option("--session", args->session, "The session id (32 hex digits, or a unique start of it)");
   cmd->add_option("--device", args->device, "A device id, with --from and --to");
   cmd->add_option("--from", args->from, "Start of the time range, RFC 3339 UTC (2026-11-18T08:00:00Z)");
   cmd->add_option("--to", args->to, "End of the time range, RFC 3339 UTC");
