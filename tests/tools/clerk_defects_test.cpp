@@ -1,11 +1,16 @@
 // End to end: the defects clerks met on `bodycam`'s command line, each a test named for it, run on a directory
 // store the dock would have filled (two cameras, a dock key, a clerk key). Each asserts what must now happen
-// and that the store and its registers are left as they were when a command is refused.
+// and that the store and its registers are left as they were when a command is refused. The pure parts behind
+// the fixes (output-path guard, hold scope, access outcome, verb suggestion) are tested at the end, unit tier.
 #include "common/crypto/key_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tests/support/chain_scenario.hpp"
 #include "tests/support/process.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
+#include "tools/registers/access_outcome.hpp"
+#include "tools/retention/hold_scope.hpp"
+#include "tools/verbs/output_path.hpp"
+#include "tools/verbs/verb_suggest.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -85,9 +90,8 @@ TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overw
   }
   SECTION("a new file inside a store, reached directly, through '..' or through a symlink, is refused") {
     fs::create_directory_symlink(t.store_path, t.dir / "alias");
-    for (const std::string& target :
-         {t.store_path + "/report.html", (t.dir / "keys/../store/records/report.html"),
-          (t.dir / "alias/access/report.html"), (t.dir / "alias")}) {
+    for (const std::string& target : {t.store_path + "/report.html", (t.dir / "keys/../store/records/report.html"),
+                                      (t.dir / "alias/access/report.html"), (t.dir / "alias")}) {
       INFO(target);
       auto r = cli({"audit", t.store_path, "--html", target});
       CHECK(r.exit_code == 3);
@@ -100,14 +104,14 @@ TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overw
     CHECK_FALSE(fs::exists(t.store_path + "/receipts/cat.db"));
   }
   SECTION("export and copy --out inside a store are refused before any access entry") {
-    auto e = cli(t.with({"export", t.store_path, "--out", t.store_path + "/objects/bundle", "--session",
-                         t.session_1.to_hex()},
-                        t.clerk_args()));
+    auto e = cli(
+        t.with({"export", t.store_path, "--out", t.store_path + "/objects/bundle", "--session", t.session_1.to_hex()},
+               t.clerk_args()));
     CHECK(e.exit_code == 3);
     CHECK_THAT(e.err, Catch::Contains("inside the store"));
-    auto c = cli(t.with({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out",
-                         t.store_path + "/records/cam-0001/999"},
-                        t.clerk_args()));
+    auto c = cli(t.with(
+        {"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", t.store_path + "/records/cam-0001/999"},
+        t.clerk_args()));
     CHECK(c.exit_code == 3);
     CHECK_FALSE(fs::exists(t.store_path + "/records/cam-0001/999"));
     CHECK_FALSE(fs::exists(t.store_path + "/objects/bundle"));
@@ -204,7 +208,8 @@ TEST_CASE("a_failed_copy_is_registered_as_a_completed_access: checks first, then
   SECTION("a retrieval that fails after its access entry is concluded as failed, with the reason") {
     // The stored file no longer matches its record: the copy must not be made.
     auto records = store::open_directory_store(t.store_path, false).value();
-    auto bytes = record::parse_signed_record(records.get_record(record::device_id::parse("cam-0001").value(), 4).value());
+    auto bytes =
+        record::parse_signed_record(records.get_record(record::device_id::parse("cam-0001").value(), 4).value());
     const auto& sg = std::get<record::segment_payload>(bytes.value().body.body);
     const fs::path object = fs::path(t.store_path) / "objects/sha256" / sg.file_sha256.to_hex();
     fs::permissions(object, fs::perms::owner_write, fs::perm_options::add);
@@ -212,7 +217,8 @@ TEST_CASE("a_failed_copy_is_registered_as_a_completed_access: checks first, then
     auto r = copy(t.dir / "v.mp4");
     CHECK(r.exit_code == 2);
     CHECK_FALSE(fs::exists(t.dir / "v.mp4"));
-    const auto entries = nlohmann::json::parse(cli({"audit", t.store_path, "--json"}).out)["access_register"]["entries"];
+    const auto entries =
+        nlohmann::json::parse(cli({"audit", t.store_path, "--json"}).out)["access_register"]["entries"];
     REQUIRE(entries.size() == 1);
     CHECK(entries[0]["outcome"].get<std::string>().starts_with("failed: "));
     CHECK_THAT(entries[0]["outcome"].get<std::string>(), Catch::Contains("does not match the record"));
@@ -230,15 +236,16 @@ TEST_CASE("a_camera_secret_key_is_accepted_as_a_clerks: device and dock keys are
     auto e = cli({"export", t.store_path, "--out", t.dir / "bundle", "--session", t.session_1.to_hex(), "--clerk-key",
                   t.dir / ("shift/" + std::string(key) + ".key"), "--department", "d", "--reference", "r"});
     CHECK(e.exit_code == 3);
-    CHECK_THAT(e.err, Catch::Contains(std::string("'") + name + "'") || Catch::Contains(std::string("keys/") + name + ".pub"));
+    CHECK_THAT(e.err,
+               Catch::Contains(std::string("'") + name + "'") || Catch::Contains(std::string("keys/") + name + ".pub"));
     CHECK_THAT(e.err, Catch::Contains("a clerk signs with their own key"));
     CHECK_FALSE(fs::exists(t.dir / "bundle"));
   }
   CHECK(entries_in(fs::path(t.store_path) / "access") == 0);
   // A clerk's own key still works, and again after its key is enrolled by its first entry.
   for (const char* out : {"b1", "b2"}) {
-    auto ok = cli(t.with({"export", t.store_path, "--out", t.dir / out, "--session", t.session_1.to_hex()},
-                         t.clerk_args()));
+    auto ok =
+        cli(t.with({"export", t.store_path, "--out", t.dir / out, "--session", t.session_1.to_hex()}, t.clerk_args()));
     INFO(ok.err);
     CHECK(ok.exit_code == 0);
   }
@@ -267,8 +274,14 @@ TEST_CASE("a_report_write_failure_is_reported_as_cannot_verify: its own message 
   SECTION("one scheme: usage errors exit 64, and every verb's --help lists the codes") {
     CHECK(cli({"audit"}).exit_code == 64);
     CHECK(cli({"export", t.store_path, "--no-such-flag"}).exit_code == 64);
-    for (std::vector<std::string> verb : {std::vector<std::string>{"keygen"}, {"verify"}, {"simulate"}, {"audit"},
-                                          {"export"}, {"copy"}, {"retention", "hold"}, {"enroll", "camera"}}) {
+    for (std::vector<std::string> verb : {std::vector<std::string>{"keygen"},
+                                          {"verify"},
+                                          {"simulate"},
+                                          {"audit"},
+                                          {"export"},
+                                          {"copy"},
+                                          {"retention", "hold"},
+                                          {"enroll", "camera"}}) {
       verb.push_back("--help");
       auto help = cli(verb);
       INFO(verb.front());
@@ -321,4 +334,108 @@ TEST_CASE("reports_show_short_session_ids_that_session_refuses: export takes a u
   auto junk = cli(t.with({"export", t.store_path, "--out", t.dir / "junk", "--session", "f835-6a6d"}, t.clerk_args()));
   CHECK(junk.exit_code == 3);
   CHECK(entries_in(fs::path(t.store_path) / "access") == 1);  // the one export; the refusals wrote nothing
+}
+
+// ---- the pure parts behind the fixes, without processes ----
+
+TEST_CASE("check_output_path: a store is found by its layout, from the path or any parent, through symlinks") {
+  using namespace bodycam::tools::verbs;
+  temp_dir dir;
+  const fs::path store_root = dir / "store";
+  fs::create_directories(store_root / "objects/sha256");
+  fs::create_directories(store_root / "records/cam-0001");
+  CHECK(has_store_layout(store_root));  // the folders alone, even without store.json
+  CHECK_FALSE(has_store_layout(dir.path()));
+  fs::create_directories(dir / "out");
+  fs::create_directory_symlink(store_root / "records", dir / "out/link");
+  CHECK(enclosing_store(store_root / "records/cam-0001/0") == fs::weakly_canonical(store_root));
+  CHECK(enclosing_store(dir / "out/link/x.html").has_value());
+  CHECK(enclosing_store(dir / "out/../store/new/deeper/x.html").has_value());
+  CHECK_FALSE(enclosing_store(dir / "out/x.html").has_value());
+
+  CHECK(check_output_path(dir / "out/link/x.html", "--html", replace_policy::allow).error().code ==
+        core::errc::invalid_argument);
+  CHECK(check_output_path(dir / "out/x.html", "--html", replace_policy::never));
+  CHECK(check_output_path(dir / "nowhere/x.html", "--html", replace_policy::never).error().code ==
+        core::errc::not_found);
+  std::ofstream(dir / "out/x.html") << "kept";
+  CHECK(check_output_path(dir / "out/x.html", "--html", replace_policy::never).error().code ==
+        core::errc::already_exists);
+  const auto forced_hint = check_output_path(dir / "out/x.html", "--html", replace_policy::unless_forced);
+  REQUIRE_FALSE(forced_hint);
+  CHECK_THAT(forced_hint.error().context, Catch::Contains("--force"));
+  CHECK(check_output_path(dir / "out/x.html", "--html", replace_policy::allow));
+  // A folder is never replaced, --force or not.
+  CHECK_FALSE(check_output_path(dir / "out", "--out", replace_policy::allow));
+}
+
+TEST_CASE("check_hold_scope: unknown device, unknown or foreign session, empty range, repeated hold") {
+  using namespace bodycam::tools::retention;
+  const auto cam1 = record::device_id::parse("cam-1").value();
+  const auto cam2 = record::device_id::parse("cam-2").value();
+  const auto s1 = record::session_id::parse(std::string(31, '0') + "1").value();
+  const auto s2 = record::session_id::parse(std::string(31, '0') + "2").value();
+  const record::utc_time t0{std::chrono::hours(1000)};
+  const std::vector<record::device_id> devices{cam1, cam2};
+  const std::vector<known_session> sessions{{cam1, s1}, {cam2, s2}};
+  const std::vector<media_item> items{{cam1, s1, 3, "a.mp4", {}, 10, t0},
+                                      {cam1, s1, 4, "b.mp4", {}, 20, t0 + std::chrono::minutes(1)},
+                                      {cam2, s2, 3, "c.mp4", {}, 40, t0}};
+  auto check = [&](hold h, std::vector<hold> in_force = {}) {
+    return check_hold_scope(h, devices, sessions, items, in_force);
+  };
+  const auto ok = check({"", "evidence", cam1, s1, {}, {}});
+  REQUIRE(ok);
+  CHECK(ok->files == 2);
+  CHECK(ok->bytes == 30);
+  CHECK(check({"", "evidence", record::device_id::parse("cam-9").value(), s1, {}, {}}).error().code ==
+        core::errc::not_found);
+  const auto foreign = check({"", "evidence", cam1, s2, {}, {}});
+  REQUIRE_FALSE(foreign);
+  CHECK_THAT(foreign.error().context, Catch::Contains("belongs to cam-2"));
+  const auto unknown = record::session_id::parse(std::string(31, '0') + "7").value();
+  CHECK(check({"", "evidence", cam1, unknown, {}, {}}).error().code == core::errc::not_found);
+  CHECK(check({"", "evidence", cam1, {}, t0 - std::chrono::hours(9), t0 - std::chrono::hours(8)}).error().code ==
+        core::errc::not_found);
+  CHECK(check({"", "evidence", cam1, {}, t0 + std::chrono::hours(9), {}})->files == 0);  // open range: ahead
+  const auto again =
+      check({"", "complaint", cam1, s1, {}, {}}, {{"retention/clerk-1.0", "evidence", cam1, s1, {}, {}}});
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == core::errc::already_exists);
+  CHECK_THAT(again.error().context, Catch::Contains("retention/clerk-1.0"));
+
+  CHECK(resolve_session_prefix("0000", sessions, std::nullopt).error().code == core::errc::invalid_argument);
+  CHECK(resolve_session_prefix("0000", sessions, cam2).value() == s2);
+  CHECK(resolve_session_prefix(std::string(31, '0') + "1", sessions, std::nullopt).value() == s1);
+  CHECK(resolve_session_prefix("zz", sessions, std::nullopt).error().code == core::errc::invalid_argument);
+}
+
+TEST_CASE("access outcomes: one action text each way; other actions are not outcomes") {
+  using namespace bodycam::tools::registers;
+  CHECK(outcome_action({"clerk-1.4", true, {}}) == "completed clerk-1.4");
+  CHECK(outcome_action({"clerk-1.4", false, "create /x: No such file"}) == "failed clerk-1.4: create /x: No such file");
+  const auto failed = parse_outcome_action("failed clerk-1.4: create /x: No such file");
+  REQUIRE(failed);
+  CHECK(failed->concludes == "clerk-1.4");
+  CHECK_FALSE(failed->completed);
+  CHECK(failed->reason == "create /x: No such file");
+  CHECK(parse_outcome_action("completed clerk-1.4")->completed);
+  CHECK_FALSE(parse_outcome_action("playback_copy"));
+  CHECK_FALSE(parse_outcome_action("export"));
+  CHECK_FALSE(parse_outcome_action("completed clerk-1"));  // no seq
+  CHECK_FALSE(parse_outcome_action("failed clerk-1.4"));   // no reason
+}
+
+TEST_CASE("nearest_verb: typos find their verb, strangers find none") {
+  using namespace bodycam::tools::verbs;
+  const std::vector<std::string> verbs{"keygen", "verify", "simulate", "enroll",
+                                       "audit",  "export", "copy",     "retention"};
+  CHECK(nearest_verb("audt", verbs) == "audit");
+  CHECK(nearest_verb("aduit", verbs) == "audit");  // two letters swapped
+  CHECK(nearest_verb("exprot", verbs) == "export");
+  CHECK(nearest_verb("ret", verbs) == "retention");
+  CHECK_FALSE(nearest_verb("help", verbs));
+  CHECK_FALSE(nearest_verb("zzzzzz", verbs));
+  CHECK(verb_distance("release", "release") == 0);
+  CHECK(verb_distance("ab", "ba") == 1);
 }

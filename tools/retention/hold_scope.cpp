@@ -28,20 +28,24 @@ std::string describe(const hold& h) {
 }  // namespace
 
 core::expected<hold_coverage> check_hold_scope(const hold& wanted, const std::vector<record::device_id>& devices,
-                                              const std::vector<known_session>& sessions,
-                                              const std::vector<media_item>& items, const std::vector<hold>& in_force) {
+                                               const std::vector<known_session>& sessions,
+                                               const std::vector<media_item>& items,
+                                               const std::vector<hold>& in_force) {
   const std::string what = "hold on " + describe(wanted);
   // Guarantee 1.
   if (std::find(devices.begin(), devices.end(), wanted.device) == devices.end())
-    return core::fail(core::errc::not_found, what + ": device " + wanted.device.str() + " has no records in this store");
+    return core::fail(core::errc::not_found,
+                      what + ": device " + wanted.device.str() + " has no records in this store");
   // Guarantee 2.
   if (!wanted.session.is_none()) {
     bool on_device = false;
     std::set<std::string> elsewhere;
     for (const auto& s : sessions)
       if (s.session == wanted.session) {
-        if (s.device == wanted.device) on_device = true;
-        else elsewhere.insert(s.device.str());
+        if (s.device == wanted.device)
+          on_device = true;
+        else
+          elsewhere.insert(s.device.str());
       }
     if (!on_device && !elsewhere.empty())
       return core::fail(core::errc::invalid_argument,
@@ -73,19 +77,20 @@ core::expected<record::session_id> resolve_session_prefix(std::string_view text,
   const std::string what = "--session '" + std::string(text) + "'";
   if (text.empty() || text.size() > 2 * record::session_id::size ||
       !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c) != 0; }))
-    return core::fail(core::errc::invalid_argument, what + ": use the session id's hex digits (all 32, or a unique "
-                                                           "start of it as reports show)");
+    return core::fail(core::errc::invalid_argument, what +
+                                                        ": use the session id's hex digits (all 32, or a unique "
+                                                        "start of it as reports show)");
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   std::set<record::session_id> found;
   for (const auto& s : sessions)
     if ((!device || s.device == *device) && s.session.to_hex().starts_with(lower)) found.insert(s.session);
   if (found.empty())
-    return core::fail(core::errc::not_found, what + ": no session of " + (device ? device->str() : "this store") +
-                                                 " starts with it");
+    return core::fail(core::errc::not_found,
+                      what + ": no session of " + (device ? device->str() : "this store") + " starts with it");
   if (found.size() > 1)
-    return core::fail(core::errc::invalid_argument, what + ": " + std::to_string(found.size()) +
-                                                        " sessions start with it; give more digits");
+    return core::fail(core::errc::invalid_argument,
+                      what + ": " + std::to_string(found.size()) + " sessions start with it; give more digits");
   return *found.begin();
 }
 

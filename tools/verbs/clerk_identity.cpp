@@ -61,11 +61,11 @@ core::status check_clerk_key_in_store(const store::store& s, const clerk_identit
     auto enrolled = s.get_public_key(id);
     if (!enrolled || enrolled->key != mine) continue;
     if (is_device(id.str()) || !clerks.contains(id.str()))
-      return core::fail(core::errc::permission,
-                        what + ": it is the key the store holds for " +
-                            (is_device(id.str()) ? "camera " : "camera or dock ") + id.str() +
-                            " (keys/" + id.str() + ".pub); a clerk signs with their own key (bodycam keygen --id "
-                            "<clerk>)");
+      return core::fail(core::errc::permission, what + ": it is the key the store holds for " +
+                                                    (is_device(id.str()) ? "camera " : "camera or dock ") + id.str() +
+                                                    " (keys/" + id.str() +
+                                                    ".pub); a clerk signs with their own key (bodycam keygen --id "
+                                                    "<clerk>)");
   }
   return {};
 }

@@ -22,8 +22,7 @@ struct clerk_identity {
 // Refuses (errc::permission) a clerk whose public key is the one the store holds for a device or a dock: an
 // identity in keys/ that is a device with records, or that no clerk has used in the access or retention
 // register (cameras and docks are put there by `bodycam enroll`); or a clerk id that is a device's.
-[[nodiscard]] common::core::status check_clerk_key_in_store(const common::store::store& s,
-                                                            const clerk_identity& clerk);
+[[nodiscard]] common::core::status check_clerk_key_in_store(const common::store::store& s, const clerk_identity& clerk);
 [[nodiscard]] common::record::utc_time utc_now();
 
 }  // namespace bodycam::tools::verbs

@@ -45,11 +45,10 @@ core::status check_output_path(const fs::path& path, std::string_view option, re
   std::error_code ec;
   const auto status = fs::symlink_status(path, ec);
   if (fs::exists(status) && (replace != replace_policy::allow || fs::is_directory(status)))
-    return core::fail(core::errc::already_exists,
-                      what + ": exists; nothing overwritten" +
-                          (replace == replace_policy::unless_forced && !fs::is_directory(status)
-                               ? " (--force replaces it)"
-                               : ""));
+    return core::fail(
+        core::errc::already_exists,
+        what + ": exists; nothing overwritten" +
+            (replace == replace_policy::unless_forced && !fs::is_directory(status) ? " (--force replaces it)" : ""));
   // Guarantee 3.
   const fs::path parent = fs::absolute(path, ec).parent_path();
   if (!fs::is_directory(parent, ec))

@@ -20,9 +20,12 @@ core::expected<std::vector<retention::known_session>> store_sessions(const store
       auto r = record::parse_signed_record(*bytes);
       if (!r) continue;  // the audit and verify report such records; here they name no session
       record::session_id session;
-      if (const auto* st = std::get_if<record::session_start_payload>(&r->body.body)) session = st->session;
-      else if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body)) session = sg->session;
-      else continue;
+      if (const auto* st = std::get_if<record::session_start_payload>(&r->body.body))
+        session = st->session;
+      else if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body))
+        session = sg->session;
+      else
+        continue;
       if (seen.insert({device.str(), session}).second) out.push_back({device, session});
     }
   }

@@ -15,7 +15,7 @@ namespace bodycam::tools::verbs {
     const common::store::store& s);
 
 // `text` as a session id of `s`: 32 hex digits are taken as they are; fewer must start exactly one session.
-[[nodiscard]] common::core::expected<common::record::session_id> session_of_store(
-    const common::store::store& s, std::string_view text);
+[[nodiscard]] common::core::expected<common::record::session_id> session_of_store(const common::store::store& s,
+                                                                                  std::string_view text);
 
 }  // namespace bodycam::tools::verbs

@@ -4,11 +4,11 @@
 // everything else is left to CLI11.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 namespace bodycam::tools::verbs {
 
