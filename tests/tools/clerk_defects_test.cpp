@@ -172,6 +172,25 @@ TEST_CASE("a_hold_on_a_session_that_does_not_exist_holds_the_whole_device: every
     CHECK_THAT(again.err, Catch::Contains("already held by retention/clerk-1.0"));
     CHECK(entries_in(retention) == 1);
   }
+  SECTION("a signed release ends one hold; the files are then under the policy; a second release is refused") {
+    REQUIRE(hold({"--device", "cam-0001", "--session", t.session_1.to_hex()}).exit_code == 0);
+    auto dry = cli({"retention", "expire", t.store_path, "--dry-run"});
+    CHECK_THAT(dry.out, Catch::Contains("5 file(s) would expire"));  // cam-0002's; cam-0001's are held
+    auto release = [&] {
+      return cli(t.with({"retention", "release", t.store_path, "--hold", "retention/clerk-1.0"}, t.clerk_args("C-9")));
+    };
+    auto r = release();
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("released by retention/clerk-1.1"));
+    CHECK_THAT(cli({"retention", "expire", t.store_path, "--dry-run"}).out, Catch::Contains("9 file(s) would expire"));
+    auto again = release();
+    CHECK(again.exit_code == 3);
+    CHECK_THAT(again.err, Catch::Contains("no hold in force"));
+    CHECK(cli(t.with({"retention", "release", t.store_path, "--hold", "clerk-1.7"}, t.clerk_args())).exit_code == 3);
+    CHECK(entries_in(retention) == 2);
+    CHECK(cli({"audit", t.store_path}).exit_code == 0);  // the register with its release still verifies
+  }
   SECTION("the short session id a report shows is accepted when it is unique") {
     auto r = hold({"--device", "cam-0001", "--session", t.session_1.to_hex().substr(0, 8)});
     INFO(r.err);
@@ -300,9 +319,10 @@ TEST_CASE("frictions: verbs suggested, verbs name themselves, a .pub named, an e
   auto help = cli({"help"});
   CHECK(help.exit_code == 0);
   CHECK_THAT(help.out, Catch::Contains("retention"));
-  auto release = cli({"retention", "release"});
+  auto release = cli({"retention", "relase"});
   CHECK(release.exit_code == 64);
-  CHECK_THAT(release.err, Catch::Contains("verbs: hold, expire"));
+  CHECK_THAT(release.err, Catch::Contains("did you mean 'bodycam retention release'"));
+  CHECK_THAT(release.err, Catch::Contains("verbs: hold, release, expire"));
 
   auto copy = cli(t.with({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", t.dir / "none/v.mp4"},
                          t.clerk_args()));

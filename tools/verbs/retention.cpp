@@ -3,10 +3,12 @@
 // the signed expiry event; `expire --dry-run` only shows what would expire. Records are never deleted.
 // A hold is checked against the store before it is signed (tools/retention/hold_scope.hpp): the device has
 // records, the session is that device's (any unique start of its id), the scope is not already held; the
-// answer says how many files it holds.
+// answer says how many files it holds. `release` ends one hold in force by a signed entry naming it
+// (docs/formats/access-register.md §3 rule 3); nothing is deleted by it.
 #include "common/record/record_json.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tools/bundle/bundle_export.hpp"
+#include "tools/registers/hold_release.hpp"
 #include "tools/registers/register_book.hpp"
 #include "tools/retention/hold_scope.hpp"
 #include "tools/retention/retention_policy.hpp"
@@ -14,7 +16,9 @@
 #include "tools/verbs/verb.hpp"
 
 #include <cstdio>
+#include <algorithm>
 #include <map>
+#include <set>
 
 namespace bodycam::tools::verbs {
 
@@ -33,6 +37,8 @@ struct retention_args {
   std::string device;
   std::string from;
   std::string to;
+  // release
+  std::string hold;
   // expire
   int days = static_cast<int>(retention::minimum_retention.count());
   bool dry_run = false;
@@ -87,15 +93,64 @@ core::expected<std::vector<retention::media_item>> stored_media(const store::sto
   return items;
 }
 
+// Holds whose entry no release names, one per scope.
 std::vector<retention::hold> holds_in_force(const registers::register_book& book) {
-  std::vector<retention::hold> holds;
+  std::set<std::string> released;
   for (const auto& c : book.clerks)
     for (const auto& e : c.entries)
       if (e.body.kind == registers::entry_kind::hold)
+        if (auto h = registers::released_hold(e.body.action)) released.insert(*h);
+  std::vector<retention::hold> holds;
+  for (const auto& c : book.clerks)
+    for (const auto& e : c.entries)
+      if (e.body.kind == registers::entry_kind::hold && !registers::released_hold(e.body.action) &&
+          !released.contains(registers::entry_name(e.body)))
         for (const auto& sc : e.body.scopes)
           holds.push_back(
               {"retention/" + registers::entry_name(e.body), e.body.action, sc.device, sc.session, sc.from, sc.to});
   return holds;
+}
+
+int run_release(const retention_args& args) {
+  std::string name = args.hold;
+  if (name.starts_with("retention/")) name = name.substr(std::string_view("retention/").size());
+  auto clerk = load_clerk(args.clerk_key);
+  if (!clerk) return refuse(clerk.error().context);
+  auto s = store::open_directory_store(args.store, false);
+  if (!s) return refuse(s.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  auto book = registers::read_register(*s, store::entry_namespace::retention);
+  if (!book) return refuse(book.error().context);
+  if (!book->is_intact())
+    return refuse("the retention register does not verify (" + book->findings.front().code + " at " +
+                      book->findings.front().entry + "); no hold released",
+                  exit_not_authentic);
+  const auto in_force = holds_in_force(*book);
+  const auto held = std::find_if(in_force.begin(), in_force.end(),
+                                 [&](const retention::hold& h) { return h.entry == "retention/" + name; });
+  if (held == in_force.end())
+    return refuse("--hold retention/" + name + ": no hold in force has that name (bodycam audit lists the " +
+                  "retention register); nothing released");
+  registers::register_entry e;
+  e.kind = registers::entry_kind::hold;
+  e.utc = utc_now();
+  e.department = args.department;
+  e.reference = args.reference;
+  e.action = registers::release_action(name);
+  for (const auto& h : in_force)
+    if (h.entry == held->entry) {
+      registers::scope sc;
+      sc.device = h.device;
+      sc.session = h.session;
+      sc.from = h.from;
+      sc.to = h.to;
+      e.scopes.push_back(sc);
+    }
+  auto stored = registers::append_entry(*s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer);
+  if (!stored) return refuse("release not written: " + stored.error().context);
+  std::printf("hold retention/%s (%s) released by retention/%s; its files are under the retention policy again\n",
+              name.c_str(), held->reason.c_str(), registers::entry_name(stored->body).c_str());
+  return exit_ok;
 }
 
 int run_hold(const retention_args& args) {
@@ -233,6 +288,14 @@ void add_retention(CLI::App& app, run_result& result) {
   hold->add_option("--department", args->department, "The clerk's department")->required();
   hold->add_option("--reference", args->reference, "Case or request number")->required();
   hold->callback([args, &result] { result.exit_code = run_hold(*args); });
+  auto* release = cmd->add_subcommand("release", "End one hold in force by a signed release entry (deletes nothing)");
+  release->add_option("store", args->store, "The store's directory")->required();
+  release->add_option("--hold", args->hold, "The hold's entry, e.g. retention/clerk-1.0 (as the audit lists it)")
+      ->required();
+  release->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file")->required();
+  release->add_option("--department", args->department, "The clerk's department")->required();
+  release->add_option("--reference", args->reference, "Why the hold ends: case or request number")->required();
+  release->callback([args, &result] { result.exit_code = run_release(*args); });
   auto* expire = cmd->add_subcommand("expire", "Delete media past retention that no hold covers (records stay)");
   expire->add_option("store", args->store, "The store's directory")->required();
   expire->add_option("--days", args->days, "Retention in days (at least 183)")->capture_default_str();
