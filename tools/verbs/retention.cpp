@@ -277,7 +277,8 @@ void add_retention(CLI::App& app, run_result& result) {
   auto* cmd = app.add_subcommand("retention", "Holds and expiry of media under the retention policy");
   cmd->require_subcommand(1);
   auto args = std::make_shared<retention_args>();
-  auto* hold = cmd->add_subcommand("hold", "Hold a session or a device's time range indefinitely");
+  auto* hold = cmd->add_subcommand(
+      "hold", "Hold a session or a device's time range until a signed release (checked against the store)");
   hold->add_option("store", args->store, "The store's directory")->required();
   hold->add_option("--reason", args->reason, "evidence, complaint, major_incident or legal_hold")->required();
   hold->add_option("--device", args->device, "The device")->required();
