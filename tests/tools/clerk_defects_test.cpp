@@ -117,6 +117,19 @@ TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overw
     CHECK_FALSE(fs::exists(t.store_path + "/objects/bundle"));
     CHECK(entries_in(fs::path(t.store_path) / "access") == 0);
   }
+  SECTION("keygen, enroll and simulate do not write into a store either") {
+    auto k = cli({"keygen", "--id", "clerk-2", "--out", t.store_path + "/keys"});
+    CHECK(k.exit_code == 3);
+    CHECK_THAT(k.err, Catch::Contains("inside the store"));
+    CHECK_FALSE(fs::exists(t.store_path + "/keys/clerk-2.key"));
+    auto e = cli({"enroll", "camera", "--key", t.dir / "keys/clerk-1.pub", "--trusted-cameras-dir",
+                  t.store_path + "/keys"});
+    CHECK(e.exit_code == 3);
+    CHECK_THAT(e.err, Catch::Contains("inside the store"));
+    auto sim = cli({"simulate", "--out", t.store_path + "/records/sim"});
+    CHECK(sim.exit_code == 3);
+    CHECK_FALSE(fs::exists(t.store_path + "/records/sim"));
+  }
   SECTION("an existing report is kept unless --force") {
     const fs::path html = t.dir / "audit.html";
     std::ofstream(html) << "an earlier report";

@@ -32,15 +32,20 @@ std::optional<fs::path> enclosing_store(const fs::path& path) {
   return std::nullopt;
 }
 
+core::status check_outside_stores(const fs::path& path, std::string_view option) {
+  if (auto s = enclosing_store(path))
+    return core::fail(core::errc::invalid_argument,
+                      std::string(option) + " " + path.string() + ": inside the store " + s->string() +
+                          "; nothing is written into a store except through the store itself, choose a path "
+                          "outside it");
+  return {};
+}
+
 core::status check_output_path(const fs::path& path, std::string_view option, replace_policy replace) {
   const std::string what = std::string(option) + " " + path.string();
   if (path.empty()) return core::fail(core::errc::invalid_argument, std::string(option) + ": no path given");
   // Guarantee 1.
-  if (auto s = enclosing_store(path))
-    return core::fail(core::errc::invalid_argument,
-                      what + ": inside the store " + s->string() +
-                          "; nothing is written into a store except through the store itself, choose a path "
-                          "outside it");
+  if (auto ok = check_outside_stores(path, option); !ok) return ok;
   // Guarantee 2.
   std::error_code ec;
   const auto status = fs::symlink_status(path, ec);

@@ -28,6 +28,10 @@ enum class replace_policy { never, unless_forced, allow };
 // True if `dir` has a store's layout (guarantee 1).
 [[nodiscard]] bool has_store_layout(const std::filesystem::path& dir);
 
+// Guarantee 1 alone, for verbs that write into a folder they may create (`keygen --out`, `simulate --out`,
+// `enroll --trusted-*-dir`): refused (invalid_argument) if `path` is or lies inside a store.
+[[nodiscard]] common::core::status check_outside_stores(const std::filesystem::path& path, std::string_view option);
+
 // `option` names the flag in messages ("--html"). Errors: invalid_argument (inside a store),
 // already_exists (guarantee 2), not_found or permission (guarantee 3).
 [[nodiscard]] common::core::status check_output_path(const std::filesystem::path& path, std::string_view option,
