@@ -115,7 +115,8 @@ int run_copy(const copy_args& args) {
 
 void add_copy(CLI::App& app, run_result& result) {
   auto* cmd =
-      app.add_subcommand("copy", "Copy one segment or annotation file for playback (registers the access first)");
+      app.add_subcommand(
+      "copy", "Copy one segment or annotation file for playback (registers the access first, its outcome after)");
   auto args = std::make_shared<copy_args>();
   cmd->add_option("store", args->store, "The store's directory")->required();
   cmd->add_option("--device", args->device, "The device")->required();
