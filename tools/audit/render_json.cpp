@@ -1,6 +1,9 @@
 #include "common/chain/report_json.hpp"
 #include "common/record/record_json.hpp"
 #include "tools/audit/render.hpp"
+#include "tools/registers/access_outcome.hpp"
+
+#include <map>
 
 namespace bodycam::tools::audit {
 
@@ -33,10 +36,18 @@ json gap_json(const gap_audit& g) {
           {"statement", std::string(to_string(g.statement))}};
 }
 
+// Outcome entries (tools/registers/access_outcome.hpp) are shown on the access entry they conclude
+// ("outcome": "completed" | "failed: <reason>" | "unknown" when none was stored), not as entries of their own.
 json register_json(const registers::register_book& book) {
+  std::map<std::string, std::string> outcomes;  // "<clerk>.<seq>" -> outcome
+  for (const auto& c : book.clerks)
+    for (const auto& e : c.entries)
+      if (auto o = registers::parse_outcome_action(e.body.action))
+        outcomes[o->concludes] = o->completed ? "completed" : "failed: " + o->reason;
   json entries = json::array();
   for (const auto& c : book.clerks)
     for (const auto& e : c.entries) {
+      if (registers::parse_outcome_action(e.body.action)) continue;
       json scopes = json::array();
       for (const auto& s : e.body.scopes) {
         json sj{{"device", s.device.str()}};
@@ -61,6 +72,10 @@ json register_json(const registers::register_book& book) {
                          {"action", e.body.action},
                          {"scopes", scopes},
                          {"objects", e.body.objects.size()}});
+      if (e.body.kind == registers::entry_kind::access && e.body.action == "playback_copy") {
+        const auto o = outcomes.find(registers::entry_name(e.body));
+        entries.back()["outcome"] = o == outcomes.end() ? "unknown" : o->second;
+      }
     }
   json findings = json::array();
   for (const auto& f : book.findings) findings.push_back({{"entry", f.entry}, {"code", f.code}, {"detail", f.detail}});

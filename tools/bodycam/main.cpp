@@ -1,10 +1,12 @@
 // bodycam: the one command for people (DESIGN.md §7). `bodycam <verb> --help` describes each verb.
 #include "tools/verbs/verb.hpp"
+#include "tools/verbs/verb_suggest.hpp"
 
 #include <cstdio>
 
 int main(int argc, char** argv) {
   CLI::App app{"bodycam: evidence tools for body-worn camera footage (keys, verification, audit, export)"};
+  app.name("bodycam");
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("bodycam 0.1.0"));
   bodycam::tools::verbs::run_result result;
@@ -17,11 +19,14 @@ int main(int argc, char** argv) {
   bodycam::tools::verbs::add_copy(app, result);
   bodycam::tools::verbs::add_retention(app, result);
   bodycam::tools::verbs::add_doctor(app, result);
+  bodycam::tools::verbs::set_exit_codes_footer(app);
+  if (auto answered = bodycam::tools::verbs::answer_verb_words(app, std::vector<std::string>(argv + 1, argv + argc)))
+    return *answered;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : bodycam::tools::verbs::exit_cannot;
+    return code == 0 ? 0 : bodycam::tools::verbs::exit_usage;
   }
   return result.exit_code;
 }

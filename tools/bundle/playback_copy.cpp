@@ -2,6 +2,7 @@
 
 #include "common/core/durable_file.hpp"
 #include "common/core/unique_fd.hpp"
+#include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
 
 #include <fcntl.h>
@@ -13,6 +14,58 @@ namespace core = common::core;
 namespace crypto = common::crypto;
 namespace record = common::record;
 namespace store = common::store;
+
+namespace {
+
+// Invariant 3: the retrieval's outcome, concluding `access` (same scopes and objects).
+core::status append_outcome(store::store& s, const playback_request& request, const registers::signed_entry& access,
+                            crypto::signer& clerk, const std::optional<core::error>& failure) {
+  registers::register_entry e = access.body;
+  e.utc = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+  e.action = registers::outcome_action(
+      {registers::entry_name(access.body), !failure.has_value(), failure ? failure->context : std::string()});
+  auto stored = registers::append_entry(s, store::entry_namespace::access, request.clerk_id, std::move(e), clerk);
+  if (!stored) return std::unexpected(stored.error());
+  return {};
+}
+
+// Copies the object to request.out (invariant 2).
+core::status copy_object(const store::store& s, const playback_request& request, const crypto::sha256_digest& digest,
+                         std::uint64_t length, const std::string& what) {
+  auto reader = s.open_object(digest);
+  if (!reader) return core::wrap(what, reader.error());
+  const auto dir = request.out.has_parent_path() ? request.out.parent_path() : std::filesystem::path(".");
+  const auto temp = dir / ("." + request.out.filename().string() + ".partial-" + std::to_string(::getpid()));
+  core::unique_fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+  if (!fd.is_open()) return core::fail_errno("create", temp.string(), errno);
+  auto fail_clean = [&](const core::error& err) {
+    ::unlink(temp.c_str());
+    return std::unexpected(err);
+  };
+  crypto::sha256_hasher hasher;
+  core::byte_buffer buffer(std::size_t{256} * 1024);
+  std::uint64_t size = 0;
+  for (;;) {
+    auto n = (*reader)->read(buffer);
+    if (!n) return fail_clean(n.error());
+    if (*n == 0) break;
+    hasher.update(core::byte_view(buffer).first(*n));
+    size += *n;
+    if (auto ok = core::write_all(fd.get(), core::byte_view(buffer).first(*n), temp); !ok)
+      return fail_clean(ok.error());
+  }
+  if (hasher.finish() != digest || size != length)
+    return fail_clean(
+        core::error{core::errc::corrupt, what + ": the stored copy does not match the record; no copy made"});
+  if (::fsync(fd.get()) != 0) return fail_clean(core::fail_errno("fsync", temp.string(), errno).error());
+  fd.reset();
+  if (::link(temp.c_str(), request.out.c_str()) != 0)
+    return fail_clean(core::fail_errno("create", request.out.string(), errno).error());
+  ::unlink(temp.c_str());
+  return core::fsync_directory(dir);
+}
+
+}  // namespace
 
 core::expected<std::string> copy_for_playback(store::store& s, const playback_request& request, crypto::signer& clerk) {
   const std::string what = "playback copy of record " + std::to_string(request.seq) + " of " + request.device.str();
@@ -51,38 +104,15 @@ core::expected<std::string> copy_for_playback(store::store& s, const playback_re
   auto entry = registers::append_entry(s, store::entry_namespace::access, request.clerk_id, std::move(e), clerk);
   if (!entry) return core::wrap(what + " refused: the access register could not be written", entry.error());
 
-  // Invariant 2.
-  auto reader = s.open_object(digest);
-  if (!reader) return core::wrap(what, reader.error());
-  const auto dir = request.out.has_parent_path() ? request.out.parent_path() : std::filesystem::path(".");
-  const auto temp = dir / ("." + request.out.filename().string() + ".partial-" + std::to_string(::getpid()));
-  core::unique_fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
-  if (!fd.is_open()) return core::fail_errno("create", temp.string(), errno);
-  auto fail_clean = [&](const core::error& err) {
-    ::unlink(temp.c_str());
-    return std::unexpected(err);
-  };
-  crypto::sha256_hasher hasher;
-  core::byte_buffer buffer(std::size_t{256} * 1024);
-  std::uint64_t size = 0;
-  for (;;) {
-    auto n = (*reader)->read(buffer);
-    if (!n) return fail_clean(n.error());
-    if (*n == 0) break;
-    hasher.update(core::byte_view(buffer).first(*n));
-    size += *n;
-    if (auto ok = core::write_all(fd.get(), core::byte_view(buffer).first(*n), temp); !ok)
-      return fail_clean(ok.error());
-  }
-  if (hasher.finish() != digest || size != length)
-    return fail_clean(
-        core::error{core::errc::corrupt, what + ": the stored copy does not match the record; no copy made"});
-  if (::fsync(fd.get()) != 0) return fail_clean(core::fail_errno("fsync", temp.string(), errno).error());
-  fd.reset();
-  if (::link(temp.c_str(), request.out.c_str()) != 0)
-    return fail_clean(core::fail_errno("create", request.out.string(), errno).error());
-  ::unlink(temp.c_str());
-  if (auto ok = core::fsync_directory(dir); !ok) return std::unexpected(ok.error());
+  // Invariants 2 and 3.
+  auto copied = copy_object(s, request, digest, length, what);
+  auto outcome = append_outcome(s, request, *entry, clerk,
+                                copied ? std::nullopt : std::optional<core::error>(copied.error()));
+  if (!copied) return std::unexpected(copied.error());
+  if (!outcome)
+    return core::wrap(what + ": the copy was made but its outcome could not be registered (access/" +
+                          registers::entry_name(entry->body) + " stands without one)",
+                      outcome.error());
   return "access/" + registers::entry_name(entry->body);
 }
 

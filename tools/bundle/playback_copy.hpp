@@ -4,6 +4,10 @@
 //  1. The access entry is stored before any byte is read for the copy; if it cannot be, nothing is copied.
 //  2. The copy is created only if `out` does not exist, re-hashed on the way against the record, and
 //     fsynced before it gets its name; a mismatch leaves no file (errc::corrupt).
+//  3. Once the access entry is stored, an outcome entry follows it whatever happens (tools/registers/
+//     access_outcome.hpp): "completed" when the copy is in place, "failed: <reason>" otherwise, so the
+//     register neither claims a copy that was not made nor hides one that was. Callers check what can be
+//     checked (the output path) before calling, so that a refused copy writes no entry at all.
 #pragma once
 
 #include "common/store/store.hpp"

@@ -1,12 +1,15 @@
 // bodycam audit: check a whole store (every device's chain, files, statements, gaps, receipts and delays,
 // the access and retention registers); print text or --json, write --html and rebuild --catalogue.
-// Exit: the verifier's (0 authentic, 1 with documented gaps, 2 not authentic, 3 cannot verify).
+// Exit: the verifier's (0 authentic, 1 with documented gaps, 2 not authentic, 3 cannot verify); an output path
+// refused before the audit (inside a store, existing without --force, no such folder) is 3 with nothing done;
+// a report or catalogue that cannot be written after the audit is 4 (verb.hpp).
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tools/audit/catalogue.hpp"
 #include "tools/audit/render.hpp"
 #include "tools/audit/store_audit.hpp"
 #include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/output_path.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <cstdio>
@@ -23,11 +26,22 @@ struct audit_args {
   std::string html;
   std::string catalogue;
   std::string sample;
+  bool force = false;
 };
 
 int cannot(const std::string& message) {
   std::fprintf(stderr, "bodycam audit: cannot verify: %s\n", message.c_str());
   return exit_cannot;
+}
+
+int refuse(const std::string& message) {
+  std::fprintf(stderr, "bodycam audit: %s; nothing done\n", message.c_str());
+  return exit_cannot;
+}
+
+int cannot_write(const std::string& message) {
+  std::fprintf(stderr, "bodycam audit: the audit ran but its output could not be written: %s\n", message.c_str());
+  return exit_write_failed;
 }
 
 core::byte_view text_bytes(const std::string& s) {
@@ -45,7 +59,17 @@ int run_audit(const audit_args& args) {
     options.sample_slice = n;
     options.sample_slices = m;
   }
-  // A catalogue that is not ours is refused before any work (nothing overwritten).
+  // Outputs are checked before any work: never inside a store, never over a file unless --force.
+  if (!args.html.empty())
+    if (auto ok = check_output_path(args.html, "--html",
+                                    args.force ? replace_policy::allow : replace_policy::unless_forced);
+        !ok)
+      return refuse(ok.error().context);
+  // The catalogue is a cache this verb rebuilds: an existing one of ours is replaced; a file that is not ours
+  // is refused (nothing overwritten).
+  if (!args.catalogue.empty())
+    if (auto ok = check_output_path(args.catalogue, "--catalogue", replace_policy::allow); !ok)
+      return refuse(ok.error().context);
   if (!args.catalogue.empty())
     if (auto ok = audit::check_catalogue(args.catalogue); !ok && ok.error().code != core::errc::not_found)
       return cannot(ok.error().context);
@@ -60,9 +84,9 @@ int run_audit(const audit_args& args) {
     std::fputs(audit::render_text(*report).c_str(), stdout);
   if (!args.html.empty())
     if (auto ok = core::write_file_durably(args.html, text_bytes(audit::render_html(*report))); !ok)
-      return cannot(ok.error().context);
+      return cannot_write(ok.error().context);
   if (!args.catalogue.empty())
-    if (auto ok = audit::write_catalogue(args.catalogue, *report); !ok) return cannot(ok.error().context);
+    if (auto ok = audit::write_catalogue(args.catalogue, *report); !ok) return cannot_write(ok.error().context);
   return chain::exit_code(report->verdict);
 }
 
@@ -76,7 +100,9 @@ void add_audit(CLI::App& app, run_result& result) {
   auto args = std::make_shared<audit_args>();
   cmd->add_option("store", args->store, "The store's directory")->required();
   cmd->add_flag("--json", args->json, "Print the report as JSON");
-  cmd->add_option("--html", args->html, "Also write a self-contained HTML report (timeline per device) to FILE");
+  cmd->add_option("--html", args->html,
+                  "Also write a self-contained HTML report (timeline per device) to FILE (outside any store)");
+  cmd->add_flag("--force", args->force, "Replace an existing --html FILE");
   cmd->add_option("--catalogue", args->catalogue, "Rebuild the SQLite catalogue at FILE from the store");
   cmd->add_option("--sample", args->sample, "Re-hash only slice n/m of the files (rolling partial re-hash)");
   cmd->callback([args, &result] { result.exit_code = run_audit(*args); });

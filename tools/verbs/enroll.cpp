@@ -20,6 +20,7 @@
 #include "common/record/ids.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store/store.hpp"
+#include "tools/verbs/output_path.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <sys/stat.h>
@@ -149,6 +150,9 @@ outcome run_enroll(const enroll_request& request) {
   const std::string verb = "bodycam enroll " + request.role + ": ";
   if (request.trust_dir.empty() && request.store_root.empty())
     return {exit_cannot, verb + "say where to enroll: --trusted-" + request.role + "s-dir DIR and/or --store STORE"};
+  if (!request.trust_dir.empty())
+    if (auto ok = check_outside_stores(request.trust_dir, "--trusted-" + request.role + "s-dir"); !ok)
+      return {exit_cannot, verb + ok.error().context + " (--store STORE enrolls into a store)"};
   // E4: read and check every key first.
   std::vector<crypto::labelled_public_key> keys;
   for (const auto& file : request.keys) {

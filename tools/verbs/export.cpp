@@ -1,10 +1,14 @@
 // bodycam export: a court bundle for one session or a device's time range, after writing the clerk's entry
 // in the store's access register (refused if that cannot be written). Prints where the bundle is.
-// bodycam copy: one segment or annotation file out of the store for playback, access entry first too.
+// bodycam copy: one segment or annotation file out of the store for playback, access entry first too, and
+// its outcome (completed or failed) after. Both refuse, before any entry, an output inside a store or one
+// that exists or whose folder does not, and a clerk key that the store holds for a camera or dock.
 #include "common/store/directory_backend.hpp"
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/bundle/playback_copy.hpp"
 #include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/output_path.hpp"
+#include "tools/verbs/store_sessions.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <cstdio>
@@ -27,10 +31,12 @@ struct export_args {
   std::string reference;
 };
 
-int refuse(const std::string& message, int code = exit_cannot) {
-  std::fprintf(stderr, "bodycam export: %s\n", message.c_str());
+int refuse_as(const char* verb, const std::string& message, int code = exit_cannot) {
+  std::fprintf(stderr, "bodycam %s: %s\n", verb, message.c_str());
   return code;
 }
+
+int refuse(const std::string& message, int code = exit_cannot) { return refuse_as("export", message, code); }
 
 int run_export(const export_args& args) {
   bundle::export_request request;
@@ -43,9 +49,7 @@ int run_export(const export_args& args) {
   if (!args.session.empty()) {
     if (!args.device.empty() || !args.from.empty() || !args.to.empty())
       return refuse("give either --session or --device with --from and --to");
-    auto session = record::session_id::parse(args.session);
-    if (!session) return refuse("--session: " + session.error().context);
-    request.what.session = *session;
+    // Resolved against the store once it is open (a unique start of the id is enough).
   } else {
     if (args.device.empty() || args.from.empty() || args.to.empty())
       return refuse("give either --session ID or --device ID --from T --to T");
@@ -60,11 +64,18 @@ int run_export(const export_args& args) {
     request.what.from = *from;
     request.what.to = *to;
   }
+  if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok) return refuse(ok.error().context);
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
   request.clerk_id = clerk->id;
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  if (!args.session.empty()) {
+    auto session = session_of_store(*s, args.session);
+    if (!session) return refuse(session.error().context);
+    request.what.session = *session;
+  }
   auto done = bundle::export_bundle(*s, request, *clerk->signer);
   if (!done) return refuse(done.error().context, done.error().code == core::errc::corrupt ? 2 : exit_cannot);
   std::printf(
@@ -84,12 +95,15 @@ struct copy_args {
 };
 
 int run_copy(const copy_args& args) {
+  auto refuse = [](const std::string& message, int code = exit_cannot) { return refuse_as("copy", message, code); };
   auto device = record::device_id::parse(args.device);
   if (!device) return refuse("--device: " + device.error().context);
+  if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok) return refuse(ok.error().context);
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
   bundle::playback_request request{*device, args.seq, args.out, clerk->id, args.department, args.reference, utc_now()};
   auto entry = bundle::copy_for_playback(*s, request, *clerk->signer);
   if (!entry) return refuse(entry.error().context, entry.error().code == core::errc::corrupt ? 2 : exit_cannot);
@@ -101,7 +115,8 @@ int run_copy(const copy_args& args) {
 
 void add_copy(CLI::App& app, run_result& result) {
   auto* cmd =
-      app.add_subcommand("copy", "Copy one segment or annotation file for playback (registers the access first)");
+      app.add_subcommand(
+      "copy", "Copy one segment or annotation file for playback (registers the access first, its outcome after)");
   auto args = std::make_shared<copy_args>();
   cmd->add_option("store", args->store, "The store's directory")->required();
   cmd->add_option("--device", args->device, "The device")->required();
@@ -118,7 +133,7 @@ void add_export(CLI::App& app, run_result& result) {
   auto args = std::make_shared<export_args>();
   cmd->add_option("store", args->store, "The store's directory")->required();
   cmd->add_option("--out", args->out, "The bundle folder to create (must not exist)")->required();
-  cmd->add_option("--session", args->session, "The session id (32 hex digits)");
+  cmd->add_option("--session", args->session, "The session id (32 hex digits, or a unique start of it)");
   cmd->add_option("--device", args->device, "A device id, with --from and --to");
   cmd->add_option("--from", args->from, "Start of the time range, RFC 3339 UTC (2026-11-18T08:00:00Z)");
   cmd->add_option("--to", args->to, "End of the time range, RFC 3339 UTC");

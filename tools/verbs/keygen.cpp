@@ -1,5 +1,6 @@
 // bodycam keygen: make an Ed25519 identity (a device, a dock or a clerk) as <out>/<id>.key + <id>.pub.
 #include "common/crypto/key_file.hpp"
+#include "tools/verbs/output_path.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <cstdio>
@@ -18,6 +19,12 @@ void add_keygen(CLI::App& app, run_result& result) {
   cmd->callback([id, out, &result] {
     if (!crypto::is_valid_label(*id)) {
       std::fprintf(stderr, "bodycam keygen: id '%s': use 1-64 characters of A-Z a-z 0-9 . _ -\n", id->c_str());
+      result.exit_code = exit_cannot;
+      return;
+    }
+    // A key enters a store only through the store (bodycam enroll, a clerk's first register entry).
+    if (auto ok = check_outside_stores(*out, "--out"); !ok) {
+      std::fprintf(stderr, "bodycam keygen: %s\n", ok.error().context.c_str());
       result.exit_code = exit_cannot;
       return;
     }

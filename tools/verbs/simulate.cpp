@@ -7,6 +7,7 @@
 // Exit code: the audit's (0 authentic, 1 authentic with documented gaps, 2 not authentic, 3 cannot verify);
 // 3 too when the shift itself could not run (a program missing, a camera that did not come up, ...).
 #include "tools/shift/shift_runner.hpp"
+#include "tools/verbs/output_path.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <unistd.h>
@@ -66,6 +67,10 @@ int run_simulate(const simulate_args& args) {
   setup.video.bitrate_kbps = std::max<std::uint32_t>(200, static_cast<std::uint32_t>(pixels_per_second * 2500.0 /
                                                                                       (1280.0 * 720.0 * 30.0)));
   if (auto ok = shift::validate_video(setup.video); !ok) {
+    std::fprintf(stderr, "bodycam simulate: %s\n", ok.error().context.c_str());
+    return exit_cannot;
+  }
+  if (auto ok = check_outside_stores(args.out, "--out"); !ok) {
     std::fprintf(stderr, "bodycam simulate: %s\n", ok.error().context.c_str());
     return exit_cannot;
   }

@@ -23,8 +23,25 @@ void add_copy(CLI::App& app, run_result& result);
 void add_retention(CLI::App& app, run_result& result);
 void add_doctor(CLI::App& app, run_result& result);
 
-// Exit code for "could not do what was asked" (bad arguments, unreadable input): the verifier's
-// "cannot verify".
-inline constexpr int exit_cannot = 3;
+// The exit codes of every verb (tools/README.md, docs/operations.md). 0..3 are the verifier's and keep their
+// meaning for verify and audit; the other verbs use 0 for done and 3 for "refused or could not: nothing was
+// done" (bad arguments a verb checks, unreadable input, an output path refused before any work).
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_gaps = 1;            // authentic with documented gaps
+inline constexpr int exit_not_authentic = 2;   // also: a register that does not verify, a conflicting key
+inline constexpr int exit_cannot = 3;          // cannot verify / refused, nothing done
+inline constexpr int exit_write_failed = 4;    // the work was done but its output could not be written
+inline constexpr int exit_usage = 64;          // the command line was not understood (EX_USAGE)
+
+// The footer every verb's --help ends with.
+inline constexpr const char* exit_codes_footer =
+    "Exit codes: 0 ok (authentic), 1 authentic with documented gaps, 2 not authentic, 3 cannot verify or "
+    "refused (nothing done), 4 output could not be written, 64 command line not understood.";
+
+// Puts exit_codes_footer on `app` and every subcommand under it.
+inline void set_exit_codes_footer(CLI::App& app) {
+  app.footer(exit_codes_footer);
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) set_exit_codes_footer(*sub);
+}
 
 }  // namespace bodycam::tools::verbs

@@ -92,6 +92,7 @@ int run_verify(const verify_args& args) {
                                                                         args.path + ": neither a ledger nor a "
                                                                                     "directory of records"));
   if (!source) return cannot(source.error().context);
+  if (source->records.empty()) return cannot(args.path + ": holds no records; nothing to verify");
 
   core::expected<crypto::labelled_public_key> key = core::fail(core::errc::not_found, "");
   if (!args.key_file.empty()) {

@@ -1,0 +1,40 @@
+#include "tools/registers/access_outcome.hpp"
+
+namespace bodycam::tools::registers {
+
+namespace {
+
+constexpr std::string_view completed_word = "completed ";
+constexpr std::string_view failed_word = "failed ";
+
+bool is_entry_name(std::string_view name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
+  for (char c : name.substr(dot + 1))
+    if (c < '0' || c > '9') return false;
+  return name.find_first_of(" :") == std::string_view::npos;
+}
+
+}  // namespace
+
+std::string outcome_action(const access_outcome& o) {
+  if (o.completed) return std::string(completed_word) + o.concludes;
+  return std::string(failed_word) + o.concludes + ": " + o.reason;
+}
+
+std::optional<access_outcome> parse_outcome_action(std::string_view action) {
+  if (action.starts_with(completed_word)) {
+    const auto name = action.substr(completed_word.size());
+    if (!is_entry_name(name)) return std::nullopt;
+    return access_outcome{std::string(name), true, {}};
+  }
+  if (action.starts_with(failed_word)) {
+    const auto rest = action.substr(failed_word.size());
+    const auto colon = rest.find(": ");
+    if (colon == std::string_view::npos || !is_entry_name(rest.substr(0, colon))) return std::nullopt;
+    return access_outcome{std::string(rest.substr(0, colon)), false, std::string(rest.substr(colon + 2))};
+  }
+  return std::nullopt;
+}
+
+}  // namespace bodycam::tools::registers
