@@ -2,7 +2,7 @@
 //   bodycam doctor camera --config recorder.toml [--store STORE] [--json]
 //   bodycam doctor dock --config dockd.toml [--shift-minutes N] [--camera-kbps N] [--json]
 // Prints one line per finding, in plain words with the fix. Exit 0 all ok, 1 warnings only, 2 problems;
-// 3 for bad arguments. Reads only, except the store's own create-only probe (tools/doctor/file_probe.hpp).
+// 64 when the command line is not understood. Reads only, except the store's own create-only probe (tools/doctor/file_probe.hpp).
 #include "firmware/records/time_source.hpp"
 #include "tools/doctor/camera_probe.hpp"
 #include "tools/doctor/camera_rules.hpp"
@@ -62,7 +62,7 @@ void add_doctor(CLI::App& app, run_result& result) {
       "doctor",
       "Diagnose a camera or a dock: config, key files and enrollment, directories, clock, free space, battery "
       "and device nodes, the store's write-once behaviour, enrolled peers. One line per finding with its fix. "
-      "Exit 0 all ok, 1 warnings, 2 problems, 3 bad arguments");
+      "Exit 0 all ok, 1 warnings, 2 problems, 64 the command line was not understood");
   cmd->require_subcommand(1);
   auto args = std::make_shared<doctor_args>();
 

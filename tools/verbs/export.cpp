@@ -11,6 +11,7 @@
 #include "tools/verbs/store_sessions.hpp"
 #include "tools/verbs/verb.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace bodycam::tools::verbs {
@@ -49,7 +50,14 @@ int run_export(const export_args& args) {
   if (!args.session.empty()) {
     if (!args.device.empty() || !args.from.empty() || !args.to.empty())
       return refuse("give either --session or --device with --from and --to");
-    // Resolved against the store once it is open (a unique start of the id is enough).
+    // Resolved against the store once it is open (a unique start of the id is enough); its form is checked
+    // now, before the clerk's key or the store is opened.
+    const bool hex = args.session.size() <= 32 && std::all_of(args.session.begin(), args.session.end(), [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    });
+    if (!hex)
+      return refuse("--session: expected up to 32 hex digits (the whole session id or a unique start of it), got '" +
+                    args.session + "'");
   } else {
     if (args.device.empty() || args.from.empty() || args.to.empty())
       return refuse("give either --session ID or --device ID --from T --to T");

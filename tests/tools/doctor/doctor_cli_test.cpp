@@ -79,12 +79,12 @@ TEST_CASE("bodycam doctor dock: store_dir_missing exits 2", "[e2e]") {
   CHECK(r.out.find("problem store: the store directory is missing") != std::string::npos);
 }
 
-TEST_CASE("bodycam doctor --help names both targets; no target is a usage error (3)", "[e2e]") {
+TEST_CASE("bodycam doctor --help names both targets; no target is a usage error (64)", "[e2e]") {
   const auto help = run_process({built_program("bodycam"), "doctor", "--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("camera") != std::string::npos);
   CHECK(help.out.find("dock") != std::string::npos);
   CHECK(help.out.find("Exit 0 all ok, 1 warnings, 2 problems") != std::string::npos);
-  CHECK(run_process({built_program("bodycam"), "doctor"}).exit_code == 3);
-  CHECK(run_process({built_program("bodycam"), "doctor", "camera"}).exit_code == 3);
+  CHECK(run_process({built_program("bodycam"), "doctor"}).exit_code == 64);
+  CHECK(run_process({built_program("bodycam"), "doctor", "camera"}).exit_code == 64);
 }

@@ -6,6 +6,7 @@
 #include "common/store/directory_backend.hpp"
 #include "tests/support/chain_scenario.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/retention/hold_scope.hpp"
@@ -46,8 +47,8 @@ std::size_t entries_in(const fs::path& folder) {
 
 struct defects_setup {
   temp_dir dir;
-  std::string store_path = dir / "store";
-  std::string clerk_key = dir / "keys/clerk-1.key";
+  std::string store_path = (dir / "store").string();
+  std::string clerk_key = (dir / "keys/clerk-1.key").string();
   record::session_id session_1;  // cam-0001's first session
   record::session_id session_2;  // cam-0002's session
   defects_setup() {
@@ -58,7 +59,7 @@ struct defects_setup {
     evidence_camera cam2(s, "cam-0002", 2);
     bodycam::tests::record_shift(cam2, 3, std::chrono::minutes(30));
     session_2 = cam2.session();
-    auto keygen = cli({"keygen", "--id", "clerk-1", "--out", dir / "keys"});
+    auto keygen = cli({"keygen", "--id", "clerk-1", "--out", (dir / "keys").string()});
     if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
   }
   std::vector<std::string> clerk_args(const std::string& reference = "CASE-1") const {
@@ -90,8 +91,8 @@ TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overw
   }
   SECTION("a new file inside a store, reached directly, through '..' or through a symlink, is refused") {
     fs::create_directory_symlink(t.store_path, t.dir / "alias");
-    for (const std::string& target : {t.store_path + "/report.html", (t.dir / "keys/../store/records/report.html"),
-                                      (t.dir / "alias/access/report.html"), (t.dir / "alias")}) {
+    for (const std::string& target : {t.store_path + "/report.html", (t.dir / "keys/../store/records/report.html").string(),
+                                      (t.dir / "alias/access/report.html").string(), (t.dir / "alias").string()}) {
       INFO(target);
       auto r = cli({"audit", t.store_path, "--html", target});
       CHECK(r.exit_code == 3);
@@ -122,7 +123,7 @@ TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overw
     CHECK(k.exit_code == 3);
     CHECK_THAT(k.err, Catch::Contains("inside the store"));
     CHECK_FALSE(fs::exists(t.store_path + "/keys/clerk-2.key"));
-    auto e = cli({"enroll", "camera", "--key", t.dir / "keys/clerk-1.pub", "--trusted-cameras-dir",
+    auto e = cli({"enroll", "camera", "--key", (t.dir / "keys/clerk-1.pub").string(), "--trusted-cameras-dir",
                   t.store_path + "/keys"});
     CHECK(e.exit_code == 3);
     CHECK_THAT(e.err, Catch::Contains("inside the store"));
@@ -265,7 +266,7 @@ TEST_CASE("a_camera_secret_key_is_accepted_as_a_clerks: device and dock keys are
   REQUIRE(crypto::write_key_pair(t.dir / "shift/dock-1", "dock-1", bodycam::tests::fixed_key(200)));
   for (const auto& [key, name] : {std::pair{"cam-0001", "cam-0001"}, std::pair{"dock-1", "dock-1"}}) {
     INFO(key);
-    auto e = cli({"export", t.store_path, "--out", t.dir / "bundle", "--session", t.session_1.to_hex(), "--clerk-key",
+    auto e = cli({"export", t.store_path, "--out", (t.dir / "bundle").string(), "--session", t.session_1.to_hex(), "--clerk-key",
                   t.dir / ("shift/" + std::string(key) + ".key"), "--department", "d", "--reference", "r"});
     CHECK(e.exit_code == 3);
     CHECK_THAT(e.err,
@@ -293,7 +294,7 @@ TEST_CASE("a_report_write_failure_is_reported_as_cannot_verify: its own message 
     CHECK(r.err.find("cannot verify") == std::string::npos);
   }
   SECTION("a write that fails after the audit exits 4, says so, and leaves no report") {
-    const std::string html = t.dir / "a.html";
+    const std::string html = (t.dir / "a.html").string();
     // Files may not grow past 1 block: the HTML report cannot be written (EFBIG, the signal ignored).
     auto r = run_process({"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" audit \"$1\" --html \"$2\"",
                           bodycam::tests::built_program("bodycam"), t.store_path, html});
@@ -337,18 +338,18 @@ TEST_CASE("frictions: verbs suggested, verbs name themselves, a .pub named, an e
   CHECK_THAT(release.err, Catch::Contains("did you mean 'bodycam retention release'"));
   CHECK_THAT(release.err, Catch::Contains("verbs: hold, release, expire"));
 
-  auto copy = cli(t.with({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", t.dir / "none/v.mp4"},
+  auto copy = cli(t.with({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", (t.dir / "none/v.mp4").string()},
                          t.clerk_args()));
   CHECK_THAT(copy.err, Catch::StartsWith("bodycam copy: "));
 
-  auto pub = cli({"export", t.store_path, "--out", t.dir / "b", "--session", t.session_1.to_hex(), "--clerk-key",
-                  t.dir / "keys/clerk-1.pub", "--department", "d", "--reference", "r"});
+  auto pub = cli({"export", t.store_path, "--out", (t.dir / "b").string(), "--session", t.session_1.to_hex(), "--clerk-key",
+                  (t.dir / "keys/clerk-1.pub").string(), "--department", "d", "--reference", "r"});
   CHECK(pub.exit_code == 3);
   CHECK_THAT(pub.err, Catch::Contains("is a public key"));
   CHECK(pub.err.find("chmod") == std::string::npos);
 
   fs::create_directory(t.dir / "empty");
-  auto empty = cli({"verify", t.dir / "empty"});
+  auto empty = cli({"verify", (t.dir / "empty").string()});
   CHECK(empty.exit_code == 3);
   CHECK_THAT(empty.err, Catch::Contains("holds no records"));
   CHECK(empty.err.find("--key") == std::string::npos);
@@ -357,14 +358,14 @@ TEST_CASE("frictions: verbs suggested, verbs name themselves, a .pub named, an e
 TEST_CASE("reports_show_short_session_ids_that_session_refuses: export takes a unique start of the id", "[e2e]") {
   defects_setup t;
   const std::string short_id = t.session_1.to_hex().substr(0, 8);
-  auto e = cli(t.with({"export", t.store_path, "--out", t.dir / "bundle", "--session", short_id}, t.clerk_args()));
+  auto e = cli(t.with({"export", t.store_path, "--out", (t.dir / "bundle").string(), "--session", short_id}, t.clerk_args()));
   INFO(e.err);
   REQUIRE(e.exit_code == 0);
-  CHECK(cli({"verify", t.dir / "bundle"}).exit_code == 0);
-  auto none = cli(t.with({"export", t.store_path, "--out", t.dir / "none", "--session", "0123abcd"}, t.clerk_args()));
+  CHECK(cli({"verify", (t.dir / "bundle").string()}).exit_code == 0);
+  auto none = cli(t.with({"export", t.store_path, "--out", (t.dir / "none").string(), "--session", "0123abcd"}, t.clerk_args()));
   CHECK(none.exit_code == 3);
   CHECK_THAT(none.err, Catch::Contains("no session of this store starts with it"));
-  auto junk = cli(t.with({"export", t.store_path, "--out", t.dir / "junk", "--session", "f835-6a6d"}, t.clerk_args()));
+  auto junk = cli(t.with({"export", t.store_path, "--out", (t.dir / "junk").string(), "--session", "f835-6a6d"}, t.clerk_args()));
   CHECK(junk.exit_code == 3);
   CHECK(entries_in(fs::path(t.store_path) / "access") == 1);  // the one export; the refusals wrote nothing
 }
