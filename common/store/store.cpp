@@ -134,6 +134,21 @@ core::expected<std::vector<std::uint64_t>> store::list_record_seqs(const record:
   return seqs;
 }
 
+core::status store::for_each_record(const record_visitor& visit) const {
+  auto devices = list_devices();
+  if (!devices) return std::unexpected(devices.error());
+  for (const auto& device : *devices) {
+    auto seqs = list_record_seqs(device);
+    if (!seqs) return std::unexpected(seqs.error());
+    for (const auto seq : *seqs) {
+      auto bytes = get_record(device, seq);
+      if (!bytes) return core::wrap("read record " + std::to_string(seq) + " of " + device.str(), bytes.error());
+      if (auto ok = visit(device, seq, core::byte_view(*bytes)); !ok) return ok;
+    }
+  }
+  return {};
+}
+
 core::expected<std::vector<record::device_id>> store::list_devices() const {
   std::vector<record::device_id> candidates;
   auto listed = backend_->list(store_key::records_folder(), [&](const list_entry& entry) {

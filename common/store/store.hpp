@@ -70,6 +70,11 @@ class store {
   [[nodiscard]] core::expected<std::vector<std::uint64_t>> list_record_seqs(const record::device_id& device) const;
   // The devices with at least one record, sorted.
   [[nodiscard]] core::expected<std::vector<record::device_id>> list_devices() const;
+  // Every record of every device, devices sorted, each device's in seq order; the visitor's error stops the walk
+  // and is returned. A record that cannot be read stops it too, wrapped with its device and seq.
+  using record_visitor =
+      std::function<core::status(const record::device_id& device, std::uint64_t seq, core::byte_view bytes)>;
+  [[nodiscard]] core::status for_each_record(const record_visitor& visit) const;
 
   // ---- enrolled device public keys: keys/<device>.pub (the key line of docs/formats/chain.md §7) ----
   // The label must be a device id.

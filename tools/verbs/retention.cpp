@@ -54,42 +54,37 @@ core::expected<std::vector<retention::media_item>> stored_media(const store::sto
                                                                 std::vector<retention::known_session>* sessions =
                                                                     nullptr) {
   std::vector<retention::media_item> items;
-  auto devices = s.list_devices();
-  if (!devices) return std::unexpected(devices.error());
-  for (const auto& device : *devices) {
-    auto seqs = s.list_record_seqs(device);
-    if (!seqs) return std::unexpected(seqs.error());
-    for (const auto seq : *seqs) {
-      auto bytes = s.get_record(device, seq);
-      if (!bytes) return std::unexpected(bytes.error());
-      auto r = record::parse_signed_record(*bytes);
-      if (!r) return core::wrap("record " + std::to_string(seq) + " of " + device.str(), r.error());
-      retention::media_item item{device, {}, seq, {}, {}, 0, r->body.utc.time};
-      if (sessions) {
-        if (const auto* st = std::get_if<record::session_start_payload>(&r->body.body))
-          sessions->push_back({device, st->session});
-        else if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body))
-          sessions->push_back({device, sg->session});
-      }
-      if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body)) {
-        item.session = sg->session;
-        item.file_name = sg->file_name;
-        item.sha256 = sg->file_sha256;
-        item.byte_length = sg->byte_length;
-      } else if (const auto* a = std::get_if<record::annotation_payload>(&r->body.body);
-                 a && a->status != record::annotation_status::missing) {
-        item.session = a->session;
-        item.file_name = a->file_name;
-        item.sha256 = a->file_sha256;
-        item.byte_length = a->byte_length;
-      } else {
-        continue;
-      }
-      auto present = s.has_object(item.sha256);
-      if (!present) return std::unexpected(present.error());
-      if (*present) items.push_back(std::move(item));
+  auto walked = s.for_each_record([&](const record::device_id& device, std::uint64_t seq,
+                                      core::byte_view bytes) -> core::status {
+    auto r = record::parse_signed_record(bytes);
+    if (!r) return core::wrap("record " + std::to_string(seq) + " of " + device.str(), r.error());
+    retention::media_item item{device, {}, seq, {}, {}, 0, r->body.utc.time};
+    if (sessions) {
+      if (const auto* st = std::get_if<record::session_start_payload>(&r->body.body))
+        sessions->push_back({device, st->session});
+      else if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body))
+        sessions->push_back({device, sg->session});
     }
-  }
+    if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body)) {
+      item.session = sg->session;
+      item.file_name = sg->file_name;
+      item.sha256 = sg->file_sha256;
+      item.byte_length = sg->byte_length;
+    } else if (const auto* a = std::get_if<record::annotation_payload>(&r->body.body);
+               a && a->status != record::annotation_status::missing) {
+      item.session = a->session;
+      item.file_name = a->file_name;
+      item.sha256 = a->file_sha256;
+      item.byte_length = a->byte_length;
+    } else {
+      return {};
+    }
+    auto present = s.has_object(item.sha256);
+    if (!present) return std::unexpected(present.error());
+    if (*present) items.push_back(std::move(item));
+    return {};
+  });
+  if (!walked) return std::unexpected(walked.error());
   return items;
 }
 

@@ -9,26 +9,21 @@ using namespace bodycam::common;
 core::expected<std::vector<retention::known_session>> store_sessions(const store::store& s) {
   std::vector<retention::known_session> out;
   std::set<std::pair<std::string, record::session_id>> seen;
-  auto devices = s.list_devices();
-  if (!devices) return std::unexpected(devices.error());
-  for (const auto& device : *devices) {
-    auto seqs = s.list_record_seqs(device);
-    if (!seqs) return std::unexpected(seqs.error());
-    for (const auto seq : *seqs) {
-      auto bytes = s.get_record(device, seq);
-      if (!bytes) return std::unexpected(bytes.error());
-      auto r = record::parse_signed_record(*bytes);
-      if (!r) continue;  // the audit and verify report such records; here they name no session
-      record::session_id session;
-      if (const auto* st = std::get_if<record::session_start_payload>(&r->body.body))
-        session = st->session;
-      else if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body))
-        session = sg->session;
-      else
-        continue;
-      if (seen.insert({device.str(), session}).second) out.push_back({device, session});
-    }
-  }
+  auto walked = s.for_each_record([&](const record::device_id& device, std::uint64_t,
+                                      core::byte_view bytes) -> core::status {
+    auto r = record::parse_signed_record(bytes);
+    if (!r) return {};  // the audit and verify report such records; here they name no session
+    record::session_id session;
+    if (const auto* st = std::get_if<record::session_start_payload>(&r->body.body))
+      session = st->session;
+    else if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body))
+      session = sg->session;
+    else
+      return {};
+    if (seen.insert({device.str(), session}).second) out.push_back({device, session});
+    return {};
+  });
+  if (!walked) return std::unexpected(walked.error());
   return out;
 }
 

@@ -257,6 +257,30 @@ void record_sections(const store_factory& make) {
     CHECK(f.store.backend().stat(st::store_key::parse("records/cam-1/12").value()).value() ==
           chain.back().bytes.size());
   }
+  SECTION("for_each_record walks every device in order, each device's records in seq order, and stops on error") {
+    auto f = make();
+    const auto cam2 = chain_scenario("cam-2", 3).run("boot precheck").records();
+    for (const auto& r : cam2) REQUIRE(f.store.put_record(r));
+    for (const auto& r : chain) REQUIRE(f.store.put_record(r));
+    std::vector<std::pair<std::string, std::uint64_t>> seen;
+    REQUIRE(f.store.for_each_record([&](const common::record::device_id& d, std::uint64_t seq, core::byte_view bytes) {
+      const auto& expected = d.str() == "cam-1" ? chain.at(seq).bytes : cam2.at(seq).bytes;
+      CHECK(core::byte_buffer(bytes.begin(), bytes.end()) == expected);
+      seen.emplace_back(d.str(), seq);
+      return core::status{};
+    }));
+    REQUIRE(seen.size() == chain.size() + cam2.size());
+    CHECK(seen.front() == std::pair<std::string, std::uint64_t>{"cam-1", 0});
+    CHECK(seen[12] == std::pair<std::string, std::uint64_t>{"cam-1", 12});  // 12 after 2, numerically
+    CHECK(seen.back() == std::pair<std::string, std::uint64_t>{"cam-2", 1});
+    std::size_t visits = 0;
+    const auto stopped = f.store.for_each_record([&](const common::record::device_id&, std::uint64_t, core::byte_view) {
+      return ++visits == 3 ? core::status(core::fail(core::errc::internal, "enough")) : core::status{};
+    });
+    REQUIRE_FALSE(stopped);
+    CHECK(stopped.error().context == "enough");
+    CHECK(visits == 3);
+  }
   SECTION("a record is filed where its own bytes say, whatever the caller's struct claims") {
     auto f = make();
     auto lying = chain[3];
