@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,5 +34,9 @@ class background_process {
                                           std::chrono::milliseconds timeout = std::chrono::seconds(30));
 // Polls until the socket answers a status request.
 [[nodiscard]] bool wait_for_socket(const std::string& socket_path, std::chrono::milliseconds timeout);
+
+// One HTTP/1.1 GET on 127.0.0.1:port (5 s bound on each send and receive): the response body if the server
+// answered 200, "" otherwise (not listening, no answer, another status).
+[[nodiscard]] std::string http_get(std::uint16_t port, const std::string& target);
 
 }  // namespace bodycam::tests
