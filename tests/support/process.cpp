@@ -68,6 +68,11 @@ process_result run_process(const std::vector<std::string>& argv, std::chrono::se
 
 std::string built_program(const std::string& name) { return std::string(BODYCAM_BINARY_DIR) + "/bin/" + name; }
 
+process_result run_bodycam(std::vector<std::string> args, std::chrono::seconds timeout) {
+  args.insert(args.begin(), built_program("bodycam"));
+  return run_process(args, timeout);
+}
+
 process_result run_shell(const std::string& command, std::chrono::seconds timeout) {
   return run_process({"/bin/sh", "-c", command}, timeout);
 }

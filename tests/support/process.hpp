@@ -29,4 +29,8 @@ struct process_result {
 // Path of a program built by this project (build/bin/<name>).
 [[nodiscard]] std::string built_program(const std::string& name);
 
+// `bodycam ARGS...` (the built program), as a clerk or administrator types it.
+[[nodiscard]] process_result run_bodycam(std::vector<std::string> args,
+                                         std::chrono::seconds timeout = std::chrono::seconds(120));
+
 }  // namespace bodycam::tests

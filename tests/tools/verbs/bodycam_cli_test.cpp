@@ -24,8 +24,7 @@ const std::string python = "/usr/bin/python3";  // Debian's, with python3-crypto
 const std::string independent = std::string(BODYCAM_SOURCE_DIR) + "/tests/tools/independent_verifier.py";
 
 bodycam::tests::process_result bodycam_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), built_program("bodycam"));
-  return run_process(args);
+  return bodycam::tests::run_bodycam(std::move(args));
 }
 
 void flip_byte(const fs::path& file, std::size_t from_end) {

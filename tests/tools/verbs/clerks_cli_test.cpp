@@ -22,8 +22,7 @@ using bodycam::tests::temp_dir;
 namespace {
 
 bodycam::tests::process_result cli(std::vector<std::string> args) {
-  args.insert(args.begin(), bodycam::tests::built_program("bodycam"));
-  return run_process(args);
+  return bodycam::tests::run_bodycam(std::move(args));
 }
 
 struct clerk_setup {

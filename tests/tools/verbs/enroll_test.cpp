@@ -25,8 +25,7 @@ namespace crypto = bodycam::common::crypto;
 namespace {
 
 process_result run_bodycam(std::vector<std::string> args) {
-  args.insert(args.begin(), built_program("bodycam"));
-  return run_process(args, std::chrono::seconds(60));
+  return bodycam::tests::run_bodycam(std::move(args), std::chrono::seconds(60));
 }
 
 // keygen through the program, so the key files are exactly what operators have.

@@ -20,8 +20,7 @@ constexpr int exit_cannot = 3;
 constexpr int exit_usage = 64;  // the command line is not understood (tools/README.md, exit codes)
 
 bodycam::tests::process_result cli(std::vector<std::string> args) {
-  args.insert(args.begin(), bodycam::tests::built_program("bodycam"));
-  return bodycam::tests::run_process(args, std::chrono::seconds(60));
+  return bodycam::tests::run_bodycam(std::move(args), std::chrono::seconds(60));
 }
 
 // Runs `args`, checks the refusal (exit `code`) and that stderr says `says`.
