@@ -14,6 +14,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -117,6 +118,18 @@ bool wait_for_socket(const std::string& socket_path, std::chrono::milliseconds t
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
+}
+
+std::uint16_t wait_for_status_port(const background_process& dockd, std::chrono::seconds limit) {
+  const std::regex ready(R"(status http://127\.0\.0\.1:(\d+)/)");
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  do {
+    std::smatch m;
+    const auto log = dockd.log();
+    if (std::regex_search(log, m, ready)) return static_cast<std::uint16_t>(std::stoi(m[1].str()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return 0;
 }
 
 std::string http_get(std::uint16_t port, const std::string& target) {

@@ -35,6 +35,10 @@ class background_process {
 // Polls until the socket answers a status request.
 [[nodiscard]] bool wait_for_socket(const std::string& socket_path, std::chrono::milliseconds timeout);
 
+// The port a starting bodycam-dockd serves its status page on, read from its log line "status
+// http://127.0.0.1:PORT/"; 0 if it did not say so within `limit`.
+[[nodiscard]] std::uint16_t wait_for_status_port(const background_process& dockd, std::chrono::seconds limit);
+
 // One HTTP/1.1 GET on 127.0.0.1:port (5 s bound on each send and receive): the response body if the server
 // answered 200, "" otherwise (not listening, no answer, another status).
 [[nodiscard]] std::string http_get(std::uint16_t port, const std::string& target);

@@ -18,7 +18,6 @@
 
 #include <csignal>
 #include <fstream>
-#include <regex>
 #include <thread>
 
 using namespace bodycam;
@@ -73,14 +72,7 @@ TEST_CASE("after a restart the dock's status shows the scheduler's overdue and a
                                     << "[http]\nlisten = \"127.0.0.1:0\"\n";
   tests::background_process dockd({tests::built_program("bodycam-dockd"), "--config", (dir / "dockd.toml").string()},
                                   (dir / "dockd").string());
-  std::uint16_t port = 0;
-  const std::regex ready(R"(status http://127\.0\.0\.1:(\d+)/)");
-  for (int i = 0; i < 300 && port == 0; ++i) {  // bounded: 30 s
-    std::smatch m;
-    const auto log = dockd.log();
-    if (std::regex_search(log, m, ready)) port = static_cast<std::uint16_t>(std::stoi(m[1].str()));
-    else std::this_thread::sleep_for(100ms);
-  }
+  const std::uint16_t port = tests::wait_for_status_port(dockd, std::chrono::seconds(30));
   INFO(dockd.log());
   REQUIRE(port != 0);
   const auto body = http_get(port, "/status.json");

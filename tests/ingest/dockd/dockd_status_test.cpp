@@ -14,7 +14,6 @@
 
 #include <csignal>
 #include <fstream>
-#include <regex>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -65,16 +64,7 @@ TEST_CASE("a running dock with no camera docked says so, with the store, through
                                     << "[[camera]]\nslot = \"slot-1\"\naddress = \"127.0.0.1:" << camera_port << "\"\n";
   tests::background_process dockd({tests::built_program("bodycam-dockd"), "--config", (dir / "dockd.toml").string()},
                                   (dir / "dockd").string());
-  std::uint16_t port = 0;
-  const std::regex ready(R"(status http://127\.0\.0\.1:(\d+)/)");
-  for (int i = 0; i < 300 && port == 0; ++i) {  // bounded: 30 s
-    std::smatch m;
-    const auto log = dockd.log();
-    if (std::regex_search(log, m, ready))
-      port = static_cast<std::uint16_t>(std::stoi(m[1].str()));
-    else
-      std::this_thread::sleep_for(100ms);
-  }
+  const std::uint16_t port = tests::wait_for_status_port(dockd, std::chrono::seconds(30));
   INFO(dockd.log());
   REQUIRE(port != 0);
   nlohmann::json status;

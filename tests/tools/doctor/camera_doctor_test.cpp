@@ -19,15 +19,6 @@ using namespace bodycam::tests::doctor_fixtures;
 using bodycam::tests::fixed_key;
 using doctor::severity;
 
-// Exactly one finding of `check` at `level`, with a fix unless ok; returns it.
-doctor::finding the_one(const std::vector<doctor::finding>& all, const std::string& check, severity level) {
-  const auto found = having(all, check, level);
-  INFO(not_ok(all));
-  REQUIRE(found.size() == 1);
-  if (level != severity::ok) CHECK_FALSE(found.front().fix.empty());
-  return found.front();
-}
-
 }  // namespace
 
 TEST_CASE("good_camera: every check runs and is ok, exit 0", "[integration]") {

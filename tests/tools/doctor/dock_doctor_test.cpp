@@ -21,14 +21,6 @@ using namespace bodycam::tests::doctor_fixtures;
 using bodycam::tests::fixed_key;
 using doctor::severity;
 
-doctor::finding the_one(const std::vector<doctor::finding>& all, const std::string& check, severity level) {
-  const auto found = having(all, check, level);
-  INFO(not_ok(all));
-  REQUIRE(found.size() == 1);
-  if (level != severity::ok) CHECK_FALSE(found.front().fix.empty());
-  return found.front();
-}
-
 bool has_what(const std::vector<doctor::finding>& all, const std::string& check, severity level,
               const std::string& text) {
   for (const auto& f : having(all, check, level))

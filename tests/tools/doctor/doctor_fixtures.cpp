@@ -15,6 +15,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <catch2/catch.hpp>
+
 namespace bodycam::tests::doctor_fixtures {
 
 namespace fs = std::filesystem;
@@ -198,6 +200,14 @@ std::string not_ok(const std::vector<doctor::finding>& all) {
     if (f.level != doctor::severity::ok)
       out += std::string(doctor::to_string(f.level)) + " " + f.check + ": " + f.what + " [" + f.where + "]\n";
   return out;
+}
+
+doctor::finding the_one(const std::vector<doctor::finding>& all, const std::string& check, doctor::severity level) {
+  const auto found = having(all, check, level);
+  INFO(not_ok(all));
+  REQUIRE(found.size() == 1);
+  if (level != doctor::severity::ok) CHECK_FALSE(found.front().fix.empty());
+  return found.front();
 }
 
 }  // namespace bodycam::tests::doctor_fixtures

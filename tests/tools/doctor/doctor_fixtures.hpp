@@ -70,5 +70,7 @@ struct dock_fixture {
                                                   doctor::severity level);
 // Every finding that is not ok, one per line, for failure messages.
 [[nodiscard]] std::string not_ok(const std::vector<doctor::finding>& all);
+// Requires exactly one finding of `check` at `level`, with a fix unless ok, and returns it.
+doctor::finding the_one(const std::vector<doctor::finding>& all, const std::string& check, doctor::severity level);
 
 }  // namespace bodycam::tests::doctor_fixtures
