@@ -11,6 +11,7 @@ extern "C" {
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -244,8 +245,22 @@ std::map<std::string, track_span> probe_spans(const fs::path& file) {
   for (const auto& p : probe.packets)
     if (p.type == "video") ++video_packets;
   CHECK(probe.video_frames_decoded == static_cast<std::int64_t>(video_packets));  // every frame decoded
+  // libavformat writes a duration of 0 (ffprobe prints N/A) for an audio sample that ends a fragment while the
+  // track's next sample is not yet known; such a sample is taken to last its track's usual duration, so a gap
+  // or an overlap after it still fails.
+  std::map<std::string, std::map<std::int64_t, std::size_t>> durations;
+  for (const auto& p : probe.packets)
+    if (p.duration > 0) ++durations[p.type][p.duration];
+  const auto usual = [&](const std::string& type) -> std::int64_t {
+    const auto& counts = durations[type];
+    const auto most = std::max_element(counts.begin(), counts.end(),
+                                       [](const auto& a, const auto& b) { return a.second < b.second; });
+    return most == counts.end() ? -1 : most->first;
+  };
   std::map<std::string, track_span> spans;
-  for (const auto& p : probe.packets) {
+  for (const auto& raw : probe.packets) {
+    auto p = raw;
+    if (p.duration <= 0) p.duration = usual(p.type);
     auto [it, fresh] = spans.try_emplace(p.type, track_span{p.pts, p.pts + p.duration, 0});
     if (fresh && p.type == "video") CHECK(p.key);
     if (!fresh) {
