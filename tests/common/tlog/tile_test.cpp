@@ -1,0 +1,183 @@
+// C2SP tlog-tiles: paths against the spec's examples, entry bundles, the tile builder against the in-memory
+// stored hashes, and proofs read from tiles.
+#include "common/tlog/entry_bundle.hpp"
+#include "common/tlog/proof.hpp"
+#include "common/tlog/tile_builder.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace bodycam::common;
+using namespace bodycam::common::tlog;
+
+namespace {
+
+core::byte_buffer entry(std::size_t i) {
+  const std::string s = "entry " + std::to_string(i);
+  return {s.begin(), s.end()};
+}
+
+// Appends entries [from, to) in one batch to `store`, writing create-only; returns the batch.
+tile_batch append(memory_tile_store& store, const tree_edge& edge, std::size_t from, std::size_t to) {
+  std::vector<core::byte_buffer> entries;
+  for (std::size_t i = from; i < to; ++i) entries.push_back(entry(i));
+  auto batch = build_tiles(edge, entries);
+  REQUIRE(batch);
+  for (const auto& w : batch->writes) REQUIRE(store.write(w.path, w.data));
+  return *batch;
+}
+
+}  // namespace
+
+TEST_CASE("tile paths follow the C2SP examples and round-trip") {
+  CHECK(tile_path({0, 1234067, 256}) == "tile/0/x001/x234/067");
+  CHECK(tile_path({1, 1234067, 8}) == "tile/1/x001/x234/067.p/8");
+  CHECK(tile_path({entries_level, 1234067, 256}) == "tile/entries/x001/x234/067");
+  CHECK(tile_path({entries_level, 0, 5}) == "tile/entries/000.p/5");
+  CHECK(tile_path({2, 0, 256}) == "tile/2/000");
+  CHECK(tile_path({0, 1000, 256}) == "tile/0/x001/000");
+  CHECK(tile_path({0, 999, 255}) == "tile/0/999.p/255");
+  for (const auto& t : {tile{0, 1234067, 256}, tile{1, 1234067, 8}, tile{entries_level, 12, 1}, tile{63, 5, 200}}) {
+    INFO(tile_path(t));
+    CHECK(parse_tile_path(tile_path(t)).value() == t);
+  }
+}
+
+TEST_CASE("malformed tile paths are refused") {
+  for (const char* bad : {"tile/0/x001/x234/67", "tile/0/001/234/067", "tile/0/x001/x234/067.p/256",
+                          "tile/0/x001/x234/067.p/0", "tile/0/x001/x234/067.p/08", "tile/64/000", "tile/-1/000",
+                          "tile/data/000", "tile/0/", "tile/0/x000/001", "tiles/0/000", "tile/0/000/", "tile/00/000",
+                          "tile/0/0001"}) {
+    INFO(bad);
+    const auto t = parse_tile_path(bad);
+    REQUIRE_FALSE(t);
+    CHECK(t.error().code == core::errc::malformed);
+    CHECK(t.error().context.find(bad) != std::string::npos);
+  }
+}
+
+TEST_CASE("entry bundles: u16 length then bytes; truncated, padded or miscounted bundles are refused") {
+  const std::vector<core::byte_buffer> entries{{}, {0x41}, core::byte_buffer(300, 0x7a)};
+  const auto bundle = encode_entry_bundle(entries).value();
+  CHECK(bundle.size() == 2 + 3 + 302);
+  CHECK(bundle[0] == 0x00);
+  CHECK(bundle[2] == 0x00);
+  CHECK(bundle[3] == 0x01);
+  CHECK(bundle[4] == 0x41);
+  CHECK(bundle[5] == 0x01);
+  CHECK(bundle[6] == 0x2c);
+  CHECK(decode_entry_bundle(bundle, 3).value() == entries);
+  CHECK_FALSE(decode_entry_bundle(bundle, 2));
+  CHECK_FALSE(decode_entry_bundle(bundle, 4));
+  auto truncated = bundle;
+  truncated.pop_back();
+  CHECK_FALSE(decode_entry_bundle(truncated, 3));
+  auto padded = bundle;
+  padded.push_back(0);
+  CHECK_FALSE(decode_entry_bundle(padded, 3));
+  CHECK_FALSE(encode_entry_bundle(std::vector<core::byte_buffer>{core::byte_buffer(65536, 0)}));
+}
+
+TEST_CASE("stored hashes map to tiles as Go's tileForIndex does") {
+  const auto p = tile_for_stored_index(stored_hash_index(0, 0));
+  CHECK(p.where == tile{0, 0, 1});
+  CHECK(p.begin == 0);
+  CHECK(p.end == 32);
+  const auto q = tile_for_stored_index(stored_hash_index(8, 3));  // level 8 = level 1 of tiles, entry 3
+  CHECK(q.where == tile{1, 0, 4});
+  const auto r = tile_for_stored_index(stored_hash_index(3, 40));  // inside tile 1 of level 0, hashes 64..72
+  CHECK(r.where == tile{0, 1, 72});
+  CHECK(r.begin == 64 * 32);
+  CHECK(r.end == 72 * 32);
+}
+
+TEST_CASE("tiles for a tree size: full tiles at every level and one partial tile at each right edge") {
+  CHECK(tiles_for_size(0).empty());
+  CHECK(tiles_for_size(5) == std::vector<tile>{{0, 0, 5}});
+  CHECK(tiles_for_size(256) == std::vector<tile>{{0, 0, 256}, {1, 0, 1}});
+  CHECK(tiles_for_size(70000).size() == 274 + 2 + 1);  // level 0: 273 full + 1 partial; level 1: 1 full + .p/17; level 2: .p/1
+  CHECK(right_edge_tiles(256 * 256 + 3) == std::vector<tile>{{0, 256, 3}, {2, 0, 1}, {entries_level, 256, 3}});
+}
+
+TEST_CASE("the tile builder in batches of every shape equals the stored hashes, writes each path once, and proves") {
+  // Batches chosen to cross tile boundaries at level 0 and 1: a partial grows, completes, and a new one starts.
+  const std::vector<std::size_t> cuts{1, 2, 255, 256, 257, 700, 65535, 65536, 65537, 66000};
+  memory_tile_store tiles;
+  memory_hash_store reference;
+  tree_edge edge;
+  std::size_t done = 0;
+  for (const auto cut : cuts) {
+    const auto batch = append(tiles, edge, done, cut);
+    for (std::size_t i = done; i < cut; ++i) REQUIRE(reference.append_leaf(leaf_hash(entry(i))));
+    done = cut;
+    INFO("tree size " << done);
+    REQUIRE(batch.edge.tree_size == done);
+    REQUIRE(batch.root == tree_hash(done, reference).value());
+    for (const auto& t : tiles_for_size(done)) {
+      auto data = tiles.read_tile(t);
+      REQUIRE(data);
+      // Every hash of the tile equals the reference store's hash at the same position.
+      for (std::uint32_t i = 0; i < t.width; ++i) {
+        const auto index = stored_hash_index(t.level * tile_height, t.index * tile_full_width + i);
+        const auto want = reference.read_hashes(std::vector<std::uint64_t>{index}).value()[0];
+        REQUIRE(std::equal(want.bytes.begin(), want.bytes.end(), data->begin() + i * 32));
+      }
+    }
+    const auto bundle = tiles.read_tile({entries_level, (done - 1) / 256, static_cast<std::uint32_t>((done - 1) % 256 + 1)});
+    REQUIRE(bundle);
+    CHECK(decode_entry_bundle(*bundle, (done - 1) % 256 + 1).value().back() == entry(done - 1));
+    // The edge read back from storage is the edge the builder returned.
+    const auto read = read_tree_edge(done, tiles).value();
+    REQUIRE(read.partial_tiles == batch.edge.partial_tiles);
+    edge = read;
+    tile_hash_reader from_tiles(done, tiles);
+    REQUIRE(tree_hash(done, from_tiles).value() == batch.root);
+    for (const std::uint64_t m : {std::uint64_t{0}, std::uint64_t{done / 2}, std::uint64_t{done - 1}}) {
+      REQUIRE(verify_inclusion(prove_inclusion(done, m, from_tiles).value(), done, batch.root, m, leaf_hash(entry(m))));
+    }
+  }
+  CHECK(done == 66000);
+  CHECK(tiles.files().contains("tile/2/000.p/1"));
+  CHECK(tiles.files().contains("tile/1/000"));
+  CHECK(tiles.files().contains("tile/0/256"));
+  CHECK(tiles.files().contains("tile/entries/257.p/208"));
+}
+
+TEST_CASE("the tile builder refuses an edge that is not the edge of its tree size") {
+  memory_tile_store tiles;
+  const auto first = append(tiles, tree_edge{}, 0, 300);
+  auto wrong_size = first.edge;
+  wrong_size.tree_size = 301;
+  CHECK_FALSE(build_tiles(wrong_size, {}));
+  auto short_tile = first.edge;
+  short_tile.partial_tiles[0].second.pop_back();
+  CHECK_FALSE(build_tiles(short_tile, std::vector<core::byte_buffer>{entry(300)}));
+  auto missing = first.edge;
+  missing.partial_tiles.pop_back();
+  CHECK_FALSE(build_tiles(missing, {}));
+  CHECK_FALSE(read_tree_edge(301, tiles));
+}
+
+TEST_CASE("tile_hash_reader refuses hashes beyond its tree and tiles of the wrong length") {
+  memory_tile_store tiles;
+  const auto batch = append(tiles, tree_edge{}, 0, 10);
+  tile_hash_reader reader(10, tiles);
+  CHECK_FALSE(reader.read_hashes(std::vector<std::uint64_t>{stored_hash_index(0, 10)}));
+  memory_tile_store cut;
+  auto data = tiles.files().at("tile/0/000.p/10");
+  data.resize(9 * 32);
+  REQUIRE(cut.write("tile/0/000.p/10", data));
+  tile_hash_reader cut_reader(10, cut);
+  const auto r = tree_hash(10, cut_reader);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == core::errc::corrupt);
+  CHECK(batch.root != empty_tree_hash());
+}
+
+TEST_CASE("memory_tile_store is create-only: the same path with other bytes is a conflict") {
+  memory_tile_store s;
+  REQUIRE(s.write("tile/0/000.p/1", core::byte_buffer(32, 1)));
+  CHECK(s.write("tile/0/000.p/1", core::byte_buffer(32, 1)));
+  const auto again = s.write("tile/0/000.p/1", core::byte_buffer(32, 2));
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == core::errc::conflict);
+}
