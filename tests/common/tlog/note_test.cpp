@@ -192,3 +192,27 @@ TEST_CASE("cosignature v1: message layout, key id type 0x04, timestamp inside th
     CHECK_FALSE(verify_cosignature(body, witness.public_key(), core::byte_view(raw).subspan(4, 71)));
   }
 }
+
+TEST_CASE("golden vectors of docs/formats/log.md: a signed checkpoint and a cosignature with fixed keys") {
+  auto log = signer_from_seed(0x22);
+  auto witness = signer_from_seed(0x11);
+  const auto log_v = make_note_verifier("example.com/log", key_type::ed25519, log.public_key()).value();
+  const auto witness_v = make_note_verifier("witness.example", key_type::cosignature_v1, witness.public_key()).value();
+  const auto body = format_checkpoint({"example.com/log", 7, leaf_hash("r"), {}});
+  const auto note = sign_note(body, "example.com/log", log).value();
+  const auto cosig = cosign_checkpoint(body, "witness.example", witness, std::chrono::sys_seconds{std::chrono::seconds(1700000000)}).value();
+  CHECK(format_verifier_key(log_v) == "example.com/log+50ad26ba+AaCapfR6Z1mAL/lV+NwtKhSlyZ0jvpf4ZBJ/+Tg0VaTw");
+  CHECK(format_verifier_key(witness_v) == "witness.example+9015da11+BNBKsjJ0K7SrOhNovUYV5ObQIkq3GgFrr4UgozLJd4c3");
+  CHECK(leaf_hash("r").to_hex() == "6a9997023a65253995105d37bf8f950a39d5e75667f1b8e0a65bf12f2ddf06c2");
+  // Checked independently with Python's cryptography package (Ed25519 and SHA-256 only) when pinned.
+  CHECK(note + cosig ==
+        "example.com/log\n7\napmXAjplJTmVEF03v4+VCjnV51Zn8bjgplvxLy3fBsI=\n\n"
+        "\xE2\x80\x94 example.com/log "
+        "UK0muvN3KQGfZI5u0cPFJmxdrEj1gvpxu1vHx/F722evegcGda/JGixjd4YWbAhgkfdsw4eVme9kl+1DSc5KLu0nzwU=\n"
+        "\xE2\x80\x94 witness.example "
+        "kBXaEQAAAABlU/EAzQ8gL5En7Ytz2nZar1cZyn/HKQa+5GOJA8pcdscqYf6x5EJOignpZn83pcK7A3g1hlpVsMw1jt9GacOLyNGCDQ==\n");
+  const note_verifier both[] = {log_v, witness_v};
+  const auto opened = open_note(note + cosig, both).value();
+  REQUIRE(opened.verified.size() == 2);
+  CHECK(opened.verified[1].cosigned_at == std::chrono::sys_seconds{std::chrono::seconds(1700000000)});
+}
