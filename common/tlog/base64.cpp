@@ -26,7 +26,11 @@ core::expected<core::byte_buffer> decode_base64(std::string_view text, std::stri
     return core::fail(core::errc::malformed, "decode " + std::string(what) + ": not base64");
   }
   out.resize(length);
-  if (encode_base64(out) != text) {
+  // The canonical check re-encodes; the copy is wiped because parse_signer_key decodes seeds through here.
+  std::string again = encode_base64(out);
+  const bool canonical = again == text;
+  sodium_memzero(again.data(), again.size());
+  if (!canonical) {
     return core::fail(core::errc::malformed, "decode " + std::string(what) + ": not canonical base64");
   }
   return out;

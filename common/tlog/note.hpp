@@ -40,7 +40,8 @@ struct note_verifier {
 [[nodiscard]] std::string format_verifier_key(const note_verifier& v);
 
 // Go's sumdb/note signer key "PRIVATE+KEY+<name>+<hex id>+<base64(0x01 || seed)>" (what `note.GenerateKey`
-// writes), for interoperating with Go tools; the seed goes straight into guarded memory.
+// writes), for tests and interop with Go tools only: the decoded seed passes through ordinary heap memory
+// (wiped after use) before it lands in guarded memory. Production keys are common/crypto key files.
 struct note_signer_key {
   std::string name;
   key_id id = 0;
