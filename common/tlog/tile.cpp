@@ -1,5 +1,6 @@
 #include "common/tlog/tile.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -162,6 +163,60 @@ core::expected<core::byte_buffer> memory_tile_store::read_tile(const tile& t) {
   return it->second;
 }
 
+core::expected<core::byte_buffer> tile_hash_reader::read_checked(const tile& t) {
+  auto data = tiles_.read_tile(t);
+  if (!data) return std::unexpected(data.error());
+  if (data->size() != std::size_t{t.width} * hash_size) {
+    return core::fail(core::errc::corrupt, "read tile " + tile_path(t) + ": " + std::to_string(data->size()) +
+                                               " bytes, expected " + std::to_string(std::size_t{t.width} * hash_size));
+  }
+  return data;
+}
+
+core::status tile_hash_reader::authenticate_edge() {
+  memory_tile_store edge;
+  for (const auto& t : right_edge_tiles(tree_size_)) {
+    if (t.is_entries()) continue;
+    auto data = read_checked(t);
+    if (!data) return std::unexpected(data.error());
+    if (auto w = edge.write(tile_path(t), *data); !w) return std::unexpected(w.error());
+    cache_.emplace(t, std::move(*data));
+  }
+  tile_hash_reader plain(tree_size_, edge);
+  auto computed = tree_hash(tree_size_, plain);
+  if (!computed) return std::unexpected(computed.error());
+  if (*computed != *root_) {
+    cache_.clear();
+    return core::fail(core::errc::corrupt, "authenticate tiles of tree size " + std::to_string(tree_size_) +
+                                               ": the right-edge tiles lead to " + computed->to_hex() + ", not the root " +
+                                               root_->to_hex());
+  }
+  edge_authenticated_ = true;
+  return {};
+}
+
+core::expected<const core::byte_buffer*> tile_hash_reader::load(const tile& t) {
+  if (root_ && !edge_authenticated_) {
+    if (auto ok = authenticate_edge(); !ok) return std::unexpected(ok.error());
+  }
+  if (const auto it = cache_.find(t); it != cache_.end()) return &it->second;
+  auto data = read_checked(t);
+  if (!data) return std::unexpected(data.error());
+  if (root_) {
+    // Not in the authenticated edge, so full: its root is entry t.index % 256 of the tile above.
+    const tile parent{t.level + 1, t.index / tile_full_width, tile_width_at(t.level + 1, t.index / tile_full_width, tree_size_)};
+    auto above = load(parent);
+    if (!above) return std::unexpected(above.error());
+    const auto offset = static_cast<std::size_t>(t.index % tile_full_width) * hash_size;
+    const hash computed = tile_root(*data);
+    if (!std::equal(computed.bytes.begin(), computed.bytes.end(), (*above)->begin() + static_cast<std::ptrdiff_t>(offset))) {
+      return core::fail(core::errc::corrupt, "authenticate tile " + tile_path(t) + ": does not match its hash in " +
+                                                 tile_path(parent));
+    }
+  }
+  return &cache_.emplace(t, std::move(*data)).first->second;
+}
+
 core::expected<std::vector<hash>> tile_hash_reader::read_hashes(std::span<const std::uint64_t> indexes) {
   std::vector<hash> out;
   out.reserve(indexes.size());
@@ -173,13 +228,9 @@ core::expected<std::vector<hash>> tile_hash_reader::read_hashes(std::span<const 
                                                    ": not in the tree of size " + std::to_string(tree_size_));
     }
     pos.where.width = have;
-    auto it = cache_.find(pos.where);
-    if (it == cache_.end()) {
-      auto data = tiles_.read_tile(pos.where);
-      if (!data) return std::unexpected(data.error());
-      it = cache_.emplace(pos.where, std::move(*data)).first;
-    }
-    auto h = hash_from_tile(pos.where, it->second, index);
+    auto data = load(pos.where);
+    if (!data) return std::unexpected(data.error());
+    auto h = hash_from_tile(pos.where, **data, index);
     if (!h) return std::unexpected(h.error());
     out.push_back(*h);
   }

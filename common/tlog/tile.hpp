@@ -11,6 +11,7 @@
 #include "common/tlog/stored_hash.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace bodycam::common::tlog {
@@ -73,14 +74,26 @@ class memory_tile_store final : public tile_source {
 };
 
 // Stored hashes of the tree of `tree_size` leaves, read from its tiles (each tile read at most once per reader).
+// Without `root` it trusts the tiles: a corrupted tile yields hashes that fail verification against the signed
+// root, so a proof from it is refused by every verifier. With `root` (the checkpoint's) it authenticates every
+// tile before use, as Go's TileHashReader does: the right-edge tiles must lead to `root`, and a full tile must
+// hash to its entry in the tile above; a tile that does not is a corrupt error naming it. Since stored hashes
+// never change, a reader for size n also serves the root and proofs of any older size.
 class tile_hash_reader final : public hash_reader {
  public:
-  tile_hash_reader(std::uint64_t tree_size, tile_source& tiles) noexcept : tree_size_(tree_size), tiles_(tiles) {}
+  tile_hash_reader(std::uint64_t tree_size, tile_source& tiles, std::optional<hash> root = std::nullopt) noexcept
+      : tree_size_(tree_size), tiles_(tiles), root_(root) {}
   [[nodiscard]] core::expected<std::vector<hash>> read_hashes(std::span<const std::uint64_t> indexes) override;
 
  private:
+  [[nodiscard]] core::expected<const core::byte_buffer*> load(const tile& t);
+  [[nodiscard]] core::expected<core::byte_buffer> read_checked(const tile& t);
+  [[nodiscard]] core::status authenticate_edge();
+
   std::uint64_t tree_size_;
   tile_source& tiles_;
+  std::optional<hash> root_;
+  bool edge_authenticated_ = false;
   std::map<tile, core::byte_buffer> cache_;
 };
 

@@ -87,7 +87,7 @@ TEST_CASE("Go's sumdb verifies a bodycam log, and bodycam verifies a Go log", "[
   const auto vkey = make_note_verifier(origin, key_type::ed25519, key.public_key()).value();
   memory_tile_store tiles;
   tree_edge edge;
-  hash old_root;
+  hash new_root;
   for (const std::size_t size : {std::size_t{100}, std::size_t{300}}) {
     std::vector<core::byte_buffer> entries;
     for (std::size_t i = edge.tree_size; i < size; ++i) entries.push_back(entry("bodycam leaf ", i));
@@ -96,14 +96,14 @@ TEST_CASE("Go's sumdb verifies a bodycam log, and bodycam verifies a Go log", "[
     edge = batch.edge;
     const auto note = sign_note(format_checkpoint({origin, size, batch.root, {}}), origin, key).value();
     bodycam::tests::write_text(ours / (size == 100 ? "old-checkpoint" : "checkpoint"), note);
-    if (size == 100) old_root = batch.root;
+    new_root = batch.root;
   }
   for (const auto& [path, data] : tiles.files()) {
     fs::create_directories((ours / path).parent_path());
     bodycam::tests::write_text(ours / path, as_string(data));
   }
   bodycam::tests::write_text(ours / "vkey", format_verifier_key(vkey) + "\n");
-  tile_hash_reader reader(300, tiles);
+  tile_hash_reader reader(300, tiles, new_root);
   std::string proofs;
   const std::vector<std::uint64_t> leaves{0, 1, 99, 100, 255, 256, 299};
   for (const auto i : leaves) proofs += proof_line("inclusion", i, 300, prove_inclusion(300, i, reader).value());
@@ -145,7 +145,7 @@ TEST_CASE("Go's sumdb verifies a bodycam log, and bodycam verifies a Go log", "[
   REQUIRE(go_old.size == 100);
 
   dir_tile_source go_tiles(theirs);
-  tile_hash_reader go_reader(300, go_tiles);
+  tile_hash_reader go_reader(300, go_tiles, go_new.root);
   CHECK(tree_hash(300, go_reader).value() == go_new.root);
   // Our builder over the same entries writes exactly Go's files.
   std::vector<core::byte_buffer> go_entries;

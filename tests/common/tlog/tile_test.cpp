@@ -181,3 +181,102 @@ TEST_CASE("memory_tile_store is create-only: the same path with other bytes is a
   REQUIRE_FALSE(again);
   CHECK(again.error().code == core::errc::conflict);
 }
+
+namespace {
+// Fails the Nth read (1-based) and every read after it while `broken` is set.
+class failing_tile_source final : public tile_source {
+ public:
+  failing_tile_source(tile_source& inner, std::size_t fail_at) : inner_(inner), fail_at_(fail_at) {}
+  core::expected<core::byte_buffer> read_tile(const tile& t) override {
+    if (++reads_ >= fail_at_) return core::fail(core::errc::io, "read tile " + tile_path(t) + ": injected failure");
+    return inner_.read_tile(t);
+  }
+  std::size_t reads_ = 0;
+
+ private:
+  tile_source& inner_;
+  std::size_t fail_at_;
+};
+}  // namespace
+
+TEST_CASE("fail_nth_tile_read: a failed read gives an error naming the tile, never a proof", "[fault]") {
+  memory_tile_store tiles;
+  const auto batch = append(tiles, tree_edge{}, 0, 70000);
+  std::size_t failures = 0;
+  for (std::size_t n = 1;; ++n) {
+    failing_tile_source source(tiles, n);
+    tile_hash_reader reader(70000, source);
+    const auto p = prove_inclusion(70000, 12345, reader);
+    const auto c = p ? prove_consistency(70000, 4097, reader) : core::expected<proof>(std::unexpected(p.error()));
+    if (p && c) {
+      CHECK(verify_inclusion(*p, 70000, batch.root, 12345, leaf_hash(entry(12345))));
+      tile_hash_reader all(70000, tiles);
+      CHECK(verify_consistency(*c, 4097, tree_hash(4097, all).value(), 70000, batch.root));
+      CHECK(source.reads_ == n - 1);
+      break;
+    }
+    const auto& e = p ? c.error() : p.error();
+    CHECK(e.code == core::errc::io);
+    CHECK(e.context.find("injected failure") != std::string::npos);
+    CHECK(e.context.find("tile/") != std::string::npos);
+    ++failures;
+    REQUIRE(n < 100);
+  }
+  CHECK(failures >= 3);  // the proofs read tiles at levels 0, 1 and 2
+}
+
+TEST_CASE("flip_bit_in_stored_tile: a trusting reader's proofs are refused, an authenticating reader names the tile") {
+  memory_tile_store tiles;
+  const auto batch = append(tiles, tree_edge{}, 0, 1000);
+  memory_tile_store corrupted;
+  for (auto [path, data] : tiles.files()) {
+    if (path == "tile/0/001") data[5 * 32 + 7] ^= 0x10;  // leaf hash of entry 261
+    REQUIRE(corrupted.write(path, data));
+  }
+  tile_hash_reader good(1000, tiles);
+  tile_hash_reader trusting(1000, corrupted);
+  // The root comes from tile/1/000.p/3, which holds tile/0/001's hash: the corruption is not on its path.
+  CHECK(tree_hash(1000, trusting).value() == batch.root);
+  CHECK_FALSE(verify_inclusion(prove_inclusion(1000, 260, trusting).value(), 1000, batch.root, 260, leaf_hash(entry(260))));
+  CHECK_FALSE(verify_inclusion(prove_inclusion(1000, 300, trusting).value(), 1000, batch.root, 300, leaf_hash(entry(300))));
+  CHECK_FALSE(verify_consistency(prove_consistency(1000, 300, trusting).value(), 300, tree_hash(300, good).value(), 1000,
+                                 batch.root));
+
+  tile_hash_reader authenticating(1000, corrupted, batch.root);
+  const auto refused = prove_inclusion(1000, 260, authenticating);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == core::errc::corrupt);
+  CHECK(refused.error().context.find("tile/0/001: does not match its hash in tile/1/000.p/3") != std::string::npos);
+  // Tiles off the corrupted one's path still serve proofs.
+  const auto p700 = prove_inclusion(1000, 700, authenticating);
+  REQUIRE(p700);
+  CHECK(verify_inclusion(*p700, 1000, batch.root, 700, leaf_hash(entry(700))));
+}
+
+TEST_CASE("authenticating tile reader: right-edge tiles must lead to the checkpoint's root") {
+  memory_tile_store tiles;
+  const auto batch = append(tiles, tree_edge{}, 0, 1000);
+  tile_hash_reader wrong_root(1000, tiles, leaf_hash("not the root"));
+  const auto r = tree_hash(1000, wrong_root);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == core::errc::corrupt);
+  CHECK(r.error().context.find("right-edge tiles") != std::string::npos);
+
+  memory_tile_store edge_flipped;
+  for (auto [path, data] : tiles.files()) {
+    if (path == "tile/0/003.p/232") data[0] ^= 1;
+    REQUIRE(edge_flipped.write(path, data));
+  }
+  REQUIRE(edge_flipped.files().contains("tile/0/003.p/232"));
+  tile_hash_reader flipped(1000, edge_flipped, batch.root);
+  CHECK_FALSE(prove_inclusion(1000, 5, flipped));
+
+  tile_hash_reader ok(1000, tiles, batch.root);
+  for (const std::uint64_t m : std::vector<std::uint64_t>{0, 255, 256, 767, 999}) {
+    REQUIRE(verify_inclusion(prove_inclusion(1000, m, ok).value(), 1000, batch.root, m, leaf_hash(entry(m))));
+  }
+  // An older tree's root from the same authenticated reader.
+  std::vector<hash> first_300;
+  for (std::size_t i = 0; i < 300; ++i) first_300.push_back(leaf_hash(entry(i)));
+  CHECK(tree_hash(300, ok).value() == tree_hash_of_leaf_hashes(first_300));
+}
