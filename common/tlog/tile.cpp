@@ -129,7 +129,7 @@ std::uint32_t tile_width_at(int level, std::uint64_t index, std::uint64_t tree_s
 
 std::vector<tile> tiles_for_size(std::uint64_t tree_size) {
   std::vector<tile> out;
-  for (int level = 0; level <= max_tile_level && (tree_size >> (tile_height * level)) > 0; ++level) {
+  for (int level = 0; tile_height * level < 64 && (tree_size >> (tile_height * level)) > 0; ++level) {
     const std::uint64_t count = tree_size >> (tile_height * level);
     for (std::uint64_t n = 0; n * tile_full_width < count; ++n) out.push_back({level, n, tile_width_at(level, n, tree_size)});
   }
@@ -138,7 +138,7 @@ std::vector<tile> tiles_for_size(std::uint64_t tree_size) {
 
 std::vector<tile> right_edge_tiles(std::uint64_t tree_size) {
   std::vector<tile> out;
-  for (int level = 0; level <= max_tile_level && (tree_size >> (tile_height * level)) > 0; ++level) {
+  for (int level = 0; tile_height * level < 64 && (tree_size >> (tile_height * level)) > 0; ++level) {
     const std::uint64_t count = tree_size >> (tile_height * level);
     if (count % tile_full_width != 0) out.push_back({level, count / tile_full_width, tile_width_at(level, count / tile_full_width, tree_size)});
   }
