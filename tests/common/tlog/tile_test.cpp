@@ -6,6 +6,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
 using namespace bodycam::common;
 using namespace bodycam::common::tlog;
 
@@ -279,4 +283,39 @@ TEST_CASE("authenticating tile reader: right-edge tiles must lead to the checkpo
   std::vector<hash> first_300;
   for (std::size_t i = 0; i < 300; ++i) first_300.push_back(leaf_hash(entry(i)));
   CHECK(tree_hash(300, ok).value() == tree_hash_of_leaf_hashes(first_300));
+}
+
+TEST_CASE("the tile builder with random batch sizes: same files and roots as one single batch") {
+  const auto seed = std::random_device{}();
+  INFO("seed " << seed);
+  std::printf("tlog tile_test random seed %u\n", seed);
+  std::mt19937 rng(seed);
+  constexpr std::size_t total = 3000;
+  memory_tile_store one;
+  const auto single = append(one, tree_edge{}, 0, total);
+  memory_tile_store many;
+  tree_edge edge;
+  std::size_t batches = 0;
+  while (edge.tree_size < total) {
+    const std::size_t next = std::min(total, static_cast<std::size_t>(edge.tree_size) + 1 + rng() % 600);
+    edge = append(many, edge, static_cast<std::size_t>(edge.tree_size), next).edge;
+    ++batches;
+  }
+  CHECK(batches >= 5);
+  // Every file of the single batch is in the batched store with the same bytes; the batched store has more
+  // (the intermediate partial tiles), each of which is a prefix of the final tile of its number.
+  for (const auto& [path, data] : one.files()) {
+    INFO(path);
+    REQUIRE(many.files().contains(path));
+    CHECK(many.files().at(path) == data);
+  }
+  for (const auto& [path, data] : many.files()) {
+    const auto t = parse_tile_path(path).value();
+    if (t.is_entries()) continue;
+    const auto final_width = tile_width_at(t.level, t.index, total);
+    const auto& final_data = one.files().at(tile_path({t.level, t.index, final_width}));
+    CHECK(std::equal(data.begin(), data.end(), final_data.begin()));
+  }
+  tile_hash_reader reader(total, many, single.root);
+  CHECK(tree_hash(total, reader).value() == single.root);
 }
