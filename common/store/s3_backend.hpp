@@ -1,0 +1,67 @@
+// The S3 backend: a bodycam store in one bucket of an S3-compatible object store (tested against Ceph RGW),
+// path-style over HTTP, every request SigV4-signed over its payload. How it keeps the port's contract
+// (store_backend.hpp):
+//  S1 create is one PUT of the whole payload with If-None-Match: * (create-only at the server: 412 is
+//     `already_exists`), x-amz-content-sha256 and Content-MD5 (the server refuses bytes that changed on the
+//     way), after the bytes were hashed here and matched the declared SHA-256 (else nothing is sent). A PUT
+//     is atomic at the server: a key is absent or complete, never partial (contract 2); an acknowledged PUT
+//     is durable (contract 5). A HEAD first answers `already_exists` without sending the bytes.
+//  S2 With worm on, every create sets Object Lock COMPLIANCE retention for `retention` days: not even the
+//     bucket's owner can delete or overwrite that version before then.
+//  S3 open proves write-once before anything is stored (S3 open in s3_open.cpp): Object Lock is enabled on
+//     the bucket, and a probe object under ".bodycam-probe/" (never a key: keys do not start with '.') is
+//     refused both a second create and a delete of its version. A bucket that fails is refused unless worm
+//     is off.
+//  S4 Reads are ranged GETs (open streams 8 MiB ranges), stat is a HEAD, list is ListObjectsV2 with
+//     delimiter '/' and continuation tokens; names that are not valid key components are never listed.
+//  S5 remove (only for an expired object) deletes the current version: in a locked bucket this leaves a
+//     delete marker and the locked version stays until its retention ends.
+//  S6 recover has nothing to do: creates never start multipart uploads, so an interrupted create leaves
+//     nothing behind.
+//  S7 space is unknown (S3 has no free-space call).
+#pragma once
+
+#include "common/store/s3_client.hpp"
+#include "common/store/store.hpp"
+#include "common/store/store_backend.hpp"
+
+#include <memory>
+
+namespace bodycam::common::store {
+
+class s3_backend final : public store_backend {
+ public:
+  // Checks the bucket (S3) and returns a backend on it; the bucket must exist.
+  [[nodiscard]] static core::expected<std::unique_ptr<s3_backend>> open(s3_store_options options);
+
+  [[nodiscard]] core::expected<create_outcome> create(const store_key& key, byte_source& source,
+                                                      const crypto::sha256_digest& expected_sha256) override;
+  [[nodiscard]] core::expected<std::unique_ptr<object_reader>> open(const store_key& key) const override;
+  [[nodiscard]] core::expected<core::byte_buffer> read_range(const store_key& key, std::uint64_t offset,
+                                                             std::size_t length) const override;
+  [[nodiscard]] core::expected<std::optional<std::uint64_t>> stat(const store_key& key) const override;
+  [[nodiscard]] core::status list(const store_key& folder, const list_visitor& visit) const override;
+  [[nodiscard]] core::expected<space_info> space() const override { return space_info{}; }
+  [[nodiscard]] core::status remove(const store_key& key) override;
+  [[nodiscard]] core::expected<recovery_report> recover() override { return recovery_report{}; }
+  [[nodiscard]] std::string describe() const override { return client_->describe(); }
+
+  explicit s3_backend(std::shared_ptr<s3_client> client) noexcept : client_(std::move(client)) {}
+
+ private:
+  [[nodiscard]] std::string name_of(const store_key& key) const;
+
+  std::shared_ptr<s3_client> client_;
+};
+
+// The store on a bucket (s3_backend::open, then `store`).
+[[nodiscard]] core::expected<store> open_s3_store(s3_store_options options);
+
+// Makes the bucket, with Object Lock enabled if `object_lock` (for tests and first set-up; an agency's bucket is
+// normally made by its storage administrator). A bucket that exists and is ours is success.
+[[nodiscard]] core::status create_s3_bucket(const s3_store_options& options, bool object_lock);
+
+// The proof of S3: Object Lock on, and a locked probe refused an overwrite and a delete. Returns what failed.
+[[nodiscard]] core::status probe_write_once(const s3_client& client);
+
+}  // namespace bodycam::common::store
