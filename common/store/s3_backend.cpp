@@ -1,9 +1,7 @@
-// The S3 backend's operations (S1, S2, S4, S5); opening and the write-once probe are in s3_open.cpp.
+// The S3 backend's operations (S1-S3, S5-S7); opening and the write-once probe are in s3_open.cpp.
 #include "common/store/s3_backend.hpp"
 
 #include "common/store/s3_xml.hpp"
-
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <charconv>
@@ -15,16 +13,11 @@ namespace {
 constexpr std::size_t read_chunk_bytes = std::size_t{64} * 1024;
 constexpr std::uint64_t open_range_bytes = std::uint64_t{8} << 20;
 constexpr std::uint64_t max_create_bytes = std::uint64_t{5} << 30;  // S3's limit for one PUT
+constexpr std::size_t max_cached_versions = 100'000;
 
-// Content-MD5: base64 of the MD5 of the body (the server's check that the bytes arrived unchanged).
-std::string content_md5(std::string_view body) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(body.data(), body.size(), digest.data(), &length, EVP_md5(), nullptr) != 1)
-    throw std::bad_alloc();
-  std::array<unsigned char, 32> text{};
-  const int n = EVP_EncodeBlock(text.data(), digest.data(), static_cast<int>(length));
-  return {reinterpret_cast<const char*>(text.data()), static_cast<std::size_t>(n)};
+query_params version_query(const std::string& id) {
+  if (id.empty()) return {};
+  return {{"versionId", id}};
 }
 
 std::optional<std::uint64_t> parse_u64(std::string_view text) {
@@ -44,14 +37,19 @@ core::expected<std::uint64_t> content_length(const http_response& response, std:
 // Streams a stored item as consecutive ranged GETs, so no more than one range is in memory.
 class ranged_reader final : public object_reader {
  public:
-  ranged_reader(std::shared_ptr<s3_client> client, std::string key, std::uint64_t size, std::string description)
-      : client_(std::move(client)), key_(std::move(key)), size_(size), description_(std::move(description)) {}
+  ranged_reader(std::shared_ptr<s3_client> client, std::string key, std::string version_id, std::uint64_t size,
+                std::string description)
+      : client_(std::move(client)),
+        key_(std::move(key)),
+        version_id_(std::move(version_id)),
+        size_(size),
+        description_(std::move(description)) {}
 
   [[nodiscard]] core::expected<std::size_t> read(std::span<std::uint8_t> buffer) override {
     if (buffered_pos_ == buffered_.size()) {
       if (position_ == size_) return std::size_t{0};
       const std::uint64_t last = std::min(size_, position_ + open_range_bytes) - 1;
-      auto r = client_->call("GET", key_, {}, {{"range", "bytes=" + std::to_string(position_) + "-" +
+      auto r = client_->call("GET", key_, version_query(version_id_), {{"range", "bytes=" + std::to_string(position_) + "-" +
                                                              std::to_string(last)}});
       if (!r) return core::wrap("read " + description_, r.error());
       if (r->status != 206 && !(r->status == 200 && position_ == 0 && r->body.size() == size_))
@@ -76,6 +74,7 @@ class ranged_reader final : public object_reader {
  private:
   std::shared_ptr<s3_client> client_;
   std::string key_;
+  std::string version_id_;
   std::uint64_t size_;
   std::string description_;
   std::uint64_t position_ = 0;  // of the next range to fetch
@@ -92,8 +91,8 @@ std::string s3_backend::name_of(const store_key& key) const {
 core::expected<create_outcome> s3_backend::create(const store_key& key, byte_source& source,
                                                   const crypto::sha256_digest& expected_sha256) {
   const std::string what = name_of(key);
-  // S1: a HEAD first spares sending bytes the store already holds.
-  auto present = stat(key);
+  // S1: a lookup first spares sending bytes the store already holds.
+  auto present = resolve(key);
   if (!present) return std::unexpected(present.error());
   if (*present) return create_outcome::already_exists;
 
@@ -118,75 +117,134 @@ core::expected<create_outcome> s3_backend::create(const store_key& key, byte_sou
                                                actual.to_hex() + ", not " + expected_sha256.to_hex() +
                                                "; nothing stored");
 
-  http_headers headers{{"if-none-match", "*"}, {"content-md5", content_md5(body)}};
+  http_headers headers{{"if-none-match", "*"}, {"content-md5", s3_content_md5(body)}};
   if (client_->options().worm) {
     // S2: locked from the moment it exists.
     headers.emplace_back("x-amz-object-lock-mode", "COMPLIANCE");
     headers.emplace_back("x-amz-object-lock-retain-until-date",
                          s3_iso8601(std::chrono::system_clock::now() + client_->options().retention));
   }
-  // A racing create may hold the key in a state the server answers with 409 (its PUT still in flight): ask
-  // again until the race is decided.
-  for (int attempt = 0;; ++attempt) {
-    auto r = client_->call("PUT", key.str(), {}, headers, body);
-    if (!r) return core::wrap("put " + what, r.error());
-    if (r->status == 200) return create_outcome::created;
-    if (r->status == 412) return create_outcome::already_exists;
-    if (r->status == 409 && attempt < 20) {
-      auto now = stat(key);
-      if (!now) return std::unexpected(now.error());
-      if (*now) return create_outcome::already_exists;
-      continue;
+  auto r = client_->call("PUT", key.str(), {}, headers, body);
+  if (!r) return core::wrap("put " + what, r.error());
+  if (r->status == 412) return create_outcome::already_exists;
+  if (r->status != 200) return std::unexpected(client_->error_of(*r, "put", what));
+  if (!client_->options().worm) return create_outcome::created;
+  // S3: ours counts only if it is the key's first version.
+  const auto ours = r->header("x-amz-version-id");
+  if (!ours || ours->empty())
+    return core::fail(core::errc::unsupported, "put " + what + " in " + describe() +
+                                                   ": the bucket gave no version id, so it is not versioned");
+  auto first = resolve(key, false);
+  if (!first) return std::unexpected(first.error());
+  if (!*first)
+    return core::fail(core::errc::io, "put " + what + " in " + describe() + ": version " + *ours +
+                                          " was acknowledged but is not listed");
+  return (*first)->id == *ours ? create_outcome::created : create_outcome::already_exists;
+}
+
+core::expected<std::optional<s3_backend::version>> s3_backend::resolve(const store_key& key, bool use_cache) const {
+  if (use_cache) {
+    const std::lock_guard lock(cache_mutex_);
+    if (const auto it = first_versions_.find(key.str()); it != first_versions_.end()) return it->second;
+  }
+  if (!client_->options().worm) {
+    auto r = client_->call("HEAD", key.str());
+    if (!r) return core::wrap("stat " + name_of(key), r.error());
+    if (r->status == 404) return std::optional<version>{};
+    if (r->status != 200) return std::unexpected(client_->error_of(*r, "stat", name_of(key)));
+    auto size = content_length(*r, "stat " + name_of(key) + " in " + describe());
+    if (!size) return std::unexpected(size.error());
+    return std::optional<version>{version{"", *size}};
+  }
+  auto first = first_version(key);
+  if (!first || !*first) return first;
+  const std::lock_guard lock(cache_mutex_);
+  if (first_versions_.size() >= max_cached_versions) first_versions_.clear();
+  first_versions_.insert_or_assign(key.str(), **first);
+  return first;
+}
+
+// ListObjectVersions lists a key's versions and delete markers newest first: the content is the last version
+// before the first delete marker (S3).
+core::expected<std::optional<s3_backend::version>> s3_backend::first_version(const store_key& key) const {
+  const std::string what = name_of(key);
+  std::optional<version> found;
+  query_params query{{"versions", ""}, {"prefix", key.str()}};
+  for (;;) {
+    auto r = client_->call("GET", "", query);
+    if (!r) return core::wrap("list the versions of " + what, r.error());
+    if (r->status != 200) return std::unexpected(client_->error_of(*r, "list the versions of", what));
+    auto xml = parse_xml(r->body, "ListObjectVersions answer for " + what + " in " + describe());
+    if (!xml) return std::unexpected(xml.error());
+    if (xml->name != "ListVersionsResult")
+      return core::fail(core::errc::malformed, "list the versions of " + what + " in " + describe() +
+                                                   ": the answer is <" + xml->name + ">");
+    bool past_key = false;
+    for (const auto& child : xml->children) {
+      if (child.name != "Version" && child.name != "DeleteMarker") continue;
+      if (child.child_text("Key") != key.str()) {  // a longer key: ours, the shortest, are all listed
+        past_key = true;
+        break;
+      }
+      if (child.name == "DeleteMarker") return found;
+      std::optional<std::uint64_t> size;
+      std::uint64_t value = 0;
+      const std::string_view text = child.child_text("Size");
+      if (const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+          !text.empty() && ec == std::errc{} && ptr == text.data() + text.size())
+        size = value;
+      const std::string_view id = child.child_text("VersionId");
+      if (!size || id.empty())
+        return core::fail(core::errc::malformed, "list the versions of " + what + " in " + describe() +
+                                                     ": a version without a size or an id");
+      found = version{std::string(id), *size};
     }
-    return std::unexpected(client_->error_of(*r, "put", what));
+    if (past_key || xml->child_text("IsTruncated") != "true") return found;
+    query = {{"versions", ""},
+             {"prefix", key.str()},
+             {"key-marker", std::string(xml->child_text("NextKeyMarker"))},
+             {"version-id-marker", std::string(xml->child_text("NextVersionIdMarker"))}};
   }
 }
 
 core::expected<std::unique_ptr<object_reader>> s3_backend::open(const store_key& key) const {
   const std::string what = name_of(key);
-  auto size = stat(key);
-  if (!size) return std::unexpected(size.error());
-  if (!*size) return core::fail(core::errc::not_found, "open " + what + " in " + describe() + ": not stored");
-  return std::make_unique<ranged_reader>(client_, key.str(), **size, what + " in " + describe());
+  auto v = resolve(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return core::fail(core::errc::not_found, "open " + what + " in " + describe() + ": not stored");
+  return std::make_unique<ranged_reader>(client_, key.str(), (*v)->id, (*v)->size, what + " in " + describe());
 }
 
 core::expected<core::byte_buffer> s3_backend::read_range(const store_key& key, std::uint64_t offset,
                                                          std::size_t length) const {
   const std::string what = name_of(key);
-  const auto past_end_or_empty = [&]() -> core::expected<core::byte_buffer> {
-    auto size = stat(key);
-    if (!size) return std::unexpected(size.error());
-    if (!*size) return core::fail(core::errc::not_found, "read " + what + " in " + describe() + ": not stored");
-    if (offset > **size)
-      return core::fail(core::errc::invalid_argument, "read " + what + " in " + describe() + ": offset " +
-                                                          std::to_string(offset) + " is past its end (" +
-                                                          std::to_string(**size) + " bytes)");
-    return core::byte_buffer{};
-  };
-  if (length == 0) return past_end_or_empty();
-  const std::uint64_t last = offset + length - 1;
-  auto r = client_->call("GET", key.str(), {},
+  auto v = resolve(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return core::fail(core::errc::not_found, "read " + what + " in " + describe() + ": not stored");
+  const std::uint64_t size = (*v)->size;
+  if (offset > size)
+    return core::fail(core::errc::invalid_argument, "read " + what + " in " + describe() + ": offset " +
+                                                        std::to_string(offset) + " is past its end (" +
+                                                        std::to_string(size) + " bytes)");
+  if (length == 0 || offset == size) return core::byte_buffer{};
+  const std::uint64_t last = std::min<std::uint64_t>(offset + length, size) - 1;
+  auto r = client_->call("GET", key.str(), version_query((*v)->id),
                          {{"range", "bytes=" + std::to_string(offset) + "-" + std::to_string(last)}});
   if (!r) return core::wrap("read " + what, r.error());
-  if (r->status == 416) return past_end_or_empty();
-  if (r->status == 200 && offset == 0) r->body.resize(std::min<std::size_t>(r->body.size(), length));
+  if (r->status == 200 && offset == 0 && r->body.size() == size) r->body.resize(static_cast<std::size_t>(last + 1));
   else if (r->status != 206) return std::unexpected(client_->error_of(*r, "read", what));
-  if (r->body.size() > length)
-    return core::fail(core::errc::corrupt, "read " + what + " in " + describe() + ": asked for " +
-                                               std::to_string(length) + " bytes, got " +
-                                               std::to_string(r->body.size()));
+  if (r->body.size() != last - offset + 1)
+    return core::fail(core::errc::corrupt, "read " + what + " in " + describe() + ": asked for bytes " +
+                                               std::to_string(offset) + "-" + std::to_string(last) + ", got " +
+                                               std::to_string(r->body.size()) + " bytes");
   return core::byte_buffer(r->body.begin(), r->body.end());
 }
 
 core::expected<std::optional<std::uint64_t>> s3_backend::stat(const store_key& key) const {
-  const std::string what = name_of(key);
-  auto r = client_->call("HEAD", key.str());
-  if (!r) return core::wrap("stat " + what, r.error());
-  if (r->status == 404) return std::optional<std::uint64_t>{};
-  if (r->status != 200) return std::unexpected(client_->error_of(*r, "stat", what));
-  auto size = content_length(*r, "stat " + what + " in " + describe());
-  if (!size) return std::unexpected(size.error());
-  return std::optional<std::uint64_t>{*size};
+  auto v = resolve(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return std::optional<std::uint64_t>{};
+  return std::optional<std::uint64_t>{(*v)->size};
 }
 
 core::status s3_backend::list(const store_key& folder, const list_visitor& visit) const {
@@ -224,9 +282,13 @@ core::status s3_backend::list(const store_key& folder, const list_visitor& visit
 
 core::status s3_backend::remove(const store_key& key) {
   const std::string what = name_of(key);
-  auto present = stat(key);
+  auto present = resolve(key, false);
   if (!present) return std::unexpected(present.error());
   if (!*present) return core::fail(core::errc::not_found, "remove " + what + " in " + describe() + ": not stored");
+  {
+    const std::lock_guard lock(cache_mutex_);
+    first_versions_.erase(key.str());
+  }
   auto r = client_->call("DELETE", key.str());
   if (!r) return core::wrap("remove " + what, r.error());
   if (r->status != 204 && r->status != 200) return std::unexpected(client_->error_of(*r, "remove", what));

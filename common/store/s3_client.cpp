@@ -3,7 +3,10 @@
 #include "common/crypto/sha256.hpp"
 #include "common/store/s3_xml.hpp"
 
+#include <openssl/evp.h>
+
 #include <array>
+#include <new>
 #include <ctime>
 
 namespace bodycam::common::store {
@@ -27,8 +30,9 @@ core::expected<std::shared_ptr<s3_client>> s3_client::make(s3_store_options opti
   if (options.bucket.empty() || sigv4_uri_encode(options.bucket, true) != options.bucket)
     return core::fail(core::errc::invalid_argument,
                       "s3 store bucket '" + options.bucket + "': expected a plain bucket name");
-  options.endpoint = std::string(scheme) + std::string(rest);
-  return std::make_shared<s3_client>(std::move(options), std::string(rest), host, port);
+  std::string host_header(rest);
+  options.endpoint = std::string(scheme) + host_header;
+  return std::make_shared<s3_client>(std::move(options), std::move(host_header), host, port);
 }
 
 s3_client::s3_client(s3_store_options options, std::string host_header, std::string host, std::string port)
@@ -88,6 +92,15 @@ core::error s3_client::error_of(const http_response& response, std::string_view 
   if (code_text == "SignatureDoesNotMatch" || code_text == "InvalidAccessKeyId")
     context += " (the endpoint refused the credentials: check the access key and secret key)";
   return core::error{code, std::move(context)};
+}
+
+std::string s3_content_md5(std::string_view body) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(body.data(), body.size(), digest.data(), &length, EVP_md5(), nullptr) != 1) throw std::bad_alloc();
+  std::array<unsigned char, 32> text{};
+  const int n = EVP_EncodeBlock(text.data(), digest.data(), static_cast<int>(length));
+  return {reinterpret_cast<const char*>(text.data()), static_cast<std::size_t>(n)};
 }
 
 std::string s3_iso8601(std::chrono::system_clock::time_point when) {

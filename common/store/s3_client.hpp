@@ -58,6 +58,9 @@ class s3_client {
   mutable http_client http_;
 };
 
+// Content-MD5: base64 of the MD5 of a body (the server's check that the bytes arrived unchanged).
+[[nodiscard]] std::string s3_content_md5(std::string_view body);
+
 // "2026-12-04T23:30:00Z" for a point in time (UTC), as Object Lock wants its dates.
 [[nodiscard]] std::string s3_iso8601(std::chrono::system_clock::time_point when);
 

@@ -18,6 +18,7 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr std::size_t max_idle_connections = 16;
+constexpr std::uint64_t max_body_bytes = std::uint64_t{8} << 30;
 
 struct failure {
   core::errc code;
@@ -79,7 +80,8 @@ class http_connection {
     if (ec) return ec;
 
     http::response_parser<http::string_body> parser;
-    parser.body_limit(boost::none);
+    // Not boost::none: Boost 1.74 compares the Content-Length against the optional and then refuses every body.
+    parser.body_limit(max_body_bytes);
     if (request.method == "HEAD") parser.skip(true);
     stream_.expires_after(timeout_);
     http::async_read(stream_, buffer_, parser, [&](const beast::error_code& e, std::size_t) { ec = e; });

@@ -127,17 +127,19 @@ st::s3_store_options fresh_bucket(bool object_lock) {
   return o;
 }
 
-// Flips one byte of a stored object in RADOS, under RGW: the head object of `key` in the bucket's data pool.
+// Flips one byte of a stored object in RADOS, under RGW: the head of the key's one version in the bucket's data
+// pool ("<marker>__:<version>_<key>"; "<marker>_<key>" is the versioned key's head pointer and holds no data).
 void corrupt_in_rados(const std::string& bucket, const st::store_key& key) {
   const auto& cluster = ceph_cluster::get();
   const auto stats = nlohmann::json::parse(cluster.admin("radosgw-admin", {"bucket", "stats", "--bucket", bucket}));
   const std::string marker = stats.at("marker").get<std::string>();
   std::istringstream names(cluster.admin("rados", {"-p", "default.rgw.buckets.data", "ls"}));
-  std::string oid;
+  std::vector<std::string> heads;
   for (std::string line; std::getline(names, line);)
-    if (line.starts_with(marker + "_") && line.ends_with("_" + key.str())) oid = line;
-  INFO("no RADOS object for " << key.str() << " in bucket " << bucket);
-  REQUIRE_FALSE(oid.empty());
+    if (line.starts_with(marker + "__:") && line.ends_with("_" + key.str())) heads.push_back(line);
+  INFO("the versions of " << key.str() << " in RADOS for bucket " << bucket);
+  REQUIRE(heads.size() == 1);
+  const std::string& oid = heads.front();
   temp_dir scratch("bodycam-rados");
   const auto file = (scratch.path() / "head").string();
   cluster.admin("rados", {"-p", "default.rgw.buckets.data", "get", oid, file});
@@ -243,19 +245,42 @@ TEST_CASE("s3: a stored object refuses a create over it, an overwrite and a dele
   CHECK(head.header("x-amz-object-lock-mode") == std::optional<std::string>("COMPLIANCE"));
   REQUIRE(head.header("x-amz-object-lock-retain-until-date"));
 
-  const auto create_again = client.call("PUT", key, {}, {{"if-none-match", "*"}}, "other bytes").value();
-  CHECK(create_again.status == 412);
+  // A rogue PUT over the key (RGW 16 ignores If-None-Match: * in a versioned bucket and adds a version).
+  const auto over = client.call("PUT", key, {}, {{"if-none-match", "*"}}, "other bytes").value();
+  INFO("PUT over a stored object: HTTP " << over.status);
+  CHECK(over.header("x-amz-version-id") != version);
   const auto delete_version = client.call("DELETE", key, {{"versionId", *version}}).value();
   CHECK(delete_version.status == 403);
-  const auto shorten = client.call(
-      "PUT", key, {{"retention", ""}, {"versionId", *version}}, {},
-      "<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>2000-01-01T00:00:00Z</RetainUntilDate></Retention>");
+  const std::string shorter =
+      "<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>2030-01-01T00:00:00Z</RetainUntilDate></Retention>";
+  const auto shorten = client.call("PUT", key, {{"retention", ""}, {"versionId", *version}},
+                                   {{"content-md5", st::s3_content_md5(shorter)}}, shorter);
   REQUIRE(shorten);
-  CHECK(shorten->status >= 400);
+  INFO("shorten retention: HTTP " << shorten->status << " " << shorten->body);
+  CHECK(shorten->status == 403);
 
   const auto get = client.call("GET", key, {{"versionId", *version}}).value();
   REQUIRE(get.status == 200);
   CHECK(get.body == std::string(bytes.begin(), bytes.end()));
   CHECK(s.rehash_object(digest).value() == digest);
   CHECK(s.put_object(digest, bytes).value() == st::put_outcome::already_stored);
+  // A handle opened after the rogue PUT reads the first version too.
+  auto later = st::open_s3_store(options).value();
+  CHECK(later.rehash_object(digest).value() == digest);
+  CHECK(later.object_size(digest).value() == bytes.size());
+}
+
+TEST_CASE("s3: a record forked by a rogue PUT keeps its first bytes for every reader", "[s3]") {
+  const auto options = fresh_bucket(true);
+  auto s = st::open_s3_store(options).value();
+  const auto entry = st::store_key::entry(st::entry_namespace::receipts, "r-1").value();
+  REQUIRE(s.put_entry(st::entry_namespace::receipts, "r-1", std::vector<std::uint8_t>{'a'}).value() ==
+          st::put_outcome::created);
+  const auto rogue = raw_client(options).call("PUT", entry.str(), {}, {}, "b").value();
+  REQUIRE(rogue.status == 200);
+  auto later = st::open_s3_store(options).value();
+  CHECK(later.get_entry(st::entry_namespace::receipts, "r-1").value() == std::vector<std::uint8_t>{'a'});
+  const auto again = later.put_entry(st::entry_namespace::receipts, "r-1", std::vector<std::uint8_t>{'b'});
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == core::errc::conflict);
 }
