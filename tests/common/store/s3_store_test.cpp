@@ -6,6 +6,7 @@
 // `ceph-dev up` directory to use instead (left running). Tampering goes through `rados`, under RGW.
 #include "common/store/s3_backend.hpp"
 #include "common/store/s3_credentials.hpp"
+#include "common/store/s3_store_factory.hpp"
 #include "common/store/s3_xml.hpp"
 #include "tests/common/store/store_conformance.hpp"
 #include "tests/support/process.hpp"
@@ -283,4 +284,30 @@ TEST_CASE("s3: a record forked by a rogue PUT keeps its first bytes for every re
   const auto again = later.put_entry(st::entry_namespace::receipts, "r-1", std::vector<std::uint8_t>{'b'});
   REQUIRE_FALSE(again);
   CHECK(again.error().code == core::errc::conflict);
+}
+
+TEST_CASE("s3: a [store] table of kind s3 opens the bucket through the factory, credentials from their file", "[s3]") {
+  const auto options = fresh_bucket(true);
+  const auto& cluster = ceph_cluster::get();
+  const toml::table root = toml::parse("[store]\nkind = \"s3\"\nendpoint = \"" + options.endpoint + "\"\nbucket = \"" +
+                                           options.bucket + "\"\ncredentials_file = \"credentials\"\nretention_days = 2\n",
+                                       std::string("dockd.toml"));
+  const auto config = st::parse_store_config(*root["store"].as_table(), "dockd.toml", cluster.dir().string());
+  REQUIRE(config);
+  auto s = st::open_configured_store(*config, true);
+  INFO((s ? "" : s.error().context));
+  REQUIRE(s);
+  CHECK(s->describe() == "s3 store " + options.endpoint + "/" + options.bucket);
+  const auto bytes = pseudo_random_bytes(3000, 11);
+  const auto before = std::chrono::system_clock::now();
+  REQUIRE(s->put_object(crypto::sha256(bytes), bytes).value() == st::put_outcome::created);
+  const auto after = std::chrono::system_clock::now();
+  const auto head = raw_client(options).call("HEAD", st::store_key::object(crypto::sha256(bytes)).str()).value();
+  const auto until = head.header("x-amz-object-lock-retain-until-date");
+  REQUIRE(until);
+  // Two days after the put, as configured (either side of the put, should midnight UTC fall in between).
+  const auto earliest = st::s3_iso8601(before + std::chrono::days(2)).substr(0, 10);
+  const auto latest = st::s3_iso8601(after + std::chrono::days(2)).substr(0, 10);
+  INFO("retain until " << *until);
+  CHECK((until->starts_with(earliest) || until->starts_with(latest)));
 }
