@@ -22,7 +22,8 @@
 //  S5 Reads are ranged GETs (open streams 8 MiB ranges), list is ListObjectsV2 with delimiter '/' and
 //     continuation tokens; names that are not valid key components are never listed.
 //  S6 remove (only for an expired object) adds a delete marker: the locked version stays until its retention
-//     ends, when the bucket's lifecycle may expire it.
+//     ends, when the bucket's lifecycle may expire it. Another handle that looked the key up before the removal
+//     keeps reading that version until it is reopened.
 //  S7 recover has nothing to do: creates never start multipart uploads, so an interrupted create leaves
 //     nothing behind. space is unknown (S3 has no free-space call).
 #pragma once
