@@ -2,9 +2,9 @@
 // string keys, streamed and ranged reads, listing one folder level by callback, free space, and recovery after
 // a crash. It is small on purpose: `store` (store.hpp) builds content addressing, record placement,
 // idempotence and conflicts on top, once for every backend. Backends: directory_backend (a local directory,
-// the default), memory_backend (tests, demos); an S3-compatible backend maps create to a conditional PUT
-// (If-None-Match: *) with x-amz-checksum-sha256, list to ListObjectsV2 with delimiter '/', read_range to a
-// ranged GET, and recover to aborting incomplete multipart uploads.
+// the default), memory_backend (tests, demos), s3_backend (one bucket of an S3 store with Object Lock: create
+// is a locked PUT whose key's first version wins, list is ListObjectsV2 with delimiter '/', read_range a
+// ranged GET of that version; s3_backend.hpp S1-S7).
 //
 // The contract every backend keeps (checked by tests/common/store/store_conformance.cpp):
 //  1. Write-once: once a key holds content it holds those bytes for ever. Nothing in this interface

@@ -98,7 +98,7 @@ core::expected<dockd_config> parse_dockd_config(std::string_view text, const std
   }
   for (const auto& [key, node] : root) {
     const std::string k(key.str());
-    if (k != "dock" && k != "http" && k != "camera" && k != "schedule")
+    if (k != "dock" && k != "http" && k != "camera" && k != "schedule" && k != "store")
       return core::fail(core::errc::invalid_argument, origin + ": unknown section [" + k + "]");
   }
   dockd_config c;
@@ -111,11 +111,26 @@ core::expected<dockd_config> parse_dockd_config(std::string_view text, const std
   if (!common::crypto::is_valid_label(*id))
     return core::fail(core::errc::invalid_argument, dock.where("id") + ": '" + *id + "' is not a valid dock id");
   c.dock_id = *id;
-  for (auto [key, field] : {std::pair{"key_file", &c.key_file}, std::pair{"store_dir", &c.store_dir},
-                            std::pair{"trusted_cameras_dir", &c.trusted_cameras_dir}, std::pair{"state_db", &c.state_db}}) {
+  for (auto [key, field] : {std::pair{"key_file", &c.key_file}, std::pair{"trusted_cameras_dir", &c.trusted_cameras_dir},
+                            std::pair{"state_db", &c.state_db}}) {
     auto p = dock.path(key, true);
     if (!p) return std::unexpected(p.error());
     *field = *p;
+  }
+  // The store: [store] when present (then store_dir must not be), else the directory store_dir.
+  if (const auto* store_table = root["store"].as_table()) {
+    if (dock_table->contains("store_dir"))
+      return core::fail(core::errc::invalid_argument, dock.where("store_dir") + ": give the store in [store] or here, not both");
+    auto store = common::store::parse_store_config(*store_table, origin, base_directory);
+    if (!store) return std::unexpected(store.error());
+    c.store = std::move(*store);
+    if (c.store.kind == common::store::store_kind::directory) c.store_dir = c.store.directory;
+  } else {
+    if (root.contains("store")) return core::fail(core::errc::invalid_argument, origin + ": store must be a table ([store])");
+    auto p = dock.path("store_dir", true);
+    if (!p) return std::unexpected(p.error());
+    c.store_dir = *p;
+    c.store.directory = *p;
   }
   const auto state_dir = std::filesystem::path(c.state_db).parent_path();
   auto spool = dock.path("spool_dir", false, (state_dir / "spool").string());

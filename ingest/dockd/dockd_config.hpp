@@ -5,13 +5,15 @@
 //   [dock]
 //   id = "dock-1"                         # required; the label of the dock key (device-id charset)
 //   key_file = "dock.key"                 # required; Ed25519 secret key (mode 0600)
-//   store_dir = "store"                   # required; the local directory store (created if missing)
+//   store_dir = "store"                   # the local directory store (created if missing); required without [store]
 //   trusted_cameras_dir = "cameras"       # required; <device>.pub of every enrolled camera
 //   state_db = "state/dock.db"            # required; the dock's queue state (SQLite, ingest/schedule)
 //   spool_dir = "state/spool"             # default: <dir of state_db>/spool
 //   quarantine_dir = "quarantine"         # default: <dir of state_db>/quarantine (outside the store)
 //   poll_interval_seconds = 10            # 1-3600: how often an idle camera is docked again
 //   timeout_seconds = 30                  # 1-600: every link read/write deadline
+//   [store]                               # instead of store_dir: a directory or S3 store (s3_store_config.hpp)
+//   kind = "s3"                           # endpoint, bucket, credentials_file, retention_days, worm, …
 //   [schedule]                            # the deadline scheduler (ingest/schedule), all optional
 //   upload_slots = 1                      # 1-16: files uploaded at once over all cameras, granted EDF
 //   completion_margin_minutes = 120       # 0-1440: at_risk if projected to finish closer to the deadline (A2)
@@ -30,6 +32,7 @@
 #pragma once
 
 #include "common/core/error.hpp"
+#include "common/store/s3_store_config.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -48,7 +51,8 @@ struct camera_address {
 struct dockd_config {
   std::string dock_id;
   std::string key_file;
-  std::string store_dir;
+  std::string store_dir;              // the directory store's root; empty for an S3 store
+  common::store::store_config store;  // what the daemon opens (from [store], or store_dir)
   std::string trusted_cameras_dir;
   std::string state_db;
   std::string spool_dir;

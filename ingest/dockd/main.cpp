@@ -16,7 +16,7 @@
 #include "common/core/service_notify.hpp"
 #include "common/crypto/key_file.hpp"
 #include "common/link/link_identity.hpp"
-#include "common/store/directory_backend.hpp"
+#include "common/store/s3_store_factory.hpp"
 #include "ingest/dock/link_camera_port.hpp"
 #include "ingest/dockd/dock_monitor.hpp"
 #include "ingest/dockd/dockd_config.hpp"
@@ -159,7 +159,7 @@ int run(const std::string& config_path, bool once) {
     std::filesystem::create_directories(dir, fs_ec);
     if (fs_ec) return setup_error("create directory " + dir.string() + ": " + fs_ec.message());
   }
-  auto opened = store::open_directory_store(c.store_dir, true);
+  auto opened = store::open_configured_store(c.store, true);
   if (!opened) return setup_error(opened.error().context);
   store::store& the_store = *opened;
   if (auto recovered = the_store.recover(); !recovered) return setup_error(recovered.error().context);
@@ -228,7 +228,7 @@ int run(const std::string& config_path, bool once) {
       });
     });
   }
-  log_line("dock " + c.dock_id + " ready: " + std::to_string(c.cameras.size()) + " camera slots, store " + c.store_dir +
+  log_line("dock " + c.dock_id + " ready: " + std::to_string(c.cameras.size()) + " camera slots, " + the_store.describe() +
            (c.http_host.empty() ? std::string() : ", status http://" + c.http_host + ":" +
                                                       std::to_string(status ? status->port() : c.http_port) + "/"));
   if (once && c.cameras.empty()) return 0;

@@ -106,3 +106,35 @@ TEST_CASE("the [http] section sets the status server's flood limits, within thei
   CHECK(one.error().context.find("max_connections") != std::string::npos);
   CHECK_FALSE(parse_dockd_config(minimal + "[http]\nidle_timeout_seconds = 0\n", "/etc/bodycam", "dockd.toml"));
 }
+
+TEST_CASE("the store is store_dir, or a [store] table (directory or s3), never both") {
+  auto plain = parse_dockd_config(minimal, "/etc/bodycam", "dockd.toml");
+  REQUIRE(plain.has_value());
+  CHECK(plain->store.kind == bodycam::common::store::store_kind::directory);
+  CHECK(plain->store.directory == "/srv/store");
+
+  std::string without_dir = minimal;
+  without_dir.erase(without_dir.find("store_dir"), std::string("store_dir = \"/srv/store\"\n").size());
+  auto s3 = parse_dockd_config(without_dir + "[store]\nkind = \"s3\"\nendpoint = \"http://127.0.0.1:7480\"\n"
+                                             "bucket = \"evidence\"\ncredentials_file = \"s3.credentials\"\n",
+                               "/etc/bodycam", "dockd.toml");
+  REQUIRE(s3.has_value());
+  CHECK(s3->store.kind == bodycam::common::store::store_kind::s3);
+  CHECK(s3->store.s3.bucket == "evidence");
+  CHECK(s3->store.credentials_file == "/etc/bodycam/s3.credentials");
+  CHECK(s3->store_dir.empty());
+
+  auto dir = parse_dockd_config(without_dir + "[store]\npath = \"store\"\n", "/etc/bodycam", "dockd.toml");
+  REQUIRE(dir.has_value());
+  CHECK(dir->store_dir == "/etc/bodycam/store");
+
+  auto both = parse_dockd_config(minimal + "[store]\npath = \"store\"\n", "/etc/bodycam", "dockd.toml");
+  REQUIRE_FALSE(both.has_value());
+  CHECK_THAT(both.error().context, Catch::Contains("[dock] store_dir"));
+  auto neither = parse_dockd_config(without_dir, "/etc/bodycam", "dockd.toml");
+  REQUIRE_FALSE(neither.has_value());
+  CHECK_THAT(neither.error().context, Catch::Contains("store_dir: required"));
+  auto bad = parse_dockd_config(without_dir + "[store]\nkind = \"s3\"\nbucket = \"b\"\n", "/etc/bodycam", "dockd.toml");
+  REQUIRE_FALSE(bad.has_value());
+  CHECK_THAT(bad.error().context, Catch::Contains("[store] endpoint"));
+}

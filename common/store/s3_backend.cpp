@@ -1,0 +1,298 @@
+// The S3 backend's operations (S1-S3, S5-S7); opening and the write-once probe are in s3_open.cpp.
+#include "common/store/s3_backend.hpp"
+
+#include "common/store/s3_xml.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace bodycam::common::store {
+
+namespace {
+
+constexpr std::size_t read_chunk_bytes = std::size_t{64} * 1024;
+constexpr std::uint64_t open_range_bytes = std::uint64_t{8} << 20;
+constexpr std::uint64_t max_create_bytes = std::uint64_t{5} << 30;  // S3's limit for one PUT
+constexpr std::size_t max_cached_versions = 100'000;
+
+query_params version_query(const std::string& id) {
+  if (id.empty()) return {};
+  return {{"versionId", id}};
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+core::expected<std::uint64_t> content_length(const http_response& response, std::string_view what) {
+  const auto header = response.header("content-length");
+  const auto value = header ? parse_u64(*header) : std::nullopt;
+  if (!value) return core::fail(core::errc::malformed, std::string(what) + ": no valid Content-Length in the answer");
+  return *value;
+}
+
+// Streams a stored item as consecutive ranged GETs, so no more than one range is in memory.
+class ranged_reader final : public object_reader {
+ public:
+  ranged_reader(std::shared_ptr<s3_client> client, std::string key, std::string version_id, std::uint64_t size,
+                std::string description)
+      : client_(std::move(client)),
+        key_(std::move(key)),
+        version_id_(std::move(version_id)),
+        size_(size),
+        description_(std::move(description)) {}
+
+  [[nodiscard]] core::expected<std::size_t> read(std::span<std::uint8_t> buffer) override {
+    if (buffered_pos_ == buffered_.size()) {
+      if (position_ == size_) return std::size_t{0};
+      const std::uint64_t last = std::min(size_, position_ + open_range_bytes) - 1;
+      auto r = client_->call("GET", key_, version_query(version_id_), {{"range", "bytes=" + std::to_string(position_) + "-" +
+                                                             std::to_string(last)}});
+      if (!r) return core::wrap("read " + description_, r.error());
+      if (r->status != 206 && !(r->status == 200 && position_ == 0 && r->body.size() == size_))
+        return std::unexpected(client_->error_of(*r, "read", description_));
+      if (r->status == 200) r->body.resize(static_cast<std::size_t>(last + 1));
+      if (r->body.size() != last - position_ + 1)
+        return core::fail(core::errc::corrupt, "read " + description_ + ": asked for bytes " +
+                                                   std::to_string(position_) + "-" + std::to_string(last) + ", got " +
+                                                   std::to_string(r->body.size()) + " bytes");
+      buffered_ = std::move(r->body);
+      buffered_pos_ = 0;
+      position_ = last + 1;
+    }
+    const std::size_t n = std::min(buffer.size(), buffered_.size() - buffered_pos_);
+    std::copy_n(buffered_.begin() + static_cast<std::ptrdiff_t>(buffered_pos_), n, buffer.begin());
+    buffered_pos_ += n;
+    return n;
+  }
+  [[nodiscard]] std::uint64_t size() const override { return size_; }
+  [[nodiscard]] std::string describe() const override { return description_; }
+
+ private:
+  std::shared_ptr<s3_client> client_;
+  std::string key_;
+  std::string version_id_;
+  std::uint64_t size_;
+  std::string description_;
+  std::uint64_t position_ = 0;  // of the next range to fetch
+  std::string buffered_;
+  std::size_t buffered_pos_ = 0;
+};
+
+}  // namespace
+
+std::string s3_backend::name_of(const store_key& key) const {
+  return std::string(key.kind()) + " " + key.str();
+}
+
+core::expected<create_outcome> s3_backend::create(const store_key& key, byte_source& source,
+                                                  const crypto::sha256_digest& expected_sha256) {
+  const std::string what = name_of(key);
+  // S1: a lookup first spares sending bytes the store already holds.
+  auto present = resolve(key);
+  if (!present) return std::unexpected(present.error());
+  if (*present) return create_outcome::already_exists;
+
+  std::string body;
+  if (const auto size = source.known_size(); size && *size <= max_create_bytes)
+    body.reserve(static_cast<std::size_t>(*size));
+  crypto::sha256_hasher hasher;
+  std::array<std::uint8_t, read_chunk_bytes> chunk{};
+  for (;;) {
+    auto n = source.read(chunk);
+    if (!n) return core::wrap("put " + what + " in " + describe(), n.error());
+    if (*n == 0) break;
+    hasher.update(core::byte_view(chunk).first(*n));
+    body.append(reinterpret_cast<const char*>(chunk.data()), *n);
+    if (body.size() > max_create_bytes)
+      return core::fail(core::errc::invalid_argument, "put " + what + " in " + describe() + ": larger than " +
+                                                          std::to_string(max_create_bytes) + " bytes");
+  }
+  const auto actual = hasher.finish();
+  if (actual != expected_sha256)
+    return core::fail(core::errc::corrupt, "put " + what + " in " + describe() + ": the content hashes to " +
+                                               actual.to_hex() + ", not " + expected_sha256.to_hex() +
+                                               "; nothing stored");
+
+  http_headers headers{{"if-none-match", "*"}, {"content-md5", s3_content_md5(body)}};
+  if (client_->options().worm) {
+    // S2: locked from the moment it exists.
+    headers.emplace_back("x-amz-object-lock-mode", "COMPLIANCE");
+    headers.emplace_back("x-amz-object-lock-retain-until-date",
+                         s3_iso8601(std::chrono::system_clock::now() + client_->options().retention));
+  }
+  auto r = client_->call("PUT", key.str(), {}, headers, body);
+  if (!r) return core::wrap("put " + what, r.error());
+  if (r->status == 412) return create_outcome::already_exists;
+  if (r->status != 200) return std::unexpected(client_->error_of(*r, "put", what));
+  if (!client_->options().worm) return create_outcome::created;
+  // S3: ours counts only if it is the key's first version.
+  const auto ours = r->header("x-amz-version-id");
+  if (!ours || ours->empty())
+    return core::fail(core::errc::unsupported, "put " + what + " in " + describe() +
+                                                   ": the bucket gave no version id, so it is not versioned");
+  auto first = resolve(key, false);
+  if (!first) return std::unexpected(first.error());
+  if (!*first)
+    return core::fail(core::errc::io, "put " + what + " in " + describe() + ": version " + *ours +
+                                          " was acknowledged but is not listed");
+  return (*first)->id == *ours ? create_outcome::created : create_outcome::already_exists;
+}
+
+core::expected<std::optional<s3_backend::version>> s3_backend::resolve(const store_key& key, bool use_cache) const {
+  if (use_cache) {
+    const std::lock_guard lock(cache_mutex_);
+    if (const auto it = first_versions_.find(key.str()); it != first_versions_.end()) return it->second;
+  }
+  if (!client_->options().worm) {
+    auto r = client_->call("HEAD", key.str());
+    if (!r) return core::wrap("stat " + name_of(key), r.error());
+    if (r->status == 404) return std::optional<version>{};
+    if (r->status != 200) return std::unexpected(client_->error_of(*r, "stat", name_of(key)));
+    auto size = content_length(*r, "stat " + name_of(key) + " in " + describe());
+    if (!size) return std::unexpected(size.error());
+    return std::optional<version>{version{"", *size}};
+  }
+  auto first = first_version(key);
+  if (!first || !*first) return first;
+  const std::lock_guard lock(cache_mutex_);
+  if (first_versions_.size() >= max_cached_versions) first_versions_.clear();
+  first_versions_.insert_or_assign(key.str(), **first);
+  return first;
+}
+
+// ListObjectVersions lists a key's versions and delete markers newest first: the content is the last version
+// before the first delete marker (S3).
+core::expected<std::optional<s3_backend::version>> s3_backend::first_version(const store_key& key) const {
+  const std::string what = name_of(key);
+  std::optional<version> found;
+  query_params query{{"versions", ""}, {"prefix", key.str()}};
+  for (;;) {
+    auto r = client_->call("GET", "", query);
+    if (!r) return core::wrap("list the versions of " + what, r.error());
+    if (r->status != 200) return std::unexpected(client_->error_of(*r, "list the versions of", what));
+    auto xml = parse_xml(r->body, "ListObjectVersions answer for " + what + " in " + describe());
+    if (!xml) return std::unexpected(xml.error());
+    if (xml->name != "ListVersionsResult")
+      return core::fail(core::errc::malformed, "list the versions of " + what + " in " + describe() +
+                                                   ": the answer is <" + xml->name + ">");
+    bool past_key = false;
+    for (const auto& child : xml->children) {
+      if (child.name != "Version" && child.name != "DeleteMarker") continue;
+      if (child.child_text("Key") != key.str()) {  // a longer key: ours, the shortest, are all listed
+        past_key = true;
+        break;
+      }
+      if (child.name == "DeleteMarker") return found;
+      std::optional<std::uint64_t> size;
+      std::uint64_t value = 0;
+      const std::string_view text = child.child_text("Size");
+      if (const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+          !text.empty() && ec == std::errc{} && ptr == text.data() + text.size())
+        size = value;
+      const std::string_view id = child.child_text("VersionId");
+      if (!size || id.empty())
+        return core::fail(core::errc::malformed, "list the versions of " + what + " in " + describe() +
+                                                     ": a version without a size or an id");
+      found = version{std::string(id), *size};
+    }
+    if (past_key || xml->child_text("IsTruncated") != "true") return found;
+    query = {{"versions", ""},
+             {"prefix", key.str()},
+             {"key-marker", std::string(xml->child_text("NextKeyMarker"))},
+             {"version-id-marker", std::string(xml->child_text("NextVersionIdMarker"))}};
+  }
+}
+
+core::expected<std::unique_ptr<object_reader>> s3_backend::open(const store_key& key) const {
+  const std::string what = name_of(key);
+  auto v = resolve(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return core::fail(core::errc::not_found, "open " + what + " in " + describe() + ": not stored");
+  return std::make_unique<ranged_reader>(client_, key.str(), (*v)->id, (*v)->size, what + " in " + describe());
+}
+
+core::expected<core::byte_buffer> s3_backend::read_range(const store_key& key, std::uint64_t offset,
+                                                         std::size_t length) const {
+  const std::string what = name_of(key);
+  auto v = resolve(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return core::fail(core::errc::not_found, "read " + what + " in " + describe() + ": not stored");
+  const std::uint64_t size = (*v)->size;
+  if (offset > size)
+    return core::fail(core::errc::invalid_argument, "read " + what + " in " + describe() + ": offset " +
+                                                        std::to_string(offset) + " is past its end (" +
+                                                        std::to_string(size) + " bytes)");
+  if (length == 0 || offset == size) return core::byte_buffer{};
+  const std::uint64_t last = std::min<std::uint64_t>(offset + length, size) - 1;
+  auto r = client_->call("GET", key.str(), version_query((*v)->id),
+                         {{"range", "bytes=" + std::to_string(offset) + "-" + std::to_string(last)}});
+  if (!r) return core::wrap("read " + what, r.error());
+  if (r->status == 200 && offset == 0 && r->body.size() == size) r->body.resize(static_cast<std::size_t>(last + 1));
+  else if (r->status != 206) return std::unexpected(client_->error_of(*r, "read", what));
+  if (r->body.size() != last - offset + 1)
+    return core::fail(core::errc::corrupt, "read " + what + " in " + describe() + ": asked for bytes " +
+                                               std::to_string(offset) + "-" + std::to_string(last) + ", got " +
+                                               std::to_string(r->body.size()) + " bytes");
+  return core::byte_buffer(r->body.begin(), r->body.end());
+}
+
+core::expected<std::optional<std::uint64_t>> s3_backend::stat(const store_key& key) const {
+  auto v = resolve(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return std::optional<std::uint64_t>{};
+  return std::optional<std::uint64_t>{(*v)->size};
+}
+
+core::status s3_backend::list(const store_key& folder, const list_visitor& visit) const {
+  const std::string prefix = folder.str() + "/";
+  const std::string what = "folder " + folder.str();
+  std::string token;
+  for (;;) {
+    query_params query{{"list-type", "2"}, {"prefix", prefix}, {"delimiter", "/"}, {"max-keys", "1000"}};
+    if (!token.empty()) query.emplace_back("continuation-token", token);
+    auto r = client_->call("GET", "", query);
+    if (!r) return core::wrap("list " + what, r.error());
+    if (r->status != 200) return std::unexpected(client_->error_of(*r, "list", what));
+    auto xml = parse_xml(r->body, "ListObjectsV2 answer for " + what + " in " + describe());
+    if (!xml) return std::unexpected(xml.error());
+    if (xml->name != "ListBucketResult")
+      return core::fail(core::errc::malformed, "list " + what + " in " + describe() + ": the answer is <" +
+                                                   xml->name + ">, not <ListBucketResult>");
+    for (const auto& child : xml->children) {
+      const bool is_folder = child.name == "CommonPrefixes";
+      if (child.name != "Contents" && !is_folder) continue;
+      std::string_view name = child.child_text(is_folder ? "Prefix" : "Key");
+      if (!name.starts_with(prefix)) continue;
+      name.remove_prefix(prefix.size());
+      if (is_folder && name.ends_with('/')) name.remove_suffix(1);
+      if (!is_valid_key_component(name)) continue;
+      if (!visit(list_entry{std::string(name), is_folder})) return {};
+    }
+    if (xml->child_text("IsTruncated") != "true") return {};
+    token = std::string(xml->child_text("NextContinuationToken"));
+    if (token.empty())
+      return core::fail(core::errc::malformed,
+                        "list " + what + " in " + describe() + ": a truncated answer without a continuation token");
+  }
+}
+
+core::status s3_backend::remove(const store_key& key) {
+  const std::string what = name_of(key);
+  auto present = resolve(key, false);
+  if (!present) return std::unexpected(present.error());
+  if (!*present) return core::fail(core::errc::not_found, "remove " + what + " in " + describe() + ": not stored");
+  {
+    const std::lock_guard lock(cache_mutex_);
+    first_versions_.erase(key.str());
+  }
+  auto r = client_->call("DELETE", key.str());
+  if (!r) return core::wrap("remove " + what, r.error());
+  if (r->status != 204 && r->status != 200) return std::unexpected(client_->error_of(*r, "remove", what));
+  return {};
+}
+
+}  // namespace bodycam::common::store

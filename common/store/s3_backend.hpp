@@ -1,0 +1,87 @@
+// The S3 backend: a bodycam store in one bucket of an S3-compatible object store (tested against Ceph RGW),
+// path-style over HTTP, every request SigV4-signed over its payload. How it keeps the port's contract
+// (store_backend.hpp):
+//  S1 create is one PUT of the whole payload with x-amz-content-sha256 and Content-MD5 (the server refuses
+//     bytes that changed on the way), after the bytes were hashed here and matched the declared SHA-256 (else
+//     nothing is sent). A PUT is atomic at the server: a version is absent or complete, never partial
+//     (contract 2); an acknowledged PUT is durable (contract 5). A lookup first answers `already_exists`
+//     without sending the bytes.
+//  S2 With worm on, every create sets Object Lock COMPLIANCE retention for `retention` days: not even the
+//     bucket's owner can delete or change that version before then.
+//  S3 A key's content is its FIRST version (the oldest since the key's last delete marker), never simply the
+//     current one. RGW 16 does not enforce If-None-Match: * in a versioned bucket (and Object Lock needs
+//     versioning): a racing or rogue PUT adds a newer version instead of failing. So after its PUT a create
+//     lists the key's versions: it `created` only if its version is the first, else the winner's is kept
+//     and the answer is `already_exists` (contract 4); the loser's bytes stay as an unused locked version.
+//     Every read, stat and rehash addresses the first version by id, so a later version changes nothing a
+//     reader sees. With worm off (a bucket without versioning) If-None-Match: * decides instead.
+//  S4 open proves write-once before anything is stored (s3_open.cpp): versioning and Object Lock are on,
+//     and a locked probe under ".bodycam-probe/" (never a key: keys do not start with '.') keeps its bytes
+//     after a PUT over it, refuses a delete of its version and refuses a shorter retention. A bucket that
+//     fails is refused unless worm is off.
+//  S5 Reads are ranged GETs (open streams 8 MiB ranges), list is ListObjectsV2 with delimiter '/' and
+//     continuation tokens; names that are not valid key components are never listed.
+//  S6 remove (only for an expired object) adds a delete marker: the locked version stays until its retention
+//     ends, when the bucket's lifecycle may expire it. Another handle that looked the key up before the removal
+//     keeps reading that version until it is reopened.
+//  S7 recover has nothing to do: creates never start multipart uploads, so an interrupted create leaves
+//     nothing behind. space is unknown (S3 has no free-space call).
+#pragma once
+
+#include "common/store/s3_client.hpp"
+#include "common/store/store.hpp"
+#include "common/store/store_backend.hpp"
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace bodycam::common::store {
+
+class s3_backend final : public store_backend {
+ public:
+  // Checks the bucket (S4) and returns a backend on it; the bucket must exist.
+  [[nodiscard]] static core::expected<std::unique_ptr<s3_backend>> open(s3_store_options options);
+
+  [[nodiscard]] core::expected<create_outcome> create(const store_key& key, byte_source& source,
+                                                      const crypto::sha256_digest& expected_sha256) override;
+  [[nodiscard]] core::expected<std::unique_ptr<object_reader>> open(const store_key& key) const override;
+  [[nodiscard]] core::expected<core::byte_buffer> read_range(const store_key& key, std::uint64_t offset,
+                                                             std::size_t length) const override;
+  [[nodiscard]] core::expected<std::optional<std::uint64_t>> stat(const store_key& key) const override;
+  [[nodiscard]] core::status list(const store_key& folder, const list_visitor& visit) const override;
+  [[nodiscard]] core::expected<space_info> space() const override { return space_info{}; }
+  [[nodiscard]] core::status remove(const store_key& key) override;
+  [[nodiscard]] core::expected<recovery_report> recover() override { return recovery_report{}; }
+  [[nodiscard]] std::string describe() const override { return client_->describe(); }
+
+  explicit s3_backend(std::shared_ptr<s3_client> client) noexcept : client_(std::move(client)) {}
+
+ private:
+  // The version that holds a key's content (S3) and its size; nullopt if the key is absent.
+  struct version {
+    std::string id;  // "" with worm off: the key itself
+    std::uint64_t size = 0;
+  };
+  [[nodiscard]] core::expected<std::optional<version>> resolve(const store_key& key, bool use_cache = true) const;
+  [[nodiscard]] core::expected<std::optional<version>> first_version(const store_key& key) const;
+  [[nodiscard]] std::string name_of(const store_key& key) const;
+
+  std::shared_ptr<s3_client> client_;
+  // A key's first version never changes while the key exists, so it is looked up once (S3).
+  mutable std::mutex cache_mutex_;
+  mutable std::map<std::string, version> first_versions_;  // guarded by cache_mutex_
+};
+
+// The store on a bucket (s3_backend::open, then `store`).
+[[nodiscard]] core::expected<store> open_s3_store(s3_store_options options);
+
+// Makes the bucket, with Object Lock enabled if `object_lock` (for tests and first set-up; an agency's bucket is
+// normally made by its storage administrator). A bucket that exists and is ours is success.
+[[nodiscard]] core::status create_s3_bucket(const s3_store_options& options, bool object_lock);
+
+// The proof of S4: versioning and Object Lock on, and a locked probe kept its bytes through a PUT over it, a
+// delete of its version and a shorter retention. Returns what failed.
+[[nodiscard]] core::status probe_write_once(const s3_client& client);
+
+}  // namespace bodycam::common::store

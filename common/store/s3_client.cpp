@@ -1,0 +1,115 @@
+#include "common/store/s3_client.hpp"
+
+#include "common/crypto/sha256.hpp"
+#include "common/store/s3_xml.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <new>
+#include <ctime>
+
+namespace bodycam::common::store {
+
+core::expected<std::shared_ptr<s3_client>> s3_client::make(s3_store_options options) {
+  const std::string_view scheme = "http://";
+  std::string_view rest = options.endpoint;
+  if (!rest.starts_with(scheme))
+    return core::fail(core::errc::invalid_argument,
+                      "s3 store endpoint " + options.endpoint + ": only http://host[:port] is supported");
+  rest.remove_prefix(scheme.size());
+  while (rest.ends_with('/')) rest.remove_suffix(1);
+  if (rest.empty() || rest.find('/') != std::string_view::npos)
+    return core::fail(core::errc::invalid_argument,
+                      "s3 store endpoint " + options.endpoint + ": expected http://host[:port] with no path");
+  const auto colon = rest.rfind(':');
+  const std::string host(colon == std::string_view::npos ? rest : rest.substr(0, colon));
+  const std::string port(colon == std::string_view::npos ? std::string_view("80") : rest.substr(colon + 1));
+  if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos)
+    return core::fail(core::errc::invalid_argument, "s3 store endpoint " + options.endpoint + ": bad host or port");
+  if (options.bucket.empty() || sigv4_uri_encode(options.bucket, true) != options.bucket)
+    return core::fail(core::errc::invalid_argument,
+                      "s3 store bucket '" + options.bucket + "': expected a plain bucket name");
+  std::string host_header(rest);
+  options.endpoint = std::string(scheme) + host_header;
+  return std::make_shared<s3_client>(std::move(options), std::move(host_header), host, port);
+}
+
+s3_client::s3_client(s3_store_options options, std::string host_header, std::string host, std::string port)
+    : options_(std::move(options)),
+      host_header_(std::move(host_header)),
+      http_(std::move(host), std::move(port), options_.endpoint, options_.timeout) {}
+
+core::expected<http_response> s3_client::call(std::string method, std::string_view key, const query_params& query,
+                                              http_headers headers, std::string body) const {
+  sigv4_request request;
+  request.method = std::move(method);
+  request.canonical_uri = "/" + options_.bucket;
+  if (!key.empty()) request.canonical_uri += "/" + sigv4_uri_encode(key, false);
+  request.query = query;
+  request.payload_sha256_hex = crypto::sha256(std::string_view(body)).to_hex();
+  const std::string amz_date = sigv4_amz_date(std::chrono::system_clock::now());
+  request.headers = std::move(headers);
+  request.headers.emplace_back("host", host_header_);
+  request.headers.emplace_back("x-amz-date", amz_date);
+  request.headers.emplace_back("x-amz-content-sha256", request.payload_sha256_hex);
+  const std::string authorization =
+      sigv4_authorization(request, options_.credentials, amz_date, options_.region, "s3");
+
+  http_request out;
+  out.method = request.method;
+  out.target = request.canonical_uri;
+  if (const auto q = sigv4_canonical_query(query); !q.empty()) out.target += "?" + q;
+  out.headers = std::move(request.headers);
+  out.headers.emplace_back("authorization", authorization);
+  out.body = std::move(body);
+  return http_.send(out);
+}
+
+core::error s3_client::error_of(const http_response& response, std::string_view operation,
+                                std::string_view what) const {
+  std::string code_text;
+  std::string message;
+  if (!response.body.empty())
+    if (auto xml = parse_xml(response.body, "error response"); xml && xml->name == "Error") {
+      code_text = std::string(xml->child_text("Code"));
+      message = std::string(xml->child_text("Message"));
+    }
+  core::errc code = core::errc::io;
+  switch (response.status) {
+    case 404: code = core::errc::not_found; break;
+    case 403: code = core::errc::permission; break;
+    case 409: code = core::errc::conflict; break;
+    case 412: code = core::errc::already_exists; break;
+    case 507: code = core::errc::no_space; break;
+    default: break;
+  }
+  if (code_text == "QuotaExceeded" || code_text == "EntityTooLarge") code = core::errc::no_space;
+  std::string context = std::string(operation) + " " + std::string(what) + " in " + describe() + ": HTTP " +
+                        std::to_string(response.status);
+  if (!code_text.empty()) context += " " + code_text;
+  if (!message.empty()) context += ": " + message;
+  if (code_text == "SignatureDoesNotMatch" || code_text == "InvalidAccessKeyId")
+    context += " (the endpoint refused the credentials: check the access key and secret key)";
+  return core::error{code, std::move(context)};
+}
+
+std::string s3_content_md5(std::string_view body) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(body.data(), body.size(), digest.data(), &length, EVP_md5(), nullptr) != 1) throw std::bad_alloc();
+  std::array<unsigned char, 32> text{};
+  const int n = EVP_EncodeBlock(text.data(), digest.data(), static_cast<int>(length));
+  return {reinterpret_cast<const char*>(text.data()), static_cast<std::size_t>(n)};
+}
+
+std::string s3_iso8601(std::chrono::system_clock::time_point when) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  std::array<char, 32> text{};
+  const std::size_t n = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return {text.data(), n};
+}
+
+}  // namespace bodycam::common::store

@@ -1,0 +1,67 @@
+// One S3 bucket as signed HTTP calls: builds path-style requests (http://host:port/<bucket>/<key>), signs
+// each with SigV4 over its payload's SHA-256 (sent as x-amz-content-sha256), and turns S3 error responses
+// into `core::error`s that name the operation, the item and the endpoint, with S3's own error code. Shared by
+// the backend and the readers it hands out, so a reader outlives nothing it needs. Thread-safe.
+#pragma once
+
+#include "common/store/s3_http.hpp"
+#include "common/store/s3_sigv4.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bodycam::common::store {
+
+struct s3_store_options {
+  std::string endpoint;  // "http://127.0.0.1:7480": plain HTTP, path-style
+  std::string bucket;
+  std::string region = "us-east-1";
+  sigv4_credentials credentials;
+  // Every create sets Object Lock COMPLIANCE retention until now + retention (when worm is on).
+  std::chrono::days retention{183};
+  // On: at open, prove the bucket refuses overwrite and delete, and lock every object. Off: neither (a bucket
+  // that is not write-once; for trying things out only).
+  bool worm = true;
+  std::chrono::milliseconds timeout{30'000};
+};
+
+using query_params = std::vector<std::pair<std::string, std::string>>;
+
+class s3_client {
+ public:
+  // errc::invalid_argument for an endpoint that is not http://host[:port] or an empty bucket.
+  [[nodiscard]] static core::expected<std::shared_ptr<s3_client>> make(s3_store_options options);
+
+  // `key` "" addresses the bucket itself. Headers are added to host, x-amz-date and x-amz-content-sha256.
+  [[nodiscard]] core::expected<http_response> call(std::string method, std::string_view key,
+                                                   const query_params& query = {}, http_headers headers = {},
+                                                   std::string body = {}) const;
+
+  // An error for a response that was not what `operation` expected: "<operation> <what> in s3 store <url>:
+  // HTTP 403 SignatureDoesNotMatch: …". 404 → not_found, 403 → permission, 507 or QuotaExceeded → no_space,
+  // 409 → conflict, 412 → already_exists, others → io.
+  [[nodiscard]] core::error error_of(const http_response& response, std::string_view operation,
+                                     std::string_view what) const;
+
+  [[nodiscard]] const s3_store_options& options() const noexcept { return options_; }
+  // "s3 store http://127.0.0.1:7480/bucket".
+  [[nodiscard]] std::string describe() const { return "s3 store " + options_.endpoint + "/" + options_.bucket; }
+
+  s3_client(s3_store_options options, std::string host_header, std::string host, std::string port);
+
+ private:
+  s3_store_options options_;
+  std::string host_header_;
+  mutable http_client http_;
+};
+
+// Content-MD5: base64 of the MD5 of a body (the server's check that the bytes arrived unchanged).
+[[nodiscard]] std::string s3_content_md5(std::string_view body);
+
+// "2026-12-04T23:30:00Z" for a point in time (UTC), as Object Lock wants its dates.
+[[nodiscard]] std::string s3_iso8601(std::chrono::system_clock::time_point when);
+
+}  // namespace bodycam::common::store

@@ -1,0 +1,164 @@
+#include "common/store/s3_http.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <strings.h>
+
+namespace bodycam::common::store {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t max_idle_connections = 16;
+constexpr std::uint64_t max_body_bytes = std::uint64_t{8} << 30;
+
+struct failure {
+  core::errc code;
+  std::string why;
+};
+
+failure classify(const beast::error_code& ec) {
+  if (ec == beast::error::timeout) return {core::errc::timeout, "timed out"};
+  if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::error::broken_pipe || ec == http::error::partial_message)
+    return {core::errc::closed, "the server closed the connection (" + ec.message() + ")"};
+  return {core::errc::io, ec.message()};
+}
+
+}  // namespace
+
+std::optional<std::string> http_response::header(std::string_view name) const {
+  for (const auto& [n, v] : headers)
+    if (n.size() == name.size() && ::strncasecmp(n.data(), name.data(), n.size()) == 0) return v;
+  return std::nullopt;
+}
+
+// One TCP connection with its own io_context: each operation is started asynchronously and the context run
+// until it completes, so the stream's expiry bounds it.
+class http_connection {
+ public:
+  explicit http_connection(std::chrono::milliseconds timeout) : stream_(ioc_), timeout_(timeout) {}
+
+  [[nodiscard]] beast::error_code connect(const std::string& host, const std::string& port) {
+    beast::error_code ec;
+    tcp::resolver resolver(ioc_);
+    const auto endpoints = resolver.resolve(host, port, ec);
+    if (ec) return ec;
+    stream_.expires_after(timeout_);
+    stream_.async_connect(endpoints, [&](const beast::error_code& e, const tcp::endpoint&) { ec = e; });
+    run();
+    return ec;
+  }
+
+  // `got_response_bytes` tells the caller whether a retry could repeat a request the server answered.
+  [[nodiscard]] beast::error_code exchange(const http_request& request, http_response& response,
+                                           bool& got_response_bytes) {
+    http::request<http::string_body> req;
+    req.method_string(request.method);
+    req.target(request.target);
+    req.version(11);
+    for (const auto& [name, value] : request.headers) req.set(name, value);
+    req.body() = request.body;
+    req.prepare_payload();
+    if (request.method == "GET" || request.method == "HEAD" || request.method == "DELETE")
+      if (request.body.empty()) req.erase(http::field::content_length);
+    if (request.method == "PUT" || request.method == "POST") req.content_length(request.body.size());
+
+    beast::error_code ec;
+    stream_.expires_after(timeout_);
+    http::async_write(stream_, req, [&](const beast::error_code& e, std::size_t) { ec = e; });
+    run();
+    got_response_bytes = false;
+    if (ec) return ec;
+
+    http::response_parser<http::string_body> parser;
+    // Not boost::none: Boost 1.74 compares the Content-Length against the optional and then refuses every body.
+    parser.body_limit(max_body_bytes);
+    if (request.method == "HEAD") parser.skip(true);
+    stream_.expires_after(timeout_);
+    http::async_read(stream_, buffer_, parser, [&](const beast::error_code& e, std::size_t) { ec = e; });
+    run();
+    got_response_bytes = parser.got_some() || buffer_.size() > 0;
+    if (ec) return ec;
+    auto res = parser.release();
+    response.status = res.result_int();
+    response.headers.clear();
+    for (const auto& field : res)
+      response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    response.body = std::move(res.body());
+    keep_alive_ = res.keep_alive();
+    return {};
+  }
+
+  [[nodiscard]] bool reusable() const noexcept { return keep_alive_; }
+
+ private:
+  void run() {
+    ioc_.restart();
+    ioc_.run();
+  }
+
+  asio::io_context ioc_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::chrono::milliseconds timeout_;
+  bool keep_alive_ = true;
+};
+
+http_client::http_client(std::string host, std::string port, std::string describe,
+                         std::chrono::milliseconds timeout)
+    : host_(std::move(host)), port_(std::move(port)), describe_(std::move(describe)), timeout_(timeout) {}
+
+http_client::~http_client() = default;
+
+core::expected<std::unique_ptr<http_connection>> http_client::take_connection(bool& reused) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      reused = true;
+      return c;
+    }
+  }
+  reused = false;
+  auto c = std::make_unique<http_connection>(timeout_);
+  if (const auto ec = c->connect(host_, port_)) {
+    const auto f = classify(ec);
+    return core::fail(f.code == core::errc::closed ? core::errc::io : f.code, "connect to " + describe_ + ": " + f.why);
+  }
+  return c;
+}
+
+void http_client::give_back(std::unique_ptr<http_connection> connection) {
+  const std::lock_guard lock(mutex_);
+  if (idle_.size() < max_idle_connections) idle_.push_back(std::move(connection));
+}
+
+core::expected<http_response> http_client::send(const http_request& request) {
+  for (int attempt = 0;; ++attempt) {
+    bool reused = false;
+    auto connection = take_connection(reused);
+    if (!connection) return std::unexpected(connection.error());
+    http_response response;
+    bool got_response_bytes = false;
+    const auto ec = (*connection)->exchange(request, response, got_response_bytes);
+    if (!ec) {
+      if ((*connection)->reusable()) give_back(std::move(*connection));
+      return response;
+    }
+    if (reused && !got_response_bytes && attempt == 0 && ec != beast::error::timeout) continue;
+    const auto f = classify(ec);
+    return core::fail(f.code, request.method + " " + describe_ + request.target + ": " + f.why);
+  }
+}
+
+}  // namespace bodycam::common::store

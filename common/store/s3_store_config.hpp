@@ -1,0 +1,40 @@
+// Which store a program opens, as one `[store]` TOML table parsed in one place for the dock daemon and the
+// tools (pure: no I/O, no Asio; opening is s3_store_factory.hpp):
+//
+//   [store]
+//   kind = "directory"                    # "directory" (default) or "s3"
+//   path = "store"                        # directory: the store's root (relative to the config's folder)
+//   endpoint = "http://127.0.0.1:7480"    # s3: plain http://host[:port], path-style
+//   bucket = "bodycam"                    # s3: made beforehand with Object Lock enabled
+//   region = "us-east-1"                  # s3: the SigV4 region (default us-east-1)
+//   credentials_file = "s3.credentials"   # s3: access_key_id and secret_access_key, mode 0600
+//   retention_days = 183                  # s3: 1-36500, COMPLIANCE retention set on every object
+//   worm = "on"                           # s3: "on" (default) proves write-once at open; "off" does not
+//   timeout_seconds = 30                  # s3: 1-600, every connect, write and read
+//
+// Unknown keys, keys of the other kind and values out of range are errc::invalid_argument naming the key.
+#pragma once
+
+#include "common/store/s3_client.hpp"
+
+#include <toml++/toml.h>
+
+#include <string>
+#include <string_view>
+
+namespace bodycam::common::store {
+
+enum class store_kind { directory, s3 };
+
+struct store_config {
+  store_kind kind = store_kind::directory;
+  std::string directory;         // kind directory: the root, resolved
+  s3_store_options s3;           // kind s3: everything but the credentials
+  std::string credentials_file;  // kind s3: resolved; read when the store is opened
+};
+
+// `origin` names the file in messages ("dockd.toml"); relative paths are resolved against `base_directory`.
+[[nodiscard]] core::expected<store_config> parse_store_config(const toml::table& table, std::string_view origin,
+                                                              const std::string& base_directory);
+
+}  // namespace bodycam::common::store

@@ -1,0 +1,90 @@
+// The [store] table: both kinds with their defaults, and every refusal naming the key. The factory's refusal of
+// a credentials file others may read is checked here too (it happens before any network call).
+#include "common/store/s3_store_factory.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+using namespace bodycam::common;
+
+namespace {
+
+core::expected<store::store_config> parse(std::string_view text) {
+  const toml::table root = toml::parse(text, std::string("test.toml"));
+  return store::parse_store_config(*root["store"].as_table(), "test.toml", "/etc/bodycam");
+}
+
+}  // namespace
+
+TEST_CASE("store config: a directory store, its path resolved against the config's folder") {
+  const auto c = parse("[store]\nkind = \"directory\"\npath = \"store\"\n");
+  REQUIRE(c);
+  CHECK(c->kind == store::store_kind::directory);
+  CHECK(c->directory == "/etc/bodycam/store");
+  CHECK(parse("[store]\npath = \"/srv/store\"\n").value().directory == "/srv/store");
+}
+
+TEST_CASE("store config: an S3 store with every key, and with the defaults") {
+  const auto c = parse(
+      "[store]\nkind = \"s3\"\nendpoint = \"http://10.0.0.5:7480\"\nbucket = \"evidence\"\nregion = \"eu\"\n"
+      "credentials_file = \"s3.credentials\"\nretention_days = 400\nworm = \"off\"\ntimeout_seconds = 12\n");
+  REQUIRE(c);
+  CHECK(c->kind == store::store_kind::s3);
+  CHECK(c->s3.endpoint == "http://10.0.0.5:7480");
+  CHECK(c->s3.bucket == "evidence");
+  CHECK(c->s3.region == "eu");
+  CHECK(c->credentials_file == "/etc/bodycam/s3.credentials");
+  CHECK(c->s3.retention == std::chrono::days(400));
+  CHECK_FALSE(c->s3.worm);
+  CHECK(c->s3.timeout == std::chrono::seconds(12));
+  const auto d = parse("[store]\nkind = \"s3\"\nendpoint = \"http://h\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n");
+  REQUIRE(d);
+  CHECK(d->s3.region == "us-east-1");
+  CHECK(d->s3.retention == std::chrono::days(183));
+  CHECK(d->s3.worm);
+  CHECK(d->s3.timeout == std::chrono::seconds(30));
+}
+
+TEST_CASE("store config: wrong kinds, missing, mistyped, out-of-range and foreign keys are refused by name") {
+  const std::string s3 = "[store]\nkind = \"s3\"\nendpoint = \"http://h\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n";
+  for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
+           {"[store]\nkind = \"tape\"\npath = \"x\"\n", "kind"},
+           {"[store]\nkind = \"directory\"\n", "path"},
+           {"[store]\npath = \"x\"\nbucket = \"b\"\n", "bucket"},
+           {"[store]\nkind = \"s3\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n", "endpoint"},
+           {"[store]\nkind = \"s3\"\nendpoint = \"http://h\"\ncredentials_file = \"/c\"\n", "bucket"},
+           {"[store]\nkind = \"s3\"\nendpoint = \"http://h\"\nbucket = \"b\"\n", "credentials_file"},
+           {"[store]\nkind = \"s3\"\nendpoint = \"https://h\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n", "endpoint"},
+           {s3 + "retention_days = 0\n", "retention_days"},
+           {s3 + "retention_days = \"6 months\"\n", "retention_days"},
+           {s3 + "worm = \"maybe\"\n", "worm"},
+           {s3 + "worm = false\n", "worm"},
+           {s3 + "timeout_seconds = 601\n", "timeout_seconds"},
+           {s3 + "path = \"x\"\n", "path"},
+           {s3 + "secret_access_key = \"x\"\n", "secret_access_key"}}) {
+    INFO(text);
+    const auto c = parse(text);
+    REQUIRE_FALSE(c);
+    CHECK(c.error().code == core::errc::invalid_argument);
+    CHECK_THAT(c.error().context, Catch::StartsWith("test.toml: [store] " + key));
+  }
+}
+
+TEST_CASE("store config: opening an S3 store refuses a credentials file others may read, before any request") {
+  bodycam::tests::temp_dir dir;
+  const auto credentials = dir.path() / "s3.credentials";
+  std::ofstream(credentials) << "access_key_id = \"a\"\nsecret_access_key = \"s\"\n";
+  REQUIRE(::chmod(credentials.c_str(), 0644) == 0);
+  store::store_config c;
+  c.kind = store::store_kind::s3;
+  c.s3.endpoint = "http://127.0.0.1:1";
+  c.s3.bucket = "b";
+  c.credentials_file = credentials.string();
+  const auto opened = store::open_configured_store(c, false);
+  REQUIRE_FALSE(opened);
+  CHECK(opened.error().code == core::errc::permission);
+  CHECK_THAT(opened.error().context, Catch::Contains(credentials.string()));
+}

@@ -1,0 +1,313 @@
+// The S3 backend against a real Ceph RGW (tier [s3]): the conformance suite unchanged, then what write-once
+// means on S3: a bucket without Object Lock is refused at open, wrong credentials are refused naming the
+// endpoint, and a stored object refuses a second create, an overwrite and a delete of its version, with its
+// COMPLIANCE retention set. One cluster per test process, started by scripts/ceph-dev in a temp directory
+// and stopped at exit; if it cannot start the tests FAIL. BODYCAM_TEST_CEPH_DIR names an already running
+// `ceph-dev up` directory to use instead (left running). Tampering goes through `rados`, under RGW.
+#include "common/store/s3_backend.hpp"
+#include "common/store/s3_credentials.hpp"
+#include "common/store/s3_store_factory.hpp"
+#include "common/store/s3_xml.hpp"
+#include "tests/common/store/store_conformance.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <atomic>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+using namespace bodycam::common;
+using namespace bodycam::tests;
+using namespace bodycam::tests::store;
+namespace st = bodycam::common::store;
+
+namespace {
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// The cluster for this process: started on first use, stopped when the process ends normally.
+class ceph_cluster {
+ public:
+  static ceph_cluster& get() {
+    static ceph_cluster cluster;
+    if (!cluster.error_.empty()) FAIL(cluster.error_);
+    return cluster;
+  }
+  ceph_cluster(const ceph_cluster&) = delete;
+  ceph_cluster& operator=(const ceph_cluster&) = delete;
+  ~ceph_cluster() {
+    if (owned_) (void)run_process({script(), "down", dir_.string()}, std::chrono::seconds(60));
+  }
+
+  [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
+  [[nodiscard]] const std::string& endpoint() const { return endpoint_; }
+  [[nodiscard]] const st::sigv4_credentials& credentials() const { return credentials_; }
+
+  // `rados ARGS` or `radosgw-admin ARGS` on this cluster; REQUIREs success.
+  std::string admin(const std::string& tool, std::vector<std::string> args) const {
+    std::vector<std::string> argv{tool, "-c", (dir_ / "ceph.conf").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = run_process(argv, std::chrono::seconds(60));
+    INFO(tool << " failed: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  }
+
+ private:
+  static std::string script() { return std::string(BODYCAM_SOURCE_DIR) + "/scripts/ceph-dev"; }
+
+  ceph_cluster() {
+    if (const char* given = std::getenv("BODYCAM_TEST_CEPH_DIR"); given && *given) {
+      dir_ = given;
+    } else {
+      temp_ = std::make_unique<temp_dir>("bodycam-ceph");
+      dir_ = temp_->path() / "ceph";
+      const auto started = std::chrono::steady_clock::now();
+      const auto r = run_process({script(), "up", dir_.string()}, std::chrono::seconds(300));
+      owned_ = true;
+      if (r.exit_code != 0) {
+        error_ = "scripts/ceph-dev up could not start Ceph (exit " + std::to_string(r.exit_code) + "):\n" + r.out +
+                 r.err;
+        return;
+      }
+      WARN("Ceph RGW ready in " << std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::steady_clock::now() - started)
+                                       .count()
+                                << " s: " << r.out);
+    }
+    endpoint_ = read_text(dir_ / "endpoint");
+    while (!endpoint_.empty() && endpoint_.back() == '\n') endpoint_.pop_back();
+    auto creds = st::load_s3_credentials(dir_ / "credentials");
+    if (endpoint_.empty() || !creds) {
+      error_ = "no endpoint or credentials under " + dir_.string() + (creds ? "" : ": " + creds.error().context);
+      return;
+    }
+    credentials_ = *creds;
+  }
+
+  std::unique_ptr<temp_dir> temp_;
+  std::filesystem::path dir_;
+  bool owned_ = false;
+  std::string error_;
+  std::string endpoint_;
+  st::sigv4_credentials credentials_;
+};
+
+std::string fresh_bucket_name() {
+  static std::atomic<int> counter{0};
+  static const unsigned salt = std::random_device{}();
+  return "bodycam-" + std::to_string(::getpid()) + "-" + std::to_string(salt % 100000) + "-" +
+         std::to_string(counter++);
+}
+
+st::s3_store_options options_for(const std::string& bucket) {
+  const auto& cluster = ceph_cluster::get();
+  st::s3_store_options o;
+  o.endpoint = cluster.endpoint();
+  o.bucket = bucket;
+  o.credentials = cluster.credentials();
+  o.retention = std::chrono::days(1);
+  o.timeout = std::chrono::seconds(60);
+  return o;
+}
+
+st::s3_store_options fresh_bucket(bool object_lock) {
+  auto o = options_for(fresh_bucket_name());
+  const auto made = st::create_s3_bucket(o, object_lock);
+  INFO((made ? "" : made.error().context));
+  REQUIRE(made);
+  return o;
+}
+
+// Flips one byte of a stored object in RADOS, under RGW: the head of the key's one version in the bucket's data
+// pool ("<marker>__:<version>_<key>"; "<marker>_<key>" is the versioned key's head pointer and holds no data).
+void corrupt_in_rados(const std::string& bucket, const st::store_key& key) {
+  const auto& cluster = ceph_cluster::get();
+  const auto stats = nlohmann::json::parse(cluster.admin("radosgw-admin", {"bucket", "stats", "--bucket", bucket}));
+  const std::string marker = stats.at("marker").get<std::string>();
+  std::istringstream names(cluster.admin("rados", {"-p", "default.rgw.buckets.data", "ls"}));
+  std::vector<std::string> heads;
+  for (std::string line; std::getline(names, line);)
+    if (line.starts_with(marker + "__:") && line.ends_with("_" + key.str())) heads.push_back(line);
+  INFO("the versions of " << key.str() << " in RADOS for bucket " << bucket);
+  REQUIRE(heads.size() == 1);
+  const std::string& oid = heads.front();
+  temp_dir scratch("bodycam-rados");
+  const auto file = (scratch.path() / "head").string();
+  cluster.admin("rados", {"-p", "default.rgw.buckets.data", "get", oid, file});
+  std::string bytes = read_text(file);
+  REQUIRE_FALSE(bytes.empty());
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x20);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+  cluster.admin("rados", {"-p", "default.rgw.buckets.data", "put", oid, file});
+}
+
+store_fixture make_s3_fixture() {
+  auto options = fresh_bucket(true);
+  auto opened = st::open_s3_store(options);
+  INFO((opened ? "" : opened.error().context));
+  REQUIRE(opened);
+  return store_fixture{std::move(*opened),
+                       [bucket = options.bucket](const st::store_key& key) { corrupt_in_rados(bucket, key); },
+                       [options] { return st::open_s3_store(options); },
+                       {}};
+}
+
+st::s3_client& raw_client(const st::s3_store_options& options) {
+  static std::vector<std::shared_ptr<st::s3_client>> clients;
+  clients.push_back(st::s3_client::make(options).value());
+  return *clients.back();
+}
+
+}  // namespace
+
+TEST_CASE("the S3 backend keeps the store contract on Ceph RGW", "[s3]") {
+  run_store_conformance(make_s3_fixture);
+}
+
+TEST_CASE("s3: a bucket without Object Lock is refused at open, and opens only with worm off", "[s3]") {
+  auto options = fresh_bucket(false);
+  const auto refused = st::open_s3_store(options);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == core::errc::unsupported);
+  CHECK_THAT(refused.error().context, Catch::Contains("not write-once") && Catch::Contains("Object Lock") &&
+                                          Catch::Contains(options.endpoint + "/" + options.bucket));
+  options.worm = false;
+  auto opened = st::open_s3_store(options);
+  REQUIRE(opened);
+  const auto bytes = pseudo_random_bytes(1000, 5);
+  CHECK(opened->put_object(crypto::sha256(bytes), bytes).value() == st::put_outcome::created);
+  CHECK(opened->rehash_object(crypto::sha256(bytes)).value() == crypto::sha256(bytes));
+}
+
+TEST_CASE("s3: a wrong secret key or access key is refused at open with a message naming the endpoint", "[s3]") {
+  auto options = fresh_bucket(true);
+  options.credentials.secret_access_key += "x";
+  const auto wrong_secret = st::open_s3_store(options);
+  REQUIRE_FALSE(wrong_secret);
+  CHECK(wrong_secret.error().code == core::errc::permission);
+  CHECK_THAT(wrong_secret.error().context,
+             Catch::Contains(options.endpoint) && Catch::Contains("refused the credentials"));
+  options.credentials = ceph_cluster::get().credentials();
+  options.credentials.access_key_id = "NOSUCHKEY";
+  const auto wrong_key = st::open_s3_store(options);
+  REQUIRE_FALSE(wrong_key);
+  CHECK(wrong_key.error().code == core::errc::permission);
+  CHECK_THAT(wrong_key.error().context, Catch::Contains(options.endpoint));
+}
+
+TEST_CASE("s3: nothing answers on the endpoint: open fails naming it, within the timeout", "[s3]") {
+  auto options = options_for("bodycam-nowhere");
+  options.endpoint = "http://127.0.0.1:1";
+  options.timeout = std::chrono::seconds(5);
+  const auto opened = st::open_s3_store(options);
+  REQUIRE_FALSE(opened);
+  CHECK_THAT(opened.error().context, Catch::Contains("http://127.0.0.1:1"));
+}
+
+TEST_CASE("s3: open probed the bucket: a locked probe object is there, outside every store folder", "[s3]") {
+  const auto options = fresh_bucket(true);
+  REQUIRE(st::open_s3_store(options));
+  auto& client = raw_client(options);
+  const auto listing = client.call("GET", "", {{"list-type", "2"}, {"prefix", ".bodycam-probe/"}});
+  REQUIRE(listing);
+  REQUIRE(listing->status == 200);
+  const auto xml = st::parse_xml(listing->body, "probe listing").value();
+  REQUIRE(xml.child("Contents") != nullptr);
+  const std::string probe(xml.child("Contents")->child_text("Key"));
+  const auto retention = client.call("GET", probe, {{"retention", ""}});
+  REQUIRE(retention);
+  REQUIRE(retention->status == 200);
+  CHECK(st::parse_xml(retention->body, "retention").value().child_text("Mode") == "COMPLIANCE");
+}
+
+TEST_CASE("s3: a stored object refuses a create over it, an overwrite and a delete of its version", "[s3]") {
+  const auto options = fresh_bucket(true);
+  auto s = st::open_s3_store(options).value();
+  const auto bytes = pseudo_random_bytes(70'000, 9);
+  const auto digest = crypto::sha256(bytes);
+  REQUIRE(s.put_object(digest, bytes).value() == st::put_outcome::created);
+  const auto key = st::store_key::object(digest).str();
+  auto& client = raw_client(options);
+
+  const auto head = client.call("HEAD", key).value();
+  REQUIRE(head.status == 200);
+  const auto version = head.header("x-amz-version-id");
+  REQUIRE(version);
+  CHECK(head.header("x-amz-object-lock-mode") == std::optional<std::string>("COMPLIANCE"));
+  REQUIRE(head.header("x-amz-object-lock-retain-until-date"));
+
+  // A rogue PUT over the key (RGW 16 ignores If-None-Match: * in a versioned bucket and adds a version).
+  const auto over = client.call("PUT", key, {}, {{"if-none-match", "*"}}, "other bytes").value();
+  INFO("PUT over a stored object: HTTP " << over.status);
+  CHECK(over.header("x-amz-version-id") != version);
+  const auto delete_version = client.call("DELETE", key, {{"versionId", *version}}).value();
+  CHECK(delete_version.status == 403);
+  const std::string shorter =
+      "<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>2030-01-01T00:00:00Z</RetainUntilDate></Retention>";
+  const auto shorten = client.call("PUT", key, {{"retention", ""}, {"versionId", *version}},
+                                   {{"content-md5", st::s3_content_md5(shorter)}}, shorter);
+  REQUIRE(shorten);
+  INFO("shorten retention: HTTP " << shorten->status << " " << shorten->body);
+  CHECK(shorten->status == 403);
+
+  const auto get = client.call("GET", key, {{"versionId", *version}}).value();
+  REQUIRE(get.status == 200);
+  CHECK(get.body == std::string(bytes.begin(), bytes.end()));
+  CHECK(s.rehash_object(digest).value() == digest);
+  CHECK(s.put_object(digest, bytes).value() == st::put_outcome::already_stored);
+  // A handle opened after the rogue PUT reads the first version too.
+  auto later = st::open_s3_store(options).value();
+  CHECK(later.rehash_object(digest).value() == digest);
+  CHECK(later.object_size(digest).value() == bytes.size());
+}
+
+TEST_CASE("s3: a record forked by a rogue PUT keeps its first bytes for every reader", "[s3]") {
+  const auto options = fresh_bucket(true);
+  auto s = st::open_s3_store(options).value();
+  const auto entry = st::store_key::entry(st::entry_namespace::receipts, "r-1").value();
+  REQUIRE(s.put_entry(st::entry_namespace::receipts, "r-1", std::vector<std::uint8_t>{'a'}).value() ==
+          st::put_outcome::created);
+  const auto rogue = raw_client(options).call("PUT", entry.str(), {}, {}, "b").value();
+  REQUIRE(rogue.status == 200);
+  auto later = st::open_s3_store(options).value();
+  CHECK(later.get_entry(st::entry_namespace::receipts, "r-1").value() == std::vector<std::uint8_t>{'a'});
+  const auto again = later.put_entry(st::entry_namespace::receipts, "r-1", std::vector<std::uint8_t>{'b'});
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == core::errc::conflict);
+}
+
+TEST_CASE("s3: a [store] table of kind s3 opens the bucket through the factory, credentials from their file", "[s3]") {
+  const auto options = fresh_bucket(true);
+  const auto& cluster = ceph_cluster::get();
+  const toml::table root = toml::parse("[store]\nkind = \"s3\"\nendpoint = \"" + options.endpoint + "\"\nbucket = \"" +
+                                           options.bucket + "\"\ncredentials_file = \"credentials\"\nretention_days = 2\n",
+                                       std::string("dockd.toml"));
+  const auto config = st::parse_store_config(*root["store"].as_table(), "dockd.toml", cluster.dir().string());
+  REQUIRE(config);
+  auto s = st::open_configured_store(*config, true);
+  INFO((s ? "" : s.error().context));
+  REQUIRE(s);
+  CHECK(s->describe() == "s3 store " + options.endpoint + "/" + options.bucket);
+  const auto bytes = pseudo_random_bytes(3000, 11);
+  const auto before = std::chrono::system_clock::now();
+  REQUIRE(s->put_object(crypto::sha256(bytes), bytes).value() == st::put_outcome::created);
+  const auto after = std::chrono::system_clock::now();
+  const auto head = raw_client(options).call("HEAD", st::store_key::object(crypto::sha256(bytes)).str()).value();
+  const auto until = head.header("x-amz-object-lock-retain-until-date");
+  REQUIRE(until);
+  // Two days after the put, as configured (either side of the put, should midnight UTC fall in between).
+  const auto earliest = st::s3_iso8601(before + std::chrono::days(2)).substr(0, 10);
+  const auto latest = st::s3_iso8601(after + std::chrono::days(2)).substr(0, 10);
+  INFO("retain until " << *until);
+  CHECK((until->starts_with(earliest) || until->starts_with(latest)));
+}
