@@ -75,7 +75,8 @@ core::expected<ledger_view> read_ledger(records::chain_writer& writer) {
   });
   if (!ok) return std::unexpected(ok.error());
   for (const auto& g : unclean_gaps)
-    if (!boots_with_interruption.contains(g.boot) && !explained_from.contains(g.from)) view.unexplained_gaps.push_back(g);
+    if (!boots_with_interruption.contains(g.boot) && !explained_from.contains(g.from))
+      view.unexplained_gaps.push_back(g);
   return view;
 }
 

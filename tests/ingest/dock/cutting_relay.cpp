@@ -102,17 +102,16 @@ void cutting_relay::run() {
     if (camera >= 0) ::close(camera);
     return;
   }
-  std::array<half, 2> halves{{{dock, camera, relay_direction::to_camera, {}, true},
-                              {camera, dock, relay_direction::to_dock, {}, true}}};
+  std::array<half, 2> halves{
+      {{dock, camera, relay_direction::to_camera, {}, true}, {camera, dock, relay_direction::to_dock, {}, true}}};
   auto cut_both = [&] {
     ::shutdown(dock, SHUT_RDWR);
     ::shutdown(camera, SHUT_RDWR);
   };
   bool done = false;
   while (!done && (halves[0].open || halves[1].open)) {
-    std::array<pollfd, 3> fds{{{halves[0].open ? dock : -1, POLLIN, 0},
-                               {halves[1].open ? camera : -1, POLLIN, 0},
-                               {wake_[0], POLLIN, 0}}};
+    std::array<pollfd, 3> fds{
+        {{halves[0].open ? dock : -1, POLLIN, 0}, {halves[1].open ? camera : -1, POLLIN, 0}, {wake_[0], POLLIN, 0}}};
     if (::poll(fds.data(), fds.size(), -1) < 0) {
       if (errno == EINTR) continue;
       fail(errno_text("relay poll"));

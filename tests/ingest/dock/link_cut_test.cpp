@@ -17,12 +17,12 @@
 #include "tests/ingest/dock/dock_test_support.hpp"
 #include "tests/support/temp_dir.hpp"
 
-#include <boost/asio/post.hpp>
-
 #include <cstdio>
 #include <map>
 #include <set>
 #include <thread>
+
+#include <boost/asio/post.hpp>
 
 using namespace bodycam;
 using namespace bodycam::common;
@@ -52,8 +52,8 @@ class camera_on_link {
     firmware::offload::server_options options;
     options.listen = asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
     options.timeouts = test_timeouts();
-    auto server = firmware::offload::offload_server::open(io_, options, identity_, camera.handler(),
-                                                          [](const std::string&) {});
+    auto server =
+        firmware::offload::offload_server::open(io_, options, identity_, camera.handler(), [](const std::string&) {});
     if (!server) FAIL("open the camera's offload server: " << server.error().context);
     server_ = std::move(*server);
     thread_ = std::thread([this] { io_.run(); });
@@ -140,9 +140,10 @@ void add_footage(camera_fixture& camera) {
 
 }  // namespace
 
-TEST_CASE("link cut over Noise/TCP before a request and after the camera applied it: the docking resumes, "
-          "nothing lost, nothing applied twice",
-          "[fault]") {
+TEST_CASE(
+    "link cut over Noise/TCP before a request and after the camera applied it: the docking resumes, "
+    "nothing lost, nothing applied twice",
+    "[fault]") {
   // The exchanges of one uninterrupted docking, and which of them sends the receipt.
   std::vector<std::size_t> kinds;
   {
@@ -185,8 +186,9 @@ TEST_CASE("link cut over Noise/TCP before a request and after the camera applied
   int cuts = 0;
   for (std::size_t k = 1; k <= total; ++k) {
     for (const bool reply_lost : {false, true}) {
-      INFO("exchange " << k << " of " << total << (reply_lost ? ": reply lost after the camera handled it"
-                                                              : ": cut before the camera got the request"));
+      INFO("exchange " << k << " of " << total
+                       << (reply_lost ? ": reply lost after the camera handled it"
+                                      : ": cut before the camera got the request"));
       temp_dir dir;
       camera_fixture cam("cam-1", 1, dir / "cam");
       add_footage(cam);
@@ -226,7 +228,8 @@ TEST_CASE("link cut over Noise/TCP before a request and after the camera applied
     }
   }
   CHECK(cuts == static_cast<int>(2 * total));
-  std::printf("link cut over Noise/TCP: %zu exchanges per docking (receipt at %zu), %d cuts (before the request "
-              "and after the camera's reply), each resumed over a fresh link\n",
-              total, receipt_exchange, cuts);
+  std::printf(
+      "link cut over Noise/TCP: %zu exchanges per docking (receipt at %zu), %d cuts (before the request "
+      "and after the camera's reply), each resumed over a fresh link\n",
+      total, receipt_exchange, cuts);
 }

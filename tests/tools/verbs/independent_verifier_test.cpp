@@ -12,14 +12,14 @@
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace bodycam::common;
 using bodycam::tests::chain_scenario;
@@ -70,8 +70,9 @@ record_reasons reasons_by_record(const json& records) {
   for (const auto& r : records) {
     std::string origin = r.at("origin").get<std::string>();
     origin = origin.substr(origin.rfind('/') + 1);
-    const std::string key = r.contains("seq") && r.at("seq").is_number() ? "seq " + std::to_string(r.at("seq").get<std::uint64_t>())
-                                                                         : "file " + origin;
+    const std::string key = r.contains("seq") && r.at("seq").is_number()
+                                ? "seq " + std::to_string(r.at("seq").get<std::uint64_t>())
+                                : "file " + origin;
     out[key].insert(codes_of(r.at("findings")));
   }
   return out;
@@ -165,7 +166,8 @@ TEST_CASE("both verifiers report the same reasons for every record, on every tam
     compare(c, "authentic", {});
     const fs::path cp_file = c.dir / "checkpoint.bin";
     std::ofstream(cp_file, std::ios::binary)
-        .write(reinterpret_cast<const char*>(checkpoint.bytes.data()), static_cast<std::streamsize>(checkpoint.bytes.size()));
+        .write(reinterpret_cast<const char*>(checkpoint.bytes.data()),
+               static_cast<std::streamsize>(checkpoint.bytes.size()));
     c.extra_args = {"--checkpoint", cp_file.string()};
     compare(c, "not_authentic", {"missing_tail"});
   }
