@@ -3,6 +3,7 @@
 #include "common/core/durable_file.hpp"
 #include "common/crypto/sha256.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <fstream>
@@ -25,11 +26,22 @@ struct ledger_view {
   std::set<std::string> recovered_files;  // file names in recovery records
   record::utc_time last_utc_before_boot{};
   bool have_previous = false;
+  // Earlier unclean boots whose gap no power_loss interruption explains (that boot was killed before its own
+  // recovery recorded one): from the last record before that boot to its boot record.
+  struct gap {
+    std::uint32_t boot = 0;
+    record::utc_time from{}, to{};
+  };
+  std::vector<gap> unexplained_gaps;
 };
 
 core::expected<ledger_view> read_ledger(records::chain_writer& writer) {
   ledger_view view;
   const std::uint32_t boot = writer.boot_counter();
+  std::vector<ledger_view::gap> unclean_gaps;
+  std::set<std::uint32_t> boots_with_interruption;
+  std::set<record::utc_time> explained_from;
+  std::optional<record::utc_time> previous_utc;
   auto ok = writer.with_ledger([&](ledger::ledger& l) {
     return l.for_each_record(0, [&](const ledger::stored_record& stored) -> core::status {
       auto r = record::parse_signed_record(stored.bytes);
@@ -44,6 +56,15 @@ core::expected<ledger_view> read_ledger(records::chain_writer& writer) {
         s.segment_index = p->index;
       }
       if (const auto* p = std::get_if<record::recovery_payload>(&r->body.body)) view.recovered_files.insert(p->file_name);
+      if (const auto* p = std::get_if<record::boot_payload>(&r->body.body);
+          p && p->previous_shutdown == record::shutdown_kind::unclean && previous_utc && r->body.boot_counter != boot)
+        unclean_gaps.push_back({r->body.boot_counter, *previous_utc, r->body.utc.time});
+      if (const auto* p = std::get_if<record::interruption_payload>(&r->body.body);
+          p && p->reason == record::interruption_reason::power_loss) {
+        boots_with_interruption.insert(r->body.boot_counter);
+        explained_from.insert(p->from);
+      }
+      previous_utc = r->body.utc.time;
       if (r->body.boot_counter != boot) {
         view.last_utc_before_boot = r->body.utc.time;
         view.have_previous = true;
@@ -53,6 +74,9 @@ core::expected<ledger_view> read_ledger(records::chain_writer& writer) {
     });
   });
   if (!ok) return std::unexpected(ok.error());
+  for (const auto& g : unclean_gaps)
+    if (!boots_with_interruption.contains(g.boot) && !explained_from.contains(g.from))
+      view.unexplained_gaps.push_back(g);
   return view;
 }
 
@@ -189,6 +213,17 @@ core::expected<recovery_outcome> run_boot_recovery(records::chain_writer& writer
     if (!known.contains(base) && !view->recovered_files.contains(base)) orphans.push_back(base);
   }
 
+  // Invariant 3: an earlier boot killed before its recovery recorded the interruption gets it now.
+  for (const auto& earlier : view->unexplained_gaps) {
+    record::interruption_payload gap;
+    gap.session = out.open ? out.open->session : record::session_id{};
+    gap.reason = record::interruption_reason::power_loss;
+    gap.from = earlier.from;
+    gap.to = std::max(earlier.from, earlier.to);
+    gap.detail = "unclean end before boot " + std::to_string(earlier.boot) +
+                 ", which ended before its recovery recorded this interruption";
+    if (auto ok = writer.append(std::move(gap)); !ok) return std::unexpected(ok.error());
+  }
   if (unclean || !partial.empty() || !orphans.empty()) {
     record::interruption_payload gap;
     gap.session = out.open ? out.open->session : record::session_id{};

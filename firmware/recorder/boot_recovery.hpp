@@ -14,6 +14,9 @@
 //     again; a crash at any step is finished by the next boot's run.
 //  2. Nothing is deleted or truncated; a `.partial` with no ledger row (the header never became durable) is
 //     left as it is and named once in a `recovery` record.
+//  3. Every unclean boot's gap gets exactly one power_loss `interruption`: a boot killed after its boot record
+//     but before its own interruption gets it from the next boot that recovers (from the last record before that
+//     boot to its boot record), and never a second one.
 #pragma once
 
 #include "firmware/records/chain_writer.hpp"

@@ -6,6 +6,7 @@
 #include "common/store/directory_backend.hpp"
 #include "tests/common/store/store_test_support.hpp"
 #include "tests/support/chain_scenario.hpp"
+#include "tests/support/test_seed.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -155,8 +156,8 @@ TEST_CASE("SIGKILL at random moments of puts into one store: never a partial obj
     REQUIRE(scratch.store().put_object(crypto::sha256(bytes), bytes));
     max_delay = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   }
-  const auto seed = std::random_device{}();
-  INFO("seed " << seed);
+  const auto seed = bodycam::tests::test_seed("store kill test");
+  INFO("seed " << seed << " (replay: BODYCAM_TEST_SEED=" << seed << ")");
   std::mt19937 rng(seed);
 
   std::vector<crypto::sha256_digest> stored;  // complete after some round

@@ -1,7 +1,9 @@
 // Boot recovery against a real ledger and real files, without the daemon: a `.partial` segment with
 // acknowledged fragments and bytes after them is salvaged (nothing cut, tail counted), a damaged fragment
 // ends the verified prefix, a session left open is found with its next index, and the recovery is
-// idempotent — also when an earlier run stopped half way (its recovery record written, the file not sealed).
+// idempotent — also when an earlier run stopped half way (its recovery record written, the file not sealed),
+// and a boot killed after its boot record but before its recovery recorded the interruption gets that
+// interruption from the next boot that recovers, once.
 #include "common/crypto/merkle.hpp"
 #include "firmware/recorder/boot_recovery.hpp"
 #include "tests/firmware/recorder/recorder_test_support.hpp"
@@ -17,12 +19,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A fixed UTC, or one that advances by `step` at every reading.
 class fixed_clock final : public records::time_source {
  public:
   [[nodiscard]] record::nanoseconds monotonic() const override { return std::chrono::seconds(5); }
   [[nodiscard]] record::utc_claim utc() const override {
-    return {record::utc_time(std::chrono::hours(24 * 365 * 57)), record::utc_source::rtc_only, {}, std::chrono::seconds(60)};
+    const auto at = record::utc_time(std::chrono::hours(24 * 365 * 57)) + step * readings_++;
+    return {at, record::utc_source::rtc_only, {}, std::chrono::seconds(60)};
   }
+  std::chrono::seconds step{0};
+
+ private:
+  mutable std::int64_t readings_ = 0;
 };
 
 struct bench {
@@ -209,4 +217,41 @@ TEST_CASE("a .partial with no ledger row is named once and left as it is", "[fau
   b.reboot();
   REQUIRE(recorder::run_boot_recovery(*b.writer, b.segments, true));
   CHECK(b.payloads<record::recovery_payload>().size() == 1);
+}
+
+TEST_CASE("a boot killed before its recovery recorded the interruption gets it from the next boot that recovers, "
+          "once",
+          "[fault]") {
+  bench b;
+  b.clock.step = std::chrono::seconds(1);
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::first_boot}));
+  open_session_with_partial(b, "s-000001.mp4");  // boot 1 ends while recording
+  b.reboot();
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));  // boot 2, killed here
+  b.reboot();
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));  // boot 3 recovers
+  REQUIRE(recorder::run_boot_recovery(*b.writer, b.segments, true));
+
+  record::utc_time boot_1_end{}, boot_2_start{};
+  for (const auto& r : b.records()) {
+    if (r.body.boot_counter == 1) boot_1_end = r.body.utc.time;
+    if (r.body.boot_counter == 2) boot_2_start = r.body.utc.time;
+  }
+  REQUIRE(boot_1_end < boot_2_start);
+  auto gaps = b.payloads<record::interruption_payload>();
+  REQUIRE(gaps.size() == 2);
+  CHECK(gaps[0].reason == record::interruption_reason::power_loss);
+  CHECK(gaps[0].from == boot_1_end);  // boot 2's gap, recorded late
+  CHECK(gaps[0].to == boot_2_start);
+  CHECK(gaps[0].detail.find("before boot 2") != std::string::npos);
+  CHECK(gaps[1].reason == record::interruption_reason::power_loss);
+  CHECK(gaps[1].from == boot_2_start);  // boot 3's own gap: from boot 2's last record
+
+  // The next recovering boot adds only its own.
+  b.reboot();
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));
+  REQUIRE(recorder::run_boot_recovery(*b.writer, b.segments, true));
+  gaps = b.payloads<record::interruption_payload>();
+  REQUIRE(gaps.size() == 3);
+  CHECK(gaps[2].detail.find("before boot") == std::string::npos);
 }

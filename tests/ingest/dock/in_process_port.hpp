@@ -1,10 +1,12 @@
 // The dock's camera port with the camera in the same process: requests go straight to the camera fixture's
 // offload handler (as if the link had authenticated `dock_key`). Faults: the Nth exchange fails as a cut link
-// (and every one after it), and file bytes served are counted.
+// (and every one after it), and file bytes served are counted; the kind of each request is kept in order.
 #pragma once
 
 #include "ingest/dock/camera_port.hpp"
 #include "tests/firmware/offload/camera_fixture.hpp"
+
+#include <vector>
 
 namespace bodycam::tests {
 
@@ -19,6 +21,7 @@ class in_process_port final : public ingest::dock::camera_port {
   [[nodiscard]] common::core::expected<common::offload::message> exchange(
       const common::offload::message& request) override {
     ++exchanges_;
+    request_kinds_.push_back(request.index());
     if (cut_at_ != 0 && exchanges_ >= cut_at_)
       return common::core::fail(common::core::errc::closed, "link cut (test) at exchange " + std::to_string(exchanges_));
     // Through the encoding, as on the wire.
@@ -37,6 +40,8 @@ class in_process_port final : public ingest::dock::camera_port {
 
   [[nodiscard]] std::uint64_t exchanges() const noexcept { return exchanges_; }
   [[nodiscard]] std::uint64_t file_bytes_served() const noexcept { return file_bytes_; }
+  // The message variant index of each request, in exchange order (cut ones included).
+  [[nodiscard]] const std::vector<std::size_t>& request_kinds() const noexcept { return request_kinds_; }
 
  private:
   camera_fixture& camera_;
@@ -44,6 +49,7 @@ class in_process_port final : public ingest::dock::camera_port {
   std::uint64_t cut_at_ = 0;
   std::uint64_t exchanges_ = 0;
   std::uint64_t file_bytes_ = 0;
+  std::vector<std::size_t> request_kinds_;
 };
 
 }  // namespace bodycam::tests
