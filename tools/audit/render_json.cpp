@@ -1,6 +1,7 @@
 #include "common/chain/report_json.hpp"
 #include "common/record/record_json.hpp"
 #include "tools/audit/render.hpp"
+#include "tools/audit/store_findings.hpp"
 #include "tools/registers/access_outcome.hpp"
 
 #include <map>
@@ -156,6 +157,9 @@ json render_json(const audit_report& report) {
             {"receipts", receipts},
             {"late_count", d.late_count},
             {"problems", d.problems}};
+    json findings = json::array();
+    for (const auto& f : d.store_findings) findings.push_back(store_finding_json(f));
+    dj["store_findings"] = std::move(findings);
     if (d.key) {
       dj["key_fingerprint"] = d.key->fingerprint().to_hex();
       dj["chain"] = common::chain::report_to_json(d.chain, {d.device, *d.key, true, std::nullopt});

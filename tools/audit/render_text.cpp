@@ -39,6 +39,15 @@ void problem_lines(std::string& out, const registers::register_book& book, const
   for (const auto& f : book.findings) out += "  PROBLEM " + f.code + ": " + f.detail + "  [" + f.entry + "]\n";
 }
 
+// A problem line that one of d.store_findings already says in words.
+bool is_store_finding_line(const std::string& p) {
+  for (auto code : {store_reason::object_missing, store_reason::object_short, store_reason::object_oversize,
+                    store_reason::object_mismatch, store_reason::receipt_record_missing,
+                    store_reason::receipt_head_mismatch})
+    if (p.starts_with(std::string(to_string(code)) + ": ")) return true;
+  return false;
+}
+
 }  // namespace
 
 std::string render_text(const audit_report& report) {
@@ -59,7 +68,9 @@ std::string render_text(const audit_report& report) {
         out += "  " + std::string(chain::to_string(f.code)) + ": " + f.detail + "  [" + rr.origin + "]\n";
     for (const auto& f : d.chain.chain_findings)
       out += "  " + std::string(chain::to_string(f.code)) + ": " + f.detail + "\n";
-    for (const auto& p : d.problems) out += "  PROBLEM " + p + "\n";
+    for (const auto& f : d.store_findings) out += "  PROBLEM " + describe(f) + " [" + std::string(to_string(f.code)) + "]\n";
+    for (const auto& p : d.problems)
+      if (!is_store_finding_line(p)) out += "  PROBLEM " + p + "\n";
     for (const auto& c : d.clock) {
       out += "clock at record " + std::to_string(c.seq) + ": " + std::string(common::record::to_string(c.source)) +
              ", error bound " + std::to_string(c.error_bound.count()) + " ms";

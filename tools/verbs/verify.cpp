@@ -9,6 +9,7 @@
 #include "common/store/record_inputs.hpp"
 #include "tools/bundle/bundle_verify.hpp"
 #include "tools/audit/store_audit.hpp"
+#include "tools/audit/store_findings.hpp"
 #include "tools/verbs/record_source.hpp"
 #include "tools/verbs/verb.hpp"
 
@@ -48,13 +49,19 @@ int verify_bundle_dir(const fs::path& path, const verify_args& args) {
   return chain::exit_code(report.verdict);
 }
 
-// Every device of a store, each under the key the store holds for it.
+// Every device of a store, each under the key the store holds for it, and every file its records describe and
+// every record and file its receipts cover (tools/audit/store_findings.hpp: the same checks and codes as audit).
 int verify_store(const fs::path& path, const verify_args& args) {
   auto s = store::open_directory_store(path, false);
   if (!s) return cannot(s.error().context);
   auto devices = s->list_devices();
   if (!devices) return cannot(devices.error().context);
   if (devices->empty()) return cannot(path.string() + ": the store holds no records");
+  auto retention = registers::read_register(*s, store::entry_namespace::retention);
+  if (!retention) return cannot(retention.error().context);
+  const auto expired = audit::expired_objects(*retention);
+  auto receipt_names = s->list_entries(store::entry_namespace::receipts);
+  if (!receipt_names) return cannot(receipt_names.error().context);
   chain::verdict worst = chain::verdict::authentic;
   nlohmann::json all = nlohmann::json::array();
   for (const auto& device : *devices) {
@@ -64,9 +71,30 @@ int verify_store(const fs::path& path, const verify_args& args) {
     if (!inputs) return cannot(inputs.error().context);
     const chain::verify_options options{device, key->key, true, std::nullopt};
     const auto report = chain::verify_chain(*inputs, options);
-    worst = audit::worse_of(worst, report.result);
-    if (args.json) all.push_back(chain::report_to_json(report, options));
-    else std::fputs((chain::report_to_text(report, options) + "\n").c_str(), stdout);
+    auto findings = audit::check_described_objects(*s, device, report, expired);
+    if (!findings) return cannot(findings.error().context);
+    auto receipts = audit::read_device_receipts(*s, device, *receipt_names);
+    if (!receipts) return cannot(receipts.error().context);
+    auto coverage = audit::check_receipt_coverage(*s, device, report, *receipts, expired, true);
+    if (!coverage) return cannot(coverage.error().context);
+    findings->insert(findings->end(), coverage->begin(), coverage->end());
+    const auto device_verdict =
+        findings->empty() ? report.result : audit::worse_of(report.result, chain::verdict::not_authentic);
+    worst = audit::worse_of(worst, device_verdict);
+    if (args.json) {
+      auto j = chain::report_to_json(report, options);
+      nlohmann::json fj = nlohmann::json::array();
+      for (const auto& f : *findings) fj.push_back(audit::store_finding_json(f));
+      j["store_findings"] = fj;
+      j["verdict"] = std::string(chain::to_string(device_verdict));
+      j["exit_code"] = chain::exit_code(device_verdict);
+      all.push_back(std::move(j));
+    } else {
+      std::string text = chain::report_to_text(report, options);
+      for (const auto& f : *findings)
+        text += "store: " + std::string(audit::to_string(f.code)) + ": " + audit::describe(f) + "\n";
+      std::fputs((text + "\n").c_str(), stdout);
+    }
   }
   const std::string verdict(chain::to_string(worst));
   if (args.json) print_json({{"verdict", verdict}, {"devices", all}});
