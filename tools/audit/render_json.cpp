@@ -53,10 +53,9 @@ json register_json(const registers::register_book& book) {
       for (const auto& s : e.body.scopes) {
         json sj{{"device", s.device.str()}};
         if (!s.session.is_none()) sj["session"] = s.session.to_hex();
-        if (s.has_time_range()) {
-          sj["from_utc"] = format_utc(s.from);
-          sj["to_utc"] = format_utc(s.to);
-        }
+        // An open end (a hold until released) has no to_utc; an open start no from_utc.
+        if (s.from != common::record::utc_time{}) sj["from_utc"] = format_utc(s.from);
+        if (s.to != common::record::utc_time{}) sj["to_utc"] = format_utc(s.to);
         if (s.has_seq_range()) {
           sj["first_seq"] = s.first_seq;
           sj["end_seq"] = s.end_seq;

@@ -394,7 +394,9 @@ json bundle_report_json(const bundle_report& report) {
     findings.push_back({{"code", f.code}, {"file", f.file}, {"record", f.record}, {"detail", f.detail}});
   json devices = json::array();
   for (const auto& d : report.devices) devices.push_back(chain::report_to_json(d.chain, d.options));
-  return {{"verdict", std::string(chain::to_string(report.verdict))},
+  return {{"format", "bodycam-verify-bundle"},
+          {"version", 1},
+          {"verdict", std::string(chain::to_string(report.verdict))},
           {"exit_code", chain::exit_code(report.verdict)},
           {"documented_gaps", report.documented_gaps},
           {"findings", findings},
