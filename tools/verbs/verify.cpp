@@ -9,6 +9,7 @@
 #include "common/store/record_inputs.hpp"
 #include "tools/bundle/bundle_verify.hpp"
 #include "tools/audit/store_audit.hpp"
+#include "tools/audit/chain_words.hpp"
 #include "tools/audit/store_findings.hpp"
 #include "tools/verbs/json_report.hpp"
 #include "tools/verbs/record_source.hpp"
@@ -64,6 +65,8 @@ int verify_store(const fs::path& path, const verify_args& args) {
   if (!receipt_names) return cannot(args, receipt_names.error().context);
   chain::verdict worst = chain::verdict::authentic;
   nlohmann::json all = nlohmann::json::array();
+  std::vector<std::string> all_gaps;
+  std::size_t all_records = 0, all_problems = 0;
   for (const auto& device : *devices) {
     auto key = s->get_public_key(device);
     if (!key) return cannot(args, "device " + device.str() + ": " + key.error().context);
@@ -90,11 +93,16 @@ int verify_store(const fs::path& path, const verify_args& args) {
       j["exit_code"] = chain::exit_code(device_verdict);
       all.push_back(std::move(j));
     } else {
-      std::string text = chain::report_to_text(report, options);
-      for (const auto& f : *findings)
-        text += "store: " + std::string(audit::to_string(f.code)) + ": " + audit::describe(f) + "\n";
+      std::string text = audit::chain_lines(report, options);
+      for (const auto& f : *findings) text += audit::describe(f) + "\n";
+      const auto gaps = audit::documented_gap_lines(report, device);
+      text += audit::verdict_sentence(device_verdict, device.str(), report.records.size(),
+                                      report.problem_count() + findings->size(), gaps);
       std::fputs((text + "\n").c_str(), stdout);
+      all_gaps.insert(all_gaps.end(), gaps.begin(), gaps.end());
     }
+    all_records += report.records.size();
+    all_problems += report.problem_count() + findings->size();
   }
   const std::string verdict(chain::to_string(worst));
   if (args.json)
@@ -104,7 +112,11 @@ int verify_store(const fs::path& path, const verify_args& args) {
                          {"verdict", verdict},
                          {"exit_code", chain::exit_code(worst)},
                          {"devices", all}});
-  else std::printf("store verdict: %s (exit %d)\n", verdict.c_str(), chain::exit_code(worst));
+  else
+    std::printf("Store %s: %s", absolute_path_text(path.string()).c_str(),
+                audit::verdict_sentence(worst, "the store's " + std::to_string(devices->size()) + " device(s)",
+                                        all_records, all_problems, all_gaps)
+                    .c_str());
   return chain::exit_code(worst);
 }
 
@@ -161,7 +173,7 @@ int run_verify(const verify_args& args) {
     print_json_document(j);
   }
   else
-    std::fputs(chain::report_to_text(report, options).c_str(), stdout);
+    std::fputs(audit::chain_text(report, options).c_str(), stdout);
   return chain::exit_code(report.result);
 }
 

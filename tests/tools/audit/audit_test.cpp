@@ -80,7 +80,9 @@ TEST_CASE("audit of an ordinary shift: authentic, every file verified, stored in
   CHECK(json["verdict"] == "authentic");
   CHECK(json["devices"][0]["sessions"][0]["segments"].size() == 3);
   const auto text = audit::render_text(report);
-  CHECK(text.find("verdict: authentic (exit 0)") != std::string::npos);
+  CHECK(text.find("Authentic: all " + std::to_string(d.chain.records.size()) +
+                  " records of the store's 1 device(s) verify and none is missing.") != std::string::npos);
+  CHECK(json["exit_code"] == 0);
   const auto html = audit::render_html(report);
   CHECK(html.find("<svg") != std::string::npos);
   CHECK(html.find(audit::html_recording_colour) != std::string::npos);
