@@ -118,3 +118,18 @@ TEST_CASE("plain words: a bundle with one added file gives one verdict and says 
   CHECK(j["findings"][0]["code"] == "extra_file");
   CHECK(j["findings"][0]["file"] == "notes.txt");
 }
+
+TEST_CASE("plain words: an export selection that matches nothing says what the device holds nearby", "[e2e]") {
+  words_setup t;
+  const std::string out = t.dir / "nothing";
+  auto e = cli({"export", t.store_path, "--out", out, "--device", "cam-0001", "--from", "2025-03-01T00:00:00Z", "--to",
+                "2025-03-02T00:00:00Z", "--clerk-key", t.clerk_key, "--department", "d", "--reference", "C-4"});
+  INFO(e.out << e.err);
+  CHECK(e.exit_code == 3);
+  CHECK(e.err.find("no record matches the selection (device cam-0001 from 2025-03-01T00:00:00Z to "
+                   "2025-03-02T00:00:00Z)") != std::string::npos);
+  CHECK(e.err.find("cam-0001 has records from 2026-01-10T08:00:00Z to 2026-01-10T08:03:") != std::string::npos);
+  CHECK(e.err.find("sessions " + t.session.to_hex().substr(0, 8) + " (2026-01-10T08:00:00Z – 2026-01-10T08:03:") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(out));
+}
