@@ -133,3 +133,22 @@ TEST_CASE("plain words: an export selection that matches nothing says what the d
         std::string::npos);
   CHECK_FALSE(fs::exists(out));
 }
+
+TEST_CASE("plain words: every missing required option is named at once (exit 64)", "[e2e]") {
+  temp_dir dir;
+  auto e = cli({"export", (dir / "store").string(), "--out", (dir / "b").string()});
+  INFO(e.out << e.err);
+  CHECK(e.exit_code == 64);
+  CHECK(e.err.find("bodycam export: missing --clerk-key, --department and --reference") != std::string::npos);
+  auto h = cli({"retention", "hold", (dir / "store").string(), "--device", "cam-0001"});
+  INFO(h.err);
+  CHECK(h.exit_code == 64);
+  CHECK(h.err.find("bodycam retention hold: missing --reason, --clerk-key, --department and --reference") !=
+        std::string::npos);
+  // One missing option keeps CLI11's own message.
+  auto one = cli({"export", (dir / "store").string(), "--out", (dir / "b").string(), "--clerk-key", "k",
+                  "--department", "d"});
+  CHECK(one.exit_code == 64);
+  CHECK(one.err.find("--reference is required") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "b"));
+}
