@@ -152,3 +152,26 @@ TEST_CASE("plain words: every missing required option is named at once (exit 64)
   CHECK(one.err.find("--reference is required") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "b"));
 }
+
+TEST_CASE("plain words: retention expire --dry-run counts files per outcome and explains each", "[e2e]") {
+  words_setup t;
+  auto hold = cli({"retention", "hold", t.store_path, "--reason", "evidence", "--device", "cam-0001", "--session",
+                   t.session.to_hex(), "--clerk-key", t.clerk_key, "--department", "d", "--reference", "C-5"});
+  INFO(hold.out << hold.err);
+  REQUIRE(hold.exit_code == 0);
+  auto dry = cli({"retention", "expire", t.store_path, "--dry-run"});
+  INFO(dry.out << dry.err);
+  CHECK(dry.exit_code == 0);
+  // cam-0002: 3 segments and 2 statements, all old; cam-0001: 3 segments and 3 statements, held.
+  CHECK(dry.out.find("of 11 stored media file(s):") != std::string::npos);
+  CHECK(dry.out.find("due   (expire): 5 file(s)") != std::string::npos);
+  CHECK(dry.out.find("young (keep_young): 0 file(s)") != std::string::npos);
+  CHECK(dry.out.find("held  (keep_held): 6 file(s)") != std::string::npos);
+  CHECK(dry.out.find("they stay until the hold is released") != std::string::npos);
+  CHECK(dry.out.find("dry run: 5 file(s) would expire; nothing deleted") != std::string::npos);
+  CHECK(dry.out.find("expire     cam-0002") == std::string::npos);  // the per-file list only with --verbose
+  auto verbose = cli({"retention", "expire", t.store_path, "--dry-run", "--verbose"});
+  CHECK(verbose.exit_code == 0);
+  CHECK(count_of(verbose.out, "expire     cam-0002 seq ") == 5);
+  CHECK(count_of(verbose.out, "keep_held  cam-0001 seq ") == 6);
+}
