@@ -165,3 +165,20 @@ TEST_CASE("json formats: an error under --json is one bodycam-error document on 
     CHECK(r.err.find("no-such-store") != std::string::npos);  // and a person still reads it on stderr
   }
 }
+
+TEST_CASE("json formats: audit --json whose --html cannot be written is still one document, exit 4", "[e2e]") {
+  json_setup t;
+  const std::string html = (t.dir / "a.html").string();
+  // Files may not grow past 1 block: the HTML report cannot be written (EFBIG, the signal ignored); stdout is a
+  // pipe, which the limit does not touch.
+  auto r = bodycam::tests::run_process(
+      {"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" audit \"$1\" --json --html \"$2\"",
+       bodycam::tests::built_program("bodycam"), t.store_path, html});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 4);
+  const auto j = nlohmann::json::parse(r.out);  // one document, nothing after it
+  CHECK(j.at("format") == "bodycam-audit");
+  CHECK(j.at("output_error").get<std::string>().find("could not be written") != std::string::npos);
+  CHECK(j.at("verdict") == "authentic_with_gaps");
+  CHECK(r.err.find("could not be written") != std::string::npos);
+}
