@@ -355,4 +355,24 @@ TEST_CASE("receipts cross-checked: what a verified receipt covers must still be 
     CHECK(report.verdict == chain::verdict::authentic);
     CHECK(report.devices[0].store_findings.empty());
   }
+  SECTION("receipt_for_another_chain: signed by the enrolled dock, but its head is not the stored record") {
+    receipt::receipt r;
+    r.issuer = "dock-1";
+    crypto::software_signer dock(bodycam::tests::fixed_key(200));  // the builder's enrolled dock
+    r.issuer_key = dock.public_key();
+    r.device = cam.device();
+    r.first_seq = 0;
+    r.end_seq = 3;
+    r.head_hash = cam.records()[1].hash;  // record 1's hash, named as the head (record 2)
+    auto doc = receipt::sign(r, dock).value();
+    REQUIRE(f.s.put_entry(store::entry_namespace::receipts, receipt::store_name(r), doc.document));
+    const auto report = run(f.s);
+    CHECK(report.verdict == chain::verdict::not_authentic);
+    const auto wrong = findings_named(report.devices[0], audit::store_reason::receipt_head_mismatch);
+    REQUIRE(wrong.size() == 1);
+    CHECK(wrong[0].first_seq == 2);
+    CHECK(wrong[0].receipt == "receipts/cam-0005.0-3");
+    CHECK(audit::describe(wrong[0]).find("Receipt receipts/cam-0005.0-3 names another hash for record 2 of cam-0005") ==
+          0);
+  }
 }
