@@ -5,6 +5,8 @@
 #pragma once
 
 #include "common/chain/verifier.hpp"
+#include "common/receipt/receipt.hpp"
+#include "tools/audit/store_finding.hpp"
 #include "tools/registers/register_book.hpp"
 
 #include <chrono>
@@ -110,6 +112,8 @@ struct receipt_audit {
   std::uint64_t first_seq = 0;
   std::uint64_t end_seq = 0;
   record::utc_time stored_utc{};
+  crypto::sha256_digest head_hash;                      // record hash of end_seq-1, as the receipt states it
+  std::vector<common::receipt::stored_object> objects;  // the files the receipt says are stored
   bool signature_ok = false;  // under keys/<issuer>.pub
   std::string problem;        // empty if fine
 };
@@ -124,6 +128,7 @@ struct device_audit {
   std::vector<clock_audit> clock;  // timesync records and the utc claim of the first record of each boot
   std::vector<receipt_audit> receipts;
   std::vector<std::string> problems;  // not-authentic findings beyond the chain (files, receipts)
+  std::vector<store_finding> store_findings;  // the files and receipt coverage among them, as data
   chain::verdict verdict = chain::verdict::cannot_verify;
   std::uint64_t late_count = 0;
 };

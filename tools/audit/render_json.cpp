@@ -1,6 +1,7 @@
 #include "common/chain/report_json.hpp"
 #include "common/record/record_json.hpp"
 #include "tools/audit/render.hpp"
+#include "tools/audit/store_findings.hpp"
 #include "tools/registers/access_outcome.hpp"
 
 #include <map>
@@ -52,10 +53,9 @@ json register_json(const registers::register_book& book) {
       for (const auto& s : e.body.scopes) {
         json sj{{"device", s.device.str()}};
         if (!s.session.is_none()) sj["session"] = s.session.to_hex();
-        if (s.has_time_range()) {
-          sj["from_utc"] = format_utc(s.from);
-          sj["to_utc"] = format_utc(s.to);
-        }
+        // An open end (a hold until released) has no to_utc; an open start no from_utc.
+        if (s.from != common::record::utc_time{}) sj["from_utc"] = format_utc(s.from);
+        if (s.to != common::record::utc_time{}) sj["to_utc"] = format_utc(s.to);
         if (s.has_seq_range()) {
           sj["first_seq"] = s.first_seq;
           sj["end_seq"] = s.end_seq;
@@ -156,6 +156,9 @@ json render_json(const audit_report& report) {
             {"receipts", receipts},
             {"late_count", d.late_count},
             {"problems", d.problems}};
+    json findings = json::array();
+    for (const auto& f : d.store_findings) findings.push_back(store_finding_json(f));
+    dj["store_findings"] = std::move(findings);
     if (d.key) {
       dj["key_fingerprint"] = d.key->fingerprint().to_hex();
       dj["chain"] = common::chain::report_to_json(d.chain, {d.device, *d.key, true, std::nullopt});

@@ -1,4 +1,5 @@
 #include "common/record/record_json.hpp"
+#include "tools/audit/chain_words.hpp"
 #include "tools/audit/render.hpp"
 
 #include <cstdio>
@@ -39,6 +40,25 @@ void problem_lines(std::string& out, const registers::register_book& book, const
   for (const auto& f : book.findings) out += "  PROBLEM " + f.code + ": " + f.detail + "  [" + f.entry + "]\n";
 }
 
+std::string verdict_phrase(chain::verdict v) {
+  switch (v) {
+    case chain::verdict::authentic: return "authentic";
+    case chain::verdict::authentic_with_gaps: return "authentic, with documented gaps";
+    case chain::verdict::not_authentic: return "NOT authentic";
+    case chain::verdict::cannot_verify: return "cannot be verified";
+  }
+  return "unknown";
+}
+
+// A problem line that one of d.store_findings already says in words.
+bool is_store_finding_line(const std::string& p) {
+  for (auto code : {store_reason::object_missing, store_reason::object_short, store_reason::object_oversize,
+                    store_reason::object_mismatch, store_reason::receipt_record_missing,
+                    store_reason::receipt_head_mismatch})
+    if (p.starts_with(std::string(to_string(code)) + ": ")) return true;
+  return false;
+}
+
 }  // namespace
 
 std::string render_text(const audit_report& report) {
@@ -49,17 +69,18 @@ std::string render_text(const audit_report& report) {
   for (const auto& d : report.devices) {
     out += "\n== device " + d.device.str();
     if (d.key) out += ", key fingerprint " + d.key->fingerprint().to_hex().substr(0, 16);
-    out += ": " + std::string(chain::to_string(d.verdict)) + " (exit " + std::to_string(chain::exit_code(d.verdict)) +
-           ")\n";
+    out += ": " + verdict_phrase(d.verdict) + "\n";
     std::size_t chain_problems = d.chain.problem_count();
     out += "chain: " + std::to_string(d.chain.records.size()) + " records, " + std::to_string(chain_problems) +
            " problems, " + std::to_string(d.chain.documented_gaps) + " documented gaps\n";
     for (const auto& rr : d.chain.records)
       for (const auto& f : rr.findings)
-        out += "  " + std::string(chain::to_string(f.code)) + ": " + f.detail + "  [" + rr.origin + "]\n";
+        out += "  PROBLEM " + finding_sentence(f, &rr, d.chain, d.device) + "  [" + rr.origin + "]\n";
     for (const auto& f : d.chain.chain_findings)
-      out += "  " + std::string(chain::to_string(f.code)) + ": " + f.detail + "\n";
-    for (const auto& p : d.problems) out += "  PROBLEM " + p + "\n";
+      out += "  PROBLEM " + finding_sentence(f, nullptr, d.chain, d.device) + "\n";
+    for (const auto& f : d.store_findings) out += "  PROBLEM " + describe(f) + "\n";
+    for (const auto& p : d.problems)
+      if (!is_store_finding_line(p)) out += "  PROBLEM " + p + "\n";
     for (const auto& c : d.clock) {
       out += "clock at record " + std::to_string(c.seq) + ": " + std::string(common::record::to_string(c.source)) +
              ", error bound " + std::to_string(c.error_bound.count()) + " ms";
@@ -116,9 +137,27 @@ std::string render_text(const audit_report& report) {
   out += "\n";
   if (report.access) problem_lines(out, *report.access, "access");
   if (report.retention) problem_lines(out, *report.retention, "retention");
-  out += "verdict: " + std::string(chain::to_string(report.verdict)) + " (exit " +
-         std::to_string(chain::exit_code(report.verdict)) + "): " + std::to_string(report.devices.size()) +
-         " device(s)\n";
+  std::size_t records = 0, problems = 0;
+  std::vector<std::string> gaps;
+  for (const auto& d : report.devices) {
+    records += d.chain.records.size();
+    problems += d.chain.problem_count() + d.problems.size();
+    for (auto& g : documented_gap_lines(d.chain, d.device)) gaps.push_back(std::move(g));
+    for (const auto& s : d.sessions) {
+      auto expired = [&](const object_audit& o) {
+        if (o.state == object_state::expired)
+          gaps.push_back(d.device.str() + ", record " + std::to_string(o.seq) + ": file " + o.file_name +
+                         " was deleted under the retention policy (a signed expiry event names it).");
+      };
+      for (const auto& o : s.segments) expired(o);
+      for (const auto& st : s.statements) expired(st.file);
+    }
+  }
+  if (report.access) problems += report.access->findings.size();
+  if (report.retention) problems += report.retention->findings.size();
+  out += "Store " + report.store + ": " +
+         verdict_sentence(report.verdict, "the store's " + std::to_string(report.devices.size()) + " device(s)", records,
+                          problems, gaps);
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "tools/audit/store_audit.hpp"
 
+#include "tools/audit/store_findings.hpp"
+
 #include "common/receipt/receipt.hpp"
 #include "common/store/record_inputs.hpp"
 
@@ -118,44 +120,23 @@ struct context {
   std::set<crypto::sha256_digest> expired;
 };
 
-// Invariants 1 and 3 for one file.
+// Invariants 1 and 3 for one file, decided by check_stored_object (the same as `bodycam verify STORE`).
 core::status check_object(context& ctx, object_audit& o, device_audit& d) {
-  const std::string where =
-      "objects/sha256/" + o.sha256.to_hex() + " (" + o.file_name + ", record " + std::to_string(o.seq) + ")";
-  auto present = ctx.s.has_object(o.sha256);
-  if (!present) return std::unexpected(present.error());
-  if (!*present) {
-    if (ctx.expired.contains(o.sha256)) {
-      o.state = object_state::expired;
-      o.detail = "expired under policy";
-      return {};
-    }
-    o.state = object_state::missing;
-    o.detail = "not in the store";
-    d.problems.push_back("object_missing: " + where);
+  const bool rehash = in_sample(o.sha256, ctx.options.sample_slice, ctx.options.sample_slices);
+  auto c = check_stored_object(ctx.s, o.sha256, o.byte_length, rehash);
+  if (!c) return std::unexpected(c.error());
+  o.state = c->state;
+  if (!c->problem) return {};
+  if (c->state == object_state::missing && ctx.expired.contains(o.sha256)) {
+    o.state = object_state::expired;
+    o.detail = "expired under policy";
     return {};
   }
-  auto size = ctx.s.object_size(o.sha256);
-  if (!size) return std::unexpected(size.error());
-  if (*size != o.byte_length) {
-    o.state = object_state::mismatch;
-    o.detail = "stored length " + std::to_string(*size) + ", recorded " + std::to_string(o.byte_length);
-    d.problems.push_back("object_mismatch: " + where + ": " + o.detail);
-    return {};
-  }
-  if (!in_sample(o.sha256, ctx.options.sample_slice, ctx.options.sample_slices)) {
-    o.state = object_state::present;
-    return {};
-  }
-  auto actual = ctx.s.rehash_object(o.sha256);
-  if (!actual) return std::unexpected(actual.error());
-  if (*actual != o.sha256) {
-    o.state = object_state::mismatch;
-    o.detail = "its bytes now hash to " + actual->to_hex();
-    d.problems.push_back("object_mismatch: " + where + ": " + o.detail);
-    return {};
-  }
-  o.state = object_state::verified;
+  o.detail = c->detail;
+  store_finding f{*c->problem, d.device, o.seq, std::nullopt, o.sha256, o.file_name, {}, c->detail};
+  d.problems.push_back(std::string(to_string(f.code)) + ": " + object_place(f) +
+                       (f.code == store_reason::object_missing ? "" : ": " + f.detail));
+  d.store_findings.push_back(std::move(f));
   return {};
 }
 
@@ -184,45 +165,6 @@ session_audit& session_for(device_audit& d, const record::session_id& id, std::u
   return d.sessions.back();
 }
 
-core::expected<std::vector<receipt_audit>> read_receipts(const store::store& s, const record::device_id& device,
-                                                         const std::vector<std::string>& names) {
-  std::vector<receipt_audit> out;
-  const std::string prefix = device.str() + ".";
-  for (const auto& name : names) {
-    if (!name.starts_with(prefix)) continue;
-    receipt_audit ra;
-    ra.name = name;
-    auto bytes = s.get_entry(store::entry_namespace::receipts, name);
-    if (!bytes) return std::unexpected(bytes.error());
-    auto parsed = common::receipt::parse(*bytes);
-    if (!parsed) {
-      ra.problem = "malformed: " + parsed.error().context;
-      out.push_back(std::move(ra));
-      continue;
-    }
-    const auto& r = parsed->body;
-    ra.issuer = r.issuer;
-    ra.first_seq = r.first_seq;
-    ra.end_seq = r.end_seq;
-    ra.stored_utc = r.stored_utc;
-    if (r.device != device || common::receipt::store_name(r) != name) {
-      ra.problem = "misplaced: the receipt says it is " + common::receipt::store_name(r);
-    } else if (auto dock = record::device_id::parse(r.issuer); !dock) {
-      ra.problem = "unknown_issuer: '" + r.issuer + "'";
-    } else if (auto key = s.get_public_key(*dock); !key) {
-      ra.problem = "unknown_issuer: no key enrolled for dock " + r.issuer + " (keys/" + r.issuer + ".pub)";
-    } else if (key->key != r.issuer_key) {
-      ra.problem = "wrong_issuer_key: signed by a key other than the one enrolled for " + r.issuer;
-    } else if (!common::receipt::verify_signature(*parsed)) {
-      ra.problem = "bad_signature: the receipt's signature does not verify";
-    } else {
-      ra.signature_ok = true;
-    }
-    out.push_back(std::move(ra));
-  }
-  return out;
-}
-
 core::expected<device_audit> audit_device(context& ctx, const record::device_id& device,
                                           const std::vector<std::string>& receipt_names) {
   device_audit d;
@@ -244,7 +186,7 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
   }
   d.key = key->key;
   d.chain = chain::verify_chain(*inputs, {device, key->key, true, std::nullopt});
-  auto receipts = read_receipts(ctx.s, device, receipt_names);
+  auto receipts = read_device_receipts(ctx.s, device, receipt_names);
   if (!receipts) return std::unexpected(receipts.error());
   d.receipts = std::move(*receipts);
   for (const auto& r : d.receipts)
@@ -336,6 +278,16 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
       s.notes.push_back("no session_stop record: the session has not ended in this store");
     explain_gaps(s);
   }
+  // Every record and file a verified receipt covers must be in the store (store_findings.hpp, invariants 2-3).
+  const bool rehash_all = ctx.options.sample_slices <= 1;
+  auto coverage = check_receipt_coverage(ctx.s, device, d.chain, d.receipts, ctx.expired, rehash_all);
+  if (!coverage) return std::unexpected(coverage.error());
+  for (auto& f : *coverage) {
+    const bool about_object = f.object.has_value();
+    d.problems.push_back(std::string(to_string(f.code)) + ": " + (about_object ? object_place(f) + ": " : "") +
+                         describe(f));
+    d.store_findings.push_back(std::move(f));
+  }
 
   // Invariant 1.
   d.verdict = d.chain.result;
@@ -363,10 +315,7 @@ core::expected<audit_report> audit_store(const store::store& s, const audit_opti
   if (!access) return std::unexpected(access.error());
   auto retention = registers::read_register(s, store::entry_namespace::retention);
   if (!retention) return std::unexpected(retention.error());
-  for (const auto& clerk : retention->clerks)
-    for (const auto& e : clerk.entries)
-      if (e.body.kind == registers::entry_kind::expiry)
-        for (const auto& o : e.body.objects) ctx.expired.insert(o.sha256);
+  ctx.expired = expired_objects(*retention);
   report.access = std::move(*access);
   report.retention = std::move(*retention);
 

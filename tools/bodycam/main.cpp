@@ -1,4 +1,5 @@
 // bodycam: the one command for people (DESIGN.md §7). `bodycam <verb> --help` describes each verb.
+#include "tools/verbs/usage_report.hpp"
 #include "tools/verbs/verb.hpp"
 #include "tools/verbs/verb_suggest.hpp"
 
@@ -24,6 +25,15 @@ int main(int argc, char** argv) {
     return *answered;
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RequiredError& e) {
+    // Every missing option at once, not the first only.
+    if (const auto missing = bodycam::tools::verbs::find_missing_required(app);
+        missing.names.size() > 1 && !missing.verb.empty()) {
+      std::fprintf(stderr, "%s\n", bodycam::tools::verbs::missing_required_text(missing).c_str());
+      return bodycam::tools::verbs::exit_usage;
+    }
+    app.exit(e);
+    return bodycam::tools::verbs::exit_usage;
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : bodycam::tools::verbs::exit_usage;

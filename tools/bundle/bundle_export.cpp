@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -80,6 +81,70 @@ bool selected(const record::record& r, const selection& what) {
     return id && *id == *what.session;
   }
   return r.utc.time >= what.from && r.utc.time <= what.to;
+}
+
+// What a device holds, for a selection that matched nothing: its records' claimed UTC span and its sessions'.
+struct nearby_device {
+  record::device_id device;
+  std::optional<record::utc_time> first, last;
+  std::map<record::session_id, std::pair<record::utc_time, record::utc_time>> sessions;
+
+  void add(const record::record& r) {
+    first = std::min(first.value_or(r.utc.time), r.utc.time);
+    last = std::max(last.value_or(r.utc.time), r.utc.time);
+    std::visit(
+        [&](const auto& p) {
+          if constexpr (requires { p.session; }) {
+            if (p.session.is_none()) return;
+            auto [it, fresh] = sessions.try_emplace(p.session, r.utc.time, r.utc.time);
+            if (!fresh) {
+              it->second.first = std::min(it->second.first, r.utc.time);
+              it->second.second = std::max(it->second.second, r.utc.time);
+            }
+          }
+        },
+        r.body);
+  }
+};
+
+std::string utc_text(record::utc_time t) { return record::format_utc(t).substr(0, 19) + "Z"; }
+
+// "no record matches the selection (…); what exists: cam-0001 has records from … to …, sessions 5b8764a2 (… – …), …"
+std::string nothing_matches(const selection& what, const std::vector<nearby_device>& nearby) {
+  std::string out = "export: no record matches the selection (";
+  out += what.session ? "session " + what.session->to_hex()
+                      : "device " + (what.device ? what.device->str() : std::string("?")) + " from " +
+                            utc_text(what.from) + " to " + utc_text(what.to);
+  out += ")";
+  if (nearby.empty()) return out + "; the store holds no records of that device";
+  out += "; what the store holds:";
+  for (const auto& d : nearby) {
+    if (!d.first) continue;
+    out += " " + d.device.str() + " has records from " + utc_text(*d.first) + " to " + utc_text(*d.last);
+    if (d.sessions.empty()) {
+      out += ", no sessions;";
+      continue;
+    }
+    // Sessions in time order, at most 8, nearest the selection's start first when a time range was asked for.
+    std::vector<std::pair<record::session_id, std::pair<record::utc_time, record::utc_time>>> list(d.sessions.begin(),
+                                                                                               d.sessions.end());
+    auto distance = [&](const auto& e) {
+      const auto t = e.second.first;
+      return t > what.from ? t - what.from : what.from - t;
+    };
+    if (!what.session)
+      std::sort(list.begin(), list.end(), [&](const auto& a, const auto& b) { return distance(a) < distance(b); });
+    const std::size_t shown = std::min<std::size_t>(list.size(), 8);
+    list.resize(shown);
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second.first < b.second.first; });
+    out += ", sessions";
+    for (const auto& [id, span] : list)
+      out += " " + id.to_hex().substr(0, 8) + " (" + utc_text(span.first) + " – " + utc_text(span.second) + ")";
+    if (d.sessions.size() > shown) out += " and " + std::to_string(d.sessions.size() - shown) + " more";
+    out += ";";
+  }
+  if (out.back() == ';') out.pop_back();
+  return out;
 }
 
 class bundle_writer {
@@ -165,7 +230,9 @@ core::expected<std::vector<device_plan>> plan_export(const store::store& s, cons
         for (const auto& o : e.body.objects) expired.insert(o.sha256);
 
   std::vector<device_plan> plans;
+  std::vector<nearby_device> nearby;
   for (const auto& device : devices) {
+    nearby.push_back({device, {}, {}, {}});
     auto seqs = s.list_record_seqs(device);
     if (!seqs) return std::unexpected(seqs.error());
     device_plan plan{device, 0, 0, 0, 0, {}, {}, {}};
@@ -176,6 +243,7 @@ core::expected<std::vector<device_plan>> plan_export(const store::store& s, cons
       if (!bytes) return std::unexpected(bytes.error());
       auto r = record::parse_signed_record(*bytes);
       if (!r) return core::wrap("export: record " + std::to_string(seq) + " of " + device.str(), r.error());
+      nearby.back().add(r->body);
       if (selected(r->body, what)) {
         lo = std::min(lo.value_or(seq), seq);
         hi = std::max(hi.value_or(seq), seq);
@@ -223,7 +291,11 @@ core::expected<std::vector<device_plan>> plan_export(const store::store& s, cons
     }
     plans.push_back(std::move(plan));
   }
-  if (plans.empty()) return core::fail(core::errc::not_found, "export: no record matches the selection");
+  if (plans.empty()) {
+    // Only the devices that hold records (a session asked for may be on any of them).
+    std::erase_if(nearby, [](const nearby_device& d) { return !d.first; });
+    return core::fail(core::errc::not_found, nothing_matches(what, nearby));
+  }
   return plans;
 }
 

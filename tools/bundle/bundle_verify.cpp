@@ -1,5 +1,7 @@
 #include "tools/bundle/bundle_verify.hpp"
 
+#include "tools/audit/chain_words.hpp"
+
 #include "common/chain/report_json.hpp"
 #include "common/core/durable_file.hpp"
 #include "common/crypto/key_file.hpp"
@@ -371,20 +373,58 @@ core::expected<std::vector<device_part>> verify_bundle_records(const fs::path& d
 
 bundle_report verify_bundle(const fs::path& dir) { return checker(dir).run(); }
 
+namespace {
+
+// A bundle finding as a sentence, with what the reader should do about it.
+std::string finding_sentence(const bundle_finding& f) {
+  const std::string detail = f.detail.empty() ? "" : " (" + f.detail + ")";
+  const std::string fresh_copy = " Ask the agency for a fresh copy of the bundle; the store keeps the originals.";
+  if (f.code == "extra_file")
+    return "File " + f.file + " is in the bundle but not in its SHA256SUMS list: it was added after the export "
+           "and is not part of the evidence. Remove it, or ask the agency for a fresh copy of the bundle.";
+  if (f.code == "checksum_mismatch" || f.code == "object_mismatch")
+    return "File " + f.file + " does not have the bytes it had when exported" + detail + "." + fresh_copy;
+  if (f.code == "file_missing" || f.code == "object_missing")
+    return "File " + f.file + " is missing from the bundle" + detail + "." + fresh_copy;
+  if (f.code == "bundle_unreadable" || f.code == "key_missing")
+    return "This folder cannot be checked as a bundle" + detail + ". Ask the agency for a complete copy.";
+  if (f.code == "expired_under_policy")
+    return "File " + f.file + " was deleted under the retention policy before the export" + detail + ".";
+  std::string code = f.code;
+  for (auto& c : code)
+    if (c == '_') c = ' ';
+  if (!code.empty() && code[0] >= 'a' && code[0] <= 'z') code[0] = static_cast<char>(code[0] - 'a' + 'A');
+  return code + detail + ".";
+}
+
+}  // namespace
+
 std::string bundle_report_text(const bundle_report& report) {
   std::string out;
-  for (const auto& d : report.devices) out += chain::report_to_text(d.chain, d.options) + "\n";
-  out += "bundle checks:\n";
-  if (report.findings.empty())
-    out += "  all files match SHA256SUMS and their records; access entry, receipts and report verify\n";
+  std::size_t records = 0, problems = 0;
+  std::vector<std::string> gaps;
   for (const auto& f : report.findings) {
-    out += "  " + f.code + ": " + f.detail;
+    if (f.code == "expired_under_policy") gaps.push_back(finding_sentence(f));
+    else ++problems;
+  }
+  for (const auto& d : report.devices) {
+    out += audit::chain_lines(d.chain, d.options) + "\n";
+    records += d.chain.records.size();
+    problems += d.chain.problem_count();
+    const auto g = audit::documented_gap_lines(d.chain, d.options.device);
+    gaps.insert(gaps.end(), g.begin(), g.end());
+  }
+  out += "Bundle checks:\n";
+  if (report.findings.empty())
+    out += "  Every file matches SHA256SUMS and its record; the access entry, the receipts and the report verify.\n";
+  for (const auto& f : report.findings) {
+    out += "  " + finding_sentence(f);
     if (!f.file.empty()) out += "  [file " + f.file + "]";
     if (!f.record.empty() && f.record != f.file) out += "  [record " + f.record + "]";
     out += "\n";
   }
-  out += "verdict: " + std::string(chain::to_string(report.verdict)) + " (exit " +
-         std::to_string(chain::exit_code(report.verdict)) + ")\n";
+  // One verdict for the whole bundle (documented gaps only count when nothing else is wrong).
+  out += audit::verdict_sentence(report.verdict, "this bundle", records, problems, gaps);
   return out;
 }
 
@@ -394,7 +434,9 @@ json bundle_report_json(const bundle_report& report) {
     findings.push_back({{"code", f.code}, {"file", f.file}, {"record", f.record}, {"detail", f.detail}});
   json devices = json::array();
   for (const auto& d : report.devices) devices.push_back(chain::report_to_json(d.chain, d.options));
-  return {{"verdict", std::string(chain::to_string(report.verdict))},
+  return {{"format", "bodycam-verify-bundle"},
+          {"version", 1},
+          {"verdict", std::string(chain::to_string(report.verdict))},
           {"exit_code", chain::exit_code(report.verdict)},
           {"documented_gaps", report.documented_gaps},
           {"findings", findings},

@@ -9,6 +9,7 @@
 #include "tools/audit/render.hpp"
 #include "tools/audit/store_audit.hpp"
 #include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/json_report.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/verb.hpp"
 
@@ -29,19 +30,16 @@ struct audit_args {
   bool force = false;
 };
 
-int cannot(const std::string& message) {
-  std::fprintf(stderr, "bodycam audit: cannot verify: %s\n", message.c_str());
-  return exit_cannot;
+int cannot(const audit_args& args, const std::string& message) {
+  return report_error("audit", args.json, exit_cannot, "cannot verify: " + message);
 }
 
-int refuse(const std::string& message) {
-  std::fprintf(stderr, "bodycam audit: %s; nothing done\n", message.c_str());
-  return exit_cannot;
+int refuse(const audit_args& args, const std::string& message) {
+  return report_error("audit", args.json, exit_cannot, message + "; nothing done");
 }
 
-int cannot_write(const std::string& message) {
-  std::fprintf(stderr, "bodycam audit: the audit ran but its output could not be written: %s\n", message.c_str());
-  return exit_write_failed;
+std::string cannot_write_text(const std::string& message) {
+  return "the audit ran but its output could not be written: " + message;
 }
 
 core::byte_view text_bytes(const std::string& s) {
@@ -55,7 +53,7 @@ int run_audit(const audit_args& args) {
     unsigned n = 0, m = 0;
     char extra = 0;
     if (std::sscanf(args.sample.c_str(), "%u/%u%c", &n, &m, &extra) != 2 || m < 1 || n < 1 || n > m || m > 1'000'000)
-      return cannot("--sample '" + args.sample + "': use n/m with 1 <= n <= m, e.g. 3/7");
+      return cannot(args, "--sample '" + args.sample + "': use n/m with 1 <= n <= m, e.g. 3/7");
     options.sample_slice = n;
     options.sample_slices = m;
   }
@@ -64,29 +62,39 @@ int run_audit(const audit_args& args) {
     if (auto ok = check_output_path(args.html, "--html",
                                     args.force ? replace_policy::allow : replace_policy::unless_forced);
         !ok)
-      return refuse(ok.error().context);
+      return refuse(args, ok.error().context);
   // The catalogue is a cache this verb rebuilds: an existing one of ours is replaced; a file that is not ours
   // is refused (nothing overwritten).
   if (!args.catalogue.empty())
     if (auto ok = check_output_path(args.catalogue, "--catalogue", replace_policy::allow); !ok)
-      return refuse(ok.error().context);
+      return refuse(args, ok.error().context);
   if (!args.catalogue.empty())
     if (auto ok = audit::check_catalogue(args.catalogue); !ok && ok.error().code != core::errc::not_found)
-      return cannot(ok.error().context);
+      return cannot(args, ok.error().context);
   auto s = store::open_directory_store(args.store, false);
-  if (!s) return cannot(s.error().context);
+  if (!s) return cannot(args, s.error().context);
   auto report = audit::audit_store(*s, options);
-  if (!report) return cannot(report.error().context);
-  if (args.json)
-    std::printf("%s\n",
-                audit::render_json(*report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-  else
-    std::fputs(audit::render_text(*report).c_str(), stdout);
+  if (!report) return cannot(args, report.error().context);
+  report->store = absolute_path_text(args.store);
+  // Outputs are written before the report is printed, so that under --json a failed write is part of the one
+  // document on stdout ("output_error") rather than a second one.
+  std::string write_error;
   if (!args.html.empty())
     if (auto ok = core::write_file_durably(args.html, text_bytes(audit::render_html(*report))); !ok)
-      return cannot_write(ok.error().context);
-  if (!args.catalogue.empty())
-    if (auto ok = audit::write_catalogue(args.catalogue, *report); !ok) return cannot_write(ok.error().context);
+      write_error = ok.error().context;
+  if (write_error.empty() && !args.catalogue.empty())
+    if (auto ok = audit::write_catalogue(args.catalogue, *report); !ok) write_error = ok.error().context;
+  if (args.json) {
+    auto j = audit::render_json(*report);
+    if (!write_error.empty()) j["output_error"] = cannot_write_text(write_error);
+    print_json_document(j);
+  } else {
+    std::fputs(audit::render_text(*report).c_str(), stdout);
+  }
+  if (!write_error.empty()) {
+    std::fprintf(stderr, "bodycam audit: %s\n", cannot_write_text(write_error).c_str());
+    return exit_write_failed;
+  }
   return chain::exit_code(report->verdict);
 }
 

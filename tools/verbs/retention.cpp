@@ -42,6 +42,7 @@ struct retention_args {
   // expire
   int days = static_cast<int>(retention::minimum_retention.count());
   bool dry_run = false;
+  bool verbose = false;
 };
 
 int refuse(const std::string& message, int code = exit_cannot) {
@@ -205,6 +206,34 @@ int run_hold(const retention_args& args) {
   return 0;
 }
 
+// Counts per outcome, each explained: what `due`, `young` (keep_young) and `held` (keep_held) mean.
+std::string expire_summary(const std::vector<retention::decision>& decisions, int days) {
+  struct tally {
+    std::size_t files = 0;
+    std::uint64_t bytes = 0;
+  };
+  std::map<retention::outcome, tally> t;
+  for (const auto& d : decisions) {
+    ++t[d.result].files;
+    t[d.result].bytes += d.item.byte_length;
+  }
+  auto line = [&](retention::outcome o, const char* label, const std::string& meaning) {
+    return "  " + std::string(label) + " (" + std::string(retention::to_string(o)) + "): " +
+           std::to_string(t[o].files) + " file(s), " + std::to_string(t[o].bytes) + " bytes — " + meaning + "\n";
+  };
+  const std::string d = std::to_string(days);
+  return "of " + std::to_string(decisions.size()) + " stored media file(s):\n" +
+         line(retention::outcome::expire, "due  ", "their session ended more than " + d +
+                                                       " days ago and no hold covers them") +
+         line(retention::outcome::keep_young, "young",
+              "their session ended less than " + d + " days ago; each is kept until its session is " + d +
+                  " days old") +
+         line(retention::outcome::keep_held, "held ",
+              "a hold in the retention register (evidence, complaint, major incident, legal hold) covers them; "
+              "they stay until the hold is released, however old") +
+         "records are never deleted; --verbose lists every file with its reason\n";
+}
+
 int run_expire(const retention_args& args) {
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
@@ -222,11 +251,13 @@ int run_expire(const retention_args& args) {
   if (!decisions) return refuse(decisions.error().context);
   std::vector<const retention::decision*> expiring;
   for (const auto& d : *decisions) {
-    std::printf("%-10s %s seq %llu %s: %s\n", std::string(retention::to_string(d.result)).c_str(),
-                d.item.device.str().c_str(), static_cast<unsigned long long>(d.item.seq), d.item.file_name.c_str(),
-                d.why.c_str());
+    if (args.verbose)
+      std::printf("%-10s %s seq %llu %s: %s\n", std::string(retention::to_string(d.result)).c_str(),
+                  d.item.device.str().c_str(), static_cast<unsigned long long>(d.item.seq), d.item.file_name.c_str(),
+                  d.why.c_str());
     if (d.result == retention::outcome::expire) expiring.push_back(&d);
   }
+  std::fputs(expire_summary(*decisions, args.days).c_str(), stdout);
   if (args.dry_run || expiring.empty()) {
     std::printf("%s: %zu file(s) would expire; nothing deleted\n", args.dry_run ? "dry run" : "nothing to do",
                 expiring.size());
@@ -296,6 +327,7 @@ void add_retention(CLI::App& app, run_result& result) {
   expire->add_option("store", args->store, "The store's directory")->required();
   expire->add_option("--days", args->days, "Retention in days (at least 183)")->capture_default_str();
   expire->add_flag("--dry-run", args->dry_run, "Only show what would expire");
+  expire->add_flag("--verbose", args->verbose, "List every file with its outcome (expire, keep_young, keep_held)");
   expire->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file (not needed for --dry-run)");
   expire->add_option("--department", args->department, "The clerk's department");
   expire->add_option("--reference", args->reference, "Reference recorded with the expiry event");

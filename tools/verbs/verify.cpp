@@ -9,6 +9,9 @@
 #include "common/store/record_inputs.hpp"
 #include "tools/bundle/bundle_verify.hpp"
 #include "tools/audit/store_audit.hpp"
+#include "tools/audit/chain_words.hpp"
+#include "tools/audit/store_findings.hpp"
+#include "tools/verbs/json_report.hpp"
 #include "tools/verbs/record_source.hpp"
 #include "tools/verbs/verb.hpp"
 
@@ -32,52 +35,95 @@ struct verify_args {
   bool excerpt = false;
 };
 
-int cannot(const std::string& message) {
-  std::fprintf(stderr, "bodycam verify: cannot verify: %s\n", message.c_str());
-  return exit_cannot;
-}
-
-void print_json(const nlohmann::json& j) {
-  std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+int cannot(const verify_args& args, const std::string& message) {
+  return report_error("verify", args.json, exit_cannot, "cannot verify: " + message);
 }
 
 int verify_bundle_dir(const fs::path& path, const verify_args& args) {
   const auto report = bundle::verify_bundle(path);
-  if (args.json) print_json(bundle::bundle_report_json(report));
+  if (args.json) {
+    auto j = bundle::bundle_report_json(report);
+    j["bundle"] = absolute_path_text(path.string());
+    print_json_document(j);
+  }
   else std::fputs(bundle::bundle_report_text(report).c_str(), stdout);
   return chain::exit_code(report.verdict);
 }
 
-// Every device of a store, each under the key the store holds for it.
+// Every device of a store, each under the key the store holds for it, and every file its records describe and
+// every record and file its receipts cover (tools/audit/store_findings.hpp: the same checks and codes as audit).
 int verify_store(const fs::path& path, const verify_args& args) {
   auto s = store::open_directory_store(path, false);
-  if (!s) return cannot(s.error().context);
+  if (!s) return cannot(args, s.error().context);
   auto devices = s->list_devices();
-  if (!devices) return cannot(devices.error().context);
-  if (devices->empty()) return cannot(path.string() + ": the store holds no records");
+  if (!devices) return cannot(args, devices.error().context);
+  if (devices->empty()) return cannot(args, path.string() + ": the store holds no records");
+  auto retention = registers::read_register(*s, store::entry_namespace::retention);
+  if (!retention) return cannot(args, retention.error().context);
+  const auto expired = audit::expired_objects(*retention);
+  auto receipt_names = s->list_entries(store::entry_namespace::receipts);
+  if (!receipt_names) return cannot(args, receipt_names.error().context);
   chain::verdict worst = chain::verdict::authentic;
   nlohmann::json all = nlohmann::json::array();
+  std::vector<std::string> all_gaps;
+  std::size_t all_records = 0, all_problems = 0;
   for (const auto& device : *devices) {
     auto key = s->get_public_key(device);
-    if (!key) return cannot("device " + device.str() + ": " + key.error().context);
+    if (!key) return cannot(args, "device " + device.str() + ": " + key.error().context);
     auto inputs = store::read_record_inputs(*s, device);
-    if (!inputs) return cannot(inputs.error().context);
+    if (!inputs) return cannot(args, inputs.error().context);
     const chain::verify_options options{device, key->key, true, std::nullopt};
     const auto report = chain::verify_chain(*inputs, options);
-    worst = audit::worse_of(worst, report.result);
-    if (args.json) all.push_back(chain::report_to_json(report, options));
-    else std::fputs((chain::report_to_text(report, options) + "\n").c_str(), stdout);
+    auto findings = audit::check_described_objects(*s, device, report, expired);
+    if (!findings) return cannot(args, findings.error().context);
+    auto receipts = audit::read_device_receipts(*s, device, *receipt_names);
+    if (!receipts) return cannot(args, receipts.error().context);
+    auto coverage = audit::check_receipt_coverage(*s, device, report, *receipts, expired, true);
+    if (!coverage) return cannot(args, coverage.error().context);
+    findings->insert(findings->end(), coverage->begin(), coverage->end());
+    const auto device_verdict =
+        findings->empty() ? report.result : audit::worse_of(report.result, chain::verdict::not_authentic);
+    worst = audit::worse_of(worst, device_verdict);
+    if (args.json) {
+      auto j = chain::report_to_json(report, options);
+      nlohmann::json fj = nlohmann::json::array();
+      for (const auto& f : *findings) fj.push_back(audit::store_finding_json(f));
+      j["store_findings"] = fj;
+      j["verdict"] = std::string(chain::to_string(device_verdict));
+      j["exit_code"] = chain::exit_code(device_verdict);
+      all.push_back(std::move(j));
+    } else {
+      std::string text = audit::chain_lines(report, options);
+      for (const auto& f : *findings) text += audit::describe(f) + "\n";
+      const auto gaps = audit::documented_gap_lines(report, device);
+      text += audit::verdict_sentence(device_verdict, device.str(), report.records.size(),
+                                      report.problem_count() + findings->size(), gaps);
+      std::fputs((text + "\n").c_str(), stdout);
+      all_gaps.insert(all_gaps.end(), gaps.begin(), gaps.end());
+    }
+    all_records += report.records.size();
+    all_problems += report.problem_count() + findings->size();
   }
   const std::string verdict(chain::to_string(worst));
-  if (args.json) print_json({{"verdict", verdict}, {"devices", all}});
-  else std::printf("store verdict: %s (exit %d)\n", verdict.c_str(), chain::exit_code(worst));
+  if (args.json)
+    print_json_document({{"format", "bodycam-verify-store"},
+                         {"version", 1},
+                         {"store", absolute_path_text(path.string())},
+                         {"verdict", verdict},
+                         {"exit_code", chain::exit_code(worst)},
+                         {"devices", all}});
+  else
+    std::printf("Store %s: %s", absolute_path_text(path.string()).c_str(),
+                audit::verdict_sentence(worst, "the store's " + std::to_string(devices->size()) + " device(s)",
+                                        all_records, all_problems, all_gaps)
+                    .c_str());
   return chain::exit_code(worst);
 }
 
 int run_verify(const verify_args& args) {
   std::error_code ec;
   const fs::path path(args.path);
-  if (!fs::exists(path, ec)) return cannot(args.path + ": no such file or directory");
+  if (!fs::exists(path, ec)) return cannot(args, args.path + ": no such file or directory");
   const bool is_dir = fs::is_directory(path, ec);
   if (is_dir && (fs::exists(path / bundle::sums_name, ec) || fs::exists(path / bundle::manifest_name, ec)))
     return verify_bundle_dir(path, args);
@@ -91,8 +137,8 @@ int run_verify(const verify_args& args) {
                                 : core::expected<record_set>(core::fail(core::errc::malformed,
                                                                         args.path + ": neither a ledger nor a "
                                                                                     "directory of records"));
-  if (!source) return cannot(source.error().context);
-  if (source->records.empty()) return cannot(args.path + ": holds no records; nothing to verify");
+  if (!source) return cannot(args, source.error().context);
+  if (source->records.empty()) return cannot(args, args.path + ": holds no records; nothing to verify");
 
   core::expected<crypto::labelled_public_key> key = core::fail(core::errc::not_found, "");
   if (!args.key_file.empty()) {
@@ -102,28 +148,32 @@ int run_verify(const verify_args& args) {
     auto device = record::device_id::parse(*source->device);
     if (s && device) key = s->get_public_key(*device);
   }
-  if (args.key_file.empty() && !key) return cannot("no device public key given (--key FILE.pub)");
-  if (!key) return cannot(key.error().context);
+  if (args.key_file.empty() && !key) return cannot(args, "no device public key given (--key FILE.pub)");
+  if (!key) return cannot(args, key.error().context);
 
   const std::string device_text = !args.device.empty() ? args.device : source->device.value_or(key->label);
   auto device = record::device_id::parse(device_text);
-  if (!device) return cannot(device.error().context);
+  if (!device) return cannot(args, device.error().context);
 
   chain::verify_options options{*device, key->key, !args.excerpt, std::nullopt};
   if (!args.checkpoint_file.empty()) {
     auto bytes = core::read_file(args.checkpoint_file, 4096);
-    if (!bytes) return cannot(bytes.error().context);
+    if (!bytes) return cannot(args, bytes.error().context);
     auto cp = chain::parse_signed_checkpoint(*bytes);
-    if (!cp) return cannot("checkpoint " + args.checkpoint_file + ": " + cp.error().context);
+    if (!cp) return cannot(args, "checkpoint " + args.checkpoint_file + ": " + cp.error().context);
     options.checkpoint = *cp;
   }
 
   const auto report = chain::verify_chain(source->records, options);
-  if (args.json)
-    std::printf("%s\n", chain::report_to_json(report, options).dump(2, ' ', false,
-                                                                    nlohmann::json::error_handler_t::replace).c_str());
+  if (args.json) {
+    auto j = chain::report_to_json(report, options);
+    j["format"] = "bodycam-verify-chain";
+    j["version"] = 1;
+    j["source"] = absolute_path_text(args.path);
+    print_json_document(j);
+  }
   else
-    std::fputs(chain::report_to_text(report, options).c_str(), stdout);
+    std::fputs(audit::chain_text(report, options).c_str(), stdout);
   return chain::exit_code(report.result);
 }
 

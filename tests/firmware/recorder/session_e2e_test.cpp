@@ -142,8 +142,14 @@ TEST_CASE("a shift: precheck, start statement, 3 segments, battery at the reserv
   auto verified = run_process({built_program("bodycam"), "verify", cam.ledger_path, "--key", cam.dir / "cam-test.pub"});
   INFO(verified.out << verified.err);
   CHECK(verified.exit_code == 1);
-  CHECK(verified.out.find("authentic_with_gaps") != std::string::npos);
-  CHECK(verified.out.find(" 0 problems") != std::string::npos);
+  // The text says it in words (every gap listed); the JSON carries the verdict code and the counts.
+  CHECK(verified.out.find("Authentic, with ") != std::string::npos);
+  CHECK(verified.out.find("PROBLEM") == std::string::npos);
+  auto verified_json =
+      run_process({built_program("bodycam"), "verify", cam.ledger_path, "--key", cam.dir / "cam-test.pub", "--json"});
+  CHECK(verified_json.exit_code == 1);
+  CHECK(verified_json.out.find("\"verdict\": \"authentic_with_gaps\"") != std::string::npos);
+  CHECK(verified_json.out.find("\"problems\": 0") != std::string::npos);
   for (const char* kind : {"precheck", "session_start", "annotation", "segment", "interruption", "session_stop"})
     CHECK(verified.out.find(kind) != std::string::npos);
 #endif

@@ -9,6 +9,7 @@
 #include "tools/audit/catalogue.hpp"
 #include "tools/audit/render.hpp"
 #include "tools/audit/store_audit.hpp"
+#include "tools/audit/store_findings.hpp"
 #include "tools/registers/register_book.hpp"
 
 #include <algorithm>
@@ -80,7 +81,9 @@ TEST_CASE("audit of an ordinary shift: authentic, every file verified, stored in
   CHECK(json["verdict"] == "authentic");
   CHECK(json["devices"][0]["sessions"][0]["segments"].size() == 3);
   const auto text = audit::render_text(report);
-  CHECK(text.find("verdict: authentic (exit 0)") != std::string::npos);
+  CHECK(text.find("Authentic: all " + std::to_string(d.chain.records.size()) +
+                  " records of the store's 1 device(s) verify and none is missing.") != std::string::npos);
+  CHECK(json["exit_code"] == 0);
   const auto html = audit::render_html(report);
   CHECK(html.find("<svg") != std::string::npos);
   CHECK(html.find(audit::html_recording_colour) != std::string::npos);
@@ -309,5 +312,67 @@ TEST_CASE("the catalogue is rebuilt from the store; a file that is not a catalog
     CHECK(e.error().code == core::errc::corrupt);
     CHECK(e.error().context.find("not overwritten") != std::string::npos);
     CHECK(bodycam::tests::slurp(junk) == "this is not SQLite");
+  }
+}
+
+TEST_CASE("receipts cross-checked: what a verified receipt covers must still be in the store") {
+  memory_fixture f;
+  evidence_camera cam(f.s, "cam-0005", 5);
+  bodycam::tests::record_shift(cam, 2, std::chrono::minutes(10));
+  const auto& tail = cam.records().back();
+  const auto statement = std::get<record::annotation_payload>(tail.body.body);
+  auto findings_named = [](const audit::device_audit& d, audit::store_reason code) {
+    std::vector<audit::store_finding> out;
+    for (const auto& sf : d.store_findings)
+      if (sf.code == code) out.push_back(sf);
+    return out;
+  };
+  SECTION("cut_tail_record_keep_receipt: the receipt names the record the chain cannot miss") {
+    REQUIRE(f.backend->remove(store::store_key::record(cam.device(), tail.body.seq)));
+    const auto report = run(f.s);
+    CHECK(report.devices[0].chain.result == chain::verdict::authentic);  // the chain alone sees nothing
+    CHECK(report.verdict == chain::verdict::not_authentic);
+    const auto missing = findings_named(report.devices[0], audit::store_reason::receipt_record_missing);
+    REQUIRE(missing.size() == 1);
+    CHECK(missing[0].first_seq == tail.body.seq);
+    CHECK(missing[0].last_seq == tail.body.seq);
+    CHECK(missing[0].receipt == "receipts/cam-0005.0-" + std::to_string(tail.body.seq + 1));
+    CHECK(report.devices[0].store_findings.size() == 1);  // its file is still there: nothing else
+  }
+  SECTION("cut_tail_record_and_its_file: the receipt's object list names the file by its hash") {
+    REQUIRE(f.backend->remove(store::store_key::record(cam.device(), tail.body.seq)));
+    REQUIRE(f.backend->remove(store::store_key::object(statement.file_sha256)));
+    const auto report = run(f.s);
+    const auto gone = findings_named(report.devices[0], audit::store_reason::object_missing);
+    REQUIRE(gone.size() == 1);
+    CHECK(gone[0].object == statement.file_sha256);
+    CHECK(gone[0].file_name.empty());  // no stored record describes it any more
+    CHECK(audit::describe(gone[0]).find("A file no stored record describes (objects/sha256/" +
+                                       statement.file_sha256.to_hex() + ")") == 0);
+  }
+  SECTION("an untouched store: no finding") {
+    const auto report = run(f.s);
+    CHECK(report.verdict == chain::verdict::authentic);
+    CHECK(report.devices[0].store_findings.empty());
+  }
+  SECTION("receipt_for_another_chain: signed by the enrolled dock, but its head is not the stored record") {
+    receipt::receipt r;
+    r.issuer = "dock-1";
+    crypto::software_signer dock(bodycam::tests::fixed_key(200));  // the builder's enrolled dock
+    r.issuer_key = dock.public_key();
+    r.device = cam.device();
+    r.first_seq = 0;
+    r.end_seq = 3;
+    r.head_hash = cam.records()[1].hash;  // record 1's hash, named as the head (record 2)
+    auto doc = receipt::sign(r, dock).value();
+    REQUIRE(f.s.put_entry(store::entry_namespace::receipts, receipt::store_name(r), doc.document));
+    const auto report = run(f.s);
+    CHECK(report.verdict == chain::verdict::not_authentic);
+    const auto wrong = findings_named(report.devices[0], audit::store_reason::receipt_head_mismatch);
+    REQUIRE(wrong.size() == 1);
+    CHECK(wrong[0].first_seq == 2);
+    CHECK(wrong[0].receipt == "receipts/cam-0005.0-3");
+    CHECK(audit::describe(wrong[0]).find("Receipt receipts/cam-0005.0-3 names another hash for record 2 of cam-0005") ==
+          0);
   }
 }

@@ -77,16 +77,23 @@ TEST_CASE("verify a store's records; tampering is caught by both verifiers", "[e
   REQUIRE(record_count > 5);
   const std::string records = (store / "records/cam-0001").string();
   const std::string key = (store / "keys/cam-0001.pub").string();
-  const std::string all_ok = std::to_string(record_count) + " records, " + std::to_string(record_count) + " ok, 0 problems";
+  // The text says it in words; the JSON carries the verdict and the counts.
+  const std::string all_ok =
+      "Authentic: all " + std::to_string(record_count) + " records of cam-0001 verify and none is missing.";
+  auto counts_all_ok = [&](const nlohmann::json& j) {
+    return j["verdict"] == "authentic" && j["summary"]["records"] == record_count &&
+           j["summary"]["ok"] == record_count && j["summary"]["problems"] == 0;
+  };
 
   SECTION("untouched: authentic, as text and JSON, in both verifiers") {
     auto text = bodycam_cli({"verify", records, "--key", key});
     INFO(text.out << text.err);
     CHECK(text.exit_code == 0);
-    CHECK(text.out.find("verdict: authentic (exit 0): " + all_ok) != std::string::npos);
+    CHECK(text.out.find(all_ok) != std::string::npos);
     auto json = bodycam_cli({"verify", records, "--key", key, "--json"});
     REQUIRE(json.exit_code == 0);
     auto parsed = nlohmann::json::parse(json.out);
+    CHECK(counts_all_ok(parsed));
     CHECK(parsed["verdict"] == "authentic");
     CHECK(parsed["summary"]["kinds"]["segment"] == 3);
     auto other = run_process({python, independent, "records", records, key});
@@ -97,8 +104,11 @@ TEST_CASE("verify a store's records; tampering is caught by both verifiers", "[e
     flip_byte(store / "records/cam-0001/4", 1);
     auto r = bodycam_cli({"verify", records, "--key", key});
     CHECK(r.exit_code == 2);
-    CHECK(r.out.find("bad_signature") != std::string::npos);
+    CHECK(r.out.find("Record 4 of cam-0001 does not carry a valid signature of cam-0001's key") != std::string::npos);
     CHECK(r.out.find("[records/cam-0001/4]") != std::string::npos);
+    auto j = nlohmann::json::parse(bodycam_cli({"verify", records, "--key", key, "--json"}).out);
+    CHECK(j["records"][4]["origin"] == "records/cam-0001/4");
+    CHECK(j["records"][4]["findings"][0]["reason"] == "bad_signature");
     CHECK(run_process({python, independent, "records", records, key}).exit_code == 2);
   }
   SECTION("remove_one_record from the store: exit 2 with the gap") {
@@ -112,12 +122,17 @@ TEST_CASE("verify a store's records; tampering is caught by both verifiers", "[e
   SECTION("wrong_public_key: another camera's key gives exit 2 wrong_key") {
     auto r = bodycam_cli({"verify", records, "--key", (store / "keys/cam-0002.pub").string(), "--device", "cam-0001"});
     CHECK(r.exit_code == 2);
-    CHECK(r.out.find("wrong_key") != std::string::npos);
+    CHECK(r.out.find("No record of cam-0001 verifies under the key given") != std::string::npos);
+    auto j = nlohmann::json::parse(bodycam_cli({"verify", records, "--key", (store / "keys/cam-0002.pub").string(),
+                                                "--device", "cam-0001", "--json"})
+                                       .out);
+    CHECK(j["chain_findings"][0]["reason"] == "wrong_key");
   }
   SECTION("inside a store the store's key is used; elsewhere no key, missing path, or junk: exit 3") {
     auto from_store = bodycam_cli({"verify", records});
     CHECK(from_store.exit_code == 0);
-    CHECK(from_store.out.find("verdict: authentic (exit 0): " + all_ok) != std::string::npos);
+    CHECK(from_store.out.find(all_ok) != std::string::npos);
+    CHECK(counts_all_ok(nlohmann::json::parse(bodycam_cli({"verify", records, "--json"}).out)));
     fs::copy(records, dir / "loose-records");
     auto no_key = bodycam_cli({"verify", dir / "loose-records"});
     CHECK(no_key.exit_code == 3);

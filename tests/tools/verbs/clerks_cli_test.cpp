@@ -81,7 +81,9 @@ TEST_CASE("bodycam audit: text, JSON, HTML and the catalogue of a store; exit as
   SECTION("verify of the whole store needs no key flags") {
     auto v = cli({"verify", t.store_path});
     CHECK(v.exit_code == 1);
-    CHECK(v.out.find("store verdict: authentic_with_gaps") != std::string::npos);
+    CHECK(v.out.find("Authentic, with 1 documented gap") != std::string::npos);
+    CHECK(v.out.find("power loss — the camera lost power") != std::string::npos);
+    CHECK(nlohmann::json::parse(cli({"verify", t.store_path, "--json"}).out)["verdict"] == "authentic_with_gaps");
     auto one = cli({"verify", t.store_path + "/records/cam-0001"});
     CHECK(one.exit_code == 1);
   }
@@ -147,7 +149,9 @@ TEST_CASE("bodycam export then bodycam verify BUNDLE, offline; a tampered bundle
     fs::remove(fs::path(bundle_dir) / "SHA256SUMS");
     auto r = cli({"verify", bundle_dir});
     CHECK(r.exit_code == 3);
-    CHECK(r.out.find("bundle_unreadable") != std::string::npos);
+    CHECK(r.out.find("This folder cannot be checked as a bundle") != std::string::npos);
+    auto j = nlohmann::json::parse(cli({"verify", bundle_dir, "--json"}).out);
+    CHECK(j["findings"][0]["code"] == "bundle_unreadable");
   }
   SECTION("usage errors exit 3 and write no access entry") {
     CHECK(cli({"export", t.store_path, "--out", t.dir / "x", "--clerk-key", t.clerk_key, "--department", "d",
@@ -202,7 +206,12 @@ TEST_CASE("bodycam retention: dry run, hold, expire; held and young media stay, 
     REQUIRE(e.exit_code == 0);
     auto v = cli({"verify", t.dir / "old"});
     CHECK(v.exit_code == 1);
-    CHECK(v.out.find("expired_under_policy") != std::string::npos);
+    CHECK(v.out.find("was deleted under the retention policy before the export") != std::string::npos);
+    bool expiry_coded = false;
+    const auto old_json = nlohmann::json::parse(cli({"verify", t.dir / "old", "--json"}).out);
+    for (const auto& f : old_json["findings"])
+      expiry_coded = expiry_coded || f["code"] == "expired_under_policy";
+    CHECK(expiry_coded);
   }
   SECTION("a retention shorter than six months is refused") {
     CHECK(cli({"retention", "expire", t.store_path, "--days", "30", "--dry-run"}).exit_code == 3);
