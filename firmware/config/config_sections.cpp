@@ -167,6 +167,7 @@ core::status parse_checks(table_reader& r, recorder_config& config) {
   c.max_sync_age = std::chrono::hours(hours);
   if (auto ok = r.read_int("max_sync_offset_ms", 1, 3600000, c.max_sync_offset_ms); !ok) return ok;
   if (auto ok = r.read_path("microphone_node", c.microphone_node); !ok) return ok;
+  if (auto ok = r.read_seconds("resume_window_seconds", 0, 14400, c.resume_window); !ok) return ok;
   return r.read_seconds("poll_seconds", 1, 600, c.poll_interval);
 }
 

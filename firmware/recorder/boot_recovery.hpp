@@ -26,6 +26,7 @@ namespace bodycam::firmware::recorder {
 
 struct recovery_outcome {
   std::optional<session::open_session> open;  // the session to resume
+  std::optional<session::resumable_stop> resumable;  // the last automatic stop, if nothing came after it
   std::uint32_t salvaged_files = 0;
   std::uint32_t recovery_records = 0;
   bool interruption_recorded = false;

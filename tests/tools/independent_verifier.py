@@ -72,7 +72,7 @@ def parse_record(signed):
     h["payload"] = r.take(r.u(4, "payload_length"), "payload")
     if r.pos != len(canonical):
         raise Malformed("trailing bytes")
-    if not 1 <= h["kind"] <= 13:
+    if not 1 <= h["kind"] <= 14:
         raise Malformed("kind")
     return h, hashlib.sha256(canonical).digest(), signature
 
