@@ -186,6 +186,7 @@ core::status recorder_service::resume_after_stop_locked(record::start_trigger tr
   }
   resumable_.reset();
   session_ = stop.session;
+  run_tag_ = "-s" + std::to_string(resumed->body.seq);
   sink_.begin_session(stop.session, stop.next_segment_index);
   // Each run's files carry its session_resume's seq, so they never collide with the earlier runs' files:
   // <session>.s<seq>-<index>.mp4; their records carry the session id and continue its segment index.
@@ -212,6 +213,7 @@ core::status recorder_service::open_session_locked(record::start_trigger trigger
   }
   sink_.begin_session(session, 0);
   session_ = session;
+  run_tag_.clear();
   if (auto ok = pipeline_.start(session.to_hex()); !ok) {
     // The chain already holds the start: close it so the session is bracketed (invariant 1).
     (void)stop_automatically_locked(session_event::media_fault, record::stop_reason::fault,
@@ -242,6 +244,7 @@ core::status recorder_service::finish_recovery(const std::optional<session::open
 
 core::status recorder_service::resume_session_locked(const session::open_session& open) {
   session_ = open.session;
+  run_tag_.clear();
   sink_.begin_session(open.session, open.next_segment_index);
   // The resumed segments' files carry the boot counter so they never collide with the earlier ones:
   // <session>.r<boot>-<index>.mp4; their records carry the session id and continue its segment index.
@@ -298,8 +301,10 @@ core::status recorder_service::finish_statement_locked(bool cut_short) {
   } else {
     const auto& captured = *result->statement;
     const auto bytes = session::encode_wav(captured.audio);
+    // A run resumed after an automatic stop tags its statement with its session_resume's seq: several runs
+    // of one session may resume within one boot.
     const std::string name = session_->to_hex() + "-" + std::string(record::to_string(statement_purpose_)) + "-b" +
-                             std::to_string(writer_.boot_counter()) + ".wav";
+                             std::to_string(writer_.boot_counter()) + run_tag_ + ".wav";
     if (auto ok = core::write_file_durably(options_.recording_dir / name, bytes, {0644, true}); !ok) {
       std::fprintf(stderr, "bodycam-recorder: statement %s: %s\n", name.c_str(), ok.error().context.c_str());
       p.status = record::annotation_status::missing;

@@ -120,6 +120,7 @@ class recorder_service final : public control::command_handler {
   std::optional<common::record::session_id> session_;
   std::optional<common::record::session_id> last_session_;
   std::optional<session::resumable_stop> resumable_;  // while awaits_resume(state_)
+  std::string run_tag_;  // "-s<seq>" in a run resumed by session_resume seq, for its statement files
   common::record::stop_reason pending_stop_ = common::record::stop_reason::officer_end;
   std::string last_precheck_;
   std::string note_;

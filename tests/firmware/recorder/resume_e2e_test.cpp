@@ -129,6 +129,12 @@ TEST_CASE("battery swap: automatic stop, battery back, start = resume of the sam
   CHECK(resumed["state"] == "annotating_resume");
   CHECK(resumed["session"] == session);
   auto status = record_until_low_battery(cam, 0);
+  // A second resume within the same boot: its statement file must not collide with the first one's.
+  cam.set_battery("95");
+  resumed = json::parse(cam.request(R"({"cmd":"start","trigger":"control"})"));
+  REQUIRE(resumed["ok"] == true);
+  CHECK(resumed["session"] == session);
+  status = record_until_low_battery(cam, 0);
 
   // This time the swap powers the camera off: the resume is found in the ledger at the next boot.
   daemon->signal(SIGTERM);
@@ -162,9 +168,9 @@ TEST_CASE("battery swap: automatic stop, battery back, start = resume of the sam
   CHECK(story.starts[0].pre_event >= std::chrono::seconds(2));
   CHECK(story.starts[0].pre_event <= std::chrono::seconds(3));
   CHECK(story.starts[1].pre_event <= std::chrono::seconds(3));
-  REQUIRE(story.resumes.size() == 2);
-  REQUIRE(story.stops.size() >= 4);
-  for (std::size_t i = 0; i < 2; ++i) {
+  REQUIRE(story.resumes.size() == 3);
+  REQUIRE(story.stops.size() >= 5);
+  for (std::size_t i = 0; i < 3; ++i) {
     INFO("resume " << i);
     const auto& [seq, resume] = story.resumes[i];
     CHECK(resume.session.to_hex() == session);
@@ -179,16 +185,19 @@ TEST_CASE("battery swap: automatic stop, battery back, start = resume of the sam
     if (i == 0) CHECK(resume.pre_event >= std::chrono::seconds(2));
     CHECK(resume.pre_event <= std::chrono::seconds(3));
   }
-  CHECK(story.stops[2].second.reason == record::stop_reason::officer_end);
-  CHECK(story.stops[2].second.session.to_hex() == session);
-  // Statements: one start, two resume (recorded from the file microphone), one stop for the session.
+  CHECK(story.stops[3].second.reason == record::stop_reason::officer_end);
+  CHECK(story.stops[3].second.session.to_hex() == session);
+  // Statements: one start, three resume (recorded from the file microphone), one stop for the session.
   std::vector<record::annotation_purpose> purposes;
   for (const auto& a : story.statements)
     if (a.session.to_hex() == session) purposes.push_back(a.purpose);
   using ap = record::annotation_purpose;
-  CHECK(purposes == std::vector<ap>{ap::start, ap::resume, ap::resume, ap::stop});
-  for (const auto& a : story.statements)
+  CHECK(purposes == std::vector<ap>{ap::start, ap::resume, ap::resume, ap::resume, ap::stop});
+  std::set<std::string> statement_files;
+  for (const auto& a : story.statements) {
     if (a.purpose == ap::resume) CHECK(a.status == record::annotation_status::recorded);
+    if (a.session.to_hex() == session) CHECK(statement_files.insert(a.file_name).second);
+  }
   // The segment index goes on across the runs, no index twice, each file name once.
   std::vector<std::uint32_t> indexes;
   std::set<std::string> names;
@@ -199,7 +208,7 @@ TEST_CASE("battery swap: automatic stop, battery back, start = resume of the sam
     }
   REQUIRE(indexes.size() >= 3);
   for (std::size_t i = 0; i < indexes.size(); ++i) CHECK(indexes[i] == i);
-  CHECK(story.stops[2].second.segment_count == indexes.size());
+  CHECK(story.stops[3].second.segment_count == indexes.size());
   const auto feedback = cam.feedback_log();
   CHECK(feedback.find("prompt resume statement") != std::string::npos);
   CHECK(cam.verify().problem_count() == 0);
