@@ -1,7 +1,9 @@
 // What to do at boot with a segment that was still being written when power was lost (DESIGN.md §4
 // "Power loss"). Pure: the ledger's fragment rows and the hashes of the same byte ranges as read back from
 // the file go in; the plan for the `segment` and `recovery` records comes out. The adapter
-// (segment_salvage) reads the file and the ledger and carries the plan out.
+// (segment_salvage) reads the file and the ledger and carries the plan out. From the same record summaries
+// it also finds the session left open (resumed at boot) and the last automatic stop with nothing started
+// after it (resumed by a start within the resume window, also after a reboot).
 // Invariants:
 //  1. The kept fragments are the longest prefix of the ledger's fragments whose bytes are in the file with
 //     the recorded SHA-256; the first mismatch or missing range ends the prefix (later ones are not trusted).
