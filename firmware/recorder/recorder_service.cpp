@@ -206,7 +206,8 @@ core::status recorder_service::resume_after_stop_locked(record::start_trigger tr
 core::status recorder_service::open_session_locked(record::start_trigger trigger) {
   record::session_id session;
   randombytes_buf(session.bytes.data(), session.bytes.size());
-  auto started = writer_.append(record::session_start_payload{session, options_.officer_id, trigger, pre_event_achieved()});
+  auto started =
+      writer_.append(record::session_start_payload{session, options_.officer_id, trigger, pre_event_achieved()});
   if (!started) {
     ledger_failed_locked(started.error());
     return core::wrap("start: append session_start", started.error());

@@ -114,7 +114,8 @@ TEST_CASE("find_resumable_stop: the last automatic stop with nothing started aft
     CHECK(is_automatic_stop(reason));
     std::vector<record_summary> records{summary(k::boot, {}, 0),          summary(k::session_start, a, 1),
                                         summary(k::segment, a, 2, 10, 0), summary(k::segment, a, 3, 20, 1),
-                                        summary(k::interruption, a, 4),   summary(k::session_stop, a, 5, 100, 0, reason)};
+                                        summary(k::interruption, a, 4),
+                                        summary(k::session_stop, a, 5, 100, 0, reason)};
     auto found = find_resumable_stop(records);
     REQUIRE(found);
     CHECK(found->session == a);
