@@ -77,6 +77,11 @@ struct story_of {
   }
   std::string operator()(const record::key_rotate_payload& p) const { return "new key: " + p.reason; }
   std::string operator()(const record::config_payload& p) const { return p.summary; }
+  std::string operator()(const record::session_resume_payload& p) const {
+    return "session " + p.session.to_hex().substr(0, 8) + " resumed by " + std::string(record::to_string(p.trigger)) +
+           " after the stop at record " + std::to_string(p.resumes_seq) + ", pre-event " + ms_text(p.pre_event) +
+           (p.officer_id.empty() ? "" : ", officer " + p.officer_id);
+  }
 };
 
 }  // namespace

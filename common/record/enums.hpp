@@ -13,7 +13,7 @@ namespace bodycam::common::record {
 // Wire: u16. 0 is reserved and never valid.
 enum class record_kind : std::uint16_t {
   boot = 1, precheck, session_start, segment, annotation, interruption, recovery, session_stop, timesync,
-  receipt, reclaim, key_rotate, config,
+  receipt, reclaim, key_rotate, config, session_resume,
 };
 
 enum class utc_source : std::uint8_t { unset, rtc_only, dock_sync };
@@ -39,9 +39,9 @@ struct enum_names;
 
 template <>
 struct enum_names<record_kind> {
-  static constexpr std::array<std::string_view, 14> values{
+  static constexpr std::array<std::string_view, 15> values{
       "",        "boot",    "precheck", "session_start", "segment", "annotation", "interruption",
-      "recovery", "session_stop", "timesync", "receipt", "reclaim", "key_rotate", "config"};
+      "recovery", "session_stop", "timesync", "receipt", "reclaim", "key_rotate", "config", "session_resume"};
 };
 template <>
 struct enum_names<utc_source> {

@@ -274,10 +274,31 @@ struct config_payload {
   }
 };
 
+// A new run of a session the camera stopped automatically (low battery, storage full, fault): the officer
+// started again within the resume window, so the footage continues the same session (its segment index goes
+// on) and the officer is asked for a resume statement, not a start statement.
+struct session_resume_payload {
+  static constexpr record_kind kind = record_kind::session_resume;
+  session_id session;
+  std::uint64_t resumes_seq = 0;  // the automatic `session_stop` this run resumes
+  std::string officer_id;
+  start_trigger trigger = start_trigger::button;
+  milliseconds pre_event{0};  // footage before the resume that the run's first segment carries
+  template <class Self, class Visit>
+  static void fields(Self& s, Visit&& v) {
+    v("session", s.session);
+    v("resumes_seq", s.resumes_seq);
+    v("officer_id", s.officer_id);
+    v("trigger", s.trigger);
+    v("pre_event_ms", s.pre_event);
+  }
+};
+
 // Alternatives in record_kind order: index + 1 == kind code.
 using payload = std::variant<boot_payload, precheck_payload, session_start_payload, segment_payload,
                              annotation_payload, interruption_payload, recovery_payload, session_stop_payload,
-                             timesync_payload, receipt_payload, reclaim_payload, key_rotate_payload, config_payload>;
+                             timesync_payload, receipt_payload, reclaim_payload, key_rotate_payload, config_payload,
+                             session_resume_payload>;
 
 [[nodiscard]] inline record_kind kind_of(const payload& p) noexcept {
   return std::visit([](const auto& alternative) { return std::decay_t<decltype(alternative)>::kind; }, p);

@@ -126,6 +126,10 @@ core::status parse_segment(table_reader& r, recorder_config& config) {
 
 core::status parse_pre_event(table_reader& r, recorder_config& config) {
   if (auto ok = read_seconds_of(r, "seconds", media::limits::pre_event_ms, config.pre_event.duration); !ok) return ok;
+  // The ring's byte bound: at 2.5 Mbit/s, 120 s of video is about 36 MiB; a higher bit rate needs more.
+  auto megabytes = static_cast<std::int64_t>(config.pre_event.max_bytes >> 20);
+  if (auto ok = r.read_integer("max_megabytes", 1, 1024, megabytes); !ok) return ok;
+  config.pre_event.max_bytes = static_cast<std::size_t>(megabytes) << 20;
   return r.read_bool("include_audio", config.pre_event.keep_audio);
 }
 
@@ -167,6 +171,7 @@ core::status parse_checks(table_reader& r, recorder_config& config) {
   c.max_sync_age = std::chrono::hours(hours);
   if (auto ok = r.read_int("max_sync_offset_ms", 1, 3600000, c.max_sync_offset_ms); !ok) return ok;
   if (auto ok = r.read_path("microphone_node", c.microphone_node); !ok) return ok;
+  if (auto ok = r.read_seconds("resume_window_seconds", 0, 14400, c.resume_window); !ok) return ok;
   return r.read_seconds("poll_seconds", 1, 600, c.poll_interval);
 }
 

@@ -51,6 +51,9 @@ struct checks_config {
   int max_sync_offset_ms = 2000;            // 1-3600000
   std::string microphone_node;              // "" = derived from source (ALSA: /dev/snd)
   std::chrono::seconds poll_interval{5};    // 1-600: how often battery and storage are read while recording
+  // 0-14400: a start this soon after an automatic stop (low battery, storage full, fault) resumes the same
+  // session with a resume statement; 0 = every start opens a new session.
+  std::chrono::seconds resume_window{1800};
 };
 
 enum class annotation_source_kind { alsa, file, none };

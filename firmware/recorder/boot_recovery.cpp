@@ -49,8 +49,13 @@ core::expected<ledger_view> read_ledger(records::chain_writer& writer) {
       session::record_summary s;
       s.kind = r->body.kind();
       s.utc = r->body.utc.time;
+      s.seq = r->body.seq;
       if (const auto* p = std::get_if<record::session_start_payload>(&r->body.body)) s.session = p->session;
-      if (const auto* p = std::get_if<record::session_stop_payload>(&r->body.body)) s.session = p->session;
+      if (const auto* p = std::get_if<record::session_resume_payload>(&r->body.body)) s.session = p->session;
+      if (const auto* p = std::get_if<record::session_stop_payload>(&r->body.body)) {
+        s.session = p->session;
+        s.stop = p->reason;
+      }
       if (const auto* p = std::get_if<record::segment_payload>(&r->body.body)) {
         s.session = p->session;
         s.segment_index = p->index;
@@ -250,6 +255,7 @@ core::expected<recovery_outcome> run_boot_recovery(records::chain_writer& writer
   }
   // Segments sealed just now count for the session's next index.
   out.open = session::find_open_session(view->summaries);
+  out.resumable = session::find_resumable_stop(view->summaries);
   return out;
 }
 

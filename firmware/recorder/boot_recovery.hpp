@@ -8,7 +8,8 @@
 //      unsigned_tail_bytes for the rest; byte_length and file_sha256 over the whole file — no byte is cut)
 //      and the file's move to `sealed`, in one ledger transaction.
 // Before them, one `interruption` (reason power_loss) covers the gap: from the claimed UTC of the last
-// record of the previous boot to now, for the session that was open, if any.
+// record of the previous boot to now, for the session that was open, if any. The outcome also names the
+// last automatic session_stop with nothing started after it: the service resumes it if its window is open.
 // Invariants:
 //  1. Idempotent: a file whose `recovery` record exists gets no second one; a sealed file is not touched
 //     again; a crash at any step is finished by the next boot's run.
@@ -29,6 +30,7 @@ namespace bodycam::firmware::recorder {
 
 struct recovery_outcome {
   std::optional<session::open_session> open;  // the session to resume
+  std::optional<session::resumable_stop> resumable;  // the last automatic stop, if nothing came after it
   std::uint32_t salvaged_files = 0;
   std::uint32_t recovery_records = 0;
   bool interruption_recorded = false;

@@ -153,13 +153,14 @@ int run(const std::string& config_path) {
   options.device_key = device_key;
   options.statement = statement_settings_from(c.annotation);
   options.poll_interval = std::chrono::duration_cast<std::chrono::milliseconds>(c.checks.poll_interval);
+  options.resume_window = std::chrono::duration_cast<std::chrono::milliseconds>(c.checks.resume_window);
   // Space runs short while recording: free receipt-covered files, oldest first, each freed only after its
   // `reclaim` record (firmware/offload/space_reclaimer.hpp); nothing reclaimable → the session stops with
   // storage_full rather than overwrite anything.
   bodycam::firmware::offload::space_reclaimer reclaimer(writer, c.device.recording_dir);
   options.reclaim = [&reclaimer](std::uint64_t bytes_wanted) { return reclaimer.reclaim_space(bytes_wanted); };
   recorder::recorder_service service(writer, sink, **pipeline, *feedback, std::move(options));
-  if (auto ok = service.finish_recovery(recovered->open); !ok)
+  if (auto ok = service.finish_recovery(recovered->open, recovered->resumable); !ok)
     std::fprintf(stderr, "bodycam-recorder: resume: %s\n", ok.error().context.c_str());
   boost::asio::io_context io;
   control::command_parser parser(static_cast<std::size_t>(c.control.max_line_bytes));

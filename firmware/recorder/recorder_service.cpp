@@ -60,12 +60,35 @@ void recorder_service::ledger_failed_locked(const core::error& e) {
   alarm(note_);
 }
 
-core::status recorder_service::apply_locked(session_event event, const std::string& why) {
+core::expected<session::session_action> recorder_service::transition_locked(session_event event,
+                                                                           const std::string& why) {
   auto next = session::next_transition(state_, event);
   if (!next) return std::unexpected(core::error{next.error().code, why.empty() ? next.error().context
                                                                                 : why + ": " + next.error().context});
   state_ = next->to;  // invariant 4
+  return next->action;
+}
+
+core::status recorder_service::apply_locked(session_event event, const std::string& why) {
+  auto action = transition_locked(event, why);
+  if (!action) return std::unexpected(action.error());
   return {};
+}
+
+void recorder_service::close_resume_window_if_passed_locked() {
+  if (!session::awaits_resume(state_) || state_ == session_state::checking_resume) return;
+  if (resumable_ && session::within_resume_window(*resumable_, writer_.clock().utc().time, options_.resume_window))
+    return;
+  auto action = transition_locked(session_event::resume_window_closed, "resume window");
+  if (action && *action == session::session_action::forget_resume) {
+    if (resumable_) note_ = "session " + resumable_->session.to_hex() + " closed for good: no resume within the window";
+    resumable_.reset();
+  }
+}
+
+std::chrono::milliseconds recorder_service::pre_event_achieved() const {
+  // The ring's video coverage just before the start: what the first segment of the run carries.
+  return std::chrono::duration_cast<std::chrono::milliseconds>(pipeline_.status().pre_event_buffered);
 }
 
 bool recorder_service::is_faulted() const {
@@ -129,6 +152,7 @@ core::expected<control::recorder_status> recorder_service::precheck(const contro
 core::expected<control::recorder_status> recorder_service::start(const control::start_command& command) {
   std::lock_guard lock(mutex_);
   if (auto fault = sink_.fault()) return core::fail(fault->code, "start refused, ledger fault: " + fault->context);
+  close_resume_window_if_passed_locked();
   if (auto ok = apply_locked(session_event::start_request, "start"); !ok) return std::unexpected(ok.error());
   // checking
   if (auto checked = run_precheck_locked(true); !checked) {
@@ -142,21 +166,55 @@ core::expected<control::recorder_status> recorder_service::start(const control::
     return core::fail(core::errc::conflict, "start refused: the pipeline is " +
                                                 std::string(s.last_error ? s.last_error->context : "not buffering"));
   }
-  if (auto ok = apply_locked(session_event::check_passed, "start"); !ok) return std::unexpected(ok.error());
-  if (auto ok = open_session_locked(command.trigger); !ok) return std::unexpected(ok.error());
+  auto action = transition_locked(session_event::check_passed, "start");
+  if (!action) return std::unexpected(action.error());
+  // Invariant 4: the row says whether this start opens a session or resumes the interrupted one.
+  auto opened = *action == session::session_action::resume_session ? resume_after_stop_locked(command.trigger)
+                                                                     : open_session_locked(command.trigger);
+  if (!opened) return std::unexpected(opened.error());
   return status_locked();
+}
+
+core::status recorder_service::resume_after_stop_locked(record::start_trigger trigger) {
+  if (!resumable_) return core::fail(core::errc::conflict, "resume: no automatic stop to resume");
+  const auto stop = *resumable_;
+  auto resumed = writer_.append(
+      record::session_resume_payload{stop.session, stop.stop_seq, options_.officer_id, trigger, pre_event_achieved()});
+  if (!resumed) {
+    ledger_failed_locked(resumed.error());
+    return core::wrap("resume: append session_resume", resumed.error());
+  }
+  resumable_.reset();
+  session_ = stop.session;
+  run_tag_ = "-s" + std::to_string(resumed->body.seq);
+  sink_.begin_session(stop.session, stop.next_segment_index);
+  // Each run's files carry its session_resume's seq, so they never collide with the earlier runs' files:
+  // <session>.s<seq>-<index>.mp4; their records carry the session id and continue its segment index.
+  const std::string pipeline_session = stop.session.to_hex() + ".s" + std::to_string(resumed->body.seq);
+  if (auto ok = pipeline_.start(pipeline_session); !ok) {
+    (void)stop_automatically_locked(session_event::media_fault, record::stop_reason::fault,
+                                    record::interruption_reason::pipeline_fault,
+                                    "pipeline did not resume: " + ok.error().context);
+    return core::wrap("resume", ok.error());
+  }
+  signal(session::feedback_signal::led_recording, "session " + stop.session.to_hex() + " resumed after " +
+                                                       std::string(record::to_string(stop.reason)));
+  begin_statement_locked(record::annotation_purpose::resume);
+  return finish_statement_without_source_locked();
 }
 
 core::status recorder_service::open_session_locked(record::start_trigger trigger) {
   record::session_id session;
   randombytes_buf(session.bytes.data(), session.bytes.size());
-  auto started = writer_.append(record::session_start_payload{session, options_.officer_id, trigger, options_.pre_event});
+  auto started =
+      writer_.append(record::session_start_payload{session, options_.officer_id, trigger, pre_event_achieved()});
   if (!started) {
     ledger_failed_locked(started.error());
     return core::wrap("start: append session_start", started.error());
   }
   sink_.begin_session(session, 0);
   session_ = session;
+  run_tag_.clear();
   if (auto ok = pipeline_.start(session.to_hex()); !ok) {
     // The chain already holds the start: close it so the session is bracketed (invariant 1).
     (void)stop_automatically_locked(session_event::media_fault, record::stop_reason::fault,
@@ -169,9 +227,17 @@ core::status recorder_service::open_session_locked(record::start_trigger trigger
   return finish_statement_without_source_locked();
 }
 
-core::status recorder_service::finish_recovery(const std::optional<session::open_session>& open) {
+core::status recorder_service::finish_recovery(const std::optional<session::open_session>& open,
+                                              const std::optional<session::resumable_stop>& stopped) {
   std::lock_guard lock(mutex_);
   if (auto ok = apply_locked(session_event::boot, "boot"); !ok) return ok;
+  if (!open && stopped &&
+      session::within_resume_window(*stopped, writer_.clock().utc().time, options_.resume_window)) {
+    resumable_ = stopped;
+    note_ = "session " + stopped->session.to_hex() + " stopped (" + std::string(record::to_string(stopped->reason)) +
+            "): a start within the resume window resumes it";
+    return apply_locked(session_event::recovered_interrupted, "boot");
+  }
   if (!open) return apply_locked(session_event::recovered_idle, "boot");
   if (auto ok = apply_locked(session_event::recovered_resume, "boot"); !ok) return ok;
   return resume_session_locked(*open);
@@ -179,6 +245,7 @@ core::status recorder_service::finish_recovery(const std::optional<session::open
 
 core::status recorder_service::resume_session_locked(const session::open_session& open) {
   session_ = open.session;
+  run_tag_.clear();
   sink_.begin_session(open.session, open.next_segment_index);
   // The resumed segments' files carry the boot counter so they never collide with the earlier ones:
   // <session>.r<boot>-<index>.mp4; their records carry the session id and continue its segment index.
@@ -235,8 +302,10 @@ core::status recorder_service::finish_statement_locked(bool cut_short) {
   } else {
     const auto& captured = *result->statement;
     const auto bytes = session::encode_wav(captured.audio);
+    // A run resumed after an automatic stop tags its statement with its session_resume's seq: several runs
+    // of one session may resume within one boot.
     const std::string name = session_->to_hex() + "-" + std::string(record::to_string(statement_purpose_)) + "-b" +
-                             std::to_string(writer_.boot_counter()) + ".wav";
+                             std::to_string(writer_.boot_counter()) + run_tag_ + ".wav";
     if (auto ok = core::write_file_durably(options_.recording_dir / name, bytes, {0644, true}); !ok) {
       std::fprintf(stderr, "bodycam-recorder: statement %s: %s\n", name.c_str(), ok.error().context.c_str());
       p.status = record::annotation_status::missing;
@@ -272,7 +341,12 @@ core::status recorder_service::finish_statement_locked(bool cut_short) {
 
 core::status recorder_service::close_session_locked(record::stop_reason reason, std::string detail) {
   if (!session_) return {};
-  auto stopped = writer_.append(record::session_stop_payload{*session_, reason, std::move(detail), sink_.session_segment_count()});
+  const auto segments = sink_.session_segment_count();
+  auto stopped = writer_.append(record::session_stop_payload{*session_, reason, std::move(detail), segments});
+  // Invariant 5: an automatic stop is what a start within the window resumes.
+  resumable_.reset();
+  if (stopped && session::is_automatic_stop(reason))
+    resumable_ = session::resumable_stop{*session_, stopped->body.seq, reason, stopped->body.utc.time, segments};
   last_session_ = session_;
   session_.reset();
   signal(session::feedback_signal::led_idle, std::string(record::to_string(reason)));
@@ -381,6 +455,7 @@ void recorder_service::check_thresholds_locked() {
 void recorder_service::poll() {
   std::lock_guard lock(mutex_);
   if (state_ == session_state::fault) return;
+  close_resume_window_if_passed_locked();
   if (auto fault = sink_.fault(); fault && session::has_open_session(state_)) {
     (void)stop_automatically_locked(session_event::media_fault, record::stop_reason::fault,
                                     record::interruption_reason::disk_fault, "ledger: " + fault->context);

@@ -3,7 +3,9 @@
 // pre-shift checks and their `precheck` record, session_start, the pipeline, prompts and alarms through the
 // feedback port, start/stop/resume statements captured on their own thread with their `annotation`
 // records, automatic stops (battery at the reserve, storage full with nothing reclaimable, media fault)
-// with `interruption` + `session_stop`, and the resume of a session recovery found open.
+// with `interruption` + `session_stop`, the resume of a session recovery found open, and the resume of a
+// session stopped automatically when the officer starts again within the resume window (`session_resume`
+// naming the stop, then a resume statement instead of a start statement).
 // Invariants:
 //  1. Every session in the chain is bracketed: `session_start` before its first segment and `session_stop`
 //     (with its reason) after its last — also on automatic stops, pipeline failures and shutdown.
@@ -11,7 +13,11 @@
 //     leaves a `precheck` record.
 //  3. A statement never blocks or stops the recording: it is captured on its own thread while the pipeline
 //     runs; a missing or silent one is recorded as such.
-//  4. The state changes only through next_transition (session_table.hpp).
+//  4. The state changes only through next_transition (session_table.hpp); whether a start opens a new
+//     session or resumes the interrupted one is the action of the table's row (open_session, resume_session).
+//  5. A start resumes only an automatic stop (low battery, storage full, fault) whose claimed UTC is at most
+//     `resume_window` before now; the stop is taken from the ledger at boot, so a reboot in between (battery
+//     swap) still resumes. Each session_start and session_resume records the pre-event footage the ring held.
 // Thread-safety: commands and poll() come from the io_context thread, the statement thread only sets its
 // result; one mutex serialises the rest.
 #pragma once
@@ -48,6 +54,7 @@ struct service_options {
   common::crypto::public_key device_key;
   std::optional<session::statement_settings> statement;  // nullopt: annotation.kind = "none"
   std::chrono::milliseconds poll_interval{5000};         // battery and storage while a session is open
+  std::chrono::milliseconds resume_window{std::chrono::minutes(30)};  // after an automatic stop
   reclaim_function reclaim = [](std::uint64_t) -> common::core::expected<std::uint64_t> { return 0; };
 };
 
@@ -65,8 +72,10 @@ class recorder_service final : public control::command_handler {
   [[nodiscard]] common::core::expected<control::recorder_status> dock_attach(const control::dock_attach_command& command) override;
   [[nodiscard]] common::core::expected<control::recorder_status> dock_detach(const control::dock_detach_command& command) override;
 
-  // Boot: off → recovering → idle, or → annotating_resume with the session recovery found open.
-  [[nodiscard]] common::core::status finish_recovery(const std::optional<session::open_session>& open);
+  // Boot: off → recovering → idle, → annotating_resume with the session recovery found open, or
+  // → interrupted with the automatic stop found in the ledger if its resume window is still open.
+  [[nodiscard]] common::core::status finish_recovery(const std::optional<session::open_session>& open,
+                                                     const std::optional<session::resumable_stop>& stopped = {});
   // Finished statements, battery and storage thresholds, pipeline faults.
   void poll();
   // Ends an open session (reason shutdown) and shuts the pipeline down.
@@ -78,6 +87,12 @@ class recorder_service final : public control::command_handler {
   struct capture_result;
   [[nodiscard]] control::recorder_status status_locked() const;
   [[nodiscard]] common::core::status apply_locked(session::session_event event, const std::string& why);
+  [[nodiscard]] common::core::expected<session::session_action> transition_locked(session::session_event event,
+                                                                                  const std::string& why);
+  // Feeds resume_window_closed when the interrupted session can no longer be resumed.
+  void close_resume_window_if_passed_locked();
+  [[nodiscard]] std::chrono::milliseconds pre_event_achieved() const;
+  [[nodiscard]] common::core::status resume_after_stop_locked(common::record::start_trigger trigger);
   [[nodiscard]] common::core::status run_precheck_locked(bool for_start);
   [[nodiscard]] common::core::status open_session_locked(common::record::start_trigger trigger);
   [[nodiscard]] common::core::status resume_session_locked(const session::open_session& open);
@@ -104,6 +119,8 @@ class recorder_service final : public control::command_handler {
   session::session_state state_ = session::session_state::off;
   std::optional<common::record::session_id> session_;
   std::optional<common::record::session_id> last_session_;
+  std::optional<session::resumable_stop> resumable_;  // while awaits_resume(state_)
+  std::string run_tag_;  // "-s<seq>" in a run resumed by session_resume seq, for its statement files
   common::record::stop_reason pending_stop_ = common::record::stop_reason::officer_end;
   std::string last_precheck_;
   std::string note_;

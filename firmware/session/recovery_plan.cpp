@@ -2,6 +2,8 @@
 
 #include "common/crypto/merkle.hpp"
 
+#include <map>
+
 namespace bodycam::firmware::session {
 
 using namespace bodycam::common;
@@ -42,17 +44,47 @@ salvage_plan plan_salvage(const salvage_input& input) {
 
 std::optional<open_session> find_open_session(std::span<const record_summary> records) {
   std::optional<open_session> open;
+  std::map<record::session_id, std::uint32_t> next_index;  // per session, across all its runs
   for (const auto& r : records) {
-    if (r.kind == record::record_kind::session_start) {
-      open = open_session{r.session, 0, r.utc};
+    if (r.kind == record::record_kind::session_start || r.kind == record::record_kind::session_resume) {
+      open = open_session{r.session, next_index[r.session], r.utc};
     } else if (r.kind == record::record_kind::session_stop) {
       if (open && open->session == r.session) open.reset();
-    } else if (r.kind == record::record_kind::segment && open && open->session == r.session) {
-      open->next_segment_index = std::max(open->next_segment_index, r.segment_index + 1);
+    } else if (r.kind == record::record_kind::segment) {
+      auto& next = next_index[r.session];
+      next = std::max(next, r.segment_index + 1);
+      if (open && open->session == r.session) open->next_segment_index = next;
     }
     if (open) open->last_record_utc = r.utc;
   }
   return open;
+}
+
+bool is_automatic_stop(record::stop_reason reason) noexcept {
+  return reason == record::stop_reason::low_battery || reason == record::stop_reason::storage_full ||
+         reason == record::stop_reason::fault;
+}
+
+std::optional<resumable_stop> find_resumable_stop(std::span<const record_summary> records) {
+  std::optional<resumable_stop> found;
+  std::map<record::session_id, std::uint32_t> next_index;
+  for (const auto& r : records) {
+    if (r.kind == record::record_kind::session_start || r.kind == record::record_kind::session_resume) {
+      found.reset();
+    } else if (r.kind == record::record_kind::session_stop) {
+      found.reset();
+      if (is_automatic_stop(r.stop)) found = resumable_stop{r.session, r.seq, r.stop, r.utc, next_index[r.session]};
+    } else if (r.kind == record::record_kind::segment) {
+      auto& next = next_index[r.session];
+      next = std::max(next, r.segment_index + 1);
+      if (found && found->session == r.session) found->next_segment_index = next;
+    }
+  }
+  return found;
+}
+
+bool within_resume_window(const resumable_stop& stop, record::utc_time now, std::chrono::milliseconds window) noexcept {
+  return now - stop.stop_utc <= window;
 }
 
 }  // namespace bodycam::firmware::session

@@ -10,7 +10,7 @@ using a = session_action;
 
 // The table. docs/state-machines.md repeats it; tests/firmware/session/session_table_test.cpp checks every
 // row and every (state, event) pair that has none.
-constexpr std::array<session_transition, 43> table{{
+constexpr std::array<session_transition, 52> table{{
     {s::off, e::boot, s::recovering, a::run_recovery},
     {s::recovering, e::recovered_idle, s::idle, a::none},
     {s::recovering, e::recovered_resume, s::annotating_resume, a::resume_session},
@@ -50,9 +50,23 @@ constexpr std::array<session_transition, 43> table{{
     {s::annotating_stop, e::media_fault, s::interrupted, a::stop_automatically},
     {s::annotating_stop, e::ledger_fault, s::fault, a::raise_fault},
 
-    {s::interrupted, e::start_request, s::checking, a::run_precheck},
-    {s::interrupted, e::dock_attach, s::docked, a::enter_dock},
+    {s::recovering, e::recovered_interrupted, s::interrupted, a::none},
+
+    // After an automatic stop a start resumes the same session (invariant 4) until the window closes.
+    {s::interrupted, e::start_request, s::checking_resume, a::run_precheck},
+    {s::interrupted, e::dock_attach, s::docked_interrupted, a::enter_dock},
+    {s::interrupted, e::resume_window_closed, s::idle, a::forget_resume},
     {s::interrupted, e::ledger_fault, s::fault, a::raise_fault},
+
+    {s::checking_resume, e::check_passed, s::annotating_resume, a::resume_session},
+    {s::checking_resume, e::check_failed, s::interrupted, a::refuse_start},
+    {s::checking_resume, e::ledger_fault, s::fault, a::raise_fault},
+
+    // Docked after an automatic stop (storage freed by the offload): leaving the dock keeps the resume.
+    {s::docked_interrupted, e::dock_detach, s::interrupted, a::leave_dock},
+    {s::docked_interrupted, e::resume_window_closed, s::docked, a::forget_resume},
+    {s::docked_interrupted, e::ledger_fault, s::fault, a::raise_fault},
+    {s::docked_interrupted, e::battery_reserve, s::docked_interrupted, a::none},
 
     {s::docked, e::dock_detach, s::idle, a::leave_dock},
     {s::docked, e::ledger_fault, s::fault, a::raise_fault},
@@ -66,17 +80,19 @@ constexpr std::array<session_transition, 43> table{{
     {s::docked, e::battery_reserve, s::docked, a::none},
 }};
 
-constexpr std::array<std::string_view, 11> state_names{
+constexpr std::array<std::string_view, 13> state_names{
     "off",       "recovering",      "idle",        "checking", "annotating_start", "recording",
-    "annotating_stop", "annotating_resume", "interrupted", "docked", "fault"};
-constexpr std::array<std::string_view, 14> event_names{
+    "annotating_stop", "annotating_resume", "interrupted", "docked", "fault", "checking_resume",
+    "docked_interrupted"};
+constexpr std::array<std::string_view, 16> event_names{
     "boot",         "recovered_idle",  "recovered_resume", "start_request", "check_passed",
     "check_failed", "annotation_done", "stop_request",     "battery_reserve", "storage_full",
-    "media_fault",  "dock_attach",     "dock_detach",      "ledger_fault"};
-constexpr std::array<std::string_view, 13> action_names{
+    "media_fault",  "dock_attach",     "dock_detach",      "ledger_fault",  "recovered_interrupted",
+    "resume_window_closed"};
+constexpr std::array<std::string_view, 14> action_names{
     "none",          "run_recovery",     "run_precheck",           "refuse_start",  "open_session",
     "resume_session", "record_annotation", "capture_stop_statement", "close_session", "stop_automatically",
-    "enter_dock",    "leave_dock",       "raise_fault"};
+    "enter_dock",    "leave_dock",       "raise_fault",            "forget_resume"};
 
 template <std::size_t N, class E>
 std::string_view name_of(const std::array<std::string_view, N>& names, E value) noexcept {
@@ -103,6 +119,11 @@ std::string_view to_string(session_action action) noexcept { return name_of(acti
 bool has_open_session(session_state state) noexcept {
   return state == session_state::annotating_start || state == session_state::recording ||
          state == session_state::annotating_stop || state == session_state::annotating_resume;
+}
+
+bool awaits_resume(session_state state) noexcept {
+  return state == session_state::interrupted || state == session_state::checking_resume ||
+         state == session_state::docked_interrupted;
 }
 
 }  // namespace bodycam::firmware::session

@@ -11,6 +11,8 @@
 //  3. Every path out of a state with an open session (annotating_start, recording, annotating_resume,
 //     annotating_stop) goes through an action that writes `session_stop` (close_session, stop_automatically)
 //     or keeps the session open; none leaves silently ("no silent stop").
+//  4. A start resumes the interrupted session only from `interrupted` (via checking_resume); an officer's
+//     stop, and resume_window_closed, lead to states from which a start opens a new session.
 #pragma once
 
 #include "common/core/error.hpp"
@@ -32,9 +34,12 @@ enum class session_state : std::uint8_t {
   recording,          // session open, recording
   annotating_stop,    // stop requested: recording continues while the stop statement is captured
   annotating_resume,  // session resumed after an interruption, resume statement being captured
-  interrupted,        // the session was stopped automatically (battery, storage, fault); nothing recording
+  interrupted,        // the session was stopped automatically (battery, storage, fault); nothing recording;
+                      // a start within the resume window resumes it
   docked,             // in the dock: offload, no recording
   fault,              // the ledger cannot be written: no session may start; restart needed
+  checking_resume,    // pre-shift checks running for a start that resumes the interrupted session
+  docked_interrupted, // in the dock after an automatic stop whose resume window is still open
 };
 
 enum class session_event : std::uint8_t {
@@ -52,6 +57,9 @@ enum class session_event : std::uint8_t {
   dock_attach,
   dock_detach,
   ledger_fault,       // a record could not be appended
+  recovered_interrupted,  // recovery done, no session open, but the last one stopped automatically and its
+                          // resume window is still open (e.g. the battery was swapped)
+  resume_window_closed,   // the resume window of the automatic stop has passed: the next start is a new session
 };
 
 enum class session_action : std::uint8_t {
@@ -68,6 +76,7 @@ enum class session_action : std::uint8_t {
   enter_dock,
   leave_dock,
   raise_fault,          // alarm; refuse everything until restart
+  forget_resume,        // the interrupted session is closed for good: drop what a resume would need
 };
 
 struct session_transition {
@@ -86,17 +95,22 @@ struct session_transition {
 [[nodiscard]] std::string_view to_string(session_event event) noexcept;
 [[nodiscard]] std::string_view to_string(session_action action) noexcept;
 
-inline constexpr std::array<session_state, 11> all_session_states{
+inline constexpr std::array<session_state, 13> all_session_states{
     session_state::off,         session_state::recovering,      session_state::idle,
     session_state::checking,    session_state::annotating_start, session_state::recording,
     session_state::annotating_stop, session_state::annotating_resume, session_state::interrupted,
-    session_state::docked,      session_state::fault};
-inline constexpr std::array<session_event, 14> all_session_events{
+    session_state::docked,      session_state::fault,           session_state::checking_resume,
+    session_state::docked_interrupted};
+inline constexpr std::array<session_event, 16> all_session_events{
     session_event::boot,         session_event::recovered_idle,  session_event::recovered_resume,
     session_event::start_request, session_event::check_passed,   session_event::check_failed,
     session_event::annotation_done, session_event::stop_request, session_event::battery_reserve,
     session_event::storage_full, session_event::media_fault,     session_event::dock_attach,
-    session_event::dock_detach,  session_event::ledger_fault};
+    session_event::dock_detach,  session_event::ledger_fault,    session_event::recovered_interrupted,
+    session_event::resume_window_closed};
+
+// True in the states that remember an automatic stop whose session a start would resume.
+[[nodiscard]] bool awaits_resume(session_state state) noexcept;
 
 // True in the states where a session is open (session_start written, session_stop not yet).
 [[nodiscard]] bool has_open_session(session_state state) noexcept;

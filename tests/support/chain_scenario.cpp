@@ -73,6 +73,9 @@ chain_scenario& chain_scenario::run(std::string_view words) {
       append(record::recovery_payload{record::recovery_cause::power_loss, "x.mp4.partial", 900, 3, 12, ""});
     } else if (word == "stop") {
       append(record::session_stop_payload{session_, record::stop_reason::officer_end, "", segment_index_});
+    } else if (word == "resume") {  // the session goes on after an automatic stop (the record just before)
+      append(record::session_resume_payload{session_, head_.next_seq - 1, "officer-7", record::start_trigger::button,
+                                            std::chrono::seconds(120)});
     } else if (word == "timesync") {
       append(record::timesync_payload{"dock-1", fixed_key(200).public_key(), record::utc_time{},
                                       std::chrono::milliseconds(3), head_.next_seq, head_.last_hash, {}});

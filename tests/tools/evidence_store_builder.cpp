@@ -112,6 +112,11 @@ evidence_camera& evidence_camera::stop(record::stop_reason reason) {
   return *this;
 }
 
+evidence_camera& evidence_camera::resume(std::uint64_t stop_seq, std::chrono::milliseconds pre_event) {
+  append(record::session_resume_payload{session_, stop_seq, "officer-7", record::start_trigger::button, pre_event});
+  return *this;
+}
+
 evidence_camera& evidence_camera::timesync() {
   append(record::timesync_payload{
       "dock-1", dock_.public_key(), utc_, std::chrono::milliseconds(3), head_.next_seq, head_.last_hash, {}});

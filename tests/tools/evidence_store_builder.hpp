@@ -42,6 +42,8 @@ class evidence_camera {
   evidence_camera& missing_annotation(ev::record::annotation_purpose purpose);
   evidence_camera& interruption(ev::record::interruption_reason reason, std::chrono::seconds length);
   evidence_camera& stop(ev::record::stop_reason reason = ev::record::stop_reason::officer_end);
+  // A new run of the current session after the session_stop at `stop_seq` (session_resume).
+  evidence_camera& resume(std::uint64_t stop_seq, std::chrono::milliseconds pre_event = std::chrono::seconds(120));
   evidence_camera& timesync();
   // The dock's receipt for every record since the last receipt, stored at `stored`.
   evidence_camera& receipt(ev::record::utc_time stored);

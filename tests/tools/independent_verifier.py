@@ -99,6 +99,8 @@ PAYLOADS = {
     11: [("receipt_seq", "u64"), ("files", ("list", RECLAIMED_FILE))],
     12: [("new_key", "pubkey"), ("reason", "string")],
     13: [("config_sha256", "sha256"), ("summary", "string")],
+    14: [("session", "session"), ("resumes_seq", "u64"), ("officer_id", "string"), ("trigger", ("enum", 3)),
+         ("pre_event_ms", "i64")],
 }
 FIXED = {"u32": 4, "u64": 8, "sha256": 32, "pubkey": 32, "sig": 64, "session": 16}
 DEVICE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")

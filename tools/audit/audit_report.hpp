@@ -62,8 +62,19 @@ enum class statement_need : std::uint8_t {
   not_needed,     // recording went on (back_pressure: producers waited, nothing dropped; source_gap: the
                   // device skipped frames while recording ran): the camera asks for no statement
   session_ended,  // the camera stopped the session for this reason (low battery, storage full, fault)
+  not_resumed,    // nothing of the session follows it in this store: no statement can be asked yet
 };
 [[nodiscard]] std::string_view to_string(statement_need need) noexcept;
+
+// What became of an interruption (each one on its own; statement_need says the same for the statement).
+enum class interruption_outcome : std::uint8_t {
+  explained,          // the session resumed and a resume statement of its own follows
+  unexplained,        // the session resumed (footage or a resume follows) without a resume statement
+  closed_for_good,    // the camera stopped the session and no start resumed it (within the camera's window)
+  recording_went_on,  // back_pressure or source_gap: nothing stopped, nothing to explain
+  not_resumed,        // nothing follows it in this store (an excerpt, or the camera not yet docked again)
+};
+[[nodiscard]] std::string_view to_string(interruption_outcome outcome) noexcept;
 
 struct gap_audit {
   std::uint64_t seq = 0;
@@ -73,6 +84,16 @@ struct gap_audit {
   std::string detail;
   bool resume_statement = false;  // statement == present
   statement_need statement = statement_need::missing;
+  interruption_outcome outcome = interruption_outcome::unexplained;
+};
+
+// A new run of a session after an automatic stop (a `session_resume` record).
+struct resume_audit {
+  std::uint64_t seq = 0;
+  std::uint64_t resumes_seq = 0;  // the session_stop it names
+  record::utc_time utc{};
+  record::start_trigger trigger = record::start_trigger::button;
+  std::chrono::milliseconds pre_event{0};  // the pre-event footage the run's first segment carries
 };
 
 struct session_audit {
@@ -88,6 +109,9 @@ struct session_audit {
   std::vector<statement_audit> statements;
   std::vector<gap_audit> gaps;
   std::vector<std::string> notes;  // "start statement missing", "stop statement has no speech", ...
+  std::chrono::milliseconds pre_event{0};  // session_start: the pre-event footage the first segment carries
+  std::vector<resume_audit> resumes;       // runs after the first, in seq order
+  std::vector<std::uint64_t> stop_seqs;    // every session_stop of the session (one per run)
 };
 
 struct precheck_audit {

@@ -16,6 +16,7 @@ std::string statement_text(statement_need need) {
     case statement_need::missing: return "resume statement MISSING";
     case statement_need::not_needed: return "recording went on, no statement asked";
     case statement_need::session_ended: return "the camera ended the session here";
+    case statement_need::not_resumed: return "nothing of the session follows in this store";
   }
   return "unknown";
 }
@@ -104,7 +105,10 @@ std::string render_text(const audit_report& report) {
              ".." + std::to_string(s.last_seq) + ", " + short_utc(s.start_utc) + " .. " +
              (s.stop_utc ? short_utc(*s.stop_utc) : std::string("(open)"));
       if (s.stop_reason) out += ", stopped: " + std::string(common::record::to_string(*s.stop_reason));
-      out += "\n";
+      out += ", pre-event " + std::to_string(s.pre_event.count()) + " ms\n";
+      for (const auto& r : s.resumes)
+        out += "  resumed (record " + std::to_string(r.seq) + ") after the stop at record " +
+               std::to_string(r.resumes_seq) + ", pre-event " + std::to_string(r.pre_event.count()) + " ms\n";
       for (const auto& st : s.statements)
         out += "  statement " + std::string(common::record::to_string(st.purpose)) + " (record " +
                std::to_string(st.seq) + "): " + std::string(common::record::to_string(st.status)) +
@@ -114,7 +118,7 @@ std::string render_text(const audit_report& report) {
         out += "  interruption (record " + std::to_string(g.seq) +
                "): " + std::string(common::record::to_string(g.reason)) + " " + short_utc(g.from) + " .. " +
                short_utc(g.to) + (g.detail.empty() ? "" : " (" + g.detail + ")") + ", " +
-               statement_text(g.statement) + "\n";
+               statement_text(g.statement) + " [" + std::string(to_string(g.outcome)) + "]\n";
       for (const auto& o : s.segments) {
         out +=
             "  segment " + o.file_name + " (record " + std::to_string(o.seq) + "): " + std::string(to_string(o.state));

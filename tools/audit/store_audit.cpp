@@ -1,6 +1,7 @@
 #include "tools/audit/store_audit.hpp"
 
 #include "tools/audit/store_findings.hpp"
+#include "tools/audit/interruptions.hpp"
 
 #include "common/receipt/receipt.hpp"
 #include "common/store/record_inputs.hpp"
@@ -34,63 +35,10 @@ std::string_view to_string(statement_need n) noexcept {
     case statement_need::missing: return "missing";
     case statement_need::not_needed: return "not_needed";
     case statement_need::session_ended: return "session_ended";
+    case statement_need::not_resumed: return "not_resumed";
   }
   return "unknown";
 }
-
-namespace {
-
-// The session stop an automatic interruption turns into, if any (firmware/session: low battery, storage full
-// and pipeline faults stop the session; power loss and crashes resume it).
-std::optional<record::stop_reason> stop_caused_by(record::interruption_reason reason) {
-  using r = record::interruption_reason;
-  switch (reason) {
-    case r::low_battery: return record::stop_reason::low_battery;
-    case r::storage_full: return record::stop_reason::storage_full;
-    case r::encoder_fault:
-    case r::disk_fault:
-    case r::pipeline_fault: return record::stop_reason::fault;
-    default: return std::nullopt;
-  }
-}
-
-// Decides what each interruption of `s` asks for and whether it got it (statement_need, one explanation per
-// event); adds a note for each one missing.
-void explain_gaps(session_audit& s) {
-  std::vector<std::uint64_t> resumes;  // seqs of the session's resume statements that were recorded
-  for (const auto& st : s.statements)
-    if (st.purpose == record::annotation_purpose::resume && st.status != record::annotation_status::missing)
-      resumes.push_back(st.seq);
-  std::sort(resumes.begin(), resumes.end());
-  std::sort(s.gaps.begin(), s.gaps.end(), [](const gap_audit& a, const gap_audit& b) { return a.seq < b.seq; });
-
-  std::vector<gap_audit*> asking;  // the interruptions the camera resumed from, in seq order
-  for (auto& g : s.gaps) {
-    const bool recording_went_on = g.reason == record::interruption_reason::back_pressure ||
-                                   g.reason == record::interruption_reason::source_gap;
-    const auto stop = stop_caused_by(g.reason);
-    const bool ended_here = stop && s.stop_reason == stop &&
-                            std::none_of(resumes.begin(), resumes.end(), [&](std::uint64_t r) { return r > g.seq; });
-    if (recording_went_on)
-      g.statement = statement_need::not_needed;
-    else if (ended_here)
-      g.statement = statement_need::session_ended;
-    else
-      asking.push_back(&g);
-  }
-  for (std::size_t i = 0; i < asking.size(); ++i) {
-    gap_audit& g = *asking[i];
-    const std::uint64_t before = i + 1 < asking.size() ? asking[i + 1]->seq : UINT64_MAX;
-    const bool explained = std::any_of(resumes.begin(), resumes.end(),
-                                       [&](std::uint64_t r) { return r > g.seq && r < before; });
-    g.statement = explained ? statement_need::present : statement_need::missing;
-    if (!explained)
-      s.notes.push_back("resume statement missing after the interruption at record " + std::to_string(g.seq));
-  }
-  for (auto& g : s.gaps) g.resume_statement = g.statement == statement_need::present;
-}
-
-}  // namespace
 
 chain::verdict worse_of(chain::verdict a, chain::verdict b) noexcept {
   auto rank = [](chain::verdict v) {
@@ -193,6 +141,7 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
     if (!r.problem.empty()) d.problems.push_back("receipt receipts/" + r.name + ": " + r.problem);
 
   std::optional<std::uint32_t> boot;
+  std::map<std::uint64_t, record::session_id> automatic_stops;  // seq of each automatic session_stop
   for (const auto& rr : d.chain.records) {
     if (!rr.parsed || rr.parsed->body.device != device) continue;
     const auto& r = rr.parsed->body;
@@ -213,6 +162,19 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
       s.officer_id = st->officer_id;
       s.first_seq = std::min(s.first_seq, seq);
       s.start_utc = r.utc.time;
+      s.pre_event = st->pre_event;
+    } else if (const auto* rs = std::get_if<record::session_resume_payload>(&r.body)) {
+      auto& s = session_for(d, rs->session, seq, r.utc.time);
+      s.last_seq = std::max(s.last_seq, seq);
+      s.resumes.push_back({seq, rs->resumes_seq, r.utc.time, rs->trigger, rs->pre_event});
+      const auto named = automatic_stops.find(rs->resumes_seq);
+      if (named == automatic_stops.end() || named->second != rs->session)
+        s.notes.push_back("the resume at record " + std::to_string(seq) + " names record " +
+                          std::to_string(rs->resumes_seq) + ", which is not an automatic stop of this session");
+      // The session is open again until its next session_stop.
+      s.stop_utc.reset();
+      s.stop_reason.reset();
+      s.stop_detail.clear();
     } else if (const auto* sg = std::get_if<record::segment_payload>(&r.body)) {
       auto& s = session_for(d, sg->session, seq, r.utc.time);
       s.last_seq = std::max(s.last_seq, seq);
@@ -250,6 +212,10 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
       s.stop_utc = r.utc.time;
       s.stop_reason = sp->reason;
       s.stop_detail = sp->detail;
+      s.stop_seqs.push_back(seq);
+      if (sp->reason == record::stop_reason::low_battery || sp->reason == record::stop_reason::storage_full ||
+          sp->reason == record::stop_reason::fault)
+        automatic_stops[seq] = sp->session;
     }
   }
 
@@ -272,11 +238,15 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
         s.notes.push_back(std::string(name) + " statement has no speech");
     };
     statement_note(record::annotation_purpose::start, "start");
-    if (s.stop_utc)
-      statement_note(record::annotation_purpose::stop, "stop");
-    else
+    // The camera asks for a stop statement only when the officer stops; an automatic stop asks for none.
+    const bool stop_statement_given = std::any_of(s.statements.begin(), s.statements.end(), [](const auto& a) {
+      return a.purpose == record::annotation_purpose::stop;
+    });
+    if (!s.stop_utc)
       s.notes.push_back("no session_stop record: the session has not ended in this store");
-    explain_gaps(s);
+    else if (s.stop_reason == record::stop_reason::officer_end || stop_statement_given)
+      statement_note(record::annotation_purpose::stop, "stop");
+    explain_interruptions(s);
   }
   // Every record and file a verified receipt covers must be in the store (store_findings.hpp, invariants 2-3).
   const bool rehash_all = ctx.options.sample_slices <= 1;

@@ -10,7 +10,8 @@ using namespace bodycam::common;
 using bodycam::tests::chain_scenario;
 
 namespace {
-const char* every_kind = "boot precheck config start annotate seg seg interrupt recover stop timesync receipt reclaim rotate seg";
+const char* every_kind =
+    "boot precheck config start annotate seg seg interrupt recover stop resume timesync receipt reclaim rotate seg";
 }
 
 TEST_CASE("every record kind round-trips: parse(encode(r)) re-encodes to the same bytes") {
@@ -26,7 +27,7 @@ TEST_CASE("every record kind round-trips: parse(encode(r)) re-encodes to the sam
     CHECK(record::to_json(parsed->body) == record::to_json(r.body));
     kinds.insert(r.body.kind());
   }
-  CHECK(kinds.size() == 13);  // every kind of DESIGN.md §3
+  CHECK(kinds.size() == 14);  // every kind of DESIGN.md §3, and session_resume
 }
 
 TEST_CASE("decoding every truncation of every kind fails cleanly and names a field") {

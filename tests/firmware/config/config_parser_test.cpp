@@ -337,6 +337,30 @@ TEST_CASE("pre_event.seconds = 0 turns the pre-event buffer off whatever the GOP
   CHECK(parsed->pre_event.duration == 0s);
 }
 
+TEST_CASE("a 120 s pre-event buffer with audio and a larger byte bound; the bound's limits") {
+  auto parsed =
+      parse_recorder_config(minimal + "[pre_event]\nseconds = 120\ninclude_audio = true\nmax_megabytes = 96\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->pre_event.duration == 120s);
+  CHECK(parsed->pre_event.keep_audio);
+  CHECK(parsed->pre_event.max_bytes == std::size_t{96} * 1024 * 1024);
+  CHECK(parse_recorder_config(minimal)->pre_event.max_bytes == std::size_t{64} * 1024 * 1024);
+  CHECK(error_of(minimal + "[pre_event]\nmax_megabytes = 0\n").find("pre_event.max_megabytes") != std::string::npos);
+  CHECK(error_of(minimal + "[pre_event]\nmax_megabytes = 1025\n").find("pre_event.max_megabytes") !=
+        std::string::npos);
+}
+
+TEST_CASE("checks.resume_window_seconds: default 30 min, 0 to 4 h") {
+  CHECK(parse_recorder_config(minimal)->checks.resume_window == 1800s);
+  auto parsed = parse_recorder_config(minimal + "[checks]\nresume_window_seconds = 0\n");
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->checks.resume_window == 0s);
+  CHECK(error_of(minimal + "[checks]\nresume_window_seconds = 14401\n").find("checks.resume_window_seconds") !=
+        std::string::npos);
+  CHECK(error_of(minimal + "[checks]\nresume_window_seconds = -1\n").find("checks.resume_window_seconds") !=
+        std::string::npos);
+}
+
 TEST_CASE("device.id is required and must be a safe label") {
   CHECK(error_of("[encoder]\nfps = 30\n").find("config <string>: device.id: required") == 0);
   CHECK(error_of("").find("device.id: required") != std::string::npos);

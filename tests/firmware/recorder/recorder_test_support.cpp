@@ -37,10 +37,18 @@ void test_camera::write_config() const {
                              << segment_seconds_ << "\n[pre_event]\nseconds = " << pre_event_seconds_
                              << "\n[control]\nsocket_path = \"" << socket << "\"\n[checks]\nsysfs_root = \"" << sysfs
                              << "\"\nplanned_shift_minutes = 60\npoll_seconds = 1\nstorage_reserve_mb = 16\n"
+                             << (resume_window_seconds_ < 0
+                                     ? std::string()
+                                     : "resume_window_seconds = " + std::to_string(resume_window_seconds_) + "\n")
                              << "[feedback]\nlog_file = \"" << feedback << "\"\n[annotation]\n"
                              << (statement_file.empty() ? "kind = \"none\"\n"
                                                         : "kind = \"file\"\nfile_path = \"" + statement_file +
                                                               "\"\nmax_seconds = 15\ntrailing_silence_ms = 1000\n");
+}
+
+void test_camera::set_resume_window(int seconds) {
+  resume_window_seconds_ = seconds;
+  write_config();
 }
 
 void test_camera::use_statement_file(const std::string& wav) {

@@ -20,6 +20,8 @@ struct test_camera {
 
   // Rewrites the config: statements from `wav` played as the microphone ("" = annotation.kind none).
   void use_statement_file(const std::string& wav);
+  // Rewrites the config with [checks] resume_window_seconds (-1 = the daemon's default).
+  void set_resume_window(int seconds);
   // The fake battery: sysfs/class/power_supply/BAT0/{capacity,status}.
   void set_battery(const std::string& capacity, const std::string& status = "Discharging") const;
   [[nodiscard]] std::string feedback_log() const;
@@ -37,6 +39,7 @@ struct test_camera {
   std::string config_path, key_path, ledger_path, segments, socket, sysfs, feedback;
   int segment_seconds_ = 5, pre_event_seconds_ = 0;
   std::string statement_file;
+  int resume_window_seconds_ = -1;
 
  private:
   void write_config() const;

@@ -94,3 +94,86 @@ TEST_CASE("find_open_session: the last start without a stop, with the next segme
   CHECK_FALSE(find_open_session(records));
   CHECK_FALSE(find_open_session({}));
 }
+
+namespace {
+using k = record::record_kind;
+using sr = record::stop_reason;
+record::utc_time at_s(long long s) { return record::utc_time(std::chrono::seconds(s)); }
+record_summary summary(k kind, const record::session_id& s, std::uint64_t seq, long long utc_s = 0,
+                       std::uint32_t index = 0, sr stop = sr::officer_end) {
+  return record_summary{kind, s, index, at_s(utc_s), seq, stop};
+}
+}  // namespace
+
+TEST_CASE("find_resumable_stop: the last automatic stop with nothing started after it") {
+  record::session_id a, b;
+  a.bytes[0] = 1;
+  b.bytes[0] = 2;
+  for (const auto reason : {sr::low_battery, sr::storage_full, sr::fault}) {
+    INFO(record::to_string(reason));
+    CHECK(is_automatic_stop(reason));
+    std::vector<record_summary> records{summary(k::boot, {}, 0),          summary(k::session_start, a, 1),
+                                        summary(k::segment, a, 2, 10, 0), summary(k::segment, a, 3, 20, 1),
+                                        summary(k::interruption, a, 4),
+                                        summary(k::session_stop, a, 5, 100, 0, reason)};
+    auto found = find_resumable_stop(records);
+    REQUIRE(found);
+    CHECK(found->session == a);
+    CHECK(found->stop_seq == 5);
+    CHECK(found->reason == reason);
+    CHECK(found->stop_utc == at_s(100));
+    CHECK(found->next_segment_index == 2);
+    // A reboot in between (battery swap): boot, config, recovery records keep it resumable.
+    records.push_back(summary(k::boot, {}, 6));
+    records.push_back(summary(k::config, {}, 7));
+    records.push_back(summary(k::precheck, {}, 8));
+    CHECK(find_resumable_stop(records).has_value());
+    // Once resumed (or a new session started) it is gone.
+    auto resumed = records;
+    resumed.push_back(summary(k::session_resume, a, 9));
+    CHECK_FALSE(find_resumable_stop(resumed));
+    auto started = records;
+    started.push_back(summary(k::session_start, b, 9));
+    CHECK_FALSE(find_resumable_stop(started));
+  }
+  for (const auto reason : {sr::officer_end, sr::shutdown}) {
+    INFO(record::to_string(reason));
+    CHECK_FALSE(is_automatic_stop(reason));
+    std::vector<record_summary> records{summary(k::session_start, a, 0), summary(k::session_stop, a, 1, 5, 0, reason)};
+    CHECK_FALSE(find_resumable_stop(records));
+  }
+  CHECK_FALSE(find_resumable_stop({}));
+}
+
+TEST_CASE("a resumed session stopped again resumes again; its segment index goes on across runs") {
+  record::session_id a;
+  a.bytes[0] = 7;
+  std::vector<record_summary> records{summary(k::session_start, a, 0),
+                                      summary(k::segment, a, 1, 0, 0),
+                                      summary(k::session_stop, a, 2, 0, 0, sr::low_battery),
+                                      summary(k::session_resume, a, 3),
+                                      summary(k::segment, a, 4, 0, 1),
+                                      summary(k::segment, a, 5, 0, 2)};
+  // Power lost during the second run: recovery finds the session open with index 3 next.
+  auto open = find_open_session(records);
+  REQUIRE(open);
+  CHECK(open->session == a);
+  CHECK(open->next_segment_index == 3);
+  records.push_back(summary(k::session_stop, a, 6, 50, 0, sr::storage_full));
+  CHECK_FALSE(find_open_session(records));
+  auto again = find_resumable_stop(records);
+  REQUIRE(again);
+  CHECK(again->stop_seq == 6);
+  CHECK(again->next_segment_index == 3);
+}
+
+TEST_CASE("within_resume_window: up to and including the window; a clock set back counts as within") {
+  resumable_stop stop;
+  stop.stop_utc = at_s(1000);
+  const std::chrono::milliseconds window = std::chrono::minutes(30);
+  CHECK(within_resume_window(stop, at_s(1000), window));
+  CHECK(within_resume_window(stop, at_s(1000 + 1800), window));
+  CHECK_FALSE(within_resume_window(stop, at_s(1000 + 1801), window));
+  CHECK(within_resume_window(stop, at_s(900), window));
+  CHECK_FALSE(within_resume_window(stop, at_s(1001), std::chrono::milliseconds(0)));
+}

@@ -50,8 +50,17 @@ const std::map<std::pair<s, e>, std::pair<s, a>> expected{
     {{s::annotating_stop, e::storage_full}, {s::interrupted, a::stop_automatically}},
     {{s::annotating_stop, e::media_fault}, {s::interrupted, a::stop_automatically}},
     {{s::annotating_stop, e::ledger_fault}, {s::fault, a::raise_fault}},
-    {{s::interrupted, e::start_request}, {s::checking, a::run_precheck}},
-    {{s::interrupted, e::dock_attach}, {s::docked, a::enter_dock}},
+    {{s::recovering, e::recovered_interrupted}, {s::interrupted, a::none}},
+    {{s::interrupted, e::start_request}, {s::checking_resume, a::run_precheck}},
+    {{s::interrupted, e::dock_attach}, {s::docked_interrupted, a::enter_dock}},
+    {{s::interrupted, e::resume_window_closed}, {s::idle, a::forget_resume}},
+    {{s::checking_resume, e::check_passed}, {s::annotating_resume, a::resume_session}},
+    {{s::checking_resume, e::check_failed}, {s::interrupted, a::refuse_start}},
+    {{s::checking_resume, e::ledger_fault}, {s::fault, a::raise_fault}},
+    {{s::docked_interrupted, e::dock_detach}, {s::interrupted, a::leave_dock}},
+    {{s::docked_interrupted, e::resume_window_closed}, {s::docked, a::forget_resume}},
+    {{s::docked_interrupted, e::ledger_fault}, {s::fault, a::raise_fault}},
+    {{s::docked_interrupted, e::battery_reserve}, {s::docked_interrupted, a::none}},
     {{s::interrupted, e::ledger_fault}, {s::fault, a::raise_fault}},
     {{s::interrupted, e::battery_reserve}, {s::interrupted, a::none}},
     {{s::interrupted, e::storage_full}, {s::interrupted, a::none}},
@@ -96,7 +105,7 @@ TEST_CASE("every (state, event) pair: allowed ones give their row, forbidden one
     }
   }
   CHECK(allowed == static_cast<int>(expected.size()));
-  CHECK(forbidden == 11 * 14 - allowed);
+  CHECK(forbidden == 13 * 16 - allowed);
 }
 
 TEST_CASE("named forbidden transitions") {
@@ -131,10 +140,59 @@ TEST_CASE("every state but off reaches fault on a ledger fault; fault has no way
   for (auto event : all_session_events) CHECK_FALSE(next_transition(s::fault, event));
 }
 
+TEST_CASE("resume after an automatic stop: every new event in every state, and the paths through it") {
+  // The new events are allowed exactly where the expected table has them (checked pair by pair above);
+  // here each one's reach is spelled out.
+  for (auto state : all_session_states) {
+    INFO(to_string(state));
+    const bool window_state = state == s::interrupted || state == s::docked_interrupted;
+    CHECK(next_transition(state, e::resume_window_closed).has_value() == window_state);
+    CHECK(next_transition(state, e::recovered_interrupted).has_value() == (state == s::recovering));
+  }
+  // Automatic stop -> start within the window -> checks -> the same session resumes with a resume statement.
+  auto row = next_transition(s::recording, e::battery_reserve).value();
+  REQUIRE(row.to == s::interrupted);
+  row = next_transition(row.to, e::start_request).value();
+  REQUIRE(row.to == s::checking_resume);
+  row = next_transition(row.to, e::check_passed).value();
+  CHECK(row.to == s::annotating_resume);
+  CHECK(row.action == a::resume_session);
+  // Storage freed in the dock: leaving it keeps the resume.
+  row = next_transition(s::interrupted, e::dock_attach).value();
+  row = next_transition(row.to, e::dock_detach).value();
+  CHECK(row.to == s::interrupted);
+  // The window closed (in the dock or not): the next start is a new session with a start statement.
+  CHECK(next_transition(s::docked_interrupted, e::resume_window_closed).value().to == s::docked);
+  row = next_transition(s::interrupted, e::resume_window_closed).value();
+  row = next_transition(row.to, e::start_request).value();
+  row = next_transition(row.to, e::check_passed).value();
+  CHECK(row.action == a::open_session);
+  // An officer's stop never leads to a resume.
+  row = next_transition(s::annotating_stop, e::annotation_done).value();
+  CHECK(row.to == s::idle);
+  CHECK_FALSE(awaits_resume(row.to));
+  CHECK(next_transition(next_transition(row.to, e::start_request).value().to, e::check_passed).value().action ==
+        a::open_session);
+  // A start refused by the checks keeps the resume.
+  CHECK(next_transition(s::checking_resume, e::check_failed).value().to == s::interrupted);
+  for (auto state : all_session_states)
+    CHECK(awaits_resume(state) ==
+          (state == s::interrupted || state == s::checking_resume || state == s::docked_interrupted));
+}
+
 TEST_CASE("names are stable and distinct") {
   std::set<std::string_view> names;
   for (auto state : all_session_states) CHECK(names.insert(to_string(state)).second);
   CHECK(to_string(s::annotating_start) == "annotating_start");
   CHECK(to_string(e::battery_reserve) == "battery_reserve");
   CHECK(to_string(a::stop_automatically) == "stop_automatically");
+  CHECK(to_string(s::checking_resume) == "checking_resume");
+  CHECK(to_string(s::docked_interrupted) == "docked_interrupted");
+  CHECK(to_string(e::recovered_interrupted) == "recovered_interrupted");
+  CHECK(to_string(e::resume_window_closed) == "resume_window_closed");
+  CHECK(to_string(a::forget_resume) == "forget_resume");
+  std::set<std::string_view> events, actions;
+  for (auto event : all_session_events) CHECK(events.insert(to_string(event)).second);
+  for (const auto& row : session_transitions()) actions.insert(to_string(row.action));
+  CHECK(actions.count("unknown") == 0);
 }

@@ -376,3 +376,147 @@ TEST_CASE("receipts cross-checked: what a verified receipt covers must still be 
           0);
   }
 }
+
+namespace {
+std::size_t missing_notes(const audit::session_audit& s) {
+  return static_cast<std::size_t>(std::count_if(s.notes.begin(), s.notes.end(), [](const std::string& n) {
+    return n.find("resume statement missing") == 0;
+  }));
+}
+}  // namespace
+
+TEST_CASE("an automatic stop the officer resumed within the window, with a resume statement: explained") {
+  memory_fixture f;
+  evidence_camera cam(f.s, "cam-0011", 11);
+  cam.boot().precheck().start().annotation(annotation_purpose::start, "hello").segment("a").segment("b");
+  const auto gap_seq = cam.next_seq();
+  cam.interruption(record::interruption_reason::low_battery, std::chrono::seconds(0));
+  const auto stop_seq = cam.next_seq();
+  cam.stop(record::stop_reason::low_battery);
+  // Battery swapped: the camera reboots, the officer starts again within the window.
+  cam.after(std::chrono::minutes(4)).boot().precheck();
+  const auto resume_seq = cam.next_seq();
+  cam.resume(stop_seq, std::chrono::seconds(95));
+  cam.annotation(annotation_purpose::resume, "battery changed, same incident").segment("c").stop();
+  cam.annotation(annotation_purpose::stop, "bye");
+  const auto report = run(f.s);
+  const auto& d = report.devices.at(0);
+  REQUIRE(d.sessions.size() == 1);  // one session, two runs
+  const auto& s = d.sessions[0];
+  REQUIRE(s.gaps.size() == 1);
+  CHECK(s.gaps[0].seq == gap_seq);
+  CHECK(s.gaps[0].outcome == audit::interruption_outcome::explained);
+  CHECK(s.gaps[0].statement == audit::statement_need::present);
+  CHECK(s.gaps[0].resume_statement);
+  REQUIRE(s.resumes.size() == 1);
+  CHECK(s.resumes[0].seq == resume_seq);
+  CHECK(s.resumes[0].resumes_seq == stop_seq);
+  CHECK(s.resumes[0].pre_event == std::chrono::seconds(95));
+  CHECK(s.pre_event == std::chrono::seconds(30));
+  CHECK(s.segments.size() == 3);
+  CHECK(s.stop_seqs.size() == 2);
+  REQUIRE(s.stop_reason.has_value());
+  CHECK(*s.stop_reason == record::stop_reason::officer_end);  // the last run's stop ends the session
+  CHECK(s.notes.empty());
+  const auto text = audit::render_text(report);
+  CHECK(text.find("resume statement present [explained]") != std::string::npos);
+  CHECK(text.find("resumed (record " + std::to_string(resume_seq) + ") after the stop at record " +
+                  std::to_string(stop_seq) + ", pre-event 95000 ms") != std::string::npos);
+  CHECK(text.find("pre-event 30000 ms") != std::string::npos);
+}
+
+TEST_CASE("resumed without a resume statement: unexplained, and noted once") {
+  memory_fixture f;
+  evidence_camera cam(f.s, "cam-0012", 12);
+  cam.boot().start().annotation(annotation_purpose::start, "hello").segment("a");
+  cam.interruption(record::interruption_reason::storage_full, std::chrono::seconds(0));
+  const auto stop_seq = cam.next_seq();
+  cam.stop(record::stop_reason::storage_full);
+  cam.after(std::chrono::minutes(10)).resume(stop_seq);
+  cam.missing_annotation(annotation_purpose::resume);
+  cam.segment("b").stop();
+  cam.annotation(annotation_purpose::stop, "bye");
+  const auto report = run(f.s);
+  const auto& s = report.devices.at(0).sessions.at(0);
+  REQUIRE(s.gaps.size() == 1);
+  CHECK(s.gaps[0].outcome == audit::interruption_outcome::unexplained);
+  CHECK(s.gaps[0].statement == audit::statement_need::missing);
+  CHECK_FALSE(s.gaps[0].resume_statement);
+  CHECK(missing_notes(s) == 1);
+  CHECK(audit::render_text(report).find("resume statement MISSING [unexplained]") != std::string::npos);
+}
+
+TEST_CASE("an automatic stop nothing resumed is closed for good: no statement invented") {
+  memory_fixture f;
+  evidence_camera cam(f.s, "cam-0013", 13);
+  cam.boot().start().annotation(annotation_purpose::start, "hello").segment("a");
+  cam.interruption(record::interruption_reason::pipeline_fault, std::chrono::seconds(0));
+  cam.stop(record::stop_reason::fault);
+  // After the window the officer starts a new session: it has its own start statement.
+  cam.after(std::chrono::hours(2)).start().annotation(annotation_purpose::start, "new incident").segment("x").stop();
+  cam.annotation(annotation_purpose::stop, "bye");
+  const auto report = run(f.s);
+  const auto& d = report.devices.at(0);
+  REQUIRE(d.sessions.size() == 2);
+  const auto& first = d.sessions[0];
+  REQUIRE(first.gaps.size() == 1);
+  CHECK(first.gaps[0].outcome == audit::interruption_outcome::closed_for_good);
+  CHECK(first.gaps[0].statement == audit::statement_need::session_ended);
+  CHECK(first.resumes.empty());
+  // Neither a resume statement nor a stop statement is asked of an automatic stop.
+  CHECK(first.notes.empty());
+  CHECK(d.sessions[1].notes.empty());
+  CHECK(d.sessions[1].gaps.empty());
+  const auto text = audit::render_text(report);
+  CHECK(text.find("[closed_for_good]") != std::string::npos);
+  CHECK(text.find("MISSING") == std::string::npos);
+}
+
+TEST_CASE("a resume stopped automatically again: each interruption judged on its own") {
+  memory_fixture f;
+  evidence_camera cam(f.s, "cam-0014", 14);
+  cam.boot().start().annotation(annotation_purpose::start, "hello").segment("a");
+  cam.interruption(record::interruption_reason::low_battery, std::chrono::seconds(0));
+  auto stop_seq = cam.next_seq();
+  cam.stop(record::stop_reason::low_battery);
+  cam.after(std::chrono::minutes(3)).resume(stop_seq);
+  cam.annotation(annotation_purpose::resume, "swapped the battery").segment("b");
+  cam.interruption(record::interruption_reason::low_battery, std::chrono::seconds(0));
+  stop_seq = cam.next_seq();
+  cam.stop(record::stop_reason::low_battery);
+  const auto report = run(f.s);
+  const auto& s = report.devices.at(0).sessions.at(0);
+  REQUIRE(s.gaps.size() == 2);
+  CHECK(s.gaps[0].outcome == audit::interruption_outcome::explained);
+  CHECK(s.gaps[1].outcome == audit::interruption_outcome::closed_for_good);
+  CHECK(missing_notes(s) == 0);
+  REQUIRE(s.stop_reason.has_value());
+  CHECK(*s.stop_reason == record::stop_reason::low_battery);
+}
+
+TEST_CASE("a power loss with nothing after it in the store is not resumed (yet); a bogus resume is noted") {
+  memory_fixture f;
+  evidence_camera cam(f.s, "cam-0015", 15);
+  cam.boot().start().annotation(annotation_purpose::start, "hello").segment("a");
+  cam.interruption(record::interruption_reason::power_loss, std::chrono::seconds(30));
+  const auto report = run(f.s);
+  const auto& s = report.devices.at(0).sessions.at(0);
+  REQUIRE(s.gaps.size() == 1);
+  CHECK(s.gaps[0].outcome == audit::interruption_outcome::not_resumed);
+  CHECK(s.gaps[0].statement == audit::statement_need::not_resumed);
+  CHECK(missing_notes(s) == 0);
+
+  memory_fixture g;
+  evidence_camera other(g.s, "cam-0016", 16);
+  other.boot().start().annotation(annotation_purpose::start, "hello").segment("a");
+  const auto officer_stop = other.next_seq();
+  other.stop();
+  other.annotation(annotation_purpose::stop, "bye");
+  other.resume(officer_stop);  // an officer's stop is never resumed by the camera
+  const auto bogus = run(g.s);
+  const auto& notes = bogus.devices.at(0).sessions.at(0).notes;
+  CHECK(std::any_of(notes.begin(), notes.end(), [&](const std::string& n) {
+    return n.find("names record " + std::to_string(officer_stop) + ", which is not an automatic stop") !=
+           std::string::npos;
+  }));
+}
