@@ -1,11 +1,13 @@
 // bodycam audit: check a whole store (every device's chain, files, statements, gaps, receipts and delays,
-// the access and retention registers); print text or --json, write --html and rebuild --catalogue.
+// the access and retention registers, and who signed what against the enrollment register under the agency
+// root given with --root); print text or --json, write --html and rebuild --catalogue.
 // Exit: the verifier's (0 authentic, 1 with documented gaps, 2 not authentic, 3 cannot verify); an output path
 // refused before the audit (inside a store, existing without --force, no such folder) is 3 with nothing done;
 // a report or catalogue that cannot be written after the audit is 4 (verb.hpp).
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tools/audit/catalogue.hpp"
+#include "tools/audit/enrollment_check.hpp"
 #include "tools/audit/render.hpp"
 #include "tools/audit/store_audit.hpp"
 #include "tools/verbs/clerk_identity.hpp"
@@ -26,6 +28,7 @@ struct audit_args {
   std::string html;
   std::string catalogue;
   std::string sample;
+  std::string root;
   bool force = false;
 };
 
@@ -73,15 +76,27 @@ int run_audit(const audit_args& args) {
   if (!args.catalogue.empty())
     if (auto ok = audit::check_catalogue(args.catalogue); !ok && ok.error().code != core::errc::not_found)
       return cannot(ok.error().context);
+  std::optional<audit::trusted_root> root;
+  if (!args.root.empty()) {
+    auto key = crypto::load_public_key(args.root);
+    if (!key) return cannot("--root: " + key.error().context);
+    root = audit::trusted_root{key->key, args.root};
+  }
   auto s = store::open_directory_store(args.store, false);
   if (!s) return cannot(s.error().context);
   auto report = audit::audit_store(*s, options);
   if (!report) return cannot(report.error().context);
-  if (args.json)
-    std::printf("%s\n",
-                audit::render_json(*report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-  else
+  auto enrollment = audit::check_enrollment(*s, *report, root);
+  if (!enrollment) return cannot(enrollment.error().context);
+  report->verdict = audit::worse_of(report->verdict, enrollment->verdict);
+  if (args.json) {
+    auto j = audit::render_json(*report);
+    j["enrollment"] = audit::render_enrollment_json(*enrollment);
+    std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  } else {
     std::fputs(audit::render_text(*report).c_str(), stdout);
+    std::fputs(audit::render_enrollment_text(*enrollment).c_str(), stdout);
+  }
   if (!args.html.empty())
     if (auto ok = core::write_file_durably(args.html, text_bytes(audit::render_html(*report))); !ok)
       return cannot_write(ok.error().context);
@@ -104,6 +119,9 @@ void add_audit(CLI::App& app, run_result& result) {
                   "Also write a self-contained HTML report (timeline per device) to FILE (outside any store)");
   cmd->add_flag("--force", args->force, "Replace an existing --html FILE");
   cmd->add_option("--catalogue", args->catalogue, "Rebuild the SQLite catalogue at FILE from the store");
+  cmd->add_option("--root", args->root,
+                  "The agency root public key to trust (agency-root.pub); without it a store's enrollment register "
+                  "is read under the store's own root and the audit cannot verify more than that");
   cmd->add_option("--sample", args->sample, "Re-hash only slice n/m of the files (rolling partial re-hash)");
   cmd->callback([args, &result] { result.exit_code = run_audit(*args); });
 }
