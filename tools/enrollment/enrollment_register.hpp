@@ -3,9 +3,9 @@
 // Invariants (docs/formats/enrollment.md §4 numbers them the same):
 //  R1. Every stored item is named `<seq>` (canonical decimal) and decodes, and its own seq is its name;
 //      else a finding (malformed, misplaced) and the entry does not count.
-//  R2. The seqs are 0..N-1 with none missing; a missing one is `seq_gap` naming it, so deleting a middle
-//      entry is found even when the chain is re-linked around it (the next entry's prev_hash no longer
-//      matches: `prev_hash_mismatch`).
+//  R2. The seqs are 0..N-1 with none missing; a missing one is `seq_gap` naming it (deleting a middle entry),
+//      and each entry's prev_hash is the hash of the entry before it (`prev_hash_mismatch`: an entry replaced
+//      or forged in place). A cut tail is not visible here; the store log (DESIGN.md §8) finds that.
 //  R3. Each entry's signature verifies under the signer key it names (`bad_signature`), and its signer may
 //      sign enrollment entries at its time (authorization_table A2, `unauthorized_signer`).
 //  R4. An entry's time is not before the previous entry's (`time_goes_backwards`): a revoked admin cannot

@@ -51,8 +51,10 @@ pwhash_limits minimum_limits() noexcept {
 }
 
 bool limits_in_range(const pwhash_limits& limits) noexcept {
+  // Whole KiB only: argon2 counts memory in KiB, so any other value would be a second spelling of the same
+  // derivation, and an altered header byte would go unnoticed.
   return limits.ops >= std::max<std::uint64_t>(crypto_pwhash_OPSLIMIT_MIN, 1) && limits.ops <= max_ops &&
-         limits.mem_bytes >= crypto_pwhash_MEMLIMIT_MIN && limits.mem_bytes <= max_mem;
+         limits.mem_bytes >= crypto_pwhash_MEMLIMIT_MIN && limits.mem_bytes <= max_mem && limits.mem_bytes % 1024 == 0;
 }
 
 secret_bytes::secret_bytes(std::size_t capacity) {

@@ -35,7 +35,7 @@ struct pwhash_limits {
 [[nodiscard]] pwhash_limits moderate_limits() noexcept;
 // The smallest limits libsodium accepts: for tests only, never for a real key.
 [[nodiscard]] pwhash_limits minimum_limits() noexcept;
-// The accepted range (invariant 2): ops 1..16 (argon2id needs >= 1) and memory 8 KiB .. 4 GiB.
+// The accepted range (invariant 2): ops 1..16 (argon2id needs >= 1) and memory 8 KiB .. 4 GiB in whole KiB.
 [[nodiscard]] bool limits_in_range(const pwhash_limits& limits) noexcept;
 
 // A secret byte string (a passphrase) in guarded memory.
