@@ -4,6 +4,8 @@
 
 #include "tools/enrollment/enrollment_store.hpp"
 
+#include <algorithm>
+
 namespace bodycam::tools::verbs {
 
 using namespace bodycam::common;
@@ -54,7 +56,16 @@ core::status check_clerk_key_in_store(const store::store& s, const clerk_identit
                                                   " does not verify (" + reg->findings.front().code + " at " +
                                                   reg->findings.front().entry + "); nothing done");
   const auto may = reg->table.may_sign(clerk.signer->public_key(), kind, utc_now());
-  if (!may.allowed) return core::fail(core::errc::permission, what + ": " + may.reason + "; " + how);
+  if (!may.allowed) {
+    const auto& grants = reg->table.grants();
+    const bool is_device_key = std::any_of(grants.begin(), grants.end(), [&](const enrollment::grant& g) {
+      return g.key == clerk.signer->public_key() && g.kind != enrollment::subject_kind::person;
+    });
+    if (is_device_key)
+      return core::fail(core::errc::permission, what + ": " + may.reason +
+                                                    "; a clerk signs with their own key (bodycam keygen --id <clerk>)");
+    return core::fail(core::errc::permission, what + ": " + may.reason + "; " + how);
+  }
   if (may.subject != clerk.id)
     return core::fail(core::errc::permission, what + ": the register enrolled this key for '" + may.subject +
                                                   "', not '" + clerk.id + "'");
