@@ -41,7 +41,11 @@ void check_records(const audit_report& report, const en::authorization_table& ta
       if (!rr.parsed || rr.parsed->body.device != d.device) continue;
       const auto& r = rr.parsed->body;
       const bool has_time = r.utc.source != record::utc_source::unset;
-      const auto may = table.may_sign(*d.key, en::signature_kind::record, r.utc.time);
+      // The camera claims "within error_bound of this time": any time in that interval in force will do.
+      auto may = table.may_sign(*d.key, en::signature_kind::record, r.utc.time);
+      for (const auto t : {r.utc.time - r.utc.error_bound, r.utc.time + r.utc.error_bound})
+        if (!may.allowed)
+          if (auto edge = table.may_sign(*d.key, en::signature_kind::record, t); edge.allowed) may = edge;
       const bool enrolled_as_this_camera = may.subject == d.device.str();
       if ((has_time && may.allowed && enrolled_as_this_camera) || (!has_time && enrolled_as_this_camera)) continue;
       out.problems.push_back("records/" + d.device.str() + "/" + std::to_string(r.seq) + ": " +
@@ -93,17 +97,18 @@ core::expected<enrollment_audit> check_enrollment(const store::store& s, const a
   if (root) {  // N1
     used = root->key;
     out.root_confirmed = true;
-    out.root_used = "--root " + root->origin + " (fingerprint " + root->key.fingerprint().to_hex() + ")";
+    out.root_used = root->origin + " (fingerprint " + root->key.fingerprint().to_hex() + ")";
     if (*store_root && **store_root != root->key)
       out.problems.push_back("enrollment/root.pub: the store names another root (fingerprint " +
-                             (*store_root)->fingerprint().to_hex() + ") than the one given with --root");
+                             (*store_root)->fingerprint().to_hex() + ") than the one the auditor trusts");
     if (!*present) out.problems.push_back("enrollment/: no enrollment register, but the auditor trusts a root");
   } else if (*store_root) {
     used = **store_root;
     out.root_used = "the store's enrollment/root.pub only (fingerprint " + used.fingerprint().to_hex() +
                     "), NOT confirmed: pass --root agency-root.pub to trust it";
     out.notes.push_back("the agency root was taken from the store itself; the result cannot be more than "
-                        "\"cannot verify\" until the auditor gives the root (--root)");
+                        "\"cannot verify\" until the auditor gives the root (--root, BODYCAM_AGENCY_ROOT or "
+                        "/etc/bodycam/agency-root.pub)");
   } else {
     out.root_used = "none";
     out.problems.push_back("enrollment/root.pub: the store has register entries but no root key, and no --root "

@@ -1,14 +1,14 @@
 // The audit's enrollment check: every signature in the store counted only if the enrollment register says
 // its key may make it (tools/enrollment/authorization_table.hpp), under an agency root the auditor trusts.
 // Invariants:
-//  N1. The root is the one the auditor gives (--root FILE). A root found only in the store is used to read
+//  N1. The root is the one the auditor gives (--root FILE, or configured). A root found only in the store is used to read
 //      the register but never makes the result authentic: the verdict is at best "cannot verify", and the
 //      report says which root was used and where it came from.
 //  N2. A register that does not verify (gap, broken link, bad signature, unauthorized signer) is not authentic,
 //      naming the entry; so is a store without a register when the auditor gives a root.
 //  N3. A receipt whose issuer key is not an enrolled dock in force at the receipt's stored time, a record whose
-//      device key is not that camera's enrolled key in force at the record's claimed time (records with an
-//      unset clock are not judged by time), an access or retention entry whose key is not a clerk or
+//      device key is not that camera's enrolled key in force at some time within the record's claimed UTC
+//      and its error bound (records with an unset clock are not judged by time), an access or retention entry whose key is not a clerk or
 //      supervisor in force at its time, and a hold release not by a supervisor: each is not authentic, named
 //      by entry and key.
 //  N4. Fleet completeness: every camera the register enrolled has a chain in the store or is listed as
@@ -50,7 +50,7 @@ struct enrollment_audit {
 
 struct trusted_root {
   crypto::public_key key;
-  std::string origin;  // the file it was read from
+  std::string origin;  // how the auditor gave it: "--root FILE", "BODYCAM_AGENCY_ROOT=FILE", "<file> (configured)"
 };
 
 [[nodiscard]] common::core::expected<enrollment_audit> check_enrollment(const common::store::store& s,

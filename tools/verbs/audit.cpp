@@ -15,12 +15,16 @@
 #include "tools/verbs/verb.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
 namespace bodycam::tools::verbs {
 
 using namespace bodycam::common;
 
 namespace {
+
+constexpr const char* default_root_file = "/etc/bodycam/agency-root.pub";
 
 struct audit_args {
   std::string store;
@@ -76,11 +80,25 @@ int run_audit(const audit_args& args) {
   if (!args.catalogue.empty())
     if (auto ok = audit::check_catalogue(args.catalogue); !ok && ok.error().code != core::errc::not_found)
       return cannot(ok.error().context);
+  // The root the auditor trusts: --root, else the configured one (BODYCAM_AGENCY_ROOT, else
+  // /etc/bodycam/agency-root.pub if present); never one found only in the store.
   std::optional<audit::trusted_root> root;
-  if (!args.root.empty()) {
-    auto key = crypto::load_public_key(args.root);
-    if (!key) return cannot("--root: " + key.error().context);
-    root = audit::trusted_root{key->key, args.root};
+  std::string root_file = args.root;
+  std::string root_origin = "--root " + args.root;
+  if (root_file.empty()) {
+    std::error_code ec;
+    if (const char* env = std::getenv("BODYCAM_AGENCY_ROOT"); env != nullptr && *env != '\0') {
+      root_file = env;
+      root_origin = std::string("BODYCAM_AGENCY_ROOT=") + env;
+    } else if (std::filesystem::exists(default_root_file, ec)) {
+      root_file = default_root_file;
+      root_origin = std::string(default_root_file) + " (configured)";
+    }
+  }
+  if (!root_file.empty()) {
+    auto key = crypto::load_public_key(root_file);
+    if (!key) return cannot("agency root " + root_origin + ": " + key.error().context);
+    root = audit::trusted_root{key->key, root_origin};
   }
   auto s = store::open_directory_store(args.store, false);
   if (!s) return cannot(s.error().context);
@@ -120,8 +138,9 @@ void add_audit(CLI::App& app, run_result& result) {
   cmd->add_flag("--force", args->force, "Replace an existing --html FILE");
   cmd->add_option("--catalogue", args->catalogue, "Rebuild the SQLite catalogue at FILE from the store");
   cmd->add_option("--root", args->root,
-                  "The agency root public key to trust (agency-root.pub); without it a store's enrollment register "
-                  "is read under the store's own root and the audit cannot verify more than that");
+                  "The agency root public key to trust (agency-root.pub; default: $BODYCAM_AGENCY_ROOT, else "
+                  "/etc/bodycam/agency-root.pub if present). Without one, a store's enrollment register is read "
+                  "under the store's own root and the audit cannot verify more than that (exit 3)");
   cmd->add_option("--sample", args->sample, "Re-hash only slice n/m of the files (rolling partial re-hash)");
   cmd->callback([args, &result] { result.exit_code = run_audit(*args); });
 }

@@ -268,12 +268,14 @@ outcome run_enroll(const enroll_request& request) {
     if (evidence_store && in_keys_folder) report(enroll_in_store(*evidence_store, key));
     if (signer) {
       auto done = enroll_in_register(*evidence_store, *signer, drafts[i]);
-      if (!done && (done.error().code == core::errc::permission || done.error().code == core::errc::corrupt))
-        result.exit_code = std::max(result.exit_code, exit_refused);
-      if (!done && (done.error().code == core::errc::permission || done.error().code == core::errc::corrupt))
+      const bool refused =
+          !done && (done.error().code == core::errc::permission || done.error().code == core::errc::corrupt);
+      if (refused) {  // the register does not let this signer enroll, or does not verify
         result.message += "  " + done.error().context + "\n";
-      else
+        result.exit_code = std::max(result.exit_code, exit_refused);
+      } else {
         report(done);
+      }
     } else if (evidence_store) {
       result.message += "  not in the enrollment register (no --root-key or --admin-key): the audit will not count "
                         "this key's signatures until it is enrolled there\n";

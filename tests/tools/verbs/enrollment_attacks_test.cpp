@@ -12,6 +12,8 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+
 #include <fstream>
 
 #include <catch2/catch.hpp>
@@ -232,6 +234,11 @@ TEST_CASE("the audit never trusts a root found only in the store, and names the 
   auto with = cli({"audit", t.store_path, "--root", root});
   CHECK(with.exit_code == 0);
   CHECK_THAT(with.out, Catch::Contains("root used: --root " + root));
+  ::setenv("BODYCAM_AGENCY_ROOT", root.c_str(), 1);  // the configured root, as an auditor's profile sets it
+  auto configured = cli({"audit", t.store_path});
+  ::unsetenv("BODYCAM_AGENCY_ROOT");
+  CHECK(configured.exit_code == 0);
+  CHECK_THAT(configured.out, Catch::Contains("root used: BODYCAM_AGENCY_ROOT=" + root));
   // Another agency's root: the store's register is not signed by it.
   temp_dir other;
   auto other_key = crypto::secret_key::generate().value();
