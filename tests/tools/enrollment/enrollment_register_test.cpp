@@ -1,6 +1,7 @@
 // The enrollment register's entries and chain (tools/enrollment/enrollment_entry.hpp, enrollment_register.hpp,
 // enrollment_store.hpp): canonical bytes, signing, and the attacks on the stored chain, each named for the
 // attack and asserting the exact finding.
+#include "common/core/hex.hpp"
 #include "common/store/memory_backend.hpp"
 #include "tools/enrollment/enrollment_register.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
@@ -167,4 +168,32 @@ TEST_CASE("enrollment store: append refuses a signer that may not enroll, and a 
   CHECK_FALSE(en::append_enrollment(f.s, signer_from(9).public_key(),
                                     person("clerk-2", signer_from(5).public_key(), en::role::clerk, 4),
                                     *std::make_unique<crypto::software_signer>(signer_from(9))));
+}
+
+TEST_CASE("enrollment entry: the golden vector of docs/formats/enrollment.md §3.1") {
+  auto root = signer_from(1);  // seed 01 01 … 01
+  en::enrollment_entry e;
+  e.seq = 0;
+  e.utc = record::utc_time(std::chrono::seconds(1'796'000'000));  // 2026-11-30T23:33:20Z
+  e.kind = en::subject_kind::person;
+  e.subject = "clerk-1";
+  e.subject_key = signer_from(2).public_key();
+  e.roles = 2;  // clerk
+  e.unit = "records";
+  e.valid_from = e.utc;
+  auto s = en::sign_enrollment_entry(e, root).value();
+  const std::string canonical_hex = core::to_hex(core::byte_view(s.bytes).first(161));
+  CHECK(canonical_hex == 
+        "00010000000000000000000000000000000000000000000000000000000000000000000000000000000018ecac7c009a0000"
+        "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c01040007636c65726b2d318139770ea87d17"
+        "5f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b3940200077265636f72647318ecac7c009a0000000000000000000000000000000000000000");
+  CHECK(s.hash.to_hex() == "9031eec41b04d46c13d6e0ee7a62aa8b29c524094f2d36b31216a8cc23bfea32");
+  CHECK(s.sig.to_hex() == 
+        "ed4b68202d979c087c236f79c8fc63ddd6f1ca21771c037574be12b35b25b03b"
+        "ecdc9d8c9c7ea18ba9267ceced20c85a0646ab99942d72d727b83b1e6c907c02");
+  auto parsed = en::parse_enrollment_entry(s.bytes).value();
+  CHECK(en::verify_enrollment_signature(parsed));
+  auto forged = s.bytes;
+  forged[forged.size() - 1] ^= 0x80;  // the golden entry with its signature's last byte changed
+  CHECK_FALSE(en::verify_enrollment_signature(en::parse_enrollment_entry(forged).value()));
 }
