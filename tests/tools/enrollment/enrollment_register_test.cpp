@@ -174,7 +174,7 @@ TEST_CASE("enrollment entry: the golden vector of docs/formats/enrollment.md §3
   auto root = signer_from(1);  // seed 01 01 … 01
   en::enrollment_entry e;
   e.seq = 0;
-  e.utc = record::utc_time(std::chrono::seconds(1'796'000'000));  // 2026-11-30T23:33:20Z
+  e.utc = record::utc_time(std::chrono::seconds(1'796'000'000));  // 2026-11-30T00:53:20Z
   e.kind = en::subject_kind::person;
   e.subject = "clerk-1";
   e.subject_key = signer_from(2).public_key();
