@@ -17,12 +17,12 @@ namespace {
 
 std::string fp(const crypto::public_key& key) { return key.fingerprint().to_hex().substr(0, 16); }
 
-void check_receipts(const store::store& s, const en::authorization_table& table, enrollment_audit& out) {
+core::status check_receipts(const store::store& s, const en::authorization_table& table, enrollment_audit& out) {
   auto names = s.list_entries(store::entry_namespace::receipts);
-  if (!names) return;
+  if (!names) return core::wrap("list receipts for the enrollment check", names.error());
   for (const auto& name : *names) {
     auto bytes = s.get_entry(store::entry_namespace::receipts, name);
-    if (!bytes) continue;
+    if (!bytes) return core::wrap("read receipts/" + name + " for the enrollment check", bytes.error());
     auto r = common::receipt::parse(*bytes);
     if (!r) continue;  // the device audit reports it malformed
     const auto may = table.may_sign(r->body.issuer_key, en::signature_kind::receipt, r->body.stored_utc);
@@ -32,6 +32,7 @@ void check_receipts(const store::store& s, const en::authorization_table& table,
       out.problems.push_back("receipt receipts/" + name + ": signed by the key enrolled for dock " + may.subject +
                              ", but it names " + r->body.issuer + " as its issuer");
   }
+  return {};
 }
 
 void check_records(const audit_report& report, const en::authorization_table& table, enrollment_audit& out) {
@@ -120,7 +121,7 @@ core::expected<enrollment_audit> check_enrollment(const store::store& s, const a
   if (!reg) return std::unexpected(reg.error());
   out.entry_count = reg->entries.size();
   out.register_findings = reg->findings;  // N2
-  check_receipts(s, reg->table, out);     // N3
+  if (auto ok = check_receipts(s, reg->table, out); !ok) return std::unexpected(ok.error());  // N3
   check_records(report, reg->table, out);
   check_register(report.access, "access", reg->table, out);
   check_register(report.retention, "retention", reg->table, out);

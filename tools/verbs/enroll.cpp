@@ -374,8 +374,9 @@ void add_revoke(CLI::App& enroll, run_result& result) {
 void add_enroll(CLI::App& app, run_result& result) {
   auto* enroll = app.add_subcommand(
       "enroll",
-      "Register public keys: cameras with a dock (and the store), agency docks with a camera. Create-only: a "
-      "different key under an enrolled name is refused (exit 2).");
+      "Register public keys: cameras with a dock (and the store), agency docks with a camera, and, signed by the "
+      "agency root or an admin, cameras, docks, witnesses and people in the store's enrollment register; "
+      "revoke an enrollment. Create-only: a different key under an enrolled name is refused (exit 2).");
   enroll->require_subcommand(1);
   add_role(*enroll, result, "camera", "Let a dock accept these cameras and put their keys in the store",
            "--trusted-cameras-dir", "The dock's trusted_cameras_dir (gets <device>.pub)");
