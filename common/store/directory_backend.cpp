@@ -331,8 +331,7 @@ core::expected<recovery_report> directory_backend::recover() {
   };
   if (auto ok = scan("",
                      [](std::string_view name, bool is_folder) {
-                       return is_folder ? (name == "objects" || name == "records" || name == "keys" ||
-                                           name == "receipts" || name == "access" || name == "retention")
+                       return is_folder ? is_layout_top_folder(name)
                                         : (name == store_marker_name || name == store_lock_name);
                      });
       !ok)
@@ -358,7 +357,7 @@ core::expected<recovery_report> directory_backend::recover() {
       return std::unexpected(ok.error());
   if (auto ok = scan("keys", leaf_if([](std::string_view n) { return parse_public_key_name(n).has_value(); })); !ok)
     return std::unexpected(ok.error());
-  for (const auto ns : {entry_namespace::receipts, entry_namespace::access, entry_namespace::retention})
+  for (const auto ns : all_entry_namespaces)
     if (auto ok = scan(std::string(to_string(ns)), leaf_if(is_valid_key_component)); !ok)
       return std::unexpected(ok.error());
   std::sort(report.removed.begin(), report.removed.end());

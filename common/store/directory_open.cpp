@@ -23,14 +23,10 @@ constexpr std::array<std::string_view, 6> layout_folders = {"objects", "objects/
                                                             "keys",    "receipts",       "access"};
 constexpr std::size_t max_marker_bytes = 4096;
 
-bool is_top_folder(std::string_view name) noexcept {
-  return name == "objects" || name == "records" || name == "keys" || name == "receipts" || name == "access" ||
-         name == "retention";  // retention/ is made on first use
-}
 
 // What a layout half-made by a crash may hold; anything else means the directory is someone else's.
 bool is_layout_leftover(std::string_view name, detail::entry_type type) noexcept {
-  if (type == detail::entry_type::folder) return is_top_folder(name);
+  if (type == detail::entry_type::folder) return is_layout_top_folder(name);
   if (type == detail::entry_type::regular) return name == store_lock_name || name.starts_with(temp_name_prefix);
   return false;
 }

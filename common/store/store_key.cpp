@@ -32,6 +32,7 @@ std::string_view to_string(entry_namespace ns) noexcept {
     case entry_namespace::receipts: return "receipts";
     case entry_namespace::access: return "access";
     case entry_namespace::retention: return "retention";
+    case entry_namespace::enrollment: return "enrollment";
   }
   return "unknown";
 }
@@ -41,6 +42,13 @@ bool is_valid_key_component(std::string_view component) noexcept {
   for (char c : component)
     if (!is_name_char(c)) return false;
   return true;
+}
+
+bool is_layout_top_folder(std::string_view name) noexcept {
+  if (name == "objects" || name == "records" || name == "keys") return true;
+  for (const auto ns : all_entry_namespaces)
+    if (name == to_string(ns)) return true;
+  return false;
 }
 
 core::expected<store_key> store_key::parse(std::string_view text) {
@@ -114,6 +122,7 @@ std::string_view store_key::kind() const noexcept {
   if (v.starts_with("receipts/")) return "receipt";
   if (v.starts_with("access/")) return "access entry";
   if (v.starts_with("retention/")) return "retention entry";
+  if (v.starts_with("enrollment/")) return "enrollment entry";
   return "item";
 }
 

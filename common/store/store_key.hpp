@@ -7,7 +7,7 @@
 //     component, a NUL or a backslash, and no key can collide with a backend's temp name (they start with '.').
 //  2. Keys built here are canonical: `objects/sha256/<64 lower-case hex>`, `records/<device>/<seq in decimal,
 //     no leading zero>`, `keys/<device>.pub`, `receipts/<name>`, `access/<name>`,
-//     `retention/<name>`. parse_* functions accept
+//     `retention/<name>`, `enrollment/<name>`. parse_* functions accept
 //     exactly these spellings and nothing else, so one stored item has exactly one key.
 #pragma once
 
@@ -15,6 +15,7 @@
 #include "common/crypto/sha256.hpp"
 #include "common/record/ids.hpp"
 
+#include <array>
 #include <compare>
 #include <cstdint>
 #include <optional>
@@ -24,9 +25,14 @@
 namespace bodycam::common::store {
 
 // The namespaces of named write-once entries whose content the dock and the tools define: receipts (the dock),
-// the access register and the retention register (holds and expiry events; tools/register/).
-enum class entry_namespace { receipts, access, retention };
-[[nodiscard]] std::string_view to_string(entry_namespace ns) noexcept;  // "receipts", "access", "retention"
+// the access register and the retention register (holds and expiry events; tools/registers/), and the
+// enrollment register (who may sign what; tools/enrollment/).
+enum class entry_namespace { receipts, access, retention, enrollment };
+// Every namespace, in folder order: the one list the backends' layout checks use.
+inline constexpr std::array<entry_namespace, 4> all_entry_namespaces = {
+    entry_namespace::receipts, entry_namespace::access, entry_namespace::retention, entry_namespace::enrollment};
+// "receipts", "access", "retention", "enrollment"
+[[nodiscard]] std::string_view to_string(entry_namespace ns) noexcept;
 
 class store_key {
  public:
@@ -61,6 +67,8 @@ class store_key {
 };
 
 [[nodiscard]] bool is_valid_key_component(std::string_view component) noexcept;
+// The top-level folders of the layout: objects, records, keys and one per entry namespace.
+[[nodiscard]] bool is_layout_top_folder(std::string_view name) noexcept;
 // The leaf names of the layout, strictly (invariant 2); nullopt for anything else.
 [[nodiscard]] std::optional<crypto::sha256_digest> parse_object_name(std::string_view leaf) noexcept;
 [[nodiscard]] std::optional<std::uint64_t> parse_seq_name(std::string_view leaf) noexcept;

@@ -5,7 +5,8 @@
 //
 //   <out>/store/          the evidence store (what the dock fills; DESIGN.md §7)
 //   <out>/reports/        audit and verification reports
-//   <out>/keys/           <id>.key (0600) and <id>.pub for every camera and the dock
+//   <out>/keys/           <id>.key (0600) and <id>.pub for every camera, the dock, the demo clerk and
+//                         supervisor; agency-root.sealed (0600) and .pub; agency-passphrase (0600, demo only)
 //   <out>/cameras/<id>/   recorder.toml, ledger.db, segments/, control.sock, sysfs/, feedback.log, statement.wav
 //   <out>/dock/           dockd.toml, state.db, quarantine/, trusted-cameras/
 //   <out>/logs/           one log per process run
@@ -43,6 +44,9 @@ struct shift_layout {
 // "cam-0001" … for camera index 0 …; the dock is "dock-0001".
 [[nodiscard]] std::string camera_id(std::uint32_t index);
 inline constexpr const char* dock_id = "dock-0001";
+inline constexpr const char* demo_clerk_id = "clerk-demo";
+inline constexpr const char* demo_supervisor_id = "supervisor-demo";
+inline constexpr const char* demo_unit = "demo-station";
 
 // What differs between the cameras of one shift.
 struct camera_settings {

@@ -9,6 +9,7 @@
 #include "tools/shift/control_client.hpp"
 
 #include <netinet/in.h>
+#include <sodium.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -90,6 +91,9 @@ class shift_run {
   core::status wait_until_stored();
   static core::expected<std::uint64_t> stored_end(const common::store::store& s, const std::string& camera);
   core::expected<int> audit();
+  core::status prepare_agency();
+  core::status enroll_people();
+  std::vector<std::string> signer_args() const;
 
   const shift_setup& setup_;
   shift_layout layout_;
@@ -143,12 +147,11 @@ core::status shift_run::prepare_camera(std::uint32_t index) {
     return ok;
   // Enrollment, as an administrator does it: the camera with the dock and the store, the dock with the camera.
   const std::string pub = (layout_.keys() / (c.id + ".pub")).string();
-  if (auto ok = run_tool({"enroll", "camera", "--key", pub, "--trusted-cameras-dir",
-                          (layout_.dock() / "trusted-cameras").string(), "--store", layout_.store().string(),
-                          "--create-store"},
-                         "enroll-" + c.id + ".log");
-      !ok)
-    return ok;
+  std::vector<std::string> enroll_camera{"enroll", "camera", "--key", pub, "--trusted-cameras-dir",
+                                         (layout_.dock() / "trusted-cameras").string(), "--store",
+                                         layout_.store().string(), "--unit", demo_unit};
+  for (const auto& a : signer_args()) enroll_camera.push_back(a);
+  if (auto ok = run_tool(enroll_camera, "enroll-" + c.id + ".log"); !ok) return ok;
   if (auto ok = run_tool({"enroll", "dock", "--key", (layout_.keys() / (std::string(dock_id) + ".pub")).string(),
                           "--trusted-docks-dir", (dir / "trusted-docks").string()},
                          "enroll-dock-on-" + c.id + ".log");
@@ -171,6 +174,7 @@ core::status shift_run::prepare() {
     if (::access(program(name).c_str(), X_OK) != 0)
       return core::fail(core::errc::not_found, program(name).string() + " is missing: build all programs first "
                                                                         "(cmake --build build)");
+  if (auto ok = prepare_agency(); !ok) return ok;
   auto dock_key = common::crypto::secret_key::generate();
   if (!dock_key) return std::unexpected(dock_key.error());
   if (auto ok = common::crypto::write_key_pair(layout_.keys() / dock_id, dock_id, *dock_key); !ok) return ok;
@@ -178,11 +182,12 @@ core::status shift_run::prepare() {
     if (auto ok = prepare_camera(i); !ok) return ok;
     say(cameras_.back().id + ": keys, configuration, statement and enrollment ready");
   }
-  if (auto ok = run_tool({"enroll", "dock", "--key", (layout_.keys() / (std::string(dock_id) + ".pub")).string(),
-                          "--store", layout_.store().string()},
-                         "enroll-dock-in-store.log");
-      !ok)
-    return ok;
+  std::vector<std::string> enroll_dock{"enroll", "dock", "--key",
+                                       (layout_.keys() / (std::string(dock_id) + ".pub")).string(),
+                                       "--store", layout_.store().string(), "--unit", demo_unit};
+  for (const auto& a : signer_args()) enroll_dock.push_back(a);
+  if (auto ok = run_tool(enroll_dock, "enroll-dock-in-store.log"); !ok) return ok;
+  if (auto ok = enroll_people(); !ok) return ok;
   auto port = setup_.first_port ? core::expected<std::uint16_t>(static_cast<std::uint16_t>(setup_.first_port + 100))
                                 : free_loopback_port();
   if (!port) return std::unexpected(port.error());
@@ -316,6 +321,48 @@ core::status shift_run::wait_until_stored() {
   }
 }
 
+// The agency as an administrator sets it up: a root key sealed with a passphrase (kept in a 0600 file here,
+// as a demo; a real agency keeps both offline), its public key in the store.
+core::status shift_run::prepare_agency() {
+  std::array<std::uint8_t, 16> random{};
+  randombytes_buf(random.data(), random.size());
+  std::string passphrase;
+  for (auto b : random) passphrase += "0123456789abcdef"[b >> 4], passphrase += "0123456789abcdef"[b & 15];
+  passphrase += "\n";
+  if (auto ok = core::write_file_durably(layout_.keys() / "agency-passphrase", text_bytes(passphrase),
+                                         {.mode = 0600, .create_only = true});
+      !ok)
+    return ok;
+  if (auto ok = run_tool({"agency", "init", "--out", layout_.keys().string(), "--passphrase-file",
+                          (layout_.keys() / "agency-passphrase").string(), "--store", layout_.store().string(),
+                          "--create-store"},
+                         "agency-init.log");
+      !ok)
+    return ok;
+  say("agency root: " + (layout_.keys() / "agency-root.sealed").string() + " (its public key in the store)");
+  return {};
+}
+
+std::vector<std::string> shift_run::signer_args() const {
+  return {"--root-key", (layout_.keys() / "agency-root.sealed").string(), "--passphrase-file",
+          (layout_.keys() / "agency-passphrase").string()};
+}
+
+// A demo clerk and a demo supervisor, enrolled with their roles, so the clerks' tools work on this store.
+core::status shift_run::enroll_people() {
+  for (const auto& [id, role] : {std::pair{demo_clerk_id, "clerk"}, std::pair{demo_supervisor_id, "supervisor"}}) {
+    auto key = common::crypto::secret_key::generate();
+    if (!key) return std::unexpected(key.error());
+    if (auto ok = common::crypto::write_key_pair(layout_.keys() / id, id, *key); !ok) return ok;
+    std::vector<std::string> args{"enroll", "person", "--key", (layout_.keys() / (std::string(id) + ".pub")).string(),
+                                  "--role", role, "--unit", demo_unit, "--store", layout_.store().string()};
+    for (const auto& a : signer_args()) args.push_back(a);
+    if (auto ok = run_tool(args, "enroll-" + std::string(id) + ".log"); !ok) return ok;
+  }
+  say(std::string("enrolled ") + demo_clerk_id + " (clerk) and " + demo_supervisor_id + " (supervisor)");
+  return {};
+}
+
 core::expected<int> shift_run::audit() {
   const std::string store = layout_.store().string();
   const fs::path reports = layout_.reports();
@@ -324,10 +371,11 @@ core::expected<int> shift_run::audit() {
     std::vector<std::string> args;
     std::string file;
   };
-  const std::vector<report> runs{{{"audit", store}, "audit.txt"},
-                                 {{"audit", store, "--json"}, "audit.json"},
-                                 {{"audit", store, "--html", (reports / "audit.html").string(), "--catalogue",
-                                   (reports / "catalogue.db").string()},
+  const std::string root = (layout_.keys() / "agency-root.pub").string();
+  const std::vector<report> runs{{{"audit", store, "--root", root}, "audit.txt"},
+                                 {{"audit", store, "--root", root, "--json"}, "audit.json"},
+                                 {{"audit", store, "--root", root, "--html", (reports / "audit.html").string(),
+                                   "--catalogue", (reports / "catalogue.db").string()},
                                   "audit-html.log"},
                                  {{"verify", store}, "verify.txt"}};
   for (const auto& r : runs) {
@@ -372,6 +420,9 @@ core::expected<shift_outcome> shift_run::run() {
   outcome.audit_exit = *worst;
   outcome.store = layout_.store();
   outcome.reports = layout_.reports();
+  outcome.clerk_key = layout_.keys() / (std::string(demo_clerk_id) + ".key");
+  outcome.supervisor_key = layout_.keys() / (std::string(demo_supervisor_id) + ".key");
+  outcome.root_key = layout_.keys() / "agency-root.pub";
   return outcome;
 }
 

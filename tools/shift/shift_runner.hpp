@@ -35,6 +35,9 @@ struct shift_outcome {
   int audit_exit = 3;  // `bodycam audit`'s exit code (0 authentic, 1 with documented gaps, 2, 3)
   std::filesystem::path store;
   std::filesystem::path reports;
+  std::filesystem::path clerk_key;       // the demo clerk's secret key (enrolled with role clerk)
+  std::filesystem::path supervisor_key;  // the demo supervisor's (role supervisor)
+  std::filesystem::path root_key;        // the agency root's public key: `bodycam audit STORE --root` it
 };
 
 [[nodiscard]] common::core::expected<shift_outcome> run_shift(const shift_setup& setup);

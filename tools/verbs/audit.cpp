@@ -1,11 +1,13 @@
 // bodycam audit: check a whole store (every device's chain, files, statements, gaps, receipts and delays,
-// the access and retention registers); print text or --json, write --html and rebuild --catalogue.
+// the access and retention registers, and who signed what against the enrollment register under the agency
+// root given with --root); print text or --json, write --html and rebuild --catalogue.
 // Exit: the verifier's (0 authentic, 1 with documented gaps, 2 not authentic, 3 cannot verify); an output path
 // refused before the audit (inside a store, existing without --force, no such folder) is 3 with nothing done;
 // a report or catalogue that cannot be written after the audit is 4 (verb.hpp).
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tools/audit/catalogue.hpp"
+#include "tools/audit/enrollment_check.hpp"
 #include "tools/audit/render.hpp"
 #include "tools/audit/store_audit.hpp"
 #include "tools/verbs/clerk_identity.hpp"
@@ -14,6 +16,8 @@
 #include "tools/verbs/verb.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
 namespace bodycam::tools::verbs {
 
@@ -21,12 +25,15 @@ using namespace bodycam::common;
 
 namespace {
 
+constexpr const char* default_root_file = "/etc/bodycam/agency-root.pub";
+
 struct audit_args {
   std::string store;
   bool json = false;
   std::string html;
   std::string catalogue;
   std::string sample;
+  std::string root;
   bool force = false;
 };
 
@@ -71,11 +78,34 @@ int run_audit(const audit_args& args) {
   if (!args.catalogue.empty())
     if (auto ok = audit::check_catalogue(args.catalogue); !ok && ok.error().code != core::errc::not_found)
       return cannot(args, ok.error().context);
+  // The root the auditor trusts: --root, else the configured one (BODYCAM_AGENCY_ROOT, else
+  // /etc/bodycam/agency-root.pub if present); never one found only in the store.
+  std::optional<audit::trusted_root> root;
+  std::string root_file = args.root;
+  std::string root_origin = "--root " + args.root;
+  if (root_file.empty()) {
+    std::error_code ec;
+    if (const char* env = std::getenv("BODYCAM_AGENCY_ROOT"); env != nullptr && *env != '\0') {
+      root_file = env;
+      root_origin = std::string("BODYCAM_AGENCY_ROOT=") + env;
+    } else if (std::filesystem::exists(default_root_file, ec)) {
+      root_file = default_root_file;
+      root_origin = std::string(default_root_file) + " (configured)";
+    }
+  }
+  if (!root_file.empty()) {
+    auto key = crypto::load_public_key(root_file);
+    if (!key) return cannot(args, "agency root " + root_origin + ": " + key.error().context);
+    root = audit::trusted_root{key->key, root_origin};
+  }
   auto s = store::open_directory_store(args.store, false);
   if (!s) return cannot(args, s.error().context);
   auto report = audit::audit_store(*s, options);
   if (!report) return cannot(args, report.error().context);
   report->store = absolute_path_text(args.store);
+  auto enrollment = audit::check_enrollment(*s, *report, root);
+  if (!enrollment) return cannot(args, enrollment.error().context);
+  report->verdict = audit::worse_of(report->verdict, enrollment->verdict);
   // Outputs are written before the report is printed, so that under --json a failed write is part of the one
   // document on stdout ("output_error") rather than a second one.
   std::string write_error;
@@ -86,10 +116,12 @@ int run_audit(const audit_args& args) {
     if (auto ok = audit::write_catalogue(args.catalogue, *report); !ok) write_error = ok.error().context;
   if (args.json) {
     auto j = audit::render_json(*report);
+    j["enrollment"] = audit::render_enrollment_json(*enrollment);
     if (!write_error.empty()) j["output_error"] = cannot_write_text(write_error);
     print_json_document(j);
   } else {
     std::fputs(audit::render_text(*report).c_str(), stdout);
+    std::fputs(audit::render_enrollment_text(*enrollment).c_str(), stdout);
   }
   if (!write_error.empty()) {
     std::fprintf(stderr, "bodycam audit: %s\n", cannot_write_text(write_error).c_str());
@@ -112,6 +144,10 @@ void add_audit(CLI::App& app, run_result& result) {
                   "Also write a self-contained HTML report (timeline per device) to FILE (outside any store)");
   cmd->add_flag("--force", args->force, "Replace an existing --html FILE");
   cmd->add_option("--catalogue", args->catalogue, "Rebuild the SQLite catalogue at FILE from the store");
+  cmd->add_option("--root", args->root,
+                  "The agency root public key to trust (agency-root.pub; default: $BODYCAM_AGENCY_ROOT, else "
+                  "/etc/bodycam/agency-root.pub if present). Without one, a store's enrollment register is read "
+                  "under the store's own root and the audit cannot verify more than that (exit 3)");
   cmd->add_option("--sample", args->sample, "Re-hash only slice n/m of the files (rolling partial re-hash)");
   cmd->callback([args, &result] { result.exit_code = run_audit(*args); });
 }

@@ -2,8 +2,9 @@
 
 #include "common/core/durable_file.hpp"
 
+#include "tools/enrollment/enrollment_store.hpp"
+
 #include <algorithm>
-#include <set>
 
 namespace bodycam::tools::verbs {
 
@@ -35,38 +36,39 @@ core::expected<clerk_identity> load_clerk(const std::string& key_file) {
   return clerk_identity{key->label, std::make_unique<crypto::software_signer>(std::move(key->key))};
 }
 
-core::status check_clerk_key_in_store(const store::store& s, const clerk_identity& clerk) {
-  const std::string what = "clerk key of '" + clerk.id + "'";
-  auto devices = s.list_devices();
-  if (!devices) return core::wrap(what, devices.error());
-  auto is_device = [&](std::string_view id) {
-    return std::any_of(devices->begin(), devices->end(), [&](const auto& d) { return d.str() == id; });
-  };
-  if (is_device(clerk.id))
-    return core::fail(core::errc::permission, what + ": '" + clerk.id +
-                                                  "' is a camera in this store; a clerk signs with their own key "
-                                                  "(bodycam keygen --id <clerk>)");
-  std::set<std::string> clerks;
-  for (const auto ns : {store::entry_namespace::access, store::entry_namespace::retention}) {
-    auto names = s.list_entries(ns);
-    if (!names && names.error().code == core::errc::not_found) continue;  // a store made before retention/
-    if (!names) return core::wrap(what, names.error());
-    for (const auto& n : *names)
-      if (const auto dot = n.rfind('.'); dot != std::string::npos && dot > 0) clerks.insert(n.substr(0, dot));
+core::status check_clerk_key_in_store(const store::store& s, const clerk_identity& clerk,
+                                      enrollment::signature_kind kind) {
+  const std::string what = "clerk key of '" + clerk.id + "' (fingerprint " +
+                           clerk.signer->public_key().fingerprint().to_hex().substr(0, 16) + ")";
+  const std::string how = "an admin enrolls it: bodycam enroll person --key " + clerk.id + ".pub --role " +
+                          (kind == enrollment::signature_kind::approval ? "supervisor" : "clerk") + " --store " +
+                          s.describe() + " --root-key agency-root.sealed";
+  auto root = enrollment::get_store_root(s);
+  if (!root) return core::wrap(what, root.error());
+  if (!*root)
+    return core::fail(core::errc::permission, what + ": store " + s.describe() +
+                                                  " has no enrollment register (no agency root in enrollment/root.pub); " +
+                                                  "make one with bodycam agency init --store, then " + how);
+  auto reg = enrollment::load_register(s, **root);
+  if (!reg) return core::wrap(what, reg.error());
+  if (!reg->is_intact())
+    return core::fail(core::errc::permission, what + ": the enrollment register of " + s.describe() +
+                                                  " does not verify (" + reg->findings.front().code + " at " +
+                                                  reg->findings.front().entry + "); nothing done");
+  const auto may = reg->table.may_sign(clerk.signer->public_key(), kind, utc_now());
+  if (!may.allowed) {
+    const auto& grants = reg->table.grants();
+    const bool is_device_key = std::any_of(grants.begin(), grants.end(), [&](const enrollment::grant& g) {
+      return g.key == clerk.signer->public_key() && g.kind != enrollment::subject_kind::person;
+    });
+    if (is_device_key)
+      return core::fail(core::errc::permission, what + ": " + may.reason +
+                                                    "; a clerk signs with their own key (bodycam keygen --id <clerk>)");
+    return core::fail(core::errc::permission, what + ": " + may.reason + "; " + how);
   }
-  auto ids = s.list_public_keys();
-  if (!ids) return core::wrap(what, ids.error());
-  const auto mine = clerk.signer->public_key();
-  for (const auto& id : *ids) {
-    auto enrolled = s.get_public_key(id);
-    if (!enrolled || enrolled->key != mine) continue;
-    if (is_device(id.str()) || !clerks.contains(id.str()))
-      return core::fail(core::errc::permission, what + ": it is the key the store holds for " +
-                                                    (is_device(id.str()) ? "camera " : "camera or dock ") + id.str() +
-                                                    " (keys/" + id.str() +
-                                                    ".pub); a clerk signs with their own key (bodycam keygen --id "
-                                                    "<clerk>)");
-  }
+  if (may.subject != clerk.id)
+    return core::fail(core::errc::permission, what + ": the register enrolled this key for '" + may.subject +
+                                                  "', not '" + clerk.id + "'");
   return {};
 }
 

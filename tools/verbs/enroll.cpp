@@ -1,10 +1,15 @@
 // bodycam enroll: register identities between cameras, docks and the store (docs/operations.md "Enrollment").
-//   bodycam enroll camera --key CAM.pub [--key ...] [--trusted-cameras-dir DIR] [--store STORE]
+//   bodycam enroll camera --key CAM.pub [--key ...] [--trusted-cameras-dir DIR] [--store STORE] [SIGNER]
 //       the dock will accept these cameras (DIR/<device>.pub), and the store holds their keys
 //       (keys/<device>.pub) so audits and verification need no key flags;
-//   bodycam enroll dock --key DOCK.pub [--key ...] [--trusted-docks-dir DIR] [--store STORE]
+//   bodycam enroll dock --key DOCK.pub [--key ...] [--trusted-docks-dir DIR] [--store STORE] [SIGNER]
 //       a camera will offload only to these agency docks (DIR/<dock-id>.pub), and the store holds the dock
 //       keys so receipts can be checked from the store alone.
+//   bodycam enroll witness|person --key K.pub --store STORE SIGNER [--role R ...] [--unit U]
+//   bodycam enroll revoke --store STORE --entry N --reason TEXT [--at T] SIGNER
+// SIGNER is --root-key agency-root.sealed [--passphrase-file F] or --admin-key ADMIN.key. With a signer and a
+// store, every key also gets a signed entry in the store's enrollment register (enroll_register.hpp) — the
+// register is what the audit counts; keys/ stays for the chain verifier and older tools.
 // Guarantees:
 //  E1. Create-only and durable: a trust file is written to a temp file, fsynced, renamed and its directory
 //      fsynced (write_public_key); a directory it had to create is fsynced into its parent.
@@ -14,12 +19,15 @@
 //      first), never a side effect. A race between two enrollers is still caught by the create-only writes.
 //  E4. Every key is checked (parses, label valid; a camera's label must be a device id) before anything is
 //      written, so a bad key file in the list writes nothing at all.
-// Exit codes: 0 done, 2 refused by E3, 3 cannot (bad arguments, unreadable key, I/O error).
+// Exit codes: 0 done, 2 refused (E3; a store holding another agency root; a signer the register does not let
+// enroll; a register that does not verify), 3 cannot (bad arguments, unreadable key, passphrase, I/O error).
 #include "common/core/durable_file.hpp"
 #include "common/crypto/key_file.hpp"
 #include "common/record/ids.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store/store.hpp"
+#include "tools/bundle/bundle_export.hpp"
+#include "tools/verbs/enroll_register.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/verb.hpp"
 
@@ -41,12 +49,52 @@ namespace fs = std::filesystem;
 constexpr int exit_refused = 2;
 
 struct enroll_request {
-  std::string role;  // "camera" or "dock"
+  std::string role;  // "camera", "dock", "witness" or "person"
   std::vector<std::string> keys;
   std::string trust_dir;
   std::string store_root;
   bool create_store = false;
+  register_signer_options signer;
+  std::vector<std::string> roles;  // person only
+  std::string unit;
+  std::string valid_from;
+  std::string valid_until;
 };
+
+// The register entry for one key, with the request's unit, roles and validity.
+core::expected<enrollment::enrollment_entry> draft_for(const enroll_request& request,
+                                                       const crypto::labelled_public_key& key) {
+  enrollment::enrollment_entry e;
+  e.kind = *enrollment::parse_subject_kind(request.role);
+  e.subject = key.label;
+  e.subject_key = key.key;
+  e.unit = request.unit;
+  for (const auto& text : request.roles) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const auto comma = text.find(',', start);
+      const std::string one = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      auto r = enrollment::parse_role(one);
+      if (!r)
+        return core::fail(core::errc::invalid_argument,
+                          "--role '" + one + "': use officer, clerk, supervisor, auditor or admin");
+      e.roles |= static_cast<std::uint8_t>(*r);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (!request.valid_from.empty()) {
+    auto t = bundle::parse_utc(request.valid_from);
+    if (!t) return core::wrap("--valid-from", t.error());
+    e.valid_from = *t;
+  }
+  if (!request.valid_until.empty()) {
+    auto t = bundle::parse_utc(request.valid_until);
+    if (!t) return core::wrap("--valid-until", t.error());
+    e.valid_until = *t;
+  }
+  return e;
+}
 
 struct outcome {
   int exit_code = 0;
@@ -148,6 +196,8 @@ core::status check_no_conflict(const fs::path& dir, const store::store* s, const
 
 outcome run_enroll(const enroll_request& request) {
   const std::string verb = "bodycam enroll " + request.role + ": ";
+  if (request.trust_dir.empty() && request.store_root.empty() && (request.role == "witness" || request.role == "person"))
+    return {exit_cannot, verb + "say which store's register gets the entry: --store STORE"};
   if (request.trust_dir.empty() && request.store_root.empty())
     return {exit_cannot, verb + "say where to enroll: --trusted-" + request.role + "s-dir DIR and/or --store STORE"};
   if (!request.trust_dir.empty())
@@ -169,6 +219,17 @@ outcome run_enroll(const enroll_request& request) {
         return {exit_refused, verb + "two different keys named " + key->label + " were given"};
     keys.push_back(std::move(*key));
   }
+  const bool in_register = request.signer.is_given() || request.role == "witness" || request.role == "person";
+  if (in_register && request.store_root.empty())
+    return {exit_cannot, verb + "a register entry needs --store STORE"};
+  if (request.role == "person" && request.roles.empty())
+    return {exit_cannot, verb + "say what the person may do: --role officer|clerk|supervisor|auditor|admin"};
+  std::vector<enrollment::enrollment_entry> drafts;
+  for (const auto& key : keys) {
+    auto draft = draft_for(request, key);
+    if (!draft) return {exit_cannot, verb + draft.error().context};
+    drafts.push_back(std::move(*draft));
+  }
   std::optional<store::store> evidence_store;
   if (!request.store_root.empty()) {
     auto opened = store::open_directory_store(request.store_root, request.create_store);
@@ -177,11 +238,21 @@ outcome run_enroll(const enroll_request& request) {
                                (request.create_store ? "" : " (use --create-store to make a new store)")};
     evidence_store.emplace(std::move(*opened));
   }
-  for (const auto& key : keys)
-    if (auto ok = check_no_conflict(request.trust_dir, evidence_store ? &*evidence_store : nullptr, key); !ok)
-      return {ok.error().code == core::errc::conflict ? exit_refused : exit_cannot, verb + ok.error().context};
+  const bool in_keys_folder = request.role == "camera" || request.role == "dock";
+  if (in_keys_folder)
+    for (const auto& key : keys)
+      if (auto ok = check_no_conflict(request.trust_dir, evidence_store ? &*evidence_store : nullptr, key); !ok)
+        return {ok.error().code == core::errc::conflict ? exit_refused : exit_cannot, verb + ok.error().context};
+  std::optional<register_signer> signer;
+  if (in_register) {
+    auto loaded = load_register_signer(*evidence_store, request.signer);
+    if (!loaded)
+      return {loaded.error().code == core::errc::conflict ? exit_refused : exit_cannot, verb + loaded.error().context};
+    signer.emplace(std::move(*loaded));
+  }
   outcome result;
-  for (const auto& key : keys) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto& key = keys[i];
     const std::string who = request.role + " " + key.label + " (fingerprint " + key.key.fingerprint().to_hex() + ")";
     result.message += who + "\n";
     auto report = [&](const core::expected<std::string>& done) {
@@ -194,9 +265,32 @@ outcome run_enroll(const enroll_request& request) {
       result.exit_code = std::max(result.exit_code, code);
     };
     if (!request.trust_dir.empty()) report(enroll_in_directory(request.trust_dir, key));
-    if (evidence_store) report(enroll_in_store(*evidence_store, key));
+    if (evidence_store && in_keys_folder) report(enroll_in_store(*evidence_store, key));
+    if (signer) {
+      auto done = enroll_in_register(*evidence_store, *signer, drafts[i]);
+      const bool refused =
+          !done && (done.error().code == core::errc::permission || done.error().code == core::errc::corrupt);
+      if (refused) {  // the register does not let this signer enroll, or does not verify
+        result.message += "  " + done.error().context + "\n";
+        result.exit_code = std::max(result.exit_code, exit_refused);
+      } else {
+        report(done);
+      }
+    } else if (evidence_store) {
+      result.message += "  not in the enrollment register (no --root-key or --admin-key): the audit will not count "
+                        "this key's signatures until it is enrolled there\n";
+    }
   }
   return result;
+}
+
+void add_signer_options(CLI::App& cmd, register_signer_options& signer) {
+  cmd.add_option("--root-key", signer.root_key,
+                 "Sign the register entries with the sealed agency root key (bodycam agency init)");
+  cmd.add_option("--passphrase-file", signer.passphrase_file,
+                 "The root key's passphrase from FILE (mode 0600); without it the terminal asks");
+  cmd.add_option("--admin-key", signer.admin_key,
+                 "Sign the register entries with an admin's secret key (a person enrolled with role admin)");
 }
 
 void add_role(CLI::App& enroll, run_result& result, const std::string& role, const std::string& summary,
@@ -207,9 +301,20 @@ void add_role(CLI::App& enroll, run_result& result, const std::string& role, con
   cmd->add_option("--key", request->keys, "Public key file (bodycam-public-key-v1 <id> <hex>); repeat for several")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option(dir_flag, request->trust_dir, dir_help);
-  cmd->add_option("--store", request->store_root, "Evidence store directory: its keys/<id>.pub gets the key too");
+  if (!dir_flag.empty()) cmd->add_option(dir_flag, request->trust_dir, dir_help);
+  cmd->add_option("--store", request->store_root,
+                  role == "camera" || role == "dock"
+                      ? "Evidence store directory: its keys/<id>.pub gets the key, and with a signer its register"
+                      : "Evidence store directory whose enrollment register gets the entry");
   cmd->add_flag("--create-store", request->create_store, "Create the store directory layout if it does not exist");
+  add_signer_options(*cmd, request->signer);
+  if (role == "person")
+    cmd->add_option("--role", request->roles,
+                    "officer, clerk, supervisor, auditor or admin; repeat or separate with commas")
+        ->required();
+  cmd->add_option("--unit", request->unit, "The unit (station, department) the identity belongs to");
+  cmd->add_option("--valid-from", request->valid_from, "Start of validity, UTC (default: now)");
+  cmd->add_option("--valid-until", request->valid_until, "End of validity, UTC (default: until revoked)");
   cmd->callback([request, &result] {
     outcome o = run_enroll(*request);
     if (!o.message.empty() && o.message.back() != '\n') o.message += '\n';
@@ -218,18 +323,71 @@ void add_role(CLI::App& enroll, run_result& result, const std::string& role, con
   });
 }
 
+struct revoke_request {
+  std::string store_root;
+  std::uint64_t entry = 0;
+  std::string reason;
+  std::string at;
+  register_signer_options signer;
+};
+
+int run_revoke(const revoke_request& request) {
+  const std::string verb = "bodycam enroll revoke: ";
+  auto fail = [&](const std::string& message, int code) {
+    std::fprintf(stderr, "%s%s\n", verb.c_str(), message.c_str());
+    return code;
+  };
+  record::utc_time at{};
+  if (!request.at.empty()) {
+    auto t = bundle::parse_utc(request.at);
+    if (!t) return fail("--at: " + t.error().context, exit_cannot);
+    at = *t;
+  }
+  auto s = store::open_directory_store(request.store_root, false);
+  if (!s) return fail("open store " + request.store_root + ": " + s.error().context, exit_cannot);
+  auto signer = load_register_signer(*s, request.signer);
+  if (!signer) return fail(signer.error().context, signer.error().code == core::errc::conflict ? exit_refused : exit_cannot);
+  auto done = revoke_in_register(*s, *signer, request.entry, at, request.reason);
+  if (!done)
+    return fail(done.error().context, done.error().code == core::errc::permission ||
+                                              done.error().code == core::errc::corrupt
+                                          ? exit_refused
+                                          : exit_cannot);
+  std::printf("%s\n", done->c_str());
+  return exit_ok;
+}
+
+void add_revoke(CLI::App& enroll, run_result& result) {
+  auto request = std::make_shared<revoke_request>();
+  auto* cmd = enroll.add_subcommand(
+      "revoke", "Revoke an enrollment from a time on: signatures made before it stay valid, none after it count");
+  cmd->add_option("--store", request->store_root, "Evidence store directory")->required();
+  cmd->add_option("--entry", request->entry, "The enrollment entry to revoke (enrollment/<N>)")->required();
+  cmd->add_option("--reason", request->reason, "Why (lost, stolen, left the unit, key compromised, ...)")->required();
+  cmd->add_option("--at", request->at, "From when, UTC (default: now); earlier than now if the key was lost before");
+  add_signer_options(*cmd, request->signer);
+  cmd->callback([request, &result] { result.exit_code = run_revoke(*request); });
+}
+
 }  // namespace
 
 void add_enroll(CLI::App& app, run_result& result) {
   auto* enroll = app.add_subcommand(
       "enroll",
-      "Register public keys: cameras with a dock (and the store), agency docks with a camera. Create-only: a "
-      "different key under an enrolled name is refused (exit 2).");
+      "Register public keys: cameras with a dock (and the store), agency docks with a camera, and, signed by the "
+      "agency root or an admin, cameras, docks, witnesses and people in the store's enrollment register; "
+      "revoke an enrollment. Create-only: a different key under an enrolled name is refused (exit 2).");
   enroll->require_subcommand(1);
   add_role(*enroll, result, "camera", "Let a dock accept these cameras and put their keys in the store",
            "--trusted-cameras-dir", "The dock's trusted_cameras_dir (gets <device>.pub)");
   add_role(*enroll, result, "dock", "Let a camera offload to these agency docks (and put their keys in the store)",
            "--trusted-docks-dir", "The camera's [offload] trusted_docks_dir (gets <dock-id>.pub)");
+  add_role(*enroll, result, "witness", "Enroll a witness (cosigns store checkpoints) in the store's register", "", "");
+  add_role(*enroll, result, "person",
+           "Enroll a person (officer, clerk, supervisor, auditor, admin) in the store's register; the key file's "
+           "label is the person's id",
+           "", "");
+  add_revoke(*enroll, result);
 }
 
 }  // namespace bodycam::tools::verbs

@@ -114,7 +114,8 @@ int run_release(const retention_args& args) {
   if (!clerk) return refuse(clerk.error().context);
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
-  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::approval); !ok)
+    return refuse(ok.error().context);
   auto book = registers::read_register(*s, store::entry_namespace::retention);
   if (!book) return refuse(book.error().context);
   if (!book->is_intact())
@@ -172,7 +173,8 @@ int run_hold(const retention_args& args) {
   if (!clerk) return refuse(clerk.error().context);
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
-  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::retention_entry); !ok)
+    return refuse(ok.error().context);
   std::vector<retention::known_session> sessions;
   auto items = stored_media(*s, &sessions);
   if (!items) return refuse(items.error().context);
@@ -265,7 +267,8 @@ int run_expire(const retention_args& args) {
   }
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
-  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::retention_entry); !ok)
+    return refuse(ok.error().context);
   registers::register_entry e;
   e.kind = registers::entry_kind::expiry;
   e.utc = utc_now();

@@ -84,6 +84,10 @@ int run_simulate(const simulate_args& args) {
     return exit_cannot;
   }
   std::printf("store:   %s\nreports: %s\n", outcome->store.c_str(), outcome->reports.c_str());
+  std::printf("clerk:   %s (enrolled as clerk; bodycam export --clerk-key it); supervisor: %s\n"
+              "root:    %s (bodycam audit %s --root it)\n",
+              outcome->clerk_key.c_str(), outcome->supervisor_key.c_str(), outcome->root_key.c_str(),
+              outcome->store.c_str());
   std::printf("audit:   exit %d (0 authentic, 1 authentic with documented gaps); read %s/audit.txt or open %s/audit.html\n",
               outcome->audit_exit, outcome->reports.c_str(), outcome->reports.c_str());
   return outcome->audit_exit;

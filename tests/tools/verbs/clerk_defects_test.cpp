@@ -8,6 +8,7 @@
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
+#include "tests/tools/test_agency.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/retention/hold_scope.hpp"
 #include "tools/verbs/output_path.hpp"
@@ -48,6 +49,7 @@ struct defects_setup {
   temp_dir dir;
   std::string store_path = (dir / "store").string();
   std::string clerk_key = (dir / "keys/clerk-1.key").string();
+  std::string root;  // the agency root's public key file, for bodycam audit --root
   record::session_id session_1;  // cam-0001's first session
   record::session_id session_2;  // cam-0002's session
   defects_setup() {
@@ -60,6 +62,10 @@ struct defects_setup {
     session_2 = cam2.session();
     auto keygen = cli({"keygen", "--id", "clerk-1", "--out", (dir / "keys").string()});
     if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
+    bodycam::tests::test_agency agency(s, dir / "agency");  // the clerk, the cameras and the dock enrolled
+    agency.enroll_store_keys();
+    agency.enroll_person(dir / "keys/clerk-1.pub", bodycam::tests::clerk_and_supervisor);
+    root = agency.root_file();
   }
   std::vector<std::string> clerk_args(const std::string& reference = "CASE-1") const {
     return {"--clerk-key", clerk_key, "--department", "records unit", "--reference", reference};
@@ -79,13 +85,13 @@ TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overw
   REQUIRE_FALSE(record_before.empty());
 
   SECTION("audit --html onto a signed record is refused and the record keeps its bytes") {
-    auto r = cli({"audit", t.store_path, "--html", record.string()});
+    auto r = cli({"audit", t.store_path, "--root", t.root, "--html", record.string()});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("inside the store"));
     CHECK(r.out.empty());  // refused before any work
     CHECK(file_text(record) == record_before);
     // --force does not open a store to writing either.
-    CHECK(cli({"audit", t.store_path, "--html", record.string(), "--force"}).exit_code == 3);
+    CHECK(cli({"audit", t.store_path, "--root", t.root, "--html", record.string(), "--force"}).exit_code == 3);
     CHECK(file_text(record) == record_before);
   }
   SECTION("a new file inside a store, reached directly, through '..' or through a symlink, is refused") {
@@ -93,14 +99,14 @@ TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overw
     for (const std::string& target : {t.store_path + "/report.html", (t.dir / "keys/../store/records/report.html").string(),
                                       (t.dir / "alias/access/report.html").string(), (t.dir / "alias").string()}) {
       INFO(target);
-      auto r = cli({"audit", t.store_path, "--html", target});
+      auto r = cli({"audit", t.store_path, "--root", t.root, "--html", target});
       CHECK(r.exit_code == 3);
       CHECK_THAT(r.err, Catch::Contains("inside the store"));
     }
     CHECK_FALSE(fs::exists(t.store_path + "/report.html"));
     CHECK_FALSE(fs::exists(t.store_path + "/records/report.html"));
     CHECK_FALSE(fs::exists(t.store_path + "/access/report.html"));
-    CHECK(cli({"audit", t.store_path, "--catalogue", t.store_path + "/receipts/cat.db"}).exit_code == 3);
+    CHECK(cli({"audit", t.store_path, "--root", t.root, "--catalogue", t.store_path + "/receipts/cat.db"}).exit_code == 3);
     CHECK_FALSE(fs::exists(t.store_path + "/receipts/cat.db"));
   }
   SECTION("export and copy --out inside a store are refused before any access entry") {
@@ -133,11 +139,11 @@ TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overw
   SECTION("an existing report is kept unless --force") {
     const fs::path html = t.dir / "audit.html";
     std::ofstream(html) << "an earlier report";
-    auto r = cli({"audit", t.store_path, "--html", html.string()});
+    auto r = cli({"audit", t.store_path, "--root", t.root, "--html", html.string()});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("--force"));
     CHECK(file_text(html) == "an earlier report");
-    auto forced = cli({"audit", t.store_path, "--html", html.string(), "--force"});
+    auto forced = cli({"audit", t.store_path, "--root", t.root, "--html", html.string(), "--force"});
     CHECK(forced.exit_code == 0);
     CHECK(file_text(html).find("<html") != std::string::npos);
   }
@@ -202,7 +208,7 @@ TEST_CASE("a_hold_on_a_session_that_does_not_exist_holds_the_whole_device: every
     CHECK_THAT(again.err, Catch::Contains("no hold in force"));
     CHECK(cli(t.with({"retention", "release", t.store_path, "--hold", "clerk-1.7"}, t.clerk_args())).exit_code == 3);
     CHECK(entries_in(retention) == 2);
-    CHECK(cli({"audit", t.store_path}).exit_code == 0);  // the register with its release still verifies
+    CHECK(cli({"audit", t.store_path, "--root", t.root}).exit_code == 0);  // the register with its release still verifies
   }
   SECTION("the short session id a report shows is accepted when it is unique") {
     auto r = hold({"--device", "cam-0001", "--session", t.session_1.to_hex().substr(0, 8)});
@@ -230,7 +236,7 @@ TEST_CASE("a_failed_copy_is_registered_as_a_completed_access: checks first, then
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(entries_in(access) == 2);
-    const auto audit = nlohmann::json::parse(cli({"audit", t.store_path, "--json"}).out);
+    const auto audit = nlohmann::json::parse(cli({"audit", t.store_path, "--root", t.root, "--json"}).out);
     const auto entries = audit["access_register"]["entries"];
     REQUIRE(entries.size() == 1);
     CHECK(entries[0]["action"] == "playback_copy");
@@ -250,7 +256,7 @@ TEST_CASE("a_failed_copy_is_registered_as_a_completed_access: checks first, then
     CHECK(r.exit_code == 2);
     CHECK_FALSE(fs::exists(t.dir / "v.mp4"));
     const auto entries =
-        nlohmann::json::parse(cli({"audit", t.store_path, "--json"}).out)["access_register"]["entries"];
+        nlohmann::json::parse(cli({"audit", t.store_path, "--root", t.root, "--json"}).out)["access_register"]["entries"];
     REQUIRE(entries.size() == 1);
     CHECK(entries[0]["outcome"].get<std::string>().starts_with("failed: "));
     CHECK_THAT(entries[0]["outcome"].get<std::string>(), Catch::Contains("does not match the record"));
@@ -286,7 +292,7 @@ TEST_CASE("a_camera_secret_key_is_accepted_as_a_clerks: device and dock keys are
 TEST_CASE("a_report_write_failure_is_reported_as_cannot_verify: its own message and exit code", "[e2e]") {
   defects_setup t;
   SECTION("a folder that does not exist is found before the audit, not after it") {
-    auto r = cli({"audit", t.store_path, "--html", "/no/such/dir/a.html"});
+    auto r = cli({"audit", t.store_path, "--root", t.root, "--html", "/no/such/dir/a.html"});
     CHECK(r.exit_code == 3);
     CHECK(r.out.empty());
     CHECK_THAT(r.err, Catch::Contains("does not exist"));

@@ -5,6 +5,7 @@
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
+#include "tests/tools/test_agency.hpp"
 #include "tools/audit/render.hpp"
 
 #include <fstream>
@@ -29,6 +30,7 @@ struct clerk_setup {
   temp_dir dir;
   std::string store_path = dir / "store";
   std::string clerk_key = dir / "keys/clerk-1.key";
+  std::string root;  // the agency root's public key file, for bodycam audit --root
   record::session_id old_session;
   record::session_id recent_session;
   clerk_setup() {
@@ -48,6 +50,10 @@ struct clerk_setup {
     recent_session = cam.session();
     auto keygen = cli({"keygen", "--id", "clerk-1", "--out", dir / "keys"});
     if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
+    bodycam::tests::test_agency agency(s, dir / "agency");  // the clerk, the camera and the dock enrolled
+    agency.enroll_store_keys();
+    agency.enroll_person(dir / "keys/clerk-1.pub", bodycam::tests::clerk_and_supervisor);
+    root = agency.root_file();
   }
 };
 
@@ -55,14 +61,14 @@ struct clerk_setup {
 
 TEST_CASE("bodycam audit: text, JSON, HTML and the catalogue of a store; exit as the verifier's", "[e2e]") {
   clerk_setup t;
-  auto text = cli({"audit", t.store_path, "--html", t.dir / "audit.html", "--catalogue", t.dir / "catalogue.db"});
+  auto text = cli({"audit", t.store_path, "--root", t.root, "--html", t.dir / "audit.html", "--catalogue", t.dir / "catalogue.db"});
   INFO(text.out << text.err);
   CHECK(text.exit_code == 1);  // the power cut is a documented gap
   CHECK(text.out.find("power_loss") != std::string::npos);
   CHECK(text.out.find("resume statement MISSING") != std::string::npos);
   CHECK(fs::exists(t.dir / "audit.html"));
   CHECK(fs::exists(t.dir / "catalogue.db"));
-  auto json = cli({"audit", t.store_path, "--json", "--sample", "1/3"});
+  auto json = cli({"audit", t.store_path, "--root", t.root, "--json", "--sample", "1/3"});
   REQUIRE(json.exit_code == 1);
   auto parsed = nlohmann::json::parse(json.out);
   CHECK(parsed["verdict"] == "authentic_with_gaps");
@@ -70,13 +76,13 @@ TEST_CASE("bodycam audit: text, JSON, HTML and the catalogue of a store; exit as
   CHECK(parsed["devices"][0]["sessions"].size() == 2);
   SECTION("a corrupt catalogue is refused with exit 3 and left as it was") {
     std::ofstream(t.dir / "bad.db") << "garbage";
-    auto r = cli({"audit", t.store_path, "--catalogue", t.dir / "bad.db"});
+    auto r = cli({"audit", t.store_path, "--root", t.root, "--catalogue", t.dir / "bad.db"});
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("not overwritten") != std::string::npos);
   }
   SECTION("a store with a half-written object: its temp file is not an object, the audit still answers") {
     std::ofstream(t.dir / "store/objects/sha256/.tmp-0000000000000001") << "half";
-    CHECK(cli({"audit", t.store_path}).exit_code == 1);
+    CHECK(cli({"audit", t.store_path, "--root", t.root}).exit_code == 1);
   }
   SECTION("verify of the whole store needs no key flags") {
     auto v = cli({"verify", t.store_path});
@@ -132,7 +138,7 @@ TEST_CASE("bodycam export then bodycam verify BUNDLE, offline; a tampered bundle
     CHECK(c.out.find("access entry: access/clerk-1.1") != std::string::npos);
     const std::string bytes = bodycam::tests::slurp(copy);
     CHECK(bytes.find("cam-0001 segment 4") == 0);
-    auto audit = cli({"audit", t.store_path, "--json"});
+    auto audit = cli({"audit", t.store_path, "--root", t.root, "--json"});
     const auto entries = nlohmann::json::parse(audit.out)["access_register"]["entries"];
     REQUIRE(entries.size() == 2);
     CHECK(entries[1]["action"] == "playback_copy");
@@ -195,7 +201,7 @@ TEST_CASE("bodycam retention: dry run, hold, expire; held and young media stay, 
     std::size_t objects_after = 0;
     for ([[maybe_unused]] const auto& f : fs::directory_iterator(t.store_path + "/objects/sha256")) ++objects_after;
     CHECK(objects_after == objects_before - 4);
-    auto audit = cli({"audit", t.store_path});
+    auto audit = cli({"audit", t.store_path, "--root", t.root});
     CHECK(audit.exit_code == 1);
     CHECK(audit.out.find("(expired under policy)") != std::string::npos);
     CHECK(audit.out.find("object_missing") == std::string::npos);
@@ -221,7 +227,7 @@ TEST_CASE("bodycam retention: dry run, hold, expire; held and young media stay, 
 TEST_CASE("the HTML report draws the timeline: headless Chromium screenshot shows recording and gap bars", "[e2e]") {
   clerk_setup t;
   const std::string html = t.dir / "audit.html";
-  REQUIRE(cli({"audit", t.store_path, "--html", html}).exit_code == 1);
+  REQUIRE(cli({"audit", t.store_path, "--root", t.root, "--html", html}).exit_code == 1);
   const std::string png = t.dir / "shot.png";
   auto shot = run_process(
       {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

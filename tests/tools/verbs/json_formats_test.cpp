@@ -7,6 +7,7 @@
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
+#include "tests/tools/test_agency.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -71,6 +72,7 @@ struct json_setup {
   temp_dir dir;
   std::string store_path = dir / "store";
   std::string clerk_key = dir / "keys/clerk-1.key";
+  std::string root;  // the agency root's public key file, for bodycam audit --root
   record::session_id session;
   std::uint64_t hold_from_ms = 0;
   json_setup() {
@@ -88,6 +90,10 @@ struct json_setup {
     bodycam::tests::record_shift(cam2, 2, std::chrono::minutes(30));
     auto keygen = cli({"keygen", "--id", "clerk-1", "--out", dir / "keys"});
     if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
+    bodycam::tests::test_agency agency(s, dir / "agency");  // the clerk, the cameras and the dock enrolled
+    agency.enroll_store_keys();
+    agency.enroll_person(dir / "keys/clerk-1.pub", bodycam::tests::clerk_and_supervisor);
+    root = agency.root_file();
     // An open-ended hold: from a time, until released.
     auto hold = cli({"retention", "hold", store_path, "--reason", "complaint", "--device", "cam-0002", "--from",
                      "2026-01-10T08:00:00Z", "--clerk-key", clerk_key, "--department", "d", "--reference", "C-1"});
@@ -109,7 +115,7 @@ TEST_CASE("json formats: audit and verify STORE, with a store finding, an interr
   }));
   REQUIRE(fs::remove(fs::path(t.store_path) / "objects/sha256" / victim.to_hex()));
 
-  auto audit = cli({"audit", t.store_path, "--json"});
+  auto audit = cli({"audit", t.store_path, "--json", "--root", t.root});
   INFO(audit.out << audit.err);
   CHECK(audit.exit_code == 2);
   const auto a = nlohmann::json::parse(audit.out);
@@ -172,8 +178,8 @@ TEST_CASE("json formats: audit --json whose --html cannot be written is still on
   // Files may not grow past 1 block: the HTML report cannot be written (EFBIG, the signal ignored); stdout is a
   // pipe, which the limit does not touch.
   auto r = bodycam::tests::run_process(
-      {"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" audit \"$1\" --json --html \"$2\"",
-       bodycam::tests::built_program("bodycam"), t.store_path, html});
+      {"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" audit \"$1\" --json --html \"$2\" --root \"$3\"",
+       bodycam::tests::built_program("bodycam"), t.store_path, html, t.root});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 4);
   const auto j = nlohmann::json::parse(r.out);  // one document, nothing after it

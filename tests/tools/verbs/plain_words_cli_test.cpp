@@ -6,6 +6,7 @@
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
+#include "tests/tools/test_agency.hpp"
 
 #include <fstream>
 
@@ -33,6 +34,7 @@ struct words_setup {
   temp_dir dir;
   std::string store_path = dir / "store";
   std::string clerk_key = dir / "keys/clerk-1.key";
+  std::string root;  // the agency root's public key file, for bodycam audit --root
   record::session_id session;
   words_setup() {
     auto s = store::open_directory_store(store_path, true).value();
@@ -51,6 +53,10 @@ struct words_setup {
     bodycam::tests::record_shift(cam2, 3, std::chrono::minutes(30));
     auto keygen = cli({"keygen", "--id", "clerk-1", "--out", dir / "keys"});
     if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
+    bodycam::tests::test_agency agency(s, dir / "agency");  // the clerk, the cameras and the dock enrolled
+    agency.enroll_store_keys();
+    agency.enroll_person(dir / "keys/clerk-1.pub", bodycam::tests::clerk_and_supervisor);
+    root = agency.root_file();
   }
 };
 
@@ -59,7 +65,7 @@ struct words_setup {
 TEST_CASE("plain words: documented gaps are listed in the verdict sentence, each with device, times, why", "[e2e]") {
   words_setup t;
   for (const std::string verb : {"verify", "audit"}) {
-    auto r = cli({verb, t.store_path});
+    auto r = verb == "audit" ? cli({verb, t.store_path, "--root", t.root}) : cli({verb, t.store_path});
     INFO(verb << "\n" << r.out << r.err);
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("Authentic, with 2 documented gaps") != std::string::npos);
@@ -70,7 +76,7 @@ TEST_CASE("plain words: documented gaps are listed in the verdict sentence, each
     CHECK(r.out.find("source gap — the camera or microphone skipped frames") != std::string::npos);
     CHECK(r.out.find("(exit ") == std::string::npos);
     CHECK(r.out.find("authentic_with_gaps") == std::string::npos);  // the code is for --json
-    const auto j = nlohmann::json::parse(cli({verb, t.store_path, "--json"}).out);
+    const auto j = nlohmann::json::parse((verb == "audit" ? cli({verb, t.store_path, "--json", "--root", t.root}) : cli({verb, t.store_path, "--json"})).out);
     CHECK(j["verdict"] == "authentic_with_gaps");
   }
 }

@@ -1,0 +1,62 @@
+// The audit's enrollment check: every signature in the store counted only if the enrollment register says
+// its key may make it (tools/enrollment/authorization_table.hpp), under an agency root the auditor trusts.
+// Invariants:
+//  N1. The root is the one the auditor gives (--root FILE, or configured). A root found only in the store is used to read
+//      the register but never makes the result authentic: the verdict is at best "cannot verify", and the
+//      report says which root was used and where it came from.
+//  N2. A register that does not verify (gap, broken link, bad signature, unauthorized signer) is not authentic,
+//      naming the entry; so is a store without a register when the auditor gives a root.
+//  N3. A receipt whose issuer key is not an enrolled dock in force at the receipt's stored time, a record whose
+//      device key is not that camera's enrolled key in force at some time within the record's claimed UTC
+//      and its error bound (records with an unset clock are not judged by time), an access or retention entry whose key is not a clerk or
+//      supervisor in force at its time, and a hold release not by a supervisor: each is not authentic, named
+//      by entry and key.
+//  N4. Fleet completeness: every camera the register enrolled has a chain in the store or is listed as
+//      "enrolled, never docked" with the age of its enrollment (a listing, not a verdict).
+//  N5. A store with neither a register nor a given root is audited as before, with a note that who may sign
+//      what was not checked.
+#pragma once
+
+#include "common/store/store.hpp"
+#include "tools/audit/audit_report.hpp"
+#include "tools/enrollment/enrollment_register.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bodycam::tools::audit {
+
+struct fleet_camera {
+  std::string device;
+  std::uint64_t entry_seq = 0;
+  bool has_chain = false;
+  std::chrono::hours enrolled_for{0};  // now - valid_from
+};
+
+struct enrollment_audit {
+  std::string root_used;    // "--root FILE (fingerprint ...)", "the store's enrollment/root.pub only ...", "none"
+  bool root_confirmed = false;
+  bool register_present = false;
+  std::size_t entry_count = 0;
+  std::vector<enrollment::enrollment_finding> register_findings;
+  std::vector<std::string> problems;  // N3: "<what> <where>: <reason>"
+  std::vector<std::string> notes;
+  std::vector<fleet_camera> fleet;
+  chain::verdict verdict = chain::verdict::authentic;
+};
+
+struct trusted_root {
+  crypto::public_key key;
+  std::string origin;  // how the auditor gave it: "--root FILE", "BODYCAM_AGENCY_ROOT=FILE", "<file> (configured)"
+};
+
+[[nodiscard]] common::core::expected<enrollment_audit> check_enrollment(const common::store::store& s,
+                                                                        const audit_report& report,
+                                                                        const std::optional<trusted_root>& root);
+[[nodiscard]] std::string render_enrollment_text(const enrollment_audit& e);
+[[nodiscard]] nlohmann::json render_enrollment_json(const enrollment_audit& e);
+
+}  // namespace bodycam::tools::audit
