@@ -332,7 +332,8 @@ core::expected<recovery_report> directory_backend::recover() {
   if (auto ok = scan("",
                      [](std::string_view name, bool is_folder) {
                        return is_folder ? (name == "objects" || name == "records" || name == "keys" ||
-                                           name == "receipts" || name == "access" || name == "retention")
+                                           name == "receipts" || name == "access" || name == "retention" ||
+                                           name == "log")
                                         : (name == store_marker_name || name == store_lock_name);
                      });
       !ok)

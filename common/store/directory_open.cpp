@@ -25,7 +25,7 @@ constexpr std::size_t max_marker_bytes = 4096;
 
 bool is_top_folder(std::string_view name) noexcept {
   return name == "objects" || name == "records" || name == "keys" || name == "receipts" || name == "access" ||
-         name == "retention";  // retention/ is made on first use
+         name == "retention" || name == "log";  // retention/ and log/ are made on first use
 }
 
 // What a layout half-made by a crash may hold; anything else means the directory is someone else's.

@@ -94,6 +94,8 @@ core::expected<store_key> store_key::entry(entry_namespace ns, std::string_view 
 
 store_key store_key::entries_folder(entry_namespace ns) { return store_key(std::string(to_string(ns))); }
 
+core::expected<store_key> store_key::log(std::string_view path) { return parse("log/" + std::string(path)); }
+
 std::string_view store_key::leaf() const noexcept {
   const std::string_view v = value_;
   const auto slash = v.rfind('/');
@@ -114,6 +116,7 @@ std::string_view store_key::kind() const noexcept {
   if (v.starts_with("receipts/")) return "receipt";
   if (v.starts_with("access/")) return "access entry";
   if (v.starts_with("retention/")) return "retention entry";
+  if (v.starts_with("log/")) return "log file";
   return "item";
 }
 
