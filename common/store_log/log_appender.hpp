@@ -62,6 +62,7 @@ class log_appender {
   [[nodiscard]] core::expected<std::uint64_t> finish_pending();
   // Step 2 alone, without finishing: returns the N the batch was claimed at. For recovery tests.
   [[nodiscard]] core::expected<std::uint64_t> claim(std::span<const core::byte_buffer> leaves);
+  [[nodiscard]] store::store_backend& store_backend() noexcept { return store_.backend(); }
 
  private:
   [[nodiscard]] core::expected<std::uint64_t> advance();
