@@ -171,6 +171,9 @@ TEST_CASE("processes racing to append: every leaf exactly once, checkpoints cons
     }
     CHECK(sorted(check.keys) == sorted(written));
     CHECK(check.checkpoints == processes * appends);  // one batch, one checkpoint per append
+    auto recovered = s->recover();  // log/ is part of the layout, not something foreign
+    REQUIRE(recovered);
+    CHECK(recovered->foreign.empty());
     signers_seen.insert(check.checkpoint_signers.begin(), check.checkpoint_signers.end());
     // A batch's leaves stay together, in the order they were given.
     for (std::size_t i = 1; i < check.keys.size(); ++i) {
