@@ -2,10 +2,12 @@
 // handler answering the dock session in-process (no TCP, no link encryption: this measures verification and
 // storage, the dock's own work), full verification (chain, file SHA-256) and create-only store with the
 // stored copy re-hashed — against `cp -r` and `rsync -a` of the same files to the same disk, in one run.
-//   bench_ingest CAMERAS SEGMENTS MIB DIR
+//   bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log]
+// With --store-log the dock also appends what each docking stored to the store log (common/store_log).
 // Prints one line of figures; bench/ingest/run.sh runs the cases docs/performance.md reports.
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
+#include "common/store_log/log_queue.hpp"
 #include "firmware/offload/offload_handler.hpp"
 #include "ingest/dock/dock_session.hpp"
 
@@ -59,8 +61,9 @@ int shell(const std::string& command) { return std::system(command.c_str()); }
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::fprintf(stderr, "usage: bench_ingest CAMERAS SEGMENTS MIB DIR\n");
+  const bool store_log = argc == 6 && std::string_view(argv[5]) == "--store-log";
+  if (argc != 5 && !store_log) {
+    std::fprintf(stderr, "usage: bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log]\n");
     return 2;
   }
   const std::size_t cameras_wanted = std::strtoul(argv[1], nullptr, 10);
@@ -126,6 +129,8 @@ int main(int argc, char** argv) {
 
   auto store = store::open_directory_store(root / "store", true);
   if (!store) return 1;
+  store_log::log_appender appender(*store, {std::string(store_log::default_log_origin), "dock-1", &dock});
+  store_log::log_queue log_queue(appender);
   std::vector<std::thread> threads;
   int failures = 0;
   for (std::size_t c = 0; c < cameras_wanted; ++c)
@@ -137,6 +142,7 @@ int main(int argc, char** argv) {
       ingest::dock::session_settings settings;
       settings.spool_dir = root / "spool";
       settings.quarantine_dir = root / "quarantine";
+      if (store_log) settings.log = &log_queue;
       ingest::dock::dock_session session({"dock-1", &dock}, *store, enrolled, settings);
       auto summary = session.run(port);
       if (!summary) {
@@ -145,11 +151,16 @@ int main(int argc, char** argv) {
       }
     });
   for (auto& t : threads) t.join();
+  if (store_log && log_queue.pending() != 0) {
+    std::fprintf(stderr, "store log: %zu stored items not logged\n", log_queue.pending());
+    ++failures;
+  }
   (void)shell("sync");
   const auto t3 = std::chrono::steady_clock::now();
 
   const double mb = static_cast<double>(total) / 1e6;
   const double cp_s = seconds_between(t0, t1), rsync_s = seconds_between(t1, t2), dock_s = seconds_between(t2, t3);
+  std::printf("store_log=%s ", store_log ? "on" : "off");
   std::printf("cameras=%zu files=%zu size=%zuMiB total=%.0fMB  cp %.2fs (%.0f MB/s)  rsync %.2fs (%.0f MB/s)  "
               "dock %.2fs (%.0f MB/s) = %.0f%% of cp\n",
               cameras_wanted, cameras_wanted * static_cast<std::size_t>(segments), mib, mb, cp_s, mb / cp_s, rsync_s, mb / rsync_s, dock_s,

@@ -45,7 +45,7 @@ bool is_valid_key_component(std::string_view component) noexcept {
 }
 
 bool is_layout_top_folder(std::string_view name) noexcept {
-  if (name == "objects" || name == "records" || name == "keys") return true;
+  if (name == "objects" || name == "records" || name == "keys" || name == "log") return true;
   for (const auto ns : all_entry_namespaces)
     if (name == to_string(ns)) return true;
   return false;
@@ -102,6 +102,8 @@ core::expected<store_key> store_key::entry(entry_namespace ns, std::string_view 
 
 store_key store_key::entries_folder(entry_namespace ns) { return store_key(std::string(to_string(ns))); }
 
+core::expected<store_key> store_key::log(std::string_view path) { return parse("log/" + std::string(path)); }
+
 std::string_view store_key::leaf() const noexcept {
   const std::string_view v = value_;
   const auto slash = v.rfind('/');
@@ -123,6 +125,7 @@ std::string_view store_key::kind() const noexcept {
   if (v.starts_with("access/")) return "access entry";
   if (v.starts_with("retention/")) return "retention entry";
   if (v.starts_with("enrollment/")) return "enrollment entry";
+  if (v.starts_with("log/")) return "log file";
   return "item";
 }
 

@@ -7,7 +7,7 @@
 //     component, a NUL or a backslash, and no key can collide with a backend's temp name (they start with '.').
 //  2. Keys built here are canonical: `objects/sha256/<64 lower-case hex>`, `records/<device>/<seq in decimal,
 //     no leading zero>`, `keys/<device>.pub`, `receipts/<name>`, `access/<name>`,
-//     `retention/<name>`, `enrollment/<name>`. parse_* functions accept
+//     `retention/<name>`, `enrollment/<name>`, `log/<path>` (the store log, common/store_log). parse_* functions accept
 //     exactly these spellings and nothing else, so one stored item has exactly one key.
 #pragma once
 
@@ -52,11 +52,14 @@ class store_key {
   // errc::invalid_argument if `name` is not one valid component.
   [[nodiscard]] static core::expected<store_key> entry(entry_namespace ns, std::string_view name);
   [[nodiscard]] static store_key entries_folder(entry_namespace ns);
+  // log/<path>: the store log's tiles, batches, checkpoints and cosignatures (docs/formats/log.md). `path`
+  // must be valid key components joined by '/' (errc::invalid_argument otherwise).
+  [[nodiscard]] static core::expected<store_key> log(std::string_view path);
 
   [[nodiscard]] const std::string& str() const noexcept { return value_; }
   [[nodiscard]] std::string_view leaf() const noexcept;    // the last component
   [[nodiscard]] std::string_view parent() const noexcept;  // all but the last component; "" if there is one
-  // What lives here, for messages: "object", "record", "public key", "receipt", "access entry" or "item".
+  // What lives here, for messages: "object", "record", "public key", "receipt", "access entry", "log file" or "item".
   [[nodiscard]] std::string_view kind() const noexcept;
 
   friend auto operator<=>(const store_key&, const store_key&) = default;

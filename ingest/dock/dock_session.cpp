@@ -31,6 +31,7 @@ std::string_view to_string(alarm_kind kind) noexcept {
     case alarm_kind::file_quarantined: return "file_quarantined";
     case alarm_kind::store_full: return "store_full";
     case alarm_kind::store_failed: return "store_failed";
+    case alarm_kind::log_failed: return "log_failed";
   }
   return "unknown";
 }
@@ -113,6 +114,11 @@ struct dock_session::impl {
 
   session_observer& observer() { return *self.observer_; }
 
+  // Step 7: queued as soon as created, so an error later in the session does not lose it.
+  void created(const store::store_key& stored) {
+    if (self.settings_.log != nullptr) self.settings_.log->add(std::span(&stored, 1));
+  }
+
   std::unexpected<core::error> alarm(alarm_kind kind, core::error e) {
     observer().on_alarm(device, kind, e.context);
     return std::unexpected(std::move(e));
@@ -145,7 +151,10 @@ struct dock_session::impl {
         const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
         return alarm(kind, put.error());
       }
-      if (*put == store::put_outcome::created) ++summary.records_stored;
+      if (*put == store::put_outcome::created) {
+        ++summary.records_stored;
+        created(store::store_key::record(r.body.device, r.body.seq));
+      }
     }
     return {};
   }
@@ -310,6 +319,7 @@ struct dock_session::impl {
         std::error_code ec;
         std::filesystem::remove(got->spool_file, ec);
         if (*put == store::put_outcome::created) {
+          created(store::store_key::object(f.sha256));
           ++summary.files_stored;
           summary.bytes_stored += f.byte_length;
         }
@@ -382,6 +392,8 @@ struct dock_session::impl {
       const auto name = receipt::store_name(signed_receipt->body);
       auto key_put = self.store_.put_public_key(crypto::labelled_public_key{self.dock_.dock_id, signed_receipt->body.issuer_key});
       if (!key_put) return alarm(alarm_kind::store_failed, key_put.error());
+      if (*key_put == store::put_outcome::created)
+        if (auto dock = record::device_id::parse(self.dock_.dock_id)) created(store::store_key::public_key(*dock));
       auto put = self.store_.put_entry(store::entry_namespace::receipts, name, signed_receipt->document);
       core::byte_buffer document = signed_receipt->document;
       if (!put && put.error().code == core::errc::conflict) {  // written by a session that crashed before sending it
@@ -391,11 +403,19 @@ struct dock_session::impl {
       } else if (!put) {
         const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
         return alarm(kind, put.error());
+      } else if (*put == store::put_outcome::created) {
+        created(*store::store_key::entry(store::entry_namespace::receipts, name));
       }
       auto sent = ask<msg::appended_response>(camera, msg::receipt_request{document});
       if (!sent) return core::wrap("send receipt " + name, sent.error());
       summary.receipt_end = end;
       observer().on_receipt(device, end);
+    }
+    // 7. The store log.
+    if (self.settings_.log != nullptr) {
+      auto logged = self.settings_.log->flush();
+      if (logged && logged->claimed > 0) summary.log_size = logged->tree_size;
+      else observer().on_alarm(device, alarm_kind::log_failed, logged.error().context);
     }
     return summary;
   }

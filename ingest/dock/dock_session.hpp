@@ -9,7 +9,9 @@
 //      stored copy; a mismatch is quarantined with a report, never stored;
 //   5. witness the checkpoint with the dock's UTC (the camera records `timesync`), pull and store that tail;
 //   6. issue a receipt for the contiguous range from the last receipt up to the first record whose file is
-//      not stored, store it (receipts/<device>.<first>-<end>) with the dock's key, and send it to the camera.
+//      not stored, store it (receipts/<device>.<first>-<end>) with the dock's key, and send it to the camera;
+//   7. append what this docking created in the store to the store log (common/store_log); a failure is the
+//      alarm log_failed, the keys stay queued for the next docking, and the footage is stored regardless.
 // Invariants:
 //  1. Nothing is stored from a chain that does not verify, and a receipt covers only records and files that are
 //     stored and whose stored copies were re-hashed after storing (receipt rule, docs/formats/receipt.md).
@@ -20,6 +22,7 @@
 
 #include "common/link/key_directory.hpp"
 #include "common/store/store.hpp"
+#include "common/store_log/log_queue.hpp"
 #include "ingest/dock/camera_port.hpp"
 #include "ingest/dock/session_observer.hpp"
 
@@ -40,6 +43,7 @@ struct session_settings {
   std::uint32_t records_per_request = 512;
   std::uint32_t file_chunk = common::offload::max_file_chunk;
   std::function<common::record::utc_time()> clock;  // the dock's UTC
+  common::store_log::log_queue* log = nullptr;      // step 7; none: nothing is logged (tests of other steps)
 };
 
 struct session_summary {
@@ -52,6 +56,7 @@ struct session_summary {
   std::uint64_t files_quarantined = 0;
   std::optional<std::uint64_t> receipt_end;  // end_seq of the receipt sent this session
   std::optional<std::uint64_t> timesync_seq;
+  std::optional<std::uint64_t> log_size;  // the store log's size after step 7
   bool stopped_by_scheduler = false;
 };
 

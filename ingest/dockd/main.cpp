@@ -17,6 +17,8 @@
 #include "common/crypto/key_file.hpp"
 #include "common/link/link_identity.hpp"
 #include "common/store/s3_store_factory.hpp"
+#include "common/store/directory_backend.hpp"
+#include "common/store_log/reconcile.hpp"
 #include "ingest/dock/link_camera_port.hpp"
 #include "ingest/dockd/dock_monitor.hpp"
 #include "ingest/dockd/dockd_config.hpp"
@@ -85,6 +87,7 @@ struct worker_context {
   ingest::dockd::dock_monitor& monitor;
   stop_flag& stop;
   bool once = false;
+  store_log::log_queue* log = nullptr;
 };
 
 // One camera slot: dock it again and again (or once) until stopped. Returns true if it docked successfully.
@@ -103,6 +106,7 @@ bool run_worker(worker_context& w, const ingest::dockd::camera_address& camera) 
   settings.spool_dir = w.config.spool_dir;
   settings.quarantine_dir = w.config.quarantine_dir;
   settings.clock = utc_now;
+  settings.log = w.log;
   std::string last_error;
   while (!w.stop.is_stopped()) {
     bool cut_short = false;
@@ -163,6 +167,15 @@ int run(const std::string& config_path, bool once) {
   if (!opened) return setup_error(opened.error().context);
   store::store& the_store = *opened;
   if (auto recovered = the_store.recover(); !recovered) return setup_error(recovered.error().context);
+  // The store log: what was stored but never logged (a crash between a put and its append, a tool's write) is
+  // logged now; a failure is reported and retried at the next start, and never stops footage from being stored.
+  store_log::log_appender log_appender(the_store, {std::string(store_log::default_log_origin), c.dock_id, &signer});
+  if (auto reconciled = store_log::reconcile(the_store, log_appender); !reconciled)
+    log_line("ALARM store log: " + reconciled.error().context + " (retried at the next start)");
+  else if (reconciled->appended > 0 || !reconciled->mismatched.empty())
+    log_line("store log: " + std::to_string(reconciled->appended) + " stored items logged at start-up; " +
+             std::to_string(reconciled->mismatched.size()) + " logged with another digest");
+  store_log::log_queue log_queue(log_appender);
 
   ingest::dockd::monitor_options monitor_options;
   monitor_options.policy.completion_margin = c.completion_margin;
@@ -213,7 +226,7 @@ int run(const std::string& config_path, bool once) {
     if (status) status->stop();
   });
 
-  worker_context context{c, *identity, *cameras_trust, *cameras, the_store, signer, monitor, stop, once};
+  worker_context context{c, *identity, *cameras_trust, *cameras, the_store, signer, monitor, stop, once, &log_queue};
   std::atomic<std::size_t> running{c.cameras.size()};
   std::atomic<std::size_t> failed{0};
   std::vector<std::thread> workers;

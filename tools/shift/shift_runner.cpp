@@ -94,6 +94,7 @@ class shift_run {
   core::status prepare_agency();
   core::status enroll_people();
   std::vector<std::string> signer_args() const;
+  core::status witness();
 
   const shift_setup& setup_;
   shift_layout layout_;
@@ -363,6 +364,30 @@ core::status shift_run::enroll_people() {
   return {};
 }
 
+// A witness in another office cosigns the store log's checkpoint, with its own key, as `bodycam witness` does.
+core::status shift_run::witness() {
+  const fs::path dir = layout_.out / "witness";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return core::fail(core::errc::io, "create " + dir.string() + ": " + ec.message());
+  auto key = common::crypto::secret_key::generate();
+  if (!key) return std::unexpected(key.error());
+  if (auto ok = common::crypto::write_key_pair(dir / "witness-1", "witness-1", *key); !ok) return ok;
+  // The agency enrolls the witness (in a real agency: the other office's key, sent to the administrator).
+  std::vector<std::string> enroll{"enroll", "witness", "--key", (dir / "witness-1.pub").string(), "--store",
+                                  layout_.store().string()};
+  for (const auto& a : signer_args()) enroll.push_back(a);
+  if (auto ok = run_tool(enroll, "enroll-witness-1.log"); !ok) return ok;
+  if (auto ok = run_tool({"witness", "cosign", layout_.store().string(), "--key", (dir / "witness-1.key").string(),
+                          "--state", (dir / "witness-1.state").string(), "--log-key",
+                          (layout_.keys() / (std::string(dock_id) + ".pub")).string()},
+                         "witness.log");
+      !ok)
+    return ok;
+  say("witness-1: cosigned the store log's checkpoint (" + (layout_.logs() / "witness.log").string() + ")");
+  return {};
+}
+
 core::expected<int> shift_run::audit() {
   const std::string store = layout_.store().string();
   const fs::path reports = layout_.reports();
@@ -414,6 +439,7 @@ core::expected<shift_outcome> shift_run::run() {
     if (!ended) return std::unexpected(ended.error());
     say(cameras_.at(index).id + ": shut down (" + ended->describe() + ")");
   }
+  if (auto ok = witness(); !ok) return std::unexpected(ok.error());
   auto worst = audit();
   if (!worst) return std::unexpected(worst.error());
   shift_outcome outcome;

@@ -140,11 +140,14 @@ void cutting_relay::run() {
           done = true;
           break;
         }
+        // Counted before it is sent: the peer may act on the message (and the test read the count) before
+        // send_all returns here; a message that could not be sent is taken back.
+        ++count;
         if (!send_all(h.to, h.pending.data(), size)) {
+          --count;
           h.open = false;
           break;
         }
-        ++count;
         h.pending.erase(h.pending.begin(), h.pending.begin() + static_cast<std::ptrdiff_t>(size));
       }
     }

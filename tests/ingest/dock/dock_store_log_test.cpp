@@ -1,0 +1,126 @@
+// The dock's step 7: what a docking creates in the store becomes leaves of the store log, each once; a log that
+// cannot be written is the alarm log_failed, the docking still stores and receipts, and the next docking logs
+// what was queued.
+#include "tests/ingest/dock/dock_test_support.hpp"
+
+#include "common/store_log/log_queue.hpp"
+#include "common/store_log/log_reader.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <algorithm>
+#include <atomic>
+
+using namespace bodycam;
+using namespace bodycam::common;
+using bodycam::tests::camera_fixture;
+using bodycam::tests::dock_fixture;
+using bodycam::tests::temp_dir;
+using ingest::dock::alarm_kind;
+
+namespace {
+
+// Forwards to another backend; while `fail_log` is set, a create under log/ fails with errc::io.
+class log_failing_backend final : public store::store_backend {
+ public:
+  explicit log_failing_backend(store::store_backend& inner) : inner_(inner) {}
+  std::atomic<bool> fail_log{false};
+  core::expected<store::create_outcome> create(const store::store_key& key, store::byte_source& source,
+                                               const crypto::sha256_digest& sha) override {
+    if (fail_log && key.str().starts_with("log/")) return core::fail(core::errc::io, "create " + key.str() + ": injected");
+    return inner_.create(key, source, sha);
+  }
+  core::expected<std::unique_ptr<store::object_reader>> open(const store::store_key& key) const override {
+    return inner_.open(key);
+  }
+  core::expected<core::byte_buffer> read_range(const store::store_key& key, std::uint64_t offset,
+                                               std::size_t length) const override {
+    return inner_.read_range(key, offset, length);
+  }
+  core::expected<std::optional<std::uint64_t>> stat(const store::store_key& key) const override {
+    return inner_.stat(key);
+  }
+  core::status list(const store::store_key& folder, const store::list_visitor& visit) const override {
+    return inner_.list(folder, visit);
+  }
+  core::expected<store::space_info> space() const override { return inner_.space(); }
+  core::status remove(const store::store_key& key) override { return inner_.remove(key); }
+  core::expected<store::recovery_report> recover() override { return inner_.recover(); }
+  std::string describe() const override { return inner_.describe(); }
+
+ private:
+  store::store_backend& inner_;
+};
+
+std::vector<std::string> logged_keys(const store::store_backend& backend) {
+  auto newest = store_log::newest_checkpoint(backend);
+  REQUIRE(newest);
+  if (!*newest) return {};
+  auto entries = store_log::read_log_entries(backend, (*newest)->checkpoint.size);
+  REQUIRE(entries);
+  std::vector<std::string> out;
+  for (const auto& e : *entries) {
+    auto leaf = store_log::parse_leaf(e);
+    REQUIRE(leaf);
+    out.push_back(leaf->key);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> stored_keys(const store::store_backend& backend) {
+  auto keys = store_log::list_loggable_keys(backend);
+  REQUIRE(keys);
+  std::vector<std::string> out;
+  for (const auto& k : *keys) out.push_back(k.str());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every item a docking stores is logged once, and a failed append is retried", "[integration]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  cam.add_segment(50'000);
+  cam.add_segment(7'000);
+  dock_fixture dock(dir / "dock");
+  dock.enroll(cam);
+  auto inner = std::move(dock.store);
+  auto failing = std::make_unique<log_failing_backend>(inner->backend());
+  auto* failing_ptr = failing.get();
+  dock.store = std::make_unique<store::store>(std::move(failing));
+  store_log::log_appender appender(*dock.store, {std::string(store_log::default_log_origin), "dock-1", &dock.signer});
+  store_log::log_queue queue(appender);
+  dock.settings.log = &queue;
+
+  auto first = dock.dock(cam);
+  REQUIRE(first);
+  REQUIRE(first->log_size.has_value());
+  CHECK(first->files_stored == 2);
+  const auto after_first = stored_keys(dock.store->backend());
+  CHECK(after_first.size() >= 2 + first->records_stored + 2);  // objects, records, the dock's key, the receipt
+  CHECK(logged_keys(dock.store->backend()) == after_first);
+  CHECK(*first->log_size == after_first.size());
+  CHECK(dock.observer.alarms.empty());
+
+  // The log cannot be written: the docking still stores and receipts; the alarm is raised; nothing is dropped.
+  cam.add_segment(3'000);
+  failing_ptr->fail_log = true;
+  auto second = dock.dock(cam);
+  REQUIRE(second);
+  CHECK(second->files_stored == 1);
+  CHECK(second->receipt_end.has_value());
+  CHECK(dock.observer.has_alarm(alarm_kind::log_failed));
+  CHECK(queue.pending() > 0);
+  CHECK(logged_keys(dock.store->backend()) == after_first);
+
+  // The next docking logs what was queued, and its own items, each once.
+  failing_ptr->fail_log = false;
+  cam.add_segment(2'000);
+  auto third = dock.dock(cam);
+  REQUIRE(third);
+  CHECK(queue.pending() == 0);
+  const auto all = stored_keys(dock.store->backend());
+  CHECK(all.size() > after_first.size());
+  CHECK(logged_keys(dock.store->backend()) == all);
+  tests::check_invariants(dock, cam);
+}
