@@ -113,8 +113,11 @@ std::vector<std::string> documented_gap_lines(const chain::chain_report& report,
     } else if (const auto* s = std::get_if<record::segment_payload>(&body.body);
                s && (s->unsigned_tail_bytes > 0 || s->closed_by == record::close_reason::power_loss_recovered)) {
       out.push_back(where + record::format_utc(body.utc.time).substr(0, 19) + "Z" + at + ": segment " + s->file_name +
-                    " was closed after a power loss; its last " + std::to_string(s->unsigned_tail_bytes) +
-                    " bytes were written but could not be signed.");
+                    " was closed after a power loss; " +
+                    (s->unsigned_tail_bytes == 0
+                         ? std::string("every byte of it on the camera was signed.")
+                         : "its last " + std::to_string(s->unsigned_tail_bytes) +
+                               " bytes were written but could not be signed."));
     }
   }
   return out;

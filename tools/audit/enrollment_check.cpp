@@ -157,7 +157,23 @@ std::string render_enrollment_text(const enrollment_audit& e) {
                             std::to_string(f.enrolled_for.count() % 24) + " hours ago)") +
          "\n";
   for (const auto& n : e.notes) t += "  note: " + n + "\n";
-  t += "  enrollment verdict: " + std::string(chain::to_string(e.verdict)) + "\n";
+  const std::size_t problems = e.register_findings.size() + e.problems.size();
+  switch (e.verdict) {
+    case chain::verdict::authentic:
+      t += "  Every signature checked was made by a key the register enrolled for it, under the root used.\n";
+      break;
+    case chain::verdict::authentic_with_gaps:
+      t += "  Signers were checked only as far as the notes above say.\n";
+      break;
+    case chain::verdict::not_authentic:
+      t += "  NOT authentic: " + std::to_string(problems) + " problem" + (problems == 1 ? "" : "s") +
+           " with the register or with who signed, listed above.\n";
+      break;
+    case chain::verdict::cannot_verify:
+      t += "  Cannot verify who signed: give the agency root you trust (--root FILE or BODYCAM_AGENCY_ROOT); a root "
+           "found only in the store is not trusted.\n";
+      break;
+  }
   return t;
 }
 
