@@ -6,6 +6,7 @@
 // witnessed checkpoint, and one without log/, are reported plainly. One shift for the whole executable; each
 // attack works on its own copy (cp -a) of the shift's store.
 #include "common/crypto/key_file.hpp"
+#include "common/record/record.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store_log/log_appender.hpp"
 #include "common/store_log/log_reader.hpp"
@@ -179,7 +180,10 @@ TEST_CASE("device_erased", "[e2e]") {
   a.remove("keys/" + sh.device + ".pub");
   std::size_t receipts = 0;
   for (const auto& e : fs::directory_iterator(a.path / "receipts"))
-    if (e.path().filename().string().starts_with(sh.device + ".")) receipts += fs::remove(e.path()) ? 1 : 0;
+    if (e.path().filename().string().starts_with(sh.device + ".")) {
+      REQUIRE(fs::remove(e.path()));
+      ++receipts;
+    }
   REQUIRE(receipts >= 1);
   auto r = a.audit(sh);
   INFO(r.out);
@@ -260,7 +264,8 @@ TEST_CASE("log_rebuilt_without_entries", "[e2e]") {
   const fs::path cosigs = a.dir.path() / "cosignature";
   fs::copy(a.path / "log/cosignature", cosigs, fs::copy_options::recursive);
   std::uint64_t witnessed = 0;
-  for (const auto& e : fs::directory_iterator(cosigs)) witnessed = std::max(witnessed, std::stoull(e.path().filename().string()));
+  for (const auto& e : fs::directory_iterator(cosigs))
+    witnessed = std::max<std::uint64_t>(witnessed, std::stoull(e.path().filename().string()));
   REQUIRE(witnessed > 2);
   {
     auto s = store::open_directory_store(a.path.string(), false).value();
