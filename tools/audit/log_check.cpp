@@ -44,7 +44,8 @@ core::expected<log_keys> trusted_keys(const store::store& s, const log_check_opt
     auto store_root = en::get_store_root(s);
     if (!store_root) return std::unexpected(store_root.error());
     root = *store_root;
-    if (root) out.notes.push_back("checkpoint signers read from the register under the store's own root (not confirmed)");
+    if (root)
+      out.notes.push_back("checkpoint signers read from the register under the store's own root (not confirmed)");
   }
   auto present = en::has_register(s);
   if (!present) return std::unexpected(present.error());
@@ -53,7 +54,8 @@ core::expected<log_keys> trusted_keys(const store::store& s, const log_check_opt
     if (!reg) return std::unexpected(reg.error());
     for (const auto* g : reg->table.grants_of(en::subject_kind::dock))
       if (auto v = tlog::make_note_verifier(g->subject, tlog::key_type::ed25519, g->key)) keys.docks.push_back(*v);
-    for (const auto* g : reg->table.grants_of(en::subject_kind::witness)) keys.witnesses.push_back({g->subject, g->key});
+    for (const auto* g : reg->table.grants_of(en::subject_kind::witness))
+      keys.witnesses.push_back({g->subject, g->key});
   } else {
     out.notes.push_back("no enrollment register: checkpoint signers taken from the store's keys/ (not confirmed)");
     auto ids = s.list_public_keys();
@@ -80,9 +82,8 @@ core::expected<std::map<std::uint64_t, std::vector<std::string>>> list_cosignatu
   });
   if (!listed) return core::wrap("list log/cosignature", listed.error());
   for (const auto& name : sizes) {
-    std::uint64_t n = 0;
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    n = std::stoull(name);
+    if (name.empty() || name.size() > 19 || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::uint64_t n = std::stoull(name);
     auto sub = store::store_key::parse("log/cosignature/" + name);
     if (!sub) continue;
     auto ok = b.list(*sub, [&](const store::list_entry& e) {
@@ -120,7 +121,8 @@ core::expected<std::optional<slog::stored_checkpoint>> find_witnessed(const stor
       if (!*line) continue;
       auto verifier = tlog::make_note_verifier(name, tlog::key_type::cosignature_v1, w->key);
       if (!verifier) return std::unexpected(verifier.error());
-      const std::string text = tlog::format_checkpoint(cp->checkpoint);
+      const std::string text =
+          cp->note.substr(0, cp->note.find("\n\n") + 1);  // the signed text, its signatures left off
       const std::string note = text + "\n" + std::string((*line)->begin(), (*line)->end());
       const std::array<tlog::note_verifier, 1> known{*verifier};
       auto opened = tlog::open_note(note, known);
@@ -218,8 +220,9 @@ core::expected<log_audit> check_store_log(store::store& s, const audit_report& r
   auto newest = slog::newest_checkpoint(backend);
   if (!newest) return core::wrap("read the store log's newest checkpoint", newest.error());
   if (!*newest) {  // L5
-    out.notes.push_back("this store has no log (made before the store log existed, or nothing logged yet): "
-                        "deletions of whole items are found only through the chains and receipts");
+    out.notes.push_back(
+        "this store has no log (made before the store log existed, or nothing logged yet): "
+        "deletions of whole items are found only through the chains and receipts");
     return out;
   }
   out.present = true;
@@ -230,7 +233,8 @@ core::expected<log_audit> check_store_log(store::store& s, const audit_report& r
   const std::string head_key = "log/checkpoint/" + std::to_string(out.size);
   // L1
   if (auto opened = tlog::open_note(head.note, keys->docks); !opened) {
-    add_finding(out, "log_bad_signature", head_key, "not signed by the key of an enrolled dock: " + opened.error().context);
+    add_finding(out, "log_bad_signature", head_key,
+                "not signed by the key of an enrolled dock: " + opened.error().context);
   } else if (!opened->verified.empty()) {
     out.signed_by = opened->verified.front().name;
   }
@@ -304,8 +308,8 @@ std::string render_log_text(const log_audit& l) {
       for (const auto& w : l.witnesses) t += " " + w;
       t += "\n";
     }
-    t += "  items checked: " + std::to_string(l.items_checked) + ", expired under retention: " +
-         std::to_string(l.items_expired) + "\n";
+    t += "  items checked: " + std::to_string(l.items_checked) +
+         ", expired under retention: " + std::to_string(l.items_expired) + "\n";
   }
   for (const auto& f : l.findings)
     t += std::string(f.code == "log_unwitnessed" ? "  GAP " : "  NOT AUTHENTIC ") + f.code + " " + f.item + ": " +

@@ -2,8 +2,9 @@
 // (docs/formats/log.md §4.9, reason codes in docs/formats/store.md §5.1).
 // Invariants:
 //  L1. The newest checkpoint counts only if its note verifies under the key of a dock: an enrolled dock of the
-//      register read under the auditor's root, else (no root, no register) a dock key in the store's keys/ with
-//      a note that this is not confirmed. Otherwise `log_bad_signature`, not authentic.
+//      register read under the auditor's root (any grant: a checkpoint states no time), else (no root, no
+//      register) a key in the store's keys/ with a note that this is not confirmed. Otherwise
+//      `log_bad_signature`, not authentic.
 //  L2. The witnessed checkpoint is the largest size N with a cosignature, by a trusted witness (--witness, else
 //      every enrolled witness; quorum 1), that verifies over the stored log/checkpoint/<N>. A trusted witness's
 //      cosignature that does not verify over the stored checkpoint of its size, or whose checkpoint is gone, is
@@ -25,11 +26,11 @@
 #include "tools/audit/audit_report.hpp"
 #include "tools/audit/enrollment_check.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace bodycam::tools::audit {
 

@@ -14,12 +14,12 @@
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+
+#include <catch2/catch.hpp>
 
 using bodycam::tests::built_program;
 using bodycam::tests::run_process;
@@ -126,9 +126,9 @@ const shift& the_shift() {
     REQUIRE(reconciled);
     CHECK(reconciled->appended >= 4);  // two access entries, a hold, the witness's enrollment
   }
-  auto cosign = cli({"witness", "cosign", sh->store_path, "--key", (sh->out / "witness/witness-1.key").string(),
-                     "--state", (sh->out / "witness/witness-1.state").string(), "--log-key",
-                     (sh->out / "keys/dock-0001.pub").string()});
+  auto cosign =
+      cli({"witness", "cosign", sh->store_path, "--key", (sh->out / "witness/witness-1.key").string(), "--state",
+           (sh->out / "witness/witness-1.state").string(), "--log-key", (sh->out / "keys/dock-0001.pub").string()});
   INFO(cosign.out << cosign.err);
   REQUIRE(cosign.exit_code == 0);
   auto baseline = cli({"audit", sh->store_path, "--root", sh->root});
