@@ -1,6 +1,7 @@
 // bodycam audit: check a whole store (every device's chain, files, statements, gaps, receipts and delays,
 // the access and retention registers, and who signed what against the enrollment register under the agency
-// root given with --root); print text or --json, write --html and rebuild --catalogue.
+// root given with --root, and the store log: nothing it ever listed gone or changed, consistent with a witnessed
+// checkpoint); print text or --json, write --html and rebuild --catalogue.
 // Exit: the verifier's (0 authentic, 1 with documented gaps, 2 not authentic, 3 cannot verify); an output path
 // refused before the audit (inside a store, existing without --force, no such folder) is 3 with nothing done;
 // a report or catalogue that cannot be written after the audit is 4 (verb.hpp).
@@ -8,6 +9,7 @@
 #include "common/store/directory_backend.hpp"
 #include "tools/audit/catalogue.hpp"
 #include "tools/audit/enrollment_check.hpp"
+#include "tools/audit/log_check.hpp"
 #include "tools/audit/render.hpp"
 #include "tools/audit/store_audit.hpp"
 #include "tools/verbs/clerk_identity.hpp"
@@ -34,6 +36,7 @@ struct audit_args {
   std::string catalogue;
   std::string sample;
   std::string root;
+  std::vector<std::string> witnesses;
   bool force = false;
 };
 
@@ -106,6 +109,15 @@ int run_audit(const audit_args& args) {
   auto enrollment = audit::check_enrollment(*s, *report, root);
   if (!enrollment) return cannot(args, enrollment.error().context);
   report->verdict = audit::worse_of(report->verdict, enrollment->verdict);
+  audit::log_check_options log_options{root, {}, options.sample_slice, options.sample_slices};
+  for (const auto& file : args.witnesses) {
+    auto key = crypto::load_public_key(file);
+    if (!key) return cannot(args, "witness key --witness " + file + ": " + key.error().context);
+    log_options.witnesses.push_back({key->label, key->key});
+  }
+  auto log = audit::check_store_log(*s, *report, log_options);
+  if (!log) return cannot(args, log.error().context);
+  report->verdict = audit::worse_of(report->verdict, log->verdict);
   // Outputs are written before the report is printed, so that under --json a failed write is part of the one
   // document on stdout ("output_error") rather than a second one.
   std::string write_error;
@@ -117,11 +129,13 @@ int run_audit(const audit_args& args) {
   if (args.json) {
     auto j = audit::render_json(*report);
     j["enrollment"] = audit::render_enrollment_json(*enrollment);
+    j["log"] = audit::render_log_json(*log);
     if (!write_error.empty()) j["output_error"] = cannot_write_text(write_error);
     print_json_document(j);
   } else {
     std::fputs(audit::render_text(*report).c_str(), stdout);
     std::fputs(audit::render_enrollment_text(*enrollment).c_str(), stdout);
+    std::fputs(audit::render_log_text(*log).c_str(), stdout);
   }
   if (!write_error.empty()) {
     std::fprintf(stderr, "bodycam audit: %s\n", cannot_write_text(write_error).c_str());
@@ -148,6 +162,9 @@ void add_audit(CLI::App& app, run_result& result) {
                   "The agency root public key to trust (agency-root.pub; default: $BODYCAM_AGENCY_ROOT, else "
                   "/etc/bodycam/agency-root.pub if present). Without one, a store's enrollment register is read "
                   "under the store's own root and the audit cannot verify more than that (exit 3)");
+  cmd->add_option("--witness", args->witnesses,
+                  "A witness public key whose cosignature makes a store log checkpoint witnessed (repeatable; "
+                  "default: every witness the enrollment register enrolled; one suffices)");
   cmd->add_option("--sample", args->sample, "Re-hash only slice n/m of the files (rolling partial re-hash)");
   cmd->callback([args, &result] { result.exit_code = run_audit(*args); });
 }
