@@ -6,6 +6,7 @@
 #include "common/receipt/receipt.hpp"
 #include "common/record/record_json.hpp"
 #include "tools/bundle/bundle_verify.hpp"
+#include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
 
 #include <fcntl.h>
@@ -330,19 +331,35 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
   auto entry = registers::append_entry(s, store::entry_namespace::access, request.clerk_id, std::move(access), clerk);
   if (!entry) return core::wrap("export refused: the access register could not be written", entry.error());
   const std::string entry_path = "access/" + registers::entry_name(entry->body);
+  // Invariant 4: the retrieval's outcome concludes the access entry, whatever happened.
+  auto conclude = [&](const std::optional<core::error>& failure) -> core::expected<std::string> {
+    registers::register_entry e = entry->body;
+    e.utc = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+    e.action = registers::outcome_action(
+        {registers::entry_name(entry->body), !failure.has_value(), failure ? failure->context : std::string()});
+    auto stored = registers::append_entry(s, store::entry_namespace::access, request.clerk_id, std::move(e), clerk);
+    if (!stored) return std::unexpected(stored.error());
+    return "access/" + registers::entry_name(stored->body);
+  };
+  auto failed = [&](const core::error& e) -> core::expected<export_result> {
+    if (auto ok = conclude(e); !ok)
+      return core::fail(e.code, e.context + " (and its outcome could not be registered after " + entry_path + ": " +
+                                    ok.error().context + ")");
+    return std::unexpected(e);
+  };
 
   const fs::path parent = request.out.has_parent_path() ? request.out.parent_path() : fs::path(".");
   const fs::path temp = parent / ("." + request.out.filename().string() + ".partial-" + std::to_string(::getpid()));
   fs::remove_all(temp, ec);
   fs::create_directories(temp, ec);
-  if (ec) return core::fail_errno("create", temp.string(), ec.value());
+  if (ec) return failed(core::fail_errno("create", temp.string(), ec.value()).error());
   auto fail_clean = [&](const core::error& e) {
     std::error_code ignored;
     fs::remove_all(temp, ignored);
-    return std::unexpected(e);
+    return failed(e);
   };
   bundle_writer w(temp);
-  export_result result{request.out, entry_path, 0, 0};
+  export_result result{request.out, entry_path, {}, 0, 0};
   json manifest_devices = json::array();
   std::set<std::string> keys;  // identities whose key goes into keys/
   std::set<std::string> retention_entries;
@@ -437,7 +454,13 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
   // Invariant 2: appears complete or not at all.
   if (::rename(temp.c_str(), request.out.c_str()) != 0)
     return fail_clean(core::fail_errno("rename bundle to", request.out.string(), errno).error());
-  if (auto ok = core::fsync_directory(parent); !ok) return std::unexpected(ok.error());
+  if (auto ok = core::fsync_directory(parent); !ok) return failed(ok.error());
+  auto outcome = conclude(std::nullopt);
+  if (!outcome)
+    return core::wrap("the bundle " + request.out.string() + " was written but its outcome could not be registered "
+                      "after " + entry_path,
+                      outcome.error());
+  result.outcome_entry = *outcome;
   return result;
 }
 

@@ -9,6 +9,10 @@
 //     to `out` only when complete; an existing `out` is refused (already_exists).
 //  3. Files are copied from the store streaming and re-hashed on the way; a copy that does not match its
 //     record fails the export (corrupt) and leaves no bundle.
+//  4. Once the access entry is stored, the export ends by storing its outcome in the access register
+//     (docs/formats/access-register.md §3 rule 4): "completed <entry>" after the bundle is in place, or
+//     "failed <entry>: <reason>" when no bundle was made. An outcome that cannot be stored is an error of its own
+//     (the bundle, if made, stays).
 #pragma once
 
 #include "common/store/store.hpp"
@@ -37,7 +41,8 @@ struct export_request {
 
 struct export_result {
   std::filesystem::path bundle;
-  std::string access_entry;  // "access/<clerk>.<seq>"
+  std::string access_entry;   // "access/<clerk>.<seq>"
+  std::string outcome_entry;  // "access/<clerk>.<seq+1>": "completed <clerk>.<seq>" (invariant 4)
   std::size_t records = 0;
   std::size_t files = 0;
 };

@@ -1,5 +1,6 @@
 // bodycam export: a court bundle for one session or a device's time range, after writing the clerk's entry
-// in the store's access register (refused if that cannot be written). Prints where the bundle is.
+// in the store's access register (refused if that cannot be written), and its outcome after. Prints where the
+// bundle is.
 // bodycam copy: one segment or annotation file out of the store for playback, access entry first too, and
 // its outcome (completed or failed) after. Both refuse, before any entry, an output inside a store or one
 // that exists or whose folder does not, and a clerk key that the store holds for a camera or dock.
@@ -87,8 +88,10 @@ int run_export(const export_args& args) {
   auto done = bundle::export_bundle(*s, request, *clerk->signer);
   if (!done) return refuse(done.error().context, done.error().code == core::errc::corrupt ? 2 : exit_cannot);
   std::printf(
-      "bundle:       %s\naccess entry: %s\nrecords:      %zu\nfiles:        %zu\ncheck with:   bodycam verify %s\n",
-      done->bundle.c_str(), done->access_entry.c_str(), done->records, done->files, done->bundle.c_str());
+      "bundle:       %s\naccess entry: %s\noutcome:      %s\nrecords:      %zu\nfiles:        %zu\n"
+      "check with:   bodycam verify %s\n",
+      done->bundle.c_str(), done->access_entry.c_str(), done->outcome_entry.c_str(), done->records, done->files,
+      done->bundle.c_str());
   return 0;
 }
 

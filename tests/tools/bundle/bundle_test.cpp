@@ -143,10 +143,13 @@ TEST_CASE("an exported session bundle verifies offline, by bodycam and by sha256
   auto sums =
       bodycam::tests::run_process({"/bin/sh", "-c", "cd '" + out.string() + "' && sha256sum -c --quiet SHA256SUMS"});
   CHECK(sums.exit_code == 0);
-  // The access entry was written to the store first.
+  // The access entry was written to the store first, and the outcome after it.
   auto book = bodycam::tools::registers::read_register(t.s, store::entry_namespace::access).value();
-  REQUIRE(book.entry_count() == 1);
+  REQUIRE(book.entry_count() == 2);
   CHECK(book.clerks[0].entries[0].body.reference == "CASE-2026-0042");
+  CHECK(book.clerks[0].entries[0].body.action == "export");
+  CHECK(book.clerks[0].entries[1].body.action == "completed clerk-1.0");
+  CHECK(book.clerks[0].entries[1].body.reference == "CASE-2026-0042");
 
   SECTION("a second export to the same folder is refused and changes nothing") {
     const auto before = slurp(out / "SHA256SUMS");
@@ -310,7 +313,7 @@ TEST_CASE("bad bundles: extra files, escaping paths, links, junk and no manifest
     auto e = bundle::export_bundle(t.s, request, clerk);
     REQUIRE_FALSE(e.has_value());
     CHECK(e.error().code == core::errc::not_found);
-    CHECK(bodycam::tools::registers::read_register(t.s, store::entry_namespace::access).value().entry_count() == 1);
+    CHECK(bodycam::tools::registers::read_register(t.s, store::entry_namespace::access).value().entry_count() == 2);
     CHECK_FALSE(fs::exists(t.dir / "none"));
   }
 }
@@ -340,4 +343,38 @@ TEST_CASE("no access entry, no export: a store that cannot take the entry refuse
     partial = partial || entry.path().filename().string().find("partial") != std::string::npos;
   CHECK_FALSE(partial);
   CHECK(bodycam::tools::registers::read_register(t.s, store::entry_namespace::access).value().entry_count() == 0);
+}
+
+TEST_CASE("an export that fails after its access entry registers its outcome as failed, with the reason",
+          "[integration]") {
+  two_shift_store t;
+  // A stored segment rotted underneath the store: the copy is re-hashed on the way and does not match.
+  const auto seq = seq_of(t.cam, t.first_session, record::record_kind::segment, 0);
+  const auto& payload = std::get<record::segment_payload>(t.cam.records().at(seq).body.body);
+  const auto object = t.dir / "store/objects/sha256" / payload.file_sha256.to_hex();
+  fs::permissions(object, fs::perms::owner_write, fs::perm_options::add);
+  {
+    std::fstream f(object, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(0);
+    f.put('\x7f');
+  }
+  crypto::software_signer clerk(bodycam::tests::fixed_key(50));
+  bundle::export_request request;
+  request.what.session = t.first_session;
+  request.out = t.dir / "bundle";
+  request.clerk_id = "clerk-1";
+  request.department = "records unit";
+  request.reference = "CASE-7";
+  auto done = bundle::export_bundle(t.s, request, clerk);
+  REQUIRE_FALSE(done.has_value());
+  CHECK(done.error().code == core::errc::corrupt);
+  CHECK_FALSE(fs::exists(t.dir / "bundle"));
+  auto book = bodycam::tools::registers::read_register(t.s, store::entry_namespace::access).value();
+  REQUIRE(book.entry_count() == 2);
+  CHECK(book.clerks[0].entries[0].body.action == "export");
+  const auto& outcome = book.clerks[0].entries[1].body.action;
+  INFO(outcome);
+  CHECK(outcome.starts_with("failed clerk-1.0: "));
+  CHECK(outcome.find(payload.file_name) != std::string::npos);  // the reason names the file
+  CHECK(outcome.find("does not match") != std::string::npos);
 }

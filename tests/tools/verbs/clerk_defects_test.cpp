@@ -372,7 +372,7 @@ TEST_CASE("reports_show_short_session_ids_that_session_refuses: export takes a u
   CHECK_THAT(none.err, Catch::Contains("no session of this store starts with it"));
   auto junk = cli(t.with({"export", t.store_path, "--out", (t.dir / "junk").string(), "--session", "f835-6a6d"}, t.clerk_args()));
   CHECK(junk.exit_code == 3);
-  CHECK(entries_in(fs::path(t.store_path) / "access") == 1);  // the one export; the refusals wrote nothing
+  CHECK(entries_in(fs::path(t.store_path) / "access") == 2);  // the one export and its outcome; refusals wrote nothing
 }
 
 // ---- the pure parts behind the fixes, without processes ----

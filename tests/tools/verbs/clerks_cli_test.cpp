@@ -104,6 +104,7 @@ TEST_CASE("bodycam export then bodycam verify BUNDLE, offline; a tampered bundle
   INFO(e.out << e.err);
   REQUIRE(e.exit_code == 0);
   CHECK(e.out.find("access entry: access/clerk-1.0") != std::string::npos);
+  CHECK(e.out.find("outcome:      access/clerk-1.1") != std::string::npos);
   auto v = cli({"verify", bundle_dir});
   INFO(v.out);
   CHECK(v.exit_code == 0);
@@ -135,12 +136,14 @@ TEST_CASE("bodycam export then bodycam verify BUNDLE, offline; a tampered bundle
                   "--department", "records unit", "--reference", "REQ-9"});
     INFO(c.out << c.err);
     REQUIRE(c.exit_code == 0);
-    CHECK(c.out.find("access entry: access/clerk-1.1") != std::string::npos);
+    CHECK(c.out.find("access entry: access/clerk-1.2") != std::string::npos);  // after the export and its outcome
     const std::string bytes = bodycam::tests::slurp(copy);
     CHECK(bytes.find("cam-0001 segment 4") == 0);
     auto audit = cli({"audit", t.store_path, "--root", t.root, "--json"});
     const auto entries = nlohmann::json::parse(audit.out)["access_register"]["entries"];
-    REQUIRE(entries.size() == 2);
+    REQUIRE(entries.size() == 2);  // outcomes are shown on the entry they conclude
+    CHECK(entries[0]["action"] == "export");
+    CHECK(entries[0]["outcome"] == "completed");
     CHECK(entries[1]["action"] == "playback_copy");
     CHECK(entries[1]["reference"] == "REQ-9");
     // Again to the same file: refused, nothing overwritten; a record that names no file: refused.
@@ -166,7 +169,7 @@ TEST_CASE("bodycam export then bodycam verify BUNDLE, offline; a tampered bundle
     CHECK(cli({"export", t.store_path, "--out", t.dir / "x", "--device", "cam-0001", "--from", "yesterday", "--to",
                "2026-01-01T00:00:00Z", "--clerk-key", t.clerk_key, "--department", "d", "--reference", "r"})
               .exit_code == 3);
-    CHECK_FALSE(fs::exists(t.store_path + "/access/clerk-1.1"));
+    CHECK_FALSE(fs::exists(t.store_path + "/access/clerk-1.2"));
   }
 }
 
