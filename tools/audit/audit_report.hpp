@@ -10,6 +10,7 @@
 #include "tools/registers/register_book.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -163,6 +164,16 @@ struct audit_options {
   // --sample n/m: re-hash only the objects in slice n of m (by digest), as restic's --read-data-subset.
   std::uint32_t sample_slice = 1;
   std::uint32_t sample_slices = 1;
+  // Called after each file is checked: the device being audited, its place among the store's devices, and the
+  // files and bytes checked so far (bytes: of files re-hashed). For a progress display; may be empty.
+  struct progress {
+    std::string device;
+    std::size_t device_index = 0;
+    std::size_t device_count = 0;
+    std::uint64_t files = 0;
+    std::uint64_t bytes = 0;
+  };
+  std::function<void(const progress&)> on_progress;
 };
 
 struct audit_report {

@@ -66,6 +66,7 @@ struct context {
   const store::store& s;
   const audit_options& options;
   std::set<crypto::sha256_digest> expired;
+  audit_options::progress progress;
 };
 
 // Invariants 1 and 3 for one file, decided by check_stored_object (the same as `bodycam verify STORE`).
@@ -73,6 +74,9 @@ core::status check_object(context& ctx, object_audit& o, device_audit& d) {
   const bool rehash = in_sample(o.sha256, ctx.options.sample_slice, ctx.options.sample_slices);
   auto c = check_stored_object(ctx.s, o.sha256, o.byte_length, rehash);
   if (!c) return std::unexpected(c.error());
+  ++ctx.progress.files;
+  if (rehash) ctx.progress.bytes += o.byte_length;
+  if (ctx.options.on_progress) ctx.options.on_progress(ctx.progress);
   o.state = c->state;
   if (!c->problem) return {};
   if (c->state == object_state::missing && ctx.expired.contains(o.sha256)) {
@@ -279,7 +283,7 @@ core::expected<audit_report> audit_store(const store::store& s, const audit_opti
   report.generated_utc = options.now;
   report.sample_slice = options.sample_slice;
   report.sample_slices = options.sample_slices;
-  context ctx{s, options, {}};
+  context ctx{s, options, {}, {}};
 
   auto access = registers::read_register(s, store::entry_namespace::access);
   if (!access) return std::unexpected(access.error());
@@ -294,7 +298,10 @@ core::expected<audit_report> audit_store(const store::store& s, const audit_opti
   auto devices = s.list_devices();
   if (!devices) return std::unexpected(devices.error());
   report.verdict = devices->empty() ? chain::verdict::cannot_verify : chain::verdict::authentic;
+  ctx.progress.device_count = devices->size();
   for (const auto& device : *devices) {
+    ctx.progress.device = device.str();
+    ++ctx.progress.device_index;
     auto d = audit_device(ctx, device, *receipt_names);
     if (!d) return std::unexpected(d.error());
     report.verdict = worse_of(report.verdict, d->verdict);

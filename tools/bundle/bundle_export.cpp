@@ -365,6 +365,9 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
   std::set<std::string> retention_entries;
   auto receipt_names = s.list_entries(store::entry_namespace::receipts);
   if (!receipt_names) return fail_clean(receipt_names.error());
+  std::size_t file_count = 0;
+  std::uint64_t bytes_copied = 0;
+  for (const auto& p : *plans) file_count += p.files.size();
   for (const auto& p : *plans) {
     auto key = s.get_public_key(p.device);
     if (!key) return fail_clean(key.error());
@@ -377,6 +380,8 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
     for (const auto& f : p.files) {
       if (auto ok = w.copy_object(s, f); !ok) return fail_clean(ok.error());
       ++result.files;
+      bytes_copied += f.byte_length;
+      if (request.on_progress) request.on_progress(result.files, file_count, bytes_copied);
     }
     for (const auto& name : *receipt_names) {
       if (!name.starts_with(p.device.str() + ".")) continue;

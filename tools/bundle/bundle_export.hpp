@@ -19,6 +19,7 @@
 #include "tools/bundle/bundle_report.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 
 namespace bodycam::tools::bundle {
@@ -37,6 +38,8 @@ struct export_request {
   std::string department;
   std::string reference;  // case or request number
   common::record::utc_time now{};
+  // Called after each file is copied (and re-hashed): files and bytes so far, of how many files; may be empty.
+  std::function<void(std::size_t files, std::size_t file_count, std::uint64_t bytes)> on_progress;
 };
 
 struct export_result {

@@ -15,6 +15,7 @@
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/json_report.hpp"
 #include "tools/verbs/output_path.hpp"
+#include "tools/verbs/progress_meter.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <cstdio>
@@ -38,6 +39,7 @@ struct audit_args {
   std::string root;
   std::vector<std::string> witnesses;
   bool force = false;
+  bool quiet = false;
 };
 
 int cannot(const audit_args& args, const std::string& message) {
@@ -103,7 +105,16 @@ int run_audit(const audit_args& args) {
   }
   auto s = store::open_directory_store(args.store, false);
   if (!s) return cannot(args, s.error().context);
+  progress_meter meter("audit", args.quiet);
+  if (meter.enabled())
+    options.on_progress = [&meter](const audit::audit_options::progress& p) {
+      meter.update("device " + std::to_string(p.device_index) + "/" + std::to_string(p.device_count) + " (" +
+                   p.device + "), " + std::to_string(p.files) + " files checked, " + human_bytes(p.bytes) +
+                   " re-hashed");
+    };
   auto report = audit::audit_store(*s, options);
+  options.on_progress = nullptr;
+  meter.finish();
   if (!report) return cannot(args, report.error().context);
   report->store = absolute_path_text(args.store);
   auto enrollment = audit::check_enrollment(*s, *report, root);
@@ -157,6 +168,7 @@ void add_audit(CLI::App& app, run_result& result) {
   cmd->add_option("--html", args->html,
                   "Also write a self-contained HTML report (timeline per device) to FILE (outside any store)");
   cmd->add_flag("--force", args->force, "Replace an existing --html FILE");
+  cmd->add_flag("--quiet", args->quiet, "No progress line (shown on a terminal only, on stderr)");
   cmd->add_option("--catalogue", args->catalogue, "Rebuild the SQLite catalogue at FILE from the store");
   cmd->add_option("--root", args->root,
                   "The agency root public key to trust (agency-root.pub; default: $BODYCAM_AGENCY_ROOT, else "

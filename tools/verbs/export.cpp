@@ -9,6 +9,7 @@
 #include "tools/bundle/playback_copy.hpp"
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/output_path.hpp"
+#include "tools/verbs/progress_meter.hpp"
 #include "tools/verbs/store_sessions.hpp"
 #include "tools/verbs/verb.hpp"
 
@@ -31,6 +32,7 @@ struct export_args {
   std::string clerk_key;
   std::string department;
   std::string reference;
+  bool quiet = false;
 };
 
 int refuse_as(const char* verb, const std::string& message, int code = exit_cannot) {
@@ -85,7 +87,14 @@ int run_export(const export_args& args) {
     if (!session) return refuse(session.error().context);
     request.what.session = *session;
   }
+  progress_meter meter("export", args.quiet);
+  if (meter.enabled())
+    request.on_progress = [&meter](std::size_t files, std::size_t count, std::uint64_t bytes) {
+      meter.update(std::to_string(files) + "/" + std::to_string(count) + " files copied and re-hashed, " +
+                   human_bytes(bytes));
+    };
   auto done = bundle::export_bundle(*s, request, *clerk->signer);
+  meter.finish();
   if (!done) return refuse(done.error().context, done.error().code == core::errc::corrupt ? 2 : exit_cannot);
   std::printf(
       "bundle:       %s\naccess entry: %s\noutcome:      %s\nrecords:      %zu\nfiles:        %zu\n"
@@ -152,6 +161,7 @@ void add_export(CLI::App& app, run_result& result) {
       ->required();
   cmd->add_option("--department", args->department, "The clerk's department")->required();
   cmd->add_option("--reference", args->reference, "Why: the case or request number")->required();
+  cmd->add_flag("--quiet", args->quiet, "No progress line (shown on a terminal only, on stderr)");
   cmd->callback([args, &result] { result.exit_code = run_export(*args); });
 }
 

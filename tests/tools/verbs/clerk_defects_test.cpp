@@ -375,6 +375,41 @@ TEST_CASE("reports_show_short_session_ids_that_session_refuses: export takes a u
   CHECK(entries_in(fs::path(t.store_path) / "access") == 2);  // the one export and its outcome; refusals wrote nothing
 }
 
+// Friction 17: long operations show progress on a terminal (stderr), nothing when not a terminal, --quiet to
+// silence. The terminal is a real pseudo-terminal, made by util-linux's `script`.
+TEST_CASE("progress_on_terminal: audit and export show progress on a terminal; pipes and --quiet see none",
+          "[e2e]") {
+  defects_setup t;
+  using bodycam::tests::shell_quote;
+  const std::string bodycam = shell_quote(bodycam::tests::built_program("bodycam"));
+  auto on_terminal = [&](const std::string& command) {
+    // script runs the command with a pty as its stdin, stdout and stderr; what the terminal showed comes back.
+    return run_process({"script", "-qec", command + " > /dev/null", "/dev/null"});
+  };
+  const std::string audit = bodycam + " audit " + shell_quote(t.store_path) + " --root " + shell_quote(t.root);
+  auto shown = on_terminal(audit);
+  INFO(shown.out << shown.err);
+  CHECK(shown.out.find("bodycam audit: device 1/2 (cam-0001), ") != std::string::npos);
+  CHECK(shown.out.find("\r\033[K") != std::string::npos);  // drawn in place, and cleared at the end
+  auto quiet = on_terminal(audit + " --quiet");
+  CHECK(quiet.out.find("bodycam audit: device") == std::string::npos);
+  auto piped = cli({"audit", t.store_path, "--root", t.root});
+  CHECK(piped.err.find("bodycam audit: device") == std::string::npos);
+  CHECK(piped.exit_code == quiet.exit_code);
+
+  const std::string exported =
+      bodycam + " export " + shell_quote(t.store_path) + " --session " + t.session_2.to_hex() +
+      " --clerk-key " + shell_quote(t.clerk_key) + " --department d --reference R-1 --out ";
+  auto export_shown = on_terminal(exported + shell_quote((t.dir / "b1").string()));
+  INFO(export_shown.out);
+  CHECK(export_shown.out.find("bodycam export: 1/") != std::string::npos);
+  CHECK(export_shown.out.find(" files copied and re-hashed, ") != std::string::npos);
+  CHECK(fs::exists(t.dir / "b1/SHA256SUMS"));
+  auto export_quiet = on_terminal(exported + shell_quote((t.dir / "b2").string()) + " --quiet");
+  CHECK(export_quiet.out.find("bodycam export: 1/") == std::string::npos);
+  CHECK(fs::exists(t.dir / "b2/SHA256SUMS"));
+}
+
 // ---- the pure parts behind the fixes, without processes ----
 
 TEST_CASE("check_output_path: a store is found by its layout, from the path or any parent, through symlinks") {
