@@ -6,6 +6,7 @@
 #include "common/store_log/log_files.hpp"
 #include "common/store_log/log_reader.hpp"
 #include "common/store_log/reconcile.hpp"
+#include "tests/common/store/forwarding_backend.hpp"
 #include "tests/common/store_log/store_log_test_support.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -30,34 +31,16 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
 }
 
 // Forwards to another backend, and ends the process (exit 9) when a create of a key under `die_at` begins.
-class dying_backend final : public store::store_backend {
+class dying_backend final : public bodycam::tests::forwarding_backend {
  public:
-  dying_backend(store::store_backend& inner, std::string die_at) : inner_(inner), die_at_(std::move(die_at)) {}
+  dying_backend(store::store_backend& inner, std::string die_at)
+      : forwarding_backend(inner), die_at_(std::move(die_at)) {}
   core::expected<store::create_outcome> create(const store::store_key& key, store::byte_source& source,
                                                const crypto::sha256_digest& sha) override {
     if (key.str().starts_with(die_at_)) ::_exit(9);
-    return inner_.create(key, source, sha);
+    return forwarding_backend::create(key, source, sha);
   }
-  core::expected<std::unique_ptr<store::object_reader>> open(const store::store_key& key) const override {
-    return inner_.open(key);
-  }
-  core::expected<core::byte_buffer> read_range(const store::store_key& key, std::uint64_t offset,
-                                               std::size_t length) const override {
-    return inner_.read_range(key, offset, length);
-  }
-  core::expected<std::optional<std::uint64_t>> stat(const store::store_key& key) const override {
-    return inner_.stat(key);
-  }
-  core::status list(const store::store_key& folder, const store::list_visitor& visit) const override {
-    return inner_.list(folder, visit);
-  }
-  core::expected<store::space_info> space() const override { return inner_.space(); }
-  core::status remove(const store::store_key& key) override { return inner_.remove(key); }
-  core::expected<store::recovery_report> recover() override { return inner_.recover(); }
-  std::string describe() const override { return inner_.describe(); }
-
  private:
-  store::store_backend& inner_;
   std::string die_at_;
 };
 

@@ -1,6 +1,7 @@
 // The dock's step 7: what a docking creates in the store becomes leaves of the store log, each once; a log that
 // cannot be written is the alarm log_failed, the docking still stores and receipts, and the next docking logs
 // what was queued.
+#include "tests/common/store/forwarding_backend.hpp"
 #include "tests/ingest/dock/dock_test_support.hpp"
 
 #include "common/store_log/log_queue.hpp"
@@ -20,35 +21,15 @@ using ingest::dock::alarm_kind;
 namespace {
 
 // Forwards to another backend; while `fail_log` is set, a create under log/ fails with errc::io.
-class log_failing_backend final : public store::store_backend {
+class log_failing_backend final : public bodycam::tests::forwarding_backend {
  public:
-  explicit log_failing_backend(store::store_backend& inner) : inner_(inner) {}
+  explicit log_failing_backend(store::store_backend& inner) : forwarding_backend(inner) {}
   std::atomic<bool> fail_log{false};
   core::expected<store::create_outcome> create(const store::store_key& key, store::byte_source& source,
                                                const crypto::sha256_digest& sha) override {
     if (fail_log && key.str().starts_with("log/")) return core::fail(core::errc::io, "create " + key.str() + ": injected");
-    return inner_.create(key, source, sha);
+    return forwarding_backend::create(key, source, sha);
   }
-  core::expected<std::unique_ptr<store::object_reader>> open(const store::store_key& key) const override {
-    return inner_.open(key);
-  }
-  core::expected<core::byte_buffer> read_range(const store::store_key& key, std::uint64_t offset,
-                                               std::size_t length) const override {
-    return inner_.read_range(key, offset, length);
-  }
-  core::expected<std::optional<std::uint64_t>> stat(const store::store_key& key) const override {
-    return inner_.stat(key);
-  }
-  core::status list(const store::store_key& folder, const store::list_visitor& visit) const override {
-    return inner_.list(folder, visit);
-  }
-  core::expected<store::space_info> space() const override { return inner_.space(); }
-  core::status remove(const store::store_key& key) override { return inner_.remove(key); }
-  core::expected<store::recovery_report> recover() override { return inner_.recover(); }
-  std::string describe() const override { return inner_.describe(); }
-
- private:
-  store::store_backend& inner_;
 };
 
 std::vector<std::string> logged_keys(const store::store_backend& backend) {
