@@ -9,9 +9,13 @@
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
 
 namespace bodycam::tests {
 
@@ -51,5 +55,22 @@ struct test_camera {
 // SHA-256 of bytes [offset, offset+length) of a file, or nullopt if the file is shorter.
 [[nodiscard]] std::optional<common::crypto::sha256_digest> hash_range(const std::filesystem::path& file,
                                                                       std::uint64_t offset, std::uint64_t length);
+
+// Polls the camera's status until `done(status)` or the deadline; returns the last status.
+template <class Done>
+nlohmann::json wait_for(const test_camera& cam, Done done, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  nlohmann::json status;
+  while (std::chrono::steady_clock::now() < deadline) {
+    status = nlohmann::json::parse(cam.request(R"({"cmd":"status"})"));
+    if (done(status)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return status;
+}
+
+inline nlohmann::json wait_for_state(const test_camera& cam, const std::string& state, std::chrono::seconds limit) {
+  return wait_for(cam, [&](const nlohmann::json& s) { return s["state"] == state; }, limit);
+}
 
 }  // namespace bodycam::tests

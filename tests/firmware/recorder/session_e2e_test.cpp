@@ -18,19 +18,6 @@ using json = nlohmann::json;
 
 namespace {
 
-// Polls status until `done(status)` or the deadline; returns the last status.
-template <class Done>
-json wait_for(const test_camera& cam, Done done, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  json status;
-  while (std::chrono::steady_clock::now() < deadline) {
-    status = json::parse(cam.request(R"({"cmd":"status"})"));
-    if (done(status)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return status;
-}
-
 std::string make_statement(const test_camera& cam) {
   const std::string speech = cam.dir / "speech.wav";
   const std::string padded = cam.dir / "statement.wav";
