@@ -1,0 +1,76 @@
+// The console's one authorization table (route_policy.hpp).
+#include "console/access/route_policy.hpp"
+
+namespace bodycam::console::access {
+
+namespace {
+
+// clang-format off
+constexpr std::array rules{
+  //         route                    role              none   own    other
+  route_rule{route::home,             role::officer,    true,  false, false},
+  route_rule{route::home,             role::clerk,      true,  false, false},
+  route_rule{route::home,             role::supervisor, true,  false, false},
+  route_rule{route::home,             role::auditor,    true,  false, false},
+  route_rule{route::home,             role::admin,      true,  false, false},
+  route_rule{route::session_list,     role::officer,    true,  false, false},
+  route_rule{route::session_list,     role::clerk,      true,  false, false},
+  route_rule{route::session_list,     role::supervisor, true,  false, false},
+  route_rule{route::session_page,     role::officer,    false, true,  false},
+  route_rule{route::session_page,     role::clerk,      false, true,  true},
+  route_rule{route::session_page,     role::supervisor, false, true,  true},
+  route_rule{route::session_playback, role::officer,    false, true,  false},
+  route_rule{route::session_playback, role::clerk,      false, true,  true},
+  route_rule{route::session_playback, role::supervisor, false, true,  true},
+  route_rule{route::file_download,    role::officer,    false, true,  false},
+  route_rule{route::file_download,    role::clerk,      false, true,  true},
+  route_rule{route::file_download,    role::supervisor, false, true,  true},
+  route_rule{route::access_register,  role::auditor,    true,  false, false},
+  route_rule{route::audit_report,     role::auditor,    true,  false, false},
+  route_rule{route::enrollment_view,  role::admin,      true,  false, false},
+};
+// clang-format on
+
+}  // namespace
+
+std::string_view to_string(route r) noexcept {
+  switch (r) {
+    case route::home: return "home";
+    case route::session_list: return "session_list";
+    case route::session_page: return "session_page";
+    case route::session_playback: return "session_playback";
+    case route::file_download: return "file_download";
+    case route::access_register: return "access_register";
+    case route::audit_report: return "audit_report";
+    case route::enrollment_view: return "enrollment_view";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(ownership o) noexcept {
+  switch (o) {
+    case ownership::none: return "none";
+    case ownership::own: return "own";
+    case ownership::other: return "other";
+  }
+  return "unknown";
+}
+
+bool is_footage_route(route r) noexcept {
+  return r == route::session_page || r == route::session_playback || r == route::file_download;
+}
+
+std::span<const route_rule> route_rules() noexcept { return rules; }
+
+bool is_allowed(route r, std::uint8_t roles, ownership o) noexcept {
+  if (is_footage_route(r) && o == ownership::none) return false;  // P2
+  for (const route_rule& rule : rules) {
+    if (rule.what != r || (roles & static_cast<std::uint8_t>(rule.who)) == 0) continue;
+    if ((o == ownership::none && rule.if_none) || (o == ownership::own && rule.if_own) ||
+        (o == ownership::other && rule.if_other))
+      return true;
+  }
+  return false;  // P1
+}
+
+}  // namespace bodycam::console::access

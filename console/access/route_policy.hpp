@@ -1,0 +1,65 @@
+// Who may use which page of the console: one table, route × role × footage ownership → allowed, the way
+// tools/enrollment/authorization_table is the one answer to "who may sign what". Pure data and lookups; the
+// request handler asks it before doing anything, and the authorization matrix test is generated from it.
+// Ownership: a session's footage is the person's own when the session_start record names them as the
+// officer; routes that show no footage take ownership::none.
+// The table in words:
+//   officer     home; the session list (their own sessions only); view, play and download their own footage
+//   clerk       home; the session list; view, play and download any footage of the agency
+//   supervisor  as clerk (statistics will join it)
+//   auditor     home; the access register; the audit report (chains, log, receipts); no footage at all
+//   admin       home; the enrollment register; no footage at all
+// Guarantees:
+//  P1. Anything the table does not list is refused (default deny); a person with several roles is allowed
+//      what any one of their roles allows.
+//  P2. Footage routes (session_page, session_playback, file_download) are allowed only with ownership own or
+//      other, never none; the handler must know whose footage it is before asking.
+#pragma once
+
+#include "tools/enrollment/enrollment_entry.hpp"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace bodycam::console::access {
+
+using tools::enrollment::role;
+
+enum class route : std::uint8_t {
+  home,
+  session_list,
+  session_page,
+  session_playback,
+  file_download,
+  access_register,
+  audit_report,
+  enrollment_view,
+};
+inline constexpr std::array all_routes{route::home,          route::session_list,    route::session_page,
+                                       route::session_playback, route::file_download, route::access_register,
+                                       route::audit_report,  route::enrollment_view};
+inline constexpr std::array all_roles{role::officer, role::clerk, role::supervisor, role::auditor, role::admin};
+
+enum class ownership : std::uint8_t { none, own, other };
+inline constexpr std::array all_ownerships{ownership::none, ownership::own, ownership::other};
+
+[[nodiscard]] std::string_view to_string(route r) noexcept;
+[[nodiscard]] std::string_view to_string(ownership o) noexcept;
+[[nodiscard]] bool is_footage_route(route r) noexcept;
+
+struct route_rule {
+  route what;
+  role who;
+  bool if_none;   // the route shows no footage
+  bool if_own;    // the person's own footage
+  bool if_other;  // anyone else's
+};
+
+[[nodiscard]] std::span<const route_rule> route_rules() noexcept;
+
+// P1, P2: `roles` is the enrollment role bit set.
+[[nodiscard]] bool is_allowed(route r, std::uint8_t roles, ownership o) noexcept;
+
+}  // namespace bodycam::console::access

@@ -1,0 +1,74 @@
+// The console's request handler: one web_request in, one web_response out, with no socket in sight (the
+// server in https_server.hpp only moves bytes). It logs people in, checks their session on every request,
+// asks the route table whether they may, writes the access entry before any footage is shown, and renders.
+// Guarantees:
+//  H1. Login: the person id is a label; a locked account (lockout_store, L1) is refused before any password
+//      derivation; the account file's sealed key must open with the password, the TOTP code must verify if the
+//      account has a secret, and the key must be enrolled for that person with a role, valid and not revoked
+//      now. Each refusal counts as a failure; a success clears the count. The cookie is HttpOnly,
+//      SameSite=Strict, Path=/, Secure when the request came over HTTPS, and lasts session_length.
+//  H2. Every other page except the static assets needs a cookie that opens under the cookie key (C1, C2); the
+//      person's roles are then taken from the enrollment register as it is now, not from the cookie, so a
+//      revoked person is refused at once (401).
+//  H3. Every POST needs the session's CSRF token in the form field `csrf` (403 without it or with another).
+//  H4. Authorization is access::is_allowed(route, roles, ownership) and nothing else (403 otherwise).
+//  H5. A session page, a playback page and a file download each first append one access entry (kind access,
+//      signed with the person's own key from the cookie, reference = the request's `purpose` or
+//      "console view") and show nothing if that fails (503). A download also appends the outcome entry
+//      (completed / failed) once the server reports whether the bytes were sent.
+//  H6. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
+//      404, so no path can reach outside the session it names.
+#pragma once
+
+#include "common/store/store.hpp"
+#include "console/access/lockout_store.hpp"
+#include "console/access/session_cookie.hpp"
+#include "console/web/web_message.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+namespace bodycam::console::web {
+
+struct console_context {
+  common::store::store* store = nullptr;
+  common::crypto::public_key root;
+  const access::cookie_key* cookie_key = nullptr;
+  std::filesystem::path accounts_dir;
+  access::lockout_store* lockout = nullptr;
+  std::chrono::hours session_length{8};
+  std::function<common::record::utc_time()> clock;
+};
+
+// Who a request comes from, once H2 passed.
+struct signed_in {
+  std::string person;
+  std::uint8_t roles = 0;
+  std::string unit;
+  std::shared_ptr<common::crypto::software_signer> signer;
+  std::string csrf;
+};
+
+class console_handler {
+ public:
+  explicit console_handler(console_context context) : ctx_(std::move(context)) {}
+
+  [[nodiscard]] web_response handle(const web_request& request);
+
+ private:
+  [[nodiscard]] web_response dispatch(const web_request& request);
+  [[nodiscard]] web_response login(const web_request& request);
+  [[nodiscard]] web_response logout(const web_request& request, const signed_in& who);
+  [[nodiscard]] common::core::expected<signed_in> check_session(const web_request& request);
+  [[nodiscard]] web_response footage(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response session_list(const web_request& request, const signed_in& who);
+
+  console_context ctx_;
+};
+
+// The error page every refusal uses.
+[[nodiscard]] web_response error_response(unsigned status, const std::string& title, const std::string& detail);
+
+}  // namespace bodycam::console::web

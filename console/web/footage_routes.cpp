@@ -1,0 +1,249 @@
+// The footage routes of the request handler (H4-H6 in console_handler.hpp): the session list, a session's
+// page, its playback page and its files (segments and statements, with HTTP Range). Each footage route finds
+// whose footage it is, asks the route table, writes the access entry, and only then reads and shows.
+#include "console/access/route_policy.hpp"
+#include "console/web/byte_range.hpp"
+#include "console/web/console_handler.hpp"
+#include "console/web/pages.hpp"
+#include "tools/audit/store_audit.hpp"
+#include "tools/registers/access_outcome.hpp"
+#include "tools/registers/register_book.hpp"
+
+#include <charconv>
+#include <limits>
+
+namespace bodycam::console::web {
+
+namespace core = common::core;
+namespace record = common::record;
+namespace audit = tools::audit;
+namespace registers = tools::registers;
+
+namespace {
+
+constexpr std::string_view default_reference = "console view";
+
+// The store's sessions as the audit library sees them. Objects are checked for presence and length; none is
+// re-hashed on a page view (that is `bodycam audit`'s work).
+core::expected<audit::audit_report> analyse_store(const common::store::store& s, record::utc_time now) {
+  audit::audit_options options;
+  options.now = now;
+  options.sample_slice = 1;
+  options.sample_slices = std::numeric_limits<std::uint32_t>::max();
+  return audit::audit_store(s, options);
+}
+
+std::string query_value(const web_request& request, const char* name) {
+  const auto form = parse_form(request.query());
+  if (!form) return {};
+  const auto it = form->find(name);
+  return it == form->end() ? std::string() : it->second;
+}
+
+// "2026-01-10", "2026-01-10T08:00", "2026-01-10T08:00:30", optionally ending in Z; UTC.
+std::optional<record::utc_time> parse_filter_time(std::string_view text) {
+  const auto number = [&](std::size_t at, std::size_t n) -> std::optional<int> {
+    if (at + n > text.size()) return std::nullopt;
+    int v = 0;
+    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + n, v);
+    if (ec != std::errc() || end != text.data() + at + n) return std::nullopt;
+    return v;
+  };
+  if (!text.empty() && text.back() == 'Z') text.remove_suffix(1);
+  const auto y = number(0, 4), mo = number(5, 2), d = number(8, 2);
+  if (!y || !mo || !d || text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*mo)),
+                                        std::chrono::day(static_cast<unsigned>(*d))};
+  if (!ymd.ok()) return std::nullopt;
+  std::chrono::seconds time_of_day{0};
+  if (text.size() > 10) {
+    const auto h = number(11, 2), mi = number(14, 2);
+    if ((text[10] != 'T' && text[10] != ' ') || !h || !mi || text[13] != ':' || *h > 23 || *mi > 59)
+      return std::nullopt;
+    time_of_day = std::chrono::hours(*h) + std::chrono::minutes(*mi);
+    if (text.size() > 16) {
+      const auto s = number(17, 2);
+      if (text[16] != ':' || !s || *s > 59 || text.size() != 19) return std::nullopt;
+      time_of_day += std::chrono::seconds(*s);
+    } else if (text.size() != 16) {
+      return std::nullopt;
+    }
+  }
+  return record::utc_time(std::chrono::sys_days(ymd)) + time_of_day;
+}
+
+access::ownership owner_of(const audit::session_audit& s, const signed_in& who) {
+  return s.officer_id == who.person ? access::ownership::own : access::ownership::other;
+}
+
+core::expected<registers::signed_entry> append_access(common::store::store& s, const signed_in& who,
+                                                      registers::register_entry draft) {
+  return registers::append_entry(s, common::store::entry_namespace::access, who.person, std::move(draft), *who.signer);
+}
+
+registers::register_entry access_draft(const signed_in& who, std::string action, std::string reference,
+                                       const record::device_id& device, const audit::session_audit& session,
+                                       record::utc_time now) {
+  registers::register_entry e;
+  e.kind = registers::entry_kind::access;
+  e.utc = now;
+  e.department = who.unit.empty() ? std::string("console") : who.unit;
+  e.reference = reference.empty() ? std::string(default_reference) : std::move(reference);
+  e.action = std::move(action);
+  registers::scope sc;
+  sc.device = device;
+  sc.session = session.session;
+  sc.first_seq = session.first_seq;
+  sc.end_seq = session.last_seq + 1;
+  e.scopes.push_back(sc);
+  return e;
+}
+
+web_response page(unsigned status, std::string body) {
+  web_response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+web_response register_refused(const core::error& e) {
+  return error_response(503, "Access register unavailable",
+                        "The access entry for this request could not be written, so nothing is shown: " + e.context);
+}
+
+}  // namespace
+
+web_response console_handler::session_list(const web_request& request, const signed_in& who) {
+  if (!access::is_allowed(access::route::session_list, who.roles, access::ownership::none))
+    return error_response(403, "Not allowed", "Your roles do not allow the session list.");
+  const session_filter filter{query_value(request, "device"), query_value(request, "from"), query_value(request, "to")};
+  std::optional<record::utc_time> from, to;
+  if (!filter.from.empty() && !(from = parse_filter_time(filter.from)))
+    return error_response(400, "Bad filter", "'from' is not a time like 2026-01-10 or 2026-01-10T08:00.");
+  if (!filter.to.empty() && !(to = parse_filter_time(filter.to)))
+    return error_response(400, "Bad filter", "'to' is not a time like 2026-01-10 or 2026-01-10T08:00.");
+  auto report = analyse_store(*ctx_.store, ctx_.clock());
+  if (!report) return error_response(503, "Store unavailable", report.error().context);
+  std::vector<session_row> rows;
+  for (const audit::device_audit& d : report->devices) {
+    if (!filter.device.empty() && d.device.str() != filter.device) continue;
+    for (const audit::session_audit& s : d.sessions) {
+      // Only the sessions the person may open are listed at all.
+      if (!access::is_allowed(access::route::session_page, who.roles, owner_of(s, who))) continue;
+      if (from && s.start_utc < *from) continue;
+      if (to && s.start_utc >= *to) continue;
+      session_row row{d.device.str(), s.session.to_hex(), s.officer_id, s.start_utc, std::nullopt, s.segments.size()};
+      if (s.stop_utc) row.duration = *s.stop_utc - s.start_utc;
+      rows.push_back(std::move(row));
+    }
+  }
+  return page(200, render_session_list({who.person, who.roles, who.csrf}, filter, rows));
+}
+
+web_response console_handler::footage(const web_request& request, const signed_in& who) {
+  // H6: /sessions/<device>/<session>[/play | /files/<seq>]
+  std::vector<std::string_view> parts;
+  std::string_view rest = request.path().substr(std::string_view("/sessions/").size());
+  while (!rest.empty()) {
+    const auto slash = rest.find('/');
+    parts.push_back(rest.substr(0, slash));
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  }
+  const auto not_found = [] { return error_response(404, "Not found", "No such session or file."); };
+  if (parts.size() < 2 || parts.size() > 4) return not_found();
+  auto device = record::device_id::parse(parts[0]);
+  auto session_id = parts[1].size() == 32 ? record::session_id::parse(parts[1]) : std::unexpected(core::error{});
+  if (!device || !session_id) return not_found();
+  access::route what = access::route::session_page;
+  std::optional<std::uint64_t> seq;
+  if (parts.size() == 3 && parts[2] == "play") {
+    what = access::route::session_playback;
+  } else if (parts.size() == 4 && parts[2] == "files") {
+    what = access::route::file_download;
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(parts[3].data(), parts[3].data() + parts[3].size(), v);
+    if (parts[3].empty() || ec != std::errc() || end != parts[3].data() + parts[3].size() ||
+        (parts[3].size() > 1 && parts[3][0] == '0'))
+      return not_found();
+    seq = v;
+  } else if (parts.size() != 2) {
+    return not_found();
+  }
+
+  const auto now = ctx_.clock();
+  auto report = analyse_store(*ctx_.store, now);
+  if (!report) return error_response(503, "Store unavailable", report.error().context);
+  const audit::device_audit* dev = nullptr;
+  const audit::session_audit* session = nullptr;
+  for (const auto& d : report->devices)
+    if (d.device == *device) {
+      dev = &d;
+      for (const auto& s : d.sessions)
+        if (s.session == *session_id) session = &s;
+    }
+  if (session == nullptr) return not_found();
+  if (!access::is_allowed(what, who.roles, owner_of(*session, who)))  // H4
+    return error_response(403, "Not allowed", "Your roles do not allow this footage.");
+
+  const std::string reference = query_value(request, "purpose");
+  const page_user user{who.person, who.roles, who.csrf};
+  if (what == access::route::session_page || what == access::route::session_playback) {
+    const bool play = what == access::route::session_playback;
+    auto entry = append_access(*ctx_.store, who,
+                               access_draft(who, play ? "console_playback" : "console_view", reference, *device,
+                                            *session, now));  // H5
+    if (!entry) return register_refused(entry.error());
+    const std::string name = "access/" + registers::entry_name(entry->body);
+    return page(200, play ? render_playback_page(user, device->str(), *session, name)
+                          : render_session_page(user, device->str(), *session, dev->receipts, name));
+  }
+
+  const audit::object_audit* file = nullptr;
+  for (const auto& o : session->segments)
+    if (o.seq == *seq) file = &o;
+  for (const auto& st : session->statements)
+    if (st.seq == *seq && st.file.state != audit::object_state::not_applicable) file = &st.file;
+  if (file == nullptr) return not_found();
+  const range_answer range = answer_range(request.header("range"), file->byte_length);
+  if (range.what == range_answer::kind::unsatisfiable) {
+    auto r = error_response(416, "Range not satisfiable", "The file has " + std::to_string(file->byte_length) + " bytes.");
+    r.set("Content-Range", content_range(range, file->byte_length));
+    return r;
+  }
+  const std::uint64_t first = range.what == range_answer::kind::partial ? range.first : 0;
+  const std::uint64_t length = range.what == range_answer::kind::partial ? range.length() : file->byte_length;
+  if (length > common::store::max_range_bytes)
+    return error_response(413, "Too large", "Ask for at most 64 MiB at a time with a Range header.");
+
+  auto draft = access_draft(who, "console_download", reference, *device, *session, now);
+  draft.scopes.front().first_seq = *seq;
+  draft.scopes.front().end_seq = *seq + 1;
+  draft.objects.push_back({file->sha256, file->byte_length});
+  auto entry = append_access(*ctx_.store, who, draft);  // H5
+  if (!entry) return register_refused(entry.error());
+  auto bytes = ctx_.store->read_object_range(file->sha256, first, static_cast<std::size_t>(length));
+
+  // The outcome entry, once the server knows whether the bytes left.
+  const auto conclude = [store = ctx_.store, who, draft, clock = ctx_.clock,
+                         concludes = registers::entry_name(entry->body)](bool sent, const std::string& why) {
+    auto e = draft;
+    e.utc = clock();
+    e.action = registers::outcome_action({concludes, sent, sent ? std::string() : why});
+    (void)append_access(*store, who, std::move(e));  // a lost outcome shows in the audit as an open access
+  };
+  if (!bytes) {
+    conclude(false, bytes.error().context);
+    return error_response(503, "Store unavailable", bytes.error().context);
+  }
+  web_response r;
+  r.status = range.what == range_answer::kind::partial ? 206 : 200;
+  r.content_type = file->file_name.ends_with(".mp4") ? "video/mp4" : "application/octet-stream";
+  r.body.assign(bytes->begin(), bytes->end());
+  r.set("Accept-Ranges", "bytes");
+  if (r.status == 206) r.set("Content-Range", content_range(range, file->byte_length));
+  r.set("Content-Disposition", "inline; filename=\"" + std::to_string(*seq) + (r.content_type == "video/mp4" ? ".mp4\"" : "\""));
+  r.after_send = conclude;
+  return r;
+}
+
+}  // namespace bodycam::console::web
