@@ -1,0 +1,64 @@
+// A console over a test store for the console's tests: the store filled as the dock fills it (one camera,
+// one shift by officer-7), the agency root and enrollments (tests/tools/test_agency), accounts sealed with the
+// smallest argon2id limits, a random cookie key, the login counter in a temp folder and a clock the test sets.
+// Requests go straight to the handler; after_send is called as the server would (sent = true).
+#pragma once
+
+#include "common/store/memory_backend.hpp"
+#include "console/access/session_cookie.hpp"
+#include "console/web/console_handler.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/tools/evidence_store_builder.hpp"
+#include "tests/tools/test_agency.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace bodycam::tests {
+
+inline constexpr std::string_view shift_officer = "officer-7";
+inline const std::string test_password = "correct horse battery staple";
+
+class console_fixture {
+ public:
+  console_fixture();
+
+  // Enrolls `person` with `roles` and writes their account (password test_password unless given).
+  void add_person(const std::string& person, std::uint8_t roles, std::optional<common::core::byte_buffer> totp = {},
+                  const std::string& password = test_password);
+  // The enrollment entry seq that enrolled `person`.
+  [[nodiscard]] std::uint64_t grant_seq(const std::string& person);
+  void revoke(const std::string& person);
+
+  [[nodiscard]] console::web::web_response request(const std::string& method, const std::string& target,
+                                                   const std::string& cookie = {}, const std::string& body = {},
+                                                   std::map<std::string, std::string> headers = {});
+  [[nodiscard]] console::web::web_response get(const std::string& target, const std::string& cookie = {},
+                                               std::map<std::string, std::string> headers = {}) {
+    return request("GET", target, cookie, {}, std::move(headers));
+  }
+  [[nodiscard]] console::web::web_response post_login(const std::string& person, const std::string& password,
+                                                      const std::string& code = {});
+  // Logs in and returns the cookie value; fails the test if the login is refused.
+  [[nodiscard]] std::string login(const std::string& person, const std::string& code = {});
+  // The CSRF token of a session: read from the home page's logout form.
+  [[nodiscard]] std::string csrf_of(const std::string& cookie);
+
+  [[nodiscard]] std::size_t access_entries() const;
+  [[nodiscard]] std::string session_path() const;  // /sessions/cam-0001/<hex>
+  [[nodiscard]] std::uint64_t first_segment_seq() const;
+  [[nodiscard]] std::uint64_t first_segment_bytes() const;
+
+  temp_dir dir{"bodycam-console-test"};
+  common::store::store store{std::make_unique<common::store::memory_backend>()};
+  test_agency agency{store, dir.path()};
+  evidence_camera camera{store, "cam-0001", 11};
+  console::access::cookie_key cookie_key;
+  std::optional<console::access::lockout_store> lockout;
+  common::record::utc_time now;
+  std::unique_ptr<console::web::console_handler> handler;
+};
+
+}  // namespace bodycam::tests
