@@ -9,6 +9,8 @@
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <limits>
 
@@ -237,11 +239,20 @@ web_response console_handler::footage(const web_request& request, const signed_i
   }
   web_response r;
   r.status = range.what == range_answer::kind::partial ? 206 : 200;
-  r.content_type = file->file_name.ends_with(".mp4") ? "video/mp4" : "application/octet-stream";
+  r.content_type = file->file_name.ends_with(".mp4")   ? "video/mp4"
+                   : file->file_name.ends_with(".wav") ? "audio/wav"
+                                                       : "application/octet-stream";
   r.body.assign(bytes->begin(), bytes->end());
   r.set("Accept-Ranges", "bytes");
   if (r.status == 206) r.set("Content-Range", content_range(range, file->byte_length));
-  r.set("Content-Disposition", "inline; filename=\"" + std::to_string(*seq) + (r.content_type == "video/mp4" ? ".mp4\"" : "\""));
+  // The name is the record's seq plus the file's extension if that is plain (a record's text never reaches a
+  // header unchecked).
+  const auto dot = file->file_name.rfind('.');
+  std::string extension = dot == std::string::npos ? std::string() : file->file_name.substr(dot);
+  if (extension.size() > 6 || !std::all_of(extension.begin() + (extension.empty() ? 0 : 1), extension.end(),
+                                           [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }))
+    extension.clear();
+  r.set("Content-Disposition", "inline; filename=\"" + std::to_string(*seq) + extension + "\"");
   r.after_send = conclude;
   return r;
 }
