@@ -133,7 +133,14 @@ web_response console_handler::dispatch(const web_request& request) {
     return html(200, render_home_page(user));
   }
   if (path == "/sessions") return session_list(request, *who);
-  if (path.starts_with("/sessions/")) return footage(request, *who);
+  if (path.starts_with("/sessions/")) {
+    if (request.method != "GET") {  // H6
+      auto r = error_response(405, "Method not allowed", "Footage is answered to GET only.");
+      r.set("Allow", "GET");
+      return r;
+    }
+    return footage(request, *who);
+  }
   if (path == "/registers/access") {
     if (!access::is_allowed(route::access_register, who->roles, access::ownership::none)) return refuse();
     auto book = tools::registers::read_register(*ctx_.store, common::store::entry_namespace::access);
@@ -178,12 +185,14 @@ web_response console_handler::login(const web_request& request) {
       return error_response(503, "Login unavailable", ok.error().context);
     return refused(why);
   };
-  auto acct = read_account(ctx_.accounts_dir, person);
-  if (!acct) return fail("Unknown person or wrong password.");
   const std::string password = field("password");
-  auto key = access::unlock_account(
-      *acct, core::byte_view(reinterpret_cast<const std::uint8_t*>(password.data()), password.size()), field("code"),
-      now);
+  const auto password_bytes = core::byte_view(reinterpret_cast<const std::uint8_t*>(password.data()), password.size());
+  auto acct = read_account(ctx_.accounts_dir, person);
+  if (!acct) {
+    if (ctx_.decoy != nullptr) (void)access::unlock_account(*ctx_.decoy, password_bytes, field("code"), now);
+    return fail("Unknown person or wrong password.");
+  }
+  auto key = access::unlock_account(*acct, password_bytes, field("code"), now);
   if (!key) return fail("Unknown person or wrong password or one-time code.");
   auto grant = person_grant(*ctx_.store, ctx_.root, person, key->public_key(), now);
   if (!grant) return fail("This person is not enrolled with a role now, or was revoked.");

@@ -16,11 +16,14 @@
 //      signed with the person's own key from the cookie, reference = the request's `purpose` or
 //      "console view") and show nothing if that fails (503). A download also appends the outcome entry
 //      (completed / failed) once the server reports whether the bytes were sent.
-//  H6. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
+//  H6. Footage routes answer GET only (HEAD and others 405): a response without the bytes must not be
+//      registered as a completed download.
+//  H7. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
 //      404, so no path can reach outside the session it names.
 #pragma once
 
 #include "common/store/store.hpp"
+#include "console/access/account.hpp"
 #include "console/access/lockout_store.hpp"
 #include "console/access/session_cookie.hpp"
 #include "console/web/web_message.hpp"
@@ -38,6 +41,10 @@ struct console_context {
   const access::cookie_key* cookie_key = nullptr;
   std::filesystem::path accounts_dir;
   access::lockout_store* lockout = nullptr;
+  // An account no one can open, sealed with the same limits as real ones: a login for a person without an
+  // account derives a key from it too, so the answer takes as long as for a wrong password (no probing of
+  // who has an account by timing). May be null (tests).
+  const access::account* decoy = nullptr;
   std::chrono::hours session_length{8};
   std::function<common::record::utc_time()> clock;
 };

@@ -1,4 +1,4 @@
-// The footage routes of the request handler (H4-H6 in console_handler.hpp): the session list, a session's
+// The footage routes of the request handler (H4-H7 in console_handler.hpp): the session list, a session's
 // page, its playback page and its files (segments and statements, with HTTP Range). Each footage route finds
 // whose footage it is, asks the route table, writes the access entry, and only then reads and shows.
 #include "console/access/route_policy.hpp"
@@ -143,7 +143,7 @@ web_response console_handler::session_list(const web_request& request, const sig
 }
 
 web_response console_handler::footage(const web_request& request, const signed_in& who) {
-  // H6: /sessions/<device>/<session>[/play | /files/<seq>]
+  // H7: /sessions/<device>/<session>[/play | /files/<seq>]
   std::vector<std::string_view> parts;
   std::string_view rest = request.path().substr(std::string_view("/sessions/").size());
   while (!rest.empty()) {

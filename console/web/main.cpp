@@ -79,8 +79,16 @@ int serve(const std::string& config_file) {
     if (!ctx) return fail(ctx.error());
     tls = *ctx;
   }
+  // The decoy: a fresh key under a random password, sealed as `account add` seals (console_handler.hpp).
+  std::array<std::uint8_t, 32> decoy_password{};
+  randombytes_buf(decoy_password.data(), decoy_password.size());
+  auto decoy_key = crypto::secret_key::generate();
+  if (!decoy_key) return fail(decoy_key.error());
+  auto decoy = access::make_account("decoy", *decoy_key, decoy_password, std::nullopt,
+                                    bodycam::tools::enrollment::moderate_limits());
+  if (!decoy) return fail(decoy.error());
   web::console_handler handler(web::console_context{&*store, root->key, &*cookie_key, config->accounts_dir,
-                                                    &*lockout, config->session_length, utc_now});
+                                                    &*lockout, &*decoy, config->session_length, utc_now});
   boost::asio::io_context io;
   auto server = web::https_server::start(io, config->listen, config->limits, tls,
                                          [&](const web::web_request& r) { return handler.handle(r); });

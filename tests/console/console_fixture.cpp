@@ -34,7 +34,7 @@ console_fixture::console_fixture()
   std::filesystem::create_directories(dir / "state");
   lockout.emplace(console::access::lockout_store::open(dir / "state" / "login-failures.db").value());
   handler = std::make_unique<web::console_handler>(web::console_context{
-      &store, agency.root().public_key(), &cookie_key, dir / "accounts", &*lockout, std::chrono::hours(8),
+      &store, agency.root().public_key(), &cookie_key, dir / "accounts", &*lockout, nullptr, std::chrono::hours(8),
       [this] { return now; }});
 }
 

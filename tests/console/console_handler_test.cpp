@@ -260,3 +260,15 @@ TEST_CASE("session list: officer sees only their own sessions; filters by device
   CHECK(f.get("/sessions?from=2026-01-11", clerk).body.find(short_id) == std::string::npos);
   CHECK(f.get("/sessions?from=yesterday", clerk).status == 400);
 }
+
+TEST_CASE("footage answers GET only: HEAD of a file is 405 and writes no entry") {
+  console_fixture f;
+  f.add_person("clerk-1", bit(ac::role::clerk));
+  const std::string cookie = f.login("clerk-1");
+  const auto head = f.request("HEAD", f.session_path() + "/files/" + std::to_string(f.first_segment_seq()), cookie);
+  CHECK(head.status == 405);
+  CHECK(head.header("Allow") == "GET");
+  CHECK(f.request("HEAD", f.session_path(), cookie).status == 405);
+  CHECK(f.access_entries() == 0);
+  CHECK(f.request("HEAD", "/login").status == 200);  // pages without footage answer HEAD
+}
