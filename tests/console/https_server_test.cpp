@@ -216,6 +216,17 @@ TEST_CASE("http: a slow client is cut off at the header deadline", "[integration
   CHECK(took < std::chrono::seconds(4));  // well before the client's own 5 s receive timeout
 }
 
+TEST_CASE("http: a client that trickles its body is cut off at the body deadline", "[integration]") {
+  console_fixture f;
+  running_server server(f, quick_limits(), nullptr);  // body_timeout 2 s
+  const auto start = std::chrono::steady_clock::now();
+  const auto reply = send_raw(server.port(), "POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nperson=a");
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(reply.empty());  // never answered: the body never came
+  CHECK(took >= std::chrono::milliseconds(1900));
+  CHECK(took < std::chrono::seconds(4));
+}
+
 TEST_CASE("http: a kept-alive connection serves two requests, then is closed when idle", "[integration]") {
   console_fixture f;
   running_server server(f, quick_limits(), nullptr);  // idle_timeout 2 s
