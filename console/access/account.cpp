@@ -83,8 +83,8 @@ core::expected<account> make_account(const std::string& person, const common::cr
   return account{person, std::move(totp_secret), std::move(*sealed)};
 }
 
-core::expected<common::crypto::secret_key> unlock_account(const account& a, core::byte_view password,
-                                                          std::string_view totp_code, common::record::utc_time now) {
+core::expected<unlocked_account> unlock_account(const account& a, core::byte_view password, std::string_view totp_code,
+                                                common::record::utc_time now) {
   const auto refused = [&] {
     return core::fail(core::errc::permission, "log in " + a.person + ": wrong password or one-time code");
   };
@@ -93,8 +93,12 @@ core::expected<common::crypto::secret_key> unlock_account(const account& a, core
   if (opened->label != a.person)
     return core::fail(core::errc::permission,
                       "log in " + a.person + ": the account's sealed key belongs to '" + opened->label + "'");
-  if (a.totp_secret && !verify_totp(*a.totp_secret, totp_code, now)) return refused();
-  return std::move(opened->key);
+  std::optional<std::uint64_t> step;
+  if (a.totp_secret) {
+    step = match_totp(*a.totp_secret, totp_code, now);
+    if (!step) return refused();
+  }
+  return unlocked_account{std::move(opened->key), step};
 }
 
 }  // namespace bodycam::console::access

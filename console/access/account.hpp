@@ -44,8 +44,12 @@ struct account {
                                                    std::optional<core::byte_buffer> totp_secret,
                                                    tools::enrollment::pwhash_limits limits);
 
-[[nodiscard]] core::expected<common::crypto::secret_key> unlock_account(const account& a, core::byte_view password,
-                                                                        std::string_view totp_code,
-                                                                        common::record::utc_time now);
+struct unlocked_account {
+  common::crypto::secret_key key;
+  std::optional<std::uint64_t> totp_step;  // the step of the code that matched, when the account has TOTP
+};
+
+[[nodiscard]] core::expected<unlocked_account> unlock_account(const account& a, core::byte_view password,
+                                                              std::string_view totp_code, common::record::utc_time now);
 
 }  // namespace bodycam::console::access

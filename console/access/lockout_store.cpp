@@ -17,7 +17,8 @@ namespace {
 constexpr std::array migrations{sqlite::migration{
     1, "failed logins",
     "CREATE TABLE login_failures (person TEXT NOT NULL, at_ms INTEGER NOT NULL) STRICT;"
-    "CREATE INDEX login_failures_person ON login_failures (person, at_ms);"}};
+    "CREATE INDEX login_failures_person ON login_failures (person, at_ms);"
+    "CREATE TABLE totp_steps (person TEXT PRIMARY KEY, last_step INTEGER NOT NULL) STRICT;"}};
 constexpr sqlite::schema lockout_schema{"console login failures", 0x42434c46 /* "BCLF" */, migrations};
 
 std::int64_t to_ms(common::record::utc_time t) {
@@ -82,6 +83,28 @@ core::status lockout_store::clear_failures(const std::string& person) {
   erase->bind_text(1, person);
   if (auto ok = erase->run(); !ok) return ok;
   return tx->commit("cleared login failures of " + person);
+}
+
+core::expected<bool> lockout_store::claim_totp_step(const std::string& person, std::uint64_t step) {
+  auto tx = sqlite::transaction::begin(*db_);
+  if (!tx) return std::unexpected(tx.error());
+  auto last = db_->prepare("read the last one-time code step of " + person + " in",
+                           "SELECT last_step FROM totp_steps WHERE person = ?1");
+  if (!last) return std::unexpected(last.error());
+  last->bind_text(1, person);
+  auto row = last->step();
+  if (!row) return std::unexpected(row.error());
+  if (*row && static_cast<std::uint64_t>(last->column_int(0)) >= step) return false;
+  last->reset();
+  auto put = db_->prepare("claim a one-time code step of " + person + " in",
+                          "INSERT INTO totp_steps (person, last_step) VALUES (?1, ?2) "
+                          "ON CONFLICT (person) DO UPDATE SET last_step = excluded.last_step");
+  if (!put) return std::unexpected(put.error());
+  put->bind_text(1, person);
+  put->bind_int(2, static_cast<std::int64_t>(step));
+  if (auto ok = put->run(); !ok) return std::unexpected(ok.error());
+  if (auto ok = tx->commit("one-time code step of " + person); !ok) return std::unexpected(ok.error());
+  return true;
 }
 
 }  // namespace bodycam::console::access

@@ -1,4 +1,4 @@
-// Failed logins, counted in one SQLite file in the consoles' shared state folder (through common/sqlite), so
+// Failed logins and used one-time-code steps, kept in one SQLite file in the consoles' shared state folder (through common/sqlite), so
 // every console of an agency sees the same count: after max_failures failures within `window`, the account
 // is locked for `lock_for` from the last of them.
 // Invariants:
@@ -9,6 +9,8 @@
 //      after their last counted failure.
 //  L3. A successful login clears the person's failures.
 //  L4. Every write is one committed transaction (synchronous=FULL through common/sqlite).
+//  L5. claim_totp_step accepts a one-time code's step only if it is later than the last step that person
+//      used, on any console: a code seen once (shoulder-surfed, replayed) cannot log in again.
 #pragma once
 
 #include "common/record/payloads.hpp"
@@ -38,6 +40,8 @@ class lockout_store {
       const std::string& person, common::record::utc_time now) const;
   [[nodiscard]] common::core::status record_failure(const std::string& person, common::record::utc_time at);
   [[nodiscard]] common::core::status clear_failures(const std::string& person);
+  // L5: true if `step` was claimed now, false if that step or a later one was already used.
+  [[nodiscard]] common::core::expected<bool> claim_totp_step(const std::string& person, std::uint64_t step);
 
  private:
   lockout_store(std::unique_ptr<common::sqlite::connection> db, lockout_policy policy)

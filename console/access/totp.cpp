@@ -46,18 +46,26 @@ std::string totp_code(core::byte_view key, common::record::utc_time t, unsigned 
   return hotp_code(key, counter, digits);
 }
 
-bool verify_totp(core::byte_view key, std::string_view code, common::record::utc_time now, unsigned digits) {
-  if (code.size() != digits) return false;
+std::optional<std::uint64_t> match_totp(core::byte_view key, std::string_view code, common::record::utc_time now,
+                                        unsigned digits) {
+  if (code.size() != digits) return std::nullopt;
   for (const char c : code)
-    if (c < '0' || c > '9') return false;
-  bool match = false;
+    if (c < '0' || c > '9') return std::nullopt;
+  std::optional<std::uint64_t> matched;
   for (const auto skew : {-totp_step, std::chrono::seconds(0), totp_step}) {
-    const std::string expected = totp_code(key, now + skew, digits);
-    match |= common::crypto::equal_constant_time(
-        core::byte_view(reinterpret_cast<const std::uint8_t*>(expected.data()), expected.size()),
-        core::byte_view(reinterpret_cast<const std::uint8_t*>(code.data()), code.size()));
+    const auto t = now + skew;
+    const std::string expected = totp_code(key, t, digits);
+    if (common::crypto::equal_constant_time(
+            core::byte_view(reinterpret_cast<const std::uint8_t*>(expected.data()), expected.size()),
+            core::byte_view(reinterpret_cast<const std::uint8_t*>(code.data()), code.size())))
+      matched = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()) /
+                                           totp_step);
   }
-  return match;
+  return matched;
+}
+
+bool verify_totp(core::byte_view key, std::string_view code, common::record::utc_time now, unsigned digits) {
+  return match_totp(key, code, now, digits).has_value();
 }
 
 std::string base32_encode(core::byte_view bytes) {

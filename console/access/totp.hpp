@@ -29,6 +29,9 @@ inline constexpr unsigned totp_digits = 6;
 [[nodiscard]] std::string totp_code(core::byte_view key, common::record::utc_time t, unsigned digits = totp_digits);
 [[nodiscard]] bool verify_totp(core::byte_view key, std::string_view code, common::record::utc_time now,
                                unsigned digits = totp_digits);
+// As verify_totp, and which step (counter) the code belongs to, so that a used code can be refused again.
+[[nodiscard]] std::optional<std::uint64_t> match_totp(core::byte_view key, std::string_view code,
+                                                      common::record::utc_time now, unsigned digits = totp_digits);
 
 // RFC 4648 base32, upper case, no padding; decoding accepts lower case, spaces and '=' padding.
 [[nodiscard]] std::string base32_encode(core::byte_view bytes);

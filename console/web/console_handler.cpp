@@ -194,11 +194,16 @@ web_response console_handler::login(const web_request& request) {
   }
   auto key = access::unlock_account(*acct, password_bytes, field("code"), now);
   if (!key) return fail("Unknown person or wrong password or one-time code.");
-  auto grant = person_grant(*ctx_.store, ctx_.root, person, key->public_key(), now);
+  auto grant = person_grant(*ctx_.store, ctx_.root, person, key->key.public_key(), now);
   if (!grant) return fail("This person is not enrolled with a role now, or was revoked.");
+  if (key->totp_step) {  // L5
+    auto fresh = ctx_.lockout->claim_totp_step(person, *key->totp_step);
+    if (!fresh) return error_response(503, "Login unavailable", fresh.error().context);
+    if (!*fresh) return fail("This one-time code was used already; wait for the next one.");
+  }
   if (auto ok = ctx_.lockout->clear_failures(person); !ok)
     return error_response(503, "Login unavailable", ok.error().context);
-  access::session_claims claims{person, grant->roles, now + ctx_.session_length, std::move(*key)};
+  access::session_claims claims{person, grant->roles, now + ctx_.session_length, std::move(key->key)};
   auto cookie = access::seal_session_cookie(claims, *ctx_.cookie_key);
   if (!cookie) return error_response(500, "Login failed", cookie.error().context);
   auto r = redirect("/");

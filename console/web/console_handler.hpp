@@ -5,7 +5,8 @@
 //  H1. Login: the person id is a label; a locked account (lockout_store, L1) is refused before any password
 //      derivation; the account file's sealed key must open with the password, the TOTP code must verify if the
 //      account has a secret, and the key must be enrolled for that person with a role, valid and not revoked
-//      now. Each refusal counts as a failure; a success clears the count. The cookie is HttpOnly,
+//      now, and the TOTP code's step must not have been used before (L5). Each refusal counts as a failure; a
+//      success clears the count. The cookie is HttpOnly,
 //      SameSite=Strict, Path=/, Secure when the request came over HTTPS, and lasts session_length.
 //  H2. Every other page except the static assets needs a cookie that opens under the cookie key (C1, C2); the
 //      person's roles are then taken from the enrollment register as it is now, not from the cookie, so a

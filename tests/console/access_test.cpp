@@ -128,3 +128,14 @@ TEST_CASE("lockout: five failures within 15 minutes lock for 15 minutes from the
   REQUIRE(store.clear_failures("clerk-1"));
   CHECK_FALSE(other.locked_until("clerk-1", t0 + std::chrono::minutes(11)).value());
 }
+
+TEST_CASE("lockout store: a one-time code step is claimed once, on any console (L5)") {
+  tests::temp_dir dir;
+  auto one = ac::lockout_store::open(dir / "state.db").value();
+  auto two = ac::lockout_store::open(dir / "state.db").value();
+  CHECK(one.claim_totp_step("super-1", 100).value());
+  CHECK_FALSE(two.claim_totp_step("super-1", 100).value());
+  CHECK_FALSE(two.claim_totp_step("super-1", 99).value());
+  CHECK(two.claim_totp_step("super-1", 101).value());
+  CHECK(one.claim_totp_step("super-2", 100).value());  // per person
+}

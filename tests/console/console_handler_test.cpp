@@ -75,6 +75,20 @@ TEST_CASE("login: TOTP required when the account has a secret") {
   CHECK(f.post_login("super-1", test_password, ac::totp_code(secret, f.now)).status == 303);
 }
 
+TEST_CASE("login: a one-time code is good for one login only (replayed_totp_code)") {
+  console_fixture f;
+  const common::core::byte_buffer secret(20, 0x5a);
+  f.add_person("super-1", bit(ac::role::supervisor), secret);
+  const std::string code = ac::totp_code(secret, f.now);
+  CHECK(f.post_login("super-1", test_password, code).status == 303);
+  const auto replay = f.post_login("super-1", test_password, code);
+  CHECK(replay.status == 401);
+  CHECK(replay.body.find("used already") != std::string::npos);
+  f.now += std::chrono::seconds(30);  // the old code is still inside the skew window, and still refused
+  CHECK(f.post_login("super-1", test_password, code).status == 401);
+  CHECK(f.post_login("super-1", test_password, ac::totp_code(secret, f.now)).status == 303);
+}
+
 TEST_CASE("session: tampered, expired and other-key cookies are refused; a revoked person is out at once") {
   console_fixture f;
   f.add_person("clerk-1", bit(ac::role::clerk));

@@ -62,6 +62,9 @@ TEST_CASE("totp: verify accepts one step of skew either way and nothing further"
   CHECK_FALSE(ac::verify_totp(key, code + "0", t));
   CHECK_FALSE(ac::verify_totp(key, "12a456", t));
   CHECK_FALSE(ac::verify_totp(ascii("another secret key!!"), code, t));
+  CHECK(ac::match_totp(key, code, t).value() == 1234567890 / 30);
+  CHECK(ac::match_totp(key, code, t + std::chrono::seconds(30)).value() == 1234567890 / 30);
+  CHECK_FALSE(ac::match_totp(key, "000000", t + std::chrono::seconds(3000)).has_value());
 }
 
 TEST_CASE("base32: RFC 4648 vectors and round trip") {
