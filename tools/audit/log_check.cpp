@@ -215,7 +215,7 @@ core::status check_item(store::store& s, const slog::store_leaf& leaf, const log
 
 core::expected<log_audit> check_store_log(store::store& s, const audit_report& report,
                                           const log_check_options& options) {
-  return check_store_log(s, expired_object_keys(report), options);
+  return check_store_log_excluding(s, expired_object_keys(report), options);
 }
 
 core::expected<std::optional<witnessed_checkpoint>> find_witnessed_checkpoint(store::store& s,
@@ -240,7 +240,7 @@ core::expected<std::optional<witnessed_checkpoint>> find_witnessed_checkpoint(st
   return std::optional<witnessed_checkpoint>(std::move(out));
 }
 
-core::expected<log_audit> check_store_log(store::store& s, const std::set<std::string>& expired_objects,
+core::expected<log_audit> check_store_log_excluding(store::store& s, const std::set<std::string>& expired_objects,
                                           const log_check_options& options) {
   log_audit out;
   auto& backend = s.backend();

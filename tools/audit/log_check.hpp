@@ -71,9 +71,8 @@ struct log_check_options {
                                                                 const log_check_options& options);
 // The same check for a caller without an audit report (`bodycam verify STORE`): `expired_objects` holds the keys
 // (objects/sha256/<hex>) that a retention expiry event deleted.
-[[nodiscard]] common::core::expected<log_audit> check_store_log(common::store::store& s,
-                                                                const std::set<std::string>& expired_objects,
-                                                                const log_check_options& options);
+[[nodiscard]] common::core::expected<log_audit> check_store_log_excluding(
+    common::store::store& s, const std::set<std::string>& expired_objects, const log_check_options& options);
 
 // The newest checkpoint a trusted witness cosigned (L2, the same choice as check_store_log's), as a bundle
 // carries it: the stored note followed by each valid trusted cosignature line exactly as stored.
