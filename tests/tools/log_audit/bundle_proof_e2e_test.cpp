@@ -300,3 +300,38 @@ TEST_CASE("export with the log key logs its access entries at once", "[e2e]") {
   auto later = export_session(sh, a.path, a.dir.path() / "bundle2");
   CHECK_THAT(later.out, Catch::Contains("not logged now (no --log-key)"));
 }
+
+TEST_CASE("two clerk tools appending to the store log at once serialize", "[e2e]") {
+  const auto& sh = the_shift();
+  attacked_store a(sh);
+  const auto before = logged_entries(a.path).size();
+  std::string command;
+  for (const char* who : {"clerk-demo", "supervisor-demo"})
+    command += bodycam::tests::shell_quote(bodycam::tests::built_program("bodycam")) + " export " +
+               bodycam::tests::shell_quote(a.path.string()) + " --out " +
+               bodycam::tests::shell_quote((a.dir.path() / who).string()) + " --session " + sh.session +
+               " --clerk-key " + bodycam::tests::shell_quote((sh.out / "keys" / (std::string(who) + ".key")).string()) +
+               " --department records --reference RACE --log-key " +
+               bodycam::tests::shell_quote((sh.out / "keys/dock-0001.key").string()) + " > " +
+               bodycam::tests::shell_quote((a.dir.path() / (std::string(who) + ".out")).string()) + " 2>&1 & ";
+  auto both = bodycam::tests::run_shell(command + "wait");
+  REQUIRE(both.exit_code == 0);
+  for (const char* who : {"clerk-demo", "supervisor-demo"}) {
+    const auto out = read_text(a.dir.path() / (std::string(who) + ".out"));
+    INFO(who << ": " << out);
+    CHECK_THAT(out, Catch::Contains("entries logged at leaf"));
+  }
+  // Every leaf once, the checkpoint's root the tree of all of them, and the audit finds nothing wrong in the log.
+  const auto entries = logged_entries(a.path);
+  std::map<std::string, int> seen;
+  for (const auto& e : entries) ++seen[slog::parse_leaf(e).value().key];
+  for (const auto& [key, n] : seen) {
+    INFO(key);
+    CHECK(n == 1);
+  }
+  CHECK(entries.size() >= before + 4);  // two access entries and two outcomes (and the supervisor's key if new)
+  auto audit = a.audit(sh);
+  INFO(audit.out);
+  CHECK(audit.out.find("NOT AUTHENTIC log_") == std::string::npos);
+  CHECK_THAT(audit.out, Catch::Contains("signed by dock dock-0001"));
+}
