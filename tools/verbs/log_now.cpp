@@ -4,7 +4,9 @@
 #include "common/crypto/key_file.hpp"
 #include "common/store_log/log_appender.hpp"
 #include "common/store_log/reconcile.hpp"
+#include "tools/enrollment/enrollment_store.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace bodycam::tools::verbs {
@@ -18,10 +20,30 @@ core::expected<std::optional<log_key>> load_log_key(const store::store& s, const
   auto signer = std::make_unique<crypto::software_signer>(std::move(key->key));
   auto id = record::device_id::parse(key->label);
   if (!id) return core::wrap("--log-key " + file, id.error());
+  const auto refuse = [&](const std::string& why) {
+    return core::fail(core::errc::permission, "--log-key " + file + " (" + key->label + "): " + why +
+                                                  "; a log key is an enrolled dock's key");
+  };
   auto stored = s.get_public_key(*id);
   if (!stored || stored->key != signer->public_key())
-    return core::fail(core::errc::permission, "--log-key " + file + ": the store holds no key keys/" + key->label +
-                                                  ".pub equal to it; a log key is an enrolled dock's key");
+    return refuse("the store holds no key keys/" + key->label + ".pub equal to it");
+  // The audit trusts checkpoints signed by the register's docks (tools/audit/log_check.hpp L1); a camera's or a
+  // person's key would sign checkpoints nobody accepts.
+  auto root = tools::enrollment::get_store_root(s);
+  auto present = tools::enrollment::has_register(s);
+  if (!root || !present) return refuse("the store's enrollment register cannot be read");
+  if (*root && *present) {
+    auto reg = tools::enrollment::load_register(s, **root);
+    if (!reg) return refuse("the store's enrollment register does not verify: " + reg.error().context);
+    const auto docks = reg->table.grants_of(tools::enrollment::subject_kind::dock);
+    if (std::none_of(docks.begin(), docks.end(), [&](const auto* g) {
+          return g->subject == key->label && g->key == signer->public_key();
+        }))
+      return refuse("the enrollment register enrolls no dock " + key->label + " with this key");
+  } else if (auto devices = s.list_devices(); devices && std::find(devices->begin(), devices->end(), *id) !=
+                                                             devices->end()) {
+    return refuse(key->label + " is a camera of this store");
+  }
   return std::optional<log_key>(log_key{key->label, std::move(signer)});
 }
 

@@ -2,7 +2,8 @@
 // same appender the dock uses (common/store_log/log_appender.hpp: create-only claim, retry, anyone finishes), so a
 // tool and a dock appending at the same moment serialize on the batch they claim. The checkpoint it finishes is
 // signed by the log key, which is a dock's key: `--log-key FILE` is the secret key file of a dock the store has
-// enrolled (keys/<dock>.pub holds its public half; docs/formats/log.md §4.8). Guarantees: without a log key, or
+// enrolled (keys/<dock>.pub holds its public half, and the store's enrollment register, if it has one, enrolls it
+// as a dock; docs/formats/log.md §4.8). Guarantees: without a log key, or
 // when the append fails, nothing is lost: the entries are stored, and the next dock start-up logs them
 // (reconcile); the returned line says which happened. A log key the store does not hold for that dock is refused
 // before anything is written.
@@ -24,8 +25,9 @@ struct log_key {
   std::unique_ptr<common::crypto::software_signer> signer;
 };
 
-// Empty file name: no key (nullopt). Errors: the key file cannot be read, or the store does not hold it as
-// keys/<its label>.pub.
+// Empty file name: no key (nullopt). Errors: the key file cannot be read; the store does not hold it as
+// keys/<its label>.pub; the register enrolls no dock of that name with it (or, without a register, it is a
+// camera's).
 [[nodiscard]] common::core::expected<std::optional<log_key>> load_log_key(const common::store::store& s,
                                                                           const std::string& file);
 

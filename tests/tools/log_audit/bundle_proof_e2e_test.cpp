@@ -296,6 +296,14 @@ TEST_CASE("export with the log key logs its access entries at once", "[e2e]") {
   REQUIRE(proof);
   CHECK(tlog::verify_inclusion(*proof, newest.checkpoint.size, newest.checkpoint.root, *index,
                                tlog::leaf_hash(entries[*index])));
+  // A camera's key is no log key: refused before any entry is written.
+  auto camera = export_session(sh, a.path, a.dir.path() / "bundle3",
+                               {"--log-key", (sh.out / "keys" / (sh.device + ".key")).string()});
+  INFO(camera.err);
+  CHECK(camera.exit_code == 3);
+  CHECK_THAT(camera.err, Catch::Contains("enrolls no dock " + sh.device));
+  CHECK(newest_in(a.path, "access") == access);
+  CHECK_FALSE(fs::exists(a.dir.path() / "bundle3"));
   // Without the key the export says the dock logs them later.
   auto later = export_session(sh, a.path, a.dir.path() / "bundle2");
   CHECK_THAT(later.out, Catch::Contains("not logged now (no --log-key)"));
