@@ -449,6 +449,7 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
     proofs = collect();
     if (!proofs) return fail_clean(proofs.error());
   }
+  std::erase(proofs->unlogged, "keys/" + request.clerk_id + ".pub");  // the export's own writing (bundle.md §6.1)
   if (proofs->present) {
     if (auto ok = w.write(std::string(log_checkpoint_name), text_bytes(proofs->checkpoint_note)); !ok)
       return fail_clean(ok.error());
