@@ -215,6 +215,33 @@ core::status check_item(store::store& s, const slog::store_leaf& leaf, const log
 
 core::expected<log_audit> check_store_log(store::store& s, const audit_report& report,
                                           const log_check_options& options) {
+  return check_store_log_excluding(s, expired_object_keys(report), options);
+}
+
+core::expected<std::optional<witnessed_checkpoint>> find_witnessed_checkpoint(store::store& s,
+                                                                             const log_check_options& options) {
+  log_audit scratch;
+  auto newest = slog::newest_checkpoint(s.backend());
+  if (!newest) return core::wrap("read the store log's newest checkpoint", newest.error());
+  if (!*newest) return std::optional<witnessed_checkpoint>{};
+  auto keys = trusted_keys(s, options, scratch);
+  if (!keys) return std::unexpected(keys.error());
+  auto found = find_witnessed(s.backend(), *keys, scratch);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return std::optional<witnessed_checkpoint>{};
+  witnessed_checkpoint out{(*found)->note, (*found)->checkpoint.size, scratch.witnesses};
+  for (const auto& name : scratch.witnesses) {
+    auto key = slog::cosignature_key(out.size, name);
+    if (!key) return std::unexpected(key.error());
+    auto line = slog::read_log_file(s.backend(), *key, 64 * 1024);
+    if (!line) return core::wrap("read " + key->str(), line.error());
+    if (*line) out.note.append((*line)->begin(), (*line)->end());
+  }
+  return std::optional<witnessed_checkpoint>(std::move(out));
+}
+
+core::expected<log_audit> check_store_log_excluding(store::store& s, const std::set<std::string>& expired_objects,
+                                          const log_check_options& options) {
   log_audit out;
   auto& backend = s.backend();
   auto newest = slog::newest_checkpoint(backend);
@@ -270,7 +297,7 @@ core::expected<log_audit> check_store_log(store::store& s, const audit_report& r
   }
   // L4
   if (entries) {
-    const auto expired = expired_object_keys(report);
+    const auto& expired = expired_objects;
     std::set<std::string> seen;
     for (const auto& e : *entries) {
       auto leaf = slog::parse_leaf(e);

@@ -27,6 +27,7 @@
 #include "tools/audit/enrollment_check.hpp"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,21 @@ struct log_check_options {
 
 [[nodiscard]] common::core::expected<log_audit> check_store_log(common::store::store& s, const audit_report& report,
                                                                 const log_check_options& options);
+// The same check for a caller without an audit report (`bodycam verify STORE`): `expired_objects` holds the keys
+// (objects/sha256/<hex>) that a retention expiry event deleted.
+[[nodiscard]] common::core::expected<log_audit> check_store_log_excluding(
+    common::store::store& s, const std::set<std::string>& expired_objects, const log_check_options& options);
+
+// The newest checkpoint a trusted witness cosigned (L2, the same choice as check_store_log's), as a bundle
+// carries it: the stored note followed by each valid trusted cosignature line exactly as stored.
+struct witnessed_checkpoint {
+  std::string note;
+  std::uint64_t size = 0;
+  std::vector<std::string> witnesses;
+};
+// nullopt when no checkpoint is cosigned by a trusted witness (or the store has no log).
+[[nodiscard]] common::core::expected<std::optional<witnessed_checkpoint>> find_witnessed_checkpoint(
+    common::store::store& s, const log_check_options& options);
 [[nodiscard]] std::string render_log_text(const log_audit& l);
 [[nodiscard]] nlohmann::json render_log_json(const log_audit& l);
 

@@ -5,6 +5,7 @@
 #include "common/crypto/key_file.hpp"
 #include "common/receipt/receipt.hpp"
 #include "common/record/record_json.hpp"
+#include "tools/bundle/bundle_log.hpp"
 #include "tools/bundle/bundle_verify.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
@@ -359,7 +360,7 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
     return failed(e);
   };
   bundle_writer w(temp);
-  export_result result{request.out, entry_path, {}, 0, 0};
+  export_result result{request.out, entry_path, {}, 0, 0, {}, {}, {}, {}, {}};
   json manifest_devices = json::array();
   std::set<std::string> keys;  // identities whose key goes into keys/
   std::set<std::string> retention_entries;
@@ -421,14 +422,45 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
   }
   if (auto ok = w.write(entry_path, entry->bytes); !ok) return fail_clean(ok.error());
   keys.insert(request.clerk_id);
-  for (const auto& id : keys) {
-    auto device = record::device_id::parse(id);
-    if (!device) return fail_clean(device.error());
-    auto key = s.get_public_key(*device);
-    if (!key) return fail_clean(key.error());
-    if (auto ok = w.write("keys/" + id + ".pub", text_bytes(crypto::format_public_key_line(*key))); !ok)
+  std::set<std::string> keys_written;
+  auto write_keys = [&]() -> core::status {
+    for (const auto& id : keys) {
+      if (!keys_written.insert(id).second) continue;
+      auto device = record::device_id::parse(id);
+      if (!device) return std::unexpected(device.error());
+      auto key = s.get_public_key(*device);
+      if (!key) return std::unexpected(key.error());
+      if (auto ok = w.write("keys/" + id + ".pub", text_bytes(crypto::format_public_key_line(*key))); !ok) return ok;
+    }
+    return {};
+  };
+  if (auto ok = write_keys(); !ok) return fail_clean(ok.error());
+  // Invariant 5: the store log's checkpoint and a proof per item; the checkpoint's dock key goes into keys/.
+  auto collect = [&]() {
+    std::map<std::string, crypto::sha256_digest> files;
+    for (const auto& line : w.sums()) files.emplace(line.path, line.sha256);
+    return collect_log_proofs(s, files);
+  };
+  auto proofs = collect();
+  if (!proofs) return fail_clean(proofs.error());
+  if (proofs->present && !proofs->signed_by.empty() && !keys.contains(proofs->signed_by)) {
+    keys.insert(proofs->signed_by);
+    if (auto ok = write_keys(); !ok) return fail_clean(ok.error());
+    proofs = collect();
+    if (!proofs) return fail_clean(proofs.error());
+  }
+  std::erase(proofs->unlogged, "keys/" + request.clerk_id + ".pub");  // the export's own writing (bundle.md §6.1)
+  if (proofs->present) {
+    if (auto ok = w.write(std::string(log_checkpoint_name), text_bytes(proofs->checkpoint_note)); !ok)
+      return fail_clean(ok.error());
+    if (auto ok = w.write(std::string(log_proofs_name), text_bytes(format_proofs_json(*proofs))); !ok)
       return fail_clean(ok.error());
   }
+  result.log_present = proofs->present;
+  result.log_tree_size = proofs->tree_size;
+  result.log_proven = proofs->items.size();
+  result.log_unlogged = proofs->unlogged;
+  result.log_witnesses = proofs->witnesses;
   json sel = json::object();
   if (request.what.session) sel["session"] = request.what.session->to_hex();
   if (request.what.device) {
@@ -439,7 +471,7 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
   const json manifest{
       {"format", bundle_format},    {"version", bundle_version},  {"created_utc", record::format_utc(request.now)},
       {"clerk", request.clerk_id},  {"access_entry", entry_path}, {"selection", sel},
-      {"devices", manifest_devices}};
+      {"devices", manifest_devices}, {"log", manifest_log_json(*proofs)}};
   if (auto ok = w.write(std::string(manifest_name), text_bytes(manifest.dump(2) + "\n")); !ok)
     return fail_clean(ok.error());
   auto parts = verify_bundle_records(temp, manifest);

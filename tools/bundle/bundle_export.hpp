@@ -13,6 +13,9 @@
 //     (docs/formats/access-register.md §3 rule 4): "completed <entry>" after the bundle is in place, or
 //     "failed <entry>: <reason>" when no bundle was made. An outcome that cannot be stored is an error of its own
 //     (the bundle, if made, stays).
+//  5. The bundle carries the store log's checkpoint (the newest one a witness cosigned) and, for every record,
+//     file, receipt, retention entry and key it holds, the item's leaf and inclusion proof, or lists the item as
+//     not yet logged (tools/bundle/bundle_log.hpp, B1–B2); SHA256SUMS covers log/ like every other file.
 #pragma once
 
 #include "common/store/store.hpp"
@@ -48,6 +51,11 @@ struct export_result {
   std::string outcome_entry;  // "access/<clerk>.<seq+1>": "completed <clerk>.<seq>" (invariant 4)
   std::size_t records = 0;
   std::size_t files = 0;
+  bool log_present = false;              // the store has a log; the bundle carries its checkpoint and proofs
+  std::uint64_t log_tree_size = 0;       // the size of that checkpoint
+  std::size_t log_proven = 0;            // items with an inclusion proof
+  std::vector<std::string> log_unlogged; // bundle paths of items not in the log at that checkpoint
+  std::vector<std::string> log_witnesses;  // who cosigned the checkpoint (empty: not witnessed)
 };
 
 [[nodiscard]] core::expected<export_result> export_bundle(common::store::store& s, const export_request& request,

@@ -128,6 +128,17 @@ std::string make_readme(const json& manifest) {
       if (d.is_object())
         devices += "  " + d.value("device", std::string("?")) + "  key fingerprint (SHA-256 of the 32 key bytes) " +
                    d.value("key_fingerprint", std::string("?")) + "\n";
+  std::string log;
+  if (manifest.contains("log") && manifest["log"].is_object()) {
+    const auto& l = manifest["log"];
+    log = "\nThe store log\n-------------\n"
+          "log/checkpoint is the agency store's Merkle log checkpoint (size " +
+          std::to_string(l.value("tree_size", std::uint64_t{0})) + ", signed by dock " +
+          l.value("signed_by", std::string("?")) +
+          ") with its witnesses' cosignatures; log/proofs.json proves each record, file, receipt and key of this\n"
+          "bundle is in that log (docs/formats/bundle.md §6). `bodycam verify <this folder> --witness KEY` also\n"
+          "requires the cosignature of a witness you trust.\n";
+  }
   return "bodycam evidence bundle\n"
          "=======================\n\n"
          "This folder is a court export of body-worn camera footage: the original files bit for bit, the\n"
@@ -148,7 +159,8 @@ std::string make_readme(const json& manifest) {
          "verifies every record's Ed25519 signature and chain link (docs/formats/chain.md), every file against its\n"
          "record, the receipts and the access entry, and recomputes the report. Exit 0 authentic, 1 authentic with\n"
          "documented gaps (interruptions, files expired under the retention policy), 2 not authentic, 3 cannot\n"
-         "verify. The layout is specified in docs/formats/bundle.md of the bodycam sources.\n";
+         "verify. The layout is specified in docs/formats/bundle.md of the bodycam sources.\n" +
+         log;
 }
 
 }  // namespace bodycam::tools::bundle

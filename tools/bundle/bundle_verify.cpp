@@ -1,6 +1,7 @@
 #include "tools/bundle/bundle_verify.hpp"
 
 #include "tools/audit/chain_words.hpp"
+#include "tools/bundle/bundle_log.hpp"
 
 #include "common/chain/report_json.hpp"
 #include "common/core/durable_file.hpp"
@@ -49,7 +50,7 @@ core::expected<hashed> hash_file(const fs::path& path) {
 
 class checker {
  public:
-  explicit checker(fs::path dir) : dir_(std::move(dir)) {}
+  checker(fs::path dir, const bundle_verify_options& options) : dir_(std::move(dir)), options_(options) {}
 
   bundle_report run();
 
@@ -68,9 +69,11 @@ class checker {
   void check_access_entry();
   void check_receipts();
   void check_report();
+  void check_log();
   [[nodiscard]] bool listed(const std::string& path) const { return good_files_.contains(path); }
 
   fs::path dir_;
+  const bundle_verify_options& options_;
   bundle_report report_;
   bool unreadable_ = false;
   json manifest_;
@@ -274,6 +277,17 @@ void checker::check_report() {
   }
 }
 
+// Invariant 5.
+void checker::check_log() {
+  std::map<std::string, crypto::sha256_digest> good;
+  for (const auto& path : good_files_) good.emplace(path, listed_.at(path));
+  auto log = check_bundle_log(dir_, manifest_, good, options_.witnesses);
+  report_.findings.insert(report_.findings.end(), log.findings.begin(), log.findings.end());
+  report_.documented_gaps += log.documented_gaps;
+  report_.log_proven = log.proven;
+  report_.log_notes = std::move(log.notes);
+}
+
 bundle_report checker::run() {
   if (check_files() && read_manifest()) {
     for (const auto& [path, digest] : listed_) {
@@ -322,13 +336,14 @@ bundle_report checker::run() {
       check_access_entry();
       check_receipts();
       check_report();
+      check_log();
     }
   }
   // Invariant 4.
   bool tampered = false;
   for (const auto& f : report_.findings)
     if (f.code != "expired_under_policy" && f.code != "bundle_unreadable" && f.code != "key_missing" &&
-        f.code != "unknown_version")
+        f.code != "unknown_version" && f.code != "log_item_unlogged" && f.code != "log_unwitnessed")
       tampered = true;
   if (tampered)
     report_.verdict = chain::verdict::not_authentic;
@@ -371,7 +386,9 @@ core::expected<std::vector<device_part>> verify_bundle_records(const fs::path& d
   return out;
 }
 
-bundle_report verify_bundle(const fs::path& dir) { return checker(dir).run(); }
+bundle_report verify_bundle(const fs::path& dir, const bundle_verify_options& options) {
+  return checker(dir, options).run();
+}
 
 namespace {
 
@@ -404,7 +421,8 @@ std::string bundle_report_text(const bundle_report& report) {
   std::size_t records = 0, problems = 0;
   std::vector<std::string> gaps;
   for (const auto& f : report.findings) {
-    if (f.code == "expired_under_policy") gaps.push_back(finding_sentence(f));
+    if (f.code == "expired_under_policy" || f.code == "log_item_unlogged" || f.code == "log_unwitnessed")
+      gaps.push_back(finding_sentence(f));
     else ++problems;
   }
   for (const auto& d : report.devices) {
@@ -423,6 +441,8 @@ std::string bundle_report_text(const bundle_report& report) {
     if (!f.record.empty() && f.record != f.file) out += "  [record " + f.record + "]";
     out += "\n";
   }
+  out += "Store log: " + std::to_string(report.log_proven) + " item(s) proven in the log's checkpoint\n";
+  for (const auto& n : report.log_notes) out += "  note: " + n + "\n";
   // One verdict for the whole bundle (documented gaps only count when nothing else is wrong).
   out += audit::verdict_sentence(report.verdict, "this bundle", records, problems, gaps);
   return out;
@@ -439,6 +459,7 @@ json bundle_report_json(const bundle_report& report) {
           {"verdict", std::string(chain::to_string(report.verdict))},
           {"exit_code", chain::exit_code(report.verdict)},
           {"documented_gaps", report.documented_gaps},
+          {"log", {{"proven", report.log_proven}, {"notes", report.log_notes}}},
           {"findings", findings},
           {"devices", devices}};
 }

@@ -402,7 +402,7 @@ core::expected<int> shift_run::audit() {
                                  {{"audit", store, "--root", root, "--html", (reports / "audit.html").string(),
                                    "--catalogue", (reports / "catalogue.db").string()},
                                   "audit-html.log"},
-                                 {{"verify", store}, "verify.txt"}};
+                                 {{"verify", store, "--root", root}, "verify.txt"}};
   for (const auto& r : runs) {
     std::vector<std::string> argv{program("bodycam").string()};
     argv.insert(argv.end(), r.args.begin(), r.args.end());

@@ -28,6 +28,7 @@
 #include "common/store/store.hpp"
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/verbs/enroll_register.hpp"
+#include "tools/verbs/log_now.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/verb.hpp"
 
@@ -38,6 +39,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <set>
 
 namespace bodycam::tools::verbs {
 
@@ -194,6 +196,22 @@ core::status check_no_conflict(const fs::path& dir, const store::store* s, const
   return {};
 }
 
+// What the store holds of the register and of these keys (enrollment/…, keys/<label>.pub): compared before and
+// after, it names what this run wrote, for the store log.
+std::set<std::string> stored_enrollment_keys(store::store& s,
+                                             const std::vector<crypto::labelled_public_key>& keys) {
+  std::set<std::string> out;
+  for (const auto& k : keys)
+    if (auto key = store::store_key::parse("keys/" + k.label + ".pub"))
+      if (auto size = s.backend().stat(*key); size && *size) out.insert(key->str());
+  if (auto folder = store::store_key::parse("enrollment"))
+    (void)s.backend().list(*folder, [&](const store::list_entry& e) {
+      if (!e.is_folder) out.insert("enrollment/" + e.name);
+      return true;
+    });
+  return out;
+}
+
 outcome run_enroll(const enroll_request& request) {
   const std::string verb = "bodycam enroll " + request.role + ": ";
   if (request.trust_dir.empty() && request.store_root.empty() && (request.role == "witness" || request.role == "person"))
@@ -250,6 +268,14 @@ outcome run_enroll(const enroll_request& request) {
       return {loaded.error().code == core::errc::conflict ? exit_refused : exit_cannot, verb + loaded.error().context};
     signer.emplace(std::move(*loaded));
   }
+  std::optional<log_key> logger;
+  std::set<std::string> before;
+  if (evidence_store) {
+    auto loaded = load_log_key(*evidence_store, request.signer.log_key);
+    if (!loaded) return {exit_cannot, verb + loaded.error().context};
+    logger = std::move(*loaded);
+    before = stored_enrollment_keys(*evidence_store, keys);
+  }
   outcome result;
   for (std::size_t i = 0; i < keys.size(); ++i) {
     const auto& key = keys[i];
@@ -281,6 +307,12 @@ outcome run_enroll(const enroll_request& request) {
                         "this key's signatures until it is enrolled there\n";
     }
   }
+  if (evidence_store) {
+    std::vector<std::string> written;
+    for (const auto& k : stored_enrollment_keys(*evidence_store, keys))
+      if (!before.contains(k)) written.push_back(k);
+    if (!written.empty()) result.message += log_entries_now(*evidence_store, logger, written) + "\n";
+  }
   return result;
 }
 
@@ -291,6 +323,9 @@ void add_signer_options(CLI::App& cmd, register_signer_options& signer) {
                  "The root key's passphrase from FILE (mode 0600); without it the terminal asks");
   cmd.add_option("--admin-key", signer.admin_key,
                  "Sign the register entries with an admin's secret key (a person enrolled with role admin)");
+  cmd.add_option("--log-key", signer.log_key,
+                 "An enrolled dock's secret key file: log the new entries and keys in the store log at once "
+                 "(without it the next dock start-up logs them)");
 }
 
 void add_role(CLI::App& enroll, run_result& result, const std::string& role, const std::string& summary,
@@ -347,13 +382,19 @@ int run_revoke(const revoke_request& request) {
   if (!s) return fail("open store " + request.store_root + ": " + s.error().context, exit_cannot);
   auto signer = load_register_signer(*s, request.signer);
   if (!signer) return fail(signer.error().context, signer.error().code == core::errc::conflict ? exit_refused : exit_cannot);
+  auto logger = load_log_key(*s, request.signer.log_key);
+  if (!logger) return fail(logger.error().context, exit_cannot);
+  const auto before = stored_enrollment_keys(*s, {});
   auto done = revoke_in_register(*s, *signer, request.entry, at, request.reason);
   if (!done)
     return fail(done.error().context, done.error().code == core::errc::permission ||
                                               done.error().code == core::errc::corrupt
                                           ? exit_refused
                                           : exit_cannot);
-  std::printf("%s\n", done->c_str());
+  std::vector<std::string> written;
+  for (const auto& k : stored_enrollment_keys(*s, {}))
+    if (!before.contains(k)) written.push_back(k);
+  std::printf("%s\n%s\n", done->c_str(), log_entries_now(*s, *logger, written).c_str());
   return exit_ok;
 }
 

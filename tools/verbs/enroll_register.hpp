@@ -21,6 +21,7 @@ struct register_signer_options {
   std::string root_key;         // sealed root key file
   std::string passphrase_file;  // for root_key
   std::string admin_key;        // an admin's secret key file
+  std::string log_key;          // an enrolled dock's secret key file: log what was written at once (log_now.hpp)
   [[nodiscard]] bool is_given() const noexcept { return !root_key.empty() || !admin_key.empty(); }
 };
 

@@ -8,13 +8,16 @@
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/bundle/playback_copy.hpp"
 #include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/log_now.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/progress_meter.hpp"
 #include "tools/verbs/store_sessions.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <vector>
 
 namespace bodycam::tools::verbs {
 
@@ -32,6 +35,7 @@ struct export_args {
   std::string clerk_key;
   std::string department;
   std::string reference;
+  std::string log_key;
   bool quiet = false;
 };
 
@@ -82,11 +86,14 @@ int run_export(const export_args& args) {
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
   if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  auto log_key = load_log_key(*s, args.log_key);
+  if (!log_key) return refuse(log_key.error().context);
   if (!args.session.empty()) {
     auto session = session_of_store(*s, args.session);
     if (!session) return refuse(session.error().context);
     request.what.session = *session;
   }
+  const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
   progress_meter meter("export", args.quiet);
   if (meter.enabled())
     request.on_progress = [&meter](std::size_t files, std::size_t count, std::uint64_t bytes) {
@@ -96,11 +103,25 @@ int run_export(const export_args& args) {
   auto done = bundle::export_bundle(*s, request, *clerk->signer);
   meter.finish();
   if (!done) return refuse(done.error().context, done.error().code == core::errc::corrupt ? 2 : exit_cannot);
+  std::vector<std::string> written = new_keys;
+  written.push_back(done->access_entry);
+  written.push_back(done->outcome_entry);
+  const std::string logged = log_entries_now(*s, *log_key, written);
+  std::string proofs = "none: the store has no log";
+  if (done->log_present) {
+    proofs = std::to_string(done->log_proven) + " item(s) proven in the checkpoint of size " +
+             std::to_string(done->log_tree_size) +
+             (done->log_witnesses.empty() ? std::string(", which no witness has cosigned yet") : ", cosigned by");
+    for (const auto& w : done->log_witnesses) proofs += " " + w;
+    if (!done->log_unlogged.empty())
+      proofs += "; " + std::to_string(done->log_unlogged.size()) +
+                " item(s) not in the log yet (no proof; listed in manifest.json), e.g. " + done->log_unlogged.front();
+  }
   std::printf(
       "bundle:       %s\naccess entry: %s\noutcome:      %s\nrecords:      %zu\nfiles:        %zu\n"
-      "check with:   bodycam verify %s\n",
+      "log proofs:   %s\n%s\ncheck with:   bodycam verify %s\n",
       done->bundle.c_str(), done->access_entry.c_str(), done->outcome_entry.c_str(), done->records, done->files,
-      done->bundle.c_str());
+      proofs.c_str(), logged.c_str(), done->bundle.c_str());
   return 0;
 }
 
@@ -112,6 +133,7 @@ struct copy_args {
   std::string clerk_key;
   std::string department;
   std::string reference;
+  std::string log_key;
 };
 
 int run_copy(const copy_args& args) {
@@ -124,10 +146,19 @@ int run_copy(const copy_args& args) {
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
   if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  auto log_key = load_log_key(*s, args.log_key);
+  if (!log_key) return refuse(log_key.error().context);
+  const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
   bundle::playback_request request{*device, args.seq, args.out, clerk->id, args.department, args.reference, utc_now()};
   auto entry = bundle::copy_for_playback(*s, request, *clerk->signer);
   if (!entry) return refuse(entry.error().context, entry.error().code == core::errc::corrupt ? 2 : exit_cannot);
-  std::printf("copy:         %s\naccess entry: %s\n", args.out.c_str(), entry->c_str());
+  // The outcome entry follows the access entry (playback_copy.hpp invariant 3): the clerk's next entry.
+  std::vector<std::string> written = new_keys;
+  written.push_back(*entry);
+  if (const auto dot = entry->rfind('.'); dot != std::string::npos)
+    written.push_back(entry->substr(0, dot + 1) + std::to_string(std::stoull(entry->substr(dot + 1)) + 1));
+  std::printf("copy:         %s\naccess entry: %s\n%s\n", args.out.c_str(), entry->c_str(),
+              log_entries_now(*s, *log_key, written).c_str());
   return 0;
 }
 
@@ -145,6 +176,9 @@ void add_copy(CLI::App& app, run_result& result) {
   cmd->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file")->required();
   cmd->add_option("--department", args->department, "The clerk's department")->required();
   cmd->add_option("--reference", args->reference, "Why: the case or request number")->required();
+  cmd->add_option("--log-key", args->log_key,
+                  "An enrolled dock's secret key file: log the access entries in the store log at once (without "
+                  "it the next dock start-up logs them)");
   cmd->callback([args, &result] { result.exit_code = run_copy(*args); });
 }
 
@@ -161,6 +195,9 @@ void add_export(CLI::App& app, run_result& result) {
       ->required();
   cmd->add_option("--department", args->department, "The clerk's department")->required();
   cmd->add_option("--reference", args->reference, "Why: the case or request number")->required();
+  cmd->add_option("--log-key", args->log_key,
+                  "An enrolled dock's secret key file: log the access entries in the store log at once (without "
+                  "it the next dock start-up logs them)");
   cmd->add_flag("--quiet", args->quiet, "No progress line (shown on a terminal only, on stderr)");
   cmd->callback([args, &result] { result.exit_code = run_export(*args); });
 }

@@ -13,10 +13,12 @@
 #include "tools/retention/hold_scope.hpp"
 #include "tools/retention/retention_policy.hpp"
 #include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/log_now.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <cstdio>
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
@@ -43,11 +45,19 @@ struct retention_args {
   int days = static_cast<int>(retention::minimum_retention.count());
   bool dry_run = false;
   bool verbose = false;
+  std::string log_key;
 };
 
 int refuse(const std::string& message, int code = exit_cannot) {
   std::fprintf(stderr, "bodycam retention: %s\n", message.c_str());
   return code;
+}
+
+// The entry just written, logged at once when a log key was given (log_now.hpp).
+void announce_log(store::store& s, const std::optional<log_key>& key, std::vector<std::string> written,
+                  const registers::signed_entry& stored) {
+  written.push_back("retention/" + registers::entry_name(stored.body));
+  std::printf("%s\n", log_entries_now(s, key, written).c_str());
 }
 
 // The media the store holds (present files only); every session a record names goes into `sessions`.
@@ -128,6 +138,9 @@ int run_release(const retention_args& args) {
   if (held == in_force.end())
     return refuse("--hold retention/" + name + ": no hold in force has that name (bodycam audit lists the " +
                   "retention register); nothing released");
+  auto log_key = load_log_key(*s, args.log_key);
+  if (!log_key) return refuse(log_key.error().context);
+  const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
   registers::register_entry e;
   e.kind = registers::entry_kind::hold;
   e.utc = utc_now();
@@ -147,6 +160,7 @@ int run_release(const retention_args& args) {
   if (!stored) return refuse("release not written: " + stored.error().context);
   std::printf("hold retention/%s (%s) released by retention/%s; its files are under the retention policy again\n",
               name.c_str(), held->reason.c_str(), registers::entry_name(stored->body).c_str());
+  announce_log(*s, *log_key, new_keys, *stored);
   return exit_ok;
 }
 
@@ -191,6 +205,9 @@ int run_hold(const retention_args& args) {
   const retention::hold wanted{"", args.reason, sc.device, sc.session, sc.from, sc.to};
   auto coverage = retention::check_hold_scope(wanted, *devices, sessions, *items, holds_in_force(*book));
   if (!coverage) return refuse(coverage.error().context + "; no hold placed");
+  auto log_key = load_log_key(*s, args.log_key);
+  if (!log_key) return refuse(log_key.error().context);
+  const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
   registers::register_entry e;
   e.kind = registers::entry_kind::hold;
   e.utc = utc_now();
@@ -205,6 +222,7 @@ int run_hold(const retention_args& args) {
               sc.session.is_none() ? ("device " + sc.device.str() + " in the time range").c_str()
                                    : ("session " + sc.session.to_hex() + " of " + sc.device.str()).c_str(),
               coverage->files, static_cast<unsigned long long>(coverage->bytes));
+  announce_log(*s, *log_key, new_keys, *stored);
   return 0;
 }
 
@@ -269,6 +287,9 @@ int run_expire(const retention_args& args) {
   if (!clerk) return refuse(clerk.error().context);
   if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::retention_entry); !ok)
     return refuse(ok.error().context);
+  auto log_key = load_log_key(*s, args.log_key);
+  if (!log_key) return refuse(log_key.error().context);
+  const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
   registers::register_entry e;
   e.kind = registers::entry_kind::expiry;
   e.utc = utc_now();
@@ -297,6 +318,7 @@ int run_expire(const retention_args& args) {
     ++removed;
   }
   std::printf("expired %zu file(s) under retention/%s; their records stay\n", removed, name.c_str());
+  announce_log(*s, *log_key, new_keys, *stored);
   return 0;
 }
 
@@ -317,6 +339,9 @@ void add_retention(CLI::App& app, run_result& result) {
   hold->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file")->required();
   hold->add_option("--department", args->department, "The clerk's department")->required();
   hold->add_option("--reference", args->reference, "Case or request number")->required();
+  hold ->add_option("--log-key", args->log_key,
+                  "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
+                  "next dock start-up logs it)");
   hold->callback([args, &result] { result.exit_code = run_hold(*args); });
   auto* release = cmd->add_subcommand("release", "End one hold in force by a signed release entry (deletes nothing)");
   release->add_option("store", args->store, "The store's directory")->required();
@@ -325,6 +350,9 @@ void add_retention(CLI::App& app, run_result& result) {
   release->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file")->required();
   release->add_option("--department", args->department, "The clerk's department")->required();
   release->add_option("--reference", args->reference, "Why the hold ends: case or request number")->required();
+  release ->add_option("--log-key", args->log_key,
+                  "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
+                  "next dock start-up logs it)");
   release->callback([args, &result] { result.exit_code = run_release(*args); });
   auto* expire = cmd->add_subcommand("expire", "Delete media past retention that no hold covers (records stay)");
   expire->add_option("store", args->store, "The store's directory")->required();
@@ -334,6 +362,9 @@ void add_retention(CLI::App& app, run_result& result) {
   expire->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file (not needed for --dry-run)");
   expire->add_option("--department", args->department, "The clerk's department");
   expire->add_option("--reference", args->reference, "Reference recorded with the expiry event");
+  expire ->add_option("--log-key", args->log_key,
+                  "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
+                  "next dock start-up logs it)");
   expire->callback([args, &result] { result.exit_code = run_expire(*args); });
 }
 

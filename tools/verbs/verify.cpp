@@ -1,6 +1,8 @@
 // bodycam verify: check a device's chain from a ledger file or a directory of records against the device's
 // public key; every device of a whole store against the keys the store holds; or a court bundle, offline
-// (tools/bundle). Prints a per-record report with reason codes and a summary (--json for programs).
+// (tools/bundle), with its store-log proofs. A store's log is checked as the audit checks it (tools/audit/
+// log_check.hpp: the same code and reason codes); --witness and --root name the keys trusted for it.
+// Prints a per-record report with reason codes and a summary (--json for programs).
 // Exit: 0 authentic, 1 authentic with documented gaps, 2 not authentic, 3 cannot verify.
 #include "common/chain/report_json.hpp"
 #include "common/core/durable_file.hpp"
@@ -10,6 +12,7 @@
 #include "tools/bundle/bundle_verify.hpp"
 #include "tools/audit/store_audit.hpp"
 #include "tools/audit/chain_words.hpp"
+#include "tools/audit/log_check.hpp"
 #include "tools/audit/store_findings.hpp"
 #include "tools/verbs/json_report.hpp"
 #include "tools/verbs/record_source.hpp"
@@ -18,6 +21,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 namespace bodycam::tools::verbs {
 
@@ -31,6 +35,8 @@ struct verify_args {
   std::string key_file;
   std::string device;
   std::string checkpoint_file;
+  std::string root;
+  std::vector<std::string> witnesses;
   bool json = false;
   bool excerpt = false;
 };
@@ -39,8 +45,23 @@ int cannot(const verify_args& args, const std::string& message) {
   return report_error("verify", args.json, exit_cannot, "cannot verify: " + message);
 }
 
+core::expected<std::vector<audit::trusted_witness>> witness_keys(const verify_args& args) {
+  std::vector<audit::trusted_witness> out;
+  for (const auto& file : args.witnesses) {
+    auto key = crypto::load_public_key(file);
+    if (!key) return core::wrap("witness key --witness " + file, key.error());
+    out.push_back({key->label, key->key});
+  }
+  return out;
+}
+
 int verify_bundle_dir(const fs::path& path, const verify_args& args) {
-  const auto report = bundle::verify_bundle(path);
+  auto witnesses = witness_keys(args);
+  if (!witnesses) return cannot(args, witnesses.error().context);
+  if (!args.root.empty())
+    return cannot(args, "--root applies to a store; a bundle's log key is the dock key it carries (compare its "
+                        "fingerprint with the enrollment register)");
+  const auto report = bundle::verify_bundle(path, {*witnesses});
   if (args.json) {
     auto j = bundle::bundle_report_json(report);
     j["bundle"] = absolute_path_text(path.string());
@@ -104,6 +125,25 @@ int verify_store(const fs::path& path, const verify_args& args) {
     all_records += report.records.size();
     all_problems += report.problem_count() + findings->size();
   }
+  // The store log, as the audit checks it.
+  audit::log_check_options log_options;
+  if (!args.root.empty()) {
+    auto key = crypto::load_public_key(args.root);
+    if (!key) return cannot(args, "agency root --root " + args.root + ": " + key.error().context);
+    log_options.root = audit::trusted_root{key->key, "--root " + args.root};
+  }
+  auto witnesses = witness_keys(args);
+  if (!witnesses) return cannot(args, witnesses.error().context);
+  log_options.witnesses = std::move(*witnesses);
+  std::set<std::string> expired_keys;
+  for (const auto& digest : expired) expired_keys.insert("objects/sha256/" + digest.to_hex());
+  auto log = audit::check_store_log_excluding(*s, expired_keys, log_options);
+  if (!log) return cannot(args, log.error().context);
+  worst = audit::worse_of(worst, log->verdict);
+  for (const auto& f : log->findings) {
+    if (f.code == "log_unwitnessed") all_gaps.push_back("the store log: " + f.detail);
+    else ++all_problems;
+  }
   const std::string verdict(chain::to_string(worst));
   if (args.json)
     print_json_document({{"format", "bodycam-verify-store"},
@@ -111,9 +151,11 @@ int verify_store(const fs::path& path, const verify_args& args) {
                          {"store", absolute_path_text(path.string())},
                          {"verdict", verdict},
                          {"exit_code", chain::exit_code(worst)},
-                         {"devices", all}});
+                         {"devices", all},
+                         {"log", audit::render_log_json(*log)}});
   else
-    std::printf("Store %s: %s", absolute_path_text(path.string()).c_str(),
+    std::printf("%sStore %s: %s", audit::render_log_text(*log).substr(1).append("\n").c_str(),
+                absolute_path_text(path.string()).c_str(),
                 audit::verdict_sentence(worst, "the store's " + std::to_string(devices->size()) + " device(s)",
                                         all_records, all_problems, all_gaps)
                     .c_str());
@@ -190,6 +232,13 @@ void add_verify(CLI::App& app, run_result& result) {
   cmd->add_option("--key", args->key_file, "The device's public key file (<id>.pub)");
   cmd->add_option("--device", args->device, "Device id (default: what the ledger or directory says)");
   cmd->add_option("--checkpoint", args->checkpoint_file, "A signed checkpoint: exposes records cut from the end");
+  cmd->add_option("--witness", args->witnesses,
+                  "A witness public key whose cosignature the store log's checkpoint must carry (a store or a "
+                  "bundle; repeatable, one suffices; for a store the default is every witness the enrollment "
+                  "register enrolled)");
+  cmd->add_option("--root", args->root,
+                  "For a store: the agency root public key under which the enrollment register names the docks "
+                  "that may sign the log's checkpoints (default: the store's own root, not confirmed)");
   cmd->add_flag("--excerpt", args->excerpt, "The records start after seq 0 (an excerpt); do not expect seq 0");
   cmd->add_flag("--json", args->json, "Print the report as JSON");
   cmd->callback([args, &result] { result.exit_code = run_verify(*args); });
