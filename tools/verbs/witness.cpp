@@ -2,8 +2,9 @@
 // one it cosigned last (tools/witness, docs/formats/log.md §8); exit 0 cosigned, 2 refused (the reason printed),
 // 3 could not (nothing changed).
 // bodycam witness serve: the same witness as an HTTP service the docks submit checkpoints to (C2SP tlog-witness
-// add-checkpoint, docs/formats/log.md §9); prints "listening on HOST:PORT", runs until SIGTERM or SIGINT, exit 0
-// then, 3 if it cannot start (bad key, state locked by another process, address in use).
+// add-checkpoint, docs/formats/log.md §9); logs "listening on HOST:PORT" and one line per request on standard
+// error, runs until SIGTERM or SIGINT, exit 0 then, 3 if it cannot start (bad key, state locked by another
+// process, address in use).
 #include "common/crypto/key_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store_log/log_appender.hpp"
@@ -111,16 +112,20 @@ int run_serve(const witness_args& args) {
   witness::witness_server_options options;
   options.address = listen->first;
   options.port = listen->second;
+  options.log = [](const std::string& line) {
+    std::fprintf(stderr, "bodycam witness serve: %s\n", line.c_str());
+    std::fflush(stderr);
+  };
   auto server = witness::witness_server::start(io, options, *service);
   if (!server) return cannot(server.error().context);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& e, int) {
     if (!e) (*server)->stop();
   });
-  std::printf("listening on %s:%u as witness %s for log %s (last cosigned size %llu)\n", listen->first.c_str(),
-              static_cast<unsigned>((*server)->port()), name.c_str(), args.origin.c_str(),
+  std::fprintf(stderr, "bodycam witness serve: listening on %s:%u as witness %s for log %s (last cosigned size %llu)\n",
+              listen->first.c_str(), static_cast<unsigned>((*server)->port()), name.c_str(), args.origin.c_str(),
               static_cast<unsigned long long>(service->state().last.size));
-  std::fflush(stdout);
+  std::fflush(stderr);
   io.run();
   return exit_ok;
 }

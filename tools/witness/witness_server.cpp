@@ -122,6 +122,10 @@ class server final : public witness_server, public std::enable_shared_from_this<
         reply = self->service_.add_checkpoint(request.body());
       }
     }
+    if (self->options_.log) {
+      auto first = reply.body.substr(0, std::min<std::size_t>(reply.body.find('\n'), 200));
+      self->options_.log("add-checkpoint: " + std::to_string(reply.status) + (first.empty() ? "" : " " + first));
+    }
     http::response<http::string_body> response;
     response.version(11);
     response.keep_alive(false);  // W4

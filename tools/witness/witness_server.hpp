@@ -12,6 +12,7 @@
 
 #include "tools/witness/witness_service.hpp"
 
+#include <functional>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
@@ -25,6 +26,7 @@ struct witness_server_options {
   std::size_t max_connections = 32;
   std::size_t max_header_bytes = 8192;
   std::size_t max_body_bytes = 64 * 1024;
+  std::function<void(const std::string&)> log;  // one line per answered request, if set
 };
 
 class witness_server {
