@@ -65,9 +65,13 @@ core::expected<witness_service> witness_service::open(witness_service_config con
 witness_reply witness_service::add_checkpoint(std::string_view body) {
   auto request = tlog::parse_add_checkpoint(body);
   if (!request) return text_reply(400, request.error().context);
-  if (auto c = peek(request->note); c && request->old_size > c->size)
-    return text_reply(400, "add-checkpoint: old size " + std::to_string(request->old_size) +
-                               " is larger than the checkpoint's size " + std::to_string(c->size));
+  if (auto c = peek(request->note)) {
+    if (c->origin != config_.origin)
+      return text_reply(404, "add-checkpoint: this witness serves the log " + config_.origin + ", not " + c->origin);
+    if (request->old_size > c->size)
+      return text_reply(400, "add-checkpoint: old size " + std::to_string(request->old_size) +
+                                 " is larger than the checkpoint's size " + std::to_string(c->size));
+  }
   tlog::witness_decision decision;
   for (const auto& key : config_.log_keys) {  // the first key whose verdict is not bad_log_signature decides
     decision = tlog::decide_cosignature({config_.origin, key}, state_.last, request->note, request->old_size,

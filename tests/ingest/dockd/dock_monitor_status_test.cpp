@@ -174,6 +174,8 @@ TEST_CASE("a witness down or refusing raises its own alarm in /status.json, clea
   CHECK(json["alarm"] == "ok");  // the dock's deadline alarm is not the witness's
   REQUIRE(lines.size() == 1);
   CHECK_THAT(lines[0], Catch::StartsWith("ALARM witness_unreachable"));
+  CHECK_THAT(st::render_html(monitor.snapshot()),
+             Catch::Contains("<h2>Witnesses</h2>") && Catch::Contains("<td>witness_unreachable</td>"));
 
   now += 60s;
   monitor.on_witness({"witness-1", w.url, submission_result::refused, 12, "HTTP 409: two roots at size 12"});

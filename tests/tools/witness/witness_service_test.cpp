@@ -195,6 +195,15 @@ TEST_CASE("witness serve: a bad proof is 422, an unknown key 403, another log 40
   logged_store other_log(1, "other.example/log");
   other_log.append("r", 8);
   CHECK(service.add_checkpoint(other_log.request(3)).status == 404);
+  CHECK(service.add_checkpoint(other_log.request(0)).status == 404);  // origin first, before the old size
+  {
+    crypto::software_signer unknown(key_of(9));
+    store::store other{std::make_unique<store::memory_backend>()};
+    store_log::log_appender log(other, {"other.example/log", "dock-9", &unknown});
+    REQUIRE(log.append(std::vector<core::byte_buffer>{store_log::encode_leaf({"receipts/x", crypto::sha256("x")}).value()}).ok());
+    auto note = store_log::newest_checkpoint(other.backend()).value()->note;
+    CHECK(service.add_checkpoint(tlog::format_add_checkpoint({0, {}, note})).status == 404);  // unknown log, any key
+  }
 
   CHECK(service.add_checkpoint("").status == 400);
   CHECK(service.add_checkpoint("old 3\n\nnot a note\n").status == 400);
