@@ -142,6 +142,12 @@ std::string render_enrollment_text(const enrollment_audit& e) {
   for (const auto& f : e.register_findings)
     t += "  NOT AUTHENTIC " + f.code + " at " + f.entry + ": " + f.detail + "\n";
   for (const auto& p : e.problems) t += "  NOT AUTHENTIC " + p + "\n";
+  for (const auto& f : e.fleet)
+    t += "  camera " + f.device + " (enrollment/" + std::to_string(f.entry_seq) + "): " +
+         (f.has_chain ? "has a chain in the store"
+                      : "enrolled, never docked (enrolled " + std::to_string(f.enrolled_for.count() / 24) + " days, " +
+                            std::to_string(f.enrolled_for.count() % 24) + " hours ago)") +
+         "\n";
   for (const auto& n : e.notes) t += "  note: " + n + "\n";
   const std::size_t problems = e.register_findings.size() + e.problems.size();
   switch (e.verdict) {

@@ -63,7 +63,7 @@ TEST_CASE("camera_never_docked_overdue: no footage 24 h after enrollment is an o
                                        "days, 6 hours ago, no footage in the store"));
   CHECK_THAT(late.out, Catch::Contains("1 camera is overdue"));
   // cam-0001 has a chain: never overdue, with its newest record and receipt shown.
-  const auto row = late.out.find("camera cam-0001 (enrollment/");
+  const auto row = late.out.find("camera cam-0001 (enrollment/0) | ");
   REQUIRE(row != std::string::npos);
   const auto line = late.out.substr(row, late.out.find('\n', row) - row);
   CHECK_THAT(line, Catch::EndsWith("| has a chain in the store"));
