@@ -4,6 +4,7 @@
 
 #include "ingest/status/schedule_view.hpp"
 
+#include <algorithm>
 #include <thread>
 
 namespace bodycam::ingest::dockd {
@@ -269,6 +270,40 @@ void dock_monitor::on_receipt(const common::record::device_id& device, std::uint
   note_store(true, {}, false);
 }
 
+void dock_monitor::set_witnesses(const std::vector<witness_endpoint>& witnesses) {
+  std::lock_guard lock(mutex_);
+  witnesses_.clear();
+  for (const auto& w : witnesses) {
+    status::witness_status s;
+    s.name = w.name;
+    s.url = w.url;
+    witnesses_.push_back(std::move(s));
+  }
+}
+
+void dock_monitor::on_witness(const witness_submission& submission) {
+  std::lock_guard lock(mutex_);
+  const auto it = std::find_if(witnesses_.begin(), witnesses_.end(),
+                               [&](const status::witness_status& w) { return w.name == submission.witness; });
+  if (it == witnesses_.end()) return;
+  const auto now = clock_();
+  const std::string state =
+      submission.is_ok() ? std::string("cosigned") : std::string(to_string(submission.result));
+  const std::string alarm = submission.result == submission_result::unreachable ? "witness_unreachable"
+                            : submission.result == submission_result::refused   ? "witness_refused"
+                                                                                 : "";
+  if (it->state != state) it->since = now;
+  if (it->alarm != alarm) {
+    if (!alarm.empty()) say("ALARM " + alarm + " " + submission.detail + " (retried after the next docking)");
+    else if (!it->alarm.empty()) say("witness " + submission.witness + ": cosigned again, size " + std::to_string(submission.size));
+  }
+  it->state = state;
+  it->alarm = alarm;
+  it->checked = now;
+  it->last_error = submission.detail;
+  if (submission.is_ok()) it->cosigned_size = submission.size;
+}
+
 status::dock_status dock_monitor::snapshot() const {
   std::lock_guard lock(mutex_);
   status::dock_status out;
@@ -292,6 +327,7 @@ status::dock_status dock_monitor::snapshot() const {
   out.totals.throughput_window_start = first_sample_utc_;
   out.totals.throughput_window_end = last_sample_utc_;
   if (assessment_) status::apply_schedule(out, *assessment_);
+  out.witnesses = witnesses_;
   return out;
 }
 

@@ -27,6 +27,7 @@
 
 #include "ingest/dock/dock_session.hpp"
 #include "ingest/dockd/upload_gate.hpp"
+#include "ingest/dockd/witness_submitter.hpp"
 #include "ingest/schedule/alarm_tracker.hpp"
 #include "ingest/schedule/deadline_schedule.hpp"
 #include "ingest/schedule/queue_store.hpp"
@@ -74,6 +75,10 @@ class dock_monitor final : public dock::session_observer {
   // The calling worker's session is over (whatever its result): gives back its upload slot (M3).
   void end_session(const std::string& slot);
   void set_store_error(const std::string& error);
+  // The witnesses the dock submits to (not_tried until the first submission), and each submission's outcome:
+  // unreachable and refused raise the witness's alarm, a cosignature clears it; transitions are logged.
+  void set_witnesses(const std::vector<witness_endpoint>& witnesses);
+  void on_witness(const witness_submission& submission);
   // The result of probe_store (M6).
   void set_store_probe(const common::core::status& probe);
 
@@ -127,6 +132,7 @@ class dock_monitor final : public dock::session_observer {
   schedule::throughput_meter meter_;
   schedule::alarm_tracker tracker_;
   std::optional<schedule::schedule_assessment> assessment_;  // the last one (M1)
+  std::vector<status::witness_status> witnesses_;
   std::map<std::string, std::chrono::steady_clock::time_point> granted_at_;  // slot → when its upload began (M4)
   upload_gate gate_;
 };

@@ -98,7 +98,7 @@ core::expected<dockd_config> parse_dockd_config(std::string_view text, const std
   }
   for (const auto& [key, node] : root) {
     const std::string k(key.str());
-    if (k != "dock" && k != "http" && k != "camera" && k != "schedule" && k != "store")
+    if (k != "dock" && k != "http" && k != "camera" && k != "schedule" && k != "store" && k != "witness")
       return core::fail(core::errc::invalid_argument, origin + ": unknown section [" + k + "]");
   }
   dockd_config c;
@@ -215,7 +215,62 @@ core::expected<dockd_config> parse_dockd_config(std::string_view text, const std
   } else if (root.contains("camera")) {
     return core::fail(core::errc::invalid_argument, origin + ": camera must be an array of tables ([[camera]])");
   }
+  if (const auto* witnesses = root["witness"].as_array()) {
+    if (witnesses->size() > max_witnesses)
+      return core::fail(core::errc::invalid_argument,
+                        origin + ": more than " + std::to_string(max_witnesses) + " [[witness]]");
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < witnesses->size(); ++i) {
+      const auto* t = (*witnesses)[i].as_table();
+      if (t == nullptr) return core::fail(core::errc::invalid_argument, origin + ": [[witness]] entries must be tables");
+      reader w{*t, "witness " + std::to_string(i + 1), origin, base_directory, {}};
+      witness_endpoint e;
+      auto name = w.text("name", true);
+      if (!name) return std::unexpected(name.error());
+      if (!common::crypto::is_valid_label(*name))
+        return core::fail(core::errc::invalid_argument, w.where("name") + ": '" + *name + "' is not a key label");
+      if (!names.insert(*name).second)
+        return core::fail(core::errc::invalid_argument, w.where("name") + ": '" + *name + "' used twice");
+      auto url = w.text("url", true);
+      if (!url) return std::unexpected(url.error());
+      auto parsed = parse_witness_url(*url, w.where("url"));
+      if (!parsed) return std::unexpected(parsed.error());
+      auto key = w.path("public_key_file", true);
+      if (!key) return std::unexpected(key.error());
+      if (auto ok = w.no_unknown_keys(); !ok) return std::unexpected(ok.error());
+      e = *parsed;
+      e.name = *name;
+      e.public_key_file = *key;
+      c.witnesses.push_back(std::move(e));
+    }
+  } else if (root.contains("witness")) {
+    return core::fail(core::errc::invalid_argument, origin + ": witness must be an array of tables ([[witness]])");
+  }
   return c;
+}
+
+core::expected<witness_endpoint> parse_witness_url(std::string_view url, std::string_view what) {
+  const auto bad = [&](std::string_view why) {
+    return core::fail(core::errc::invalid_argument, std::string(what) + ": '" + std::string(url) + "' " +
+                                                        std::string(why) + " (e.g. http://127.0.0.1:8480)");
+  };
+  constexpr std::string_view scheme = "http://";
+  if (!url.starts_with(scheme)) return bad("does not start with http://");
+  auto rest = url.substr(scheme.size());
+  const auto slash = rest.find('/');
+  const auto authority = rest.substr(0, slash);
+  std::string prefix = slash == std::string_view::npos ? std::string() : std::string(rest.substr(slash));
+  if (prefix.ends_with('/')) prefix.pop_back();
+  for (const char ch : prefix)
+    if (ch <= ' ' || ch == '?' || ch == '#' || ch > '~') return bad("has a path that is not plain");
+  auto hp = parse_host_port(authority, what);
+  if (!hp) return bad("has no host:port");
+  witness_endpoint e;
+  e.url = std::string(url);
+  e.host = hp->first;
+  e.port = hp->second;
+  e.target = prefix + "/add-checkpoint";
+  return e;
 }
 
 core::expected<dockd_config> load_dockd_config(const std::string& path) {

@@ -26,6 +26,10 @@
 //   idle_timeout_seconds = 3              # 1-600: a connection without its whole request by then is closed
 //   max_connections = 16                  # 2-1024: open at once; one is always kept free for a newcomer
 //   max_connections_per_client = 8        # 1-1024: from one client address
+//   [[witness]]                           # 0-16 of them: where the dock submits each new store log checkpoint
+//   name = "witness-1"                    # the witness's key label (its cosignatures' key name)
+//   url = "http://127.0.0.1:8480"         # C2SP tlog-witness: POST <url>/add-checkpoint
+//   public_key_file = "witness-1.pub"     # the witness's public key (bodycam keygen), label = name
 //   [[camera]]                            # 0-64 of them
 //   slot = "slot-1"
 //   address = "127.0.0.1:7400"            # IPv4/IPv6 literal and port of the camera's offload service
@@ -48,6 +52,16 @@ struct camera_address {
   std::uint16_t port = 0;
 };
 
+// A witness the dock submits its checkpoints to (ingest/dockd/witness_submitter.hpp).
+struct witness_endpoint {
+  std::string name;
+  std::string url;     // as configured
+  std::string host;    // an IP literal
+  std::uint16_t port = 0;
+  std::string target;  // the request path: the url's path (if any) + "/add-checkpoint"
+  std::string public_key_file;
+};
+
 struct dockd_config {
   std::string dock_id;
   std::string key_file;
@@ -65,6 +79,7 @@ struct dockd_config {
   std::size_t http_max_connections = 16;
   std::size_t http_max_connections_per_client = 8;
   std::vector<camera_address> cameras;
+  std::vector<witness_endpoint> witnesses;
   std::size_t upload_slots = 1;
   std::chrono::minutes completion_margin{120};
   std::chrono::minutes time_left_threshold{60};
@@ -74,11 +89,14 @@ struct dockd_config {
 };
 
 inline constexpr std::size_t max_cameras = 64;
+inline constexpr std::size_t max_witnesses = 16;
 
 // Parses TOML text; `base_directory` resolves relative paths; `origin` names the file in messages.
 [[nodiscard]] common::core::expected<dockd_config> parse_dockd_config(std::string_view text,
                                                                       const std::string& base_directory,
                                                                       const std::string& origin);
+// "http://HOST:PORT[/path]" → host, port and target "<path>/add-checkpoint"; invalid_argument naming `what`.
+[[nodiscard]] common::core::expected<witness_endpoint> parse_witness_url(std::string_view url, std::string_view what);
 // Reads and parses the file.
 [[nodiscard]] common::core::expected<dockd_config> load_dockd_config(const std::string& path);
 

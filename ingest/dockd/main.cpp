@@ -23,6 +23,7 @@
 #include "ingest/dockd/dock_monitor.hpp"
 #include "ingest/dockd/dockd_config.hpp"
 #include "ingest/dockd/store_probe.hpp"
+#include "ingest/dockd/witness_http.hpp"
 #include "ingest/status/status_server.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -88,7 +89,26 @@ struct worker_context {
   stop_flag& stop;
   bool once = false;
   store_log::log_queue* log = nullptr;
+  ingest::dockd::witness_submitter* witnesses = nullptr;
 };
+
+// After a docking (its receipt given, the link closed): the store log's newest checkpoint to every witness.
+// A witness down or refusing raises its alarm and is tried again after the next docking; footage is never held.
+void submit_to_witnesses(worker_context& w) {
+  if (w.witnesses == nullptr || w.witnesses->empty()) return;
+  auto submitted = w.witnesses->submit(w.store.backend());
+  if (!submitted) {
+    log_line("witnesses: " + submitted.error().context);
+    return;
+  }
+  for (const auto& s : *submitted) {
+    w.monitor.on_witness(s);
+    if (s.result == ingest::dockd::submission_result::cosigned)
+      log_line("witness " + s.witness + " cosigned the store log at size " + std::to_string(s.size));
+    else if (s.result == ingest::dockd::submission_result::store_failed)
+      log_line("witness " + s.witness + ": " + s.detail);
+  }
+}
 
 // One camera slot: dock it again and again (or once) until stopped. Returns true if it docked successfully.
 bool run_worker(worker_context& w, const ingest::dockd::camera_address& camera) {
@@ -128,6 +148,7 @@ bool run_worker(worker_context& w, const ingest::dockd::camera_address& camera) 
         last_error.clear();
         cut_short = result->stopped_by_scheduler;
         w.monitor.finish(camera.slot, *result);
+        submit_to_witnesses(w);
         if (w.once && !result->stopped_by_scheduler) return true;
       } else {
         log_line(camera.slot + ": docking failed: " + result.error().context);
@@ -176,6 +197,17 @@ int run(const std::string& config_path, bool once) {
     log_line("store log: " + std::to_string(reconciled->appended) + " stored items logged at start-up; " +
              std::to_string(reconciled->mismatched.size()) + " logged with another digest");
   store_log::log_queue log_queue(log_appender);
+  std::vector<ingest::dockd::witness_peer> peers;
+  for (const auto& w : c.witnesses) {
+    auto pub = crypto::load_public_key(w.public_key_file);
+    if (!pub) return setup_error("witness " + w.name + ": " + pub.error().context);
+    auto peer = ingest::dockd::make_witness_peer(w, pub->label, pub->key);
+    if (!peer) return setup_error(peer.error().context);
+    peers.push_back(std::move(*peer));
+  }
+  ingest::dockd::http_witness_transport witness_transport(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::min<std::chrono::seconds>(c.timeout, std::chrono::seconds(10))));
+  ingest::dockd::witness_submitter witnesses(std::move(peers), witness_transport);
 
   ingest::dockd::monitor_options monitor_options;
   monitor_options.policy.completion_margin = c.completion_margin;
@@ -185,6 +217,7 @@ int run(const std::string& config_path, bool once) {
   monitor_options.slot_wait = c.slot_wait;
   ingest::dockd::dock_monitor monitor(c.dock_id, utc_now, log_line, monitor_options);
   monitor.set_store_probe(ingest::dockd::probe_store(the_store));  // the status says up or down from the start
+  monitor.set_witnesses(c.witnesses);
   ingest::schedule::queue_open_options queue_options;
   queue_options.create_if_missing = true;
   auto queue = ingest::schedule::queue_store::open(c.state_db, queue_options);
@@ -226,7 +259,8 @@ int run(const std::string& config_path, bool once) {
     if (status) status->stop();
   });
 
-  worker_context context{c, *identity, *cameras_trust, *cameras, the_store, signer, monitor, stop, once, &log_queue};
+  worker_context context{c, *identity, *cameras_trust, *cameras, the_store, signer, monitor, stop, once, &log_queue,
+                         &witnesses};
   std::atomic<std::size_t> running{c.cameras.size()};
   std::atomic<std::size_t> failed{0};
   std::vector<std::thread> workers;

@@ -75,6 +75,20 @@ struct status_totals {
   std::uint64_t devices_overdue = 0;
 };
 
+// A witness the dock submits its store log checkpoints to, as the last submission left it. Its alarm is its own
+// ("witness_unreachable", "witness_refused", "" when fine) and never the dock's deadline alarm: a witness down
+// never delays footage, it only leaves the newest checkpoint unwitnessed until a later docking.
+struct witness_status {
+  std::string name;
+  std::string url;
+  std::string state = "not_tried";  // "not_tried", "cosigned", "unreachable", "refused", "store_failed"
+  std::string alarm;                // "", "witness_unreachable", "witness_refused"
+  std::optional<std::uint64_t> cosigned_size;  // the newest checkpoint size it cosigned for this dock
+  std::optional<utc_time> since;               // when `state` took its present value
+  std::optional<utc_time> checked;             // the last submission
+  std::string last_error;
+};
+
 struct dock_status {
   std::string dock_id;
   std::string version = "0.1.0";
@@ -87,6 +101,7 @@ struct dock_status {
   std::optional<utc_time> store_checked;  // the last probe or store operation that told
   std::vector<slot_status> slots;
   status_totals totals;
+  std::vector<witness_status> witnesses;
 };
 
 }  // namespace bodycam::ingest::status

@@ -171,7 +171,18 @@ std::string render_html(const dock_status& s) {
   row("Verification failures" + since,
       std::to_string(t.verify_failures) + " (" + std::to_string(t.quarantined_files) + " files in quarantine)");
   row("Receipts issued" + since, std::to_string(t.receipts_issued));
-  h += "</table>\n<p><a href=\"/status.json\">status.json</a> · <a href=\"/metrics\">metrics</a></p>\n";
+  h += "</table>\n";
+  if (!s.witnesses.empty()) {  // a witness's alarm is its own: it never holds footage
+    h += "<h2>Witnesses</h2>\n<table><tr><th>Witness</th><th>URL</th><th>State</th><th>Cosigned size</th>"
+         "<th>Last error</th></tr>\n";
+    for (const auto& w : s.witnesses)
+      h += "<tr class=\"" + std::string(w.alarm.empty() ? "none" : "refused") + "\"><td>" + escape_html(w.name) +
+           "</td><td>" + escape_html(w.url) + "</td><td>" + escape_html(w.alarm.empty() ? w.state : w.alarm) +
+           "</td><td>" + (w.cosigned_size ? std::to_string(*w.cosigned_size) : std::string("—")) + "</td><td>" +
+           escape_html(w.last_error) + "</td></tr>\n";
+    h += "</table>\n";
+  }
+  h += "<p><a href=\"/status.json\">status.json</a> · <a href=\"/metrics\">metrics</a></p>\n";
   h += "</body></html>\n";
   return h;
 }

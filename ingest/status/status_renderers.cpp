@@ -141,6 +141,19 @@ std::string render_json(const dock_status& s) {
         {"last_error", slot.last_error},
     });
   }
+  nlohmann::json witnesses = nlohmann::json::array();
+  for (const auto& w : s.witnesses) {
+    witnesses.push_back({
+        {"name", w.name},
+        {"url", w.url},
+        {"state", w.state},
+        {"alarm", w.alarm.empty() ? nlohmann::json(nullptr) : nlohmann::json(w.alarm)},
+        {"cosigned_size", w.cosigned_size ? nlohmann::json(*w.cosigned_size) : nlohmann::json(nullptr)},
+        {"since_utc", optional_time(w.since)},
+        {"checked_utc", optional_time(w.checked)},
+        {"last_error", w.last_error},
+    });
+  }
   const auto& t = s.totals;
   nlohmann::json doc = {
       {"format", "bodycam-dock-status-v1"},
@@ -180,6 +193,7 @@ std::string render_json(const dock_status& s) {
            {"devices_overdue", t.devices_overdue},
        }},
       {"slots", std::move(slots)},
+      {"witnesses", std::move(witnesses)},
   };
   // Invalid UTF-8 in a device-supplied string is replaced, never a throw (R1).
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

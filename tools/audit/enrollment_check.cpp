@@ -125,17 +125,9 @@ core::expected<enrollment_audit> check_enrollment(const store::store& s, const a
   check_records(report, reg->table, out);
   check_register(report.access, "access", reg->table, out);
   check_register(report.retention, "retention", reg->table, out);
-  for (const auto* g : reg->table.grants_of(en::subject_kind::camera)) {  // N4
-    if (std::any_of(out.fleet.begin(), out.fleet.end(), [&](const fleet_camera& f) { return f.device == g->subject; }))
-      continue;
-    fleet_camera f;
-    f.device = g->subject;
-    f.entry_seq = g->seq;
-    f.has_chain = std::any_of(report.devices.begin(), report.devices.end(),
-                              [&](const device_audit& d) { return d.device.str() == g->subject; });
-    f.enrolled_for = std::chrono::duration_cast<std::chrono::hours>(report.generated_utc - g->valid_from);
-    out.fleet.push_back(std::move(f));
-  }
+  const auto cameras = reg->table.grants_of(en::subject_kind::camera);  // N4
+  out.fleet = build_fleet(cameras, report, report.generated_utc);
+  out.fleet_findings = fleet_findings(out.fleet);
   if (!out.register_findings.empty() || !out.problems.empty())
     out.verdict = chain::verdict::not_authentic;
   else if (!out.root_confirmed)
@@ -174,6 +166,7 @@ std::string render_enrollment_text(const enrollment_audit& e) {
            "found only in the store is not trusted.\n";
       break;
   }
+  t += render_fleet_text(e.fleet);
   return t;
 }
 
@@ -188,12 +181,9 @@ nlohmann::json render_enrollment_json(const enrollment_audit& e) {
     j["findings"].push_back({{"entry", f.entry}, {"code", f.code}, {"detail", f.detail}});
   j["problems"] = e.problems;
   j["notes"] = e.notes;
-  j["fleet"] = nlohmann::json::array();
-  for (const auto& f : e.fleet)
-    j["fleet"].push_back({{"device", f.device},
-                          {"entry", f.entry_seq},
-                          {"state", f.has_chain ? "has_chain" : "enrolled_never_docked"},
-                          {"enrolled_hours", f.enrolled_for.count()}});
+  j["fleet"] = render_fleet_json(e.fleet);
+  j["fleet_findings"] = nlohmann::json::array();
+  for (const auto& f : e.fleet_findings) j["fleet_findings"].push_back({{"code", "camera_overdue"}, {"detail", f}});
   j["verdict"] = std::string(chain::to_string(e.verdict));
   return j;
 }

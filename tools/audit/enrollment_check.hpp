@@ -11,14 +11,17 @@
 //      and its error bound (records with an unset clock are not judged by time), an access or retention entry whose key is not a clerk or
 //      supervisor in force at its time, and a hold release not by a supervisor: each is not authentic, named
 //      by entry and key.
-//  N4. Fleet completeness: every camera the register enrolled has a chain in the store or is listed as
-//      "enrolled, never docked" with the age of its enrollment (a listing, not a verdict).
+//  N4. Fleet completeness (fleet_table.hpp): every camera the register enrolled has a chain in the store or is
+//      listed as "enrolled, never docked" with the age of its enrollment; one enrolled 24 h or more before the
+//      audit's time and still in force without any footage in the store is `overdue` (fleet_findings, code
+//      camera_overdue). A listing and findings, not a verdict: the store cannot tell whether the camera recorded.
 //  N5. A store with neither a register nor a given root is audited as before, with a note that who may sign
 //      what was not checked.
 #pragma once
 
 #include "common/store/store.hpp"
 #include "tools/audit/audit_report.hpp"
+#include "tools/audit/fleet_table.hpp"
 #include "tools/enrollment/enrollment_register.hpp"
 
 #include <nlohmann/json.hpp>
@@ -29,13 +32,6 @@
 
 namespace bodycam::tools::audit {
 
-struct fleet_camera {
-  std::string device;
-  std::uint64_t entry_seq = 0;
-  bool has_chain = false;
-  std::chrono::hours enrolled_for{0};  // now - valid_from
-};
-
 struct enrollment_audit {
   std::string root_used;    // "--root FILE (fingerprint ...)", "the store's enrollment/root.pub only ...", "none"
   bool root_confirmed = false;
@@ -45,6 +41,7 @@ struct enrollment_audit {
   std::vector<std::string> problems;  // N3: "<what> <where>: <reason>"
   std::vector<std::string> notes;
   std::vector<fleet_camera> fleet;
+  std::vector<std::string> fleet_findings;  // N4: camera_overdue
   chain::verdict verdict = chain::verdict::authentic;
 };
 

@@ -14,7 +14,8 @@ namespace bodycam::tools::audit {
 
 [[nodiscard]] std::string render_text(const audit_report& report);
 [[nodiscard]] nlohmann::json render_json(const audit_report& report);
-[[nodiscard]] std::string render_html(const audit_report& report);
+// `extra_sections`: HTML the caller rendered from other checks (the fleet table), placed before the registers.
+[[nodiscard]] std::string render_html(const audit_report& report, std::string_view extra_sections = {});
 
 // Colours the HTML timeline uses, so a screenshot test can look for them.
 inline constexpr std::string_view html_recording_colour = "#1b9e3e";

@@ -107,7 +107,7 @@ std::string timeline(const device_audit& d) {
 
 }  // namespace
 
-std::string render_html(const audit_report& report) {
+std::string render_html(const audit_report& report, std::string_view extra_sections) {
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<title>bodycam audit</title>\n<style>\n"
@@ -172,6 +172,7 @@ std::string render_html(const audit_report& report) {
     for (const auto& f : book.findings)
       html += "<p class=\"bad\">" + escape_html(f.code + ": " + f.detail + " [" + f.entry + "]") + "</p>\n";
   };
+  html += extra_sections;
   if (report.access) register_table(*report.access, "access");
   if (report.retention) register_table(*report.retention, "retention");
   html += "</body></html>\n";

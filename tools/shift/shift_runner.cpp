@@ -5,6 +5,8 @@
 #include "common/receipt/receipt.hpp"
 #include "common/record/record.hpp"
 #include "common/store/directory_backend.hpp"
+#include "common/store_log/log_files.hpp"
+#include "common/store_log/log_reader.hpp"
 #include "tools/shift/child_process.hpp"
 #include "tools/shift/control_client.hpp"
 
@@ -48,7 +50,7 @@ core::expected<std::uint16_t> free_loopback_port() {
 }
 
 std::string dock_config_text(const shift_layout& layout, const std::vector<camera_settings>& cameras,
-                             std::uint16_t http_port) {
+                             std::uint16_t http_port, std::uint16_t witness_port) {
   const fs::path dock = layout.dock();
   std::string t = "# Written by `bodycam simulate` for the simulated docking station.\n\n[dock]\n";
   t += std::string("id = \"") + dock_id + "\"\n";
@@ -63,6 +65,8 @@ std::string dock_config_text(const shift_layout& layout, const std::vector<camer
     t += "\n[[camera]]\nslot = \"slot-" + std::to_string(i + 1) + "\"\n";
     t += "address = \"127.0.0.1:" + std::to_string(cameras[i].offload_port) + "\"\n";
   }
+  t += "\n[[witness]]\nname = \"witness-1\"\nurl = \"http://127.0.0.1:" + std::to_string(witness_port) + "\"\n";
+  t += "public_key_file = " + toml_quoted((layout.out / "witness" / "witness-1.pub").string()) + "\n";
   return t;
 }
 
@@ -94,6 +98,8 @@ class shift_run {
   core::status prepare_agency();
   core::status enroll_people();
   std::vector<std::string> signer_args() const;
+  core::status prepare_witness();
+  core::status start_witness();
   core::status witness();
 
   const shift_setup& setup_;
@@ -104,7 +110,9 @@ class shift_run {
   std::map<std::uint32_t, int> boots_;
   std::map<std::uint32_t, std::uint64_t> due_;  // camera → the seq its last footage record has at docking
   std::optional<child_process> dock_;
+  std::optional<child_process> witness_;
   std::uint16_t http_port_ = 0;
+  std::uint16_t witness_port_ = 0;
 };
 
 core::status shift_run::run_tool(const std::vector<std::string>& args, const std::string& log_name) {
@@ -193,8 +201,9 @@ core::status shift_run::prepare() {
                                 : free_loopback_port();
   if (!port) return std::unexpected(port.error());
   http_port_ = *port;
+  if (auto ok = prepare_witness(); !ok) return ok;
   return core::write_file_durably(layout_.dock() / "dockd.toml",
-                                  text_bytes(dock_config_text(layout_, cameras_, http_port_)), {});
+                                  text_bytes(dock_config_text(layout_, cameras_, http_port_, witness_port_)), {});
 }
 
 core::status shift_run::boot(std::uint32_t camera) {
@@ -364,8 +373,9 @@ core::status shift_run::enroll_people() {
   return {};
 }
 
-// A witness in another office cosigns the store log's checkpoint, with its own key, as `bodycam witness` does.
-core::status shift_run::witness() {
+// A witness in another office: its key, enrolled by the agency (in a real agency: the other office's key, sent
+// to the administrator), and the port its `bodycam witness serve` will listen on for the dock.
+core::status shift_run::prepare_witness() {
   const fs::path dir = layout_.out / "witness";
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -373,18 +383,80 @@ core::status shift_run::witness() {
   auto key = common::crypto::secret_key::generate();
   if (!key) return std::unexpected(key.error());
   if (auto ok = common::crypto::write_key_pair(dir / "witness-1", "witness-1", *key); !ok) return ok;
-  // The agency enrolls the witness (in a real agency: the other office's key, sent to the administrator).
   std::vector<std::string> enroll{"enroll", "witness", "--key", (dir / "witness-1.pub").string(), "--store",
                                   layout_.store().string()};
   for (const auto& a : signer_args()) enroll.push_back(a);
   if (auto ok = run_tool(enroll, "enroll-witness-1.log"); !ok) return ok;
+  auto port = setup_.first_port ? core::expected<std::uint16_t>(static_cast<std::uint16_t>(setup_.first_port + 101))
+                                : free_loopback_port();
+  if (!port) return std::unexpected(port.error());
+  witness_port_ = *port;
+  return {};
+}
+
+// The witness serves add-checkpoint for the dock, which submits each new checkpoint after a docking.
+core::status shift_run::start_witness() {
+  const fs::path dir = layout_.out / "witness";
+  auto w = child_process::start({program("bodycam").string(), "witness", "serve", "--listen",
+                                 "127.0.0.1:" + std::to_string(witness_port_), "--key", (dir / "witness-1.key").string(),
+                                 "--state", (dir / "witness-1.state").string(), "--log-key",
+                                 (layout_.keys() / (std::string(dock_id) + ".pub")).string()},
+                                layout_.logs() / "witness.log");
+  if (!w) return std::unexpected(w.error());
+  witness_.emplace(std::move(*w));
+  // Ready when its port accepts a connection (the dock would only raise witness_unreachable and retry otherwise).
+  const auto limit = std::chrono::steady_clock::now() + 10s;
+  for (;;) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return core::fail_errno("create socket", "to reach the witness", errno);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(witness_port_);
+    const bool up = ::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    if (up) break;
+    if (!witness_->is_running() || std::chrono::steady_clock::now() > limit)
+      return core::fail(core::errc::timeout, "witness-1 did not listen on 127.0.0.1:" + std::to_string(witness_port_) +
+                                                 "; see " + (layout_.logs() / "witness.log").string());
+    std::this_thread::sleep_for(50ms);
+  }
+  say("witness-1: serving add-checkpoint at http://127.0.0.1:" + std::to_string(witness_port_) + "/");
+  return {};
+}
+
+// After the dock has stopped: the witness stops too, and the store's newest checkpoint should carry its
+// cosignature from the dock's submission. If the dock was stopped between its last append and that submission,
+// the witness cosigns the newest checkpoint from the store instead (`bodycam witness cosign`, same state file).
+core::status shift_run::witness() {
+  if (witness_) {
+    auto ended = witness_->stop(10s);
+    if (!ended) return std::unexpected(ended.error());
+  }
+  auto s = common::store::open_directory_store(layout_.store(), false);
+  if (!s) return std::unexpected(s.error());
+  auto newest = common::store_log::newest_checkpoint(s->backend());
+  if (!newest) return std::unexpected(newest.error());
+  if (*newest) {
+    auto key = common::store_log::cosignature_key((*newest)->checkpoint.size, "witness-1");
+    if (!key) return std::unexpected(key.error());
+    auto line = common::store_log::read_log_file(s->backend(), *key, 4096);
+    if (!line) return std::unexpected(line.error());
+    if (*line) {
+      say("witness-1: cosigned the store log's checkpoint of size " + std::to_string((*newest)->checkpoint.size) +
+          " when the dock submitted it (" + (layout_.logs() / "witness.log").string() + ")");
+      return {};
+    }
+  }
+  const fs::path dir = layout_.out / "witness";
   if (auto ok = run_tool({"witness", "cosign", layout_.store().string(), "--key", (dir / "witness-1.key").string(),
                           "--state", (dir / "witness-1.state").string(), "--log-key",
                           (layout_.keys() / (std::string(dock_id) + ".pub")).string()},
-                         "witness.log");
+                         "witness-cosign.log");
       !ok)
     return ok;
-  say("witness-1: cosigned the store log's checkpoint (" + (layout_.logs() / "witness.log").string() + ")");
+  say("witness-1: the dock's last checkpoint was not submitted before it stopped; cosigned it from the store (" +
+      (layout_.logs() / "witness-cosign.log").string() + ")");
   return {};
 }
 
@@ -427,6 +499,7 @@ core::expected<shift_outcome> shift_run::run() {
     if (auto ok = perform(step); !ok)
       return core::wrap(cameras_.at(step.camera).id + " " + std::string(to_string(step.action)), ok.error());
   }
+  if (auto ok = start_witness(); !ok) return std::unexpected(ok.error());
   if (auto ok = start_dock(); !ok) return std::unexpected(ok.error());
   if (auto ok = wait_until_stored(); !ok) return std::unexpected(ok.error());
   if (dock_) {

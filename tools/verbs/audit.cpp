@@ -12,6 +12,7 @@
 #include "tools/audit/log_check.hpp"
 #include "tools/audit/render.hpp"
 #include "tools/audit/store_audit.hpp"
+#include "tools/bundle/bundle_export.hpp"
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/json_report.hpp"
 #include "tools/verbs/output_path.hpp"
@@ -37,6 +38,7 @@ struct audit_args {
   std::string catalogue;
   std::string sample;
   std::string root;
+  std::string now;
   std::vector<std::string> witnesses;
   bool force = false;
   bool quiet = false;
@@ -61,6 +63,11 @@ core::byte_view text_bytes(const std::string& s) {
 int run_audit(const audit_args& args) {
   audit::audit_options options;
   options.now = utc_now();
+  if (!args.now.empty()) {
+    auto now = bundle::parse_utc(args.now);
+    if (!now) return cannot(args, "--now: " + now.error().context);
+    options.now = *now;
+  }
   if (!args.sample.empty()) {
     unsigned n = 0, m = 0;
     char extra = 0;
@@ -133,7 +140,7 @@ int run_audit(const audit_args& args) {
   // document on stdout ("output_error") rather than a second one.
   std::string write_error;
   if (!args.html.empty())
-    if (auto ok = core::write_file_durably(args.html, text_bytes(audit::render_html(*report))); !ok)
+    if (auto ok = core::write_file_durably(args.html, text_bytes(audit::render_html(*report, audit::render_fleet_html(enrollment->fleet)))); !ok)
       write_error = ok.error().context;
   if (write_error.empty() && !args.catalogue.empty())
     if (auto ok = audit::write_catalogue(args.catalogue, *report); !ok) write_error = ok.error().context;
@@ -177,6 +184,9 @@ void add_audit(CLI::App& app, run_result& result) {
   cmd->add_option("--witness", args->witnesses,
                   "A witness public key whose cosignature makes a store log checkpoint witnessed (repeatable; "
                   "default: every witness the enrollment register enrolled; one suffices)");
+  cmd->add_option("--now", args->now,
+                  "The time the audit judges by, RFC 3339 UTC (default: the clock): enrollment ages and overdue "
+                  "cameras (no footage within 24 h of their enrollment)");
   cmd->add_option("--sample", args->sample, "Re-hash only slice n/m of the files (rolling partial re-hash)");
   cmd->callback([args, &result] { result.exit_code = run_audit(*args); });
 }

@@ -1,11 +1,19 @@
 // bodycam witness cosign: a witness in another office cosigns the store log's newest checkpoint if it extends the
 // one it cosigned last (tools/witness, docs/formats/log.md §8); exit 0 cosigned, 2 refused (the reason printed),
 // 3 could not (nothing changed).
+// bodycam witness serve: the same witness as an HTTP service the docks submit checkpoints to (C2SP tlog-witness
+// add-checkpoint, docs/formats/log.md §9); logs "listening on HOST:PORT" and one line per request on standard
+// error, runs until SIGTERM or SIGINT, exit 0 then, 3 if it cannot start (bad key, state locked by another
+// process, address in use).
 #include "common/crypto/key_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store_log/log_appender.hpp"
 #include "tools/verbs/verb.hpp"
 #include "tools/witness/store_witness.hpp"
+#include "tools/witness/witness_server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -22,6 +30,7 @@ struct witness_args {
   std::string state;
   std::vector<std::string> log_keys;
   std::string origin = std::string(store_log::default_log_origin);
+  std::string listen;
 };
 
 // A log key given as a public key file (bodycam keygen's <id>.pub: the key name is its label) or as a signed-note
@@ -51,6 +60,8 @@ int run_cosign(const witness_args& args) {
   }
   auto key = crypto::load_secret_key(args.key);
   if (!key) return cannot(key.error().context);
+  auto lock = witness::state_lock::acquire(args.state);  // one process per state file
+  if (!lock) return cannot(lock.error().context);
   request.name = key->label;
   crypto::software_signer signer(std::move(key->key));
   request.signer = &signer;
@@ -66,6 +77,56 @@ int run_cosign(const witness_args& args) {
   std::printf("cosigned: checkpoint of size %llu as %s%s\n%s\n", static_cast<unsigned long long>(outcome->size),
               request.name.c_str(), outcome->already_cosigned ? " (already cosigned earlier)" : "",
               outcome->reason.c_str());
+  return exit_ok;
+}
+
+std::chrono::sys_seconds now_seconds() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+int run_serve(const witness_args& args) {
+  const auto cannot = [](const std::string& why) {
+    std::fprintf(stderr, "bodycam witness serve: %s\n", why.c_str());
+    return exit_cannot;
+  };
+  auto listen = witness::parse_listen_address(args.listen);
+  if (!listen) return cannot("--listen: " + listen.error().context);
+  witness::witness_service_config config;
+  config.origin = args.origin;
+  config.state_file = args.state;
+  config.clock = now_seconds;
+  for (const auto& text : args.log_keys) {
+    auto key = parse_log_key(text);
+    if (!key) return cannot("--log-key " + text + ": " + key.error().context);
+    config.log_keys.push_back(std::move(*key));
+  }
+  auto key = crypto::load_secret_key(args.key);
+  if (!key) return cannot(key.error().context);
+  config.name = key->label;
+  const std::string name = key->label;
+  crypto::software_signer signer(std::move(key->key));
+  config.signer = &signer;
+  auto service = witness::witness_service::open(std::move(config));
+  if (!service) return cannot(service.error().context);
+  boost::asio::io_context io;
+  witness::witness_server_options options;
+  options.address = listen->first;
+  options.port = listen->second;
+  options.log = [](const std::string& line) {
+    std::fprintf(stderr, "bodycam witness serve: %s\n", line.c_str());
+    std::fflush(stderr);
+  };
+  auto server = witness::witness_server::start(io, options, *service);
+  if (!server) return cannot(server.error().context);
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& e, int) {
+    if (!e) (*server)->stop();
+  });
+  std::fprintf(stderr, "bodycam witness serve: listening on %s:%u as witness %s for log %s (last cosigned size %llu)\n",
+              listen->first.c_str(), static_cast<unsigned>((*server)->port()), name.c_str(), args.origin.c_str(),
+              static_cast<unsigned long long>(service->state().last.size));
+  std::fflush(stderr);
+  io.run();
   return exit_ok;
 }
 
@@ -86,6 +147,20 @@ void add_witness(CLI::App& app, run_result& result) {
       ->required();
   cosign->add_option("--origin", args->origin, "The log's origin")->capture_default_str();
   cosign->callback([args, &result] { result.exit_code = run_cosign(*args); });
+
+  auto* serve = cmd->add_subcommand(
+      "serve", "Answer the docks' add-checkpoint requests over HTTP (C2SP tlog-witness) until SIGTERM");
+  auto sargs = std::make_shared<witness_args>();
+  serve->add_option("--listen", sargs->listen, "HOST:PORT to listen on, e.g. 127.0.0.1:8480 (port 0: any free)")
+      ->required();
+  serve->add_option("--key", sargs->key, "The witness's secret key file (made with bodycam keygen)")->required();
+  serve->add_option("--state", sargs->state, "The witness's state file for this log (created on first use)")
+      ->required();
+  serve->add_option("--log-key", sargs->log_keys,
+                    "A key allowed to sign the log's checkpoints: a dock's .pub file or a verifier key")
+      ->required();
+  serve->add_option("--origin", sargs->origin, "The log's origin")->capture_default_str();
+  serve->callback([sargs, &result] { result.exit_code = run_serve(*sargs); });
 }
 
 }  // namespace bodycam::tools::verbs

@@ -3,6 +3,9 @@
 #include "common/store/memory_backend.hpp"
 #include "ingest/dockd/dock_monitor.hpp"
 #include "ingest/dockd/store_probe.hpp"
+#include "ingest/status/status_renderers.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -146,4 +149,45 @@ TEST_CASE("the store is up or down since it changed; a probe does not clear a se
   s = monitor.snapshot();
   CHECK(s.store_available);
   CHECK(s.store_since == t0 + 50s);
+}
+
+TEST_CASE("a witness down or refusing raises its own alarm in /status.json, cleared by its next cosignature") {
+  common::record::utc_time now{std::chrono::seconds(1'795'000'000)};
+  std::vector<std::string> lines;
+  ingest::dockd::dock_monitor monitor("dock-1", [&] { return now; }, [&](const std::string& l) { lines.push_back(l); });
+  ingest::dockd::witness_endpoint w;
+  w.name = "witness-1";
+  w.url = "http://127.0.0.1:8480";
+  monitor.set_witnesses({w});
+  auto json = nlohmann::json::parse(st::render_json(monitor.snapshot()));
+  REQUIRE(json["witnesses"].size() == 1);
+  CHECK(json["witnesses"][0]["state"] == "not_tried");
+  CHECK(json["witnesses"][0]["alarm"].is_null());
+
+  using ingest::dockd::submission_result;
+  monitor.on_witness({"witness-1", w.url, submission_result::unreachable, 12, "witness witness-1: connect: refused"});
+  json = nlohmann::json::parse(st::render_json(monitor.snapshot()));
+  CHECK(json["witnesses"][0]["state"] == "unreachable");
+  CHECK(json["witnesses"][0]["alarm"] == "witness_unreachable");
+  CHECK(json["witnesses"][0]["cosigned_size"].is_null());
+  CHECK(json["witnesses"][0]["last_error"] == "witness witness-1: connect: refused");
+  CHECK(json["alarm"] == "ok");  // the dock's deadline alarm is not the witness's
+  REQUIRE(lines.size() == 1);
+  CHECK_THAT(lines[0], Catch::StartsWith("ALARM witness_unreachable"));
+  CHECK_THAT(st::render_html(monitor.snapshot()),
+             Catch::Contains("<h2>Witnesses</h2>") && Catch::Contains("<td>witness_unreachable</td>"));
+
+  now += 60s;
+  monitor.on_witness({"witness-1", w.url, submission_result::refused, 12, "HTTP 409: two roots at size 12"});
+  json = nlohmann::json::parse(st::render_json(monitor.snapshot()));
+  CHECK(json["witnesses"][0]["alarm"] == "witness_refused");
+  CHECK(lines.size() == 2);
+
+  now += 60s;
+  monitor.on_witness({"witness-1", w.url, submission_result::cosigned, 15, ""});
+  json = nlohmann::json::parse(st::render_json(monitor.snapshot()));
+  CHECK(json["witnesses"][0]["state"] == "cosigned");
+  CHECK(json["witnesses"][0]["alarm"].is_null());
+  CHECK(json["witnesses"][0]["cosigned_size"] == 15);
+  CHECK(lines.size() == 3);
 }

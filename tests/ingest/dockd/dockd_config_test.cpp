@@ -138,3 +138,39 @@ TEST_CASE("the store is store_dir, or a [store] table (directory or s3), never b
   REQUIRE_FALSE(bad.has_value());
   CHECK_THAT(bad.error().context, Catch::Contains("[store] endpoint"));
 }
+
+TEST_CASE("[[witness]] entries: name, url with an optional path, key file; mistakes refused naming the key") {
+  auto c = parse_dockd_config(minimal + "[[witness]]\nname = \"witness-1\"\nurl = \"http://127.0.0.1:8480\"\n"
+                                        "public_key_file = \"w1.pub\"\n[[witness]]\nname = \"witness-2\"\n"
+                                        "url = \"http://[::1]:9000/tlog/\"\npublic_key_file = \"/keys/w2.pub\"\n",
+                              "/etc/bodycam", "dockd.toml");
+  REQUIRE(c.has_value());
+  REQUIRE(c->witnesses.size() == 2);
+  CHECK(c->witnesses[0].name == "witness-1");
+  CHECK(c->witnesses[0].host == "127.0.0.1");
+  CHECK(c->witnesses[0].port == 8480);
+  CHECK(c->witnesses[0].target == "/add-checkpoint");
+  CHECK(c->witnesses[0].public_key_file == "/etc/bodycam/w1.pub");
+  CHECK(c->witnesses[1].host == "::1");
+  CHECK(c->witnesses[1].target == "/tlog/add-checkpoint");
+  for (const auto& [entry, key] : std::vector<std::pair<std::string, std::string>>{
+           {"name = \"w\"\nurl = \"https://127.0.0.1:1\"\npublic_key_file = \"k\"\n", "url"},
+           {"name = \"w\"\nurl = \"http://127.0.0.1\"\npublic_key_file = \"k\"\n", "url"},
+           {"name = \"w\"\nurl = \"http://127.0.0.1:1/a?b\"\npublic_key_file = \"k\"\n", "url"},
+           {"name = \"w w\"\nurl = \"http://127.0.0.1:1\"\npublic_key_file = \"k\"\n", "name"},
+           {"url = \"http://127.0.0.1:1\"\npublic_key_file = \"k\"\n", "name"},
+           {"name = \"w\"\nurl = \"http://127.0.0.1:1\"\n", "public_key_file"},
+           {"name = \"w\"\nurl = \"http://127.0.0.1:1\"\npublic_key_file = \"k\"\nretries = 3\n", "retries"},
+       }) {
+    auto bad = parse_dockd_config(minimal + "[[witness]]\n" + entry, "/etc", "dockd.toml");
+    INFO(entry);
+    REQUIRE_FALSE(bad.has_value());
+    CHECK_THAT(bad.error().context, Catch::Contains("[witness 1] " + key));
+  }
+  auto twice = parse_dockd_config(minimal + "[[witness]]\nname = \"w\"\nurl = \"http://127.0.0.1:1\"\npublic_key_file = "
+                                            "\"k\"\n[[witness]]\nname = \"w\"\nurl = \"http://127.0.0.1:2\"\n"
+                                            "public_key_file = \"k\"\n",
+                                  "/etc", "dockd.toml");
+  REQUIRE_FALSE(twice.has_value());
+  CHECK_THAT(twice.error().context, Catch::Contains("used twice"));
+}

@@ -18,6 +18,10 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <csignal>
 #include <unistd.h>
 
@@ -307,4 +311,100 @@ TEST_CASE("dock and cameras killed at random points of the transfer: 0 lost, 0 d
   CHECK(dock_kills == runs);
   CHECK(camera_kills >= 6);
   for (auto& c : cameras) c->stop();
+}
+
+namespace {
+
+std::uint16_t free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+std::size_t count_files(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return 0;
+  std::size_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) n += e.is_regular_file();
+  return n;
+}
+
+}  // namespace
+
+// The witness in another office is down during a docking: the footage is stored and receipted all the same, the
+// dock's /status.json shows witness_unreachable; with the witness back, the next docking's checkpoint is cosigned
+// and `bodycam audit --witness` finds the witnessed checkpoint.
+TEST_CASE("a dock submits checkpoints to its witness: down, alarm, footage stored; back, cosigned", "[e2e]") {
+  tests::temp_dir root("bodycam-dock-witness");
+  dock_setup dock(root.path());
+  std::vector<std::unique_ptr<camera_process>> cameras;
+  cameras.push_back(std::make_unique<camera_process>(root.path(), 0, dock.key));
+  auto& cam = *cameras.front();
+  cam.start();
+  cam.record_for(2000ms);
+  auto witness_secret = crypto::secret_key::generate().value();
+  REQUIRE(crypto::write_key_pair(root / "witness-1", "witness-1", witness_secret).has_value());
+  const std::uint16_t witness_port = free_loopback_port();
+  dock.write_config(cameras);
+  std::ofstream(root / "dockd.toml", std::ios::app)
+      << "[http]\nlisten = \"127.0.0.1:0\"\n[[witness]]\nname = \"witness-1\"\nurl = \"http://127.0.0.1:" << witness_port
+      << "\"\npublic_key_file = \"witness-1.pub\"\n";
+  const fs::path store_dir = fs::path(root.path()) / "store";
+  {
+    tests::background_process dockd(dock.argv(false), (root / "dockd-1").string());
+    const auto port = tests::wait_for_status_port(dockd, 30s);
+    REQUIRE(port != 0);
+    nlohmann::json status;
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto body = tests::http_get(port, "/status.json");
+      if (!body.empty()) {
+        status = nlohmann::json::parse(body);
+        if (status["witnesses"].size() == 1 && status["witnesses"][0]["alarm"] == "witness_unreachable") break;
+      }
+      std::this_thread::sleep_for(200ms);
+    }
+    INFO(status.dump(2) << dockd.log());
+    REQUIRE(status["witnesses"].size() == 1);
+    CHECK(status["witnesses"][0]["alarm"] == "witness_unreachable");
+    CHECK(status["witnesses"][0]["state"] == "unreachable");
+    CHECK(status["alarm"] == "ok");  // the dock's own alarm: no footage is held for the witness
+    CHECK_THAT(dockd.log(), Catch::Contains("ALARM witness_unreachable witness witness-1"));
+    dockd.signal(SIGTERM);
+    CHECK(dockd.wait(30s) == 0);
+  }
+  CHECK(count_files(store_dir / "receipts") >= 1);  // the footage was stored and receipted
+  CHECK(count_files(store_dir / "log" / "checkpoint") >= 1);
+  CHECK(count_files(store_dir / "log" / "cosignature") == 0);
+
+  tests::background_process witness(
+      {tests::built_program("bodycam"), "witness", "serve", "--listen", "127.0.0.1:" + std::to_string(witness_port),
+       "--key", (root / "witness-1.key").string(), "--state", (root / "witness-1.state").string(), "--log-key",
+       (root / "dock-1.pub").string()},
+      (root / "witness").string());
+  const auto until = std::chrono::steady_clock::now() + 20s;
+  while (witness.log().find("listening on") == std::string::npos && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(50ms);
+  REQUIRE_THAT(witness.log(), Catch::Contains("listening on 127.0.0.1:" + std::to_string(witness_port)));
+  cam.record_for(1500ms);
+  auto r = tests::run_process(dock.argv(true), std::chrono::seconds(120));
+  INFO(r.err << witness.log());
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("witness witness-1 cosigned the store log at size"));
+  auto s = store::open_directory_store(store_dir, false);
+  REQUIRE(s.has_value());
+  CHECK(count_files(store_dir / "log" / "cosignature") >= 1);
+  auto audit = tests::run_bodycam({"audit", store_dir.string(), "--witness", (root / "witness-1.pub").string(), "--quiet"});
+  INFO(audit.out);
+  CHECK_THAT(audit.out, Catch::Contains("cosigned by witness-1"));
+  witness.signal(SIGTERM);
+  CHECK(witness.wait(10s) == 0);
+  cam.stop();
 }

@@ -40,6 +40,7 @@ const std::vector<std::vector<std::string>> commands{
     {"agency", "init"},
     {"witness"},
     {"witness", "cosign"},
+    {"witness", "serve"},
 };
 
 std::string golden_name(const std::vector<std::string>& command) {
