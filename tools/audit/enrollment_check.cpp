@@ -142,12 +142,21 @@ std::string render_enrollment_text(const enrollment_audit& e) {
   for (const auto& f : e.register_findings)
     t += "  NOT AUTHENTIC " + f.code + " at " + f.entry + ": " + f.detail + "\n";
   for (const auto& p : e.problems) t += "  NOT AUTHENTIC " + p + "\n";
-  for (const auto& f : e.fleet)
-    t += "  camera " + f.device + " (enrollment/" + std::to_string(f.entry_seq) + "): " +
-         (f.has_chain ? "has a chain in the store"
-                      : "enrolled, never docked (enrolled " + std::to_string(f.enrolled_for.count() / 24) + " days, " +
-                            std::to_string(f.enrolled_for.count() % 24) + " hours ago)") +
-         "\n";
+  for (const auto& f : e.fleet) {
+    const std::string age = "(enrolled " + std::to_string(f.enrolled_for.count() / 24) + " days, " +
+                            std::to_string(f.enrolled_for.count() % 24) + " hours ago)";
+    std::string state;
+    switch (f.state) {
+      case fleet_state::has_chain: state = "has a chain in the store"; break;
+      case fleet_state::enrolled_never_docked: state = "enrolled, never docked " + age; break;
+      case fleet_state::overdue: state = "OVERDUE: no footage in the store " + age; break;
+      case fleet_state::not_in_force:
+        state = f.has_chain ? "has a chain in the store; enrollment no longer in force"
+                            : "enrollment no longer in force, no footage in the store";
+        break;
+    }
+    t += "  camera " + f.device + " (enrollment/" + std::to_string(f.entry_seq) + "): " + state + "\n";
+  }
   for (const auto& n : e.notes) t += "  note: " + n + "\n";
   const std::size_t problems = e.register_findings.size() + e.problems.size();
   switch (e.verdict) {

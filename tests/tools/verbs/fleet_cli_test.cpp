@@ -62,6 +62,9 @@ TEST_CASE("camera_never_docked_overdue: no footage 24 h after enrollment is an o
   CHECK_THAT(late.out, Catch::Contains("| test unit | 2020-01-01T00:00:00Z | - | - | OVERDUE camera_overdue: enrolled 2 "
                                        "days, 6 hours ago, no footage in the store"));
   CHECK_THAT(late.out, Catch::Contains("1 camera is overdue"));
+  // The ENROLLMENT section's line for the camera says overdue too, not "never docked".
+  CHECK_THAT(late.out, Catch::Contains("): OVERDUE: no footage in the store (enrolled 2 days, 6 hours ago)"));
+  CHECK(late.out.find("enrolled, never docked (enrolled 2 days") == std::string::npos);
   // cam-0001 has a chain: never overdue, with its newest record and receipt shown.
   const auto row = late.out.find("camera cam-0001 (enrollment/0) | ");
   REQUIRE(row != std::string::npos);
