@@ -11,7 +11,8 @@ using bodycam::tests::chain_scenario;
 
 namespace {
 const char* every_kind =
-    "boot precheck config start annotate seg seg interrupt recover stop resume timesync receipt reclaim rotate seg";
+    "boot precheck config start annotate seg seg interrupt recover stop resume action join mark leave timesync receipt "
+    "reclaim rotate seg";
 }
 
 TEST_CASE("every record kind round-trips: parse(encode(r)) re-encodes to the same bytes") {
@@ -27,7 +28,7 @@ TEST_CASE("every record kind round-trips: parse(encode(r)) re-encodes to the sam
     CHECK(record::to_json(parsed->body) == record::to_json(r.body));
     kinds.insert(r.body.kind());
   }
-  CHECK(kinds.size() == 14);  // every kind of DESIGN.md §3, and session_resume
+  CHECK(kinds.size() == 17);  // every kind of DESIGN.md §3, session_resume, action, mark and officer
 }
 
 TEST_CASE("decoding every truncation of every kind fails cleanly and names a field") {
