@@ -166,6 +166,7 @@ int run(const std::string& config_path) {
   control::command_parser parser(static_cast<std::size_t>(c.control.max_line_bytes));
   if (auto ok = control::add_recorder_commands(parser); !ok) return setup_error(ok.error().context);
   if (auto ok = control::add_session_commands(parser); !ok) return setup_error(ok.error().context);
+  if (auto ok = control::add_field_commands(parser); !ok) return setup_error(ok.error().context);
   control::server_options server_options;
   server_options.socket_path = c.control.socket_path;
   server_options.max_clients = static_cast<std::size_t>(c.control.max_clients);
