@@ -83,6 +83,7 @@ bool recorder_service::stop_refused_without_statement_locked() {
   note_ = "stop refused: unsuitable_to_record needs a spoken reason, and the stop statement was " +
           std::string(record::to_string(last_statement_)) + "; the session goes on recording";
   pending_stop_ = record::stop_reason::officer_end;
+  ++refused_stops_;
   alarm(note_);
   return true;
 }

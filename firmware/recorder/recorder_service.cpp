@@ -319,7 +319,11 @@ core::status recorder_service::finish_statement_locked(bool cut_short) {
     // A run resumed after an automatic stop tags its statement with its session_resume's seq: several runs
     // of one session may resume within one boot.
     const std::string name = session_->to_hex() + "-" + std::string(record::to_string(statement_purpose_)) + "-b" +
-                             std::to_string(writer_.boot_counter()) + run_tag_ + ".wav";
+                             std::to_string(writer_.boot_counter()) + run_tag_ +
+                             (statement_purpose_ == record::annotation_purpose::stop && refused_stops_ > 0
+                                  ? "-t" + std::to_string(refused_stops_)
+                                  : std::string()) +
+                             ".wav";
     if (auto ok = core::write_file_durably(options_.recording_dir / name, bytes, {0644, true}); !ok) {
       std::fprintf(stderr, "bodycam-recorder: statement %s: %s\n", name.c_str(), ok.error().context.c_str());
       p.status = record::annotation_status::missing;

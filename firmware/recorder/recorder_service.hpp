@@ -139,6 +139,8 @@ class recorder_service final : public control::command_handler {
   std::optional<session::resumable_stop> resumable_;  // while awaits_resume(state_)
   session::session_roster roster_;
   common::record::annotation_status last_statement_ = common::record::annotation_status::missing;
+  // Stops turned back in this boot: a later stop statement's file is tagged "-t<n>" so it never collides.
+  std::uint32_t refused_stops_ = 0;
   std::string run_tag_;  // "-s<seq>" in a run resumed by session_resume seq, for its statement files
   common::record::stop_reason pending_stop_ = common::record::stop_reason::officer_end;
   std::string last_precheck_;

@@ -170,6 +170,7 @@ TEST_CASE("a session with an action and case, a mark, a second officer joining a
 TEST_CASE("a stop unsuitable to record: turned back when the statement is silent, accepted with speech", "[e2e]") {
   test_camera cam(2);
   cam.use_statement_file(make_wav(cam, "silence.wav", false));
+  std::string silent_log;
   {
     auto daemon = cam.start_daemon("recorder-silent");
     REQUIRE(wait_for_socket(cam.socket, std::chrono::seconds(30)));
@@ -187,7 +188,9 @@ TEST_CASE("a stop unsuitable to record: turned back when the statement is silent
     REQUIRE(wait_for_state(cam, "idle", std::chrono::seconds(30)).at("state") == "idle");
     daemon->signal(SIGTERM);
     REQUIRE(daemon->wait(std::chrono::seconds(30)) == 0);
+    silent_log = daemon->log();
   }
+  INFO(silent_log);
   std::vector<record::stop_reason> stops;
   std::vector<record::annotation_status> stop_statements;
   for (const auto& r : cam.records()) {
