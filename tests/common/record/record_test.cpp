@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <random>
 #include <set>
 
 using namespace bodycam::common;
@@ -116,4 +118,35 @@ TEST_CASE("signature verifies under the signer's key only, and over the domain-s
   // The signature is not a plain signature over the canonical bytes (domain separation).
   CHECK_FALSE(crypto::verify_signature(s.first_key(), r.canonical(), r.sig));
   CHECK(crypto::verify_signature(s.first_key(), record::signing_message(r.hash), r.sig));
+}
+
+TEST_CASE("action, mark and officer records with random bytes flipped: malformed, or decoded and re-encoded exactly") {
+  chain_scenario s("cam-1");
+  s.run("boot start action join mark leave stop");
+  const std::uint32_t seed = std::random_device{}();
+  std::printf("record_test: random flips, seed %u\n", seed);
+  INFO("seed " << seed);
+  std::mt19937 rng(seed);
+  int decoded = 0, refused = 0;
+  for (const auto& r : s.records()) {
+    const auto kind = r.body.kind();
+    if (kind != record::record_kind::action && kind != record::record_kind::mark && kind != record::record_kind::officer)
+      continue;
+    const auto canonical = r.canonical();
+    for (int round = 0; round < 500; ++round) {
+      core::byte_buffer bytes(canonical.begin(), canonical.end());
+      const int flips = 1 + static_cast<int>(rng() % 4);
+      for (int f = 0; f < flips; ++f) bytes[rng() % bytes.size()] = static_cast<std::uint8_t>(rng());
+      auto d = record::decode_canonical(bytes);
+      if (!d) {
+        CHECK_FALSE(d.error().context.empty());
+        ++refused;
+        continue;
+      }
+      CHECK(record::encode_canonical(*d) == bytes);  // one encoding only: what decodes re-encodes identically
+      ++decoded;
+    }
+  }
+  CHECK(decoded + refused == 4 * 500);  // every round ran: action, join, mark, leave
+  CHECK(refused > 0);
 }
