@@ -15,13 +15,13 @@
 //     runs; a missing or silent one is recorded as such.
 //  4. The state changes only through next_transition (session_table.hpp); whether a start opens a new
 //     session or resumes the interrupted one is the action of the table's row (open_session, resume_session).
+//  5. A start resumes only an automatic stop (low battery, storage full, fault) whose claimed UTC is at most
+//     `resume_window` before now; the stop is taken from the ledger at boot, so a reboot in between (battery
+//     swap) still resumes. Each session_start and session_resume records the pre-event footage the ring held.
 //  6. An action, a mark or an officer's join or leave is appended only while a session is open and only after
 //     session_roster has checked it; the roster changes only after the record is in the ledger. A stop with
 //     reason unsuitable_to_record needs a stop statement: refused when no statement can be captured, and a
 //     missing or silent one turns the stop back (stop_statement_missing): the session goes on recording.
-//  5. A start resumes only an automatic stop (low battery, storage full, fault) whose claimed UTC is at most
-//     `resume_window` before now; the stop is taken from the ledger at boot, so a reboot in between (battery
-//     swap) still resumes. Each session_start and session_resume records the pre-event footage the ring held.
 // Thread-safety: commands and poll() come from the io_context thread, the statement thread only sets its
 // result; one mutex serialises the rest.
 #pragma once
