@@ -82,6 +82,17 @@ struct story_of {
            " after the stop at record " + std::to_string(p.resumes_seq) + ", pre-event " + ms_text(p.pre_event) +
            (p.officer_id.empty() ? "" : ", officer " + p.officer_id);
   }
+  std::string operator()(const record::action_payload& p) const {
+    return "session " + p.session.to_hex().substr(0, 8) + " action " + p.action +
+           (p.case_number.empty() ? ", no case number" : ", case " + p.case_number);
+  }
+  std::string operator()(const record::mark_payload& p) const {
+    return "session " + p.session.to_hex().substr(0, 8) + " important moment" + (p.label.empty() ? "" : ": " + p.label);
+  }
+  std::string operator()(const record::officer_payload& p) const {
+    return "session " + p.session.to_hex().substr(0, 8) + " officer " + p.officer_id + " " +
+           (p.change == record::officer_change::join ? "joined" : "left");
+  }
 };
 
 }  // namespace

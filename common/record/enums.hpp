@@ -13,7 +13,7 @@ namespace bodycam::common::record {
 // Wire: u16. 0 is reserved and never valid.
 enum class record_kind : std::uint16_t {
   boot = 1, precheck, session_start, segment, annotation, interruption, recovery, session_stop, timesync,
-  receipt, reclaim, key_rotate, config, session_resume,
+  receipt, reclaim, key_rotate, config, session_resume, action, mark, officer,
 };
 
 enum class utc_source : std::uint8_t { unset, rtc_only, dock_sync };
@@ -21,7 +21,10 @@ enum class shutdown_kind : std::uint8_t { clean, unclean, first_boot };
 enum class precheck_outcome : std::uint8_t { passed, passed_with_warnings, failed };
 enum class check_status : std::uint8_t { ok, warn, fail };
 enum class start_trigger : std::uint8_t { button, control, automatic };
-enum class stop_reason : std::uint8_t { officer_end, low_battery, storage_full, fault, shutdown };
+enum class stop_reason : std::uint8_t {
+  officer_end, low_battery, storage_full, fault, shutdown,
+  unsuitable_to_record,  // the officer judged the scene unsuitable to record; needs a recorded stop statement
+};
 enum class close_reason : std::uint8_t { rollover, stop, low_battery, storage_full, fault, power_loss_recovered };
 enum class track_type : std::uint8_t { video, audio };
 enum class annotation_purpose : std::uint8_t { start, stop, resume };
@@ -32,6 +35,7 @@ enum class interruption_reason : std::uint8_t {
   pipeline_fault,  // a capture, encode or write stage failed; detail says which
 };
 enum class recovery_cause : std::uint8_t { power_loss, crash };
+enum class officer_change : std::uint8_t { join, leave };
 
 // enum_names<E>::values[code] is the stable name of code; an empty name marks a reserved code.
 template <class E>
@@ -39,9 +43,10 @@ struct enum_names;
 
 template <>
 struct enum_names<record_kind> {
-  static constexpr std::array<std::string_view, 15> values{
+  static constexpr std::array<std::string_view, 18> values{
       "",        "boot",    "precheck", "session_start", "segment", "annotation", "interruption",
-      "recovery", "session_stop", "timesync", "receipt", "reclaim", "key_rotate", "config", "session_resume"};
+      "recovery", "session_stop", "timesync", "receipt", "reclaim", "key_rotate", "config", "session_resume",
+      "action",  "mark",    "officer"};
 };
 template <>
 struct enum_names<utc_source> {
@@ -65,8 +70,8 @@ struct enum_names<start_trigger> {
 };
 template <>
 struct enum_names<stop_reason> {
-  static constexpr std::array<std::string_view, 5> values{"officer_end", "low_battery", "storage_full", "fault",
-                                                          "shutdown"};
+  static constexpr std::array<std::string_view, 6> values{"officer_end", "low_battery", "storage_full", "fault",
+                                                          "shutdown",    "unsuitable_to_record"};
 };
 template <>
 struct enum_names<close_reason> {
@@ -94,6 +99,10 @@ struct enum_names<interruption_reason> {
 template <>
 struct enum_names<recovery_cause> {
   static constexpr std::array<std::string_view, 2> values{"power_loss", "crash"};
+};
+template <>
+struct enum_names<officer_change> {
+  static constexpr std::array<std::string_view, 2> values{"join", "leave"};
 };
 
 template <class E>

@@ -294,11 +294,52 @@ struct session_resume_payload {
   }
 };
 
+// What the officers are doing in the session (inspection, on-site penalty, seizure, ...: a name from the
+// camera's configured list) and for which case; the latest `action` of a session is the one in force.
+struct action_payload {
+  static constexpr record_kind kind = record_kind::action;
+  session_id session;
+  std::string action;
+  std::string case_number;  // "" = none; at most 64 bytes, no control characters
+  template <class Self, class Visit>
+  static void fields(Self& s, Visit&& v) {
+    v("session", s.session);
+    v("action", s.action);
+    v("case_number", s.case_number);
+  }
+};
+
+// An important moment the officer marked while recording.
+struct mark_payload {
+  static constexpr record_kind kind = record_kind::mark;
+  session_id session;
+  std::string label;  // "" = none; at most 64 bytes, no control characters
+  template <class Self, class Visit>
+  static void fields(Self& s, Visit&& v) {
+    v("session", s.session);
+    v("label", s.label);
+  }
+};
+
+// An officer joins or leaves the session; the wearer (session_start.officer_id) is there from the start.
+struct officer_payload {
+  static constexpr record_kind kind = record_kind::officer;
+  session_id session;
+  std::string officer_id;  // the device-id rule: 1-64 characters of A-Z a-z 0-9 . _ -, not starting with '.'
+  officer_change change = officer_change::join;
+  template <class Self, class Visit>
+  static void fields(Self& s, Visit&& v) {
+    v("session", s.session);
+    v("officer_id", s.officer_id);
+    v("change", s.change);
+  }
+};
+
 // Alternatives in record_kind order: index + 1 == kind code.
 using payload = std::variant<boot_payload, precheck_payload, session_start_payload, segment_payload,
                              annotation_payload, interruption_payload, recovery_payload, session_stop_payload,
                              timesync_payload, receipt_payload, reclaim_payload, key_rotate_payload, config_payload,
-                             session_resume_payload>;
+                             session_resume_payload, action_payload, mark_payload, officer_payload>;
 
 [[nodiscard]] inline record_kind kind_of(const payload& p) noexcept {
   return std::visit([](const auto& alternative) { return std::decay_t<decltype(alternative)>::kind; }, p);

@@ -217,7 +217,25 @@ core::status parse_feedback(table_reader& r, recorder_config& config) {
 
 core::status parse_buttons(table_reader& r, recorder_config& config) {
   if (auto ok = r.read_path("device", config.buttons.device); !ok) return ok;
-  return r.read_int("record_key", 1, 767, config.buttons.record_key);
+  if (auto ok = r.read_int("record_key", 1, 767, config.buttons.record_key); !ok) return ok;
+  if (auto ok = r.read_int("mark_key", 0, 767, config.buttons.mark_key); !ok) return ok;
+  if (config.buttons.mark_key == config.buttons.record_key)
+    return r.invalid("mark_key", "must differ from buttons.record_key (" + std::to_string(config.buttons.record_key) + ")");
+  return {};
+}
+
+// [session]: the action types officers choose from.
+core::status parse_session(table_reader& r, recorder_config& config) {
+  auto& actions = config.session.actions;
+  if (auto ok = r.read_string_list("actions", actions, 32, max_name_bytes); !ok) return ok;
+  if (actions.empty()) return r.invalid("actions", "must name at least one action type");
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    if (!is_label(actions[i]))
+      return r.invalid("actions", std::string(label_rule) + ", got " + quote_for_message(actions[i]));
+    for (std::size_t j = 0; j < i; ++j)
+      if (actions[j] == actions[i]) return r.invalid("actions", "names " + quote_for_message(actions[i]) + " twice");
+  }
+  return {};
 }
 
 // [offload]: the camera's offload service.
@@ -233,7 +251,7 @@ core::status parse_offload(table_reader& r, recorder_config& config) {
 }
 
 // Order is the order of the README and of the example config; a new section is one more row.
-constexpr std::array<section_parser, 13> sections{{
+constexpr std::array<section_parser, 14> sections{{
     {"device", parse_device},
     {"source", parse_source},
     {"encoder", parse_encoder},
@@ -247,6 +265,7 @@ constexpr std::array<section_parser, 13> sections{{
     {"feedback", parse_feedback},
     {"buttons", parse_buttons},
     {"offload", parse_offload},
+    {"session", parse_session},
 }};
 
 }  // namespace

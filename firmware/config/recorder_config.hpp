@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bodycam::firmware::config {
 
@@ -82,6 +83,13 @@ struct feedback_config {
 struct buttons_config {
   std::string device;    // "" = off; e.g. /dev/input/event0
   int record_key = 167;  // 1-767: KEY_RECORD
+  int mark_key = 0;      // 0 = none, else 1-767: the key that marks an important moment
+};
+
+// [session]: what officers may record about a session (firmware/session/session_roster.hpp).
+struct session_config {
+  // The action types an officer may choose (`action` records); 1-32 distinct names of the device-id rule.
+  std::vector<std::string> actions{"inspection", "on_site_penalty", "seizure", "enforcement", "inquiry", "other"};
 };
 
 // [offload]: the service docks connect to when the camera is docked (firmware/offload).
@@ -108,6 +116,7 @@ struct recorder_config {
   feedback_config feedback;
   buttons_config buttons;
   offload_config offload;
+  session_config session;
 };
 
 // The media pipeline's settings this configuration means (the source's inputs, "copy" under pass-through,

@@ -105,6 +105,29 @@ core::status table_reader::read_string(std::string_view key, std::string& out, s
   return {};
 }
 
+core::status table_reader::read_string_list(std::string_view key, std::vector<std::string>& out,
+                                            std::size_t max_items, std::size_t max_length) {
+  const toml::node* node = find(key);
+  if (node == nullptr) return {};
+  const auto* array = node->as_array();
+  if (array == nullptr) return wrong_type(key, "an array of strings", *node);
+  if (array->size() > max_items)
+    return invalid(key, "must have at most " + std::to_string(max_items) + " items, got " + std::to_string(array->size()));
+  std::vector<std::string> items;
+  for (const auto& item : *array) {
+    const auto* value = item.as_string();
+    if (value == nullptr) return wrong_type(key, "an array of strings", item);
+    const std::string& text = value->get();
+    if (text.size() > max_length)
+      return invalid(key, "items must be at most " + std::to_string(max_length) + " bytes, got " +
+                              std::to_string(text.size()));
+    if (text.find('\0') != std::string::npos) return invalid(key, "items must not contain a NUL character");
+    items.push_back(text);
+  }
+  out = std::move(items);
+  return {};
+}
+
 core::status table_reader::read_path(std::string_view key, std::string& out) {
   std::string text;
   const bool present = contains(key);

@@ -36,6 +36,9 @@ class table_reader {
   [[nodiscard]] core::status read_string(std::string_view key, std::string& out, std::size_t max_length);
   // A file or directory: non-empty, no NUL, at most 4096 bytes; relative paths are resolved.
   [[nodiscard]] core::status read_path(std::string_view key, std::string& out);
+  // An array of strings, each at most `max_length` bytes without NUL; at most `max_items` of them.
+  [[nodiscard]] core::status read_string_list(std::string_view key, std::vector<std::string>& out,
+                                              std::size_t max_items, std::size_t max_length);
   // One of `names`; `index` receives the position of the match.
   [[nodiscard]] core::status read_choice(std::string_view key, std::span<const std::string_view> names,
                                          std::size_t& index);

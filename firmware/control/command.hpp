@@ -47,8 +47,28 @@ struct dock_detach_command {
   static constexpr std::string_view name = "dock_detach";
 };
 
+// The action being taken in the open session (a name from the camera's list) and, optionally, the case.
+struct action_command {
+  static constexpr std::string_view name = "action";
+  std::string action;
+  std::string case_number;  // "" = none
+};
+
+// An important moment in the open session, optionally with a short label.
+struct mark_command {
+  static constexpr std::string_view name = "mark";
+  std::string label;  // "" = none
+};
+
+// An officer joins or leaves the open session.
+struct officer_command {
+  static constexpr std::string_view name = "officer";
+  common::record::officer_change change = common::record::officer_change::join;
+  std::string officer_id;
+};
+
 using command = std::variant<start_command, stop_command, status_command, precheck_command, button_command,
-                             dock_attach_command, dock_detach_command>;
+                             dock_attach_command, dock_detach_command, action_command, mark_command, officer_command>;
 
 [[nodiscard]] inline std::string_view command_name(const command& c) noexcept {
   return std::visit([](const auto& alternative) { return alternative.name; }, c);

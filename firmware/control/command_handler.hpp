@@ -38,6 +38,17 @@ class command_handler {
   [[nodiscard]] virtual common::core::expected<recorder_status> dock_detach(const dock_detach_command&) {
     return unsupported(dock_detach_command::name);
   }
+  // What is done in the open session, important moments, officers joining and leaving; refused while no
+  // session is open.
+  [[nodiscard]] virtual common::core::expected<recorder_status> action(const action_command&) {
+    return unsupported(action_command::name);
+  }
+  [[nodiscard]] virtual common::core::expected<recorder_status> mark(const mark_command&) {
+    return unsupported(mark_command::name);
+  }
+  [[nodiscard]] virtual common::core::expected<recorder_status> officer(const officer_command&) {
+    return unsupported(officer_command::name);
+  }
 
  private:
   [[nodiscard]] static common::core::expected<recorder_status> unsupported(std::string_view name) {

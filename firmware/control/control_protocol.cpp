@@ -18,6 +18,9 @@ common::core::expected<recorder_status> run(command_handler& h, const dock_attac
 common::core::expected<recorder_status> run(command_handler& h, const dock_detach_command& c) {
   return h.dock_detach(c);
 }
+common::core::expected<recorder_status> run(command_handler& h, const action_command& c) { return h.action(c); }
+common::core::expected<recorder_status> run(command_handler& h, const mark_command& c) { return h.mark(c); }
+common::core::expected<recorder_status> run(command_handler& h, const officer_command& c) { return h.officer(c); }
 
 std::string_view without_cr(std::string_view line) {
   if (line.ends_with('\r')) line.remove_suffix(1);

@@ -20,6 +20,11 @@ struct recorder_status {
   std::optional<std::uint64_t> last_record_seq;       // seq of the newest record in the ledger; absent if none
   std::string precheck;                               // outcome of the last pre-shift check ("" = none yet)
   std::string note;                                   // what the last command did or found ("" = nothing)
+  // While a session is open (reported only then): the action in force ("" = none yet), its case number and
+  // how many officers are present (the wearer and those who joined).
+  std::string action;
+  std::string case_number;
+  std::optional<std::size_t> officers;
 };
 
 }  // namespace bodycam::firmware::control

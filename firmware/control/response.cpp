@@ -26,6 +26,11 @@ response_body to_json(const recorder_status& status) {
   out["last_record_seq"] = status.last_record_seq ? response_body(*status.last_record_seq) : response_body(nullptr);
   out["precheck"] = status.precheck.empty() ? response_body(nullptr) : response_body(status.precheck);
   out["note"] = status.note.empty() ? response_body(nullptr) : response_body(status.note);
+  if (status.officers) {
+    out["action"] = status.action.empty() ? response_body(nullptr) : response_body(status.action);
+    out["case"] = status.case_number.empty() ? response_body(nullptr) : response_body(status.case_number);
+    out["officers"] = *status.officers;
+  }
   return out;
 }
 

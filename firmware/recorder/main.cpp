@@ -146,6 +146,7 @@ int run(const std::string& config_path) {
   auto feedback = make_feedback(c.feedback);
   recorder::service_options options;
   options.officer_id = c.device.officer_id;
+  options.actions = c.session.actions;
   options.pre_event = std::chrono::duration_cast<std::chrono::milliseconds>(c.pre_event.duration);
   options.recording_dir = c.device.recording_dir;
   options.probe = recorder::probe_settings_from(c, records::firmware_build_date());
@@ -166,6 +167,7 @@ int run(const std::string& config_path) {
   control::command_parser parser(static_cast<std::size_t>(c.control.max_line_bytes));
   if (auto ok = control::add_recorder_commands(parser); !ok) return setup_error(ok.error().context);
   if (auto ok = control::add_session_commands(parser); !ok) return setup_error(ok.error().context);
+  if (auto ok = control::add_field_commands(parser); !ok) return setup_error(ok.error().context);
   control::server_options server_options;
   server_options.socket_path = c.control.socket_path;
   server_options.max_clients = static_cast<std::size_t>(c.control.max_clients);
@@ -187,6 +189,20 @@ int run(const std::string& config_path) {
       std::fprintf(stderr, "bodycam-recorder: %s\n", opened_buttons.error().context.c_str());
     else
       buttons = std::move(*opened_buttons);
+  }
+  // The mark button (buttons.mark_key): an important moment in the open session, no label.
+  std::unique_ptr<session::evdev_buttons> mark_button;
+  if (!c.buttons.device.empty() && c.buttons.mark_key != 0) {
+    auto opened_mark = session::evdev_buttons::open(io, c.buttons.device, static_cast<std::uint16_t>(c.buttons.mark_key),
+                                               [&service] {
+                                                 auto r = service.mark(control::mark_command{});
+                                                 if (!r) std::fprintf(stderr, "bodycam-recorder: mark button: %s\n",
+                                                                      r.error().context.c_str());
+                                               });
+    if (!opened_mark)
+      std::fprintf(stderr, "bodycam-recorder: %s\n", opened_mark.error().context.c_str());
+    else
+      mark_button = std::move(*opened_mark);
   }
 
   // [offload]: the offload service docks connect to (firmware/offload).
@@ -232,6 +248,7 @@ int run(const std::string& config_path) {
     (*server)->stop();
     if (offload_server) offload_server->stop();  // [offload]
     if (buttons) buttons->stop();
+    if (mark_button) mark_button->stop();
     io.stop();
   });
   boost::asio::steady_timer poll_timer(io);

@@ -25,6 +25,7 @@ media::close_reason close_reason_for(record::stop_reason reason) noexcept {
     case record::stop_reason::storage_full: return media::close_reason::storage_full;
     case record::stop_reason::fault: return media::close_reason::fault;
     case record::stop_reason::officer_end:
+    case record::stop_reason::unsuitable_to_record:
     case record::stop_reason::shutdown: return media::close_reason::stop;
   }
   return media::close_reason::stop;
@@ -33,7 +34,8 @@ media::close_reason close_reason_for(record::stop_reason reason) noexcept {
 recorder_service::recorder_service(records::chain_writer& writer, ledger_sink& sink,
                                    media::recording_pipeline& pipeline, session::feedback_port& feedback,
                                    service_options options)
-    : writer_(writer), sink_(sink), pipeline_(pipeline), feedback_(feedback), options_(std::move(options)) {}
+    : writer_(writer), sink_(sink), pipeline_(pipeline), feedback_(feedback), options_(std::move(options)),
+      roster_(options_.actions) {}
 
 recorder_service::~recorder_service() {
   statement_stop_ = true;
@@ -114,6 +116,13 @@ control::recorder_status recorder_service::status_locked() const {
   out.last_record_seq = writer_.last_seq();
   out.precheck = last_precheck_;
   out.note = note_;
+  if (session_) {
+    out.officers = roster_.officer_count();
+    if (roster_.action()) {
+      out.action = roster_.action()->action;
+      out.case_number = roster_.action()->case_number;
+    }
+  }
   return out;
 }
 
@@ -185,6 +194,7 @@ core::status recorder_service::resume_after_stop_locked(record::start_trigger tr
     return core::wrap("resume: append session_resume", resumed.error());
   }
   resumable_.reset();
+  if (last_session_ != stop.session) roster_.begin(options_.officer_id);  // stopped in an earlier boot
   session_ = stop.session;
   run_tag_ = "-s" + std::to_string(resumed->body.seq);
   sink_.begin_session(stop.session, stop.next_segment_index);
@@ -214,6 +224,7 @@ core::status recorder_service::open_session_locked(record::start_trigger trigger
   }
   sink_.begin_session(session, 0);
   session_ = session;
+  roster_.begin(options_.officer_id);
   run_tag_.clear();
   if (auto ok = pipeline_.start(session.to_hex()); !ok) {
     // The chain already holds the start: close it so the session is bracketed (invariant 1).
@@ -245,6 +256,8 @@ core::status recorder_service::finish_recovery(const std::optional<session::open
 
 core::status recorder_service::resume_session_locked(const session::open_session& open) {
   session_ = open.session;
+  // After a power loss the roster starts again from the wearer; the chain keeps who had joined.
+  roster_.begin(options_.officer_id);
   run_tag_.clear();
   sink_.begin_session(open.session, open.next_segment_index);
   // The resumed segments' files carry the boot counter so they never collide with the earlier ones:
@@ -288,6 +301,7 @@ void recorder_service::begin_statement_locked(record::annotation_purpose purpose
 
 core::status recorder_service::finish_statement_locked(bool cut_short) {
   if (!statement_result_) return {};
+  last_statement_ = record::annotation_status::missing;
   if (cut_short) statement_stop_ = true;
   if (statement_thread_.joinable()) statement_thread_.join();
   const auto result = std::move(statement_result_);
@@ -305,7 +319,11 @@ core::status recorder_service::finish_statement_locked(bool cut_short) {
     // A run resumed after an automatic stop tags its statement with its session_resume's seq: several runs
     // of one session may resume within one boot.
     const std::string name = session_->to_hex() + "-" + std::string(record::to_string(statement_purpose_)) + "-b" +
-                             std::to_string(writer_.boot_counter()) + run_tag_ + ".wav";
+                             std::to_string(writer_.boot_counter()) + run_tag_ +
+                             (statement_purpose_ == record::annotation_purpose::stop && refused_stops_ > 0
+                                  ? "-t" + std::to_string(refused_stops_)
+                                  : std::string()) +
+                             ".wav";
     if (auto ok = core::write_file_durably(options_.recording_dir / name, bytes, {0644, true}); !ok) {
       std::fprintf(stderr, "bodycam-recorder: statement %s: %s\n", name.c_str(), ok.error().context.c_str());
       p.status = record::annotation_status::missing;
@@ -320,6 +338,7 @@ core::status recorder_service::finish_statement_locked(bool cut_short) {
       p.speech = captured.vad.speech;
     }
   }
+  last_statement_ = p.status;
   if (p.status != record::annotation_status::recorded)
     signal(session::feedback_signal::beep, std::string(record::to_string(statement_purpose_)) + " statement " +
                                                std::string(record::to_string(p.status)));
@@ -384,6 +403,10 @@ core::status recorder_service::stop_automatically_locked(session_event event, re
 
 core::expected<control::recorder_status> recorder_service::stop(const control::stop_command& command) {
   std::lock_guard lock(mutex_);
+  if (command.reason == record::stop_reason::unsuitable_to_record && !options_.statement)
+    return core::fail(core::errc::conflict,
+                      "stop: reason unsuitable_to_record needs a spoken stop statement, and this camera has no "
+                      "annotation source to record one ([annotation] kind = \"none\"); the session goes on recording");
   if (auto ok = apply_locked(session_event::stop_request, "stop"); !ok) return std::unexpected(ok.error());
   // annotating_stop: the start or resume statement (if still running) is kept as it is, then the officer
   // gives the stop statement while the recording goes on.
@@ -465,7 +488,8 @@ void recorder_service::poll() {
     if (state_ == session_state::annotating_start || state_ == session_state::annotating_resume) {
       if (finish_statement_locked(false)) (void)apply_locked(session_event::annotation_done, "");
     } else if (state_ == session_state::annotating_stop) {
-      if (finish_statement_locked(false) && apply_locked(session_event::annotation_done, "")) {
+      if (finish_statement_locked(false) && !stop_refused_without_statement_locked() &&
+          apply_locked(session_event::annotation_done, "")) {
         auto stopped = pipeline_.stop(close_reason_for(pending_stop_));
         (void)close_session_locked(pending_stop_, stopped ? "" : "pipeline: " + stopped.error().context);
       }
@@ -496,7 +520,9 @@ core::status recorder_service::shutdown() {
   auto statement = finish_statement_locked(true);
   auto shut = pipeline_.shutdown(media::close_reason::stop);
   // A stop whose statement was still being captured ends with the officer's reason.
-  const auto reason = state_ == session_state::annotating_stop ? pending_stop_ : record::stop_reason::shutdown;
+  auto reason = state_ == session_state::annotating_stop ? pending_stop_ : record::stop_reason::shutdown;
+  if (reason == record::stop_reason::unsuitable_to_record && last_statement_ != record::annotation_status::recorded)
+    reason = record::stop_reason::shutdown;  // invariant 6: never "unsuitable" without the officer's reason
   auto closed = close_session_locked(reason, shut ? "" : shut.error().context);
   if (!shut) return shut;
   if (!statement) return statement;

@@ -18,6 +18,10 @@
 //  5. A start resumes only an automatic stop (low battery, storage full, fault) whose claimed UTC is at most
 //     `resume_window` before now; the stop is taken from the ledger at boot, so a reboot in between (battery
 //     swap) still resumes. Each session_start and session_resume records the pre-event footage the ring held.
+//  6. An action, a mark or an officer's join or leave is appended only while a session is open and only after
+//     session_roster has checked it; the roster changes only after the record is in the ledger. A stop with
+//     reason unsuitable_to_record needs a stop statement: refused when no statement can be captured, and a
+//     missing or silent one turns the stop back (stop_statement_missing): the session goes on recording.
 // Thread-safety: commands and poll() come from the io_context thread, the statement thread only sets its
 // result; one mutex serialises the rest.
 #pragma once
@@ -29,6 +33,7 @@
 #include "firmware/records/chain_writer.hpp"
 #include "firmware/session/feedback_port.hpp"
 #include "firmware/session/recovery_plan.hpp"
+#include "firmware/session/session_roster.hpp"
 #include "firmware/session/session_table.hpp"
 #include "firmware/session/statement_capture.hpp"
 
@@ -55,6 +60,7 @@ struct service_options {
   std::optional<session::statement_settings> statement;  // nullopt: annotation.kind = "none"
   std::chrono::milliseconds poll_interval{5000};         // battery and storage while a session is open
   std::chrono::milliseconds resume_window{std::chrono::minutes(30)};  // after an automatic stop
+  std::vector<std::string> actions = session::default_actions();  // [session] actions
   reclaim_function reclaim = [](std::uint64_t) -> common::core::expected<std::uint64_t> { return 0; };
 };
 
@@ -71,6 +77,10 @@ class recorder_service final : public control::command_handler {
   [[nodiscard]] common::core::expected<control::recorder_status> button(const control::button_command& command) override;
   [[nodiscard]] common::core::expected<control::recorder_status> dock_attach(const control::dock_attach_command& command) override;
   [[nodiscard]] common::core::expected<control::recorder_status> dock_detach(const control::dock_detach_command& command) override;
+  // recorder_fields.cpp: what is done in the open session, important moments, officers joining and leaving.
+  [[nodiscard]] common::core::expected<control::recorder_status> action(const control::action_command& command) override;
+  [[nodiscard]] common::core::expected<control::recorder_status> mark(const control::mark_command& command) override;
+  [[nodiscard]] common::core::expected<control::recorder_status> officer(const control::officer_command& command) override;
 
   // Boot: off → recovering → idle, → annotating_resume with the session recovery found open, or
   // → interrupted with the automatic stop found in the ledger if its resume window is still open.
@@ -107,6 +117,13 @@ class recorder_service final : public control::command_handler {
                                                                common::record::interruption_reason why,
                                                                std::string detail);
   void check_thresholds_locked();
+  // Refuses (errc::conflict) a session event the table has no row for in the current state, in words.
+  [[nodiscard]] common::core::status check_session_event_locked(session::session_event event, std::string_view what) const;
+  // Appends one of the session's own records (action, mark, officer) and feeds `event` to the table.
+  [[nodiscard]] common::core::status append_session_record_locked(session::session_event event, std::string_view what,
+                                                                  common::record::payload body);
+  // After the stop statement: a stop that needs a statement and got none goes back to recording (invariant 6).
+  [[nodiscard]] bool stop_refused_without_statement_locked();
   void alarm(std::string_view detail);
   void signal(session::feedback_signal what, std::string_view detail);
   void ledger_failed_locked(const common::core::error& e);
@@ -120,6 +137,10 @@ class recorder_service final : public control::command_handler {
   std::optional<common::record::session_id> session_;
   std::optional<common::record::session_id> last_session_;
   std::optional<session::resumable_stop> resumable_;  // while awaits_resume(state_)
+  session::session_roster roster_;
+  common::record::annotation_status last_statement_ = common::record::annotation_status::missing;
+  // Stops turned back in this boot: a later stop statement's file is tagged "-t<n>" so it never collides.
+  std::uint32_t refused_stops_ = 0;
   std::string run_tag_;  // "-s<seq>" in a run resumed by session_resume seq, for its statement files
   common::record::stop_reason pending_stop_ = common::record::stop_reason::officer_end;
   std::string last_precheck_;

@@ -76,6 +76,14 @@ chain_scenario& chain_scenario::run(std::string_view words) {
     } else if (word == "resume") {  // the session goes on after an automatic stop (the record just before)
       append(record::session_resume_payload{session_, head_.next_seq - 1, "officer-7", record::start_trigger::button,
                                             std::chrono::seconds(120)});
+    } else if (word == "action") {
+      append(record::action_payload{session_, "inspection", "CASE-2026-0042"});
+    } else if (word == "mark") {
+      append(record::mark_payload{session_, "suspect handed over keys"});
+    } else if (word == "join") {
+      append(record::officer_payload{session_, "officer-9", record::officer_change::join});
+    } else if (word == "leave") {
+      append(record::officer_payload{session_, "officer-9", record::officer_change::leave});
     } else if (word == "timesync") {
       append(record::timesync_payload{"dock-1", fixed_key(200).public_key(), record::utc_time{},
                                       std::chrono::milliseconds(3), head_.next_seq, head_.last_hash, {}});

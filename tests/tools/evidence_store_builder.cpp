@@ -147,6 +147,21 @@ evidence_camera& evidence_camera::receipt(record::utc_time stored) {
   return *this;
 }
 
+evidence_camera& evidence_camera::action(const std::string& action, const std::string& case_number) {
+  append(record::action_payload{session_, action, case_number});
+  return *this;
+}
+
+evidence_camera& evidence_camera::mark(const std::string& label) {
+  append(record::mark_payload{session_, label});
+  return *this;
+}
+
+evidence_camera& evidence_camera::officer(const std::string& officer_id, record::officer_change change) {
+  append(record::officer_payload{session_, officer_id, change});
+  return *this;
+}
+
 void record_shift(evidence_camera& cam, int segments, std::chrono::minutes delay) {
   using record::annotation_purpose;
   cam.boot().precheck().start().after(std::chrono::seconds(20));

@@ -45,6 +45,10 @@ class evidence_camera {
   // A new run of the current session after the session_stop at `stop_seq` (session_resume).
   evidence_camera& resume(std::uint64_t stop_seq, std::chrono::milliseconds pre_event = std::chrono::seconds(120));
   evidence_camera& timesync();
+  // What the officers record in the current session: the action (and case), a mark, an officer joining or leaving.
+  evidence_camera& action(const std::string& action, const std::string& case_number = "");
+  evidence_camera& mark(const std::string& label = "");
+  evidence_camera& officer(const std::string& officer_id, ev::record::officer_change change);
   // The dock's receipt for every record since the last receipt, stored at `stored`.
   evidence_camera& receipt(ev::record::utc_time stored);
 

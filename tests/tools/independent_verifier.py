@@ -92,7 +92,7 @@ PAYLOADS = {
         ("detail", "string")],
     7: [("cause", ("enum", 2)), ("file_name", "string"), ("salvaged_bytes", "u64"), ("salvaged_fragments", "u32"),
         ("unsigned_tail_bytes", "u64"), ("detail", "string")],
-    8: [("session", "session"), ("reason", ("enum", 5)), ("detail", "string"), ("segment_count", "u32")],
+    8: [("session", "session"), ("reason", ("enum", 6)), ("detail", "string"), ("segment_count", "u32")],
     9: [("dock_id", "string"), ("dock_key", "pubkey"), ("dock_utc_ns", "i64"), ("offset_ns", "i64"),
         ("checkpoint_count", "u64"), ("checkpoint_head", "sha256"), ("dock_signature", "sig")],
     10: [("issuer", "string"), ("issuer_key", "pubkey"), ("covered_count", "u64"), ("receipt_sha256", "sha256")],
@@ -101,6 +101,9 @@ PAYLOADS = {
     13: [("config_sha256", "sha256"), ("summary", "string")],
     14: [("session", "session"), ("resumes_seq", "u64"), ("officer_id", "string"), ("trigger", ("enum", 3)),
          ("pre_event_ms", "i64")],
+    15: [("session", "session"), ("action", "string"), ("case_number", "string")],
+    16: [("session", "session"), ("label", "string")],
+    17: [("session", "session"), ("officer_id", "string"), ("change", ("enum", 2))],
 }
 FIXED = {"u32": 4, "u64": 8, "sha256": 32, "pubkey": 32, "sig": 64, "session": 16}
 DEVICE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")

@@ -4,6 +4,8 @@
 // retention registers. The renderers (text, JSON, HTML) and the catalogue are all built from this one value.
 #pragma once
 
+#include <algorithm>
+
 #include "common/chain/verifier.hpp"
 #include "common/receipt/receipt.hpp"
 #include "tools/audit/store_finding.hpp"
@@ -97,6 +99,26 @@ struct resume_audit {
   std::chrono::milliseconds pre_event{0};  // the pre-event footage the run's first segment carries
 };
 
+// What the officers recorded about the session: the action being taken (an `action` record), an important
+// moment (`mark`), an officer joining or leaving (`officer`).
+struct action_audit {
+  std::uint64_t seq = 0;
+  record::utc_time utc{};
+  std::string action;
+  std::string case_number;  // "" = none
+};
+struct mark_audit {
+  std::uint64_t seq = 0;
+  record::utc_time utc{};
+  std::string label;  // "" = none
+};
+struct officer_audit {
+  std::uint64_t seq = 0;
+  record::utc_time utc{};
+  std::string officer_id;
+  record::officer_change change = record::officer_change::join;
+};
+
 struct session_audit {
   record::session_id session;
   std::string officer_id;
@@ -113,6 +135,18 @@ struct session_audit {
   std::chrono::milliseconds pre_event{0};  // session_start: the pre-event footage the first segment carries
   std::vector<resume_audit> resumes;       // runs after the first, in seq order
   std::vector<std::uint64_t> stop_seqs;    // every session_stop of the session (one per run)
+  std::vector<action_audit> actions;       // in seq order; the latest before a moment is in force
+  std::vector<mark_audit> marks;
+  std::vector<officer_audit> officer_changes;
+  // Every officer of the session: the wearer (officer_id, if any) and each officer who joined, in order.
+  [[nodiscard]] std::vector<std::string> officers() const {
+    std::vector<std::string> out;
+    if (!officer_id.empty()) out.push_back(officer_id);
+    for (const auto& c : officer_changes)
+      if (c.change == record::officer_change::join && std::find(out.begin(), out.end(), c.officer_id) == out.end())
+        out.push_back(c.officer_id);
+    return out;
+  }
 };
 
 struct precheck_audit {

@@ -156,6 +156,25 @@ std::string render_html(const audit_report& report, std::string_view extra_secti
                 "</td><td>" + delay + "</td><td>" + (o.late ? "LATE" : "") + "</td></tr>\n";
       }
     html += "</table>\n";
+    for (const auto& s : d.sessions) {
+      if (s.actions.empty() && s.marks.empty() && s.officer_changes.empty()) continue;
+      std::string officers;
+      for (const auto& o : s.officers()) officers += (officers.empty() ? "" : ", ") + o;
+      html += "<h3>session " + escape_html(s.session.to_hex().substr(0, 8)) + ": officers " +
+              escape_html(officers.empty() ? std::string("none assigned") : officers) + "</h3>\n";
+      html += "<table><tr><th>record</th><th>when</th><th>what</th></tr>\n";
+      auto row = [&](std::uint64_t seq, utc_time utc, const std::string& what) {
+        html += "<tr><td>" + std::to_string(seq) + "</td><td>" + short_utc(utc) + "</td><td>" + escape_html(what) +
+                "</td></tr>\n";
+      };
+      for (const auto& o : s.officer_changes)
+        row(o.seq, o.utc,
+            "officer " + o.officer_id + (o.change == common::record::officer_change::join ? " joined" : " left"));
+      for (const auto& a : s.actions)
+        row(a.seq, a.utc, "action " + a.action + (a.case_number.empty() ? ", no case number" : ", case " + a.case_number));
+      for (const auto& m : s.marks) row(m.seq, m.utc, "important moment" + (m.label.empty() ? "" : ": " + m.label));
+      html += "</table>\n";
+    }
     for (const auto& s : d.sessions)
       for (const auto& n : s.notes) html += "<p>" + escape_html(s.session.to_hex().substr(0, 8) + ": " + n) + "</p>\n";
   }

@@ -102,8 +102,26 @@ json render_json(const audit_report& report) {
                               {"file", object_json(st.file)}});
       json gaps = json::array();
       for (const auto& g : s.gaps) gaps.push_back(gap_json(g));
+      json actions = json::array();
+      for (const auto& a : s.actions)
+        actions.push_back({{"seq", a.seq}, {"utc", format_utc(a.utc)}, {"action", a.action},
+                           {"case_number", a.case_number.empty() ? json(nullptr) : json(a.case_number)}});
+      json marks = json::array();
+      for (const auto& m : s.marks)
+        marks.push_back({{"seq", m.seq}, {"utc", format_utc(m.utc)},
+                         {"label", m.label.empty() ? json(nullptr) : json(m.label)}});
+      json officer_changes = json::array();
+      for (const auto& o : s.officer_changes)
+        officer_changes.push_back({{"seq", o.seq},
+                                   {"utc", format_utc(o.utc)},
+                                   {"officer_id", o.officer_id},
+                                   {"change", std::string(common::record::to_string(o.change))}});
       json sj{{"session", s.session.to_hex()},
               {"officer_id", s.officer_id},
+              {"officers", s.officers()},
+              {"officer_changes", officer_changes},
+              {"actions", actions},
+              {"marks", marks},
               {"first_seq", s.first_seq},
               {"last_seq", s.last_seq},
               {"start_utc", format_utc(s.start_utc)},

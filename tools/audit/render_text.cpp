@@ -109,6 +109,21 @@ std::string render_text(const audit_report& report) {
       for (const auto& r : s.resumes)
         out += "  resumed (record " + std::to_string(r.seq) + ") after the stop at record " +
                std::to_string(r.resumes_seq) + ", pre-event " + std::to_string(r.pre_event.count()) + " ms\n";
+      {
+        std::string officers;
+        for (const auto& o : s.officers()) officers += (officers.empty() ? "" : ", ") + o;
+        out += "  officers: " + (officers.empty() ? std::string("none assigned") : officers) + "\n";
+      }
+      for (const auto& o : s.officer_changes)
+        out += "  officer " + o.officer_id + " " +
+               (o.change == common::record::officer_change::join ? "joined" : "left") + " (record " +
+               std::to_string(o.seq) + ") " + short_utc(o.utc) + "\n";
+      for (const auto& a : s.actions)
+        out += "  action " + a.action + (a.case_number.empty() ? ", no case number" : ", case " + a.case_number) +
+               " (record " + std::to_string(a.seq) + ") " + short_utc(a.utc) + "\n";
+      for (const auto& m : s.marks)
+        out += "  important moment (record " + std::to_string(m.seq) + ") " + short_utc(m.utc) +
+               (m.label.empty() ? "" : ": " + m.label) + "\n";
       for (const auto& st : s.statements)
         out += "  statement " + std::string(common::record::to_string(st.purpose)) + " (record " +
                std::to_string(st.seq) + "): " + std::string(common::record::to_string(st.status)) +

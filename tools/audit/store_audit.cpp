@@ -210,6 +210,18 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
         s.last_seq = std::max(s.last_seq, seq);
         s.gaps.push_back(std::move(g));
       }
+    } else if (const auto* ac = std::get_if<record::action_payload>(&r.body)) {
+      auto& s = session_for(d, ac->session, seq, r.utc.time);
+      s.last_seq = std::max(s.last_seq, seq);
+      s.actions.push_back({seq, r.utc.time, ac->action, ac->case_number});
+    } else if (const auto* mk = std::get_if<record::mark_payload>(&r.body)) {
+      auto& s = session_for(d, mk->session, seq, r.utc.time);
+      s.last_seq = std::max(s.last_seq, seq);
+      s.marks.push_back({seq, r.utc.time, mk->label});
+    } else if (const auto* of = std::get_if<record::officer_payload>(&r.body)) {
+      auto& s = session_for(d, of->session, seq, r.utc.time);
+      s.last_seq = std::max(s.last_seq, seq);
+      s.officer_changes.push_back({seq, r.utc.time, of->officer_id, of->change});
     } else if (const auto* sp = std::get_if<record::session_stop_payload>(&r.body)) {
       auto& s = session_for(d, sp->session, seq, r.utc.time);
       s.last_seq = std::max(s.last_seq, seq);

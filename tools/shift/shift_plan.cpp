@@ -10,7 +10,8 @@ namespace core = common::core;
 using std::chrono::milliseconds;
 
 std::string_view to_string(step_action action) noexcept {
-  static constexpr std::array<std::string_view, 6> names{"boot", "start", "power_loss", "reboot", "stop", "dock"};
+  static constexpr std::array<std::string_view, 10> names{"boot", "start",  "power_loss",   "reboot", "stop",
+                                                          "dock", "action", "officer_join", "mark",   "officer_leave"};
   const auto i = static_cast<std::size_t>(action);
   return i < names.size() ? names[i] : std::string_view{};
 }
@@ -49,6 +50,15 @@ core::expected<std::vector<shift_step>> plan_shift(const shift_options& o) {
     // Stops are staggered like starts, so every session records at least `recording`.
     plan.push_back({stop_at + o.stagger * c, c, step_action::stop});
   }
+  // Story 6: on the first camera that keeps its power, at 1/5 … 4/5 of its session.
+  std::uint32_t field = 0;
+  while (victim && *victim == field) ++field;
+  const milliseconds field_start = boot_time + o.stagger * field;
+  const milliseconds field_length = stop_at + o.stagger * field - field_start;
+  const std::array<step_action, 4> field_steps{step_action::action, step_action::officer_join, step_action::mark,
+                                               step_action::officer_leave};
+  for (std::size_t i = 0; i < field_steps.size(); ++i)
+    plan.push_back({field_start + field_length * static_cast<long>(i + 1) / 5, field, field_steps[i]});
   const milliseconds dock_at = stop_at + o.stagger * o.cameras + milliseconds(1000);
   for (std::uint32_t c = 0; c < o.cameras; ++c) plan.push_back({dock_at, c, step_action::dock});
   std::stable_sort(plan.begin(), plan.end(), [](const shift_step& a, const shift_step& b) { return a.at < b.at; });
@@ -58,7 +68,7 @@ core::expected<std::vector<shift_step>> plan_shift(const shift_options& o) {
 
 core::status validate_plan(const std::vector<shift_step>& plan, std::uint32_t cameras) {
   struct camera_times {
-    std::optional<milliseconds> boot, start, loss, reboot, stop, dock;
+    std::optional<milliseconds> boot, start, loss, reboot, stop, dock, action, join, mark, leave;
   };
   std::vector<camera_times> t(cameras);
   milliseconds previous{0};
@@ -78,6 +88,10 @@ core::status validate_plan(const std::vector<shift_step>& plan, std::uint32_t ca
       case step_action::reboot: slot = &c.reboot; break;
       case step_action::stop: slot = &c.stop; break;
       case step_action::dock: slot = &c.dock; break;
+      case step_action::action: slot = &c.action; break;
+      case step_action::officer_join: slot = &c.join; break;
+      case step_action::mark: slot = &c.mark; break;
+      case step_action::officer_leave: slot = &c.leave; break;
     }
     if (slot->has_value()) return core::fail(core::errc::invalid_argument, where + ": repeated for this camera");
     *slot = s.at;
@@ -96,7 +110,31 @@ core::status validate_plan(const std::vector<shift_step>& plan, std::uint32_t ca
   }
   if (losses > 0 && losses >= cameras)  // I3
     return core::fail(core::errc::invalid_argument, "every camera loses power: none records the whole shift");
+  std::uint32_t field_cameras = 0;  // I4
+  for (std::uint32_t i = 0; i < cameras; ++i) {
+    const auto& c = t[i];
+    const bool any = c.action || c.join || c.mark || c.leave;
+    if (!any) continue;
+    ++field_cameras;
+    const std::string who = "camera " + std::to_string(i);
+    if (!(c.action && c.join && c.mark && c.leave))
+      return core::fail(core::errc::invalid_argument, who + ": needs action, officer_join, mark and officer_leave");
+    if (!(*c.start < *c.action && *c.action < *c.join && *c.join < *c.mark && *c.mark < *c.leave &&
+          *c.leave < *c.stop))
+      return core::fail(core::errc::invalid_argument,
+                        who + ": start < action < officer_join < mark < officer_leave < stop does not hold");
+    if (c.loss) return core::fail(core::errc::invalid_argument, who + ": records the action but loses power");
+  }
+  if (field_cameras != 1)
+    return core::fail(core::errc::invalid_argument, "exactly one camera must record the action, the mark and the "
+                                                    "second officer, found " + std::to_string(field_cameras));
   return {};
+}
+
+std::uint32_t field_camera_of(const std::vector<shift_step>& plan) {
+  for (const auto& s : plan)
+    if (s.action == step_action::action) return s.camera;
+  return 0;
 }
 
 }  // namespace bodycam::tools::shift

@@ -10,10 +10,14 @@
 //     seconds later; it resumes the same session and asks for the resume statement.
 //  4. Every session that starts is stopped by its officer with a reason (no silent stop).
 //  5. Only then do the cameras dock: the dock pulls, verifies, stores and hands out receipts.
+//  6. One camera that records the whole shift (the `field_camera`) records what is done and with whom: the
+//     action with a case number, a second officer joining, an important moment, the second officer leaving.
 // Invariants checked by validate_plan (and tests/tools/shift/shift_plan_test.cpp):
 //  I1. Steps are in time order; every camera index is < cameras.
 //  I2. For each camera: boot < start < stop < dock, and power_loss < reboot both strictly inside start..stop.
 //  I3. Fewer cameras lose power than there are cameras: at least one records the whole shift.
+//  I4. Exactly one camera has action, officer_join, mark and officer_leave, in that order, strictly inside its
+//      session, and it does not lose power.
 #pragma once
 
 #include "common/core/error.hpp"
@@ -26,7 +30,7 @@
 
 namespace bodycam::tools::shift {
 
-enum class step_action : std::uint8_t { boot, start, power_loss, reboot, stop, dock };
+enum class step_action : std::uint8_t { boot, start, power_loss, reboot, stop, dock, action, officer_join, mark, officer_leave };
 [[nodiscard]] std::string_view to_string(step_action action) noexcept;
 
 struct shift_step {
@@ -44,11 +48,15 @@ struct shift_options {
   std::optional<std::uint32_t> power_loss_camera;  // default: camera 1 if cameras >= 2, else none
 };
 
+// The camera that records the action, the mark and the second officer (story 6): the first camera that does
+// not lose power.
+[[nodiscard]] std::uint32_t field_camera_of(const std::vector<shift_step>& plan);
+
 // Errors (errc::invalid_argument) name the option: cameras outside 1..8, recording too short to fit a
 // power loss (needs > 3 × power_off), and so on.
 [[nodiscard]] common::core::expected<std::vector<shift_step>> plan_shift(const shift_options& options);
 
-// Checks I1–I3 on any plan (used on the plan before it runs, and by the tests on hand-made bad plans).
+// Checks I1–I4 on any plan (used on the plan before it runs, and by the tests on hand-made bad plans).
 [[nodiscard]] common::core::status validate_plan(const std::vector<shift_step>& plan, std::uint32_t cameras);
 
 }  // namespace bodycam::tools::shift

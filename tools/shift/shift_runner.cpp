@@ -29,6 +29,14 @@ using std::chrono::milliseconds;
 
 namespace {
 
+// Story 6 of shift_plan.hpp: what the field camera's officers record.
+constexpr std::string_view shift_action = "inspection";
+constexpr std::string_view shift_case_number = "CASE-SIM-0001";
+constexpr std::string_view shift_mark_label = "important moment";
+
+// The officer who joins the field camera's wearer for a while.
+std::string second_officer_of(const camera_settings& c) { return c.officer_id + "-partner"; }
+
 core::byte_view text_bytes(const std::string& s) {
   return core::byte_view(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
 }
@@ -245,6 +253,29 @@ core::status shift_run::perform(const shift_step& step) {
       auto answer = control_request(socket, {{"cmd", "stop"}, {"reason", "officer_end"}}, 30s);
       if (!answer) return std::unexpected(answer.error());
       say(c.id + ": officer stopped recording (" + answer->value("state", std::string("?")) + ")");
+      return {};
+    }
+    case step_action::action: {
+      auto answer = control_request(
+          socket, {{"cmd", "action"}, {"type", std::string(shift_action)}, {"case", std::string(shift_case_number)}}, 10s);
+      if (!answer) return std::unexpected(answer.error());
+      say(c.id + ": action " + std::string(shift_action) + ", case " + std::string(shift_case_number));
+      return {};
+    }
+    case step_action::officer_join:
+    case step_action::officer_leave: {
+      const bool join = step.action == step_action::officer_join;
+      auto answer = control_request(
+          socket, {{"cmd", "officer"}, {"change", join ? "join" : "leave"}, {"officer", second_officer_of(c)}}, 10s);
+      if (!answer) return std::unexpected(answer.error());
+      say(c.id + ": officer " + second_officer_of(c) + (join ? " joined" : " left") + " (" +
+          std::to_string(answer->value("officers", 0)) + " officers present)");
+      return {};
+    }
+    case step_action::mark: {
+      auto answer = control_request(socket, {{"cmd", "mark"}, {"label", std::string(shift_mark_label)}}, 10s);
+      if (!answer) return std::unexpected(answer.error());
+      say(c.id + ": important moment marked");
       return {};
     }
     case step_action::dock: {

@@ -68,6 +68,27 @@ record::record golden_resume(const crypto::sha256_digest& prev) {
   return r;
 }
 
+// Records 3-5 continue the golden chain in the resumed run: boot 2, rtc_only UTC, error bound 2 s.
+record::record golden_in_run(std::uint64_t seq, const crypto::sha256_digest& prev, std::chrono::seconds monotonic,
+                             record::payload body) {
+  record::record r;
+  r.device = record::device_id::parse("cam-0001").value();
+  r.seq = seq;
+  r.prev_hash = prev;
+  r.boot_counter = 2;
+  r.monotonic = monotonic;
+  r.utc = {record::utc_time(std::chrono::seconds(1'800'000'597) + monotonic), record::utc_source::rtc_only,
+           std::chrono::milliseconds(0), std::chrono::seconds(2)};
+  r.body = std::move(body);
+  return r;
+}
+
+record::session_id golden_session() {
+  record::session_id s;
+  s.bytes.fill(0xab);
+  return s;
+}
+
 // Seed of the golden device key: 32 bytes of 0x01.
 const char* golden_public_key = "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c";
 
@@ -99,6 +120,63 @@ const char* golden_resume_canonical =
 const char* golden_resume_signature =
     "57bdb94d53cde5b92e146b1ce47f78cfe4b8199ad124a8d56bd2cdad2382914595561ac369239207673749848a7fa2ce"
     "f3fe700ebe5805b91e7478a47992cc0a";
+
+// Hash: 44431d86efeb4c76874ab40e4c8563b93a7527f88d1da6e71911ccdd0e521a45.
+const char* golden_action_canonical =
+    "424352440001000f000863616d2d3030303100000000000000031317eb8f84e91e0afa393a301fbf7dbe542338961722"
+    "87b23843a9b2e212b12b0000000200000002540be40018fae303e7b8f60001000000000000000000000000000007d000"
+    "000031abababababababababababababababab000f6f6e5f736974655f70656e616c7479000e434153452d323032362d"
+    "30303432";
+const char* golden_action_signature =
+    "b65c67a214e4242f26f49cd9ea9c72ca6dfb9c8e0b3b586ed81aa2ec60410541dfe08619708dac361bc7c44f9b16dbd8"
+    "9bfeab933a1fdded9ed3013f6c15470f";
+// Hash: 74c669dca713217bca8152070b23bda183ae53840f7da8a295f41e6bc3c32e03.
+const char* golden_mark_canonical =
+    "4243524400010010000863616d2d30303031000000000000000444431d86efeb4c76874ab40e4c8563b93a7527f88d1d"
+    "a6e71911ccdd0e521a450000000200000004a817c80018fae3063bc4da0001000000000000000000000000000007d000"
+    "000022abababababababababababababababab00106b6579732068616e646564206f766572";
+const char* golden_mark_signature =
+    "e45f956dde6b22c4f865194a8a9778689177c93c27d544f0622380fbeb0d86702af75ad75f65cb33ed79a0c7023454d4"
+    "782125299325dd02828ab8fad4757c03";
+// Hash: 1a51f3a9625bcba214f86ead6efcfb4f2da03e75ad099ec203d61d51ba65914e.
+const char* golden_officer_canonical =
+    "4243524400010011000863616d2d30303031000000000000000574c669dca713217bca8152070b23bda183ae53840f7d"
+    "a8a295f41e6bc3c32e030000000200000006fc23ac0018fae3088fd0be0001000000000000000000000000000007d000"
+    "00001cabababababababababababababababab00096f6666696365722d3900";
+const char* golden_officer_signature =
+    "dc99f6421ef309057cd252833e2ac116b08771d07d32c066978694766850dd0fb1fa36282908e754c1c35cc2db2d55ae"
+    "b06d0b248eaee9aa9a7e971002e30607";
+
+struct field_chain {
+  record::signed_record action, mark, officer;
+};
+
+field_chain sign_field_chain() {
+  crypto::software_signer signer(bodycam::tests::fixed_key(1));
+  auto boot = record::sign_record(golden_boot(), signer).value();
+  auto seg = record::sign_record(golden_segment(boot.hash), signer).value();
+  auto resume = record::sign_record(golden_resume(seg.hash), signer).value();
+  auto action = record::sign_record(
+                    golden_in_run(3, resume.hash, std::chrono::seconds(10),
+                                  record::action_payload{golden_session(), "on_site_penalty", "CASE-2026-0042"}),
+                    signer)
+                    .value();
+  auto mark = record::sign_record(golden_in_run(4, action.hash, std::chrono::seconds(20),
+                                                record::mark_payload{golden_session(), "keys handed over"}),
+                                  signer)
+                  .value();
+  auto officer = record::sign_record(
+                     golden_in_run(5, mark.hash, std::chrono::seconds(30),
+                                   record::officer_payload{golden_session(), "officer-9", record::officer_change::join}),
+                     signer)
+                     .value();
+  return {action, mark, officer};
+}
+
+core::byte_buffer golden_bytes(const char* canonical, const char* signature) {
+  const std::string hex = std::string(canonical) + signature;
+  return core::parse_hex(hex, hex.size() / 2, "golden").value();
+}
 
 }  // namespace
 
@@ -132,9 +210,10 @@ TEST_CASE("golden vectors: a session_resume record (kind 14) encodes and signs t
   CHECK(p.resumes_seq == 41);
   CHECK(p.pre_event == std::chrono::seconds(120));
   CHECK(p.officer_id == "officer-7");
-  // Old records stay valid: the boot and segment vectors are unchanged (checked above); kind 15 is unknown.
+  // Old records stay valid: the boot and segment vectors are unchanged (checked above); the first code after
+  // the last kind (officer, 17) is unknown.
   auto bytes = resume.bytes;
-  bytes[7] = 15;
+  bytes[7] = 18;
   auto unknown = record::parse_signed_record(bytes);
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().code == core::errc::malformed);
@@ -170,5 +249,76 @@ TEST_CASE("golden vectors: the stored bytes parse and verify; forged and truncat
     // Cutting the signature shifts the split: the canonical part then ends one byte early.
     REQUIRE_FALSE(p.has_value());
     CHECK(p.error().code == core::errc::malformed);
+  }
+}
+
+TEST_CASE("golden vectors: action, mark and officer records (kinds 15-17) encode and sign to fixed bytes") {
+  const auto chain = sign_field_chain();
+  CHECK(core::to_hex(chain.action.canonical()) == golden_action_canonical);
+  CHECK(chain.action.sig.to_hex() == golden_action_signature);
+  CHECK(core::to_hex(chain.mark.canonical()) == golden_mark_canonical);
+  CHECK(chain.mark.sig.to_hex() == golden_mark_signature);
+  CHECK(core::to_hex(chain.officer.canonical()) == golden_officer_canonical);
+  CHECK(chain.officer.sig.to_hex() == golden_officer_signature);
+  CHECK(chain.mark.body.prev_hash == chain.action.hash);
+  CHECK(chain.officer.body.prev_hash == chain.mark.hash);
+}
+
+TEST_CASE("golden vectors: the stored action, mark and officer bytes parse back and verify; forged and cut ones do not") {
+  const auto key = crypto::public_key::parse(golden_public_key).value();
+  const auto action = golden_bytes(golden_action_canonical, golden_action_signature);
+  const auto mark = golden_bytes(golden_mark_canonical, golden_mark_signature);
+  const auto officer = golden_bytes(golden_officer_canonical, golden_officer_signature);
+
+  auto a = record::parse_signed_record(action);
+  REQUIRE(a.has_value());
+  CHECK(record::verify_record_signature(*a, key));
+  REQUIRE(a->body.kind() == record::record_kind::action);
+  CHECK(std::get<record::action_payload>(a->body.body).action == "on_site_penalty");
+  CHECK(std::get<record::action_payload>(a->body.body).case_number == "CASE-2026-0042");
+
+  auto m = record::parse_signed_record(mark);
+  REQUIRE(m.has_value());
+  CHECK(record::verify_record_signature(*m, key));
+  REQUIRE(m->body.kind() == record::record_kind::mark);
+  CHECK(std::get<record::mark_payload>(m->body.body).label == "keys handed over");
+
+  auto o = record::parse_signed_record(officer);
+  REQUIRE(o.has_value());
+  CHECK(record::verify_record_signature(*o, key));
+  REQUIRE(o->body.kind() == record::record_kind::officer);
+  CHECK(std::get<record::officer_payload>(o->body.body).officer_id == "officer-9");
+  CHECK(std::get<record::officer_payload>(o->body.body).change == record::officer_change::join);
+
+  SECTION("forged: the case number changed") {
+    auto forged = action;
+    forged[forged.size() - 64 - 1] ^= 0x01;  // the last byte of the case number
+    auto p = record::parse_signed_record(forged);
+    REQUIRE(p.has_value());
+    CHECK_FALSE(record::verify_record_signature(*p, key));
+  }
+  SECTION("forged: a join turned into a leave") {
+    auto forged = officer;
+    REQUIRE(forged[forged.size() - 64 - 1] == 0);  // change is the payload's last byte
+    forged[forged.size() - 64 - 1] = 1;
+    auto p = record::parse_signed_record(forged);
+    REQUIRE(p.has_value());
+    CHECK(std::get<record::officer_payload>(p->body.body).change == record::officer_change::leave);
+    CHECK_FALSE(record::verify_record_signature(*p, key));
+  }
+  SECTION("malformed: an officer change code that does not exist") {
+    auto bad = officer;
+    bad[bad.size() - 64 - 1] = 2;
+    auto p = record::parse_signed_record(bad);
+    REQUIRE_FALSE(p.has_value());
+    CHECK(p.error().context == "field officer.change: unknown code 2");
+  }
+  SECTION("every truncation of each is malformed") {
+    for (const auto* bytes : {&action, &mark, &officer})
+      for (std::size_t n = 0; n < bytes->size(); ++n) {
+        auto p = record::parse_signed_record(core::byte_view(bytes->data(), n));
+        REQUIRE_FALSE(p.has_value());
+        CHECK(p.error().code == core::errc::malformed);
+      }
   }
 }

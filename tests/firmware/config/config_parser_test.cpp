@@ -514,3 +514,22 @@ TEST_CASE("pipeline_settings: the configured source becomes the pipeline's input
   CHECK(p.officer_id == "pc-12");
   CHECK(bodycam::firmware::media::validate(p).has_value());
 }
+
+TEST_CASE("[session] actions: the default list, a custom list, and every refusal") {
+  const auto defaults = parse_recorder_config(minimal).value();
+  CHECK(defaults.session.actions == std::vector<std::string>{"inspection", "on_site_penalty", "seizure", "enforcement",
+                                                             "inquiry", "other"});
+  CHECK(defaults.buttons.mark_key == 0);
+  const auto custom =
+      parse_recorder_config(minimal + "[session]\nactions = [\"patrol\", \"seizure\"]\n[buttons]\nmark_key = 2\n").value();
+  CHECK(custom.session.actions == std::vector<std::string>{"patrol", "seizure"});
+  CHECK(custom.buttons.mark_key == 2);
+  CHECK(error_of(minimal + "[session]\nactions = []\n").find("session.actions: must name at least one") !=
+        std::string::npos);
+  CHECK(error_of(minimal + "[session]\nactions = [\"on site\"]\n").find("session.actions: must be 1-64 characters") !=
+        std::string::npos);
+  CHECK(error_of(minimal + "[session]\nactions = [\"a\", \"a\"]\n").find("twice") != std::string::npos);
+  CHECK(error_of(minimal + "[session]\nactions = [1]\n").find("session.actions") != std::string::npos);
+  CHECK(error_of(minimal + "[session]\nactions = \"inspection\"\n").find("session.actions") != std::string::npos);
+  CHECK(error_of(minimal + "[buttons]\nmark_key = 167\n").find("buttons.mark_key: must differ") != std::string::npos);
+}

@@ -80,7 +80,8 @@ TEST_CASE("a stop without a reason is refused: no silent stop") {
   CHECK(refusal_code(missing) == "missing_argument");
   CHECK(missing.at("id") == 9);
   CHECK(refusal_message(missing) ==
-        "stop: reason: required, no silent stop (one of officer_end, low_battery, storage_full, fault, shutdown)");
+        "stop: reason: required, no silent stop (one of officer_end, low_battery, storage_full, fault, shutdown, "
+        "unsuitable_to_record)");
 
   const json null_reason = p.send_json(R"({"cmd":"stop","reason":null})");
   CHECK(refusal_code(null_reason) == "invalid_argument");
@@ -269,5 +270,104 @@ TEST_CASE("session commands: registered, field-free, and unsupported by a handle
     const auto extra = p.send_json(std::string(R"({"cmd":")") + name + R"(","reason":"fault"})");
     CHECK(refusal_code(extra) == "unknown_argument");
   }
+  CHECK(p.handler.calls().empty());
+}
+
+namespace {
+
+template <class Command>
+Command parsed_as(const command_parser& parser, std::string_view line) {
+  auto request = parser.parse(line);
+  INFO(line << " -> " << (request.parsed ? "" : request.parsed.error().message));
+  REQUIRE(request.parsed.has_value());
+  REQUIRE(std::holds_alternative<Command>(*request.parsed));
+  return std::get<Command>(*request.parsed);
+}
+
+protocol_error refused(const command_parser& parser, std::string_view line) {
+  auto request = parser.parse(line);
+  INFO(line);
+  REQUIRE_FALSE(request.parsed.has_value());
+  return request.parsed.error();
+}
+
+}  // namespace
+
+TEST_CASE("action, mark and officer commands parse into their fields") {
+  command_parser parser;
+  REQUIRE(add_field_commands(parser).has_value());
+  CHECK_FALSE(add_field_commands(parser).has_value());  // names already taken
+
+  const auto action = parsed_as<action_command>(parser, R"({"cmd":"action","type":"seizure","case":"CASE-2026-0042"})");
+  CHECK(action.action == "seizure");
+  CHECK(action.case_number == "CASE-2026-0042");
+  CHECK(parsed_as<action_command>(parser, R"({"cmd":"action","type":"inquiry"})").case_number.empty());
+  CHECK(parsed_as<mark_command>(parser, R"({"cmd":"mark","label":"keys handed over"})").label == "keys handed over");
+  CHECK(parsed_as<mark_command>(parser, R"({"cmd":"mark"})").label.empty());
+  const auto join = parsed_as<officer_command>(parser, R"({"cmd":"officer","change":"join","officer":"officer-9"})");
+  CHECK(join.change == bodycam::common::record::officer_change::join);
+  CHECK(join.officer_id == "officer-9");
+  CHECK(parsed_as<officer_command>(parser, R"({"cmd":"officer","change":"leave","officer":"o.2"})").change ==
+        bodycam::common::record::officer_change::leave);
+}
+
+TEST_CASE("action, mark and officer commands refuse bad input with a message naming the field") {
+  command_parser parser;
+  REQUIRE(add_field_commands(parser).has_value());
+  SECTION("action without a type") {
+    const auto e = refused(parser, R"({"cmd":"action","case":"C-1"})");
+    CHECK(e.code == "missing_argument");
+    CHECK(e.message.starts_with("action: type: required"));
+  }
+  SECTION("a case number over 64 bytes") {
+    const auto e = refused(parser, R"({"cmd":"action","type":"inspection","case":")" + std::string(65, '7') + R"("})");
+    CHECK(e.code == "invalid_argument");
+    CHECK(e.message == "action: case: case number of 65 bytes exceeds the limit of 64");
+    // 64 bytes is still fine.
+    CHECK(parsed_as<action_command>(parser, R"({"cmd":"action","type":"inspection","case":")" + std::string(64, '7') +
+                                                R"("})")
+              .case_number.size() == 64);
+  }
+  SECTION("a case number with a control character") {
+    const auto e = refused(parser, R"({"cmd":"action","type":"inspection","case":"C-1\nC-2"})");
+    CHECK(e.code == "invalid_argument");
+    CHECK(e.message == "action: case: case number holds a control character (byte 10 at offset 3)");
+    CHECK(refused(parser, R"({"cmd":"action","type":"inspection","case":"C\u007f"})").code == "invalid_argument");
+  }
+  SECTION("a mark label too long or with a control character") {
+    CHECK(refused(parser, R"({"cmd":"mark","label":")" + std::string(65, 'x') + R"("})").message ==
+          "mark: label: mark label of 65 bytes exceeds the limit of 64");
+    CHECK(refused(parser, R"({"cmd":"mark","label":"a\tb"})").code == "invalid_argument");
+  }
+  SECTION("a bad officer id") {
+    for (const char* id : {"", ".hidden", "officer 9", "o/9", "officer\u00e9"}) {
+      const auto e = refused(parser, std::string(R"({"cmd":"officer","change":"join","officer":")") + id + R"("})");
+      INFO(id);
+      CHECK(e.code == "invalid_argument");
+      CHECK(e.message.starts_with("officer: officer: officer id"));
+    }
+    CHECK(refused(parser, R"({"cmd":"officer","change":"join","officer":")" + std::string(65, 'a') + R"("})").code ==
+          "invalid_argument");
+  }
+  SECTION("officer without a change, with an unknown change, or without an id") {
+    CHECK(refused(parser, R"({"cmd":"officer","officer":"officer-9"})").code == "missing_argument");
+    const auto e = refused(parser, R"({"cmd":"officer","change":"swap","officer":"officer-9"})");
+    CHECK(e.code == "invalid_argument");
+    CHECK(e.message == "officer: change: must be one of join, leave, got \"swap\"");
+    CHECK(refused(parser, R"({"cmd":"officer","change":"join"})").code == "missing_argument");
+  }
+  SECTION("unknown fields") {
+    CHECK(refused(parser, R"({"cmd":"mark","lable":"x"})").code == "unknown_argument");
+    CHECK(refused(parser, R"({"cmd":"action","type":"inquiry","case_number":"x"})").code == "unknown_argument");
+  }
+}
+
+TEST_CASE("field commands reach the handler, which refuses them when it does not support them") {
+  protocol_under_test p;
+  REQUIRE(add_field_commands(p.parser).has_value());
+  const auto r = p.send_json(R"({"cmd":"mark","id":7})");
+  CHECK(refusal_code(r) == "unsupported");
+  CHECK(refusal_message(r) == "mark: not supported by this recorder");
+  CHECK(r.at("id") == 7);
   CHECK(p.handler.calls().empty());
 }

@@ -67,6 +67,19 @@ const std::map<std::pair<s, e>, std::pair<s, a>> expected{
     {{s::docked, e::dock_detach}, {s::idle, a::leave_dock}},
     {{s::docked, e::ledger_fault}, {s::fault, a::raise_fault}},
     {{s::docked, e::battery_reserve}, {s::docked, a::none}},
+    {{s::annotating_start, e::action_request}, {s::annotating_start, a::record_action}},
+    {{s::recording, e::action_request}, {s::recording, a::record_action}},
+    {{s::annotating_resume, e::action_request}, {s::annotating_resume, a::record_action}},
+    {{s::annotating_stop, e::action_request}, {s::annotating_stop, a::record_action}},
+    {{s::annotating_start, e::mark_request}, {s::annotating_start, a::record_mark}},
+    {{s::recording, e::mark_request}, {s::recording, a::record_mark}},
+    {{s::annotating_resume, e::mark_request}, {s::annotating_resume, a::record_mark}},
+    {{s::annotating_stop, e::mark_request}, {s::annotating_stop, a::record_mark}},
+    {{s::annotating_start, e::officer_request}, {s::annotating_start, a::record_officer}},
+    {{s::recording, e::officer_request}, {s::recording, a::record_officer}},
+    {{s::annotating_resume, e::officer_request}, {s::annotating_resume, a::record_officer}},
+    {{s::annotating_stop, e::officer_request}, {s::annotating_stop, a::record_officer}},
+    {{s::annotating_stop, e::stop_statement_missing}, {s::recording, a::keep_recording}},
 };
 }  // namespace
 
@@ -105,7 +118,7 @@ TEST_CASE("every (state, event) pair: allowed ones give their row, forbidden one
     }
   }
   CHECK(allowed == static_cast<int>(expected.size()));
-  CHECK(forbidden == 13 * 16 - allowed);
+  CHECK(forbidden == 13 * 20 - allowed);
 }
 
 TEST_CASE("named forbidden transitions") {
@@ -180,6 +193,33 @@ TEST_CASE("resume after an automatic stop: every new event in every state, and t
           (state == s::interrupted || state == s::checking_resume || state == s::docked_interrupted));
 }
 
+TEST_CASE("actions, marks and officers: every new event in every state; only an open session records them") {
+  for (auto state : all_session_states) {
+    INFO(to_string(state));
+    for (auto [event, action] : {std::pair{e::action_request, a::record_action}, std::pair{e::mark_request, a::record_mark},
+                                 std::pair{e::officer_request, a::record_officer}}) {
+      const auto next = next_transition(state, event);
+      REQUIRE(next.has_value() == has_open_session(state));
+      if (!next) {
+        CHECK(next.error().context.find("not allowed in state " + std::string(to_string(state))) != std::string::npos);
+        continue;
+      }
+      CHECK(next->to == state);  // invariant 5: the state never changes
+      CHECK(next->action == action);
+    }
+    CHECK(next_transition(state, e::stop_statement_missing).has_value() == (state == s::annotating_stop));
+  }
+  // Idle, docked, interrupted: refused (the control socket says so).
+  CHECK_FALSE(next_transition(s::idle, e::mark_request));
+  CHECK_FALSE(next_transition(s::docked, e::officer_request));
+  CHECK_FALSE(next_transition(s::interrupted, e::action_request));
+  // An unsuitable-to-record stop without a statement goes back to recording; the session stays open.
+  const auto back = next_transition(s::annotating_stop, e::stop_statement_missing).value();
+  CHECK(back.to == s::recording);
+  CHECK(back.action == a::keep_recording);
+  CHECK(has_open_session(back.to));
+}
+
 TEST_CASE("names are stable and distinct") {
   std::set<std::string_view> names;
   for (auto state : all_session_states) CHECK(names.insert(to_string(state)).second);
@@ -191,6 +231,14 @@ TEST_CASE("names are stable and distinct") {
   CHECK(to_string(e::recovered_interrupted) == "recovered_interrupted");
   CHECK(to_string(e::resume_window_closed) == "resume_window_closed");
   CHECK(to_string(a::forget_resume) == "forget_resume");
+  CHECK(to_string(e::action_request) == "action_request");
+  CHECK(to_string(e::mark_request) == "mark_request");
+  CHECK(to_string(e::officer_request) == "officer_request");
+  CHECK(to_string(e::stop_statement_missing) == "stop_statement_missing");
+  CHECK(to_string(a::record_action) == "record_action");
+  CHECK(to_string(a::record_mark) == "record_mark");
+  CHECK(to_string(a::record_officer) == "record_officer");
+  CHECK(to_string(a::keep_recording) == "keep_recording");
   std::set<std::string_view> events, actions;
   for (auto event : all_session_events) CHECK(events.insert(to_string(event)).second);
   for (const auto& row : session_transitions()) actions.insert(to_string(row.action));

@@ -88,8 +88,13 @@ TEST_CASE("hand-made bad plans are refused naming the step") {
   const milliseconds s1(1000), s2(2000), s3(3000), s4(4000);
   const std::vector<shift_step> good{{milliseconds(0), 0, step_action::boot},
                                      {s1, 0, step_action::start},
+                                     {milliseconds(1200), 0, step_action::action},
+                                     {milliseconds(1400), 0, step_action::officer_join},
+                                     {milliseconds(1600), 0, step_action::mark},
+                                     {milliseconds(1800), 0, step_action::officer_leave},
                                      {s2, 0, step_action::stop},
                                      {s3, 0, step_action::dock}};
+  const std::size_t stop_index = 6, dock_index = 7;
   CHECK(validate_plan(good, 1));
 
   auto unordered = good;
@@ -99,11 +104,11 @@ TEST_CASE("hand-made bad plans are refused naming the step") {
   CHECK(e.error().context.find("step") != std::string::npos);
 
   auto no_stop = good;
-  no_stop.erase(no_stop.begin() + 2);  // a silent end: not allowed
+  no_stop.erase(no_stop.begin() + static_cast<long>(stop_index));  // a silent end: not allowed
   CHECK_FALSE(validate_plan(no_stop, 1));
 
   auto wrong_camera = good;
-  wrong_camera[3].camera = 1;
+  wrong_camera[dock_index].camera = 1;
   CHECK_FALSE(validate_plan(wrong_camera, 1));
 
   auto loss_after_stop = good;
@@ -114,4 +119,47 @@ TEST_CASE("hand-made bad plans are refused naming the step") {
   auto repeated = good;
   repeated.insert(repeated.begin() + 2, {s1, 0, step_action::start});
   CHECK_FALSE(validate_plan(repeated, 1));
+
+  // I4: the action, the second officer and the mark, in order, inside the session of one camera.
+  auto no_mark = good;
+  no_mark.erase(no_mark.begin() + 4);
+  auto e4 = validate_plan(no_mark, 1);
+  REQUIRE_FALSE(e4);
+  CHECK(e4.error().context == "camera 0: needs action, officer_join, mark and officer_leave");
+  auto leave_first = good;
+  std::swap(leave_first[3].action, leave_first[5].action);
+  CHECK(validate_plan(leave_first, 1).error().context.find("start < action < officer_join") != std::string::npos);
+  auto none = good;
+  none.erase(none.begin() + 2, none.begin() + 6);
+  CHECK(validate_plan(none, 1).error().context.find("exactly one camera must record the action") != std::string::npos);
+  auto after_stop = good;
+  after_stop[5].at = s2 + milliseconds(100);
+  std::stable_sort(after_stop.begin(), after_stop.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+  CHECK_FALSE(validate_plan(after_stop, 1));
+}
+
+TEST_CASE("one camera that keeps its power records the action, a second officer and a mark") {
+  for (std::uint32_t cameras = 1; cameras <= 8; ++cameras) {
+    shift_options o;
+    o.cameras = cameras;
+    auto plan = plan_shift(o);
+    REQUIRE(plan);
+    const auto field = field_camera_of(*plan);
+    auto t = times_of(*plan, field);
+    INFO("cameras " << cameras << ", field camera " << field);
+    CHECK(t.count(step_action::power_loss) == 0);
+    REQUIRE(t.count(step_action::action) == 1);
+    CHECK(t[step_action::start] < t[step_action::action]);
+    CHECK(t[step_action::action] < t[step_action::officer_join]);
+    CHECK(t[step_action::officer_join] < t[step_action::mark]);
+    CHECK(t[step_action::mark] < t[step_action::officer_leave]);
+    CHECK(t[step_action::officer_leave] < t[step_action::stop]);
+    std::uint32_t with_action = 0;
+    for (const auto& s : *plan) with_action += s.action == step_action::action ? 1 : 0;
+    CHECK(with_action == 1);
+  }
+  shift_options o;
+  o.cameras = 3;
+  o.power_loss_camera = 0;
+  CHECK(field_camera_of(plan_shift(o).value()) == 1);
 }

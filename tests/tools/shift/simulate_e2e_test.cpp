@@ -88,6 +88,31 @@ TEST_CASE("a simulated shift ends with every camera's footage stored, receipted 
   CHECK(text.find("cam-0003") != std::string::npos);
   CHECK(text.find("power_loss") != std::string::npos);
   CHECK(fs::file_size(out / "reports/audit.html") > 1000);
+  // The field camera (cam-0001 keeps its power): two officers, the action with its case number, a mark.
+  const nlohmann::json* field = nullptr;
+  for (const auto& d : json.at("devices"))
+    if (d.at("device") == "cam-0001") field = &d;
+  REQUIRE(field != nullptr);
+  REQUIRE(field->at("sessions").size() == 1);
+  const auto& session = field->at("sessions").at(0);
+  CHECK(session.at("officers") == nlohmann::json::array({"PC-4711", "PC-4711-partner"}));
+  REQUIRE(session.at("officer_changes").size() == 2);
+  CHECK(session.at("officer_changes").at(0).at("change") == "join");
+  CHECK(session.at("officer_changes").at(1).at("change") == "leave");
+  REQUIRE(session.at("actions").size() == 1);
+  CHECK(session.at("actions").at(0).at("action") == "inspection");
+  CHECK(session.at("actions").at(0).at("case_number") == "CASE-SIM-0001");
+  REQUIRE(session.at("marks").size() == 1);
+  CHECK(session.at("marks").at(0).at("label") == "important moment");
+  CHECK(session.at("actions").at(0).at("seq") < session.at("marks").at(0).at("seq"));
+  CHECK(text.find("officers: PC-4711, PC-4711-partner") != std::string::npos);
+  CHECK(text.find("action inspection, case CASE-SIM-0001") != std::string::npos);
+  CHECK(text.find("important moment (record ") != std::string::npos);
+  CHECK(slurp(out / "reports/audit.html").find("officer PC-4711-partner joined") != std::string::npos);
+  // The other cameras recorded none of it.
+  for (const auto& d : json.at("devices"))
+    if (d.at("device") != "cam-0001")
+      for (const auto& other : d.at("sessions")) CHECK(other.at("actions").empty());
   // The camera that lost power salvaged its open segment and wrote what happened.
   CHECK(slurp(out / "reports/verify.txt").find("recovery") != std::string::npos);
 }

@@ -132,6 +132,18 @@ TEST_CASE("both verifiers report the same reasons for every record, on every tam
     c.put_all(s);
     compare(c, "authentic", {});
   }
+  SECTION("actions, marks and officers joining and leaving: authentic") {
+    chain_scenario s("cam-1");
+    s.run("boot precheck start action seg join mark seg leave stop");
+    case_files c(s.first_key());
+    c.put_all(s);
+    const auto report = compare(c, "authentic", {});
+    std::set<std::string> kinds;
+    for (const auto& r : report.at("records")) kinds.insert(r.at("kind").get<std::string>());
+    CHECK(kinds.contains("action"));
+    CHECK(kinds.contains("mark"));
+    CHECK(kinds.contains("officer"));
+  }
   SECTION("interruptions and recoveries: authentic_with_gaps") {
     chain_scenario s("cam-1");
     s.run("boot start seg interrupt boot recover seg stop");

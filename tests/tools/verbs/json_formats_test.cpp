@@ -79,7 +79,9 @@ struct json_setup {
     auto s = store::open_directory_store(store_path, true).value();
     evidence_camera cam(s, "cam-0001", 1);
     cam.boot().precheck(true).start().annotation(record::annotation_purpose::start, "statement");
+    cam.action("seizure", "CASE-2026-0042").officer("officer-9", record::officer_change::join);
     cam.after(std::chrono::minutes(1)).segment("first");
+    cam.mark("keys handed over").officer("officer-9", record::officer_change::leave);
     cam.interruption(record::interruption_reason::power_loss, std::chrono::seconds(30));
     cam.annotation(record::annotation_purpose::resume, "resume");
     cam.after(std::chrono::minutes(1)).segment("second").stop();
