@@ -40,6 +40,8 @@ const std::vector<std::vector<std::string>> commands{
     {"agency", "init"},
     {"witness"},
     {"witness", "cosign"},
+    {"note"},
+    {"stats"},
 };
 
 std::string golden_name(const std::vector<std::string>& command) {
