@@ -11,6 +11,7 @@
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/json_report.hpp"
+#include "tools/verbs/output_path.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <unistd.h>
@@ -156,7 +157,9 @@ int run_stats(const stats_args& args) {
   if (!s) return refuse(args, s.error().context);
   std::optional<temp_catalogue> temp;
   fs::path path = args.catalogue;
-  if (path.empty()) {
+  if (!path.empty()) {
+    if (auto ok = check_outside_stores(path, "--catalogue"); !ok) return refuse(args, ok.error().context);
+  } else {
     temp.emplace();
     temp->path = fs::temp_directory_path() / ("bodycam-stats-" + std::to_string(::getpid()) + ".db");
     path = temp->path;

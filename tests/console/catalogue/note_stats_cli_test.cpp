@@ -140,5 +140,6 @@ TEST_CASE("bodycam note: an officer notes a session of a camera of the unit, a c
     REQUIRE(outside.exit_code == 0);
     CHECK(nlohmann::json::parse(outside.out)["cells"].empty());
     CHECK(cli({"stats", t.store_path, "--by", "squad"}).exit_code == 64);
+    CHECK(cli({"stats", t.store_path, "--catalogue", t.store_path + "/catalogue.db"}).exit_code == 3);  // inside a store
   }
 }
