@@ -5,6 +5,7 @@
 #include "common/core/hex.hpp"
 #include "common/store/memory_backend.hpp"
 #include "tests/support/chain_scenario.hpp"
+#include "tests/support/process.hpp"
 #include "tools/registers/metadata_book.hpp"
 
 #include <catch2/catch.hpp>
@@ -251,4 +252,17 @@ TEST_CASE("append_note chains per author, the history of a field is every entry,
     CHECK(std::find(found.begin(), found.end(), "misplaced notes/officer-1.2") != found.end());
     CHECK(std::find(found.begin(), found.end(), "malformed notes/clerk-1.1") != found.end());
   }
+}
+
+// The second reader, written from docs/formats/metadata-register.md alone, agrees with the document's golden
+// vector (and the golden test above ties the document to this code).
+TEST_CASE("metadata_verifier.py reads and verifies the documented golden note from the document alone",
+          "[integration]") {
+  const std::string source = BODYCAM_SOURCE_DIR;
+  const auto py = bodycam::tests::run_process(
+      {"/usr/bin/python3", source + "/tests/tools/registers/metadata_verifier.py", source + "/docs/formats/metadata-register.md"});
+  INFO(py.out << py.err);
+  CHECK(py.exit_code == 0);
+  CHECK(py.out.find("ok   signature verifies") != std::string::npos);
+  CHECK(py.out.find("FAIL") == std::string::npos);
 }
