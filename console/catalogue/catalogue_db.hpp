@@ -35,7 +35,6 @@ struct refresh_options {
   // The agency root trusted for the enrollment register (units of cameras and officers); without it, units
   // stay unknown. Never a key found only in the store.
   std::optional<common::crypto::public_key> root;
-  std::vector<std::string> categories;  // unused by the refresh; notes carry their own category
 };
 
 struct refresh_report {
