@@ -7,7 +7,9 @@
 #include "tools/audit/store_audit.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
 
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 namespace bodycam::console::catalogue {

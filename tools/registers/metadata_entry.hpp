@@ -17,6 +17,7 @@
 #include "common/crypto/ed25519.hpp"
 #include "common/record/payloads.hpp"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
