@@ -32,8 +32,10 @@ inline constexpr std::int32_t catalogue_application_id = 0x42434353;  // "BCCS"
 struct refresh_options {
   record::utc_time now{};
   bool full = false;  // K3: re-derive everything
-  // The agency root trusted for the enrollment register (units of cameras and officers); without it, units
-  // stay unknown. Never a key found only in the store.
+  // The agency root trusted for the enrollment register: units of cameras and officers, and which notes were
+  // written by someone the register let note that session (others are left out, as unauthorized_author).
+  // Without it, units stay unknown and notes are taken as the metadata register's own checks allow. Never a
+  // key found only in the store.
   std::optional<common::crypto::public_key> root;
 };
 

@@ -116,6 +116,20 @@ core::expected<refresh_report> catalogue_db::refresh(const store::store& s, cons
   }
   auto book = registers::read_metadata_register(s);
   if (!book) return core::wrap(what, book.error());
+  if (options.root) {  // metadata-register.md §3 invariant 7, under the root the caller trusts
+    auto reg = enrollment::load_register(s, *options.root);
+    if (!reg) return core::wrap(what, reg.error());
+    for (auto& chain : book->authors)
+      for (std::size_t i = 0; i < chain.entries.size(); ++i) {
+        const auto& e = chain.entries[i].body;
+        if (chain.flagged[i]) continue;
+        const auto may = reg->table.may_note(e.author_key, e.device.str(), e.utc);
+        if (may.allowed && may.subject == e.author) continue;
+        chain.flagged[i] = true;
+        book->findings.push_back({"notes/" + registers::entry_name(e), "unauthorized_author",
+                                  may.allowed ? "the key is enrolled for " + may.subject : may.reason});
+      }
+  }
   for (const auto& f : book->findings) report.register_findings.push_back(f.code + " " + f.entry);
   // Sessions with a note not seen before. A note on a session the catalogue does not hold yet is applied when
   // the session arrives: its device then changes, and every session of a re-derived device is renoted.

@@ -33,6 +33,9 @@ struct agency_store {
   bodycam::tests::evidence_camera cam2{s, "cam-0002", 12};
   crypto::software_signer officer{crypto::secret_key::generate().value()};
   crypto::software_signer clerk{crypto::secret_key::generate().value()};
+  crypto::software_signer outsider{crypto::secret_key::generate().value()};  // an officer of another unit
+  static constexpr std::uint8_t officer_role = static_cast<std::uint8_t>(en::role::officer);
+  static constexpr std::uint8_t clerk_role = static_cast<std::uint8_t>(en::role::clerk);
   int notes_made = 0;
 
   agency_store() {
@@ -41,6 +44,9 @@ struct agency_store {
     bodycam::tests::record_shift(cam1, 1, minutes(10));
     agency.enroll(en::subject_kind::camera, {"cam-0001", cam1_key()}, 0, "north");
     agency.enroll(en::subject_kind::camera, {"cam-0002", cam2_key()}, 0, "south");
+    agency.enroll(en::subject_kind::person, {"officer-7", officer.public_key()}, officer_role, "north");
+    agency.enroll(en::subject_kind::person, {"officer-9", outsider.public_key()}, officer_role, "south");
+    agency.enroll(en::subject_kind::person, {"clerk-1", clerk.public_key()}, clerk_role, "records");
   }
   crypto::public_key cam1_key() const { return s.get_public_key(cam1.device()).value().key; }
   crypto::public_key cam2_key() const { return s.get_public_key(cam2.device()).value().key; }
@@ -176,6 +182,23 @@ TEST_CASE("a store is catalogued: one row per session, officers, units, statemen
     CHECK(page2.rows[0] == all.rows[2]);
     q.limit = 0;
     CHECK_FALSE(db.search(q));
+  }
+  SECTION("a note by an officer of another unit is left out, named, and changes nothing") {
+    reg::metadata_entry e;
+    e.utc = record::utc_time(sys_days(year(2026) / 12 / 2));
+    e.device = dev(all.rows[0]);
+    e.session = sid(all.rows[0]);
+    e.fields = {{reg::note_field::category, "other"}};
+    REQUIRE(reg::append_note(f.s, "officer-9", e, f.outsider, reg::default_note_categories()));
+    const auto r = db.refresh(f.s, f.options()).value();
+    REQUIRE(r.register_findings.size() == 1);
+    CHECK(r.register_findings[0] == "unauthorized_author notes/officer-9.0");
+    cat::search_query q;
+    q.case_number = "CASE-2026-0042";
+    CHECK(db.search(q).value().rows.at(0).category == "evidence");
+    q = {};
+    q.category = "other";
+    CHECK(db.search(q).value().total == 0);
   }
   SECTION("incremental refresh re-derives only the device that changed, and agrees with a full rebuild") {
     CHECK(db.refresh(f.s, f.options()).value().sessions_written == 0);
