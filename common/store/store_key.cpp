@@ -33,6 +33,7 @@ std::string_view to_string(entry_namespace ns) noexcept {
     case entry_namespace::access: return "access";
     case entry_namespace::retention: return "retention";
     case entry_namespace::enrollment: return "enrollment";
+    case entry_namespace::notes: return "notes";
   }
   return "unknown";
 }
@@ -125,6 +126,7 @@ std::string_view store_key::kind() const noexcept {
   if (v.starts_with("access/")) return "access entry";
   if (v.starts_with("retention/")) return "retention entry";
   if (v.starts_with("enrollment/")) return "enrollment entry";
+  if (v.starts_with("notes/")) return "metadata entry";
   if (v.starts_with("log/")) return "log file";
   return "item";
 }

@@ -7,7 +7,7 @@
 //     component, a NUL or a backslash, and no key can collide with a backend's temp name (they start with '.').
 //  2. Keys built here are canonical: `objects/sha256/<64 lower-case hex>`, `records/<device>/<seq in decimal,
 //     no leading zero>`, `keys/<device>.pub`, `receipts/<name>`, `access/<name>`,
-//     `retention/<name>`, `enrollment/<name>`, `log/<path>` (the store log, common/store_log). parse_* functions accept
+//     `retention/<name>`, `enrollment/<name>`, `notes/<name>`, `log/<path>` (the store log, common/store_log). parse_* functions accept
 //     exactly these spellings and nothing else, so one stored item has exactly one key.
 #pragma once
 
@@ -26,12 +26,14 @@ namespace bodycam::common::store {
 
 // The namespaces of named write-once entries whose content the dock and the tools define: receipts (the dock),
 // the access register and the retention register (holds and expiry events; tools/registers/), and the
-// enrollment register (who may sign what; tools/enrollment/).
-enum class entry_namespace { receipts, access, retention, enrollment };
+// enrollment register (who may sign what; tools/enrollment/), and the metadata register (notes after the fact on
+// sessions; tools/registers/metadata_entry.hpp).
+enum class entry_namespace { receipts, access, retention, enrollment, notes };
 // Every namespace, in folder order: the one list the backends' layout checks use.
-inline constexpr std::array<entry_namespace, 4> all_entry_namespaces = {
-    entry_namespace::receipts, entry_namespace::access, entry_namespace::retention, entry_namespace::enrollment};
-// "receipts", "access", "retention", "enrollment"
+inline constexpr std::array<entry_namespace, 5> all_entry_namespaces = {
+    entry_namespace::receipts, entry_namespace::access, entry_namespace::retention, entry_namespace::enrollment,
+    entry_namespace::notes};
+// "receipts", "access", "retention", "enrollment", "notes"
 [[nodiscard]] std::string_view to_string(entry_namespace ns) noexcept;
 
 class store_key {

@@ -14,8 +14,8 @@
 namespace bodycam::common::store_log {
 
 inline constexpr std::string_view leaf_prefix = "bodycam-store-leaf/v1 ";
-inline constexpr std::array<std::string_view, 7> loggable_kinds = {"objects", "records",   "keys",      "receipts",
-                                                                   "access",  "retention", "enrollment"};
+inline constexpr std::array<std::string_view, 8> loggable_kinds = {"objects", "records",   "keys",       "receipts",
+                                                                   "access",  "retention", "enrollment", "notes"};
 
 struct store_leaf {
   std::string key;                // the stored item's store key

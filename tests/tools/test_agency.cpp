@@ -18,13 +18,14 @@ test_agency::test_agency(store::store& s, const std::filesystem::path& dir)
     throw std::runtime_error("write " + root_file_);
 }
 
-void test_agency::enroll(en::subject_kind kind, const crypto::labelled_public_key& key, std::uint8_t roles) {
+void test_agency::enroll(en::subject_kind kind, const crypto::labelled_public_key& key, std::uint8_t roles,
+                         const std::string& unit) {
   en::enrollment_entry e;
   e.kind = kind;
   e.subject = key.label;
   e.subject_key = key.key;
   e.roles = roles;
-  e.unit = "test unit";
+  e.unit = unit;
   e.valid_from = record::utc_time(std::chrono::sys_days(std::chrono::year(2020) / 1 / 1));
   auto done = en::append_enrollment(store_, root_.public_key(), e, root_);
   if (!done) throw std::runtime_error("enroll " + key.label + ": " + done.error().context);

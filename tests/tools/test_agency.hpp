@@ -23,7 +23,7 @@ class test_agency {
   // Enrolls the public key file `pub` (its label is the person's id) with `roles`.
   void enroll_person(const std::filesystem::path& pub, std::uint8_t roles);
   void enroll(tools::enrollment::subject_kind kind, const common::crypto::labelled_public_key& key,
-              std::uint8_t roles = 0);
+              std::uint8_t roles = 0, const std::string& unit = "test unit");
 
   [[nodiscard]] const std::string& root_file() const { return root_file_; }
   [[nodiscard]] common::crypto::signer& root() { return root_; }

@@ -208,6 +208,9 @@ struct audit_options {
     std::uint64_t bytes = 0;
   };
   std::function<void(const progress&)> on_progress;
+  // Audit only the devices for which this returns true (all when empty); the registers are read whole. The
+  // console catalogue uses it to refresh only the devices whose records changed.
+  std::function<bool(const record::device_id&)> only_devices;
 };
 
 struct audit_report {

@@ -312,6 +312,7 @@ core::expected<audit_report> audit_store(const store::store& s, const audit_opti
   report.verdict = devices->empty() ? chain::verdict::cannot_verify : chain::verdict::authentic;
   ctx.progress.device_count = devices->size();
   for (const auto& device : *devices) {
+    if (options.only_devices && !options.only_devices(device)) continue;
     ctx.progress.device = device.str();
     ++ctx.progress.device_index;
     auto d = audit_device(ctx, device, *receipt_names);

@@ -73,6 +73,7 @@ std::string_view to_string(signature_kind k) noexcept {
     case signature_kind::approval: return "approval";
     case signature_kind::enrollment: return "enrollment entry";
     case signature_kind::cosignature: return "cosignature";
+    case signature_kind::note: return "note";
   }
   return "unknown";
 }
@@ -87,6 +88,8 @@ bool grant_fits(const grant& g, signature_kind kind) noexcept {
     case signature_kind::approval: return g.kind == subject_kind::person && has(g.roles, role::supervisor);
     case signature_kind::enrollment: return g.kind == subject_kind::person && has(g.roles, role::admin);
     case signature_kind::cosignature: return g.kind == subject_kind::witness;
+    case signature_kind::note:
+      return g.kind == subject_kind::person && (has(g.roles, role::officer) || has(g.roles, role::clerk));
   }
   return false;
 }
@@ -100,6 +103,7 @@ std::string who_may_sign(signature_kind kind) {
     case signature_kind::approval: return "a person enrolled with role supervisor";
     case signature_kind::enrollment: return "the agency root or a person enrolled with role admin";
     case signature_kind::cosignature: return "an enrolled witness";
+    case signature_kind::note: return "a person enrolled with role clerk, or officer of the camera's unit";
   }
   return "nobody";
 }
@@ -181,6 +185,28 @@ decision authorization_table::may_sign(const crypto::public_key& key, signature_
     d.reason = fp + " is not in the enrollment register; a " + std::string(to_string(kind)) + " needs " +
                who_may_sign(kind);
   }
+  return d;
+}
+
+decision authorization_table::may_note(const crypto::public_key& key, std::string_view device,
+                                       record::utc_time t) const {
+  decision d = may_sign(key, signature_kind::note, t);
+  if (!d.allowed) return d;
+  const auto in_force = [&](const grant& g, role r) {
+    return g.key == key && g.kind == subject_kind::person && has(g.roles, r) && g.is_in_force(t);
+  };
+  if (std::any_of(grants_.begin(), grants_.end(), [&](const grant& g) { return in_force(g, role::clerk); })) return d;
+  for (const auto& officer : grants_) {  // A4
+    if (!in_force(officer, role::officer) || officer.unit.empty()) continue;
+    for (const auto& camera : grants_)
+      if (camera.kind == subject_kind::camera && camera.subject == device && camera.unit == officer.unit &&
+          camera.is_in_force(t))
+        return d;
+  }
+  d.allowed = false;
+  d.reason = "key " + short_fingerprint(key) + " (officer " + d.subject + ") may not note a session of camera " +
+             std::string(device) + " at " + record::format_utc(t) +
+             ": the camera is not enrolled in the officer's unit then";
   return d;
 }
 

@@ -8,6 +8,8 @@
 //   approval        a person with role supervisor (hold releases)
 //   enrollment      the agency root, or a person with role admin
 //   cosignature     an enrolled witness
+//   note            a person with role officer or clerk (metadata register); an officer only on the sessions
+//                   of a camera enrolled in the officer's own unit (may_note, A4)
 // Invariants:
 //  A1. A grant is in force for times T with valid_from <= T < end, where end is the earliest of valid_until
 //      (if set), the time of a counted revocation of it, and the valid_from of a later grant for the same
@@ -19,6 +21,8 @@
 //      nothing changes, so the table never depends on the order of the checks.
 //  A3. Every "no" carries a reason naming the key's fingerprint prefix and, when the key is enrolled, the
 //      subject, kind and the edge it missed.
+//  A4. A camera is an officer's "own" when, at the note's time, both the officer's grant and a grant of that
+//      camera are in force and name the same non-empty unit. A clerk may note any camera's sessions.
 #pragma once
 
 #include "tools/enrollment/enrollment_entry.hpp"
@@ -29,7 +33,7 @@
 
 namespace bodycam::tools::enrollment {
 
-enum class signature_kind { record, receipt, access_entry, retention_entry, approval, enrollment, cosignature };
+enum class signature_kind { record, receipt, access_entry, retention_entry, approval, enrollment, cosignature, note };
 [[nodiscard]] std::string_view to_string(signature_kind k) noexcept;
 
 struct grant {
@@ -67,6 +71,8 @@ class authorization_table {
                                                  std::vector<rejected_entry>* rejected = nullptr);
 
   [[nodiscard]] decision may_sign(const crypto::public_key& key, signature_kind kind, record::utc_time t) const;
+  // A4: may `key` sign a note at `t` on a session of camera `device`.
+  [[nodiscard]] decision may_note(const crypto::public_key& key, std::string_view device, record::utc_time t) const;
   [[nodiscard]] const crypto::public_key& root() const noexcept { return root_; }
   [[nodiscard]] const std::vector<grant>& grants() const noexcept { return grants_; }
   // The grants of one kind, in entry order.

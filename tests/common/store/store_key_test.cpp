@@ -26,6 +26,9 @@ TEST_CASE("the typed builders spell the layout of docs/formats/store.md") {
   CHECK(store_key::record(cam, 1).kind() == "record");
   CHECK(store_key::public_key(cam).kind() == "public key");
   CHECK(store_key::entry(store::entry_namespace::access, "x").value().kind() == "access entry");
+  CHECK(store_key::entry(store::entry_namespace::notes, "officer-7.0").value().str() == "notes/officer-7.0");
+  CHECK(store_key::entry(store::entry_namespace::notes, "officer-7.0").value().kind() == "metadata entry");
+  CHECK(store::is_layout_top_folder("notes"));
 }
 
 TEST_CASE("store_key::parse refuses every name that could escape the root or hide as a temp file") {

@@ -35,6 +35,7 @@ TEST_CASE("store log leaf refuses what is not its exact shape", "[store_log]") {
   CHECK_FALSE(store_log::encode_leaf({"log/checkpoint/5", abc}));  // the log never logs itself
   CHECK_FALSE(store_log::encode_leaf({"receipts/../x", abc}));
   CHECK_FALSE(store_log::encode_leaf({"nowhere/x", abc}));
+  CHECK(store_log::encode_leaf({"notes/officer-7.0", abc}));  // the metadata register is logged too
   const std::string good = "bodycam-store-leaf/v1 receipts " + abc.to_hex() + " receipts/r1\n";
   CHECK(store_log::parse_leaf(bytes_of(good)));
   for (const std::string& bad : std::vector<std::string>{

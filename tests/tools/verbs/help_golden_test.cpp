@@ -41,6 +41,8 @@ const std::vector<std::vector<std::string>> commands{
     {"witness"},
     {"witness", "cosign"},
     {"witness", "serve"},
+    {"note"},
+    {"stats"},
 };
 
 std::string golden_name(const std::vector<std::string>& command) {

@@ -1,0 +1,41 @@
+// The search translation (tools/catalogue/search_query.hpp): each filter becomes a bound parameter, free
+// text becomes quoted FTS5 tokens, and hostile input is searched for, never obeyed (Q1, Q2).
+#include "tools/catalogue/search_query.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace cat = bodycam::tools::catalogue;
+namespace record = bodycam::common::record;
+
+TEST_CASE("free text becomes quoted tokens; FTS5 and SQL syntax stays text") {
+  CHECK(cat::fts_phrase_list("") == "");
+  CHECK(cat::fts_phrase_list("   \t ") == "");
+  CHECK(cat::fts_phrase_list("suspect fled") == R"("suspect" "fled")");
+  CHECK(cat::fts_phrase_list("a OR b") == R"("a" "OR" "b")");
+  CHECK(cat::fts_phrase_list(R"(say "hi")") == R"("say" """hi""")");
+  CHECK(cat::fts_phrase_list("place:* NEAR(x) ^y") == R"q("place:*" "NEAR(x)" "^y")q");
+  CHECK(cat::fts_phrase_list("'; DROP TABLE sessions; --") == R"("';" "DROP" "TABLE" "sessions;" "--")");
+}
+
+TEST_CASE("every filter is a bound parameter, in a fixed order, and the SQL names no user text") {
+  cat::search_query q;
+  CHECK(cat::build_where(q).sql.empty());
+  CHECK(cat::build_where(q).binds.empty());
+  q.officer = "officer-7' OR 1=1 --";
+  q.unit = "north";
+  q.case_number = "CASE-1";
+  q.from = record::utc_time(std::chrono::seconds(100));
+  q.to = record::utc_time(std::chrono::seconds(200));
+  q.text = "fled";
+  q.place = "Gare";
+  const auto w = cat::build_where(q);
+  CHECK(w.sql ==
+        "WHERE s.officer = ? AND s.unit = ? AND s.case_number = ? AND s.start_ns >= ? AND s.start_ns < ? AND "
+        "s.id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?)");
+  REQUIRE(w.binds.size() == 6);
+  CHECK(w.binds[0].text == "officer-7' OR 1=1 --");
+  CHECK(w.binds[3].integer == 100'000'000'000);
+  CHECK_FALSE(w.binds[3].is_text);
+  CHECK(w.binds[5].text == R"(("fled") AND place : ("Gare"))");
+  CHECK(w.sql.find("officer-7") == std::string::npos);
+}
