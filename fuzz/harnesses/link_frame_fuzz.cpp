@@ -9,7 +9,7 @@
 
 #include <vector>
 
-namespace link = bodycam::common::link;
+namespace lnk = bodycam::common::link;  // not "link": unistd.h declares link()
 namespace core = bodycam::common::core;
 using bodycam::fuzz::require;
 
@@ -22,7 +22,7 @@ struct decoded_stream {
 };
 
 [[nodiscard]] decoded_stream decode_stream(core::byte_view stream, std::size_t split, std::size_t limit) {
-  link::wire_decoder decoder(limit);
+  lnk::wire_decoder decoder(limit);
   decoded_stream out;
   const auto drain = [&] {
     while (!out.failed) {
@@ -52,15 +52,15 @@ struct decoded_stream {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto input = bodycam::fuzz::as_bytes(data, size);
-  if (auto f = link::parse_frame(input)) {
-    auto encoded = link::encode_frame(*f);
+  if (auto f = lnk::parse_frame(input)) {
+    auto encoded = lnk::encode_frame(*f);
     require(encoded.has_value() && bodycam::fuzz::same_bytes(*encoded, input), "link_frame",
             "parse_frame then encode_frame == input");
   }
   if (input.empty()) return 0;
   // The first byte picks the split point and a small or the full message limit; the rest is the stream.
   const std::size_t split = input.size() > 1 ? input[0] % input.size() : 0;
-  const std::size_t limit = (input[0] & 1) != 0 ? link::max_noise_message : 64;
+  const std::size_t limit = (input[0] & 1) != 0 ? lnk::max_noise_message : 64;
   const auto stream = input.subspan(1);
   const auto whole = decode_stream(stream, stream.size(), limit);
   const auto split_up = decode_stream(stream, std::min(split, stream.size()), limit);
@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(whole.messages == split_up.messages, "link_frame", "the messages do not depend on the split");
     require(whole.finished_cleanly == split_up.finished_cleanly, "link_frame", "finish does not depend on the split");
     for (const auto& m : whole.messages) {
-      auto wire = link::encode_wire_message(m);
+      auto wire = lnk::encode_wire_message(m);
       require(wire.has_value() && wire->size() == m.size() + 2, "link_frame", "a decoded message re-encodes");
     }
   }
