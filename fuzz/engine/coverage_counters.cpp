@@ -5,8 +5,9 @@
 // replaces it: each call bumps one of 2^18 inline 8-bit counters chosen by a hash of the caller's address,
 // registered with libFuzzer as an inline-counter module with a PC table of the same length (so libFuzzer
 // prints cov: as the number of counters hit). Guarantees: the same edge always bumps the same counter; two
-// edges may share one (a collision loses a little feedback, never correctness). trace-cmp calls from GCC go
-// straight to libFuzzer. Linked with --allow-multiple-definition so this definition wins over libFuzzer's.
+// edges may share one (a collision loses a little feedback, never correctness). GCC's integer trace-cmp calls go
+// straight to libFuzzer; its floating-point ones (cmpf, cmpd), which libFuzzer does not define, are ignored
+// here. Linked with --allow-multiple-definition so this trace_pc wins over libFuzzer's.
 #include <cstddef>
 #include <cstdint>
 
@@ -32,3 +33,6 @@ extern "C" __attribute__((no_sanitize_address, no_sanitize_undefined)) void __sa
   auto& counter = counters[(pc ^ (pc >> 18)) & (counter_count - 1)];
   counter = static_cast<std::uint8_t>(counter + 1);
 }
+
+extern "C" void __sanitizer_cov_trace_cmpf(float, float) {}
+extern "C" void __sanitizer_cov_trace_cmpd(double, double) {}
