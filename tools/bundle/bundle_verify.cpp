@@ -371,7 +371,19 @@ core::expected<std::vector<device_part>> verify_bundle_records(const fs::path& d
   return out;
 }
 
-bundle_report verify_bundle(const fs::path& dir) { return checker(dir).run(); }
+bundle_report verify_bundle(const fs::path& dir) {
+  // A manifest field of the wrong type ("format": [], "version": "1") makes nlohmann's value() throw; that is an
+  // unreadable manifest, not a crash of the verifier.
+  try {
+    return checker(dir).run();
+  } catch (const json::exception& e) {
+    bundle_report report;
+    report.findings.push_back({"bundle_unreadable", std::string(manifest_name), "",
+                               std::string("a manifest field has the wrong type: ") + e.what()});
+    report.verdict = chain::verdict::cannot_verify;
+    return report;
+  }
+}
 
 namespace {
 
