@@ -387,7 +387,17 @@ core::expected<std::vector<device_part>> verify_bundle_records(const fs::path& d
 }
 
 bundle_report verify_bundle(const fs::path& dir, const bundle_verify_options& options) {
-  return checker(dir, options).run();
+  // A manifest field of the wrong type ("format": [], "version": "1") makes nlohmann's value() throw; that is an
+  // unreadable manifest, not a crash of the verifier.
+  try {
+    return checker(dir, options).run();
+  } catch (const json::exception& e) {
+    bundle_report report;
+    report.findings.push_back({"bundle_unreadable", std::string(manifest_name), "",
+                               std::string("a manifest field has the wrong type: ") + e.what()});
+    report.verdict = chain::verdict::cannot_verify;
+    return report;
+  }
 }
 
 namespace {

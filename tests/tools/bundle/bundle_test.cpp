@@ -378,3 +378,17 @@ TEST_CASE("an export that fails after its access entry registers its outcome as 
   CHECK(outcome.find(payload.file_name) != std::string::npos);  // the reason names the file
   CHECK(outcome.find("does not match") != std::string::npos);
 }
+
+TEST_CASE("manifest_field_of_wrong_type: a manifest whose format is an array is unreadable, the verifier does not crash") {
+  // The input the bundle_manifest fuzzer found (fuzz/regressions/bundle_manifest/): a duplicate "format" key whose
+  // last value is an array made nlohmann's value() throw out of verify_bundle.
+  temp_dir dir;
+  const std::string manifest = R"({"format":"bodycam-bundle","format":[{"files":["objects/sha256/00"]}]})";
+  bodycam::tests::write_text(dir.path() / "manifest.json", manifest);
+  bodycam::tests::write_text(dir.path() / "SHA256SUMS", crypto::sha256(manifest).to_hex() + "  manifest.json\n");
+  const auto report = bundle::verify_bundle(dir.path());
+  CHECK(report.verdict == chain::verdict::cannot_verify);
+  REQUIRE(report.findings.size() == 1);
+  CHECK(report.findings[0].code == "bundle_unreadable");
+  CHECK(report.findings[0].file == "manifest.json");
+}
