@@ -75,7 +75,10 @@ std::optional<record::utc_time> parse_filter_time(std::string_view text) {
 }
 
 access::ownership owner_of(const audit::session_audit& s, const signed_in& who) {
-  return s.officer_id == who.person ? access::ownership::own : access::ownership::other;
+  // The same rule the audit applies to an officer's access entries (tools/audit/enrollment_check.hpp N3).
+  const auto officers = s.officers();
+  return std::find(officers.begin(), officers.end(), who.person) != officers.end() ? access::ownership::own
+                                                                                     : access::ownership::other;
 }
 
 core::expected<registers::signed_entry> append_access(common::store::store& s, const signed_in& who,

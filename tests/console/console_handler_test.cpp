@@ -4,6 +4,8 @@
 #include "console/access/route_policy.hpp"
 #include "console/access/totp.hpp"
 #include "tests/console/console_fixture.hpp"
+#include "tools/audit/enrollment_check.hpp"
+#include "tools/audit/store_audit.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
 
@@ -285,4 +287,40 @@ TEST_CASE("footage answers GET only: HEAD of a file is 405 and writes no entry")
   CHECK(f.request("HEAD", f.session_path(), cookie).status == 405);
   CHECK(f.access_entries() == 0);
   CHECK(f.request("HEAD", "/login").status == 200);  // pages without footage answer HEAD
+}
+
+TEST_CASE("officer_views_pass_the_audit: an officer's entries for their own session count, one for another's does not") {
+  console_fixture f;
+  f.add_person(std::string(shift_officer), bit(ac::role::officer));
+  const auto cookie = f.login(std::string(shift_officer));
+  REQUIRE(f.get(f.session_path(), cookie).status == 200);
+  REQUIRE(f.get(f.session_path() + "/files/" + std::to_string(f.first_segment_seq()), cookie).status == 200);
+  REQUIRE(f.access_entries() == 3);  // view, download, outcome
+
+  // Another officer's key, enrolled, signs an entry naming officer-7's session (the console would refuse it).
+  common::crypto::software_signer other(common::crypto::secret_key::generate().value());
+  f.agency.enroll(en::subject_kind::person, {"officer-9", other.public_key()}, bit(ac::role::officer));
+  tools::registers::register_entry forged;
+  forged.kind = tools::registers::entry_kind::access;
+  forged.utc = f.now;
+  forged.department = "test unit";
+  forged.reference = "curious";
+  forged.action = "console_view";
+  tools::registers::scope sc;
+  sc.device = common::record::device_id::parse("cam-0001").value();
+  sc.session = f.camera.session();
+  forged.scopes.push_back(sc);
+  REQUIRE(tools::registers::append_entry(f.store, common::store::entry_namespace::access, "officer-9", forged, other));
+
+  const auto report = tools::audit::audit_store(f.store, {}).value();
+  const auto checked =
+      tools::audit::check_enrollment(f.store, report, tools::audit::trusted_root{f.agency.root().public_key(), "test"})
+          .value();
+  std::string all;
+  for (const auto& p : checked.problems) all += p + "\n";
+  INFO(all);
+  CHECK(all.find("access/officer-7.") == std::string::npos);
+  CHECK(all.find("access/officer-9.0") != std::string::npos);
+  CHECK(all.find("is not a session of officer officer-9") != std::string::npos);
+  CHECK(checked.verdict == common::chain::verdict::not_authentic);
 }

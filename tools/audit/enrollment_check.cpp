@@ -59,8 +59,27 @@ void check_records(const audit_report& report, const en::authorization_table& ta
   }
 }
 
+// N3's exception: the scope of an officer's access entry that is not one of their own sessions, or nullopt.
+std::optional<std::string> foreign_scope(const registers::register_entry& e, const std::string& officer,
+                                         const audit_report& report) {
+  if (e.scopes.empty()) return "no session named";
+  for (const auto& sc : e.scopes) {
+    const std::string what = "device " + std::string(sc.device.str()) + " session " + sc.session.to_hex();
+    const auto dev = std::find_if(report.devices.begin(), report.devices.end(),
+                                  [&](const device_audit& d) { return d.device == sc.device; });
+    if (dev == report.devices.end()) return what + " is not in the store";
+    const auto s = std::find_if(dev->sessions.begin(), dev->sessions.end(),
+                                [&](const session_audit& x) { return x.session == sc.session; });
+    if (s == dev->sessions.end()) return what + " is not in the store";
+    const auto officers = s->officers();
+    if (std::find(officers.begin(), officers.end(), officer) == officers.end())
+      return what + " is not a session of officer " + officer;
+  }
+  return std::nullopt;
+}
+
 void check_register(const std::optional<registers::register_book>& book, std::string_view folder,
-                    const en::authorization_table& table, enrollment_audit& out) {
+                    const en::authorization_table& table, const audit_report& report, enrollment_audit& out) {
   if (!book) return;
   for (const auto& clerk : book->clerks)
     for (const auto& e : clerk.entries) {
@@ -68,7 +87,16 @@ void check_register(const std::optional<registers::register_book>& book, std::st
       const auto kind = release ? en::signature_kind::approval
                                 : (folder == "access" ? en::signature_kind::access_entry
                                                       : en::signature_kind::retention_entry);
-      const auto may = table.may_sign(e.body.clerk_key, kind, e.body.utc);
+      auto may = table.may_sign(e.body.clerk_key, kind, e.body.utc);
+      if (!may.allowed && kind == en::signature_kind::access_entry) {
+        if (auto officer = table.officer_in_force(e.body.clerk_key, e.body.utc); officer.allowed) {
+          if (const auto foreign = foreign_scope(e.body, officer.subject, report)) {
+            may.reason = "an officer's access entry may name only the officer's own sessions: " + *foreign;
+          } else {
+            may = officer;
+          }
+        }
+      }
       const std::string where = std::string(folder) + "/" + registers::entry_name(e.body);
       if (!may.allowed)
         out.problems.push_back(where + " (" + std::string(registers::to_string(e.body.kind)) + " by " + e.body.clerk +
@@ -123,8 +151,8 @@ core::expected<enrollment_audit> check_enrollment(const store::store& s, const a
   out.register_findings = reg->findings;  // N2
   if (auto ok = check_receipts(s, reg->table, out); !ok) return std::unexpected(ok.error());  // N3
   check_records(report, reg->table, out);
-  check_register(report.access, "access", reg->table, out);
-  check_register(report.retention, "retention", reg->table, out);
+  check_register(report.access, "access", reg->table, report, out);
+  check_register(report.retention, "retention", reg->table, report, out);
   const auto cameras = reg->table.grants_of(en::subject_kind::camera);  // N4
   out.fleet = build_fleet(cameras, report, report.generated_utc);
   out.fleet_findings = fleet_findings(out.fleet);

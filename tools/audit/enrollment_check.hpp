@@ -10,7 +10,9 @@
 //      device key is not that camera's enrolled key in force at some time within the record's claimed UTC
 //      and its error bound (records with an unset clock are not judged by time), an access or retention entry whose key is not a clerk or
 //      supervisor in force at its time, and a hold release not by a supervisor: each is not authentic, named
-//      by entry and key.
+//      by entry and key. One exception: an officer in force may sign access entries (the console's views of
+//      their own footage) whose every scope names a device and a session of the store in which the officer
+//      is the wearer or joined; any other scope is not authentic, naming the scope.
 //  N4. Fleet completeness (fleet_table.hpp): every camera the register enrolled has a chain in the store or is
 //      listed as "enrolled, never docked" with the age of its enrollment; one enrolled 24 h or more before the
 //      audit's time and still in force without any footage in the store is `overdue` (fleet_findings, code

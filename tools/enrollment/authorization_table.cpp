@@ -210,6 +210,15 @@ decision authorization_table::may_note(const crypto::public_key& key, std::strin
   return d;
 }
 
+decision authorization_table::officer_in_force(const crypto::public_key& key, record::utc_time t) const {
+  for (const auto& g : grants_)
+    if (g.key == key && g.kind == subject_kind::person && has(g.roles, role::officer) && g.is_in_force(t))
+      return {true, g.subject, g.seq, {}};
+  decision d;
+  d.reason = "key " + short_fingerprint(key) + " is not an officer's in force at " + record::format_utc(t);
+  return d;
+}
+
 std::vector<const grant*> authorization_table::grants_of(subject_kind kind) const {
   std::vector<const grant*> out;
   for (const auto& g : grants_)

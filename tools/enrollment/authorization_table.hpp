@@ -3,7 +3,8 @@
 // The rows (signature kind → who may make it):
 //   record          an enrolled camera
 //   receipt         an enrolled dock
-//   access_entry    a person with role clerk or supervisor
+//   access_entry    a person with role clerk or supervisor; an officer only for sessions they are an officer of
+//                   (officer_in_force here; the session part is the audit's, tools/audit/enrollment_check.hpp N3)
 //   retention_entry a person with role clerk or supervisor (holds, expiry events)
 //   approval        a person with role supervisor (hold releases)
 //   enrollment      the agency root, or a person with role admin
@@ -73,6 +74,8 @@ class authorization_table {
   [[nodiscard]] decision may_sign(const crypto::public_key& key, signature_kind kind, record::utc_time t) const;
   // A4: may `key` sign a note at `t` on a session of camera `device`.
   [[nodiscard]] decision may_note(const crypto::public_key& key, std::string_view device, record::utc_time t) const;
+  // Is `key` an officer's (a person with role officer) in force at `t`? The subject is the officer's id.
+  [[nodiscard]] decision officer_in_force(const crypto::public_key& key, record::utc_time t) const;
   [[nodiscard]] const crypto::public_key& root() const noexcept { return root_; }
   [[nodiscard]] const std::vector<grant>& grants() const noexcept { return grants_; }
   // The grants of one kind, in entry order.

@@ -95,6 +95,14 @@ TEST_CASE("authorization table: every row allows its kind and no other") {
   const auto stranger = t.may_sign(key_of(99), k::access_entry, at(1));
   CHECK_FALSE(stranger.allowed);
   CHECK_THAT(stranger.reason, Catch::Contains("is not in the enrollment register"));
+  // officer_in_force: only the officer (key 7), naming them; the audit limits them to their own sessions.
+  for (int n = 1; n <= 7; ++n) {
+    INFO("key " << n);
+    const auto d = t.officer_in_force(key_of(static_cast<std::uint8_t>(n)), at(1));
+    CHECK(d.allowed == (n == 7));
+    if (n == 7) CHECK(d.subject == "officer-1");
+    if (n != 7) CHECK_THAT(d.reason, Catch::Contains("is not an officer's in force"));
+  }
 }
 
 TEST_CASE("authorization table: validity edges — from is inclusive, until is exclusive") {
