@@ -1,13 +1,11 @@
 #include "common/chain/checkpoint.hpp"
 
+#include "common/crypto/domain_message.hpp"
 namespace bodycam::common::chain {
 
 namespace {
 core::byte_buffer checkpoint_signing_message(core::byte_view canonical) {
-  core::byte_writer w;
-  w.put_raw(checkpoint_signature_domain);
-  w.put_raw(core::byte_view(crypto::sha256(canonical).bytes));
-  return w.take();
+  return crypto::domain_message(checkpoint_signature_domain, crypto::sha256(canonical));
 }
 }  // namespace
 

@@ -1,6 +1,7 @@
 // Receipt encoding, signing and parsing; the byte layout is docs/formats/receipt.md.
 #include "common/receipt/receipt.hpp"
 
+#include "common/crypto/domain_message.hpp"
 #include "common/crypto/key_file.hpp"
 
 #include <algorithm>
@@ -43,10 +44,7 @@ core::byte_buffer canonical_bytes(const receipt& r) {
 }
 
 core::byte_buffer signing_message(core::byte_view canonical) {
-  core::byte_writer w;
-  w.put_raw(signature_domain);
-  w.put_raw(crypto::sha256(canonical).view());
-  return w.take();
+  return crypto::domain_message(signature_domain, crypto::sha256(canonical));
 }
 
 core::expected<signed_receipt> sign(receipt r, crypto::signer& signer) {

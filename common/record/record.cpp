@@ -1,5 +1,6 @@
 #include "common/record/record.hpp"
 
+#include "common/crypto/domain_message.hpp"
 #include "common/record/field_codec.hpp"
 
 #include <array>
@@ -103,10 +104,7 @@ core::expected<record> decode_canonical(core::byte_view canonical) {
 }
 
 core::byte_buffer signing_message(const crypto::sha256_digest& record_hash) {
-  core::byte_writer w;
-  w.put_raw(record_signature_domain);
-  w.put_raw(core::byte_view(record_hash.bytes));
-  return w.take();
+  return crypto::domain_message(record_signature_domain, record_hash);
 }
 
 core::expected<signed_record> sign_record(record r, crypto::signer& signer) {

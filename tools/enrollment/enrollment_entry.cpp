@@ -1,5 +1,6 @@
 #include "tools/enrollment/enrollment_entry.hpp"
 
+#include "common/crypto/domain_message.hpp"
 #include "common/crypto/key_file.hpp"
 
 #include <algorithm>
@@ -19,10 +20,7 @@ core::expected<record::utc_time> get_time(core::byte_reader& r, std::string_view
 }
 
 core::byte_buffer signing_message(const crypto::sha256_digest& hash) {
-  core::byte_writer w;
-  w.put_raw(enrollment_signature_domain);
-  w.put_raw(core::byte_view(hash.bytes));
-  return w.take();
+  return crypto::domain_message(enrollment_signature_domain, hash);
 }
 
 // The rules sign and parse share, so nothing signed here fails to parse and nothing parsed breaks them.

@@ -1,5 +1,6 @@
 #include "tools/registers/metadata_entry.hpp"
 
+#include "common/crypto/domain_message.hpp"
 #include "common/crypto/key_file.hpp"
 
 #include <algorithm>
@@ -32,10 +33,7 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 bool is_category_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
 
 core::byte_buffer signing_message(const crypto::sha256_digest& hash) {
-  core::byte_writer w;
-  w.put_raw(metadata_signature_domain);
-  w.put_raw(core::byte_view(hash.bytes));
-  return w.take();
+  return crypto::domain_message(metadata_signature_domain, hash);
 }
 
 // M4 over the whole entry plus the ids; "" when the entry is well formed.

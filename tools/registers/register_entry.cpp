@@ -1,5 +1,6 @@
 #include "tools/registers/register_entry.hpp"
 
+#include "common/crypto/domain_message.hpp"
 #include "common/crypto/key_file.hpp"
 
 #include <algorithm>
@@ -79,10 +80,7 @@ core::byte_buffer canonical_bytes(const register_entry& e) {
 namespace {
 
 core::byte_buffer signing_message(const crypto::sha256_digest& hash) {
-  core::byte_writer w;
-  w.put_raw(entry_signature_domain);
-  w.put_raw(core::byte_view(hash.bytes));
-  return w.take();
+  return crypto::domain_message(entry_signature_domain, hash);
 }
 
 core::status check_texts(const register_entry& e) {

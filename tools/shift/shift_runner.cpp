@@ -268,8 +268,9 @@ core::status shift_run::perform(const shift_step& step) {
       auto answer = control_request(
           socket, {{"cmd", "officer"}, {"change", join ? "join" : "leave"}, {"officer", second_officer_of(c)}}, 10s);
       if (!answer) return std::unexpected(answer.error());
-      say(c.id + ": officer " + second_officer_of(c) + (join ? " joined" : " left") + " (" +
-          std::to_string(answer->value("officers", 0)) + " officers present)");
+      const int present = answer->value("officers", 0);
+      say(c.id + ": officer " + second_officer_of(c) + (join ? " joined" : " left") + " (" + std::to_string(present) +
+          (present == 1 ? " officer present)" : " officers present)"));
       return {};
     }
     case step_action::mark: {
