@@ -261,7 +261,7 @@ void mp4_files() {
   put("mp4_boxes", "fragmented", file);
   append_box(file, "mfra", 8);
   put("mp4_boxes", "with-mfra", file);
-  file.resize(file.size() - 5);
+  file.erase(file.end() - 5, file.end());  // the last box loses its last 5 bytes
   put("mp4_boxes", "cut-short", file);
 }
 
