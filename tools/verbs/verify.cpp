@@ -89,10 +89,30 @@ int verify_store(const fs::path& path, const verify_args& args) {
   std::vector<std::string> all_gaps;
   std::size_t all_records = 0, all_problems = 0;
   for (const auto& device : *devices) {
+    // One device that cannot be checked does not stop the others (chain.md V13, V14): its key file unusable is
+    // cannot_verify, a record file the store refuses is not_authentic, and the store's verdict is the worst.
     auto key = s->get_public_key(device);
-    if (!key) return cannot(args, "device " + device.str() + ": " + key.error().context);
     auto inputs = store::read_record_inputs(*s, device);
-    if (!inputs) return cannot(args, inputs.error().context);
+    if (!inputs && inputs.error().code != core::errc::corrupt) return cannot(args, inputs.error().context);
+    if (!key || !inputs) {
+      const bool unreadable = !inputs;
+      const auto device_verdict = unreadable ? chain::verdict::not_authentic : chain::verdict::cannot_verify;
+      const std::string problem = unreadable ? "record_unreadable: " + inputs.error().context
+                                             : "no usable enrolled key: " + key.error().context;
+      worst = audit::worse_of(worst, device_verdict);
+      ++all_problems;
+      if (args.json)
+        all.push_back({{"device", device.str()},
+                       {"verdict", std::string(chain::to_string(device_verdict))},
+                       {"exit_code", chain::exit_code(device_verdict)},
+                       {"problem", problem},
+                       {"records", nlohmann::json::array()},
+                       {"store_findings", nlohmann::json::array()}});
+      else
+        std::printf("%s: %s\n%s\n\n", device.str().c_str(), problem.c_str(),
+                    audit::verdict_sentence(device_verdict, device.str(), 0, 1, {}).c_str());
+      continue;
+    }
     const chain::verify_options options{device, key->key, true, std::nullopt};
     const auto report = chain::verify_chain(*inputs, options);
     auto findings = audit::check_described_objects(*s, device, report, expired);

@@ -143,3 +143,55 @@ TEST_CASE("receipt_object_deleted, segment_truncated, segment_byte_flipped: same
     both_verbs_report(t, "object_mismatch", "file_name", segment.file_name, "no longer has the bytes");
   }
 }
+
+namespace {
+
+std::string device_verdict(const nlohmann::json& report, const std::string& device) {
+  for (const auto& d : report.at("devices"))
+    if (d.at("device") == device) return d.at("verdict").get<std::string>();
+  FAIL("no device " << device << " in the report");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("mislabelled_key_file, key_file_removed: that device cannot be verified, the others still are (V13, V15)",
+          "[e2e]") {
+  shift_store t;
+  const fs::path key = t.store_path / "keys/cam-0002.pub";
+  const std::string line = t.read(key);
+  SECTION("mislabelled_key_file") {
+    REQUIRE(line.find(" cam-0002 ") != std::string::npos);
+    std::string relabelled = line;
+    relabelled.replace(relabelled.find(" cam-0002 "), 10, " cam-0009 ");
+    t.rewrite(key, relabelled);
+  }
+  SECTION("key_file_removed") { REQUIRE(fs::remove(key)); }
+  for (const std::string verb : {"audit", "verify"}) {
+    INFO(verb);
+    auto r = cli({verb, t.store_path.string(), "--json"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 3);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j.at("verdict") == "cannot_verify");
+    CHECK(device_verdict(j, "cam-0001") == "authentic");
+    CHECK(device_verdict(j, "cam-0002") == "cannot_verify");
+    auto text = cli({verb, t.store_path.string()});
+    CHECK(text.exit_code == 3);
+    CHECK(text.out.find("cam-0002") != std::string::npos);
+  }
+  // A forged record of the other device outweighs the device that cannot be checked.
+  const fs::path record = t.store_path / "records/cam-0001/1";
+  std::string bytes = t.read(record);
+  bytes.back() = static_cast<char>(bytes.back() ^ 0x01);
+  t.rewrite(record, bytes);
+  for (const std::string verb : {"audit", "verify"}) {
+    INFO(verb);
+    auto r = cli({verb, t.store_path.string(), "--json"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 2);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(device_verdict(j, "cam-0001") == "not_authentic");
+    CHECK(device_verdict(j, "cam-0002") == "cannot_verify");
+  }
+}
