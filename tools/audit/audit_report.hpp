@@ -45,6 +45,10 @@ struct object_audit {
   std::optional<record::utc_time> stored_utc;  // from the receipt covering the record
   std::optional<std::chrono::nanoseconds> upload_delay;
   bool late = false;  // stored more than 24 h after it was recorded, or not confirmed at all
+  // A segment the camera closed after a power loss (salvage): its complete fragments are signed, and
+  // `unsigned_tail_bytes` after them are kept but covered by no hash.
+  bool salvaged = false;
+  std::uint64_t unsigned_tail_bytes = 0;
 };
 
 struct statement_audit {

@@ -51,15 +51,6 @@ std::string verdict_phrase(chain::verdict v) {
   return "unknown";
 }
 
-// A problem line that one of d.store_findings already says in words.
-bool is_store_finding_line(const std::string& p) {
-  for (auto code : {store_reason::object_missing, store_reason::object_short, store_reason::object_oversize,
-                    store_reason::object_mismatch, store_reason::receipt_record_missing,
-                    store_reason::receipt_head_mismatch})
-    if (p.starts_with(std::string(to_string(code)) + ": ")) return true;
-  return false;
-}
-
 }  // namespace
 
 std::string render_text(const audit_report& report) {

@@ -188,6 +188,8 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
       o.sha256 = sg->file_sha256;
       o.byte_length = sg->byte_length;
       o.recorded_utc = r.utc.time;
+      o.salvaged = sg->closed_by == record::close_reason::power_loss_recovered;
+      o.unsigned_tail_bytes = sg->unsigned_tail_bytes;
       s.segments.push_back(std::move(o));
     } else if (const auto* a = std::get_if<record::annotation_payload>(&r.body)) {
       auto& s = session_for(d, a->session, seq, r.utc.time);

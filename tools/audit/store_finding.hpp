@@ -38,6 +38,8 @@ struct store_finding {
 
 // A sentence for a clerk: "record 7 of cam-0002 is covered by receipt … but is not in the store".
 [[nodiscard]] std::string describe(const store_finding& f);
+// Whether a device_audit::problems line is one that a store_finding of the same device already says in words.
+[[nodiscard]] bool is_store_finding_line(const std::string& problem);
 // "objects/sha256/<hex> (<file>, record <seq>)", the place a technical line names.
 [[nodiscard]] std::string object_place(const store_finding& f);
 

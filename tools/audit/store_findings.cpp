@@ -282,4 +282,12 @@ core::expected<std::vector<store_finding>> check_receipt_coverage(const store::s
   return out;
 }
 
+bool is_store_finding_line(const std::string& problem) {
+  for (auto code : {store_reason::object_missing, store_reason::object_short, store_reason::object_oversize,
+                    store_reason::object_mismatch, store_reason::receipt_record_missing,
+                    store_reason::receipt_head_mismatch})
+    if (problem.starts_with(std::string(to_string(code)) + ": ")) return true;
+  return false;
+}
+
 }  // namespace bodycam::tools::audit
