@@ -11,6 +11,7 @@ import struct
 import sys
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from cryptography.hazmat.primitives.poly1305 import Poly1305
 
@@ -125,7 +126,7 @@ class SecretStream:
 
 
 def read(data, secret):
-    public = X25519PrivateKey.from_private_bytes(secret).public_key().public_bytes_raw()
+    public = X25519PrivateKey.from_private_bytes(secret).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     key_id = hashlib.sha256(public).digest()[:8]
     if len(data) < 18:
         return [], "truncated"
