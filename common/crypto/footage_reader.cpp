@@ -106,6 +106,9 @@ std::expected<footage_reader, footage_error> footage_reader::open(footage_source
                                                       r.header_.stream_header.data(), file_key->data()) != 0)
     return r.fail(footage_errc::internal, "secretstream initialisation failed");
   r.state_ = std::move(*state);
+  auto puller = secretstream_puller::create(reinterpret_cast<stream_state*>(r.state_.data()));
+  if (!puller) return r.fail(footage_errc::internal, puller.error().context);
+  r.puller_ = std::move(*puller);
   return r;
 }
 
@@ -139,10 +142,7 @@ std::expected<std::optional<core::byte_view>, footage_error> footage_reader::nex
   plain_.resize(length - footage_message_overhead);
   unsigned char tag = 0;
   const bool first = next_index_ == 0;
-  if (crypto_secretstream_xchacha20poly1305_pull(reinterpret_cast<stream_state*>(state_.data()), plain_.data(),
-                                                 nullptr, &tag, cipher_.data(), cipher_.size(),
-                                                 first ? header_body_.data() : nullptr,
-                                                 first ? header_body_.size() : 0) != 0)  // invariant 1
+  if (!puller_->pull(plain_.data(), tag, cipher_, first ? core::byte_view(header_body_) : core::byte_view()))  // invariant 1
     return stop(footage_errc::tampered_message, which + " does not authenticate: its ciphertext was altered, "
                                                         "or messages were removed or reordered");
   if (tag == crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) {
@@ -161,6 +161,7 @@ std::expected<std::optional<core::byte_view>, footage_error> footage_reader::nex
     return stop(footage_errc::trailing_bytes,
                 "bytes follow the final message (" + which + "); the file was appended to");
   complete_ = true;
+  puller_.reset();
   state_ = guarded_bytes();
   return std::optional<core::byte_view>();
 }

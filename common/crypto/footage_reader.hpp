@@ -16,6 +16,7 @@
 
 #include "common/crypto/footage_format.hpp"
 #include "common/crypto/footage_stream.hpp"
+#include "common/crypto/secretstream_pull.hpp"
 
 #include <optional>
 #include <span>
@@ -74,6 +75,7 @@ class footage_reader {
   core::byte_buffer header_body_;
   footage_key_id opened_with_;
   guarded_bytes state_;
+  std::optional<secretstream_puller> puller_;  // works on state_
   core::byte_buffer cipher_;
   core::byte_buffer plain_;
   std::uint64_t next_index_ = 0;

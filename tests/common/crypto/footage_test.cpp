@@ -1,6 +1,7 @@
 // The encrypted footage writer and reader: round trip, every named error, the power cut at every byte, and a
 // random tamper property. Each test names the attack or accident and asserts the exact error code and index.
 #include "common/crypto/footage_format.hpp"
+#include "common/crypto/secretstream_pull.hpp"
 #include "tests/common/crypto/footage_test_support.hpp"
 #include "tests/support/test_seed.hpp"
 
@@ -342,4 +343,44 @@ TEST_CASE("footage: an envelope opens with libsodium's own crypto_box_seal_open"
                                agency.public_key().bytes.data(), agency.secret().data()) == 0);
   CHECK(opened == file_key);
   CHECK(envelope.key_id == agency.key_id());
+}
+
+TEST_CASE("secretstream pull on libcrypto equals libsodium's, message for message, rekey included") {
+  const std::uint32_t seed = bodycam::tests::test_seed("secretstream pull equivalence");
+  std::mt19937 rng(seed);
+  std::array<std::uint8_t, crypto_secretstream_xchacha20poly1305_KEYBYTES> key{};
+  std::array<std::uint8_t, crypto_secretstream_xchacha20poly1305_HEADERBYTES> header{};
+  crypto::deterministic_random_for_tests(seed)(key);
+  crypto_secretstream_xchacha20poly1305_state push_state, pull_state;
+  crypto_secretstream_xchacha20poly1305_init_push(&push_state, header.data(), key.data());
+  crypto_secretstream_xchacha20poly1305_init_pull(&pull_state, header.data(), key.data());
+  auto puller = crypto::secretstream_puller::create(&pull_state);
+  REQUIRE(puller.has_value());
+  std::size_t compared = 0;
+  for (int i = 0; i < 200; ++i) {
+    const std::size_t mlen = std::uniform_int_distribution<std::size_t>(0, 300)(rng);
+    std::vector<std::uint8_t> m(mlen), ad(static_cast<std::size_t>(i % 3 == 0 ? 0 : (i % 37)));
+    for (auto& b : m) b = static_cast<std::uint8_t>(rng());
+    for (auto& b : ad) b = static_cast<std::uint8_t>(rng());
+    const unsigned char tag = i % 10 == 9 ? crypto_secretstream_xchacha20poly1305_TAG_REKEY
+                                          : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+    std::vector<std::uint8_t> c(mlen + 17);
+    crypto_secretstream_xchacha20poly1305_push(&push_state, c.data(), nullptr, m.data(), m.size(), ad.data(),
+                                               ad.size(), tag);
+    INFO("seed " << seed << " message " << i << " mlen " << mlen);
+    if (i % 50 == 7) {  // a forged copy is refused and leaves the state as it was
+      auto forged = c;
+      forged[forged.size() / 2] ^= 0x01;
+      std::vector<std::uint8_t> junk(mlen);
+      unsigned char t = 0;
+      CHECK_FALSE(puller->pull(junk.data(), t, forged, ad));
+    }
+    std::vector<std::uint8_t> out(mlen);
+    unsigned char got_tag = 0xff;
+    REQUIRE(puller->pull(out.data(), got_tag, c, ad));
+    CHECK(out == m);
+    CHECK(got_tag == tag);
+    ++compared;
+  }
+  CHECK(compared == 200);
 }
