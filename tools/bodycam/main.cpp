@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   bodycam::tools::verbs::add_witness(app, result);
   bodycam::tools::verbs::add_note(app, result);
   bodycam::tools::verbs::add_stats(app, result);
+  bodycam::tools::verbs::add_decrypt(app, result);
   bodycam::tools::verbs::set_exit_codes_footer(app);
   if (auto answered = bodycam::tools::verbs::answer_verb_words(app, std::vector<std::string>(argv + 1, argv + argc)))
     return *answered;

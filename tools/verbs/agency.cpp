@@ -81,7 +81,7 @@ int run_agency_init(const agency_init_args& args) {
 }  // namespace
 
 void add_agency(CLI::App& app, run_result& result) {
-  auto* agency = app.add_subcommand("agency", "The agency root: the offline key that signs the enrollment register");
+  auto* agency = app.add_subcommand("agency", "The agency's keys: the offline root that signs the enrollment register, and the footage keys");
   agency->require_subcommand(1);
   auto args = std::make_shared<agency_init_args>();
   auto* init = agency->add_subcommand(
@@ -92,6 +92,7 @@ void add_agency(CLI::App& app, run_result& result) {
   init->add_option("--store", args->store, "Also put the root public key in this store (enrollment/root.pub)");
   init->add_flag("--create-store", args->create_store, "Create the store directory layout if it does not exist");
   init->callback([args, &result] { result.exit_code = run_agency_init(*args); });
+  add_agency_footage_key(*agency, result);
 }
 
 }  // namespace bodycam::tools::verbs

@@ -26,6 +26,9 @@ void add_agency(CLI::App& app, run_result& result);
 void add_witness(CLI::App& app, run_result& result);
 void add_note(CLI::App& app, run_result& result);
 void add_stats(CLI::App& app, run_result& result);
+void add_decrypt(CLI::App& app, run_result& result);
+// Registered under `bodycam agency` by add_agency.
+void add_agency_footage_key(CLI::App& agency, run_result& result);
 
 // The exit codes of every verb (tools/README.md, docs/operations.md). 0..3 are the verifier's and keep their
 // meaning for verify and audit; the other verbs use 0 for done and 3 for "refused or could not: nothing was

@@ -38,11 +38,14 @@ const std::vector<std::vector<std::string>> commands{
     {"doctor", "dock"},
     {"agency"},
     {"agency", "init"},
+    {"agency", "footage-key"},
+    {"agency", "footage-key", "new"},
     {"witness"},
     {"witness", "cosign"},
     {"witness", "serve"},
     {"note"},
     {"stats"},
+    {"decrypt"},
 };
 
 std::string golden_name(const std::vector<std::string>& command) {

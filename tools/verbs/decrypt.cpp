@@ -1,0 +1,175 @@
+// bodycam decrypt: turn an encrypted footage file back into the plain file, with the agency footage key.
+//   bodycam decrypt FILE --footage-key SEALED [--footage-key SEALED ...] --out PLAIN [--passphrase-file F]
+//                  [--salvage]
+// This is the key holder's tool for now; the clerk path — decrypting for an export or the console only after
+// an access-register entry — comes with the export and console wiring (docs/operations.md).
+// Guarantees:
+//  G1. PLAIN appears only complete: fragments go to a 0600 temporary file beside it, which is synced and then
+//      linked to PLAIN create-only (an existing PLAIN is never replaced); on any refusal it is removed.
+//  G2. Without --salvage, PLAIN appears only if every message authenticated and the final message was there
+//      with nothing after it. With --salvage, a truncated file (a power cut) gives PLAIN with every complete
+//      fragment and exit 1; a tampered file gives the fragments before the damage and exit 2.
+//  G3. The report names the key id used, the fragments written, the plaintext SHA-256 (compare it with the
+//      record) and, on failure, the named error with the message index.
+// Exit codes: 0 complete, 1 salvaged a truncated file (documented gap), 2 not authentic (tampered, swapped
+// envelope, trailing bytes), 3 cannot (no key for this file, wrong passphrase, I/O).
+#include "common/core/durable_file.hpp"
+#include "common/core/unique_fd.hpp"
+#include "common/crypto/footage_key_file.hpp"
+#include "common/crypto/footage_reader.hpp"
+#include "tools/verbs/output_path.hpp"
+#include "tools/verbs/passphrase.hpp"
+#include "tools/verbs/verb.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+
+namespace bodycam::tools::verbs {
+
+namespace {
+
+using namespace bodycam::common;
+namespace fs = std::filesystem;
+
+struct decrypt_args {
+  std::string file;
+  std::vector<std::string> footage_keys;
+  std::string out;
+  std::string passphrase_file;
+  bool salvage = false;
+};
+
+int fail(const std::string& message, int code = exit_cannot) {
+  std::fprintf(stderr, "bodycam decrypt: %s\n", message.c_str());
+  return code;
+}
+
+int exit_code_for(crypto::footage_errc code) {
+  switch (code) {
+    case crypto::footage_errc::truncated: return exit_gaps;
+    case crypto::footage_errc::read_failed:
+    case crypto::footage_errc::not_for_this_key:
+    case crypto::footage_errc::unsupported_version:
+    case crypto::footage_errc::internal: return exit_cannot;
+    default: return exit_not_authentic;
+  }
+}
+
+core::expected<std::vector<crypto::footage_secret_key>> open_keys(const decrypt_args& args) {
+  std::vector<core::byte_buffer> sealed;
+  for (const auto& path : args.footage_keys) {
+    auto bytes = crypto::load_sealed_footage_key(path);
+    if (!bytes) return std::unexpected(bytes.error());
+    sealed.push_back(std::move(*bytes));
+  }
+  auto passphrase = get_passphrase(args.passphrase_file, false);
+  if (!passphrase) return std::unexpected(passphrase.error());
+  std::vector<crypto::footage_secret_key> keys;
+  for (std::size_t i = 0; i < sealed.size(); ++i) {
+    auto key = crypto::open_footage_secret_key(sealed[i], passphrase->view());
+    if (!key) return core::wrap("footage key " + args.footage_keys[i], key.error());
+    keys.push_back(std::move(key->key));
+  }
+  return keys;
+}
+
+int run_decrypt(const decrypt_args& args) {
+  const fs::path out(args.out);
+  if (auto ok = check_output_path(out, "--out", replace_policy::never); !ok) return fail(ok.error().context);
+  auto keys = open_keys(args);
+  if (!keys) return fail(keys.error().context);
+  core::unique_fd in(::open(args.file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.is_open()) return fail(core::fail_errno("open", args.file, errno).error().context);
+  const fs::path temp = out.parent_path() / ("." + out.filename().string() + ".partial");
+  core::unique_fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd.is_open()) return fail(core::fail_errno("create", temp.string(), errno).error().context);
+  auto remove_temp = [&] {
+    fd.reset();
+    std::error_code ec;
+    fs::remove(temp, ec);
+  };
+
+  crypto::fd_source source(in.get(), args.file);
+  crypto::fd_sink sink(fd.get(), temp);
+  crypto::sha256_hasher plaintext_hash;
+  std::uint64_t fragments = 0;
+  std::optional<crypto::footage_error> stopped;
+  std::string key_id;
+  auto reader = crypto::footage_reader::open(source, *keys, args.file);
+  if (!reader) {
+    stopped = reader.error();
+  } else {
+    key_id = reader->opened_with().to_hex();
+    for (;;) {
+      auto fragment = reader->next();
+      if (!fragment) {
+        stopped = fragment.error();
+        break;
+      }
+      if (!*fragment) break;
+      if (auto ok = sink.write(**fragment); !ok) {
+        remove_temp();
+        return fail(ok.error().context, exit_write_failed);
+      }
+      plaintext_hash.update(**fragment);
+      ++fragments;
+    }
+  }
+  if (stopped && (!args.salvage || fragments == 0)) {  // G2
+    remove_temp();
+    return fail(std::string(crypto::to_string(stopped->code)) + ": " + stopped->message +
+                    (stopped->code == crypto::footage_errc::truncated && !args.salvage
+                         ? " (--salvage writes the complete fragments)"
+                         : "") +
+                    "; nothing written",
+                exit_code_for(stopped->code));
+  }
+  if (::fsync(fd.get()) != 0) {
+    const int err = errno;
+    remove_temp();
+    return fail(core::fail_errno("fsync", temp.string(), err).error().context, exit_write_failed);
+  }
+  if (::link(temp.c_str(), out.c_str()) != 0) {  // G1: create-only
+    const int err = errno;
+    remove_temp();
+    return fail(core::fail_errno("link", out.string(), err).error().context, exit_write_failed);
+  }
+  remove_temp();
+  if (auto ok = core::fsync_directory(out.parent_path().empty() ? fs::path(".") : out.parent_path()); !ok)
+    return fail(ok.error().context, exit_write_failed);
+  std::printf("decrypted:        %s -> %s\n"
+              "footage key id:   %s\n"
+              "fragments:        %llu\n"
+              "plaintext sha256: %s\n",
+              args.file.c_str(), args.out.c_str(), key_id.c_str(), static_cast<unsigned long long>(fragments),
+              plaintext_hash.finish().to_hex().c_str());
+  if (stopped) {
+    std::printf("salvaged:         %s: %s\n", std::string(crypto::to_string(stopped->code)).c_str(),
+                stopped->message.c_str());
+    return exit_code_for(stopped->code);
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+void add_decrypt(CLI::App& app, run_result& result) {
+  auto args = std::make_shared<decrypt_args>();
+  auto* cmd = app.add_subcommand("decrypt", "Decrypt an encrypted footage file with the agency footage key");
+  cmd->add_option("file", args->file, "The encrypted footage file")->required();
+  cmd->add_option("--footage-key", args->footage_keys,
+                  "A sealed footage key file (0600); repeat it for old keys after a rotation")
+      ->required();
+  cmd->add_option("--out", args->out, "Where the plain file goes (must not exist; written 0600)")->required();
+  cmd->add_option("--passphrase-file", args->passphrase_file,
+                  "Read the footage key passphrase from FILE (mode 0600); without it the terminal asks");
+  cmd->add_flag("--salvage", args->salvage,
+                "Write every complete fragment of a truncated (power-cut) or damaged file; exit 1 or 2 says which");
+  cmd->callback([args, &result] { result.exit_code = run_decrypt(*args); });
+}
+
+}  // namespace bodycam::tools::verbs
