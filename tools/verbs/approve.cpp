@@ -75,9 +75,9 @@ int run_approve(const approve_args& args) {
   std::printf("%s      access/%s (by %s)\ndecision:     %s\n", args.refuse ? "refused: " : "approved:", name.c_str(),
               req.clerk.c_str(), entry.c_str());
   if (!args.refuse)
-    std::printf("next:         %s builds the bundle within 7 days: bodycam export %s --approved access/%s --out "
-                "BUNDLE --clerk-key %s.key --department DEPT\n",
-                req.clerk.c_str(), args.store.c_str(), name.c_str(), req.clerk.c_str());
+    std::printf("next:         %s builds the bundle within 7 days: bodycam export %s --approved access/%s "
+                "--reference '%s' --out BUNDLE --clerk-key %s.key --department DEPT\n",
+                req.clerk.c_str(), args.store.c_str(), name.c_str(), req.reference.c_str(), req.clerk.c_str());
   std::printf("%s\n", log_entries_now(*s, *log_key, written).c_str());
   return 0;
 }

@@ -114,10 +114,9 @@ int run_export(const export_args& args) {
                   exit_usage);
   if (!args.request && args.out.empty()) return refuse("--out BUNDLE is required", exit_usage);
   if (!args.approved.empty()) {
-    if (!args.session.empty() || !args.device.empty() || !args.from.empty() || !args.to.empty() ||
-        !args.reference.empty())
-      return refuse("--approved REQUEST takes what to export and the reference from the request; give no "
-                    "--session, --device, --from, --to or --reference",
+    if (!args.session.empty() || !args.device.empty() || !args.from.empty() || !args.to.empty())
+      return refuse("--approved REQUEST takes what to export from the request; give no --session, --device, "
+                    "--from or --to",
                     exit_usage);
     if (args.department.empty()) return refuse("--department is required", exit_usage);
     return run_approved_export(args, request);
@@ -172,6 +171,9 @@ int build_bundle(const export_args& args, bundle::export_request request, const 
     const auto* status = (*approvals)->approvals.find(approved);
     if (status == nullptr) return refuse("--approved access/" + approved + ": no export request has that name");
     if (auto why = registers::why_not_export(*status, clerk->id, request.now)) return refuse(*why);
+    if (args.reference != status->request->body.reference)
+      return refuse("--reference '" + args.reference + "' is not the reference of request access/" + approved +
+                    " ('" + status->request->body.reference + "')");
     auto what = bundle::selection_of_request(status->request->body);
     if (!what) return refuse(what.error().context);
     request.what = *what;
@@ -282,7 +284,9 @@ void add_export(CLI::App& app, run_result& result) {
   cmd->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file (bodycam keygen --id <clerk>)")
       ->required();
   cmd->add_option("--department", args->department, "The clerk's department")->required();
-  cmd->add_option("--reference", args->reference, "Why: the case or request number (not with --approved)");
+  cmd->add_option("--reference", args->reference,
+                  "Why: the case or request number (with --approved: the request's, checked against it)")
+      ->required();
   cmd->add_flag("--request", args->request,
                 "Only store a signed request to export this selection; a supervisor approves it (bodycam approve)");
   cmd->add_option("--approved", args->approved,

@@ -53,7 +53,7 @@ TEST_CASE("export approval cli: request, self-approval refused, supervisor appro
                  clerk))
             .exit_code == 64);
   CHECK(cli(with({"export", store_path, "--approved", "access/clerk-1.0", "--session", session.to_hex(), "--out",
-                  (dir / "x").string()},
+                  (dir / "x").string(), "--reference", "CASE-2026-0042"},
                  clerk))
             .exit_code == 64);
   CHECK(cli({"approve", store_path, "not-a-request", "--clerk-key", sup_key, "--department", "d"}).exit_code == 64);
@@ -69,7 +69,9 @@ TEST_CASE("export approval cli: request, self-approval refused, supervisor appro
   const auto self = cli({"approve", store_path, "access/clerk-1.0", "--clerk-key", clerk_key, "--department", "d"});
   CHECK(self.exit_code == 3);
   CHECK_THAT(self.err, Catch::Contains("second person"));
-  const auto early = cli(with({"export", store_path, "--approved", "access/clerk-1.0", "--out", (dir / "b0").string()}, clerk));
+  const auto early = cli(with({"export", store_path, "--approved", "access/clerk-1.0", "--reference", "CASE-2026-0042",
+                               "--out", (dir / "b0").string()},
+                              clerk));
   CHECK(early.exit_code == 3);
   CHECK_THAT(early.err, Catch::Contains("pending, not approved"));
   CHECK_FALSE(std::filesystem::exists(dir / "b0"));
@@ -81,8 +83,13 @@ TEST_CASE("export approval cli: request, self-approval refused, supervisor appro
   CHECK(cli({"approve", store_path, "access/clerk-1.0", "--clerk-key", sup_key, "--department", "d", "--refuse"})
             .exit_code == 3);  // decided already
 
-  const auto built = cli(with({"export", store_path, "--approved", "access/clerk-1.0", "--out", (dir / "bundle").string(),
-                               "--quiet"},
+  const auto other_case = cli(with({"export", store_path, "--approved", "access/clerk-1.0", "--reference", "CASE-9",
+                                    "--out", (dir / "b1").string()},
+                                   clerk));
+  CHECK(other_case.exit_code == 3);
+  CHECK_THAT(other_case.err, Catch::Contains("is not the reference of request"));
+  const auto built = cli(with({"export", store_path, "--approved", "access/clerk-1.0", "--reference",
+                               "CASE-2026-0042", "--out", (dir / "bundle").string(), "--quiet"},
                               clerk));
   INFO(built.out << built.err);
   REQUIRE(built.exit_code == 0);
