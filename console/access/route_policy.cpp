@@ -28,6 +28,14 @@ constexpr std::array rules{
   route_rule{route::access_register,  role::auditor,    true,  false, false},
   route_rule{route::audit_report,     role::auditor,    true,  false, false},
   route_rule{route::enrollment_view,  role::admin,      true,  false, false},
+  route_rule{route::export_request,   role::clerk,      true,  false, false},
+  route_rule{route::export_list,      role::clerk,      true,  false, false},
+  route_rule{route::export_download,  role::clerk,      false, true,  false},
+  route_rule{route::approvals,        role::supervisor, true,  false, false},
+  route_rule{route::approval_decision, role::supervisor, false, false, true},
+  route_rule{route::fleet,            role::supervisor, true,  false, false},
+  route_rule{route::fleet,            role::auditor,    true,  false, false},
+  route_rule{route::fleet,            role::admin,      true,  false, false},
 };
 // clang-format on
 
@@ -43,6 +51,12 @@ std::string_view to_string(route r) noexcept {
     case route::access_register: return "access_register";
     case route::audit_report: return "audit_report";
     case route::enrollment_view: return "enrollment_view";
+    case route::export_request: return "export_request";
+    case route::export_list: return "export_list";
+    case route::export_download: return "export_download";
+    case route::approvals: return "approvals";
+    case route::approval_decision: return "approval_decision";
+    case route::fleet: return "fleet";
   }
   return "unknown";
 }
@@ -60,10 +74,12 @@ bool is_footage_route(route r) noexcept {
   return r == route::session_page || r == route::session_playback || r == route::file_download;
 }
 
+bool is_request_route(route r) noexcept { return r == route::export_download || r == route::approval_decision; }
+
 std::span<const route_rule> route_rules() noexcept { return rules; }
 
 bool is_allowed(route r, std::uint8_t roles, ownership o) noexcept {
-  if (is_footage_route(r) && o == ownership::none) return false;  // P2
+  if ((is_footage_route(r) || is_request_route(r)) && o == ownership::none) return false;  // P2
   for (const route_rule& rule : rules) {
     if (rule.what != r || (roles & static_cast<std::uint8_t>(rule.who)) == 0) continue;
     if ((o == ownership::none && rule.if_none) || (o == ownership::own && rule.if_own) ||

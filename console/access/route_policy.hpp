@@ -2,18 +2,23 @@
 // tools/enrollment/authorization_table is the one answer to "who may sign what". Pure data and lookups; the
 // request handler asks it before doing anything, and the authorization matrix test is generated from it.
 // Ownership: a session's footage is the person's own when the session_start record names them as the
-// officer; routes that show no footage take ownership::none.
+// officer; an export request is the person's own when they made it; routes that show neither take
+// ownership::none.
 // The table in words:
 //   officer     home; the session list (their own sessions only); view, play and download their own footage
 //   clerk       home; the session list; view, play and download any footage of the agency
-//   supervisor  as clerk (statistics will join it)
-//   auditor     home; the access register; the audit report (chains, log, receipts); no footage at all
-//   admin       home; the enrollment register; no footage at all
+//               request an export of a session; list their own requests; download the bundle of their own
+//               request once a supervisor approved it
+//   supervisor  as clerk's footage routes; the approvals page; approve or refuse another person's export
+//               request, never their own (docs/formats/access-register.md §3 rule 5); the fleet page
+//   auditor     home; the access register; the audit report (chains, log, receipts); the fleet page; no footage
+//   admin       home; the enrollment register; the fleet page; no footage at all
 // Guarantees:
 //  P1. Anything the table does not list is refused (default deny); a person with several roles is allowed
 //      what any one of their roles allows.
 //  P2. Footage routes (session_page, session_playback, file_download) are allowed only with ownership own or
-//      other, never none; the handler must know whose footage it is before asking.
+//      other, never none; the handler must know whose footage it is before asking. The same holds for the
+//      request routes (approval_decision, export_download): own or other, the handler knows whose request.
 #pragma once
 
 #include "tools/enrollment/enrollment_entry.hpp"
@@ -36,10 +41,18 @@ enum class route : std::uint8_t {
   access_register,
   audit_report,
   enrollment_view,
+  export_request,     // POST /exports/request
+  export_list,        // GET /exports: the person's own requests
+  export_download,    // GET /exports/<clerk>.<seq>/bundle.tar
+  approvals,          // GET /approvals: pending requests
+  approval_decision,  // POST /approvals/<clerk>.<seq>
+  fleet,              // GET /fleet
 };
 inline constexpr std::array all_routes{route::home,          route::session_list,    route::session_page,
                                        route::session_playback, route::file_download, route::access_register,
-                                       route::audit_report,  route::enrollment_view};
+                                       route::audit_report,  route::enrollment_view, route::export_request,
+                                       route::export_list,   route::export_download, route::approvals,
+                                       route::approval_decision, route::fleet};
 inline constexpr std::array all_roles{role::officer, role::clerk, role::supervisor, role::auditor, role::admin};
 
 enum class ownership : std::uint8_t { none, own, other };
@@ -48,6 +61,8 @@ inline constexpr std::array all_ownerships{ownership::none, ownership::own, owne
 [[nodiscard]] std::string_view to_string(route r) noexcept;
 [[nodiscard]] std::string_view to_string(ownership o) noexcept;
 [[nodiscard]] bool is_footage_route(route r) noexcept;
+// Routes about one export request: asked with ownership own (the person's request) or other, never none.
+[[nodiscard]] bool is_request_route(route r) noexcept;
 
 struct route_rule {
   route what;

@@ -47,7 +47,7 @@ core::expected<console_config> parse_console_config(std::string_view text, const
                                                  std::to_string(e.source().begin.line));
   }
   for (const auto& [key, node] : root)
-    if (key.str() != "console" && key.str() != "store")
+    if (key.str() != "console" && key.str() != "store" && key.str() != "fleet")
       return core::fail(core::errc::invalid_argument, origin + ": unknown section [" + std::string(key.str()) + "]");
   const auto* table = root["console"].as_table();
   if (table == nullptr) return core::fail(core::errc::invalid_argument, origin + ": [console] is required");
@@ -120,6 +120,28 @@ core::expected<console_config> parse_console_config(std::string_view text, const
               static_cast<std::size_t>(max_connections)};
   for (const auto& [key, node] : *table)
     if (!used.contains(std::string(key.str()))) return bad(origin, key.str(), "unknown key");
+
+  if (const auto* fleet = root["fleet"].as_table()) {
+    for (const auto& [key, node] : *fleet) {
+      if (key.str() == "dock_status_urls") {
+        const auto* urls = node.as_array();
+        if (urls == nullptr) return bad(origin, "dock_status_urls", "must be a list of \"http://host:port/status.json\"");
+        for (const auto& item : *urls) {
+          const auto* u = item.as_string();
+          if (u == nullptr || !u->get().starts_with("http://"))
+            return bad(origin, "dock_status_urls", "every item must be an http:// URL string");
+          c.dock_status_urls.push_back(u->get());
+        }
+      } else if (key.str() == "dock_timeout_seconds") {
+        const auto* v = node.as_integer();
+        if (v == nullptr || v->get() < 1 || v->get() > 30)
+          return bad(origin, "dock_timeout_seconds", "must be an integer 1-30");
+        c.dock_timeout = std::chrono::seconds(v->get());
+      } else {
+        return bad(origin, key.str(), "unknown key in [fleet]");
+      }
+    }
+  }
 
   auto store = common::store::parse_store_config(*store_table, origin, base_directory);
   if (!store) return std::unexpected(store.error());

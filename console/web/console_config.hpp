@@ -17,6 +17,10 @@
 //   max_body_bytes = 65536                   # 1024-16777216: larger bodies are answered 413
 //   max_connections = 64                     # 2-10000
 //
+//   [fleet]                                  # optional: the docks the fleet page asks for their status
+//   dock_status_urls = ["http://127.0.0.1:8080/status.json"]   # each dock's /status.json (plain HTTP)
+//   dock_timeout_seconds = 3                 # 1-30: a dock that does not answer in time is shown unreachable
+//
 //   [store]                                  # the evidence store, as in bodycam-dockd (s3_store_config.hpp)
 //   kind = "directory"
 //   path = "/srv/bodycam/store"
@@ -59,6 +63,8 @@ struct console_config {
   std::string state_dir;
   std::chrono::hours session_length{8};
   server_limits limits;
+  std::vector<std::string> dock_status_urls;
+  std::chrono::seconds dock_timeout{3};
   common::store::store_config store;
 };
 

@@ -122,6 +122,8 @@ web_response console_handler::dispatch(const web_request& request) {
     if (!form || token == form->end() || token->second != who->csrf)
       return error_response(403, "Refused", "This form did not carry the token of your session (CSRF).");
     if (path == "/logout") return logout(request, *who);
+    if (path == "/exports/request") return export_request(request, *who);
+    if (path.starts_with("/approvals/")) return approval_decision(request, *who);
     return error_response(404, "Not found", "No such page.");
   }
 
@@ -141,6 +143,17 @@ web_response console_handler::dispatch(const web_request& request) {
     }
     return footage(request, *who);
   }
+  if (path == "/exports") return export_list(*who);
+  if (path.starts_with("/exports/")) {
+    if (request.method != "GET") {  // H6: a HEAD must not build and register an export
+      auto r = error_response(405, "Method not allowed", "Bundles are answered to GET only.");
+      r.set("Allow", "GET");
+      return r;
+    }
+    return export_download(request, *who);
+  }
+  if (path == "/approvals") return approvals_page(*who);
+  if (path == "/fleet") return fleet_page(*who);
   if (path == "/registers/access") {
     if (!access::is_allowed(route::access_register, who->roles, access::ownership::none)) return refuse();
     auto book = tools::registers::read_register(*ctx_.store, common::store::entry_namespace::access);

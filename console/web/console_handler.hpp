@@ -19,6 +19,13 @@
 //      (completed / failed) once the server reports whether the bytes were sent.
 //  H6. Footage routes answer GET only (HEAD and others 405): a response without the bytes must not be
 //      registered as a completed download.
+//  H8. Two-person export (docs/formats/access-register.md §3 rule 5, tools/registers/export_approval.hpp): a
+//      request is a signed access entry of the clerk; a decision is the supervisor's, refused (403, nothing
+//      written) when the supervisor is the requester, whatever their roles; the download of an approved request
+//      is for its requester only, builds the bundle with tools/bundle (whose access entry is stored before a
+//      byte is copied, and its outcome after) and answers it as one tar archive.
+//  H9. The fleet page asks each configured dock for its status with a deadline; a dock that does not answer
+//      is shown unreachable, never an error page (fleet_view.hpp F1).
 //  H7. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
 //      404, so no path can reach outside the session it names.
 #pragma once
@@ -33,6 +40,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace bodycam::console::web {
 
@@ -48,6 +57,13 @@ struct console_context {
   const access::account* decoy = nullptr;
   std::chrono::hours session_length{8};
   std::function<common::record::utc_time()> clock;
+  // Where bundles are built before they are sent (a folder only the console reads); empty: the system's
+  // temporary folder.
+  std::filesystem::path work_dir;
+  std::vector<std::string> dock_status_urls;
+  // Fetches one dock status URL (dock_status_client.hpp in the server; a fake in tests). May be empty when no
+  // URL is configured.
+  std::function<common::core::expected<std::string>(const std::string& url)> fetch_dock_status;
 };
 
 // Who a request comes from, once H2 passed.
@@ -72,6 +88,12 @@ class console_handler {
   [[nodiscard]] common::core::expected<signed_in> check_session(const web_request& request);
   [[nodiscard]] web_response footage(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response session_list(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response export_request(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response export_list(const signed_in& who);
+  [[nodiscard]] web_response export_download(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response approvals_page(const signed_in& who);
+  [[nodiscard]] web_response approval_decision(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response fleet_page(const signed_in& who);
 
   console_context ctx_;
 };

@@ -5,6 +5,7 @@
 #include "console/web/byte_range.hpp"
 #include "console/web/console_handler.hpp"
 #include "console/web/pages.hpp"
+#include "console/web/store_analysis.hpp"
 #include "tools/audit/store_audit.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
@@ -24,16 +25,6 @@ namespace registers = tools::registers;
 namespace {
 
 constexpr std::string_view default_reference = "console view";
-
-// The store's sessions as the audit library sees them. Objects are checked for presence and length; none is
-// re-hashed on a page view (that is `bodycam audit`'s work).
-core::expected<audit::audit_report> analyse_store(const common::store::store& s, record::utc_time now) {
-  audit::audit_options options;
-  options.now = now;
-  options.sample_slice = 1;
-  options.sample_slices = std::numeric_limits<std::uint32_t>::max();
-  return audit::audit_store(s, options);
-}
 
 std::string query_value(const web_request& request, const char* name) {
   const auto form = parse_form(request.query());
@@ -117,6 +108,14 @@ web_response register_refused(const core::error& e) {
 }
 
 }  // namespace
+
+core::expected<audit::audit_report> analyse_store(const common::store::store& s, record::utc_time now) {
+  audit::audit_options options;
+  options.now = now;
+  options.sample_slice = 1;
+  options.sample_slices = std::numeric_limits<std::uint32_t>::max();
+  return audit::audit_store(s, options);
+}
 
 web_response console_handler::session_list(const web_request& request, const signed_in& who) {
   if (!access::is_allowed(access::route::session_list, who.roles, access::ownership::none))

@@ -6,6 +6,7 @@
 #include "common/crypto/key_file.hpp"
 #include "common/store/s3_store_factory.hpp"
 #include "console/access/account.hpp"
+#include "console/web/dock_status_client.hpp"
 #include "console/access/totp.hpp"
 #include "console/web/console_config.hpp"
 #include "console/web/console_handler.hpp"
@@ -87,8 +88,11 @@ int serve(const std::string& config_file) {
   auto decoy = access::make_account("decoy", *decoy_key, decoy_password, std::nullopt,
                                     bodycam::tools::enrollment::moderate_limits());
   if (!decoy) return fail(decoy.error());
-  web::console_handler handler(web::console_context{&*store, root->key, &*cookie_key, config->accounts_dir,
-                                                    &*lockout, &*decoy, config->session_length, utc_now});
+  const auto dock_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config->dock_timeout);
+  web::console_handler handler(web::console_context{
+      &*store, root->key, &*cookie_key, config->accounts_dir, &*lockout, &*decoy, config->session_length, utc_now,
+      std::filesystem::path(config->state_dir) / "exports", config->dock_status_urls,
+      [dock_timeout](const std::string& url) { return web::fetch_dock_status(url, dock_timeout); }});
   boost::asio::io_context io;
   auto server = web::https_server::start(io, config->listen, config->limits, tls,
                                          [&](const web::web_request& r) { return handler.handle(r); });

@@ -89,6 +89,12 @@ std::string render_home_page(const page_user& user) {
     body += "<li>" + link("/registers/access", "Access register") + " — every view, playback and copy</li>\n";
   if (may(route::audit_report))
     body += "<li>" + link("/audit", "Audit") + " — chains, receipts, the store log and the registers</li>\n";
+  if (may(route::export_list))
+    body += "<li>" + link("/exports", "My export requests") + " — their state; download approved bundles</li>\n";
+  if (may(route::approvals))
+    body += "<li>" + link("/approvals", "Approvals") + " — export requests waiting for a supervisor</li>\n";
+  if (may(route::fleet))
+    body += "<li>" + link("/fleet", "Fleet") + " — every camera, its last docking and deadline; each dock</li>\n";
   if (may(route::enrollment_view))
     body += "<li>" + link("/enrollment", "Enrollment register") + " — cameras, docks, witnesses and people</li>\n";
   body += "</ul>\n<p>Every view, playback and download is written to the access register, signed with your key, "
@@ -129,6 +135,14 @@ std::string render_session_page(const page_user& user, const std::string& device
                                     : std::string()) +
                      "</dd><dt>Access entry</dt><dd>" + escape_html(access_entry) + "</dd></dl>\n";
   body += "<p>" + link(base + "/play", "Play the whole session") + "</p>\n";
+  if (access::is_allowed(access::route::export_request, user.roles, access::ownership::none))
+    body += "<form method=\"post\" action=\"/exports/request\" class=\"export-request\">"
+            "<input type=\"hidden\" name=\"csrf\" value=\"" + escape_html(user.csrf) + "\">"
+            "<input type=\"hidden\" name=\"device\" value=\"" + escape_html(device) + "\">"
+            "<input type=\"hidden\" name=\"session\" value=\"" + escape_html(s.session.to_hex()) + "\">"
+            "<label>Case or request number <input name=\"reference\" required></label>"
+            "<button type=\"submit\">Request export</button></form>\n"
+            "<p>An export needs a supervisor's approval (another person) before you can download the bundle.</p>\n";
   body += "<h2>Segments</h2><table><thead><tr><th>Seq</th><th>File</th><th>Bytes</th><th>Recorded</th>"
           "<th>Stored</th><th>Time to storage</th><th>State</th><th></th></tr></thead><tbody>\n";
   for (const audit::object_audit& o : s.segments) {
@@ -236,6 +250,68 @@ std::string render_text_page(const page_user& user, const std::string& title, co
 std::string render_error_page(unsigned status, const std::string& title, const std::string& detail) {
   return layout(std::to_string(status) + " " + title, nullptr,
                 "<p class=\"problem\">" + escape_html(detail) + "</p>\n<p>" + link("/", "Home") + "</p>\n");
+}
+
+namespace {
+
+std::string request_table(const std::vector<request_row>& rows, const page_user& user, bool decide, bool download) {
+  std::string body = "<table class=\"requests\"><thead><tr><th>Request</th><th>By</th><th>When</th><th>What</th>"
+                     "<th>Reference</th><th>State</th><th></th></tr></thead><tbody>\n";
+  for (const request_row& r : rows) {
+    body += "<tr><td>" + escape_html("access/" + r.name) + "</td><td>" + escape_html(r.requester) + "</td><td>" +
+            escape_html(format_time(r.requested)) + "</td><td>" + escape_html(r.what) + "</td><td>" +
+            escape_html(r.reference) + "</td><td>" + escape_html(r.state) +
+            (r.decided_by.empty() ? std::string() : " by " + escape_html(r.decided_by)) + "</td><td>";
+    if (decide && r.state == "pending") {
+      for (const char* choice : {"approve", "refuse"})
+        body += "<form method=\"post\" action=\"/approvals/" + escape_html(url_encode(r.name)) +
+                "\" class=\"decision\"><input type=\"hidden\" name=\"csrf\" value=\"" + escape_html(user.csrf) +
+                "\"><input type=\"hidden\" name=\"decision\" value=\"" + choice + "\"><button type=\"submit\">" +
+                (std::string_view(choice) == "approve" ? "Approve" : "Refuse") + "</button></form>";
+    }
+    if (download && r.downloadable) body += link("/exports/" + url_encode(r.name) + "/bundle.tar", "Download bundle");
+    body += "</td></tr>\n";
+  }
+  return body + "</tbody></table>\n";
+}
+
+}  // namespace
+
+std::string render_exports_page(const page_user& user, const std::vector<request_row>& rows) {
+  std::string body = "<p>Request an export from a session's page. A supervisor other than you approves it; then "
+                     "download the bundle here (a tar archive; check it with <code>bodycam verify</code>). The "
+                     "download writes an access entry first.</p>\n";
+  body += request_table(rows, user, false, true);
+  return layout("My export requests", &user, body);
+}
+
+std::string render_approvals_page(const page_user& user, const std::vector<request_row>& rows) {
+  std::string body = "<p>Export requests of the agency. You may approve or refuse another person's request, never "
+                     "your own; your decision is signed with your key and stored in the access register.</p>\n";
+  body += request_table(rows, user, true, false);
+  return layout("Approvals", &user, body);
+}
+
+std::string render_fleet_page(const page_user& user, const std::vector<fleet_row>& rows,
+                              const std::vector<dock_row>& docks) {
+  std::string body = "<p>Footage must reach the store within 24 hours of recording; a camera past that is "
+                     "overdue.</p>\n<h2>Cameras</h2><table class=\"fleet\"><thead><tr><th>Camera</th><th>Unit</th>"
+                     "<th>Officer (last session)</th><th>Last docking</th><th>Backlog</th>"
+                     "<th>Oldest footage not yet stored</th><th>Deadline</th></tr></thead><tbody>\n";
+  for (const fleet_row& r : rows)
+    body += "<tr><td>" + escape_html(r.device) + "</td><td>" + escape_html(r.unit) + "</td><td>" +
+            escape_html(r.officer) + "</td><td>" + escape_html(r.last_docking) + "</td><td>" + escape_html(r.backlog) +
+            "</td><td>" + escape_html(r.oldest_unstored) + "</td><td class=\"" +
+            (r.overdue ? "problem" : "ok") + "\">" + escape_html(r.deadline) + "</td></tr>\n";
+  body += "</tbody></table>\n<h2>Docks</h2><table class=\"docks\"><thead><tr><th>Status URL</th><th>Dock</th>"
+          "<th>State</th><th>Alarm</th><th>Pending</th></tr></thead><tbody>\n";
+  for (const dock_row& d : docks)
+    body += "<tr><td>" + escape_html(d.url) + "</td><td>" + escape_html(d.dock_id) + "</td><td class=\"" +
+            (d.reachable ? "ok" : "problem") + "\">" + escape_html(d.state) + "</td><td>" + escape_html(d.alarm) +
+            "</td><td>" + escape_html(d.pending) + "</td></tr>\n";
+  if (docks.empty()) body += "<tr><td colspan=\"5\">No dock status URL is configured ([fleet] dock_status_urls).</td></tr>\n";
+  body += "</tbody></table>\n";
+  return layout("Fleet", &user, body);
 }
 
 }  // namespace bodycam::console::web

@@ -1,5 +1,5 @@
 // Every HTML page of the console, as pure functions of plain data: the login form, the home page per role,
-// the session list with its filters, a session's page (its timeline from the audit library's analysis:
+// the session list with its filters, the export requests and approvals, the fleet, a session's page (its timeline from the audit library's analysis:
 // segments, statements, interruptions and their reasons, receipts, time to storage), the playback page, the
 // access register, the enrollment view and the error pages. The request handler fetches the data; these
 // only render it.
@@ -46,6 +46,37 @@ struct session_filter {
   std::string to;
 };
 
+struct request_row {
+  std::string name;  // "<clerk>.<seq>"
+  std::string requester;
+  std::string reference;
+  std::string what;  // "cam-0001 session 0a1b2c3d" or "cam-0001 2026-01-10 08:00:00 UTC .. ..."
+  utc_time requested{};
+  std::string state;  // pending, approved, refused
+  std::string decided_by;
+  bool downloadable = false;
+};
+
+struct fleet_row {
+  std::string device;
+  std::string unit;
+  std::string officer;
+  std::string last_docking;     // "dock-1 at 2026-01-10 08:00:00 UTC" or "never"
+  std::string backlog;          // "12 records, 3.1 MiB (dock-1)" or "not docked"
+  std::string oldest_unstored;  // "5 h 02 min 00 s" or "unknown (not docked)"
+  std::string deadline;         // "on time", "at risk", "OVERDUE ...", "enrolled, never docked"
+  bool overdue = false;
+};
+
+struct dock_row {
+  std::string url;
+  bool reachable = false;
+  std::string dock_id;
+  std::string state;  // "answering" or "unreachable: <why>"
+  std::string alarm;
+  std::string pending;
+};
+
 [[nodiscard]] std::string format_time(utc_time t);                       // "2026-01-10 08:00:00 UTC"
 [[nodiscard]] std::string format_duration(std::chrono::nanoseconds d);  // "1 h 02 min 05 s"
 
@@ -63,6 +94,10 @@ struct session_filter {
 [[nodiscard]] std::string render_access_register(const page_user& user, const tools::registers::register_book& book);
 [[nodiscard]] std::string render_enrollment_view(const page_user& user,
                                                  const tools::enrollment::authorization_table& table);
+[[nodiscard]] std::string render_exports_page(const page_user& user, const std::vector<request_row>& rows);
+[[nodiscard]] std::string render_approvals_page(const page_user& user, const std::vector<request_row>& rows);
+[[nodiscard]] std::string render_fleet_page(const page_user& user, const std::vector<fleet_row>& rows,
+                                            const std::vector<dock_row>& docks);
 [[nodiscard]] std::string render_text_page(const page_user& user, const std::string& title, const std::string& text);
 [[nodiscard]] std::string render_error_page(unsigned status, const std::string& title, const std::string& detail);
 

@@ -4,6 +4,7 @@
 #include "common/core/durable_file.hpp"
 #include "console/access/account.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
+#include "tools/registers/export_approval.hpp"
 #include "tools/registers/register_book.hpp"
 
 #include <sodium.h>
@@ -35,7 +36,7 @@ console_fixture::console_fixture()
   lockout.emplace(console::access::lockout_store::open(dir / "state" / "login-failures.db").value());
   handler = std::make_unique<web::console_handler>(web::console_context{
       &store, agency.root().public_key(), &cookie_key, dir / "accounts", &*lockout, nullptr, std::chrono::hours(8),
-      [this] { return now; }});
+      [this] { return now; }, dir / "exports", {}, {}});
 }
 
 void console_fixture::add_person(const std::string& person, std::uint8_t roles,
@@ -47,6 +48,7 @@ void console_fixture::add_person(const std::string& person, std::uint8_t roles,
                   common::core::byte_view(reinterpret_cast<const std::uint8_t*>(password.data()), password.size()),
                   std::move(totp), en::minimum_limits())
                   .value();
+  signers[person] = std::make_shared<common::crypto::software_signer>(std::move(key));
   const std::string text = console::access::format_account(acct);
   REQUIRE(common::core::write_file_durably(
       dir / "accounts" / (person + ".account"),
@@ -132,6 +134,35 @@ std::uint64_t console_fixture::first_segment_bytes() const {
     if (const auto* s = std::get_if<common::record::segment_payload>(&r.body.body)) return s->byte_length;
   FAIL("the shift has no segment");
   return 0;
+}
+
+namespace {
+
+std::string append_as(console_fixture& f, const std::string& person, std::string action) {
+  tools::registers::register_entry e;
+  e.kind = tools::registers::entry_kind::access;
+  e.utc = f.now - std::chrono::minutes(5);
+  e.department = "records unit";
+  e.reference = "CASE-2026-0042";
+  e.action = std::move(action);
+  tools::registers::scope sc;
+  sc.device = common::record::device_id::parse("cam-0001").value();
+  sc.session = f.camera.session();
+  e.scopes.push_back(sc);
+  auto stored = tools::registers::append_entry(f.store, common::store::entry_namespace::access, person, std::move(e),
+                                               f.signer_of(person));
+  REQUIRE(stored);
+  return tools::registers::entry_name(stored->body);
+}
+
+}  // namespace
+
+std::string console_fixture::request_export(const std::string& person) {
+  return append_as(*this, person, std::string(tools::registers::export_request_action));
+}
+
+std::string console_fixture::decide_export(const std::string& person, const std::string& request, bool approve) {
+  return append_as(*this, person, tools::registers::decision_action({request, approve}));
 }
 
 }  // namespace bodycam::tests

@@ -51,7 +51,15 @@ class console_fixture {
   [[nodiscard]] std::uint64_t first_segment_seq() const;
   [[nodiscard]] std::uint64_t first_segment_bytes() const;
 
+  // Signs as `person` (added with add_person), for entries a test writes as that person directly.
+  [[nodiscard]] common::crypto::software_signer& signer_of(const std::string& person) { return *signers.at(person); }
+  // Stores an export request of the shift's session as `person`, or `person`'s decision on `request`; returns
+  // the entry's name "<person>.<seq>".
+  std::string request_export(const std::string& person);
+  std::string decide_export(const std::string& person, const std::string& request, bool approve);
+
   temp_dir dir{"bodycam-console-test"};
+  std::map<std::string, std::shared_ptr<common::crypto::software_signer>> signers;
   common::store::store store{std::make_unique<common::store::memory_backend>()};
   test_agency agency{store, dir.path()};
   evidence_camera camera{store, "cam-0001", 11};

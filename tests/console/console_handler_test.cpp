@@ -131,42 +131,70 @@ TEST_CASE("csrf: a POST without the session's token or with another is refused")
   CHECK(out.header("Set-Cookie").find("Max-Age=0") != std::string::npos);
 }
 
-TEST_CASE("authorization matrix: every route x role x own/other footage, from the one table") {
-  // For each role, officer-7 (whose footage the shift is) holds that role alone, and other-<role> too.
+TEST_CASE("authorization matrix: every route x role x own/other footage or request, from the one table") {
+  // For each role, officer-7 (whose footage the shift is) holds that role alone, and other-<role> too. Export
+  // requests: one of officer-7's approved by a supervisor (download: own), one of officer-7's pending (decide:
+  // own), one of requester-x's pending (decide: other).
   for (const ac::role role : ac::all_roles) {
     console_fixture f;
     const std::string other = "other-" + std::string(en::to_string(role));
     f.add_person(std::string(shift_officer), bit(role));
     f.add_person(other, bit(role));
+    f.add_person("approver-x", bit(ac::role::supervisor));
+    f.add_person("requester-x", bit(ac::role::clerk));
+    const std::string approved = f.request_export(std::string(shift_officer));
+    f.decide_export("approver-x", approved, true);
+    const std::string own_pending = f.request_export(std::string(shift_officer));
+    const std::string other_pending = f.request_export("requester-x");
     const std::map<ac::ownership, std::string> cookies{{ac::ownership::own, f.login(std::string(shift_officer))},
                                                        {ac::ownership::other, f.login(other)}};
     const std::string seq = std::to_string(f.first_segment_seq());
-    std::size_t expected_entries = 0;
+    std::size_t expected_entries = f.access_entries();
+    REQUIRE(expected_entries == 4);
     for (const ac::route r : ac::all_routes) {
-      std::string target;
-      switch (r) {
-        case ac::route::home: target = "/"; break;
-        case ac::route::session_list: target = "/sessions"; break;
-        case ac::route::session_page: target = f.session_path(); break;
-        case ac::route::session_playback: target = f.session_path() + "/play"; break;
-        case ac::route::file_download: target = f.session_path() + "/files/" + seq; break;
-        case ac::route::access_register: target = "/registers/access"; break;
-        case ac::route::audit_report: target = "/audit"; break;
-        case ac::route::enrollment_view: target = "/enrollment"; break;
-      }
-      // Routes without footage are asked with ownership none; footage routes with own and other (P2 makes
-      // none impossible for them, tested in pure_web_test.cpp).
+      const bool per_owner = ac::is_footage_route(r) || ac::is_request_route(r);
+      // Routes without footage or a request are asked with ownership none; the others with own and other (P2
+      // makes none impossible for them, tested in pure_web_test.cpp).
       const std::vector<ac::ownership> columns =
-          ac::is_footage_route(r) ? std::vector{ac::ownership::own, ac::ownership::other}
-                                  : std::vector{ac::ownership::none};
+          per_owner ? std::vector{ac::ownership::own, ac::ownership::other} : std::vector{ac::ownership::none};
       for (const ac::ownership o : columns) {
-        const bool allowed = ac::is_allowed(r, bit(role), o);
         const std::string& cookie = cookies.at(o == ac::ownership::none ? ac::ownership::other : o);
-        const auto response = f.get(target, cookie);
+        std::string target, body;
+        std::size_t writes = 0;
+        unsigned success = 200;
+        switch (r) {
+          case ac::route::home: target = "/"; break;
+          case ac::route::session_list: target = "/sessions"; break;
+          case ac::route::session_page: target = f.session_path(); writes = 1; break;
+          case ac::route::session_playback: target = f.session_path() + "/play"; writes = 1; break;
+          case ac::route::file_download: target = f.session_path() + "/files/" + seq; writes = 2; break;
+          case ac::route::access_register: target = "/registers/access"; break;
+          case ac::route::audit_report: target = "/audit"; break;
+          case ac::route::enrollment_view: target = "/enrollment"; break;
+          case ac::route::export_request:
+            target = "/exports/request";
+            body = "device=cam-0001&session=" + f.camera.session().to_hex() + "&reference=CASE-1";
+            writes = 1;
+            success = 303;
+            break;
+          case ac::route::export_list: target = "/exports"; break;
+          case ac::route::export_download: target = "/exports/" + approved + "/bundle.tar"; writes = 2; break;
+          case ac::route::approvals: target = "/approvals"; break;
+          case ac::route::approval_decision:
+            target = "/approvals/" + (o == ac::ownership::own ? own_pending : other_pending);
+            body = "decision=approve";
+            writes = 1;
+            success = 303;
+            break;
+          case ac::route::fleet: target = "/fleet"; break;
+        }
+        const bool allowed = ac::is_allowed(r, bit(role), o);
+        const auto response = body.empty() ? f.get(target, cookie)
+                                           : f.request("POST", target, cookie, body + "&csrf=" + f.csrf_of(cookie));
         INFO("role " << en::to_string(role) << ", route " << ac::to_string(r) << ", ownership " << ac::to_string(o)
                      << ": " << response.body.substr(0, 300));
-        CHECK(response.status == (allowed ? 200u : 403u));
-        if (allowed && ac::is_footage_route(r)) expected_entries += r == ac::route::file_download ? 2 : 1;
+        CHECK(response.status == (allowed ? success : 403u));
+        if (allowed) expected_entries += writes;
         // Nothing refused ever wrote an entry; everything allowed wrote its own.
         CHECK(f.access_entries() == expected_entries);
       }

@@ -14,9 +14,16 @@ using namespace bodycam;
 namespace ac = bodycam::console::access;
 namespace web = bodycam::console::web;
 
-TEST_CASE("route table: footage routes never allowed without knowing whose footage (P2)") {
+TEST_CASE("route table: footage and request routes never allowed without knowing whose (P2)") {
+  std::size_t checked = 0;
   for (const auto r : ac::all_routes)
-    if (ac::is_footage_route(r)) CHECK_FALSE(ac::is_allowed(r, tools::enrollment::all_roles_mask, ac::ownership::none));
+    if (ac::is_footage_route(r) || ac::is_request_route(r)) {
+      CHECK_FALSE(ac::is_allowed(r, tools::enrollment::all_roles_mask, ac::ownership::none));
+      ++checked;
+    }
+  CHECK(checked == 5);
+  // Nobody, whatever their roles, may decide their own export request.
+  CHECK_FALSE(ac::is_allowed(ac::route::approval_decision, tools::enrollment::all_roles_mask, ac::ownership::own));
 }
 
 TEST_CASE("route table: the words of the header") {
@@ -123,4 +130,24 @@ TEST_CASE("config: plain HTTP only on loopback; unknown keys and ranges refused"
                                          "tls_key = \"k.pem\"\n", "/etc/bc", "c.toml"));
   CHECK_FALSE(web::parse_console_config(base + "listen = [\"127.0.0.1:1\"]\nmax_body_bytes = 10\n", "/", "c"));
   CHECK_FALSE(web::parse_console_config(base + "listen = [\"127.0.0.1:1\"]\ncolour = \"red\"\n", "/", "c"));
+}
+
+TEST_CASE("config: [fleet] dock status URLs and timeout; anything else there refused") {
+  const std::string base = "[store]\npath = \"store\"\n[console]\nroot_public_key = \"root.pub\"\n"
+                           "accounts_dir = \"accounts\"\ncookie_key_file = \"cookie.key\"\nstate_dir = \"state\"\n"
+                           "listen = [\"127.0.0.1:8080\"]\n";
+  const auto none = web::parse_console_config(base, "/etc/bc", "c.toml");
+  REQUIRE(none);
+  CHECK(none->dock_status_urls.empty());
+  CHECK(none->dock_timeout == std::chrono::seconds(3));
+  const auto two = web::parse_console_config(
+      base + "[fleet]\ndock_status_urls = [\"http://127.0.0.1:8080/status.json\", \"http://dock-2:8080/status.json\"]\n"
+             "dock_timeout_seconds = 5\n",
+      "/etc/bc", "c.toml");
+  REQUIRE(two);
+  CHECK(two->dock_status_urls.size() == 2);
+  CHECK(two->dock_timeout == std::chrono::seconds(5));
+  CHECK_FALSE(web::parse_console_config(base + "[fleet]\ndock_status_urls = [\"ftp://x/status.json\"]\n", "/", "c"));
+  CHECK_FALSE(web::parse_console_config(base + "[fleet]\ndock_timeout_seconds = 0\n", "/", "c"));
+  CHECK_FALSE(web::parse_console_config(base + "[fleet]\ncolour = \"red\"\n", "/", "c"));
 }

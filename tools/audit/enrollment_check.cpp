@@ -83,7 +83,8 @@ void check_register(const std::optional<registers::register_book>& book, std::st
   if (!book) return;
   for (const auto& clerk : book->clerks)
     for (const auto& e : clerk.entries) {
-      const bool release = registers::released_hold(e.body.action).has_value();
+      const bool release = registers::released_hold(e.body.action).has_value() ||
+                           (folder == "access" && registers::parse_decision_action(e.body.action).has_value());
       const auto kind = release ? en::signature_kind::approval
                                 : (folder == "access" ? en::signature_kind::access_entry
                                                       : en::signature_kind::retention_entry);
@@ -117,7 +118,7 @@ core::expected<enrollment_audit> check_enrollment(const store::store& s, const a
   auto store_root = en::get_store_root(s);
   if (!store_root) return std::unexpected(store_root.error());
   out.register_present = *present;
-  if (!root && !*present && !*store_root) {  // N5
+  if (!root && !*present && !*store_root) {  // N6
     out.root_used = "none";
     out.notes.push_back("no enrollment register in this store: who may sign what was not checked");
     return out;
@@ -153,6 +154,14 @@ core::expected<enrollment_audit> check_enrollment(const store::store& s, const a
   check_records(report, reg->table, out);
   check_register(report.access, "access", reg->table, report, out);
   check_register(report.retention, "retention", reg->table, report, out);
+  if (report.access) {  // N5
+    const auto& table = reg->table;
+    const auto approvals = registers::check_export_approvals(*report.access, [&](const registers::signed_entry& e) {
+      const auto may = table.may_sign(e.body.clerk_key, en::signature_kind::approval, e.body.utc);
+      return may.allowed && may.subject == e.body.clerk;
+    });
+    out.approval_findings = approvals.findings;
+  }
   const auto cameras = reg->table.grants_of(en::subject_kind::camera);  // N4
   out.fleet = build_fleet(cameras, report, report.generated_utc);
   out.fleet_findings = fleet_findings(out.fleet);
@@ -185,6 +194,8 @@ std::string render_enrollment_text(const enrollment_audit& e) {
     }
     t += "  camera " + f.device + " (enrollment/" + std::to_string(f.entry_seq) + "): " + state + "\n";
   }
+  for (const auto& f : e.approval_findings)
+    t += "  EXPORT APPROVAL " + f.code + " at " + f.entry + ": " + f.detail + "\n";
   for (const auto& n : e.notes) t += "  note: " + n + "\n";
   const std::size_t problems = e.register_findings.size() + e.problems.size();
   switch (e.verdict) {
@@ -221,6 +232,9 @@ nlohmann::json render_enrollment_json(const enrollment_audit& e) {
   j["fleet"] = render_fleet_json(e.fleet);
   j["fleet_findings"] = nlohmann::json::array();
   for (const auto& f : e.fleet_findings) j["fleet_findings"].push_back({{"code", "camera_overdue"}, {"detail", f}});
+  j["approval_findings"] = nlohmann::json::array();
+  for (const auto& f : e.approval_findings)
+    j["approval_findings"].push_back({{"entry", f.entry}, {"code", f.code}, {"detail", f.detail}});
   j["verdict"] = std::string(chain::to_string(e.verdict));
   return j;
 }

@@ -17,7 +17,13 @@
 //      listed as "enrolled, never docked" with the age of its enrollment; one enrolled 24 h or more before the
 //      audit's time and still in force without any footage in the store is `overdue` (fleet_findings, code
 //      camera_overdue). A listing and findings, not a verdict: the store cannot tell whether the camera recorded.
-//  N5. A store with neither a register nor a given root is audited as before, with a note that who may sign
+//  N5. Two-person export (docs/formats/access-register.md §3 rule 5, tools/registers/export_approval.hpp): an
+//      approval or refusal of an export request counts as a signature of kind approval (a supervisor in force,
+//      or not authentic under N3); every export that lacks an approval by another person with role supervisor
+//      (and every decision that breaks the rule) is listed in approval_findings with its code. Like N4 a
+//      listing, not a verdict: the footage and the signatures are what they are; the finding says the export
+//      left without the second person's approval.
+//  N6. A store with neither a register nor a given root is audited as before, with a note that who may sign
 //      what was not checked.
 #pragma once
 
@@ -25,6 +31,7 @@
 #include "tools/audit/audit_report.hpp"
 #include "tools/audit/fleet_table.hpp"
 #include "tools/enrollment/enrollment_register.hpp"
+#include "tools/registers/export_approval.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -44,6 +51,7 @@ struct enrollment_audit {
   std::vector<std::string> notes;
   std::vector<fleet_camera> fleet;
   std::vector<std::string> fleet_findings;  // N4: camera_overdue
+  std::vector<registers::approval_finding> approval_findings;  // N5
   chain::verdict verdict = chain::verdict::authentic;
 };
 

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   bodycam::tools::verbs::add_audit(app, result);
   bodycam::tools::verbs::add_export(app, result);
   bodycam::tools::verbs::add_copy(app, result);
+  bodycam::tools::verbs::add_approve(app, result);
   bodycam::tools::verbs::add_retention(app, result);
   bodycam::tools::verbs::add_doctor(app, result);
   bodycam::tools::verbs::add_agency(app, result);

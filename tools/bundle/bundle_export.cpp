@@ -501,4 +501,33 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
   return result;
 }
 
+core::expected<selection> selection_of_request(const tools::registers::register_entry& request) {
+  if (request.scopes.size() != 1)
+    return core::fail(core::errc::invalid_argument, "export request " + tools::registers::entry_name(request) +
+                                                        ": has " + std::to_string(request.scopes.size()) +
+                                                        " scopes, not one");
+  const auto& sc = request.scopes.front();
+  selection what;
+  if (sc.session != common::record::session_id{}) {
+    what.session = sc.session;
+  } else {
+    what.device = sc.device;
+    what.from = sc.from;
+    what.to = sc.to;
+  }
+  return what;
+}
+
+tools::registers::scope request_scope(const selection& what, const common::record::device_id& device) {
+  tools::registers::scope sc;
+  sc.device = what.device ? *what.device : device;
+  if (what.session) {
+    sc.session = *what.session;
+  } else {
+    sc.from = what.from;
+    sc.to = what.to;
+  }
+  return sc;
+}
+
 }  // namespace bodycam::tools::bundle

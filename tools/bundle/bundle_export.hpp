@@ -20,6 +20,7 @@
 
 #include "common/store/store.hpp"
 #include "tools/bundle/bundle_report.hpp"
+#include "tools/registers/register_entry.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -60,6 +61,12 @@ struct export_result {
 
 [[nodiscard]] core::expected<export_result> export_bundle(common::store::store& s, const export_request& request,
                                                           crypto::signer& clerk);
+
+// What an export request's scope asks for (docs/formats/access-register.md §3 rule 5): one session, or one
+// device over a time range; a request must have exactly one scope (invalid_argument otherwise).
+[[nodiscard]] core::expected<selection> selection_of_request(const tools::registers::register_entry& request);
+// The scope an export request of `what` carries; `device` is the session's device when `what` is a session.
+[[nodiscard]] tools::registers::scope request_scope(const selection& what, const common::record::device_id& device);
 
 // RFC 3339 UTC ("2026-11-18T10:00:00Z", fraction allowed) for --from/--to.
 [[nodiscard]] core::expected<common::record::utc_time> parse_utc(std::string_view text);

@@ -1,12 +1,17 @@
 // bodycam export: a court bundle for one session or a device's time range, after writing the clerk's entry
 // in the store's access register (refused if that cannot be written), and its outcome after. Prints where the
-// bundle is.
+// bundle is. Two-person export (docs/formats/access-register.md §3 rule 5): `--request` only stores the
+// clerk's signed request for that selection; `--approved REQUEST` builds the bundle of a request a supervisor
+// approved (bodycam approve), by the clerk who made it, within 7 days; an export made without either is still
+// built but the audit lists it as export_unapproved.
 // bodycam copy: one segment or annotation file out of the store for playback, access entry first too, and
 // its outcome (completed or failed) after. Both refuse, before any entry, an output inside a store or one
 // that exists or whose folder does not, and a clerk key that the store holds for a camera or dock.
 #include "common/store/directory_backend.hpp"
 #include "tools/bundle/bundle_export.hpp"
+#include "tools/audit/approval_state.hpp"
 #include "tools/bundle/playback_copy.hpp"
+#include "tools/enrollment/enrollment_store.hpp"
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/log_now.hpp"
 #include "tools/verbs/output_path.hpp"
@@ -36,6 +41,8 @@ struct export_args {
   std::string department;
   std::string reference;
   std::string log_key;
+  std::string approved;  // --approved REQUEST
+  bool request = false;  // --request
   bool quiet = false;
 };
 
@@ -46,12 +53,74 @@ int refuse_as(const char* verb, const std::string& message, int code = exit_cann
 
 int refuse(const std::string& message, int code = exit_cannot) { return refuse_as("export", message, code); }
 
+int build_bundle(const export_args& args, bundle::export_request request, const std::string& approved = {});
+
+std::string request_name(std::string name) {
+  if (name.starts_with("access/")) name = name.substr(std::string_view("access/").size());
+  return name;
+}
+
+// --request: the clerk's signed request for `what`; nothing is copied.
+int store_request(const export_args& args, bundle::selection what) {
+  auto clerk = load_clerk(args.clerk_key);
+  if (!clerk) return refuse(clerk.error().context);
+  auto s = store::open_directory_store(args.store, false);
+  if (!s) return refuse(s.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  auto log_key = load_log_key(*s, args.log_key);
+  if (!log_key) return refuse(log_key.error().context);
+  record::device_id device = what.device ? *what.device : record::device_id{};
+  if (!args.session.empty()) {
+    auto session = session_of_store(*s, args.session);
+    if (!session) return refuse(session.error().context);
+    what.session = *session;
+    auto sessions = store_sessions(*s);
+    if (!sessions) return refuse(sessions.error().context);
+    for (const auto& k : *sessions)
+      if (k.session == *session) device = k.device;
+  }
+  const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
+  registers::register_entry e;
+  e.kind = registers::entry_kind::access;
+  e.utc = utc_now();
+  e.department = args.department;
+  e.reference = args.reference;
+  e.action = std::string(registers::export_request_action);
+  e.scopes.push_back(bundle::request_scope(what, device));
+  auto stored = registers::append_entry(*s, store::entry_namespace::access, clerk->id, std::move(e), *clerk->signer);
+  if (!stored) return refuse(stored.error().context);
+  const std::string name = "access/" + registers::entry_name(stored->body);
+  std::vector<std::string> written = new_keys;
+  written.push_back(name);
+  std::printf("request:      %s\nnext:         a supervisor approves it: bodycam approve %s %s --clerk-key "
+              "SUPERVISOR.key --department DEPT\n%s\n",
+              name.c_str(), args.store.c_str(), name.c_str(), log_entries_now(*s, *log_key, written).c_str());
+  return 0;
+}
+
+int run_approved_export(const export_args& args, bundle::export_request request) {
+  return build_bundle(args, std::move(request), request_name(args.approved));
+}
+
 int run_export(const export_args& args) {
   bundle::export_request request;
   request.out = args.out;
   request.department = args.department;
   request.reference = args.reference;
   request.now = utc_now();
+  if (args.request && !args.approved.empty()) return refuse("give --request or --approved, not both", exit_usage);
+  if (args.request && !args.out.empty())
+    return refuse("--request stores a request only; --out goes with --approved, once a supervisor approved it",
+                  exit_usage);
+  if (!args.request && args.out.empty()) return refuse("--out BUNDLE is required", exit_usage);
+  if (!args.approved.empty()) {
+    if (!args.session.empty() || !args.device.empty() || !args.from.empty() || !args.to.empty())
+      return refuse("--approved REQUEST takes what to export from the request; give no --session, --device, "
+                    "--from or --to",
+                    exit_usage);
+    if (args.department.empty()) return refuse("--department is required", exit_usage);
+    return run_approved_export(args, request);
+  }
   if (args.department.empty() || args.reference.empty())
     return refuse("--department and --reference (the case or request number) are required");
   if (!args.session.empty()) {
@@ -79,6 +148,11 @@ int run_export(const export_args& args) {
     request.what.from = *from;
     request.what.to = *to;
   }
+  if (args.request) return store_request(args, request.what);
+  return build_bundle(args, request);
+}
+
+int build_bundle(const export_args& args, bundle::export_request request, const std::string& approved) {
   if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok) return refuse(ok.error().context);
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
@@ -88,7 +162,23 @@ int run_export(const export_args& args) {
   if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
   auto log_key = load_log_key(*s, args.log_key);
   if (!log_key) return refuse(log_key.error().context);
-  if (!args.session.empty()) {
+  if (!approved.empty()) {  // rule 5: only the requester, only an approved request, within 7 days
+    auto root = enrollment::get_store_root(*s);
+    if (!root) return refuse(root.error().context);
+    if (!*root) return refuse("store " + s->describe() + " has no enrollment register: no one can approve exports");
+    auto approvals = audit::read_export_approvals(*s, **root);
+    if (!approvals) return refuse(approvals.error().context, exit_not_authentic);
+    const auto* status = (*approvals)->approvals.find(approved);
+    if (status == nullptr) return refuse("--approved access/" + approved + ": no export request has that name");
+    if (auto why = registers::why_not_export(*status, clerk->id, request.now)) return refuse(*why);
+    if (args.reference != status->request->body.reference)
+      return refuse("--reference '" + args.reference + "' is not the reference of request access/" + approved +
+                    " ('" + status->request->body.reference + "')");
+    auto what = bundle::selection_of_request(status->request->body);
+    if (!what) return refuse(what.error().context);
+    request.what = *what;
+    request.reference = registers::export_reference(approved);
+  } else if (!args.session.empty()) {
     auto session = session_of_store(*s, args.session);
     if (!session) return refuse(session.error().context);
     request.what.session = *session;
@@ -186,7 +276,7 @@ void add_export(CLI::App& app, run_result& result) {
   auto* cmd = app.add_subcommand("export", "Export a court bundle (registers the access first)");
   auto args = std::make_shared<export_args>();
   cmd->add_option("store", args->store, "The store's directory")->required();
-  cmd->add_option("--out", args->out, "The bundle folder to create (must not exist)")->required();
+  cmd->add_option("--out", args->out, "The bundle folder to create (must not exist; not with --request)");
   cmd->add_option("--session", args->session, "The session id (32 hex digits, or a unique start of it)");
   cmd->add_option("--device", args->device, "A device id, with --from and --to");
   cmd->add_option("--from", args->from, "Start of the time range, RFC 3339 UTC (2026-11-18T08:00:00Z)");
@@ -194,7 +284,14 @@ void add_export(CLI::App& app, run_result& result) {
   cmd->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file (bodycam keygen --id <clerk>)")
       ->required();
   cmd->add_option("--department", args->department, "The clerk's department")->required();
-  cmd->add_option("--reference", args->reference, "Why: the case or request number")->required();
+  cmd->add_option("--reference", args->reference,
+                  "Why: the case or request number (with --approved: the request's, checked against it)")
+      ->required();
+  cmd->add_flag("--request", args->request,
+                "Only store a signed request to export this selection; a supervisor approves it (bodycam approve)");
+  cmd->add_option("--approved", args->approved,
+                  "Build the bundle of this approved request (access/<clerk>.<seq>, made by you, approved by a "
+                  "supervisor within the last 7 days)");
   cmd->add_option("--log-key", args->log_key,
                   "An enrolled dock's secret key file: log the access entries in the store log at once (without "
                   "it the next dock start-up logs them)");

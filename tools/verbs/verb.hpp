@@ -20,6 +20,7 @@ void add_enroll(CLI::App& app, run_result& result);
 void add_audit(CLI::App& app, run_result& result);
 void add_export(CLI::App& app, run_result& result);
 void add_copy(CLI::App& app, run_result& result);
+void add_approve(CLI::App& app, run_result& result);
 void add_retention(CLI::App& app, run_result& result);
 void add_doctor(CLI::App& app, run_result& result);
 void add_agency(CLI::App& app, run_result& result);

@@ -29,6 +29,7 @@ const std::vector<std::vector<std::string>> commands{
     {"audit"},
     {"export"},
     {"copy"},
+    {"approve"},
     {"retention"},
     {"retention", "hold"},
     {"retention", "release"},
