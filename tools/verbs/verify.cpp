@@ -39,6 +39,7 @@ struct verify_args {
   std::vector<std::string> witnesses;
   bool json = false;
   bool excerpt = false;
+  unsigned jobs = 0;
 };
 
 int cannot(const verify_args& args, const std::string& message) {
@@ -93,7 +94,8 @@ int verify_store(const fs::path& path, const verify_args& args) {
     if (!key) return cannot(args, "device " + device.str() + ": " + key.error().context);
     auto inputs = store::read_record_inputs(*s, device);
     if (!inputs) return cannot(args, inputs.error().context);
-    const chain::verify_options options{device, key->key, true, std::nullopt};
+    chain::verify_options options{device, key->key, true, std::nullopt};
+    options.signatures.jobs = args.jobs;
     const auto report = chain::verify_chain(*inputs, options);
     auto findings = audit::check_described_objects(*s, device, report, expired);
     if (!findings) return cannot(args, findings.error().context);
@@ -198,6 +200,7 @@ int run_verify(const verify_args& args) {
   if (!device) return cannot(args, device.error().context);
 
   chain::verify_options options{*device, key->key, !args.excerpt, std::nullopt};
+  options.signatures.jobs = args.jobs;
   if (!args.checkpoint_file.empty()) {
     auto bytes = core::read_file(args.checkpoint_file, 4096);
     if (!bytes) return cannot(args, bytes.error().context);
@@ -241,6 +244,7 @@ void add_verify(CLI::App& app, run_result& result) {
                   "that may sign the log's checkpoints (default: the store's own root, not confirmed)");
   cmd->add_flag("--excerpt", args->excerpt, "The records start after seq 0 (an excerpt); do not expect seq 0");
   cmd->add_flag("--json", args->json, "Print the report as JSON");
+  add_jobs_option(*cmd, args->jobs, "signatures (a ledger, records or a store; a bundle uses one per core)");
   cmd->callback([args, &result] { result.exit_code = run_verify(*args); });
 }
 
