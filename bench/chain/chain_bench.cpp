@@ -2,8 +2,9 @@
 // and verifying a chain (what the dock, `bodycam verify` and the audit do per record), the verification at each
 // number of signature threads asked for, and the process's peak resident memory after each phase.
 //   bench_chain [records] [jobs ...]     default 20000 records, jobs 1 and 0 (0: one per core)
-// Prints one line per measurement: name, records, seconds, records per second, peak RSS so far, and the
-// 1-minute load average when the measurement ended (the machine may be shared: a figure means little without it).
+// Prints one line per measurement: name, records, seconds, records per second, CPU seconds (all threads) and
+// records per CPU-second, peak RSS so far, and the 1-minute load average when the measurement ended (the machine
+// may be shared: a figure means little without it).
 // Exits 1 if any run's verdict is not authentic or its report does not hold every record.
 #include "common/chain/append.hpp"
 #include "common/chain/signature_stage.hpp"
@@ -39,15 +40,26 @@ long peak_rss_mib() {
   return usage.ru_maxrss / 1024;  // ru_maxrss is in KiB on Linux
 }
 
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 double load_1min() {
   double load[1] = {0};
   return getloadavg(load, 1) == 1 ? load[0] : -1;
 }
 
-void report(const std::string& name, std::size_t n, clock_type::duration d) {
+// `cpu` is the process's CPU time (all threads) spent in the phase: records per CPU-second is what the code costs,
+// records per second what the machine gave it.
+void report(const std::string& name, std::size_t n, clock_type::duration d, double cpu) {
   const double seconds = std::chrono::duration<double>(d).count();
-  std::printf("%-28s %8zu records %8.3f s %10.0f records/s  peak RSS %6ld MiB  load %.2f\n", name.c_str(), n,
-              seconds, static_cast<double>(n) / seconds, peak_rss_mib(), load_1min());
+  std::printf("%-32s %8zu records %8.3f s %8.0f records/s  cpu %8.3f s %8.0f records/cpu-s  peak RSS %5ld MiB  "
+              "load %.2f\n",
+              name.c_str(), n, seconds, static_cast<double>(n) / seconds, cpu, static_cast<double>(n) / cpu,
+              peak_rss_mib(), load_1min());
   std::fflush(stdout);
 }
 
@@ -67,6 +79,7 @@ int main(int argc, char** argv) {
   inputs.reserve(n);
   chain::chain_head head;
   const auto t0 = clock_type::now();
+  const double c0 = cpu_seconds();
   for (std::size_t i = 0; i < n; ++i) {
     record::record draft;
     draft.device = device;
@@ -77,16 +90,17 @@ int main(int argc, char** argv) {
     head = chain::head_after(r);
     inputs.push_back({"bench", r.body.seq, std::move(r.bytes)});
   }
-  report("encode+sign (append)", n, clock_type::now() - t0);
+  report("encode+sign (append)", n, clock_type::now() - t0, cpu_seconds() - c0);
 
   for (const unsigned jobs : jobs_list) {
     chain::verify_options options{device, public_key, true, std::nullopt};
     options.signatures.jobs = jobs;
     const auto t1 = clock_type::now();
+    const double c1 = cpu_seconds();
     const auto result = chain::verify_chain(inputs, options);
     report("verify_chain jobs " + std::to_string(chain::resolve_jobs(jobs)) + " (" +
                std::to_string(result.signature_threads) + " threads)",
-           n, clock_type::now() - t1);
+           n, clock_type::now() - t1, cpu_seconds() - c1);
     if (result.result != chain::verdict::authentic || result.records.size() != n) {
       std::fprintf(stderr, "bench_chain: chain did not verify at jobs %u\n", jobs);
       return 1;
