@@ -96,17 +96,17 @@ chain_report verify_chain(std::span<const record_input> inputs, const verify_opt
 
   // 2. Signatures, following key rotations in seq order. When no record verifies under the given key, the key
   //    is what is wrong: the chain gets one wrong_key finding and each record wrong_key, not bad_signature.
-  crypto::public_key key = options.key;
-  std::size_t verified = 0;
-  std::vector<bool> signature_ok(decoded.size(), false);
-  for (std::size_t i = 0; i < decoded.size(); ++i) {
-    auto& rr = decoded[i];
-    if (rr.parsed->body.device != options.device) continue;
-    signature_ok[i] = record::verify_record_signature(*rr.parsed, key);
-    if (!signature_ok[i]) continue;
-    ++verified;
-    if (const auto* rotate = std::get_if<record::key_rotate_payload>(&rr.parsed->body.body)) key = rotate->new_key;
-  }
+  //    Records of another device are not checked (null) and never move the key on.
+  const auto signatures = [&] {
+    std::vector<const record::signed_record*> in_seq_order(decoded.size(), nullptr);
+    for (std::size_t i = 0; i < decoded.size(); ++i)
+      if (decoded[i].parsed->body.device == options.device) in_seq_order[i] = &*decoded[i].parsed;
+    return check_signatures(in_seq_order, options.key, options.signatures);
+  }();
+  report.signature_threads = signatures.threads;
+  const crypto::public_key key = signatures.key_after;
+  const std::size_t verified = signatures.verified;
+  const std::vector<std::uint8_t>& signature_ok = signatures.ok;
   const bool key_matches_chain = verified > 0;
   if (!key_matches_chain && !decoded.empty())
     report.chain_findings.push_back(
@@ -114,7 +114,7 @@ chain_report verify_chain(std::span<const record_input> inputs, const verify_opt
                                 options.key.fingerprint().to_hex().substr(0, 16) + "); is it this device's key?"});
   for (std::size_t i = 0; i < decoded.size(); ++i) {
     auto& rr = decoded[i];
-    if (rr.parsed->body.device != options.device || signature_ok[i]) continue;
+    if (rr.parsed->body.device != options.device || signature_ok[i] != 0) continue;
     if (key_matches_chain)
       rr.findings.push_back({reason::bad_signature, "signature does not verify under the device key"});
     else

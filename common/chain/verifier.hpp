@@ -3,9 +3,12 @@
 // Every problem found is a `finding` with a stable reason code (docs/formats/chain.md §6 lists them); reports
 // name the record (seq and where it came from) so a clerk can point at it. The verdict maps to the exit codes
 // of DESIGN.md §7: 0 authentic, 1 authentic with documented gaps, 2 not authentic, 3 cannot verify.
+// Decoding and linking run on the calling thread; signatures are checked by signature_stage on
+// `options.signatures.jobs` threads, and the report is identical for every number of jobs.
 #pragma once
 
 #include "common/chain/checkpoint.hpp"
+#include "common/chain/signature_stage.hpp"
 #include "common/record/record.hpp"
 
 #include <optional>
@@ -55,6 +58,7 @@ struct verify_options {
   crypto::public_key key;         // the device key enrolled for seq 0 (key_rotate records move it on)
   bool expect_genesis = true;     // false for an excerpt (a bundle) that starts after seq 0
   std::optional<signed_checkpoint> checkpoint;  // a witnessed statement of how long the chain is
+  signature_stage_options signatures{};          // threads that check signatures; the report never depends on it
 };
 
 struct record_report {
@@ -76,6 +80,7 @@ struct chain_report {
   std::vector<finding> chain_findings; // findings about the chain as a whole (tail, checkpoint, key)
   std::uint64_t documented_gaps = 0;   // interruption/recovery records and segments with unsigned tails
   verdict result = verdict::cannot_verify;
+  unsigned signature_threads = 0;      // threads that checked signatures (0: the calling thread); not a finding
 
   [[nodiscard]] std::size_t problem_count() const noexcept;
 };

@@ -202,6 +202,8 @@ struct audit_options {
   // --sample n/m: re-hash only the objects in slice n of m (by digest), as restic's --read-data-subset.
   std::uint32_t sample_slice = 1;
   std::uint32_t sample_slices = 1;
+  // --jobs: threads that check each chain's signatures (0: one per core); the report does not depend on it.
+  unsigned jobs = 0;
   // Called after each file is checked: the device being audited, its place among the store's devices, and the
   // files and bytes checked so far (bytes: of files re-hashed). For a progress display; may be empty.
   struct progress {

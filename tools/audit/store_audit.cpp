@@ -137,7 +137,9 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
     return d;
   }
   d.key = key->key;
-  d.chain = chain::verify_chain(*inputs, {device, key->key, true, std::nullopt});
+  chain::verify_options verify{device, key->key, true, std::nullopt};
+  verify.signatures.jobs = ctx.options.jobs;
+  d.chain = chain::verify_chain(*inputs, verify);
   auto receipts = read_device_receipts(ctx.s, device, receipt_names);
   if (!receipts) return std::unexpected(receipts.error());
   d.receipts = std::move(*receipts);

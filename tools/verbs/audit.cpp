@@ -42,6 +42,7 @@ struct audit_args {
   std::vector<std::string> witnesses;
   bool force = false;
   bool quiet = false;
+  unsigned jobs = 0;
 };
 
 int cannot(const audit_args& args, const std::string& message) {
@@ -63,6 +64,7 @@ core::byte_view text_bytes(const std::string& s) {
 int run_audit(const audit_args& args) {
   audit::audit_options options;
   options.now = utc_now();
+  options.jobs = args.jobs;
   if (!args.now.empty()) {
     auto now = bundle::parse_utc(args.now);
     if (!now) return cannot(args, "--now: " + now.error().context);
@@ -188,6 +190,7 @@ void add_audit(CLI::App& app, run_result& result) {
                   "The time the audit judges by, RFC 3339 UTC (default: the clock): enrollment ages and overdue "
                   "cameras (no footage within 24 h of their enrollment)");
   cmd->add_option("--sample", args->sample, "Re-hash only slice n/m of the files (rolling partial re-hash)");
+  add_jobs_option(*cmd, args->jobs, "each chain's signatures");
   cmd->callback([args, &result] { result.exit_code = run_audit(*args); });
 }
 

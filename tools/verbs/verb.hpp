@@ -46,6 +46,13 @@ inline constexpr const char* exit_codes_footer =
     "Exit codes: 0 ok (authentic), 1 authentic with documented gaps, 2 not authentic, 3 cannot verify or "
     "refused (nothing done), 4 output could not be written, 64 command line not understood.";
 
+// `--jobs N` (1..256): how many threads check `what`; without it, one per core. Out of range is a usage
+// error (64). The verdict never depends on it.
+inline void add_jobs_option(CLI::App& cmd, unsigned& jobs, const std::string& what) {
+  cmd.add_option("--jobs", jobs, "Threads that check " + what + " (default: one per core; 1: no extra thread)")
+      ->check(CLI::Range(1U, 256U));
+}
+
 // Puts exit_codes_footer on `app` and every subcommand under it.
 inline void set_exit_codes_footer(CLI::App& app) {
   app.footer(exit_codes_footer);

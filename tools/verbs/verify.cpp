@@ -39,6 +39,7 @@ struct verify_args {
   std::vector<std::string> witnesses;
   bool json = false;
   bool excerpt = false;
+  unsigned jobs = 0;
 };
 
 int cannot(const verify_args& args, const std::string& message) {
@@ -113,7 +114,8 @@ int verify_store(const fs::path& path, const verify_args& args) {
                     audit::verdict_sentence(device_verdict, device.str(), 0, 1, {}).c_str());
       continue;
     }
-    const chain::verify_options options{device, key->key, true, std::nullopt};
+    chain::verify_options options{device, key->key, true, std::nullopt};
+    options.signatures.jobs = args.jobs;
     const auto report = chain::verify_chain(*inputs, options);
     auto findings = audit::check_described_objects(*s, device, report, expired);
     if (!findings) return cannot(args, findings.error().context);
@@ -218,6 +220,7 @@ int run_verify(const verify_args& args) {
   if (!device) return cannot(args, device.error().context);
 
   chain::verify_options options{*device, key->key, !args.excerpt, std::nullopt};
+  options.signatures.jobs = args.jobs;
   if (!args.checkpoint_file.empty()) {
     auto bytes = core::read_file(args.checkpoint_file, 4096);
     if (!bytes) return cannot(args, bytes.error().context);
@@ -261,6 +264,7 @@ void add_verify(CLI::App& app, run_result& result) {
                   "that may sign the log's checkpoints (default: the store's own root, not confirmed)");
   cmd->add_flag("--excerpt", args->excerpt, "The records start after seq 0 (an excerpt); do not expect seq 0");
   cmd->add_flag("--json", args->json, "Print the report as JSON");
+  add_jobs_option(*cmd, args->jobs, "signatures (a ledger, records or a store; a bundle uses one per core)");
   cmd->callback([args, &result] { result.exit_code = run_verify(*args); });
 }
 

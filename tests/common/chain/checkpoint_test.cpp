@@ -1,10 +1,12 @@
 #include "common/chain/checkpoint.hpp"
+#include "tests/common/chain/both_paths.hpp"
 #include "tests/support/chain_scenario.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace bodycam::common;
 using bodycam::tests::chain_scenario;
+using bodycam::tests::verify_both;
 
 TEST_CASE("a checkpoint signs, parses and verifies under the device key only") {
   chain_scenario s("cam-1");
@@ -40,7 +42,7 @@ TEST_CASE("a checkpoint signed by another key is reported as bad_checkpoint") {
   other.run("boot start seg");
   auto options = s.options();
   options.checkpoint = other.checkpoint();
-  auto report = chain::verify_chain(s.inputs(), options);
+  auto report = verify_both(s.inputs(), options);
   REQUIRE(report.chain_findings.size() == 1);
   CHECK(report.chain_findings[0].code == chain::reason::bad_checkpoint);
 }

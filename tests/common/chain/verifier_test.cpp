@@ -1,5 +1,6 @@
 // Tamper tests, named for the attack (STYLE.md §17). Each states exactly what the verifier must report.
 #include "common/chain/verifier.hpp"
+#include "tests/common/chain/both_paths.hpp"
 #include "tests/support/chain_scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -8,6 +9,7 @@
 
 using namespace bodycam::common;
 using bodycam::tests::chain_scenario;
+using bodycam::tests::verify_both;
 using chain::reason;
 using chain::verdict;
 
@@ -47,7 +49,7 @@ void check_others_ok(const chain::chain_report& report, std::set<std::uint64_t> 
 TEST_CASE("an untouched chain is authentic") {
   chain_scenario s("cam-1");
   s.run(shift);
-  auto report = chain::verify_chain(s.inputs(), s.options());
+  auto report = verify_both(s.inputs(), s.options());
   CHECK(report.result == verdict::authentic);
   CHECK(report.problem_count() == 0);
   CHECK(report.records.size() == 7);
@@ -56,7 +58,7 @@ TEST_CASE("an untouched chain is authentic") {
 TEST_CASE("interruptions and recoveries make the verdict authentic_with_gaps") {
   chain_scenario s("cam-1");
   s.run("boot start seg interrupt boot recover seg stop");
-  auto report = chain::verify_chain(s.inputs(), s.options());
+  auto report = verify_both(s.inputs(), s.options());
   CHECK(report.result == verdict::authentic_with_gaps);
   CHECK(report.documented_gaps == 2);
   CHECK(report.problem_count() == 0);
@@ -65,7 +67,7 @@ TEST_CASE("interruptions and recoveries make the verdict authentic_with_gaps") {
 TEST_CASE("key rotation: records after key_rotate verify under the new key") {
   chain_scenario s("cam-1");
   s.run("boot start seg rotate seg seg stop");
-  auto report = chain::verify_chain(s.inputs(), s.options());
+  auto report = verify_both(s.inputs(), s.options());
   CHECK(report.result == verdict::authentic);
   CHECK(report.problem_count() == 0);
 }
@@ -75,7 +77,7 @@ TEST_CASE("remove_one_record: the gap is named at the next record") {
   s.run(shift);
   auto inputs = s.inputs();
   inputs.erase(inputs.begin() + 3);
-  auto report = chain::verify_chain(inputs, s.options());
+  auto report = verify_both(inputs, s.options());
   CHECK(report.result == verdict::not_authentic);
   REQUIRE(report.missing.size() == 1);
   CHECK(report.missing[0].first == 3);
@@ -94,7 +96,7 @@ TEST_CASE("remove_last_records: a witnessed checkpoint exposes the cut tail") {
   auto options = s.options();
   SECTION("with the checkpoint") {
     options.checkpoint = checkpoint;
-    auto report = chain::verify_chain(inputs, options);
+    auto report = verify_both(inputs, options);
     CHECK(report.result == verdict::not_authentic);
     REQUIRE(report.chain_findings.size() == 1);
     CHECK(report.chain_findings[0].code == reason::missing_tail);
@@ -104,7 +106,7 @@ TEST_CASE("remove_last_records: a witnessed checkpoint exposes the cut tail") {
     check_others_ok(report, {});
   }
   SECTION("without one, a cut tail cannot be told from a shorter chain (why the dock witnesses)") {
-    auto report = chain::verify_chain(inputs, options);
+    auto report = verify_both(inputs, options);
     CHECK(report.result == verdict::authentic);
   }
 }
@@ -114,7 +116,7 @@ TEST_CASE("swap_two_records: each stored place holds the other's record") {
   s.run(shift);
   auto inputs = s.inputs();
   std::swap(inputs[2].bytes, inputs[4].bytes);
-  auto report = chain::verify_chain(inputs, s.options());
+  auto report = verify_both(inputs, s.options());
   CHECK(report.result == verdict::not_authentic);
   CHECK(reasons_of(at_seq(report, 2)) == std::vector{reason::seq_mismatch});
   CHECK(reasons_of(at_seq(report, 4)) == std::vector{reason::seq_mismatch});
@@ -131,7 +133,7 @@ TEST_CASE("flip_byte_in_payload: bad signature, and the next record no longer li
   auto at = std::search(bytes.begin(), bytes.end(), name.begin(), name.end());
   REQUIRE(at != bytes.end());
   *at ^= 0x01;
-  auto report = chain::verify_chain(inputs, s.options());
+  auto report = verify_both(inputs, s.options());
   CHECK(report.result == verdict::not_authentic);
   CHECK(reasons_of(at_seq(report, 3)) == std::vector{reason::bad_signature});
   CHECK(reasons_of(at_seq(report, 4)) == std::vector{reason::prev_hash_mismatch});
@@ -143,7 +145,7 @@ TEST_CASE("flip_byte_in_signature: only that record's signature fails") {
   s.run(shift);
   auto inputs = s.inputs();
   inputs[3].bytes.back() ^= 0x01;
-  auto report = chain::verify_chain(inputs, s.options());
+  auto report = verify_both(inputs, s.options());
   CHECK(report.result == verdict::not_authentic);
   CHECK(reasons_of(at_seq(report, 3)) == std::vector{reason::bad_signature});
   check_others_ok(report, {3});
@@ -156,7 +158,7 @@ TEST_CASE("replay_record_from_other_device: refused as wrong_device, and its pla
   other.run(shift);
   auto inputs = mine.inputs();
   inputs[3].bytes = other.records()[3].bytes;
-  auto report = chain::verify_chain(inputs, mine.options());
+  auto report = verify_both(inputs, mine.options());
   CHECK(report.result == verdict::not_authentic);
   const chain::record_report* replayed = nullptr;
   for (const auto& r : report.records)
@@ -175,7 +177,7 @@ TEST_CASE("fork_at_seq: two validly signed records with one seq are both reporte
   b.run("boot start stop");  // same key, same prefix, different record at seq 2
   auto inputs = a.inputs();
   inputs.push_back(b.inputs()[2]);
-  auto report = chain::verify_chain(inputs, a.options());
+  auto report = verify_both(inputs, a.options());
   CHECK(report.result == verdict::not_authentic);
   int forks = 0;
   for (const auto& r : report.records)
@@ -192,7 +194,7 @@ TEST_CASE("seq_repeated: an identical second copy is flagged once") {
   s.run(shift);
   auto inputs = s.inputs();
   inputs.push_back(inputs[2]);
-  auto report = chain::verify_chain(inputs, s.options());
+  auto report = verify_both(inputs, s.options());
   int repeated = 0;
   for (const auto& r : report.records)
     if (!r.findings.empty()) {
@@ -206,7 +208,7 @@ TEST_CASE("seq_repeated: an identical second copy is flagged once") {
 TEST_CASE("boot_counter_rollback: a boot counter that goes down is reported") {
   chain_scenario s("cam-1");
   s.run("boot start seg stop boot rollback_boot seg");
-  auto report = chain::verify_chain(s.inputs(), s.options());
+  auto report = verify_both(s.inputs(), s.options());
   CHECK(report.result == verdict::not_authentic);
   CHECK(reasons_of(at_seq(report, 5)) == std::vector{reason::boot_counter_backwards});
   check_others_ok(report, {5});
@@ -215,7 +217,7 @@ TEST_CASE("boot_counter_rollback: a boot counter that goes down is reported") {
 TEST_CASE("time going backwards within one boot is reported") {
   chain_scenario s("cam-1");
   s.run("boot start seg seg clock_back seg");
-  auto report = chain::verify_chain(s.inputs(), s.options());
+  auto report = verify_both(s.inputs(), s.options());
   CHECK(reasons_of(at_seq(report, 4)) == std::vector{reason::time_backwards});
   check_others_ok(report, {4});
   CHECK(report.result == verdict::not_authentic);
@@ -226,7 +228,7 @@ TEST_CASE("truncated_record_bytes: malformed, named, and its seq counted missing
   s.run(shift);
   auto inputs = s.inputs();
   inputs[3].bytes.resize(inputs[3].bytes.size() / 2);
-  auto report = chain::verify_chain(inputs, s.options());
+  auto report = verify_both(inputs, s.options());
   CHECK(report.result == verdict::not_authentic);
   const auto& last = report.records.back();  // undecodable records come last
   CHECK_FALSE(last.parsed.has_value());
@@ -241,7 +243,7 @@ TEST_CASE("wrong_public_key: every record and the chain say wrong_key, not bad_s
   s.run(shift);
   auto options = s.options();
   options.key = bodycam::tests::fixed_key(77).public_key();
-  auto report = chain::verify_chain(s.inputs(), options);
+  auto report = verify_both(s.inputs(), options);
   CHECK(report.result == verdict::not_authentic);
   REQUIRE(report.chain_findings.size() == 1);
   CHECK(report.chain_findings[0].code == reason::wrong_key);
@@ -254,7 +256,7 @@ TEST_CASE("an unknown record version makes the chain unverifiable, not forged") 
   auto inputs = s.inputs();
   inputs.push_back({"ledger seq 3", 3, s.records()[2].bytes});
   inputs.back().bytes[5] = 9;  // version 9
-  auto report = chain::verify_chain(inputs, s.options());
+  auto report = verify_both(inputs, s.options());
   CHECK(report.records.back().findings[0].code == reason::unknown_version);
   CHECK(report.result == verdict::cannot_verify);
 }
@@ -266,9 +268,9 @@ TEST_CASE("an excerpt that starts after seq 0 is complete when genesis is not ex
   inputs.erase(inputs.begin(), inputs.begin() + 2);
   auto options = s.options();
   options.expect_genesis = false;
-  CHECK(chain::verify_chain(inputs, options).result == verdict::authentic);
+  CHECK(verify_both(inputs, options).result == verdict::authentic);
   options.expect_genesis = true;
-  auto report = chain::verify_chain(inputs, options);
+  auto report = verify_both(inputs, options);
   CHECK(report.result == verdict::not_authentic);
   CHECK(report.missing[0].first == 0);
   CHECK(report.missing[0].last == 1);
@@ -276,5 +278,5 @@ TEST_CASE("an excerpt that starts after seq 0 is complete when genesis is not ex
 
 TEST_CASE("no records at all cannot be verified") {
   chain_scenario s("cam-1");
-  CHECK(chain::verify_chain({}, s.options()).result == verdict::cannot_verify);
+  CHECK(verify_both({}, s.options()).result == verdict::cannot_verify);
 }

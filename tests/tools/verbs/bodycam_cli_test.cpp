@@ -111,6 +111,26 @@ TEST_CASE("verify a store's records; tampering is caught by both verifiers", "[e
     CHECK(j["records"][4]["findings"][0]["reason"] == "bad_signature");
     CHECK(run_process({python, independent, "records", records, key}).exit_code == 2);
   }
+  SECTION("--jobs 1 and --jobs 3 print the same reports and exit codes, untouched and after flip_byte_in_signature") {
+    auto same_at_every_jobs = [&](const std::vector<std::string>& args, int expected_exit) {
+      std::vector<std::string> one = args, three = args;
+      one.insert(one.end(), {"--jobs", "1"});
+      three.insert(three.end(), {"--jobs", "3"});
+      const auto a = bodycam_cli(one);
+      const auto b = bodycam_cli(three);
+      INFO(a.err << b.err);
+      CHECK(a.exit_code == expected_exit);
+      CHECK(b.exit_code == expected_exit);
+      CHECK_FALSE(a.out.empty());
+      CHECK(a.out == b.out);
+    };
+    same_at_every_jobs({"verify", records, "--key", key, "--json"}, 0);
+    same_at_every_jobs({"verify", store.string()}, 0);
+    flip_byte(store / "records/cam-0001/4", 1);
+    same_at_every_jobs({"verify", records, "--key", key, "--json"}, 2);
+    same_at_every_jobs({"verify", records, "--key", key}, 2);
+    same_at_every_jobs({"verify", store.string(), "--json"}, 2);
+  }
   SECTION("remove_one_record from the store: exit 2 with the gap") {
     fs::remove(store / "records/cam-0001/3");
     auto r = bodycam_cli({"verify", records, "--key", key, "--json"});

@@ -56,6 +56,14 @@ TEST_CASE("no verb, an unknown verb or a missing required option are usage error
   }
 }
 
+TEST_CASE("verify and audit take --jobs 1..256 only; anything else is a usage error (64)", "[e2e]") {
+  for (const std::string verb : {"verify", "audit"})
+    for (const std::string jobs : {"0", "257", "two", "-1"}) {
+      INFO(verb << " --jobs " << jobs);
+      check_refused({verb, "/nonexistent-store", "--jobs", jobs}, "--jobs", exit_usage);
+    }
+}
+
 TEST_CASE("bodycam audit --sample takes only n/m with 1 <= n <= m", "[e2e]") {
   temp_dir dir("bodycam-usage");
   const std::string store = dir / "no-store";
