@@ -48,6 +48,11 @@ class store {
   [[nodiscard]] core::expected<put_outcome> put_object(const crypto::sha256_digest& sha256, core::byte_view bytes);
   [[nodiscard]] core::expected<put_outcome> put_object_file(const crypto::sha256_digest& sha256,
                                                             const std::filesystem::path& path);
+  // A finished file whose SHA-256 its writer computed as it wrote it (the dock's spool) becomes the object
+  // `file.sha256`: adopted without a copy where the backend can (store_backend.hpp invariant 9), else put from
+  // the file's bytes (which checks them on the way in). `already_stored` as for put_object (the stored copy
+  // re-hashed). After `created` by adoption the file's name is gone; otherwise the file is left for the caller.
+  [[nodiscard]] core::expected<put_outcome> adopt_object_file(const adoptable_file& file);
   [[nodiscard]] core::expected<bool> has_object(const crypto::sha256_digest& sha256) const;
   [[nodiscard]] core::expected<std::uint64_t> object_size(const crypto::sha256_digest& sha256) const;  // not_found
   [[nodiscard]] core::expected<std::unique_ptr<object_reader>> open_object(const crypto::sha256_digest& sha256) const;

@@ -52,7 +52,15 @@ core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectat
   out.spool_file = dir / (want.sha256.to_hex() + ".part");
   const std::string what = "fetch " + want.device.str() + " file " + want.file_name;
 
-  core::unique_fd fd(::open(out.spool_file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640));
+  // A spool file left by an adoption that stopped after making it read-only is ours to write again; one with a
+  // second name is never written into (it could be a stored object's), it is started afresh.
+  struct stat old {};
+  if (::lstat(out.spool_file.c_str(), &old) == 0 && (old.st_nlink > 1 || !S_ISREG(old.st_mode)) &&
+      ::unlink(out.spool_file.c_str()) != 0)
+    return core::fail_errno("remove spool file", out.spool_file.string(), errno);
+  if (::chmod(out.spool_file.c_str(), 0640) != 0 && errno != ENOENT)
+    return core::fail_errno("chmod spool file", out.spool_file.string(), errno);
+  core::unique_fd fd(::open(out.spool_file.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
   if (!fd.is_open()) return core::fail_errno("open spool file", out.spool_file.string(), errno);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return core::fail_errno("stat spool file", out.spool_file.string(), errno);
@@ -85,8 +93,9 @@ core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectat
     offset += part->data.size();
     out.bytes_received += part->data.size();
   }
-  // No fsync: the spool is a cache, not evidence. The store re-hashes what it takes in, and a spool file whose
-  // unsynced tail was lost in a crash fails the check and is fetched again whole (dock_session invariant 2).
+  // No fsync here: the store's adoption syncs the file once, when it takes it in. Until then the spool is a
+  // cache, not evidence: a spool file whose unsynced tail was lost in a crash fails the check and is fetched
+  // again whole (dock_session invariant 2).
   fd.reset();
   if (!out.resumed) {
     out.actual_length = offset;

@@ -6,7 +6,8 @@
 // Invariants:
 //  1. A fetched file is reported good only if its length and SHA-256 (of the bytes written to the spool file:
 //     hashed as they arrive, or re-read whole when resumed) equal the record's; anything else is a mismatch
-//     with what was found. The spool is not fsynced: it is a cache; the store checks and syncs what it keeps.
+//     with what was found. The spool is not fsynced here: the store syncs the file once when it adopts it as
+//     the object (store.hpp adopt_object_file); so the spool directory belongs on the store's file system.
 //  2. Each response must answer the request (same file, same offset); the camera cannot make the dock write
 //     outside the spool file or past the file length it declared (+ at most one chunk).
 #pragma once

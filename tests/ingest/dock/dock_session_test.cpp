@@ -196,7 +196,9 @@ TEST_CASE("store full: the dock stops, alarms, loses nothing, and resumes when s
   bool full = true;
   store::directory_store_options options;
   options.faults = [&](store::write_step step, const store::store_key& key) {
-    return full && step == store::write_step::write && key.str().starts_with("objects/") ? ENOSPC : 0;
+    // A full disk answers the put's write, or the adoption's fsync of the spooled file (delayed allocation).
+    const bool writes = step == store::write_step::write || step == store::write_step::sync_file;
+    return full && writes && key.str().starts_with("objects/") ? ENOSPC : 0;
   };
   dock_fixture dock(dir / "dock", options);
   dock.enroll(cam);
