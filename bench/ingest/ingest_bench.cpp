@@ -185,9 +185,13 @@ int main(int argc, char** argv) {
 
   const auto t0 = std::chrono::steady_clock::now();
   std::string cp = "";
-  for (std::size_t c = 0; c < cameras_wanted; ++c)
-    cp += "cp -r " + (cameras[c].dir / "segments").string() + " " + (root / ("cp" + std::to_string(c))).string() + " & ";
-  (void)shell(cp + "wait; sync");
+  // cp + sync of exactly these bytes: `sync FILE...` fsyncs the copies and their folder, not the whole machine
+  // (a global sync would also flush what other programs on a shared machine have written).
+  for (std::size_t c = 0; c < cameras_wanted; ++c) {
+    const auto to = (root / ("cp" + std::to_string(c))).string();
+    cp += "(cp -r " + (cameras[c].dir / "segments").string() + " " + to + " && sync " + to + "/* " + to + ") & ";
+  }
+  (void)shell(cp + "wait");
   const auto t1 = std::chrono::steady_clock::now();
   std::string rsync = "";
   for (std::size_t c = 0; c < cameras_wanted; ++c)
@@ -254,8 +258,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "store log: %zu stored items not logged\n", log_queue.pending());
     ++failures;
   }
-  (void)shell("sync");
-  const auto t3 = std::chrono::steady_clock::now();
+  const auto t3 = std::chrono::steady_clock::now();  // the dock has fsynced every object and folder it wrote
 
   // The link alone: every file pulled over a fresh link per camera, in the dock's chunk size, and dropped.
   double link_s = 0;
