@@ -4,7 +4,8 @@
 // what must not differ between backends: content addressing, record placement, idempotence and conflicts.
 // Invariants (on top of the backend contract in store_backend.hpp):
 //  1. An object lives at objects/sha256/<hex of the SHA-256 of its content>; the content is checked on the
-//     way in and a mismatch stores nothing (errc::corrupt).
+//     way in and a mismatch stores nothing (errc::corrupt). An adopted file (adopt_object_file) was checked by
+//     its writer, who hashed each byte as it wrote it; the backend checks its length and identity.
 //  2. Putting what is already there is success, `already_stored`, never an overwrite: for an object the
 //     stored copy is re-hashed first and must match (else errc::corrupt, nothing changed); for a record, key
 //     or entry the stored bytes must equal the offered ones (else errc::conflict, nothing changed).
