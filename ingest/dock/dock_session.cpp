@@ -293,27 +293,30 @@ struct dock_session::impl {
   }
 
   // Fetches a file into the spool (once more, whole, if a resumed spool file does not match: invariant 2) and
-  // checks it against its record: length, SHA-256 (hashed as it arrived) and, for a segment, its fragments.
+  // checks it against its record: length, SHA-256 and, for a segment, its fragments, all on the bytes as they
+  // arrive (a resumed file is read back once for them).
   core::expected<fetch_result> fetch_and_check(const file_expectation& f) {
-    auto got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk);
+    const auto* seg = std::get_if<record::segment_payload>(&chain[f.record_seq].body.body);
+    std::optional<fragment_expectation> fragments;
+    if (seg != nullptr && seg->fragment_count > 0)
+      fragments = fragment_expectation{seg->init_sha256, seg->fragment_count, seg->fragment_root};
+    auto got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk, fragments);
     if (!got) return std::unexpected(got.error());
     summary.bytes_fetched += got->bytes_received;
     if (!got->matches && got->resumed && got->camera_error.empty()) {
       std::error_code ec;
       std::filesystem::remove(got->spool_file, ec);
-      got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk);
+      got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk, fragments);
       if (!got) return std::unexpected(got.error());
       summary.bytes_fetched += got->bytes_received;
     }
-    if (!got->matches) return got;
-    const auto* seg = std::get_if<record::segment_payload>(&chain[f.record_seq].body.body);
-    if (seg == nullptr || seg->fragment_count == 0) return got;
-    auto checked = check_fragments(got->spool_file, {seg->init_sha256, seg->fragment_count, seg->fragment_root});
-    if (!checked) return std::unexpected(checked.error());
-    if (*checked) {
-      got->matches = false;
-      got->fragment_problem = **checked;
+    if (!got->matches || !fragments) return got;
+    if (!got->fragments_checked) {  // a resumed spool file: its prefix was not seen arriving, so read it once
+      auto checked = check_fragments(got->spool_file, *fragments);
+      if (!checked) return std::unexpected(checked.error());
+      if (*checked) got->fragment_problem = **checked;
     }
+    if (!got->fragment_problem.empty()) got->matches = false;
     return got;
   }
 

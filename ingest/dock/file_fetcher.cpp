@@ -43,7 +43,8 @@ core::expected<std::pair<std::uint64_t, crypto::sha256_digest>> hash_file(const 
 }  // namespace
 
 core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectation& want,
-                                        const std::filesystem::path& spool_dir, std::uint32_t chunk) {
+                                        const std::filesystem::path& spool_dir, std::uint32_t chunk,
+                                        const std::optional<fragment_expectation>& fragments) {
   const auto dir = spool_dir / want.device.str();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -72,6 +73,8 @@ core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectat
   out.resumed = offset > 0;
   // A fresh file is hashed as it arrives; a resumed one is hashed whole afterwards (its prefix was not seen).
   crypto::sha256_hasher streaming;
+  std::optional<fragment_stream> walk;
+  if (fragments && !out.resumed) walk.emplace(*fragments);
   std::uint64_t declared = want.byte_length;  // invariant 2: what the camera says the file's length is
   for (;;) {
     if (offset >= declared && offset >= want.byte_length) break;
@@ -90,6 +93,7 @@ core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectat
       return core::fail_errno("seek spool file", out.spool_file.string(), errno);
     if (auto ok = core::write_all(fd.get(), part->data, out.spool_file); !ok) return std::unexpected(ok.error());
     if (!out.resumed) streaming.update(part->data);
+    if (walk) walk->update(part->data);
     offset += part->data.size();
     out.bytes_received += part->data.size();
   }
@@ -107,6 +111,10 @@ core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectat
     out.actual_sha256 = hashed->second;
   }
   out.matches = out.camera_error.empty() && out.actual_length == want.byte_length && out.actual_sha256 == want.sha256;
+  if (walk && out.matches) {  // the fragments of bytes that are not the record's file are not its fragments
+    out.fragments_checked = true;
+    if (auto problem = walk->finish()) out.fragment_problem = std::move(*problem);
+  }
   return out;
 }
 
