@@ -1,18 +1,28 @@
-// Ingest throughput: N cameras with S segments of M MiB each are docked at once — the camera's offload
-// handler answering the dock session in-process (no TCP, no link encryption: this measures verification and
-// storage, the dock's own work), full verification (chain, file SHA-256) and create-only store with the
-// stored copy re-hashed — against `cp -r` and `rsync -a` of the same files to the same disk, in one run.
-//   bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log]
-// With --store-log the dock also appends what each docking stored to the store log (common/store_log).
-// Prints one line of figures; bench/ingest/run.sh runs the cases docs/performance.md reports.
+// Ingest throughput: N cameras with S segments of M MiB each are docked at once, with full verification
+// (chain, file SHA-256) and create-only storage, against `cp -r` + `sync` and `rsync -a` of the same files to
+// the same disk, in one run.
+//   bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link]
+// Without --link the camera's offload handler answers the dock session in-process (no TCP, no encryption: the
+// dock's own work). With --link each camera is a real offload server (firmware/offload) on 127.0.0.1 and the
+// dock reaches it as in the field: link_camera_port, Noise XX over TCP, the offload protocol; the line then
+// also gives the link alone — every file pulled over the same kind of link and thrown away — which is the
+// ceiling the link sets. With --store-log the dock also appends what it stored to the store log.
+// Prints one line of figures with the load average; bench/ingest/run.sh runs the cases docs/performance.md reports.
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store_log/log_queue.hpp"
 #include "firmware/offload/offload_handler.hpp"
+#include "firmware/offload/offload_server.hpp"
 #include "ingest/dock/dock_session.hpp"
+#include "ingest/dock/link_camera_port.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <cstdlib>
 #include <random>
 #include <thread>
@@ -48,9 +58,57 @@ struct in_process_port final : ingest::dock::camera_port {
 
 struct bench_camera {
   std::unique_ptr<crypto::software_signer> signer;
+  std::unique_ptr<link::link_identity> identity;
   std::unique_ptr<firmware::records::chain_writer> writer;
   fs::path dir;
 };
+
+link::link_timeouts bench_timeouts() {
+  using namespace std::chrono_literals;
+  link::link_timeouts t;
+  t.connect = 10s;
+  t.handshake = 10s;
+  t.read = 60s;
+  t.write = 60s;
+  return t;
+}
+
+// A camera's offload server on 127.0.0.1 (a kernel port), its io_context on a thread of its own.
+class camera_server {
+ public:
+  camera_server(const link::link_identity& identity, firmware::offload::offload_handler& handler) {
+    firmware::offload::server_options options;
+    options.listen = boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0);
+    options.timeouts = bench_timeouts();
+    auto server = firmware::offload::offload_server::open(io_, options, identity, handler, [](const std::string&) {});
+    if (!server) {
+      std::fprintf(stderr, "open the camera's offload server: %s\n", server.error().context.c_str());
+      std::exit(1);
+    }
+    server_ = std::move(*server);
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~camera_server() {
+    boost::asio::post(io_, [this] { server_->stop(); });
+    io_.stop();
+    thread_.join();
+  }
+  camera_server(const camera_server&) = delete;
+  camera_server& operator=(const camera_server&) = delete;
+  [[nodiscard]] boost::asio::ip::tcp::endpoint endpoint() const { return server_->endpoint(); }
+
+ private:
+  boost::asio::io_context io_;
+  std::unique_ptr<firmware::offload::offload_server> server_;
+  std::thread thread_;
+};
+
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
 
 double seconds_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
@@ -61,9 +119,15 @@ int shell(const std::string& command) { return std::system(command.c_str()); }
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool store_log = argc == 6 && std::string_view(argv[5]) == "--store-log";
-  if (argc != 5 && !store_log) {
-    std::fprintf(stderr, "usage: bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log]\n");
+  bool store_log = false, over_link = false;
+  for (int i = 5; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--store-log") store_log = true;
+    else if (flag == "--link") over_link = true;
+    else argc = 0;
+  }
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link]\n");
     return 2;
   }
   const std::size_t cameras_wanted = std::strtoul(argv[1], nullptr, 10);
@@ -74,7 +138,9 @@ int main(int argc, char** argv) {
   fs::create_directories(root);
 
   firmware::records::system_time_source clock(firmware::records::firmware_build_date());
-  crypto::software_signer dock(crypto::secret_key::generate().value());
+  auto dock_secret = crypto::secret_key::generate().value();
+  const auto dock_identity = link::link_identity::from_secret_key(dock_secret).value();
+  crypto::software_signer dock(std::move(dock_secret));
   std::vector<bench_camera> cameras;
   link::key_directory enrolled;
   std::uint64_t total = 0;
@@ -84,7 +150,9 @@ int main(int argc, char** argv) {
     bench_camera cam;
     cam.dir = root / id;
     fs::create_directories(cam.dir / "segments");
-    cam.signer = std::make_unique<crypto::software_signer>(crypto::secret_key::generate().value());
+    auto secret = crypto::secret_key::generate().value();
+    cam.identity = std::make_unique<link::link_identity>(link::link_identity::from_secret_key(secret).value());
+    cam.signer = std::make_unique<crypto::software_signer>(std::move(secret));
     ledger::open_options options;
     options.create_if_missing = true;
     auto ledger = ledger::open(cam.dir / "ledger.db", options);
@@ -117,36 +185,71 @@ int main(int argc, char** argv) {
 
   const auto t0 = std::chrono::steady_clock::now();
   std::string cp = "";
-  for (std::size_t c = 0; c < cameras_wanted; ++c)
-    cp += "cp -r " + (cameras[c].dir / "segments").string() + " " + (root / ("cp" + std::to_string(c))).string() + " & ";
-  (void)shell(cp + "wait; sync");
+  // cp + sync of exactly these bytes: `sync FILE...` fsyncs the copies and their folder, not the whole machine
+  // (a global sync would also flush what other programs on a shared machine have written).
+  for (std::size_t c = 0; c < cameras_wanted; ++c) {
+    const auto to = (root / ("cp" + std::to_string(c))).string();
+    cp += "(cp -r " + (cameras[c].dir / "segments").string() + " " + to + " && sync " + to + "/* " + to + ") & ";
+  }
+  (void)shell(cp + "wait");
   const auto t1 = std::chrono::steady_clock::now();
   std::string rsync = "";
   for (std::size_t c = 0; c < cameras_wanted; ++c)
     rsync += "rsync -a " + (cameras[c].dir / "segments").string() + "/ " + (root / ("rsync" + std::to_string(c))).string() + "/ & ";
-  (void)shell(rsync + "wait; sync");
-  const auto t2 = std::chrono::steady_clock::now();
+  if (!over_link) (void)shell(rsync + "wait; sync");  // the link runs compare with cp only (a shared machine)
+  for (std::size_t c = 0; c < cameras_wanted; ++c) {  // the copies are not needed any more; free the disk
+    fs::remove_all(root / ("cp" + std::to_string(c)));
+    fs::remove_all(root / ("rsync" + std::to_string(c)));
+  }
+  (void)shell("sync");
+  auto t2 = std::chrono::steady_clock::now();
 
+  const auto rsync_end = t2;
+  t2 = std::chrono::steady_clock::now();
   auto store = store::open_directory_store(root / "store", true);
   if (!store) return 1;
   store_log::log_appender appender(*store, {std::string(store_log::default_log_origin), "dock-1", &dock});
   store_log::log_queue log_queue(appender);
   std::vector<std::thread> threads;
-  int failures = 0;
+  std::atomic<int> failures = 0;
+  link::key_directory docks;
+  docks.add("dock-1", dock.public_key());
+  auto camera_trust = enrolled.to_trust_set("an enrolled camera");
+  if (!camera_trust) return 1;
+  std::vector<std::unique_ptr<firmware::offload::offload_handler>> handlers;
+  std::vector<std::unique_ptr<camera_server>> servers;
+  for (std::size_t c = 0; c < cameras_wanted; ++c) {
+    handlers.push_back(std::make_unique<firmware::offload::offload_handler>(*cameras[c].writer, *cameras[c].signer,
+                                                                             cameras[c].dir / "segments", docks));
+    if (over_link) servers.push_back(std::make_unique<camera_server>(*cameras[c].identity, *handlers[c]));
+  }
   for (std::size_t c = 0; c < cameras_wanted; ++c)
     threads.emplace_back([&, c] {
-      link::key_directory docks;
-      docks.add("dock-1", dock.public_key());
-      firmware::offload::offload_handler handler(*cameras[c].writer, *cameras[c].signer, cameras[c].dir / "segments", docks);
-      in_process_port port(handler, dock.public_key(), cameras[c].signer->public_key());
       ingest::dock::session_settings settings;
-      settings.spool_dir = root / "spool";
+      settings.spool_dir = root / "spool";  // outside the store, on its file system: files are adopted
       settings.quarantine_dir = root / "quarantine";
       if (store_log) settings.log = &log_queue;
       ingest::dock::dock_session session({"dock-1", &dock}, *store, enrolled, settings);
-      auto summary = session.run(port);
+      core::expected<ingest::dock::session_summary> summary = std::unexpected(core::error{core::errc::internal, "not run"});
+      if (over_link) {
+        auto port = ingest::dock::link_camera_port::connect(servers[c]->endpoint(), dock_identity, *camera_trust,
+                                                            bench_timeouts());
+        if (!port) summary = std::unexpected(port.error());
+        else {
+          summary = session.run(**port);
+          (*port)->close("docking done");
+        }
+      } else {
+        in_process_port port(*handlers[c], dock.public_key(), cameras[c].signer->public_key());
+        summary = session.run(port);
+      }
       if (!summary) {
         std::fprintf(stderr, "dock: %s\n", summary.error().context.c_str());
+        ++failures;
+      } else if (summary->bytes_stored != total / cameras_wanted) {
+        std::fprintf(stderr, "dock: stored %llu bytes of camera %zu, not %llu\n",
+                     static_cast<unsigned long long>(summary->bytes_stored), c,
+                     static_cast<unsigned long long>(total / cameras_wanted));
         ++failures;
       }
     });
@@ -155,16 +258,51 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "store log: %zu stored items not logged\n", log_queue.pending());
     ++failures;
   }
-  (void)shell("sync");
-  const auto t3 = std::chrono::steady_clock::now();
+  const auto t3 = std::chrono::steady_clock::now();  // the dock has fsynced every object and folder it wrote
+
+  // The link alone: every file pulled over a fresh link per camera, in the dock's chunk size, and dropped.
+  double link_s = 0;
+  if (over_link) {
+    threads.clear();
+    for (std::size_t c = 0; c < cameras_wanted; ++c)
+      threads.emplace_back([&, c] {
+        auto port = ingest::dock::link_camera_port::connect(servers[c]->endpoint(), dock_identity, *camera_trust,
+                                                            bench_timeouts());
+        if (!port) {
+          ++failures;
+          return;
+        }
+        std::uint64_t got = 0;
+        for (int i = 0; i < segments; ++i) {
+          const std::string name = std::to_string(i) + ".mp4";
+          for (std::uint64_t offset = 0;;) {
+            auto answer = (*port)->exchange(offload::file_request{name, offset, offload::max_file_chunk});
+            const auto* part = answer ? std::get_if<offload::file_response>(&*answer) : nullptr;
+            if (part == nullptr) {
+              ++failures;
+              return;
+            }
+            if (part->data.empty()) break;
+            offset += part->data.size();
+            got += part->data.size();
+          }
+        }
+        (*port)->close("link measured");
+        if (got != total / cameras_wanted) ++failures;
+      });
+    for (auto& t : threads) t.join();
+    link_s = seconds_between(t3, std::chrono::steady_clock::now());
+  }
 
   const double mb = static_cast<double>(total) / 1e6;
-  const double cp_s = seconds_between(t0, t1), rsync_s = seconds_between(t1, t2), dock_s = seconds_between(t2, t3);
-  std::printf("store_log=%s ", store_log ? "on" : "off");
-  std::printf("cameras=%zu files=%zu size=%zuMiB total=%.0fMB  cp %.2fs (%.0f MB/s)  rsync %.2fs (%.0f MB/s)  "
-              "dock %.2fs (%.0f MB/s) = %.0f%% of cp\n",
-              cameras_wanted, cameras_wanted * static_cast<std::size_t>(segments), mib, mb, cp_s, mb / cp_s, rsync_s, mb / rsync_s, dock_s,
-              mb / dock_s, 100.0 * cp_s / dock_s);
+  const double cp_s = seconds_between(t0, t1), rsync_s = seconds_between(t1, rsync_end), dock_s = seconds_between(t2, t3);
+  std::printf("%s store_log=%s ", over_link ? "link" : "in-process", store_log ? "on" : "off");
+  std::printf("cameras=%zu files=%zu size=%zuMiB total=%.0fMB  cp+sync %.2fs (%.0f MB/s)  ", cameras_wanted,
+              cameras_wanted * static_cast<std::size_t>(segments), mib, mb, cp_s, mb / cp_s);
+  if (!over_link) std::printf("rsync %.2fs (%.0f MB/s)  ", rsync_s, mb / rsync_s);
+  std::printf("dock %.2fs (%.0f MB/s) = %.0f%% of cp", dock_s, mb / dock_s, 100.0 * cp_s / dock_s);
+  if (over_link) std::printf("  link alone %.2fs (%.0f MB/s)", link_s, mb / link_s);
+  std::printf("  load %s\n", load_average().c_str());
   fs::remove_all(root);
   return failures == 0 ? 0 : 1;
 }

@@ -16,6 +16,13 @@
 //  D7. store.json is written last when a layout is made, so a directory without it is not a store; opening
 //      checks its format and version, and refuses to make a store in a non-empty directory that is not one.
 //  D8. remove unlinks the key's file (never following a symlink) and fsyncs its folder before it returns.
+//  D9. adopt (directory_adopt.cpp) takes a file on the store's own file system only (same st_dev; else, or on
+//      EXDEV, it answers nullopt and the caller creates from the bytes). It checks the file's size, makes it
+//      0444, fsyncs it, moves it into the key's folder with renameat2(RENAME_NOREPLACE) (link + unlink where
+//      that flag is missing), checks the name now holds the inode it checked, and fsyncs the folder. An existing
+//      name is never replaced: it is `already_exists` after D2. Killed at any point, the key is absent (the
+//      file still at its old name, complete and synced) or complete. Fault steps: sync_file, link (the move),
+//      sync_directory.
 #pragma once
 
 #include "common/core/unique_fd.hpp"
@@ -51,6 +58,8 @@ class directory_backend final : public store_backend {
 
   [[nodiscard]] core::expected<create_outcome> create(const store_key& key, byte_source& source,
                                                       const crypto::sha256_digest& expected_sha256) override;
+  [[nodiscard]] core::expected<std::optional<create_outcome>> adopt(const store_key& key,
+                                                                    const adoptable_file& file) override;
   [[nodiscard]] core::expected<std::unique_ptr<object_reader>> open(const store_key& key) const override;
   [[nodiscard]] core::expected<core::byte_buffer> read_range(const store_key& key, std::uint64_t offset,
                                                              std::size_t length) const override;

@@ -43,6 +43,21 @@ core::expected<put_outcome> store::put_object(const crypto::sha256_digest& sha25
   return put_outcome::already_stored;
 }
 
+core::expected<put_outcome> store::adopt_object_file(const adoptable_file& file) {
+  const auto key = store_key::object(file.sha256);
+  auto adopted = backend_->adopt(key, file);
+  if (!adopted) return std::unexpected(adopted.error());
+  if (!adopted->has_value()) return put_object_file(file.sha256, file.path);  // this backend cannot adopt it
+  if (**adopted == create_outcome::created) return put_outcome::created;
+  auto actual = rehash(key);  // invariant 2, as in put_object
+  if (!actual) return core::wrap("check the stored copy of object " + key.str(), actual.error());
+  if (*actual != file.sha256)
+    return core::fail(core::errc::corrupt, "object " + key.str() + " in " + describe() +
+                                               " is already stored but its content now hashes to " + actual->to_hex() +
+                                               "; it was not overwritten");
+  return put_outcome::already_stored;
+}
+
 core::expected<put_outcome> store::put_object(const crypto::sha256_digest& sha256, core::byte_view bytes) {
   span_source source(bytes);
   return put_object(sha256, source);

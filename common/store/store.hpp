@@ -4,7 +4,8 @@
 // what must not differ between backends: content addressing, record placement, idempotence and conflicts.
 // Invariants (on top of the backend contract in store_backend.hpp):
 //  1. An object lives at objects/sha256/<hex of the SHA-256 of its content>; the content is checked on the
-//     way in and a mismatch stores nothing (errc::corrupt).
+//     way in and a mismatch stores nothing (errc::corrupt). An adopted file (adopt_object_file) was checked by
+//     its writer, who hashed each byte as it wrote it; the backend checks its length and identity.
 //  2. Putting what is already there is success, `already_stored`, never an overwrite: for an object the
 //     stored copy is re-hashed first and must match (else errc::corrupt, nothing changed); for a record, key
 //     or entry the stored bytes must equal the offered ones (else errc::conflict, nothing changed).
@@ -48,6 +49,11 @@ class store {
   [[nodiscard]] core::expected<put_outcome> put_object(const crypto::sha256_digest& sha256, core::byte_view bytes);
   [[nodiscard]] core::expected<put_outcome> put_object_file(const crypto::sha256_digest& sha256,
                                                             const std::filesystem::path& path);
+  // A finished file whose SHA-256 its writer computed as it wrote it (the dock's spool) becomes the object
+  // `file.sha256`: adopted without a copy where the backend can (store_backend.hpp invariant 9), else put from
+  // the file's bytes (which checks them on the way in). `already_stored` as for put_object (the stored copy
+  // re-hashed). After `created` by adoption the file's name is gone; otherwise the file is left for the caller.
+  [[nodiscard]] core::expected<put_outcome> adopt_object_file(const adoptable_file& file);
   [[nodiscard]] core::expected<bool> has_object(const crypto::sha256_digest& sha256) const;
   [[nodiscard]] core::expected<std::uint64_t> object_size(const crypto::sha256_digest& sha256) const;  // not_found
   [[nodiscard]] core::expected<std::unique_ptr<object_reader>> open_object(const crypto::sha256_digest& sha256) const;

@@ -23,6 +23,12 @@
 //  8. The one exception to 1 is `remove`, which only store::remove_expired_object calls, only for an object
 //     key, only after a retention entry recording the expiry is stored (store.hpp invariant 5). A removal is
 //     durable before it returns; removing an absent key is errc::not_found.
+//  9. Adoption is a create: `adopt` makes a finished file the key's content iff the key is absent, by moving
+//     that file into place (never copying, never replacing: an existing key is `already_exists` and is left
+//     alone, the offered file too). The bytes are checked on the way in by their writer, who hashed them as it
+//     wrote them and declares size and SHA-256; the backend checks the size and that the file it moved is the
+//     one it checked. A backend that cannot move that file into itself (another file system, an object store)
+//     answers nullopt and has done nothing; the caller then creates from the file's bytes (invariant 3).
 #pragma once
 
 #include "common/core/bytes.hpp"
@@ -31,6 +37,7 @@
 #include "common/store/store_key.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -54,6 +61,14 @@ struct space_info {
   std::optional<std::uint64_t> available_bytes;  // what a put may still use
 };
 
+// A finished file its writer offers to a store: `size` bytes whose SHA-256 the writer computed as it wrote
+// them. After a successful adoption the file's name is gone (it is now the key); otherwise the file is left.
+struct adoptable_file {
+  std::filesystem::path path;
+  std::uint64_t size = 0;
+  crypto::sha256_digest sha256;
+};
+
 struct recovery_report {
   std::vector<std::string> removed;  // leftovers of interrupted writes that were removed (never a stored key)
   std::vector<std::string> foreign;  // things in the layout that are not valid keys; reported, left alone
@@ -67,6 +82,14 @@ class store_backend {
   // nothing was written; the source may not have been read at all.
   [[nodiscard]] virtual core::expected<create_outcome> create(const store_key& key, byte_source& source,
                                                               const crypto::sha256_digest& expected_sha256) = 0;
+  // Invariant 9: `file` becomes the content of `key` iff the key is absent; nullopt if this backend cannot
+  // adopt that file (nothing done; create from its bytes instead). `already_exists` leaves the file where it is.
+  [[nodiscard]] virtual core::expected<std::optional<create_outcome>> adopt(const store_key& key,
+                                                                            const adoptable_file& file) {
+    (void)key;
+    (void)file;
+    return std::optional<create_outcome>{};
+  }
   // The whole content as a stream (errc::not_found if absent).
   [[nodiscard]] virtual core::expected<std::unique_ptr<object_reader>> open(const store_key& key) const = 0;
   // Bytes [offset, min(offset + length, size)); offset > size is errc::invalid_argument.

@@ -111,6 +111,9 @@ struct dock_session::impl {
   record::device_id device;
   crypto::public_key key;
   std::map<std::uint64_t, record::signed_record> chain;  // every record known, by seq
+  msg::checkpoint_response state;                        // step 1: the camera's answer
+  chain::signed_checkpoint cp;                           // step 1: its checkpoint, signature verified
+  std::optional<std::uint64_t> blocked;                  // the lowest seq whose file is not stored
 
   session_observer& observer() { return *self.observer_; }
 
@@ -159,13 +162,31 @@ struct dock_session::impl {
     return {};
   }
 
-  core::expected<session_summary> run() {
-    // 1. The checkpoint and who the camera is.
-    auto state = ask<msg::checkpoint_response>(camera, msg::checkpoint_request{});
-    if (!state) return core::wrap("checkpoint from camera " + camera.describe(), state.error());
-    auto cp = chain::parse_signed_checkpoint(state->checkpoint);
-    if (!cp) return core::wrap("checkpoint from camera " + camera.describe(), cp.error());
-    device = cp->body.device;
+  // Refuses (alarm chain_refused) a chain the verifier finds not authentic or cannot verify.
+  core::status refuse_unless_authentic(const chain::chain_report& report, std::string_view what) {
+    if (report.result != chain::verdict::not_authentic && report.result != chain::verdict::cannot_verify) return {};
+    std::string first = "no detail";
+    for (const auto& rr : report.records)
+      if (!rr.findings.empty()) {
+        first = rr.origin + ": " + std::string(chain::to_string(rr.findings[0].code)) + " " + rr.findings[0].detail;
+        break;
+      }
+    if (!report.chain_findings.empty())
+      first = std::string(chain::to_string(report.chain_findings[0].code)) + " " + report.chain_findings[0].detail;
+    return alarm(alarm_kind::chain_refused,
+                 core::error{core::errc::corrupt, device.str() + ": " + std::string(what) + " does not verify (" +
+                                                      std::string(chain::to_string(report.result)) + "): " + first});
+  }
+
+  // Step 1: the checkpoint, and whether the link's key is the one enrolled for the device it names.
+  core::status check_in() {
+    auto answered = ask<msg::checkpoint_response>(camera, msg::checkpoint_request{});
+    if (!answered) return core::wrap("checkpoint from camera " + camera.describe(), answered.error());
+    state = std::move(*answered);
+    auto parsed = chain::parse_signed_checkpoint(state.checkpoint);
+    if (!parsed) return core::wrap("checkpoint from camera " + camera.describe(), parsed.error());
+    cp = std::move(*parsed);
+    device = cp.body.device;
     summary.device = device;
     const auto enrolled = self.cameras_.key_of(device.str());
     if (!enrolled || *enrolled != camera.peer_key())
@@ -174,22 +195,25 @@ struct dock_session::impl {
                                                            camera.peer_key().fingerprint().to_hex() +
                                                            " is not the enrolled key of device " + device.str()});
     key = *enrolled;
-    if (!chain::verify_checkpoint_signature(*cp, key))
+    if (!chain::verify_checkpoint_signature(cp, key))
       return alarm(alarm_kind::chain_refused,
                    core::error{core::errc::bad_signature, "checkpoint of " + device.str() + ": signature does not verify"});
+    return {};
+  }
 
-    // 2. Records the store lacks; fork and rollback checks; verify the whole chain.
+  // Step 2: the records the store lacks (and the last stored one again, for the fork check), the whole chain
+  // verified with the checkpoint, the new records stored. Returns how many the store held contiguously before.
+  core::expected<std::uint64_t> pull_chain() {
     auto seqs = self.store_.list_record_seqs(device);
     if (!seqs) return alarm(alarm_kind::store_failed, seqs.error());
     std::uint64_t stored = 0;
     while (stored < seqs->size() && (*seqs)[stored] == stored) ++stored;
-    if (cp->body.count < stored)
+    if (cp.body.count < stored)
       return alarm(alarm_kind::chain_rolled_back,
                    core::error{core::errc::conflict, device.str() + ": the camera's chain has " +
-                                                         std::to_string(cp->body.count) + " records, the store " +
+                                                         std::to_string(cp.body.count) + " records, the store " +
                                                          std::to_string(stored) + ": rolled back"});
-    const std::uint64_t from = stored > 0 ? stored - 1 : 0;
-    auto fetched = fetch_records(from, cp->body.count);
+    auto fetched = fetch_records(stored > 0 ? stored - 1 : 0, cp.body.count);
     if (!fetched) return std::unexpected(fetched.error());
     if (stored > 0 && !fetched->empty()) {
       auto mine = self.store_.get_record(device, stored - 1);
@@ -208,30 +232,21 @@ struct dock_session::impl {
     chain::verify_options options;
     options.device = device;
     options.key = key;
-    options.checkpoint = *cp;
+    options.checkpoint = cp;
     const auto report = chain::verify_chain(*inputs, options);
-    if (report.result == chain::verdict::not_authentic || report.result == chain::verdict::cannot_verify) {
-      std::string first = "no detail";
-      for (const auto& rr : report.records)
-        if (!rr.findings.empty()) {
-          first = rr.origin + ": " + std::string(chain::to_string(rr.findings[0].code)) + " " + rr.findings[0].detail;
-          break;
-        }
-      if (!report.chain_findings.empty())
-        first = std::string(chain::to_string(report.chain_findings[0].code)) + " " + report.chain_findings[0].detail;
-      return alarm(alarm_kind::chain_refused,
-                   core::error{core::errc::corrupt, device.str() + ": chain does not verify (" +
-                                                        std::string(chain::to_string(report.result)) + "): " + first});
-    }
+    if (auto ok = refuse_unless_authentic(report, "chain"); !ok) return std::unexpected(ok.error());
     for (const auto& rr : report.records)
       if (rr.parsed) chain[rr.parsed->body.seq] = *rr.parsed;
     std::vector<record::signed_record> fresh;
     for (auto& r : *fetched)
       if (r.body.seq >= stored) fresh.push_back(std::move(r));
     if (auto ok = store_records(fresh); !ok) return std::unexpected(ok.error());
-    summary.chain_count = cp->body.count;
+    summary.chain_count = cp.body.count;
+    return stored;
+  }
 
-    // 3. Receipts in the store the camera has not recorded.
+  // Step 3: resends the stored receipts the camera has not recorded. Returns the end of the last receipt.
+  core::expected<std::uint64_t> resend_receipts() {
     auto receipts = stored_receipts(self.store_, device);
     if (!receipts) return alarm(alarm_kind::store_failed, receipts.error());
     std::set<crypto::sha256_digest> recorded;
@@ -246,8 +261,17 @@ struct dock_session::impl {
       auto sent = ask<msg::appended_response>(camera, msg::receipt_request{*doc});
       if (!sent) return core::wrap("resend receipt " + name.name, sent.error());
     }
+    return receipted;
+  }
 
-    // 4. Files of the records after the last receipt.
+  void block(std::uint64_t seq) { blocked = std::min(blocked.value_or(seq), seq); }
+
+  pending_file pending_of(const file_expectation& f) {
+    return {f.record_seq, f.file_name, f.byte_length, chain[f.record_seq].body.utc.time};
+  }
+
+  // Step 4: the files of the records after the last receipt, each once; the plan goes to the observer.
+  core::expected<std::vector<file_expectation>> plan_files(std::uint64_t stored, std::uint64_t receipted) {
     std::vector<file_expectation> files;
     std::set<crypto::sha256_digest> planned;
     for (const auto& [seq, r] : chain) {
@@ -255,20 +279,95 @@ struct dock_session::impl {
       auto f = file_of(r);
       if (f && planned.insert(f->sha256).second) files.push_back(*f);
     }
-    camera_snapshot snapshot{device, cp->body.count, stored, cp->body.count - stored, 0, state->battery_percent,
-                             state->free_bytes};
+    camera_snapshot snapshot{device, cp.body.count, stored, cp.body.count - stored, 0, state.battery_percent,
+                             state.free_bytes};
     std::vector<pending_file> pending;
     for (const auto& f : files) {
       auto has = self.store_.has_object(f.sha256);
       if (has && *has) continue;
       snapshot.pending_bytes += f.byte_length;
-      pending.push_back({f.record_seq, f.file_name, f.byte_length, chain[f.record_seq].body.utc.time});
+      pending.push_back(pending_of(f));
     }
     observer().on_plan(snapshot, pending);
-    std::optional<std::uint64_t> blocked;  // the lowest seq whose file is not stored
-    auto block = [&](std::uint64_t seq) { blocked = std::min(blocked.value_or(seq), seq); };
+    return files;
+  }
+
+  // Fetches a file into the spool (once more, whole, if a resumed spool file does not match: invariant 2) and
+  // checks it against its record: length, SHA-256 and, for a segment, its fragments, all on the bytes as they
+  // arrive (a resumed file is read back once for them).
+  core::expected<fetch_result> fetch_and_check(const file_expectation& f) {
+    const auto* seg = std::get_if<record::segment_payload>(&chain[f.record_seq].body.body);
+    std::optional<fragment_expectation> fragments;
+    if (seg != nullptr && seg->fragment_count > 0)
+      fragments = fragment_expectation{seg->init_sha256, seg->fragment_count, seg->fragment_root};
+    auto got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk, fragments);
+    if (!got) return std::unexpected(got.error());
+    summary.bytes_fetched += got->bytes_received;
+    if (!got->matches && got->resumed && got->camera_error.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(got->spool_file, ec);
+      got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk, fragments);
+      if (!got) return std::unexpected(got.error());
+      summary.bytes_fetched += got->bytes_received;
+    }
+    if (!got->matches || !fragments) return got;
+    if (!got->fragments_checked) {  // a resumed spool file: its prefix was not seen arriving, so read it once
+      auto checked = check_fragments(got->spool_file, *fragments);
+      if (!checked) return std::unexpected(checked.error());
+      if (*checked) got->fragment_problem = **checked;
+    }
+    if (!got->fragment_problem.empty()) got->matches = false;
+    return got;
+  }
+
+  // The stored copy's check (invariant 1): its length always; its bytes re-read and re-hashed for the sampled
+  // slice (session_settings::rehash_one_in), since an adopted file is the very file hashed as it arrived.
+  core::expected<bool> stored_copy_holds(const file_expectation& f) {
+    auto size = self.store_.object_size(f.sha256);
+    if (!size) return std::unexpected(size.error());
+    if (*size != f.byte_length) return false;
+    const auto every = self.settings_.rehash_one_in;
+    if (every == 0 || f.sha256.bytes[0] % every != 0) return true;
+    auto rehashed = self.store_.rehash_object(f.sha256);
+    if (!rehashed) return std::unexpected(rehashed.error());
+    return *rehashed == f.sha256;
+  }
+
+  // Step 4 for one file the store lacks: fetch, check, quarantine or adopt into the store. Returns false if
+  // the file is not stored (quarantined).
+  core::expected<bool> store_file(const file_expectation& f, const pending_file& p) {
+    auto got = fetch_and_check(f);
+    if (!got) return std::unexpected(got.error());
+    if (!got->matches) {
+      auto where = quarantine_file(f, *got, self.settings_.quarantine_dir, self.settings_.clock());
+      if (!where) return alarm(alarm_kind::store_failed, where.error());
+      ++summary.files_quarantined;
+      observer().on_file_failed(device, p, "quarantined as " + where->string());
+      observer().on_alarm(device, alarm_kind::file_quarantined,
+                          device.str() + " record " + std::to_string(f.record_seq) + " file " + f.file_name +
+                              " does not match its record; quarantined as " + where->string());
+      return false;
+    }
+    auto put = self.store_.adopt_object_file({got->spool_file, got->actual_length, got->actual_sha256});
+    if (!put) {
+      const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
+      return alarm(kind, put.error());
+    }
+    std::error_code ec;
+    std::filesystem::remove(got->spool_file, ec);  // gone already when adopted
+    if (*put == store::put_outcome::created) {
+      created(store::store_key::object(f.sha256));
+      ++summary.files_stored;
+      summary.bytes_stored += f.byte_length;
+    }
+    return true;
+  }
+
+  // Step 4: every planned file stored (or already there), each stored copy checked; what is not blocks the
+  // receipt from its record on.
+  core::status store_files(const std::vector<file_expectation>& files) {
     for (const auto& f : files) {
-      const pending_file p{f.record_seq, f.file_name, f.byte_length, chain[f.record_seq].body.utc.time};
+      const auto p = pending_of(f);
       auto has = self.store_.has_object(f.sha256);
       if (!has) return alarm(alarm_kind::store_failed, has.error());
       if (!*has) {
@@ -277,56 +376,16 @@ struct dock_session::impl {
           block(f.record_seq);
           break;
         }
-        auto got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk);
-        if (!got) return std::unexpected(got.error());
-        summary.bytes_fetched += got->bytes_received;
-        if (!got->matches && got->resumed && got->camera_error.empty()) {
-          std::error_code ec;  // invariant 2: a resumed spool file may hold a stale tail; once more, whole
-          std::filesystem::remove(got->spool_file, ec);
-          got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk);
-          if (!got) return std::unexpected(got.error());
-          summary.bytes_fetched += got->bytes_received;
-        }
-        std::string fragment_problem;
-        if (got->matches) {  // the fragment structure the signed segment record claims (fragment_check.hpp)
-          const auto* seg = std::get_if<record::segment_payload>(&chain[f.record_seq].body.body);
-          if (seg != nullptr && seg->fragment_count > 0) {
-            auto checked = check_fragments(got->spool_file, {seg->init_sha256, seg->fragment_count, seg->fragment_root});
-            if (!checked) return std::unexpected(checked.error());
-            if (*checked) {
-              fragment_problem = **checked;
-              got->matches = false;
-              got->fragment_problem = fragment_problem;
-            }
-          }
-        }
-        if (!got->matches) {
-          auto where = quarantine_file(f, *got, self.settings_.quarantine_dir, self.settings_.clock());
-          if (!where) return alarm(alarm_kind::store_failed, where.error());
-          ++summary.files_quarantined;
-          observer().on_file_failed(device, p, "quarantined as " + where->string());
-          observer().on_alarm(device, alarm_kind::file_quarantined,
-                              device.str() + " record " + std::to_string(f.record_seq) + " file " + f.file_name +
-                                  " does not match its record; quarantined as " + where->string());
+        auto stored = store_file(f, p);
+        if (!stored) return std::unexpected(stored.error());
+        if (!*stored) {
           block(f.record_seq);
           continue;
         }
-        auto put = self.store_.put_object_file(f.sha256, got->spool_file);
-        if (!put) {
-          const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
-          return alarm(kind, put.error());
-        }
-        std::error_code ec;
-        std::filesystem::remove(got->spool_file, ec);
-        if (*put == store::put_outcome::created) {
-          created(store::store_key::object(f.sha256));
-          ++summary.files_stored;
-          summary.bytes_stored += f.byte_length;
-        }
       }
-      auto rehashed = self.store_.rehash_object(f.sha256);  // invariant 1: the stored copy, read back
-      if (!rehashed) return alarm(alarm_kind::store_failed, rehashed.error());
-      if (*rehashed != f.sha256) {
+      auto holds = stored_copy_holds(f);
+      if (!holds) return alarm(alarm_kind::store_failed, holds.error());
+      if (!*holds) {
         observer().on_alarm(device, alarm_kind::store_failed, "stored object " + f.sha256.to_hex() + " does not re-hash");
         observer().on_file_failed(device, p, "stored copy does not re-hash");
         block(f.record_seq);
@@ -335,88 +394,118 @@ struct dock_session::impl {
       observer().on_stored(device, 0, f.byte_length);
       observer().on_file_stored(device, p);
     }
+    return {};
+  }
 
-    // 5. Witness and timesync; the camera's new tail.
+  // Step 5: the dock cosigns the checkpoint; the camera appends `timesync`; that tail is pulled, checked to
+  // continue the verified chain (common/chain verifier, from the last known record) and stored.
+  core::status witness() {
     const auto dock_utc = self.settings_.clock();
-    auto witness = self.dock_.signer->sign(chain::witness_message(device, cp->body.count, cp->body.head, dock_utc));
-    if (!witness) return core::wrap("sign witness", witness.error());
+    auto signature = self.dock_.signer->sign(chain::witness_message(device, cp.body.count, cp.body.head, dock_utc));
+    if (!signature) return core::wrap("sign witness", signature.error());
     msg::timesync_request sync;
     sync.dock_id = self.dock_.dock_id;
     sync.dock_key = self.dock_.signer->public_key();
     sync.dock_utc = dock_utc;
-    sync.checkpoint_count = cp->body.count;
-    sync.checkpoint_head = cp->body.head;
-    sync.dock_signature = *witness;
+    sync.checkpoint_count = cp.body.count;
+    sync.checkpoint_head = cp.body.head;
+    sync.dock_signature = *signature;
     auto synced = ask<msg::appended_response>(camera, sync);
     if (!synced) return core::wrap("timesync", synced.error());
     summary.timesync_seq = synced->seq;
-    auto tail = fetch_records(cp->body.count, synced->seq + 1);
+    auto tail = fetch_records(cp.body.count, synced->seq + 1);
     if (!tail) return std::unexpected(tail.error());
-    const record::signed_record* previous = chain.empty() ? nullptr : &chain.rbegin()->second;
+    if (auto ok = verify_tail(*tail); !ok) return ok;
     for (const auto& r : *tail) {
-      const bool links = r.body.device == device &&
-                         (previous == nullptr ? r.body.seq == 0 && r.body.prev_hash.is_zero()
-                                              : r.body.prev_hash == previous->hash &&
-                                                    r.body.boot_counter >= previous->body.boot_counter);
-      if (!links || !record::verify_record_signature(r, key))
-        return alarm(alarm_kind::chain_refused,
-                     core::error{core::errc::corrupt, device.str() + ": record " + std::to_string(r.body.seq) +
-                                                          " after the timesync does not verify"});
       if (file_of(r)) block(r.body.seq);  // its file is fetched next time
       chain[r.body.seq] = r;
-      previous = &chain[r.body.seq];
     }
-    if (auto ok = store_records(*tail); !ok) return std::unexpected(ok.error());
-    const std::uint64_t count = chain.empty() ? 0 : chain.rbegin()->first + 1;
-    summary.chain_count = count;
+    if (auto ok = store_records(*tail); !ok) return ok;
+    summary.chain_count = chain.empty() ? 0 : chain.rbegin()->first + 1;
     observer().on_stored(device, summary.records_stored, 0);
+    return {};
+  }
 
-    // 6. The receipt.
+  // The tail after the timesync as an excerpt that starts at the last verified record (or at genesis).
+  core::status verify_tail(const std::vector<record::signed_record>& tail) {
+    std::vector<chain::record_input> inputs;
+    chain::verify_options options;
+    options.device = device;
+    options.key = key;
+    options.expect_genesis = chain.empty();
+    if (!chain.empty()) {
+      const auto& last = chain.rbegin()->second;
+      inputs.push_back({"verified " + device.str() + " seq " + std::to_string(last.body.seq), last.body.seq, last.bytes});
+    }
+    for (const auto& r : tail)
+      inputs.push_back({"camera " + device.str() + " seq " + std::to_string(r.body.seq), r.body.seq, r.bytes});
+    return refuse_unless_authentic(chain::verify_chain(inputs, options), "the tail after the timesync");
+  }
+
+  // Step 6: a receipt for [receipted, first blocked record), stored (the dock's key too) and sent.
+  core::status issue_receipt(std::uint64_t receipted) {
+    const std::uint64_t count = summary.chain_count;
     const std::uint64_t end = std::min(blocked.value_or(count), count);
-    if (end > receipted) {
-      receipt::receipt body;
-      body.issuer = self.dock_.dock_id;
-      body.issuer_key = self.dock_.signer->public_key();
-      body.device = device;
-      body.first_seq = receipted;
-      body.end_seq = end;
-      body.head_hash = chain[end - 1].hash;
-      body.stored_utc = self.settings_.clock();
-      std::set<crypto::sha256_digest> listed;
-      for (auto it = chain.lower_bound(receipted); it != chain.end() && it->first < end; ++it) {
-        auto f = file_of(it->second);
-        if (f && listed.insert(f->sha256).second) body.objects.push_back({f->sha256, f->byte_length});
-      }
-      auto signed_receipt = receipt::sign(std::move(body), *self.dock_.signer);
-      if (!signed_receipt) return std::unexpected(signed_receipt.error());
-      const auto name = receipt::store_name(signed_receipt->body);
-      auto key_put = self.store_.put_public_key(crypto::labelled_public_key{self.dock_.dock_id, signed_receipt->body.issuer_key});
-      if (!key_put) return alarm(alarm_kind::store_failed, key_put.error());
-      if (*key_put == store::put_outcome::created)
-        if (auto dock = record::device_id::parse(self.dock_.dock_id)) created(store::store_key::public_key(*dock));
-      auto put = self.store_.put_entry(store::entry_namespace::receipts, name, signed_receipt->document);
-      core::byte_buffer document = signed_receipt->document;
-      if (!put && put.error().code == core::errc::conflict) {  // written by a session that crashed before sending it
-        auto existing = self.store_.get_entry(store::entry_namespace::receipts, name);
-        if (!existing) return alarm(alarm_kind::store_failed, existing.error());
-        document = std::move(*existing);
-      } else if (!put) {
-        const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
-        return alarm(kind, put.error());
-      } else if (*put == store::put_outcome::created) {
-        created(*store::store_key::entry(store::entry_namespace::receipts, name));
-      }
-      auto sent = ask<msg::appended_response>(camera, msg::receipt_request{document});
-      if (!sent) return core::wrap("send receipt " + name, sent.error());
-      summary.receipt_end = end;
-      observer().on_receipt(device, end);
+    if (end <= receipted) return {};
+    receipt::receipt body;
+    body.issuer = self.dock_.dock_id;
+    body.issuer_key = self.dock_.signer->public_key();
+    body.device = device;
+    body.first_seq = receipted;
+    body.end_seq = end;
+    body.head_hash = chain[end - 1].hash;
+    body.stored_utc = self.settings_.clock();
+    std::set<crypto::sha256_digest> listed;
+    for (auto it = chain.lower_bound(receipted); it != chain.end() && it->first < end; ++it) {
+      auto f = file_of(it->second);
+      if (f && listed.insert(f->sha256).second) body.objects.push_back({f->sha256, f->byte_length});
     }
-    // 7. The store log.
-    if (self.settings_.log != nullptr) {
-      auto logged = self.settings_.log->flush();
-      if (logged && logged->claimed > 0) summary.log_size = logged->tree_size;
-      else observer().on_alarm(device, alarm_kind::log_failed, logged.error().context);
+    auto signed_receipt = receipt::sign(std::move(body), *self.dock_.signer);
+    if (!signed_receipt) return std::unexpected(signed_receipt.error());
+    const auto name = receipt::store_name(signed_receipt->body);
+    auto key_put = self.store_.put_public_key(crypto::labelled_public_key{self.dock_.dock_id, signed_receipt->body.issuer_key});
+    if (!key_put) return alarm(alarm_kind::store_failed, key_put.error());
+    if (*key_put == store::put_outcome::created)
+      if (auto dock = record::device_id::parse(self.dock_.dock_id)) created(store::store_key::public_key(*dock));
+    auto put = self.store_.put_entry(store::entry_namespace::receipts, name, signed_receipt->document);
+    core::byte_buffer document = signed_receipt->document;
+    if (!put && put.error().code == core::errc::conflict) {  // written by a session that crashed before sending it
+      auto existing = self.store_.get_entry(store::entry_namespace::receipts, name);
+      if (!existing) return alarm(alarm_kind::store_failed, existing.error());
+      document = std::move(*existing);
+    } else if (!put) {
+      const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
+      return alarm(kind, put.error());
+    } else if (*put == store::put_outcome::created) {
+      created(*store::store_key::entry(store::entry_namespace::receipts, name));
     }
+    auto sent = ask<msg::appended_response>(camera, msg::receipt_request{document});
+    if (!sent) return core::wrap("send receipt " + name, sent.error());
+    summary.receipt_end = end;
+    observer().on_receipt(device, end);
+    return {};
+  }
+
+  // Step 7: the store log; a failure is an alarm, and the keys stay queued for the next docking.
+  void append_to_log() {
+    if (self.settings_.log == nullptr) return;
+    auto logged = self.settings_.log->flush();
+    if (logged && logged->claimed > 0) summary.log_size = logged->tree_size;
+    else observer().on_alarm(device, alarm_kind::log_failed, logged.error().context);
+  }
+
+  core::expected<session_summary> run() {
+    if (auto ok = check_in(); !ok) return std::unexpected(ok.error());
+    auto stored = pull_chain();
+    if (!stored) return std::unexpected(stored.error());
+    auto receipted = resend_receipts();
+    if (!receipted) return std::unexpected(receipted.error());
+    auto files = plan_files(*stored, *receipted);
+    if (!files) return std::unexpected(files.error());
+    if (auto ok = store_files(*files); !ok) return std::unexpected(ok.error());
+    if (auto ok = witness(); !ok) return std::unexpected(ok.error());
+    if (auto ok = issue_receipt(*receipted); !ok) return std::unexpected(ok.error());
+    append_to_log();
     return summary;
   }
 };
@@ -432,7 +521,7 @@ dock_session::dock_session(dock_identity dock, store::store& store, const common
 }
 
 core::expected<session_summary> dock_session::run(camera_port& camera) {
-  impl run_state{*this, camera, {}, {}, {}, {}};
+  impl run_state{*this, camera, {}, {}, {}, {}, {}, {}, {}};
   return run_state.run();
 }
 

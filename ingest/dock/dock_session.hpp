@@ -1,20 +1,27 @@
 // One docking of one camera, from the dock's side (DESIGN.md §5):
+// Each step is one member of dock_session.cpp's impl (check_in, pull_chain, resend_receipts, plan_files +
+// store_files, witness, issue_receipt, append_to_log):
 //   1. checkpoint: the camera signs its head; the link's key must be the key enrolled for the device it names;
 //   2. pull every record the store lacks (from the store's contiguous count; the last stored one again, to
 //      detect a fork), verify the whole chain (common/chain verifier with the checkpoint) — refused and
 //      alarmed if forked, rolled back or not authentic — and store the records (create-only);
 //   3. resend any receipt in the store the camera has not recorded (a dock that crashed after writing it);
-//   4. fetch each file the store lacks (resuming a partial spool file), check its length and SHA-256 against
-//      its signed record, put it in the store (create-only; the store re-checks the hash) and re-hash the
-//      stored copy; a mismatch is quarantined with a report, never stored;
-//   5. witness the checkpoint with the dock's UTC (the camera records `timesync`), pull and store that tail;
+//   4. fetch each file the store lacks into the spool (resuming a partial spool file), hashing each byte as it
+//      arrives; check length, SHA-256 and fragments against its signed record; the store adopts the spool file
+//      as the object (create-only, no copy; store.hpp adopt_object_file) or, where it cannot, puts its bytes;
+//      check the stored copy (invariant 1); a mismatch is quarantined with a report, never stored;
+//   5. witness the checkpoint with the dock's UTC (the camera records `timesync`), pull that tail, verify it as
+//      an excerpt continuing the verified chain (common/chain verifier) and store it;
 //   6. issue a receipt for the contiguous range from the last receipt up to the first record whose file is
 //      not stored, store it (receipts/<device>.<first>-<end>) with the dock's key, and send it to the camera;
 //   7. append what this docking created in the store to the store log (common/store_log); a failure is the
 //      alarm log_failed, the keys stay queued for the next docking, and the footage is stored regardless.
 // Invariants:
 //  1. Nothing is stored from a chain that does not verify, and a receipt covers only records and files that are
-//     stored and whose stored copies were re-hashed after storing (receipt rule, docs/formats/receipt.md).
+//     stored and checked (receipt rule, docs/formats/receipt.md): a file's bytes were hashed as they arrived and
+//     equal its record before the store took them, the stored copy's length equals the record's, and a sampled
+//     slice of stored copies (session_settings::rehash_one_in) is re-read and re-hashed; an object that was
+//     already stored is re-hashed by the store before it says so.
 //  2. Resumable at every step: what is stored stays; the next session starts from the store's state, and a
 //     partially fetched file continues from its spool file (a bad resumed file is fetched again once, whole).
 //  3. The session never deletes anything from the store or the camera.
@@ -42,6 +49,9 @@ struct session_settings {
   std::filesystem::path quarantine_dir;  // outside the store: <quarantine>/<device>/<seq>-<file> + .report.json
   std::uint32_t records_per_request = 512;
   std::uint32_t file_chunk = common::offload::max_file_chunk;
+  // The stored copy of a file is re-read and re-hashed when the first byte of its SHA-256 is a multiple of
+  // this (16: about one file in 16; 1: every file; 0: none); its length is always checked (invariant 1).
+  std::uint32_t rehash_one_in = 16;
   std::function<common::record::utc_time()> clock;  // the dock's UTC
   common::store_log::log_queue* log = nullptr;      // step 7; none: nothing is logged (tests of other steps)
 };

@@ -43,7 +43,8 @@ core::expected<std::pair<std::uint64_t, crypto::sha256_digest>> hash_file(const 
 }  // namespace
 
 core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectation& want,
-                                        const std::filesystem::path& spool_dir, std::uint32_t chunk) {
+                                        const std::filesystem::path& spool_dir, std::uint32_t chunk,
+                                        const std::optional<fragment_expectation>& fragments) {
   const auto dir = spool_dir / want.device.str();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -52,7 +53,15 @@ core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectat
   out.spool_file = dir / (want.sha256.to_hex() + ".part");
   const std::string what = "fetch " + want.device.str() + " file " + want.file_name;
 
-  core::unique_fd fd(::open(out.spool_file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640));
+  // A spool file left by an adoption that stopped after making it read-only is ours to write again; one with a
+  // second name is never written into (it could be a stored object's), it is started afresh.
+  struct stat old {};
+  if (::lstat(out.spool_file.c_str(), &old) == 0 && (old.st_nlink > 1 || !S_ISREG(old.st_mode)) &&
+      ::unlink(out.spool_file.c_str()) != 0)
+    return core::fail_errno("remove spool file", out.spool_file.string(), errno);
+  if (::chmod(out.spool_file.c_str(), 0640) != 0 && errno != ENOENT)
+    return core::fail_errno("chmod spool file", out.spool_file.string(), errno);
+  core::unique_fd fd(::open(out.spool_file.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
   if (!fd.is_open()) return core::fail_errno("open spool file", out.spool_file.string(), errno);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return core::fail_errno("stat spool file", out.spool_file.string(), errno);
@@ -64,6 +73,8 @@ core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectat
   out.resumed = offset > 0;
   // A fresh file is hashed as it arrives; a resumed one is hashed whole afterwards (its prefix was not seen).
   crypto::sha256_hasher streaming;
+  std::optional<fragment_stream> walk;
+  if (fragments && !out.resumed) walk.emplace(*fragments);
   std::uint64_t declared = want.byte_length;  // invariant 2: what the camera says the file's length is
   for (;;) {
     if (offset >= declared && offset >= want.byte_length) break;
@@ -82,11 +93,13 @@ core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectat
       return core::fail_errno("seek spool file", out.spool_file.string(), errno);
     if (auto ok = core::write_all(fd.get(), part->data, out.spool_file); !ok) return std::unexpected(ok.error());
     if (!out.resumed) streaming.update(part->data);
+    if (walk) walk->update(part->data);
     offset += part->data.size();
     out.bytes_received += part->data.size();
   }
-  // No fsync: the spool is a cache, not evidence. The store re-hashes what it takes in, and a spool file whose
-  // unsynced tail was lost in a crash fails the check and is fetched again whole (dock_session invariant 2).
+  // No fsync here: the store's adoption syncs the file once, when it takes it in. Until then the spool is a
+  // cache, not evidence: a spool file whose unsynced tail was lost in a crash fails the check and is fetched
+  // again whole (dock_session invariant 2).
   fd.reset();
   if (!out.resumed) {
     out.actual_length = offset;
@@ -98,6 +111,10 @@ core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectat
     out.actual_sha256 = hashed->second;
   }
   out.matches = out.camera_error.empty() && out.actual_length == want.byte_length && out.actual_sha256 == want.sha256;
+  if (walk && out.matches) {  // the fragments of bytes that are not the record's file are not its fragments
+    out.fragments_checked = true;
+    if (auto problem = walk->finish()) out.fragment_problem = std::move(*problem);
+  }
   return out;
 }
 

@@ -4,18 +4,23 @@
 // is one fragment whose SHA-256 is a Merkle leaf (RFC 6962, common/crypto/merkle.hpp), and the root over the
 // first fragment_count fragments must equal fragment_root. Bytes after them (an mfra box, or the unsigned tail
 // of a salvaged segment) are not part of the root.
+// `fragment_stream` does the walk on bytes as they arrive (the dock feeds it while it spools a file, so each
+// byte is read once); `check_fragments` feeds it a whole file. Both give the same answer for the same bytes.
 // Invariants:
-//  1. No read past the end of the file; a box size smaller than its header or past the end is a mismatch
-//     naming the offset, never an exception or a guess.
+//  1. No read past the end of the bytes; a box size smaller than its header is a mismatch naming the offset,
+//     never an exception or a guess; a box that runs past the end is an unsigned tail.
 //  2. The result is `ok` only if init hash, fragment count and root all match.
+//  3. Memory is one small entry per complete box (a digest for each fragment), never the bytes themselves.
 #pragma once
 
+#include "common/core/bytes.hpp"
 #include "common/core/error.hpp"
 #include "common/crypto/sha256.hpp"
 
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace bodycam::ingest::dock {
 
@@ -23,6 +28,34 @@ struct fragment_expectation {
   common::crypto::sha256_digest init_sha256;
   std::uint32_t fragment_count = 0;
   common::crypto::sha256_digest fragment_root;
+};
+
+class fragment_stream {
+ public:
+  explicit fragment_stream(fragment_expectation want) : want_(want) {}
+  void update(common::core::byte_view bytes);
+  // nullopt if the bytes fed so far match; otherwise what differs. Call once, after the last update.
+  [[nodiscard]] std::optional<std::string> finish();
+
+ private:
+  struct box {
+    std::string type;
+    common::crypto::sha256_digest digest;  // of its pair (moof + mdat) when it ends one; else unused
+  };
+  void start_box(std::uint64_t size, std::uint64_t header_size);
+  void feed(common::core::byte_view bytes);
+  void end_box();
+
+  fragment_expectation want_;
+  std::uint64_t offset_ = 0;                 // bytes fed so far
+  common::core::byte_buffer header_;         // a box header being gathered (8 or 16 bytes)
+  std::string type_;                         // of the open box
+  std::optional<std::uint64_t> remaining_;   // bytes left of the open box (nullopt: none open; size 0 = to the end)
+  bool to_end_ = false;                      // the open box declared size 0: it runs to the end of the bytes
+  std::vector<box> complete_;                // complete top-level boxes, in order
+  common::crypto::sha256_hasher init_;       // ftyp + moov
+  common::crypto::sha256_hasher pair_;       // the moof + mdat being read
+  std::optional<std::string> problem_;       // a malformed header: the walk stops there
 };
 
 // nullopt if the file matches; otherwise what differs. Errors: the file could not be read.

@@ -15,6 +15,10 @@ class forwarding_backend : public common::store::store_backend {
                                                                const common::crypto::sha256_digest& sha) override {
     return inner_.create(key, source, sha);
   }
+  common::core::expected<std::optional<common::store::create_outcome>> adopt(
+      const common::store::store_key& key, const common::store::adoptable_file& file) override {
+    return inner_.adopt(key, file);
+  }
   common::core::expected<std::unique_ptr<common::store::object_reader>> open(
       const common::store::store_key& key) const override {
     return inner_.open(key);

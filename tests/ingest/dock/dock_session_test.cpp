@@ -196,7 +196,9 @@ TEST_CASE("store full: the dock stops, alarms, loses nothing, and resumes when s
   bool full = true;
   store::directory_store_options options;
   options.faults = [&](store::write_step step, const store::store_key& key) {
-    return full && step == store::write_step::write && key.str().starts_with("objects/") ? ENOSPC : 0;
+    // A full disk answers the put's write, or the adoption's fsync of the spooled file (delayed allocation).
+    const bool writes = step == store::write_step::write || step == store::write_step::sync_file;
+    return full && writes && key.str().starts_with("objects/") ? ENOSPC : 0;
   };
   dock_fixture dock(dir / "dock", options);
   dock.enroll(cam);
@@ -230,4 +232,58 @@ TEST_CASE("the scheduler seam can stop a docking between files; the receipt stop
   CHECK(r->stopped_by_scheduler);
   CHECK(cam.files_in(ledger::file_state::stored) == std::vector<std::string>{a});
   tests::check_invariants(dock, cam);
+}
+
+namespace {
+
+// The camera's answers, except that records sent after the timesync have one signature byte flipped.
+class forging_tail_port final : public ingest::dock::camera_port {
+ public:
+  forging_tail_port(camera_fixture& camera, const crypto::public_key& dock_key) : inner_(camera, dock_key) {}
+  core::expected<offload::message> exchange(const offload::message& request) override {
+    if (std::holds_alternative<offload::timesync_request>(request)) after_timesync_ = true;
+    auto response = inner_.exchange(request);
+    if (response && after_timesync_)
+      if (auto* records = std::get_if<offload::records_response>(&*response))
+        for (auto& bytes : records->records) {
+          bytes.back() ^= 0x01;
+          ++forged_;
+        }
+    return response;
+  }
+  crypto::public_key peer_key() const override { return inner_.peer_key(); }
+  std::string describe() const override { return "forging camera"; }
+  [[nodiscard]] std::size_t forged() const noexcept { return forged_; }
+
+ private:
+  tests::in_process_port inner_;
+  bool after_timesync_ = false;
+  std::size_t forged_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("forged_record_after_timesync: the tail is refused by the chain verifier, not stored, no receipt",
+          "[integration]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  cam.add_segment(20'000);
+  dock_fixture dock(dir / "dock");
+  dock.enroll(cam);
+  const auto before = cam.record_count();
+  forging_tail_port port(cam, dock.signer.public_key());
+  auto s = dock.session();
+  auto r = s.run(port);
+  REQUIRE(port.forged() > 0);  // the attack happened
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == core::errc::corrupt);
+  CHECK_THAT(r.error().context, Catch::Contains("after the timesync"));
+  CHECK(dock.observer.has_alarm(alarm_kind::chain_refused));
+  auto seqs = dock.store->list_record_seqs(cam.writer().device());
+  REQUIRE(seqs.has_value());
+  CHECK(seqs->size() == before);  // the chain up to the checkpoint, not the forged tail
+  auto receipts = dock.store->list_entries(store::entry_namespace::receipts);
+  REQUIRE(receipts.has_value());
+  CHECK(receipts->empty());
+  CHECK(cam.files_in(ledger::file_state::stored).empty());
 }

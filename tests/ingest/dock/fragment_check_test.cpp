@@ -42,12 +42,26 @@ layout make_layout(int fragments, bool mfra) {
   return l;
 }
 
+// The walk on bytes as they arrive, in pieces of `piece` bytes.
+std::optional<std::string> stream_check(const layout& l, std::size_t piece) {
+  ingest::dock::fragment_stream stream(l.want);
+  for (std::size_t at = 0; at < l.bytes.size(); at += piece)
+    stream.update(core::byte_view(l.bytes).subspan(at, std::min(piece, l.bytes.size() - at)));
+  return stream.finish();
+}
+
+// The file check, and the same answer from the walk on the bytes as they arrive in pieces of any size (a
+// header or a box split anywhere).
 std::optional<std::string> check(const layout& l) {
   tests::temp_dir dir;
   const auto path = std::filesystem::path(dir.path()) / "seg.mp4";
   REQUIRE(core::write_file_durably(path, l.bytes).has_value());
   auto r = ingest::dock::check_fragments(path, l.want);
   REQUIRE(r.has_value());
+  for (const std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{7}, std::size_t{64}, l.bytes.size() + 1}) {
+    INFO("pieces of " << piece << " bytes");
+    CHECK(stream_check(l, piece) == *r);
+  }
   return *r;
 }
 
@@ -81,4 +95,7 @@ TEST_CASE("fragment check mismatches are named") {
   auto tiny_box = make_layout(2, false);
   tiny_box.bytes[3] = 4;  // ftyp declares 4 bytes: less than its header
   CHECK(check(tiny_box).value_or("").find("less than its header") != std::string::npos);
+  auto cut_fragment = make_layout(3, false);
+  cut_fragment.bytes.resize(cut_fragment.bytes.size() - 5);  // the last mdat runs past the end
+  CHECK(check(cut_fragment).value_or("").find("2 complete fragments") != std::string::npos);
 }
