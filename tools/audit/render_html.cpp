@@ -1,4 +1,5 @@
 #include "common/core/html.hpp"
+#include "common/record/place_text.hpp"
 #include "common/record/record_json.hpp"
 #include "tools/audit/render.hpp"
 
@@ -157,7 +158,7 @@ std::string render_html(const audit_report& report, std::string_view extra_secti
       }
     html += "</table>\n";
     for (const auto& s : d.sessions) {
-      if (s.actions.empty() && s.marks.empty() && s.officer_changes.empty()) continue;
+      if (s.actions.empty() && s.marks.empty() && s.officer_changes.empty() && s.places.empty()) continue;
       std::string officers;
       for (const auto& o : s.officers()) officers += (officers.empty() ? "" : ", ") + o;
       html += "<h3>session " + escape_html(s.session.to_hex().substr(0, 8)) + ": officers " +
@@ -173,6 +174,7 @@ std::string render_html(const audit_report& report, std::string_view extra_secti
       for (const auto& a : s.actions)
         row(a.seq, a.utc, "action " + a.action + (a.case_number.empty() ? ", no case number" : ", case " + a.case_number));
       for (const auto& m : s.marks) row(m.seq, m.utc, "important moment" + (m.label.empty() ? "" : ": " + m.label));
+      for (const auto& p : s.places) row(p.seq, p.utc, "place " + common::record::place_text(p.place));
       html += "</table>\n";
     }
     for (const auto& s : d.sessions)
