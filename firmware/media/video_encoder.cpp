@@ -79,8 +79,8 @@ core::status video_encoder::encode(AVFrame& frame, std::chrono::system_clock::ti
       filter_place_version_ = place_version_;
     }
   }
-  if (!place_text.empty())
-    if (auto ok = filter_->set_place_text(place_text); !ok) return ok;
+  // The place line is information, never a reason to stop recording: a failed update keeps the old text.
+  if (!place_text.empty()) (void)filter_->set_place_text(place_text);
   if (auto ok = filter_->push(&frame); !ok) return ok;
   return drain_filter(consume);
 }
