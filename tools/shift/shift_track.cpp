@@ -27,7 +27,7 @@ std::string nmea(const std::string& body) {
 // Degrees as NMEA's ddmm.mmmm / dddmm.mmmm.
 std::string nmea_angle(double degrees, int degree_digits) {
   const int whole = static_cast<int>(degrees);
-  char text[32];
+  char text[400];  // room for any double in %f, so the compiler can prove no truncation
   std::snprintf(text, sizeof text, "%0*d%07.4f", degree_digits, whole, (degrees - whole) * 60.0);
   return text;
 }
