@@ -1,5 +1,6 @@
 #include "common/chain/report_json.hpp"
 
+#include "common/record/place_text.hpp"
 #include "common/record/record_json.hpp"
 
 #include <map>
@@ -92,6 +93,9 @@ struct story_of {
   std::string operator()(const record::officer_payload& p) const {
     return "session " + p.session.to_hex().substr(0, 8) + " officer " + p.officer_id + " " +
            (p.change == record::officer_change::join ? "joined" : "left");
+  }
+  std::string operator()(const record::place_payload& p) const {
+    return "session " + p.session.to_hex().substr(0, 8) + " place " + record::place_text(p);
   }
 };
 

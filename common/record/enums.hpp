@@ -13,7 +13,7 @@ namespace bodycam::common::record {
 // Wire: u16. 0 is reserved and never valid.
 enum class record_kind : std::uint16_t {
   boot = 1, precheck, session_start, segment, annotation, interruption, recovery, session_stop, timesync,
-  receipt, reclaim, key_rotate, config, session_resume, action, mark, officer,
+  receipt, reclaim, key_rotate, config, session_resume, action, mark, officer, place,
 };
 
 enum class utc_source : std::uint8_t { unset, rtc_only, dock_sync };
@@ -36,6 +36,8 @@ enum class interruption_reason : std::uint8_t {
 };
 enum class recovery_cause : std::uint8_t { power_loss, crash };
 enum class officer_change : std::uint8_t { join, leave };
+enum class fix_quality : std::uint8_t { none, fix_2d, fix_3d };
+enum class place_trigger : std::uint8_t { session_start, segment, interval, fix_lost, fix_regained, source_lost };
 
 // enum_names<E>::values[code] is the stable name of code; an empty name marks a reserved code.
 template <class E>
@@ -43,10 +45,10 @@ struct enum_names;
 
 template <>
 struct enum_names<record_kind> {
-  static constexpr std::array<std::string_view, 18> values{
+  static constexpr std::array<std::string_view, 19> values{
       "",        "boot",    "precheck", "session_start", "segment", "annotation", "interruption",
       "recovery", "session_stop", "timesync", "receipt", "reclaim", "key_rotate", "config", "session_resume",
-      "action",  "mark",    "officer"};
+      "action",  "mark",    "officer", "place"};
 };
 template <>
 struct enum_names<utc_source> {
@@ -103,6 +105,15 @@ struct enum_names<recovery_cause> {
 template <>
 struct enum_names<officer_change> {
   static constexpr std::array<std::string_view, 2> values{"join", "leave"};
+};
+template <>
+struct enum_names<fix_quality> {
+  static constexpr std::array<std::string_view, 3> values{"none", "2d", "3d"};
+};
+template <>
+struct enum_names<place_trigger> {
+  static constexpr std::array<std::string_view, 6> values{"session_start", "segment",      "interval",
+                                                          "fix_lost",      "fix_regained", "source_lost"};
 };
 
 template <class E>

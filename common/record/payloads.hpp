@@ -335,11 +335,42 @@ struct officer_payload {
   }
 };
 
+// Where the camera was (GNSS through gpsd): at the session's start, with each segment, every configured
+// interval while there is a fix, and when the fix or the receiver is lost or the fix comes back. With
+// fix == none the position fields are 0 and mean nothing; "no fix" is a statement, never a missing record.
+struct place_payload {
+  static constexpr record_kind kind = record_kind::place;
+  session_id session;
+  place_trigger trigger = place_trigger::session_start;
+  fix_quality fix = fix_quality::none;
+  std::int64_t latitude_e7 = 0;   // degrees × 10^7, north positive
+  std::int64_t longitude_e7 = 0;  // degrees × 10^7, east positive
+  std::int64_t altitude_mm = 0;   // above mean sea level; 0 unless fix == fix_3d
+  bool horizontal_accuracy_known = false;
+  std::uint32_t horizontal_accuracy_mm = 0;  // the receiver's estimate (95 %), when known
+  utc_time gnss_utc{};                       // the fix's own UTC time; the epoch when the receiver gave none
+  std::string detail;                        // why, for source_lost ("gpsd 127.0.0.1:2947: connection refused")
+  template <class Self, class Visit>
+  static void fields(Self& s, Visit&& v) {
+    v("session", s.session);
+    v("trigger", s.trigger);
+    v("fix", s.fix);
+    v("latitude_e7", s.latitude_e7);
+    v("longitude_e7", s.longitude_e7);
+    v("altitude_mm", s.altitude_mm);
+    v("horizontal_accuracy_known", s.horizontal_accuracy_known);
+    v("horizontal_accuracy_mm", s.horizontal_accuracy_mm);
+    v("gnss_utc_ns", s.gnss_utc);
+    v("detail", s.detail);
+  }
+};
+
 // Alternatives in record_kind order: index + 1 == kind code.
 using payload = std::variant<boot_payload, precheck_payload, session_start_payload, segment_payload,
                              annotation_payload, interruption_payload, recovery_payload, session_stop_payload,
                              timesync_payload, receipt_payload, reclaim_payload, key_rotate_payload, config_payload,
-                             session_resume_payload, action_payload, mark_payload, officer_payload>;
+                             session_resume_payload, action_payload, mark_payload, officer_payload,
+                             place_payload>;
 
 [[nodiscard]] inline record_kind kind_of(const payload& p) noexcept {
   return std::visit([](const auto& alternative) { return std::decay_t<decltype(alternative)>::kind; }, p);

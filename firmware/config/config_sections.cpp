@@ -250,8 +250,26 @@ core::status parse_offload(table_reader& r, recorder_config& config) {
   return {};
 }
 
+// [place]: where the position comes from and how often it is written.
+constexpr std::array<std::string_view, 2> place_source_names{"none", "gpsd"};
+
+core::status parse_place(table_reader& r, recorder_config& config) {
+  place::place_settings& p = config.place;
+  std::size_t source = static_cast<std::size_t>(p.source);
+  if (auto ok = r.read_choice("source", place_source_names, source); !ok) return ok;
+  p.source = static_cast<place::place_source_kind>(source);
+  if (auto ok = r.read_string("gpsd_host", p.gpsd_host, max_name_bytes); !ok) return ok;
+  if (p.gpsd_host.empty()) return r.invalid("gpsd_host", "must not be empty");
+  if (auto ok = r.read_int<std::uint16_t>("gpsd_port", 1, 65535, p.gpsd_port); !ok) return ok;
+  if (auto ok = r.read_seconds("interval_seconds", place::min_interval_seconds, place::max_interval_seconds, p.interval);
+      !ok)
+    return ok;
+  if (auto ok = r.read_seconds("hold_seconds", place::min_hold_seconds, place::max_hold_seconds, p.hold); !ok) return ok;
+  return r.read_seconds("stale_seconds", place::min_stale_seconds, place::max_stale_seconds, p.stale_after);
+}
+
 // Order is the order of the README and of the example config; a new section is one more row.
-constexpr std::array<section_parser, 14> sections{{
+constexpr std::array<section_parser, 15> sections{{
     {"device", parse_device},
     {"source", parse_source},
     {"encoder", parse_encoder},
@@ -266,6 +284,7 @@ constexpr std::array<section_parser, 14> sections{{
     {"buttons", parse_buttons},
     {"offload", parse_offload},
     {"session", parse_session},
+    {"place", parse_place},
 }};
 
 }  // namespace
@@ -300,7 +319,9 @@ std::string config_key_of(std::string_view field) {
 }
 
 media::pipeline_config pipeline_settings(const recorder_config& c) {
-  return media::pipeline_settings(c.source, c.encoder, c.osd, c.segment, c.pre_event, c.queues,
+  media::osd_config osd = c.osd;
+  osd.place_line = c.place.source != place::place_source_kind::none;  // [place] shows on the OSD
+  return media::pipeline_settings(c.source, c.encoder, osd, c.segment, c.pre_event, c.queues,
                                   {c.device.recording_dir, c.device.id.str(), c.device.officer_id});
 }
 

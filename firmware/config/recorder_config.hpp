@@ -11,6 +11,7 @@
 #include "common/record/ids.hpp"
 #include "firmware/media/camera_source.hpp"
 #include "firmware/media/pipeline_config.hpp"
+#include "firmware/place/place_settings.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -117,6 +118,8 @@ struct recorder_config {
   buttons_config buttons;
   offload_config offload;
   session_config session;
+  // [place]: the GNSS position (firmware/place/place_settings.hpp: one definition, defaults and limits there).
+  place::place_settings place;
 };
 
 // The media pipeline's settings this configuration means (the source's inputs, "copy" under pass-through,

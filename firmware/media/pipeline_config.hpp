@@ -102,6 +102,7 @@ struct osd_config {
   bool show_officer = true;  // false: the officer id is neither drawn nor written into the segments
   int font_size = 0;         // pixels; 0 = height / 24, at least 10
   bool clock_synced = true;  // initial state of the "CLOCK NOT SYNCED" marker (set_clock_synced changes it)
+  bool place_line = false;   // a line with the position or "NO FIX" (set_place_text changes it)
 };
 
 struct segment_config {

@@ -316,6 +316,7 @@ core::status recording_pipeline::stop(close_reason reason) {
 
 core::status recording_pipeline::shutdown(close_reason reason) { return impl_->shutdown(reason); }
 void recording_pipeline::set_clock_synced(bool synced) noexcept { impl_->set_clock_synced(synced); }
+void recording_pipeline::set_place_text(std::string text) { impl_->set_place_text(std::move(text)); }
 pipeline_status recording_pipeline::status() const { return impl_->status(); }
 bool recording_pipeline::wait_until_ended(std::chrono::milliseconds timeout) const {
   return impl_->wait_until_ended(timeout);

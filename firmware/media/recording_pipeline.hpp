@@ -49,6 +49,8 @@ class recording_pipeline {
   [[nodiscard]] common::core::status shutdown(close_reason reason = close_reason::stop);
   // Shows or hides the "CLOCK NOT SYNCED" OSD marker from the next frame on.
   void set_clock_synced(bool synced) noexcept;
+  // The OSD place line ("POS …", "NO FIX") from the next frame on; nothing without osd.place_line.
+  void set_place_text(std::string text);
 
   [[nodiscard]] pipeline_status status() const;
   // Waits until the state is finished or failed (a file source ended, or a fault); false on timeout.

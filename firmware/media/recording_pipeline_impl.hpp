@@ -70,6 +70,9 @@ class recording_pipeline::impl {
   void set_clock_synced(bool synced) noexcept {
     if (video_encoder_) video_encoder_->set_clock_synced(synced);
   }
+  void set_place_text(std::string text) {
+    if (video_encoder_) video_encoder_->set_place_text(std::move(text));
+  }
   media_time captured_until() const noexcept { return media_time{captured_end_us_.load(), timebase{1, 1'000'000}}; }
 
  private:

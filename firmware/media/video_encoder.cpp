@@ -71,8 +71,24 @@ core::status video_encoder::encode(AVFrame& frame, std::chrono::system_clock::ti
     if (auto ok = filter_->set_clock_synced(synced); !ok) return ok;
     filter_clock_synced_ = synced;
   }
+  std::string place_text;
+  {
+    std::lock_guard lock(place_mutex_);
+    if (place_version_ != filter_place_version_) {
+      place_text = place_text_;
+      filter_place_version_ = place_version_;
+    }
+  }
+  // The place line is information, never a reason to stop recording: a failed update keeps the old text.
+  if (!place_text.empty()) (void)filter_->set_place_text(place_text);
   if (auto ok = filter_->push(&frame); !ok) return ok;
   return drain_filter(consume);
+}
+
+void video_encoder::set_place_text(std::string text) {
+  std::lock_guard lock(place_mutex_);
+  place_text_ = std::move(text);
+  ++place_version_;
 }
 
 core::status video_encoder::drain_filter(const packet_consumer& consume) {

@@ -17,7 +17,9 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 
 namespace bodycam::firmware::media {
 
@@ -33,6 +35,8 @@ class video_encoder {
 
   void request_keyframe() noexcept { keyframe_requested_.store(true); }
   void set_clock_synced(bool synced) noexcept { clock_synced_.store(synced); }
+  // The OSD place line's text from the next frame on (any thread).
+  void set_place_text(std::string text);
 
   [[nodiscard]] const AVCodecContext& context() const noexcept { return *codec_; }
   [[nodiscard]] timebase packet_base() const noexcept { return to_timebase(codec_->time_base); }
@@ -51,6 +55,10 @@ class video_encoder {
   std::atomic<bool> keyframe_requested_{false};
   std::atomic<bool> clock_synced_{true};
   bool filter_clock_synced_ = true;
+  std::mutex place_mutex_;
+  std::string place_text_ = "NO FIX";
+  std::uint64_t place_version_ = 0;  // bumped by set_place_text
+  std::uint64_t filter_place_version_ = 0;
 };
 
 }  // namespace bodycam::firmware::media

@@ -36,6 +36,17 @@ core::expected<AVFilterContext*> add_filter(AVFilterGraph* graph, const char* fi
   return ctx;
 }
 
+// Invariant 5: what the place line may show.
+std::string place_line_text(std::string_view text) {
+  std::string out;
+  for (const char c : text.substr(0, 64)) {
+    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ' ' ||
+                       c == '.' || c == '+' || c == '-';
+    out += plain ? c : ' ';
+  }
+  return out.empty() ? std::string("-") : out;
+}
+
 std::string fixed(double v) {
   char text[64];
   std::snprintf(text, sizeof text, "%.6f", v);
@@ -118,6 +129,21 @@ core::status video_filter::build(const AVFrame& first, const video_filter_spec& 
     if (!marker) return core::wrap("OSD clock marker", marker.error());
     chain.push_back(*marker);
     has_clock_marker_ = true;
+    if (spec.osd.place_line) {  // invariant 5: line 3, above the clock marker
+      auto place = add_filter(graph_.get(), "drawtext", "osd_place",
+                              {{"fontfile", spec.osd.font_file},
+                               {"text", place_line_text(spec.place_text)},
+                               {"fontsize", std::to_string(size)},
+                               {"fontcolor", "white"},
+                               {"box", "1"},
+                               {"boxcolor", "black@0.6"},
+                               {"boxborderw", std::to_string(std::max(2, size / 5))},
+                               {"x", std::to_string(margin)},
+                               {"y", std::to_string(margin + 2 * size + 2 * std::max(2, size / 4))}});
+      if (!place) return core::wrap("OSD place line", place.error());
+      chain.push_back(*place);
+      has_place_line_ = true;
+    }
   }
   auto sink = add_filter(graph_.get(), "buffersink", "sink", {});
   if (!sink) return std::unexpected(sink.error());
@@ -142,6 +168,16 @@ core::expected<bool> video_filter::pull(AVFrame* out) {
   if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return false;
   if (ret < 0) return fail_av("filter video frame", "", ret);
   return true;
+}
+
+core::status video_filter::set_place_text(std::string_view text) {
+  if (!has_place_line_) return {};
+  char response[64] = {};
+  const std::string command = "text=" + place_line_text(text);
+  const int ret =
+      avfilter_graph_send_command(graph_.get(), "osd_place", "reinit", command.c_str(), response, sizeof response, 0);
+  if (ret < 0) return fail_av("change OSD place line", "", ret);
+  return {};
 }
 
 core::status video_filter::set_clock_synced(bool synced) {

@@ -14,9 +14,13 @@
 #include "firmware/offload/offload_server.hpp"
 #include "firmware/offload/space_reclaimer.hpp"
 #include "firmware/recorder/boot_recovery.hpp"
+#include "firmware/recorder/recorder_place.hpp"
 #include "firmware/recorder/recorder_service.hpp"
 #include "firmware/session/alsa_feedback.hpp"
 #include "firmware/session/evdev_buttons.hpp"
+#ifdef BODYCAM_HAS_GPSD
+#include "firmware/place/gpsd_place_source.hpp"
+#endif
 
 #include <unistd.h>
 
@@ -72,6 +76,16 @@ std::unique_ptr<session::feedback_port> make_feedback(const config::feedback_con
     else std::fprintf(stderr, "bodycam-recorder: feedback: %s\n", alsa.error().context.c_str());
   }
   return fan;
+}
+
+// [place] source: gpsd when built with libgps (cmake BODYCAM_GPSD), else refused; none needs no source.
+core::expected<std::unique_ptr<place::place_source>> make_place_source(const place::place_settings& s) {
+  if (s.source == place::place_source_kind::none) return std::make_unique<place::null_place_source>();
+#ifdef BODYCAM_HAS_GPSD
+  return std::make_unique<place::gpsd_place_source>(s);
+#else
+  return core::fail(core::errc::unsupported, "place.source = \"gpsd\": this build has no gpsd support (libgps)");
+#endif
 }
 
 std::optional<session::statement_settings> statement_settings_from(const config::annotation_config& a) {
@@ -142,6 +156,16 @@ int run(const std::string& config_path) {
     return setup_error(pipeline.error().context);
   }
   (*pipeline)->set_clock_synced(clock.utc().source == record::utc_source::dock_sync);
+
+  // [place]: the position in the session's records and on the OSD; never blocks recording.
+  auto place_source = make_place_source(c.place);
+  if (!place_source) return setup_error(place_source.error().context);
+  std::unique_ptr<recorder::recorder_place> place;
+  if (c.place.source != place::place_source_kind::none) {
+    place = std::make_unique<recorder::recorder_place>(
+        writer, **place_source, c.place, [&pipeline](const std::string& text) { (*pipeline)->set_place_text(text); });
+    place->attach();
+  }
 
   auto feedback = make_feedback(c.feedback);
   recorder::service_options options;
@@ -254,6 +278,8 @@ int run(const std::string& config_path) {
   boost::asio::steady_timer poll_timer(io);
   std::function<void()> poll = [&] {
     service.poll();
+    if (place)
+      if (auto ok = place->poll(); !ok) std::fprintf(stderr, "bodycam-recorder: place: %s\n", ok.error().context.c_str());
     const auto every = notifier->watchdog_interval();
     if (every && std::chrono::steady_clock::now() - last_ping >= *every) {
       tell("WATCHDOG=1");

@@ -22,6 +22,12 @@ core::expected<std::uint32_t> chain_writer::begin_boot() {
 }
 
 core::expected<record::signed_record> chain_writer::append(record::payload body, const rows_with_record& also) {
+  auto appended = append_locked(std::move(body), also);
+  if (appended && observer_) observer_(*appended);  // after the lock: the observer may append
+  return appended;
+}
+
+core::expected<record::signed_record> chain_writer::append_locked(record::payload body, const rows_with_record& also) {
   std::lock_guard lock(mutex_);
   record::record draft;
   draft.device = device_;
@@ -34,6 +40,8 @@ core::expected<record::signed_record> chain_writer::append(record::payload body,
   last_seq_ = appended->body.seq;
   return appended;
 }
+
+void chain_writer::set_append_observer(append_observer observer) { observer_ = std::move(observer); }
 
 core::status chain_writer::with_ledger(const std::function<core::status(ledger::ledger&)>& use) {
   std::lock_guard lock(mutex_);

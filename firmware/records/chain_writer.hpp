@@ -32,6 +32,11 @@ class chain_writer {
   [[nodiscard]] common::core::expected<common::record::signed_record> append(common::record::payload body,
                                                                              const rows_with_record& also = {});
 
+  // Called with every record once it is committed, on the appending thread and outside the writer's lock
+  // (so it may append in turn). Set once, before any append from another thread.
+  using append_observer = std::function<void(const common::record::signed_record&)>;
+  void set_append_observer(append_observer observer);
+
   // Runs `use` with the ledger under the writer's lock (for file and fragment rows).
   [[nodiscard]] common::core::status with_ledger(
       const std::function<common::core::status(common::ledger::ledger&)>& use);
@@ -42,12 +47,16 @@ class chain_writer {
   [[nodiscard]] const time_source& clock() const noexcept { return clock_; }
 
  private:
+  [[nodiscard]] common::core::expected<common::record::signed_record> append_locked(common::record::payload body,
+                                                                                    const rows_with_record& also);
+
   common::record::device_id device_;
   common::ledger::ledger ledger_;
   common::crypto::signer& signer_;
   const time_source& clock_;
   std::uint32_t boot_counter_ = 0;
   std::optional<std::uint64_t> last_seq_;
+  append_observer observer_;
   mutable std::mutex mutex_;
 };
 

@@ -84,6 +84,13 @@ chain_scenario& chain_scenario::run(std::string_view words) {
       append(record::officer_payload{session_, "officer-9", record::officer_change::join});
     } else if (word == "leave") {
       append(record::officer_payload{session_, "officer-9", record::officer_change::leave});
+    } else if (word == "place") {  // a 3d fix with the session's segment
+      append(record::place_payload{session_, record::place_trigger::segment, record::fix_quality::fix_3d, 481'372'000,
+                                   115'755'000, 519'000, true, 4'200,
+                                   record::utc_time(std::chrono::milliseconds(utc_ms_)), ""});
+    } else if (word == "place_lost") {  // the receiver went away
+      append(record::place_payload{session_, record::place_trigger::source_lost, record::fix_quality::none, 0, 0, 0,
+                                   false, 0, record::utc_time{}, "gpsd 127.0.0.1:2947: connection refused"});
     } else if (word == "timesync") {
       append(record::timesync_payload{"dock-1", fixed_key(200).public_key(), record::utc_time{},
                                       std::chrono::milliseconds(3), head_.next_seq, head_.last_hash, {}});

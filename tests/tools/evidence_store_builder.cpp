@@ -162,6 +162,12 @@ evidence_camera& evidence_camera::officer(const std::string& officer_id, record:
   return *this;
 }
 
+evidence_camera& evidence_camera::place(record::place_payload p) {
+  p.session = session_;
+  append(std::move(p));
+  return *this;
+}
+
 void record_shift(evidence_camera& cam, int segments, std::chrono::minutes delay) {
   using record::annotation_purpose;
   cam.boot().precheck().start().after(std::chrono::seconds(20));

@@ -49,6 +49,8 @@ class evidence_camera {
   evidence_camera& action(const std::string& action, const std::string& case_number = "");
   evidence_camera& mark(const std::string& label = "");
   evidence_camera& officer(const std::string& officer_id, ev::record::officer_change change);
+  // Where the camera was (a `place` record of the current session; `p.session` is set here).
+  evidence_camera& place(ev::record::place_payload p);
   // The dock's receipt for every record since the last receipt, stored at `stored`.
   evidence_camera& receipt(ev::record::utc_time stored);
 

@@ -104,6 +104,9 @@ PAYLOADS = {
     15: [("session", "session"), ("action", "string"), ("case_number", "string")],
     16: [("session", "session"), ("label", "string")],
     17: [("session", "session"), ("officer_id", "string"), ("change", ("enum", 2))],
+    18: [("session", "session"), ("trigger", ("enum", 6)), ("fix", ("enum", 3)), ("latitude_e7", "i64"),
+         ("longitude_e7", "i64"), ("altitude_mm", "i64"), ("horizontal_accuracy_known", "bool"),
+         ("horizontal_accuracy_mm", "u32"), ("gnss_utc_ns", "i64"), ("detail", "string")],
 }
 FIXED = {"u32": 4, "u64": 8, "sha256": 32, "pubkey": 32, "sig": 64, "session": 16}
 DEVICE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")

@@ -123,6 +123,13 @@ struct officer_audit {
   record::officer_change change = record::officer_change::join;
 };
 
+// Where the camera was (a `place` record), as written: the trigger, the fix or "no fix", the receiver lost.
+struct place_audit {
+  std::uint64_t seq = 0;
+  record::utc_time utc{};
+  record::place_payload place;
+};
+
 struct session_audit {
   record::session_id session;
   std::string officer_id;
@@ -142,6 +149,7 @@ struct session_audit {
   std::vector<action_audit> actions;       // in seq order; the latest before a moment is in force
   std::vector<mark_audit> marks;
   std::vector<officer_audit> officer_changes;
+  std::vector<place_audit> places;  // in seq order
   // Every officer of the session: the wearer (officer_id, if any) and each officer who joined, in order.
   [[nodiscard]] std::vector<std::string> officers() const {
     std::vector<std::string> out;

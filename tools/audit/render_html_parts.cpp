@@ -2,6 +2,7 @@
 #include "tools/audit/render_html_parts.hpp"
 
 #include "common/core/html.hpp"
+#include "common/record/place_text.hpp"
 #include "common/record/record_json.hpp"
 #include "tools/audit/render.hpp"
 
@@ -248,8 +249,8 @@ std::string session_section(const session_audit& s) {
             (o.late ? " <span class=\"mark-late\">LATE (over 24 h, or not confirmed)</span>" : "") + "</td></tr>\n";
   html += "</table>\n";
 
-  if (!s.actions.empty() || !s.marks.empty() || !s.officer_changes.empty()) {
-    html += "<h4>Officers, actions and marks</h4>\n<table><tr><th>record</th><th>when</th><th>what</th></tr>\n";
+  if (!s.actions.empty() || !s.marks.empty() || !s.officer_changes.empty() || !s.places.empty()) {
+    html += "<h4>Officers, actions, marks and places</h4>\n<table><tr><th>record</th><th>when</th><th>what</th></tr>\n";
     auto row = [&](std::uint64_t seq, utc_time utc, const std::string& what) {
       html += "<tr><td>" + std::to_string(seq) + "</td><td>" + short_utc(utc) + "</td><td>" + escape_html(what) +
               "</td></tr>\n";
@@ -260,6 +261,7 @@ std::string session_section(const session_audit& s) {
     for (const auto& a : s.actions)
       row(a.seq, a.utc, "action " + a.action + (a.case_number.empty() ? ", no case number" : ", case " + a.case_number));
     for (const auto& m : s.marks) row(m.seq, m.utc, "important moment" + (m.label.empty() ? "" : ": " + m.label));
+    for (const auto& p : s.places) row(p.seq, p.utc, "place " + common::record::place_text(p.place));
     html += "</table>\n";
   }
   for (const auto& n : s.notes) html += "<p class=\"note\">Note: " + escape_html(n) + "</p>\n";

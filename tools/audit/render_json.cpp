@@ -1,4 +1,5 @@
 #include "common/chain/report_json.hpp"
+#include "common/record/place_text.hpp"
 #include "common/record/record_json.hpp"
 #include "tools/audit/render.hpp"
 #include "tools/audit/store_findings.hpp"
@@ -116,12 +117,30 @@ json render_json(const audit_report& report) {
                                    {"utc", format_utc(o.utc)},
                                    {"officer_id", o.officer_id},
                                    {"change", std::string(common::record::to_string(o.change))}});
+      json places = json::array();
+      for (const auto& p : s.places) {
+        const auto& pl = p.place;
+        const bool fixed = pl.fix != common::record::fix_quality::none;
+        places.push_back(
+            {{"seq", p.seq},
+             {"utc", format_utc(p.utc)},
+             {"trigger", std::string(common::record::to_string(pl.trigger))},
+             {"fix", std::string(common::record::to_string(pl.fix))},
+             {"position", common::record::place_position_text(pl.fix, pl.latitude_e7, pl.longitude_e7)},
+             {"latitude_e7", fixed ? json(pl.latitude_e7) : json(nullptr)},
+             {"longitude_e7", fixed ? json(pl.longitude_e7) : json(nullptr)},
+             {"altitude_mm", pl.fix == common::record::fix_quality::fix_3d ? json(pl.altitude_mm) : json(nullptr)},
+             {"horizontal_accuracy_mm", fixed && pl.horizontal_accuracy_known ? json(pl.horizontal_accuracy_mm) : json(nullptr)},
+             {"gnss_utc", fixed && pl.gnss_utc != common::record::utc_time{} ? json(format_utc(pl.gnss_utc)) : json(nullptr)},
+             {"detail", pl.detail}});
+      }
       json sj{{"session", s.session.to_hex()},
               {"officer_id", s.officer_id},
               {"officers", s.officers()},
               {"officer_changes", officer_changes},
               {"actions", actions},
               {"marks", marks},
+              {"places", places},
               {"first_seq", s.first_seq},
               {"last_seq", s.last_seq},
               {"start_utc", format_utc(s.start_utc)},

@@ -1,3 +1,4 @@
+#include "common/record/place_text.hpp"
 #include "common/record/record_json.hpp"
 #include "tools/audit/chain_words.hpp"
 #include "tools/audit/render.hpp"
@@ -115,6 +116,9 @@ std::string render_text(const audit_report& report) {
       for (const auto& m : s.marks)
         out += "  important moment (record " + std::to_string(m.seq) + ") " + short_utc(m.utc) +
                (m.label.empty() ? "" : ": " + m.label) + "\n";
+      for (const auto& p : s.places)
+        out += "  place (record " + std::to_string(p.seq) + ") " + short_utc(p.utc) + ": " +
+               common::record::place_text(p.place) + "\n";
       for (const auto& st : s.statements)
         out += "  statement " + std::string(common::record::to_string(st.purpose)) + " (record " +
                std::to_string(st.seq) + "): " + std::string(common::record::to_string(st.status)) +

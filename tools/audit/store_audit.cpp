@@ -226,6 +226,10 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
       auto& s = session_for(d, of->session, seq, r.utc.time);
       s.last_seq = std::max(s.last_seq, seq);
       s.officer_changes.push_back({seq, r.utc.time, of->officer_id, of->change});
+    } else if (const auto* pl = std::get_if<record::place_payload>(&r.body)) {
+      auto& s = session_for(d, pl->session, seq, r.utc.time);
+      s.last_seq = std::max(s.last_seq, seq);
+      s.places.push_back({seq, r.utc.time, *pl});
     } else if (const auto* sp = std::get_if<record::session_stop_payload>(&r.body)) {
       auto& s = session_for(d, sp->session, seq, r.utc.time);
       s.last_seq = std::max(s.last_seq, seq);

@@ -1,6 +1,7 @@
 #include "tools/bundle/bundle_report.hpp"
 
 #include "common/chain/report_json.hpp"
+#include "common/record/place_text.hpp"
 #include "common/record/record_json.hpp"
 
 #include <algorithm>
@@ -74,6 +75,8 @@ json device_report(const json& manifest_device, const device_part& d) {
       } else if (const auto* a = std::get_if<common::record::annotation_payload>(&body.body)) {
         r["file_name"] = a->file_name;
         r["file_sha256"] = a->file_sha256.to_hex();
+      } else if (const auto* p = std::get_if<common::record::place_payload>(&body.body)) {
+        r["place"] = common::record::place_text(*p);  // where the camera was, or "no fix"
       }
     }
     json findings = json::array();

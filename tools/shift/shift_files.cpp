@@ -2,6 +2,7 @@
 
 #include "common/core/durable_file.hpp"
 #include "tools/shift/child_process.hpp"
+#include "tools/shift/shift_track.hpp"
 
 #include <array>
 #include <cstdio>
@@ -83,6 +84,7 @@ std::string recorder_config_text(const shift_layout& layout, const camera_settin
   t += "[offload]\nenabled = true\nlisten_address = \"127.0.0.1\"\nlisten_port = " +
        std::to_string(camera.offload_port) + "\ntrusted_docks_dir = " + toml_quoted((dir / "trusted-docks").string()) +
        "\ntimeout_seconds = 30\n";
+  if (camera.gpsd_port != 0) t += "\n" + place_config_text(camera.gpsd_port);
   return t;
 }
 

@@ -54,6 +54,7 @@ struct camera_settings {
   std::string officer_id;
   std::uint16_t offload_port = 0;  // where the camera's offload service listens when docked (127.0.0.1)
   int battery_percent = 95;
+  std::uint16_t gpsd_port = 0;  // 0: no GNSS; else [place] reads gpsd on 127.0.0.1:gpsd_port (shift_track.hpp)
 };
 
 // What every simulated camera records. The defaults are a real body camera's: 1280×720 at 30 fps, 60-s

@@ -9,6 +9,7 @@
 #include "common/store_log/log_reader.hpp"
 #include "tools/shift/child_process.hpp"
 #include "tools/shift/control_client.hpp"
+#include "tools/shift/shift_track.hpp"
 
 #include <netinet/in.h>
 #include <sodium.h>
@@ -119,6 +120,7 @@ class shift_run {
   std::map<std::uint32_t, std::uint64_t> due_;  // camera → the seq its last footage record has at docking
   std::optional<child_process> dock_;
   std::optional<child_process> witness_;
+  std::optional<track_feed> track_;  // camera 1's GNSS (setup.place_track)
   std::uint16_t http_port_ = 0;
   std::uint16_t witness_port_ = 0;
 };
@@ -143,6 +145,11 @@ core::status shift_run::prepare_camera(std::uint32_t index) {
                                  : free_loopback_port();
   if (!port) return std::unexpected(port.error());
   c.offload_port = *port;
+  if (index == 0 && setup_.place_track) {
+    auto gpsd_port = free_loopback_port();
+    if (!gpsd_port) return std::unexpected(gpsd_port.error());
+    c.gpsd_port = *gpsd_port;
+  }
   const fs::path dir = layout_.camera(c.id);
   std::error_code ec;
   for (const auto& d : {dir / "segments", dir / "trusted-docks"}) {
@@ -218,6 +225,12 @@ core::status shift_run::boot(std::uint32_t camera) {
   const auto& c = cameras_.at(camera);
   const int n = ++boots_[camera];
   const fs::path log = layout_.logs() / (c.id + "-boot" + std::to_string(n) + ".log");
+  if (c.gpsd_port != 0 && !track_) {
+    auto feed = track_feed::start(c.gpsd_port, layout_.camera(c.id) / "track.nmea", layout_.logs() / "gpsfake.log");
+    if (!feed) return std::unexpected(feed.error());
+    track_ = std::move(*feed);
+    say(c.id + ": GNSS track replayed by gpsfake on 127.0.0.1:" + std::to_string(c.gpsd_port));
+  }
   auto child = child_process::start(
       {program("bodycam-recorder").string(), "--config", (layout_.camera(c.id) / "recorder.toml").string()}, log);
   if (!child) return std::unexpected(child.error());
@@ -544,6 +557,7 @@ core::expected<shift_outcome> shift_run::run() {
     if (!ended) return std::unexpected(ended.error());
     say(cameras_.at(index).id + ": shut down (" + ended->describe() + ")");
   }
+  if (track_) track_->stop();
   if (auto ok = witness(); !ok) return std::unexpected(ok.error());
   auto worst = audit();
   if (!worst) return std::unexpected(worst.error());

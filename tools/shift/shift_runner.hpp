@@ -28,6 +28,7 @@ struct shift_setup {
   video_settings video;
   std::uint16_t first_port = 0;        // 0: pick free loopback ports
   std::chrono::seconds upload_limit{300};  // how long the dock may take after docking
+  bool place_track = true;  // camera 1 reads a GNSS track replayed by gpsfake (shift_track.hpp)
   std::FILE* progress = stdout;
 };
 

@@ -14,7 +14,7 @@ using bodycam::tests::chain_scenario;
 namespace {
 const char* every_kind =
     "boot precheck config start annotate seg seg interrupt recover stop resume action join mark leave timesync receipt "
-    "reclaim rotate seg";
+    "reclaim rotate seg place place_lost";
 }
 
 TEST_CASE("every record kind round-trips: parse(encode(r)) re-encodes to the same bytes") {
@@ -30,7 +30,7 @@ TEST_CASE("every record kind round-trips: parse(encode(r)) re-encodes to the sam
     CHECK(record::to_json(parsed->body) == record::to_json(r.body));
     kinds.insert(r.body.kind());
   }
-  CHECK(kinds.size() == 17);  // every kind of DESIGN.md §3, session_resume, action, mark and officer
+  CHECK(kinds.size() == 18);  // every kind of DESIGN.md §3, session_resume, action, mark, officer and place
 }
 
 TEST_CASE("decoding every truncation of every kind fails cleanly and names a field") {
@@ -148,5 +148,34 @@ TEST_CASE("action, mark and officer records with random bytes flipped: malformed
     }
   }
   CHECK(decoded + refused == 4 * 500);  // every round ran: action, join, mark, leave
+  CHECK(refused > 0);
+}
+
+TEST_CASE("place records with random bytes flipped: malformed, or decoded and re-encoded exactly") {
+  chain_scenario s("cam-1");
+  s.run("boot start place seg place_lost stop");
+  const std::uint32_t seed = std::random_device{}();
+  std::printf("record_test: place random flips, seed %u\n", seed);
+  INFO("seed " << seed);
+  std::mt19937 rng(seed);
+  int decoded = 0, refused = 0;
+  for (const auto& r : s.records()) {
+    if (r.body.kind() != record::record_kind::place) continue;
+    const auto canonical = r.canonical();
+    for (int round = 0; round < 500; ++round) {
+      core::byte_buffer bytes(canonical.begin(), canonical.end());
+      const int flips = 1 + static_cast<int>(rng() % 4);
+      for (int f = 0; f < flips; ++f) bytes[rng() % bytes.size()] = static_cast<std::uint8_t>(rng());
+      auto d = record::decode_canonical(bytes);
+      if (!d) {
+        CHECK_FALSE(d.error().context.empty());
+        ++refused;
+        continue;
+      }
+      CHECK(record::encode_canonical(*d) == bytes);
+      ++decoded;
+    }
+  }
+  CHECK(decoded + refused == 2 * 500);  // every round ran: the fix and the lost receiver
   CHECK(refused > 0);
 }

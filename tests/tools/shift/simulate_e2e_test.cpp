@@ -109,10 +109,25 @@ TEST_CASE("a simulated shift ends with every camera's footage stored, receipted 
   CHECK(text.find("action inspection, case CASE-SIM-0001") != std::string::npos);
   CHECK(text.find("important moment (record ") != std::string::npos);
   CHECK(slurp(out / "reports/audit.html").find("officer PC-4711-partner joined") != std::string::npos);
+  // cam-0001 walked down a street (gpsfake's track): its session starts with a place with a fix and every
+  // segment has its place; the text report lists them.
+  const auto& places = session.at("places");
+  REQUIRE(places.size() >= 2);
+  CHECK(places.at(0).at("trigger") == "session_start");
+  CHECK(places.at(0).at("fix") != "none");
+  CHECK(places.at(0).at("latitude_e7") == 481'372'000);
+  std::size_t segment_places = 0;
+  for (const auto& p : places) segment_places += p.at("trigger") == "segment" ? 1U : 0U;
+  CHECK(segment_places == session.at("segments").size());
+  CHECK(text.find("place (record ") != std::string::npos);
+  CHECK(text.find("48.1372000 N") != std::string::npos);
   // The other cameras recorded none of it.
   for (const auto& d : json.at("devices"))
     if (d.at("device") != "cam-0001")
-      for (const auto& other : d.at("sessions")) CHECK(other.at("actions").empty());
+      for (const auto& other : d.at("sessions")) {
+        CHECK(other.at("actions").empty());
+        CHECK(other.at("places").empty());  // no receiver configured
+      }
   // The camera that lost power salvaged its open segment and wrote what happened.
   CHECK(slurp(out / "reports/verify.txt").find("recovery") != std::string::npos);
 }

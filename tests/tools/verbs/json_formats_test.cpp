@@ -81,6 +81,8 @@ struct json_setup {
     cam.boot().precheck(true).start().annotation(record::annotation_purpose::start, "statement");
     cam.action("seizure", "CASE-2026-0042").officer("officer-9", record::officer_change::join);
     cam.after(std::chrono::minutes(1)).segment("first");
+    cam.place({{}, record::place_trigger::segment, record::fix_quality::fix_3d, 481'372'000, 115'755'000, 519'000, true,
+               4'200, cam.now(), ""});
     cam.mark("keys handed over").officer("officer-9", record::officer_change::leave);
     cam.interruption(record::interruption_reason::power_loss, std::chrono::seconds(30));
     cam.annotation(record::annotation_purpose::resume, "resume");
