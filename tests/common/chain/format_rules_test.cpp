@@ -1,9 +1,12 @@
-// The rules docs/formats/chain.md §8.1 decides for a second implementation (V1-V12), one test case per rule,
-// named for it. Each builds the exact bytes the rule is about — re-signed with the device key where the rule is
-// about what a valid signature cannot rescue — and states every finding the verifier must report.
+// The rules docs/formats/chain.md §8.1 decides for a second implementation (V1-V13), one test case per rule,
+// named for it, each verified on one thread and on several (both_paths.hpp). Each builds the exact bytes the
+// rule is about — re-signed with the device key where the rule is about what a valid signature cannot rescue —
+// and states every finding the verifier must report.
 #include "common/chain/verifier.hpp"
 #include "common/crypto/key_file.hpp"
 #include "common/crypto/sha256.hpp"
+#include "tests/common/chain/both_paths.hpp"
+#include "tests/common/chain/report_queries.hpp"
 #include "tests/support/chain_scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,29 +16,14 @@
 #include <string>
 
 using namespace bodycam::common;
+using bodycam::tests::at_seq;
 using bodycam::tests::chain_scenario;
+using bodycam::tests::reasons_of;
 using bodycam::tests::fixed_key;
 using chain::reason;
 using chain::verdict;
 
 namespace {
-
-std::vector<reason> reasons_of(const chain::record_report& r) {
-  std::vector<reason> out;
-  for (const auto& f : r.findings) out.push_back(f.code);
-  return out;
-}
-
-const chain::record_report& at_seq(const chain::chain_report& report, std::uint64_t seq) {
-  const chain::record_report* found = nullptr;
-  for (const auto& r : report.records)
-    if (r.parsed && r.parsed->body.seq == seq) {
-      REQUIRE(found == nullptr);
-      found = &r;
-    }
-  REQUIRE(found != nullptr);
-  return *found;
-}
 
 const chain::record_report& at_origin(const chain::chain_report& report, const std::string& origin) {
   for (const auto& r : report.records)
@@ -82,7 +70,7 @@ TEST_CASE("V1: every field §3.1 forbids is malformed, even under a valid signat
     INFO(d.name);
     auto inputs = s.inputs();
     inputs[d.seq].bytes = resigned(s.records()[d.seq], d.edit);
-    const auto report = chain::verify_chain(inputs, s.options());
+    const auto report = bodycam::tests::verify_both(inputs, s.options());
     CHECK(report.result == verdict::not_authentic);
     const auto& bad = at_origin(report, "ledger seq " + std::to_string(d.seq));
     CHECK_FALSE(bad.parsed.has_value());
@@ -92,7 +80,7 @@ TEST_CASE("V1: every field §3.1 forbids is malformed, even under a valid signat
   SECTION("a signed record of 64 bytes is too short to be one") {
     auto inputs = s.inputs();
     inputs[2].bytes.assign(64, 0);
-    const auto report = chain::verify_chain(inputs, s.options());
+    const auto report = bodycam::tests::verify_both(inputs, s.options());
     CHECK(reasons_of(at_origin(report, "ledger seq 2")) == std::vector{reason::malformed});
   }
 }
@@ -104,7 +92,7 @@ TEST_CASE("V2: an undecodable record occupies no seq, and its successor's link i
   inputs[2].bytes.resize(40);
   // Record 3 now names a predecessor that exists nowhere; with 2 unreadable that cannot be held against it.
   inputs[3].bytes = resigned(s.records()[3], [](auto& b) { b[prev_hash_at] ^= 0xff; });
-  const auto report = chain::verify_chain(inputs, s.options());
+  const auto report = bodycam::tests::verify_both(inputs, s.options());
   CHECK(report.result == verdict::not_authentic);
   CHECK(reasons_of(at_seq(report, 3)) == std::vector{reason::seq_gap});
   REQUIRE(report.missing.size() == 1);
@@ -122,7 +110,7 @@ TEST_CASE("V3: after a seq_mismatch the record's own seq drives order; the place
   auto inputs = s.inputs();
   inputs[5] = {"records/cam-1/5", 5, s.records()[6].bytes};  // record 6 stored where 5 was; 5 and the old 6 gone
   inputs.pop_back();
-  const auto report = chain::verify_chain(inputs, s.options());
+  const auto report = bodycam::tests::verify_both(inputs, s.options());
   CHECK(reasons_of(at_seq(report, 6)) == std::vector{reason::seq_mismatch, reason::seq_gap});
   REQUIRE(report.missing.size() == 1);
   CHECK(report.missing[0].first == 5);
@@ -135,7 +123,7 @@ TEST_CASE("V8: of two identical records, the one later in input order (a store: 
   s.run("boot start seg seg stop");
   auto inputs = s.inputs();
   inputs.push_back({"records/cam-1/9", 9, s.records()[2].bytes});
-  const auto report = chain::verify_chain(inputs, s.options());
+  const auto report = bodycam::tests::verify_both(inputs, s.options());
   CHECK(report.result == verdict::not_authentic);
   CHECK(reasons_of(at_origin(report, "records/cam-1/9")) == std::vector{reason::seq_mismatch, reason::seq_repeated});
   CHECK(reasons_of(at_origin(report, "ledger seq 2")).empty());
@@ -151,7 +139,7 @@ TEST_CASE("V9: at a fork the next record may link to any one of the records that
   std::vector<chain::record_input> inputs;
   for (std::uint64_t seq = 0; seq <= 2; ++seq) inputs.push_back({"a " + std::to_string(seq), seq, a.records()[seq].bytes});
   for (std::uint64_t seq = 2; seq <= 4; ++seq) inputs.push_back({"b " + std::to_string(seq), seq, b.records()[seq].bytes});
-  const auto report = chain::verify_chain(inputs, a.options());
+  const auto report = bodycam::tests::verify_both(inputs, a.options());
   CHECK(report.result == verdict::not_authentic);
   CHECK(reasons_of(at_origin(report, "a 2")) == std::vector{reason::fork});
   CHECK(reasons_of(at_origin(report, "b 2")) == std::vector{reason::fork});
@@ -165,7 +153,7 @@ TEST_CASE("V10: a key_rotate whose own signature fails moves nothing; the record
   s.run("boot start rotate seg seg");  // seq 2 rotates; 3 and 4 are signed by the new key
   auto inputs = s.inputs();
   inputs[2].bytes.back() ^= 0x01;  // the rotate record's signature only
-  const auto report = chain::verify_chain(inputs, s.options());
+  const auto report = bodycam::tests::verify_both(inputs, s.options());
   CHECK(report.result == verdict::not_authentic);
   CHECK(report.chain_findings.empty());  // records 0 and 1 verify: the key is right, so no wrong_key
   CHECK(reasons_of(at_seq(report, 0)).empty());
@@ -175,7 +163,7 @@ TEST_CASE("V10: a key_rotate whose own signature fails moves nothing; the record
     CHECK(reasons_of(at_seq(report, seq)) == std::vector{reason::bad_signature});
   }
   SECTION("untouched, the rotation is followed") {
-    CHECK(chain::verify_chain(s.inputs(), s.options()).result == verdict::authentic);
+    CHECK(bodycam::tests::verify_both(s.inputs(), s.options()).result == verdict::authentic);
   }
 }
 
@@ -188,13 +176,13 @@ TEST_CASE("V11: a checkpoint under another key is bad_checkpoint and says nothin
   inputs.resize(3);  // the last two records cut
   auto options = s.options();
   options.checkpoint = other.checkpoint();
-  const auto report = chain::verify_chain(inputs, options);
+  const auto report = bodycam::tests::verify_both(inputs, options);
   REQUIRE(report.chain_findings.size() == 1);
   CHECK(report.chain_findings[0].code == reason::bad_checkpoint);
   CHECK(report.missing.empty());
   SECTION("the device's own checkpoint exposes the cut") {
     options.checkpoint = s.checkpoint();
-    const auto own = chain::verify_chain(inputs, options);
+    const auto own = bodycam::tests::verify_both(inputs, options);
     REQUIRE(own.chain_findings.size() == 1);
     CHECK(own.chain_findings[0].code == reason::missing_tail);
   }
@@ -205,9 +193,9 @@ TEST_CASE("V12: a forged record outweighs an unknown version; only unknown versi
   s.run("boot start seg stop");
   auto inputs = s.inputs();
   inputs[3].bytes[4] = 0, inputs[3].bytes[5] = 7;  // version 7
-  CHECK(chain::verify_chain(inputs, s.options()).result == verdict::cannot_verify);
+  CHECK(bodycam::tests::verify_both(inputs, s.options()).result == verdict::cannot_verify);
   inputs[1].bytes.back() ^= 0x01;
-  const auto report = chain::verify_chain(inputs, s.options());
+  const auto report = bodycam::tests::verify_both(inputs, s.options());
   CHECK(report.result == verdict::not_authentic);
   CHECK(reasons_of(at_seq(report, 1)) == std::vector{reason::bad_signature});
 }

@@ -1,6 +1,7 @@
 // Tamper tests, named for the attack (STYLE.md §17). Each states exactly what the verifier must report.
 #include "common/chain/verifier.hpp"
 #include "tests/common/chain/both_paths.hpp"
+#include "tests/common/chain/report_queries.hpp"
 #include "tests/support/chain_scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -8,7 +9,9 @@
 #include <set>
 
 using namespace bodycam::common;
+using bodycam::tests::at_seq;
 using bodycam::tests::chain_scenario;
+using bodycam::tests::reasons_of;
 using bodycam::tests::verify_both;
 using chain::reason;
 using chain::verdict;
@@ -16,24 +19,6 @@ using chain::verdict;
 namespace {
 
 const char* shift = "boot precheck start seg seg seg stop";  // seqs 0..6
-
-std::vector<reason> reasons_of(const chain::record_report& r) {
-  std::vector<reason> out;
-  for (const auto& f : r.findings) out.push_back(f.code);
-  return out;
-}
-
-// The report of the record with this seq (must be unique).
-const chain::record_report& at_seq(const chain::chain_report& report, std::uint64_t seq) {
-  const chain::record_report* found = nullptr;
-  for (const auto& r : report.records)
-    if (r.parsed && r.parsed->body.seq == seq) {
-      REQUIRE(found == nullptr);
-      found = &r;
-    }
-  REQUIRE(found != nullptr);
-  return *found;
-}
 
 // Every record other than those listed reports nothing.
 void check_others_ok(const chain::chain_report& report, std::set<std::uint64_t> flagged) {
