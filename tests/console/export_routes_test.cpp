@@ -6,6 +6,7 @@
 #include "console/access/route_policy.hpp"
 #include "console/web/fleet_view.hpp"
 #include "tests/console/console_fixture.hpp"
+#include "tests/support/process.hpp"
 #include "tools/registers/export_approval.hpp"
 #include "tools/registers/register_book.hpp"
 
@@ -13,7 +14,6 @@
 
 #include <fstream>
 
-#include <sys/wait.h>
 
 using namespace bodycam;
 using namespace bodycam::tests;
@@ -185,16 +185,14 @@ TEST_CASE("export e2e: the downloaded archive extracts with tar and bodycam veri
   }
   const auto into = f.dir / "extracted";
   std::filesystem::create_directories(into);
-  REQUIRE(std::system(("tar -xf '" + archive.string() + "' -C '" + into.string() + "'").c_str()) == 0);
+  // Argument vectors, never a shell line: the build and temporary paths may hold spaces or quotes.
+  const auto untar = bodycam::tests::run_process({"/bin/tar", "-xf", archive.string(), "-C", into.string()});
+  INFO(untar.err);
+  REQUIRE(untar.exit_code == 0);
   std::filesystem::path bundle;
   for (const auto& e : std::filesystem::directory_iterator(into)) bundle = e.path();
   REQUIRE(bundle.filename().string().starts_with("bundle-clerk-1."));
-  const std::string verify = std::string(BODYCAM_BINARY_DIR) + "/bin/bodycam verify '" + bundle.string() + "' > '" +
-                             (f.dir / "verify.txt").string() + "' 2>&1";
-  const int status = std::system(verify.c_str());
-  std::ifstream report(f.dir / "verify.txt");
-  const std::string text((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
-  INFO(text);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  const auto verify = bodycam::tests::run_bodycam({"verify", bundle.string()});
+  INFO(verify.out << verify.err);
+  CHECK(verify.exit_code == 0);
 }
