@@ -46,7 +46,7 @@ std::string period_label(record::utc_time t, stats_period p) {
   using namespace std::chrono;
   const auto day = floor<days>(t);
   const year_month_day ymd{sys_days{day}};
-  char buf[16];
+  char buf[32];  // the longest: a year of up to 11 characters, "-W" and a week of up to 11
   switch (p) {
     case stats_period::day:
       std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
