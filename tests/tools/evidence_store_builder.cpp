@@ -179,4 +179,18 @@ void record_shift(evidence_camera& cam, int segments, std::chrono::minutes delay
   cam.receipt(cam.now() + delay);
 }
 
+void record_gap_shift(evidence_camera& cam) {
+  using record::annotation_purpose;
+  cam.boot().precheck(true).start();
+  cam.missing_annotation(annotation_purpose::start);
+  cam.after(std::chrono::minutes(1)).segment("seg 0");
+  cam.interruption(record::interruption_reason::power_loss, std::chrono::seconds(40));
+  cam.after(std::chrono::minutes(1)).segment("seg 1");
+  cam.interruption(record::interruption_reason::low_battery, std::chrono::seconds(10));
+  cam.annotation(annotation_purpose::resume, "resume statement");
+  cam.after(std::chrono::minutes(1)).segment("seg 2").stop();
+  cam.annotation(annotation_purpose::stop, "silence", false);
+  cam.receipt(cam.now() + std::chrono::hours(30));  // docked a day and more later
+}
+
 }  // namespace bodycam::tests

@@ -82,4 +82,9 @@ class evidence_camera {
 // statement, docked and stored `delay` after the stop.
 void record_shift(evidence_camera& cam, int segments, std::chrono::minutes delay);
 
+// A shift a clerk must look at twice: the start statement missing, a power loss resumed without a statement,
+// a low-battery interruption explained by its resume statement, a silent stop statement, pre-shift warnings,
+// and three segments docked 30 hours after the stop (every one late).
+void record_gap_shift(evidence_camera& cam);
+
 }  // namespace bodycam::tests

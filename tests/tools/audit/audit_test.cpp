@@ -93,16 +93,7 @@ TEST_CASE("audit of an ordinary shift: authentic, every file verified, stored in
 TEST_CASE("audit reports gaps, statements and late uploads as a clerk must see them") {
   memory_fixture f;
   evidence_camera cam(f.s, "cam-0002", 2);
-  cam.boot().precheck(true).start();
-  cam.missing_annotation(annotation_purpose::start);
-  cam.after(std::chrono::minutes(1)).segment("seg 0");
-  cam.interruption(record::interruption_reason::power_loss, std::chrono::seconds(40));
-  cam.after(std::chrono::minutes(1)).segment("seg 1");
-  cam.interruption(record::interruption_reason::low_battery, std::chrono::seconds(10));
-  cam.annotation(annotation_purpose::resume, "resume statement");
-  cam.after(std::chrono::minutes(1)).segment("seg 2").stop();
-  cam.annotation(annotation_purpose::stop, "silence", false);
-  cam.receipt(cam.now() + std::chrono::hours(30));  // docked a day and more later
+  bodycam::tests::record_gap_shift(cam);
 
   const auto report = run(f.s);
   CHECK(report.verdict == chain::verdict::authentic_with_gaps);  // the interruptions are documented gaps

@@ -20,7 +20,6 @@ using namespace bodycam::common;
 namespace audit = bodycam::tools::audit;
 namespace fs = std::filesystem;
 using bodycam::tests::evidence_camera;
-using record::annotation_purpose;
 
 namespace {
 
@@ -55,16 +54,7 @@ struct gap_shift {
   audit::audit_report report;
   gap_shift() {
     evidence_camera cam(s, "cam-0002", 2);
-    cam.boot().precheck(true).start();
-    cam.missing_annotation(annotation_purpose::start);
-    cam.after(std::chrono::minutes(1)).segment("seg 0");
-    cam.interruption(record::interruption_reason::power_loss, std::chrono::seconds(40));
-    cam.after(std::chrono::minutes(1)).segment("seg 1");
-    cam.interruption(record::interruption_reason::low_battery, std::chrono::seconds(10));
-    cam.annotation(annotation_purpose::resume, "resume statement");
-    cam.after(std::chrono::minutes(1)).segment("seg 2").stop();
-    cam.annotation(annotation_purpose::stop, "silence", false);
-    cam.receipt(cam.now() + std::chrono::hours(30));  // docked a day and more later: every segment LATE
+    bodycam::tests::record_gap_shift(cam);  // docked 30 h after the stop: every segment LATE
     audit::audit_options o;
     o.now = record::utc_time(std::chrono::milliseconds(bodycam::tests::old_shift_ms)) + std::chrono::days(3);
     report = audit::audit_store(s, o).value();
