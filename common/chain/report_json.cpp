@@ -93,6 +93,10 @@ struct story_of {
     return "session " + p.session.to_hex().substr(0, 8) + " officer " + p.officer_id + " " +
            (p.change == record::officer_change::join ? "joined" : "left");
   }
+  std::string operator()(const record::photo_payload& p) const {
+    return "session " + p.session.to_hex().substr(0, 8) + " photo " + p.file_name + " (" + std::to_string(p.width) +
+           "x" + std::to_string(p.height) + ", " + std::to_string(p.byte_length) + " bytes)";
+  }
 };
 
 }  // namespace

@@ -14,6 +14,7 @@ namespace bodycam::common::record {
 enum class record_kind : std::uint16_t {
   boot = 1, precheck, session_start, segment, annotation, interruption, recovery, session_stop, timesync,
   receipt, reclaim, key_rotate, config, session_resume, action, mark, officer,
+  photo = 19,  // 18 is taken by another kind
 };
 
 enum class utc_source : std::uint8_t { unset, rtc_only, dock_sync };
@@ -43,10 +44,10 @@ struct enum_names;
 
 template <>
 struct enum_names<record_kind> {
-  static constexpr std::array<std::string_view, 18> values{
+  static constexpr std::array<std::string_view, 20> values{
       "",        "boot",    "precheck", "session_start", "segment", "annotation", "interruption",
       "recovery", "session_stop", "timesync", "receipt", "reclaim", "key_rotate", "config", "session_resume",
-      "action",  "mark",    "officer"};
+      "action",  "mark",    "officer",  "",              "photo"};
 };
 template <>
 struct enum_names<utc_source> {
