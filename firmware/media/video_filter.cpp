@@ -8,6 +8,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <vector>
 
@@ -34,6 +35,16 @@ core::expected<AVFilterContext*> add_filter(AVFilterGraph* graph, const char* fi
       return fail_av(std::string("set option ") + o.key + "=" + o.value + " of filter", instance, ret);
   if (const int ret = avfilter_init_str(ctx, nullptr); ret < 0) return fail_av("initialise filter", instance, ret);
   return ctx;
+}
+
+// A value for av_set_options_string (drawtext's reinit): every character but letters and digits escaped.
+std::string escape_option_value(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 std::string fixed(double v) {
@@ -103,7 +114,23 @@ core::status video_filter::build(const AVFrame& first, const video_filter_spec& 
                            {"y", std::to_string(margin)}});
     if (!osd) return core::wrap("OSD", osd.error());
     chain.push_back(*osd);
-    // The marker sits on line 3, switched by the timeline option (invariant 3).
+    // Line 3: the session (invariant 5); drawtext needs some text even while it is switched off.
+    auto session = add_filter(graph_.get(), "drawtext", "osd_session",
+                              {{"fontfile", spec.osd.font_file},
+                               {"text", spec.session_line.empty() ? std::string(" ")
+                                                                   : escape_for_drawtext(spec.session_line)},
+                               {"fontsize", std::to_string(size)},
+                               {"fontcolor", "white"},
+                               {"box", "1"},
+                               {"boxcolor", "black@0.6"},
+                               {"boxborderw", std::to_string(std::max(2, size / 5))},
+                               {"x", std::to_string(margin)},
+                               {"y", std::to_string(margin + 2 * (size + std::max(2, size / 4)))},
+                               {"enable", spec.session_line.empty() ? "0" : "1"}});
+    if (!session) return core::wrap("OSD session line", session.error());
+    chain.push_back(*session);
+    has_session_line_ = true;
+    // The marker sits on line 4, switched by the timeline option (invariant 3).
     auto marker = add_filter(graph_.get(), "drawtext", "osd_clock",
                              {{"fontfile", spec.osd.font_file},
                               {"text", "CLOCK NOT SYNCED"},
@@ -113,7 +140,7 @@ core::status video_filter::build(const AVFrame& first, const video_filter_spec& 
                               {"boxcolor", "black@0.6"},
                               {"boxborderw", std::to_string(std::max(2, size / 5))},
                               {"x", std::to_string(margin)},
-                              {"y", std::to_string(margin + 3 * size + 2 * std::max(2, size / 4))},
+                              {"y", std::to_string(margin + 3 * (size + std::max(2, size / 4)))},
                               {"enable", spec.clock_synced ? "0" : "1"}});
     if (!marker) return core::wrap("OSD clock marker", marker.error());
     chain.push_back(*marker);
@@ -142,6 +169,23 @@ core::expected<bool> video_filter::pull(AVFrame* out) {
   if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return false;
   if (ret < 0) return fail_av("filter video frame", "", ret);
   return true;
+}
+
+core::status video_filter::set_session_line(std::string_view line) {
+  if (!has_session_line_) return {};
+  char response[64] = {};
+  if (!line.empty()) {
+    const std::string options = "text=" + escape_option_value(escape_for_drawtext(line));
+    if (const int ret = avfilter_graph_send_command(graph_.get(), "osd_session", "reinit", options.c_str(), response,
+                                                    sizeof response, 0);
+        ret < 0)
+      return fail_av("set OSD session line", line, ret);
+  }
+  if (const int ret = avfilter_graph_send_command(graph_.get(), "osd_session", "enable", line.empty() ? "0" : "1",
+                                                  response, sizeof response, 0);
+      ret < 0)
+    return fail_av("switch OSD session line", "", ret);
+  return {};
 }
 
 core::status video_filter::set_clock_synced(bool synced) {

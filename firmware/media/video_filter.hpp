@@ -1,7 +1,8 @@
 // The video filter graph between capture and encoder: scale to the configured size, convert to the encoder's
 // pixel format, and burn in the OSD (libavfilter drawtext): UTC date-time of each frame, device id, officer
-// id, and a "CLOCK NOT SYNCED" marker the daemon switches on when the clock cannot be trusted.
-//   buffer → scale → format → drawtext@osd_text → drawtext@osd_clock → buffersink
+// id, the session line (action, case number, officers present; osd_text.hpp), and a "CLOCK NOT SYNCED"
+// marker the daemon switches on when the clock cannot be trusted.
+//   buffer → scale → format → drawtext@osd_text → drawtext@osd_session → drawtext@osd_clock → buffersink
 // Invariants:
 //  1. The time shown is the frame's own time: drawtext expands %{pts:gmtime:OFFSET}, where OFFSET is the UTC
 //     of timeline zero, so a frame that waited in a queue still shows when it was captured.
@@ -10,6 +11,8 @@
 //  3. The marker is a timeline switch ("enable") on its own drawtext; switching it never rebuilds the graph
 //     and never drops a frame.
 //  4. Without OSD the graph is only scale + format.
+//  5. The session line is changed by a command to its own drawtext (reinit), like the marker: the graph is
+//     never rebuilt and no frame is dropped; an empty line is switched off.
 #pragma once
 
 #include "firmware/media/av_handles.hpp"
@@ -30,6 +33,7 @@ struct video_filter_spec {
   std::string officer_id;
   double utc_at_timeline_zero = 0;  // seconds since the epoch at pts 0
   bool clock_synced = true;
+  std::string session_line;  // "" = none (osd_text.hpp)
 };
 
 class video_filter {
@@ -41,6 +45,7 @@ class video_filter {
   // true: `out` holds a filtered frame; false: the graph needs more input (or has ended).
   [[nodiscard]] common::core::expected<bool> pull(AVFrame* out);
   [[nodiscard]] common::core::status set_clock_synced(bool synced);
+  [[nodiscard]] common::core::status set_session_line(std::string_view line);
 
   // The text drawn on line 2, as drawtext receives it (escaped; invariant 2).
   [[nodiscard]] static std::string escape_for_drawtext(std::string_view text);
@@ -53,6 +58,7 @@ class video_filter {
   AVFilterContext* source_ = nullptr;  // owned by graph_
   AVFilterContext* sink_ = nullptr;
   bool has_clock_marker_ = false;
+  bool has_session_line_ = false;
 };
 
 }  // namespace bodycam::firmware::media
