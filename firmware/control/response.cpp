@@ -31,6 +31,7 @@ response_body to_json(const recorder_status& status) {
     out["case"] = status.case_number.empty() ? response_body(nullptr) : response_body(status.case_number);
     out["officers"] = *status.officers;
     out["officer_ids"] = status.officer_ids;
+    out["osd"] = status.osd_line;
   }
   return out;
 }

@@ -80,16 +80,15 @@ core::expected<control::recorder_status> recorder_service::photo(const control::
   return status_locked();
 }
 
-void recorder_service::refresh_osd_locked() {
-  if (!session_) {
-    pipeline_.set_session_line({});
-    return;
-  }
+std::string recorder_service::osd_line_locked() const {
+  if (!session_) return {};
   const auto officers = roster_.present();
   const auto& action = roster_.action();
-  pipeline_.set_session_line(media::osd_session_line(action ? action->action : std::string_view{},
-                                                     action ? action->case_number : std::string_view{}, officers));
+  return media::osd_session_line(action ? action->action : std::string_view{},
+                                 action ? action->case_number : std::string_view{}, officers);
 }
+
+void recorder_service::refresh_osd_locked() { pipeline_.set_session_line(osd_line_locked()); }
 
 core::status recorder_service::restore_roster_locked(const record::session_id& session) {
   roster_.begin(options_.officer_id);

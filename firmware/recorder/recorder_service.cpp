@@ -119,6 +119,7 @@ control::recorder_status recorder_service::status_locked() const {
   if (session_) {
     out.officers = roster_.officer_count();
     out.officer_ids = roster_.present();
+    out.osd_line = osd_line_locked();
     if (roster_.action()) {
       out.action = roster_.action()->action;
       out.case_number = roster_.action()->case_number;

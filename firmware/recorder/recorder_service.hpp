@@ -135,6 +135,7 @@ class recorder_service final : public control::command_handler {
   [[nodiscard]] bool stop_refused_without_statement_locked();
   // recorder_photo.cpp: the OSD's session line from the roster; the roster from the ledger (invariant 8).
   void refresh_osd_locked();
+  [[nodiscard]] std::string osd_line_locked() const;
   [[nodiscard]] common::core::status restore_roster_locked(const common::record::session_id& session);
   void alarm(std::string_view detail);
   void signal(session::feedback_signal what, std::string_view detail);
