@@ -122,7 +122,7 @@ TEST_CASE("every (state, event) pair: allowed ones give their row, forbidden one
     }
   }
   CHECK(allowed == static_cast<int>(expected.size()));
-  CHECK(forbidden == 13 * 20 - allowed);
+  CHECK(forbidden == 13 * 21 - allowed);
 }
 
 TEST_CASE("named forbidden transitions") {
