@@ -97,6 +97,10 @@ struct story_of {
   std::string operator()(const record::place_payload& p) const {
     return "session " + p.session.to_hex().substr(0, 8) + " place " + record::place_text(p);
   }
+  std::string operator()(const record::photo_payload& p) const {
+    return "session " + p.session.to_hex().substr(0, 8) + " photo " + p.file_name + " (" + std::to_string(p.width) +
+           "x" + std::to_string(p.height) + ", " + std::to_string(p.byte_length) + " bytes)";
+  }
 };
 
 }  // namespace

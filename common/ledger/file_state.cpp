@@ -25,6 +25,7 @@ std::string_view to_string(file_kind kind) noexcept {
   switch (kind) {
     case file_kind::segment: return "segment";
     case file_kind::annotation: return "annotation";
+    case file_kind::photo: return "photo";
   }
   return "unknown";
 }
@@ -37,9 +38,10 @@ core::expected<file_state> parse_file_state(std::string_view text) {
 }
 
 core::expected<file_kind> parse_file_kind(std::string_view text) {
-  for (file_kind k : {file_kind::segment, file_kind::annotation})
+  for (file_kind k : {file_kind::segment, file_kind::annotation, file_kind::photo})
     if (to_string(k) == text) return k;
-  return core::fail(core::errc::malformed, "file kind '" + std::string(text) + "' is not segment or annotation");
+  return core::fail(core::errc::malformed,
+                    "file kind '" + std::string(text) + "' is not segment, annotation or photo");
 }
 
 }  // namespace bodycam::common::ledger

@@ -20,7 +20,7 @@
 namespace bodycam::common::ledger {
 
 enum class file_state : std::uint8_t { partial, sealed, stored, reclaimed };
-enum class file_kind : std::uint8_t { segment, annotation };
+enum class file_kind : std::uint8_t { segment, annotation, photo };
 
 struct file_state_transition {
   file_state from;

@@ -114,8 +114,57 @@ CREATE TRIGGER fragments_no_delete BEFORE DELETE ON fragments
 BEGIN SELECT RAISE(ABORT, 'fragments: fragment rows are never deleted'); END;
 )sql";
 
-constexpr std::array<migration, 1> migrations{{
+// Migration 2: a file may also be a `photo` (a still taken while recording, sealed by its `photo` record).
+// SQLite cannot change a CHECK in place, so `files` is rebuilt under its own name with the same columns,
+// constraints, index and triggers, every row copied back unchanged. DROP TABLE fires no trigger; the rows
+// of `fragments` that name a file count as deferred foreign-key violations (defer_foreign_keys) until the
+// same name is inserted again, so the commit succeeds only if every file came back.
+constexpr const char* migration_2_sql = R"sql(
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE files_before_2 AS SELECT * FROM files;
+DROP TABLE files;
+CREATE TABLE files (
+  name        TEXT PRIMARY KEY NOT NULL CHECK (length(name) > 0 AND instr(name, '/') = 0),
+  kind        TEXT NOT NULL CHECK (kind IN ('segment', 'annotation', 'photo')),
+  session_id  TEXT NOT NULL CHECK (length(session_id) > 0),
+  state       TEXT NOT NULL CHECK (state IN ('partial', 'sealed', 'stored', 'reclaimed')),
+  byte_length INTEGER CHECK (byte_length >= 0),
+  sha256      BLOB CHECK (length(sha256) = 32),
+  sealing_seq INTEGER REFERENCES records (seq),
+  receipt_seq INTEGER REFERENCES records (seq),
+  reclaim_seq INTEGER REFERENCES records (seq),
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  CHECK ((state = 'partial') = (sealing_seq IS NULL)),
+  CHECK ((state = 'partial') = (byte_length IS NULL) AND (state = 'partial') = (sha256 IS NULL)),
+  CHECK ((state IN ('stored', 'reclaimed')) = (receipt_seq IS NOT NULL)),
+  CHECK ((state = 'reclaimed') = (reclaim_seq IS NOT NULL))
+) STRICT, WITHOUT ROWID;
+INSERT INTO files (name, kind, session_id, state, byte_length, sha256, sealing_seq, receipt_seq, reclaim_seq,
+                   created_at, updated_at)
+  SELECT name, kind, session_id, state, byte_length, sha256, sealing_seq, receipt_seq, reclaim_seq,
+         created_at, updated_at FROM files_before_2;
+DROP TABLE files_before_2;
+CREATE INDEX files_by_state ON files (state, created_at);
+CREATE TRIGGER files_state_moves_forward BEFORE UPDATE OF state ON files
+WHEN NOT ((OLD.state = 'partial' AND NEW.state = 'sealed')
+       OR (OLD.state = 'sealed' AND NEW.state = 'stored')
+       OR (OLD.state = 'stored' AND NEW.state = 'reclaimed'))
+BEGIN SELECT RAISE(ABORT, 'files: state transition not allowed'); END;
+CREATE TRIGGER files_seal_is_final BEFORE UPDATE ON files
+WHEN NEW.name IS NOT OLD.name OR NEW.kind IS NOT OLD.kind OR NEW.session_id IS NOT OLD.session_id
+  OR NEW.created_at IS NOT OLD.created_at
+  OR (OLD.state != 'partial' AND (NEW.byte_length IS NOT OLD.byte_length OR NEW.sha256 IS NOT OLD.sha256
+                                  OR NEW.sealing_seq IS NOT OLD.sealing_seq))
+  OR (OLD.receipt_seq IS NOT NULL AND NEW.receipt_seq IS NOT OLD.receipt_seq)
+BEGIN SELECT RAISE(ABORT, 'files: a sealed file''s identity never changes'); END;
+CREATE TRIGGER files_no_delete BEFORE DELETE ON files
+BEGIN SELECT RAISE(ABORT, 'files: file rows are history and are never deleted'); END;
+)sql";
+
+constexpr std::array<migration, 2> migrations{{
     {1, "initial schema: meta, records, files, fragments", migration_1_sql},
+    {2, "files may be photos", migration_2_sql},
 }};
 
 }  // namespace

@@ -13,7 +13,7 @@ namespace bodycam::common::record {
 // Wire: u16. 0 is reserved and never valid.
 enum class record_kind : std::uint16_t {
   boot = 1, precheck, session_start, segment, annotation, interruption, recovery, session_stop, timesync,
-  receipt, reclaim, key_rotate, config, session_resume, action, mark, officer, place,
+  receipt, reclaim, key_rotate, config, session_resume, action, mark, officer, place, photo,
 };
 
 enum class utc_source : std::uint8_t { unset, rtc_only, dock_sync };
@@ -45,10 +45,10 @@ struct enum_names;
 
 template <>
 struct enum_names<record_kind> {
-  static constexpr std::array<std::string_view, 19> values{
+  static constexpr std::array<std::string_view, 20> values{
       "",        "boot",    "precheck", "session_start", "segment", "annotation", "interruption",
       "recovery", "session_stop", "timesync", "receipt", "reclaim", "key_rotate", "config", "session_resume",
-      "action",  "mark",    "officer", "place"};
+      "action",  "mark",    "officer", "place",         "photo"};
 };
 template <>
 struct enum_names<utc_source> {

@@ -365,12 +365,42 @@ struct place_payload {
   }
 };
 
+// A still the officer took from the live video while recording: its own JPEG file in the session's folder.
+// The frame is the one the pipeline was encoding (scaled, with the OSD burned in), so pts places it on the
+// session's video timeline and utc is when that frame was captured.
+struct photo_payload {
+  static constexpr record_kind kind = record_kind::photo;
+  session_id session;
+  std::string file_name;
+  std::uint64_t byte_length = 0;
+  crypto::sha256_digest file_sha256;
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  std::uint32_t time_base_num = 1;  // of pts
+  std::uint32_t time_base_den = 1;
+  std::int64_t pts = 0;
+  utc_time captured_utc{};
+  template <class Self, class Visit>
+  static void fields(Self& s, Visit&& v) {
+    v("session", s.session);
+    v("file_name", s.file_name);
+    v("byte_length", s.byte_length);
+    v("file_sha256", s.file_sha256);
+    v("width", s.width);
+    v("height", s.height);
+    v("time_base_num", s.time_base_num);
+    v("time_base_den", s.time_base_den);
+    v("pts", s.pts);
+    v("captured_utc_ns", s.captured_utc);
+  }
+};
+
 // Alternatives in record_kind order: index + 1 == kind code.
 using payload = std::variant<boot_payload, precheck_payload, session_start_payload, segment_payload,
                              annotation_payload, interruption_payload, recovery_payload, session_stop_payload,
                              timesync_payload, receipt_payload, reclaim_payload, key_rotate_payload, config_payload,
                              session_resume_payload, action_payload, mark_payload, officer_payload,
-                             place_payload>;
+                             place_payload, photo_payload>;
 
 [[nodiscard]] inline record_kind kind_of(const payload& p) noexcept {
   return std::visit([](const auto& alternative) { return std::decay_t<decltype(alternative)>::kind; }, p);

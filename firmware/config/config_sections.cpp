@@ -221,6 +221,10 @@ core::status parse_buttons(table_reader& r, recorder_config& config) {
   if (auto ok = r.read_int("mark_key", 0, 767, config.buttons.mark_key); !ok) return ok;
   if (config.buttons.mark_key == config.buttons.record_key)
     return r.invalid("mark_key", "must differ from buttons.record_key (" + std::to_string(config.buttons.record_key) + ")");
+  if (auto ok = r.read_int("photo_key", 0, 767, config.buttons.photo_key); !ok) return ok;
+  if (config.buttons.photo_key != 0 &&
+      (config.buttons.photo_key == config.buttons.record_key || config.buttons.photo_key == config.buttons.mark_key))
+    return r.invalid("photo_key", "must differ from buttons.record_key and buttons.mark_key");
   return {};
 }
 

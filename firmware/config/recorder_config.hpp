@@ -85,6 +85,7 @@ struct buttons_config {
   std::string device;    // "" = off; e.g. /dev/input/event0
   int record_key = 167;  // 1-767: KEY_RECORD
   int mark_key = 0;      // 0 = none, else 1-767: the key that marks an important moment
+  int photo_key = 0;     // 0 = none, else 1-767: the key that takes a photo of the live video
 };
 
 // [session]: what officers may record about a session (firmware/session/session_roster.hpp).

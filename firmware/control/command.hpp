@@ -67,8 +67,14 @@ struct officer_command {
   std::string officer_id;
 };
 
+// A photo of the live video in the open session (no fields).
+struct photo_command {
+  static constexpr std::string_view name = "photo";
+};
+
 using command = std::variant<start_command, stop_command, status_command, precheck_command, button_command,
-                             dock_attach_command, dock_detach_command, action_command, mark_command, officer_command>;
+                             dock_attach_command, dock_detach_command, action_command, mark_command, officer_command,
+                             photo_command>;
 
 [[nodiscard]] inline std::string_view command_name(const command& c) noexcept {
   return std::visit([](const auto& alternative) { return alternative.name; }, c);

@@ -49,6 +49,9 @@ class command_handler {
   [[nodiscard]] virtual common::core::expected<recorder_status> officer(const officer_command&) {
     return unsupported(officer_command::name);
   }
+  [[nodiscard]] virtual common::core::expected<recorder_status> photo(const photo_command&) {
+    return unsupported(photo_command::name);
+  }
 
  private:
   [[nodiscard]] static common::core::expected<recorder_status> unsupported(std::string_view name) {

@@ -21,6 +21,7 @@ common::core::expected<recorder_status> run(command_handler& h, const dock_detac
 common::core::expected<recorder_status> run(command_handler& h, const action_command& c) { return h.action(c); }
 common::core::expected<recorder_status> run(command_handler& h, const mark_command& c) { return h.mark(c); }
 common::core::expected<recorder_status> run(command_handler& h, const officer_command& c) { return h.officer(c); }
+common::core::expected<recorder_status> run(command_handler& h, const photo_command& c) { return h.photo(c); }
 
 std::string_view without_cr(std::string_view line) {
   if (line.ends_with('\r')) line.remove_suffix(1);

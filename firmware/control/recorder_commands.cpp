@@ -94,6 +94,7 @@ protocol_expected<command> parse_officer(argument_reader& reader) {
 common::core::status add_field_commands(command_parser& parser) {
   if (auto ok = parser.add(std::string(action_command::name), parse_action); !ok) return ok;
   if (auto ok = parser.add(std::string(mark_command::name), parse_mark); !ok) return ok;
+  if (auto ok = parser.add(std::string(photo_command::name), parse_bare<photo_command>); !ok) return ok;
   return parser.add(std::string(officer_command::name), parse_officer);
 }
 

@@ -12,6 +12,7 @@
 //                                                       at most 64 bytes, no control characters
 //   {"cmd":"mark","label":"keys handed over"}           label optional, at most 64 bytes, no control characters
 //   {"cmd":"officer","change":"join","officer":"o-9"}   change join or leave; officer follows the device-id rule
+//   {"cmd":"photo"}                                     a still of the live video, stored as its own file
 #pragma once
 
 #include "common/core/error.hpp"

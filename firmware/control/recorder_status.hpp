@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace bodycam::firmware::control {
 
@@ -25,6 +26,8 @@ struct recorder_status {
   std::string action;
   std::string case_number;
   std::optional<std::size_t> officers;
+  std::vector<std::string> officer_ids;  // the wearer first, then those who joined, in order
+  std::string osd_line;                  // the OSD's session line as drawn ("" = none)
 };
 
 }  // namespace bodycam::firmware::control

@@ -30,6 +30,8 @@ response_body to_json(const recorder_status& status) {
     out["action"] = status.action.empty() ? response_body(nullptr) : response_body(status.action);
     out["case"] = status.case_number.empty() ? response_body(nullptr) : response_body(status.case_number);
     out["officers"] = *status.officers;
+    out["officer_ids"] = status.officer_ids;
+    out["osd"] = status.osd_line;
   }
   return out;
 }

@@ -261,6 +261,20 @@ core::status recording_pipeline::impl::shutdown(close_reason reason) {
   return final_result_ ? *final_result_ : result;
 }
 
+core::expected<still_frame> recording_pipeline::impl::take_still(std::chrono::milliseconds timeout) {
+  if (!video_encoder_)
+    return core::fail(core::errc::unsupported,
+                      "take photo: pass-through video (encoder 'copy') has no decoded frame to take a photo from");
+  const auto state = status().state;
+  if (state == pipeline_state::finished || state == pipeline_state::failed)
+    return core::fail(core::errc::closed, "take photo: the pipeline has " + std::string(to_string(state)));
+  auto still = video_encoder_->request_still();
+  if (still.wait_for(timeout) != std::future_status::ready)
+    return core::fail(core::errc::timeout, "take photo: no video frame within " + std::to_string(timeout.count()) +
+                                               " ms");
+  return still.get();
+}
+
 pipeline_status recording_pipeline::impl::status() const {
   pipeline_status s;
   {
@@ -317,6 +331,10 @@ core::status recording_pipeline::stop(close_reason reason) {
 core::status recording_pipeline::shutdown(close_reason reason) { return impl_->shutdown(reason); }
 void recording_pipeline::set_clock_synced(bool synced) noexcept { impl_->set_clock_synced(synced); }
 void recording_pipeline::set_place_text(std::string text) { impl_->set_place_text(std::move(text)); }
+void recording_pipeline::set_session_line(std::string line) { impl_->set_session_line(std::move(line)); }
+core::expected<still_frame> recording_pipeline::take_still(std::chrono::milliseconds timeout) {
+  return impl_->take_still(timeout);
+}
 pipeline_status recording_pipeline::status() const { return impl_->status(); }
 bool recording_pipeline::wait_until_ended(std::chrono::milliseconds timeout) const {
   return impl_->wait_until_ended(timeout);

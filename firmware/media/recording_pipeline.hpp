@@ -27,6 +27,7 @@
 #include "firmware/media/pipeline_status.hpp"
 #include "firmware/media/segment_sink.hpp"
 #include "firmware/media/segment_storage.hpp"
+#include "firmware/media/still_image.hpp"
 
 #include <chrono>
 #include <memory>
@@ -51,6 +52,11 @@ class recording_pipeline {
   void set_clock_synced(bool synced) noexcept;
   // The OSD place line ("POS …", "NO FIX") from the next frame on; nothing without osd.place_line.
   void set_place_text(std::string text);
+  // The OSD's session line (osd_text.hpp) from the next frame on; ignored without OSD or re-encoding.
+  void set_session_line(std::string line);
+  // The next frame the video encoder takes, as a still (still_image.hpp); waits at most `timeout`. Fails
+  // (unsupported) with pass-through video, which has no decoded frame; (closed) when the pipeline has ended.
+  [[nodiscard]] common::core::expected<still_frame> take_still(std::chrono::milliseconds timeout);
 
   [[nodiscard]] pipeline_status status() const;
   // Waits until the state is finished or failed (a file source ended, or a fault); false on timeout.

@@ -73,6 +73,10 @@ class recording_pipeline::impl {
   void set_place_text(std::string text) {
     if (video_encoder_) video_encoder_->set_place_text(std::move(text));
   }
+  common::core::expected<still_frame> take_still(std::chrono::milliseconds timeout);
+  void set_session_line(std::string line) {
+    if (video_encoder_) video_encoder_->set_session_line(std::move(line));
+  }
   media_time captured_until() const noexcept { return media_time{captured_end_us_.load(), timebase{1, 1'000'000}}; }
 
  private:

@@ -54,14 +54,61 @@ core::status video_encoder::start() {
   return {};
 }
 
+void video_encoder::set_session_line(std::string line) {
+  std::lock_guard lock(session_line_mutex_);
+  session_line_ = std::move(line);
+  session_line_changed_.store(true);
+}
+
+video_encoder::~video_encoder() { fail_stills("the video encoder closed"); }
+
+std::future<core::expected<still_frame>> video_encoder::request_still() {
+  std::lock_guard lock(still_mutex_);
+  still_waiters_.emplace_back();
+  still_wanted_.store(true);
+  return still_waiters_.back().get_future();
+}
+
+void video_encoder::hand_out_stills(const AVFrame& frame) {
+  std::lock_guard lock(still_mutex_);
+  for (auto& waiter : still_waiters_) {
+    auto copy = make_frame();
+    if (!copy) {
+      waiter.set_value(std::unexpected(copy.error()));
+      continue;
+    }
+    if (const int ret = av_frame_ref(copy->get(), &frame); ret < 0) {
+      waiter.set_value(std::unexpected(fail_av("reference frame for photo", "", ret).error()));
+      continue;
+    }
+    waiter.set_value(still_frame{std::move(*copy), frame.pts, packet_base(), last_captured_utc_});
+  }
+  still_waiters_.clear();
+  still_wanted_.store(false);
+}
+
+void video_encoder::fail_stills(std::string_view why) {
+  std::lock_guard lock(still_mutex_);
+  for (auto& waiter : still_waiters_)
+    waiter.set_value(core::fail(core::errc::closed, "take photo: " + std::string(why) + " before the next frame"));
+  still_waiters_.clear();
+  still_wanted_.store(false);
+}
+
 core::status video_encoder::encode(AVFrame& frame, std::chrono::system_clock::time_point captured_utc,
                                    const packet_consumer& consume) {
+  last_captured_utc_ = captured_utc;
   if (!filter_) {
     const double captured = std::chrono::duration<double>(captured_utc.time_since_epoch()).count();
     const double frame_seconds = static_cast<double>(frame.pts) * av_q2d(codec_->time_base);
     video_filter_spec spec{codec_->width,       codec_->height,    codec_->pix_fmt,    packet_base(),
                            config_.osd,         config_.device_id, config_.officer_id, captured - frame_seconds,
-                           clock_synced_.load()};
+                           clock_synced_.load(), "NO FIX", {}};
+    {
+      std::lock_guard lock(session_line_mutex_);
+      spec.session_line = session_line_;
+      session_line_changed_.store(false);
+    }
     auto filter = video_filter::create(frame, spec);
     if (!filter) return core::wrap("build video filter", filter.error());
     filter_ = std::move(*filter);
@@ -81,6 +128,14 @@ core::status video_encoder::encode(AVFrame& frame, std::chrono::system_clock::ti
   }
   // The place line is information, never a reason to stop recording: a failed update keeps the old text.
   if (!place_text.empty()) (void)filter_->set_place_text(place_text);
+  if (session_line_changed_.exchange(false)) {
+    std::string line;
+    {
+      std::lock_guard lock(session_line_mutex_);
+      line = session_line_;
+    }
+    if (auto ok = filter_->set_session_line(line); !ok) return ok;
+  }
   if (auto ok = filter_->push(&frame); !ok) return ok;
   return drain_filter(consume);
 }
@@ -97,6 +152,7 @@ core::status video_encoder::drain_filter(const packet_consumer& consume) {
     if (!got) return std::unexpected(got.error());
     if (!*got) return {};
     AVFrame* f = filtered_.get();
+    if (still_wanted_.load()) hand_out_stills(*f);  // invariant 4
     // Invariant 1: keyframes on the GOP grid of the timeline, or when asked.
     const std::int64_t gop = config_.encoder.gop_frames();
     if (!next_keyframe_pts_ || f->pts >= *next_keyframe_pts_ || keyframe_requested_.exchange(false)) {
@@ -123,6 +179,7 @@ core::status video_encoder::send(AVFrame* frame, const packet_consumer& consume)
 }
 
 core::status video_encoder::flush(const packet_consumer& consume) {
+  fail_stills("the video stream ended");
   if (filter_) {
     if (auto ok = filter_->push(nullptr); !ok) return ok;
     if (auto ok = drain_filter(consume); !ok) return ok;

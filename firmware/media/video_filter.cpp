@@ -8,6 +8,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <vector>
 
@@ -45,6 +46,16 @@ std::string place_line_text(std::string_view text) {
     out += plain ? c : ' ';
   }
   return out.empty() ? std::string("-") : out;
+}
+
+// A value for av_set_options_string (drawtext's reinit): every character but letters and digits escaped.
+std::string escape_option_value(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 std::string fixed(double v) {
@@ -114,7 +125,23 @@ core::status video_filter::build(const AVFrame& first, const video_filter_spec& 
                            {"y", std::to_string(margin)}});
     if (!osd) return core::wrap("OSD", osd.error());
     chain.push_back(*osd);
-    // The marker sits on line 3, switched by the timeline option (invariant 3).
+    // Line 3: the session (invariant 5); drawtext needs some text even while it is switched off.
+    auto session = add_filter(graph_.get(), "drawtext", "osd_session",
+                              {{"fontfile", spec.osd.font_file},
+                               {"text", spec.session_line.empty() ? std::string(" ")
+                                                                   : escape_for_drawtext(spec.session_line)},
+                               {"fontsize", std::to_string(size)},
+                               {"fontcolor", "white"},
+                               {"box", "1"},
+                               {"boxcolor", "black@0.6"},
+                               {"boxborderw", std::to_string(std::max(2, size / 5))},
+                               {"x", std::to_string(margin)},
+                               {"y", std::to_string(margin + 2 * (size + std::max(2, size / 4)))},
+                               {"enable", spec.session_line.empty() ? "0" : "1"}});
+    if (!session) return core::wrap("OSD session line", session.error());
+    chain.push_back(*session);
+    has_session_line_ = true;
+    // The marker sits on line 4, switched by the timeline option (invariant 3).
     auto marker = add_filter(graph_.get(), "drawtext", "osd_clock",
                              {{"fontfile", spec.osd.font_file},
                               {"text", "CLOCK NOT SYNCED"},
@@ -124,12 +151,12 @@ core::status video_filter::build(const AVFrame& first, const video_filter_spec& 
                               {"boxcolor", "black@0.6"},
                               {"boxborderw", std::to_string(std::max(2, size / 5))},
                               {"x", std::to_string(margin)},
-                              {"y", std::to_string(margin + 3 * size + 2 * std::max(2, size / 4))},
+                              {"y", std::to_string(margin + 3 * (size + std::max(2, size / 4)))},
                               {"enable", spec.clock_synced ? "0" : "1"}});
     if (!marker) return core::wrap("OSD clock marker", marker.error());
     chain.push_back(*marker);
     has_clock_marker_ = true;
-    if (spec.osd.place_line) {  // invariant 5: line 3, above the clock marker
+    if (spec.osd.place_line) {  // invariant 5: line 5, below the clock marker's line
       auto place = add_filter(graph_.get(), "drawtext", "osd_place",
                               {{"fontfile", spec.osd.font_file},
                                {"text", place_line_text(spec.place_text)},
@@ -139,7 +166,7 @@ core::status video_filter::build(const AVFrame& first, const video_filter_spec& 
                                {"boxcolor", "black@0.6"},
                                {"boxborderw", std::to_string(std::max(2, size / 5))},
                                {"x", std::to_string(margin)},
-                               {"y", std::to_string(margin + 2 * size + 2 * std::max(2, size / 4))}});
+                               {"y", std::to_string(margin + 4 * (size + std::max(2, size / 4)))}});
       if (!place) return core::wrap("OSD place line", place.error());
       chain.push_back(*place);
       has_place_line_ = true;
@@ -177,6 +204,23 @@ core::status video_filter::set_place_text(std::string_view text) {
   const int ret =
       avfilter_graph_send_command(graph_.get(), "osd_place", "reinit", command.c_str(), response, sizeof response, 0);
   if (ret < 0) return fail_av("change OSD place line", "", ret);
+  return {};
+}
+
+core::status video_filter::set_session_line(std::string_view line) {
+  if (!has_session_line_) return {};
+  char response[64] = {};
+  if (!line.empty()) {
+    const std::string options = "text=" + escape_option_value(escape_for_drawtext(line));
+    if (const int ret = avfilter_graph_send_command(graph_.get(), "osd_session", "reinit", options.c_str(), response,
+                                                    sizeof response, 0);
+        ret < 0)
+      return fail_av("set OSD session line", line, ret);
+  }
+  if (const int ret = avfilter_graph_send_command(graph_.get(), "osd_session", "enable", line.empty() ? "0" : "1",
+                                                  response, sizeof response, 0);
+      ret < 0)
+    return fail_av("switch OSD session line", "", ret);
   return {};
 }
 

@@ -1,7 +1,9 @@
 // The video filter graph between capture and encoder: scale to the configured size, convert to the encoder's
 // pixel format, and burn in the OSD (libavfilter drawtext): UTC date-time of each frame, device id, officer
-// id, and a "CLOCK NOT SYNCED" marker the daemon switches on when the clock cannot be trusted.
-//   buffer → scale → format → drawtext@osd_text → drawtext@osd_clock [→ drawtext@osd_place] → buffersink
+// id, the session line (action, case number, officers present; osd_text.hpp), and a "CLOCK NOT SYNCED"
+// marker the daemon switches on when the clock cannot be trusted.
+//   buffer → scale → format → drawtext@osd_text → drawtext@osd_session → drawtext@osd_clock
+//   [→ drawtext@osd_place] → buffersink
 // Invariants:
 //  1. The time shown is the frame's own time: drawtext expands %{pts:gmtime:OFFSET}, where OFFSET is the UTC
 //     of timeline zero, so a frame that waited in a queue still shows when it was captured.
@@ -13,6 +15,8 @@
 //  5. The place line (osd.place_line) is its own drawtext whose text is replaced by a "reinit" command;
 //     set_place_text keeps only letters, digits, spaces, dots, '+' and '-', so neither drawtext's expansion
 //     nor the command's option parser can read anything into it.
+//  6. The session line is changed by a command to its own drawtext (reinit), like the marker: the graph is
+//     never rebuilt and no frame is dropped; an empty line is switched off.
 #pragma once
 
 #include "firmware/media/av_handles.hpp"
@@ -34,6 +38,7 @@ struct video_filter_spec {
   double utc_at_timeline_zero = 0;  // seconds since the epoch at pts 0
   bool clock_synced = true;
   std::string place_text = "NO FIX";  // the place line's first text, when osd.place_line
+  std::string session_line;  // "" = none (osd_text.hpp)
 };
 
 class video_filter {
@@ -47,6 +52,7 @@ class video_filter {
   [[nodiscard]] common::core::status set_clock_synced(bool synced);
   // Replaces the place line's text from the next frame on; no-op without a place line (invariant 5).
   [[nodiscard]] common::core::status set_place_text(std::string_view text);
+  [[nodiscard]] common::core::status set_session_line(std::string_view line);
 
   // The text drawn on line 2, as drawtext receives it (escaped; invariant 2).
   [[nodiscard]] static std::string escape_for_drawtext(std::string_view text);
@@ -60,6 +66,7 @@ class video_filter {
   AVFilterContext* sink_ = nullptr;
   bool has_clock_marker_ = false;
   bool has_place_line_ = false;
+  bool has_session_line_ = false;
 };
 
 }  // namespace bodycam::firmware::media

@@ -228,6 +228,21 @@ int run(const std::string& config_path) {
     else
       mark_button = std::move(*opened_mark);
   }
+  // The photo button (buttons.photo_key): a still of the live video in the open session.
+  std::unique_ptr<session::evdev_buttons> photo_button;
+  if (!c.buttons.device.empty() && c.buttons.photo_key != 0) {
+    auto opened_photo = session::evdev_buttons::open(io, c.buttons.device,
+                                                     static_cast<std::uint16_t>(c.buttons.photo_key), [&service] {
+                                                       auto r = service.photo(control::photo_command{});
+                                                       if (!r)
+                                                         std::fprintf(stderr, "bodycam-recorder: photo button: %s\n",
+                                                                      r.error().context.c_str());
+                                                     });
+    if (!opened_photo)
+      std::fprintf(stderr, "bodycam-recorder: %s\n", opened_photo.error().context.c_str());
+    else
+      photo_button = std::move(*opened_photo);
+  }
 
   // [offload]: the offload service docks connect to (firmware/offload).
   std::unique_ptr<bodycam::firmware::offload::offload_handler> offload_handler;
@@ -273,6 +288,7 @@ int run(const std::string& config_path) {
     if (offload_server) offload_server->stop();  // [offload]
     if (buttons) buttons->stop();
     if (mark_button) mark_button->stop();
+    if (photo_button) photo_button->stop();
     io.stop();
   });
   boost::asio::steady_timer poll_timer(io);

@@ -39,6 +39,7 @@ core::expected<control::recorder_status> recorder_service::action(const control:
       !ok)
     return std::unexpected(ok.error());
   roster_.apply_action(command.action, command.case_number);
+  refresh_osd_locked();
   note_ = "action " + command.action + (command.case_number.empty() ? "" : ", case " + command.case_number);
   signal(session::feedback_signal::beep, note_);
   return status_locked();
@@ -68,6 +69,7 @@ core::expected<control::recorder_status> recorder_service::officer(const control
       !ok)
     return std::unexpected(ok.error());
   roster_.apply_officer(command.officer_id, command.change);
+  refresh_osd_locked();
   note_ = "officer " + command.officer_id +
           (command.change == record::officer_change::join ? " joined" : " left") + "; " +
           std::to_string(roster_.officer_count()) + " officers present";

@@ -118,6 +118,8 @@ control::recorder_status recorder_service::status_locked() const {
   out.note = note_;
   if (session_) {
     out.officers = roster_.officer_count();
+    out.officer_ids = roster_.present();
+    out.osd_line = osd_line_locked();
     if (roster_.action()) {
       out.action = roster_.action()->action;
       out.case_number = roster_.action()->case_number;
@@ -194,8 +196,8 @@ core::status recorder_service::resume_after_stop_locked(record::start_trigger tr
     return core::wrap("resume: append session_resume", resumed.error());
   }
   resumable_.reset();
-  if (last_session_ != stop.session) roster_.begin(options_.officer_id);  // stopped in an earlier boot
   session_ = stop.session;
+  (void)restore_roster_locked(stop.session);  // invariant 8; a failed read is logged, the run goes on
   run_tag_ = "-s" + std::to_string(resumed->body.seq);
   sink_.begin_session(stop.session, stop.next_segment_index);
   // Each run's files carry its session_resume's seq, so they never collide with the earlier runs' files:
@@ -225,6 +227,7 @@ core::status recorder_service::open_session_locked(record::start_trigger trigger
   sink_.begin_session(session, 0);
   session_ = session;
   roster_.begin(options_.officer_id);
+  refresh_osd_locked();
   run_tag_.clear();
   if (auto ok = pipeline_.start(session.to_hex()); !ok) {
     // The chain already holds the start: close it so the session is bracketed (invariant 1).
@@ -256,8 +259,8 @@ core::status recorder_service::finish_recovery(const std::optional<session::open
 
 core::status recorder_service::resume_session_locked(const session::open_session& open) {
   session_ = open.session;
-  // After a power loss the roster starts again from the wearer; the chain keeps who had joined.
-  roster_.begin(options_.officer_id);
+  // After a power loss the roster is what the chain says (invariant 8).
+  (void)restore_roster_locked(open.session);
   run_tag_.clear();
   sink_.begin_session(open.session, open.next_segment_index);
   // The resumed segments' files carry the boot counter so they never collide with the earlier ones:
@@ -368,6 +371,7 @@ core::status recorder_service::close_session_locked(record::stop_reason reason, 
     resumable_ = session::resumable_stop{*session_, stopped->body.seq, reason, stopped->body.utc.time, segments};
   last_session_ = session_;
   session_.reset();
+  refresh_osd_locked();
   signal(session::feedback_signal::led_idle, std::string(record::to_string(reason)));
   if (!stopped) {
     ledger_failed_locked(stopped.error());

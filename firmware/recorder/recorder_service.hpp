@@ -22,6 +22,13 @@
 //     session_roster has checked it; the roster changes only after the record is in the ledger. A stop with
 //     reason unsuitable_to_record needs a stop statement: refused when no statement can be captured, and a
 //     missing or silent one turns the stop back (stop_statement_missing): the session goes on recording.
+//  7. A photo is taken only while a session is open, from the frame the pipeline is encoding, and never at
+//     the cost of the footage: it is refused (with the reason, the session untouched) when it would cut into
+//     the storage reserve, when no frame comes, or when its file cannot be written; its file is durable
+//     before its `photo` record seals it (recorder_photo.cpp).
+//  8. When a session resumes (after a power loss or an automatic stop), its roster — the action in force,
+//     the case number and the officers who joined and did not leave — is rebuilt from its records in the
+//     ledger, and the OSD's session line shows it again from the next frame on.
 // Thread-safety: commands and poll() come from the io_context thread, the statement thread only sets its
 // result; one mutex serialises the rest.
 #pragma once
@@ -81,6 +88,8 @@ class recorder_service final : public control::command_handler {
   [[nodiscard]] common::core::expected<control::recorder_status> action(const control::action_command& command) override;
   [[nodiscard]] common::core::expected<control::recorder_status> mark(const control::mark_command& command) override;
   [[nodiscard]] common::core::expected<control::recorder_status> officer(const control::officer_command& command) override;
+  // recorder_photo.cpp: a still of the live video (invariant 7).
+  [[nodiscard]] common::core::expected<control::recorder_status> photo(const control::photo_command& command) override;
 
   // Boot: off → recovering → idle, → annotating_resume with the session recovery found open, or
   // → interrupted with the automatic stop found in the ledger if its resume window is still open.
@@ -124,6 +133,10 @@ class recorder_service final : public control::command_handler {
                                                                   common::record::payload body);
   // After the stop statement: a stop that needs a statement and got none goes back to recording (invariant 6).
   [[nodiscard]] bool stop_refused_without_statement_locked();
+  // recorder_photo.cpp: the OSD's session line from the roster; the roster from the ledger (invariant 8).
+  void refresh_osd_locked();
+  [[nodiscard]] std::string osd_line_locked() const;
+  [[nodiscard]] common::core::status restore_roster_locked(const common::record::session_id& session);
   void alarm(std::string_view detail);
   void signal(session::feedback_signal what, std::string_view detail);
   void ledger_failed_locked(const common::core::error& e);

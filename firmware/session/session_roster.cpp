@@ -62,6 +62,21 @@ void session_roster::apply_officer(const std::string& officer_id, record::office
   }
 }
 
+void session_roster::replay(const record::payload& body) {
+  if (const auto* a = std::get_if<record::action_payload>(&body)) {
+    apply_action(a->action, a->case_number);
+  } else if (const auto* o = std::get_if<record::officer_payload>(&body)) {
+    if (check_officer(o->officer_id, o->change)) apply_officer(o->officer_id, o->change);
+  }
+}
+
+std::vector<std::string> session_roster::present() const {
+  std::vector<std::string> out;
+  if (!wearer_.empty()) out.push_back(wearer_);
+  out.insert(out.end(), joined_.begin(), joined_.end());
+  return out;
+}
+
 std::size_t session_roster::officer_count() const noexcept { return joined_.size() + (wearer_.empty() ? 0 : 1); }
 
 }  // namespace bodycam::firmware::session

@@ -7,10 +7,14 @@
 //  2. An action is one of the configured names; a case number and a mark label follow
 //     common/record/session_fields.hpp; an officer id follows the device-id rule.
 //  3. An officer joins only if not present and leaves only if joined; the wearer neither joins nor leaves.
+//  4. replay() rebuilds the roster from the session's records as the ledger holds them (after a power loss or
+//     an automatic stop): the same records applied in seq order give the same roster as when they were
+//     appended; records of other kinds change nothing.
 #pragma once
 
 #include "common/core/error.hpp"
 #include "common/record/enums.hpp"
+#include "common/record/payloads.hpp"
 
 #include <optional>
 #include <string>
@@ -42,11 +46,15 @@ class session_roster {
 
   void apply_action(std::string action, std::string case_number);
   void apply_officer(const std::string& officer_id, common::record::officer_change change);
+  // One record of the session, in seq order (invariant 4).
+  void replay(const common::record::payload& body);
 
   [[nodiscard]] const std::optional<action_in_force>& action() const noexcept { return action_; }
   [[nodiscard]] const std::vector<std::string>& joined() const noexcept { return joined_; }
   // The wearer (if one is assigned) and every officer who joined and has not left.
   [[nodiscard]] std::size_t officer_count() const noexcept;
+  // The wearer (if assigned) first, then the officers who joined, in the order they joined.
+  [[nodiscard]] std::vector<std::string> present() const;
   [[nodiscard]] const std::vector<std::string>& allowed_actions() const noexcept { return allowed_; }
 
  private:

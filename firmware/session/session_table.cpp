@@ -10,7 +10,7 @@ using a = session_action;
 
 // The table. docs/state-machines.md repeats it; tests/firmware/session/session_table_test.cpp checks every
 // row and every (state, event) pair that has none.
-constexpr std::array<session_transition, 65> table{{
+constexpr std::array<session_transition, 69> table{{
     {s::off, e::boot, s::recovering, a::run_recovery},
     {s::recovering, e::recovered_idle, s::idle, a::none},
     {s::recovering, e::recovered_resume, s::annotating_resume, a::resume_session},
@@ -88,6 +88,10 @@ constexpr std::array<session_transition, 65> table{{
     {s::recording, e::mark_request, s::recording, a::record_mark},
     {s::annotating_resume, e::mark_request, s::annotating_resume, a::record_mark},
     {s::annotating_stop, e::mark_request, s::annotating_stop, a::record_mark},
+    {s::annotating_start, e::photo_request, s::annotating_start, a::record_photo},
+    {s::recording, e::photo_request, s::recording, a::record_photo},
+    {s::annotating_resume, e::photo_request, s::annotating_resume, a::record_photo},
+    {s::annotating_stop, e::photo_request, s::annotating_stop, a::record_photo},
     {s::annotating_start, e::officer_request, s::annotating_start, a::record_officer},
     {s::recording, e::officer_request, s::recording, a::record_officer},
     {s::annotating_resume, e::officer_request, s::annotating_resume, a::record_officer},
@@ -100,16 +104,17 @@ constexpr std::array<std::string_view, 13> state_names{
     "off",       "recovering",      "idle",        "checking", "annotating_start", "recording",
     "annotating_stop", "annotating_resume", "interrupted", "docked", "fault", "checking_resume",
     "docked_interrupted"};
-constexpr std::array<std::string_view, 20> event_names{
+constexpr std::array<std::string_view, 21> event_names{
     "boot",         "recovered_idle",  "recovered_resume", "start_request", "check_passed",
     "check_failed", "annotation_done", "stop_request",     "battery_reserve", "storage_full",
     "media_fault",  "dock_attach",     "dock_detach",      "ledger_fault",  "recovered_interrupted",
-    "resume_window_closed", "action_request", "mark_request", "officer_request", "stop_statement_missing"};
-constexpr std::array<std::string_view, 18> action_names{
+    "resume_window_closed", "action_request", "mark_request", "officer_request", "stop_statement_missing",
+    "photo_request"};
+constexpr std::array<std::string_view, 19> action_names{
     "none",          "run_recovery",     "run_precheck",           "refuse_start",  "open_session",
     "resume_session", "record_annotation", "capture_stop_statement", "close_session", "stop_automatically",
     "enter_dock",    "leave_dock",       "raise_fault",            "forget_resume", "record_action",
-    "record_mark",   "record_officer",   "keep_recording"};
+    "record_mark",   "record_officer",   "keep_recording", "record_photo"};
 
 template <std::size_t N, class E>
 std::string_view name_of(const std::array<std::string_view, N>& names, E value) noexcept {

@@ -13,7 +13,7 @@
 //     or keeps the session open; none leaves silently ("no silent stop").
 //  4. A start resumes the interrupted session only from `interrupted` (via checking_resume); an officer's
 //     stop, and resume_window_closed, lead to states from which a start opens a new session.
-//  5. An action, a mark or an officer joining or leaving is recorded only while a session is open (the four
+//  5. An action, a mark, a photo or an officer joining or leaving is recorded only while a session is open (the four
 //     states of has_open_session) and never changes the state; elsewhere it is refused (invariant 1).
 //  6. A stop whose reason needs a spoken statement (unsuitable_to_record) and whose statement came out
 //     missing or silent does not stop: stop_statement_missing returns to recording (keep_recording).
@@ -68,6 +68,7 @@ enum class session_event : std::uint8_t {
   mark_request,           // the officer marks an important moment
   officer_request,        // an officer joins or leaves the session
   stop_statement_missing, // the stop statement a stop reason requires is missing or silent (invariant 6)
+  photo_request,          // the officer takes a photo of the live video
 };
 
 enum class session_action : std::uint8_t {
@@ -89,6 +90,7 @@ enum class session_action : std::uint8_t {
   record_mark,          // append `mark`
   record_officer,       // append `officer` (join or leave)
   keep_recording,       // the stop is refused after all: alarm, the session goes on recording
+  record_photo,         // take the still, store its file durably, append `photo`
 };
 
 struct session_transition {
@@ -113,14 +115,14 @@ inline constexpr std::array<session_state, 13> all_session_states{
     session_state::annotating_stop, session_state::annotating_resume, session_state::interrupted,
     session_state::docked,      session_state::fault,           session_state::checking_resume,
     session_state::docked_interrupted};
-inline constexpr std::array<session_event, 20> all_session_events{
+inline constexpr std::array<session_event, 21> all_session_events{
     session_event::boot,         session_event::recovered_idle,  session_event::recovered_resume,
     session_event::start_request, session_event::check_passed,   session_event::check_failed,
     session_event::annotation_done, session_event::stop_request, session_event::battery_reserve,
     session_event::storage_full, session_event::media_fault,     session_event::dock_attach,
     session_event::dock_detach,  session_event::ledger_fault,    session_event::recovered_interrupted,
     session_event::resume_window_closed, session_event::action_request, session_event::mark_request,
-    session_event::officer_request, session_event::stop_statement_missing};
+    session_event::officer_request, session_event::stop_statement_missing, session_event::photo_request};
 
 // True in the states that remember an automatic stop whose session a start would resume.
 [[nodiscard]] bool awaits_resume(session_state state) noexcept;

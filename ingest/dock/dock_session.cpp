@@ -50,7 +50,7 @@ core::expected<T> ask(camera_port& camera, const msg::message& request) {
                                                std::string(msg::to_string(msg::type_of(request))));
 }
 
-// The file a record describes, if any (segments, recorded annotations).
+// The file a record describes, if any (segments, recorded annotations, photos).
 std::optional<file_expectation> file_of(const record::signed_record& r) {
   file_expectation f;
   f.device = r.body.device;
@@ -63,6 +63,10 @@ std::optional<file_expectation> file_of(const record::signed_record& r) {
     f.file_name = a->file_name;
     f.byte_length = a->byte_length;
     f.sha256 = a->file_sha256;
+  } else if (const auto* p = std::get_if<record::photo_payload>(&r.body.body)) {
+    f.file_name = p->file_name;
+    f.byte_length = p->byte_length;
+    f.sha256 = p->file_sha256;
   } else {
     return std::nullopt;
   }

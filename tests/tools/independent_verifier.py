@@ -107,6 +107,9 @@ PAYLOADS = {
     18: [("session", "session"), ("trigger", ("enum", 6)), ("fix", ("enum", 3)), ("latitude_e7", "i64"),
          ("longitude_e7", "i64"), ("altitude_mm", "i64"), ("horizontal_accuracy_known", "bool"),
          ("horizontal_accuracy_mm", "u32"), ("gnss_utc_ns", "i64"), ("detail", "string")],
+    19: [("session", "session"), ("file_name", "string"), ("byte_length", "u64"), ("file_sha256", "sha256"),
+         ("width", "u32"), ("height", "u32"), ("time_base_num", "u32"), ("time_base_den", "u32"), ("pts", "i64"),
+         ("captured_utc_ns", "i64")],
 }
 FIXED = {"u32": 4, "u64": 8, "sha256": 32, "pubkey": 32, "sig": 64, "session": 16}
 DEVICE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")

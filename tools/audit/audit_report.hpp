@@ -141,6 +141,7 @@ struct session_audit {
   std::string stop_detail;
   std::vector<object_audit> segments;
   std::vector<statement_audit> statements;
+  std::vector<object_audit> photos;  // each `photo` record's file, checked like a segment's
   std::vector<gap_audit> gaps;
   std::vector<std::string> notes;  // "start statement missing", "stop statement has no speech", ...
   std::chrono::milliseconds pre_event{0};  // session_start: the pre-event footage the first segment carries

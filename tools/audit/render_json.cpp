@@ -103,6 +103,8 @@ json render_json(const audit_report& report) {
                               {"file", object_json(st.file)}});
       json gaps = json::array();
       for (const auto& g : s.gaps) gaps.push_back(gap_json(g));
+      json photos = json::array();
+      for (const auto& o : s.photos) photos.push_back(object_json(o));
       json actions = json::array();
       for (const auto& a : s.actions)
         actions.push_back({{"seq", a.seq}, {"utc", format_utc(a.utc)}, {"action", a.action},
@@ -146,6 +148,7 @@ json render_json(const audit_report& report) {
               {"start_utc", format_utc(s.start_utc)},
               {"segments", segments},
               {"statements", statements},
+              {"photos", photos},
               {"interruptions", gaps},
               {"notes", s.notes}};
       if (s.stop_utc) sj["stop_utc"] = format_utc(*s.stop_utc);

@@ -141,6 +141,10 @@ std::string render_text(const audit_report& report) {
         if (o.late) out += "  LATE";
         out += "\n";
       }
+      for (const auto& o : s.photos)
+        out += "  photo " + o.file_name + " (record " + std::to_string(o.seq) + ") " + short_utc(o.recorded_utc) +
+               ": " + std::string(to_string(o.state)) +
+               (!o.detail.empty() && o.state != object_state::expired ? " (" + o.detail + ")" : "") + "\n";
       for (const auto& n : s.notes) out += "  note: " + n + "\n";
     }
     out += "receipts: " + std::to_string(d.receipts.size()) +
@@ -165,6 +169,7 @@ std::string render_text(const audit_report& report) {
       };
       for (const auto& o : s.segments) expired(o);
       for (const auto& st : s.statements) expired(st.file);
+      for (const auto& o : s.photos) expired(o);
     }
   }
   if (report.access) problems += report.access->findings.size();

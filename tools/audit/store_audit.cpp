@@ -222,6 +222,16 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
       auto& s = session_for(d, mk->session, seq, r.utc.time);
       s.last_seq = std::max(s.last_seq, seq);
       s.marks.push_back({seq, r.utc.time, mk->label});
+    } else if (const auto* ph = std::get_if<record::photo_payload>(&r.body)) {
+      auto& s = session_for(d, ph->session, seq, r.utc.time);
+      s.last_seq = std::max(s.last_seq, seq);
+      object_audit o;
+      o.seq = seq;
+      o.file_name = ph->file_name;
+      o.sha256 = ph->file_sha256;
+      o.byte_length = ph->byte_length;
+      o.recorded_utc = r.utc.time;
+      s.photos.push_back(std::move(o));
     } else if (const auto* of = std::get_if<record::officer_payload>(&r.body)) {
       auto& s = session_for(d, of->session, seq, r.utc.time);
       s.last_seq = std::max(s.last_seq, seq);
@@ -253,6 +263,8 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
       if (st.file.state != object_state::not_applicable)
         if (auto ok = check_object(ctx, st.file, d); !ok) return std::unexpected(ok.error());
     }
+    for (auto& o : s.photos)
+      if (auto ok = check_object(ctx, o, d); !ok) return std::unexpected(ok.error());
     auto statement_note = [&](record::annotation_purpose purpose, const char* name) {
       const auto it = std::find_if(s.statements.begin(), s.statements.end(),
                                    [&](const statement_audit& a) { return a.purpose == purpose; });

@@ -194,6 +194,8 @@ std::map<crypto::sha256_digest, described_file> described_files(const record::de
     else if (const auto* a = std::get_if<record::annotation_payload>(&r.body);
              a && a->status != record::annotation_status::missing)
       out.try_emplace(a->file_sha256, described_file{r.seq, a->file_name, a->byte_length});
+    else if (const auto* p = std::get_if<record::photo_payload>(&r.body))
+      out.try_emplace(p->file_sha256, described_file{r.seq, p->file_name, p->byte_length});
   }
   return out;
 }

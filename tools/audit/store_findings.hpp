@@ -46,7 +46,7 @@ struct object_check {
 [[nodiscard]] common::core::expected<std::vector<receipt_audit>> read_device_receipts(
     const common::store::store& s, const record::device_id& device, const std::vector<std::string>& names);
 
-// Invariant 1 over every file the chain's records describe (segments, annotations that have a file).
+// Invariant 1 over every file the chain's records describe (segments, annotations that have a file, photos).
 [[nodiscard]] common::core::expected<std::vector<store_finding>> check_described_objects(
     const common::store::store& s, const record::device_id& device, const chain::chain_report& chain,
     const std::set<crypto::sha256_digest>& expired);

@@ -276,6 +276,10 @@ core::expected<std::vector<device_plan>> plan_export(const store::store& s, cons
         name = a->file_name;
         f.sha256 = a->file_sha256;
         f.byte_length = a->byte_length;
+      } else if (const auto* p = std::get_if<record::photo_payload>(&body)) {
+        name = p->file_name;
+        f.sha256 = p->file_sha256;
+        f.byte_length = p->byte_length;
       } else {
         continue;
       }

@@ -77,6 +77,9 @@ json device_report(const json& manifest_device, const device_part& d) {
         r["file_sha256"] = a->file_sha256.to_hex();
       } else if (const auto* p = std::get_if<common::record::place_payload>(&body.body)) {
         r["place"] = common::record::place_text(*p);  // where the camera was, or "no fix"
+      } else if (const auto* ph = std::get_if<common::record::photo_payload>(&body.body)) {
+        r["file_name"] = ph->file_name;
+        r["file_sha256"] = ph->file_sha256.to_hex();
       }
     }
     json findings = json::array();
@@ -154,7 +157,7 @@ std::string make_readme(const json& manifest) {
          "-------------------------\n"
          "  cd <this folder> && sha256sum -c SHA256SUMS\n"
          "Every line must say OK, and no file may be present that SHA256SUMS does not list (except SHA256SUMS).\n"
-         "Each file under files/<device>/ must have the SHA-256 its segment or annotation record states\n"
+         "Each file under files/<device>/ must have the SHA-256 its segment, annotation or photo record states\n"
          "(report.txt lists them); `sha256sum files/<device>/<name>` shows it.\n\n"
          "Check it completely, offline\n"
          "----------------------------\n"

@@ -174,6 +174,10 @@ void checker::check_objects() {
         name = a->file_name;
         digest = a->file_sha256;
         length = a->byte_length;
+      } else if (const auto* p = std::get_if<record::photo_payload>(&body.body)) {
+        name = p->file_name;
+        digest = p->file_sha256;
+        length = p->byte_length;
       } else {
         continue;
       }

@@ -85,6 +85,9 @@ core::expected<std::string> copy_for_playback(store::store& s, const playback_re
              a && a->status != record::annotation_status::missing) {
     digest = a->file_sha256;
     length = a->byte_length;
+  } else if (const auto* p = std::get_if<record::photo_payload>(&r->body.body)) {
+    digest = p->file_sha256;
+    length = p->byte_length;
   } else {
     return core::fail(core::errc::invalid_argument, what + ": the record describes no file");
   }

@@ -290,6 +290,10 @@ core::status shift_run::perform(const shift_step& step) {
       auto answer = control_request(socket, {{"cmd", "mark"}, {"label", std::string(shift_mark_label)}}, 10s);
       if (!answer) return std::unexpected(answer.error());
       say(c.id + ": important moment marked");
+      // And a photo of it: a still of the live video, its own file and `photo` record.
+      auto photo = control_request(socket, {{"cmd", "photo"}}, 10s);
+      if (!photo) return std::unexpected(photo.error());
+      say(c.id + ": " + photo->value("note", std::string("photo taken")));
       return {};
     }
     case step_action::dock: {

@@ -87,6 +87,11 @@ core::expected<std::vector<retention::media_item>> stored_media(const store::sto
       item.file_name = a->file_name;
       item.sha256 = a->file_sha256;
       item.byte_length = a->byte_length;
+    } else if (const auto* p = std::get_if<record::photo_payload>(&r->body.body)) {
+      item.session = p->session;
+      item.file_name = p->file_name;
+      item.sha256 = p->file_sha256;
+      item.byte_length = p->byte_length;
     } else {
       return {};
     }

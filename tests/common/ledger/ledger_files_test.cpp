@@ -1,6 +1,7 @@
 // Integration tests of the files and fragments tables: adding partial files, fragment rows in file order,
 // the file state machine (allowed and forbidden moves) and the schema triggers that back it.
 #include "common/ledger/ledger.hpp"
+#include "common/ledger/migrations.hpp"
 #include "tests/common/ledger/ledger_test_support.hpp"
 
 #include <map>
@@ -243,4 +244,52 @@ TEST_CASE("the schema keeps what sealing fixed and keeps file and fragment rows"
   CHECK(
       contains(raw_exec(raw.get(), "UPDATE files SET state = 'stored', receipt_seq = 12345 WHERE name = '000001.mp4'"),
                "FOREIGN KEY"));
+}
+
+TEST_CASE("migration 2: a schema-1 ledger keeps every file and fragment row and then accepts photos", "[integration]") {
+  temp_dir dir;
+  const auto path = dir / "ledger.db";
+  {
+    auto raw = open_raw(path);
+    REQUIRE(raw_exec(raw.get(), ledger::ledger_migrations()[0].sql).empty());
+    REQUIRE(raw_exec(raw.get(), "PRAGMA application_id = " + std::to_string(ledger::ledger_application_id) +
+                                    "; PRAGMA user_version = 1;")
+                .empty());
+    REQUIRE(raw_exec(raw.get(), "INSERT INTO files (name, kind, session_id, state, created_at, updated_at) "
+                                "VALUES ('000001.mp4', 'segment', 's-1', 'partial', 5, 6)")
+                .empty());
+    REQUIRE(raw_exec(raw.get(), "INSERT INTO fragments VALUES ('000001.mp4', 0, 0, 10, zeroblob(32)), "
+                                "('000001.mp4', 1, 10, 7, zeroblob(32))")
+                .empty());
+    // Schema 1 refuses a photo: this is what migration 2 changes.
+    CHECK(contains(raw_exec(raw.get(), "INSERT INTO files (name, kind, session_id, state, created_at, updated_at) "
+                                       "VALUES ('p.jpg', 'photo', 's-1', 'partial', 5, 6)"),
+                   "CHECK constraint failed"));
+  }
+  auto l = ledger::open(path, test_options(false));
+  INFO((l ? std::string() : l.error().context));
+  REQUIRE(l.has_value());
+  {
+    auto raw = open_raw(path);
+    CHECK(raw_int(raw.get(), "PRAGMA user_version") == 2);
+  }
+  const auto kept = l->file("000001.mp4");
+  REQUIRE(kept.has_value());
+  CHECK(kept->kind == ledger::file_kind::segment);
+  CHECK(kept->state == file_state::partial);
+  CHECK(kept->created_at == ledger::ledger_time(std::chrono::milliseconds(5)));
+  CHECK(l->fragments("000001.mp4").value().size() == 2);
+  REQUIRE(l->add_file({"s-1-photo.jpg", ledger::file_kind::photo, "s-1"}).has_value());
+  CHECK(l->file("s-1-photo.jpg").value().kind == ledger::file_kind::photo);
+  CHECK(l->integrity_check().has_value());
+  auto raw = open_raw(path);
+  // The rebuilt table keeps its triggers and its one foreign key from fragments.
+  CHECK(contains(raw_exec(raw.get(), "DELETE FROM files WHERE name = '000001.mp4'"), "never deleted"));
+  CHECK(contains(raw_exec(raw.get(), "INSERT INTO files (name, kind, session_id, state, created_at, updated_at) "
+                                     "VALUES ('x', 'other', 's-1', 'partial', 5, 6)"),
+                 "CHECK constraint failed"));
+  CHECK(raw_int(raw.get(), "SELECT count(*) FROM pragma_foreign_key_list('fragments') WHERE \"table\" = 'files'") ==
+        1);
+  CHECK(raw_int(raw.get(), "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+  CHECK(raw_int(raw.get(), "SELECT count(*) FROM sqlite_schema WHERE name = 'files_before_2'") == 0);
 }

@@ -211,9 +211,9 @@ TEST_CASE("golden vectors: a session_resume record (kind 14) encodes and signs t
   CHECK(p.pre_event == std::chrono::seconds(120));
   CHECK(p.officer_id == "officer-7");
   // Old records stay valid: the boot and segment vectors are unchanged (checked above); the first code after
-  // the last kind (place, 18) is unknown.
+  // the last kind (photo, 19) is unknown.
   auto bytes = resume.bytes;
-  bytes[7] = 19;
+  bytes[7] = 20;
   auto unknown = record::parse_signed_record(bytes);
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().code == core::errc::malformed);

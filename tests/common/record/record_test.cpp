@@ -14,7 +14,7 @@ using bodycam::tests::chain_scenario;
 namespace {
 const char* every_kind =
     "boot precheck config start annotate seg seg interrupt recover stop resume action join mark leave timesync receipt "
-    "reclaim rotate seg place place_lost";
+    "reclaim rotate seg place place_lost photo";
 }
 
 TEST_CASE("every record kind round-trips: parse(encode(r)) re-encodes to the same bytes") {
@@ -30,7 +30,7 @@ TEST_CASE("every record kind round-trips: parse(encode(r)) re-encodes to the sam
     CHECK(record::to_json(parsed->body) == record::to_json(r.body));
     kinds.insert(r.body.kind());
   }
-  CHECK(kinds.size() == 18);  // every kind of DESIGN.md §3, session_resume, action, mark, officer and place
+  CHECK(kinds.size() == 19);  // every kind of DESIGN.md §3, session_resume, action, mark, officer, place, photo
 }
 
 TEST_CASE("decoding every truncation of every kind fails cleanly and names a field") {

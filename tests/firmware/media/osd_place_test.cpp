@@ -34,9 +34,9 @@ TEST_CASE("the OSD place line shows NO FIX, then the position set while recordin
   const auto first = first_frame_luma(dir.path() / sink.sealed().front().file_name);
   const auto last = first_frame_luma(dir.path() / sink.sealed().back().file_name);
   REQUIRE(first.size() == std::size_t{320} * 240);
-  // Font 10 px, margin 5: the place line at y 29..40. "NO FIX" is short; the position reaches far right.
-  CHECK(bright_pixels(first, width, 0, 29, 60, 42) > 20);
-  CHECK(bright_pixels(first, width, 100, 29, 320, 42) == 0);
-  CHECK(bright_pixels(last, width, 100, 29, 320, 42) > 50);
-  CHECK(bright_pixels(last, width, 0, 60, 320, 240) == 0);  // nothing drawn below it
+  // Font 10 px, margin 5: the place line (line 5) at y 53..64. "NO FIX" is short; the position reaches far right.
+  CHECK(bright_pixels(first, width, 0, 53, 60, 66) > 20);
+  CHECK(bright_pixels(first, width, 100, 53, 320, 66) == 0);
+  CHECK(bright_pixels(last, width, 100, 53, 320, 66) > 50);
+  CHECK(bright_pixels(last, width, 0, 70, 320, 240) == 0);  // nothing drawn below it
 }

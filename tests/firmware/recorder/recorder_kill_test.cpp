@@ -8,6 +8,9 @@
 //   - the chain verifies;
 //   - a kill while recording came after at least one fragment of that run was acknowledged, so the loop
 //     cannot pass having acknowledged nothing;
+//   - while recording, photos are taken (one acknowledged before the kill, more racing it): every photo the
+//     recorder acknowledged has its `photo` record and its file on disk with the recorded SHA-256, and at
+//     least one photo per recording kill was acknowledged;
 // and at the end (after a clean stop):
 //   - every kill of a boot is explained by exactly one power_loss `interruption` of its own, starting at that
 //     killed boot's last record, in the next boot (whose boot record says `unclean`) or, if that one was
@@ -23,6 +26,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
 #include <csignal>
 #include <iterator>
 #include <cstdio>
@@ -38,6 +43,43 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
+
+// Takes photos over the control socket until finished; keeps the file names the recorder acknowledged
+// (a request the kill cut off is not acknowledged).
+class photographer {
+ public:
+  explicit photographer(const test_camera& cam) : thread_([this, &cam] { run(cam); }) {}
+  photographer(const photographer&) = delete;
+  photographer& operator=(const photographer&) = delete;
+  ~photographer() { (void)finish(); }
+  std::vector<std::string> finish() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    return names_;
+  }
+
+ private:
+  void run(const test_camera& cam) {
+    while (!stop_) {
+      const auto r = json::parse(cam.request(R"({"cmd":"photo"})"), nullptr, false);
+      if (!r.is_discarded() && r.value("ok", false)) names_.push_back(photo_name(r));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+
+ public:
+  // "photo <file> (WxH, N bytes)" → <file>.
+  static std::string photo_name(const json& response) {
+    const std::string note = response.value("note", "");
+    const auto end = note.find(" (");
+    return note.starts_with("photo ") && end != std::string::npos ? note.substr(6, end - 6) : note;
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<std::string> names_;
+  std::thread thread_;  // last: it starts once the members it uses exist
+};
 
 // False before the first boot, or while the first daemon, killed while creating the ledger, left one that does
 // not open yet (the next daemon finishes it). Only until a boot record exists: after that it must open.
@@ -148,6 +190,7 @@ TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap e
   std::uint64_t acked_total = 0, lost_total = 0;
   double not_durable_total = 0.0;
   int recording_kills = 0;
+  std::vector<std::string> acked_photos;
 
   for (int run = 0; run < kills; ++run) {
     const int phase = phases[static_cast<std::size_t>(run)];
@@ -155,6 +198,7 @@ TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap e
     auto daemon = cam.start_daemon("kill-" + std::to_string(run));
     double recorded_wall = -1.0;
     std::string session;
+    std::optional<photographer> racing;
     if (phase == 0 && (per_phase["recovery"] % 2 == 0 || boot_before == 0)) {
       // The very start of the daemon or its boot recovery: kill 0-400 ms after exec.
       std::this_thread::sleep_for(std::chrono::milliseconds(random() % 400));
@@ -184,6 +228,11 @@ TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap e
         // Recording: at least one fragment of this run acknowledged before the kill, then up to 2.5 s more.
         INFO("run " << run << ": no fragment acknowledged within 30 s of recording" << daemon->log());
         REQUIRE(wait_for_new_fragment(cam, before, std::chrono::seconds(30)));
+        const auto photo = json::parse(cam.request(R"({"cmd":"photo"})"));
+        INFO(photo.dump());
+        REQUIRE(photo["ok"] == true);
+        acked_photos.push_back(photographer::photo_name(photo));
+        racing.emplace(cam);
         std::this_thread::sleep_for(std::chrono::milliseconds(random() % 2500));
       }
       s = status_of(cam);
@@ -192,6 +241,10 @@ TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap e
     }
     daemon->signal(SIGKILL);
     REQUIRE(daemon->wait(std::chrono::seconds(10)) == 128 + SIGKILL);
+    if (racing) {
+      const auto names = racing->finish();
+      acked_photos.insert(acked_photos.end(), names.begin(), names.end());
+    }
     ++per_phase[phase_names[phase]];
     if (boot_before == 0 && !ledger_exists(cam, false)) {
       // Killed while creating the ledger, before any record: nothing to check yet; the next daemon finishes it.
@@ -252,6 +305,23 @@ TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap e
   // Every gap explained.
   auto l = cam.open_ledger();
   const std::vector<record::signed_record> records = cam.records();
+
+  // Every acknowledged photo: its record, its file, its hash.
+  std::map<std::string, record::photo_payload> photo_records;
+  for (const auto& r : records)
+    if (const auto* p = std::get_if<record::photo_payload>(&r.body.body)) photo_records.emplace(p->file_name, *p);
+  CHECK(acked_photos.size() >= static_cast<std::size_t>(recording_kills));
+  CHECK_FALSE(acked_photos.empty());
+  for (const auto& name : acked_photos) {
+    INFO("photo " << name);
+    const auto it = photo_records.find(name);
+    REQUIRE(it != photo_records.end());
+    const auto digest = hash_range(fs::path(cam.segments) / name, 0, it->second.byte_length);
+    REQUIRE(digest.has_value());
+    CHECK(*digest == it->second.file_sha256);
+    CHECK(fs::file_size(fs::path(cam.segments) / name) == it->second.byte_length);
+  }
+  std::printf("photos: %zu acknowledged, all present and verified\n", acked_photos.size());
   std::vector<std::uint32_t> unclean_boots;
   struct boot_facts {
     bool has_boot_record = false;

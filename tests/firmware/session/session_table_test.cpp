@@ -75,6 +75,10 @@ const std::map<std::pair<s, e>, std::pair<s, a>> expected{
     {{s::recording, e::mark_request}, {s::recording, a::record_mark}},
     {{s::annotating_resume, e::mark_request}, {s::annotating_resume, a::record_mark}},
     {{s::annotating_stop, e::mark_request}, {s::annotating_stop, a::record_mark}},
+    {{s::annotating_start, e::photo_request}, {s::annotating_start, a::record_photo}},
+    {{s::recording, e::photo_request}, {s::recording, a::record_photo}},
+    {{s::annotating_resume, e::photo_request}, {s::annotating_resume, a::record_photo}},
+    {{s::annotating_stop, e::photo_request}, {s::annotating_stop, a::record_photo}},
     {{s::annotating_start, e::officer_request}, {s::annotating_start, a::record_officer}},
     {{s::recording, e::officer_request}, {s::recording, a::record_officer}},
     {{s::annotating_resume, e::officer_request}, {s::annotating_resume, a::record_officer}},
@@ -118,7 +122,7 @@ TEST_CASE("every (state, event) pair: allowed ones give their row, forbidden one
     }
   }
   CHECK(allowed == static_cast<int>(expected.size()));
-  CHECK(forbidden == 13 * 20 - allowed);
+  CHECK(forbidden == 13 * 21 - allowed);
 }
 
 TEST_CASE("named forbidden transitions") {
@@ -197,7 +201,8 @@ TEST_CASE("actions, marks and officers: every new event in every state; only an 
   for (auto state : all_session_states) {
     INFO(to_string(state));
     for (auto [event, action] : {std::pair{e::action_request, a::record_action}, std::pair{e::mark_request, a::record_mark},
-                                 std::pair{e::officer_request, a::record_officer}}) {
+                                 std::pair{e::officer_request, a::record_officer},
+                                 std::pair{e::photo_request, a::record_photo}}) {
       const auto next = next_transition(state, event);
       REQUIRE(next.has_value() == has_open_session(state));
       if (!next) {
@@ -211,6 +216,8 @@ TEST_CASE("actions, marks and officers: every new event in every state; only an 
   }
   // Idle, docked, interrupted: refused (the control socket says so).
   CHECK_FALSE(next_transition(s::idle, e::mark_request));
+  CHECK_FALSE(next_transition(s::idle, e::photo_request));
+  CHECK_FALSE(next_transition(s::interrupted, e::photo_request));
   CHECK_FALSE(next_transition(s::docked, e::officer_request));
   CHECK_FALSE(next_transition(s::interrupted, e::action_request));
   // An unsuitable-to-record stop without a statement goes back to recording; the session stays open.

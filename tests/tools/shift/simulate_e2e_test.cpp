@@ -108,6 +108,11 @@ TEST_CASE("a simulated shift ends with every camera's footage stored, receipted 
   CHECK(text.find("officers: PC-4711, PC-4711-partner") != std::string::npos);
   CHECK(text.find("action inspection, case CASE-SIM-0001") != std::string::npos);
   CHECK(text.find("important moment (record ") != std::string::npos);
+  // The photo taken with the mark: its file stored, found by hash, shown in the report.
+  REQUIRE(session.at("photos").size() == 1);
+  CHECK(session.at("photos").at(0).at("state") == "verified");  // re-hashed against the record
+  CHECK(session.at("photos").at(0).at("seq") > session.at("marks").at(0).at("seq"));
+  CHECK(text.find("  photo ") != std::string::npos);
   CHECK(slurp(out / "reports/audit.html").find("officer PC-4711-partner joined") != std::string::npos);
   // cam-0001 walked down a street (gpsfake's track): its session starts with a place with a fix and every
   // segment has its place; the text report lists them.
