@@ -48,10 +48,11 @@ class browser_test:
             raise AssertionError(what)
 
     def wait(self, condition, seconds, what):
-        from selenium.common.exceptions import TimeoutException
+        from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
         from selenium.webdriver.support.ui import WebDriverWait
         try:
-            return WebDriverWait(self.d, seconds, poll_frequency=0.1).until(lambda d: condition())
+            return WebDriverWait(self.d, seconds, poll_frequency=0.1,
+                                 ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: condition())
         except TimeoutException as e:
             self.shot("TIMEOUT")
             raise AssertionError(f"{what}: not within {seconds} s") from e
@@ -71,9 +72,8 @@ class browser_test:
         return self.h1()
 
     def h1(self):
-        from selenium.webdriver.common.by import By
-        found = self.d.find_elements(By.TAG_NAME, "h1")
-        return found[0].text if found else ""
+        # Read in one script, so a page replaced by navigation in between cannot leave a stale element.
+        return self.js("const h = document.querySelector('h1'); return h ? h.textContent : '';")
 
     def links(self):
         from selenium.webdriver.common.by import By
@@ -125,13 +125,12 @@ class browser_test:
         return [int(tr.find_elements(By.TAG_NAME, "td")[0].text) for tr in tables[0].find_elements(By.CSS_SELECTOR, "tbody tr")]
 
     def request_rows(self):
-        from selenium.webdriver.common.by import By
-        out = []
-        for tr in self.d.find_elements(By.CSS_SELECTOR, "table.requests tbody tr"):
-            cells = tr.find_elements(By.TAG_NAME, "td")
-            out.append({"name": cells[0].text.removeprefix("access/"), "by": cells[1].text, "reference": cells[4].text,
-                        "state": cells[5].text, "element": tr})
-        return out
+        """The requests table as shown, read in one script (safe while a form submission navigates)."""
+        return self.js(
+            "return Array.from(document.querySelectorAll('table.requests tbody tr')).map(tr => {"
+            " const c = tr.querySelectorAll('td');"
+            " return {name: c[0].textContent.replace(/^access\\//, ''), by: c[1].textContent,"
+            " reference: c[4].textContent, state: c[5].textContent}; });")
 
     # ---- the steps -----------------------------------------------------------------------------------------
     def clerk_sees_every_session(self):
@@ -321,7 +320,8 @@ class browser_test:
         self.open("/approvals", "supervisor-approvals")
         row = [r for r in self.request_rows() if r["name"] == self.request]
         self.check(len(row) == 1 and row[0]["state"] == "pending", f"the request waits for approval: {row}")
-        row[0]["element"].find_element(By.XPATH, ".//button[text()='Approve']").click()
+        self.d.find_element(By.XPATH, f"//form[@action='/approvals/{self.request}']"
+                                      "[input[@name='decision' and @value='approve']]/button").click()
         self.wait(lambda: self.h1() == "Approvals" and any(
             r["name"] == self.request and r["state"].startswith("approved") for r in self.request_rows()),
             WAIT_PAGE, "the approval is shown")
