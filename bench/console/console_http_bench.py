@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[2]
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(SOURCE / "tests" / "console" / "e2e"))
 import console_stage as stage_lib  # noqa: E402
 

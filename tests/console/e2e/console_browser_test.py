@@ -21,6 +21,7 @@ import traceback
 import urllib.request
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import console_stage as stage_lib  # noqa: E402
 from console_stage import log  # noqa: E402
