@@ -50,8 +50,10 @@ struct web_response {
 [[nodiscard]] std::string url_encode(std::string_view text);
 [[nodiscard]] std::optional<std::string> cookie_value(std::string_view cookie_header, std::string_view name);
 
+// media-src allows blob: because the playback script hands the <video> a MediaSource through a blob: URL;
+// without it the browser refuses to load the player at all.
 inline constexpr std::string_view content_security_policy =
-    "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'";
+    "default-src 'self'; script-src 'self'; media-src 'self' blob:; object-src 'none'; frame-ancestors 'none'";
 // M3: sets Content-Security-Policy, X-Content-Type-Options, Referrer-Policy, X-Frame-Options, and
 // Cache-Control no-store unless the response already chose a Cache-Control (the static assets).
 void with_security_headers(web_response& r);

@@ -85,7 +85,7 @@ TEST_CASE("security headers on every response") {
   web::web_response r;
   web::with_security_headers(r);
   CHECK(r.header("Content-Security-Policy") ==
-        "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'");
+        "default-src 'self'; script-src 'self'; media-src 'self' blob:; object-src 'none'; frame-ancestors 'none'");
   CHECK(r.header("X-Content-Type-Options") == "nosniff");
   CHECK(r.header("Referrer-Policy") == "no-referrer");
   CHECK(r.header("Cache-Control") == "no-store");
