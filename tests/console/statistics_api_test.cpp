@@ -113,6 +113,29 @@ TEST_CASE("statistics: refused to officers and clerks, a bad query is 400 naming
   CHECK(json_of(bad_api)["error"]["message"].get<std::string>().find("'from'") != std::string::npos);
 }
 
+TEST_CASE("statistics scope: a supervisor of another unit counts none of this unit's sessions (Z2)") {
+  console_fixture f;
+  f.add_person("auditor-1", bit(ac::role::auditor));
+  f.add_person("supervisor-south", bit(ac::role::supervisor), {}, test_password, "south");
+  f.add_person("supervisor-any", bit(ac::role::supervisor), {}, test_password, "");
+  const auto cells_of = [&](const std::string& person) {
+    const auto j = json_of(f.get("/api/v1/statistics?by=unit&period=month", f.login(person)));
+    INFO(person << ": " << j.dump());
+    return j;
+  };
+  const auto all = cells_of("auditor-1");
+  REQUIRE(all["cells"].size() == 1);
+  CHECK(all["cells"][0]["group"] == "test unit");
+  CHECK(all["cells"][0]["sessions"] == 1);
+  const auto south = cells_of("supervisor-south");
+  CHECK(south["scope"] == "south");
+  CHECK(south["cells"].empty());
+  CHECK(f.get("/statistics", f.login("supervisor-south")).body.find("Sessions of unit south") != std::string::npos);
+  const auto any = cells_of("supervisor-any");
+  CHECK(any["scope"] == nullptr);
+  CHECK(any["cells"] == all["cells"]);
+}
+
 TEST_CASE("statistics scope: auditors all, supervisors their unit, or all when enrolled without one (Z2)") {
   CHECK(web::stats_scope(bit(ac::role::auditor), "unit a") == std::nullopt);
   CHECK(web::stats_scope(bit(ac::role::supervisor), "unit a") == std::optional<std::string>("unit a"));
