@@ -36,6 +36,26 @@ constexpr std::array rules{
   route_rule{route::fleet,            role::supervisor, true,  false, false},
   route_rule{route::fleet,            role::auditor,    true,  false, false},
   route_rule{route::fleet,            role::admin,      true,  false, false},
+  route_rule{route::statistics,       role::supervisor, true,  false, false},
+  route_rule{route::statistics,       role::auditor,    true,  false, false},
+  route_rule{route::statistics_csv,   role::supervisor, true,  false, false},
+  route_rule{route::statistics_csv,   role::auditor,    true,  false, false},
+  route_rule{route::api_sessions,     role::officer,    true,  false, false},
+  route_rule{route::api_sessions,     role::clerk,      true,  false, false},
+  route_rule{route::api_sessions,     role::supervisor, true,  false, false},
+  route_rule{route::api_session,      role::officer,    false, true,  false},
+  route_rule{route::api_session,      role::clerk,      false, true,  true},
+  route_rule{route::api_session,      role::supervisor, false, true,  true},
+  route_rule{route::api_statistics,   role::supervisor, true,  false, false},
+  route_rule{route::api_statistics,   role::auditor,    true,  false, false},
+  route_rule{route::api_fleet,        role::supervisor, true,  false, false},
+  route_rule{route::api_fleet,        role::auditor,    true,  false, false},
+  route_rule{route::api_fleet,        role::admin,      true,  false, false},
+  route_rule{route::api_openapi,      role::officer,    true,  false, false},
+  route_rule{route::api_openapi,      role::clerk,      true,  false, false},
+  route_rule{route::api_openapi,      role::supervisor, true,  false, false},
+  route_rule{route::api_openapi,      role::auditor,    true,  false, false},
+  route_rule{route::api_openapi,      role::admin,      true,  false, false},
 };
 // clang-format on
 
@@ -57,6 +77,13 @@ std::string_view to_string(route r) noexcept {
     case route::approvals: return "approvals";
     case route::approval_decision: return "approval_decision";
     case route::fleet: return "fleet";
+    case route::statistics: return "statistics";
+    case route::statistics_csv: return "statistics_csv";
+    case route::api_sessions: return "api_sessions";
+    case route::api_session: return "api_session";
+    case route::api_statistics: return "api_statistics";
+    case route::api_fleet: return "api_fleet";
+    case route::api_openapi: return "api_openapi";
   }
   return "unknown";
 }
@@ -71,7 +98,19 @@ std::string_view to_string(ownership o) noexcept {
 }
 
 bool is_footage_route(route r) noexcept {
-  return r == route::session_page || r == route::session_playback || r == route::file_download;
+  return r == route::session_page || r == route::session_playback || r == route::file_download ||
+         r == route::api_session;
+}
+
+std::string_view api_path(route r) noexcept {
+  switch (r) {
+    case route::api_sessions: return "/api/v1/sessions";
+    case route::api_session: return "/api/v1/sessions/{device}/{session}";
+    case route::api_statistics: return "/api/v1/statistics";
+    case route::api_fleet: return "/api/v1/fleet";
+    case route::api_openapi: return "/api/v1/openapi.yaml";
+    default: return "";
+  }
 }
 
 bool is_request_route(route r) noexcept { return r == route::export_download || r == route::approval_decision; }

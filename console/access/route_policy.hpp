@@ -13,10 +13,17 @@
 //               request, never their own (docs/formats/access-register.md §3 rule 5); the fleet page
 //   auditor     home; the access register; the audit report (chains, log, receipts); the fleet page; no footage
 //   admin       home; the enrollment register; the fleet page; no footage at all
+// Statistics and the JSON API (/api/v1, the same data as the pages):
+//   statistics, its CSV and api_statistics   supervisor (their unit's sessions, or all if enrolled without a
+//                                            unit) and auditor (all, read-only)
+//   api_sessions                             as the session list: officer (own only), clerk, supervisor
+//   api_session                              as the session page (a footage route: own or other)
+//   api_fleet                                as the fleet page
+//   api_openapi                              every role
 // Guarantees:
 //  P1. Anything the table does not list is refused (default deny); a person with several roles is allowed
 //      what any one of their roles allows.
-//  P2. Footage routes (session_page, session_playback, file_download) are allowed only with ownership own or
+//  P2. Footage routes (session_page, session_playback, file_download, api_session) are allowed only with ownership own or
 //      other, never none; the handler must know whose footage it is before asking. The same holds for the
 //      request routes (approval_decision, export_download): own or other, the handler knows whose request.
 #pragma once
@@ -47,12 +54,22 @@ enum class route : std::uint8_t {
   approvals,          // GET /approvals: pending requests
   approval_decision,  // POST /approvals/<clerk>.<seq>
   fleet,              // GET /fleet
+  statistics,         // GET /statistics: tables and charts per officer or unit and period
+  statistics_csv,     // GET /statistics.csv: the same as `bodycam stats --csv`
+  api_sessions,       // GET /api/v1/sessions: the search, only sessions the person may open
+  api_session,        // GET /api/v1/sessions/<device>/<session>: its timeline and verdict (a view: access entry)
+  api_statistics,     // GET /api/v1/statistics
+  api_fleet,          // GET /api/v1/fleet
+  api_openapi,        // GET /api/v1/openapi.yaml: the API's description
 };
 inline constexpr std::array all_routes{route::home,          route::session_list,    route::session_page,
                                        route::session_playback, route::file_download, route::access_register,
                                        route::audit_report,  route::enrollment_view, route::export_request,
                                        route::export_list,   route::export_download, route::approvals,
-                                       route::approval_decision, route::fleet};
+                                       route::approval_decision, route::fleet,
+                                       route::statistics,    route::statistics_csv,  route::api_sessions,
+                                       route::api_session,   route::api_statistics,  route::api_fleet,
+                                       route::api_openapi};
 inline constexpr std::array all_roles{role::officer, role::clerk, role::supervisor, role::auditor, role::admin};
 
 enum class ownership : std::uint8_t { none, own, other };
@@ -63,6 +80,8 @@ inline constexpr std::array all_ownerships{ownership::none, ownership::own, owne
 [[nodiscard]] bool is_footage_route(route r) noexcept;
 // Routes about one export request: asked with ownership own (the person's request) or other, never none.
 [[nodiscard]] bool is_request_route(route r) noexcept;
+// The OpenAPI path of an API route ("/api/v1/sessions/{device}/{session}"); "" for the HTML routes.
+[[nodiscard]] std::string_view api_path(route r) noexcept;
 
 struct route_rule {
   route what;

@@ -21,6 +21,9 @@ dl.facts { display: grid; grid-template-columns: max-content auto; gap: .2em 1em
 dl.facts dt { font-weight: bold; }
 video { width: 100%; max-width: 960px; background: #000; }
 pre { background: #fff; border: 1px solid #ccc; padding: 1em; overflow-x: auto; }
+table.statistics td:nth-child(n+3) { text-align: right; }
+figure { margin: 1em 0; overflow-x: auto; }
+svg.chart { background: #fff; border: 1px solid #ccc; max-width: 100%; height: auto; }
 )css";
 
 constexpr std::string_view script = R"js('use strict';

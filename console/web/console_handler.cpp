@@ -5,6 +5,7 @@
 #include "common/core/unique_fd.hpp"
 #include "console/access/account.hpp"
 #include "console/access/route_policy.hpp"
+#include "console/web/api_json.hpp"
 #include "console/web/assets.hpp"
 #include "console/web/pages.hpp"
 #include "tools/audit/render.hpp"
@@ -85,7 +86,7 @@ web_response console_handler::handle(const web_request& request) {
   try {
     r = dispatch(request);
   } catch (const std::exception& e) {  // a bug must not take the console down, nor show a half page
-    r = error_response(500, "Internal error", e.what());
+    r = request.path().starts_with("/api/") ? api_error(500, e.what()) : error_response(500, "Internal error", e.what());
   }
   with_security_headers(r);
   return r;
@@ -112,6 +113,8 @@ web_response console_handler::dispatch(const web_request& request) {
     if (get) return html(200, render_login_page(""));
     return login(request);
   }
+
+  if (path.starts_with("/api/")) return api(request);  // H11: its own answers, JSON
 
   auto who = check_session(request);  // H2
   if (!who)
@@ -154,6 +157,8 @@ web_response console_handler::dispatch(const web_request& request) {
   }
   if (path == "/approvals") return approvals_page(*who);
   if (path == "/fleet") return fleet_page(*who);
+  if (path == "/statistics") return statistics_page(request, *who);
+  if (path == "/statistics.csv") return statistics_csv(request, *who);
   if (path == "/registers/access") {
     if (!access::is_allowed(route::access_register, who->roles, access::ownership::none)) return refuse();
     auto book = tools::registers::read_register(*ctx_.store, common::store::entry_namespace::access);

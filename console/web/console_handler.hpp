@@ -26,6 +26,13 @@
 //      byte is copied, and its outcome after) and answers it as one tar archive.
 //  H9. The fleet page asks each configured dock for its status with a deadline; a dock that does not answer
 //      is shown unreachable, never an error page (fleet_view.hpp F1).
+//  H10. Statistics (/statistics, /statistics.csv, /api/v1/statistics) are computed by tools/catalogue's
+//      supervision_stats over the console's catalogue, refreshed from the store first (incrementally, K3), for
+//      the scope of statistics_page.hpp Z2; the CSV is tools/catalogue's stats_csv, byte for byte what
+//      `bodycam stats --csv` prints for the same sessions.
+//  H11. The JSON API (/api/v1, api_routes.cpp) takes the same cookie (H2) and the same route table (H4); every
+//      refusal and failure is answered as JSON (api_json.hpp J2), 401 included. It answers GET only and
+//      carries no footage bytes; a session's document is a view and writes its access entry first (H5).
 //  H7. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
 //      404, so no path can reach outside the session it names.
 #pragma once
@@ -34,7 +41,10 @@
 #include "console/access/account.hpp"
 #include "console/access/lockout_store.hpp"
 #include "console/access/session_cookie.hpp"
+#include "console/web/pages.hpp"
+#include "console/web/statistics_page.hpp"
 #include "console/web/web_message.hpp"
+#include "tools/catalogue/catalogue_db.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -64,6 +74,15 @@ struct console_context {
   // Fetches one dock status URL (dock_status_client.hpp in the server; a fake in tests). May be empty when no
   // URL is configured.
   std::function<common::core::expected<std::string>(const std::string& url)> fetch_dock_status;
+  // The catalogue the statistics and the API's session search read (a cache in the state folder, refreshed
+  // from the store before each use). Null: those routes answer 503.
+  tools::catalogue::catalogue_db* catalogue = nullptr;
+};
+
+// The fleet page's rows, as the page and the API show them.
+struct fleet_view {
+  std::vector<fleet_row> cameras;
+  std::vector<dock_row> docks;
 };
 
 // Who a request comes from, once H2 passed.
@@ -94,6 +113,17 @@ class console_handler {
   [[nodiscard]] web_response approvals_page(const signed_in& who);
   [[nodiscard]] web_response approval_decision(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response fleet_page(const signed_in& who);
+  [[nodiscard]] common::core::expected<fleet_view> collect_fleet();
+  [[nodiscard]] web_response statistics_page(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response statistics_csv(const web_request& request, const signed_in& who);
+  [[nodiscard]] common::core::expected<tools::catalogue::catalogue_db*> refreshed_catalogue();
+  [[nodiscard]] common::core::expected<std::vector<tools::catalogue::stats_cell>> statistics_for(
+      const signed_in& who, const stats_query& query);
+  [[nodiscard]] web_response api(const web_request& request);
+  [[nodiscard]] web_response api_sessions(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response api_session(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response api_statistics(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response api_fleet(const signed_in& who);
 
   console_context ctx_;
 };

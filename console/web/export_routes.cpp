@@ -220,13 +220,12 @@ web_response console_handler::export_download(const web_request& request, const 
   return r;
 }
 
-web_response console_handler::fleet_page(const signed_in& who) {
-  if (!access::is_allowed(access::route::fleet, who.roles, access::ownership::none)) return not_allowed();
+core::expected<fleet_view> console_handler::collect_fleet() {
   const auto now = ctx_.clock();
   auto report = analyse_store(*ctx_.store, now);
-  if (!report) return error_response(503, "Store unavailable", report.error().context);
+  if (!report) return std::unexpected(report.error());
   auto reg = tools::enrollment::load_register(*ctx_.store, ctx_.root);
-  if (!reg) return error_response(503, "Register unavailable", reg.error().context);
+  if (!reg) return core::wrap("read the enrollment register", reg.error());
   const auto cameras = reg->table.grants_of(tools::enrollment::subject_kind::camera);
   const auto fleet = audit::build_fleet(cameras, *report, now);
   std::vector<dock_reading> docks;
@@ -237,10 +236,17 @@ web_response console_handler::fleet_page(const signed_in& who) {
     }
     docks.push_back(read_dock_status(url, ctx_.fetch_dock_status(url)));  // H9
   }
-  std::vector<dock_row> dock_rows;
-  for (const auto& d : docks) dock_rows.push_back(d.row);
-  return page(200, render_fleet_page({who.person, who.roles, who.csrf}, build_fleet_rows(fleet, *report, docks, now),
-                                     dock_rows));
+  fleet_view view;
+  for (const auto& d : docks) view.docks.push_back(d.row);
+  view.cameras = build_fleet_rows(fleet, *report, docks, now);
+  return view;
+}
+
+web_response console_handler::fleet_page(const signed_in& who) {
+  if (!access::is_allowed(access::route::fleet, who.roles, access::ownership::none)) return not_allowed();
+  auto view = collect_fleet();
+  if (!view) return error_response(503, "Fleet unavailable", view.error().context);
+  return page(200, render_fleet_page({who.person, who.roles, who.csrf}, view->cameras, view->docks));
 }
 
 }  // namespace bodycam::console::web

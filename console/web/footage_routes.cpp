@@ -4,6 +4,7 @@
 #include "console/access/route_policy.hpp"
 #include "console/web/byte_range.hpp"
 #include "console/web/console_handler.hpp"
+#include "console/web/footage_access.hpp"
 #include "console/web/pages.hpp"
 #include "console/web/store_analysis.hpp"
 #include "tools/audit/store_audit.hpp"
@@ -23,8 +24,6 @@ namespace audit = tools::audit;
 namespace registers = tools::registers;
 
 namespace {
-
-constexpr std::string_view default_reference = "console view";
 
 std::string query_value(const web_request& request, const char* name) {
   const auto form = parse_form(request.query());
@@ -63,36 +62,6 @@ std::optional<record::utc_time> parse_filter_time(std::string_view text) {
     }
   }
   return record::utc_time(std::chrono::sys_days(ymd)) + time_of_day;
-}
-
-access::ownership owner_of(const audit::session_audit& s, const signed_in& who) {
-  // The same rule the audit applies to an officer's access entries (tools/audit/enrollment_check.hpp N3).
-  const auto officers = s.officers();
-  return std::find(officers.begin(), officers.end(), who.person) != officers.end() ? access::ownership::own
-                                                                                     : access::ownership::other;
-}
-
-core::expected<registers::signed_entry> append_access(common::store::store& s, const signed_in& who,
-                                                      registers::register_entry draft) {
-  return registers::append_entry(s, common::store::entry_namespace::access, who.person, std::move(draft), *who.signer);
-}
-
-registers::register_entry access_draft(const signed_in& who, std::string action, std::string reference,
-                                       const record::device_id& device, const audit::session_audit& session,
-                                       record::utc_time now) {
-  registers::register_entry e;
-  e.kind = registers::entry_kind::access;
-  e.utc = now;
-  e.department = who.unit.empty() ? std::string("console") : who.unit;
-  e.reference = reference.empty() ? std::string(default_reference) : std::move(reference);
-  e.action = std::move(action);
-  registers::scope sc;
-  sc.device = device;
-  sc.session = session.session;
-  sc.first_seq = session.first_seq;
-  sc.end_seq = session.last_seq + 1;
-  e.scopes.push_back(sc);
-  return e;
 }
 
 web_response page(unsigned status, std::string body) {

@@ -74,6 +74,13 @@ int serve(const std::string& config_file) {
   if (ec) return fail({core::errc::io, "create state folder " + config->state_dir + ": " + ec.message()});
   auto lockout = access::lockout_store::open(fs::path(config->state_dir) / "login-failures.db");
   if (!lockout) return fail(lockout.error());
+  // The catalogue is a cache of the store (tools/catalogue K1): a file that is not one is moved aside.
+  bodycam::tools::catalogue::open_report opened;
+  auto catalogue = bodycam::tools::catalogue::catalogue_db::open(fs::path(config->state_dir) / "catalogue.db", &opened);
+  if (!catalogue) return fail(catalogue.error());
+  if (opened.rejected)
+    std::fprintf(stderr, "bodycam-console: the catalogue was not usable (%s); moved to %s and rebuilt\n",
+                 opened.reason.c_str(), opened.rejected->c_str());
   std::shared_ptr<boost::asio::ssl::context> tls;
   if (!config->tls_certificate.empty()) {
     auto ctx = web::make_tls_context(config->tls_certificate, config->tls_key);
@@ -92,7 +99,7 @@ int serve(const std::string& config_file) {
   web::console_handler handler(web::console_context{
       &*store, root->key, &*cookie_key, config->accounts_dir, &*lockout, &*decoy, config->session_length, utc_now,
       std::filesystem::path(config->state_dir) / "exports", config->dock_status_urls,
-      [dock_timeout](const std::string& url) { return web::fetch_dock_status(url, dock_timeout); }});
+      [dock_timeout](const std::string& url) { return web::fetch_dock_status(url, dock_timeout); }, &*catalogue});
   boost::asio::io_context io;
   auto server = web::https_server::start(io, config->listen, config->limits, tls,
                                          [&](const web::web_request& r) { return handler.handle(r); });

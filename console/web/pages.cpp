@@ -43,6 +43,10 @@ std::string session_path(const std::string& device, const std::string& session) 
 
 }  // namespace
 
+std::string render_layout(const std::string& title, const page_user* user, const std::string& body) {
+  return layout(title, user, body);
+}
+
 std::string format_time(utc_time t) {
   const auto secs = std::chrono::floor<std::chrono::seconds>(t);
   const auto day = std::chrono::floor<std::chrono::days>(secs);
@@ -95,6 +99,8 @@ std::string render_home_page(const page_user& user) {
     body += "<li>" + link("/approvals", "Approvals") + " — export requests waiting for a supervisor</li>\n";
   if (may(route::fleet))
     body += "<li>" + link("/fleet", "Fleet") + " — every camera, its last docking and deadline; each dock</li>\n";
+  if (may(route::statistics))
+    body += "<li>" + link("/statistics", "Statistics") + " — sessions, hours, statements, gaps per officer or unit</li>\n";
   if (may(route::enrollment_view))
     body += "<li>" + link("/enrollment", "Enrollment register") + " — cameras, docks, witnesses and people</li>\n";
   body += "</ul>\n<p>Every view, playback and download is written to the access register, signed with your key, "

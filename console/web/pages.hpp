@@ -100,5 +100,7 @@ struct dock_row {
                                             const std::vector<dock_row>& docks);
 [[nodiscard]] std::string render_text_page(const page_user& user, const std::string& title, const std::string& text);
 [[nodiscard]] std::string render_error_page(unsigned status, const std::string& title, const std::string& detail);
+// The shared frame of every page (header, who is logged in, the logout form), for pages rendered elsewhere.
+[[nodiscard]] std::string render_layout(const std::string& title, const page_user* user, const std::string& body);
 
 }  // namespace bodycam::console::web

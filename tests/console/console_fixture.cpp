@@ -2,6 +2,7 @@
 #include "tests/console/console_fixture.hpp"
 
 #include "common/core/durable_file.hpp"
+#include "common/store/directory_backend.hpp"
 #include "console/access/account.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
 #include "tools/registers/export_approval.hpp"
@@ -27,22 +28,33 @@ console::access::cookie_key random_cookie_key() {
 }  // namespace
 
 console_fixture::console_fixture()
-    : cookie_key(random_cookie_key()),
+    : console_fixture([](const temp_dir&) { return common::store::store(std::make_unique<common::store::memory_backend>()); }) {}
+
+console_fixture::console_fixture(on_disk_t)
+    : console_fixture([](const temp_dir& where) {
+        return common::store::open_directory_store(std::filesystem::path(where / "store"), true).value();
+      }) {}
+
+console_fixture::console_fixture(const std::function<common::store::store(const temp_dir&)>& make_store)
+    : store(make_store(dir)),
+      cookie_key(random_cookie_key()),
       now(common::record::utc_time(std::chrono::sys_days(std::chrono::year(2026) / 12 / 1)) + std::chrono::hours(10)) {
   record_shift(camera, 3, std::chrono::minutes(30));
   agency.enroll_store_keys();
   std::filesystem::create_directories(dir / "accounts");
   std::filesystem::create_directories(dir / "state");
   lockout.emplace(console::access::lockout_store::open(dir / "state" / "login-failures.db").value());
+  catalogue.emplace(tools::catalogue::catalogue_db::open(dir / "state" / "catalogue.db").value());
   handler = std::make_unique<web::console_handler>(web::console_context{
       &store, agency.root().public_key(), &cookie_key, dir / "accounts", &*lockout, nullptr, std::chrono::hours(8),
-      [this] { return now; }, dir / "exports", {}, {}});
+      [this] { return now; }, dir / "exports", {}, {}, &*catalogue});
 }
 
 void console_fixture::add_person(const std::string& person, std::uint8_t roles,
-                                 std::optional<common::core::byte_buffer> totp, const std::string& password) {
+                                 std::optional<common::core::byte_buffer> totp, const std::string& password,
+                                 const std::string& unit) {
   auto key = common::crypto::secret_key::generate().value();
-  agency.enroll(en::subject_kind::person, {person, key.public_key()}, roles);
+  agency.enroll(en::subject_kind::person, {person, key.public_key()}, roles, unit);
   auto acct = console::access::make_account(
                   person, key,
                   common::core::byte_view(reinterpret_cast<const std::uint8_t*>(password.data()), password.size()),

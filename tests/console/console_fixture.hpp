@@ -7,10 +7,12 @@
 #include "common/store/memory_backend.hpp"
 #include "console/access/session_cookie.hpp"
 #include "console/web/console_handler.hpp"
+#include "tools/catalogue/catalogue_db.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
 #include "tests/tools/test_agency.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,10 +26,14 @@ inline const std::string test_password = "correct horse battery staple";
 class console_fixture {
  public:
   console_fixture();
+  // The same console over a directory store in dir/store (the one the command line reads), e.g. to compare
+  // the console's answers with `bodycam stats`.
+  struct on_disk_t {};
+  explicit console_fixture(on_disk_t);
 
-  // Enrolls `person` with `roles` and writes their account (password test_password unless given).
+  // Enrolls `person` with `roles` in `unit` and writes their account (password test_password unless given).
   void add_person(const std::string& person, std::uint8_t roles, std::optional<common::core::byte_buffer> totp = {},
-                  const std::string& password = test_password);
+                  const std::string& password = test_password, const std::string& unit = "test unit");
   // The enrollment entry seq that enrolled `person`.
   [[nodiscard]] std::uint64_t grant_seq(const std::string& person);
   void revoke(const std::string& person);
@@ -58,15 +64,19 @@ class console_fixture {
   std::string request_export(const std::string& person);
   std::string decide_export(const std::string& person, const std::string& request, bool approve);
 
-  temp_dir dir{"bodycam-console-test"};
+  temp_dir dir{"bodycam-console-test"};  // before store: a directory store lives in it
   std::map<std::string, std::shared_ptr<common::crypto::software_signer>> signers;
-  common::store::store store{std::make_unique<common::store::memory_backend>()};
+  common::store::store store;
   test_agency agency{store, dir.path()};
   evidence_camera camera{store, "cam-0001", 11};
   console::access::cookie_key cookie_key;
   std::optional<console::access::lockout_store> lockout;
   common::record::utc_time now;
+  std::optional<tools::catalogue::catalogue_db> catalogue;  // in dir/state, as the program keeps it
   std::unique_ptr<console::web::console_handler> handler;
+
+ private:
+  explicit console_fixture(const std::function<common::store::store(const temp_dir&)>& make_store);
 };
 
 }  // namespace bodycam::tests

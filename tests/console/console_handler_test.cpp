@@ -187,6 +187,16 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
             success = 303;
             break;
           case ac::route::fleet: target = "/fleet"; break;
+          case ac::route::statistics: target = "/statistics"; break;
+          case ac::route::statistics_csv: target = "/statistics.csv"; break;
+          case ac::route::api_sessions: target = "/api/v1/sessions"; break;
+          case ac::route::api_session:
+            target = "/api/v1/sessions/cam-0001/" + f.camera.session().to_hex();
+            writes = 1;
+            break;
+          case ac::route::api_statistics: target = "/api/v1/statistics"; break;
+          case ac::route::api_fleet: target = "/api/v1/fleet"; break;
+          case ac::route::api_openapi: target = "/api/v1/openapi.yaml"; break;
         }
         const bool allowed = ac::is_allowed(r, bit(role), o);
         const auto response = body.empty() ? f.get(target, cookie)
@@ -194,6 +204,9 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
         INFO("role " << en::to_string(role) << ", route " << ac::to_string(r) << ", ownership " << ac::to_string(o)
                      << ": " << response.body.substr(0, 300));
         CHECK(response.status == (allowed ? success : 403u));
+        // The API refuses in JSON (api_json.hpp J2), the pages in HTML.
+        if (!ac::api_path(r).empty() && !allowed)
+          CHECK(response.body.find("\"code\": \"forbidden\"") != std::string::npos);
         if (allowed) expected_entries += writes;
         // Nothing refused ever wrote an entry; everything allowed wrote its own.
         CHECK(f.access_entries() == expected_entries);

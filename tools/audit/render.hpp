@@ -14,6 +14,8 @@ namespace bodycam::tools::audit {
 
 [[nodiscard]] std::string render_text(const audit_report& report);
 [[nodiscard]] nlohmann::json render_json(const audit_report& report);
+// One session as render_json shows it in its device's "sessions" (the console's JSON API reuses it).
+[[nodiscard]] nlohmann::json session_json(const session_audit& session);
 // `extra_sections`: HTML the caller rendered from other checks (the fleet table), placed before the registers.
 [[nodiscard]] std::string render_html(const audit_report& report, std::string_view extra_sections = {});
 

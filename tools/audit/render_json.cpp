@@ -86,75 +86,77 @@ json register_json(const registers::register_book& book) {
 
 }  // namespace
 
+json session_json(const session_audit& s) {
+  json segments = json::array();
+  for (const auto& o : s.segments) segments.push_back(object_json(o));
+  json statements = json::array();
+  for (const auto& st : s.statements)
+    statements.push_back({{"seq", st.seq},
+                          {"purpose", std::string(common::record::to_string(st.purpose))},
+                          {"status", std::string(common::record::to_string(st.status))},
+                          {"speech_present", st.speech_present},
+                          {"speech_ms", st.speech.count()},
+                          {"file", object_json(st.file)}});
+  json gaps = json::array();
+  for (const auto& g : s.gaps) gaps.push_back(gap_json(g));
+  json photos = json::array();
+  for (const auto& o : s.photos) photos.push_back(object_json(o));
+  json actions = json::array();
+  for (const auto& a : s.actions)
+    actions.push_back({{"seq", a.seq}, {"utc", format_utc(a.utc)}, {"action", a.action},
+                       {"case_number", a.case_number.empty() ? json(nullptr) : json(a.case_number)}});
+  json marks = json::array();
+  for (const auto& m : s.marks)
+    marks.push_back({{"seq", m.seq}, {"utc", format_utc(m.utc)},
+                     {"label", m.label.empty() ? json(nullptr) : json(m.label)}});
+  json officer_changes = json::array();
+  for (const auto& o : s.officer_changes)
+    officer_changes.push_back({{"seq", o.seq},
+                               {"utc", format_utc(o.utc)},
+                               {"officer_id", o.officer_id},
+                               {"change", std::string(common::record::to_string(o.change))}});
+  json places = json::array();
+  for (const auto& p : s.places) {
+    const auto& pl = p.place;
+    const bool fixed = pl.fix != common::record::fix_quality::none;
+    places.push_back(
+        {{"seq", p.seq},
+         {"utc", format_utc(p.utc)},
+         {"trigger", std::string(common::record::to_string(pl.trigger))},
+         {"fix", std::string(common::record::to_string(pl.fix))},
+         {"position", common::record::place_position_text(pl.fix, pl.latitude_e7, pl.longitude_e7)},
+         {"latitude_e7", fixed ? json(pl.latitude_e7) : json(nullptr)},
+         {"longitude_e7", fixed ? json(pl.longitude_e7) : json(nullptr)},
+         {"altitude_mm", pl.fix == common::record::fix_quality::fix_3d ? json(pl.altitude_mm) : json(nullptr)},
+         {"horizontal_accuracy_mm", fixed && pl.horizontal_accuracy_known ? json(pl.horizontal_accuracy_mm) : json(nullptr)},
+         {"gnss_utc", fixed && pl.gnss_utc != common::record::utc_time{} ? json(format_utc(pl.gnss_utc)) : json(nullptr)},
+         {"detail", pl.detail}});
+  }
+  json sj{{"session", s.session.to_hex()},
+          {"officer_id", s.officer_id},
+          {"officers", s.officers()},
+          {"officer_changes", officer_changes},
+          {"actions", actions},
+          {"marks", marks},
+          {"places", places},
+          {"first_seq", s.first_seq},
+          {"last_seq", s.last_seq},
+          {"start_utc", format_utc(s.start_utc)},
+          {"segments", segments},
+          {"statements", statements},
+          {"photos", photos},
+          {"interruptions", gaps},
+          {"notes", s.notes}};
+  if (s.stop_utc) sj["stop_utc"] = format_utc(*s.stop_utc);
+  if (s.stop_reason) sj["stop_reason"] = std::string(common::record::to_string(*s.stop_reason));
+  return sj;
+}
+
 json render_json(const audit_report& report) {
   json devices = json::array();
   for (const auto& d : report.devices) {
     json sessions = json::array();
-    for (const auto& s : d.sessions) {
-      json segments = json::array();
-      for (const auto& o : s.segments) segments.push_back(object_json(o));
-      json statements = json::array();
-      for (const auto& st : s.statements)
-        statements.push_back({{"seq", st.seq},
-                              {"purpose", std::string(common::record::to_string(st.purpose))},
-                              {"status", std::string(common::record::to_string(st.status))},
-                              {"speech_present", st.speech_present},
-                              {"speech_ms", st.speech.count()},
-                              {"file", object_json(st.file)}});
-      json gaps = json::array();
-      for (const auto& g : s.gaps) gaps.push_back(gap_json(g));
-      json photos = json::array();
-      for (const auto& o : s.photos) photos.push_back(object_json(o));
-      json actions = json::array();
-      for (const auto& a : s.actions)
-        actions.push_back({{"seq", a.seq}, {"utc", format_utc(a.utc)}, {"action", a.action},
-                           {"case_number", a.case_number.empty() ? json(nullptr) : json(a.case_number)}});
-      json marks = json::array();
-      for (const auto& m : s.marks)
-        marks.push_back({{"seq", m.seq}, {"utc", format_utc(m.utc)},
-                         {"label", m.label.empty() ? json(nullptr) : json(m.label)}});
-      json officer_changes = json::array();
-      for (const auto& o : s.officer_changes)
-        officer_changes.push_back({{"seq", o.seq},
-                                   {"utc", format_utc(o.utc)},
-                                   {"officer_id", o.officer_id},
-                                   {"change", std::string(common::record::to_string(o.change))}});
-      json places = json::array();
-      for (const auto& p : s.places) {
-        const auto& pl = p.place;
-        const bool fixed = pl.fix != common::record::fix_quality::none;
-        places.push_back(
-            {{"seq", p.seq},
-             {"utc", format_utc(p.utc)},
-             {"trigger", std::string(common::record::to_string(pl.trigger))},
-             {"fix", std::string(common::record::to_string(pl.fix))},
-             {"position", common::record::place_position_text(pl.fix, pl.latitude_e7, pl.longitude_e7)},
-             {"latitude_e7", fixed ? json(pl.latitude_e7) : json(nullptr)},
-             {"longitude_e7", fixed ? json(pl.longitude_e7) : json(nullptr)},
-             {"altitude_mm", pl.fix == common::record::fix_quality::fix_3d ? json(pl.altitude_mm) : json(nullptr)},
-             {"horizontal_accuracy_mm", fixed && pl.horizontal_accuracy_known ? json(pl.horizontal_accuracy_mm) : json(nullptr)},
-             {"gnss_utc", fixed && pl.gnss_utc != common::record::utc_time{} ? json(format_utc(pl.gnss_utc)) : json(nullptr)},
-             {"detail", pl.detail}});
-      }
-      json sj{{"session", s.session.to_hex()},
-              {"officer_id", s.officer_id},
-              {"officers", s.officers()},
-              {"officer_changes", officer_changes},
-              {"actions", actions},
-              {"marks", marks},
-              {"places", places},
-              {"first_seq", s.first_seq},
-              {"last_seq", s.last_seq},
-              {"start_utc", format_utc(s.start_utc)},
-              {"segments", segments},
-              {"statements", statements},
-              {"photos", photos},
-              {"interruptions", gaps},
-              {"notes", s.notes}};
-      if (s.stop_utc) sj["stop_utc"] = format_utc(*s.stop_utc);
-      if (s.stop_reason) sj["stop_reason"] = std::string(common::record::to_string(*s.stop_reason));
-      sessions.push_back(std::move(sj));
-    }
+    for (const auto& s : d.sessions) sessions.push_back(session_json(s));
     json prechecks = json::array();
     for (const auto& p : d.prechecks) {
       json warnings = json::array();

@@ -7,6 +7,7 @@
 #include "common/record/record_json.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tools/catalogue/catalogue_db.hpp"
+#include "tools/catalogue/stats_report.hpp"
 #include "tools/catalogue/supervision_stats.hpp"
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/verbs/clerk_identity.hpp"
@@ -55,60 +56,6 @@ struct temp_catalogue {
   }
 };
 
-std::string interruptions_text(const std::map<std::string, std::uint64_t>& m) {
-  std::string out;
-  for (const auto& [reason, n] : m) out += (out.empty() ? "" : ";") + reason + "=" + std::to_string(n);
-  return out;
-}
-
-std::string csv_field(const std::string& v) {
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-void print_csv(const std::vector<cat::stats_cell>& cells, std::string_view by) {
-  std::printf("%s,period,sessions,hours,statements_missing,statements_silent,interruptions,unexplained_gaps,"
-              "late_uploads,noted_share,categorised_share,exports\n",
-              std::string(by).c_str());
-  for (const auto& c : cells)
-    std::printf("%s,%s,%llu,%.2f,%llu,%llu,%s,%llu,%llu,%.3f,%.3f,%llu\n", csv_field(c.group).c_str(), c.period.c_str(),
-                static_cast<unsigned long long>(c.sessions), c.hours,
-                static_cast<unsigned long long>(c.statements_missing),
-                static_cast<unsigned long long>(c.statements_silent), csv_field(interruptions_text(c.interruptions)).c_str(),
-                static_cast<unsigned long long>(c.unexplained_gaps), static_cast<unsigned long long>(c.late_uploads),
-                c.noted_share(), c.categorised_share(), static_cast<unsigned long long>(c.exports));
-}
-
-void print_json(const std::vector<cat::stats_cell>& cells, const stats_args& args) {
-  nlohmann::json j;
-  j["format"] = "bodycam-stats";
-  j["version"] = 1;
-  j["store"] = absolute_path_text(args.store);
-  j["by"] = args.by;
-  j["period"] = args.period;
-  j["from"] = args.from.empty() ? nlohmann::json() : nlohmann::json(args.from);
-  j["to"] = args.to.empty() ? nlohmann::json() : nlohmann::json(args.to);
-  j["cells"] = nlohmann::json::array();
-  for (const auto& c : cells)
-    j["cells"].push_back({{"group", c.group},
-                          {"period", c.period},
-                          {"sessions", c.sessions},
-                          {"hours", c.hours},
-                          {"statements_missing", c.statements_missing},
-                          {"statements_silent", c.statements_silent},
-                          {"interruptions", c.interruptions},
-                          {"unexplained_gaps", c.unexplained_gaps},
-                          {"late_uploads", c.late_uploads},
-                          {"noted", c.noted},
-                          {"categorised", c.categorised},
-                          {"noted_share", c.noted_share()},
-                          {"categorised_share", c.categorised_share()},
-                          {"exports", c.exports}});
-  print_json_document(j);
-}
-
 void print_text(const std::vector<cat::stats_cell>& cells, const stats_args& args) {
   std::printf("%-16s %-10s %8s %8s %7s %6s %6s %5s %5s %6s %6s  %s\n", args.by.c_str(), "period", "sessions", "hours",
               "missing", "silent", "unexpl", "late", "exprt", "noted", "categ", "interruptions");
@@ -118,7 +65,7 @@ void print_text(const std::vector<cat::stats_cell>& cells, const stats_args& arg
                 static_cast<unsigned long long>(c.statements_missing),
                 static_cast<unsigned long long>(c.statements_silent), static_cast<unsigned long long>(c.unexplained_gaps),
                 static_cast<unsigned long long>(c.late_uploads), static_cast<unsigned long long>(c.exports),
-                100 * c.noted_share(), 100 * c.categorised_share(), interruptions_text(c.interruptions).c_str());
+                100 * c.noted_share(), 100 * c.categorised_share(), cat::interruptions_text(c.interruptions).c_str());
   if (cells.empty()) std::printf("(no sessions in the range)\n");
 }
 
@@ -179,9 +126,15 @@ int run_stats(const stats_args& args) {
   auto exports = db->exports();
   if (!exports) return refuse(args, exports.error().context);
   const auto cells = cat::supervision_stats(*rows, *exports, request);
-  if (args.json) print_json(cells, args);
-  else if (args.csv) print_csv(cells, args.by);
-  else print_text(cells, args);
+  if (args.json) {
+    auto j = cat::stats_document(cells, request, args.from, args.to);
+    j["store"] = absolute_path_text(args.store);
+    print_json_document(j);
+  } else if (args.csv) {
+    std::fputs(cat::stats_csv(cells, args.by).c_str(), stdout);
+  } else {
+    print_text(cells, args);
+  }
   return exit_ok;
 }
 

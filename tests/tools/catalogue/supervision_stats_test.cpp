@@ -1,5 +1,6 @@
 // Statistics for supervision (tools/catalogue/supervision_stats.hpp) over hand-made rows: each session in
 // exactly one cell (T1), exports attributed to the sessions they name (T2), ISO weeks at year edges.
+#include "tools/catalogue/stats_report.hpp"
 #include "tools/catalogue/supervision_stats.hpp"
 
 #include <catch2/catch.hpp>
@@ -103,4 +104,30 @@ TEST_CASE("each session counts once, in the cell of its officer and the period o
       if (x.exports > 0) exports_by[x.group + " " + x.period] = x.exports;
     CHECK(exports_by == std::map<std::string, std::uint64_t>{{"officer-1 2026-12-03", 1}, {"officer-2 2026-12-03", 1}});
   }
+}
+
+TEST_CASE("stats_csv: the golden CSV, with hostile group names quoted (stats_report W1)") {
+  cat::stats_cell a;
+  a.group = "unit \"north\", night";
+  a.period = "2026-W49";
+  a.sessions = 3;
+  a.hours = 1.0 / 3;
+  a.statements_missing = 1;
+  a.interruptions = {{"low_battery", 2}, {"fault", 1}};
+  a.noted = 1;
+  a.categorised = 2;
+  a.exports = 4;
+  cat::stats_cell b;
+  b.group = "officer-7";
+  b.period = "2026-W50";
+  CHECK(cat::stats_csv({a, b}, "unit") ==
+        "unit,period,sessions,hours,statements_missing,statements_silent,interruptions,unexplained_gaps,"
+        "late_uploads,noted_share,categorised_share,exports\n"
+        "\"unit \"\"north\"\", night\",2026-W49,3,0.33,1,0,fault=1;low_battery=2,0,0,0.333,0.667,4\n"
+        "officer-7,2026-W50,0,0.00,0,0,,0,0,0.000,0.000,0\n");
+  const auto j = cat::stats_cells_json({a});
+  REQUIRE(j.size() == 1);
+  CHECK(j[0]["group"] == a.group);
+  CHECK(j[0]["interruptions"]["low_battery"] == 2);
+  CHECK(j[0]["noted_share"].get<double>() == Approx(1.0 / 3));
 }
