@@ -5,11 +5,13 @@
 // officer; an export request is the person's own when they made it; routes that show neither take
 // ownership::none.
 // The table in words:
-//   officer     home; the session list (their own sessions only); view, play and download their own footage
-//   clerk       home; the session list; view, play and download any footage of the agency
+//   officer     home; the session list and search (their own sessions only); view, play and download their own
+//               footage; add notes to their own sessions
+//   clerk       home; the session list and search; view, play and download any footage of the agency; add notes
+//               to any session
 //               request an export of a session; list their own requests; download the bundle of their own
 //               request once a supervisor approved it
-//   supervisor  as clerk's footage routes; the approvals page; approve or refuse another person's export
+//   supervisor  as clerk's footage routes and search (no notes); the approvals page; approve or refuse another person's export
 //               request, never their own (docs/formats/access-register.md §3 rule 5); the fleet page
 //   auditor     home; the access register; the audit report (chains, log, receipts); the fleet page; no footage
 //   admin       home; the enrollment register; the fleet page; no footage at all
@@ -19,6 +21,7 @@
 //  P2. Footage routes (session_page, session_playback, file_download) are allowed only with ownership own or
 //      other, never none; the handler must know whose footage it is before asking. The same holds for the
 //      request routes (approval_decision, export_download): own or other, the handler knows whose request.
+//      And for the note route (note_add): own or other, whose session it is by the same rule as footage.
 #pragma once
 
 #include "tools/enrollment/enrollment_entry.hpp"
@@ -47,12 +50,15 @@ enum class route : std::uint8_t {
   approvals,          // GET /approvals: pending requests
   approval_decision,  // POST /approvals/<clerk>.<seq>
   fleet,              // GET /fleet
+  search,             // GET /search: the catalogue; results are the sessions session_page allows
+  note_add,           // POST /sessions/<device>/<session>/notes
 };
 inline constexpr std::array all_routes{route::home,          route::session_list,    route::session_page,
                                        route::session_playback, route::file_download, route::access_register,
                                        route::audit_report,  route::enrollment_view, route::export_request,
                                        route::export_list,   route::export_download, route::approvals,
-                                       route::approval_decision, route::fleet};
+                                       route::approval_decision, route::fleet,
+                                       route::search,        route::note_add};
 inline constexpr std::array all_roles{role::officer, role::clerk, role::supervisor, role::auditor, role::admin};
 
 enum class ownership : std::uint8_t { none, own, other };
@@ -63,6 +69,8 @@ inline constexpr std::array all_ownerships{ownership::none, ownership::own, owne
 [[nodiscard]] bool is_footage_route(route r) noexcept;
 // Routes about one export request: asked with ownership own (the person's request) or other, never none.
 [[nodiscard]] bool is_request_route(route r) noexcept;
+// Routes that write a note on one session: asked with ownership own (the person's session) or other, never none.
+[[nodiscard]] bool is_note_route(route r) noexcept;
 
 struct route_rule {
   route what;

@@ -26,6 +26,18 @@
 //      byte is copied, and its outcome after) and answers it as one tar archive.
 //  H9. The fleet page asks each configured dock for its status with a deadline; a dock that does not answer
 //      is shown unreachable, never an error page (fleet_view.hpp F1).
+//  H10. Search (/search) answers from the catalogue (catalogue_cache.hpp: refreshed at start, after the
+//      configured interval, and after this console wrote a note). The results are exactly the matching sessions
+//      the person may open (route session_page): a person whose roles allow only their own footage gets only
+//      sessions they wore the camera for or joined (store_analysis.hpp), whatever they typed; each result links
+//      to its session page, which writes its own access entry. Bad input is 400 naming the field.
+//  H11. A note (POST /sessions/<device>/<session>/notes) is allowed by the route table (note_add: own or other
+//      session, the same "own" as footage) and by the metadata register's rule under the trusted root
+//      (authorization_table::may_note: a clerk, or an officer of the camera's unit); it is checked field by field
+//      (note_form.hpp F1; a refusal is 400 naming the field, nothing written) and written only through
+//      tools/registers' append_note, signed with the person's own key from the cookie. The original records and
+//      earlier notes never change. The session page shows every field's current value and history (who, when,
+//      old → new) from the notes that count (tools/catalogue/note_authority.hpp U1).
 //  H7. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
 //      404, so no path can reach outside the session it names.
 #pragma once
@@ -33,6 +45,7 @@
 #include "common/store/store.hpp"
 #include "console/access/account.hpp"
 #include "console/access/lockout_store.hpp"
+#include "console/access/route_policy.hpp"
 #include "console/access/session_cookie.hpp"
 #include "console/web/web_message.hpp"
 
@@ -44,6 +57,8 @@
 #include <vector>
 
 namespace bodycam::console::web {
+
+class catalogue_cache;
 
 struct console_context {
   common::store::store* store = nullptr;
@@ -64,6 +79,10 @@ struct console_context {
   // Fetches one dock status URL (dock_status_client.hpp in the server; a fake in tests). May be empty when no
   // URL is configured.
   std::function<common::core::expected<std::string>(const std::string& url)> fetch_dock_status;
+  // The search catalogue; null: the search page answers 503.
+  catalogue_cache* catalogue = nullptr;
+  // The categories a note may set; empty: the metadata register's default list.
+  std::vector<std::string> note_categories;
 };
 
 // Who a request comes from, once H2 passed.
@@ -94,6 +113,13 @@ class console_handler {
   [[nodiscard]] web_response approvals_page(const signed_in& who);
   [[nodiscard]] web_response approval_decision(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response fleet_page(const signed_in& who);
+  [[nodiscard]] web_response search(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response note_add(const web_request& request, const signed_in& who);
+  // The session page's notes section (H11), for a session whose ownership for `who` is `owner`.
+  [[nodiscard]] std::string notes_section(const common::record::device_id& device,
+                                          const common::record::session_id& session, access::ownership owner,
+                                          const signed_in& who);
+  [[nodiscard]] std::vector<std::string> note_categories() const;
 
   console_context ctx_;
 };
