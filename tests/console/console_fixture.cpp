@@ -43,9 +43,10 @@ console_fixture::console_fixture()
 }
 
 void console_fixture::add_person(const std::string& person, std::uint8_t roles,
-                                 std::optional<common::core::byte_buffer> totp, const std::string& password) {
+                                 std::optional<common::core::byte_buffer> totp, const std::string& password,
+                                 const std::string& unit) {
   auto key = common::crypto::secret_key::generate().value();
-  agency.enroll(en::subject_kind::person, {person, key.public_key()}, roles);
+  agency.enroll(en::subject_kind::person, {person, key.public_key()}, roles, unit);
   auto acct = console::access::make_account(
                   person, key,
                   common::core::byte_view(reinterpret_cast<const std::uint8_t*>(password.data()), password.size()),

@@ -26,9 +26,9 @@ class console_fixture {
  public:
   console_fixture();
 
-  // Enrolls `person` with `roles` and writes their account (password test_password unless given).
+  // Enrolls `person` with `roles` in `unit` and writes their account (password test_password unless given).
   void add_person(const std::string& person, std::uint8_t roles, std::optional<common::core::byte_buffer> totp = {},
-                  const std::string& password = test_password);
+                  const std::string& password = test_password, const std::string& unit = "test unit");
   // The enrollment entry seq that enrolled `person`.
   [[nodiscard]] std::uint64_t grant_seq(const std::string& person);
   void revoke(const std::string& person);
