@@ -1,18 +1,18 @@
 // Who may use which page of the console: one table, route × role × footage ownership → allowed, the way
 // tools/enrollment/authorization_table is the one answer to "who may sign what". Pure data and lookups; the
 // request handler asks it before doing anything, and the authorization matrix test is generated from it.
-// Ownership: a session's footage is the person's own when the session_start record names them as the
-// officer; an export request is the person's own when they made it; routes that show neither take
-// ownership::none.
+// Ownership: a session is the person's own when the session_start record names them as the officer or an
+// officer record shows them joining (console/web/store_analysis.hpp); an export request is the person's own
+// when they made it; routes about neither take ownership::none.
 // The table in words:
 //   officer     home; the session list and search (their own sessions only); view, play and download their own
 //               footage; add notes to their own sessions
 //   clerk       home; the session list and search; view, play and download any footage of the agency; add notes
-//               to any session
-//               request an export of a session; list their own requests; download the bundle of their own
-//               request once a supervisor approved it
-//   supervisor  as clerk's footage routes and search (no notes); the approvals page; approve or refuse another person's export
-//               request, never their own (docs/formats/access-register.md §3 rule 5); the fleet page
+//               to any session; request an export of a session; list their own requests; download the
+//               bundle of their own request once a supervisor approved it
+//   supervisor  as clerk's footage routes and search (no notes); the approvals page; approve or refuse another
+//               person's export request, never their own (docs/formats/access-register.md §3 rule 5); the fleet
+//               page
 //   auditor     home; the access register; the audit report (chains, log, receipts); the fleet page; no footage
 //   admin       home; the enrollment register; the fleet page; no footage at all
 // Guarantees:

@@ -51,8 +51,10 @@ form_result<std::vector<registers::field_value>> read_note_form(const form_field
     std::string value = field_of(form, name);
     if (f == registers::note_field::text) value = normalise_line_breaks(value);
     if (value.empty()) continue;
-    if (auto why = registers::check_field_value(f, value); !why.empty()) return std::unexpected(form_refusal{name, why});
-    if (f == registers::note_field::category && std::find(categories.begin(), categories.end(), value) == categories.end())
+    if (auto why = registers::check_field_value(f, value); !why.empty())
+      return std::unexpected(form_refusal{name, why});
+    if (f == registers::note_field::category &&
+        std::find(categories.begin(), categories.end(), value) == categories.end())
       return std::unexpected(form_refusal{name, "category '" + value + "' is not one of this console's categories"});
     out.push_back({f, std::move(value)});
   }
@@ -64,9 +66,14 @@ form_result<std::vector<registers::field_value>> read_note_form(const form_field
 form_result<search_form> read_search_form(const form_fields& form) {
   search_form out;
   auto& q = out.query;
-  for (auto [name, target] : {std::pair{"officer", &q.officer}, {"device", &q.device}, {"unit", &q.unit},
-                              {"category", &q.category}, {"case", &q.case_number}, {"place", &q.place},
-                              {"party", &q.party}, {"text", &q.text}}) {
+  for (auto [name, target] : {std::pair{"officer", &q.officer},
+                              {"device", &q.device},
+                              {"unit", &q.unit},
+                              {"category", &q.category},
+                              {"case", &q.case_number},
+                              {"place", &q.place},
+                              {"party", &q.party},
+                              {"text", &q.text}}) {
     const std::string value = field_of(form, name);
     if (value.size() > max_search_value_bytes)
       return std::unexpected(form_refusal{name, std::string(name) + " is longer than 256 bytes"});
@@ -81,7 +88,8 @@ form_result<search_form> read_search_form(const form_fields& form) {
     if (value.empty()) continue;
     *target = parse_filter_time(value);
     if (!*target)
-      return std::unexpected(form_refusal{name, std::string(name) + " is not a time like 2026-01-10 or 2026-01-10T08:00"});
+      return std::unexpected(
+          form_refusal{name, std::string(name) + " is not a time like 2026-01-10 or 2026-01-10T08:00"});
   }
   if (const std::string page = field_of(form, "page"); !page.empty()) {
     std::uint64_t n = 0;

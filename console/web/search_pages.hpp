@@ -17,8 +17,8 @@ struct search_results {
   std::vector<tools::catalogue::session_row> rows;  // this page's
   std::uint64_t total = 0;                          // every matching session the person may open
   std::uint64_t page = 1;
-  std::optional<utc_time> refreshed;                // when the catalogue was last refreshed
-  bool own_only = false;                            // the person sees their own sessions only
+  std::optional<utc_time> refreshed;  // when the catalogue was last refreshed
+  bool own_only = false;              // the person sees their own sessions only
 };
 
 // One change of one field, in the register's order (metadata_book N4).

@@ -12,9 +12,9 @@
 #include "tools/enrollment/enrollment_store.hpp"
 #include "tools/registers/metadata_book.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <regex>
+
+#include <catch2/catch.hpp>
 
 using namespace bodycam;
 using namespace bodycam::tests;
@@ -99,7 +99,7 @@ TEST_CASE("search: each field finds the right session and not the other") {
   CHECK(search("party=Curie") == "2");
   CHECK(search("text=crossing") == "1");
   CHECK(search("text=music") == "2");
-  CHECK(search("text=Dupont") == "1");  // free text covers every noted field
+  CHECK(search("text=Dupont") == "1");    // free text covers every noted field
   CHECK(search("place=Dupont").empty());  // a party is not a place
   CHECK(search("device=cam-0001&category=complaint").empty());
   CHECK(search("text=music+OR+crossing").empty());  // operators are words (catalogue Q2)
@@ -170,8 +170,7 @@ TEST_CASE("notes: a note added on the session page is a signed register entry th
   REQUIRE(refreshed);
   CHECK(refreshed->register_findings.empty());
   // The footage is untouched: the camera's records are as the camera signed them.
-  for (const auto& r : f.camera.records())
-    CHECK(f.store.get_record(r.body.device, r.body.seq).value() == r.bytes);
+  for (const auto& r : f.camera.records()) CHECK(f.store.get_record(r.body.device, r.body.seq).value() == r.bytes);
 }
 
 TEST_CASE("notes: written elsewhere (bodycam note) show in search after the refresh interval") {
@@ -183,7 +182,8 @@ TEST_CASE("notes: written elsewhere (bodycam note) show in search after the refr
   draft.device = f.camera.device();
   draft.session = f.camera.session();
   draft.fields.push_back({registers::note_field::text, "seen near the lighthouse"});
-  REQUIRE(registers::append_note(f.store, "clerk-1", draft, f.signer_of("clerk-1"), registers::default_note_categories()));
+  REQUIRE(
+      registers::append_note(f.store, "clerk-1", draft, f.signer_of("clerk-1"), registers::default_note_categories()));
   f.now += std::chrono::seconds(30);
   CHECK(t.found(f.get("/search?text=lighthouse", t.clerk_cookie)).empty());  // R2: not due yet
   f.now += std::chrono::seconds(31);
@@ -287,7 +287,8 @@ TEST_CASE("notes: bad input is refused with a 400 naming the field, nothing writ
   CHECK(notes.current.at(registers::note_field::text) == "first line\nsecond line");
   // Unknown session, malformed path: 404 and nothing written.
   CHECK(f.request("POST", "/sessions/cam-0001/" + std::string(32, 'a') + "/notes", t.clerk_cookie,
-                  "place=x&csrf=" + f.csrf_of(t.clerk_cookie)).status == 404);
+                  "place=x&csrf=" + f.csrf_of(t.clerk_cookie))
+            .status == 404);
   CHECK(f.request("POST", "/sessions/cam-0001/../notes", t.clerk_cookie, "place=x&csrf=" + f.csrf_of(t.clerk_cookie))
             .status == 404);
   CHECK(f.note_entries() == 3);
@@ -321,8 +322,8 @@ TEST_CASE("notes: xss_in_note_fields is rendered inert on the session page and i
 
 TEST_CASE("note form: fields in the register's order, line breaks, every refusal names its field") {
   const auto categories = registers::default_note_categories();
-  const auto ok = web::read_note_form({{"text", "a\r\nb\rc"}, {"place", "Gare"}, {"category", "traffic"}, {"x", "y"}},
-                                      categories);
+  const auto ok =
+      web::read_note_form({{"text", "a\r\nb\rc"}, {"place", "Gare"}, {"category", "traffic"}, {"x", "y"}}, categories);
   REQUIRE(ok);
   REQUIRE(ok->size() == 3);
   CHECK((*ok)[0] == registers::field_value{registers::note_field::place, "Gare"});
@@ -358,9 +359,10 @@ TEST_CASE("catalogue refresh: at first use, after the interval, after a note; a 
 }
 
 TEST_CASE("console config: [catalogue] and [notes]") {
-  const std::string base = "[console]\nlisten = [\"127.0.0.1:8443\"]\nroot_public_key = \"r.pub\"\n"
-                           "accounts_dir = \"a\"\ncookie_key_file = \"c.key\"\nstate_dir = \"s\"\n"
-                           "[store]\nkind = \"directory\"\npath = \"/srv/store\"\n";
+  const std::string base =
+      "[console]\nlisten = [\"127.0.0.1:8443\"]\nroot_public_key = \"r.pub\"\n"
+      "accounts_dir = \"a\"\ncookie_key_file = \"c.key\"\nstate_dir = \"s\"\n"
+      "[store]\nkind = \"directory\"\npath = \"/srv/store\"\n";
   const auto plain = web::parse_console_config(base, "/etc/bodycam", "console.toml");
   REQUIRE(plain);
   CHECK(plain->catalogue_file == "/etc/bodycam/s/catalogue.db");
@@ -373,9 +375,9 @@ TEST_CASE("console config: [catalogue] and [notes]") {
   CHECK(set->catalogue_file == "/etc/bodycam/cat.db");
   CHECK(set->catalogue_refresh == std::chrono::seconds(0));
   CHECK(set->note_categories == std::vector<std::string>{"evidence", "other"});
-  for (const std::string bad : {"[catalogue]\nrefresh_seconds = -1\n", "[catalogue]\nrefresh_seconds = 86401\n",
-                                "[catalogue]\nfiles = \"x\"\n", "[notes]\ncategories = []\n",
-                                "[notes]\ncategories = [\"Mass Incident\"]\n", "[notes]\nlist = [\"a\"]\n"}) {
+  for (const std::string bad :
+       {"[catalogue]\nrefresh_seconds = -1\n", "[catalogue]\nrefresh_seconds = 86401\n", "[catalogue]\nfiles = \"x\"\n",
+        "[notes]\ncategories = []\n", "[notes]\ncategories = [\"Mass Incident\"]\n", "[notes]\nlist = [\"a\"]\n"}) {
     INFO(bad);
     const auto r = web::parse_console_config(base + bad, "/etc/bodycam", "console.toml");
     REQUIRE_FALSE(r);
