@@ -37,7 +37,8 @@
 //      (note_form.hpp F1; a refusal is 400 naming the field, nothing written) and written only through
 //      tools/registers' append_note, signed with the person's own key from the cookie. The original records and
 //      earlier notes never change. The session page shows every field's current value and history (who, when,
-//      old → new) from the notes that count (tools/catalogue/note_authority.hpp U1).
+//      old → new) from the notes that count (tools/catalogue/note_authority.hpp U1), and the form only to those
+//      both rules let note it.
 //  H7. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
 //      404, so no path can reach outside the session it names.
 #pragma once

@@ -162,10 +162,15 @@ std::string console_handler::notes_section(const record::device_id& device, cons
     view.left_out.push_back("the metadata register could not be read: " + book.error().context);
     return render_notes_section(user, device.str(), session.to_hex(), view);
   }
-  if (auto reg = tools::enrollment::load_register(*ctx_.store, ctx_.root); reg)
+  if (auto reg = tools::enrollment::load_register(*ctx_.store, ctx_.root); reg) {
     (void)catalogue::flag_unauthorized_notes(*book, reg->table);
-  else
+    // The form only for those whose note note_add would write (H11: the route table and the register's rule).
+    const auto may = reg->table.may_note(who.signer->public_key(), device.str(), ctx_.clock());
+    view.may_add = view.may_add && may.allowed && may.subject == who.person;
+  } else {
+    view.may_add = false;
     view.left_out.push_back("the enrollment register could not be read, notes shown unchecked: " + reg.error().context);
+  }
   const auto notes = registers::notes_of_session(*book, device, session);
   for (const auto& [field, value] : notes.current) view.current.emplace_back(registers::to_string(field), value);
   std::map<registers::note_field, std::string> last;

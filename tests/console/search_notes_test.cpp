@@ -241,6 +241,8 @@ TEST_CASE("notes: officers note their own sessions of their unit's cameras; othe
   // The page offers the form only to those who may note.
   CHECK(f.get(t.second_path(), eight).body.find("action=\"" + t.second_path() + "/notes\"") != std::string::npos);
   CHECK(f.get(t.first_path(), f.login("super-1")).body.find("/notes\"") == std::string::npos);
+  CHECK(f.get(t.first_path(), seven).body.find("action=\"" + t.first_path() + "/notes\"") != std::string::npos);
+  CHECK(f.get(t.second_path(), seven).body.find("/notes\"") == std::string::npos);  // joined, other unit's camera
 }
 
 TEST_CASE("notes: a POST without the session's CSRF token is refused and writes nothing") {
