@@ -56,6 +56,12 @@ constexpr std::array rules{
   route_rule{route::api_openapi,      role::supervisor, true,  false, false},
   route_rule{route::api_openapi,      role::auditor,    true,  false, false},
   route_rule{route::api_openapi,      role::admin,      true,  false, false},
+  // search and notes
+  route_rule{route::search,           role::officer,    true,  false, false},
+  route_rule{route::search,           role::clerk,      true,  false, false},
+  route_rule{route::search,           role::supervisor, true,  false, false},
+  route_rule{route::note_add,         role::officer,    false, true,  false},
+  route_rule{route::note_add,         role::clerk,      false, true,  true},
 };
 // clang-format on
 
@@ -84,6 +90,8 @@ std::string_view to_string(route r) noexcept {
     case route::api_statistics: return "api_statistics";
     case route::api_fleet: return "api_fleet";
     case route::api_openapi: return "api_openapi";
+    case route::search: return "search";
+    case route::note_add: return "note_add";
   }
   return "unknown";
 }
@@ -115,10 +123,12 @@ std::string_view api_path(route r) noexcept {
 
 bool is_request_route(route r) noexcept { return r == route::export_download || r == route::approval_decision; }
 
+bool is_note_route(route r) noexcept { return r == route::note_add; }
+
 std::span<const route_rule> route_rules() noexcept { return rules; }
 
 bool is_allowed(route r, std::uint8_t roles, ownership o) noexcept {
-  if ((is_footage_route(r) || is_request_route(r)) && o == ownership::none) return false;  // P2
+  if ((is_footage_route(r) || is_request_route(r) || is_note_route(r)) && o == ownership::none) return false;  // P2
   for (const route_rule& rule : rules) {
     if (rule.what != r || (roles & static_cast<std::uint8_t>(rule.who)) == 0) continue;
     if ((o == ownership::none && rule.if_none) || (o == ownership::own && rule.if_own) ||

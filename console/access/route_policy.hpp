@@ -1,16 +1,18 @@
 // Who may use which page of the console: one table, route × role × footage ownership → allowed, the way
 // tools/enrollment/authorization_table is the one answer to "who may sign what". Pure data and lookups; the
 // request handler asks it before doing anything, and the authorization matrix test is generated from it.
-// Ownership: a session's footage is the person's own when the session_start record names them as the
-// officer; an export request is the person's own when they made it; routes that show neither take
-// ownership::none.
+// Ownership: a session is the person's own when the session_start record names them as the officer or an
+// officer record shows them joining (console/web/store_analysis.hpp); an export request is the person's own
+// when they made it; routes about neither take ownership::none.
 // The table in words:
-//   officer     home; the session list (their own sessions only); view, play and download their own footage
-//   clerk       home; the session list; view, play and download any footage of the agency
-//               request an export of a session; list their own requests; download the bundle of their own
-//               request once a supervisor approved it
-//   supervisor  as clerk's footage routes; the approvals page; approve or refuse another person's export
-//               request, never their own (docs/formats/access-register.md §3 rule 5); the fleet page
+//   officer     home; the session list and search (their own sessions only); view, play and download their own
+//               footage; add notes to their own sessions
+//   clerk       home; the session list and search; view, play and download any footage of the agency; add notes
+//               to any session; request an export of a session; list their own requests; download the
+//               bundle of their own request once a supervisor approved it
+//   supervisor  as clerk's footage routes and search (no notes); the approvals page; approve or refuse another
+//               person's export request, never their own (docs/formats/access-register.md §3 rule 5); the fleet
+//               page
 //   auditor     home; the access register; the audit report (chains, log, receipts); the fleet page; no footage
 //   admin       home; the enrollment register; the fleet page; no footage at all
 // Statistics and the JSON API (/api/v1, the same data as the pages):
@@ -26,6 +28,7 @@
 //  P2. Footage routes (session_page, session_playback, file_download, api_session) are allowed only with ownership own or
 //      other, never none; the handler must know whose footage it is before asking. The same holds for the
 //      request routes (approval_decision, export_download): own or other, the handler knows whose request.
+//      And for the note route (note_add): own or other, whose session it is by the same rule as footage.
 #pragma once
 
 #include "tools/enrollment/enrollment_entry.hpp"
@@ -61,6 +64,8 @@ enum class route : std::uint8_t {
   api_statistics,     // GET /api/v1/statistics
   api_fleet,          // GET /api/v1/fleet
   api_openapi,        // GET /api/v1/openapi.yaml: the API's description
+  search,             // GET /search: the catalogue; results are the sessions session_page allows
+  note_add,           // POST /sessions/<device>/<session>/notes
 };
 inline constexpr std::array all_routes{route::home,          route::session_list,    route::session_page,
                                        route::session_playback, route::file_download, route::access_register,
@@ -69,7 +74,7 @@ inline constexpr std::array all_routes{route::home,          route::session_list
                                        route::approval_decision, route::fleet,
                                        route::statistics,    route::statistics_csv,  route::api_sessions,
                                        route::api_session,   route::api_statistics,  route::api_fleet,
-                                       route::api_openapi};
+                                       route::api_openapi,   route::search,          route::note_add};
 inline constexpr std::array all_roles{role::officer, role::clerk, role::supervisor, role::auditor, role::admin};
 
 enum class ownership : std::uint8_t { none, own, other };
@@ -82,6 +87,8 @@ inline constexpr std::array all_ownerships{ownership::none, ownership::own, owne
 [[nodiscard]] bool is_request_route(route r) noexcept;
 // The OpenAPI path of an API route ("/api/v1/sessions/{device}/{session}"); "" for the HTML routes.
 [[nodiscard]] std::string_view api_path(route r) noexcept;
+// Routes that write a note on one session: asked with ownership own (the person's session) or other, never none.
+[[nodiscard]] bool is_note_route(route r) noexcept;
 
 struct route_rule {
   route what;

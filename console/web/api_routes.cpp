@@ -11,6 +11,7 @@
 #include "console/web/store_analysis.hpp"
 #include "tools/audit/render.hpp"
 #include "tools/bundle/bundle_export.hpp"
+#include "console/web/catalogue_cache.hpp"
 #include "tools/catalogue/stats_report.hpp"
 
 #include <charconv>
@@ -112,9 +113,8 @@ web_response console_handler::api_sessions(const web_request& request, const sig
   cat::search_page found;
   if (!own_only || q->officer.empty() || q->officer == who.person) {
     if (own_only) q->officer = who.person;
-    auto db = refreshed_catalogue();
-    if (!db) return api_error(503, db.error().context);
-    auto page = (*db)->search(*q);
+    if (ctx_.catalogue == nullptr) return api_error(503, "search the catalogue: this console has none configured");
+    auto page = ctx_.catalogue->search(*ctx_.store, *q, ctx_.clock());
     if (!page) return api_error(503, "search the catalogue: " + page.error().context);
     found = std::move(*page);
   }

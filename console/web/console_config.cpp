@@ -1,6 +1,8 @@
 // Parsing bodycam-console's TOML configuration (console_config.hpp).
 #include "console/web/console_config.hpp"
 
+#include "tools/registers/metadata_book.hpp"
+
 #include <charconv>
 #include <filesystem>
 #include <set>
@@ -47,7 +49,8 @@ core::expected<console_config> parse_console_config(std::string_view text, const
                                                  std::to_string(e.source().begin.line));
   }
   for (const auto& [key, node] : root)
-    if (key.str() != "console" && key.str() != "store" && key.str() != "fleet")
+    if (key.str() != "console" && key.str() != "store" && key.str() != "fleet" && key.str() != "catalogue" &&
+        key.str() != "notes")
       return core::fail(core::errc::invalid_argument, origin + ": unknown section [" + std::string(key.str()) + "]");
   const auto* table = root["console"].as_table();
   if (table == nullptr) return core::fail(core::errc::invalid_argument, origin + ": [console] is required");
@@ -139,6 +142,41 @@ core::expected<console_config> parse_console_config(std::string_view text, const
         c.dock_timeout = std::chrono::seconds(v->get());
       } else {
         return bad(origin, key.str(), "unknown key in [fleet]");
+      }
+    }
+  }
+
+  c.catalogue_file = (std::filesystem::path(c.state_dir) / "catalogue.db").string();
+  if (const auto* catalogue = root["catalogue"].as_table()) {
+    for (const auto& [key, node] : *catalogue) {
+      if (key.str() == "file") {
+        const auto* s = node.as_string();
+        if (s == nullptr || s->get().empty()) return bad(origin, "file", "must be a non-empty string in [catalogue]");
+        c.catalogue_file = resolve(s->get());
+      } else if (key.str() == "refresh_seconds") {
+        const auto* v = node.as_integer();
+        if (v == nullptr || v->get() < 0 || v->get() > 86400)
+          return bad(origin, "refresh_seconds", "must be an integer 0-86400 in [catalogue]");
+        c.catalogue_refresh = std::chrono::seconds(v->get());
+      } else {
+        return bad(origin, key.str(), "unknown key in [catalogue]");
+      }
+    }
+  }
+  c.note_categories = tools::registers::default_note_categories();
+  if (const auto* notes = root["notes"].as_table()) {
+    for (const auto& [key, node] : *notes) {
+      if (key.str() != "categories") return bad(origin, key.str(), "unknown key in [notes]");
+      const auto* list = node.as_array();
+      if (list == nullptr || list->empty()) return bad(origin, "categories", "must be a non-empty list of names");
+      c.note_categories.clear();
+      for (const auto& item : *list) {
+        const auto* s = item.as_string();
+        if (s == nullptr) return bad(origin, "categories", "every item must be a string");
+        if (auto why = tools::registers::check_field_value(tools::registers::note_field::category, s->get());
+            !why.empty())
+          return bad(origin, "categories", why);
+        c.note_categories.push_back(s->get());
       }
     }
   }

@@ -21,6 +21,13 @@
 //   dock_status_urls = ["http://127.0.0.1:8080/status.json"]   # each dock's /status.json (plain HTTP)
 //   dock_timeout_seconds = 3                 # 1-30: a dock that does not answer in time is shown unreachable
 //
+//   [catalogue]                              # optional: the search catalogue (tools/catalogue), a rebuildable cache
+//   file = "state/catalogue.db"              # default: <state_dir>/catalogue.db; one file per console
+//   refresh_seconds = 60                     # 0-86400: a search refreshes it from the store when older than this
+//
+//   [notes]                                  # optional
+//   categories = ["evidence", "complaint"]   # the categories a note may set (default: the metadata register's)
+//
 //   [store]                                  # the evidence store, as in bodycam-dockd (s3_store_config.hpp)
 //   kind = "directory"
 //   path = "/srv/bodycam/store"
@@ -65,6 +72,9 @@ struct console_config {
   server_limits limits;
   std::vector<std::string> dock_status_urls;
   std::chrono::seconds dock_timeout{3};
+  std::string catalogue_file;  // always set: [catalogue] file or <state_dir>/catalogue.db
+  std::chrono::seconds catalogue_refresh{60};
+  std::vector<std::string> note_categories;  // never empty
   common::store::store_config store;
 };
 

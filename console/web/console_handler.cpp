@@ -127,6 +127,7 @@ web_response console_handler::dispatch(const web_request& request) {
     if (path == "/logout") return logout(request, *who);
     if (path == "/exports/request") return export_request(request, *who);
     if (path.starts_with("/approvals/")) return approval_decision(request, *who);
+    if (path.starts_with("/sessions/") && path.ends_with("/notes")) return note_add(request, *who);
     return error_response(404, "Not found", "No such page.");
   }
 
@@ -138,6 +139,7 @@ web_response console_handler::dispatch(const web_request& request) {
     return html(200, render_home_page(user));
   }
   if (path == "/sessions") return session_list(request, *who);
+  if (path == "/search") return search(request, *who);
   if (path.starts_with("/sessions/")) {
     if (request.method != "GET") {  // H6
       auto r = error_response(405, "Method not allowed", "Footage is answered to GET only.");

@@ -26,11 +26,24 @@
 //      byte is copied, and its outcome after) and answers it as one tar archive.
 //  H9. The fleet page asks each configured dock for its status with a deadline; a dock that does not answer
 //      is shown unreachable, never an error page (fleet_view.hpp F1).
-//  H10. Statistics (/statistics, /statistics.csv, /api/v1/statistics) are computed by tools/catalogue's
-//      supervision_stats over the console's catalogue, refreshed from the store first (incrementally, K3), for
-//      the scope of statistics_page.hpp Z2; the CSV is tools/catalogue's stats_csv, byte for byte what
+//  H10. Search (/search) answers from the catalogue (catalogue_cache.hpp: refreshed at start, after the
+//      configured interval, and after this console wrote a note). The results are exactly the matching sessions
+//      the person may open (route session_page): a person whose roles allow only their own footage gets only
+//      sessions they wore the camera for or joined (store_analysis.hpp), whatever they typed; each result links
+//      to its session page, which writes its own access entry. Bad input is 400 naming the field.
+//  H11. A note (POST /sessions/<device>/<session>/notes) is allowed by the route table (note_add: own or other
+//      session, the same "own" as footage) and by the metadata register's rule under the trusted root
+//      (authorization_table::may_note: a clerk, or an officer of the camera's unit); it is checked field by field
+//      (note_form.hpp F1; a refusal is 400 naming the field, nothing written) and written only through
+//      tools/registers' append_note, signed with the person's own key from the cookie. The original records and
+//      earlier notes never change. The session page shows every field's current value and history (who, when,
+//      old → new) from the notes that count (tools/catalogue/note_authority.hpp U1), and the form only to those
+//      both rules let note it.
+//  H12. Statistics (/statistics, /statistics.csv, /api/v1/statistics) are computed by tools/catalogue's
+//      supervision_stats over the console's catalogue, refreshed from the store when due (catalogue_cache.hpp R2-R4),
+//      for the scope of statistics_page.hpp Z2; the CSV is tools/catalogue's stats_csv, byte for byte what
 //      `bodycam stats --csv` prints for the same sessions.
-//  H11. The JSON API (/api/v1, api_routes.cpp) takes the same cookie (H2) and the same route table (H4); every
+//  H13. The JSON API (/api/v1, api_routes.cpp) takes the same cookie (H2) and the same route table (H4); every
 //      refusal and failure is answered as JSON (api_json.hpp J2), 401 included. It answers GET only and
 //      carries no footage bytes; a session's document is a view and writes its access entry first (H5).
 //  H7. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
@@ -40,6 +53,7 @@
 #include "common/store/store.hpp"
 #include "console/access/account.hpp"
 #include "console/access/lockout_store.hpp"
+#include "console/access/route_policy.hpp"
 #include "console/access/session_cookie.hpp"
 #include "console/web/pages.hpp"
 #include "console/web/statistics_page.hpp"
@@ -54,6 +68,8 @@
 #include <vector>
 
 namespace bodycam::console::web {
+
+class catalogue_cache;
 
 struct console_context {
   common::store::store* store = nullptr;
@@ -74,9 +90,10 @@ struct console_context {
   // Fetches one dock status URL (dock_status_client.hpp in the server; a fake in tests). May be empty when no
   // URL is configured.
   std::function<common::core::expected<std::string>(const std::string& url)> fetch_dock_status;
-  // The catalogue the statistics and the API's session search read (a cache in the state folder, refreshed
-  // from the store before each use). Null: those routes answer 503.
-  tools::catalogue::catalogue_db* catalogue = nullptr;
+  // The catalogue search, the statistics and the API read (catalogue_cache.hpp); null: they answer 503.
+  catalogue_cache* catalogue = nullptr;
+  // The categories a note may set; empty: the metadata register's default list.
+  std::vector<std::string> note_categories;
 };
 
 // The fleet page's rows, as the page and the API show them.
@@ -116,7 +133,6 @@ class console_handler {
   [[nodiscard]] common::core::expected<fleet_view> collect_fleet();
   [[nodiscard]] web_response statistics_page(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response statistics_csv(const web_request& request, const signed_in& who);
-  [[nodiscard]] common::core::expected<tools::catalogue::catalogue_db*> refreshed_catalogue();
   [[nodiscard]] common::core::expected<std::vector<tools::catalogue::stats_cell>> statistics_for(
       const signed_in& who, const stats_query& query);
   [[nodiscard]] web_response api(const web_request& request);
@@ -124,6 +140,13 @@ class console_handler {
   [[nodiscard]] web_response api_session(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response api_statistics(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response api_fleet(const signed_in& who);
+  [[nodiscard]] web_response search(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response note_add(const web_request& request, const signed_in& who);
+  // The session page's notes section (H11), for a session whose ownership for `who` is `owner`.
+  [[nodiscard]] std::string notes_section(const common::record::device_id& device,
+                                          const common::record::session_id& session, access::ownership owner,
+                                          const signed_in& who);
+  [[nodiscard]] std::vector<std::string> note_categories() const;
 
   console_context ctx_;
 };

@@ -1,5 +1,6 @@
 // Whose footage and the access entry first (footage_access.hpp).
 #include "console/web/footage_access.hpp"
+#include "console/web/store_analysis.hpp"
 
 #include <algorithm>
 
@@ -17,10 +18,7 @@ constexpr std::string_view default_reference = "console view";
 }  // namespace
 
 access::ownership owner_of(const audit::session_audit& s, const signed_in& who) {
-  // The same rule the audit applies to an officer's access entries (tools/audit/enrollment_check.hpp N3).
-  const auto officers = s.officers();
-  return std::find(officers.begin(), officers.end(), who.person) != officers.end() ? access::ownership::own
-                                                                                     : access::ownership::other;
+  return session_ownership(s, who.person);
 }
 
 core::expected<registers::signed_entry> append_access(common::store::store& s, const signed_in& who,

@@ -5,6 +5,7 @@
 #include "console/web/byte_range.hpp"
 #include "console/web/console_handler.hpp"
 #include "console/web/footage_access.hpp"
+#include "console/web/filter_time.hpp"
 #include "console/web/pages.hpp"
 #include "console/web/store_analysis.hpp"
 #include "tools/audit/store_audit.hpp"
@@ -32,38 +33,6 @@ std::string query_value(const web_request& request, const char* name) {
   return it == form->end() ? std::string() : it->second;
 }
 
-// "2026-01-10", "2026-01-10T08:00", "2026-01-10T08:00:30", optionally ending in Z; UTC.
-std::optional<record::utc_time> parse_filter_time(std::string_view text) {
-  const auto number = [&](std::size_t at, std::size_t n) -> std::optional<int> {
-    if (at + n > text.size()) return std::nullopt;
-    int v = 0;
-    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + n, v);
-    if (ec != std::errc() || end != text.data() + at + n) return std::nullopt;
-    return v;
-  };
-  if (!text.empty() && text.back() == 'Z') text.remove_suffix(1);
-  const auto y = number(0, 4), mo = number(5, 2), d = number(8, 2);
-  if (!y || !mo || !d || text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*mo)),
-                                        std::chrono::day(static_cast<unsigned>(*d))};
-  if (!ymd.ok()) return std::nullopt;
-  std::chrono::seconds time_of_day{0};
-  if (text.size() > 10) {
-    const auto h = number(11, 2), mi = number(14, 2);
-    if ((text[10] != 'T' && text[10] != ' ') || !h || !mi || text[13] != ':' || *h > 23 || *mi > 59)
-      return std::nullopt;
-    time_of_day = std::chrono::hours(*h) + std::chrono::minutes(*mi);
-    if (text.size() > 16) {
-      const auto s = number(17, 2);
-      if (text[16] != ':' || !s || *s > 59 || text.size() != 19) return std::nullopt;
-      time_of_day += std::chrono::seconds(*s);
-    } else if (text.size() != 16) {
-      return std::nullopt;
-    }
-  }
-  return record::utc_time(std::chrono::sys_days(ymd)) + time_of_day;
-}
-
 web_response page(unsigned status, std::string body) {
   web_response r;
   r.status = status;
@@ -77,6 +46,13 @@ web_response register_refused(const core::error& e) {
 }
 
 }  // namespace
+
+access::ownership session_ownership(const audit::session_audit& s, const std::string& person) {
+  // The same rule the audit applies to an officer's access entries (tools/audit/enrollment_check.hpp N3).
+  const auto officers = s.officers();
+  return std::find(officers.begin(), officers.end(), person) != officers.end() ? access::ownership::own
+                                                                               : access::ownership::other;
+}
 
 core::expected<audit::audit_report> analyse_store(const common::store::store& s, record::utc_time now) {
   audit::audit_options options;
@@ -167,8 +143,9 @@ web_response console_handler::footage(const web_request& request, const signed_i
                                             *session, now));  // H5
     if (!entry) return register_refused(entry.error());
     const std::string name = "access/" + registers::entry_name(entry->body);
-    return page(200, play ? render_playback_page(user, device->str(), *session, name)
-                          : render_session_page(user, device->str(), *session, dev->receipts, name));
+    if (play) return page(200, render_playback_page(user, device->str(), *session, name));
+    return page(200, render_session_page(user, device->str(), *session, dev->receipts, name,
+                                         notes_section(*device, *session_id, owner_of(*session, who), who)));
   }
 
   const audit::object_audit* file = nullptr;

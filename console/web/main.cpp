@@ -8,6 +8,7 @@
 #include "console/access/account.hpp"
 #include "console/web/dock_status_client.hpp"
 #include "console/access/totp.hpp"
+#include "console/web/catalogue_cache.hpp"
 #include "console/web/console_config.hpp"
 #include "console/web/console_handler.hpp"
 #include "console/web/https_server.hpp"
@@ -74,13 +75,6 @@ int serve(const std::string& config_file) {
   if (ec) return fail({core::errc::io, "create state folder " + config->state_dir + ": " + ec.message()});
   auto lockout = access::lockout_store::open(fs::path(config->state_dir) / "login-failures.db");
   if (!lockout) return fail(lockout.error());
-  // The catalogue is a cache of the store (tools/catalogue K1): a file that is not one is moved aside.
-  bodycam::tools::catalogue::open_report opened;
-  auto catalogue = bodycam::tools::catalogue::catalogue_db::open(fs::path(config->state_dir) / "catalogue.db", &opened);
-  if (!catalogue) return fail(catalogue.error());
-  if (opened.rejected)
-    std::fprintf(stderr, "bodycam-console: the catalogue was not usable (%s); moved to %s and rebuilt\n",
-                 opened.reason.c_str(), opened.rejected->c_str());
   std::shared_ptr<boost::asio::ssl::context> tls;
   if (!config->tls_certificate.empty()) {
     auto ctx = web::make_tls_context(config->tls_certificate, config->tls_key);
@@ -95,11 +89,21 @@ int serve(const std::string& config_file) {
   auto decoy = access::make_account("decoy", *decoy_key, decoy_password, std::nullopt,
                                     bodycam::tools::enrollment::moderate_limits());
   if (!decoy) return fail(decoy.error());
+  // The catalogue is refreshed before the console listens (catalogue_cache.hpp R1); a store that cannot be
+  // catalogued now is no reason not to serve the other pages, and the first search tries again.
+  web::catalogue_cache catalogue(config->catalogue_file, config->catalogue_refresh, root->key);
+  if (auto refreshed = catalogue.refresh(*store, utc_now()); refreshed)
+    std::printf("bodycam-console: catalogue %s: %zu session(s) written, %zu device(s) unchanged\n",
+                config->catalogue_file.c_str(), refreshed->sessions_written, refreshed->devices_unchanged);
+  else
+    std::fprintf(stderr, "bodycam-console: catalogue %s: %s (search will retry)\n", config->catalogue_file.c_str(),
+                 refreshed.error().context.c_str());
   const auto dock_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config->dock_timeout);
   web::console_handler handler(web::console_context{
       &*store, root->key, &*cookie_key, config->accounts_dir, &*lockout, &*decoy, config->session_length, utc_now,
       std::filesystem::path(config->state_dir) / "exports", config->dock_status_urls,
-      [dock_timeout](const std::string& url) { return web::fetch_dock_status(url, dock_timeout); }, &*catalogue});
+      [dock_timeout](const std::string& url) { return web::fetch_dock_status(url, dock_timeout); }, &catalogue,
+      config->note_categories});
   boost::asio::io_context io;
   auto server = web::https_server::start(io, config->listen, config->limits, tls,
                                          [&](const web::web_request& r) { return handler.handle(r); });

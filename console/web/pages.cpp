@@ -89,6 +89,9 @@ std::string render_home_page(const page_user& user) {
   const auto may = [&](route r) { return access::is_allowed(r, user.roles, access::ownership::none); };
   if (may(route::session_list))
     body += "<li>" + link("/sessions", "Sessions") + " — recordings you may view, play and download</li>\n";
+  if (may(route::search))
+    body += "<li>" + link("/search", "Search") + " — by officer, camera, unit, time, category, case, place, party, "
+            "note text</li>\n";
   if (may(route::access_register))
     body += "<li>" + link("/registers/access", "Access register") + " — every view, playback and copy</li>\n";
   if (may(route::audit_report))
@@ -130,7 +133,8 @@ std::string render_session_list(const page_user& user, const session_filter& fil
 }
 
 std::string render_session_page(const page_user& user, const std::string& device, const audit::session_audit& s,
-                                const std::vector<audit::receipt_audit>& receipts, const std::string& access_entry) {
+                                const std::vector<audit::receipt_audit>& receipts, const std::string& access_entry,
+                                const std::string& notes_section) {
   const std::string base = session_path(device, s.session.to_hex());
   std::string body = "<dl class=\"facts\"><dt>Device</dt><dd>" + escape_html(device) + "</dd><dt>Session</dt><dd>" +
                      escape_html(s.session.to_hex()) + "</dd><dt>Officer</dt><dd>" +
@@ -195,6 +199,7 @@ std::string render_session_page(const page_user& user, const std::string& device
     for (const std::string& n : s.notes) body += "<li>" + escape_html(n) + "</li>\n";
     body += "</ul>\n";
   }
+  body += notes_section;
   return layout("Session " + s.session.to_hex().substr(0, 8), &user, body);
 }
 
@@ -251,6 +256,10 @@ std::string render_enrollment_view(const page_user& user, const enrollment::auth
 
 std::string render_text_page(const page_user& user, const std::string& title, const std::string& text) {
   return layout(title, &user, "<pre>" + escape_html(text) + "</pre>\n");
+}
+
+std::string render_page(const std::string& title, const page_user& user, const std::string& body_html) {
+  return layout(title, &user, body_html);
 }
 
 std::string render_error_page(unsigned status, const std::string& title, const std::string& detail) {

@@ -87,7 +87,7 @@ struct dock_row {
 [[nodiscard]] std::string render_session_page(const page_user& user, const std::string& device,
                                               const tools::audit::session_audit& session,
                                               const std::vector<tools::audit::receipt_audit>& receipts,
-                                              const std::string& access_entry);
+                                              const std::string& access_entry, const std::string& notes_section = {});
 [[nodiscard]] std::string render_playback_page(const page_user& user, const std::string& device,
                                                const tools::audit::session_audit& session,
                                                const std::string& access_entry);
@@ -99,6 +99,8 @@ struct dock_row {
 [[nodiscard]] std::string render_fleet_page(const page_user& user, const std::vector<fleet_row>& rows,
                                             const std::vector<dock_row>& docks);
 [[nodiscard]] std::string render_text_page(const page_user& user, const std::string& title, const std::string& text);
+// The shared layout around a page body that is already HTML (G1 is the caller's: search_pages.hpp).
+[[nodiscard]] std::string render_page(const std::string& title, const page_user& user, const std::string& body_html);
 [[nodiscard]] std::string render_error_page(unsigned status, const std::string& title, const std::string& detail);
 // The shared frame of every page (header, who is logged in, the logout form), for pages rendered elsewhere.
 [[nodiscard]] std::string render_layout(const std::string& title, const page_user* user, const std::string& body);

@@ -4,6 +4,7 @@
 #include "console/access/route_policy.hpp"
 #include "console/web/console_handler.hpp"
 #include "console/web/statistics_page.hpp"
+#include "console/web/catalogue_cache.hpp"
 #include "tools/catalogue/stats_report.hpp"
 
 #include <algorithm>
@@ -13,28 +14,15 @@ namespace bodycam::console::web {
 namespace core = common::core;
 namespace cat = tools::catalogue;
 
-core::expected<cat::catalogue_db*> console_handler::refreshed_catalogue() {
-  if (ctx_.catalogue == nullptr)
-    return core::fail(core::errc::unsupported, "refresh the catalogue: this console has none configured");
-  cat::refresh_options options;
-  options.now = ctx_.clock();
-  options.root = ctx_.root;
-  auto done = ctx_.catalogue->refresh(*ctx_.store, options);
-  if (!done) return core::wrap("refresh the catalogue from the store", done.error());
-  return ctx_.catalogue;
-}
-
 core::expected<std::vector<cat::stats_cell>> console_handler::statistics_for(const signed_in& who,
                                                                             const stats_query& query) {
-  auto db = refreshed_catalogue();
-  if (!db) return std::unexpected(db.error());
-  auto rows = (*db)->rows(std::nullopt, std::nullopt);
-  if (!rows) return core::wrap("read the catalogue's sessions", rows.error());
-  auto exports = (*db)->exports();
-  if (!exports) return core::wrap("read the catalogue's exports", exports.error());
+  if (ctx_.catalogue == nullptr)
+    return core::fail(core::errc::unsupported, "read the catalogue: this console has none configured");
+  auto input = ctx_.catalogue->statistics_input(*ctx_.store, ctx_.clock());
+  if (!input) return std::unexpected(input.error());
   if (const auto scope = stats_scope(who.roles, who.unit))  // Z2
-    std::erase_if(*rows, [&](const cat::session_row& r) { return r.unit != *scope; });
-  return cat::supervision_stats(*rows, *exports, query.request);
+    std::erase_if(input->rows, [&](const cat::session_row& r) { return r.unit != *scope; });
+  return cat::supervision_stats(input->rows, input->exports, query.request);
 }
 
 web_response console_handler::statistics_page(const web_request& request, const signed_in& who) {

@@ -6,6 +6,7 @@
 #include "console/access/account.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
 #include "tools/registers/export_approval.hpp"
+#include "tools/registers/metadata_book.hpp"
 #include "tools/registers/register_book.hpp"
 
 #include <sodium.h>
@@ -44,10 +45,11 @@ console_fixture::console_fixture(const std::function<common::store::store(const 
   std::filesystem::create_directories(dir / "accounts");
   std::filesystem::create_directories(dir / "state");
   lockout.emplace(console::access::lockout_store::open(dir / "state" / "login-failures.db").value());
-  catalogue.emplace(tools::catalogue::catalogue_db::open(dir / "state" / "catalogue.db").value());
+  catalogue = std::make_unique<web::catalogue_cache>(dir / "state" / "catalogue.db", std::chrono::seconds(60),
+                                                     agency.root().public_key());
   handler = std::make_unique<web::console_handler>(web::console_context{
       &store, agency.root().public_key(), &cookie_key, dir / "accounts", &*lockout, nullptr, std::chrono::hours(8),
-      [this] { return now; }, dir / "exports", {}, {}, &*catalogue});
+      [this] { return now; }, dir / "exports", {}, {}, catalogue.get(), {}});
 }
 
 void console_fixture::add_person(const std::string& person, std::uint8_t roles,
@@ -128,6 +130,12 @@ std::string console_fixture::csrf_of(const std::string& cookie) {
 
 std::size_t console_fixture::access_entries() const {
   auto book = tools::registers::read_register(store, common::store::entry_namespace::access).value();
+  REQUIRE(book.is_intact());
+  return book.entry_count();
+}
+
+std::size_t console_fixture::note_entries() const {
+  auto book = tools::registers::read_metadata_register(store).value();
   REQUIRE(book.is_intact());
   return book.entry_count();
 }

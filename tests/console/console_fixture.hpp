@@ -1,11 +1,12 @@
 // A console over a test store for the console's tests: the store filled as the dock fills it (one camera,
-// one shift by officer-7), the agency root and enrollments (tests/tools/test_agency), accounts sealed with the
+// one shift by officer-7), a catalogue file, the agency root and enrollments (tests/tools/test_agency), accounts sealed with the
 // smallest argon2id limits, a random cookie key, the login counter in a temp folder and a clock the test sets.
 // Requests go straight to the handler; after_send is called as the server would (sent = true).
 #pragma once
 
 #include "common/store/memory_backend.hpp"
 #include "console/access/session_cookie.hpp"
+#include "console/web/catalogue_cache.hpp"
 #include "console/web/console_handler.hpp"
 #include "tools/catalogue/catalogue_db.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -53,6 +54,8 @@ class console_fixture {
   [[nodiscard]] std::string csrf_of(const std::string& cookie);
 
   [[nodiscard]] std::size_t access_entries() const;
+  // Entries of the metadata register (notes/); fails the test if the register has a finding.
+  [[nodiscard]] std::size_t note_entries() const;
   [[nodiscard]] std::string session_path() const;  // /sessions/cam-0001/<hex>
   [[nodiscard]] std::uint64_t first_segment_seq() const;
   [[nodiscard]] std::uint64_t first_segment_bytes() const;
@@ -72,7 +75,8 @@ class console_fixture {
   console::access::cookie_key cookie_key;
   std::optional<console::access::lockout_store> lockout;
   common::record::utc_time now;
-  std::optional<tools::catalogue::catalogue_db> catalogue;  // in dir/state, as the program keeps it
+  // Refreshed when older than a minute (catalogue_cache.hpp R2); tests move `now` to pass the interval.
+  std::unique_ptr<console::web::catalogue_cache> catalogue;
   std::unique_ptr<console::web::console_handler> handler;
 
  private:

@@ -151,8 +151,9 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
     const std::string seq = std::to_string(f.first_segment_seq());
     std::size_t expected_entries = f.access_entries();
     REQUIRE(expected_entries == 4);
+    std::size_t expected_notes = 0;
     for (const ac::route r : ac::all_routes) {
-      const bool per_owner = ac::is_footage_route(r) || ac::is_request_route(r);
+      const bool per_owner = ac::is_footage_route(r) || ac::is_request_route(r) || ac::is_note_route(r);
       // Routes without footage or a request are asked with ownership none; the others with own and other (P2
       // makes none impossible for them, tested in pure_web_test.cpp).
       const std::vector<ac::ownership> columns =
@@ -161,6 +162,7 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
         const std::string& cookie = cookies.at(o == ac::ownership::none ? ac::ownership::other : o);
         std::string target, body;
         std::size_t writes = 0;
+        std::size_t notes = 0;
         unsigned success = 200;
         switch (r) {
           case ac::route::home: target = "/"; break;
@@ -197,6 +199,13 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
           case ac::route::api_statistics: target = "/api/v1/statistics"; break;
           case ac::route::api_fleet: target = "/api/v1/fleet"; break;
           case ac::route::api_openapi: target = "/api/v1/openapi.yaml"; break;
+          case ac::route::search: target = "/search?device=cam-0001"; break;
+          case ac::route::note_add:
+            target = f.session_path() + "/notes";
+            body = "place=Rue+de+la+Gare+4";
+            notes = 1;
+            success = 303;
+            break;
         }
         const bool allowed = ac::is_allowed(r, bit(role), o);
         const auto response = body.empty() ? f.get(target, cookie)
@@ -208,8 +217,10 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
         if (!ac::api_path(r).empty() && !allowed)
           CHECK(response.body.find("\"code\": \"forbidden\"") != std::string::npos);
         if (allowed) expected_entries += writes;
+        if (allowed) expected_notes += notes;
         // Nothing refused ever wrote an entry; everything allowed wrote its own.
         CHECK(f.access_entries() == expected_entries);
+        CHECK(f.note_entries() == expected_notes);
       }
     }
   }

@@ -151,7 +151,8 @@ TEST_CASE("fleet: every enrolled camera with its dock's backlog; a dock that doe
                            R"("totals":{"pending_records":3,"pending_bytes":4096},"slots":[{"slot":0,)"
                            R"("device":"cam-0001","pending_records":3,"pending_bytes":4096,)"
                            R"("time_to_deadline_seconds":-60,"alarm":"overdue"}]})");
-      }});
+      },
+      nullptr, {}});
   const auto page = f.get("/fleet", f.login("sup-1"));
   REQUIRE(page.status == 200);
   CHECK(asked == std::vector<std::string>{answering, silent});

@@ -54,7 +54,7 @@ evidence_camera& evidence_camera::start() {
   const auto h = crypto::sha256(device_.str() + "-session-" + std::to_string(++session_count_));
   std::copy_n(h.bytes.begin(), session_.bytes.size(), session_.bytes.begin());
   segment_index_ = 0;
-  append(record::session_start_payload{session_, "officer-7", record::start_trigger::button, std::chrono::seconds(30)});
+  append(record::session_start_payload{session_, wearer_, record::start_trigger::button, std::chrono::seconds(30)});
   return *this;
 }
 
@@ -113,7 +113,7 @@ evidence_camera& evidence_camera::stop(record::stop_reason reason) {
 }
 
 evidence_camera& evidence_camera::resume(std::uint64_t stop_seq, std::chrono::milliseconds pre_event) {
-  append(record::session_resume_payload{session_, stop_seq, "officer-7", record::start_trigger::button, pre_event});
+  append(record::session_resume_payload{session_, stop_seq, wearer_, record::start_trigger::button, pre_event});
   return *this;
 }
 

@@ -34,6 +34,11 @@ class evidence_camera {
   }
   ev::record::utc_time now() const { return utc_; }
 
+  // The officer wearing the camera in the sessions started or resumed from now on (default officer-7).
+  evidence_camera& wearer(std::string officer_id) {
+    wearer_ = std::move(officer_id);
+    return *this;
+  }
   evidence_camera& boot();
   evidence_camera& precheck(bool with_warning = false);
   evidence_camera& start();  // a new session
@@ -74,6 +79,7 @@ class evidence_camera {
   ev::record::session_id session_;
   std::uint32_t segment_index_ = 0;
   std::uint32_t session_count_ = 0;
+  std::string wearer_ = "officer-7";
   std::uint64_t receipted_ = 0;
   std::vector<ev::record::signed_record> records_;
 };

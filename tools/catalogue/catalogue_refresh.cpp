@@ -4,6 +4,7 @@
 #include "common/sqlite/transaction.hpp"
 #include "tools/catalogue/catalogue_db.hpp"
 #include "tools/catalogue/catalogue_rows.hpp"
+#include "tools/catalogue/note_authority.hpp"
 #include "tools/audit/store_audit.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
 
@@ -119,16 +120,7 @@ core::expected<refresh_report> catalogue_db::refresh(const store::store& s, cons
   if (options.root) {  // metadata-register.md §3 invariant 7, under the root the caller trusts
     auto reg = enrollment::load_register(s, *options.root);
     if (!reg) return core::wrap(what, reg.error());
-    for (auto& chain : book->authors)
-      for (std::size_t i = 0; i < chain.entries.size(); ++i) {
-        const auto& e = chain.entries[i].body;
-        if (chain.flagged[i]) continue;
-        const auto may = reg->table.may_note(e.author_key, e.device.str(), e.utc);
-        if (may.allowed && may.subject == e.author) continue;
-        chain.flagged[i] = true;
-        book->findings.push_back({"notes/" + registers::entry_name(e), "unauthorized_author",
-                                  may.allowed ? "the key is enrolled for " + may.subject : may.reason});
-      }
+    (void)flag_unauthorized_notes(*book, reg->table);
   }
   for (const auto& f : book->findings) report.register_findings.push_back(f.code + " " + f.entry);
   // Sessions with a note not seen before. A note on a session the catalogue does not hold yet is applied when
