@@ -36,6 +36,9 @@ constexpr std::array rules{
   route_rule{route::fleet,            role::supervisor, true,  false, false},
   route_rule{route::fleet,            role::auditor,    true,  false, false},
   route_rule{route::fleet,            role::admin,      true,  false, false},
+  route_rule{route::viewing_copy,     role::officer,    false, true,  false},
+  route_rule{route::viewing_copy,     role::clerk,      false, true,  true},
+  route_rule{route::viewing_copy,     role::supervisor, false, true,  true},
 };
 // clang-format on
 
@@ -57,6 +60,7 @@ std::string_view to_string(route r) noexcept {
     case route::approvals: return "approvals";
     case route::approval_decision: return "approval_decision";
     case route::fleet: return "fleet";
+    case route::viewing_copy: return "viewing_copy";
   }
   return "unknown";
 }
@@ -71,7 +75,8 @@ std::string_view to_string(ownership o) noexcept {
 }
 
 bool is_footage_route(route r) noexcept {
-  return r == route::session_page || r == route::session_playback || r == route::file_download;
+  return r == route::session_page || r == route::session_playback || r == route::file_download ||
+         r == route::viewing_copy;
 }
 
 bool is_request_route(route r) noexcept { return r == route::export_download || r == route::approval_decision; }

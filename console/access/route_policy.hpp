@@ -6,6 +6,7 @@
 // ownership::none.
 // The table in words:
 //   officer     home; the session list (their own sessions only); view, play and download their own footage
+//               (a file, or the session's viewing copy)
 //   clerk       home; the session list; view, play and download any footage of the agency
 //               request an export of a session; list their own requests; download the bundle of their own
 //               request once a supervisor approved it
@@ -16,7 +17,7 @@
 // Guarantees:
 //  P1. Anything the table does not list is refused (default deny); a person with several roles is allowed
 //      what any one of their roles allows.
-//  P2. Footage routes (session_page, session_playback, file_download) are allowed only with ownership own or
+//  P2. Footage routes (session_page, session_playback, file_download, viewing_copy) are allowed only with ownership own or
 //      other, never none; the handler must know whose footage it is before asking. The same holds for the
 //      request routes (approval_decision, export_download): own or other, the handler knows whose request.
 #pragma once
@@ -47,12 +48,13 @@ enum class route : std::uint8_t {
   approvals,          // GET /approvals: pending requests
   approval_decision,  // POST /approvals/<clerk>.<seq>
   fleet,              // GET /fleet
+  viewing_copy,       // GET /sessions/<device>/<session>/copy.mp4: the session as one MP4 (tools/copy)
 };
 inline constexpr std::array all_routes{route::home,          route::session_list,    route::session_page,
                                        route::session_playback, route::file_download, route::access_register,
                                        route::audit_report,  route::enrollment_view, route::export_request,
                                        route::export_list,   route::export_download, route::approvals,
-                                       route::approval_decision, route::fleet};
+                                       route::approval_decision, route::fleet, route::viewing_copy};
 inline constexpr std::array all_roles{role::officer, role::clerk, role::supervisor, role::auditor, role::admin};
 
 enum class ownership : std::uint8_t { none, own, other };

@@ -26,6 +26,11 @@
 //      byte is copied, and its outcome after) and answers it as one tar archive.
 //  H9. The fleet page asks each configured dock for its status with a deadline; a dock that does not answer
 //      is shown unreachable, never an error page (fleet_view.hpp F1).
+//  H10. The viewing copy of a session (/sessions/<device>/<session>/copy.mp4, tools/copy) is a footage route:
+//      its access entry (action console_viewing_copy, the session's segments as objects) comes first, then
+//      the copy is built into `work_dir`/viewing-copies — outside the store, which is only read — unless a
+//      copy of exactly the same segments is there already; it is answered with Range like a file, and the
+//      outcome entry follows once the server reports whether the bytes were sent.
 //  H7. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
 //      404, so no path can reach outside the session it names.
 #pragma once
@@ -35,6 +40,7 @@
 #include "console/access/lockout_store.hpp"
 #include "console/access/session_cookie.hpp"
 #include "console/web/web_message.hpp"
+#include "tools/audit/audit_report.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -57,8 +63,8 @@ struct console_context {
   const access::account* decoy = nullptr;
   std::chrono::hours session_length{8};
   std::function<common::record::utc_time()> clock;
-  // Where bundles are built before they are sent (a folder only the console reads); empty: the system's
-  // temporary folder.
+  // Where bundles are built before they are sent, and viewing copies cached (viewing-copies/; a folder only
+  // the console reads, outside the store); empty: the system's temporary folder.
   std::filesystem::path work_dir;
   std::vector<std::string> dock_status_urls;
   // Fetches one dock status URL (dock_status_client.hpp in the server; a fake in tests). May be empty when no
@@ -87,6 +93,9 @@ class console_handler {
   [[nodiscard]] web_response logout(const web_request& request, const signed_in& who);
   [[nodiscard]] common::core::expected<signed_in> check_session(const web_request& request);
   [[nodiscard]] web_response footage(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response viewing_copy(const web_request& request, const signed_in& who,
+                                          const common::record::device_id& device,
+                                          const tools::audit::session_audit& session, const std::string& reference);
   [[nodiscard]] web_response session_list(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response export_request(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response export_list(const signed_in& who);

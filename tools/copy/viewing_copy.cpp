@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 
 #ifndef BODYCAM_VERSION
 #define BODYCAM_VERSION "unknown"
@@ -163,11 +164,13 @@ core::status append_outcome(store::store& s, const copy_request& request, const 
 }
 
 // Everything after the access entry: stage, remux, place, sign. `done` gets the manifest.
-core::status build(store::store& s, const copy_request& request, const std::vector<session_segment>& segments,
+core::status build(const store::store& s, const copy_request& request, const std::vector<session_segment>& segments,
                    crypto::signer& by, copy_done& done) {
   const fs::path dir = request.out.has_parent_path() ? request.out.parent_path() : fs::path(".");
   const fs::path work = request.work_dir.empty() ? dir : request.work_dir;
-  const std::string tag = "." + request.out.filename().string() + "." + std::to_string(::getpid());
+  static std::atomic<unsigned> builds{0};  // several builds at once in one process (the console)
+  const std::string tag = "." + request.out.filename().string() + "." + std::to_string(::getpid()) + "-" +
+                          std::to_string(builds++);
   staged_files cleanup;
   std::vector<remux_input> inputs;
   std::vector<std::size_t> input_of;  // segment i → index in inputs, or npos
@@ -238,7 +241,44 @@ core::status build(store::store& s, const copy_request& request, const std::vect
   return {};
 }
 
+core::status build_prepared(const store::store& s, const copy_request& request,
+                            const std::vector<session_segment>& segments, crypto::signer& by, copy_done& done) {
+  viewing_manifest& m = done.manifest;
+  m.device = request.device.str();
+  m.session = request.session.to_hex();
+  m.made_utc = record::format_utc(request.now);
+  m.made_by = request.person;
+  m.access_entry = done.access_entry;
+  m.tool = std::string("bodycam ") + BODYCAM_VERSION;
+  m.copy_file = request.out.filename().string();
+  auto built = build(s, request, segments, by, done);
+  if (!built) m = viewing_manifest{};
+  return built;
+}
+
 }  // namespace
+
+core::expected<std::vector<segment_ref>> session_segments(const store::store& s, const record::device_id& device,
+                                                          const record::session_id& session) {
+  auto found = find_segments(s, device, session);
+  if (!found) return std::unexpected(found.error());
+  std::vector<segment_ref> out;
+  for (const auto& g : *found) out.push_back({g.seq, g.payload.file_sha256, g.payload.byte_length});
+  return out;
+}
+
+core::expected<copy_done> build_viewing_copy(const store::store& s, const copy_request& request,
+                                             std::string access_entry, crypto::signer& by) {
+  copy_done done;
+  done.manifest_path = manifest_path_of(request.out);
+  done.access_entry = std::move(access_entry);
+  auto segments = find_segments(s, request.device, request.session);
+  if (!segments) return std::unexpected(segments.error());
+  auto built = build_prepared(s, request, *segments, by, done);
+  if (!built) return core::wrap("viewing copy of session " + request.session.to_hex() + " of " + request.device.str(),
+                                built.error());
+  return done;
+}
 
 fs::path manifest_path_of(const fs::path& out) { return fs::path(out.string() + ".manifest.json"); }
 
@@ -271,16 +311,7 @@ core::expected<copy_done> make_viewing_copy(store::store& s, const copy_request&
   if (!entry) return core::wrap(what + " refused: the access register could not be written", entry.error());
   done.access_entry = "access/" + registers::entry_name(entry->body);
 
-  viewing_manifest& m = done.manifest;
-  m.device = request.device.str();
-  m.session = request.session.to_hex();
-  m.made_utc = record::format_utc(request.now);
-  m.made_by = request.person;
-  m.access_entry = done.access_entry;
-  m.tool = std::string("bodycam ") + BODYCAM_VERSION;
-  m.copy_file = request.out.filename().string();
-  auto built = build(s, request, *segments, by, done);
-  if (!built) m = viewing_manifest{};
+  auto built = build_prepared(s, request, *segments, by, done);
   auto outcome = append_outcome(s, request, *entry, by,
                                 built ? std::nullopt : std::optional<core::error>(built.error()), done.outcome_entry);
   if (!built) return core::wrap(what, built.error());

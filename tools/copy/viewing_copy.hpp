@@ -51,6 +51,24 @@ struct copy_done {
 [[nodiscard]] common::core::expected<copy_done> make_viewing_copy(common::store::store& s, const copy_request& request,
                                                                   common::crypto::signer& by);
 
+// A segment record of the session and the file it names (for an access entry's objects).
+struct segment_ref {
+  std::uint64_t seq = 0;
+  common::crypto::sha256_digest sha256;
+  std::uint64_t bytes = 0;
+};
+// Every segment record of the session, in seq order (errc::not_found if none).
+[[nodiscard]] common::core::expected<std::vector<segment_ref>> session_segments(const common::store::store& s,
+                                                                                const common::record::device_id& device,
+                                                                                const common::record::session_id& session);
+
+// Invariants 2-4 without the register: for a caller that has stored the access entry `access_entry` itself
+// (invariant 1 is then the caller's, as is the outcome entry) — the console, which answers the copy it built.
+[[nodiscard]] common::core::expected<copy_done> build_viewing_copy(const common::store::store& s,
+                                                                   const copy_request& request,
+                                                                   std::string access_entry,
+                                                                   common::crypto::signer& by);
+
 // What the check of a copy against its manifest (and the store, if given) found.
 struct copy_check {
   bool manifest_signed = false;  // the signature verifies under the key the manifest names
