@@ -21,7 +21,7 @@ TEST_CASE("route table: footage and request routes never allowed without knowing
       CHECK_FALSE(ac::is_allowed(r, tools::enrollment::all_roles_mask, ac::ownership::none));
       ++checked;
     }
-  CHECK(checked == 5);
+  CHECK(checked == 6);  // session_page, session_playback, file_download, viewing_copy; two request routes
   // Nobody, whatever their roles, may decide their own export request.
   CHECK_FALSE(ac::is_allowed(ac::route::approval_decision, tools::enrollment::all_roles_mask, ac::ownership::own));
 }

@@ -91,3 +91,19 @@ TEST_CASE("a manifest with an added member, another format or a bad digest is re
   CHECK_FALSE(cp::parse_manifest(key.dump()));
   CHECK_FALSE(cp::parse_manifest("not json"));
 }
+
+TEST_CASE("golden vector: the worked example of docs/formats/viewing-copy.md §5") {
+  crypto::software_signer clerk(bodycam::tests::fixed_key(7));  // seed 32 × 0x07
+  auto m = sample();
+  const auto text = cp::sign_manifest(m, clerk).value();
+  CHECK(crypto::sha256(std::string_view(cp::canonical_manifest(m))).to_hex() ==
+        "13faf93c5dbcc4070546e5133c6c166e2502f982399f7c769331a58b4c222e87");
+  CHECK(m.signer.to_hex() == "ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c");
+  CHECK(m.signature.to_hex() ==
+        "08a5eec49b08d08b4785e35fcd8d9fcf5662b2a986a648d42227a40f032c1b24"
+        "5b464be0db8d8f3ef59be2ed3f7b279ea79a17c7f2cbe600342575395ea0c70c");
+  // The document's text parses and verifies as it stands.
+  auto back = cp::parse_manifest(text);
+  REQUIRE(back);
+  CHECK(cp::manifest_signature_ok(*back));
+}
