@@ -295,6 +295,7 @@ web_response console_handler::viewing_copy(const web_request& request, const sig
   std::error_code ec;
   if (!fs::exists(file, ec) || !fs::exists(tools::copy::manifest_path_of(file), ec)) {
     fs::create_directories(cache, ec);
+    if (!ec) fs::permissions(cache, fs::perms::owner_all, fs::perm_options::replace, ec);  // footage: ours only
     if (ec) {
       conclude(false, "create " + cache.string() + ": " + ec.message());
       return error_response(503, "Copy unavailable", "create " + cache.string() + ": " + ec.message());
