@@ -1,7 +1,8 @@
 // [integration] A viewing copy of a session recorded by the camera's own pipeline: one ordinary MP4 that
 // ffprobe sees as mov/mp4 without fragments, as long as its segments together, with no timestamp jump at the
 // boundaries; its manifest verifies; each attack on it is caught (flip_byte_in_copy, edit_manifest), and a
-// missing segment is refused — or, with allow_gaps, left out as a real gap and listed.
+// missing segment is refused — or, with allow_gaps, left out as a real gap and listed. [fault]: no access
+// entry, no copy.
 #include "common/store/directory_backend.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
@@ -278,4 +279,24 @@ TEST_CASE("remove_one_segment: the copy is refused naming the segment, or made w
     CHECK(check->left_out == 1);
     CHECK(check->originals_checked == t.files.size() - 1);
   }
+}
+
+TEST_CASE("no access entry, no copy: a store that cannot take the entry refuses before reading footage",
+          "[fault]") {
+  recorded_store t;
+  store::directory_store_options options;
+  options.faults = [](store::write_step step, const store::store_key& key) {
+    return key.str().starts_with("access/") && step == store::write_step::sync_file ? ENOSPC : 0;
+  };
+  auto failing = store::open_directory_store(t.store_path, options).value();
+  const fs::path out = t.dir / "refused.mp4";
+  auto done = cp::make_viewing_copy(failing, t.request(out), t.clerk);
+  REQUIRE_FALSE(done);
+  CHECK(done.error().code == core::errc::no_space);
+  CHECK(done.error().context.find("refused: the access register could not be written") != std::string::npos);
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(fs::exists(cp::manifest_path_of(out)));
+  for (const auto& e : fs::directory_iterator(t.dir.path()))  // nothing was staged: no footage was read
+    CHECK(e.path().filename().string().find(".refused.mp4.") == std::string::npos);
+  CHECK(bodycam::tools::registers::read_register(t.s, store::entry_namespace::access).value().entry_count() == 0);
 }
