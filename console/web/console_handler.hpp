@@ -30,7 +30,8 @@
 //      its access entry (action console_viewing_copy, the session's segments as objects) comes first, then
 //      the copy is built into `work_dir`/viewing-copies — outside the store, which is only read — unless a
 //      copy of exactly the same segments is there already; it is answered with Range like a file, and the
-//      outcome entry follows once the server reports whether the bytes were sent.
+//      outcome entry follows once the server reports whether the bytes were sent. copy.mp4.manifest.json
+//      answers the copy's signed manifest the same way (its own access entry first: it may build the copy).
 //  H7. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
 //      404, so no path can reach outside the session it names.
 #pragma once
@@ -95,7 +96,8 @@ class console_handler {
   [[nodiscard]] web_response footage(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response viewing_copy(const web_request& request, const signed_in& who,
                                           const common::record::device_id& device,
-                                          const tools::audit::session_audit& session, const std::string& reference);
+                                          const tools::audit::session_audit& session, const std::string& reference,
+                                          bool manifest);
   [[nodiscard]] web_response session_list(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response export_request(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response export_list(const signed_in& who);

@@ -8,6 +8,7 @@
 #include "console/web/pages.hpp"
 #include "console/web/store_analysis.hpp"
 #include "tools/audit/store_audit.hpp"
+#include "common/core/durable_file.hpp"
 #include "tools/copy/viewing_copy.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
@@ -165,7 +166,7 @@ web_response console_handler::footage(const web_request& request, const signed_i
   std::optional<std::uint64_t> seq;
   if (parts.size() == 3 && parts[2] == "play") {
     what = access::route::session_playback;
-  } else if (parts.size() == 3 && parts[2] == "copy.mp4") {
+  } else if (parts.size() == 3 && (parts[2] == "copy.mp4" || parts[2] == "copy.mp4.manifest.json")) {
     what = access::route::viewing_copy;
   } else if (parts.size() == 4 && parts[2] == "files") {
     what = access::route::file_download;
@@ -195,7 +196,8 @@ web_response console_handler::footage(const web_request& request, const signed_i
     return error_response(403, "Not allowed", "Your roles do not allow this footage.");
 
   const std::string reference = query_value(request, "purpose");
-  if (what == access::route::viewing_copy) return viewing_copy(request, who, *device, *session, reference);
+  if (what == access::route::viewing_copy)
+    return viewing_copy(request, who, *device, *session, reference, parts[2] != "copy.mp4");
   const page_user user{who.person, who.roles, who.csrf};
   if (what == access::route::session_page || what == access::route::session_playback) {
     const bool play = what == access::route::session_playback;
@@ -267,8 +269,8 @@ web_response console_handler::footage(const web_request& request, const signed_i
 
 web_response console_handler::viewing_copy(const web_request& request, const signed_in& who,
                                            const record::device_id& device, const audit::session_audit& session,
-                                           const std::string& reference) {
-  // H10: /sessions/<device>/<session>/copy.mp4
+                                           const std::string& reference, bool manifest) {
+  // H10: /sessions/<device>/<session>/copy.mp4 and copy.mp4.manifest.json
   namespace fs = std::filesystem;
   const auto now = ctx_.clock();
   auto segments = tools::copy::session_segments(*ctx_.store, device, session.session);
@@ -316,6 +318,21 @@ web_response console_handler::viewing_copy(const web_request& request, const sig
       return error_response(503, "Copy failed", built.error().context);
     }
   }
+  if (manifest) {
+    auto text = core::read_file(tools::copy::manifest_path_of(file), std::size_t{16} << 20);
+    if (!text) {
+      conclude(false, text.error().context);
+      return error_response(503, "Copy unavailable", text.error().context);
+    }
+    web_response r;
+    r.content_type = "application/json";
+    r.body.assign(text->begin(), text->end());
+    r.set("Content-Disposition",
+          "attachment; filename=\"" + session.session.to_hex().substr(0, 8) + "-viewing-copy.mp4.manifest.json\"");
+    r.set("X-Bodycam-Access-Entry", "access/" + entry_name);
+    r.after_send = conclude;
+    return r;
+  }
   const auto size = fs::file_size(file, ec);
   if (ec) {
     conclude(false, "read " + file.string() + ": " + ec.message());
@@ -346,7 +363,8 @@ web_response console_handler::viewing_copy(const web_request& request, const sig
   r.content_type = "video/mp4";
   r.set("Accept-Ranges", "bytes");
   if (r.status == 206) r.set("Content-Range", content_range(range, size));
-  r.set("Content-Disposition", "inline; filename=\"" + session.session.to_hex().substr(0, 8) + "-viewing-copy.mp4\"");
+  r.set("Content-Disposition",
+        "attachment; filename=\"" + session.session.to_hex().substr(0, 8) + "-viewing-copy.mp4\"");
   r.set("X-Bodycam-Access-Entry", "access/" + entry_name);
   r.after_send = conclude;
   return r;

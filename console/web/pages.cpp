@@ -135,7 +135,8 @@ std::string render_session_page(const page_user& user, const std::string& device
                                     : std::string()) +
                      "</dd><dt>Access entry</dt><dd>" + escape_html(access_entry) + "</dd></dl>\n";
   body += "<p>" + link(base + "/play", "Play the whole session") + " · " +
-          link(base + "/copy.mp4", "Download a viewing copy") +
+          link(base + "/copy.mp4", "Download a viewing copy") + " (" +
+          link(base + "/copy.mp4.manifest.json", "its signed manifest") + ")" +
           " (the whole session as one MP4 that any player seeks in; for viewing, not evidence: the originals "
           "below are)</p>\n";
   if (access::is_allowed(access::route::export_request, user.roles, access::ownership::none))

@@ -64,11 +64,22 @@ TEST_CASE("the viewing copy route answers one MP4 of the session, access entry f
   CHECK(probe.exit_code == 0);
   CHECK(probe.out.find("mp4") != std::string::npos);
 
+  // Its manifest: signed by the clerk, naming this very copy; its own two entries.
+  const auto manifest = f.get(target + ".manifest.json", cookie);
+  REQUIRE(manifest.status == 200);
+  CHECK(f.access_entries() == before + 4);
+  auto parsed = bodycam::tools::copy::parse_manifest(manifest.body);
+  REQUIRE(parsed);
+  CHECK(bodycam::tools::copy::manifest_signature_ok(*parsed));
+  CHECK(parsed->signer == f.signer_of("clerk-1").public_key());
+  CHECK(parsed->copy_sha256 == bodycam::common::crypto::sha256(std::string_view(first.body)));
+  CHECK(parsed->segments.size() == files.size());
+
   // Again, with a Range: answered from the cache (no second copy), its own two entries.
   const auto part = f.get(target, cookie, {{"range", "bytes=0-99"}});
   CHECK(part.status == 206);
   CHECK(part.body == first.body.substr(0, 100));
-  CHECK(f.access_entries() == before + 4);
+  CHECK(f.access_entries() == before + 6);
   CHECK(cached_copies(cache).size() == 1);
   // Nothing of the copy went into the store: its objects are the originals only.
   std::size_t objects = 0;
