@@ -228,6 +228,12 @@ TEST_CASE("a session's segments become one non-fragmented MP4 that plays straigh
     CHECK(c->copy_matches);
     CHECK_FALSE(c->authentic());
   }
+  SECTION("remade from the same originals, the copy has the same bytes (R3: anyone can re-derive it)") {
+    auto again = cp::make_viewing_copy(t.s, t.request(t.dir / "again.mp4"), t.clerk);
+    REQUIRE(again);
+    CHECK(again->manifest.copy_sha256 == done->manifest.copy_sha256);
+    CHECK(bodycam::tests::slurp(t.dir / "again.mp4") == bodycam::tests::slurp(out));
+  }
   SECTION("an existing output is never replaced") {
     auto again = cp::make_viewing_copy(t.s, t.request(out), t.clerk);
     REQUIRE_FALSE(again);
