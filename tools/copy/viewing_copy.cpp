@@ -7,6 +7,7 @@
 #include "tools/copy/av_remux.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
+#include "tools/registers/register_entry.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -347,8 +348,15 @@ core::expected<copy_check> check_viewing_copy(const fs::path& copy_file, const f
   auto device = record::device_id::parse(m->device);
   if (!device) return core::wrap("the manifest's device", device.error());
   const auto entry = m->access_entry.starts_with("access/") ? m->access_entry.substr(7) : m->access_entry;
-  if (auto e = s->get_entry(store::entry_namespace::access, entry); !e)
+  auto entry_bytes = s->get_entry(store::entry_namespace::access, entry);
+  auto access = entry_bytes ? registers::parse_signed_entry(*entry_bytes) : std::unexpected(entry_bytes.error());
+  if (!access) {
     c.problems.push_back(m->access_entry + ", the access entry the manifest names, is not in the store");
+  } else if (access->body.clerk != m->made_by || access->body.clerk_key != m->signer ||
+             !registers::verify_entry_signature(*access, m->signer)) {
+    c.problems.push_back(m->access_entry + " was not signed by " + m->made_by +
+                         " with the key that signed the manifest");
+  }
   for (const auto& g : m->segments) {
     const std::string name = "segment " + std::to_string(g.index) + " (record " + std::to_string(g.seq) + ")";
     auto bytes = s->get_record(*device, g.seq);

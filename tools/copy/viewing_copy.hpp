@@ -80,7 +80,9 @@ struct copy_check {
 };
 
 // The copy's bytes against the manifest; with a store, also each original: its record says the manifest's
-// SHA-256, the stored file re-hashes to it, and the access entry the manifest names is in the register.
+// SHA-256, the stored file re-hashes to it; and the access entry the manifest names is in the register,
+// signed by `made_by` with the key that signed the manifest (whether that key is enrolled is the audit's
+// check of every access entry).
 [[nodiscard]] common::core::expected<copy_check> check_viewing_copy(const std::filesystem::path& copy_file,
                                                                     const std::filesystem::path& manifest_file,
                                                                     const common::store::store* s);

@@ -228,6 +228,21 @@ TEST_CASE("a session's segments become one non-fragmented MP4 that plays straigh
     CHECK(c->copy_matches);
     CHECK_FALSE(c->authentic());
   }
+  SECTION("resign_manifest_with_another_key: it verifies, but the access entry it names is not that signer's") {
+    auto forged = cp::parse_manifest(bodycam::tests::slurp(done->manifest_path)).value();
+    crypto::software_signer mallory{bodycam::tests::fixed_key(66)};
+    const auto text = cp::sign_manifest(forged, mallory).value();
+    fs::permissions(done->manifest_path, fs::perms::owner_write, fs::perm_options::add);
+    bodycam::tests::write_text(done->manifest_path, text);
+    auto c = cp::check_viewing_copy(out, done->manifest_path, &t.s);
+    REQUIRE(c);
+    CHECK(c->manifest_signed);
+    CHECK(c->copy_matches);
+    CHECK_FALSE(c->authentic());
+    REQUIRE(c->problems.size() == 1);
+    CHECK(c->problems.front().find("was not signed by clerk-1 with the key that signed the manifest") !=
+          std::string::npos);
+  }
   SECTION("remade from the same originals, the copy has the same bytes (R3: anyone can re-derive it)") {
     auto again = cp::make_viewing_copy(t.s, t.request(t.dir / "again.mp4"), t.clerk);
     REQUIRE(again);
