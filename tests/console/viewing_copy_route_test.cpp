@@ -54,7 +54,8 @@ TEST_CASE("the viewing copy route answers one MP4 of the session, access entry f
   REQUIRE(cached_copies(cache).size() == 1);
   const fs::path cached = cached_copies(cache).front();
   CHECK(bodycam::tests::slurp(cached) == first.body);
-  auto check = bodycam::tools::copy::check_viewing_copy(cached, bodycam::tools::copy::manifest_path_of(cached), &f.store);
+  auto check =
+      bodycam::tools::copy::check_viewing_copy(cached, bodycam::tools::copy::manifest_path_of(cached), &f.store);
   REQUIRE(check);
   CHECK(check->authentic());
   CHECK(check->originals_checked == files.size());

@@ -44,7 +44,8 @@ constexpr std::size_t max_peeked_packets = 4096;
 
 std::unexpected<core::error> fail_av(const std::string& operation, int code) {
   std::array<char, AV_ERROR_MAX_STRING_SIZE> text{};
-  if (av_strerror(code, text.data(), text.size()) < 0) return core::fail(core::errc::internal, operation + ": libav error");
+  if (av_strerror(code, text.data(), text.size()) < 0)
+    return core::fail(core::errc::internal, operation + ": libav error");
   const core::errc kind = code == AVERROR(ENOSPC)       ? core::errc::no_space
                           : code == AVERROR(ENOENT)     ? core::errc::not_found
                           : code == AVERROR_INVALIDDATA ? core::errc::malformed
@@ -202,7 +203,8 @@ core::expected<remux_result> remux_segments(const std::vector<remux_input>& inpu
     auto in = open_segment(input);
     if (!in) return std::unexpected(in.error());
     const track_map m = map_tracks(**in);
-    if (m.count == 0) return core::fail(core::errc::malformed, input.name + " has neither video nor audio; no copy made");
+    if (m.count == 0)
+      return core::fail(core::errc::malformed, input.name + " has neither video nor audio; no copy made");
     if (k == 0) {
       first_map = m;
       if (auto ok = add_output_tracks(*output, **in, m, input.name); !ok) return std::unexpected(ok.error());

@@ -27,7 +27,7 @@ namespace bodycam::tools::copy {
 
 struct remux_input {
   std::filesystem::path path;
-  std::string name;  // for messages: "segment 3 (record 17, S-000002.mp4)"
+  std::string name;                         // for messages: "segment 3 (record 17, S-000002.mp4)"
   std::chrono::microseconds gap_before{0};  // a left-out segment's span, kept as a real gap (R1)
 };
 

@@ -88,7 +88,9 @@ core::expected<std::string> sign_manifest(viewing_manifest& m, crypto::signer& b
   return j.dump(2) + "\n";
 }
 
-bool manifest_signature_ok(const viewing_manifest& m) { return crypto::verify_signature(m.signer, message_of(m), m.signature); }
+bool manifest_signature_ok(const viewing_manifest& m) {
+  return crypto::verify_signature(m.signer, message_of(m), m.signature);
+}
 
 core::expected<viewing_manifest> parse_manifest(std::string_view text) {
   const json j = json::parse(text, nullptr, false);

@@ -38,9 +38,9 @@ struct manifest_segment {
 
 struct viewing_manifest {
   std::string device;
-  std::string session;  // 32 hex digits
-  std::string made_utc;  // RFC 3339
-  std::string made_by;   // the person whose access entry comes first
+  std::string session;       // 32 hex digits
+  std::string made_utc;      // RFC 3339
+  std::string made_by;       // the person whose access entry comes first
   std::string access_entry;  // "access/<person>.<seq>"
   std::string tool;          // "bodycam 0.1.0"
   std::string remuxer;       // "libavformat 59.27.100"

@@ -170,16 +170,16 @@ core::status build(const store::store& s, const copy_request& request, const std
   const fs::path dir = request.out.has_parent_path() ? request.out.parent_path() : fs::path(".");
   const fs::path work = request.work_dir.empty() ? dir : request.work_dir;
   static std::atomic<unsigned> builds{0};  // several builds at once in one process (the console)
-  const std::string tag = "." + request.out.filename().string() + "." + std::to_string(::getpid()) + "-" +
-                          std::to_string(builds++);
+  const std::string tag =
+      "." + request.out.filename().string() + "." + std::to_string(::getpid()) + "-" + std::to_string(builds++);
   staged_files cleanup;
   std::vector<remux_input> inputs;
   std::vector<std::size_t> input_of;  // segment i → index in inputs, or npos
   std::chrono::microseconds pending_gap{0};
   viewing_manifest& m = done.manifest;
   for (const auto& g : segments) {
-    manifest_segment ms{g.seq, g.payload.index, g.payload.file_name, g.payload.file_sha256, g.payload.byte_length,
-                        {}, {}, {}};
+    manifest_segment ms{
+        g.seq, g.payload.index, g.payload.file_name, g.payload.file_sha256, g.payload.byte_length, {}, {}, {}};
     const fs::path staged = work / (tag + ".seg-" + std::to_string(g.seq) + ".mp4");
     cleanup.add(staged);
     auto st = stage_segment(s, g, staged);
@@ -231,10 +231,9 @@ core::status build(const store::store& s, const copy_request& request, const std
   if (auto ok = place_copy(temp, request.out); !ok) return ok;
   core::write_options options;
   options.create_only = true;
-  if (auto ok = core::write_file_durably(done.manifest_path, core::byte_view(reinterpret_cast<const std::uint8_t*>(
-                                                                                   text->data()),
-                                                                               text->size()),
-                                         options);
+  if (auto ok = core::write_file_durably(
+          done.manifest_path, core::byte_view(reinterpret_cast<const std::uint8_t*>(text->data()), text->size()),
+          options);
       !ok) {
     ::unlink(request.out.c_str());  // invariant 4: no copy without its manifest
     return ok;
@@ -276,8 +275,9 @@ core::expected<copy_done> build_viewing_copy(const store::store& s, const copy_r
   auto segments = find_segments(s, request.device, request.session);
   if (!segments) return std::unexpected(segments.error());
   auto built = build_prepared(s, request, *segments, by, done);
-  if (!built) return core::wrap("viewing copy of session " + request.session.to_hex() + " of " + request.device.str(),
-                                built.error());
+  if (!built)
+    return core::wrap("viewing copy of session " + request.session.to_hex() + " of " + request.device.str(),
+                      built.error());
   return done;
 }
 
@@ -332,8 +332,9 @@ core::expected<copy_check> check_viewing_copy(const fs::path& copy_file, const f
   copy_check c;
   c.manifest_signed = manifest_signature_ok(*m);
   if (!c.manifest_signed)
-    c.problems.push_back("the manifest's signature does not verify under the key it names: it was changed after "
-                         "signing");
+    c.problems.push_back(
+        "the manifest's signature does not verify under the key it names: it was changed after "
+        "signing");
   std::uint64_t size = 0;
   auto digest = hash_file(copy_file, size);
   if (!digest) return std::unexpected(digest.error());

@@ -58,9 +58,8 @@ struct segment_ref {
   std::uint64_t bytes = 0;
 };
 // Every segment record of the session, in seq order (errc::not_found if none).
-[[nodiscard]] common::core::expected<std::vector<segment_ref>> session_segments(const common::store::store& s,
-                                                                                const common::record::device_id& device,
-                                                                                const common::record::session_id& session);
+[[nodiscard]] common::core::expected<std::vector<segment_ref>> session_segments(
+    const common::store::store& s, const common::record::device_id& device, const common::record::session_id& session);
 
 // Invariants 2-4 without the register: for a caller that has stored the access entry `access_entry` itself
 // (invariant 1 is then the caller's, as is the outcome entry) — the console, which answers the copy it built.
@@ -71,8 +70,8 @@ struct segment_ref {
 
 // What the check of a copy against its manifest (and the store, if given) found.
 struct copy_check {
-  bool manifest_signed = false;  // the signature verifies under the key the manifest names
-  bool copy_matches = false;     // the copy's SHA-256 and length are the manifest's
+  bool manifest_signed = false;       // the signature verifies under the key the manifest names
+  bool copy_matches = false;          // the copy's SHA-256 and length are the manifest's
   std::size_t originals_checked = 0;  // segments whose record and stored file matched the manifest
   std::size_t left_out = 0;           // segments the manifest lists as gaps
   std::vector<std::string> problems;  // each one sentence naming what and where

@@ -54,12 +54,12 @@ int run_check(const copy_args& args) {
   const std::filesystem::path copy_file = args.check;
   auto c = copy::check_viewing_copy(copy_file, copy::manifest_path_of(copy_file), &*s);
   if (!c) return refuse(c.error().context, c.error().code == core::errc::malformed ? exit_not_authentic : exit_cannot);
-  std::printf("copy:      %s\nmanifest:  %s\nsignature: %s\ncopy file: %s\noriginals: %zu checked in the store, "
-              "%zu left out as gaps\n",
-              args.check.c_str(), copy::manifest_path_of(copy_file).c_str(),
-              c->manifest_signed ? "verifies" : "DOES NOT VERIFY",
-              c->copy_matches ? "matches the manifest" : "DOES NOT MATCH the manifest", c->originals_checked,
-              c->left_out);
+  std::printf(
+      "copy:      %s\nmanifest:  %s\nsignature: %s\ncopy file: %s\noriginals: %zu checked in the store, "
+      "%zu left out as gaps\n",
+      args.check.c_str(), copy::manifest_path_of(copy_file).c_str(),
+      c->manifest_signed ? "verifies" : "DOES NOT VERIFY",
+      c->copy_matches ? "matches the manifest" : "DOES NOT MATCH the manifest", c->originals_checked, c->left_out);
   for (const auto& p : c->problems) std::printf("problem:   %s\n", p.c_str());
   if (!c->authentic()) {
     std::printf("verdict:   not the viewing copy its manifest describes; do not use it\n");
@@ -93,18 +93,19 @@ int run_session_copy(const copy_args& args, store::store& s, clerk_identity& cle
   if (!done) return refuse(done.error().context, code_of(done.error()));
   std::size_t left_out = 0;
   for (const auto& g : done->manifest.segments) left_out += g.left_out.empty() ? 0U : 1U;
-  std::printf("copy:         %s (%zu segments, %.3f s, sha256 %s)\nmanifest:     %s\naccess entry: %s\noutcome:      "
-              "%s\n",
-              args.out.c_str(), done->manifest.segments.size() - left_out,
-              static_cast<double>(done->manifest.copy_duration.count()) / 1e6,
-              done->manifest.copy_sha256.to_hex().c_str(), done->manifest_path.c_str(), done->access_entry.c_str(),
-              done->outcome_entry.c_str());
+  std::printf(
+      "copy:         %s (%zu segments, %.3f s, sha256 %s)\nmanifest:     %s\naccess entry: %s\noutcome:      "
+      "%s\n",
+      args.out.c_str(), done->manifest.segments.size() - left_out,
+      static_cast<double>(done->manifest.copy_duration.count()) / 1e6, done->manifest.copy_sha256.to_hex().c_str(),
+      done->manifest_path.c_str(), done->access_entry.c_str(), done->outcome_entry.c_str());
   for (const auto& g : done->manifest.segments)
     if (!g.left_out.empty())
-      std::printf("gap:          segment %u (record %llu, %s): %s; %.3f s of the copy from %.3f s show no new "
-                  "picture\n",
-                  g.index, static_cast<unsigned long long>(g.seq), g.file_name.c_str(), g.left_out.c_str(),
-                  static_cast<double>(g.duration.count()) / 1e6, static_cast<double>(g.start.count()) / 1e6);
+      std::printf(
+          "gap:          segment %u (record %llu, %s): %s; %.3f s of the copy from %.3f s show no new "
+          "picture\n",
+          g.index, static_cast<unsigned long long>(g.seq), g.file_name.c_str(), g.left_out.c_str(),
+          static_cast<double>(g.duration.count()) / 1e6, static_cast<double>(g.start.count()) / 1e6);
   written.push_back(done->access_entry);
   written.push_back(done->outcome_entry);
   std::printf("%s\ncheck with:   bodycam copy %s --check %s\n", log_entries_now(s, log_key, written).c_str(),
@@ -122,12 +123,13 @@ int run_copy(const copy_args& args) {
   if (by_session == (!args.device.empty() || args.has_seq))
     return refuse("give either --session ID (the whole session as one MP4) or --device ID --seq N (one file)",
                   exit_usage);
-  if (!by_session && (args.device.empty() || !args.has_seq)) return refuse("--device and --seq go together", exit_usage);
+  if (!by_session && (args.device.empty() || !args.has_seq))
+    return refuse("--device and --seq go together", exit_usage);
   if (args.allow_gaps && !by_session) return refuse("--allow-gaps goes with --session", exit_usage);
   std::vector<std::string> missing;
-  for (const auto& [flag, value] : {std::pair{"--out", &args.out}, std::pair{"--clerk-key", &args.clerk_key},
-                                    std::pair{"--department", &args.department},
-                                    std::pair{"--reference", &args.reference}})
+  for (const auto& [flag, value] :
+       {std::pair{"--out", &args.out}, std::pair{"--clerk-key", &args.clerk_key},
+        std::pair{"--department", &args.department}, std::pair{"--reference", &args.reference}})
     if (value->empty()) missing.push_back(flag);
   if (!missing.empty()) {
     std::string text = "missing";

@@ -9,10 +9,10 @@
 #include "tests/tools/copy/recorded_footage.hpp"
 #include "tests/tools/test_agency.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <fstream>
 #include <regex>
+
+#include <catch2/catch.hpp>
 
 using namespace bodycam::common;
 namespace fs = std::filesystem;
@@ -42,8 +42,9 @@ struct clerk_store {
     agency.enroll_person(dir / "keys/clerk-1.pub", bodycam::tests::clerk_and_supervisor);
   }
   bodycam::tests::process_result copy(const fs::path& out, std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args{"copy", store_path, "--session", session.substr(0, 8), "--out", out.string(),
-                                  "--clerk-key", clerk_key, "--department", "records unit", "--reference", "FOI-7"};
+    std::vector<std::string> args{"copy",         store_path,     "--session",   session.substr(0, 8),
+                                  "--out",        out.string(),   "--clerk-key", clerk_key,
+                                  "--department", "records unit", "--reference", "FOI-7"};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_bodycam(args);
   }
@@ -123,11 +124,11 @@ TEST_CASE("headless Chromium plays the copy and seeks to near its end", "[e2e]")
       "+v.readyState+' duration='+v.duration;});\n"
       "v.addEventListener('error',()=>{out.textContent='error '+(v.error?v.error.code:'?');});\n"
       "</script></body></html>\n");
-  auto dom = run_process({"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                          "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                          "--user-data-dir=" + (t.dir / "chromium").string(), "--virtual-time-budget=15000",
-                          "--dump-dom", "file://" + page.string()},
-                         std::chrono::seconds(90));
+  auto dom = run_process(
+      {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+       "--disable-component-update", "--no-first-run", "--user-data-dir=" + (t.dir / "chromium").string(),
+       "--virtual-time-budget=15000", "--dump-dom", "file://" + page.string()},
+      std::chrono::seconds(90));
   INFO(dom.err.substr(0, 2000));
   REQUIRE(dom.exit_code == 0);
   std::smatch m;
@@ -137,8 +138,8 @@ TEST_CASE("headless Chromium plays the copy and seeks to near its end", "[e2e]")
   const double current = std::stod(m[1]), duration = std::stod(m[3]);
   const int ready = std::stoi(m[2]);
   // The copy's own length as ffprobe reads it (the integration tests compare it with the segments').
-  auto p = run_process({"/usr/bin/ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
-                        out.string()});
+  auto p = run_process(
+      {"/usr/bin/ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", out.string()});
   REQUIRE(p.exit_code == 0);
   const double total = std::stod(p.out);
   CHECK(total > 2 * static_cast<double>(t.files.size() - 1) - 0.5);

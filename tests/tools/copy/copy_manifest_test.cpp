@@ -25,7 +25,8 @@ cp::viewing_manifest sample() {
   m.copy_sha256 = crypto::sha256(std::string_view("copy"));
   m.copy_bytes = 1234;
   m.copy_duration = std::chrono::microseconds(6'000'000);
-  m.segments.push_back({7, 0, "S1-000000.mp4", crypto::sha256(std::string_view("a")), 100, {}, std::chrono::seconds(2), ""});
+  m.segments.push_back(
+      {7, 0, "S1-000000.mp4", crypto::sha256(std::string_view("a")), 100, {}, std::chrono::seconds(2), ""});
   m.segments.push_back({8, 1, "S1-000001.mp4", crypto::sha256(std::string_view("b")), 200, std::chrono::seconds(2),
                         std::chrono::seconds(2), "missing"});
   return m;
@@ -61,9 +62,12 @@ TEST_CASE("change_member: every member is covered by the signature") {
   for (const auto& [name, value] : j.items()) {
     if (name == "signature" || name == "format" || name == "version" || name == "signer") continue;
     auto k = j;
-    if (value.is_string()) k[name] = value.get<std::string>() + "x";
-    else if (value.is_object()) k[name]["bytes"] = 99;
-    else if (value.is_array()) k[name][0]["bytes"] = 99;
+    if (value.is_string())
+      k[name] = value.get<std::string>() + "x";
+    else if (value.is_object())
+      k[name]["bytes"] = 99;
+    else if (value.is_array())
+      k[name][0]["bytes"] = 99;
     auto parsed = cp::parse_manifest(k.dump());
     INFO("member " << name);
     if (!parsed) continue;  // a change the format itself refuses is caught too

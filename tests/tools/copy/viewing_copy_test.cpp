@@ -11,10 +11,10 @@
 #include "tools/copy/viewing_copy.hpp"
 #include "tools/registers/register_book.hpp"
 
+#include <fstream>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-#include <fstream>
 
 using namespace bodycam::common;
 namespace fs = std::filesystem;
@@ -76,7 +76,8 @@ std::vector<std::string> top_level_boxes(const fs::path& file) {
   std::size_t at = 0;
   while (at + 8 <= bytes.size()) {
     std::uint64_t size = 0;
-    for (int i = 0; i < 4; ++i) size = (size << 8) | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
+    for (int i = 0; i < 4; ++i)
+      size = (size << 8) | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
     types.push_back(bytes.substr(at + 4, 4));
     if (size == 1 && at + 16 <= bytes.size()) {
       size = 0;
@@ -187,8 +188,7 @@ TEST_CASE("a session's segments become one non-fragmented MP4 that plays straigh
     CHECK(g.index == i);
     CHECK(g.left_out.empty());
     CHECK(g.sha256 == crypto::sha256(std::string_view(bodycam::tests::slurp(t.files[i]))));
-    CHECK(std::abs(static_cast<double>(g.duration.count()) / 1e6 - span(t.files[i])) <=
-          footage_frame_seconds);
+    CHECK(std::abs(static_cast<double>(g.duration.count()) / 1e6 - span(t.files[i])) <= footage_frame_seconds);
     if (i > 0) {
       const auto& p = done->manifest.segments[i - 1];
       CHECK(std::abs(static_cast<double>((g.start - (p.start + p.duration)).count()) / 1e6) <= footage_frame_seconds);
@@ -302,8 +302,7 @@ TEST_CASE("remove_one_segment: the copy is refused naming the segment, or made w
   }
 }
 
-TEST_CASE("no access entry, no copy: a store that cannot take the entry refuses before reading footage",
-          "[fault]") {
+TEST_CASE("no access entry, no copy: a store that cannot take the entry refuses before reading footage", "[fault]") {
   recorded_store t;
   store::directory_store_options options;
   options.faults = [](store::write_step step, const store::store_key& key) {
