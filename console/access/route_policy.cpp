@@ -62,6 +62,9 @@ constexpr std::array rules{
   route_rule{route::search,           role::supervisor, true,  false, false},
   route_rule{route::note_add,         role::officer,    false, true,  false},
   route_rule{route::note_add,         role::clerk,      false, true,  true},
+  route_rule{route::viewing_copy,     role::officer,    false, true,  false},
+  route_rule{route::viewing_copy,     role::clerk,      false, true,  true},
+  route_rule{route::viewing_copy,     role::supervisor, false, true,  true},
 };
 // clang-format on
 
@@ -92,6 +95,7 @@ std::string_view to_string(route r) noexcept {
     case route::api_openapi: return "api_openapi";
     case route::search: return "search";
     case route::note_add: return "note_add";
+    case route::viewing_copy: return "viewing_copy";
   }
   return "unknown";
 }
@@ -107,7 +111,7 @@ std::string_view to_string(ownership o) noexcept {
 
 bool is_footage_route(route r) noexcept {
   return r == route::session_page || r == route::session_playback || r == route::file_download ||
-         r == route::api_session;
+         r == route::api_session || r == route::viewing_copy;
 }
 
 std::string_view api_path(route r) noexcept {

@@ -6,7 +6,7 @@
 // when they made it; routes about neither take ownership::none.
 // The table in words:
 //   officer     home; the session list and search (their own sessions only); view, play and download their own
-//               footage; add notes to their own sessions
+//               footage (a file, or the session's viewing copy); add notes to their own sessions
 //   clerk       home; the session list and search; view, play and download any footage of the agency; add notes
 //               to any session; request an export of a session; list their own requests; download the
 //               bundle of their own request once a supervisor approved it
@@ -25,7 +25,7 @@
 // Guarantees:
 //  P1. Anything the table does not list is refused (default deny); a person with several roles is allowed
 //      what any one of their roles allows.
-//  P2. Footage routes (session_page, session_playback, file_download, api_session) are allowed only with ownership own or
+//  P2. Footage routes (session_page, session_playback, file_download, api_session, viewing_copy) are allowed only with ownership own or
 //      other, never none; the handler must know whose footage it is before asking. The same holds for the
 //      request routes (approval_decision, export_download): own or other, the handler knows whose request.
 //      And for the note route (note_add): own or other, whose session it is by the same rule as footage.
@@ -66,6 +66,7 @@ enum class route : std::uint8_t {
   api_openapi,        // GET /api/v1/openapi.yaml: the API's description
   search,             // GET /search: the catalogue; results are the sessions session_page allows
   note_add,           // POST /sessions/<device>/<session>/notes
+  viewing_copy,       // GET /sessions/<device>/<session>/copy.mp4: the session as one MP4 (tools/copy)
 };
 inline constexpr std::array all_routes{route::home,          route::session_list,    route::session_page,
                                        route::session_playback, route::file_download, route::access_register,
@@ -74,7 +75,8 @@ inline constexpr std::array all_routes{route::home,          route::session_list
                                        route::approval_decision, route::fleet,
                                        route::statistics,    route::statistics_csv,  route::api_sessions,
                                        route::api_session,   route::api_statistics,  route::api_fleet,
-                                       route::api_openapi,   route::search,          route::note_add};
+                                       route::api_openapi,   route::search,          route::note_add,
+                                       route::viewing_copy};
 inline constexpr std::array all_roles{role::officer, role::clerk, role::supervisor, role::auditor, role::admin};
 
 enum class ownership : std::uint8_t { none, own, other };

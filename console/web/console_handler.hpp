@@ -46,6 +46,12 @@
 //  H13. The JSON API (/api/v1, api_routes.cpp) takes the same cookie (H2) and the same route table (H4); every
 //      refusal and failure is answered as JSON (api_json.hpp J2), 401 included. It answers GET only and
 //      carries no footage bytes; a session's document is a view and writes its access entry first (H5).
+//  H14. The viewing copy of a session (/sessions/<device>/<session>/copy.mp4, tools/copy) is a footage route:
+//      its access entry (action console_viewing_copy, the session's segments as objects) comes first, then
+//      the copy is built into `work_dir`/viewing-copies — outside the store, which is only read — unless a
+//      copy of exactly the same segments is there already; it is answered with Range like a file, and the
+//      outcome entry follows once the server reports whether the bytes were sent. copy.mp4.manifest.json
+//      answers the copy's signed manifest the same way (its own access entry first: it may build the copy).
 //  H7. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
 //      404, so no path can reach outside the session it names.
 #pragma once
@@ -59,6 +65,7 @@
 #include "console/web/statistics_page.hpp"
 #include "console/web/web_message.hpp"
 #include "tools/catalogue/catalogue_db.hpp"
+#include "tools/audit/audit_report.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -83,8 +90,8 @@ struct console_context {
   const access::account* decoy = nullptr;
   std::chrono::hours session_length{8};
   std::function<common::record::utc_time()> clock;
-  // Where bundles are built before they are sent (a folder only the console reads); empty: the system's
-  // temporary folder.
+  // Where bundles are built before they are sent, and viewing copies cached (viewing-copies/; a folder only
+  // the console reads, outside the store); empty: the system's temporary folder.
   std::filesystem::path work_dir;
   std::vector<std::string> dock_status_urls;
   // Fetches one dock status URL (dock_status_client.hpp in the server; a fake in tests). May be empty when no
@@ -123,6 +130,10 @@ class console_handler {
   [[nodiscard]] web_response logout(const web_request& request, const signed_in& who);
   [[nodiscard]] common::core::expected<signed_in> check_session(const web_request& request);
   [[nodiscard]] web_response footage(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response viewing_copy(const web_request& request, const signed_in& who,
+                                          const common::record::device_id& device,
+                                          const tools::audit::session_audit& session, const std::string& reference,
+                                          bool manifest);
   [[nodiscard]] web_response session_list(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response export_request(const web_request& request, const signed_in& who);
   [[nodiscard]] web_response export_list(const signed_in& who);

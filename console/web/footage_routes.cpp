@@ -1,6 +1,7 @@
-// The footage routes of the request handler (H4-H7 in console_handler.hpp): the session list, a session's
-// page, its playback page and its files (segments and statements, with HTTP Range). Each footage route finds
-// whose footage it is, asks the route table, writes the access entry, and only then reads and shows.
+// The footage routes of the request handler (H4-H7, H10 in console_handler.hpp): the session list, a session's
+// page, its playback page, its files (segments and statements, with HTTP Range) and its viewing copy (one MP4
+// built on demand into a cache outside the store). Each footage route finds whose footage it is, asks the
+// route table, writes the access entry, and only then reads and shows.
 #include "console/access/route_policy.hpp"
 #include "console/web/byte_range.hpp"
 #include "console/web/console_handler.hpp"
@@ -9,12 +10,15 @@
 #include "console/web/pages.hpp"
 #include "console/web/store_analysis.hpp"
 #include "tools/audit/store_audit.hpp"
+#include "common/core/durable_file.hpp"
+#include "tools/copy/viewing_copy.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <fstream>
 #include <limits>
 
 namespace bodycam::console::web {
@@ -107,6 +111,8 @@ web_response console_handler::footage(const web_request& request, const signed_i
   std::optional<std::uint64_t> seq;
   if (parts.size() == 3 && parts[2] == "play") {
     what = access::route::session_playback;
+  } else if (parts.size() == 3 && (parts[2] == "copy.mp4" || parts[2] == "copy.mp4.manifest.json")) {
+    what = access::route::viewing_copy;
   } else if (parts.size() == 4 && parts[2] == "files") {
     what = access::route::file_download;
     std::uint64_t v = 0;
@@ -135,6 +141,8 @@ web_response console_handler::footage(const web_request& request, const signed_i
     return error_response(403, "Not allowed", "Your roles do not allow this footage.");
 
   const std::string reference = query_value(request, "purpose");
+  if (what == access::route::viewing_copy)
+    return viewing_copy(request, who, *device, *session, reference, parts[2] != "copy.mp4");
   const page_user user{who.person, who.roles, who.csrf};
   if (what == access::route::session_page || what == access::route::session_playback) {
     const bool play = what == access::route::session_playback;
@@ -201,6 +209,109 @@ web_response console_handler::footage(const web_request& request, const signed_i
                                            [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }))
     extension.clear();
   r.set("Content-Disposition", "inline; filename=\"" + std::to_string(*seq) + extension + "\"");
+  r.after_send = conclude;
+  return r;
+}
+
+web_response console_handler::viewing_copy(const web_request& request, const signed_in& who,
+                                           const record::device_id& device, const audit::session_audit& session,
+                                           const std::string& reference, bool manifest) {
+  // H10: /sessions/<device>/<session>/copy.mp4 and copy.mp4.manifest.json
+  namespace fs = std::filesystem;
+  const auto now = ctx_.clock();
+  auto segments = tools::copy::session_segments(*ctx_.store, device, session.session);
+  if (!segments) return error_response(404, "Not found", "This session has no segment to copy.");
+  // The cache key is the list of originals: a segment stored later gives another copy, never a stale one.
+  common::crypto::sha256_hasher key;
+  for (const auto& g : *segments) key.update(std::to_string(g.seq) + " " + g.sha256.to_hex() + "\n");
+  const fs::path cache = (ctx_.work_dir.empty() ? fs::temp_directory_path() : ctx_.work_dir) / "viewing-copies";
+  const fs::path file = cache / (device.str() + "-" + session.session.to_hex() + "-" +
+                                 key.finish().to_hex().substr(0, 16) + ".mp4");
+
+  auto draft = access_draft(who, "console_viewing_copy", reference, device, session, now);
+  for (const auto& g : *segments) draft.objects.push_back({g.sha256, g.bytes});
+  auto entry = append_access(*ctx_.store, who, draft);  // H5
+  if (!entry) return register_refused(entry.error());
+  const std::string entry_name = registers::entry_name(entry->body);
+  const auto conclude = [store = ctx_.store, who, draft, clock = ctx_.clock, concludes = entry_name](
+                            bool sent, const std::string& why) {
+    auto e = draft;
+    e.utc = clock();
+    e.action = registers::outcome_action({concludes, sent, sent ? std::string() : why});
+    (void)append_access(*store, who, std::move(e));  // a lost outcome shows in the audit as an open access
+  };
+  std::error_code ec;
+  if (!fs::exists(file, ec) || !fs::exists(tools::copy::manifest_path_of(file), ec)) {
+    fs::create_directories(cache, ec);
+    if (!ec) fs::permissions(cache, fs::perms::owner_all, fs::perm_options::replace, ec);  // footage: ours only
+    if (ec) {
+      conclude(false, "create " + cache.string() + ": " + ec.message());
+      return error_response(503, "Copy unavailable", "create " + cache.string() + ": " + ec.message());
+    }
+    tools::copy::copy_request build;
+    build.device = device;
+    build.session = session.session;
+    build.out = file;
+    build.work_dir = cache;
+    build.person = who.person;
+    build.department = draft.department;
+    build.reference = draft.reference;
+    build.action = draft.action;
+    build.now = now;
+    auto built = tools::copy::build_viewing_copy(*ctx_.store, build, "access/" + entry_name, *who.signer);
+    if (!built && built.error().code != core::errc::already_exists) {  // another request may have built it
+      conclude(false, built.error().context);
+      return error_response(503, "Copy failed", built.error().context);
+    }
+  }
+  if (manifest) {
+    auto text = core::read_file(tools::copy::manifest_path_of(file), std::size_t{16} << 20);
+    if (!text) {
+      conclude(false, text.error().context);
+      return error_response(503, "Copy unavailable", text.error().context);
+    }
+    web_response r;
+    r.content_type = "application/json";
+    r.body.assign(text->begin(), text->end());
+    r.set("Content-Disposition",
+          "attachment; filename=\"" + session.session.to_hex().substr(0, 8) + "-viewing-copy.mp4.manifest.json\"");
+    r.set("X-Bodycam-Access-Entry", "access/" + entry_name);
+    r.after_send = conclude;
+    return r;
+  }
+  const auto size = fs::file_size(file, ec);
+  if (ec) {
+    conclude(false, "read " + file.string() + ": " + ec.message());
+    return error_response(503, "Copy unavailable", "read " + file.string() + ": " + ec.message());
+  }
+  const range_answer range = answer_range(request.header("range"), size);
+  if (range.what == range_answer::kind::unsatisfiable) {
+    conclude(false, "range not satisfiable");
+    auto r = error_response(416, "Range not satisfiable", "The copy has " + std::to_string(size) + " bytes.");
+    r.set("Content-Range", content_range(range, size));
+    return r;
+  }
+  const std::uint64_t first = range.what == range_answer::kind::partial ? range.first : 0;
+  const std::uint64_t length = range.what == range_answer::kind::partial ? range.length() : size;
+  if (length > common::store::max_range_bytes) {
+    conclude(false, "more than 64 MiB asked at once");
+    return error_response(413, "Too large", "Ask for at most 64 MiB at a time with a Range header.");
+  }
+  web_response r;
+  r.body.resize(static_cast<std::size_t>(length));
+  std::ifstream in(file, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(first));
+  if (!in.read(r.body.data(), static_cast<std::streamsize>(length))) {
+    conclude(false, "read " + file.string() + " failed");
+    return error_response(503, "Copy unavailable", "read " + file.string() + " failed");
+  }
+  r.status = range.what == range_answer::kind::partial ? 206 : 200;
+  r.content_type = "video/mp4";
+  r.set("Accept-Ranges", "bytes");
+  if (r.status == 206) r.set("Content-Range", content_range(range, size));
+  r.set("Content-Disposition",
+        "attachment; filename=\"" + session.session.to_hex().substr(0, 8) + "-viewing-copy.mp4\"");
+  r.set("X-Bodycam-Access-Entry", "access/" + entry_name);
   r.after_send = conclude;
   return r;
 }

@@ -144,7 +144,11 @@ std::string render_session_page(const page_user& user, const std::string& device
                      (s.stop_reason ? " (" + escape_html(std::string(common::record::to_string(*s.stop_reason))) + ")"
                                     : std::string()) +
                      "</dd><dt>Access entry</dt><dd>" + escape_html(access_entry) + "</dd></dl>\n";
-  body += "<p>" + link(base + "/play", "Play the whole session") + "</p>\n";
+  body += "<p>" + link(base + "/play", "Play the whole session") + " · " +
+          link(base + "/copy.mp4", "Download a viewing copy") + " (" +
+          link(base + "/copy.mp4.manifest.json", "its signed manifest") + ")" +
+          " (the whole session as one MP4 that any player seeks in; for viewing, not evidence: the originals "
+          "below are)</p>\n";
   if (access::is_allowed(access::route::export_request, user.roles, access::ownership::none))
     body += "<form method=\"post\" action=\"/exports/request\" class=\"export-request\">"
             "<input type=\"hidden\" name=\"csrf\" value=\"" + escape_html(user.csrf) + "\">"

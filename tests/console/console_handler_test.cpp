@@ -206,6 +206,13 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
             notes = 1;
             success = 303;
             break;
+          case ac::route::viewing_copy:
+            // This shift's segments are byte blobs, not MP4: an allowed request stores its access entry and a
+            // failed outcome and answers 503 (viewing_copy_route_test.cpp copies real footage).
+            target = f.session_path() + "/copy.mp4";
+            writes = 2;
+            success = 503;
+            break;
         }
         const bool allowed = ac::is_allowed(r, bit(role), o);
         const auto response = body.empty() ? f.get(target, cookie)

@@ -21,7 +21,7 @@ TEST_CASE("route table: footage and request routes never allowed without knowing
       CHECK_FALSE(ac::is_allowed(r, tools::enrollment::all_roles_mask, ac::ownership::none));
       ++checked;
     }
-  CHECK(checked == 6);  // session_page, session_playback, file_download, api_session; two request routes
+  CHECK(checked == 7);  // session_page, session_playback, file_download, api_session, viewing_copy; two request routes
   // Nobody, whatever their roles, may decide their own export request.
   CHECK_FALSE(ac::is_allowed(ac::route::approval_decision, tools::enrollment::all_roles_mask, ac::ownership::own));
 }

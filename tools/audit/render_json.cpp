@@ -73,7 +73,8 @@ json register_json(const registers::register_book& book) {
                          {"action", e.body.action},
                          {"scopes", scopes},
                          {"objects", e.body.objects.size()}});
-      const bool retrieval = e.body.action == "playback_copy" || e.body.action == "export";
+      const bool retrieval =
+          e.body.action == "playback_copy" || e.body.action == "viewing_copy" || e.body.action == "export";
       if (e.body.kind == registers::entry_kind::access && retrieval) {
         const auto o = outcomes.find(registers::entry_name(e.body));
         entries.back()["outcome"] = o == outcomes.end() ? "unknown" : o->second;

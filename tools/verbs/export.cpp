@@ -4,13 +4,11 @@
 // clerk's signed request for that selection; `--approved REQUEST` builds the bundle of a request a supervisor
 // approved (bodycam approve), by the clerk who made it, within 7 days; an export made without either is still
 // built but the audit lists it as export_unapproved.
-// bodycam copy: one segment or annotation file out of the store for playback, access entry first too, and
-// its outcome (completed or failed) after. Both refuse, before any entry, an output inside a store or one
-// that exists or whose folder does not, and a clerk key that the store holds for a camera or dock.
+// Refuses, before any entry, an output inside a store or one that exists or whose folder does not, and a
+// clerk key that the store holds for a camera or dock (bodycam copy, in copy.cpp, does the same).
 #include "common/store/directory_backend.hpp"
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/audit/approval_state.hpp"
-#include "tools/bundle/playback_copy.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/log_now.hpp"
@@ -46,12 +44,10 @@ struct export_args {
   bool quiet = false;
 };
 
-int refuse_as(const char* verb, const std::string& message, int code = exit_cannot) {
-  std::fprintf(stderr, "bodycam %s: %s\n", verb, message.c_str());
+int refuse(const std::string& message, int code = exit_cannot) {
+  std::fprintf(stderr, "bodycam export: %s\n", message.c_str());
   return code;
 }
-
-int refuse(const std::string& message, int code = exit_cannot) { return refuse_as("export", message, code); }
 
 int build_bundle(const export_args& args, bundle::export_request request, const std::string& approved = {});
 
@@ -215,62 +211,7 @@ int build_bundle(const export_args& args, bundle::export_request request, const 
   return 0;
 }
 
-struct copy_args {
-  std::string store;
-  std::string device;
-  std::uint64_t seq = 0;
-  std::string out;
-  std::string clerk_key;
-  std::string department;
-  std::string reference;
-  std::string log_key;
-};
-
-int run_copy(const copy_args& args) {
-  auto refuse = [](const std::string& message, int code = exit_cannot) { return refuse_as("copy", message, code); };
-  auto device = record::device_id::parse(args.device);
-  if (!device) return refuse("--device: " + device.error().context);
-  if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok) return refuse(ok.error().context);
-  auto clerk = load_clerk(args.clerk_key);
-  if (!clerk) return refuse(clerk.error().context);
-  auto s = store::open_directory_store(args.store, false);
-  if (!s) return refuse(s.error().context);
-  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
-  auto log_key = load_log_key(*s, args.log_key);
-  if (!log_key) return refuse(log_key.error().context);
-  const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
-  bundle::playback_request request{*device, args.seq, args.out, clerk->id, args.department, args.reference, utc_now()};
-  auto entry = bundle::copy_for_playback(*s, request, *clerk->signer);
-  if (!entry) return refuse(entry.error().context, entry.error().code == core::errc::corrupt ? 2 : exit_cannot);
-  // The outcome entry follows the access entry (playback_copy.hpp invariant 3): the clerk's next entry.
-  std::vector<std::string> written = new_keys;
-  written.push_back(*entry);
-  if (const auto dot = entry->rfind('.'); dot != std::string::npos)
-    written.push_back(entry->substr(0, dot + 1) + std::to_string(std::stoull(entry->substr(dot + 1)) + 1));
-  std::printf("copy:         %s\naccess entry: %s\n%s\n", args.out.c_str(), entry->c_str(),
-              log_entries_now(*s, *log_key, written).c_str());
-  return 0;
-}
-
 }  // namespace
-
-void add_copy(CLI::App& app, run_result& result) {
-  auto* cmd =
-      app.add_subcommand(
-      "copy", "Copy one segment or annotation file for playback (registers the access first, its outcome after)");
-  auto args = std::make_shared<copy_args>();
-  cmd->add_option("store", args->store, "The store's directory")->required();
-  cmd->add_option("--device", args->device, "The device")->required();
-  cmd->add_option("--seq", args->seq, "The segment or annotation record whose file to copy")->required();
-  cmd->add_option("--out", args->out, "The file to create (must not exist)")->required();
-  cmd->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file")->required();
-  cmd->add_option("--department", args->department, "The clerk's department")->required();
-  cmd->add_option("--reference", args->reference, "Why: the case or request number")->required();
-  cmd->add_option("--log-key", args->log_key,
-                  "An enrolled dock's secret key file: log the access entries in the store log at once (without "
-                  "it the next dock start-up logs them)");
-  cmd->callback([args, &result] { result.exit_code = run_copy(*args); });
-}
 
 void add_export(CLI::App& app, run_result& result) {
   auto* cmd = app.add_subcommand("export", "Export a court bundle (registers the access first)");

@@ -1,0 +1,102 @@
+#include "tests/tools/copy/recorded_footage.hpp"
+
+#include "firmware/media/posix_segment_storage.hpp"
+#include "firmware/media/recording_pipeline.hpp"
+#include "tests/support/files.hpp"
+
+extern "C" {
+#include <libavutil/log.h>
+}
+
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace bodycam::tests {
+
+namespace media = bodycam::firmware::media;
+namespace fs = std::filesystem;
+
+namespace {
+
+class sealed_sink final : public media::segment_sink {
+ public:
+  void on_segment_opened(const media::segment_opened&) override {}
+  void on_fragment_durable(const media::fragment_info&) override {}
+  void on_segment_sealed(const media::segment_summary& summary) override {
+    std::lock_guard lock(mutex_);
+    names_.push_back(summary.file_name);
+  }
+  void on_pipeline_event(const media::pipeline_event& event) override {
+    std::lock_guard lock(mutex_);
+    if (event.kind == media::pipeline_event_kind::fault && event.error) fault_ = event.error->context;
+  }
+  std::vector<std::string> names() const {
+    std::lock_guard lock(mutex_);
+    return names_;
+  }
+  std::string fault() const {
+    std::lock_guard lock(mutex_);
+    return fault_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> names_;
+  std::string fault_;
+};
+
+media::pipeline_config footage_config(const fs::path& dir) {
+  media::pipeline_config c;
+  c.source.video.kind = media::input_kind::lavfi;
+  c.source.video.url = "testsrc2=size=320x240:rate=15";
+  media::input_config audio;
+  audio.kind = media::input_kind::lavfi;
+  audio.url = "sine=frequency=440:sample_rate=48000";
+  c.source.audio = audio;
+  c.encoder.width = 320;
+  c.encoder.height = 240;
+  c.encoder.fps = 15;
+  c.encoder.gop = std::chrono::seconds(1);
+  c.encoder.video_bit_rate = 300'000;
+  c.encoder.sample_rate = 48'000;
+  c.encoder.channels = 1;
+  c.segment.duration = std::chrono::seconds(2);
+  c.pre_event.duration = std::chrono::seconds(0);
+  c.output_dir = dir.string();
+  c.device_id = "cam-0001";
+  c.officer_id = "PC 1234";
+  return c;
+}
+
+}  // namespace
+
+std::vector<fs::path> record_segments(const fs::path& dir, std::size_t count) {
+  av_log_set_level(AV_LOG_ERROR);
+  sealed_sink sink;
+  media::posix_segment_storage storage;
+  auto pipeline = media::recording_pipeline::open(footage_config(dir), sink, storage);
+  if (!pipeline) throw std::runtime_error("open the recording pipeline: " + pipeline.error().context);
+  if (auto ok = (*pipeline)->start("S1"); !ok) throw std::runtime_error("start recording: " + ok.error().context);
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (sink.names().size() + 1 < count && sink.fault().empty() && std::chrono::steady_clock::now() < limit)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (auto ok = (*pipeline)->stop(media::close_reason::stop); !ok)
+    throw std::runtime_error("stop recording: " + ok.error().context);
+  if (auto ok = (*pipeline)->shutdown(); !ok) throw std::runtime_error("shut down: " + ok.error().context);
+  if (!sink.fault().empty()) throw std::runtime_error("the recording failed: " + sink.fault());
+  std::vector<fs::path> files;
+  for (const auto& name : sink.names()) files.push_back(dir / name);
+  if (files.size() < count)
+    throw std::runtime_error("recorded " + std::to_string(files.size()) + " segments, wanted " + std::to_string(count));
+  return files;
+}
+
+void store_session(evidence_camera& cam, const std::vector<fs::path>& files) {
+  cam.boot().precheck().start();
+  for (const auto& f : files) cam.after(std::chrono::minutes(1)).segment(slurp(f));
+  cam.stop();
+  cam.receipt(cam.now() + std::chrono::minutes(30));
+}
+
+}  // namespace bodycam::tests
