@@ -149,30 +149,79 @@ class browser_test:
         self.all_rows = rows
         log(f"target session {self.target['path']} ({self.target['segments']} segments); other {self.other['path']}")
 
-    # INTEGRATOR: extend when the search page exists. Today "search" is the session list's device filter;
-    # replace the body with a search by officer, case and free text on the search page, keeping the checks
-    # that the match is listed and a non-match is not.
-    def step_search(self):
-        from selenium.webdriver.common.by import By
-        self.open("/sessions", "search-before")
-        box = self.d.find_element(By.CSS_SELECTOR, "form.filters input[name=device]")
-        box.clear()
-        box.send_keys(self.other["device"])
-        self.d.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
-        self.wait(lambda: "device=" + self.other["device"] in self.d.current_url, WAIT_PAGE, "filter by device")
-        self.shot("search-by-device")
-        rows = self.session_rows()
-        self.check(rows and all(r["device"] == self.other["device"] for r in rows),
-                   f"the filter by {self.other['device']} lists only its sessions: {rows}")
-        self.check(self.target["path"] not in [r["path"] for r in rows], "the filter leaves other devices out")
+    def search_rows(self):
+        """The search page's results: device, officer, case, place and the session's path."""
+        return self.js(
+            "return Array.from(document.querySelectorAll('table.sessions tbody tr')).map(tr => {"
+            " const c = tr.querySelectorAll('td');"
+            " return {device: c[0].textContent, officer: c[1].textContent, category: c[5].textContent,"
+            " case_number: c[6].textContent, place: c[7].textContent,"
+            " path: new URL(c[9].querySelector('a').href).pathname}; });")
 
-    # INTEGRATOR: extend when the notes form exists. Today it checks the session page a note will be added to
-    # (its facts and segment table); then: fill the note form (place, party, case, category), submit, and
-    # check the note is shown and the original segments are unchanged.
+    def search(self, shot, **fields):
+        """Fills the search form with `fields` (the rest empty), submits it and returns the rows."""
+        from selenium.webdriver.common.by import By
+        self.open("/search", shot + "-form")
+        for name in ("officer", "device", "unit", "from", "to", "category", "case", "place", "party", "text"):
+            box = self.d.find_element(By.CSS_SELECTOR, f"form.filters input[name={name}]")
+            box.clear()
+            if name in fields:
+                box.send_keys(fields[name])
+        self.d.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+        self.wait(lambda: "/search?" in self.d.current_url, WAIT_PAGE, "the search answers")
+        self.shot(shot)
+        return self.search_rows()
+
+    # The clerk searches the catalogue (after step_add_note, so the note's fields are searchable): by case
+    # number, by a word of the note, by camera; a match is listed and a non-match is not.
+    def step_search(self):
+        by_case = self.search("search-by-case", case=self.note["case"])
+        self.check([r["path"] for r in by_case] == [self.target["path"]],
+                   f"the search by case {self.note['case']} finds exactly the noted session: {by_case}")
+        self.check(by_case and by_case[0]["place"] == self.note["place"], "the result shows the noted place")
+        by_word = self.search("search-by-word", text="keys")
+        self.check([r["path"] for r in by_word] == [self.target["path"]],
+                   f"the search for a word of the note finds exactly the noted session: {by_word}")
+        none = self.search("search-no-match", case="NO-SUCH-CASE")
+        self.check(none == [], f"a case number nobody noted finds nothing: {none}")
+        by_device = self.search("search-by-device", device=self.other["device"])
+        self.check(by_device and all(r["device"] == self.other["device"] for r in by_device),
+                   f"the search by {self.other['device']} lists only its sessions: {by_device}")
+        self.check(self.target["path"] not in [r["path"] for r in by_device], "the search leaves other cameras out")
+
+    # The clerk adds a note (place, party, case, category, text) on the session page: the note is shown with its
+    # history, and the session's segments are unchanged.
     def step_add_note(self):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import Select
         title = self.open(self.target["path"], "note-session-page")
         self.check(title.startswith("Session "), f"the session page opens for a note, got {title!r}")
-        self.check(len(self.segment_seqs()) == self.target["segments"], "the page lists every segment")
+        before = self.segment_seqs()
+        self.check(len(before) == self.target["segments"], "the page lists every segment")
+        self.note = {"place": "Rue de la Gare 4", "party": "Shop owner", "case": "CASE-E2E-7",
+                     "text": "The suspect handed over the keys."}
+        form = self.d.find_element(By.CSS_SELECTOR, "form.note")
+        form.find_element(By.NAME, "place").send_keys(self.note["place"])
+        form.find_element(By.NAME, "party").send_keys(self.note["party"])
+        form.find_element(By.NAME, "case").send_keys(self.note["case"])
+        Select(form.find_element(By.NAME, "category")).select_by_value("evidence")
+        form.find_element(By.NAME, "text").send_keys(self.note["text"])
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.wait(lambda: self.js("return document.querySelectorAll('table.note-history tbody tr').length") >= 5,
+                  WAIT_PAGE, "the note's history shows its fields")
+        self.shot("note-added")
+        facts = self.js("const h = Array.from(document.querySelectorAll('h2')).find(e => e.textContent === 'Case notes');"
+                        "let dl = h ? h.nextElementSibling : null; while (dl && dl.tagName !== 'DL') dl = dl.nextElementSibling;"
+                        "return dl ? Object.fromEntries(Array.from(dl.querySelectorAll('dt'))"
+                        ".map(dt => [dt.textContent, dt.nextElementSibling.textContent])) : {};")
+        log(f"the session's notes now: {facts}")
+        for value in (self.note["place"], self.note["party"], self.note["case"], "evidence", self.note["text"]):
+            self.check(value in facts.values(), f"the session page shows the noted {value!r}: {facts}")
+        history = self.js("return Array.from(document.querySelectorAll('table.note-history tbody tr'))"
+                          ".map(tr => tr.querySelectorAll('td')[1].textContent);")
+        self.check(history and all(who == self.stage.person("clerk") for who in history),
+                   f"every history row names the clerk who noted: {history}")
+        self.check(self.segment_seqs() == before, "the note changed none of the session's segments")
 
     def play_whole_session(self):
         title = self.open(self.target["path"], "clerk-session-page")
@@ -407,8 +456,8 @@ def main():
         driver = stage_lib.new_browser(downloads, work / "profile")
         t = browser_test(driver, stage, out)
         t.clerk_sees_every_session()
-        t.step_search()
         t.step_add_note()
+        t.step_search()
         t.play_whole_session()
         t.clerk_requests_export()
         t.clerk_cannot_approve()
