@@ -27,13 +27,6 @@ namespace {
 
 constexpr std::size_t max_account_bytes = 4096;
 
-web_response html(unsigned status, std::string body) {
-  web_response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 web_response redirect(std::string location) {
   web_response r;
   r.status = 303;
@@ -77,8 +70,15 @@ core::expected<enrollment::grant> person_grant(const common::store::store& s, co
 
 }  // namespace
 
+web_response html_response(unsigned status, std::string body) {
+  web_response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 web_response error_response(unsigned status, const std::string& title, const std::string& detail) {
-  return html(status, render_error_page(status, title, detail));
+  return html_response(status, render_error_page(status, title, detail));
 }
 
 web_response console_handler::handle(const web_request& request) {
@@ -110,7 +110,7 @@ web_response console_handler::dispatch(const web_request& request) {
     return r;
   }
   if (path == "/login") {
-    if (get) return html(200, render_login_page(""));
+    if (get) return html_response(200, render_login_page(""));
     return login(request);
   }
 
@@ -136,7 +136,7 @@ web_response console_handler::dispatch(const web_request& request) {
   using access::route;
   if (path == "/") {
     if (!access::is_allowed(route::home, who->roles, access::ownership::none)) return refuse();
-    return html(200, render_home_page(user));
+    return html_response(200, render_home_page(user));
   }
   if (path == "/sessions") return session_list(request, *who);
   if (path == "/search") return search(request, *who);
@@ -165,7 +165,7 @@ web_response console_handler::dispatch(const web_request& request) {
     if (!access::is_allowed(route::access_register, who->roles, access::ownership::none)) return refuse();
     auto book = tools::registers::read_register(*ctx_.store, common::store::entry_namespace::access);
     if (!book) return error_response(503, "Register unavailable", book.error().context);
-    return html(200, render_access_register(user, *book));
+    return html_response(200, render_access_register(user, *book));
   }
   if (path == "/audit") {
     if (!access::is_allowed(route::audit_report, who->roles, access::ownership::none)) return refuse();
@@ -173,13 +173,13 @@ web_response console_handler::dispatch(const web_request& request) {
     options.now = ctx_.clock();
     auto report = tools::audit::audit_store(*ctx_.store, options);
     if (!report) return error_response(503, "Audit unavailable", report.error().context);
-    return html(200, render_text_page(user, "Audit", tools::audit::render_text(*report)));
+    return html_response(200, render_text_page(user, "Audit", tools::audit::render_text(*report)));
   }
   if (path == "/enrollment") {
     if (!access::is_allowed(route::enrollment_view, who->roles, access::ownership::none)) return refuse();
     auto reg = enrollment::load_register(*ctx_.store, ctx_.root);
     if (!reg) return error_response(503, "Register unavailable", reg.error().context);
-    return html(200, render_enrollment_view(user, reg->table));
+    return html_response(200, render_enrollment_view(user, reg->table));
   }
   return error_response(404, "Not found", "No such page.");
 }
@@ -193,12 +193,12 @@ web_response console_handler::login(const web_request& request) {
   };
   const std::string person = field("person");
   const auto now = ctx_.clock();
-  const auto refused = [&](const std::string& why) { return html(401, render_login_page(why)); };
+  const auto refused = [&](const std::string& why) { return html_response(401, render_login_page(why)); };
   if (!crypto::is_valid_label(person)) return refused("Unknown person or wrong password.");
   auto locked = ctx_.lockout->locked_until(person, now);  // H1, L2
   if (!locked) return error_response(503, "Login unavailable", locked.error().context);
   if (*locked)
-    return html(429, render_login_page("Too many failed logins: this account is locked until " +
+    return html_response(429, render_login_page("Too many failed logins: this account is locked until " +
                                        format_time(**locked) + "."));
   const auto fail = [&](const std::string& why) {
     if (auto ok = ctx_.lockout->record_failure(person, now); !ok)

@@ -164,5 +164,7 @@ class console_handler {
 
 // The error page every refusal uses.
 [[nodiscard]] web_response error_response(unsigned status, const std::string& title, const std::string& detail);
+// A page the routes rendered (pages.hpp), answered with `status`.
+[[nodiscard]] web_response html_response(unsigned status, std::string body);
 
 }  // namespace bodycam::console::web

@@ -27,13 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-web_response page(unsigned status, std::string body) {
-  web_response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 web_response see_other(std::string location) {
   web_response r;
   r.status = 303;
@@ -118,7 +111,7 @@ web_response console_handler::export_list(const signed_in& who) {
   std::vector<request_row> rows;
   for (const auto& r : (*state)->approvals.requests)
     if (r.request->body.clerk == who.person) rows.push_back(row_of(r, now, who.person));
-  return page(200, render_exports_page({who.person, who.roles, who.csrf}, rows));
+  return html_response(200, render_exports_page({who.person, who.roles, who.csrf}, rows));
 }
 
 web_response console_handler::approvals_page(const signed_in& who) {
@@ -130,7 +123,7 @@ web_response console_handler::approvals_page(const signed_in& who) {
   for (const auto& r : (*state)->approvals.requests) rows.push_back(row_of(r, now, r.request->body.clerk));
   std::stable_sort(rows.begin(), rows.end(),
                    [](const request_row& a, const request_row& b) { return a.state == "pending" && b.state != "pending"; });
-  return page(200, render_approvals_page({who.person, who.roles, who.csrf}, rows));
+  return html_response(200, render_approvals_page({who.person, who.roles, who.csrf}, rows));
 }
 
 web_response console_handler::approval_decision(const web_request& request, const signed_in& who) {
@@ -246,7 +239,7 @@ web_response console_handler::fleet_page(const signed_in& who) {
   if (!access::is_allowed(access::route::fleet, who.roles, access::ownership::none)) return not_allowed();
   auto view = collect_fleet();
   if (!view) return error_response(503, "Fleet unavailable", view.error().context);
-  return page(200, render_fleet_page({who.person, who.roles, who.csrf}, view->cameras, view->docks));
+  return html_response(200, render_fleet_page({who.person, who.roles, who.csrf}, view->cameras, view->docks));
 }
 
 }  // namespace bodycam::console::web

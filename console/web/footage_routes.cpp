@@ -37,13 +37,6 @@ std::string query_value(const web_request& request, const char* name) {
   return it == form->end() ? std::string() : it->second;
 }
 
-web_response page(unsigned status, std::string body) {
-  web_response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 web_response register_refused(const core::error& e) {
   return error_response(503, "Access register unavailable",
                         "The access entry for this request could not be written, so nothing is shown: " + e.context);
@@ -90,7 +83,7 @@ web_response console_handler::session_list(const web_request& request, const sig
       rows.push_back(std::move(row));
     }
   }
-  return page(200, render_session_list({who.person, who.roles, who.csrf}, filter, rows));
+  return html_response(200, render_session_list({who.person, who.roles, who.csrf}, filter, rows));
 }
 
 web_response console_handler::footage(const web_request& request, const signed_in& who) {
@@ -151,8 +144,8 @@ web_response console_handler::footage(const web_request& request, const signed_i
                                             *session, now));  // H5
     if (!entry) return register_refused(entry.error());
     const std::string name = "access/" + registers::entry_name(entry->body);
-    if (play) return page(200, render_playback_page(user, device->str(), *session, name));
-    return page(200, render_session_page(user, device->str(), *session, dev->receipts, name,
+    if (play) return html_response(200, render_playback_page(user, device->str(), *session, name));
+    return html_response(200, render_session_page(user, device->str(), *session, dev->receipts, name,
                                          notes_section(*device, *session_id, owner_of(*session, who), who)));
   }
 

@@ -23,13 +23,6 @@ namespace catalogue = tools::catalogue;
 
 namespace {
 
-web_response page(unsigned status, std::string body) {
-  web_response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 web_response refused_field(const std::string& title, const form_refusal& refusal) {
   return error_response(400, title, "Field '" + refusal.field + "': " + refusal.why + ".");
 }
@@ -93,7 +86,7 @@ web_response console_handler::search(const web_request& request, const signed_in
                         std::make_move_iterator(mine.begin() + static_cast<std::ptrdiff_t>(last)));
   }
   results.refreshed = ctx_.catalogue->last_refresh();
-  return page(200, render_search_page({who.person, who.roles, who.csrf}, read->typed, results));
+  return html_response(200, render_search_page({who.person, who.roles, who.csrf}, read->typed, results));
 }
 
 web_response console_handler::note_add(const web_request& request, const signed_in& who) {

@@ -2,6 +2,7 @@
 
 #include "firmware/media/posix_segment_storage.hpp"
 #include "firmware/media/recording_pipeline.hpp"
+#include "tests/firmware/media/test_support.hpp"
 #include "tests/support/files.hpp"
 
 extern "C" {
@@ -47,25 +48,8 @@ class sealed_sink final : public media::segment_sink {
 };
 
 media::pipeline_config footage_config(const fs::path& dir) {
-  media::pipeline_config c;
-  c.source.video.kind = media::input_kind::lavfi;
-  c.source.video.url = "testsrc2=size=320x240:rate=15";
-  media::input_config audio;
-  audio.kind = media::input_kind::lavfi;
-  audio.url = "sine=frequency=440:sample_rate=48000";
-  c.source.audio = audio;
-  c.encoder.width = 320;
-  c.encoder.height = 240;
-  c.encoder.fps = 15;
-  c.encoder.gop = std::chrono::seconds(1);
-  c.encoder.video_bit_rate = 300'000;
-  c.encoder.sample_rate = 48'000;
-  c.encoder.channels = 1;
-  c.segment.duration = std::chrono::seconds(2);
-  c.pre_event.duration = std::chrono::seconds(0);
-  c.output_dir = dir.string();
+  auto c = bodycam::firmware::media::test::small_config(dir);
   c.device_id = "cam-0001";
-  c.officer_id = "PC 1234";
   return c;
 }
 
