@@ -44,7 +44,7 @@ status write_file_durably(file_system& fsys, const fs::path& path, byte_view byt
 
   std::random_device entropy;
   const fs::path temp = dir / (path.filename().string() + ".tmp." + std::to_string(entropy()));
-  auto opened = fsys.open(temp, open_mode::create_new, options.mode);
+  auto opened = fsys.open(temp, open_mode::create_new, options.mode, true);
   if (!opened) return std::unexpected(opened.error());
   std::unique_ptr<file> out = std::move(*opened);
   auto cleanup_on_error = [&](const error& e) {

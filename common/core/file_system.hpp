@@ -47,9 +47,9 @@ class file {
 class file_system {
  public:
   virtual ~file_system() = default;
-  // `mode` is applied exactly (not filtered by the umask) to a file this call creates.
+  // A file this call creates gets `mode` filtered by the umask, as open(2) does, or exactly if `exact_mode`.
   [[nodiscard]] virtual expected<std::unique_ptr<file>> open(const std::filesystem::path& path, open_mode how,
-                                                             mode_t mode = 0644) = 0;
+                                                             mode_t mode = 0644, bool exact_mode = false) = 0;
   [[nodiscard]] virtual status rename(const std::filesystem::path& from, const std::filesystem::path& to) = 0;
   [[nodiscard]] virtual status rename_no_replace(const std::filesystem::path& from,
                                                  const std::filesystem::path& to) = 0;

@@ -85,7 +85,7 @@ class posix_file final : public file {
 
 }  // namespace
 
-expected<std::unique_ptr<file>> posix_file_system::open(const fs::path& path, open_mode how, mode_t mode) {
+expected<std::unique_ptr<file>> posix_file_system::open(const fs::path& path, open_mode how, mode_t mode, bool exact_mode) {
   int flags = O_CLOEXEC;
   switch (how) {
     case open_mode::create_new: flags |= O_RDWR | O_CREAT | O_EXCL; break;
@@ -94,8 +94,8 @@ expected<std::unique_ptr<file>> posix_file_system::open(const fs::path& path, op
   }
   unique_fd fd(::open(path.c_str(), flags, mode));
   if (!fd.is_open()) return fail_errno(how == open_mode::create_new ? "create" : "open", path.string(), errno);
-  // The mode given to open() is filtered by the umask; set it exactly so 0600 secrets stay 0600.
-  if (how == open_mode::create_new && ::fchmod(fd.get(), mode) != 0) return fail_errno("chmod", path.string(), errno);
+  // The mode given to open() is filtered by the umask; set it exactly when asked (0600 secrets stay 0600).
+  if (exact_mode && how == open_mode::create_new && ::fchmod(fd.get(), mode) != 0) return fail_errno("chmod", path.string(), errno);
   return std::make_unique<posix_file>(std::move(fd), path);
 }
 

@@ -10,7 +10,7 @@ namespace bodycam::common::core {
 class posix_file_system final : public file_system {
  public:
   [[nodiscard]] expected<std::unique_ptr<file>> open(const std::filesystem::path& path, open_mode how,
-                                                     mode_t mode = 0644) override;
+                                                     mode_t mode = 0644, bool exact_mode = false) override;
   [[nodiscard]] status rename(const std::filesystem::path& from, const std::filesystem::path& to) override;
   [[nodiscard]] status rename_no_replace(const std::filesystem::path& from, const std::filesystem::path& to) override;
   [[nodiscard]] status unlink(const std::filesystem::path& path) override;

@@ -121,15 +121,15 @@ std::shared_ptr<crash_file_system::inode> crash_file_system::adopt(const std::st
 }
 
 core::expected<std::unique_ptr<core::file>> crash_file_system::open(const fs::path& path, core::open_mode how,
-                                                                    mode_t mode) {
-  if (!is_tracked(path)) return real_.open(path, how, mode);
+                                                                    mode_t mode, bool exact_mode) {
+  if (!is_tracked(path)) return real_.open(path, how, mode, exact_mode);
   if (powered_off_) return powered_off("open", path);
   const std::string k = key(path);
   std::error_code ec;
   const bool creates = how == core::open_mode::create_new ||
                        (how == core::open_mode::read_write && !fs::exists(path, ec));
   if (creates && !step(false)) return powered_off("create", path);
-  auto opened = real_.open(path, how, mode);
+  auto opened = real_.open(path, how, mode, exact_mode);
   if (!opened) return opened;
   std::shared_ptr<inode> node;
   if (creates) {

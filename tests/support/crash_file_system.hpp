@@ -57,7 +57,7 @@ class crash_file_system final : public common::core::file_system {
 
   [[nodiscard]] common::core::expected<std::unique_ptr<common::core::file>> open(const std::filesystem::path& path,
                                                                                  common::core::open_mode how,
-                                                                                 mode_t mode = 0644) override;
+                                                                                 mode_t mode = 0644, bool exact_mode = false) override;
   [[nodiscard]] common::core::status rename(const std::filesystem::path& from,
                                             const std::filesystem::path& to) override;
   [[nodiscard]] common::core::status rename_no_replace(const std::filesystem::path& from,

@@ -32,8 +32,9 @@ class sync_dropping_file final : public core::file {
 }  // namespace
 
 core::expected<std::unique_ptr<core::file>> sync_dropping_file_system::open(const std::filesystem::path& path,
-                                                                            core::open_mode how, mode_t mode) {
-  auto opened = inner_.open(path, how, mode);
+                                                                            core::open_mode how, mode_t mode,
+                                                                            bool exact_mode) {
+  auto opened = inner_.open(path, how, mode, exact_mode);
   if (!opened || what_ != dropped_sync::file) return opened;
   return std::make_unique<sync_dropping_file>(std::move(*opened), dropped_);
 }

@@ -25,7 +25,7 @@ class sync_dropping_file_system final : public common::core::file_system {
 
   [[nodiscard]] common::core::expected<std::unique_ptr<common::core::file>> open(const std::filesystem::path& path,
                                                                                  common::core::open_mode how,
-                                                                                 mode_t mode = 0644) override;
+                                                                                 mode_t mode = 0644, bool exact_mode = false) override;
   [[nodiscard]] common::core::status rename(const std::filesystem::path& from,
                                             const std::filesystem::path& to) override {
     return inner_.rename(from, to);
