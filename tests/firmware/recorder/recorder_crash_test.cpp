@@ -4,14 +4,18 @@
 // own code, fed with synthetic fragments instead of libav output so that a thousand cuts run in seconds.
 // After each cut the camera boots on what the disk kept: the ledger opens, a boot record, boot recovery
 // (salvage, recovery and interruption records) — which is itself cut in a third of the runs and booted
-// again. Then:
+// again. The shift: boot, session start, a sealed segment, a statement file and its record, a receipt that
+// moves the segment to `stored`, a second segment left open, a reclaim that frees the stored one. Then:
 //  1. every acknowledged record is present unchanged (the acknowledged head's hash, and the chain verifies
 //     with no finding: no seq gap, no fork, every link and signature good);
-//  2. every acknowledged fragment is in its file byte for byte, and in the ledger;
+//  2. every acknowledged fragment is in its file byte for byte (unless the ledger records the file reclaimed),
+//     and in the ledger;
 //  3. every acknowledged statement file holds its bytes;
 //  4. each unclean boot is explained by exactly one power_loss interruption;
 //  5. nothing half-written is served: every sealed file's bytes match its length and SHA-256 in the ledger,
-//     and no `.partial` is left behind a ledger row still partial.
+//     and no `.partial` is left behind a ledger row still partial;
+//  6. nothing is deleted unseen: a file the ledger has not marked reclaimed is on disk, and an acknowledged
+//     reclaim is in the ledger.
 // The number of cuts is BODYCAM_CRASH_CUTS (default 1000; docs/testing.md gives the 100,000 run), the seed
 // BODYCAM_TEST_SEED. The negative control removes the ledger's file syncs and must find a lost record.
 #include "common/chain/verifier.hpp"
@@ -21,6 +25,7 @@
 #include "common/ledger/ledger.hpp"
 #include "common/sqlite/port_vfs.hpp"
 #include "firmware/media/file_segment_storage.hpp"
+#include "firmware/offload/space_reclaimer.hpp"
 #include "firmware/recorder/boot_recovery.hpp"
 #include "firmware/recorder/ledger_sink.hpp"
 #include "tests/support/crash_file_system.hpp"
@@ -162,7 +167,6 @@ struct camera {
     return true;
   }
 
-  // The shift: boot, start, a sealed segment, a statement, a receipt, a second segment left open.
   void run_shift() {
     if (!boot(record::shutdown_kind::first_boot)) return;
     record::session_id session;
@@ -180,11 +184,22 @@ struct camera {
     a.byte_length = statement.size();
     a.file_sha256 = crypto::sha256(statement);
     if (!append(a)) return;
+    // The dock's receipt covers everything so far; the sealed segment moves to `stored` with it.
     record::receipt_payload r;
     r.issuer = "dock-1";
     r.covered_count = ack.head->next_seq;
-    if (!append(r)) return;
+    auto stored = writer->append(r, [](ledger::transaction& tx, std::uint64_t seq) {
+      return tx.set_file_state("S-0.mp4", {ledger::file_state::stored, seq, std::nullopt});
+    });
+    if (!stored) return (void)fail(stored.error());
+    if (!acknowledge_head()) return;
     if (!record_segment(sink, session.to_hex(), 1, 3, false)) return;
+    // Space is needed: the reclaimer frees the stored segment (reclaim record first, then the unlink).
+    offload::space_reclaimer reclaimer(*writer, dir_, files_);
+    auto freed = reclaimer.reclaim_space(1);
+    if (!freed) return (void)fail(freed.error());
+    reclaimed = *freed > 0;
+    if (!acknowledge_head()) return;
   }
 
   // Boot after the cut, with recovery; false if the power failed during it.
@@ -203,6 +218,7 @@ struct camera {
   const stepping_clock& clock_;
   std::unique_ptr<records::chain_writer> writer;
   acknowledged ack;
+  bool reclaimed = false;  // the shift's reclaim ran to its end
   std::string last_error;
 };
 
@@ -226,7 +242,7 @@ core::byte_buffer read_range(const fs::path& path, std::uint64_t offset, std::ui
 }
 
 // The checks 1–5 of the file comment, on the state after the final recovery.
-void check_after_recovery(const fs::path& dir, const acknowledged& ack, const crypto::public_key& key,
+void check_after_recovery(const fs::path& dir, const acknowledged& ack, bool reclaimed, const crypto::public_key& key,
                           std::uint64_t unclean_boots, verdict& v) {
   ledger::open_options o;
   o.read_only = true;
@@ -265,7 +281,9 @@ void check_after_recovery(const fs::path& dir, const acknowledged& ack, const cr
   for (const auto& f : ack.fragments) {
     const fs::path final_path = dir / f.file, partial = dir / (f.file + ".partial");
     const fs::path path = fs::exists(final_path) ? final_path : partial;
-    if (crypto::sha256(read_range(path, f.offset, f.length)) != f.sha256)
+    auto entry = l->file(f.file);
+    const bool was_reclaimed = entry && entry->state == ledger::file_state::reclaimed;  // freed, with its record
+    if (!was_reclaimed && crypto::sha256(read_range(path, f.offset, f.length)) != f.sha256)
       v.add("acknowledged fragment at " + std::to_string(f.offset) + " of " + f.file + " lost or damaged");
     auto rows = l->fragments(f.file);
     if (!rows || std::none_of(rows->begin(), rows->end(), [&](const auto& e) { return e.byte_offset == f.offset; }))
@@ -281,6 +299,18 @@ void check_after_recovery(const fs::path& dir, const acknowledged& ack, const cr
       if (bytes.size() != f.seal->byte_length || crypto::sha256(bytes) != f.seal->sha256)
         v.add("sealed file " + f.name + " does not match its seal");
     }
+  }
+  // Nothing deleted unseen: a segment the ledger knows is on disk unless the ledger says it was reclaimed.
+  for (auto state : {ledger::file_state::sealed, ledger::file_state::stored, ledger::file_state::partial}) {
+    auto known = l->files_in_state(state);
+    if (!known) return v.add("files do not list");
+    for (const auto& f : *known)
+      if (!fs::exists(dir / f.name) && !fs::exists(dir / (f.name + ".partial")))
+        v.add("file " + f.name + " gone from disk but " + std::string(ledger::to_string(state)) + " in the ledger");
+  }
+  if (reclaimed) {
+    auto gone = l->files_in_state(ledger::file_state::reclaimed);
+    if (!gone || gone->empty()) v.add("the acknowledged reclaim is not in the ledger");
   }
   auto partial = l->files_in_state(ledger::file_state::partial);
   if (partial && !partial->empty()) v.add("file " + partial->front().name + " still partial after recovery");
@@ -352,7 +382,7 @@ loop_totals run_cut_loop(std::uint32_t seed, std::uint64_t cuts, std::optional<d
     verdict v;
     if (!cam.recover()) v.add("recovery without a cut failed: " + cam.last_error);
     cam.writer.reset();
-    if (v.violations.empty()) check_after_recovery(dir, cam.ack, signer.public_key(), unclean_boots, v);
+    if (v.violations.empty()) check_after_recovery(dir, cam.ack, cam.reclaimed, signer.public_key(), unclean_boots, v);
     if (!v.violations.empty()) {
       ++t.runs_with_violation;
       if (t.first_violation.empty())
@@ -382,6 +412,13 @@ TEST_CASE("negative control: without the ledger's and the segments' file syncs t
           "[fault]") {
   const auto seed = test_seed("camera crash loop without file syncs");
   const auto t = run_cut_loop(seed, 100, dropped_sync::file);
+  INFO("seed " << seed);
+  CHECK(t.runs_with_violation > 0);
+}
+
+TEST_CASE("negative control: without the directory syncs the crash loop finds a loss", "[fault]") {
+  const auto seed = test_seed("camera crash loop without directory syncs");
+  const auto t = run_cut_loop(seed, 100, dropped_sync::directory);
   INFO("seed " << seed);
   CHECK(t.runs_with_violation > 0);
 }
