@@ -326,16 +326,20 @@ loop_totals run_cut_loop(std::uint32_t seed, std::uint64_t cuts, std::optional<d
   crypto::software_signer signer{crypto::secret_key::generate().value()};
   loop_totals t;
   std::uint64_t shift_operations = 0;
+  // Provisioning, once, before the cuts: an empty ledger with the device id; each run starts from a copy.
+  temp_dir provisioned("bodycam-crash-provisioned");
+  {
+    ledger::open_options o;
+    o.create_if_missing = true;
+    auto l = ledger::open(provisioned / "ledger.db", o);
+    REQUIRE(l);
+    REQUIRE(l->set_device_id(device_name));
+  }
   while (t.cuts < cuts) {
     temp_dir tmp("bodycam-crash-camera");
     const fs::path dir = tmp.path();
-    {  // provisioning, before the cuts: an empty ledger with the device id, durable
-      ledger::open_options o;
-      o.create_if_missing = true;
-      auto l = ledger::open(dir / "ledger.db", o);
-      REQUIRE(l);
-      REQUIRE(l->set_device_id(device_name));
-    }
+    for (const auto& entry : fs::directory_iterator(provisioned.path()))
+      fs::copy_file(entry.path(), dir / entry.path().filename());
     crash_file_system sim(dir);
     std::optional<sync_dropping_file_system> dropping;
     if (drop) dropping.emplace(sim, *drop);
