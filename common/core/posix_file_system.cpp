@@ -1,3 +1,4 @@
+// The POSIX file_system: one system call per port operation, errors naming the operation and the path.
 #include "common/core/posix_file_system.hpp"
 
 #include "common/core/unique_fd.hpp"

@@ -1,3 +1,4 @@
+// The port VFS: SQLite's file I/O turned into file_system calls, locks and shared memory left to the default VFS.
 #include "common/sqlite/port_vfs.hpp"
 
 #include <cstring>

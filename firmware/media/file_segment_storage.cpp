@@ -1,3 +1,4 @@
+// segment_storage over the file-system port; errors keep the segment wording.
 #include "firmware/media/file_segment_storage.hpp"
 
 #include <sys/stat.h>

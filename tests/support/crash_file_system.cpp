@@ -1,3 +1,4 @@
+// The power-cut simulator: pass-through with a record of what is unsynced, and the rewrite at a cut.
 #include "tests/support/crash_file_system.hpp"
 
 #include <fstream>

@@ -1,3 +1,4 @@
+// The negative control's decorator: one kind of sync answered without being passed on.
 #include "tests/support/sync_dropping_file_system.hpp"
 
 namespace bodycam::tests {
