@@ -1,9 +1,7 @@
 #include "common/core/durable_file.hpp"
 
-#include "common/core/unique_fd.hpp"
+#include "common/core/posix_file_system.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,61 +25,59 @@ status write_all(int fd, byte_view bytes, const fs::path& what) {
 }
 
 status fsync_directory(const fs::path& directory) {
-  const fs::path dir = directory.empty() ? fs::path(".") : directory;
-  unique_fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.is_open()) return fail_errno("open directory", dir.string(), errno);
-  if (::fsync(fd.get()) != 0) return fail_errno("fsync directory", dir.string(), errno);
-  return {};
+  posix_file_system posix;
+  return posix.sync_directory(directory);
 }
 
 status write_file_durably(const fs::path& path, byte_view bytes, write_options options) {
+  posix_file_system posix;
+  return write_file_durably(posix, path, bytes, options);
+}
+
+status write_file_durably(file_system& fsys, const fs::path& path, byte_view bytes, write_options options) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (options.create_only && ::access(path.c_str(), F_OK) == 0)
-    return fail(errc::already_exists, "create " + path.string() + ": already exists");
+  if (options.create_only) {
+    auto present = fsys.exists(path);
+    if (!present) return std::unexpected(present.error());
+    if (*present) return fail(errc::already_exists, "create " + path.string() + ": already exists");
+  }
 
   std::random_device entropy;
   const fs::path temp = dir / (path.filename().string() + ".tmp." + std::to_string(entropy()));
-  unique_fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, options.mode));
-  if (!fd.is_open()) return fail_errno("create", temp.string(), errno);
-  auto cleanup_on_error = [&](std::unexpected<error> e) {
-    ::unlink(temp.c_str());
-    return e;
+  auto opened = fsys.open(temp, open_mode::create_new, options.mode, true);
+  if (!opened) return std::unexpected(opened.error());
+  std::unique_ptr<file> out = std::move(*opened);
+  auto cleanup_on_error = [&](const error& e) {
+    out.reset();
+    (void)fsys.unlink(temp);  // best effort: the error that matters is e
+    return std::unexpected(e);
   };
-  // The mode given to open() is filtered by the umask; set it exactly so 0600 secrets stay 0600.
-  if (::fchmod(fd.get(), options.mode) != 0) return cleanup_on_error(fail_errno("chmod", temp.string(), errno));
-  if (auto ok = write_all(fd.get(), bytes, temp); !ok) return cleanup_on_error(std::unexpected(ok.error()));
-  if (::fsync(fd.get()) != 0) return cleanup_on_error(fail_errno("fsync", temp.string(), errno));
-  fd.reset();
-  if (options.create_only) {
-    // link() fails with EEXIST instead of replacing: create-only even against a racing writer.
-    if (::link(temp.c_str(), path.c_str()) != 0) return cleanup_on_error(fail_errno("link", path.string(), errno));
-    ::unlink(temp.c_str());
-  } else if (::rename(temp.c_str(), path.c_str()) != 0) {
-    return cleanup_on_error(fail_errno("rename", path.string(), errno));
-  }
-  return fsync_directory(dir);
+  if (auto ok = out->write(bytes); !ok) return cleanup_on_error(ok.error());
+  if (auto ok = out->sync(); !ok) return cleanup_on_error(ok.error());
+  out.reset();
+  // rename_no_replace refuses an existing target: create-only even against a racing writer.
+  auto moved = options.create_only ? fsys.rename_no_replace(temp, path) : fsys.rename(temp, path);
+  if (!moved) return cleanup_on_error(moved.error());
+  return fsys.sync_directory(dir);
 }
 
 expected<byte_buffer> read_file(const fs::path& path, std::size_t max_bytes) {
-  unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.is_open()) return fail_errno("open", path.string(), errno);
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return fail_errno("stat", path.string(), errno);
-  if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
-    return fail(errc::invalid_argument, "read " + path.string() + ": " + std::to_string(st.st_size) +
+  posix_file_system posix;
+  return read_file(posix, path, max_bytes);
+}
+
+expected<byte_buffer> read_file(file_system& fsys, const fs::path& path, std::size_t max_bytes) {
+  auto opened = fsys.open(path, open_mode::read_only);
+  if (!opened) return std::unexpected(opened.error());
+  auto size = (*opened)->size();
+  if (!size) return std::unexpected(size.error());
+  if (*size > max_bytes)
+    return fail(errc::invalid_argument, "read " + path.string() + ": " + std::to_string(*size) +
                                             " bytes exceeds the limit of " + std::to_string(max_bytes));
-  byte_buffer out(static_cast<std::size_t>(st.st_size));
-  std::size_t done = 0;
-  while (done < out.size()) {
-    const ssize_t n = ::read(fd.get(), out.data() + done, out.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail_errno("read", path.string(), errno);
-    }
-    if (n == 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  out.resize(done);
+  byte_buffer out(static_cast<std::size_t>(*size));
+  auto got = (*opened)->read_at(0, out);
+  if (!got) return std::unexpected(got.error());
+  out.resize(*got);
   return out;
 }
 

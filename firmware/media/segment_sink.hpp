@@ -2,7 +2,7 @@
 // Every call comes from the pipeline's writer thread, in this order per segment:
 //   on_segment_opened → on_fragment_durable × n → on_segment_sealed
 // and only after the data it describes is durable:
-//   on_segment_opened    after ftyp+moov are written and fdatasync'd in `<name>.partial`
+//   on_segment_opened    after ftyp+moov are written and fdatasync'd in `<name>.partial`, and its directory fsync'd
 //   on_fragment_durable  after the fragment's bytes are written and fdatasync'd
 //   on_segment_sealed    after the trailer (if any), fsync, rename `.partial` → final name, fsync directory
 // on_pipeline_event reports back-pressure, source gaps and faults (what the daemon records as events).

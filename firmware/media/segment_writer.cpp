@@ -107,6 +107,8 @@ core::status segment_writer::start(std::span<const stream_spec> streams, const s
   auto init = output_->mark_region();
   if (!init) return core::wrap("write mp4 header of " + file_name_, init.error());
   if (auto ok = output_->datasync(); !ok) return ok;
+  // A new file's name is durable only once its directory is synced: before the ledger claims any of its bytes.
+  if (auto ok = storage_.sync_directory(identity_.directory); !ok) return ok;
   output_->mark_durable();
   init_length_ = init->length;
   init_sha256_ = init->sha256;

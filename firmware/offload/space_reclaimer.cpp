@@ -23,7 +23,8 @@ core::expected<std::uint64_t> space_reclaimer::unlink_file(const std::string& na
     if (errno == ENOENT) return 0;
     return core::fail_errno("stat reclaimed file", path.string(), errno);
   }
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return core::fail_errno("unlink reclaimed file", path.string(), errno);
+  if (auto ok = disk_.unlink(path); !ok && ok.error().code != core::errc::not_found)
+    return core::wrap("unlink reclaimed file", ok.error());
   return static_cast<std::uint64_t>(st.st_size);
 }
 
@@ -43,7 +44,7 @@ core::expected<std::uint64_t> space_reclaimer::remove_leftovers() {
     freed += *n;
   }
   if (freed > 0) {
-    if (auto synced = core::fsync_directory(recording_dir_); !synced) return std::unexpected(synced.error());
+    if (auto synced = disk_.sync_directory(recording_dir_); !synced) return std::unexpected(synced.error());
   }
   return freed;
 }
@@ -92,7 +93,7 @@ core::expected<std::uint64_t> space_reclaimer::reclaim_space(std::uint64_t bytes
       if (!n) return std::unexpected(n.error());
       *freed += *n;
     }
-    if (auto synced = core::fsync_directory(recording_dir_); !synced) return std::unexpected(synced.error());
+    if (auto synced = disk_.sync_directory(recording_dir_); !synced) return std::unexpected(synced.error());
   }
   return *freed;
 }

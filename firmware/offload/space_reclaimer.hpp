@@ -10,6 +10,7 @@
 //     asked for (the last one may overshoot).
 #pragma once
 
+#include "common/core/posix_file_system.hpp"
 #include "firmware/records/chain_writer.hpp"
 
 #include <filesystem>
@@ -19,7 +20,12 @@ namespace bodycam::firmware::offload {
 class space_reclaimer {
  public:
   space_reclaimer(records::chain_writer& writer, std::filesystem::path recording_dir)
-      : writer_(writer), recording_dir_(std::move(recording_dir)) {}
+      : writer_(writer), recording_dir_(std::move(recording_dir)), disk_(posix_) {}
+  // The same, with the unlinks and directory syncs through `disk` (the power-cut tests' simulator).
+  space_reclaimer(records::chain_writer& writer, std::filesystem::path recording_dir, common::core::file_system& disk)
+      : writer_(writer), recording_dir_(std::move(recording_dir)), disk_(disk) {}
+  space_reclaimer(const space_reclaimer&) = delete;
+  space_reclaimer& operator=(const space_reclaimer&) = delete;
 
   // Frees at least `bytes_wanted` bytes if receipts allow it; returns the bytes actually freed (less when
   // not enough stored files exist). Errors name the file or the ledger operation that failed.
@@ -31,6 +37,8 @@ class space_reclaimer {
 
   records::chain_writer& writer_;
   std::filesystem::path recording_dir_;
+  common::core::posix_file_system posix_;
+  common::core::file_system& disk_;
 };
 
 }  // namespace bodycam::firmware::offload

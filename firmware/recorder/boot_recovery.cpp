@@ -1,6 +1,7 @@
 #include "firmware/recorder/boot_recovery.hpp"
 
 #include "common/core/durable_file.hpp"
+#include "common/core/posix_file_system.hpp"
 #include "common/crypto/sha256.hpp"
 
 #include <algorithm>
@@ -62,8 +63,9 @@ core::expected<ledger_view> read_ledger(records::chain_writer& writer) {
       }
       if (const auto* p = std::get_if<record::recovery_payload>(&r->body.body)) view.recovered_files.insert(p->file_name);
       if (const auto* p = std::get_if<record::boot_payload>(&r->body.body);
-          p && p->previous_shutdown == record::shutdown_kind::unclean && previous_utc && r->body.boot_counter != boot)
-        unclean_gaps.push_back({r->body.boot_counter, *previous_utc, r->body.utc.time});
+          p && p->previous_shutdown == record::shutdown_kind::unclean && r->body.boot_counter != boot)
+        // With no record before it (none of the first boot's survived), the gap starts at the boot record.
+        unclean_gaps.push_back({r->body.boot_counter, previous_utc.value_or(r->body.utc.time), r->body.utc.time});
       if (const auto* p = std::get_if<record::interruption_payload>(&r->body.body);
           p && p->reason == record::interruption_reason::power_loss) {
         boots_with_interruption.insert(r->body.boot_counter);
@@ -101,10 +103,9 @@ std::optional<crypto::sha256_digest> hash_range(std::ifstream& in, std::uint64_t
   return h.finish();
 }
 
-core::status rename_no_replace(const fs::path& from, const fs::path& to) {
-  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0)
-    return core::fail_errno("rename salvaged segment", from.string(), errno);
-  return core::fsync_directory(to.parent_path());
+core::status rename_no_replace(core::file_system& disk, const fs::path& from, const fs::path& to) {
+  if (auto ok = disk.rename_no_replace(from, to); !ok) return core::wrap("rename salvaged segment", ok.error());
+  return disk.sync_directory(to.parent_path());
 }
 
 record::session_id session_of(const std::string& text) {
@@ -112,8 +113,8 @@ record::session_id session_of(const std::string& text) {
   return parsed ? *parsed : record::session_id{};
 }
 
-core::expected<bool> salvage_file(records::chain_writer& writer, const fs::path& dir, const ledger::file_entry& file,
-                                  ledger_view& view) {
+core::expected<bool> salvage_file(core::file_system& disk, records::chain_writer& writer, const fs::path& dir,
+                                  const ledger::file_entry& file, ledger_view& view) {
   const fs::path final_path = dir / file.name;
   const fs::path partial_path = dir / (file.name + std::string(partial_suffix));
   std::error_code ec;
@@ -156,7 +157,7 @@ core::expected<bool> salvage_file(records::chain_writer& writer, const fs::path&
   }
   // Step 2.
   if (has_partial)
-    if (auto ok = rename_no_replace(partial_path, final_path); !ok) return std::unexpected(ok.error());
+    if (auto ok = rename_no_replace(disk, partial_path, final_path); !ok) return std::unexpected(ok.error());
   // Step 3.
   std::ifstream sealed(final_path, std::ios::binary);
   auto whole = hash_range(sealed, 0, input.file_size);
@@ -191,6 +192,12 @@ core::expected<bool> salvage_file(records::chain_writer& writer, const fs::path&
 
 core::expected<recovery_outcome> run_boot_recovery(records::chain_writer& writer, const fs::path& recording_dir,
                                                    bool unclean) {
+  core::posix_file_system posix;
+  return run_boot_recovery(posix, writer, recording_dir, unclean);
+}
+
+core::expected<recovery_outcome> run_boot_recovery(core::file_system& disk, records::chain_writer& writer,
+                                                   const fs::path& recording_dir, bool unclean) {
   recovery_outcome out;
   auto view = read_ledger(writer);
   if (!view) return std::unexpected(view.error());
@@ -249,7 +256,7 @@ core::expected<recovery_outcome> run_boot_recovery(records::chain_writer& writer
     ++out.recovery_records;
   }
   for (const auto& file : partial) {
-    auto salvaged = salvage_file(writer, recording_dir, file, *view);
+    auto salvaged = salvage_file(disk, writer, recording_dir, file, *view);
     if (!salvaged) return std::unexpected(salvaged.error());
     if (*salvaged) ++out.salvaged_files;
   }

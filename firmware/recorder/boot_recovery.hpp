@@ -20,6 +20,7 @@
 //     boot to its boot record), and never a second one.
 #pragma once
 
+#include "common/core/file_system.hpp"
 #include "firmware/records/chain_writer.hpp"
 #include "firmware/session/recovery_plan.hpp"
 
@@ -38,6 +39,11 @@ struct recovery_outcome {
 
 // `unclean`: the previous run did not shut down cleanly (boot record's previous_shutdown).
 [[nodiscard]] common::core::expected<recovery_outcome> run_boot_recovery(records::chain_writer& writer,
+                                                                         const std::filesystem::path& recording_dir,
+                                                                         bool unclean);
+// The same, with the salvage's renames and directory syncs through `disk` (the power-cut tests' simulator).
+[[nodiscard]] common::core::expected<recovery_outcome> run_boot_recovery(common::core::file_system& disk,
+                                                                         records::chain_writer& writer,
                                                                          const std::filesystem::path& recording_dir,
                                                                          bool unclean);
 
