@@ -1,4 +1,4 @@
-// `bodycam simulate` end to end: three camera processes, a power loss, docking, bodycam-dockd, the store and
+// `bodycam simulate` end to end: three camera processes, a power loss, a low battery and a battery swap, docking, bodycam-dockd, the store and
 // the audit — the README's first command, checked the way a clerk would read its result. The --out folders
 // are what users pass: relative to the working directory, absolute, with spaces, and deep enough that the
 // cameras' control sockets lie past the 107 bytes a Unix socket address holds.
@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -133,6 +134,45 @@ TEST_CASE("a simulated shift ends with every camera's footage stored, receipted 
         CHECK(other.at("actions").empty());
         CHECK(other.at("places").empty());  // no receiver configured
       }
+  // cam-0003 ran its battery down: stopped automatically (low_battery), battery swapped (off, booted again),
+  // record pressed: the same session resumed with a spoken resume statement, and the officer stopped it.
+  const nlohmann::json* battery = nullptr;
+  for (const auto& d : json.at("devices"))
+    if (d.at("device") == "cam-0003") battery = &d;
+  REQUIRE(battery != nullptr);
+  REQUIRE(battery->at("sessions").size() == 1);
+  const auto& swapped = battery->at("sessions").at(0);
+  CHECK(swapped.at("stop_reason") == "officer_end");
+  int low_battery_gaps = 0;
+  for (const auto& g : swapped.at("interruptions"))
+    if (g.at("reason") == "low_battery") {
+      ++low_battery_gaps;
+      CHECK(g.at("statement") == "explained");
+    }
+  CHECK(low_battery_gaps == 1);
+  int resume_statements = 0;
+  for (const auto& st : swapped.at("statements"))
+    if (st.at("purpose") == "resume" && st.at("status") == "recorded") ++resume_statements;
+  CHECK(resume_statements >= 1);
+  CHECK(text.find("low_battery") != std::string::npos);
+  CHECK(sim.out.find("cam-0003: BATTERY AT THE RESERVE") != std::string::npos);
+  CHECK(sim.out.find("cam-0003: battery swapped") != std::string::npos);
+  // Every interruption of the shift is explained by a resume statement of its own (or is a gap that stopped
+  // nothing); at least the power loss on cam-0002 and the low battery on cam-0003 are among them.
+  int explained = 0;
+  for (const auto& d : json.at("devices"))
+    for (const auto& sj : d.at("sessions")) {
+      std::set<std::string> statements_used;
+      for (const auto& g : sj.at("interruptions")) {
+        INFO(d.at("device") << " " << g.dump());
+        const std::string outcome = g.at("statement");
+        CHECK((outcome == "explained" || outcome == "recording_went_on"));
+        if (outcome != "explained") continue;
+        ++explained;
+        CHECK(statements_used.insert(g.at("resume_statement").dump()).second);  // one statement per interruption
+      }
+    }
+  CHECK(explained >= 2);
   // The camera that lost power salvaged its open segment and wrote what happened.
   CHECK(slurp(out / "reports/verify.txt").find("recovery") != std::string::npos);
 }
