@@ -1,7 +1,8 @@
 // The recorder's session records (recorder_service.hpp invariant 6): the action being taken and its case
 // number, important moments, officers joining and leaving, and the stop that needs a spoken statement. Each
 // request is checked against the transition table (a session must be open) and by the session roster before
-// anything is written; the roster changes only once the signed record is in the ledger.
+// anything is written; the event then goes through the table, whose action (recorder_actions.cpp) appends
+// the record, and the roster changes only once the signed record is in the ledger.
 #include "firmware/recorder/recorder_service.hpp"
 
 #include <cstdio>
@@ -18,14 +19,27 @@ core::status recorder_service::check_session_event_locked(session_event event, s
                                               std::string(session::to_string(state_)) + " (no session is open)");
 }
 
-core::status recorder_service::append_session_record_locked(session_event event, std::string_view what,
-                                                            record::payload body) {
+core::status recorder_service::append_session_record_locked(record::payload body) {
+  const auto kind = record::kind_of(body);
+  const std::string what(record::to_string(kind));
+  const record::payload kept = body;
   if (auto appended = writer_.append(std::move(body)); !appended) {
     ledger_failed_locked(appended.error());
-    return core::wrap(std::string(what) + ": append " + std::string(what) + " record", appended.error());
+    return core::wrap(what + ": append " + what + " record", appended.error());
   }
-  // The row keeps the state (session_table.hpp invariant 5); going through it keeps the table the truth.
-  return apply_locked(event, std::string(what));
+  // Invariant 6: the roster changes only once the record is in the ledger.
+  roster_.replay(kept);
+  refresh_osd_locked();
+  if (const auto* a = std::get_if<record::action_payload>(&kept)) {
+    note_ = "action " + a->action + (a->case_number.empty() ? "" : ", case " + a->case_number);
+  } else if (const auto* m = std::get_if<record::mark_payload>(&kept)) {
+    note_ = "important moment marked" + (m->label.empty() ? std::string() : ": " + m->label);
+  } else if (const auto* o = std::get_if<record::officer_payload>(&kept)) {
+    note_ = "officer " + o->officer_id + (o->change == record::officer_change::join ? " joined" : " left") + "; " +
+            std::to_string(roster_.officer_count()) + " officers present";
+  }
+  signal(session::feedback_signal::beep, note_);
+  return {};
 }
 
 core::expected<control::recorder_status> recorder_service::action(const control::action_command& command) {
@@ -34,14 +48,10 @@ core::expected<control::recorder_status> recorder_service::action(const control:
     return std::unexpected(ok.error());
   if (auto ok = roster_.check_action(command.action, command.case_number); !ok)
     return core::wrap("action", ok.error());
-  if (auto ok = append_session_record_locked(session_event::action_request, "action",
-                                             record::action_payload{*session_, command.action, command.case_number});
-      !ok)
+  event_input input;
+  input.body = record::action_payload{*session_, command.action, command.case_number};
+  if (auto ok = raise_locked(session_event::action_request, std::move(input), "action"); !ok)
     return std::unexpected(ok.error());
-  roster_.apply_action(command.action, command.case_number);
-  refresh_osd_locked();
-  note_ = "action " + command.action + (command.case_number.empty() ? "" : ", case " + command.case_number);
-  signal(session::feedback_signal::beep, note_);
   return status_locked();
 }
 
@@ -50,12 +60,10 @@ core::expected<control::recorder_status> recorder_service::mark(const control::m
   if (auto ok = check_session_event_locked(session_event::mark_request, "mark"); !ok)
     return std::unexpected(ok.error());
   if (auto ok = roster_.check_mark(command.label); !ok) return core::wrap("mark", ok.error());
-  if (auto ok = append_session_record_locked(session_event::mark_request, "mark",
-                                             record::mark_payload{*session_, command.label});
-      !ok)
+  event_input input;
+  input.body = record::mark_payload{*session_, command.label};
+  if (auto ok = raise_locked(session_event::mark_request, std::move(input), "mark"); !ok)
     return std::unexpected(ok.error());
-  note_ = "important moment marked" + (command.label.empty() ? std::string() : ": " + command.label);
-  signal(session::feedback_signal::beep, note_);
   return status_locked();
 }
 
@@ -64,30 +72,19 @@ core::expected<control::recorder_status> recorder_service::officer(const control
   if (auto ok = check_session_event_locked(session_event::officer_request, "officer"); !ok)
     return std::unexpected(ok.error());
   if (auto ok = roster_.check_officer(command.officer_id, command.change); !ok) return core::wrap("officer", ok.error());
-  if (auto ok = append_session_record_locked(session_event::officer_request, "officer",
-                                             record::officer_payload{*session_, command.officer_id, command.change});
-      !ok)
+  event_input input;
+  input.body = record::officer_payload{*session_, command.officer_id, command.change};
+  if (auto ok = raise_locked(session_event::officer_request, std::move(input), "officer"); !ok)
     return std::unexpected(ok.error());
-  roster_.apply_officer(command.officer_id, command.change);
-  refresh_osd_locked();
-  note_ = "officer " + command.officer_id +
-          (command.change == record::officer_change::join ? " joined" : " left") + "; " +
-          std::to_string(roster_.officer_count()) + " officers present";
-  signal(session::feedback_signal::beep, note_);
   return status_locked();
 }
 
-bool recorder_service::stop_refused_without_statement_locked() {
-  if (pending_stop_ != record::stop_reason::unsuitable_to_record ||
-      last_statement_ == record::annotation_status::recorded)
-    return false;
-  if (!apply_locked(session_event::stop_statement_missing, "stop")) return false;
+void recorder_service::keep_recording_locked() {
   note_ = "stop refused: unsuitable_to_record needs a spoken reason, and the stop statement was " +
           std::string(record::to_string(last_statement_)) + "; the session goes on recording";
   pending_stop_ = record::stop_reason::officer_end;
   ++refused_stops_;
   alarm(note_);
-  return true;
 }
 
 }  // namespace bodycam::firmware::recorder

@@ -29,7 +29,12 @@ core::expected<control::recorder_status> recorder_service::photo(const control::
   std::lock_guard lock(mutex_);
   if (auto ok = check_session_event_locked(session_event::photo_request, "photo"); !ok)
     return std::unexpected(ok.error());
-  auto refuse = [this](const core::error& e) -> core::expected<control::recorder_status> {
+  if (auto ok = raise_locked(session_event::photo_request, {}, "photo"); !ok) return std::unexpected(ok.error());
+  return status_locked();
+}
+
+core::status recorder_service::take_photo_locked() {
+  auto refuse = [this](const core::error& e) -> core::status {
     note_ = e.context;
     signal(session::feedback_signal::beep, note_);
     return std::unexpected(e);
@@ -71,13 +76,12 @@ core::expected<control::recorder_status> recorder_service::photo(const control::
   if (!appended) {
     // The file stays where it is (nothing is deleted); without its record the audit never counts it.
     ledger_failed_locked(appended.error());
-    return std::unexpected(core::wrap("photo: append photo record", appended.error()).error());
+    return core::wrap("photo: append photo record", appended.error());
   }
-  if (auto ok = apply_locked(session_event::photo_request, "photo"); !ok) return std::unexpected(ok.error());
   note_ = "photo " + file_name + " (" + std::to_string(still->frame->width) + "x" +
           std::to_string(still->frame->height) + ", " + std::to_string(seal.byte_length) + " bytes)";
   signal(session::feedback_signal::beep, note_);
-  return status_locked();
+  return {};
 }
 
 std::string recorder_service::osd_line_locked() const {

@@ -54,38 +54,11 @@ void recorder_service::alarm(std::string_view detail) {
   signal(session::feedback_signal::vibrate, detail);
 }
 
-void recorder_service::ledger_failed_locked(const core::error& e) {
-  if (state_ != session_state::fault && session::next_transition(state_, session_event::ledger_fault)) {
-    state_ = session_state::fault;
-  }
-  note_ = "ledger fault: " + e.context;
-  alarm(note_);
-}
-
-core::expected<session::session_action> recorder_service::transition_locked(session_event event,
-                                                                           const std::string& why) {
-  auto next = session::next_transition(state_, event);
-  if (!next) return std::unexpected(core::error{next.error().code, why.empty() ? next.error().context
-                                                                                : why + ": " + next.error().context});
-  state_ = next->to;  // invariant 4
-  return next->action;
-}
-
-core::status recorder_service::apply_locked(session_event event, const std::string& why) {
-  auto action = transition_locked(event, why);
-  if (!action) return std::unexpected(action.error());
-  return {};
-}
-
 void recorder_service::close_resume_window_if_passed_locked() {
   if (!session::awaits_resume(state_) || state_ == session_state::checking_resume) return;
   if (resumable_ && session::within_resume_window(*resumable_, writer_.clock().utc().time, options_.resume_window))
     return;
-  auto action = transition_locked(session_event::resume_window_closed, "resume window");
-  if (action && *action == session::session_action::forget_resume) {
-    if (resumable_) note_ = "session " + resumable_->session.to_hex() + " closed for good: no resume within the window";
-    resumable_.reset();
-  }
+  (void)raise_locked(session_event::resume_window_closed, {}, "resume window");
 }
 
 std::chrono::milliseconds recorder_service::pre_event_achieved() const {
@@ -133,7 +106,7 @@ core::expected<control::recorder_status> recorder_service::status(const control:
   return status_locked();
 }
 
-core::status recorder_service::run_precheck_locked(bool for_start) {
+core::status recorder_service::run_precheck_locked(bool for_start, event_input& input) {
   const auto readings = take_readings(options_.probe, writer_, options_.device_key);
   auto payload = session::evaluate_precheck(readings, options_.thresholds);
   const bool failed = payload.outcome == record::precheck_outcome::failed;
@@ -144,18 +117,31 @@ core::status recorder_service::run_precheck_locked(bool for_start) {
     return core::wrap("append precheck", ok.error());
   }
   note_ = problems;
-  if (failed) {
-    alarm("pre-shift checks failed: " + problems);
-    return core::fail(core::errc::conflict, (for_start ? "start refused by the pre-shift checks: "
-                                                       : "pre-shift checks failed: ") + problems);
+  if (!for_start) {
+    if (failed) alarm("pre-shift checks failed: " + problems);
+    return failed ? core::fail(core::errc::conflict, "pre-shift checks failed: " + problems) : core::status{};
   }
-  return {};
+  // checking / checking_resume: the outcome is the next event.
+  event_input outcome = input;
+  if (failed) {
+    outcome.detail = "pre-shift checks failed: " + problems;
+    if (auto ok = raise_locked(session_event::check_failed, std::move(outcome), "start"); !ok) return ok;
+    return core::fail(core::errc::conflict, "start refused by the pre-shift checks: " + problems);
+  }
+  if (const auto s = pipeline_.status(); s.state != media::pipeline_state::buffering) {
+    outcome.detail = "pipeline not buffering";
+    if (auto ok = raise_locked(session_event::check_failed, std::move(outcome), "start"); !ok) return ok;
+    return core::fail(core::errc::conflict, "start refused: the pipeline is " +
+                                                std::string(s.last_error ? s.last_error->context : "not buffering"));
+  }
+  return raise_locked(session_event::check_passed, std::move(outcome), "start");
 }
 
 core::expected<control::recorder_status> recorder_service::precheck(const control::precheck_command&) {
   std::lock_guard lock(mutex_);
   if (state_ == session_state::fault) return core::fail(core::errc::conflict, "precheck: recorder in fault: " + note_);
-  auto ok = run_precheck_locked(false);
+  event_input none;
+  auto ok = run_precheck_locked(false, none);
   if (!ok && ok.error().code != core::errc::conflict) return std::unexpected(ok.error());
   return status_locked();
 }
@@ -164,25 +150,11 @@ core::expected<control::recorder_status> recorder_service::start(const control::
   std::lock_guard lock(mutex_);
   if (auto fault = sink_.fault()) return core::fail(fault->code, "start refused, ledger fault: " + fault->context);
   close_resume_window_if_passed_locked();
-  if (auto ok = apply_locked(session_event::start_request, "start"); !ok) return std::unexpected(ok.error());
-  // checking
-  if (auto checked = run_precheck_locked(true); !checked) {
-    if (state_ == session_state::fault) return std::unexpected(checked.error());
-    (void)apply_locked(session_event::check_failed, "");
-    return std::unexpected(checked.error());
-  }
-  if (const auto s = pipeline_.status(); s.state != media::pipeline_state::buffering) {
-    (void)apply_locked(session_event::check_failed, "");
-    alarm("pipeline not buffering");
-    return core::fail(core::errc::conflict, "start refused: the pipeline is " +
-                                                std::string(s.last_error ? s.last_error->context : "not buffering"));
-  }
-  auto action = transition_locked(session_event::check_passed, "start");
-  if (!action) return std::unexpected(action.error());
-  // Invariant 4: the row says whether this start opens a session or resumes the interrupted one.
-  auto opened = *action == session::session_action::resume_session ? resume_after_stop_locked(command.trigger)
-                                                                     : open_session_locked(command.trigger);
-  if (!opened) return std::unexpected(opened.error());
+  event_input input;
+  input.trigger = command.trigger;
+  // start_request → run_precheck → check_passed (open_session or resume_session, invariant 4) or check_failed.
+  if (auto ok = raise_locked(session_event::start_request, std::move(input), "start"); !ok)
+    return std::unexpected(ok.error());
   return status_locked();
 }
 
@@ -204,9 +176,8 @@ core::status recorder_service::resume_after_stop_locked(record::start_trigger tr
   // <session>.s<seq>-<index>.mp4; their records carry the session id and continue its segment index.
   const std::string pipeline_session = stop.session.to_hex() + ".s" + std::to_string(resumed->body.seq);
   if (auto ok = pipeline_.start(pipeline_session); !ok) {
-    (void)stop_automatically_locked(session_event::media_fault, record::stop_reason::fault,
-                                    record::interruption_reason::pipeline_fault,
-                                    "pipeline did not resume: " + ok.error().context);
+    (void)raise_stop_locked(session_event::media_fault, record::stop_reason::fault,
+                            record::interruption_reason::pipeline_fault, "pipeline did not resume: " + ok.error().context);
     return core::wrap("resume", ok.error());
   }
   signal(session::feedback_signal::led_recording, "session " + stop.session.to_hex() + " resumed after " +
@@ -231,9 +202,8 @@ core::status recorder_service::open_session_locked(record::start_trigger trigger
   run_tag_.clear();
   if (auto ok = pipeline_.start(session.to_hex()); !ok) {
     // The chain already holds the start: close it so the session is bracketed (invariant 1).
-    (void)stop_automatically_locked(session_event::media_fault, record::stop_reason::fault,
-                                    record::interruption_reason::pipeline_fault,
-                                    "pipeline did not start: " + ok.error().context);
+    (void)raise_stop_locked(session_event::media_fault, record::stop_reason::fault,
+                            record::interruption_reason::pipeline_fault, "pipeline did not start: " + ok.error().context);
     return core::wrap("start", ok.error());
   }
   signal(session::feedback_signal::led_recording, "session " + session.to_hex());
@@ -244,17 +214,19 @@ core::status recorder_service::open_session_locked(record::start_trigger trigger
 core::status recorder_service::finish_recovery(const std::optional<session::open_session>& open,
                                               const std::optional<session::resumable_stop>& stopped) {
   std::lock_guard lock(mutex_);
-  if (auto ok = apply_locked(session_event::boot, "boot"); !ok) return ok;
+  if (auto ok = raise_locked(session_event::boot, {}, "boot"); !ok) return ok;
   if (!open && stopped &&
       session::within_resume_window(*stopped, writer_.clock().utc().time, options_.resume_window)) {
+    // Recovery's finding is the input: the automatic stop a start would resume.
     resumable_ = stopped;
     note_ = "session " + stopped->session.to_hex() + " stopped (" + std::string(record::to_string(stopped->reason)) +
             "): a start within the resume window resumes it";
-    return apply_locked(session_event::recovered_interrupted, "boot");
+    return raise_locked(session_event::recovered_interrupted, {}, "boot");
   }
-  if (!open) return apply_locked(session_event::recovered_idle, "boot");
-  if (auto ok = apply_locked(session_event::recovered_resume, "boot"); !ok) return ok;
-  return resume_session_locked(*open);
+  if (!open) return raise_locked(session_event::recovered_idle, {}, "boot");
+  event_input input;
+  input.open = *open;
+  return raise_locked(session_event::recovered_resume, std::move(input), "boot");
 }
 
 core::status recorder_service::resume_session_locked(const session::open_session& open) {
@@ -267,9 +239,8 @@ core::status recorder_service::resume_session_locked(const session::open_session
   // <session>.r<boot>-<index>.mp4; their records carry the session id and continue its segment index.
   const std::string pipeline_session = open.session.to_hex() + ".r" + std::to_string(writer_.boot_counter());
   if (auto ok = pipeline_.start(pipeline_session); !ok)
-    return stop_automatically_locked(session_event::media_fault, record::stop_reason::fault,
-                                     record::interruption_reason::pipeline_fault,
-                                     "pipeline did not resume: " + ok.error().context);
+    return raise_stop_locked(session_event::media_fault, record::stop_reason::fault,
+                             record::interruption_reason::pipeline_fault, "pipeline did not resume: " + ok.error().context);
   signal(session::feedback_signal::led_recording, "session " + open.session.to_hex() + " resumed");
   begin_statement_locked(record::annotation_purpose::resume);
   return finish_statement_without_source_locked();
@@ -277,12 +248,13 @@ core::status recorder_service::resume_session_locked(const session::open_session
 
 core::status recorder_service::finish_statement_without_source_locked() {
   if (options_.statement) return {};  // poll() finishes it when the capture thread is done
-  if (auto ok = finish_statement_locked(false); !ok) return ok;
-  return apply_locked(session_event::annotation_done, "statement");
+  event_input input;
+  input.annotation = collect_statement_locked(false);
+  return raise_locked(session_event::annotation_done, std::move(input), "statement");
 }
 
 void recorder_service::begin_statement_locked(record::annotation_purpose purpose) {
-  if (statement_thread_.joinable()) {  // never expected: finish_statement_locked joins first
+  if (statement_thread_.joinable()) {  // never expected: collect_statement_locked joins first
     statement_stop_ = true;
     statement_thread_.join();
   }
@@ -302,13 +274,13 @@ void recorder_service::begin_statement_locked(record::annotation_purpose purpose
   });
 }
 
-core::status recorder_service::finish_statement_locked(bool cut_short) {
-  if (!statement_result_) return {};
+std::optional<record::annotation_payload> recorder_service::collect_statement_locked(bool cut_short) {
+  if (!statement_result_) return std::nullopt;
   last_statement_ = record::annotation_status::missing;
   if (cut_short) statement_stop_ = true;
   if (statement_thread_.joinable()) statement_thread_.join();
   const auto result = std::move(statement_result_);
-  if (!session_) return {};
+  if (!session_) return std::nullopt;
   record::annotation_payload p;
   p.session = *session_;
   p.purpose = statement_purpose_;
@@ -345,10 +317,16 @@ core::status recorder_service::finish_statement_locked(bool cut_short) {
   if (p.status != record::annotation_status::recorded)
     signal(session::feedback_signal::beep, std::string(record::to_string(statement_purpose_)) + " statement " +
                                                std::string(record::to_string(p.status)));
+  return p;
+}
+
+core::status recorder_service::append_annotation_locked(std::optional<record::annotation_payload> statement) {
+  if (!statement) return {};
+  auto& p = *statement;
   const std::string file_name = p.file_name;
   const auto length = p.byte_length;
   const auto digest = p.file_sha256;
-  const std::string session_hex = session_->to_hex();
+  const std::string session_hex = p.session.to_hex();
   auto appended = writer_.append(std::move(p), [&](ledger::transaction& tx, std::uint64_t seq) -> core::status {
     if (file_name.empty()) return {};
     if (auto ok = tx.add_file({file_name, ledger::file_kind::annotation, session_hex}); !ok) return ok;
@@ -380,17 +358,16 @@ core::status recorder_service::close_session_locked(record::stop_reason reason, 
   return {};
 }
 
-core::status recorder_service::stop_automatically_locked(session_event event, record::stop_reason reason,
-                                                         record::interruption_reason why, std::string detail) {
-  if (auto ok = apply_locked(event, std::string(record::to_string(reason))); !ok) return ok;
+core::status recorder_service::stop_automatically_locked(const event_input& input) {
   // A statement being captured is kept as far as it got; the recording stops now.
-  auto statement = finish_statement_locked(true);
+  auto statement = append_annotation_locked(collect_statement_locked(true));
+  std::string detail = input.detail;
   const auto from = writer_.clock().utc().time;
-  auto stopped = pipeline_.stop(close_reason_for(reason));
+  auto stopped = pipeline_.stop(close_reason_for(input.stop));
   if (!stopped) detail += "; pipeline: " + stopped.error().context;
   record::interruption_payload gap;
   gap.session = session_ ? *session_ : record::session_id{};
-  gap.reason = why;
+  gap.reason = input.interruption;
   gap.from = from;
   gap.to = writer_.clock().utc().time;
   gap.detail = "recording stopped: " + detail;
@@ -398,8 +375,8 @@ core::status recorder_service::stop_automatically_locked(session_event event, re
     ledger_failed_locked(ok.error());
     return core::wrap("append interruption", ok.error());
   }
-  auto closed = close_session_locked(reason, detail);
-  note_ = std::string(record::to_string(reason)) + ": " + detail;
+  auto closed = close_session_locked(input.stop, detail);
+  note_ = std::string(record::to_string(input.stop)) + ": " + detail;
   alarm(note_);
   if (!statement) return statement;
   return closed;
@@ -411,24 +388,13 @@ core::expected<control::recorder_status> recorder_service::stop(const control::s
     return core::fail(core::errc::conflict,
                       "stop: reason unsuitable_to_record needs a spoken stop statement, and this camera has no "
                       "annotation source to record one ([annotation] kind = \"none\"); the session goes on recording");
-  if (auto ok = apply_locked(session_event::stop_request, "stop"); !ok) return std::unexpected(ok.error());
-  // annotating_stop: the start or resume statement (if still running) is kept as it is, then the officer
-  // gives the stop statement while the recording goes on.
-  if (auto ok = finish_statement_locked(true); !ok) return std::unexpected(ok.error());
-  pending_stop_ = command.reason;
-  begin_statement_locked(record::annotation_purpose::stop);
-  if (!options_.statement) {
-    // Nothing to wait for: finish the stop now.
-    if (auto ok = finish_statement_locked(false); !ok) return std::unexpected(ok.error());
-    if (auto ok = apply_locked(session_event::annotation_done, "stop"); !ok) return std::unexpected(ok.error());
-    auto stopped = pipeline_.stop(close_reason_for(command.reason));
-    std::string detail = stopped ? "" : "pipeline: " + stopped.error().context;
-    if (auto ok = close_session_locked(command.reason, std::move(detail)); !ok) return std::unexpected(ok.error());
-    if (!stopped) return core::wrap("stop", stopped.error());
-  }
+  // stop_request → capture_stop_statement: the recording goes on while the officer gives the stop statement.
+  event_input input;
+  input.stop = command.reason;
+  if (auto ok = raise_locked(session_event::stop_request, std::move(input), "stop"); !ok)
+    return std::unexpected(ok.error());
   return status_locked();
 }
-
 core::expected<control::recorder_status> recorder_service::button(const control::button_command&) {
   bool open = false;
   {
@@ -443,13 +409,13 @@ core::expected<control::recorder_status> recorder_service::button(const control:
 
 core::expected<control::recorder_status> recorder_service::dock_attach(const control::dock_attach_command&) {
   std::lock_guard lock(mutex_);
-  if (auto ok = apply_locked(session_event::dock_attach, "dock_attach"); !ok) return std::unexpected(ok.error());
+  if (auto ok = raise_locked(session_event::dock_attach, {}, "dock_attach"); !ok) return std::unexpected(ok.error());
   return status_locked();
 }
 
 core::expected<control::recorder_status> recorder_service::dock_detach(const control::dock_detach_command&) {
   std::lock_guard lock(mutex_);
-  if (auto ok = apply_locked(session_event::dock_detach, "dock_detach"); !ok) return std::unexpected(ok.error());
+  if (auto ok = raise_locked(session_event::dock_detach, {}, "dock_detach"); !ok) return std::unexpected(ok.error());
   return status_locked();
 }
 
@@ -460,7 +426,7 @@ void recorder_service::check_thresholds_locked() {
   next_threshold_check_ = now + options_.poll_interval;
   const auto battery = session::read_battery(options_.probe.sysfs_root);
   if (session::is_at_battery_reserve(battery, options_.thresholds.battery_reserve_percent)) {
-    (void)stop_automatically_locked(session_event::battery_reserve, record::stop_reason::low_battery,
+    (void)raise_stop_locked(session_event::battery_reserve, record::stop_reason::low_battery,
                                     record::interruption_reason::low_battery,
                                     "battery " + std::to_string(*battery.capacity_percent) + "% at the " +
                                         std::to_string(options_.thresholds.battery_reserve_percent) + "% reserve");
@@ -471,7 +437,7 @@ void recorder_service::check_thresholds_locked() {
     const auto wanted = options_.thresholds.storage_reserve_bytes - *storage.free_bytes;
     auto freed = options_.reclaim(wanted);
     if (!freed || *freed == 0) {
-      (void)stop_automatically_locked(
+      (void)raise_stop_locked(
           session_event::storage_full, record::stop_reason::storage_full, record::interruption_reason::storage_full,
           std::to_string(*storage.free_bytes) + " bytes free, below the reserve, and nothing reclaimable" +
               (freed ? std::string() : " (" + freed.error().context + ")"));
@@ -484,26 +450,27 @@ void recorder_service::poll() {
   if (state_ == session_state::fault) return;
   close_resume_window_if_passed_locked();
   if (auto fault = sink_.fault(); fault && session::has_open_session(state_)) {
-    (void)stop_automatically_locked(session_event::media_fault, record::stop_reason::fault,
-                                    record::interruption_reason::disk_fault, "ledger: " + fault->context);
+    (void)raise_stop_locked(session_event::media_fault, record::stop_reason::fault,
+                            record::interruption_reason::disk_fault, "ledger: " + fault->context);
     return;
   }
-  if (statement_result_ && statement_done_) {
-    if (state_ == session_state::annotating_start || state_ == session_state::annotating_resume) {
-      if (finish_statement_locked(false)) (void)apply_locked(session_event::annotation_done, "");
-    } else if (state_ == session_state::annotating_stop) {
-      if (finish_statement_locked(false) && !stop_refused_without_statement_locked() &&
-          apply_locked(session_event::annotation_done, "")) {
-        auto stopped = pipeline_.stop(close_reason_for(pending_stop_));
-        (void)close_session_locked(pending_stop_, stopped ? "" : "pipeline: " + stopped.error().context);
-      }
-    }
+  if (statement_result_ && statement_done_ &&
+      (state_ == session_state::annotating_start || state_ == session_state::annotating_resume ||
+       state_ == session_state::annotating_stop)) {
+    event_input input;
+    input.annotation = collect_statement_locked(false);
+    // A stop that needs a spoken reason and got none is turned back (invariant 6).
+    const bool refused = state_ == session_state::annotating_stop &&
+                         pending_stop_ == record::stop_reason::unsuitable_to_record &&
+                         last_statement_ != record::annotation_status::recorded;
+    (void)raise_locked(refused ? session_event::stop_statement_missing : session_event::annotation_done,
+                       std::move(input), "statement");
   }
   if (session::has_open_session(state_)) {
     const auto s = pipeline_.status();
     if (s.state == media::pipeline_state::failed) {
       const bool full = s.last_error && s.last_error->code == core::errc::no_space;
-      (void)stop_automatically_locked(full ? session_event::storage_full : session_event::media_fault,
+      (void)raise_stop_locked(full ? session_event::storage_full : session_event::media_fault,
                                       full ? record::stop_reason::storage_full : record::stop_reason::fault,
                                       full ? record::interruption_reason::storage_full
                                            : record::interruption_reason::pipeline_fault,
@@ -511,7 +478,7 @@ void recorder_service::poll() {
       return;
     }
     if (s.state == media::pipeline_state::finished) {
-      (void)stop_automatically_locked(session_event::media_fault, record::stop_reason::shutdown,
+      (void)raise_stop_locked(session_event::media_fault, record::stop_reason::shutdown,
                                       record::interruption_reason::other, "source ended");
       return;
     }
@@ -521,7 +488,7 @@ void recorder_service::poll() {
 
 core::status recorder_service::shutdown() {
   std::lock_guard lock(mutex_);
-  auto statement = finish_statement_locked(true);
+  auto statement = append_annotation_locked(collect_statement_locked(true));
   auto shut = pipeline_.shutdown(media::close_reason::stop);
   // A stop whose statement was still being captured ends with the officer's reason.
   auto reason = state_ == session_state::annotating_stop ? pending_stop_ : record::stop_reason::shutdown;

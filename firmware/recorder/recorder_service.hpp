@@ -13,8 +13,11 @@
 //     leaves a `precheck` record.
 //  3. A statement never blocks or stops the recording: it is captured on its own thread while the pipeline
 //     runs; a missing or silent one is recorded as such.
-//  4. The state changes only through next_transition (session_table.hpp); whether a start opens a new
-//     session or resumes the interrupted one is the action of the table's row (open_session, resume_session).
+//  4. The table drives the camera: every entry point (commands, poll, boot, ledger faults) only gathers its
+//     inputs and raises an event; raise_locked is the only place the state changes (through next_transition,
+//     session_table.hpp), and perform_locked executes exactly the row's action — whether a start opens a new
+//     session or resumes the interrupted one is the row's action (open_session, resume_session). The one
+//     exit outside the table is shutdown(): the process ends, the open session is closed with `shutdown`.
 //  5. A start resumes only an automatic stop (low battery, storage full, fault) whose claimed UTC is at most
 //     `resume_window` before now; the stop is taken from the ledger at boot, so a reboot in between (battery
 //     swap) still resumes. Each session_start and session_resume records the pre-event footage the ring held.
@@ -104,35 +107,56 @@ class recorder_service final : public control::command_handler {
 
  private:
   struct capture_result;
+  // What an entry point gathered for one event: the inputs the row's action needs (recorder_actions.cpp).
+  struct event_input {
+    common::record::start_trigger trigger = common::record::start_trigger::button;
+    common::record::stop_reason stop = common::record::stop_reason::officer_end;
+    common::record::interruption_reason interruption = common::record::interruption_reason::other;
+    std::string detail;
+    // annotation_done: the finished statement (its WAV file already written); nullopt without a session.
+    std::optional<common::record::annotation_payload> annotation;
+    // record_action, record_mark, record_officer: the record the roster checked.
+    std::optional<common::record::payload> body;
+    // recovered_resume: the session recovery found open.
+    std::optional<session::open_session> open;
+  };
   [[nodiscard]] control::recorder_status status_locked() const;
-  [[nodiscard]] common::core::status apply_locked(session::session_event event, const std::string& why);
-  [[nodiscard]] common::core::expected<session::session_action> transition_locked(session::session_event event,
-                                                                                  const std::string& why);
+  // The one executor (invariant 4): next_transition for `event`, the state change, then perform() of the
+  // row's action. An event without a row is refused ("<why>: event E not allowed in state S").
+  [[nodiscard]] common::core::status raise_locked(session::session_event event, event_input input,
+                                                  const std::string& why);
+  // Performs exactly one action of the table: a switch over every session_action, no default.
+  [[nodiscard]] common::core::status perform_locked(session::session_action action, event_input& input);
   // Feeds resume_window_closed when the interrupted session can no longer be resumed.
   void close_resume_window_if_passed_locked();
   [[nodiscard]] std::chrono::milliseconds pre_event_achieved() const;
   [[nodiscard]] common::core::status resume_after_stop_locked(common::record::start_trigger trigger);
-  [[nodiscard]] common::core::status run_precheck_locked(bool for_start);
+  // run_precheck: the `precheck` record; raises check_passed or check_failed when `for_start`.
+  [[nodiscard]] common::core::status run_precheck_locked(bool for_start, event_input& input);
   [[nodiscard]] common::core::status open_session_locked(common::record::start_trigger trigger);
   [[nodiscard]] common::core::status resume_session_locked(const session::open_session& open);
   void begin_statement_locked(common::record::annotation_purpose purpose);
-  // Waits for the statement thread (asking it to stop first if `cut_short`) and appends its annotation.
-  [[nodiscard]] common::core::status finish_statement_locked(bool cut_short);
-  // With no annotation source the statement is `missing` at once and the session goes on recording.
+  // Waits for the statement thread (asking it to stop first if `cut_short`) and writes its WAV file; the
+  // `annotation` record to append, or nullopt when no statement was running or no session is open.
+  [[nodiscard]] std::optional<common::record::annotation_payload> collect_statement_locked(bool cut_short);
+  [[nodiscard]] common::core::status append_annotation_locked(std::optional<common::record::annotation_payload> p);
+  // With no annotation source the statement is `missing` at once: annotation_done is raised now.
   [[nodiscard]] common::core::status finish_statement_without_source_locked();
   [[nodiscard]] common::core::status close_session_locked(common::record::stop_reason reason, std::string detail);
-  [[nodiscard]] common::core::status stop_automatically_locked(session::session_event event,
-                                                               common::record::stop_reason reason,
-                                                               common::record::interruption_reason why,
-                                                               std::string detail);
+  // stop_automatically: the running statement kept, pipeline stop, `interruption` + `session_stop`, alarm.
+  [[nodiscard]] common::core::status stop_automatically_locked(const event_input& input);
+  // Raises an automatic stop event with its reasons.
+  [[nodiscard]] common::core::status raise_stop_locked(session::session_event event, common::record::stop_reason reason,
+                                                       common::record::interruption_reason why, std::string detail);
+  // record_photo (recorder_photo.cpp): still, JPEG, reserve check, durable file, `photo` record.
+  [[nodiscard]] common::core::status take_photo_locked();
   void check_thresholds_locked();
   // Refuses (errc::conflict) a session event the table has no row for in the current state, in words.
   [[nodiscard]] common::core::status check_session_event_locked(session::session_event event, std::string_view what) const;
-  // Appends one of the session's own records (action, mark, officer) and feeds `event` to the table.
-  [[nodiscard]] common::core::status append_session_record_locked(session::session_event event, std::string_view what,
-                                                                  common::record::payload body);
-  // After the stop statement: a stop that needs a statement and got none goes back to recording (invariant 6).
-  [[nodiscard]] bool stop_refused_without_statement_locked();
+  // record_action / record_mark / record_officer: appends the checked record, then updates the roster.
+  [[nodiscard]] common::core::status append_session_record_locked(common::record::payload body);
+  // keep_recording: the stop that needs a statement got none (invariant 6).
+  void keep_recording_locked();
   // recorder_photo.cpp: the OSD's session line from the roster; the roster from the ledger (invariant 8).
   void refresh_osd_locked();
   [[nodiscard]] std::string osd_line_locked() const;

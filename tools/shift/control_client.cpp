@@ -91,4 +91,18 @@ core::expected<nlohmann::json> wait_for_control(const std::string& socket_path, 
   }
 }
 
+core::expected<nlohmann::json> await_state(const std::string& socket_path, const std::string& state,
+                                           std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    auto answer = control_request(socket_path, {{"cmd", "status"}}, std::chrono::seconds(10));
+    if (!answer) return answer;
+    const std::string now = answer->value("state", std::string("?"));
+    if (now == state) return answer;
+    if (std::chrono::steady_clock::now() > deadline)
+      return core::fail(core::errc::timeout, socket_path + ": still '" + now + "' after waiting for '" + state + "'");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
 }  // namespace bodycam::tools::shift

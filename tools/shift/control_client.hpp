@@ -23,4 +23,9 @@ namespace bodycam::tools::shift {
 [[nodiscard]] common::core::expected<nlohmann::json> wait_for_control(const std::string& socket_path,
                                                                       std::chrono::milliseconds limit);
 
+// Polls `status` every 200 ms until the recorder's state is `state`; errc::timeout names the state it was
+// still in after `limit`.
+[[nodiscard]] common::core::expected<nlohmann::json> await_state(const std::string& socket_path, const std::string& state,
+                                                                 std::chrono::milliseconds limit);
+
 }  // namespace bodycam::tools::shift

@@ -10,8 +10,9 @@ namespace core = common::core;
 using std::chrono::milliseconds;
 
 std::string_view to_string(step_action action) noexcept {
-  static constexpr std::array<std::string_view, 10> names{"boot", "start",  "power_loss",   "reboot", "stop",
-                                                          "dock", "action", "officer_join", "mark",   "officer_leave"};
+  static constexpr std::array<std::string_view, 13> names{
+      "boot", "start", "power_loss", "reboot", "stop", "dock", "action", "officer_join", "mark", "officer_leave",
+      "battery_low", "battery_swap", "resume"};
   const auto i = static_cast<std::size_t>(action);
   return i < names.size() ? names[i] : std::string_view{};
 }
@@ -59,6 +60,17 @@ core::expected<std::vector<shift_step>> plan_shift(const shift_options& o) {
                                                step_action::officer_leave};
   for (std::size_t i = 0; i < field_steps.size(); ++i)
     plan.push_back({field_start + field_length * static_cast<long>(i + 1) / 5, field, field_steps[i]});
+  // Story 7: the first camera that neither loses power nor records the field story, from 1/4 of its session.
+  std::uint32_t battery = 0;
+  while (battery < o.cameras && ((victim && *victim == battery) || battery == field)) ++battery;
+  if (battery < o.cameras) {
+    const milliseconds start = boot_time + o.stagger * battery;
+    const milliseconds low = start + (stop_at + o.stagger * battery - start) / 4;
+    const milliseconds swap = low + milliseconds(o.power_off);
+    plan.push_back({low, battery, step_action::battery_low});
+    plan.push_back({swap, battery, step_action::battery_swap});
+    plan.push_back({swap + boot_time, battery, step_action::resume});
+  }
   const milliseconds dock_at = stop_at + o.stagger * o.cameras + milliseconds(1000);
   for (std::uint32_t c = 0; c < o.cameras; ++c) plan.push_back({dock_at, c, step_action::dock});
   std::stable_sort(plan.begin(), plan.end(), [](const shift_step& a, const shift_step& b) { return a.at < b.at; });
@@ -68,7 +80,7 @@ core::expected<std::vector<shift_step>> plan_shift(const shift_options& o) {
 
 core::status validate_plan(const std::vector<shift_step>& plan, std::uint32_t cameras) {
   struct camera_times {
-    std::optional<milliseconds> boot, start, loss, reboot, stop, dock, action, join, mark, leave;
+    std::optional<milliseconds> boot, start, loss, reboot, stop, dock, action, join, mark, leave, low, swap, resume;
   };
   std::vector<camera_times> t(cameras);
   milliseconds previous{0};
@@ -92,6 +104,9 @@ core::status validate_plan(const std::vector<shift_step>& plan, std::uint32_t ca
       case step_action::officer_join: slot = &c.join; break;
       case step_action::mark: slot = &c.mark; break;
       case step_action::officer_leave: slot = &c.leave; break;
+      case step_action::battery_low: slot = &c.low; break;
+      case step_action::battery_swap: slot = &c.swap; break;
+      case step_action::resume: slot = &c.resume; break;
     }
     if (slot->has_value()) return core::fail(core::errc::invalid_argument, where + ": repeated for this camera");
     *slot = s.at;
@@ -125,10 +140,33 @@ core::status validate_plan(const std::vector<shift_step>& plan, std::uint32_t ca
                         who + ": start < action < officer_join < mark < officer_leave < stop does not hold");
     if (c.loss) return core::fail(core::errc::invalid_argument, who + ": records the action but loses power");
   }
+  std::uint32_t battery_cameras = 0;  // I5
+  for (std::uint32_t i = 0; i < cameras; ++i) {
+    const auto& c = t[i];
+    if (!(c.low || c.swap || c.resume)) continue;
+    ++battery_cameras;
+    const std::string who = "camera " + std::to_string(i);
+    if (!(c.low && c.swap && c.resume))
+      return core::fail(core::errc::invalid_argument, who + ": needs battery_low, battery_swap and resume");
+    if (!(*c.start < *c.low && *c.low < *c.swap && *c.swap < *c.resume && *c.resume < *c.stop))
+      return core::fail(core::errc::invalid_argument,
+                        who + ": start < battery_low < battery_swap < resume < stop does not hold");
+    if (c.loss || c.action) return core::fail(core::errc::invalid_argument,
+                                              who + ": runs its battery down but also loses power or records the action");
+  }
+  if (battery_cameras > 1)
+    return core::fail(core::errc::invalid_argument,
+                      "at most one camera runs its battery down, found " + std::to_string(battery_cameras));
   if (field_cameras != 1)
     return core::fail(core::errc::invalid_argument, "exactly one camera must record the action, the mark and the "
                                                     "second officer, found " + std::to_string(field_cameras));
   return {};
+}
+
+std::optional<std::uint32_t> battery_camera_of(const std::vector<shift_step>& plan) {
+  for (const auto& s : plan)
+    if (s.action == step_action::battery_low) return s.camera;
+  return std::nullopt;
 }
 
 std::uint32_t field_camera_of(const std::vector<shift_step>& plan) {

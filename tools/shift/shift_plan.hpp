@@ -12,12 +12,17 @@
 //  5. Only then do the cameras dock: the dock pulls, verifies, stores and hands out receipts.
 //  6. One camera that records the whole shift (the `field_camera`) records what is done and with whom: the
 //     action with a case number, a second officer joining, an important moment, the second officer leaving.
+//  7. With three cameras or more, one more camera (the `battery_camera`) runs its battery down to the reserve:
+//     it stops automatically (low_battery), the officer swaps the battery (the camera is off for a while and
+//     boots again) and presses record: the same session resumes (`session_resume`) with a resume statement.
 // Invariants checked by validate_plan (and tests/tools/shift/shift_plan_test.cpp):
 //  I1. Steps are in time order; every camera index is < cameras.
 //  I2. For each camera: boot < start < stop < dock, and power_loss < reboot both strictly inside start..stop.
 //  I3. Fewer cameras lose power than there are cameras: at least one records the whole shift.
 //  I4. Exactly one camera has action, officer_join, mark and officer_leave, in that order, strictly inside its
 //      session, and it does not lose power.
+//  I5. At most one camera has battery_low, battery_swap and resume, all three, in that order, strictly inside
+//      its session; it is neither the field camera nor a camera that loses power.
 #pragma once
 
 #include "common/core/error.hpp"
@@ -30,7 +35,12 @@
 
 namespace bodycam::tools::shift {
 
-enum class step_action : std::uint8_t { boot, start, power_loss, reboot, stop, dock, action, officer_join, mark, officer_leave };
+enum class step_action : std::uint8_t {
+  boot, start, power_loss, reboot, stop, dock, action, officer_join, mark, officer_leave,
+  battery_low,   // the battery reads below the reserve: the camera stops automatically
+  battery_swap,  // the battery is pulled and a full one put in: off, then the camera boots again
+  resume,        // the officer presses record after the swap: the stopped session resumes
+};
 [[nodiscard]] std::string_view to_string(step_action action) noexcept;
 
 struct shift_step {
@@ -51,6 +61,8 @@ struct shift_options {
 // The camera that records the action, the mark and the second officer (story 6): the first camera that does
 // not lose power.
 [[nodiscard]] std::uint32_t field_camera_of(const std::vector<shift_step>& plan);
+// The camera of story 7, if the plan has one.
+[[nodiscard]] std::optional<std::uint32_t> battery_camera_of(const std::vector<shift_step>& plan);
 
 // Errors (errc::invalid_argument) name the option: cameras outside 1..8, recording too short to fit a
 // power loss (needs > 3 × power_off), and so on.

@@ -262,6 +262,30 @@ core::status shift_run::perform(const shift_step& step) {
       say(c.id + ": POWER LOST (battery pulled)");
       return {};
     }
+    case step_action::battery_low: {
+      // Below the 10 % reserve: the camera stops on its own at its next battery check (every second).
+      if (auto ok = write_battery(layout_, c.id, 5); !ok) return ok;
+      if (auto stopped = await_state(socket, "interrupted", 20s); !stopped)
+        return core::wrap(c.id + ": stop at the battery reserve", stopped.error());
+      say(c.id + ": BATTERY AT THE RESERVE: recording stopped automatically (low_battery)");
+      return {};
+    }
+    case step_action::battery_swap: {
+      auto& recorder = recorders_.at(step.camera);
+      recorder.send(SIGKILL);
+      auto ended = recorder.wait(10s);
+      if (!ended) return std::unexpected(ended.error());
+      if (auto ok = write_battery(layout_, c.id, 95); !ok) return ok;
+      say(c.id + ": battery swapped (off, a full battery in)");
+      return boot(step.camera);
+    }
+    case step_action::resume: {
+      auto answer = control_request(socket, {{"cmd", "start"}, {"trigger", "button"}}, 30s);
+      if (!answer) return std::unexpected(answer.error());
+      // The recorder's own rule decides whether this start resumes; the audit checks that it did.
+      say(c.id + ": officer pressed record after the swap (" + answer->value("state", std::string("?")) + ")");
+      return {};
+    }
     case step_action::stop: {
       auto answer = control_request(socket, {{"cmd", "stop"}, {"reason", "officer_end"}}, 30s);
       if (!answer) return std::unexpected(answer.error());
@@ -298,20 +322,10 @@ core::status shift_run::perform(const shift_step& step) {
     }
     case step_action::dock: {
       // The stop statement is still being captured after the stop press; dock once the session closed.
-      const auto limit = std::chrono::steady_clock::now() + 60s;
-      for (;;) {
-        auto answer = control_request(socket, {{"cmd", "status"}}, 10s);
-        if (!answer) return std::unexpected(answer.error());
-        const std::string state = answer->value("state", std::string("?"));
-        if (state == "idle") {
-          if (answer->contains("last_record_seq") && (*answer)["last_record_seq"].is_number_unsigned())
-            due_[step.camera] = (*answer)["last_record_seq"].get<std::uint64_t>();
-          break;
-        }
-        if (std::chrono::steady_clock::now() > limit)
-          return core::fail(core::errc::timeout, c.id + " is still '" + state + "' a minute after the stop");
-        std::this_thread::sleep_for(200ms);
-      }
+      auto idle = await_state(socket, "idle", 60s);
+      if (!idle) return core::wrap(c.id + ": dock after the stop", idle.error());
+      if (idle->contains("last_record_seq") && (*idle)["last_record_seq"].is_number_unsigned())
+        due_[step.camera] = (*idle)["last_record_seq"].get<std::uint64_t>();
       if (auto answer = control_request(socket, {{"cmd", "dock_attach"}}, 10s); !answer)
         return std::unexpected(answer.error());
       say(c.id + ": put in the dock");

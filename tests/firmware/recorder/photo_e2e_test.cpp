@@ -136,3 +136,93 @@ TEST_CASE("killed mid-session with two officers, an action and a case: the resum
   REQUIRE(daemon->wait(std::chrono::seconds(30)) == 0);
   CHECK(cam.verify().result != chain::verdict::not_authentic);
 }
+
+// Storage below the reserve while recording: the photo is refused to the caller (no_space, naming the reserve)
+// and through the feedback port, no file and no `photo` record appear, and the recording goes on — the
+// battery/storage poll is set to its longest (600 s) so the automatic storage_full stop does not come first.
+TEST_CASE("a photo while storage is full: refused below the reserve, reported, the recording goes on, nothing lost",
+          "[fault]") {
+  test_camera cam(1);
+  {
+    std::ifstream in(cam.config_path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = text.find("poll_seconds = 1\n");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 17, "poll_seconds = 600\n");
+    std::ofstream(cam.config_path, std::ios::trunc) << text;
+  }
+  small_disk disk(cam.segments, "40m");
+  REQUIRE(disk.error().empty());  // the test needs a filesystem it can fill (root: mount tmpfs)
+  auto daemon = cam.start_daemon("recorder");
+  REQUIRE(wait_for_socket(cam.socket, std::chrono::seconds(30)));
+  INFO(daemon->log());
+  const auto started = ask(cam, R"({"cmd":"start"})");
+  REQUIRE(started.at("ok") == true);
+  const std::string session = started.at("session");
+  REQUIRE(wait_for_state(cam, "recording", std::chrono::seconds(20)).at("state") == "recording");
+  REQUIRE(ask(cam, R"({"cmd":"photo"})").at("ok") == true);  // with room, a photo is taken
+  // The session's first storage check (right after the start) has passed once a segment is sealed; the
+  // next is 600 s away.
+  REQUIRE(wait_for(cam, [](const json& s) { return s.at("segment").is_number() && s.at("segment").get<int>() >= 1; },
+                   std::chrono::seconds(30))
+              .at("state") == "recording");
+
+  // Fill the disk to 8 MB free, below the 16 MB reserve.
+  const std::filesystem::path filler = std::filesystem::path(cam.segments) / "filler.bin";
+  {
+    const auto space = std::filesystem::space(cam.segments);
+    REQUIRE(space.available > 8u * 1024 * 1024);
+    std::ofstream out(filler, std::ios::binary);
+    const std::vector<char> block(1 << 20, 'x');
+    for (std::uintmax_t left = space.available - 8u * 1024 * 1024; left > 0;) {
+      const auto n = std::min<std::uintmax_t>(left, block.size());
+      out.write(block.data(), static_cast<std::streamsize>(n));
+      left -= n;
+    }
+  }
+  REQUIRE(std::filesystem::space(cam.segments).available < 16u * 1024 * 1024);
+  const auto segment_then = ask(cam, R"({"cmd":"status"})").at("segment").get<int>();
+  constexpr int refused = 2;
+  for (int i = 0; i < refused; ++i) {
+    const auto r = ask(cam, R"({"cmd":"photo"})");
+    INFO(r.dump());
+    REQUIRE(r.at("ok") == false);
+    CHECK(r.at("error").at("code") == "no_space");
+    const auto message = r.at("error").at("message").get<std::string>();
+    CHECK(message.find("photo refused: storage full") != std::string::npos);
+    CHECK(message.find("16777216-byte reserve") != std::string::npos);
+    CHECK(message.find("recording goes on") != std::string::npos);
+  }
+  const auto after = ask(cam, R"({"cmd":"status"})");
+  INFO(after.dump());
+  CHECK(after.at("state") == "recording");
+  CHECK(after.at("note").get<std::string>().find("photo refused: storage full") != std::string::npos);
+  CHECK(cam.feedback_log().find("photo refused: storage full") != std::string::npos);
+  // The recording goes on: another segment is sealed after the refusals.
+  REQUIRE(wait_for(cam, [&](const json& s) { return s.at("segment").is_number() && s.at("segment").get<int>() > segment_then; },
+                   std::chrono::seconds(30))
+              .at("segment")
+              .get<int>() > segment_then);
+  REQUIRE(ask(cam, R"({"cmd":"stop","reason":"officer_end"})").at("ok") == true);
+  REQUIRE(wait_for_state(cam, "idle", std::chrono::seconds(20)).at("state") == "idle");
+  daemon->signal(SIGTERM);
+  REQUIRE(daemon->wait(std::chrono::seconds(30)) == 0);
+
+  CHECK(cam.verify().problem_count() == 0);
+  int photos = 0, interruptions = 0;
+  std::optional<record::stop_reason> stopped;
+  for (const auto& rec : cam.records()) {
+    if (std::holds_alternative<record::photo_payload>(rec.body.body)) ++photos;
+    if (std::holds_alternative<record::interruption_payload>(rec.body.body)) ++interruptions;
+    if (const auto* s = std::get_if<record::session_stop_payload>(&rec.body.body); s && s->session.to_hex() == session)
+      stopped = s->reason;
+  }
+  CHECK(photos == 1);         // only the photo taken with room; the refused ones wrote no record
+  CHECK(interruptions == 0);  // nothing of the footage was lost
+  REQUIRE(stopped.has_value());
+  CHECK(*stopped == record::stop_reason::officer_end);
+  int jpeg_files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(cam.segments))
+    if (entry.path().extension() == ".jpg") ++jpeg_files;
+  CHECK(jpeg_files == 1);
+}

@@ -8,6 +8,9 @@
 //   - the chain verifies;
 //   - a kill while recording came after at least one fragment of that run was acknowledged, so the loop
 //     cannot pass having acknowledged nothing;
+//   - in one recording run the battery drops to the reserve (automatic stop) and comes back, and the daemon
+//     is killed while interrupted: a later start resumes that session (`session_resume` naming the low_battery
+//     `session_stop` of an earlier boot, then a resume statement);
 //   - while recording, photos are taken (one acknowledged before the kill, more racing it): every photo the
 //     recorder acknowledged has its `photo` record and its file on disk with the recorded SHA-256, and at
 //     least one photo per recording kill was acknowledged;
@@ -183,6 +186,19 @@ TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap e
   std::vector<int> phases(kills);
   for (int run = 0; run < kills; ++run) phases[static_cast<std::size_t>(run)] = run % 3;
   std::shuffle(phases.begin(), phases.end(), random);
+  // Resume across a kill: in the first recording run that a later recording or statement run follows, the
+  // battery drops to the reserve (automatic stop, `interrupted`), comes back, and the daemon is killed while
+  // interrupted; the next boot finds the stop in its window and the next start resumes that session.
+  int resume_run = -1;
+  for (int run = 0; run < kills && resume_run < 0; ++run)
+    if (phases[static_cast<std::size_t>(run)] == 2)
+      for (int later = run + 1; later < kills; ++later)
+        if (phases[static_cast<std::size_t>(later)] != 0) {
+          resume_run = run;
+          break;
+        }
+  REQUIRE(resume_run >= 0);
+  std::string interrupted_session;
   // The boot each run's daemon wrote before it was killed (none if killed before its boot record).
   std::vector<std::pair<int, std::uint32_t>> killed_boots;
   std::uint32_t boot_before = 0;
@@ -234,6 +250,15 @@ TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap e
         acked_photos.push_back(photographer::photo_name(photo));
         racing.emplace(cam);
         std::this_thread::sleep_for(std::chrono::milliseconds(random() % 2500));
+        if (run == resume_run) {
+          cam.set_battery("5");
+          const auto stopped = wait_for(cam, [](const json& st) { return st.at("state") == "interrupted"; },
+                                        std::chrono::seconds(20));
+          INFO(stopped.dump() << daemon->log());
+          REQUIRE(stopped.at("state") == "interrupted");
+          interrupted_session = stopped.at("session").get<std::string>();
+          cam.set_battery("90");
+        }
       }
       s = status_of(cam);
       session = s.value("session", json()).is_string() ? s["session"].get<std::string>() : "";
@@ -350,6 +375,7 @@ TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap e
         s && s->closed_by == record::close_reason::power_loss_recovered)
       salvaged.push_back(s->file_name);
     if (auto* s = std::get_if<record::session_start_payload>(&r.body.body)) open_sessions.insert(s->session.to_hex());
+    if (auto* s = std::get_if<record::session_resume_payload>(&r.body.body)) open_sessions.insert(s->session.to_hex());
     if (auto* s = std::get_if<record::session_stop_payload>(&r.body.body)) open_sessions.erase(s->session.to_hex());
     if (auto* a = std::get_if<record::annotation_payload>(&r.body.body); a && a->purpose == record::annotation_purpose::resume)
       ++resume_statements;
@@ -403,16 +429,42 @@ TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap e
   CHECK(acked_total >= static_cast<std::uint64_t>(per_phase["recording"]));
   CHECK(per_phase["recording"] == kills / 3);
   CHECK(resume_statements >= 1);  // sessions killed while open resumed and asked for the statement
+  // The low-battery stop killed while interrupted was resumed by the next start: a session_resume naming
+  // that session_stop, in a later boot, followed by a resume statement of the same session.
+  {
+    INFO("resume run " << resume_run << ", session " << interrupted_session);
+    REQUIRE_FALSE(interrupted_session.empty());
+    std::map<std::uint64_t, std::pair<record::session_stop_payload, std::uint32_t>> stops;
+    int resumed = 0;
+    for (std::size_t k = 0; k < records.size(); ++k) {
+      const auto& r = records[k];
+      if (const auto* st = std::get_if<record::session_stop_payload>(&r.body.body))
+        stops.emplace(r.body.seq, std::make_pair(*st, r.body.boot_counter));
+      const auto* rs = std::get_if<record::session_resume_payload>(&r.body.body);
+      if (!rs || rs->session.to_hex() != interrupted_session) continue;
+      const auto stop = stops.find(rs->resumes_seq);
+      REQUIRE(stop != stops.end());
+      CHECK(stop->second.first.reason == record::stop_reason::low_battery);
+      CHECK(stop->second.second < r.body.boot_counter);  // resumed across the kill
+      bool statement = false;
+      for (std::size_t m = k + 1; m < records.size() && !statement; ++m)
+        if (const auto* a = std::get_if<record::annotation_payload>(&records[m].body.body))
+          statement = a->purpose == record::annotation_purpose::resume && a->session == rs->session;
+      CHECK(statement);
+      ++resumed;
+    }
+    CHECK(resumed == 1);
+  }
   CHECK(cam.verify().problem_count() == 0);
 
   std::printf("kill loop: %d kills (recovery %d, statement %d, recording %d); %zu records; %llu fragments "
               "acknowledged, %llu lost; %zu segments salvaged (power_loss_recovered), %llu resume statements; "
               "footage not yet durable per recording kill ~%.2f s (mean); %zu killed boots, each explained by the next "
               "boot that recovers (%zu of them late: the next boot was killed before recording it); unexplained "
-              "gaps %d; seed %u\n",
+              "gaps %d; resumed across a kill after a low-battery stop in run %d; seed %u\n",
               kills, per_phase["recovery"], per_phase["statement"], per_phase["recording"], records.size(),
               static_cast<unsigned long long>(acked_total), static_cast<unsigned long long>(lost_total),
               salvaged.size(), static_cast<unsigned long long>(resume_statements),
               recording_kills ? not_durable_total / recording_kills : 0.0, killed_boots.size(), late_interruptions,
-              unexplained, seed);
+              unexplained, resume_run, seed);
 }

@@ -1,5 +1,10 @@
 #include "tests/firmware/recorder/recorder_test_support.hpp"
 
+#include <sys/mount.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "common/crypto/key_file.hpp"
 #include "tests/support/files.hpp"
 
@@ -107,6 +112,17 @@ std::optional<crypto::sha256_digest> hash_range(const fs::path& file, std::uint6
   in.read(buffer.data(), static_cast<std::streamsize>(length));
   if (static_cast<std::uint64_t>(in.gcount()) != length) return std::nullopt;
   return crypto::sha256(core::byte_view(reinterpret_cast<const std::uint8_t*>(buffer.data()), buffer.size()));
+}
+
+small_disk::small_disk(const std::filesystem::path& where, const std::string& size) : where_(where) {
+  std::filesystem::create_directories(where);
+  const std::string options = "size=" + size;
+  if (::mount("tmpfs", where.c_str(), "tmpfs", 0, options.c_str()) != 0)
+    error_ = std::string("mount tmpfs on ") + where.string() + ": " + std::strerror(errno);
+}
+
+small_disk::~small_disk() {
+  if (error_.empty()) (void)::umount2(where_.c_str(), MNT_DETACH);
 }
 
 }  // namespace bodycam::tests

@@ -52,6 +52,20 @@ struct test_camera {
   common::crypto::public_key key;
 };
 
+// A tmpfs mounted on a test's recording directory (root only), unmounted when done; error() says why not.
+class small_disk {
+ public:
+  small_disk(const std::filesystem::path& where, const std::string& size);
+  ~small_disk();
+  small_disk(const small_disk&) = delete;
+  small_disk& operator=(const small_disk&) = delete;
+  [[nodiscard]] const std::string& error() const { return error_; }
+
+ private:
+  std::filesystem::path where_;
+  std::string error_;
+};
+
 // SHA-256 of bytes [offset, offset+length) of a file, or nullopt if the file is shorter.
 [[nodiscard]] std::optional<common::crypto::sha256_digest> hash_range(const std::filesystem::path& file,
                                                                       std::uint64_t offset, std::uint64_t length);

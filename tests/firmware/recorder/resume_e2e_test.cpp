@@ -68,27 +68,6 @@ chain_story read_story(const test_camera& cam) {
   return out;
 }
 
-// A tmpfs mounted for the test's recording directory, unmounted when done.
-class small_disk {
- public:
-  small_disk(const fs::path& where, const std::string& size) : where_(where) {
-    fs::create_directories(where);
-    const std::string options = "size=" + size;
-    if (::mount("tmpfs", where.c_str(), "tmpfs", 0, options.c_str()) != 0)
-      error_ = std::string("mount tmpfs on ") + where.string() + ": " + std::strerror(errno);
-  }
-  ~small_disk() {
-    if (error_.empty()) (void)::umount2(where_.c_str(), MNT_DETACH);
-  }
-  small_disk(const small_disk&) = delete;
-  small_disk& operator=(const small_disk&) = delete;
-  [[nodiscard]] const std::string& error() const { return error_; }
-
- private:
-  fs::path where_;
-  std::string error_;
-};
-
 }  // namespace
 
 TEST_CASE("battery swap: automatic stop, battery back, start = resume of the same session, also after a reboot",

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 using namespace bodycam::tools::shift;
@@ -162,4 +163,52 @@ TEST_CASE("one camera that keeps its power records the action, a second officer 
   o.cameras = 3;
   o.power_loss_camera = 0;
   CHECK(field_camera_of(plan_shift(o).value()) == 1);
+}
+
+TEST_CASE("with three cameras or more, one more camera runs its battery down, swaps it and resumes (I5)") {
+  for (std::uint32_t cameras = 1; cameras <= 8; ++cameras) {
+    shift_options o;
+    o.cameras = cameras;
+    auto plan = plan_shift(o);
+    REQUIRE(plan);
+    const auto battery = battery_camera_of(*plan);
+    INFO("cameras " << cameras);
+    if (cameras < 3) {
+      CHECK_FALSE(battery.has_value());
+      continue;
+    }
+    REQUIRE(battery.has_value());
+    CHECK(*battery != field_camera_of(*plan));
+    auto t = times_of(*plan, *battery);
+    CHECK(t.count(step_action::power_loss) == 0);
+    CHECK(t[step_action::start] < t[step_action::battery_low]);
+    CHECK(t[step_action::battery_swap] - t[step_action::battery_low] == milliseconds(o.power_off));
+    CHECK(t[step_action::battery_swap] < t[step_action::resume]);
+    CHECK(t[step_action::resume] < t[step_action::stop]);
+    std::uint32_t lows = 0;
+    for (const auto& s : *plan) lows += s.action == step_action::battery_low ? 1 : 0;
+    CHECK(lows == 1);
+  }
+}
+
+TEST_CASE("bad battery stories are refused naming the camera") {
+  shift_options o;
+  o.cameras = 3;
+  auto plan = plan_shift(o).value();
+  const auto battery = battery_camera_of(plan).value();
+  // Without its resume.
+  auto no_resume = plan;
+  std::erase_if(no_resume, [&](const shift_step& s) { return s.camera == battery && s.action == step_action::resume; });
+  auto refused = validate_plan(no_resume, 3);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().context == "camera " + std::to_string(battery) + ": needs battery_low, battery_swap and resume");
+  // The resume after the stop.
+  auto late = plan;
+  for (auto& s : late)
+    if (s.camera == battery && s.action == step_action::resume) s.at = std::chrono::hours(2);
+  std::stable_sort(late.begin(), late.end(), [](const shift_step& a, const shift_step& b) { return a.at < b.at; });
+  refused = validate_plan(late, 3);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().context.find("start < battery_low < battery_swap < resume < stop does not hold") !=
+        std::string::npos);
 }

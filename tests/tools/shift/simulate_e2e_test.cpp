@@ -1,4 +1,4 @@
-// `bodycam simulate` end to end: three camera processes, a power loss, docking, bodycam-dockd, the store and
+// `bodycam simulate` end to end: three camera processes, a power loss, a low battery and a battery swap, docking, bodycam-dockd, the store and
 // the audit — the README's first command, checked the way a clerk would read its result. The --out folders
 // are what users pass: relative to the working directory, absolute, with spaces, and deep enough that the
 // cameras' control sockets lie past the 107 bytes a Unix socket address holds.
@@ -133,6 +133,60 @@ TEST_CASE("a simulated shift ends with every camera's footage stored, receipted 
         CHECK(other.at("actions").empty());
         CHECK(other.at("places").empty());  // no receiver configured
       }
+  // cam-0003 ran its battery down: stopped automatically (low_battery), battery swapped (off, booted again),
+  // record pressed: the same session resumed with a spoken resume statement, and the officer stopped it.
+  const nlohmann::json* battery = nullptr;
+  for (const auto& d : json.at("devices"))
+    if (d.at("device") == "cam-0003") battery = &d;
+  REQUIRE(battery != nullptr);
+  REQUIRE(battery->at("sessions").size() == 1);
+  const auto& swapped = battery->at("sessions").at(0);
+  CHECK(swapped.at("stop_reason") == "officer_end");
+  int low_battery_gaps = 0;
+  for (const auto& g : swapped.at("interruptions"))
+    if (g.at("reason") == "low_battery") {
+      ++low_battery_gaps;
+      CHECK(g.at("statement") == "present");
+      CHECK(g.at("resume_statement") == true);
+    }
+  CHECK(low_battery_gaps == 1);
+  CHECK(text.find("low_battery") != std::string::npos);
+  CHECK(sim.out.find("cam-0003: BATTERY AT THE RESERVE") != std::string::npos);
+  CHECK(sim.out.find("cam-0003: battery swapped") != std::string::npos);
+  // Every interruption that stopped a session is explained by a resume statement of its own: the session has
+  // at least as many recorded resume statements as such interruptions; the power loss on cam-0002 and the low
+  // battery on cam-0003 are among them.
+  int stopping = 0;
+  for (const auto& d : json.at("devices"))
+    for (const auto& sj : d.at("sessions")) {
+      int needing = 0, resume_statements = 0;
+      for (const auto& g : sj.at("interruptions")) {
+        INFO(d.at("device") << " " << g.dump());
+        if (g.at("reason") == "back_pressure" || g.at("reason") == "source_gap") continue;  // nothing stopped
+        ++needing;
+        CHECK(g.at("statement") == "present");
+      }
+      for (const auto& st : sj.at("statements"))
+        if (st.at("purpose") == "resume" && st.at("status") == "recorded") ++resume_statements;
+      INFO(d.at("device") << " session " << sj.at("session"));
+      CHECK(resume_statements >= needing);
+      stopping += needing;
+    }
+  CHECK(stopping >= 2);
+  // The text report says it of each: every interruption line ends "[explained]" (or "[recording_went_on]").
+  {
+    std::istringstream lines(text);
+    std::string line;
+    int explained_lines = 0;
+    while (std::getline(lines, line)) {
+      if (line.find("  interruption (record ") == std::string::npos) continue;
+      INFO(line);
+      const bool explained = line.ends_with("[explained]");
+      CHECK((explained || line.ends_with("[recording_went_on]")));
+      explained_lines += explained ? 1 : 0;
+    }
+    CHECK(explained_lines >= 2);
+  }
   // The camera that lost power salvaged its open segment and wrote what happened.
   CHECK(slurp(out / "reports/verify.txt").find("recovery") != std::string::npos);
 }
