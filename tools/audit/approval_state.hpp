@@ -22,4 +22,11 @@ struct export_approvals {
 [[nodiscard]] common::core::expected<std::unique_ptr<export_approvals>> read_export_approvals(
     const common::store::store& s, const common::crypto::public_key& root);
 
+// The same for the expiry requests of the retention register (registers::expiry_rule()) and for its hold
+// release requests (registers::release_rule()).
+[[nodiscard]] common::core::expected<std::unique_ptr<export_approvals>> read_expiry_approvals(
+    const common::store::store& s, const common::crypto::public_key& root);
+[[nodiscard]] common::core::expected<std::unique_ptr<export_approvals>> read_release_approvals(
+    const common::store::store& s, const common::crypto::public_key& root);
+
 }  // namespace bodycam::tools::audit

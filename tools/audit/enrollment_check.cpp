@@ -49,11 +49,11 @@ void check_records(const audit_report& report, const en::authorization_table& ta
           if (auto edge = table.may_sign(*d.key, en::signature_kind::record, t); edge.allowed) may = edge;
       const bool enrolled_as_this_camera = may.subject == d.device.str();
       if ((has_time && may.allowed && enrolled_as_this_camera) || (!has_time && enrolled_as_this_camera)) continue;
-      out.problems.push_back("records/" + d.device.str() + "/" + std::to_string(r.seq) + ": " +
-                             (may.allowed && !enrolled_as_this_camera
-                                  ? "key " + fp(*d.key) + " is enrolled for camera " + may.subject + ", not " +
-                                        d.device.str()
-                                  : may.reason));
+      out.problems.push_back(
+          "records/" + d.device.str() + "/" + std::to_string(r.seq) + ": " +
+          (may.allowed && !enrolled_as_this_camera
+               ? "key " + fp(*d.key) + " is enrolled for camera " + may.subject + ", not " + d.device.str()
+               : may.reason));
       break;  // one finding per device: the first record that does not count
     }
   }
@@ -83,11 +83,10 @@ void check_register(const std::optional<registers::register_book>& book, std::st
   if (!book) return;
   for (const auto& clerk : book->clerks)
     for (const auto& e : clerk.entries) {
-      const bool release = registers::released_hold(e.body.action).has_value() ||
-                           (folder == "access" && registers::parse_decision_action(e.body.action).has_value());
-      const auto kind = release ? en::signature_kind::approval
-                                : (folder == "access" ? en::signature_kind::access_entry
-                                                      : en::signature_kind::retention_entry);
+      const bool release = registers::parse_decision_action(e.body.action).has_value();
+      const auto kind =
+          release ? en::signature_kind::approval
+                  : (folder == "access" ? en::signature_kind::access_entry : en::signature_kind::retention_entry);
       auto may = table.may_sign(e.body.clerk_key, kind, e.body.utc);
       if (!may.allowed && kind == en::signature_kind::access_entry) {
         if (auto officer = table.officer_in_force(e.body.clerk_key, e.body.utc); officer.allowed) {
@@ -136,31 +135,37 @@ core::expected<enrollment_audit> check_enrollment(const store::store& s, const a
     used = **store_root;
     out.root_used = "the store's enrollment/root.pub only (fingerprint " + used.fingerprint().to_hex() +
                     "), NOT confirmed: pass --root agency-root.pub to trust it";
-    out.notes.push_back("the agency root was taken from the store itself; the result cannot be more than "
-                        "\"cannot verify\" until the auditor gives the root (--root, BODYCAM_AGENCY_ROOT or "
-                        "/etc/bodycam/agency-root.pub)");
+    out.notes.push_back(
+        "the agency root was taken from the store itself; the result cannot be more than "
+        "\"cannot verify\" until the auditor gives the root (--root, BODYCAM_AGENCY_ROOT or "
+        "/etc/bodycam/agency-root.pub)");
   } else {
     out.root_used = "none";
-    out.problems.push_back("enrollment/root.pub: the store has register entries but no root key, and no --root "
-                           "was given");
+    out.problems.push_back(
+        "enrollment/root.pub: the store has register entries but no root key, and no --root "
+        "was given");
     out.verdict = chain::verdict::not_authentic;
     return out;
   }
   auto reg = en::load_register(s, used);
   if (!reg) return std::unexpected(reg.error());
   out.entry_count = reg->entries.size();
-  out.register_findings = reg->findings;  // N2
+  out.register_findings = reg->findings;                                                      // N2
   if (auto ok = check_receipts(s, reg->table, out); !ok) return std::unexpected(ok.error());  // N3
   check_records(report, reg->table, out);
   check_register(report.access, "access", reg->table, report, out);
   check_register(report.retention, "retention", reg->table, report, out);
-  if (report.access) {  // N5
-    const auto& table = reg->table;
-    const auto approvals = registers::check_export_approvals(*report.access, [&](const registers::signed_entry& e) {
-      const auto may = table.may_sign(e.body.clerk_key, en::signature_kind::approval, e.body.utc);
-      return may.allowed && may.subject == e.body.clerk;
-    });
-    out.approval_findings = approvals.findings;
+  const auto is_supervisor = [&](const registers::signed_entry& e) {
+    const auto may = reg->table.may_sign(e.body.clerk_key, en::signature_kind::approval, e.body.utc);
+    return may.allowed && may.subject == e.body.clerk;
+  };
+  if (report.access)  // N5
+    out.approval_findings = registers::check_export_approvals(*report.access, is_supervisor).findings;
+  if (report.retention) {  // N5, expiry
+    for (const auto* rule : {&registers::expiry_rule(), &registers::release_rule()}) {
+      auto more = registers::check_approvals(*report.retention, is_supervisor, *rule).findings;
+      out.approval_findings.insert(out.approval_findings.end(), more.begin(), more.end());
+    }
   }
   const auto cameras = reg->table.grants_of(en::subject_kind::camera);  // N4
   out.fleet = build_fleet(cameras, report, report.generated_utc);
@@ -195,7 +200,10 @@ std::string render_enrollment_text(const enrollment_audit& e) {
     t += "  camera " + f.device + " (enrollment/" + std::to_string(f.entry_seq) + "): " + state + "\n";
   }
   for (const auto& f : e.approval_findings)
-    t += "  EXPORT APPROVAL " + f.code + " at " + f.entry + ": " + f.detail + "\n";
+    t += std::string(!f.entry.starts_with("retention/") ? "  EXPORT APPROVAL "
+                     : f.code.starts_with("release")    ? "  RELEASE APPROVAL "
+                                                        : "  EXPIRY APPROVAL ") +
+         f.code + " at " + f.entry + ": " + f.detail + "\n";
   for (const auto& n : e.notes) t += "  note: " + n + "\n";
   const std::size_t problems = e.register_findings.size() + e.problems.size();
   switch (e.verdict) {

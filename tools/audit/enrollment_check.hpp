@@ -22,7 +22,9 @@
 //      or not authentic under N3); every export that lacks an approval by another person with role supervisor
 //      (and every decision that breaks the rule) is listed in approval_findings with its code. Like N4 a
 //      listing, not a verdict: the footage and the signatures are what they are; the finding says the export
-//      left without the second person's approval.
+//      left without the second person's approval. The same rule over the retention register
+//      (registers::expiry_rule()): every expiry event without an approved request by another supervisor, or
+//      deleting a file its request does not name, is listed there too (entries retention/...).
 //  N6. A store with neither a register nor a given root is audited as before, with a note that who may sign
 //      what was not checked.
 #pragma once

@@ -1,4 +1,5 @@
 #include "tools/audit/store_findings.hpp"
+#include "tools/registers/export_approval.hpp"
 
 #include <map>
 
@@ -128,7 +129,7 @@ std::set<crypto::sha256_digest> expired_objects(const registers::register_book& 
   std::set<crypto::sha256_digest> out;
   for (const auto& clerk : retention.clerks)
     for (const auto& e : clerk.entries)
-      if (e.body.kind == registers::entry_kind::expiry)
+      if (registers::is_expiry_event(e.body))
         for (const auto& o : e.body.objects) out.insert(o.sha256);
   return out;
 }

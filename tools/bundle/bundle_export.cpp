@@ -9,6 +9,7 @@
 #include "tools/bundle/bundle_verify.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
+#include "tools/registers/export_approval.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -228,7 +229,7 @@ core::expected<std::vector<device_plan>> plan_export(const store::store& s, cons
   std::set<crypto::sha256_digest> expired;
   for (const auto& c : retention->clerks)
     for (const auto& e : c.entries)
-      if (e.body.kind == registers::entry_kind::expiry)
+      if (registers::is_expiry_event(e.body))
         for (const auto& o : e.body.objects) expired.insert(o.sha256);
 
   std::vector<device_plan> plans;

@@ -10,6 +10,7 @@
 #include "common/store/byte_source.hpp"
 #include "common/store/store.hpp"
 #include "tools/registers/register_entry.hpp"
+#include "tools/registers/export_approval.hpp"
 
 #include <algorithm>
 #include <map>
@@ -305,7 +306,7 @@ bundle_report checker::run() {
         add("bad_retention_entry", path, "", "does not decode or verify under its clerk's key");
         continue;
       }
-      if (entry->body.kind == registers::entry_kind::expiry)
+      if (registers::is_expiry_event(entry->body))
         for (const auto& o : entry->body.objects) expired_.insert(o.sha256);
     }
     auto devices = verify_bundle_records(dir_, manifest_);

@@ -6,7 +6,7 @@
 //   access_entry    a person with role clerk or supervisor; an officer only for sessions they are an officer of
 //                   (officer_in_force here; the session part is the audit's, tools/audit/enrollment_check.hpp N3)
 //   retention_entry a person with role clerk or supervisor (holds, expiry events)
-//   approval        a person with role supervisor (hold releases, decisions on export requests)
+//   approval        a person with role supervisor (decisions on export, expiry and hold release requests)
 //   enrollment      the agency root, or a person with role admin
 //   cosignature     an enrolled witness
 //   note            a person with role officer or clerk (metadata register); an officer only on the sessions

@@ -2,6 +2,7 @@
 #include "tools/registers/export_approval.hpp"
 
 #include "common/record/record_json.hpp"
+#include "tools/registers/hold_release.hpp"
 
 #include <algorithm>
 #include <map>
@@ -24,9 +25,60 @@ bool is_entry_name(std::string_view name) {
   return crypto::is_valid_label(name.substr(0, dot));
 }
 
-std::string where(const signed_entry& e) { return "access/" + entry_name(e.body); }
+bool is_export(const register_entry& e) { return e.action == "export"; }
+bool is_export_request(const register_entry& e) { return e.action == export_request_action; }
+bool is_expiry_request(const register_entry& e) { return e.action == expiry_request_action; }
+bool is_release_request(const register_entry& e) { return hold_of_release_request(e.action).has_value(); }
+bool is_release(const register_entry& e) { return released_hold(e.action).has_value(); }
+
+bool objects_within(const register_entry& request, const register_entry& execution) {
+  return std::all_of(execution.objects.begin(), execution.objects.end(), [&](const object_ref& o) {
+    return std::find(request.objects.begin(), request.objects.end(), o) != request.objects.end();
+  });
+}
+
+bool same_hold(const register_entry& request, const register_entry& execution) {
+  return hold_of_release_request(request.action) == released_hold(execution.action);
+}
+
+constexpr std::string_view release_request_word = "release_request ";
 
 }  // namespace
+
+std::string release_request_action(std::string_view hold) {
+  return std::string(release_request_word) + std::string(hold);
+}
+
+std::optional<std::string> hold_of_release_request(std::string_view action) {
+  if (!action.starts_with(release_request_word) || !is_entry_name(action.substr(release_request_word.size())))
+    return std::nullopt;
+  return std::string(action.substr(release_request_word.size()));
+}
+
+bool is_expiry_event(const register_entry& e) noexcept {
+  return e.kind == entry_kind::expiry && e.action != expiry_request_action && !parse_decision_action(e.action);
+}
+
+const approval_rule& export_rule() noexcept {
+  static constexpr approval_rule rule{"access", entry_kind::access, "export", &is_export_request, &is_export, nullptr};
+  return rule;
+}
+
+const approval_rule& expiry_rule() noexcept {
+  static constexpr approval_rule rule{"retention",
+                                      entry_kind::expiry,
+                                      "expiry",
+                                      &is_expiry_request,
+                                      [](const register_entry& e) { return is_expiry_event(e); },
+                                      &objects_within};
+  return rule;
+}
+
+const approval_rule& release_rule() noexcept {
+  static constexpr approval_rule rule{"retention",         entry_kind::hold, "release",
+                                      &is_release_request, &is_release,      &same_hold};
+  return rule;
+}
 
 std::string decision_action(const export_decision& d) {
   return std::string(d.approved ? approve_word : refuse_word) + d.request;
@@ -69,7 +121,10 @@ std::optional<std::string> why_not_decide(const export_request_status& request, 
   const auto& req = request.request->body;
   if (req.clerk == approver || req.clerk_key == approver_key)
     return "request " + entry_name(req) + " was made by " + req.clerk +
-           "; an export needs a second person's approval, not the requester's own";
+           (req.kind == entry_kind::access   ? "; an export"
+            : req.kind == entry_kind::expiry ? "; an expiry"
+                                             : "; a hold release") +
+           " needs a second person's approval, not the requester's own";
   if (request.state != request_state::pending)
     return "request " + entry_name(req) + " is already " + std::string(to_string(request.state));
   return std::nullopt;
@@ -80,7 +135,8 @@ std::optional<std::string> why_not_export(const export_request_status& request, 
   const auto& req = request.request->body;
   if (request.state != request_state::approved)
     return "request " + entry_name(req) + " is " + std::string(to_string(request.state)) + ", not approved";
-  if (req.clerk != person) return "request " + entry_name(req) + " was made by " + req.clerk + ", not by " + std::string(person);
+  if (req.clerk != person)
+    return "request " + entry_name(req) + " was made by " + req.clerk + ", not by " + std::string(person);
   if (now > request.decision->body.utc + approval_lifetime)
     return "the approval of request " + entry_name(req) + " (" + record::format_utc(request.decision->body.utc) +
            ") is older than 7 days; request the export again";
@@ -88,18 +144,27 @@ std::optional<std::string> why_not_export(const export_request_status& request, 
 }
 
 approval_book check_export_approvals(const register_book& book, const supervisor_check& is_supervisor) {
+  return check_approvals(book, is_supervisor, export_rule());
+}
+
+approval_book check_approvals(const register_book& book, const supervisor_check& is_supervisor,
+                              const approval_rule& rule) {
+  const std::string prefix = std::string(rule.register_name) + "/";
+  const std::string executed(rule.executed);
+  const auto where = [&](const signed_entry& e) { return prefix + entry_name(e.body); };
   approval_book out;
   std::map<std::string, std::size_t> by_name;
   std::vector<const signed_entry*> decisions;
   std::vector<const signed_entry*> exports;
   for (const auto& chain : book.clerks)
     for (const auto& e : chain.entries) {
-      if (e.body.action == export_request_action) {
+      if (e.body.kind != rule.kind) continue;
+      if (rule.is_request(e.body)) {
         by_name.emplace(entry_name(e.body), out.requests.size());
         out.requests.push_back({&e, request_state::pending, nullptr, {}});
       } else if (parse_decision_action(e.body.action)) {
         decisions.push_back(&e);
-      } else if (e.body.action == "export") {
+      } else if (rule.is_execution(e.body)) {
         exports.push_back(&e);
       }
     }
@@ -116,13 +181,14 @@ approval_book check_export_approvals(const register_book& book, const supervisor
       out.findings.push_back({where(*d), std::move(code), std::move(detail)});
     };
     if (found == by_name.end()) {
-      finding("decision_of_unknown_request", "names access/" + decision.request + ", which is no export request");
+      finding("decision_of_unknown_request",
+              "names " + prefix + decision.request + ", which is no " + executed + " request");
       continue;
     }
     auto& request = out.requests[found->second];
     const auto& req = request.request->body;
     if (d->body.clerk == req.clerk || d->body.clerk_key == req.clerk_key) {
-      finding("self_approval", d->body.clerk + " decided their own request access/" + decision.request);
+      finding("self_approval", d->body.clerk + " decided their own request " + prefix + decision.request);
       continue;
     }
     if (!is_supervisor(*d)) {
@@ -131,15 +197,15 @@ approval_book check_export_approvals(const register_book& book, const supervisor
       continue;
     }
     if (d->body.scopes != req.scopes) {
-      finding("scope_mismatch", "its scopes are not those of request access/" + decision.request);
+      finding("scope_mismatch", "its scopes are not those of request " + prefix + decision.request);
       continue;
     }
     if (d->body.utc < req.utc) {
-      finding("decision_before_request", "dated before request access/" + decision.request);
+      finding("decision_before_request", "dated before request " + prefix + decision.request);
       continue;
     }
     if (request.state != request_state::pending) {
-      finding("already_decided", "request access/" + decision.request + " was already " +
+      finding("already_decided", "request " + prefix + decision.request + " was already " +
                                      std::string(to_string(request.state)) + " by " + where(*request.decision));
       continue;
     }
@@ -153,33 +219,35 @@ approval_book check_export_approvals(const register_book& book, const supervisor
     };
     const auto named = referenced_request(x->body.reference);
     if (!named) {
-      finding("export_unapproved", "by " + x->body.clerk + " (reference '" + x->body.reference +
-                                       "') names no approved export request (\"request <clerk>.<seq>\")");
+      finding(executed + "_unapproved", "by " + x->body.clerk + " (reference '" + x->body.reference +
+                                            "') names no approved request (\"request <clerk>.<seq>\")");
       continue;
     }
     const auto found = by_name.find(*named);
     if (found == by_name.end()) {
-      finding("export_unapproved", "names access/" + *named + ", which is no export request");
+      finding(executed + "_unapproved", "names " + prefix + *named + ", which is no " + executed + " request");
       continue;
     }
     auto& request = out.requests[found->second];
     request.exports.push_back(x);
     if (request.state != request_state::approved) {
-      finding("export_unapproved",
-              "request access/" + *named + " is " + std::string(to_string(request.state)) + ", not approved");
+      finding(executed + "_unapproved",
+              "request " + prefix + *named + " is " + std::string(to_string(request.state)) + ", not approved");
       continue;
     }
     if (x->body.clerk != request.request->body.clerk) {
-      finding("export_by_other", x->body.clerk + " exported request access/" + *named + " of " +
-                                     request.request->body.clerk);
+      finding(executed + "_by_other", x->body.clerk + (executed == "export" ? " exported" : " expired") + " request " +
+                                          prefix + *named + " of " + request.request->body.clerk);
       continue;
     }
     if (x->body.utc < request.decision->body.utc) {
-      finding("export_unapproved", "made before the approval " + where(*request.decision));
+      finding(executed + "_unapproved", "made before the approval " + where(*request.decision));
       continue;
     }
     if (x->body.utc > request.decision->body.utc + approval_lifetime)
       finding("approval_expired", "made more than 7 days after the approval " + where(*request.decision));
+    if (rule.fits_request && !rule.fits_request(request.request->body, x->body))
+      finding(executed + "_outside_request", "does more than request " + prefix + *named + " asked");
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // by `bodycam keygen --id <clerk>` (the file's label is the clerk id), and the workstation's UTC.
 // Guarantees: a public key file given as the secret key is named as such (not a file-mode complaint); a key
 // is accepted only if the store's enrollment register enrolls it, now, for what the verb signs (a person with
-// role clerk or supervisor for access and retention entries, supervisor for hold releases): a clerk never
+// role clerk or supervisor for access and retention entries, supervisor for approvals): a clerk never
 // enrolls themself, and a camera's or dock's key is never a clerk's (check_clerk_key_in_store).
 #pragma once
 

@@ -1,13 +1,20 @@
 // bodycam retention: `hold` places a hold (evidence, complaint, major_incident, legal_hold) on a session or a
-// device's time range; `expire` deletes media past the retention period that no hold covers, after writing
-// the signed expiry event; `expire --dry-run` only shows what would expire. Records are never deleted.
+// device's time range; `expire` shows what is past the retention period and no hold covers (the dry run),
+// `expire --request` signs a request naming exactly those files, and after a supervisor other than the
+// requester approved it (bodycam approve), `expire --approved` by the requester deletes the files of the
+// request still due, after writing the signed expiry event (docs/formats/access-register.md §3 rule 6).
+// Records are never deleted.
 // A hold is checked against the store before it is signed (tools/retention/hold_scope.hpp): the device has
 // records, the session is that device's (any unique start of its id), the scope is not already held; the
-// answer says how many files it holds. `release` ends one hold in force by a signed entry naming it
-// (docs/formats/access-register.md §3 rule 3); nothing is deleted by it.
+// answer says how many files it holds. `release --hold` requests the end of one hold in force, and after a
+// supervisor other than the requester approved (bodycam approve), `release --approved` by the requester ends it
+// by a signed entry naming it (docs/formats/access-register.md §3 rule 3); nothing is deleted by it.
 #include "common/record/record_json.hpp"
 #include "common/store/directory_backend.hpp"
+#include "tools/audit/approval_state.hpp"
 #include "tools/bundle/bundle_export.hpp"
+#include "tools/enrollment/enrollment_store.hpp"
+#include "tools/registers/export_approval.hpp"
 #include "tools/registers/hold_release.hpp"
 #include "tools/registers/register_book.hpp"
 #include "tools/retention/hold_scope.hpp"
@@ -16,9 +23,9 @@
 #include "tools/verbs/log_now.hpp"
 #include "tools/verbs/verb.hpp"
 
-#include <cstdio>
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -44,6 +51,8 @@ struct retention_args {
   // expire
   int days = static_cast<int>(retention::minimum_retention.count());
   bool dry_run = false;
+  bool request = false;
+  std::string approved;
   bool verbose = false;
   std::string log_key;
 };
@@ -61,45 +70,44 @@ void announce_log(store::store& s, const std::optional<log_key>& key, std::vecto
 }
 
 // The media the store holds (present files only); every session a record names goes into `sessions`.
-core::expected<std::vector<retention::media_item>> stored_media(const store::store& s,
-                                                                std::vector<retention::known_session>* sessions =
-                                                                    nullptr) {
+core::expected<std::vector<retention::media_item>> stored_media(
+    const store::store& s, std::vector<retention::known_session>* sessions = nullptr) {
   std::vector<retention::media_item> items;
-  auto walked = s.for_each_record([&](const record::device_id& device, std::uint64_t seq,
-                                      core::byte_view bytes) -> core::status {
-    auto r = record::parse_signed_record(bytes);
-    if (!r) return core::wrap("record " + std::to_string(seq) + " of " + device.str(), r.error());
-    retention::media_item item{device, {}, seq, {}, {}, 0, r->body.utc.time};
-    if (sessions) {
-      if (const auto* st = std::get_if<record::session_start_payload>(&r->body.body))
-        sessions->push_back({device, st->session});
-      else if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body))
-        sessions->push_back({device, sg->session});
-    }
-    if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body)) {
-      item.session = sg->session;
-      item.file_name = sg->file_name;
-      item.sha256 = sg->file_sha256;
-      item.byte_length = sg->byte_length;
-    } else if (const auto* a = std::get_if<record::annotation_payload>(&r->body.body);
-               a && a->status != record::annotation_status::missing) {
-      item.session = a->session;
-      item.file_name = a->file_name;
-      item.sha256 = a->file_sha256;
-      item.byte_length = a->byte_length;
-    } else if (const auto* p = std::get_if<record::photo_payload>(&r->body.body)) {
-      item.session = p->session;
-      item.file_name = p->file_name;
-      item.sha256 = p->file_sha256;
-      item.byte_length = p->byte_length;
-    } else {
-      return {};
-    }
-    auto present = s.has_object(item.sha256);
-    if (!present) return std::unexpected(present.error());
-    if (*present) items.push_back(std::move(item));
-    return {};
-  });
+  auto walked =
+      s.for_each_record([&](const record::device_id& device, std::uint64_t seq, core::byte_view bytes) -> core::status {
+        auto r = record::parse_signed_record(bytes);
+        if (!r) return core::wrap("record " + std::to_string(seq) + " of " + device.str(), r.error());
+        retention::media_item item{device, {}, seq, {}, {}, 0, r->body.utc.time};
+        if (sessions) {
+          if (const auto* st = std::get_if<record::session_start_payload>(&r->body.body))
+            sessions->push_back({device, st->session});
+          else if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body))
+            sessions->push_back({device, sg->session});
+        }
+        if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body)) {
+          item.session = sg->session;
+          item.file_name = sg->file_name;
+          item.sha256 = sg->file_sha256;
+          item.byte_length = sg->byte_length;
+        } else if (const auto* a = std::get_if<record::annotation_payload>(&r->body.body);
+                   a && a->status != record::annotation_status::missing) {
+          item.session = a->session;
+          item.file_name = a->file_name;
+          item.sha256 = a->file_sha256;
+          item.byte_length = a->byte_length;
+        } else if (const auto* p = std::get_if<record::photo_payload>(&r->body.body)) {
+          item.session = p->session;
+          item.file_name = p->file_name;
+          item.sha256 = p->file_sha256;
+          item.byte_length = p->byte_length;
+        } else {
+          return {};
+        }
+        auto present = s.has_object(item.sha256);
+        if (!present) return std::unexpected(present.error());
+        if (*present) items.push_back(std::move(item));
+        return {};
+      });
   if (!walked) return std::unexpected(walked.error());
   return items;
 }
@@ -114,7 +122,7 @@ std::vector<retention::hold> holds_in_force(const registers::register_book& book
   std::vector<retention::hold> holds;
   for (const auto& c : book.clerks)
     for (const auto& e : c.entries)
-      if (e.body.kind == registers::entry_kind::hold && !registers::released_hold(e.body.action) &&
+      if (e.body.kind == registers::entry_kind::hold && registers::is_hold_reason(e.body.action) &&
           !released.contains(registers::entry_name(e.body)))
         for (const auto& sc : e.body.scopes)
           holds.push_back(
@@ -122,25 +130,97 @@ std::vector<retention::hold> holds_in_force(const registers::register_book& book
   return holds;
 }
 
-int run_release(const retention_args& args) {
-  std::string name = args.hold;
+std::string with_clerk(const retention_args& args) {
+  return args.store + " --clerk-key KEY --department '" + (args.department.empty() ? "DEPT" : args.department) + "'";
+}
+
+// The hold in force named `name` ("<clerk>.<seq>"), or nullopt.
+std::optional<retention::hold> hold_in_force(const std::vector<retention::hold>& in_force, const std::string& name) {
+  const auto held = std::find_if(in_force.begin(), in_force.end(),
+                                 [&](const retention::hold& h) { return h.entry == "retention/" + name; });
+  if (held == in_force.end()) return std::nullopt;
+  return *held;
+}
+
+std::vector<registers::scope> hold_scopes(const std::vector<retention::hold>& in_force, const retention::hold& held) {
+  std::vector<registers::scope> scopes;
+  for (const auto& h : in_force)
+    if (h.entry == held.entry) {
+      registers::scope sc;
+      sc.device = h.device;
+      sc.session = h.session;
+      sc.from = h.from;
+      sc.to = h.to;
+      scopes.push_back(sc);
+    }
+  return scopes;
+}
+
+core::expected<std::vector<retention::hold>> read_holds_in_force(const store::store& s, const std::string& nothing) {
+  auto book = registers::read_register(s, store::entry_namespace::retention);
+  if (!book) return std::unexpected(book.error());
+  if (!book->is_intact())
+    return core::fail(core::errc::corrupt, "the retention register does not verify (" + book->findings.front().code +
+                                               " at " + book->findings.front().entry + "); " + nothing);
+  return holds_in_force(*book);
+}
+
+// Ends the hold that an approved release request names (§3 rule 3), by the requester within 7 days.
+int release_approved(const retention_args& args, store::store& s, const clerk_identity& clerk) {
+  std::string name = args.approved;
   if (name.starts_with("retention/")) name = name.substr(std::string_view("retention/").size());
+  auto root = enrollment::get_store_root(s);
+  if (!root) return refuse(root.error().context);
+  if (!*root) return refuse("store " + s.describe() + " has no enrollment register; no hold released");
+  auto approvals = audit::read_release_approvals(s, **root);
+  if (!approvals) return refuse(approvals.error().context, exit_not_authentic);
+  const auto* status = (*approvals)->approvals.find(name);
+  if (status == nullptr) return refuse("--approved retention/" + name + ": no hold release request has that name");
+  if (auto why = registers::why_not_export(*status, clerk.id, utc_now())) return refuse(*why + "; no hold released");
+  const auto hold = *registers::hold_of_release_request(status->request->body.action);
+  auto in_force = read_holds_in_force(s, "no hold released");
+  if (!in_force) return refuse(in_force.error().context, exit_not_authentic);
+  const auto held = hold_in_force(*in_force, hold);
+  if (!held) return refuse("hold retention/" + hold + " is no longer in force; nothing released");
+  auto log_key = load_log_key(s, args.log_key);
+  if (!log_key) return refuse(log_key.error().context);
+  const auto new_keys = not_yet_stored(s, {"keys/" + clerk.id + ".pub"});
+  registers::register_entry e;
+  e.kind = registers::entry_kind::hold;
+  e.utc = utc_now();
+  e.department = args.department;
+  e.reference = registers::export_reference(name);
+  e.action = registers::release_action(hold);
+  e.scopes = hold_scopes(*in_force, *held);
+  auto stored = registers::append_entry(s, store::entry_namespace::retention, clerk.id, std::move(e), *clerk.signer);
+  if (!stored) return refuse("release not written: " + stored.error().context);
+  std::printf(
+      "hold retention/%s (%s) released by retention/%s (request retention/%s, approved by %s); its files are "
+      "under the retention policy again\n",
+      hold.c_str(), held->reason.c_str(), registers::entry_name(stored->body).c_str(), name.c_str(),
+      status->decision->body.clerk.c_str());
+  announce_log(s, *log_key, new_keys, *stored);
+  return exit_ok;
+}
+
+// Asks for the release of one hold in force (§3 rule 3); a supervisor other than the requester decides.
+int run_release(const retention_args& args) {
+  if (args.hold.empty() == args.approved.empty())
+    return refuse("give --hold (to request a release) or --approved (to release), one of them", exit_usage);
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
-  if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::approval); !ok)
+  if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::retention_entry); !ok)
     return refuse(ok.error().context);
-  auto book = registers::read_register(*s, store::entry_namespace::retention);
-  if (!book) return refuse(book.error().context);
-  if (!book->is_intact())
-    return refuse("the retention register does not verify (" + book->findings.front().code + " at " +
-                      book->findings.front().entry + "); no hold released",
-                  exit_not_authentic);
-  const auto in_force = holds_in_force(*book);
-  const auto held = std::find_if(in_force.begin(), in_force.end(),
-                                 [&](const retention::hold& h) { return h.entry == "retention/" + name; });
-  if (held == in_force.end())
+  if (!args.approved.empty()) return release_approved(args, *s, *clerk);
+  if (args.reference.empty()) return refuse("--reference is required: why the hold ends", exit_usage);
+  std::string name = args.hold;
+  if (name.starts_with("retention/")) name = name.substr(std::string_view("retention/").size());
+  auto in_force = read_holds_in_force(*s, "no release requested");
+  if (!in_force) return refuse(in_force.error().context, exit_not_authentic);
+  const auto held = hold_in_force(*in_force, name);
+  if (!held)
     return refuse("--hold retention/" + name + ": no hold in force has that name (bodycam audit lists the " +
                   "retention register); nothing released");
   auto log_key = load_log_key(*s, args.log_key);
@@ -151,20 +231,18 @@ int run_release(const retention_args& args) {
   e.utc = utc_now();
   e.department = args.department;
   e.reference = args.reference;
-  e.action = registers::release_action(name);
-  for (const auto& h : in_force)
-    if (h.entry == held->entry) {
-      registers::scope sc;
-      sc.device = h.device;
-      sc.session = h.session;
-      sc.from = h.from;
-      sc.to = h.to;
-      e.scopes.push_back(sc);
-    }
+  e.action = registers::release_request_action(name);
+  e.scopes = hold_scopes(*in_force, *held);
   auto stored = registers::append_entry(*s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer);
-  if (!stored) return refuse("release not written: " + stored.error().context);
-  std::printf("hold retention/%s (%s) released by retention/%s; its files are under the retention policy again\n",
-              name.c_str(), held->reason.c_str(), registers::entry_name(stored->body).c_str());
+  if (!stored) return refuse("release request not written: " + stored.error().context);
+  const std::string request = "retention/" + registers::entry_name(stored->body);
+  std::printf(
+      "requested:    %s asks to release hold retention/%s (%s); nothing released yet\n"
+      "next:         a supervisor other than %s approves it: bodycam approve %s %s --clerk-key KEY "
+      "--department DEPT\n"
+      "then:         %s releases: bodycam retention release %s --approved %s\n",
+      request.c_str(), name.c_str(), held->reason.c_str(), clerk->id.c_str(), args.store.c_str(), request.c_str(),
+      clerk->id.c_str(), with_clerk(args).c_str(), request.c_str());
   announce_log(*s, *log_key, new_keys, *stored);
   return exit_ok;
 }
@@ -243,23 +321,144 @@ std::string expire_summary(const std::vector<retention::decision>& decisions, in
     t[d.result].bytes += d.item.byte_length;
   }
   auto line = [&](retention::outcome o, const char* label, const std::string& meaning) {
-    return "  " + std::string(label) + " (" + std::string(retention::to_string(o)) + "): " +
-           std::to_string(t[o].files) + " file(s), " + std::to_string(t[o].bytes) + " bytes — " + meaning + "\n";
+    return "  " + std::string(label) + " (" + std::string(retention::to_string(o)) +
+           "): " + std::to_string(t[o].files) + " file(s), " + std::to_string(t[o].bytes) + " bytes — " + meaning +
+           "\n";
   };
   const std::string d = std::to_string(days);
   return "of " + std::to_string(decisions.size()) + " stored media file(s):\n" +
-         line(retention::outcome::expire, "due  ", "their session ended more than " + d +
-                                                       " days ago and no hold covers them") +
-         line(retention::outcome::keep_young, "young",
-              "their session ended less than " + d + " days ago; each is kept until its session is " + d +
-                  " days old") +
+         line(retention::outcome::expire, "due  ",
+              "their session ended more than " + d + " days ago and no hold covers them") +
+         line(
+             retention::outcome::keep_young, "young",
+             "their session ended less than " + d + " days ago; each is kept until its session is " + d + " days old") +
          line(retention::outcome::keep_held, "held ",
               "a hold in the retention register (evidence, complaint, major incident, legal hold) covers them; "
               "they stay until the hold is released, however old") +
          "records are never deleted; --verbose lists every file with its reason\n";
 }
 
+// The expiry entry's sessions, one scope per device and session of `objects`.
+std::vector<registers::scope> session_scopes(const std::vector<const retention::decision*>& files) {
+  std::vector<registers::scope> scopes;
+  std::set<std::pair<record::device_id, record::session_id>> seen;
+  for (const auto* d : files)
+    if (seen.insert({d->item.device, d->item.session}).second) {
+      registers::scope sc;
+      sc.device = d->item.device;
+      sc.session = d->item.session;
+      scopes.push_back(sc);
+    }
+  return scopes;
+}
+
+// Writes the signed request naming exactly the files the dry run listed (§3 rule 6).
+int request_expiry(const retention_args& args, store::store& s, const std::vector<const retention::decision*>& due) {
+  if (args.department.empty() || args.reference.empty())
+    return refuse("--request needs --clerk-key, --department and --reference (why: the policy or case)", exit_usage);
+  auto clerk = load_clerk(args.clerk_key);
+  if (!clerk) return refuse(clerk.error().context);
+  if (auto ok = check_clerk_key_in_store(s, *clerk, enrollment::signature_kind::retention_entry); !ok)
+    return refuse(ok.error().context);
+  auto log_key = load_log_key(s, args.log_key);
+  if (!log_key) return refuse(log_key.error().context);
+  const auto new_keys = not_yet_stored(s, {"keys/" + clerk->id + ".pub"});
+  registers::register_entry e;
+  e.kind = registers::entry_kind::expiry;
+  e.utc = utc_now();
+  e.department = args.department;
+  e.reference = args.reference;
+  e.action = std::string(registers::expiry_request_action);
+  for (const auto* d : due) e.objects.push_back({d->item.sha256, d->item.byte_length});
+  e.scopes = session_scopes(due);
+  auto stored = registers::append_entry(s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer);
+  if (!stored) return refuse("expiry request not written, nothing deleted: " + stored.error().context);
+  const std::string name = "retention/" + registers::entry_name(stored->body);
+  std::printf(
+      "requested:    %s names the %zu file(s) above; nothing deleted\n"
+      "next:         a supervisor other than %s approves it: bodycam approve %s %s --clerk-key KEY "
+      "--department DEPT\n"
+      "then:         %s expires: bodycam retention expire %s --approved %s\n",
+      name.c_str(), due.size(), clerk->id.c_str(), args.store.c_str(), name.c_str(), clerk->id.c_str(),
+      with_clerk(args).c_str(), name.c_str());
+  announce_log(s, *log_key, new_keys, *stored);
+  return exit_ok;
+}
+
+// Deletes the files that the approved request names and that are still due now (§3 rule 6): a file added since
+// the request is not in it, and a hold placed since keeps the files it covers.
+int expire_approved(const retention_args& args, store::store& s, const std::vector<retention::decision>& decisions) {
+  std::string name = args.approved;
+  if (name.starts_with("retention/")) name = name.substr(std::string_view("retention/").size());
+  auto clerk = load_clerk(args.clerk_key);
+  if (!clerk) return refuse(clerk.error().context);
+  if (auto ok = check_clerk_key_in_store(s, *clerk, enrollment::signature_kind::retention_entry); !ok)
+    return refuse(ok.error().context);
+  auto root = enrollment::get_store_root(s);
+  if (!root) return refuse(root.error().context);
+  if (!*root) return refuse("store " + s.describe() + " has no enrollment register; nothing expired");
+  auto approvals = audit::read_expiry_approvals(s, **root);
+  if (!approvals) return refuse(approvals.error().context, exit_not_authentic);
+  const auto* status = (*approvals)->approvals.find(name);
+  if (status == nullptr) return refuse("--approved retention/" + name + ": no expiry request has that name");
+  if (auto why = registers::why_not_export(*status, clerk->id, utc_now())) return refuse(*why + "; nothing expired");
+  const auto& requested = status->request->body.objects;
+  std::vector<const retention::decision*> deleting;
+  std::size_t held = 0, young = 0, unrequested = 0;
+  for (const auto& d : decisions) {
+    const registers::object_ref ref{d.item.sha256, d.item.byte_length};
+    const bool in_request = std::find(requested.begin(), requested.end(), ref) != requested.end();
+    if (!in_request) {
+      if (d.result == retention::outcome::expire) ++unrequested;
+      continue;
+    }
+    if (d.result == retention::outcome::expire)
+      deleting.push_back(&d);
+    else if (d.result == retention::outcome::keep_held)
+      ++held;
+    else
+      ++young;
+  }
+  if (held > 0)
+    std::printf("kept:         %zu file(s) of the request, because a hold placed since the request covers them\n",
+                held);
+  if (young > 0) std::printf("kept:         %zu file(s) of the request that are not due under --days\n", young);
+  if (unrequested > 0)
+    std::printf("not in it:    %zu due file(s) the request does not name stay; request them anew to expire them\n",
+                unrequested);
+  if (deleting.empty()) {
+    std::printf("nothing to do: no file of retention/%s is still due; nothing deleted\n", name.c_str());
+    return exit_ok;
+  }
+  auto log_key = load_log_key(s, args.log_key);
+  if (!log_key) return refuse(log_key.error().context);
+  const auto new_keys = not_yet_stored(s, {"keys/" + clerk->id + ".pub"});
+  registers::register_entry e;
+  e.kind = registers::entry_kind::expiry;
+  e.utc = utc_now();
+  e.department = args.department.empty() ? status->request->body.department : args.department;
+  e.reference = registers::export_reference(name);
+  e.action = "retention " + std::to_string(args.days) + " days";
+  for (const auto* d : deleting) e.objects.push_back({d->item.sha256, d->item.byte_length});
+  e.scopes = session_scopes(deleting);
+  // The signed event first; only then the deletions it records.
+  auto stored = registers::append_entry(s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer);
+  if (!stored) return refuse("expiry event not written, nothing deleted: " + stored.error().context);
+  const std::string event = registers::entry_name(stored->body);
+  std::size_t removed = 0;
+  for (const auto& o : stored->body.objects) {
+    auto ok = s.remove_expired_object(o.sha256, event);
+    if (!ok && ok.error().code != core::errc::not_found) return refuse(ok.error().context);
+    ++removed;
+  }
+  std::printf("expired %zu file(s) under retention/%s (request retention/%s, approved by %s); their records stay\n",
+              removed, event.c_str(), name.c_str(), status->decision->body.clerk.c_str());
+  announce_log(s, *log_key, new_keys, *stored);
+  return exit_ok;
+}
+
 int run_expire(const retention_args& args) {
+  if (args.request && !args.approved.empty()) return refuse("give --request or --approved, not both", exit_usage);
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
   auto book = registers::read_register(*s, store::entry_namespace::retention);
@@ -283,48 +482,18 @@ int run_expire(const retention_args& args) {
     if (d.result == retention::outcome::expire) expiring.push_back(&d);
   }
   std::fputs(expire_summary(*decisions, args.days).c_str(), stdout);
-  if (args.dry_run || expiring.empty()) {
-    std::printf("%s: %zu file(s) would expire; nothing deleted\n", args.dry_run ? "dry run" : "nothing to do",
-                expiring.size());
-    return 0;
+  if (!args.approved.empty()) return expire_approved(args, *s, *decisions);
+  if (expiring.empty()) {
+    std::printf("nothing to do: 0 file(s) would expire; nothing deleted\n");
+    return exit_ok;
   }
-  auto clerk = load_clerk(args.clerk_key);
-  if (!clerk) return refuse(clerk.error().context);
-  if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::retention_entry); !ok)
-    return refuse(ok.error().context);
-  auto log_key = load_log_key(*s, args.log_key);
-  if (!log_key) return refuse(log_key.error().context);
-  const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
-  registers::register_entry e;
-  e.kind = registers::entry_kind::expiry;
-  e.utc = utc_now();
-  e.department = args.department;
-  e.reference = args.reference;
-  e.action = "retention " + std::to_string(args.days) + " days";
-  std::map<std::pair<record::device_id, record::session_id>, bool> scopes;
-  for (const auto* d : expiring) {
-    e.objects.push_back({d->item.sha256, d->item.byte_length});
-    if (!scopes[{d->item.device, d->item.session}]) {
-      scopes[{d->item.device, d->item.session}] = true;
-      registers::scope sc;
-      sc.device = d->item.device;
-      sc.session = d->item.session;
-      e.scopes.push_back(sc);
-    }
-  }
-  // The signed event first; only then the deletions it records.
-  auto stored = registers::append_entry(*s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer);
-  if (!stored) return refuse("expiry event not written, nothing deleted: " + stored.error().context);
-  const std::string name = registers::entry_name(stored->body);
-  std::size_t removed = 0;
-  for (const auto& o : stored->body.objects) {
-    auto ok = s->remove_expired_object(o.sha256, name);
-    if (!ok && ok.error().code != core::errc::not_found) return refuse(ok.error().context);
-    ++removed;
-  }
-  std::printf("expired %zu file(s) under retention/%s; their records stay\n", removed, name.c_str());
-  announce_log(*s, *log_key, new_keys, *stored);
-  return 0;
+  if (args.request && !args.dry_run) return request_expiry(args, *s, expiring);
+  std::printf("dry run: %zu file(s) would expire; nothing deleted\n", expiring.size());
+  std::printf(
+      "to expire: two people. Request them: bodycam retention expire %s --request --reference REF; a "
+      "supervisor other than you approves (bodycam approve); then you run it with --approved REQUEST\n",
+      with_clerk(args).c_str());
+  return exit_ok;
 }
 
 }  // namespace
@@ -344,32 +513,44 @@ void add_retention(CLI::App& app, run_result& result) {
   hold->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file")->required();
   hold->add_option("--department", args->department, "The clerk's department")->required();
   hold->add_option("--reference", args->reference, "Case or request number")->required();
-  hold ->add_option("--log-key", args->log_key,
-                  "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
-                  "next dock start-up logs it)");
+  hold->add_option("--log-key", args->log_key,
+                   "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
+                   "next dock start-up logs it)");
   hold->callback([args, &result] { result.exit_code = run_hold(*args); });
-  auto* release = cmd->add_subcommand("release", "End one hold in force by a signed release entry (deletes nothing)");
+  auto* release =
+      cmd->add_subcommand("release",
+                          "Request the end of one hold in force; once another supervisor approved, --approved ends it "
+                          "(deletes nothing)");
   release->add_option("store", args->store, "The store's directory")->required();
-  release->add_option("--hold", args->hold, "The hold's entry, e.g. retention/clerk-1.0 (as the audit lists it)")
-      ->required();
+  release->add_option("--hold", args->hold,
+                      "Request the release of this hold, e.g. retention/clerk-1.0 (as the audit lists it)");
+  release->add_option("--approved", args->approved,
+                      "End the hold of this approved release request, retention/<clerk>.<seq>");
   release->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file")->required();
   release->add_option("--department", args->department, "The clerk's department")->required();
-  release->add_option("--reference", args->reference, "Why the hold ends: case or request number")->required();
-  release ->add_option("--log-key", args->log_key,
-                  "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
-                  "next dock start-up logs it)");
+  release->add_option("--reference", args->reference, "Why the hold ends: case or request number (with --hold)");
+  release->add_option("--log-key", args->log_key,
+                      "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
+                      "next dock start-up logs it)");
   release->callback([args, &result] { result.exit_code = run_release(*args); });
-  auto* expire = cmd->add_subcommand("expire", "Delete media past retention that no hold covers (records stay)");
+  auto* expire = cmd->add_subcommand(
+      "expire",
+      "Show what is past retention; --request it, and once another supervisor approved, --approved deletes "
+      "it (records stay)");
   expire->add_option("store", args->store, "The store's directory")->required();
   expire->add_option("--days", args->days, "Retention in days (at least 183)")->capture_default_str();
-  expire->add_flag("--dry-run", args->dry_run, "Only show what would expire");
+  expire->add_flag("--dry-run", args->dry_run, "Only show what would expire (also the default without --approved)");
+  expire->add_flag("--request", args->request,
+                   "Sign a request to expire exactly the files the dry run lists (a supervisor approves it)");
+  expire->add_option("--approved", args->approved,
+                     "Expire the files of this approved request, retention/<clerk>.<seq>, that are still due");
   expire->add_flag("--verbose", args->verbose, "List every file with its outcome (expire, keep_young, keep_held)");
-  expire->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file (not needed for --dry-run)");
+  expire->add_option("--clerk-key", args->clerk_key, "The clerk's secret key file (for --request and --approved)");
   expire->add_option("--department", args->department, "The clerk's department");
-  expire->add_option("--reference", args->reference, "Reference recorded with the expiry event");
-  expire ->add_option("--log-key", args->log_key,
-                  "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
-                  "next dock start-up logs it)");
+  expire->add_option("--reference", args->reference, "Why: the policy or case (recorded with the request)");
+  expire->add_option("--log-key", args->log_key,
+                     "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
+                     "next dock start-up logs it)");
   expire->callback([args, &result] { result.exit_code = run_expire(*args); });
 }
 

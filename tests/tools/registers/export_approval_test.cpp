@@ -1,13 +1,15 @@
-// Two-person export (tools/registers/export_approval.hpp, E1-E3): a scenario of access entries, each test
-// named for the way the rule is broken, asserting the exact findings and the requests' states.
+// Two-person export (tools/registers/export_approval.hpp, E1-E4): a scenario of access entries, each test
+// named for the way the rule is broken, asserting the exact findings and the requests' states; then the same
+// rule over the retention register for expiry and hold release.
 #include "common/store/memory_backend.hpp"
 #include "tests/support/chain_scenario.hpp"
 #include "tools/registers/export_approval.hpp"
-
-#include <catch2/catch.hpp>
+#include "tools/registers/hold_release.hpp"
 
 #include <map>
 #include <set>
+
+#include <catch2/catch.hpp>
 
 using namespace bodycam::common;
 namespace reg = bodycam::tools::registers;
@@ -56,7 +58,8 @@ struct scenario {
                      std::chrono::hours at = std::chrono::hours(1)) {
     return add(who, reg::decision_action({request, approve}), "CASE-2026-0042", session_scope(which), at);
   }
-  std::string export_of(const std::string& who, const std::string& reference, std::chrono::hours at = std::chrono::hours(2)) {
+  std::string export_of(const std::string& who, const std::string& reference,
+                        std::chrono::hours at = std::chrono::hours(2)) {
     return add(who, "export", reference, session_scope(1), at);
   }
 
@@ -148,8 +151,8 @@ TEST_CASE("export approval: approval_of_another_request does not approve this on
   const auto ghost = sc.decide("sup-1", "clerk-1.99", true);
   const auto book = sc.book();
   const auto a = check(sc, book);
-  CHECK(codes(a) == std::vector<std::string>{"decision_of_unknown_request access/" + ghost,
-                                             "export_unapproved access/" + x});
+  CHECK(codes(a) ==
+        std::vector<std::string>{"decision_of_unknown_request access/" + ghost, "export_unapproved access/" + x});
   CHECK(a.find(approved)->state == reg::request_state::approved);
   CHECK(a.find(other)->state == reg::request_state::pending);
 }
@@ -165,8 +168,8 @@ TEST_CASE("export approval: approval_with_other_scope, approval_before_request, 
   const auto book = sc.book();
   const auto a = check(sc, book);
   CHECK(codes(a) == std::vector<std::string>{"decision_before_request access/" + early,
-                                             "scope_mismatch access/" + wrong_scope,
-                                             "already_decided access/" + late, "export_unapproved access/" + x});
+                                             "scope_mismatch access/" + wrong_scope, "already_decided access/" + late,
+                                             "export_unapproved access/" + x});
   CHECK(a.find(req)->state == reg::request_state::refused);
   CHECK(reg::entry_name(a.find(req)->decision->body) == refusal);
 }
@@ -186,4 +189,98 @@ TEST_CASE("export approval: approval_expired after 7 days; export_by_other; expo
   CHECK(reg::why_not_export(*status, "clerk-1", t0 + std::chrono::hours(2)) == std::nullopt);
   CHECK(reg::why_not_export(*status, "clerk-1", t0 + std::chrono::hours(1 + 24 * 7 + 1)));
   CHECK(reg::why_not_export(*status, "clerk-2", t0 + std::chrono::hours(2)));
+}
+
+namespace {
+
+// The retention register under expiry_rule() and release_rule(): entries of kind expiry or hold.
+struct retention_scenario {
+  scenario people;
+  std::string add(const std::string& who, reg::entry_kind kind, std::string action, std::string reference,
+                  std::vector<reg::object_ref> objects, std::chrono::hours at) {
+    reg::register_entry e;
+    e.kind = kind;
+    e.utc = t0 + at;
+    e.department = "records unit";
+    e.reference = std::move(reference);
+    e.action = std::move(action);
+    e.scopes.push_back(session_scope(1));
+    e.objects = std::move(objects);
+    auto stored = reg::append_entry(people.s, store::entry_namespace::retention, who, std::move(e), people.signer(who));
+    REQUIRE(stored);
+    return reg::entry_name(stored->body);
+  }
+  reg::approval_book check(const reg::approval_rule& rule) {
+    book_ = reg::read_register(people.s, store::entry_namespace::retention).value();
+    REQUIRE(book_.is_intact());
+    return reg::check_approvals(
+        book_,
+        [&](const reg::signed_entry& e) {
+          return people.supervisors.contains(e.body.clerk) &&
+                 e.body.clerk_key == people.signer(e.body.clerk).public_key();
+        },
+        rule);
+  }
+  reg::register_book book_;
+};
+
+reg::object_ref object(std::uint8_t which) {
+  reg::object_ref o;
+  o.sha256.bytes.fill(which);
+  o.byte_length = which;
+  return o;
+}
+
+constexpr auto h = [](int n) { return std::chrono::hours(n); };
+
+}  // namespace
+
+TEST_CASE("expiry approval: requested, approved by another supervisor, expired within the request: no finding") {
+  retention_scenario r;
+  const auto req = r.add("clerk-1", reg::entry_kind::expiry, std::string(reg::expiry_request_action), "policy",
+                         {object(1), object(2)}, h(0));
+  r.add("sup-1", reg::entry_kind::expiry, reg::decision_action({req, true}), "policy", {}, h(1));
+  const auto event =
+      r.add("clerk-1", reg::entry_kind::expiry, "retention 183 days", reg::export_reference(req), {object(2)}, h(2));
+  const auto a = r.check(reg::expiry_rule());
+  CHECK(codes(a).empty());
+  REQUIRE(a.find(req) != nullptr);
+  CHECK(a.find(req)->state == reg::request_state::approved);
+  CHECK(a.find(req)->exports.size() == 1);
+  CHECK(r.check(reg::release_rule()).requests.empty());  // an expiry request is no release request
+  CHECK(reg::is_expiry_event(r.book_.clerks.front().entries.back().body));
+  CHECK_FALSE(reg::is_expiry_event(r.book_.clerks.front().entries.front().body));
+  CHECK(event == "clerk-1.1");
+}
+
+TEST_CASE("expiry approval: delete_a_file_the_request_does_not_name, self_approval, expire_without_request") {
+  retention_scenario r;
+  const auto req =
+      r.add("clerk-1", reg::entry_kind::expiry, std::string(reg::expiry_request_action), "policy", {object(1)}, h(0));
+  const auto own = r.add("clerk-1", reg::entry_kind::expiry, reg::decision_action({req, true}), "policy", {}, h(1));
+  r.add("sup-1", reg::entry_kind::expiry, reg::decision_action({req, true}), "policy", {}, h(2));
+  const auto wider = r.add("clerk-1", reg::entry_kind::expiry, "retention 183 days", reg::export_reference(req),
+                           {object(1), object(9)}, h(3));
+  const auto bare = r.add("clerk-1", reg::entry_kind::expiry, "retention 183 days", "policy", {object(1)}, h(4));
+  CHECK(codes(r.check(reg::expiry_rule())) == std::vector<std::string>{"self_approval retention/" + own,
+                                                                       "expiry_outside_request retention/" + wider,
+                                                                       "expiry_unapproved retention/" + bare});
+}
+
+TEST_CASE("release approval: release_another_hold_than_requested, release_by_the_placer_alone") {
+  retention_scenario r;
+  const auto hold = r.add("clerk-1", reg::entry_kind::hold, "evidence", "C-9", {}, h(0));
+  const auto other = r.add("clerk-1", reg::entry_kind::hold, "complaint", "C-10", {}, h(0));
+  const auto req = r.add("clerk-1", reg::entry_kind::hold, reg::release_request_action(hold), "closed", {}, h(1));
+  CHECK(reg::hold_of_release_request(reg::release_request_action(hold)) == hold);
+  r.add("sup-1", reg::entry_kind::hold, reg::decision_action({req, true}), "closed", {}, h(2));
+  const auto wrong =
+      r.add("clerk-1", reg::entry_kind::hold, reg::release_action(other), reg::export_reference(req), {}, h(3));
+  const auto alone = r.add("clerk-1", reg::entry_kind::hold, reg::release_action(hold), "closed", {}, h(4));
+  const auto right =
+      r.add("clerk-1", reg::entry_kind::hold, reg::release_action(hold), reg::export_reference(req), {}, h(5));
+  CHECK(codes(r.check(reg::release_rule())) == std::vector<std::string>{"release_outside_request retention/" + wrong,
+                                                                        "release_unapproved retention/" + alone});
+  CHECK(right == "clerk-1.5");
+  CHECK(codes(r.check(reg::expiry_rule())).empty());  // holds and releases are not judged as expiries
 }

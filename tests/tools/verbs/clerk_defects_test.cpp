@@ -49,6 +49,7 @@ struct defects_setup {
   temp_dir dir;
   std::string store_path = (dir / "store").string();
   std::string clerk_key = (dir / "keys/clerk-1.key").string();
+  std::string sup_key = (dir / "keys/sup-1.key").string();
   std::string root;  // the agency root's public key file, for bodycam audit --root
   record::session_id session_1;  // cam-0001's first session
   record::session_id session_2;  // cam-0002's session
@@ -60,11 +61,14 @@ struct defects_setup {
     evidence_camera cam2(s, "cam-0002", 2);
     bodycam::tests::record_shift(cam2, 3, std::chrono::minutes(30));
     session_2 = cam2.session();
-    auto keygen = cli({"keygen", "--id", "clerk-1", "--out", (dir / "keys").string()});
-    if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
+    for (const char* id : {"clerk-1", "sup-1"}) {
+      auto keygen = cli({"keygen", "--id", id, "--out", (dir / "keys").string()});
+      if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
+    }
     bodycam::tests::test_agency agency(s, dir / "agency");  // the clerk, the cameras and the dock enrolled
     agency.enroll_store_keys();
     agency.enroll_person(dir / "keys/clerk-1.pub", bodycam::tests::clerk_and_supervisor);
+    agency.enroll_person(dir / "keys/sup-1.pub", 4);  // the second person a hold release needs
     root = agency.root_file();
   }
   std::vector<std::string> clerk_args(const std::string& reference = "CASE-1") const {
@@ -195,19 +199,33 @@ TEST_CASE("a_hold_on_a_session_that_does_not_exist_holds_the_whole_device: every
     REQUIRE(hold({"--device", "cam-0001", "--session", t.session_1.to_hex()}).exit_code == 0);
     auto dry = cli({"retention", "expire", t.store_path, "--dry-run"});
     CHECK_THAT(dry.out, Catch::Contains("5 file(s) would expire"));  // cam-0002's; cam-0001's are held
-    auto release = [&] {
+    // Two people (docs/formats/access-register.md §3 rule 3): clerk-1 requests, sup-1 approves, clerk-1 releases.
+    auto request = [&] {
       return cli(t.with({"retention", "release", t.store_path, "--hold", "retention/clerk-1.0"}, t.clerk_args("C-9")));
+    };
+    auto asked = request();
+    INFO(asked.out << asked.err);
+    REQUIRE(asked.exit_code == 0);
+    CHECK_THAT(asked.out, Catch::Contains("requested:    retention/clerk-1.1 asks to release hold retention/clerk-1.0"));
+    CHECK_THAT(cli({"retention", "expire", t.store_path, "--dry-run"}).out, Catch::Contains("5 file(s) would expire"));
+    REQUIRE(cli({"approve", t.store_path, "retention/clerk-1.1", "--clerk-key", t.sup_key, "--department", "d"})
+                .exit_code == 0);
+    auto release = [&] {
+      return cli(t.with({"retention", "release", t.store_path, "--approved", "retention/clerk-1.1"}, t.clerk_args()));
     };
     auto r = release();
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::Contains("released by retention/clerk-1.1"));
+    CHECK_THAT(r.out, Catch::Contains("released by retention/clerk-1.2"));
     CHECK_THAT(cli({"retention", "expire", t.store_path, "--dry-run"}).out, Catch::Contains("9 file(s) would expire"));
     auto again = release();
     CHECK(again.exit_code == 3);
-    CHECK_THAT(again.err, Catch::Contains("no hold in force"));
+    CHECK_THAT(again.err, Catch::Contains("no longer in force"));
+    auto again_request = request();
+    CHECK(again_request.exit_code == 3);
+    CHECK_THAT(again_request.err, Catch::Contains("no hold in force"));
     CHECK(cli(t.with({"retention", "release", t.store_path, "--hold", "clerk-1.7"}, t.clerk_args())).exit_code == 3);
-    CHECK(entries_in(retention) == 2);
+    CHECK(entries_in(retention) == 4);  // hold, request, approval (sup-1), release
     CHECK(cli({"audit", t.store_path, "--root", t.root}).exit_code == 0);  // the register with its release still verifies
   }
   SECTION("the short session id a report shows is accepted when it is unique") {

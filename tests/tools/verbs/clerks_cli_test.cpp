@@ -30,6 +30,7 @@ struct clerk_setup {
   temp_dir dir;
   std::string store_path = dir / "store";
   std::string clerk_key = dir / "keys/clerk-1.key";
+  std::string sup_key = dir / "keys/sup-1.key";
   std::string root;  // the agency root's public key file, for bodycam audit --root
   record::session_id old_session;
   record::session_id recent_session;
@@ -48,11 +49,14 @@ struct clerk_setup {
     cam.annotation(record::annotation_purpose::stop, "stop");
     cam.receipt(cam.now() + std::chrono::minutes(30));
     recent_session = cam.session();
-    auto keygen = cli({"keygen", "--id", "clerk-1", "--out", dir / "keys"});
-    if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
+    for (const char* id : {"clerk-1", "sup-1"}) {
+      auto keygen = cli({"keygen", "--id", id, "--out", dir / "keys"});
+      if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
+    }
     bodycam::tests::test_agency agency(s, dir / "agency");  // the clerk, the camera and the dock enrolled
     agency.enroll_store_keys();
     agency.enroll_person(dir / "keys/clerk-1.pub", bodycam::tests::clerk_and_supervisor);
+    agency.enroll_person(dir / "keys/sup-1.pub", 4);  // the second person an expiry needs
     root = agency.root_file();
   }
 };
@@ -196,11 +200,17 @@ TEST_CASE("bodycam retention: dry run, hold, expire; held and young media stay, 
     CHECK(objects_after == objects_before);
   }
   SECTION("expiry writes the signed event, deletes only old media, and the audit says expired under policy") {
-    auto expire = cli({"retention", "expire", t.store_path, "--clerk-key", t.clerk_key, "--department", "d",
-                       "--reference", "policy"});
+    // Two people (docs/formats/access-register.md §3 rule 6): the clerk requests, a supervisor approves.
+    REQUIRE(cli({"retention", "expire", t.store_path, "--request", "--clerk-key", t.clerk_key, "--department", "d",
+                 "--reference", "policy"})
+                .exit_code == 0);
+    REQUIRE(cli({"approve", t.store_path, "retention/clerk-1.0", "--clerk-key", t.sup_key, "--department", "d"})
+                .exit_code == 0);
+    auto expire = cli({"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0", "--clerk-key",
+                       t.clerk_key, "--department", "d", "--reference", "policy"});
     INFO(expire.out << expire.err);
     REQUIRE(expire.exit_code == 0);
-    CHECK(expire.out.find("expired 4 file(s) under retention/clerk-1.0") != std::string::npos);
+    CHECK(expire.out.find("expired 4 file(s) under retention/clerk-1.1") != std::string::npos);
     std::size_t objects_after = 0;
     for ([[maybe_unused]] const auto& f : fs::directory_iterator(t.store_path + "/objects/sha256")) ++objects_after;
     CHECK(objects_after == objects_before - 4);
