@@ -249,6 +249,15 @@ std::string session_section(const session_audit& s) {
             (o.late ? " <span class=\"mark-late\">LATE (over 24 h, or not confirmed)</span>" : "") + "</td></tr>\n";
   html += "</table>\n";
 
+  if (!s.photos.empty()) {
+    html += "<h4>Photos</h4>\n<table><tr><th>record</th><th>file</th><th>SHA-256</th><th>bytes</th><th>state</th></tr>\n";
+    for (const auto& o : s.photos)
+      html += "<tr><td>" + std::to_string(o.seq) + "</td><td>" + escape_html(o.file_name) + "</td><td class=\"hash\">" +
+              o.sha256.to_hex() + "</td><td>" + std::to_string(o.byte_length) + "</td><td>" + segment_state_cell(o) +
+              "</td></tr>\n";
+    html += "</table>\n";
+  }
+
   if (!s.actions.empty() || !s.marks.empty() || !s.officer_changes.empty() || !s.places.empty()) {
     html += "<h4>Officers, actions, marks and places</h4>\n<table><tr><th>record</th><th>when</th><th>what</th></tr>\n";
     auto row = [&](std::uint64_t seq, utc_time utc, const std::string& what) {

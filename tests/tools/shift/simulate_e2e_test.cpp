@@ -113,6 +113,8 @@ TEST_CASE("a simulated shift ends with every camera's footage stored, receipted 
   CHECK(session.at("photos").at(0).at("state") == "verified");  // re-hashed against the record
   CHECK(session.at("photos").at(0).at("seq") > session.at("marks").at(0).at("seq"));
   CHECK(text.find("  photo ") != std::string::npos);
+  const std::string photo_file = session.at("photos").at(0).at("file_name").get<std::string>();
+  CHECK(slurp(out / "reports/audit.html").find("<td>" + photo_file + "</td>") != std::string::npos);
   CHECK(slurp(out / "reports/audit.html").find("officer PC-4711-partner joined") != std::string::npos);
   // cam-0001 walked down a street (gpsfake's track): its session starts with a place with a fix and every
   // segment has its place; the text report lists them.
