@@ -11,6 +11,7 @@
 #include "firmware/records/chain_writer.hpp"
 #include "tests/support/chain_scenario.hpp"
 #include "tests/support/daemon.hpp"
+#include "tests/support/loopback_port.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <arpa/inet.h>
@@ -30,25 +31,12 @@
 using namespace bodycam::common;
 using namespace bodycam::firmware;
 using bodycam::tests::background_process;
+using bodycam::tests::free_loopback_port;
 using bodycam::tests::temp_dir;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A port on 127.0.0.1 that nothing listens on right now (bound, read back, closed).
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 std::string nmea(const std::string& body) {
   unsigned sum = 0;
@@ -223,7 +211,7 @@ bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds limit
 TEST_CASE("gpsfake track: fix, lost fix, jump, gpsd killed mid-session — the right place records, recording goes on",
           "[integration]") {
   camera cam;
-  const std::uint16_t port = free_port();
+  const std::uint16_t port = free_loopback_port();
   // 0.1 s between sentences: one GNSS second (two sentences) every 0.2 s; 6 s Munich, 4 s no fix, 6 s Berlin.
   const auto track = write_track(cam.dir / "track.nmea", 30, 20, 30);
   gpsd_reaper reaper{port};  // declared before gpsfake: runs after gpsfake is gone
@@ -298,7 +286,7 @@ TEST_CASE("gpsfake track: fix, lost fix, jump, gpsd killed mid-session — the r
 TEST_CASE("no gpsd listening: one source_lost at the start, segments go on with 'no fix', nothing more",
           "[integration]") {
   camera cam;
-  const std::uint16_t port = free_port();
+  const std::uint16_t port = free_loopback_port();
   place::gpsd_place_source source(settings_for(port), 100ms);
   recorder::recorder_place place(*cam.writer, source, settings_for(port));
   place.attach();

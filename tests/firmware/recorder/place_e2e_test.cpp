@@ -5,13 +5,10 @@
 // tests/firmware/place/gpsd_place_test.cpp against a real gpsd; the simulated shift runs gpsfake too.)
 #include "common/record/record.hpp"
 #include "tests/firmware/recorder/recorder_test_support.hpp"
+#include "tests/support/loopback_port.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <csignal>
 #include <fstream>
@@ -20,27 +17,9 @@ using namespace bodycam::common;
 using namespace bodycam::tests;
 using json = nlohmann::json;
 
-namespace {
-
-// A loopback port that was free a moment ago: bound to port 0, read back, closed.
-std::uint16_t closed_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-}  // namespace
-
 TEST_CASE("gpsd absent: the camera records as always and its place records say so once", "[e2e]") {
   test_camera cam(1);
-  const auto port = closed_loopback_port();
+  const auto port = free_loopback_port();
   std::ofstream(cam.config_path, std::ios::app) << "[place]\nsource = \"gpsd\"\ngpsd_host = \"127.0.0.1\"\ngpsd_port = "
                                                 << port << "\ninterval_seconds = 30\nhold_seconds = 0\n";
   auto daemon = cam.start_daemon("recorder");
