@@ -26,8 +26,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <expected>
 #include <map>
+#include <memory>
 #include <set>
+#include <string_view>
 
 namespace bodycam::tools::verbs {
 
@@ -165,18 +168,50 @@ core::expected<std::vector<retention::hold>> read_holds_in_force(const store::st
   return holds_in_force(*book);
 }
 
+// The request `--approved` names, read with `read` from the retention register and checked usable by `clerk`
+// now (by its requester, approved by another supervisor, within 7 days; §3 rules 3 and 6). A refusal's message
+// ends with `nothing` ("no hold released") and carries the exit code to use.
+struct approved_request {
+  std::string name;  // without "retention/"
+  std::unique_ptr<audit::export_approvals> approvals;
+  const registers::export_request_status* status = nullptr;  // points into approvals
+};
+struct refusal {
+  std::string message;
+  int code = exit_cannot;
+};
+using approvals_reader = core::expected<std::unique_ptr<audit::export_approvals>> (*)(const store::store&,
+                                                                                     const crypto::public_key&);
+
+std::expected<approved_request, refusal> find_approved_request(const retention_args& args, const store::store& s,
+                                                               const std::string& clerk_id, approvals_reader read,
+                                                               std::string_view kind, std::string_view nothing) {
+  approved_request out;
+  out.name = args.approved;
+  if (out.name.starts_with("retention/")) out.name = out.name.substr(std::string_view("retention/").size());
+  auto root = enrollment::get_store_root(s);
+  if (!root) return std::unexpected(refusal{root.error().context});
+  if (!*root)
+    return std::unexpected(refusal{"store " + s.describe() + " has no enrollment register; " + std::string(nothing)});
+  auto approvals = read(s, **root);
+  if (!approvals) return std::unexpected(refusal{approvals.error().context, exit_not_authentic});
+  out.approvals = std::move(*approvals);
+  out.status = out.approvals->approvals.find(out.name);
+  if (out.status == nullptr)
+    return std::unexpected(
+        refusal{"--approved retention/" + out.name + ": no " + std::string(kind) + " request has that name"});
+  if (auto why = registers::why_not_export(*out.status, clerk_id, utc_now()))
+    return std::unexpected(refusal{*why + "; " + std::string(nothing)});
+  return out;
+}
+
 // Ends the hold that an approved release request names (§3 rule 3), by the requester within 7 days.
 int release_approved(const retention_args& args, store::store& s, const clerk_identity& clerk) {
-  std::string name = args.approved;
-  if (name.starts_with("retention/")) name = name.substr(std::string_view("retention/").size());
-  auto root = enrollment::get_store_root(s);
-  if (!root) return refuse(root.error().context);
-  if (!*root) return refuse("store " + s.describe() + " has no enrollment register; no hold released");
-  auto approvals = audit::read_release_approvals(s, **root);
-  if (!approvals) return refuse(approvals.error().context, exit_not_authentic);
-  const auto* status = (*approvals)->approvals.find(name);
-  if (status == nullptr) return refuse("--approved retention/" + name + ": no hold release request has that name");
-  if (auto why = registers::why_not_export(*status, clerk.id, utc_now())) return refuse(*why + "; no hold released");
+  auto approved =
+      find_approved_request(args, s, clerk.id, audit::read_release_approvals, "hold release", "no hold released");
+  if (!approved) return refuse(approved.error().message, approved.error().code);
+  const std::string& name = approved->name;
+  const auto* status = approved->status;
   const auto hold = *registers::hold_of_release_request(status->request->body.action);
   auto in_force = read_holds_in_force(s, "no hold released");
   if (!in_force) return refuse(in_force.error().context, exit_not_authentic);
@@ -388,20 +423,14 @@ int request_expiry(const retention_args& args, store::store& s, const std::vecto
 // Deletes the files that the approved request names and that are still due now (§3 rule 6): a file added since
 // the request is not in it, and a hold placed since keeps the files it covers.
 int expire_approved(const retention_args& args, store::store& s, const std::vector<retention::decision>& decisions) {
-  std::string name = args.approved;
-  if (name.starts_with("retention/")) name = name.substr(std::string_view("retention/").size());
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
   if (auto ok = check_clerk_key_in_store(s, *clerk, enrollment::signature_kind::retention_entry); !ok)
     return refuse(ok.error().context);
-  auto root = enrollment::get_store_root(s);
-  if (!root) return refuse(root.error().context);
-  if (!*root) return refuse("store " + s.describe() + " has no enrollment register; nothing expired");
-  auto approvals = audit::read_expiry_approvals(s, **root);
-  if (!approvals) return refuse(approvals.error().context, exit_not_authentic);
-  const auto* status = (*approvals)->approvals.find(name);
-  if (status == nullptr) return refuse("--approved retention/" + name + ": no expiry request has that name");
-  if (auto why = registers::why_not_export(*status, clerk->id, utc_now())) return refuse(*why + "; nothing expired");
+  auto approved = find_approved_request(args, s, clerk->id, audit::read_expiry_approvals, "expiry", "nothing expired");
+  if (!approved) return refuse(approved.error().message, approved.error().code);
+  const std::string& name = approved->name;
+  const auto* status = approved->status;
   const auto& requested = status->request->body.objects;
   std::vector<const retention::decision*> deleting;
   std::size_t held = 0, young = 0, unrequested = 0;
