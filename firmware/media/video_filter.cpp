@@ -23,7 +23,7 @@ struct option_value {
 };
 
 core::expected<AVFilterContext*> add_filter(AVFilterGraph* graph, const char* filter_name, const char* instance,
-                                            std::initializer_list<option_value> options) {
+                                            const std::vector<option_value>& options) {
   const AVFilter* filter = avfilter_get_by_name(filter_name);
   if (!filter)
     return core::fail(core::errc::unsupported,
@@ -35,6 +35,23 @@ core::expected<AVFilterContext*> add_filter(AVFilterGraph* graph, const char* fi
       return fail_av(std::string("set option ") + o.key + "=" + o.value + " of filter", instance, ret);
   if (const int ret = avfilter_init_str(ctx, nullptr); ret < 0) return fail_av("initialise filter", instance, ret);
   return ctx;
+}
+
+// One OSD line's drawtext options: the shared look (font, size, `colour` text on a translucent black box) with
+// its top at line `line` (0-based) of the OSD's grid; callers add what only their line has.
+std::vector<option_value> osd_line(const video_filter_spec& spec, int size, std::string text, const char* colour,
+                                   int line) {
+  const int margin = std::max(4, size / 2);
+  const int pitch = size + std::max(2, size / 4);
+  return {{"fontfile", spec.osd.font_file},
+          {"text", std::move(text)},
+          {"fontsize", std::to_string(size)},
+          {"fontcolor", colour},
+          {"box", "1"},
+          {"boxcolor", "black@0.6"},
+          {"boxborderw", std::to_string(std::max(2, size / 5))},
+          {"x", std::to_string(margin)},
+          {"y", std::to_string(margin + line * pitch)}};
 }
 
 // Invariant 5: what the place line may show.
@@ -107,66 +124,33 @@ core::status video_filter::build(const AVFrame& first, const video_filter_spec& 
 
   if (spec.osd.enabled) {
     const int size = spec.osd.font_size > 0 ? spec.osd.font_size : std::max(10, spec.height / 24);
-    const int margin = std::max(4, size / 2);
     // Line 1: the frame's UTC time (invariant 1); line 2: who and what recorded it.
     const std::string text = "%{pts:gmtime:" + fixed(spec.utc_at_timeline_zero) + "} UTC\n" + "DEV " +
                              escape_for_drawtext(spec.device_id) + "  OFC " +
                              (spec.officer_id.empty() ? std::string("-") : escape_for_drawtext(spec.officer_id));
-    auto osd = add_filter(graph_.get(), "drawtext", "osd_text",
-                          {{"fontfile", spec.osd.font_file},
-                           {"text", text},
-                           {"fontsize", std::to_string(size)},
-                           {"fontcolor", "white"},
-                           {"box", "1"},
-                           {"boxcolor", "black@0.6"},
-                           {"boxborderw", std::to_string(std::max(2, size / 5))},
-                           {"line_spacing", std::to_string(std::max(2, size / 4))},
-                           {"x", std::to_string(margin)},
-                           {"y", std::to_string(margin)}});
+    auto text_options = osd_line(spec, size, text, "white", 0);
+    text_options.push_back({"line_spacing", std::to_string(std::max(2, size / 4))});
+    auto osd = add_filter(graph_.get(), "drawtext", "osd_text", text_options);
     if (!osd) return core::wrap("OSD", osd.error());
     chain.push_back(*osd);
-    // Line 3: the session (invariant 5); drawtext needs some text even while it is switched off.
-    auto session = add_filter(graph_.get(), "drawtext", "osd_session",
-                              {{"fontfile", spec.osd.font_file},
-                               {"text", spec.session_line.empty() ? std::string(" ")
-                                                                   : escape_for_drawtext(spec.session_line)},
-                               {"fontsize", std::to_string(size)},
-                               {"fontcolor", "white"},
-                               {"box", "1"},
-                               {"boxcolor", "black@0.6"},
-                               {"boxborderw", std::to_string(std::max(2, size / 5))},
-                               {"x", std::to_string(margin)},
-                               {"y", std::to_string(margin + 2 * (size + std::max(2, size / 4)))},
-                               {"enable", spec.session_line.empty() ? "0" : "1"}});
+    // Line 3: the session (invariant 6); drawtext needs some text even while it is switched off.
+    auto session_options = osd_line(
+        spec, size, spec.session_line.empty() ? std::string(" ") : escape_for_drawtext(spec.session_line), "white", 2);
+    session_options.push_back({"enable", spec.session_line.empty() ? "0" : "1"});
+    auto session = add_filter(graph_.get(), "drawtext", "osd_session", session_options);
     if (!session) return core::wrap("OSD session line", session.error());
     chain.push_back(*session);
     has_session_line_ = true;
     // The marker sits on line 4, switched by the timeline option (invariant 3).
-    auto marker = add_filter(graph_.get(), "drawtext", "osd_clock",
-                             {{"fontfile", spec.osd.font_file},
-                              {"text", "CLOCK NOT SYNCED"},
-                              {"fontsize", std::to_string(size)},
-                              {"fontcolor", "yellow"},
-                              {"box", "1"},
-                              {"boxcolor", "black@0.6"},
-                              {"boxborderw", std::to_string(std::max(2, size / 5))},
-                              {"x", std::to_string(margin)},
-                              {"y", std::to_string(margin + 3 * (size + std::max(2, size / 4)))},
-                              {"enable", spec.clock_synced ? "0" : "1"}});
+    auto marker_options = osd_line(spec, size, "CLOCK NOT SYNCED", "yellow", 3);
+    marker_options.push_back({"enable", spec.clock_synced ? "0" : "1"});
+    auto marker = add_filter(graph_.get(), "drawtext", "osd_clock", marker_options);
     if (!marker) return core::wrap("OSD clock marker", marker.error());
     chain.push_back(*marker);
     has_clock_marker_ = true;
     if (spec.osd.place_line) {  // invariant 5: line 5, below the clock marker's line
-      auto place = add_filter(graph_.get(), "drawtext", "osd_place",
-                              {{"fontfile", spec.osd.font_file},
-                               {"text", place_line_text(spec.place_text)},
-                               {"fontsize", std::to_string(size)},
-                               {"fontcolor", "white"},
-                               {"box", "1"},
-                               {"boxcolor", "black@0.6"},
-                               {"boxborderw", std::to_string(std::max(2, size / 5))},
-                               {"x", std::to_string(margin)},
-                               {"y", std::to_string(margin + 4 * (size + std::max(2, size / 4)))}});
+      auto place =
+          add_filter(graph_.get(), "drawtext", "osd_place", osd_line(spec, size, place_line_text(spec.place_text), "white", 4));
       if (!place) return core::wrap("OSD place line", place.error());
       chain.push_back(*place);
       has_place_line_ = true;
