@@ -6,12 +6,16 @@
 # GNU time. ffmpeg's media time is exactly `seconds` (-t). The recorder's synthetic source runs in real time
 # from the moment it starts (it encodes while it buffers, before `start`), so its media time is taken as its
 # elapsed wall time; that holds only while the machine keeps up with real time (check elapsed ≈ media). Usage: bench/recorder/run.sh [seconds=30]   (needs build/bin/bodycam-recorder and bodycam)
+# Environment: BODYCAM_BIN (folder of bodycam-recorder and bodycam), BENCH_SIZES (default "1280x720 1920x1080"),
+# BODYCAM_RECORDER (the recorder command instead of $BODYCAM_BIN/bodycam-recorder, e.g. "qemu-aarch64 -L /
+# build-aarch64/bin/bodycam-recorder" for the camera build), BENCH_SKIP_FFMPEG=1 (the recorder only).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-30}
 work=$(mktemp -d /tmp/bodycam-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 bin=${BODYCAM_BIN:-$root/build/bin}  # where bodycam-recorder and bodycam are
+read -r -a recorder <<< "${BODYCAM_RECORDER:-$bin/bodycam-recorder}"
 
 measure() {  # name, then the command; prints "name cpu_s_per_media_s peak_rss_mib"
   local name=$1; shift
@@ -25,7 +29,7 @@ measure() {  # name, then the command; prints "name cpu_s_per_media_s peak_rss_m
 run_size() {  # width height
   local w=$1 h=$2 fps=30 kbps=2500
   # ffmpeg: the same graph, encoder settings and fragmentation, cut into 60 s segments.
-  measure "ffmpeg ${w}x${h}p${fps}" ffmpeg -hide_banner -loglevel error -re \
+  [ "${BENCH_SKIP_FFMPEG:-0}" = 1 ] || measure "ffmpeg ${w}x${h}p${fps}" ffmpeg -hide_banner -loglevel error -re \
     -f lavfi -i "testsrc2=size=${w}x${h}:rate=${fps}" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
     -t "$seconds" -c:v libx264 -preset veryfast -tune zerolatency -threads 1 -b:v "${kbps}k" -g "$fps" -keyint_min "$fps" -sc_threshold 0 \
     -c:a aac -b:a 64k -ac 1 -f segment -segment_time 60 -segment_format mp4 \
@@ -55,7 +59,7 @@ seconds = 0
 socket_path = "$cam/recorder.sock"
 TOML
   # Start, record `seconds`, stop: the daemon runs under GNU time; the session is driven over its socket.
-  /usr/bin/time -f "%U %S %M %e" -o "$work/rec-$w.time" "$bin/bodycam-recorder" --config "$cam/recorder.toml" \
+  /usr/bin/time -f "%U %S %M %e" -o "$work/rec-$w.time" "${recorder[@]}" --config "$cam/recorder.toml" \
     > "$work/rec-$w.out" 2>&1 &
   local pid=$!
   for _ in $(seq 600); do [ -S "$cam/recorder.sock" ] && break; sleep 0.1; done
@@ -73,5 +77,7 @@ TOML
 }
 
 echo "bench/recorder/run.sh $seconds on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-[ "${BENCH_1080_ONLY:-0}" = 1 ] || run_size 1280 720
-[ "${BENCH_720_ONLY:-0}" = 1 ] || run_size 1920 1080
+sizes=${BENCH_SIZES:-1280x720 1920x1080}
+[ "${BENCH_1080_ONLY:-0}" = 1 ] && sizes=1920x1080
+[ "${BENCH_720_ONLY:-0}" = 1 ] && sizes=1280x720
+for size in $sizes; do run_size "${size%x*}" "${size#*x}"; done
