@@ -1,0 +1,123 @@
+"""Turns the benchmarks' printed lines into figures (plain dicts of numbers) for bench/run-all's tables and plots.
+
+Each parser takes the text one benchmark printed and returns what it found; a line it does not recognise is
+skipped, and a benchmark whose figures are missing raises ValueError naming the benchmark, so a run that
+printed nothing useful is reported as failed rather than as an empty table.
+"""
+import re
+import statistics
+
+NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
+
+
+def chain(text):
+    """bench_chain: one dict per phase line (encode+sign, verify_chain jobs N)."""
+    rows = []
+    pattern = re.compile(r"^(.+?)\s+(\d+) records\s+" + NUMBER + r" s\s+" + NUMBER + r" records/s\s+cpu\s+" +
+                         NUMBER + r" s\s+" + NUMBER + r" records/cpu-s\s+peak RSS\s+(\d+) MiB\s+load " + NUMBER)
+    for line in text.splitlines():
+        m = pattern.match(line.strip())
+        if m:
+            rows.append({"phase": m[1].strip(), "records": int(m[2]), "seconds": float(m[3]),
+                         "per_second": float(m[4]), "cpu_seconds": float(m[5]), "per_cpu_second": float(m[6]),
+                         "peak_rss_mib": int(m[7]), "load": float(m[8])})
+    if not rows:
+        raise ValueError("bench_chain: no figures in its output")
+    return rows
+
+
+def tlog(text):
+    rows = []
+    pattern = re.compile(r"^(.+?)\s+(\d+)\s+" + NUMBER + r" s\s+" + NUMBER + r" /s$")
+    for line in text.splitlines():
+        m = pattern.match(line.strip())
+        if m:
+            rows.append({"operation": m[1].strip(), "count": int(m[2]), "seconds": float(m[3]),
+                         "per_second": float(m[4])})
+    if not rows:
+        raise ValueError("bench_tlog: no figures in its output")
+    return rows
+
+
+def crypto(text):
+    rows = []
+    for line in text.splitlines():
+        m = re.match(r"^(.+?)\s+" + NUMBER + r" (MB/s|x)$", line.strip())
+        if m:
+            rows.append({"operation": m[1].strip(), "value": float(m[2]), "unit": m[3]})
+    if not rows:
+        raise ValueError("bench_footage_crypto: no figures in its output")
+    return rows
+
+
+def catalogue(text):
+    rows = []
+    for line in text.splitlines():
+        line = line.strip()
+        m = re.match(r"^(.+?)\s+(\d+) matches\s+median\s+" + NUMBER + r" ms\s+worst\s+" + NUMBER + " ms$", line)
+        if m:
+            rows.append({"search": m[1].strip(), "matches": int(m[2]), "median_ms": float(m[3]),
+                         "worst_ms": float(m[4])})
+            continue
+        m = re.match(r"^build \(one transaction\)\s+(\d+) sessions\s+" + NUMBER + " s$", line)
+        if m:
+            rows.append({"search": f"build the catalogue ({m[1]} sessions)", "seconds": float(m[2])})
+            continue
+        m = re.match(r"^file size\s+" + NUMBER + " MiB$", line)
+        if m:
+            rows.append({"search": "file size", "mib": float(m[1])})
+    if not any("median_ms" in r for r in rows):
+        raise ValueError("bench_console_catalogue: no search figures in its output")
+    return rows
+
+
+def ingest(text):
+    """bench_ingest --link: one dict per line (cameras, MB, cp+sync, dock, link alone MB/s)."""
+    rows = []
+    for line in text.splitlines():
+        m = re.search(r"cameras=(\d+) files=(\d+) size=(\d+)MiB total=(\d+)MB\s+cp\+sync " + NUMBER + r"s \(" +
+                      NUMBER + r" MB/s\).*?dock " + NUMBER + r"s \(" + NUMBER + r" MB/s\) = " + NUMBER +
+                      r"% of cp(?:\s+link alone " + NUMBER + r"s \(" + NUMBER + r" MB/s\))?\s+load (.*)$", line)
+        if m:
+            rows.append({"mode": line.split()[0], "cameras": int(m[1]), "files": int(m[2]), "mib_each": int(m[3]),
+                         "total_mb": int(m[4]), "cp_seconds": float(m[5]), "cp_mb_s": float(m[6]),
+                         "dock_seconds": float(m[7]), "dock_mb_s": float(m[8]), "dock_percent_of_cp": float(m[9]),
+                         "link_mb_s": float(m[11]) if m[11] else None, "load": m[12].strip()})
+    if not rows:
+        raise ValueError("bench_ingest: no figures in its output")
+    return rows
+
+
+def recorder_vs_ffmpeg(text):
+    """bench/recorder/run.sh: {(program, size): {"cpu": CPU s per media s, "rss": MiB}} for one run."""
+    found = {}
+    for line in text.splitlines():
+        m = re.match(r"^(ffmpeg|bodycam-recorder) (\d+x\d+)p\d+\s+" + NUMBER + r" CPU s per media s\s+peak RSS\s+" +
+                     NUMBER + " MiB$", line.strip())
+        if m:
+            found[(m[1], m[2])] = {"cpu": float(m[3]), "rss": float(m[4])}
+    if not found:
+        raise ValueError("bench/recorder/run.sh: no figures in its output")
+    return found
+
+
+def spread(values):
+    """median, min and max of a list of numbers (the form every repeated figure takes in the tables)."""
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def recorder_runs(runs, sizes):
+    """Per size: spreads of each program's CPU and RSS over the runs and of the recorder/ffmpeg ratios."""
+    out = {}
+    for size in sizes:
+        pairs = [(r.get(("ffmpeg", size)), r.get(("bodycam-recorder", size))) for r in runs]
+        pairs = [(f, b) for f, b in pairs if f and b]
+        if not pairs:
+            raise ValueError(f"bench/recorder/run.sh: no complete run at {size}")
+        out[size] = {
+            "ffmpeg_cpu": spread([f["cpu"] for f, _ in pairs]), "recorder_cpu": spread([b["cpu"] for _, b in pairs]),
+            "ffmpeg_rss": spread([f["rss"] for f, _ in pairs]), "recorder_rss": spread([b["rss"] for _, b in pairs]),
+            "cpu_ratio": spread([b["cpu"] / f["cpu"] for f, b in pairs]),
+            "rss_ratio": spread([b["rss"] / f["rss"] for f, b in pairs]),
+        }
+    return out
