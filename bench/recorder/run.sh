@@ -8,7 +8,8 @@
 # elapsed wall time; that holds only while the machine keeps up with real time (check elapsed ≈ media). Usage: bench/recorder/run.sh [seconds=30]   (needs build/bin/bodycam-recorder and bodycam)
 # Environment: BODYCAM_BIN (folder of bodycam-recorder and bodycam), BENCH_SIZES (default "1280x720 1920x1080"),
 # BODYCAM_RECORDER (the recorder command instead of $BODYCAM_BIN/bodycam-recorder, e.g. "qemu-aarch64 -L /
-# build-aarch64/bin/bodycam-recorder" for the camera build), BENCH_SKIP_FFMPEG=1 (the recorder only).
+# build-aarch64/bin/bodycam-recorder" for the camera build), BENCH_SKIP_FFMPEG=1 (the recorder only),
+# BENCH_PRE_EVENT_SECONDS (default 0; longer than the run makes the segments hold all the recorder encoded).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-30}
@@ -54,7 +55,8 @@ video_bitrate_kbps = $kbps
 [osd]
 enabled = false
 [pre_event]
-seconds = 0
+seconds = ${BENCH_PRE_EVENT_SECONDS:-0}
+max_megabytes = 512
 [control]
 socket_path = "$cam/recorder.sock"
 TOML
@@ -73,6 +75,16 @@ TOML
   read -r user sys rss elapsed < <(tail -n 1 "$work/rec-$w.time")
   awk -v n="bodycam-recorder ${w}x${h}p${fps}" -v u="$user" -v s="$sys" -v r="$rss" -v m="$elapsed" \
     'BEGIN { printf "%-28s %6.3f CPU s per media s   peak RSS %6.1f MiB\n", n, (u + s) / m, r / 1024 }'
+  # What the session's segments hold: about `seconds` (+ up to one GOP of pre-event) when the recorder kept up.
+  local media
+  media=$(for f in "$cam"/segments/*.mp4; do ffprobe -v error -show_entries format=duration -of csv=p=0 "$f"; done |
+    awk '{ s += $1 } END { printf "%.1f", s }')
+  echo "bodycam-recorder ${w}x${h}p${fps} segments hold $media media s of a $seconds s session; elapsed $elapsed s"
+  # With a ring longer than the whole run (BENCH_PRE_EVENT_SECONDS), the segments hold everything the recorder
+  # encoded since its first frame: its CPU per media second then holds even when it fell behind real time
+  # (a slow or emulated machine).
+  awk -v n="bodycam-recorder ${w}x${h}p${fps}" -v u="$user" -v s="$sys" -v m="$media" \
+    'BEGIN { if (m > 0) printf "%-28s %6.3f CPU s per media s in its segments\n", n, (u + s) / m }'
   # Exit 1 is authentic with documented gaps (back-pressure on a loaded machine is recorded as interruptions).
   local verified=0
   "$bin/bodycam" verify "$cam/ledger.db" --key "$cam/bench-cam.pub" > "$work/verify-$w.txt" || verified=$?

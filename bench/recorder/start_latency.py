@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """How soon a start on the control socket is on disk and prompted: bodycam-recorder with its synthetic source,
 once with the pre-event ring on and once off, several starts per daemon.
 
