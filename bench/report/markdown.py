@@ -23,10 +23,13 @@ def table(header, rows):
     return "\n".join(lines)
 
 
-def provenance(entry):
+def provenance(results, entry):
     commands = "; ".join(f"`{c}`" for c in entry["commands"]) or "(none ran)"
-    return (f"Command{'s' if len(entry['commands']) > 1 else ''}: {commands}. "
-            f"{entry['seconds']:.0f} s; `uptime` load average before {entry['load_before']}, after {entry['load_after']}.")
+    run = f"`bench/run-all{' --quick' if results['mode'] == 'quick' else ''}`"
+    return (f"{run}, {entry.get('started', results['started'])}, commit {results['commit']}, "
+            f"{results['machine']['nproc']} cores ({results['machine']['model']}). "
+            f"Command{'s' if len(entry['commands']) > 1 else ''}: {commands}. {entry['seconds']:.0f} s; "
+            f"`uptime` load average before {entry['load_before']}, after {entry['load_after']}.")
 
 
 def chain_table(figures):
@@ -77,7 +80,9 @@ def recorder_table(figures):
         rows.append([size, spread(s["ffmpeg_cpu"]), spread(s["recorder_cpu"]), spread(s["cpu_ratio"], digits=2),
                      spread(s["ffmpeg_rss"], digits=1), spread(s["recorder_rss"], digits=1),
                      spread(s["rss_ratio"], digits=2)])
-    return (f"{figures['runs']} runs of {figures['seconds']} s per size, median (min–max):\n\n" +
+    return (f"{figures['runs']} runs of {figures['seconds']} s per size, median (min–max); the recorder's CPU is per "
+            "media second in its segments (a ring longer than the run keeps all it encoded), ffmpeg's per `-t` "
+            "second:\n\n" +
             table(["size (30 fps)", "ffmpeg CPU s per media s", "recorder CPU s per media s", "recorder / ffmpeg CPU",
                    "ffmpeg peak RSS MiB", "recorder peak RSS MiB", "recorder / ffmpeg RSS"], rows))
 
@@ -120,7 +125,7 @@ def run_section(results):
 def sections(results):
     out = {"run": run_section(results)}
     for name, entry in results["benchmarks"].items():
-        parts = [provenance(entry)]
+        parts = [provenance(results, entry)]
         if entry["failures"]:
             parts.append("**Failed**: " + "; ".join(entry["failures"]))
         if "figures" in entry:
