@@ -291,7 +291,8 @@ def run_mode(binary_dir, work, name, pre_event_seconds, runs, size):
             r = measure_start(cam, db)
             r["mode"] = name
             r["run"] = run + 1
-            print(f"{name:>14} run {run + 1}: reply {r['reply_s'] * 1000:7.1f} ms  prompt {r['prompt_s'] * 1000:7.1f} ms"
+            print(f"{name:>14} run {run + 1}: reply {r['reply_s'] * 1000:7.1f} ms"
+                  f"  prompt {r['prompt_s'] * 1000:7.1f} ms"
                   f"  first fragment durable {r['first_fragment_s'] * 1000:7.1f} ms"
                   f"  ring durable {r['ring_flushed_s'] * 1000:7.1f} ms"
                   f"  live frame's fragment (#{r['live_fragment_index']}) durable {r['live_fragment_s'] * 1000:7.1f} ms"

@@ -117,7 +117,8 @@ def run_section(results):
             else "the full run")
     return (f"`bench/run-all{' --quick' if results['mode'] == 'quick' else ''}`, {kind}, {results['started']} to "
             f"{results['finished']}, commit {results['commit']}; {m['nproc']} cores ({m['model']}), "
-            f"{m['memory_gib']} GiB, Linux {m['kernel']}. `uptime` load average before {results['load_before']}, "
+            f"{m['memory_gib']} GiB, Linux {m['kernel']}; RESULTS in the commands is the run's results folder. "
+            f"`uptime` load average before {results['load_before']}, "
             f"after {results['load_after']} (other work on the machine is not stopped: read every figure with the "
             f"load beside it).\n\n" + table(["benchmark", "result", "time", "load before → after"], rows))
 
