@@ -65,6 +65,18 @@ constexpr std::array rules{
   route_rule{route::viewing_copy,     role::officer,    false, true,  false},
   route_rule{route::viewing_copy,     role::clerk,      false, true,  true},
   route_rule{route::viewing_copy,     role::supervisor, false, true,  true},
+  // retention: holds, releases and expiry, each by two people
+  route_rule{route::hold_place,       role::clerk,      false, true,  true},
+  route_rule{route::hold_place,       role::supervisor, false, true,  true},
+  route_rule{route::release_request,  role::clerk,      true,  false, false},
+  route_rule{route::release_request,  role::supervisor, true,  false, false},
+  route_rule{route::expiry_view,      role::clerk,      true,  false, false},
+  route_rule{route::expiry_view,      role::supervisor, true,  false, false},
+  route_rule{route::expiry_request,   role::clerk,      true,  false, false},
+  route_rule{route::expiry_request,   role::supervisor, true,  false, false},
+  route_rule{route::retention_decision, role::supervisor, false, false, true},
+  route_rule{route::retention_execute, role::clerk,     false, true,  false},
+  route_rule{route::retention_execute, role::supervisor, false, true, false},
 };
 // clang-format on
 
@@ -96,6 +108,12 @@ std::string_view to_string(route r) noexcept {
     case route::search: return "search";
     case route::note_add: return "note_add";
     case route::viewing_copy: return "viewing_copy";
+    case route::hold_place: return "hold_place";
+    case route::release_request: return "release_request";
+    case route::expiry_view: return "expiry_view";
+    case route::expiry_request: return "expiry_request";
+    case route::retention_decision: return "retention_decision";
+    case route::retention_execute: return "retention_execute";
   }
   return "unknown";
 }
@@ -125,9 +143,12 @@ std::string_view api_path(route r) noexcept {
   }
 }
 
-bool is_request_route(route r) noexcept { return r == route::export_download || r == route::approval_decision; }
+bool is_request_route(route r) noexcept {
+  return r == route::export_download || r == route::approval_decision || r == route::retention_decision ||
+         r == route::retention_execute;
+}
 
-bool is_note_route(route r) noexcept { return r == route::note_add; }
+bool is_note_route(route r) noexcept { return r == route::note_add || r == route::hold_place; }
 
 std::span<const route_rule> route_rules() noexcept { return rules; }
 

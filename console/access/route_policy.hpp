@@ -15,6 +15,12 @@
 //               page
 //   auditor     home; the access register; the audit report (chains, log, receipts); the fleet page; no footage
 //   admin       home; the enrollment register; the fleet page; no footage at all
+// Retention (docs/formats/access-register.md §3 rules 3 and 6, the same two people as `bodycam retention`):
+//   hold_place                        clerk, supervisor: a hold on a session they may see (own or other)
+//   release_request, expiry_view,     clerk, supervisor: ask to release a hold, see the expiry dry run and
+//   expiry_request                    their own retention requests, ask to expire what the dry run lists
+//   retention_decision                supervisor, another person's request only (never their own)
+//   retention_execute                 clerk, supervisor: their own approved request only
 // Statistics and the JSON API (/api/v1, the same data as the pages):
 //   statistics, its CSV and api_statistics   supervisor (their unit's sessions, or all if enrolled without a
 //                                            unit) and auditor (all, read-only)
@@ -28,7 +34,9 @@
 //  P2. Footage routes (session_page, session_playback, file_download, api_session, viewing_copy) are allowed only with ownership own or
 //      other, never none; the handler must know whose footage it is before asking. The same holds for the
 //      request routes (approval_decision, export_download): own or other, the handler knows whose request.
-//      And for the note route (note_add): own or other, whose session it is by the same rule as footage.
+//      And for the note route (note_add): own or other, whose session it is by the same rule as footage, and
+//      the hold route (hold_place) likewise. The retention request routes (retention_decision,
+//      retention_execute) are request routes: own or other, whose request it is.
 #pragma once
 
 #include "tools/enrollment/enrollment_entry.hpp"
@@ -67,6 +75,12 @@ enum class route : std::uint8_t {
   search,             // GET /search: the catalogue; results are the sessions session_page allows
   note_add,           // POST /sessions/<device>/<session>/notes
   viewing_copy,       // GET /sessions/<device>/<session>/copy.mp4: the session as one MP4 (tools/copy)
+  hold_place,         // POST /sessions/<device>/<session>/holds: a hold on the session (retention register)
+  release_request,    // POST /retention/release-request: ask for the end of a hold in force
+  expiry_view,        // GET /expiry: the dry run under the policy and the person's own retention requests
+  expiry_request,     // POST /expiry/request: ask to expire exactly the files the dry run lists
+  retention_decision, // GET and POST /retention/requests/<clerk>.<seq>: a supervisor decides a retention request
+  retention_execute,  // POST /retention/requests/<clerk>.<seq>/execute: the requester releases or expires
 };
 inline constexpr std::array all_routes{route::home,          route::session_list,    route::session_page,
                                        route::session_playback, route::file_download, route::access_register,
@@ -76,7 +90,9 @@ inline constexpr std::array all_routes{route::home,          route::session_list
                                        route::statistics,    route::statistics_csv,  route::api_sessions,
                                        route::api_session,   route::api_statistics,  route::api_fleet,
                                        route::api_openapi,   route::search,          route::note_add,
-                                       route::viewing_copy};
+                                       route::viewing_copy,  route::hold_place,      route::release_request,
+                                       route::expiry_view,   route::expiry_request,  route::retention_decision,
+                                       route::retention_execute};
 inline constexpr std::array all_roles{role::officer, role::clerk, role::supervisor, role::auditor, role::admin};
 
 enum class ownership : std::uint8_t { none, own, other };
@@ -89,7 +105,8 @@ inline constexpr std::array all_ownerships{ownership::none, ownership::own, owne
 [[nodiscard]] bool is_request_route(route r) noexcept;
 // The OpenAPI path of an API route ("/api/v1/sessions/{device}/{session}"); "" for the HTML routes.
 [[nodiscard]] std::string_view api_path(route r) noexcept;
-// Routes that write a note on one session: asked with ownership own (the person's session) or other, never none.
+// Routes that write a note or a hold on one session: asked with ownership own (the person's session) or other,
+// never none.
 [[nodiscard]] bool is_note_route(route r) noexcept;
 
 struct route_rule {

@@ -44,6 +44,7 @@ json session_row_json(const tools::catalogue::session_row& row) {
          {"session", row.session},
          {"href", api_session_href(row.device, row.session)},
          {"officer", row.officer},
+         {"joined_officers", row.joined},
          {"unit", row.unit},
          {"start_utc", format_utc(row.start)},
          {"end_utc", row.end ? json(format_utc(*row.end)) : json(nullptr)},

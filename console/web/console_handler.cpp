@@ -128,6 +128,10 @@ web_response console_handler::dispatch(const web_request& request) {
     if (path == "/exports/request") return export_request(request, *who);
     if (path.starts_with("/approvals/")) return approval_decision(request, *who);
     if (path.starts_with("/sessions/") && path.ends_with("/notes")) return note_add(request, *who);
+    if (path.starts_with("/sessions/") && path.ends_with("/holds")) return hold_place(request, *who);
+    if (path == "/retention/release-request") return release_request(request, *who);
+    if (path == "/expiry/request") return expiry_request(request, *who);
+    if (path.starts_with("/retention/requests/")) return retention_request(request, *who);
     return error_response(404, "Not found", "No such page.");
   }
 
@@ -158,6 +162,8 @@ web_response console_handler::dispatch(const web_request& request) {
     return export_download(request, *who);
   }
   if (path == "/approvals") return approvals_page(*who);
+  if (path == "/expiry") return expiry_page(*who);
+  if (path.starts_with("/retention/requests/")) return retention_request(request, *who);
   if (path == "/fleet") return fleet_page(*who);
   if (path == "/statistics") return statistics_page(request, *who);
   if (path == "/statistics.csv") return statistics_csv(request, *who);

@@ -52,6 +52,14 @@
 //      copy of exactly the same segments is there already; it is answered with Range like a file, and the
 //      outcome entry follows once the server reports whether the bytes were sent. copy.mp4.manifest.json
 //      answers the copy's signed manifest the same way (its own access entry first: it may build the copy).
+//  H15. Retention (retention_routes.cpp) goes through tools/retention/retention_actions.hpp, the code
+//      `bodycam retention` runs, so the console writes the same retention-register entries by the same checks:
+//      a hold on a session from its page (hold_place); a release request of a hold in force; the expiry page's
+//      dry run under the policy (minimum retention) and a request naming exactly the files it listed, refused
+//      (409) when the plan changed since the page was shown; a supervisor's decision on another person's
+//      request only (the requester is refused 403 on the decision page and its POST, nothing written); the
+//      release or expiry carried out by the requester of an approved request (A2), the expiry deleting only
+//      files the request names that are still due.
 //  H7. Path parts are parsed as what they name (device id, 32-hex session id, decimal seq); anything else is
 //      404, so no path can reach outside the session it names.
 #pragma once
@@ -158,6 +166,18 @@ class console_handler {
                                           const common::record::session_id& session, access::ownership owner,
                                           const signed_in& who);
   [[nodiscard]] std::vector<std::string> note_categories() const;
+  // Retention (H15, retention_routes.cpp).
+  [[nodiscard]] web_response hold_place(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response release_request(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response expiry_page(const signed_in& who);
+  [[nodiscard]] web_response expiry_request(const web_request& request, const signed_in& who);
+  [[nodiscard]] web_response retention_request(const web_request& request, const signed_in& who);
+  // The session page's holds section, for a session whose ownership for `who` is `owner`.
+  [[nodiscard]] std::string holds_section(const common::record::device_id& device,
+                                          const tools::audit::session_audit& session, access::ownership owner,
+                                          const signed_in& who);
+  // The retention rows of /approvals (HTML), or an error.
+  [[nodiscard]] common::core::expected<std::string> retention_approvals_html(const signed_in& who);
 
   console_context ctx_;
 };

@@ -123,7 +123,9 @@ web_response console_handler::approvals_page(const signed_in& who) {
   for (const auto& r : (*state)->approvals.requests) rows.push_back(row_of(r, now, r.request->body.clerk));
   std::stable_sort(rows.begin(), rows.end(),
                    [](const request_row& a, const request_row& b) { return a.state == "pending" && b.state != "pending"; });
-  return html_response(200, render_approvals_page({who.person, who.roles, who.csrf}, rows));
+  auto retention = retention_approvals_html(who);
+  if (!retention) return error_response(503, "Register unavailable", retention.error().context);
+  return html_response(200, render_approvals_page({who.person, who.roles, who.csrf}, rows, *retention));
 }
 
 web_response console_handler::approval_decision(const web_request& request, const signed_in& who) {

@@ -146,7 +146,8 @@ web_response console_handler::footage(const web_request& request, const signed_i
     const std::string name = "access/" + registers::entry_name(entry->body);
     if (play) return html_response(200, render_playback_page(user, device->str(), *session, name));
     return html_response(200, render_session_page(user, device->str(), *session, dev->receipts, name,
-                                         notes_section(*device, *session_id, owner_of(*session, who), who)));
+                                         notes_section(*device, *session_id, owner_of(*session, who), who) +
+                                             holds_section(*device, *session, owner_of(*session, who), who)));
   }
 
   const audit::object_audit* file = nullptr;

@@ -99,7 +99,9 @@ std::string render_home_page(const page_user& user) {
   if (may(route::export_list))
     body += "<li>" + link("/exports", "My export requests") + " — their state; download approved bundles</li>\n";
   if (may(route::approvals))
-    body += "<li>" + link("/approvals", "Approvals") + " — export requests waiting for a supervisor</li>\n";
+    body += "<li>" + link("/approvals", "Approvals") + " — export and retention requests waiting for a supervisor</li>\n";
+  if (may(route::expiry_view))
+    body += "<li>" + link("/expiry", "Expiry") + " — what would expire under the policy; your retention requests</li>\n";
   if (may(route::fleet))
     body += "<li>" + link("/fleet", "Fleet") + " — every camera, its last docking and deadline; each dock</li>\n";
   if (may(route::statistics))
@@ -304,10 +306,12 @@ std::string render_exports_page(const page_user& user, const std::vector<request
   return layout("My export requests", &user, body);
 }
 
-std::string render_approvals_page(const page_user& user, const std::vector<request_row>& rows) {
+std::string render_approvals_page(const page_user& user, const std::vector<request_row>& rows,
+                                  const std::string& retention_html) {
   std::string body = "<p>Export requests of the agency. You may approve or refuse another person's request, never "
                      "your own; your decision is signed with your key and stored in the access register.</p>\n";
   body += request_table(rows, user, true, false);
+  body += retention_html;
   return layout("Approvals", &user, body);
 }
 

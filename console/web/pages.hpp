@@ -95,7 +95,9 @@ struct dock_row {
 [[nodiscard]] std::string render_enrollment_view(const page_user& user,
                                                  const tools::enrollment::authorization_table& table);
 [[nodiscard]] std::string render_exports_page(const page_user& user, const std::vector<request_row>& rows);
-[[nodiscard]] std::string render_approvals_page(const page_user& user, const std::vector<request_row>& rows);
+// `retention_html`: the retention requests' part (retention_pages.hpp), already escaped.
+[[nodiscard]] std::string render_approvals_page(const page_user& user, const std::vector<request_row>& rows,
+                                                const std::string& retention_html = {});
 [[nodiscard]] std::string render_fleet_page(const page_user& user, const std::vector<fleet_row>& rows,
                                             const std::vector<dock_row>& docks);
 [[nodiscard]] std::string render_text_page(const page_user& user, const std::string& title, const std::string& text);

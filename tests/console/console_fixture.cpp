@@ -1,6 +1,8 @@
 // The console test fixture (console_fixture.hpp).
 #include "tests/console/console_fixture.hpp"
 
+#include "tools/retention/retention_actions.hpp"
+
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "console/access/account.hpp"
@@ -183,6 +185,52 @@ std::string console_fixture::request_export(const std::string& person) {
 
 std::string console_fixture::decide_export(const std::string& person, const std::string& request, bool approve) {
   return append_as(*this, person, tools::registers::decision_action({request, approve}));
+}
+
+std::size_t console_fixture::retention_entries() const {
+  auto book = tools::registers::read_register(store, common::store::entry_namespace::retention).value();
+  REQUIRE(book.is_intact());
+  return book.entry_count();
+}
+
+std::string console_fixture::hold_range_as(const std::string& person) {
+  tools::retention::hold_wanted wanted;
+  wanted.reason = "evidence";
+  wanted.device = common::record::device_id::parse("cam-0001").value();
+  wanted.from = now - std::chrono::days(1);
+  wanted.reference = "CASE-HOLD-1";
+  auto placed = tools::retention::place_hold(store, wanted, {person, "records unit", &signer_of(person), now});
+  INFO((placed ? std::string() : placed.error().context));
+  REQUIRE(placed);
+  return tools::registers::entry_name(placed->entry.body);
+}
+
+std::string console_fixture::request_release_as(const std::string& person, const std::string& hold) {
+  auto requested =
+      tools::retention::request_release(store, hold, "CASE-RELEASE-1", {person, "records unit", &signer_of(person), now});
+  INFO((requested ? std::string() : requested.error().context));
+  REQUIRE(requested);
+  return tools::registers::entry_name(requested->entry.body);
+}
+
+std::string console_fixture::decide_retention(const std::string& person, const std::string& request, bool approve) {
+  auto book = tools::registers::read_register(store, common::store::entry_namespace::retention).value();
+  const tools::registers::signed_entry* asked = nullptr;
+  for (const auto& c : book.clerks)
+    for (const auto& e : c.entries)
+      if (tools::registers::entry_name(e.body) == request) asked = &e;
+  REQUIRE(asked != nullptr);
+  tools::registers::register_entry e;
+  e.kind = asked->body.kind;
+  e.utc = now;
+  e.department = "records unit";
+  e.reference = asked->body.reference;
+  e.action = tools::registers::decision_action({request, approve});
+  e.scopes = asked->body.scopes;
+  auto stored = tools::registers::append_entry(store, common::store::entry_namespace::retention, person, std::move(e),
+                                               signer_of(person));
+  REQUIRE(stored);
+  return tools::registers::entry_name(stored->body);
 }
 
 }  // namespace bodycam::tests

@@ -66,6 +66,14 @@ class console_fixture {
   // the entry's name "<person>.<seq>".
   std::string request_export(const std::string& person);
   std::string decide_export(const std::string& person, const std::string& request, bool approve);
+  // Entries of the retention register; fails the test if the register has a finding.
+  [[nodiscard]] std::size_t retention_entries() const;
+  // Through tools/retention as `person`: a hold on cam-0001 from a day before `now` on (a time range, so a hold
+  // on the shift's session is still a new scope), a release request of `hold`, and a decision on a retention
+  // request; each returns the entry's name "<person>.<seq>".
+  std::string hold_range_as(const std::string& person);
+  std::string request_release_as(const std::string& person, const std::string& hold);
+  std::string decide_retention(const std::string& person, const std::string& request, bool approve);
 
   temp_dir dir{"bodycam-console-test"};  // before store: a directory store lives in it
   std::map<std::string, std::shared_ptr<common::crypto::software_signer>> signers;

@@ -146,6 +146,17 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
     f.decide_export("approver-x", approved, true);
     const std::string own_pending = f.request_export(std::string(shift_officer));
     const std::string other_pending = f.request_export("requester-x");
+    // Retention: a hold in force (a time range on cam-0001) whose release the release_request route asks for; a
+    // release request of officer-7's approved by approver-x (execute: own), one of officer-7's pending (decide:
+    // own), one of requester-x's pending (decide: other).
+    const std::string hold = f.hold_range_as("requester-x");
+    const std::string own_release = f.request_release_as(std::string(shift_officer), hold);
+    f.decide_retention("approver-x", own_release, true);
+    const std::string own_release_pending = f.request_release_as(std::string(shift_officer), hold);
+    const std::string other_release_pending = f.request_release_as("requester-x", hold);
+    std::size_t expected_retention = f.retention_entries();
+    REQUIRE(expected_retention == 5);
+    bool session_held = false;
     const std::map<ac::ownership, std::string> cookies{{ac::ownership::own, f.login(std::string(shift_officer))},
                                                        {ac::ownership::other, f.login(other)}};
     const std::string seq = std::to_string(f.first_segment_seq());
@@ -163,6 +174,7 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
         std::string target, body;
         std::size_t writes = 0;
         std::size_t notes = 0;
+        std::size_t retention_writes = 0;
         unsigned success = 200;
         switch (r) {
           case ac::route::home: target = "/"; break;
@@ -213,6 +225,39 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
             writes = 2;
             success = 503;
             break;
+          case ac::route::hold_place:
+            // The second allowed hold on the same session is refused as already in force (409), nothing written.
+            target = f.session_path() + "/holds";
+            body = "reason=legal_hold&reference=CASE-H";
+            retention_writes = session_held ? 0 : 1;
+            success = session_held ? 409 : 303;
+            break;
+          case ac::route::release_request:
+            target = "/retention/release-request";
+            body = "hold=" + hold + "&reference=CASE-R";
+            retention_writes = 1;
+            success = 303;
+            break;
+          case ac::route::expiry_view: target = "/expiry"; break;
+          case ac::route::expiry_request:
+            // The plan "0:0" is not the dry run's (the shift is past the policy), so an allowed request is answered
+            // 409 and writes nothing (retention_routes_test.cpp requests a real expiry).
+            target = "/expiry/request";
+            body = "reference=POLICY&plan=0:0";
+            success = 409;
+            break;
+          case ac::route::retention_decision:
+            target = "/retention/requests/" + (o == ac::ownership::own ? own_release_pending : other_release_pending);
+            body = "decision=approve";
+            retention_writes = 1;
+            success = 303;
+            break;
+          case ac::route::retention_execute:
+            target = "/retention/requests/" + own_release + "/execute";
+            body = "x=1";
+            retention_writes = 1;
+            success = 303;
+            break;
         }
         const bool allowed = ac::is_allowed(r, bit(role), o);
         const auto response = body.empty() ? f.get(target, cookie)
@@ -225,9 +270,12 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
           CHECK(response.body.find("\"code\": \"forbidden\"") != std::string::npos);
         if (allowed) expected_entries += writes;
         if (allowed) expected_notes += notes;
+        if (allowed) expected_retention += retention_writes;
+        if (allowed && r == ac::route::hold_place) session_held = true;
         // Nothing refused ever wrote an entry; everything allowed wrote its own.
         CHECK(f.access_entries() == expected_entries);
         CHECK(f.note_entries() == expected_notes);
+        CHECK(f.retention_entries() == expected_retention);
       }
     }
   }

@@ -21,9 +21,15 @@ TEST_CASE("route table: footage and request routes never allowed without knowing
       CHECK_FALSE(ac::is_allowed(r, tools::enrollment::all_roles_mask, ac::ownership::none));
       ++checked;
     }
-  CHECK(checked == 7);  // session_page, session_playback, file_download, api_session, viewing_copy; two request routes
-  // Nobody, whatever their roles, may decide their own export request.
+  // session_page, session_playback, file_download, api_session, viewing_copy; four request routes (export download,
+  // export decision, retention decision, retention execution)
+  CHECK(checked == 9);
+  // Nobody, whatever their roles, may decide their own export or retention request, nor carry out another's.
   CHECK_FALSE(ac::is_allowed(ac::route::approval_decision, tools::enrollment::all_roles_mask, ac::ownership::own));
+  CHECK_FALSE(ac::is_allowed(ac::route::retention_decision, tools::enrollment::all_roles_mask, ac::ownership::own));
+  CHECK_FALSE(ac::is_allowed(ac::route::retention_execute, tools::enrollment::all_roles_mask, ac::ownership::other));
+  // A hold is placed on a session whose ownership is known, like a note.
+  CHECK_FALSE(ac::is_allowed(ac::route::hold_place, tools::enrollment::all_roles_mask, ac::ownership::none));
 }
 
 TEST_CASE("route table: the words of the header") {

@@ -12,6 +12,8 @@
 #include "tools/enrollment/enrollment_store.hpp"
 #include "tools/registers/metadata_book.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <regex>
 
 #include <catch2/catch.hpp>
@@ -79,7 +81,7 @@ TEST_CASE("search: each field finds the right session and not the other") {
   two_sessions t;
   const auto search = [&](const std::string& query) { return t.found(t.f.get("/search?" + query, t.clerk_cookie)); };
   CHECK(search("") == "12");
-  CHECK(search("officer=officer-7") == "1");
+  CHECK(search("officer=officer-7") == "12");  // wore cam-0001's session, joined cam-0002's
   CHECK(search("officer=officer-8") == "2");
   CHECK(search("officer=officer-9").empty());
   CHECK(search("device=cam-0001") == "1");
@@ -121,7 +123,8 @@ TEST_CASE("search: an officer sees only the sessions they wore or joined, whatev
     return t.found(t.f.get("/search?" + query, cookie));
   };
   CHECK(search(eight, "") == "2");
-  CHECK(search(eight, "officer=officer-7").empty());
+  // officer-7 joined the session officer-8 wore: that one is found; officer-7's own cam-0001 session never is.
+  CHECK(search(eight, "officer=officer-7") == "2");
   CHECK(search(eight, "device=cam-0001").empty());
   CHECK(search(eight, "text=crossing").empty());
   CHECK(search(eight, "case=CASE-2026-0042").empty());
@@ -134,6 +137,40 @@ TEST_CASE("search: an officer sees only the sessions they wore or joined, whatev
   // Auditors and admins do not search (no footage).
   t.f.add_person("auditor-1", bit(ac::role::auditor));
   CHECK(t.f.get("/search", t.f.login("auditor-1")).status == 403);
+}
+
+TEST_CASE("joined officer: the session they joined is in /api/v1/sessions and search, for them and for a clerk") {
+  two_sessions t;
+  auto& f = t.f;
+  f.add_person(std::string(shift_officer), bit(ac::role::officer));
+  const std::string seven = f.login(std::string(shift_officer));
+  const auto listed = [&](const std::string& cookie, const std::string& query) {
+    const auto r = f.get("/api/v1/sessions" + query, cookie);
+    INFO(r.body.substr(0, 600));
+    REQUIRE(r.status == 200);
+    return nlohmann::json::parse(r.body);
+  };
+  const std::string joined_hex = t.second.session().to_hex();
+  for (const auto& [cookie, query] : std::vector<std::pair<std::string, std::string>>{
+           {seven, ""}, {seven, "?officer=officer-7"}, {t.clerk_cookie, "?officer=officer-7"}}) {
+    INFO(query);
+    const auto answer = listed(cookie, query);
+    REQUIRE(answer["total"] == 2);
+    const nlohmann::json* joined = nullptr;
+    for (const auto& row : answer["sessions"])
+      if (row["session"] == joined_hex) joined = &row;
+    REQUIRE(joined != nullptr);
+    CHECK((*joined)["officer"] == "officer-8");
+    CHECK((*joined)["joined_officers"] == nlohmann::json::array({"officer-7"}));
+  }
+  // The wearer's own session names no one who joined; officer-8's search does not find officer-7's own session.
+  const auto clerk_all = listed(t.clerk_cookie, "?device=cam-0001");
+  REQUIRE(clerk_all["sessions"].size() == 1);
+  CHECK(clerk_all["sessions"][0]["joined_officers"].empty());
+  CHECK(listed(t.clerk_cookie, "?officer=officer-8")["total"] == 1);
+  // The search page, for the officer and for a clerk.
+  CHECK(t.found(f.get("/search?officer=officer-7", seven)) == "12");
+  CHECK(t.found(f.get("/search?officer=officer-7", t.clerk_cookie)) == "12");
 }
 
 TEST_CASE("notes: a note added on the session page is a signed register entry that counts and shows in search") {

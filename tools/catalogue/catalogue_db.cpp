@@ -41,7 +41,17 @@ CREATE VIRTUAL TABLE notes_fts USING fts5(note_text, case_number, place, party,
 INSERT INTO catalogue_meta VALUES('format', 'bodycam-console-catalogue');
 )sql";
 
-constexpr std::array migrations{sqlite::migration{1, "sessions, notes, FTS5 index, exports", schema_v1}};
+// The officers who joined a session; the sources are forgotten so the next refresh re-derives every device's rows
+// and fills the table.
+constexpr const char* schema_v2 = R"sql(
+CREATE TABLE session_officers(session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, officer TEXT NOT NULL, PRIMARY KEY(session_id, position));
+CREATE INDEX session_officers_by_officer ON session_officers(officer, session_id);
+DELETE FROM sources;
+)sql";
+
+constexpr std::array migrations{sqlite::migration{1, "sessions, notes, FTS5 index, exports", schema_v1},
+                                sqlite::migration{2, "officers who joined a session", schema_v2}};
 constexpr sqlite::schema catalogue_schema{"console catalogue", catalogue_application_id, migrations};
 
 bool is_refusal(core::errc code) {

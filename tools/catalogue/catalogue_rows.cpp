@@ -86,6 +86,14 @@ core::status write_session(sqlite::connection& db, const session_row& row) {
     gap->bind_int(3, count);
     if (auto ok = gap->run(); !ok) return ok;
   }
+  for (std::size_t i = 0; i < row.joined.size(); ++i) {
+    auto joined = db.prepare("write joined officers to", "INSERT INTO session_officers VALUES(?,?,?)");
+    if (!joined) return std::unexpected(joined.error());
+    joined->bind_int(1, id);
+    joined->bind_int(2, static_cast<std::int64_t>(i));
+    joined->bind_text(3, row.joined[i]);
+    if (auto ok = joined->run(); !ok) return ok;
+  }
   return is_noted(row) ? write_fts(db, id, row) : core::status{};
 }
 
@@ -182,6 +190,18 @@ core::expected<std::vector<session_row>> select_rows(const sqlite::connection& d
       if (!*more) break;
       out[by_id.at(gaps->column_int(0))].interruptions[gaps->column_text(1)] =
           static_cast<std::uint32_t>(gaps->column_int(2));
+    }
+    std::string officers_sql = "SELECT session_id, officer FROM session_officers WHERE session_id IN (";
+    for (std::size_t i = 0; i < n; ++i) officers_sql += i == 0 ? "?" : ",?";
+    officers_sql += ") ORDER BY session_id, position";
+    auto joined = db.prepare("read joined officers of", officers_sql);
+    if (!joined) return std::unexpected(joined.error());
+    for (std::size_t i = 0; i < n; ++i) joined->bind_int(static_cast<int>(i + 1), ids[start + i]);
+    for (;;) {
+      auto more = joined->step();
+      if (!more) return std::unexpected(more.error());
+      if (!*more) break;
+      out[by_id.at(joined->column_int(0))].joined.push_back(joined->column_text(1));
     }
   }
   return out;

@@ -46,7 +46,11 @@ std::string fts_expression(const search_query& q) {
 where_clause build_where(const search_query& q) {
   where_clause w;
   std::vector<std::string> terms;
-  add_exact(w, terms, "officer", q.officer);
+  if (!q.officer.empty()) {  // the officer who wore the camera or one who joined
+    terms.push_back("(s.officer = ? OR s.id IN (SELECT session_id FROM session_officers WHERE officer = ?))");
+    w.binds.push_back({true, q.officer, 0});
+    w.binds.push_back({true, q.officer, 0});
+  }
   add_exact(w, terms, "device", q.device);
   add_exact(w, terms, "unit", q.unit);
   add_exact(w, terms, "category", q.category);

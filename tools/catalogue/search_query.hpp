@@ -20,7 +20,7 @@ namespace bodycam::tools::catalogue {
 namespace record = common::record;
 
 struct search_query {
-  std::string officer;      // exact
+  std::string officer;      // exact: the officer who wore the camera or one who joined
   std::string device;       // exact
   std::string unit;         // exact
   std::string category;     // exact

@@ -17,6 +17,8 @@ std::vector<session_row> rows_of_device(const audit::device_audit& d, const unit
     row.device = device;
     row.session = s.session.to_hex();
     row.officer = s.officer_id;
+    for (const auto& o : s.officers())
+      if (o != s.officer_id) row.joined.push_back(o);
     row.unit = !camera_unit.empty() || !units.person || s.officer_id.empty() ? camera_unit : units.person(s.officer_id);
     row.start = s.start_utc;
     row.end = s.stop_utc;

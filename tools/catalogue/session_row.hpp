@@ -29,6 +29,7 @@ struct session_row {
   std::string device;
   std::string session;  // 32 lower-case hex
   std::string officer;  // empty when the records name none
+  std::vector<std::string> joined;  // the officers who joined it (officer records), in order, never `officer`
   std::string unit;     // the camera's enrolled unit, else the officer's; empty when unknown
   record::utc_time start{};
   std::optional<record::utc_time> end;

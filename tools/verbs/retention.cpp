@@ -17,8 +17,7 @@
 #include "tools/registers/export_approval.hpp"
 #include "tools/registers/hold_release.hpp"
 #include "tools/registers/register_book.hpp"
-#include "tools/retention/hold_scope.hpp"
-#include "tools/retention/retention_policy.hpp"
+#include "tools/retention/retention_actions.hpp"
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/log_now.hpp"
 #include "tools/verbs/verb.hpp"
@@ -72,169 +71,41 @@ void announce_log(store::store& s, const std::optional<log_key>& key, std::vecto
   std::printf("%s\n", log_entries_now(s, key, written).c_str());
 }
 
-// The media the store holds (present files only); every session a record names goes into `sessions`.
-core::expected<std::vector<retention::media_item>> stored_media(
-    const store::store& s, std::vector<retention::known_session>* sessions = nullptr) {
-  std::vector<retention::media_item> items;
-  auto walked =
-      s.for_each_record([&](const record::device_id& device, std::uint64_t seq, core::byte_view bytes) -> core::status {
-        auto r = record::parse_signed_record(bytes);
-        if (!r) return core::wrap("record " + std::to_string(seq) + " of " + device.str(), r.error());
-        retention::media_item item{device, {}, seq, {}, {}, 0, r->body.utc.time};
-        if (sessions) {
-          if (const auto* st = std::get_if<record::session_start_payload>(&r->body.body))
-            sessions->push_back({device, st->session});
-          else if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body))
-            sessions->push_back({device, sg->session});
-        }
-        if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body)) {
-          item.session = sg->session;
-          item.file_name = sg->file_name;
-          item.sha256 = sg->file_sha256;
-          item.byte_length = sg->byte_length;
-        } else if (const auto* a = std::get_if<record::annotation_payload>(&r->body.body);
-                   a && a->status != record::annotation_status::missing) {
-          item.session = a->session;
-          item.file_name = a->file_name;
-          item.sha256 = a->file_sha256;
-          item.byte_length = a->byte_length;
-        } else if (const auto* p = std::get_if<record::photo_payload>(&r->body.body)) {
-          item.session = p->session;
-          item.file_name = p->file_name;
-          item.sha256 = p->file_sha256;
-          item.byte_length = p->byte_length;
-        } else {
-          return {};
-        }
-        auto present = s.has_object(item.sha256);
-        if (!present) return std::unexpected(present.error());
-        if (*present) items.push_back(std::move(item));
-        return {};
-      });
-  if (!walked) return std::unexpected(walked.error());
-  return items;
-}
-
-// Holds whose entry no release names, one per scope.
-std::vector<retention::hold> holds_in_force(const registers::register_book& book) {
-  std::set<std::string> released;
-  for (const auto& c : book.clerks)
-    for (const auto& e : c.entries)
-      if (e.body.kind == registers::entry_kind::hold)
-        if (auto h = registers::released_hold(e.body.action)) released.insert(*h);
-  std::vector<retention::hold> holds;
-  for (const auto& c : book.clerks)
-    for (const auto& e : c.entries)
-      if (e.body.kind == registers::entry_kind::hold && registers::is_hold_reason(e.body.action) &&
-          !released.contains(registers::entry_name(e.body)))
-        for (const auto& sc : e.body.scopes)
-          holds.push_back(
-              {"retention/" + registers::entry_name(e.body), e.body.action, sc.device, sc.session, sc.from, sc.to});
-  return holds;
-}
-
 std::string with_clerk(const retention_args& args) {
   return args.store + " --clerk-key KEY --department '" + (args.department.empty() ? "DEPT" : args.department) + "'";
 }
 
-// The hold in force named `name` ("<clerk>.<seq>"), or nullopt.
-std::optional<retention::hold> hold_in_force(const std::vector<retention::hold>& in_force, const std::string& name) {
-  const auto held = std::find_if(in_force.begin(), in_force.end(),
-                                 [&](const retention::hold& h) { return h.entry == "retention/" + name; });
-  if (held == in_force.end()) return std::nullopt;
-  return *held;
+retention::signing_clerk signing(const retention_args& args, const clerk_identity& clerk) {
+  return {clerk.id, args.department, clerk.signer.get(), utc_now()};
 }
 
-std::vector<registers::scope> hold_scopes(const std::vector<retention::hold>& in_force, const retention::hold& held) {
-  std::vector<registers::scope> scopes;
-  for (const auto& h : in_force)
-    if (h.entry == held.entry) {
-      registers::scope sc;
-      sc.device = h.device;
-      sc.session = h.session;
-      sc.from = h.from;
-      sc.to = h.to;
-      scopes.push_back(sc);
-    }
-  return scopes;
-}
-
-core::expected<std::vector<retention::hold>> read_holds_in_force(const store::store& s, const std::string& nothing) {
-  auto book = registers::read_register(s, store::entry_namespace::retention);
-  if (!book) return std::unexpected(book.error());
-  if (!book->is_intact())
-    return core::fail(core::errc::corrupt, "the retention register does not verify (" + book->findings.front().code +
-                                               " at " + book->findings.front().entry + "); " + nothing);
-  return holds_in_force(*book);
-}
-
-// The request `--approved` names, read with `read` from the retention register and checked usable by `clerk`
-// now (by its requester, approved by another supervisor, within 7 days; §3 rules 3 and 6). A refusal's message
-// ends with `nothing` ("no hold released") and carries the exit code to use.
-struct approved_request {
-  std::string name;  // without "retention/"
-  std::unique_ptr<audit::export_approvals> approvals;
-  const registers::export_request_status* status = nullptr;  // points into approvals
-};
-struct refusal {
-  std::string message;
-  int code = exit_cannot;
-};
-using approvals_reader = core::expected<std::unique_ptr<audit::export_approvals>> (*)(const store::store&,
-                                                                                     const crypto::public_key&);
-
-std::expected<approved_request, refusal> find_approved_request(const retention_args& args, const store::store& s,
-                                                               const std::string& clerk_id, approvals_reader read,
-                                                               std::string_view kind, std::string_view nothing) {
-  approved_request out;
-  out.name = args.approved;
-  if (out.name.starts_with("retention/")) out.name = out.name.substr(std::string_view("retention/").size());
+// The trusted root of the store's enrollment register, or a refusal ending with `nothing`.
+std::expected<crypto::public_key, retention::refusal> store_root(const store::store& s, std::string_view nothing) {
   auto root = enrollment::get_store_root(s);
-  if (!root) return std::unexpected(refusal{root.error().context});
+  if (!root) return std::unexpected(retention::refusal{root.error().context});
   if (!*root)
-    return std::unexpected(refusal{"store " + s.describe() + " has no enrollment register; " + std::string(nothing)});
-  auto approvals = read(s, **root);
-  if (!approvals) return std::unexpected(refusal{approvals.error().context, exit_not_authentic});
-  out.approvals = std::move(*approvals);
-  out.status = out.approvals->approvals.find(out.name);
-  if (out.status == nullptr)
     return std::unexpected(
-        refusal{"--approved retention/" + out.name + ": no " + std::string(kind) + " request has that name"});
-  if (auto why = registers::why_not_export(*out.status, clerk_id, utc_now()))
-    return std::unexpected(refusal{*why + "; " + std::string(nothing)});
-  return out;
+        retention::refusal{"store " + s.describe() + " has no enrollment register; " + std::string(nothing)});
+  return **root;
 }
+
+int refuse(const retention::refusal& r) { return refuse(r.message, r.not_authentic ? exit_not_authentic : exit_cannot); }
 
 // Ends the hold that an approved release request names (§3 rule 3), by the requester within 7 days.
 int release_approved(const retention_args& args, store::store& s, const clerk_identity& clerk) {
-  auto approved =
-      find_approved_request(args, s, clerk.id, audit::read_release_approvals, "hold release", "no hold released");
-  if (!approved) return refuse(approved.error().message, approved.error().code);
-  const std::string& name = approved->name;
-  const auto* status = approved->status;
-  const auto hold = *registers::hold_of_release_request(status->request->body.action);
-  auto in_force = read_holds_in_force(s, "no hold released");
-  if (!in_force) return refuse(in_force.error().context, exit_not_authentic);
-  const auto held = hold_in_force(*in_force, hold);
-  if (!held) return refuse("hold retention/" + hold + " is no longer in force; nothing released");
+  auto root = store_root(s, "no hold released");
+  if (!root) return refuse(root.error());
   auto log_key = load_log_key(s, args.log_key);
   if (!log_key) return refuse(log_key.error().context);
   const auto new_keys = not_yet_stored(s, {"keys/" + clerk.id + ".pub"});
-  registers::register_entry e;
-  e.kind = registers::entry_kind::hold;
-  e.utc = utc_now();
-  e.department = args.department;
-  e.reference = registers::export_reference(name);
-  e.action = registers::release_action(hold);
-  e.scopes = hold_scopes(*in_force, *held);
-  auto stored = registers::append_entry(s, store::entry_namespace::retention, clerk.id, std::move(e), *clerk.signer);
-  if (!stored) return refuse("release not written: " + stored.error().context);
+  auto released = retention::release_approved(s, *root, args.approved, signing(args, clerk));
+  if (!released) return refuse(released.error());
   std::printf(
       "hold retention/%s (%s) released by retention/%s (request retention/%s, approved by %s); its files are "
       "under the retention policy again\n",
-      hold.c_str(), held->reason.c_str(), registers::entry_name(stored->body).c_str(), name.c_str(),
-      status->decision->body.clerk.c_str());
-  announce_log(s, *log_key, new_keys, *stored);
+      released->hold.c_str(), released->reason.c_str(), registers::entry_name(released->entry.body).c_str(),
+      released->request.c_str(), released->approver.c_str());
+  announce_log(s, *log_key, new_keys, released->entry);
   return exit_ok;
 }
 
@@ -252,53 +123,48 @@ int run_release(const retention_args& args) {
   if (args.reference.empty()) return refuse("--reference is required: why the hold ends", exit_usage);
   std::string name = args.hold;
   if (name.starts_with("retention/")) name = name.substr(std::string_view("retention/").size());
-  auto in_force = read_holds_in_force(*s, "no release requested");
+  auto in_force = retention::read_holds_in_force(*s, "no release requested");
   if (!in_force) return refuse(in_force.error().context, exit_not_authentic);
-  const auto held = hold_in_force(*in_force, name);
-  if (!held)
+  if (!retention::find_hold(*in_force, name))
     return refuse("--hold retention/" + name + ": no hold in force has that name (bodycam audit lists the " +
                   "retention register); nothing released");
   auto log_key = load_log_key(*s, args.log_key);
   if (!log_key) return refuse(log_key.error().context);
   const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
-  registers::register_entry e;
-  e.kind = registers::entry_kind::hold;
-  e.utc = utc_now();
-  e.department = args.department;
-  e.reference = args.reference;
-  e.action = registers::release_request_action(name);
-  e.scopes = hold_scopes(*in_force, *held);
-  auto stored = registers::append_entry(*s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer);
-  if (!stored) return refuse("release request not written: " + stored.error().context);
-  const std::string request = "retention/" + registers::entry_name(stored->body);
+  auto requested = retention::request_release(*s, name, args.reference, signing(args, *clerk));
+  if (!requested) return refuse("release request not written: " + requested.error().context);
+  const std::string request = "retention/" + registers::entry_name(requested->entry.body);
   std::printf(
       "requested:    %s asks to release hold retention/%s (%s); nothing released yet\n"
       "next:         a supervisor other than %s approves it: bodycam approve %s %s --clerk-key KEY "
       "--department DEPT\n"
       "then:         %s releases: bodycam retention release %s --approved %s\n",
-      request.c_str(), name.c_str(), held->reason.c_str(), clerk->id.c_str(), args.store.c_str(), request.c_str(),
-      clerk->id.c_str(), with_clerk(args).c_str(), request.c_str());
-  announce_log(*s, *log_key, new_keys, *stored);
+      request.c_str(), name.c_str(), requested->held.reason.c_str(), clerk->id.c_str(), args.store.c_str(),
+      request.c_str(), clerk->id.c_str(), with_clerk(args).c_str(), request.c_str());
+  announce_log(*s, *log_key, new_keys, requested->entry);
   return exit_ok;
 }
 
 int run_hold(const retention_args& args) {
   if (!registers::is_hold_reason(args.reason))
     return refuse("--reason '" + args.reason + "': use evidence, complaint, major_incident or legal_hold");
-  registers::scope sc;
+  retention::hold_wanted wanted;
+  wanted.reason = args.reason;
+  wanted.reference = args.reference;
+  wanted.session = args.session;
   if (args.device.empty()) return refuse("--device is required (the device the session or range belongs to)");
   auto device = record::device_id::parse(args.device);
   if (!device) return refuse("--device: " + device.error().context);
-  sc.device = *device;
+  wanted.device = *device;
   if (args.session.empty()) {
     if (args.from.empty()) return refuse("give --session, or --from (and optionally --to) for a time range");
     auto from = bundle::parse_utc(args.from);
     if (!from) return refuse("--from: " + from.error().context);
-    sc.from = *from;
+    wanted.from = *from;
     if (!args.to.empty()) {
       auto to = bundle::parse_utc(args.to);
       if (!to) return refuse("--to: " + to.error().context);
-      sc.to = *to;
+      wanted.to = *to;
     }
   }
   auto clerk = load_clerk(args.clerk_key);
@@ -307,40 +173,18 @@ int run_hold(const retention_args& args) {
   if (!s) return refuse(s.error().context);
   if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::retention_entry); !ok)
     return refuse(ok.error().context);
-  std::vector<retention::known_session> sessions;
-  auto items = stored_media(*s, &sessions);
-  if (!items) return refuse(items.error().context);
-  if (!args.session.empty()) {
-    // A session another device recorded is named as such rather than reported unknown.
-    auto session = retention::resolve_session_prefix(args.session, sessions, std::nullopt);
-    if (!session) return refuse(session.error().context + "; no hold placed");
-    sc.session = *session;
-  }
-  auto devices = s->list_devices();
-  if (!devices) return refuse(devices.error().context);
-  auto book = registers::read_register(*s, store::entry_namespace::retention);
-  if (!book) return refuse(book.error().context);
-  const retention::hold wanted{"", args.reason, sc.device, sc.session, sc.from, sc.to};
-  auto coverage = retention::check_hold_scope(wanted, *devices, sessions, *items, holds_in_force(*book));
-  if (!coverage) return refuse(coverage.error().context + "; no hold placed");
   auto log_key = load_log_key(*s, args.log_key);
   if (!log_key) return refuse(log_key.error().context);
   const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
-  registers::register_entry e;
-  e.kind = registers::entry_kind::hold;
-  e.utc = utc_now();
-  e.department = args.department;
-  e.reference = args.reference;
-  e.action = args.reason;
-  e.scopes.push_back(sc);
-  auto stored = registers::append_entry(*s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer);
-  if (!stored) return refuse(stored.error().context);
+  auto placed = retention::place_hold(*s, wanted, signing(args, *clerk));
+  if (!placed) return refuse(placed.error().context + "; no hold placed");
+  const auto& sc = placed->placed;
   std::printf("hold placed: retention/%s (%s) on %s; it holds %zu file(s), %llu bytes, now\n",
-              registers::entry_name(stored->body).c_str(), args.reason.c_str(),
+              registers::entry_name(placed->entry.body).c_str(), args.reason.c_str(),
               sc.session.is_none() ? ("device " + sc.device.str() + " in the time range").c_str()
                                    : ("session " + sc.session.to_hex() + " of " + sc.device.str()).c_str(),
-              coverage->files, static_cast<unsigned long long>(coverage->bytes));
-  announce_log(*s, *log_key, new_keys, *stored);
+              placed->coverage.files, static_cast<unsigned long long>(placed->coverage.bytes));
+  announce_log(*s, *log_key, new_keys, placed->entry);
   return 0;
 }
 
@@ -373,20 +217,6 @@ std::string expire_summary(const std::vector<retention::decision>& decisions, in
          "records are never deleted; --verbose lists every file with its reason\n";
 }
 
-// The expiry entry's sessions, one scope per device and session of `objects`.
-std::vector<registers::scope> session_scopes(const std::vector<const retention::decision*>& files) {
-  std::vector<registers::scope> scopes;
-  std::set<std::pair<record::device_id, record::session_id>> seen;
-  for (const auto* d : files)
-    if (seen.insert({d->item.device, d->item.session}).second) {
-      registers::scope sc;
-      sc.device = d->item.device;
-      sc.session = d->item.session;
-      scopes.push_back(sc);
-    }
-  return scopes;
-}
-
 // Writes the signed request naming exactly the files the dry run listed (§3 rule 6).
 int request_expiry(const retention_args& args, store::store& s, const std::vector<const retention::decision*>& due) {
   if (args.department.empty() || args.reference.empty())
@@ -398,16 +228,8 @@ int request_expiry(const retention_args& args, store::store& s, const std::vecto
   auto log_key = load_log_key(s, args.log_key);
   if (!log_key) return refuse(log_key.error().context);
   const auto new_keys = not_yet_stored(s, {"keys/" + clerk->id + ".pub"});
-  registers::register_entry e;
-  e.kind = registers::entry_kind::expiry;
-  e.utc = utc_now();
-  e.department = args.department;
-  e.reference = args.reference;
-  e.action = std::string(registers::expiry_request_action);
-  for (const auto* d : due) e.objects.push_back({d->item.sha256, d->item.byte_length});
-  e.scopes = session_scopes(due);
-  auto stored = registers::append_entry(s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer);
-  if (!stored) return refuse("expiry request not written, nothing deleted: " + stored.error().context);
+  auto stored = retention::request_expiry(s, due, args.reference, signing(args, *clerk));
+  if (!stored) return refuse(stored.error().context);
   const std::string name = "retention/" + registers::entry_name(stored->body);
   std::printf(
       "requested:    %s names the %zu file(s) above; nothing deleted\n"
@@ -427,62 +249,28 @@ int expire_approved(const retention_args& args, store::store& s, const std::vect
   if (!clerk) return refuse(clerk.error().context);
   if (auto ok = check_clerk_key_in_store(s, *clerk, enrollment::signature_kind::retention_entry); !ok)
     return refuse(ok.error().context);
-  auto approved = find_approved_request(args, s, clerk->id, audit::read_expiry_approvals, "expiry", "nothing expired");
-  if (!approved) return refuse(approved.error().message, approved.error().code);
-  const std::string& name = approved->name;
-  const auto* status = approved->status;
-  const auto& requested = status->request->body.objects;
-  std::vector<const retention::decision*> deleting;
-  std::size_t held = 0, young = 0, unrequested = 0;
-  for (const auto& d : decisions) {
-    const registers::object_ref ref{d.item.sha256, d.item.byte_length};
-    const bool in_request = std::find(requested.begin(), requested.end(), ref) != requested.end();
-    if (!in_request) {
-      if (d.result == retention::outcome::expire) ++unrequested;
-      continue;
-    }
-    if (d.result == retention::outcome::expire)
-      deleting.push_back(&d);
-    else if (d.result == retention::outcome::keep_held)
-      ++held;
-    else
-      ++young;
-  }
-  if (held > 0)
-    std::printf("kept:         %zu file(s) of the request, because a hold placed since the request covers them\n",
-                held);
-  if (young > 0) std::printf("kept:         %zu file(s) of the request that are not due under --days\n", young);
-  if (unrequested > 0)
-    std::printf("not in it:    %zu due file(s) the request does not name stay; request them anew to expire them\n",
-                unrequested);
-  if (deleting.empty()) {
-    std::printf("nothing to do: no file of retention/%s is still due; nothing deleted\n", name.c_str());
-    return exit_ok;
-  }
+  auto root = store_root(s, "nothing expired");
+  if (!root) return refuse(root.error());
   auto log_key = load_log_key(s, args.log_key);
   if (!log_key) return refuse(log_key.error().context);
   const auto new_keys = not_yet_stored(s, {"keys/" + clerk->id + ".pub"});
-  registers::register_entry e;
-  e.kind = registers::entry_kind::expiry;
-  e.utc = utc_now();
-  e.department = args.department.empty() ? status->request->body.department : args.department;
-  e.reference = registers::export_reference(name);
-  e.action = "retention " + std::to_string(args.days) + " days";
-  for (const auto* d : deleting) e.objects.push_back({d->item.sha256, d->item.byte_length});
-  e.scopes = session_scopes(deleting);
-  // The signed event first; only then the deletions it records.
-  auto stored = registers::append_entry(s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer);
-  if (!stored) return refuse("expiry event not written, nothing deleted: " + stored.error().context);
-  const std::string event = registers::entry_name(stored->body);
-  std::size_t removed = 0;
-  for (const auto& o : stored->body.objects) {
-    auto ok = s.remove_expired_object(o.sha256, event);
-    if (!ok && ok.error().code != core::errc::not_found) return refuse(ok.error().context);
-    ++removed;
+  auto done = retention::expire_approved(s, *root, args.approved, decisions, args.days, signing(args, *clerk));
+  if (!done) return refuse(done.error());
+  if (done->held > 0)
+    std::printf("kept:         %zu file(s) of the request, because a hold placed since the request covers them\n",
+                done->held);
+  if (done->young > 0) std::printf("kept:         %zu file(s) of the request that are not due under --days\n", done->young);
+  if (done->unrequested > 0)
+    std::printf("not in it:    %zu due file(s) the request does not name stay; request them anew to expire them\n",
+                done->unrequested);
+  if (!done->event) {
+    std::printf("nothing to do: no file of retention/%s is still due; nothing deleted\n", done->request.c_str());
+    return exit_ok;
   }
   std::printf("expired %zu file(s) under retention/%s (request retention/%s, approved by %s); their records stay\n",
-              removed, event.c_str(), name.c_str(), status->decision->body.clerk.c_str());
-  announce_log(s, *log_key, new_keys, *stored);
+              done->removed, registers::entry_name(done->event->body).c_str(), done->request.c_str(),
+              done->approver.c_str());
+  announce_log(s, *log_key, new_keys, *done->event);
   return exit_ok;
 }
 
@@ -490,26 +278,14 @@ int run_expire(const retention_args& args) {
   if (args.request && !args.approved.empty()) return refuse("give --request or --approved, not both", exit_usage);
   auto s = store::open_directory_store(args.store, false);
   if (!s) return refuse(s.error().context);
-  auto book = registers::read_register(*s, store::entry_namespace::retention);
-  if (!book) return refuse(book.error().context);
-  // Holds that cannot be trusted make every deletion unsafe.
-  if (!book->is_intact())
-    return refuse("the retention register does not verify (" + book->findings.front().code + " at " +
-                      book->findings.front().entry + "); nothing expired",
-                  2);
-  const auto holds = holds_in_force(*book);
-  auto items = stored_media(*s);
-  if (!items) return refuse(items.error().context);
-  auto decisions = retention::decide(*items, holds, utc_now(), std::chrono::days(args.days));
-  if (!decisions) return refuse(decisions.error().context);
-  std::vector<const retention::decision*> expiring;
-  for (const auto& d : *decisions) {
+  auto decisions = retention::expiry_plan(*s, utc_now(), std::chrono::days(args.days));
+  if (!decisions) return refuse(decisions.error().context, decisions.error().code == core::errc::corrupt ? 2 : exit_cannot);
+  for (const auto& d : *decisions)
     if (args.verbose)
       std::printf("%-10s %s seq %llu %s: %s\n", std::string(retention::to_string(d.result)).c_str(),
                   d.item.device.str().c_str(), static_cast<unsigned long long>(d.item.seq), d.item.file_name.c_str(),
                   d.why.c_str());
-    if (d.result == retention::outcome::expire) expiring.push_back(&d);
-  }
+  const auto expiring = retention::due_files(*decisions);
   std::fputs(expire_summary(*decisions, args.days).c_str(), stdout);
   if (!args.approved.empty()) return expire_approved(args, *s, *decisions);
   if (expiring.empty()) {

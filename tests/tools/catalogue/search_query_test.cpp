@@ -29,13 +29,16 @@ TEST_CASE("every filter is a bound parameter, in a fixed order, and the SQL name
   q.text = "fled";
   q.place = "Gare";
   const auto w = cat::build_where(q);
+  // The officer matches the wearer or an officer who joined (session_officers): the same text bound twice.
   CHECK(w.sql ==
-        "WHERE s.officer = ? AND s.unit = ? AND s.case_number = ? AND s.start_ns >= ? AND s.start_ns < ? AND "
+        "WHERE (s.officer = ? OR s.id IN (SELECT session_id FROM session_officers WHERE officer = ?)) AND "
+        "s.unit = ? AND s.case_number = ? AND s.start_ns >= ? AND s.start_ns < ? AND "
         "s.id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?)");
-  REQUIRE(w.binds.size() == 6);
+  REQUIRE(w.binds.size() == 7);
   CHECK(w.binds[0].text == "officer-7' OR 1=1 --");
-  CHECK(w.binds[3].integer == 100'000'000'000);
-  CHECK_FALSE(w.binds[3].is_text);
-  CHECK(w.binds[5].text == R"(("fled") AND place : ("Gare"))");
+  CHECK(w.binds[1].text == "officer-7' OR 1=1 --");
+  CHECK(w.binds[4].integer == 100'000'000'000);
+  CHECK_FALSE(w.binds[4].is_text);
+  CHECK(w.binds[6].text == R"(("fled") AND place : ("Gare"))");
   CHECK(w.sql.find("officer-7") == std::string::npos);
 }
