@@ -258,14 +258,46 @@ struct dock_session::impl {
       if (const auto* p = std::get_if<record::receipt_payload>(&r.body.body)) recorded.insert(p->receipt_sha256);
     std::uint64_t receipted = 0;
     for (const auto& name : *receipts) {
-      receipted = std::max(receipted, name.end);
       auto doc = self.store_.get_entry(store::entry_namespace::receipts, name.name);
       if (!doc) return alarm(alarm_kind::store_failed, doc.error());
-      if (recorded.contains(crypto::sha256(*doc))) continue;
+      if (recorded.contains(crypto::sha256(*doc))) {
+        receipted = std::max(receipted, name.end);
+        continue;
+      }
+      auto confirmed = confirm_stored_receipt(name.name, *doc);
+      if (!confirmed) return std::unexpected(confirmed.error());
+      if (!*confirmed) continue;  // alarmed; its range is fetched and receipted again
+      receipted = std::max(receipted, name.end);
       auto sent = ask<msg::appended_response>(camera, msg::receipt_request{*doc});
       if (!sent) return core::wrap("resend receipt " + name.name, sent.error());
     }
     return receipted;
+  }
+
+  // Whether a stored receipt the camera has not recorded may still be sent: it verifies, is this device's, and
+  // every object it lists is in the store now (a store restored from an older copy, or an object removed
+  // behind the dock's back, must not let the camera free footage the store lacks). A refused one is alarmed.
+  core::expected<bool> confirm_stored_receipt(const std::string& name, const core::byte_buffer& document) {
+    const std::string what = "resend receipt " + name;
+    auto parsed = receipt::parse(document);
+    if (!parsed) {
+      observer().on_alarm(device, alarm_kind::store_failed, what + ": refused, " + parsed.error().context);
+      return false;
+    }
+    if (!receipt::verify_signature(*parsed) || parsed->body.device != device) {
+      observer().on_alarm(device, alarm_kind::store_failed, what + ": refused, it does not verify for " + device.str());
+      return false;
+    }
+    for (const auto& o : parsed->body.objects) {
+      auto has = self.store_.has_object(o.sha256);
+      if (!has) return alarm(alarm_kind::store_failed, has.error());
+      if (!*has) {
+        observer().on_alarm(device, alarm_kind::store_failed,
+                            what + ": refused, the store lacks object " + o.sha256.to_hex() + " it lists");
+        return false;
+      }
+    }
+    return true;
   }
 
   void block(std::uint64_t seq) { blocked = std::min(blocked.value_or(seq), seq); }

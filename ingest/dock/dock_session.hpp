@@ -5,7 +5,9 @@
 //   2. pull every record the store lacks (from the store's contiguous count; the last stored one again, to
 //      detect a fork), verify the whole chain (common/chain verifier with the checkpoint) — refused and
 //      alarmed if forked, rolled back or not authentic — and store the records (create-only);
-//   3. resend any receipt in the store the camera has not recorded (a dock that crashed after writing it);
+//   3. resend any receipt in the store the camera has not recorded (a dock that crashed after writing it), if
+//      it verifies and every object it lists is in the store now; one that does not is alarmed, not sent, and
+//      its range is fetched and receipted again (the camera never frees a file on a receipt the store belies);
 //   4. fetch each file the store lacks into the spool (resuming a partial spool file), hashing each byte as it
 //      arrives; check length, SHA-256 and fragments against its signed record; the store adopts the spool file
 //      as the object (create-only, no copy; store.hpp adopt_object_file) or, where it cannot, puts its bytes;

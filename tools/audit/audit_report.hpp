@@ -169,6 +169,20 @@ struct precheck_audit {
   std::vector<record::precheck_item> warnings;  // items that are warn or fail
 };
 
+// How the device's clock changed at a record, as the records show it (never a finding: a claimed UTC is a
+// claim, and the chain's order rests on seq and monotonic time).
+enum class clock_change : std::uint8_t {
+  none,
+  // Within one boot, UTC moved by `step` more than monotonic time since the previous record (|step| above
+  // clock_step_threshold): the wall clock was set, forward or back.
+  set_within_boot,
+  // The first record of a boot claims a UTC earlier than the last record of the boot before (`step` < 0).
+  behind_previous_boot,
+};
+[[nodiscard]] std::string_view to_string(clock_change c) noexcept;
+// Below this a difference between UTC and monotonic time is drift or slewing, not a setting of the clock.
+inline constexpr std::chrono::seconds clock_step_threshold{1};
+
 struct clock_audit {
   std::uint64_t seq = 0;
   record::utc_time utc{};
@@ -176,6 +190,8 @@ struct clock_audit {
   std::chrono::milliseconds error_bound{0};
   std::optional<std::chrono::nanoseconds> offset;  // from a timesync record
   std::string dock_id;
+  clock_change change = clock_change::none;
+  std::chrono::milliseconds step{0};  // signed; negative = set back
 };
 
 struct receipt_audit {
@@ -197,7 +213,8 @@ struct device_audit {
   std::vector<session_audit> sessions;
   std::vector<gap_audit> idle_gaps;  // interruptions outside any session
   std::vector<precheck_audit> prechecks;
-  std::vector<clock_audit> clock;  // timesync records and the utc claim of the first record of each boot
+  // timesync records, the utc claim of the first record of each boot, and each record where the clock was set
+  std::vector<clock_audit> clock;
   std::vector<receipt_audit> receipts;
   std::vector<std::string> problems;  // not-authentic findings beyond the chain (files, receipts)
   std::vector<store_finding> store_findings;  // the files and receipt coverage among them, as data

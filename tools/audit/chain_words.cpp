@@ -187,4 +187,16 @@ std::string chain_text(const chain::chain_report& report, const chain::verify_op
                                                          documented_gap_lines(report, options.device));
 }
 
+std::string clock_change_words(const clock_audit& c) {
+  const auto ms = c.step.count();
+  const auto magnitude = std::to_string((ms < 0 ? -ms : ms) / 1000) + "." + std::to_string((ms < 0 ? -ms : ms) % 1000 / 100);
+  switch (c.change) {
+    case clock_change::none: return {};
+    case clock_change::set_within_boot:
+      return std::string(", clock set ") + (ms < 0 ? "back " : "forward ") + magnitude + " s within this boot";
+    case clock_change::behind_previous_boot: return ", clock " + magnitude + " s behind the previous boot's last record";
+  }
+  return {};
+}
+
 }  // namespace bodycam::tools::audit

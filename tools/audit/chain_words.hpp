@@ -7,6 +7,7 @@
 #pragma once
 
 #include "common/chain/verifier.hpp"
+#include "tools/audit/audit_report.hpp"
 
 #include <string>
 #include <vector>
@@ -36,5 +37,9 @@ namespace bodycam::tools::audit {
 // chain_lines and the chain's verdict sentence.
 [[nodiscard]] std::string chain_text(const common::chain::chain_report& report,
                                      const common::chain::verify_options& options);
+
+// ", clock set back 3600 s within this boot" / ", clock 7200 s behind the previous boot's last record" for a
+// clock entry that records a change; "" for one that does not.
+[[nodiscard]] std::string clock_change_words(const clock_audit& c);
 
 }  // namespace bodycam::tools::audit

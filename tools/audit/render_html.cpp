@@ -87,7 +87,7 @@ std::string device_section(const device_audit& d) {
            "<th>dock's measured offset</th></tr>\n";
     for (const auto& c : d.clock)
       out += "<tr><td>" + std::to_string(c.seq) + "</td><td>" + short_utc(c.utc) + "</td><td>" +
-             escape_html(std::string(common::record::to_string(c.source))) + "</td><td>" +
+             escape_html(std::string(common::record::to_string(c.source)) + clock_change_words(c)) + "</td><td>" +
              std::to_string(c.error_bound.count()) + " ms</td><td>" +
              (c.offset ? std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(*c.offset).count()) +
                              " ms (dock " + escape_html(c.dock_id) + ")"

@@ -177,6 +177,10 @@ json render_json(const audit_report& report) {
               {"error_bound_ms", c.error_bound.count()}};
       if (c.offset) cj["offset_ms"] = std::chrono::duration<double, std::milli>(*c.offset).count();
       if (!c.dock_id.empty()) cj["dock_id"] = c.dock_id;
+      if (c.change != clock_change::none) {
+        cj["change"] = std::string(to_string(c.change));
+        cj["step_ms"] = c.step.count();
+      }
       clock.push_back(std::move(cj));
     }
     json receipts = json::array();

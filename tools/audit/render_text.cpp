@@ -80,6 +80,7 @@ std::string render_text(const audit_report& report) {
       if (c.offset)
         out += ", dock " + c.dock_id + " measured offset " +
                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(*c.offset).count()) + " ms";
+      out += clock_change_words(c);
       out += "\n";
     }
     for (const auto& p : d.prechecks) {

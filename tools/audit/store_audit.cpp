@@ -53,6 +53,15 @@ chain::verdict worse_of(chain::verdict a, chain::verdict b) noexcept {
   return rank(a) >= rank(b) ? a : b;
 }
 
+std::string_view to_string(clock_change c) noexcept {
+  switch (c) {
+    case clock_change::none: return "none";
+    case clock_change::set_within_boot: return "set_within_boot";
+    case clock_change::behind_previous_boot: return "behind_previous_boot";
+  }
+  return "unknown";
+}
+
 bool in_sample(const crypto::sha256_digest& digest, std::uint32_t slice, std::uint32_t slices) noexcept {
   if (slices <= 1) return true;
   const std::uint32_t v = (std::uint32_t{digest.bytes[0]} << 24) | (std::uint32_t{digest.bytes[1]} << 16) |
@@ -61,6 +70,22 @@ bool in_sample(const crypto::sha256_digest& digest, std::uint32_t slice, std::ui
 }
 
 namespace {
+
+// How the clock changed from `previous` to `r` (the records in seq order; nullptr for the first one).
+std::pair<clock_change, std::chrono::milliseconds> clock_change_at(const record::record* previous,
+                                                                   const record::record& r) {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  if (previous == nullptr) return {clock_change::none, milliseconds(0)};
+  const auto utc_moved = duration_cast<milliseconds>(r.utc.time - previous->utc.time);
+  if (previous->boot_counter != r.boot_counter) {
+    if (utc_moved < milliseconds(0)) return {clock_change::behind_previous_boot, utc_moved};
+    return {clock_change::none, milliseconds(0)};
+  }
+  const auto step = utc_moved - duration_cast<milliseconds>(r.monotonic - previous->monotonic);
+  if (step > clock_step_threshold || step < -clock_step_threshold) return {clock_change::set_within_boot, step};
+  return {clock_change::none, milliseconds(0)};
+}
 
 struct context {
   const store::store& s;
@@ -147,14 +172,19 @@ core::expected<device_audit> audit_device(context& ctx, const record::device_id&
     if (!r.problem.empty()) d.problems.push_back("receipt receipts/" + r.name + ": " + r.problem);
 
   std::optional<std::uint32_t> boot;
+  const record::record* previous = nullptr;
   std::map<std::uint64_t, record::session_id> automatic_stops;  // seq of each automatic session_stop
   for (const auto& rr : d.chain.records) {
     if (!rr.parsed || rr.parsed->body.device != device) continue;
     const auto& r = rr.parsed->body;
     const auto seq = r.seq;
+    const auto change = clock_change_at(previous, r);
+    previous = &r;
     if (!boot || *boot != r.boot_counter) {
       boot = r.boot_counter;
-      d.clock.push_back({seq, r.utc.time, r.utc.source, r.utc.error_bound, std::nullopt, {}});
+      d.clock.push_back({seq, r.utc.time, r.utc.source, r.utc.error_bound, std::nullopt, {}, change.first, change.second});
+    } else if (change.first != clock_change::none) {
+      d.clock.push_back({seq, r.utc.time, r.utc.source, r.utc.error_bound, std::nullopt, {}, change.first, change.second});
     }
     if (const auto* p = std::get_if<record::precheck_payload>(&r.body)) {
       precheck_audit pa{seq, r.utc.time, p->outcome, {}};

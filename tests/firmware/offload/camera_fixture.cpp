@@ -14,12 +14,14 @@ namespace ledger = common::ledger;
 namespace record = common::record;
 
 common::record::nanoseconds stepping_clock::monotonic() const {
-  return std::chrono::milliseconds(ticks_.fetch_add(1) + 1);
+  ticks_.fetch_add(1);
+  return std::chrono::milliseconds(boot_ticks_.fetch_add(1) + 1);
 }
 
 common::record::utc_claim stepping_clock::utc() const {
   record::utc_claim c;
-  c.time = record::utc_time(std::chrono::milliseconds(1'795'000'000'000 + ticks_.fetch_add(1)));
+  boot_ticks_.fetch_add(1);
+  c.time = record::utc_time(std::chrono::milliseconds(1'795'000'000'000 + ticks_.fetch_add(1) + utc_offset_ms_.load()));
   c.source = record::utc_source::rtc_only;
   c.error_bound = std::chrono::seconds(2);
   return c;
@@ -28,19 +30,32 @@ common::record::utc_claim stepping_clock::utc() const {
 camera_fixture::camera_fixture(const std::string& device, std::uint8_t key_seed, const std::filesystem::path& dir)
     : signer_(fixed_key(key_seed)),
       recording_dir_(dir / "segments"),
-      ledger_path_(dir / "ledger.db") {
+      ledger_path_(dir / "ledger.db"),
+      device_(*record::device_id::parse(device)) {
   std::filesystem::create_directories(recording_dir_);
   ledger::open_options options;
   options.create_if_missing = true;
   auto l = ledger::open(ledger_path_, options);
   REQUIRE(l.has_value());
   REQUIRE(l->set_device_id(device).has_value());
-  writer_ = std::make_unique<firmware::records::chain_writer>(*record::device_id::parse(device), std::move(*l), signer_,
-                                                              clock_);
+  writer_ = std::make_unique<firmware::records::chain_writer>(device_, std::move(*l), signer_, clock_);
   reclaimer_ = std::make_unique<firmware::offload::space_reclaimer>(*writer_, recording_dir_);
   REQUIRE(writer_->begin_boot().has_value());
   REQUIRE(writer_->append(record::boot_payload{"test", record::shutdown_kind::first_boot}).has_value());
   session_.bytes.fill(key_seed);
+}
+
+void camera_fixture::reboot() {
+  handler_.reset();
+  reclaimer_.reset();
+  writer_.reset();
+  clock_.restart_monotonic();
+  auto l = ledger::open(ledger_path_, {});
+  REQUIRE(l.has_value());
+  writer_ = std::make_unique<firmware::records::chain_writer>(device_, std::move(*l), signer_, clock_);
+  reclaimer_ = std::make_unique<firmware::offload::space_reclaimer>(*writer_, recording_dir_);
+  REQUIRE(writer_->begin_boot().has_value());
+  REQUIRE(writer_->append(record::boot_payload{"test", record::shutdown_kind::clean}).has_value());
 }
 
 firmware::offload::offload_handler& camera_fixture::handler() {

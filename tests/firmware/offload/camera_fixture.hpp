@@ -15,14 +15,19 @@
 
 namespace bodycam::tests {
 
-// Monotonic and UTC that advance 1 ms per reading, from 2026-11-18; the UTC source is rtc_only.
+// Monotonic and UTC that advance 1 ms per reading, from 2026-11-18; the UTC source is rtc_only. The wall clock
+// can be set (moved by a signed amount) and the monotonic clock restarts at a reboot, as on a camera.
 class stepping_clock final : public firmware::records::time_source {
  public:
   [[nodiscard]] common::record::nanoseconds monotonic() const override;
   [[nodiscard]] common::record::utc_claim utc() const override;
+  void set_wall_clock_by(std::chrono::milliseconds step) { utc_offset_ms_ += step.count(); }
+  void restart_monotonic() { boot_ticks_ = 0; }
 
  private:
   mutable std::atomic<std::int64_t> ticks_{0};
+  mutable std::atomic<std::int64_t> boot_ticks_{0};
+  std::atomic<std::int64_t> utc_offset_ms_{0};
 };
 
 class camera_fixture {
@@ -32,6 +37,11 @@ class camera_fixture {
 
   // Appends session_start (once) and a sealed segment of `size` bytes; returns the file name.
   std::string add_segment(std::size_t size);
+  // Sets the camera's wall clock by `step` (negative: back); monotonic time goes on.
+  void set_wall_clock_by(std::chrono::milliseconds step) { clock_.set_wall_clock_by(step); }
+  // A clean restart: the ledger is closed and opened again, the monotonic clock restarts, and the new boot's
+  // `boot` record is appended; the open session goes on with the next segment.
+  void reboot();
   // Trusts a dock (as if its key were in trusted_docks_dir).
   void trust_dock(const std::string& dock_id, const common::crypto::public_key& key);
 
@@ -51,6 +61,7 @@ class camera_fixture {
   stepping_clock clock_;
   std::filesystem::path recording_dir_;
   std::filesystem::path ledger_path_;
+  common::record::device_id device_;
   std::unique_ptr<firmware::records::chain_writer> writer_;
   common::link::key_directory docks_;
   std::unique_ptr<firmware::offload::offload_handler> handler_;

@@ -51,6 +51,11 @@ void test_camera::write_config() const {
                                                               "\"\nmax_seconds = 15\ntrailing_silence_ms = 1000\n");
 }
 
+void test_camera::move_ledger(const std::string& path) {
+  ledger_path = path;
+  write_config();
+}
+
 void test_camera::set_resume_window(int seconds) {
   resume_window_seconds_ = seconds;
   write_config();

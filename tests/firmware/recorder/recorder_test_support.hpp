@@ -24,6 +24,8 @@ struct test_camera {
 
   // Rewrites the config: statements from `wav` played as the microphone ("" = annotation.kind none).
   void use_statement_file(const std::string& wav);
+  // Rewrites the config with the ledger at `path` (e.g. on a small_disk of its own).
+  void move_ledger(const std::string& path);
   // Rewrites the config with [checks] resume_window_seconds (-1 = the daemon's default).
   void set_resume_window(int seconds);
   // The fake battery: sysfs/class/power_supply/BAT0/{capacity,status}.

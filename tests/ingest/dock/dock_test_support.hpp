@@ -47,10 +47,14 @@ struct recording_observer final : ingest::dock::session_observer {
 
 struct dock_fixture {
   explicit dock_fixture(const std::filesystem::path& dir, common::store::directory_store_options options = {})
-      : signer(fixed_key(50)), root(dir) {
+      : dock_fixture(dir, "dock-1", 50, dir / "store", options) {}
+  // A dock `id` with key fixed_key(key_seed) over the directory store at `store_dir` (which other docks may share).
+  dock_fixture(const std::filesystem::path& dir, std::string id, std::uint8_t key_seed,
+               const std::filesystem::path& store_dir, common::store::directory_store_options options = {})
+      : dock_id(std::move(id)), signer(fixed_key(key_seed)), root(dir) {
     options.create = true;
     std::filesystem::create_directories(dir);
-    auto backend = common::store::directory_backend::open(dir / "store", options);
+    auto backend = common::store::directory_backend::open(store_dir, options);
     if (!backend) FAIL(backend.error().context);
     store = std::make_unique<common::store::store>(std::move(*backend));
     settings.spool_dir = dir / "spool";
@@ -59,10 +63,10 @@ struct dock_fixture {
   }
   void enroll(camera_fixture& camera) {
     cameras.add(camera.writer().device().str(), camera.key());
-    camera.trust_dock("dock-1", signer.public_key());
+    camera.trust_dock(dock_id, signer.public_key());
   }
   ingest::dock::dock_session session() {
-    return ingest::dock::dock_session({"dock-1", &signer}, *store, cameras, settings, &observer);
+    return ingest::dock::dock_session({dock_id, &signer}, *store, cameras, settings, &observer);
   }
   common::core::expected<ingest::dock::session_summary> dock(camera_fixture& camera, std::uint64_t cut_at = 0) {
     in_process_port port(camera, signer.public_key());
@@ -71,6 +75,7 @@ struct dock_fixture {
     return s.run(port);
   }
 
+  std::string dock_id;
   common::crypto::software_signer signer;
   std::filesystem::path root;
   std::unique_ptr<common::store::store> store;
