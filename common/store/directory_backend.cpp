@@ -50,6 +50,12 @@ std::string_view to_string(write_step step) noexcept {
   return "unknown";
 }
 
+mode_t folder_mode_of(std::string_view folder) noexcept {
+  for (const auto ns : {entry_namespace::access, entry_namespace::retention, entry_namespace::notes})
+    if (folder == to_string(ns)) return register_folder_mode;
+  return store_folder_mode;
+}
+
 std::string directory_backend::name_of(const store_key& key) const {
   return std::string(key.kind()) + " " + path_of(key).string();
 }
@@ -91,11 +97,12 @@ core::expected<core::unique_fd> directory_backend::open_folder(std::string_view 
       // D6: the new folder's entry is durable before anything is written into it.
       if (const int e = injected(write_step::make_directory, *making_for); e != 0)
         return core::fail_errno("make folder", walked + " for " + name_of(*making_for), e);
-      if (::mkdirat(current.get(), component.c_str(), store_folder_mode) != 0 && errno != EEXIST)
+      const mode_t mode = folder_mode_of(folder.substr(0, start == folder.size() ? folder.size() : start - 1));
+      if (::mkdirat(current.get(), component.c_str(), mode & ~mode_t{S_ISGID}) != 0 && errno != EEXIST)
         return core::fail_errno("make folder", walked + " for " + name_of(*making_for), errno);
       next = detail::open_folder_at(current.get(), component.c_str());
       if (next.is_open())
-        if (auto ok = detail::settle_access(next.get(), group_, store_folder_mode, "set access of folder", walked); !ok)
+        if (auto ok = detail::settle_access(next.get(), group_, mode, "set access of folder", walked); !ok)
           return std::unexpected(ok.error());
       if (auto ok = detail::sync_fd(current.get(), "fsync folder of", walked); !ok) return std::unexpected(ok.error());
     }

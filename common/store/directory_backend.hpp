@@ -14,22 +14,26 @@
 //  D6. Least privilege: stored files (and store.json) are mode 0440 and folders 2750, all in the group of the
 //      store's root (the setgid bit makes new folders and files inherit it; settle_access gives it where it
 //      did not), so the dock's user writes, the console's group reads, and others have no access at all.
-//      store.lock is 0640. Folders a create needs (records/<device>) are made, settled and their parent
-//      fsynced before the file is written.
+//      The people's registers (access/, retention/, notes/) are 3770: the console's group adds entries there,
+//      and the sticky bit lets no one but an entry's owner unlink or rename it. store.lock is 0640. No mkdir
+//      asks for the setgid bit and nothing already in its mode is chmod-ed, so in a root made 2750 beforehand
+//      (the packages do) under a umask of 0007 a daemon that systemd forbids to set setgid bits
+//      (RestrictSUIDSGID=) makes the whole layout by inheritance alone. Folders a create needs
+//      (records/<device>) are made, settled and their parent fsynced before the file is written.
 //  D7. store.json is written last when a layout is made, so a directory without it is not a store; opening
 //      checks its format and version, and refuses to make a store in a non-empty directory that is not one.
 //      Making a layout sets the root to 2750, keeping its owner and group.
-//  D10. open refuses (errc::permission, naming the root, its mode and the chmod) a root that others may read,
-//      write or enter: such a store lets anyone on the machine copy footage past the access register.
 //  D8. remove unlinks the key's file (never following a symlink) and fsyncs its folder before it returns.
 //  D9. adopt (directory_adopt.cpp) takes a file on the store's own file system only (same st_dev; else, or on
 //      EXDEV, it answers nullopt and the caller creates from the bytes). It checks the file's size, makes it
 //      0440 in the store's group (where the process may not give that group, it answers nullopt and the
-//      caller creates by copy, which inherits it), fsyncs it, moves it into the key's folder with renameat2(RENAME_NOREPLACE) (link + unlink where
-//      that flag is missing), checks the name now holds the inode it checked, and fsyncs the folder. An existing
-//      name is never replaced: it is `already_exists` after D2. Killed at any point, the key is absent (the
-//      file still at its old name, complete and synced) or complete. Fault steps: sync_file, link (the move),
-//      sync_directory.
+//      caller creates by copy, which inherits it), fsyncs it, moves it into the key's folder with
+//      renameat2(RENAME_NOREPLACE) (link + unlink where that flag is missing), checks the name now holds the
+//      inode it checked, and fsyncs the folder. An existing name is never replaced: it is `already_exists`
+//      after D2. Killed at any point, the key is absent (the file still at its old name, complete and synced)
+//      or complete. Fault steps: sync_file, link (the move), sync_directory.
+//  D10. open refuses (errc::permission, naming the root, its mode and the chmod) a root that others may read,
+//       write or enter: such a store lets anyone on the machine copy footage past the access register.
 #pragma once
 
 #include "common/core/unique_fd.hpp"
@@ -48,6 +52,11 @@ inline constexpr std::string_view store_lock_name = "store.lock";
 inline constexpr std::string_view temp_name_prefix = ".tmp-";
 inline constexpr mode_t stored_file_mode = 0440;    // D6
 inline constexpr mode_t store_folder_mode = 02750;  // D6: rwx owner, r-x group, setgid, nothing for others
+// D6: the registers people add to through the console (access, retention, notes): the group may add entries,
+// the sticky bit keeps anyone but an entry's owner from removing or renaming one.
+inline constexpr mode_t register_folder_mode = 03770;
+// The mode of the store folder at `folder` ("access", "records/cam-1"): register_folder_mode or store_folder_mode.
+[[nodiscard]] mode_t folder_mode_of(std::string_view folder) noexcept;
 inline constexpr mode_t store_lock_mode = 0640;
 
 // The system calls of a create, in order, at which a test can inject a failure (fault_injector).

@@ -101,11 +101,11 @@ core::status make_layout(int root_fd, const fs::path& root) {
     return ok;
   for (const auto folder : layout_folders) {
     const std::string path(folder);
-    if (::mkdirat(root_fd, path.c_str(), store_folder_mode) != 0 && errno != EEXIST)
+    if (::mkdirat(root_fd, path.c_str(), folder_mode_of(folder) & ~mode_t{S_ISGID}) != 0 && errno != EEXIST)
       return core::fail_errno("make folder", (root / path).string(), errno);
     core::unique_fd made = detail::open_folder_at(root_fd, path.c_str());
     if (!made.is_open()) return detail::fail_at("open folder", (root / path).string(), errno);
-    if (auto ok = detail::settle_access(made.get(), group, store_folder_mode, "set access of folder",
+    if (auto ok = detail::settle_access(made.get(), group, folder_mode_of(folder), "set access of folder",
                                         (root / path).string());
         !ok)
       return ok;
@@ -166,7 +166,7 @@ core::expected<std::unique_ptr<directory_backend>> directory_backend::open(const
   const fs::path root = normalised(root_in);
   core::unique_fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd.is_open() && errno == ENOENT && options.create) {
-    if (::mkdir(root.c_str(), store_folder_mode) != 0 && errno != EEXIST)
+    if (::mkdir(root.c_str(), store_folder_mode & ~mode_t{S_ISGID}) != 0 && errno != EEXIST)
       return core::fail_errno("make store folder", root.string(), errno);
     if (auto ok = core::fsync_directory(root.parent_path()); !ok) return std::unexpected(ok.error());
     root_fd.reset(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

@@ -101,7 +101,7 @@ TEST_CASE("a directory store's files are the byte-exact layout, read-only, priva
     CHECK(mode_of(h.root() / stored) == 0440);
   CHECK(mode_of(h.root() / "objects/sha256" / hex) == 0440);
   CHECK(mode_of(h.root() / "store.lock") == 0640);
-  // D6: folders 2750, nothing for others, and everything in the root's group.
+  // D6: folders 2750 (the people's registers 3770), nothing for others, and everything in the root's group.
   struct stat root_st {};
   REQUIRE(::stat(h.root().c_str(), &root_st) == 0);
   CHECK((root_st.st_mode & 07777) == 02750);
@@ -112,10 +112,17 @@ TEST_CASE("a directory store's files are the byte-exact layout, read-only, priva
     INFO(entry.path().string());
     CHECK((st.st_mode & S_IRWXO) == 0);
     CHECK(st.st_gid == root_st.st_gid);
-    if (S_ISDIR(st.st_mode)) CHECK((st.st_mode & 07777) == 02750);
+    const std::string relative = fs::relative(entry.path(), h.root()).string();
+    if (S_ISDIR(st.st_mode))
+      CHECK((st.st_mode & 07777) == (relative == "access" ? 03770U : 02750U));
     ++checked;
   }
   CHECK(checked == 15);
+  CHECK(store::folder_mode_of("access") == 03770);
+  CHECK(store::folder_mode_of("retention") == 03770);
+  CHECK(store::folder_mode_of("notes") == 03770);
+  for (const char* folder : {"receipts", "records", "records/access", "objects/sha256", "keys", "enrollment"})
+    CHECK(store::folder_mode_of(folder) == 02750);
   // What the store wrote, a second handle reads: nothing lives only in memory.
   auto again = h.open_again();
   CHECK(again.rehash_object(digest).value() == digest);
