@@ -42,7 +42,8 @@ core::expected<web::console_config> load_config(const std::string& file) {
 core::expected<access::cookie_key> load_cookie_key(const std::string& file) {
   auto bytes = core::read_secret_file(file, "cookie key", 64);
   if (!bytes) return std::unexpected(bytes.error());
-  auto key = access::make_cookie_key(core::byte_view(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()));
+  const core::byte_view view(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size());
+  auto key = access::make_cookie_key(view);
   sodium_memzero(bytes->data(), bytes->size());
   if (!key) return core::wrap(file, key.error());
   return key;

@@ -121,12 +121,13 @@ TEST_CASE("bodycam-dockd refuses a dock key the group or others may read, naming
   REQUIRE(common::crypto::write_key_pair(dir / "dock-1", "dock-1", *dock_key).has_value());
   std::ofstream(dir / "dockd.toml") << "[dock]\nid = \"dock-1\"\nkey_file = \"dock-1.key\"\nstore_dir = \"store\"\n"
                                     << "trusted_cameras_dir = \"cameras\"\nstate_db = \"state/dock.db\"\n"
-                                    << "[[camera]]\nslot = \"slot-1\"\naddress = \"127.0.0.1:" << refused_port() << "\"\n";
+                                    << "[[camera]]\nslot = \"slot-1\"\naddress = \"127.0.0.1:" << refused_port()
+                                    << "\"\n";
   const std::string key = (dir / "dock-1.key").string();
   for (const unsigned loose : {0640U, 0644U}) {
     REQUIRE(::chmod(key.c_str(), loose) == 0);
-    const auto r = tests::run_process({tests::built_program("bodycam-dockd"), "--config", (dir / "dockd.toml").string()},
-                                      std::chrono::seconds(30));
+    const auto r = tests::run_process(
+        {tests::built_program("bodycam-dockd"), "--config", (dir / "dockd.toml").string()}, std::chrono::seconds(30));
     INFO(r.out << r.err);
     CHECK(r.exit_code != 0);
     CHECK(r.err.find(key) != std::string::npos);
