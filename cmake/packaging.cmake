@@ -85,7 +85,7 @@ source) into fragmented MP4 segments, and keeps a signed, hash-chained
 ledger of every segment, statement, interruption and receipt, so that
 nothing recorded can be lost, altered or deleted unseen. The package
 installs the daemon, an example configuration and a systemd unit that
-runs it as the unprivileged user bodycam.")
+runs it as the unprivileged user bodycam-camera.")
   set(CPACK_DEBIAN_DOCK_PACKAGE_NAME bodycam-dock)
   set(CPACK_DEBIAN_DOCK_PACKAGE_DEPENDS adduser)
   set(CPACK_DEBIAN_DOCK_PACKAGE_SECTION net)
@@ -97,6 +97,7 @@ schedules uploads by deadline and serves its status on localhost. The
 package installs the daemon, an example configuration and a systemd unit
 that runs it as the unprivileged user bodycam-dock.")
   set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME bodycam-tools)
+  set(CPACK_DEBIAN_TOOLS_PACKAGE_DEPENDS adduser)
   set(CPACK_DEBIAN_TOOLS_PACKAGE_SUGGESTS "bodycam-camera, bodycam-dock, espeak-ng, sox")
   set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION utils)
   set(CPACK_COMPONENT_TOOLS_DESCRIPTION "evidence tools for body-worn camera footage
@@ -104,8 +105,10 @@ The bodycam command verifies ledgers, stores and court bundles offline,
 audits every device chain for gaps and missing statements, exports
 bundles for a case, manages keys and enrolment, applies retention, and
 runs a simulated shift (which needs bodycam-camera, bodycam-dock,
-espeak-ng and sox).")
-  foreach(component camera dock)
+espeak-ng and sox). It also carries bodycam-console, the agency's web
+console, with a systemd unit that runs it as the unprivileged user
+bodycam-console.")
+  foreach(component camera dock tools)
     string(TOUPPER ${component} upper)
     set(dir ${PROJECT_SOURCE_DIR}/packaging/${BODYCAM_PACKAGE_${component}})
     set(CPACK_DEBIAN_${upper}_PACKAGE_CONTROL_EXTRA "${dir}/postinst;${dir}/postrm")

@@ -1,6 +1,7 @@
 #include "common/crypto/footage_key_file.hpp"
 
 #include "common/core/durable_file.hpp"
+#include "common/core/secret_file.hpp"
 #include "common/core/unique_fd.hpp"
 #include "common/crypto/key_file.hpp"
 #include "common/crypto/sodium_init.hpp"
@@ -175,17 +176,11 @@ core::status write_sealed_footage_key(const std::filesystem::path& path, core::b
 }
 
 core::expected<core::byte_buffer> load_sealed_footage_key(const std::filesystem::path& path) {
-  core::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd.is_open()) return core::fail_errno("open footage key file", path.string(), errno);
+  auto opened = core::open_secret_file(path, "footage key file");  // invariant 4
+  if (!opened) return std::unexpected(opened.error());
+  const core::unique_fd fd = std::move(*opened);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return core::fail_errno("stat footage key file", path.string(), errno);
-  if (!S_ISREG(st.st_mode)) return malformed(path.string() + " is not a regular file");
-  if ((st.st_mode & 077) != 0) {  // invariant 4
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return core::fail(core::errc::permission, "footage key file " + path.string() + " has mode " + mode +
-                                                  ": readable by group or others; run chmod 600 on it");
-  }
   if (static_cast<std::size_t>(st.st_size) > max_footage_key_file_bytes)
     return malformed(path.string() + " is too large for a footage key file");
   core::byte_buffer bytes(max_footage_key_file_bytes + 1);

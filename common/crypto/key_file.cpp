@@ -1,6 +1,7 @@
 #include "common/crypto/key_file.hpp"
 
 #include "common/core/durable_file.hpp"
+#include "common/core/secret_file.hpp"
 #include "common/core/unique_fd.hpp"
 #include "common/crypto/sodium_init.hpp"
 
@@ -94,17 +95,11 @@ core::status write_key_pair(const fs::path& stem, std::string_view label, const 
 
 core::expected<labelled_secret_key> load_secret_key(const fs::path& path) {
   ensure_sodium_initialized();
-  core::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd.is_open()) return core::fail_errno("open secret key file", path.string(), errno);
+  auto opened = core::open_secret_file(path, "secret key file");
+  if (!opened) return std::unexpected(opened.error());
+  const core::unique_fd fd = std::move(*opened);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return core::fail_errno("stat secret key file", path.string(), errno);
-  if (!S_ISREG(st.st_mode)) return malformed(path, "not a regular file");
-  if ((st.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return core::fail(core::errc::permission, "secret key file " + path.string() + " has mode " + mode +
-                                                  ": readable by group or others; run chmod 600 on it");
-  }
   if (static_cast<std::size_t>(st.st_size) > max_key_file_bytes) return malformed(path, "too large for a key file");
 
   guarded_buffer text(max_key_file_bytes + 1);

@@ -63,8 +63,13 @@ core::expected<std::optional<create_outcome>> directory_backend::adopt(const sto
   }
   if (errno != ENOENT) return detail::fail_at("stat", what, errno);
 
-  // D6 and the one sync of the bytes: the file is read-only and on stable storage before it has the key's name.
-  if (::fchmod(fd.get(), 0444) != 0) return core::fail_errno("chmod file to adopt as", what, errno);
+  // D6 and the one sync of the bytes: the file is read-only, in the store's group and on stable storage before
+  // it has the key's name. A process that may not give the store's group copies instead (the copy inherits it).
+  if (auto ok = detail::settle_access(fd.get(), group_, stored_file_mode, "set access of file to adopt as", what);
+      !ok) {
+    if (st.st_gid != group_ && ok.error().code == core::errc::permission) return result{};
+    return std::unexpected(ok.error());
+  }
   if (const int e = injected(write_step::sync_file, key); e != 0) return core::fail_errno("fsync", what, e);
   if (::fsync(fd.get()) != 0) return core::fail_errno("fsync", what + " (" + from + ")", errno);
 

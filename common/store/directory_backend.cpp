@@ -50,6 +50,12 @@ std::string_view to_string(write_step step) noexcept {
   return "unknown";
 }
 
+mode_t folder_mode_of(std::string_view folder) noexcept {
+  for (const auto ns : {entry_namespace::access, entry_namespace::retention, entry_namespace::notes})
+    if (folder == to_string(ns)) return register_folder_mode;
+  return store_folder_mode;
+}
+
 std::string directory_backend::name_of(const store_key& key) const {
   return std::string(key.kind()) + " " + path_of(key).string();
 }
@@ -61,7 +67,7 @@ int directory_backend::injected(write_step step, const store_key& key) const {
 core::expected<core::unique_fd> directory_backend::lock_store(int operation) const {
   const std::string what = (root_ / store_lock_name).string();
   core::unique_fd fd(::openat(root_fd_.get(), std::string(store_lock_name).c_str(),
-                              O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+                              O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, store_lock_mode));
   if (!fd.is_open()) return detail::fail_at("open lock", what, errno);
   while (::flock(fd.get(), operation) != 0) {
     if (errno == EINTR) continue;
@@ -91,10 +97,14 @@ core::expected<core::unique_fd> directory_backend::open_folder(std::string_view 
       // D6: the new folder's entry is durable before anything is written into it.
       if (const int e = injected(write_step::make_directory, *making_for); e != 0)
         return core::fail_errno("make folder", walked + " for " + name_of(*making_for), e);
-      if (::mkdirat(current.get(), component.c_str(), 0755) != 0 && errno != EEXIST)
+      const mode_t mode = folder_mode_of(folder.substr(0, start == folder.size() ? folder.size() : start - 1));
+      if (::mkdirat(current.get(), component.c_str(), mode & ~mode_t{S_ISGID}) != 0 && errno != EEXIST)
         return core::fail_errno("make folder", walked + " for " + name_of(*making_for), errno);
-      if (auto ok = detail::sync_fd(current.get(), "fsync folder of", walked); !ok) return std::unexpected(ok.error());
       next = detail::open_folder_at(current.get(), component.c_str());
+      if (next.is_open())
+        if (auto ok = detail::settle_access(next.get(), group_, mode, "set access of folder", walked); !ok)
+          return std::unexpected(ok.error());
+      if (auto ok = detail::sync_fd(current.get(), "fsync folder of", walked); !ok) return std::unexpected(ok.error());
     }
     if (!next.is_open()) return detail::fail_at("open folder", walked, errno);
     current = std::move(next);
@@ -156,11 +166,12 @@ core::expected<create_outcome> directory_backend::create(const store_key& key, b
   if (const int e = injected(write_step::create_temp, key); e != 0)
     return core::fail_errno("create temp file for", what, e);
   std::string temp_name = detail::random_temp_name();
-  core::unique_fd fd(::openat(dirfd, temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444));
+  core::unique_fd fd(
+      ::openat(dirfd, temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, stored_file_mode));
   if (!fd.is_open()) return core::fail_errno("create temp file for", what, errno);
   temp_file_guard temp(dirfd, std::move(temp_name));
-  // D6: exactly 0444 whatever the umask.
-  if (::fchmod(fd.get(), 0444) != 0) return core::fail_errno("chmod temp file for", what, errno);
+  if (auto ok = detail::settle_access(fd.get(), group_, stored_file_mode, "set access of temp file for", what); !ok)
+    return std::unexpected(ok.error());
 
   crypto::sha256_hasher hasher;
   core::byte_buffer buffer(write_chunk_bytes);

@@ -41,6 +41,26 @@ core::status sync_fd(int fd, std::string_view operation, const std::string& what
   return {};
 }
 
+core::status settle_access(int fd, gid_t store_group, mode_t mode, std::string_view operation,
+                           const std::string& what) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return core::fail_errno(operation, what, errno);
+  if (st.st_gid != store_group && ::fchown(fd, static_cast<uid_t>(-1), store_group) != 0)
+    return core::fail_errno(std::string(operation) + " (give it the store's group " + std::to_string(store_group) + ")",
+                            what, errno);
+  if ((st.st_mode & 07777) != mode || st.st_gid != store_group) {
+    if (::fchmod(fd, mode) != 0) return core::fail_errno(operation, what, errno);
+    // The kernel drops a setgid bit that a process outside the group asks for, without an error.
+    if (::fstat(fd, &st) != 0) return core::fail_errno(operation, what, errno);
+    if ((st.st_mode & 07777) != mode)
+      return core::fail(core::errc::permission,
+                        std::string(operation) + " " + what + ": the setgid bit did not hold (this user is not in the "
+                        "store's group " + std::to_string(store_group) + "); run the writer with umask 0007 so "
+                        "that folders inherit it, or add the user to that group");
+  }
+  return {};
+}
+
 core::status for_each_dirent(int dirfd, const std::string& what,
                              const std::function<bool(std::string_view name, entry_type type)>& visit) {
   // fdopendir takes over the fd it is given; give it its own so the caller's stays open.

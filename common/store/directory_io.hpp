@@ -33,6 +33,13 @@ enum class entry_type { regular, folder, other };
 
 [[nodiscard]] core::status sync_fd(int fd, std::string_view operation, const std::string& what);
 
+// D6: gives the file or folder open at `fd` the store's group (fchown, only if it differs) and exactly `mode`
+// (fchmod, only if it differs), whatever the umask. Fails with the errno of the refused call (EPERM when the
+// process may not give the store's group), and with errc::permission when the kernel dropped a setgid bit the
+// process may not set (it is not in the group): the mode is checked again after the fchmod.
+[[nodiscard]] core::status settle_access(int fd, gid_t store_group, mode_t mode, std::string_view operation,
+                                         const std::string& what);
+
 // Calls `visit` for every entry of the folder open at `dirfd` except "." and ".."; stops when it returns
 // false. The type comes from d_type, or from fstatat (never following links) when d_type is unknown.
 [[nodiscard]] core::status for_each_dirent(int dirfd, const std::string& what,

@@ -1,5 +1,6 @@
-// Opening a directory store, and making its layout (D7 of directory_backend.hpp): a directory is a store only
-// if it holds store.json of a known format version, which is written last when the layout is made.
+// Opening a directory store, and making its layout (D6, D7, D10 of directory_backend.hpp): a directory is a store
+// only if it holds store.json of a known format version, which is written last when the layout is made, and it
+// is opened only if others have no access to its root.
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store/directory_io.hpp"
@@ -10,6 +11,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
@@ -64,16 +66,18 @@ core::status check_marker(int root_fd, const fs::path& root) {
   return {};
 }
 
-core::status write_marker(int root_fd, const fs::path& root) {
+core::status write_marker(int root_fd, const fs::path& root, gid_t group) {
   const std::string what = (root / store_marker_name).string();
   const std::string temp_name = detail::random_temp_name();
-  core::unique_fd fd(::openat(root_fd, temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444));
+  core::unique_fd fd(::openat(root_fd, temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                              stored_file_mode));
   if (!fd.is_open()) return core::fail_errno("create temp file for store marker", what, errno);
   auto fail_and_clean = [&](std::unexpected<core::error> e) {
     ::unlinkat(root_fd, temp_name.c_str(), 0);
     return e;
   };
-  if (::fchmod(fd.get(), 0444) != 0) return fail_and_clean(core::fail_errno("chmod store marker", what, errno));
+  if (auto ok = detail::settle_access(fd.get(), group, stored_file_mode, "set access of store marker", what); !ok)
+    return fail_and_clean(std::unexpected(ok.error()));
   const core::byte_view bytes(reinterpret_cast<const std::uint8_t*>(store_marker_content.data()),
                               store_marker_content.size());
   if (auto ok = core::write_all(fd.get(), bytes, what); !ok) return fail_and_clean(std::unexpected(ok.error()));
@@ -87,21 +91,53 @@ core::status write_marker(int root_fd, const fs::path& root) {
   return detail::sync_fd(root_fd, "fsync store folder", root.string());
 }
 
+// D6, D7: the root becomes 2750 in its own group before anything is made in it, so everything below inherits.
 core::status make_layout(int root_fd, const fs::path& root) {
+  struct stat root_st {};
+  if (::fstat(root_fd, &root_st) != 0) return core::fail_errno("stat store folder", root.string(), errno);
+  const gid_t group = root_st.st_gid;
+  if (auto ok = detail::settle_access(root_fd, group, store_folder_mode, "set access of store folder", root.string());
+      !ok)
+    return ok;
   for (const auto folder : layout_folders) {
     const std::string path(folder);
-    if (::mkdirat(root_fd, path.c_str(), 0755) != 0 && errno != EEXIST)
+    if (::mkdirat(root_fd, path.c_str(), folder_mode_of(folder) & ~mode_t{S_ISGID}) != 0 && errno != EEXIST)
       return core::fail_errno("make folder", (root / path).string(), errno);
+    core::unique_fd made = detail::open_folder_at(root_fd, path.c_str());
+    if (!made.is_open()) return detail::fail_at("open folder", (root / path).string(), errno);
+    if (auto ok = detail::settle_access(made.get(), group, folder_mode_of(folder), "set access of folder",
+                                        (root / path).string());
+        !ok)
+      return ok;
   }
-  core::unique_fd lock(
-      ::openat(root_fd, std::string(store_lock_name).c_str(), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+  core::unique_fd lock(::openat(root_fd, std::string(store_lock_name).c_str(),
+                                O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, store_lock_mode));
   if (!lock.is_open()) return detail::fail_at("create", (root / store_lock_name).string(), errno);
+  if (auto ok = detail::settle_access(lock.get(), group, store_lock_mode, "set access of",
+                                      (root / store_lock_name).string());
+      !ok)
+    return ok;
   // The folders' entries are durable before the marker says the layout is complete.
   core::unique_fd objects = detail::open_folder_at(root_fd, "objects");
   if (!objects.is_open()) return detail::fail_at("open folder", (root / "objects").string(), errno);
   if (auto ok = detail::sync_fd(objects.get(), "fsync folder", (root / "objects").string()); !ok) return ok;
   if (auto ok = detail::sync_fd(root_fd, "fsync store folder", root.string()); !ok) return ok;
-  return write_marker(root_fd, root);
+  return write_marker(root_fd, root, group);
+}
+
+// D10: others get nothing. The mode is the open folder's, so a rename of the path cannot fool the check.
+core::expected<gid_t> check_root_access(int root_fd, const fs::path& root) {
+  struct stat st {};
+  if (::fstat(root_fd, &st) != 0) return core::fail_errno("stat store folder", root.string(), errno);
+  if ((st.st_mode & S_IRWXO) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return core::fail(core::errc::permission,
+                      "open store " + root.string() + ": its folder has mode " + mode +
+                          ", so every user of this machine can read footage past the access register; run "
+                          "chmod -R o-rwx " + root.string() + " (the store wants 2750 folders, 0440 files)");
+  }
+  return st.st_gid;
 }
 
 core::status check_layout(int root_fd, const fs::path& root) {
@@ -130,7 +166,7 @@ core::expected<std::unique_ptr<directory_backend>> directory_backend::open(const
   const fs::path root = normalised(root_in);
   core::unique_fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd.is_open() && errno == ENOENT && options.create) {
-    if (::mkdir(root.c_str(), 0755) != 0 && errno != EEXIST)
+    if (::mkdir(root.c_str(), store_folder_mode & ~mode_t{S_ISGID}) != 0 && errno != EEXIST)
       return core::fail_errno("make store folder", root.string(), errno);
     if (auto ok = core::fsync_directory(root.parent_path()); !ok) return std::unexpected(ok.error());
     root_fd.reset(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -160,7 +196,10 @@ core::expected<std::unique_ptr<directory_backend>> directory_backend::open(const
   }
   if (auto ok = check_marker(root_fd.get(), root); !ok) return std::unexpected(ok.error());
   if (auto ok = check_layout(root_fd.get(), root); !ok) return std::unexpected(ok.error());
-  return std::unique_ptr<directory_backend>(new directory_backend(root, std::move(root_fd), std::move(options)));
+  auto group = check_root_access(root_fd.get(), root);
+  if (!group) return std::unexpected(group.error());
+  return std::unique_ptr<directory_backend>(
+      new directory_backend(root, std::move(root_fd), *group, std::move(options)));
 }
 
 core::expected<store> open_directory_store(const fs::path& root, bool create) {

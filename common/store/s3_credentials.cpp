@@ -1,5 +1,7 @@
 #include "common/store/s3_credentials.hpp"
 
+#include "common/core/secret_file.hpp"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -8,6 +10,10 @@
 #include <toml++/toml.h>
 
 namespace bodycam::common::store {
+
+namespace {
+constexpr std::size_t max_s3_credentials_bytes = 4096;
+}  // namespace
 
 core::expected<sigv4_credentials> parse_s3_credentials(std::string_view text, std::string_view what) {
   toml::table table;
@@ -40,16 +46,9 @@ core::expected<sigv4_credentials> parse_s3_credentials(std::string_view text, st
 }
 
 core::expected<sigv4_credentials> load_s3_credentials(const std::filesystem::path& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return core::fail_errno("read S3 credentials", path.string(), errno);
-  if ((st.st_mode & 077) != 0)
-    return core::fail(core::errc::permission, "read S3 credentials " + path.string() +
-                                                  ": readable or writable by others; chmod 600 it first");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) return core::fail(core::errc::io, "read S3 credentials " + path.string() + ": read failed");
-  return parse_s3_credentials(text.str(), path.string());
+  auto text = core::read_secret_file(path, "S3 credentials", max_s3_credentials_bytes);
+  if (!text) return std::unexpected(text.error());
+  return parse_s3_credentials(*text, path.string());
 }
 
 }  // namespace bodycam::common::store

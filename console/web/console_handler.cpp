@@ -2,6 +2,7 @@
 // check, and the pages that show no footage. The footage routes are in footage_routes.cpp.
 #include "console/web/console_handler.hpp"
 
+#include "common/core/secret_file.hpp"
 #include "common/core/unique_fd.hpp"
 #include "console/access/account.hpp"
 #include "console/access/route_policy.hpp"
@@ -43,17 +44,15 @@ std::string cookie_header(const std::string& value, bool https, std::chrono::sec
 // The account file of `person`: a regular file no one but the owner may read.
 core::expected<access::account> read_account(const std::filesystem::path& dir, const std::string& person) {
   const auto path = dir / (person + ".account");
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return core::fail(core::errc::not_found, "account " + path.string() + ": no such file");
-  if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0)
-    return core::fail(core::errc::permission, "account " + path.string() + ": must be a regular file of mode 0600");
-  if (st.st_size > static_cast<off_t>(max_account_bytes))
-    return core::fail(core::errc::malformed, "account " + path.string() + ": larger than 4 KiB");
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) return core::fail(core::errc::io, "read account " + path.string());
-  return access::parse_account(text.str(), path.string());
+  auto text = core::read_secret_file(path, "account", max_account_bytes);
+  if (!text) {
+    if (text.error().code == core::errc::not_found)
+      return core::fail(core::errc::not_found, "account " + path.string() + ": no such file");
+    if (text.error().code == core::errc::invalid_argument)
+      return core::fail(core::errc::malformed, "account " + path.string() + ": larger than 4 KiB");
+    return std::unexpected(text.error());
+  }
+  return access::parse_account(*text, path.string());
 }
 
 // The grant that enrolls `key` for `person` now: a person with at least one role, in force (not revoked).

@@ -6,6 +6,8 @@
 
 #include "console/web/https_server.hpp"
 
+#include "common/core/secret_file.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -227,6 +229,7 @@ class server final : public https_server, public std::enable_shared_from_this<se
 
 core::expected<std::shared_ptr<ssl::context>> make_tls_context(const std::string& certificate_file,
                                                                const std::string& key_file) {
+  if (auto ok = core::check_secret_file(key_file, "TLS key"); !ok) return std::unexpected(ok.error());
   try {
     auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |

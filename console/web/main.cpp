@@ -3,6 +3,7 @@
 //   bodycam-console account add --config FILE --person ID --key K [--totp] [--password-file P]
 // Adapters (store, lockout file, TLS, clock) are built here and nowhere else.
 #include "common/core/durable_file.hpp"
+#include "common/core/secret_file.hpp"
 #include "common/crypto/key_file.hpp"
 #include "common/store/s3_store_factory.hpp"
 #include "console/access/account.hpp"
@@ -39,13 +40,10 @@ core::expected<web::console_config> load_config(const std::string& file) {
 }
 
 core::expected<access::cookie_key> load_cookie_key(const std::string& file) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) return core::fail_errno("stat cookie key", file, errno);
-  if ((st.st_mode & 077) != 0)
-    return core::fail(core::errc::permission, "cookie key " + file + ": readable by others; chmod 600 " + file);
-  auto bytes = core::read_file(file, 64);
-  if (!bytes) return core::wrap("read cookie key", bytes.error());
-  auto key = access::make_cookie_key(*bytes);
+  auto bytes = core::read_secret_file(file, "cookie key", 64);
+  if (!bytes) return std::unexpected(bytes.error());
+  const core::byte_view view(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size());
+  auto key = access::make_cookie_key(view);
   sodium_memzero(bytes->data(), bytes->size());
   if (!key) return core::wrap(file, key.error());
   return key;

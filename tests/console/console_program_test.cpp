@@ -126,3 +126,39 @@ TEST_CASE("bodycam-console: account add, serve, log in, open a session, stop", "
   console.signal(SIGTERM);
   CHECK(console.wait(std::chrono::seconds(10)) == 0);
 }
+
+TEST_CASE("bodycam-console refuses a cookie key or TLS key the group or others may read, naming file and mode",
+          "[e2e]") {
+  temp_dir dir("bodycam-console-keymode");
+  REQUIRE(common::store::open_directory_store(dir / "store", true));
+  auto root = common::crypto::secret_key::generate().value();
+  REQUIRE(common::crypto::write_key_pair(dir / "agency-root", "agency-root", root));
+  std::string cookie_key(32, '\0');
+  randombytes_buf(cookie_key.data(), cookie_key.size());
+  write_secret(dir / "cookie.key", cookie_key);
+  write_secret(dir / "tls.key", "-----BEGIN PRIVATE KEY-----\n");
+  std::ofstream(dir / "tls.crt") << "-----BEGIN CERTIFICATE-----\n";
+  const std::string base = "[console]\nlisten = [\"127.0.0.1:0\"]\nroot_public_key = \"agency-root.pub\"\n"
+                           "accounts_dir = \"accounts\"\ncookie_key_file = \"cookie.key\"\nstate_dir = \"state\"\n";
+  std::ofstream(dir / "plain.toml") << base << "[store]\npath = \"store\"\n";
+  std::ofstream(dir / "tls.toml") << base << "tls_certificate = \"tls.crt\"\ntls_key = \"tls.key\"\n"
+                                  << "[store]\npath = \"store\"\n";
+  auto refused = [&](const std::string& config, const std::filesystem::path& key, const char* mode) {
+    const auto r = run_process({built_program("bodycam-console"), "--config", (dir / config).string()},
+                               std::chrono::seconds(30));
+    INFO(r.out << r.err);
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find(key.string()) != std::string::npos);
+    CHECK(r.err.find(std::string("mode ") + mode) != std::string::npos);
+    CHECK(r.err.find("chmod 600") != std::string::npos);
+    CHECK(r.out.find("http://") == std::string::npos);  // it never listened
+  };
+  SECTION("the cookie key") {
+    REQUIRE(::chmod((dir / "cookie.key").c_str(), 0640) == 0);
+    refused("plain.toml", dir / "cookie.key", "0640");
+  }
+  SECTION("the TLS private key") {
+    REQUIRE(::chmod((dir / "tls.key").c_str(), 0644) == 0);
+    refused("tls.toml", dir / "tls.key", "0644");
+  }
+}

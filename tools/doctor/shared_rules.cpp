@@ -182,7 +182,7 @@ void check_store(const store_facts& store, findings& out) {
     add(out, severity::problem, "store_write_once",
         std::to_string(store.writable_files) + " stored file(s) can be written to (e.g. " + store.first_writable_file +
             (store.first_writable_mode ? ", mode " + format_mode(*store.first_writable_mode) : std::string()) +
-            "): stored evidence must be read-only (0444)",
+            "): stored evidence must be read-only (0440)",
         store.root,
         "chmod a-w on them (find " + store.root +
             " -type f -perm /222 ! -name store.lock), then run `bodycam "
@@ -196,7 +196,7 @@ void check_store(const store_facts& store, findings& out) {
   }
   for (const auto& folder : store.unwritable_folders)
     add(out, severity::problem, "store", "the dock cannot add to " + folder + " as this user", folder,
-        "chown -R the dock's user on the store's folders (files stay 0444)");
+        "chown -R the dock's user on the store's folders (files stay 0440, folders 2750)");
   switch (store.probe) {
     case write_once_probe::not_tried:
       add(out, severity::ok, "store_write_once",

@@ -1,5 +1,5 @@
 // bodycam decrypt: turn an encrypted footage file back into the plain file, with the agency footage key.
-//   bodycam decrypt FILE --footage-key SEALED [--footage-key SEALED ...] --out PLAIN [--passphrase-file F]
+//   bodycam decrypt FILE (--footage-key SEALED | --footage-key-dir DIR)... --out PLAIN [--passphrase-file F]
 //                  [--salvage]
 // This is the key holder's tool for now; the clerk path — decrypting for an export or the console only after
 // an access-register entry — comes with the export and console wiring (docs/operations.md).
@@ -11,12 +11,16 @@
 //      fragment and exit 1; a tampered file gives the fragments before the damage and exit 2.
 //  G3. The report names the key id used, the fragments written, the plaintext SHA-256 (compare it with the
 //      record) and, on failure, the named error with the message index.
+//  G4. After rotations the key holder gives every sealed key (or their folder); the key whose id the file's
+//      envelope names is the one opened (footage_key_ring.hpp), so old keys may keep their old passphrases.
+//      No key for the file: exit 3 naming the ids the file wants and the ids given.
 // Exit codes: 0 complete, 1 salvaged a truncated file (documented gap), 2 not authentic (tampered, swapped
 // envelope, trailing bytes), 3 cannot (no key for this file, wrong passphrase, I/O).
 #include "common/core/durable_file.hpp"
 #include "common/core/unique_fd.hpp"
 #include "common/crypto/footage_key_file.hpp"
 #include "common/crypto/footage_reader.hpp"
+#include "tools/verbs/footage_key_ring.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/passphrase.hpp"
 #include "tools/verbs/verb.hpp"
@@ -38,6 +42,7 @@ namespace fs = std::filesystem;
 struct decrypt_args {
   std::string file;
   std::vector<std::string> footage_keys;
+  std::vector<std::string> footage_key_dirs;
   std::string out;
   std::string passphrase_file;
   bool salvage = false;
@@ -59,21 +64,23 @@ int exit_code_for(crypto::footage_errc code) {
   }
 }
 
+// G4: the key the file's envelope names, opened with its passphrase; no other key is opened. A header that does
+// not parse is left for the reader to name (the first key stands in).
 core::expected<std::vector<crypto::footage_secret_key>> open_keys(const decrypt_args& args) {
-  std::vector<core::byte_buffer> sealed;
-  for (const auto& path : args.footage_keys) {
-    auto bytes = crypto::load_sealed_footage_key(path);
-    if (!bytes) return std::unexpected(bytes.error());
-    sealed.push_back(std::move(*bytes));
+  auto ring = load_footage_key_ring(args.footage_keys, args.footage_key_dirs);
+  if (!ring) return std::unexpected(ring.error());
+  const sealed_footage_key* chosen = &ring->front();
+  if (auto wanted = footage_file_key_ids(args.file); wanted) {
+    auto found = choose_footage_key(*ring, *wanted, args.file);
+    if (!found) return std::unexpected(found.error());
+    chosen = *found;
   }
   auto passphrase = get_passphrase(args.passphrase_file, false);
   if (!passphrase) return std::unexpected(passphrase.error());
+  auto key = crypto::open_footage_secret_key(chosen->sealed, passphrase->view());
+  if (!key) return core::wrap("footage key " + chosen->path.string(), key.error());
   std::vector<crypto::footage_secret_key> keys;
-  for (std::size_t i = 0; i < sealed.size(); ++i) {
-    auto key = crypto::open_footage_secret_key(sealed[i], passphrase->view());
-    if (!key) return core::wrap("footage key " + args.footage_keys[i], key.error());
-    keys.push_back(std::move(key->key));
-  }
+  keys.push_back(std::move(key->key));
   return keys;
 }
 
@@ -162,8 +169,9 @@ void add_decrypt(CLI::App& app, run_result& result) {
   auto* cmd = app.add_subcommand("decrypt", "Decrypt an encrypted footage file with the agency footage key");
   cmd->add_option("file", args->file, "The encrypted footage file")->required();
   cmd->add_option("--footage-key", args->footage_keys,
-                  "A sealed footage key file (0600); repeat it for old keys after a rotation")
-      ->required();
+                  "A sealed footage key file (0600); repeat it for old keys after a rotation");
+  cmd->add_option("--footage-key-dir", args->footage_key_dirs,
+                  "A folder of sealed footage keys (every *.sealed); the file's envelope picks one");
   cmd->add_option("--out", args->out, "Where the plain file goes (must not exist; written 0600)")->required();
   cmd->add_option("--passphrase-file", args->passphrase_file,
                   "Read the footage key passphrase from FILE (mode 0600); without it the terminal asks");

@@ -1,6 +1,7 @@
 #include "tools/verbs/passphrase.hpp"
 
 #include "common/core/durable_file.hpp"
+#include "common/core/secret_file.hpp"
 #include "common/core/unique_fd.hpp"
 #include "common/crypto/ed25519.hpp"
 
@@ -45,19 +46,9 @@ core::expected<enrollment::secret_bytes> read_into_guarded(int fd, const std::st
 }  // namespace
 
 core::expected<enrollment::secret_bytes> read_passphrase_file(const std::filesystem::path& path) {
-  core::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd.is_open()) return core::fail_errno("open passphrase file", path.string(), errno);
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return core::fail_errno("stat passphrase file", path.string(), errno);
-  if (!S_ISREG(st.st_mode))
-    return core::fail(core::errc::invalid_argument, "passphrase file " + path.string() + ": not a regular file");
-  if ((st.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return core::fail(core::errc::permission, "passphrase file " + path.string() + " has mode " + mode +
-                                                  ": readable by group or others; run chmod 600 " + path.string());
-  }
-  return read_into_guarded(fd.get(), "passphrase file " + path.string(), false);
+  auto fd = core::open_secret_file(path, "passphrase file");
+  if (!fd) return std::unexpected(fd.error());
+  return read_into_guarded(fd->get(), "passphrase file " + path.string(), false);
 }
 
 core::expected<enrollment::secret_bytes> read_passphrase_tty(const std::string& prompt, bool confirm) {
@@ -93,11 +84,12 @@ core::expected<enrollment::secret_bytes> get_passphrase(const std::string& passp
 
 core::expected<crypto::labelled_secret_key> open_root_key(const std::filesystem::path& sealed_file,
                                                           const std::string& passphrase_file) {
-  auto bytes = core::read_file(sealed_file, enrollment::max_sealed_key_bytes);
-  if (!bytes) return core::wrap("read sealed root key", bytes.error());
+  auto text = core::read_secret_file(sealed_file, "sealed root key", enrollment::max_sealed_key_bytes);
+  if (!text) return std::unexpected(text.error());
+  const core::byte_buffer bytes(text->begin(), text->end());
   auto passphrase = get_passphrase(passphrase_file, false);
   if (!passphrase) return std::unexpected(passphrase.error());
-  auto key = enrollment::open_sealed_key(*bytes, passphrase->view());
+  auto key = enrollment::open_sealed_key(bytes, passphrase->view());
   if (!key) return core::wrap(sealed_file.string(), key.error());
   return key;
 }

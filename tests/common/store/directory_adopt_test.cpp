@@ -85,7 +85,7 @@ TEST_CASE("adopt: the spooled file becomes the object, moved not copied, read-on
   const auto after = id_of(object);
   CHECK(after.ino == before.ino);      // the same inode: no copy was written
   CHECK(after.dev == before.dev);
-  CHECK(after.mode == 0444);
+  CHECK(after.mode == 0440);
   CHECK(bytes_of(object) == bytes);
   CHECK(h.store().rehash_object(file.sha256).value() == file.sha256);
   CHECK(temp_files_under(h.root()).empty());
@@ -145,7 +145,7 @@ TEST_CASE("adopt from another file system: falls back to a put from the file's b
   CHECK(*adopted == store::put_outcome::created);
   const auto object = h.root() / store::store_key::object(file.sha256).str();
   CHECK(id_of(object).dev == id_of(h.root()).dev);
-  CHECK(id_of(object).mode == 0444);
+  CHECK(id_of(object).mode == 0440);
   CHECK(bytes_of(object) == bytes);
   CHECK(fs::exists(file.path));  // copied by the put, so the original stays with its owner
 

@@ -70,7 +70,8 @@ TEST_CASE("the directory backend keeps the store contract", "[integration]") {
   run_store_conformance(make_directory_fixture);
 }
 
-TEST_CASE("a directory store's files are the byte-exact layout, read-only, and sha256sum agrees", "[integration]") {
+TEST_CASE("a directory store's files are the byte-exact layout, read-only, private, and sha256sum agrees",
+          "[integration]") {
   directory_harness h;
   auto& s = h.store();
   const auto segment = pseudo_random_bytes(123'456, 9);
@@ -97,8 +98,31 @@ TEST_CASE("a directory store's files are the byte-exact layout, read-only, and s
   CHECK(slurp(h.root() / "store.json") == "{\"format\":\"bodycam-store\",\"version\":1}\n");
   for (const char* stored : {"store.json", "access/0001", "keys/cam-0001.pub", "receipts/dock-1.cam-0001.2",
                              "records/cam-0001/0", "records/cam-0001/1"})
-    CHECK(mode_of(h.root() / stored) == 0444);
-  CHECK(mode_of(h.root() / "objects/sha256" / hex) == 0444);
+    CHECK(mode_of(h.root() / stored) == 0440);
+  CHECK(mode_of(h.root() / "objects/sha256" / hex) == 0440);
+  CHECK(mode_of(h.root() / "store.lock") == 0640);
+  // D6: folders 2750 (the people's registers 3770), nothing for others, and everything in the root's group.
+  struct stat root_st {};
+  REQUIRE(::stat(h.root().c_str(), &root_st) == 0);
+  CHECK((root_st.st_mode & 07777) == 02750);
+  std::size_t checked = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(h.root())) {
+    struct stat st {};
+    REQUIRE(::lstat(entry.path().c_str(), &st) == 0);
+    INFO(entry.path().string());
+    CHECK((st.st_mode & S_IRWXO) == 0);
+    CHECK(st.st_gid == root_st.st_gid);
+    const std::string relative = fs::relative(entry.path(), h.root()).string();
+    if (S_ISDIR(st.st_mode))
+      CHECK((st.st_mode & 07777) == (relative == "access" ? 03770U : 02750U));
+    ++checked;
+  }
+  CHECK(checked == 15);
+  CHECK(store::folder_mode_of("access") == 03770);
+  CHECK(store::folder_mode_of("retention") == 03770);
+  CHECK(store::folder_mode_of("notes") == 03770);
+  for (const char* folder : {"receipts", "records", "records/access", "objects/sha256", "keys", "enrollment"})
+    CHECK(store::folder_mode_of(folder) == 02750);
   // What the store wrote, a second handle reads: nothing lives only in memory.
   auto again = h.open_again();
   CHECK(again.rehash_object(digest).value() == digest);
@@ -175,6 +199,36 @@ TEST_CASE("open_directory_store makes a store only where asked and never takes a
     REQUIRE_FALSE(s.has_value());
     CHECK(s.error().code == core::errc::corrupt);
     CHECK_THAT(s.error().context, Catch::Contains("keys"));
+  }
+}
+
+TEST_CASE("a store whose root others may read, write or enter is refused, naming the root, its mode and the chmod",
+          "[integration]") {
+  temp_dir dir("bodycam-store");
+  const fs::path root = fs::path(dir.path()) / "s";
+  REQUIRE(store::open_directory_store(root, true));
+  REQUIRE(mode_of(root) == 02750);
+  for (const unsigned loose : {0755U, 0751U, 0752U, 0754U, 02757U}) {
+    INFO("root mode " << std::oct << loose);
+    REQUIRE(::chmod(root.c_str(), loose) == 0);
+    for (const bool create : {false, true}) {
+      const auto s = store::open_directory_store(root, create);
+      REQUIRE_FALSE(s.has_value());
+      CHECK(s.error().code == core::errc::permission);
+      CHECK_THAT(s.error().context, Catch::Contains(root.string()) && Catch::Contains("chmod -R o-rwx") &&
+                                        Catch::Contains(loose == 02757U ? "2757" : "07"));
+    }
+    CHECK(mode_of(root) == loose);  // refused, never repaired behind the operator's back
+  }
+  REQUIRE(::chmod(root.c_str(), 0750) == 0);
+  CHECK(store::open_directory_store(root, false).has_value());
+  SECTION("an empty folder made world-readable by the umask becomes a private store") {
+    const fs::path fresh = fs::path(dir.path()) / "fresh";
+    fs::create_directories(fresh);
+    REQUIRE(::chmod(fresh.c_str(), 0755) == 0);
+    REQUIRE(store::open_directory_store(fresh, true).has_value());
+    CHECK(mode_of(fresh) == 02750);
+    CHECK(mode_of(fresh / "objects/sha256") == 02750);
   }
 }
 

@@ -9,6 +9,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 #include <csignal>
 #include <fstream>
 #include <thread>
@@ -128,6 +130,18 @@ TEST_CASE("bodycam-recorder refuses bad setup with a clear message", "[e2e]") {
     CHECK(r.err.find("no_such_encoder") != std::string::npos);
     // The failed start is itself on the record.
     CHECK(cam.verify().result == chain::verdict::authentic_with_gaps);
+  }
+  SECTION("a device key the group or others may read: refused before anything is recorded") {
+    for (const unsigned loose : {0640U, 0604U}) {
+      REQUIRE(::chmod(cam.key_path.c_str(), loose) == 0);
+      auto r = run_process({built_program("bodycam-recorder"), "--config", cam.config_path}, std::chrono::seconds(30));
+      INFO(r.err);
+      CHECK(r.exit_code == 2);
+      CHECK(r.err.find(cam.key_path) != std::string::npos);
+      CHECK(r.err.find(loose == 0640U ? "mode 0640" : "mode 0604") != std::string::npos);
+      CHECK(r.err.find("chmod 600") != std::string::npos);
+    }
+    CHECK_FALSE(std::filesystem::exists(cam.ledger_path));  // refused before the ledger was opened
   }
   SECTION("a missing config file") {
     auto r = run_process({built_program("bodycam-recorder"), "--config", cam.dir / "nope.toml"});

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -108,4 +109,30 @@ TEST_CASE("a running dock with no camera docked says so, with the store, through
 
   dockd.signal(SIGTERM);
   CHECK(dockd.wait(30s) == 0);
+}
+
+TEST_CASE("bodycam-dockd refuses a dock key the group or others may read, naming the file and its mode",
+          "[integration]") {
+  tests::temp_dir root("bodycam-dockd-keymode");
+  const fs::path dir(root.path());
+  fs::create_directories(dir / "cameras");
+  auto dock_key = common::crypto::secret_key::generate();
+  REQUIRE(dock_key.has_value());
+  REQUIRE(common::crypto::write_key_pair(dir / "dock-1", "dock-1", *dock_key).has_value());
+  std::ofstream(dir / "dockd.toml") << "[dock]\nid = \"dock-1\"\nkey_file = \"dock-1.key\"\nstore_dir = \"store\"\n"
+                                    << "trusted_cameras_dir = \"cameras\"\nstate_db = \"state/dock.db\"\n"
+                                    << "[[camera]]\nslot = \"slot-1\"\naddress = \"127.0.0.1:" << refused_port()
+                                    << "\"\n";
+  const std::string key = (dir / "dock-1.key").string();
+  for (const unsigned loose : {0640U, 0644U}) {
+    REQUIRE(::chmod(key.c_str(), loose) == 0);
+    const auto r = tests::run_process(
+        {tests::built_program("bodycam-dockd"), "--config", (dir / "dockd.toml").string()}, std::chrono::seconds(30));
+    INFO(r.out << r.err);
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find(key) != std::string::npos);
+    CHECK(r.err.find(loose == 0640U ? "mode 0640" : "mode 0644") != std::string::npos);
+    CHECK(r.err.find("chmod 600") != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(dir / "store"));  // refused before the store was made
 }

@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 namespace fs = std::filesystem;
 namespace crypto = bodycam::common::crypto;
@@ -132,5 +133,74 @@ TEST_CASE("decrypt: a footage key made by the verb decrypts, salvages and refuse
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("wrong passphrase"));
     CHECK_FALSE(fs::exists(dir / "seg.mp4"));
+  }
+}
+
+TEST_CASE("footage-key rotation: a second key has a new id; decrypt picks each file's key from a folder or --key "
+          "options, each with its own passphrase; a file sealed to a key not held is named",
+          "[e2e]") {
+  bodycam::tests::temp_dir dir;
+  write_text(dir / "pass-2025", "the passphrase of the old key\n", 0600);
+  write_text(dir / "pass-2026", "the passphrase of the new key\n", 0600);
+  // Each key in a folder of its own first, to tell their files apart; then both in one key folder.
+  std::map<std::string, crypto::labelled_footage_public_key> pubs;
+  std::map<std::string, fs::path> sealed;
+  for (const std::string year : {"2025", "2026"}) {
+    auto made = run_bodycam({"agency", "footage-key", "new", "--out", (dir / ("new-" + year)).string(), "--label",
+                             "footage-" + year, "--passphrase-file", (dir / ("pass-" + year)).string()});
+    INFO(made.out << made.err);
+    REQUIRE(made.exit_code == 0);
+    fs::create_directories(dir / "keys");
+    for (const auto& entry : fs::directory_iterator(dir / ("new-" + year))) {
+      const fs::path moved = dir / "keys" / entry.path().filename();
+      fs::rename(entry.path(), moved);
+      if (moved.extension() == ".pub") pubs[year] = crypto::load_footage_public_key(moved).value();
+      if (moved.extension() == ".sealed") sealed[year] = moved;
+    }
+    REQUIRE(pubs.count(year) == 1);
+    REQUIRE(sealed.count(year) == 1);
+  }
+  CHECK(pubs["2025"].key.key_id() != pubs["2026"].key.key_id());  // a new key, a new id
+  CHECK(sealed["2025"] != sealed["2026"]);
+
+  std::vector<crypto::written_message> messages;
+  write_bytes(dir / "old.enc", encrypt(pubs["2025"].key, {"recorded ", "in 2025"}, messages));
+  write_bytes(dir / "new.enc", encrypt(pubs["2026"].key, {"recorded ", "in 2026"}, messages));
+  auto decrypt = [&](const std::string& input, const std::string& out, const std::string& year,
+                     std::vector<std::string> keys) {
+    std::vector<std::string> args = {"decrypt", (dir / input).string(), "--out", (dir / out).string(),
+                                     "--passphrase-file", (dir / ("pass-" + year)).string()};
+    args.insert(args.end(), keys.begin(), keys.end());
+    return run_bodycam(args);
+  };
+  const std::vector<std::string> folder = {"--footage-key-dir", (dir / "keys").string()};
+  const std::vector<std::string> both = {"--footage-key", sealed["2026"].string(), "--footage-key",
+                                         sealed["2025"].string()};
+  for (const auto& [name, keys] : {std::pair{std::string("folder"), folder}, std::pair{std::string("both"), both}}) {
+    INFO("keys given as " << name);
+    auto old_file = decrypt("old.enc", "old-" + name + ".mp4", "2025", keys);
+    INFO(old_file.out << old_file.err);
+    CHECK(old_file.exit_code == 0);
+    CHECK(read_text(dir / ("old-" + name + ".mp4")) == "recorded in 2025");
+    CHECK_THAT(old_file.out, Catch::Contains(pubs["2025"].key.key_id().to_hex()));
+    auto new_file = decrypt("new.enc", "new-" + name + ".mp4", "2026", keys);
+    INFO(new_file.out << new_file.err);
+    CHECK(new_file.exit_code == 0);
+    CHECK(read_text(dir / ("new-" + name + ".mp4")) == "recorded in 2026");
+    CHECK_THAT(new_file.out, Catch::Contains(pubs["2026"].key.key_id().to_hex()));
+  }
+  SECTION("a file sealed to a key that is not given: exit 3 naming the id it wants, nothing written") {
+    auto r = decrypt("old.enc", "old.mp4", "2025", {"--footage-key", sealed["2026"].string()});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains(pubs["2025"].key.key_id().to_hex()) &&
+                          Catch::Contains(pubs["2026"].key.key_id().to_hex()));
+    CHECK_FALSE(fs::exists(dir / "old.mp4"));
+  }
+  SECTION("no key at all is refused") {
+    auto r = decrypt("old.enc", "old.mp4", "2025", {});
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains("--footage-key-dir"));
+    CHECK_FALSE(fs::exists(dir / "old.mp4"));
   }
 }

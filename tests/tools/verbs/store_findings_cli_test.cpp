@@ -36,7 +36,7 @@ struct shift_store {
     cam2_records = cam2.records();
   }
   fs::path object_path(const crypto::sha256_digest& d) const { return store_path / "objects/sha256" / d.to_hex(); }
-  // Stored files are 0444 (store.md §4.6): the attacker makes them writable first.
+  // Stored files are 0440 (store.md §4 rule 6): the attacker makes them writable first.
   void rewrite(const fs::path& p, const std::string& bytes) const {
     fs::permissions(p, fs::perms::owner_write, fs::perm_options::add);
     std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;

@@ -8,6 +8,8 @@
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 using namespace bodycam;
@@ -76,4 +78,31 @@ TEST_CASE("bodycam witness cosign: cosigns, refuses a rollback and an unknown ke
   auto empty = cosign((dir / "empty").string(), (dir / "dock-1.pub").string());
   CHECK(empty.exit_code == 3);
   CHECK(empty.err.find("the store log is empty") != std::string::npos);
+}
+
+TEST_CASE("bodycam witness cosign and serve refuse a witness key the group or others may read", "[e2e]") {
+  temp_dir dir("witness-keymode");
+  auto keygen = run_bodycam({"keygen", "--id", "witness-1", "--out", (dir / "w").string()});
+  REQUIRE(keygen.exit_code == 0);
+  auto dock_key = crypto::secret_key::generate();
+  REQUIRE(dock_key);
+  REQUIRE(crypto::write_key_pair(dir / "dock-1", "dock-1", *dock_key));
+  crypto::software_signer dock(std::move(*dock_key));
+  make_logged_store(dir / "store", dock, 2);
+  const std::string key = (dir / "w" / "witness-1.key").string();
+  REQUIRE(::chmod(key.c_str(), 0640) == 0);
+  const std::vector<std::vector<std::string>> runs = {
+      {"witness", "cosign", (dir / "store").string(), "--key", key, "--state", (dir / "w" / "state").string(),
+       "--log-key", (dir / "dock-1.pub").string()},
+      {"witness", "serve", "--listen", "127.0.0.1:0", "--key", key, "--state", (dir / "w" / "state").string(),
+       "--log-key", (dir / "dock-1.pub").string()}};
+  for (const auto& run : runs) {
+    const auto r = run_bodycam(run);
+    INFO(run[1] << ": " << r.out << r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find(key) != std::string::npos);
+    CHECK(r.err.find("mode 0640") != std::string::npos);
+    CHECK(r.err.find("chmod 600") != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir / "w" / "state"));  // refused before any state was written
 }
