@@ -64,7 +64,7 @@ chain_scenario& chain_scenario::run(std::string_view words) {
     } else if (word == "annotate") {
       append(record::annotation_payload{session_, record::annotation_purpose::start,
                                         record::annotation_status::recorded, "a.wav", 100, crypto::sha256("a"),
-                                        std::chrono::seconds(12), true, std::chrono::seconds(9)});
+                                        std::chrono::seconds(12), true, std::chrono::seconds(9), std::nullopt});
     } else if (word == "interrupt") {
       append(record::interruption_payload{session_, record::interruption_reason::power_loss,
                                           record::utc_time(std::chrono::milliseconds(utc_ms_ - 500)),
