@@ -7,11 +7,14 @@
 //   duration      i64 in the unit its field name says (_ms, _ns, _minutes)
 //   utc time      i64 nanoseconds since 1970-01-01T00:00:00Z
 //   list          u32 count (at most max_list_items) + each element's fields in order
+//   optional      only as a payload's last field: absent = no bytes at all, present = the value's fields; a
+//                 decoder reads it when payload bytes remain (so records written before the field decode unchanged)
 #pragma once
 
 #include "common/core/bytes.hpp"
 #include "common/record/payloads.hpp"
 
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -34,8 +37,15 @@ template <class T>
 struct is_vector<std::vector<T>> : std::true_type {};
 
 template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+template <class T>
 void encode_value(core::byte_writer& w, const T& v) {
-  if constexpr (std::is_same_v<T, bool>) {
+  if constexpr (is_optional<T>::value) {
+    if (v) encode_value(w, *v);
+  } else if constexpr (std::is_same_v<T, bool>) {
     w.put_u8(v ? 1 : 0);
   } else if constexpr (std::is_same_v<T, record_kind>) {
     w.put_u16(static_cast<std::uint16_t>(v));
@@ -104,7 +114,11 @@ class field_decoder {
 
   template <class T>
   void decode_value(T& v) {
-    if constexpr (std::is_same_v<T, bool>) {
+    if constexpr (is_optional<T>::value) {
+      v.reset();
+      if (r_.at_end()) return;
+      decode_value(v.emplace());
+    } else if constexpr (std::is_same_v<T, bool>) {
       std::uint8_t b = 0;
       store(r_.get_u8(path_), b);
       if (!error_ && b > 1) bad("boolean must be 0 or 1, got " + std::to_string(b));

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -88,6 +89,20 @@ struct track_range {
   }
 };
 
+// The plaintext of an encrypted footage file (docs/formats/encrypted-footage.md). Present in a segment or
+// annotation record exactly when its file is encrypted; the record's byte_length and file_sha256 (and a
+// segment's init_sha256 and fragment_root) then cover the ciphertext as stored, and this the plaintext the
+// file decrypts to: the fragments' plaintexts concatenated in order (docs/formats/chain.md §4.2).
+struct footage_plaintext {
+  std::uint64_t byte_length = 0;
+  crypto::sha256_digest sha256;
+  template <class Self, class Visit>
+  static void fields(Self& s, Visit&& v) {
+    v("plaintext_byte_length", s.byte_length);
+    v("plaintext_sha256", s.sha256);
+  }
+};
+
 struct segment_payload {
   static constexpr record_kind kind = record_kind::segment;
   session_id session;
@@ -101,6 +116,7 @@ struct segment_payload {
   std::vector<track_range> tracks;
   close_reason closed_by = close_reason::rollover;
   std::uint64_t unsigned_tail_bytes = 0;  // bytes after the last hashed fragment
+  std::optional<footage_plaintext> encrypted;  // last field: present iff the file is encrypted
   template <class Self, class Visit>
   static void fields(Self& s, Visit&& v) {
     v("session", s.session);
@@ -114,6 +130,7 @@ struct segment_payload {
     v("tracks", s.tracks);
     v("close_reason", s.closed_by);
     v("unsigned_tail_bytes", s.unsigned_tail_bytes);
+    v("encrypted", s.encrypted);
   }
 };
 
@@ -128,6 +145,7 @@ struct annotation_payload {
   milliseconds duration{0};
   bool speech_present = false;
   milliseconds speech{0};  // how much of it the voice-activity check found to be speech
+  std::optional<footage_plaintext> encrypted;  // last field: present iff the file is encrypted
   template <class Self, class Visit>
   static void fields(Self& s, Visit&& v) {
     v("session", s.session);
@@ -139,6 +157,7 @@ struct annotation_payload {
     v("duration_ms", s.duration);
     v("speech_present", s.speech_present);
     v("speech_ms", s.speech);
+    v("encrypted", s.encrypted);
   }
 };
 

@@ -32,7 +32,14 @@ nlohmann::json json_value(const T& v) {
     return out;
   } else {
     nlohmann::json out = nlohmann::json::object();
-    T::fields(v, [&](std::string_view name, const auto& field) { out[std::string(name)] = json_value(field); });
+    T::fields(v, [&](std::string_view name, const auto& field) {
+      using field_type = std::remove_cvref_t<decltype(field)>;
+      if constexpr (detail::is_optional<field_type>::value) {
+        if (field) out[std::string(name)] = json_value(*field);  // absent: no key at all, as on the wire
+      } else {
+        out[std::string(name)] = json_value(field);
+      }
+    });
     return out;
   }
 }

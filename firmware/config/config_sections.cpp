@@ -39,6 +39,15 @@ core::status parse_device(table_reader& r, recorder_config& config) {
   return r.read_path("recording_dir", d.recording_dir);
 }
 
+core::status parse_footage(table_reader& r, recorder_config& config) {
+  footage_config& f = config.footage;
+  if (auto ok = r.read_path("public_key_file", f.public_key_file); !ok) return ok;
+  if (auto ok = r.read_path("escrow_key_file", f.escrow_key_file); !ok) return ok;
+  if (!f.escrow_key_file.empty() && f.public_key_file.empty())
+    return r.invalid("escrow_key_file", "needs public_key_file: the agency footage key comes first");
+  return {};
+}
+
 constexpr std::array<std::string_view, 3> source_kind_names{"synthetic", "v4l2", "file"};
 // lavfi video sources that make a moving test picture without input.
 constexpr std::array<std::string_view, 7> synthetic_patterns{"testsrc2",   "testsrc",    "smptebars", "smptehdbars",
@@ -273,7 +282,7 @@ core::status parse_place(table_reader& r, recorder_config& config) {
 }
 
 // Order is the order of the README and of the example config; a new section is one more row.
-constexpr std::array<section_parser, 15> sections{{
+constexpr std::array<section_parser, 16> sections{{
     {"device", parse_device},
     {"source", parse_source},
     {"encoder", parse_encoder},
@@ -289,6 +298,7 @@ constexpr std::array<section_parser, 15> sections{{
     {"offload", parse_offload},
     {"session", parse_session},
     {"place", parse_place},
+    {"footage", parse_footage},
 }};
 
 }  // namespace

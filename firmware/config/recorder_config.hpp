@@ -103,8 +103,19 @@ struct offload_config {
   std::chrono::seconds timeout{30};        // 1-600: every link read and write
 };
 
+// [footage]: encryption of footage as written (docs/formats/encrypted-footage.md). Paths of public key files
+// ("bodycam-footage-public-key-v1 <label> <hex>", made by `bodycam agency footage-key new`); the camera never
+// holds a secret footage key. No public_key_file = footage is written in the clear (as before encryption
+// existed); an escrow key needs the agency key.
+struct footage_config {
+  std::string public_key_file;
+  std::string escrow_key_file;
+  [[nodiscard]] bool is_encrypted() const noexcept { return !public_key_file.empty(); }
+};
+
 struct recorder_config {
   device_config device;
+  footage_config footage;
   media::camera_source source;
   media::encoder_config encoder;  // encoder.video_encoder is the configured name, also under pass-through
   media::osd_config osd;

@@ -19,8 +19,15 @@ int averror_for(const core::error& e) noexcept {
 }
 }  // namespace
 
-core::expected<std::unique_ptr<hashing_output>> hashing_output::create(std::unique_ptr<segment_file> file) {
+core::expected<std::unique_ptr<hashing_output>> hashing_output::create(
+    std::unique_ptr<segment_file> file, std::span<const crypto::footage_public_key> recipients,
+    const crypto::random_fill& random) {
   std::unique_ptr<hashing_output> out(new hashing_output(std::move(file)));
+  if (!recipients.empty()) {
+    auto started = crypto::footage_writer::start(out->sink_, recipients, random ? random : crypto::system_random());
+    if (!started) return core::wrap("encrypt segment " + out->file_->path().filename().string(), started.error());
+    out->encryptor_.emplace(std::move(*started));
+  }
   auto* buffer = static_cast<unsigned char*>(av_malloc(io_buffer_size));
   if (!buffer) return core::fail(core::errc::internal, "allocate AVIO buffer: out of memory");
   // No seek callback: the context is not seekable, so the muxer cannot rewrite hashed bytes.
@@ -39,19 +46,57 @@ int hashing_output::write_callback(void* opaque, std::uint8_t* buffer, int size)
 int hashing_output::write(std::uint8_t* buffer, int size) noexcept {
   if (error_) return error_code_;  // invariant 3
   const core::byte_view bytes(buffer, static_cast<std::size_t>(size));
+  if (encryptor_) {
+    pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+    return size;
+  }
+  if (!write_to_file(bytes)) return error_code_;
+  return size;
+}
+
+core::status hashing_output::write_to_file(core::byte_view bytes) {
+  if (error_) return std::unexpected(*error_);
   if (auto ok = file_->write(bytes); !ok) {
     error_ = ok.error();
     error_code_ = averror_for(ok.error());
-    return error_code_;
+    return ok;
   }
   file_hasher_.update(bytes);  // invariant 1
   region_hasher_.update(bytes);
   written_ += bytes.size();
-  return size;
+  return {};
+}
+
+core::status hashing_output::encrypt_pending() {
+  if (!encryptor_ || pending_.empty()) return {};
+  auto written = encryptor_->append_fragment(pending_);
+  if (!written) {
+    if (!error_) error_ = written.error();  // a sink failure already latched the file's own error
+    error_code_ = averror_for(*error_);
+    return std::unexpected(*error_);
+  }
+  plaintext_hasher_.update(pending_);  // invariant 5
+  plaintext_written_ += pending_.size();
+  pending_.clear();
+  return {};
+}
+
+core::expected<byte_region> hashing_output::finish_stream() {
+  avio_flush(context_.get());
+  if (encryptor_) {
+    if (auto ok = encrypt_pending(); !ok) return std::unexpected(ok.error());
+    auto digests = encryptor_->finish();
+    if (!digests) {
+      if (!error_) error_ = digests.error();
+      return std::unexpected(*error_);
+    }
+  }
+  return mark_region();
 }
 
 core::expected<byte_region> hashing_output::mark_region() {
   avio_flush(context_.get());
+  if (auto ok = encrypt_pending(); !ok) return std::unexpected(ok.error());  // invariant 5
   if (error_) return std::unexpected(*error_);
   if (context_->error < 0) return fail_av("write segment", file_->path().filename().string(), context_->error);
   byte_region region{region_start_, written_ - region_start_, region_hasher_.finish()};
@@ -65,6 +110,14 @@ core::status hashing_output::sync() { return file_->sync(); }
 void hashing_output::mark_durable() noexcept {
   durable_hasher_ = file_hasher_;
   durable_length_ = written_;
+  durable_plaintext_hasher_ = plaintext_hasher_;
+  durable_plaintext_length_ = plaintext_written_;
+}
+
+std::optional<plaintext_digest> hashing_output::durable_plaintext() const noexcept {
+  if (!encryptor_) return std::nullopt;
+  crypto::sha256_hasher copy = durable_plaintext_hasher_;
+  return plaintext_digest{durable_plaintext_length_, copy.finish()};
 }
 
 crypto::sha256_digest hashing_output::file_sha256() const noexcept {

@@ -2,6 +2,10 @@
 // same call, into SHA-256 hashers (one over the whole file, one over the current region), so hashes are of
 // exactly the bytes written, never of bytes read back. The context cannot seek: the muxer can never go back
 // and patch bytes that were already hashed.
+// With footage keys (encrypting mode, docs/formats/encrypted-footage.md) the file is an encrypted footage file:
+// the header is written at create(), the muxer's bytes are held in memory until mark_region() and then written
+// as one secretstream message, and finish_stream() writes the final message. The file hashers then see the
+// ciphertext exactly as stored, and a plaintext hasher sees the muxer's bytes of every message written.
 // Invariants:
 //  1. bytes_written() counts bytes that the file accepted; both hashers have seen exactly those bytes.
 //  2. Regions partition the bytes written: mark_region() returns [previous mark, bytes_written()) and its
@@ -10,15 +14,21 @@
 //     error() names the file and the cause.
 //  4. mark_durable() records the current length and the whole-file hash state at that point, so a file cut
 //     back to durable_length() has exactly durable_file_sha256().
+//  5. Encrypting: a region is the header (first region only) plus exactly one message, so every region ends on
+//     a message boundary and a file cut back to a region's end decrypts up to it; the plaintext digest at
+//     mark_durable() covers exactly the plaintext of the messages in the durable prefix, in order.
 #pragma once
 
+#include "common/crypto/footage_writer.hpp"
 #include "common/crypto/sha256.hpp"
 #include "firmware/media/av_handles.hpp"
 #include "firmware/media/segment_storage.hpp"
+#include "firmware/media/segment_summary.hpp"
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 
 namespace bodycam::firmware::media {
 
@@ -30,8 +40,11 @@ struct byte_region {
 
 class hashing_output {
  public:
+  // No recipients: the file is the muxer's bytes. Recipients (1..4 footage public keys): encrypting mode,
+  // the header is written before this returns.
   [[nodiscard]] static common::core::expected<std::unique_ptr<hashing_output>> create(
-      std::unique_ptr<segment_file> file);
+      std::unique_ptr<segment_file> file, std::span<const common::crypto::footage_public_key> recipients = {},
+      const common::crypto::random_fill& random = {});
 
   hashing_output(const hashing_output&) = delete;
   hashing_output& operator=(const hashing_output&) = delete;
@@ -42,6 +55,9 @@ class hashing_output {
 
   // Flushes libav's buffer into the file, then closes the current region (invariant 2).
   [[nodiscard]] common::core::expected<byte_region> mark_region();
+  // Encrypting: writes what is pending as a message, then the final message (TAG_FINAL), then closes the region
+  // as mark_region() does. In the clear: mark_region().
+  [[nodiscard]] common::core::expected<byte_region> finish_stream();
   [[nodiscard]] common::core::status datasync();
   [[nodiscard]] common::core::status sync();
   void mark_durable() noexcept;  // invariant 4
@@ -51,11 +67,26 @@ class hashing_output {
   [[nodiscard]] std::uint64_t durable_length() const noexcept { return durable_length_; }
   [[nodiscard]] common::crypto::sha256_digest durable_file_sha256() const noexcept;
   [[nodiscard]] const std::optional<common::core::error>& error() const noexcept { return error_; }
+  [[nodiscard]] bool is_encrypting() const noexcept { return encryptor_.has_value(); }
+  // Encrypting only (else nullopt): the plaintext of the durable prefix (invariant 5).
+  [[nodiscard]] std::optional<plaintext_digest> durable_plaintext() const noexcept;
 
  private:
   explicit hashing_output(std::unique_ptr<segment_file> file) : file_(std::move(file)) {}
   static int write_callback(void* opaque, std::uint8_t* buffer, int size) noexcept;
   int write(std::uint8_t* buffer, int size) noexcept;
+  [[nodiscard]] common::core::status write_to_file(common::core::byte_view bytes);
+  [[nodiscard]] common::core::status encrypt_pending();
+
+  // Hands the footage writer's output to write_to_file, so ciphertext is counted and hashed like clear bytes.
+  class file_sink final : public common::crypto::footage_sink {
+   public:
+    explicit file_sink(hashing_output& out) noexcept : out_(out) {}
+    [[nodiscard]] common::core::status write(common::core::byte_view bytes) override { return out_.write_to_file(bytes); }
+
+   private:
+    hashing_output& out_;
+  };
 
   std::unique_ptr<segment_file> file_;
   av_io_context_ptr context_;
@@ -67,6 +98,14 @@ class hashing_output {
   std::uint64_t durable_length_ = 0;
   std::optional<common::core::error> error_;
   int error_code_ = 0;  // the AVERROR returned for every write after the first failure
+  // Encrypting mode only.
+  file_sink sink_{*this};
+  std::optional<common::crypto::footage_writer> encryptor_;
+  common::core::byte_buffer pending_;  // muxer bytes of the message being built
+  common::crypto::sha256_hasher plaintext_hasher_;
+  common::crypto::sha256_hasher durable_plaintext_hasher_;
+  std::uint64_t plaintext_written_ = 0;
+  std::uint64_t durable_plaintext_length_ = 0;
 };
 
 }  // namespace bodycam::firmware::media

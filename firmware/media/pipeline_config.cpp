@@ -96,6 +96,9 @@ core::status validate(const pipeline_config& config, const field_namer& name) {
   if (config.source.audio)
     if (auto ok = check_input(c, "source.audio", *config.source.audio, true); !ok) return ok;
   if (auto ok = check_encoder(c, e, config.source.audio.has_value()); !ok) return ok;
+  if (config.encryption.recipients.size() > 4)
+    return c.fail("encryption.recipients", std::to_string(config.encryption.recipients.size()) +
+                                               " footage keys; at most 4 (the agency key and escrow keys)");
   if (e.is_pass_through() && config.osd.enabled)
     return c.fail("osd.enabled", "the OSD needs re-encoding; encoder 'copy' (pass-through) cannot burn in text");
   if (config.osd.enabled) {

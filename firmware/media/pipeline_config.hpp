@@ -13,6 +13,8 @@
 #pragma once
 
 #include "common/core/error.hpp"
+#include "common/crypto/footage_key.hpp"
+#include "common/crypto/random_fill.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -22,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bodycam::firmware::media {
 
@@ -126,6 +129,15 @@ struct queue_config {
   std::chrono::milliseconds report_interval = std::chrono::seconds(1);  // back-pressure events at most this often
 };
 
+// Footage encryption (docs/formats/encrypted-footage.md): no recipient = segments in the clear; else every
+// segment is sealed to these public keys (the agency footage key first, then an escrow key), one secretstream
+// message per part of the fMP4. `random` is empty in production (system randomness); tests may set it.
+struct encryption_config {
+  std::vector<common::crypto::footage_public_key> recipients;
+  common::crypto::random_fill random;
+  [[nodiscard]] bool is_enabled() const noexcept { return !recipients.empty(); }
+};
+
 struct pipeline_config {
   source_config source;
   encoder_config encoder;
@@ -136,6 +148,7 @@ struct pipeline_config {
   std::string output_dir;
   std::string device_id;
   std::string officer_id;
+  encryption_config encryption;
 };
 
 // Maps a field as validate() names it ("segment.duration") to the name the caller's user knows.

@@ -1,7 +1,7 @@
 // What the pipeline tells the daemon about each segment, field for field the segment payload of DESIGN.md §3,
 // plus the per-fragment facts the ledger stores. Pure data: no libav types.
 //
-// Coverage of a sealed segment file of byte_length L (see README.md, "What the hashes cover"):
+// Coverage of a sealed segment file in the clear of byte_length L (see README.md, "What the hashes cover"):
 //   [0, init_length)                                   init part: ftyp + moov          → init_sha256
 //   fragment i: [offset_i, offset_i + length_i)        one moof + mdat, contiguous     → leaf i of fragment_root
 //   [init_length + Σ length_i, L)                      unsigned tail (unsigned_tail_bytes; 0 unless the
@@ -49,6 +49,13 @@ struct fragment_info {
   media_time first_pts{};                // of its video keyframe, in the video track's file time base
 };
 
+// An encrypted file's plaintext (docs/formats/encrypted-footage.md): the muxer's bytes, that is the fMP4 a
+// decryption reproduces, with its length and SHA-256.
+struct plaintext_digest {
+  std::uint64_t byte_length = 0;
+  common::crypto::sha256_digest sha256;
+};
+
 struct segment_opened {
   std::string session_id;
   std::uint32_t index = 0;
@@ -77,6 +84,10 @@ struct segment_summary {
   // Bytes written after the last durable fragment that the seal cut off (a write or sync failed mid-fragment);
   // they were never reported durable. 0 on a normal seal.
   std::uint64_t truncated_bytes = 0;
+  // Encrypted segments only: then byte_length, file_sha256, init_sha256 and the fragment root describe the
+  // ciphertext file as stored (init part = header + message 0, fragment i = message i + 1, the tail = the
+  // mfra message if any and the final message), and this the plaintext fMP4 it decrypts to.
+  std::optional<plaintext_digest> plaintext;
 
   [[nodiscard]] const track_range* find_track(track_kind kind) const noexcept {
     for (const auto& t : tracks)

@@ -67,7 +67,7 @@ core::status segment_writer::start(std::span<const stream_spec> streams, const s
 
   auto file = storage_.create(partial_path_);
   if (!file) return std::unexpected(file.error());
-  auto output = hashing_output::create(std::move(*file));
+  auto output = hashing_output::create(std::move(*file), options.encryption.recipients, options.encryption.random);
   if (!output) return std::unexpected(output.error());
   output_ = std::move(*output);
 
@@ -218,6 +218,7 @@ segment_summary segment_writer::make_summary(close_reason reason) const {
   s.truncated_bytes = truncated_bytes_;
   s.byte_length = output_->durable_length();
   s.file_sha256 = output_->durable_file_sha256();
+  s.plaintext = output_->durable_plaintext();
   return s;
 }
 
@@ -232,7 +233,7 @@ core::expected<segment_summary> segment_writer::seal(close_reason reason) {
     failed_ = true;
     return fail_mux("write trailer of " + file_name_, ret);
   }
-  auto tail = output_->mark_region();
+  auto tail = output_->finish_stream();  // invariant 7: the final message of an encrypted file
   if (!tail) {
     failed_ = true;
     return core::wrap("write trailer of " + file_name_, tail.error());

@@ -19,10 +19,15 @@
 //  5. After any failure, seal_after_failure() cuts the file back to the end of the last durable fragment
 //     (bytes never reported durable), then seals it; fragments already reported stay byte-identical.
 //  6. The destructor only releases: an unsealed segment stays on disk as `<name>.partial`.
+//  7. Encrypted (options.encryption has recipients): the file is docs/formats/encrypted-footage.md; the init
+//     part is one message and every fragment one message, written and fdatasync'd before it is reported, so
+//     every reported fragment decrypts after a power cut; seal() ends the stream with the final message,
+//     seal_after_failure() cannot (the file then reads as `truncated` after its last durable fragment).
 #pragma once
 
 #include "common/crypto/merkle.hpp"
 #include "firmware/media/hashing_output.hpp"
+#include "firmware/media/pipeline_config.hpp"
 #include "firmware/media/segment_sink.hpp"
 #include "firmware/media/segment_storage.hpp"
 
@@ -52,6 +57,7 @@ struct segment_identity {
 
 struct segment_writer_options {
   bool write_mfra = false;
+  encryption_config encryption;  // no recipient = in the clear
   std::optional<media_time> pre_event_start;  // reported in segment_opened (first segment of a session)
   std::optional<media_time> live_start;
 };

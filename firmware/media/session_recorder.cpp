@@ -104,6 +104,7 @@ core::status session_recorder::write_recording(packet_item item) {
 core::status session_recorder::open_segment(const packet_meta& first) {
   segment_writer_options options;
   options.write_mfra = config_.segment.write_mfra;
+  options.encryption = config_.encryption;
   if (first_segment_pending_) {
     options.pre_event_start = pre_event_start_ ? pre_event_start_ : std::optional<media_time>(first.start());
     options.live_start = live_start_ ? live_start_ : std::optional<media_time>(first.start());

@@ -2,6 +2,7 @@
 
 #include "common/core/durable_file.hpp"
 #include "common/core/posix_file_system.hpp"
+#include "common/crypto/footage_format.hpp"
 #include "common/crypto/sha256.hpp"
 
 #include <algorithm>
@@ -103,6 +104,14 @@ std::optional<crypto::sha256_digest> hash_range(std::ifstream& in, std::uint64_t
   return h.finish();
 }
 
+bool is_encrypted_footage(std::ifstream& in) {
+  in.clear();
+  in.seekg(0);
+  std::string magic(crypto::footage_magic.size(), '\0');
+  in.read(magic.data(), static_cast<std::streamsize>(magic.size()));
+  return in.gcount() == static_cast<std::streamsize>(magic.size()) && magic == crypto::footage_magic;
+}
+
 core::status rename_no_replace(core::file_system& disk, const fs::path& from, const fs::path& to) {
   if (auto ok = disk.rename_no_replace(from, to); !ok) return core::wrap("rename salvaged segment", ok.error());
   return disk.sync_directory(to.parent_path());
@@ -177,6 +186,9 @@ core::expected<bool> salvage_file(core::file_system& disk, records::chain_writer
   p.fragment_root = plan.fragment_root;
   p.closed_by = record::close_reason::power_loss_recovered;
   p.unsigned_tail_bytes = plan.unsigned_tail_bytes;
+  // An encrypted segment (docs/formats/encrypted-footage.md) stays encrypted; the camera cannot read its
+  // plaintext, so the record says "encrypted, plaintext unknown": length 0 and an all-zero digest.
+  if (is_encrypted_footage(sealed)) p.encrypted = record::footage_plaintext{};
   const auto length = plan.byte_length;
   const auto digest = *whole;
   const session::record_summary summary{record::record_kind::segment, p.session, p.index, {}};

@@ -61,6 +61,7 @@ core::expected<record::segment_payload> segment_payload_of(const media::segment_
                         t.last_pts});
   p.closed_by = to_record(summary.reason);
   p.unsigned_tail_bytes = summary.unsigned_tail_bytes;
+  if (summary.plaintext) p.encrypted = record::footage_plaintext{summary.plaintext->byte_length, summary.plaintext->sha256};
   return p;
 }
 

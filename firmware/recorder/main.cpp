@@ -5,6 +5,7 @@
 // Exit codes: 0 clean shutdown, 1 a runtime fault (pipeline or ledger), 2 bad configuration or setup.
 #include "common/core/durable_file.hpp"
 #include "common/core/service_notify.hpp"
+#include "common/crypto/footage_key_file.hpp"
 #include "common/crypto/key_file.hpp"
 #include "common/crypto/sha256.hpp"
 #include "firmware/config/config_loader.hpp"
@@ -144,9 +145,19 @@ int run(const std::string& config_path) {
   auto recovered = recorder::run_boot_recovery(writer, c.device.recording_dir, previous == record::shutdown_kind::unclean);
   if (!recovered) return setup_error("recovery: " + recovered.error().context);
 
+  // [footage]: public keys only; a camera never holds a secret footage key.
+  std::vector<crypto::footage_public_key> footage_recipients;
+  for (const std::string& file : {c.footage.public_key_file, c.footage.escrow_key_file}) {
+    if (file.empty()) continue;
+    auto loaded = crypto::load_footage_public_key(file);
+    if (!loaded) return setup_error("footage key: " + loaded.error().context);
+    footage_recipients.push_back(loaded->key);
+  }
   recorder::ledger_sink sink(writer);
   media::posix_segment_storage storage;
-  auto pipeline = media::recording_pipeline::open(config::pipeline_settings(c), sink, storage);
+  auto media_settings = config::pipeline_settings(c);
+  media_settings.encryption.recipients = footage_recipients;
+  auto pipeline = media::recording_pipeline::open(media_settings, sink, storage);
   if (!pipeline) {
     record::interruption_payload fault;
     fault.reason = record::interruption_reason::pipeline_fault;
@@ -177,6 +188,7 @@ int run(const std::string& config_path) {
   options.thresholds = recorder::thresholds_from(c);
   options.device_key = device_key;
   options.statement = statement_settings_from(c.annotation);
+  options.footage_recipients = footage_recipients;
   options.poll_interval = std::chrono::duration_cast<std::chrono::milliseconds>(c.checks.poll_interval);
   options.resume_window = std::chrono::duration_cast<std::chrono::milliseconds>(c.checks.resume_window);
   // Space runs short while recording: free receipt-covered files, oldest first, each freed only after its

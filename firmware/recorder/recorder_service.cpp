@@ -3,6 +3,7 @@
 #include "common/core/durable_file.hpp"
 #include "firmware/session/power_supply_reader.hpp"
 #include "firmware/session/wav_file.hpp"
+#include "common/crypto/footage_buffer.hpp"
 
 #include <sodium.h>
 #include <sys/statvfs.h>
@@ -290,7 +291,14 @@ std::optional<record::annotation_payload> recorder_service::collect_statement_lo
     p.status = record::annotation_status::missing;
   } else {
     const auto& captured = *result->statement;
-    const auto bytes = session::encode_wav(captured.audio);
+    const auto wav = session::encode_wav(captured.audio);
+    std::optional<crypto::sealed_footage> sealed;
+    if (!options_.footage_recipients.empty()) {
+      auto encrypted = crypto::seal_footage_buffer(wav, options_.footage_recipients, crypto::system_random());
+      if (encrypted) sealed = std::move(*encrypted);
+      else std::fprintf(stderr, "bodycam-recorder: encrypt statement: %s\n", encrypted.error().context.c_str());
+    }
+    const auto& bytes = sealed ? sealed->ciphertext : wav;
     // A run resumed after an automatic stop tags its statement with its session_resume's seq: several runs
     // of one session may resume within one boot.
     const std::string name = session_->to_hex() + "-" + std::string(record::to_string(statement_purpose_)) + "-b" +
@@ -299,7 +307,9 @@ std::optional<record::annotation_payload> recorder_service::collect_statement_lo
                                   ? "-t" + std::to_string(refused_stops_)
                                   : std::string()) +
                              ".wav";
-    if (auto ok = core::write_file_durably(options_.recording_dir / name, bytes, {0644, true}); !ok) {
+    if (!options_.footage_recipients.empty() && !sealed) {
+      p.status = record::annotation_status::missing;  // never written in the clear when keys are configured
+    } else if (auto ok = core::write_file_durably(options_.recording_dir / name, bytes, {0644, true}); !ok) {
       std::fprintf(stderr, "bodycam-recorder: statement %s: %s\n", name.c_str(), ok.error().context.c_str());
       p.status = record::annotation_status::missing;
     } else {
@@ -311,6 +321,7 @@ std::optional<record::annotation_payload> recorder_service::collect_statement_lo
                                              std::max(1, captured.audio.sample_rate));
       p.speech_present = captured.vad.speech_present;
       p.speech = captured.vad.speech;
+      if (sealed) p.encrypted = record::footage_plaintext{sealed->digests.plaintext_bytes, sealed->digests.plaintext_sha256};
     }
   }
   last_statement_ = p.status;

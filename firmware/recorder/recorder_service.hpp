@@ -36,6 +36,8 @@
 // result; one mutex serialises the rest.
 #pragma once
 
+#include "common/crypto/footage_key.hpp"
+
 #include "firmware/control/command_handler.hpp"
 #include "firmware/media/recording_pipeline.hpp"
 #include "firmware/recorder/ledger_sink.hpp"
@@ -68,6 +70,8 @@ struct service_options {
   session::precheck_thresholds thresholds;
   common::crypto::public_key device_key;
   std::optional<session::statement_settings> statement;  // nullopt: annotation.kind = "none"
+  // [footage]: statements are encrypted to these keys as written (empty: in the clear), like the segments.
+  std::vector<common::crypto::footage_public_key> footage_recipients;
   std::chrono::milliseconds poll_interval{5000};         // battery and storage while a session is open
   std::chrono::milliseconds resume_window{std::chrono::minutes(30)};  // after an automatic stop
   std::vector<std::string> actions = session::default_actions();  // [session] actions

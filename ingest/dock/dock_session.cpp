@@ -335,7 +335,8 @@ struct dock_session::impl {
     const auto* seg = std::get_if<record::segment_payload>(&chain[f.record_seq].body.body);
     std::optional<fragment_expectation> fragments;
     if (seg != nullptr && seg->fragment_count > 0)
-      fragments = fragment_expectation{seg->init_sha256, seg->fragment_count, seg->fragment_root};
+      fragments = fragment_expectation{seg->init_sha256, seg->fragment_count, seg->fragment_root,
+                                       seg->encrypted.has_value()};
     auto got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk, fragments);
     if (!got) return std::unexpected(got.error());
     summary.bytes_fetched += got->bytes_received;

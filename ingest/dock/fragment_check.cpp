@@ -3,6 +3,7 @@
 #include "ingest/dock/fragment_check.hpp"
 
 #include "common/core/unique_fd.hpp"
+#include "common/crypto/footage_format.hpp"
 #include "common/crypto/merkle.hpp"
 
 #include <fcntl.h>
@@ -57,7 +58,81 @@ void fragment_stream::end_box() {
   to_end_ = false;
 }
 
+void fragment_stream::update_encrypted(core::byte_view bytes) {
+  while (!bytes.empty() && !problem_) {
+    if (!header_length_) {  // the header: its fixed prefix says how many envelopes, hence its length
+      const std::size_t n = std::min(crypto::footage_header_prefix_size - header_.size(), bytes.size());
+      header_.insert(header_.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
+      init_.update(bytes.first(n));
+      offset_ += n;
+      bytes = bytes.subspan(n);
+      if (header_.size() < crypto::footage_header_prefix_size) continue;
+      const std::uint8_t envelopes = header_.back();
+      if (std::string_view(reinterpret_cast<const char*>(header_.data()), crypto::footage_magic.size()) !=
+              crypto::footage_magic ||
+          envelopes == 0 || envelopes > crypto::footage_max_envelopes) {
+        problem_ = "is no encrypted footage file (magic or envelope count)";
+        return;
+      }
+      header_length_ = crypto::footage_header_prefix_size + crypto::footage_header_rest_size(envelopes);
+      remaining_ = *header_length_ - crypto::footage_header_prefix_size;
+      header_.clear();
+      continue;
+    }
+    if (remaining_) {  // inside the header's rest or a message
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(*remaining_, bytes.size()));
+      const bool in_header = offset_ < *header_length_;
+      if (in_header || messages_complete_ == 0) init_.update(bytes.first(n));
+      else if (messages_complete_ <= want_.fragment_count) pair_.update(bytes.first(n));
+      offset_ += n;
+      bytes = bytes.subspan(n);
+      *remaining_ -= n;
+      if (*remaining_ > 0) continue;
+      remaining_.reset();
+      if (in_header) continue;
+      if (messages_complete_ >= 1 && messages_complete_ <= want_.fragment_count)
+        message_digests_.push_back(pair_.finish());
+      ++messages_complete_;
+      continue;
+    }
+    // A length prefix: 4 bytes, part of its message's hash.
+    const std::size_t n = std::min(crypto::footage_length_prefix_size - header_.size(), bytes.size());
+    header_.insert(header_.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
+    offset_ += n;
+    bytes = bytes.subspan(n);
+    if (header_.size() < crypto::footage_length_prefix_size) continue;
+    const std::uint64_t length = be(header_.data(), 4);
+    if (length < crypto::footage_message_overhead ||
+        length > crypto::footage_message_overhead + crypto::footage_max_fragment_bytes) {
+      problem_ = "message at offset " + std::to_string(offset_ - 4) + " declares " + std::to_string(length) +
+                 " bytes, outside 17 .. 17 + 64 MiB";
+      return;
+    }
+    if (messages_complete_ == 0) init_.update(header_);
+    else if (messages_complete_ <= want_.fragment_count) {
+      pair_ = crypto::sha256_hasher();
+      pair_.update(header_);
+    }
+    header_.clear();
+    remaining_ = length;
+  }
+}
+
+std::optional<std::string> fragment_stream::finish_encrypted() {
+  if (problem_) return problem_;
+  if (!header_length_ || messages_complete_ == 0) return "does not start with an encrypted footage header and message 0";
+  if (init_.finish() != want_.init_sha256) return "init part (header + message 0) SHA-256 differs from the record";
+  if (message_digests_.size() < want_.fragment_count)
+    return "has " + std::to_string(message_digests_.size()) + " complete fragment messages, the record " +
+           std::to_string(want_.fragment_count);
+  crypto::merkle_builder root;
+  for (const auto& d : message_digests_) root.add_leaf(d);
+  if (root.root() != want_.fragment_root) return "fragment root differs from the record";
+  return std::nullopt;
+}
+
 void fragment_stream::update(core::byte_view bytes) {
+  if (want_.encrypted) return update_encrypted(bytes);
   while (!bytes.empty() && !problem_) {
     if (remaining_) {  // inside a box
       const std::size_t n =
@@ -92,6 +167,7 @@ void fragment_stream::update(core::byte_view bytes) {
 }
 
 std::optional<std::string> fragment_stream::finish() {
+  if (want_.encrypted) return finish_encrypted();
   if (problem_) return problem_;
   if (remaining_ && to_end_) end_box();  // a size-0 box ends with the bytes; any other open box is a tail
   if (complete_.size() < 2 || complete_[0].type != "ftyp" || complete_[1].type != "moov")

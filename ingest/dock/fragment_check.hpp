@@ -4,6 +4,10 @@
 // is one fragment whose SHA-256 is a Merkle leaf (RFC 6962, common/crypto/merkle.hpp), and the root over the
 // first fragment_count fragments must equal fragment_root. Bytes after them (an mfra box, or the unsigned tail
 // of a salvaged segment) are not part of the root.
+// An encrypted segment (`encrypted`: its record has the `encrypted` field; docs/formats/chain.md §4.2) is walked by
+// its message framing instead (docs/formats/encrypted-footage.md): the init part is the header and message 0,
+// fragment i is message i + 1 with its length prefix, and the same init hash, count and root are checked on the
+// ciphertext, without any key.
 // `fragment_stream` does the walk on bytes as they arrive (the dock feeds it while it spools a file, so each
 // byte is read once); `check_fragments` feeds it a whole file. Both give the same answer for the same bytes.
 // Invariants:
@@ -28,6 +32,7 @@ struct fragment_expectation {
   common::crypto::sha256_digest init_sha256;
   std::uint32_t fragment_count = 0;
   common::crypto::sha256_digest fragment_root;
+  bool encrypted = false;
 };
 
 class fragment_stream {
@@ -45,6 +50,8 @@ class fragment_stream {
   void start_box(std::uint64_t size, std::uint64_t header_size);
   void feed(common::core::byte_view bytes);
   void end_box();
+  void update_encrypted(common::core::byte_view bytes);
+  [[nodiscard]] std::optional<std::string> finish_encrypted();
 
   fragment_expectation want_;
   std::uint64_t offset_ = 0;                 // bytes fed so far
@@ -56,6 +63,10 @@ class fragment_stream {
   common::crypto::sha256_hasher init_;       // ftyp + moov
   common::crypto::sha256_hasher pair_;       // the moof + mdat being read
   std::optional<std::string> problem_;       // a malformed header: the walk stops there
+  // Encrypted walk: the footage header's length once known, then messages (length prefix + ciphertext).
+  std::optional<std::uint64_t> header_length_;
+  std::uint64_t messages_complete_ = 0;
+  std::vector<common::crypto::sha256_digest> message_digests_;  // of messages 1 .. fragment_count
 };
 
 // nullopt if the file matches; otherwise what differs. Errors: the file could not be read.

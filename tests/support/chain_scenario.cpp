@@ -51,7 +51,7 @@ chain_scenario& chain_scenario::run(std::string_view words) {
       segment_index_ = 0;
       append(record::session_start_payload{session_, "officer-7", record::start_trigger::button,
                                            std::chrono::seconds(30)});
-    } else if (word == "seg") {
+    } else if (word == "seg" || word == "eseg") {
       record::segment_payload s;
       s.session = session_;
       s.index = segment_index_++;
@@ -60,11 +60,17 @@ chain_scenario& chain_scenario::run(std::string_view words) {
       s.file_sha256 = crypto::sha256(s.file_name);
       s.fragment_count = 60;
       s.tracks = {{record::track_type::video, 1, 90000, 0, 5'400'000}};
+      if (word == "eseg") s.encrypted = record::footage_plaintext{900 + s.index, crypto::sha256("plain " + s.file_name)};
       append(std::move(s));
+    } else if (word == "eannotate") {
+      append(record::annotation_payload{session_, record::annotation_purpose::start,
+                                        record::annotation_status::recorded, "a.wav", 240, crypto::sha256("a-sealed"),
+                                        std::chrono::seconds(12), true, std::chrono::seconds(9),
+                                        record::footage_plaintext{100, crypto::sha256("a")}});
     } else if (word == "annotate") {
       append(record::annotation_payload{session_, record::annotation_purpose::start,
                                         record::annotation_status::recorded, "a.wav", 100, crypto::sha256("a"),
-                                        std::chrono::seconds(12), true, std::chrono::seconds(9)});
+                                        std::chrono::seconds(12), true, std::chrono::seconds(9), std::nullopt});
     } else if (word == "interrupt") {
       append(record::interruption_payload{session_, record::interruption_reason::power_loss,
                                           record::utc_time(std::chrono::milliseconds(utc_ms_ - 500)),

@@ -82,7 +82,8 @@ evidence_camera& evidence_camera::annotation(record::annotation_purpose purpose,
       put_file(content),
       std::chrono::seconds(12),
       speech,
-      std::chrono::seconds(speech ? 9 : 0)};
+      std::chrono::seconds(speech ? 9 : 0),
+      std::nullopt};
   append(std::move(a));
   return *this;
 }
@@ -96,7 +97,8 @@ evidence_camera& evidence_camera::missing_annotation(record::annotation_purpose 
                                     {},
                                     std::chrono::seconds(0),
                                     false,
-                                    std::chrono::seconds(0)});
+                                    std::chrono::seconds(0),
+                                    std::nullopt});
   return *this;
 }
 

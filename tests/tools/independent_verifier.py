@@ -111,6 +111,12 @@ PAYLOADS = {
          ("width", "u32"), ("height", "u32"), ("time_base_num", "u32"), ("time_base_den", "u32"), ("pts", "i64"),
          ("captured_utc_ns", "i64")],
 }
+# §4.2: segment and annotation payloads may end with one optional field, present exactly when payload bytes
+# remain after the fields above: the file is encrypted, and this is its plaintext's length and SHA-256.
+OPTIONAL_LAST = {
+    4: ("encrypted", [("plaintext_byte_length", "u64"), ("plaintext_sha256", "sha256")]),
+    5: ("encrypted", [("plaintext_byte_length", "u64"), ("plaintext_sha256", "sha256")]),
+}
 FIXED = {"u32": 4, "u64": 8, "sha256": 32, "pubkey": 32, "sig": 64, "session": 16}
 DEVICE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
@@ -174,6 +180,9 @@ def parse_record(signed):
     if r.pos != len(canonical):
         raise Malformed("trailing bytes after the payload")
     h["payload"] = read_fields(payload, PAYLOADS[h["kind"]])
+    if h["kind"] in OPTIONAL_LAST and payload.pos != len(payload.data):
+        name, fields = OPTIONAL_LAST[h["kind"]]
+        h["payload"][name] = read_fields(payload, fields)
     if payload.pos != len(payload.data):
         raise Malformed("trailing bytes inside the payload")
     return h, hashlib.sha256(canonical).digest(), signature

@@ -533,3 +533,23 @@ TEST_CASE("[session] actions: the default list, a custom list, and every refusal
   CHECK(error_of(minimal + "[session]\nactions = \"inspection\"\n").find("session.actions") != std::string::npos);
   CHECK(error_of(minimal + "[buttons]\nmark_key = 167\n").find("buttons.mark_key: must differ") != std::string::npos);
 }
+
+TEST_CASE("[footage]: no key means footage in the clear; keys are public key files, the escrow after the agency's") {
+  auto plain = parse_recorder_config(minimal);
+  REQUIRE(plain.has_value());
+  CHECK_FALSE(plain->footage.is_encrypted());
+  CHECK(plain->footage.escrow_key_file.empty());
+
+  auto both = parse_recorder_config(minimal +
+                                    "[footage]\npublic_key_file = \"/etc/bodycam/agency.pub\"\n"
+                                    "escrow_key_file = \"/etc/bodycam/escrow.pub\"\n");
+  REQUIRE(both.has_value());
+  CHECK(both->footage.is_encrypted());
+  CHECK(both->footage.public_key_file == "/etc/bodycam/agency.pub");
+  CHECK(both->footage.escrow_key_file == "/etc/bodycam/escrow.pub");
+
+  CHECK(error_of(minimal + "[footage]\nescrow_key_file = \"/etc/bodycam/escrow.pub\"\n")
+            .find("footage.escrow_key_file: needs public_key_file") != std::string::npos);
+  CHECK(error_of(minimal + "[footage]\nsecret_key_file = \"/x\"\n").find("footage.secret_key_file: unknown key") !=
+        std::string::npos);
+}

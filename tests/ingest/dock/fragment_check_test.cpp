@@ -1,7 +1,10 @@
-// The dock's fragment check on small synthetic fragmented-MP4 layouts: ftyp, moov, (moof, mdat)×n, mfra.
+// The dock's fragment check on small synthetic fragmented-MP4 layouts: ftyp, moov, (moof, mdat)×n, mfra; and
+// on the same layouts encrypted (docs/formats/chain.md §4.2), checked without a key.
 #include "ingest/dock/fragment_check.hpp"
 
 #include "common/core/durable_file.hpp"
+#include "common/crypto/footage_key.hpp"
+#include "common/crypto/footage_writer.hpp"
 #include "common/crypto/merkle.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -39,6 +42,39 @@ layout make_layout(int fragments, bool mfra) {
   if (mfra) put_box(l.bytes, "mfra", 20, 9);
   l.want.fragment_count = static_cast<std::uint32_t>(fragments);
   l.want.fragment_root = crypto::merkle_root(leaves);
+  return l;
+}
+
+// The layout encrypted as the camera writes it: the init part (ftyp + moov) is message 0, each fragment one
+// message, an mfra box one more, then the final message; the expectation is over the ciphertext.
+layout encrypt_layout(const layout& plain, int fragments, bool mfra) {
+  const auto agency = crypto::footage_secret_key::generate(crypto::deterministic_random_for_tests(7)).value();
+  const std::array<crypto::footage_public_key, 1> keys{agency.public_key()};
+  crypto::memory_sink sink;
+  auto writer = crypto::footage_writer::start(sink, keys, crypto::deterministic_random_for_tests(8)).value();
+  std::vector<std::pair<std::size_t, std::size_t>> parts;  // plaintext spans: init, fragments, mfra
+  const std::size_t init = 8 + 16 + 8 + 100;
+  parts.emplace_back(0, init);
+  std::size_t at = init;
+  for (int i = 0; i < fragments; ++i) {
+    const std::size_t n = 8 + 40 + 8 + 300 + static_cast<std::size_t>(i);
+    parts.emplace_back(at, n);
+    at += n;
+  }
+  if (mfra) parts.emplace_back(at, plain.bytes.size() - at);
+  layout l;
+  std::vector<crypto::sha256_digest> leaves;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const auto where = writer.append_fragment(core::byte_view(plain.bytes).subspan(parts[k].first, parts[k].second)).value();
+    if (k == 0) l.want.init_sha256 = crypto::sha256(core::byte_view(sink.bytes()).first(where.offset + where.length));
+    else if (k <= static_cast<std::size_t>(fragments))
+      leaves.push_back(crypto::sha256(core::byte_view(sink.bytes()).subspan(where.offset, where.length)));
+  }
+  REQUIRE(writer.finish().has_value());
+  l.bytes = sink.bytes();
+  l.want.fragment_count = static_cast<std::uint32_t>(fragments);
+  l.want.fragment_root = crypto::merkle_root(leaves);
+  l.want.encrypted = true;
   return l;
 }
 
@@ -98,4 +134,37 @@ TEST_CASE("fragment check mismatches are named") {
   auto cut_fragment = make_layout(3, false);
   cut_fragment.bytes.resize(cut_fragment.bytes.size() - 5);  // the last mdat runs past the end
   CHECK(check(cut_fragment).value_or("").find("2 complete fragments") != std::string::npos);
+}
+
+TEST_CASE("an encrypted segment is checked on its ciphertext messages, without a key") {
+  const auto ok = encrypt_layout(make_layout(5, true), 5, true);
+  CHECK_FALSE(check(ok).has_value());
+  CHECK_FALSE(check(encrypt_layout(make_layout(1, false), 1, false)).has_value());
+
+  auto as_mp4 = ok;  // the same bytes walked as a file in the clear are no MP4
+  as_mp4.want.encrypted = false;
+  CHECK(check(as_mp4).has_value());
+
+  auto flipped = ok;  // flip_byte_in_fragment: a byte of fragment 2's ciphertext
+  flipped.bytes[flipped.bytes.size() / 2] ^= 0x01;
+  CHECK(check(flipped).value_or("") == "fragment root differs from the record");
+  auto wrong_init = ok;
+  wrong_init.bytes[200] ^= 0x01;  // inside the header's envelope or message 0
+  CHECK(check(wrong_init).value_or("").find("init part (header + message 0)") != std::string::npos);
+  auto cut = encrypt_layout(make_layout(3, false), 3, false);
+  cut.bytes.resize(cut.bytes.size() - 21 - 5);  // the final message gone and the last fragment cut short
+  CHECK(check(cut).value_or("").find("2 complete fragment messages, the record 3") != std::string::npos);
+  // The camera's record after the power cut counts the 2 complete ones (same keys and randomness, so the
+  // 2-fragment file's messages are the first ones of the 3-fragment file); the cut message is unsigned tail.
+  auto salvaged = cut;
+  const auto two = encrypt_layout(make_layout(2, false), 2, false);
+  salvaged.want = two.want;
+  CHECK_FALSE(check(salvaged).has_value());
+  auto not_footage = ok;
+  not_footage.bytes[0] = 'B';
+  CHECK(check(not_footage).value_or("").find("no encrypted footage file") != std::string::npos);
+  auto bad_length = ok;
+  const std::size_t first_prefix = 74 + 88;  // one envelope
+  bad_length.bytes[first_prefix] = 0x7f;      // message 0 claims ~2 GiB
+  CHECK(check(bad_length).value_or("").find("outside 17 .. 17 + 64 MiB") != std::string::npos);
 }

@@ -144,6 +144,33 @@ TEST_CASE("both verifiers report the same reasons for every record, on every tam
     CHECK(kinds.contains("mark"));
     CHECK(kinds.contains("officer"));
   }
+  SECTION("encrypted segments and statements (the optional last field): authentic") {
+    chain_scenario s("cam-1");
+    s.run("boot precheck start eannotate eseg seg eseg stop");
+    case_files c(s.first_key());
+    c.put_all(s);
+    compare(c, "authentic", {});
+  }
+  SECTION("flip_byte_in_plaintext_hash of an encrypted segment") {
+    chain_scenario s("cam-1");
+    s.run("boot precheck start eseg eseg stop");
+    case_files c(s.first_key());
+    c.put_all(s);
+    auto bytes = s.records()[4].bytes;
+    bytes[bytes.size() - 64 - 1] ^= 0x01;  // the last byte of plaintext_sha256, just before the signature
+    c.put("4", bytes);
+    compare(c, "not_authentic", {"bad_signature", "prev_hash_mismatch"});
+  }
+  SECTION("append_bytes_after_the_optional_field") {
+    chain_scenario s("cam-1");
+    s.run("boot precheck start eseg stop");
+    case_files c(s.first_key());
+    c.put_all(s);
+    auto bytes = s.records()[3].bytes;
+    bytes.insert(bytes.end() - 64, 0x00);  // one byte more inside the payload, payload_length unchanged
+    c.put("3", bytes);
+    compare(c, "not_authentic", {"malformed", "seq_gap"});
+  }
   SECTION("interruptions and recoveries: authentic_with_gaps") {
     chain_scenario s("cam-1");
     s.run("boot start seg interrupt boot recover seg stop");
