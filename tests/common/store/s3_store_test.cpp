@@ -2,8 +2,10 @@
 // means on S3: a bucket without Object Lock is refused at open, wrong credentials are refused naming the
 // endpoint, and a stored object refuses a second create, an overwrite and a delete of its version, with its
 // COMPLIANCE retention set. One cluster per test process, started by scripts/ceph-dev in a temp directory
-// and stopped at exit; if it cannot start the tests FAIL. BODYCAM_TEST_CEPH_DIR names an already running
-// `ceph-dev up` directory to use instead (left running). Tampering goes through `rados`, under RGW.
+// and stopped at exit; if it cannot start the tests FAIL. The gateway also serves HTTPS (ceph-dev --tls) with a
+// certificate for 127.0.0.1 signed by a CA the test makes with the `openssl` command, and the suite runs over
+// it too. BODYCAM_TEST_CEPH_DIR names an already running `ceph-dev up --tls` directory to use instead (left
+// running), with BODYCAM_TEST_CEPH_CA the CA file that signed its certificate. Tampering goes through `rados`.
 #include "common/store/s3_backend.hpp"
 #include "common/store/s3_credentials.hpp"
 #include "common/store/s3_store_factory.hpp"
@@ -34,6 +36,30 @@ std::string read_text(const std::filesystem::path& path) {
   return out.str();
 }
 
+// `openssl CMD…`; "" on success, else what failed.
+std::string run_openssl(std::vector<std::string> args) {
+  args.insert(args.begin(), "openssl");
+  const auto r = run_process(args, std::chrono::seconds(60));
+  return r.exit_code == 0 ? "" : "openssl " + args.at(1) + " failed: " + r.err;
+}
+
+// A CA (ca.pem, ca.key) and a server certificate it signed for IP 127.0.0.1 only (server.pem, server.key) in
+// `dir`; "" on success, else what failed.
+std::string make_pki(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  const auto at = [&](const char* name) { return (dir / name).string(); };
+  std::ofstream(at("ext.cnf")) << "subjectAltName=IP:127.0.0.1\n";
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", at("ca.key"), "-out", at("ca.pem"), "-days",
+            "2", "-subj", "/CN=bodycam test CA"},
+           {"req", "-newkey", "rsa:2048", "-nodes", "-keyout", at("server.key"), "-out", at("server.csr"), "-subj",
+            "/CN=bodycam test gateway"},
+           {"x509", "-req", "-in", at("server.csr"), "-CA", at("ca.pem"), "-CAkey", at("ca.key"), "-CAcreateserial",
+            "-out", at("server.pem"), "-days", "2", "-extfile", at("ext.cnf")}})
+    if (auto failed = run_openssl(args); !failed.empty()) return failed;
+  return "";
+}
+
 // The cluster for this process: started on first use, stopped when the process ends normally.
 class ceph_cluster {
  public:
@@ -51,6 +77,8 @@ class ceph_cluster {
   [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
   [[nodiscard]] const std::string& endpoint() const { return endpoint_; }
   [[nodiscard]] const st::sigv4_credentials& credentials() const { return credentials_; }
+  [[nodiscard]] const std::string& tls_endpoint() const { return tls_endpoint_; }
+  [[nodiscard]] const std::string& ca_file() const { return ca_file_; }
 
   // `rados ARGS` or `radosgw-admin ARGS` on this cluster; REQUIREs success.
   std::string admin(const std::string& tool, std::vector<std::string> args) const {
@@ -68,11 +96,17 @@ class ceph_cluster {
   ceph_cluster() {
     if (const char* given = std::getenv("BODYCAM_TEST_CEPH_DIR"); given && *given) {
       dir_ = given;
+      if (const char* ca = std::getenv("BODYCAM_TEST_CEPH_CA"); ca && *ca) ca_file_ = ca;
     } else {
       temp_ = std::make_unique<temp_dir>("bodycam-ceph");
       dir_ = temp_->path() / "ceph";
+      const auto pki = temp_->path() / "pki";
+      if (error_ = make_pki(pki); !error_.empty()) return;
+      ca_file_ = (pki / "ca.pem").string();
       const auto started = std::chrono::steady_clock::now();
-      const auto r = run_process({script(), "up", dir_.string()}, std::chrono::seconds(300));
+      const auto r = run_process({script(), "up", dir_.string(), "--tls", (pki / "server.pem").string(),
+                                  (pki / "server.key").string()},
+                                 std::chrono::seconds(300));
       owned_ = true;
       if (r.exit_code != 0) {
         error_ = "scripts/ceph-dev up could not start Ceph (exit " + std::to_string(r.exit_code) + "):\n" + r.out +
@@ -92,6 +126,11 @@ class ceph_cluster {
       return;
     }
     credentials_ = *creds;
+    tls_endpoint_ = read_text(dir_ / "tls-endpoint");
+    while (!tls_endpoint_.empty() && tls_endpoint_.back() == '\n') tls_endpoint_.pop_back();
+    if (tls_endpoint_.empty() || ca_file_.empty())
+      error_ = "no " + std::string(tls_endpoint_.empty() ? "tls-endpoint under " + dir_.string() : "CA file") +
+               ": the gateway must serve HTTPS (ceph-dev up --tls CERT KEY; BODYCAM_TEST_CEPH_CA names the CA)";
   }
 
   std::unique_ptr<temp_dir> temp_;
@@ -99,6 +138,8 @@ class ceph_cluster {
   bool owned_ = false;
   std::string error_;
   std::string endpoint_;
+  std::string tls_endpoint_;
+  std::string ca_file_;
   st::sigv4_credentials credentials_;
 };
 
@@ -128,6 +169,14 @@ st::s3_store_options fresh_bucket(bool object_lock) {
   return o;
 }
 
+// A fresh Object Lock bucket, addressed over HTTPS with the test CA.
+st::s3_store_options fresh_tls_bucket() {
+  auto o = fresh_bucket(true);
+  o.endpoint = ceph_cluster::get().tls_endpoint();
+  o.ca_file = ceph_cluster::get().ca_file();
+  return o;
+}
+
 // Flips one byte of a stored object in RADOS, under RGW: the head of the key's one version in the bucket's data
 // pool ("<marker>__:<version>_<key>"; "<marker>_<key>" is the versioned key's head pointer and holds no data).
 void corrupt_in_rados(const std::string& bucket, const st::store_key& key) {
@@ -151,8 +200,7 @@ void corrupt_in_rados(const std::string& bucket, const st::store_key& key) {
   cluster.admin("rados", {"-p", "default.rgw.buckets.data", "put", oid, file});
 }
 
-store_fixture make_s3_fixture() {
-  auto options = fresh_bucket(true);
+store_fixture make_s3_fixture_on(const st::s3_store_options& options) {
   auto opened = st::open_s3_store(options);
   INFO((opened ? "" : opened.error().context));
   REQUIRE(opened);
@@ -160,6 +208,14 @@ store_fixture make_s3_fixture() {
                        [bucket = options.bucket](const st::store_key& key) { corrupt_in_rados(bucket, key); },
                        [options] { return st::open_s3_store(options); },
                        {}};
+}
+
+store_fixture make_s3_fixture() { return make_s3_fixture_on(fresh_bucket(true)); }
+
+store_fixture make_tls_fixture() {
+  auto fixture = make_s3_fixture_on(fresh_tls_bucket());
+  REQUIRE_THAT(fixture.store.describe(), Catch::StartsWith("s3 store https://127.0.0.1:"));
+  return fixture;
 }
 
 st::s3_client& raw_client(const st::s3_store_options& options) {
@@ -172,6 +228,44 @@ st::s3_client& raw_client(const st::s3_store_options& options) {
 
 TEST_CASE("the S3 backend keeps the store contract on Ceph RGW", "[s3]") {
   run_store_conformance(make_s3_fixture);
+}
+
+TEST_CASE("the S3 backend keeps the store contract over HTTPS on Ceph RGW", "[s3]") {
+  run_store_conformance(make_tls_fixture);
+}
+
+TEST_CASE("s3: over HTTPS a certificate from another CA, or naming another host, is refused naming the endpoint",
+          "[s3]") {
+  auto options = fresh_tls_bucket();
+  auto trusted = st::open_s3_store(options);
+  INFO((trusted ? "" : trusted.error().context));
+  REQUIRE(trusted);
+  const auto bytes = pseudo_random_bytes(2000, 21);
+  REQUIRE(trusted->put_object(crypto::sha256(bytes), bytes).value() == st::put_outcome::created);
+
+  temp_dir other("bodycam-other-ca");
+  REQUIRE(make_pki(other.path()).empty());
+  auto wrong_ca = options;
+  wrong_ca.ca_file = (other.path() / "ca.pem").string();
+  auto system_cas = options;
+  system_cas.ca_file.clear();
+  auto wrong_host = options;
+  wrong_host.endpoint = "https://localhost:" + options.endpoint.substr(options.endpoint.rfind(':') + 1);
+  for (const auto& refused_options : {wrong_ca, system_cas, wrong_host}) {
+    INFO("endpoint " << refused_options.endpoint << ", CA file '" << refused_options.ca_file << "'");
+    const auto refused = st::open_s3_store(refused_options);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == core::errc::permission);
+    CHECK_THAT(refused.error().context, Catch::Contains("connect to " + refused_options.endpoint) &&
+                                            Catch::Contains("TLS handshake") &&
+                                            Catch::Contains("certificate verify failed"));
+  }
+  auto missing_ca = options;
+  missing_ca.ca_file = (other.path() / "no-such-ca.pem").string();
+  const auto missing = st::open_s3_store(missing_ca);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == core::errc::invalid_argument);
+  CHECK_THAT(missing.error().context, Catch::Contains(missing_ca.ca_file) && Catch::Contains(options.endpoint));
 }
 
 TEST_CASE("s3: a bucket without Object Lock is refused at open, and opens only with worm off", "[s3]") {
