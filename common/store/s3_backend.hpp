@@ -52,7 +52,7 @@ class s3_backend final : public store_backend {
   [[nodiscard]] core::status list(const store_key& folder, const list_visitor& visit) const override;
   [[nodiscard]] core::expected<space_info> space() const override { return space_info{}; }
   [[nodiscard]] core::status remove(const store_key& key) override;
-  [[nodiscard]] core::expected<recovery_report> recover() override { return recovery_report{}; }
+  [[nodiscard]] core::expected<recovery_report> recover() override;
   [[nodiscard]] std::string describe() const override { return client_->describe(); }
 
   explicit s3_backend(std::shared_ptr<s3_client> client) noexcept : client_(std::move(client)) {}

@@ -32,6 +32,8 @@ struct s3_store_options {
   // smaller), each checked by the server like a single PUT (S1).
   std::uint64_t multipart_threshold_bytes = std::uint64_t{64} << 20;
   std::uint64_t multipart_part_bytes = std::uint64_t{16} << 20;
+  // recover() aborts multipart uploads older than this (left by a killed writer; a live one is younger).
+  std::chrono::seconds stale_upload_age = std::chrono::hours(6);
 };
 
 // S3's limits: parts but the last are at least 5 MiB and at most 5 GiB, one PUT at most 5 GiB, 10,000 parts.
