@@ -314,6 +314,49 @@ core::status s3_backend::remove(const store_key& key) {
 
 namespace bodycam::common::store {
 
+namespace {
+
+std::string legal_hold_body(bool on) {
+  return std::string("<LegalHold xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>") + (on ? "ON" : "OFF") +
+         "</Status></LegalHold>";
+}
+
+}  // namespace
+
+// S8: the hold is on the version that holds the key's content.
+core::expected<bool> s3_backend::set_legal_hold(const store_key& key, bool on) {
+  if (!client_->options().worm) return false;
+  const std::string what = std::string(on ? "place the legal hold on " : "release the legal hold on ") + name_of(key);
+  auto v = resolve(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return core::fail(core::errc::not_found, what + " in " + describe() + ": not stored");
+  const std::string body = legal_hold_body(on);
+  auto r = client_->call("PUT", key.str(), {{"legal-hold", ""}, {"versionId", (*v)->id}},
+                         {{"content-md5", s3_content_md5(body)}}, body);
+  if (!r) return core::wrap(what, r.error());
+  if (r->status != 200) return std::unexpected(client_->error_of(*r, what, "version " + (*v)->id));
+  return true;
+}
+
+core::expected<std::optional<bool>> s3_backend::legal_hold(const store_key& key) const {
+  if (!client_->options().worm) return std::optional<bool>{};
+  const std::string what = "read the legal hold of " + name_of(key);
+  auto v = resolve(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return core::fail(core::errc::not_found, what + " in " + describe() + ": not stored");
+  auto r = client_->call("GET", key.str(), {{"legal-hold", ""}, {"versionId", (*v)->id}});
+  if (!r) return core::wrap(what, r.error());
+  // An object that never had a legal hold has no configuration to read.
+  if (r->status == 404) return std::optional<bool>{false};
+  if (r->status != 200) return std::unexpected(client_->error_of(*r, what, "version " + (*v)->id));
+  auto xml = parse_xml(r->body, "legal hold of " + name_of(key) + " in " + describe());
+  if (!xml) return std::unexpected(xml.error());
+  const auto status = xml->child_text("Status");
+  if (xml->name != "LegalHold" || (status != "ON" && status != "OFF"))
+    return core::fail(core::errc::malformed, what + " in " + describe() + ": the answer is not a LegalHold status");
+  return std::optional<bool>{status == "ON"};
+}
+
 core::expected<recovery_report> s3_backend::recover() {
   auto aborted = s3_abort_stale_uploads(*client_, client_->options().stale_upload_age);
   if (!aborted) return core::wrap("recover " + describe(), aborted.error());
