@@ -21,6 +21,7 @@
 #include "tools/retention/retention_policy.hpp"
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/log_now.hpp"
+#include "tools/verbs/retention_store.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <algorithm>
@@ -70,49 +71,6 @@ void announce_log(store::store& s, const std::optional<log_key>& key, std::vecto
                   const registers::signed_entry& stored) {
   written.push_back("retention/" + registers::entry_name(stored.body));
   std::printf("%s\n", log_entries_now(s, key, written).c_str());
-}
-
-// The media the store holds (present files only); every session a record names goes into `sessions`.
-core::expected<std::vector<retention::media_item>> stored_media(
-    const store::store& s, std::vector<retention::known_session>* sessions = nullptr) {
-  std::vector<retention::media_item> items;
-  auto walked =
-      s.for_each_record([&](const record::device_id& device, std::uint64_t seq, core::byte_view bytes) -> core::status {
-        auto r = record::parse_signed_record(bytes);
-        if (!r) return core::wrap("record " + std::to_string(seq) + " of " + device.str(), r.error());
-        retention::media_item item{device, {}, seq, {}, {}, 0, r->body.utc.time};
-        if (sessions) {
-          if (const auto* st = std::get_if<record::session_start_payload>(&r->body.body))
-            sessions->push_back({device, st->session});
-          else if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body))
-            sessions->push_back({device, sg->session});
-        }
-        if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body)) {
-          item.session = sg->session;
-          item.file_name = sg->file_name;
-          item.sha256 = sg->file_sha256;
-          item.byte_length = sg->byte_length;
-        } else if (const auto* a = std::get_if<record::annotation_payload>(&r->body.body);
-                   a && a->status != record::annotation_status::missing) {
-          item.session = a->session;
-          item.file_name = a->file_name;
-          item.sha256 = a->file_sha256;
-          item.byte_length = a->byte_length;
-        } else if (const auto* p = std::get_if<record::photo_payload>(&r->body.body)) {
-          item.session = p->session;
-          item.file_name = p->file_name;
-          item.sha256 = p->file_sha256;
-          item.byte_length = p->byte_length;
-        } else {
-          return {};
-        }
-        auto present = s.has_object(item.sha256);
-        if (!present) return std::unexpected(present.error());
-        if (*present) items.push_back(std::move(item));
-        return {};
-      });
-  if (!walked) return std::unexpected(walked.error());
-  return items;
 }
 
 // Holds whose entry no release names, one per scope.
@@ -234,6 +192,15 @@ int release_approved(const retention_args& args, store::store& s, const clerk_id
       "under the retention policy again\n",
       hold.c_str(), held->reason.c_str(), registers::entry_name(stored->body).c_str(), name.c_str(),
       status->decision->body.clerk.c_str());
+  // The engine's legal holds on what no other hold in force keeps are lifted (legal_hold_items.hpp).
+  std::vector<retention::hold> released, remaining;
+  for (const auto& h : *in_force) (h.entry == held->entry ? released : remaining).push_back(h);
+  std::vector<retention::media_item> records;
+  auto items = stored_media(s, nullptr, &records);
+  if (!items) return refuse("hold released, but reading the store for its legal holds failed: " + items.error().context);
+  auto engine = apply_legal_holds(s, retention::items_released(released, remaining, *items, records), false);
+  if (!engine) return refuse("hold released, but releasing the store's legal holds failed: " + engine.error().context);
+  if (*engine) std::printf("%s\n", (*engine)->c_str());
   announce_log(s, *log_key, new_keys, *stored);
   return exit_ok;
 }
@@ -308,7 +275,8 @@ int run_hold(const retention_args& args) {
   if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::retention_entry); !ok)
     return refuse(ok.error().context);
   std::vector<retention::known_session> sessions;
-  auto items = stored_media(*s, &sessions);
+  std::vector<retention::media_item> records;
+  auto items = stored_media(*s, &sessions, &records);
   if (!items) return refuse(items.error().context);
   if (!args.session.empty()) {
     // A session another device recorded is named as such rather than reported unknown.
@@ -340,6 +308,14 @@ int run_hold(const retention_args& args) {
               sc.session.is_none() ? ("device " + sc.device.str() + " in the time range").c_str()
                                    : ("session " + sc.session.to_hex() + " of " + sc.device.str()).c_str(),
               coverage->files, static_cast<unsigned long long>(coverage->bytes));
+  // The engine's own hold too, where the store has one (S3 Object Lock), once the hold is recorded.
+  retention::hold placed = wanted;
+  placed.entry = "retention/" + registers::entry_name(stored->body);
+  auto engine = apply_legal_holds(*s, retention::items_held_by({placed}, *items, records), true);
+  if (!engine)
+    return refuse("hold " + placed.entry + " is recorded, but placing the store's legal holds failed: " +
+                  engine.error().context);
+  if (*engine) std::printf("%s\n", (*engine)->c_str());
   announce_log(*s, *log_key, new_keys, *stored);
   return 0;
 }
