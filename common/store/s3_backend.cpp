@@ -1,6 +1,8 @@
-// The S3 backend's operations (S1-S3, S5-S7); opening and the write-once probe are in s3_open.cpp.
+// The S3 backend's operations (S1-S3, S5-S7); opening and the write-once probe are in s3_open.cpp, multipart
+// uploads in s3_multipart.cpp.
 #include "common/store/s3_backend.hpp"
 
+#include "common/store/s3_multipart.hpp"
 #include "common/store/s3_xml.hpp"
 
 #include <algorithm>
@@ -12,7 +14,6 @@ namespace {
 
 constexpr std::size_t read_chunk_bytes = std::size_t{64} * 1024;
 constexpr std::uint64_t open_range_bytes = std::uint64_t{8} << 20;
-constexpr std::uint64_t max_create_bytes = std::uint64_t{5} << 30;  // S3's limit for one PUT
 constexpr std::size_t max_cached_versions = 100'000;
 
 query_params version_query(const std::string& id) {
@@ -96,41 +97,55 @@ core::expected<create_outcome> s3_backend::create(const store_key& key, byte_sou
   if (!present) return std::unexpected(present.error());
   if (*present) return create_outcome::already_exists;
 
+  // S1: up to the threshold the item is one PUT; above it, a multipart upload (s3_multipart.hpp).
+  const auto& options = client_->options();
+  http_headers lock_headers;
+  if (options.worm) {
+    // S2: locked from the moment it exists.
+    lock_headers.emplace_back("x-amz-object-lock-mode", "COMPLIANCE");
+    lock_headers.emplace_back("x-amz-object-lock-retain-until-date",
+                              s3_iso8601(std::chrono::system_clock::now() + options.retention));
+  }
   std::string body;
-  if (const auto size = source.known_size(); size && *size <= max_create_bytes)
-    body.reserve(static_cast<std::size_t>(*size));
+  if (const auto size = source.known_size())
+    body.reserve(static_cast<std::size_t>(std::min(*size, options.multipart_threshold_bytes + read_chunk_bytes)));
   crypto::sha256_hasher hasher;
   std::array<std::uint8_t, read_chunk_bytes> chunk{};
-  for (;;) {
+  bool ended = false;
+  while (body.size() <= options.multipart_threshold_bytes) {
     auto n = source.read(chunk);
     if (!n) return core::wrap("put " + what + " in " + describe(), n.error());
-    if (*n == 0) break;
+    if (*n == 0) {
+      ended = true;
+      break;
+    }
     hasher.update(core::byte_view(chunk).first(*n));
     body.append(reinterpret_cast<const char*>(chunk.data()), *n);
-    if (body.size() > max_create_bytes)
-      return core::fail(core::errc::invalid_argument, "put " + what + " in " + describe() + ": larger than " +
-                                                          std::to_string(max_create_bytes) + " bytes");
   }
-  const auto actual = hasher.finish();
-  if (actual != expected_sha256)
-    return core::fail(core::errc::corrupt, "put " + what + " in " + describe() + ": the content hashes to " +
-                                               actual.to_hex() + ", not " + expected_sha256.to_hex() +
-                                               "; nothing stored");
-
-  http_headers headers{{"if-none-match", "*"}, {"content-md5", s3_content_md5(body)}};
-  if (client_->options().worm) {
-    // S2: locked from the moment it exists.
-    headers.emplace_back("x-amz-object-lock-mode", "COMPLIANCE");
-    headers.emplace_back("x-amz-object-lock-retain-until-date",
-                         s3_iso8601(std::chrono::system_clock::now() + client_->options().retention));
+  std::optional<std::string> ours;
+  if (!ended) {
+    auto uploaded = s3_multipart_put(*client_, key.str(), what, std::move(body), source, hasher, expected_sha256,
+                                    lock_headers);
+    if (!uploaded) return std::unexpected(uploaded.error());
+    if (!options.worm) return create_outcome::created;
+    ours = *uploaded;
+  } else {
+    const auto actual = hasher.finish();
+    if (actual != expected_sha256)
+      return core::fail(core::errc::corrupt, "put " + what + " in " + describe() + ": the content hashes to " +
+                                                 actual.to_hex() + ", not " + expected_sha256.to_hex() +
+                                                 "; nothing stored");
+    http_headers headers = lock_headers;
+    headers.emplace_back("if-none-match", "*");
+    headers.emplace_back("content-md5", s3_content_md5(body));
+    auto r = client_->call("PUT", key.str(), {}, headers, body);
+    if (!r) return core::wrap("put " + what, r.error());
+    if (r->status == 412) return create_outcome::already_exists;
+    if (r->status != 200) return std::unexpected(client_->error_of(*r, "put", what));
+    if (!options.worm) return create_outcome::created;
+    ours = r->header("x-amz-version-id");
   }
-  auto r = client_->call("PUT", key.str(), {}, headers, body);
-  if (!r) return core::wrap("put " + what, r.error());
-  if (r->status == 412) return create_outcome::already_exists;
-  if (r->status != 200) return std::unexpected(client_->error_of(*r, "put", what));
-  if (!client_->options().worm) return create_outcome::created;
   // S3: ours counts only if it is the key's first version.
-  const auto ours = r->header("x-amz-version-id");
   if (!ours || ours->empty())
     return core::fail(core::errc::unsupported, "put " + what + " in " + describe() +
                                                    ": the bucket gave no version id, so it is not versioned");
@@ -293,6 +308,61 @@ core::status s3_backend::remove(const store_key& key) {
   if (!r) return core::wrap("remove " + what, r.error());
   if (r->status != 204 && r->status != 200) return std::unexpected(client_->error_of(*r, "remove", what));
   return {};
+}
+
+}  // namespace bodycam::common::store
+
+namespace bodycam::common::store {
+
+namespace {
+
+std::string legal_hold_body(bool on) {
+  return std::string("<LegalHold xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>") + (on ? "ON" : "OFF") +
+         "</Status></LegalHold>";
+}
+
+}  // namespace
+
+// S8: the hold is on the version that holds the key's content.
+core::expected<bool> s3_backend::set_legal_hold(const store_key& key, bool on) {
+  if (!client_->options().worm) return false;
+  const std::string what = std::string(on ? "place the legal hold on " : "release the legal hold on ") + name_of(key);
+  auto v = resolve(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return core::fail(core::errc::not_found, what + " in " + describe() + ": not stored");
+  const std::string body = legal_hold_body(on);
+  auto r = client_->call("PUT", key.str(), {{"legal-hold", ""}, {"versionId", (*v)->id}},
+                         {{"content-md5", s3_content_md5(body)}}, body);
+  if (!r) return core::wrap(what, r.error());
+  if (r->status != 200) return std::unexpected(client_->error_of(*r, what, "version " + (*v)->id));
+  return true;
+}
+
+core::expected<std::optional<bool>> s3_backend::legal_hold(const store_key& key) const {
+  if (!client_->options().worm) return std::optional<bool>{};
+  const std::string what = "read the legal hold of " + name_of(key);
+  auto v = resolve(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return core::fail(core::errc::not_found, what + " in " + describe() + ": not stored");
+  auto r = client_->call("GET", key.str(), {{"legal-hold", ""}, {"versionId", (*v)->id}});
+  if (!r) return core::wrap(what, r.error());
+  // An object that never had a legal hold has no configuration to read.
+  if (r->status == 404) return std::optional<bool>{false};
+  if (r->status != 200) return std::unexpected(client_->error_of(*r, what, "version " + (*v)->id));
+  auto xml = parse_xml(r->body, "legal hold of " + name_of(key) + " in " + describe());
+  if (!xml) return std::unexpected(xml.error());
+  const auto status = xml->child_text("Status");
+  if (xml->name != "LegalHold" || (status != "ON" && status != "OFF"))
+    return core::fail(core::errc::malformed, what + " in " + describe() + ": the answer is not a LegalHold status");
+  return std::optional<bool>{status == "ON"};
+}
+
+core::expected<recovery_report> s3_backend::recover() {
+  auto aborted = s3_abort_stale_uploads(*client_, client_->options().stale_upload_age);
+  if (!aborted) return core::wrap("recover " + describe(), aborted.error());
+  recovery_report report;
+  report.removed = std::move(*aborted);
+  return report;
 }
 
 }  // namespace bodycam::common::store

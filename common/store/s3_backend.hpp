@@ -1,11 +1,14 @@
 // The S3 backend: a bodycam store in one bucket of an S3-compatible object store (tested against Ceph RGW),
-// path-style over HTTP, every request SigV4-signed over its payload. How it keeps the port's contract
+// path-style over HTTP or HTTPS (the certificate verified, s3_http.hpp), every request SigV4-signed over its payload. How it keeps the port's contract
 // (store_backend.hpp):
 //  S1 create is one PUT of the whole payload with x-amz-content-sha256 and Content-MD5 (the server refuses
 //     bytes that changed on the way), after the bytes were hashed here and matched the declared SHA-256 (else
 //     nothing is sent). A PUT is atomic at the server: a version is absent or complete, never partial
 //     (contract 2); an acknowledged PUT is durable (contract 5). A lookup first answers `already_exists`
 //     without sending the bytes.
+//     An item above `multipart_threshold_bytes` is a multipart upload instead (s3_multipart.hpp M1-M3): each
+//     part is checked by the server like a single PUT, nothing is visible before completion, and the completed
+//     version's size is checked and it is locked before the S3 rule decides.
 //  S2 With worm on, every create sets Object Lock COMPLIANCE retention for `retention` days: not even the
 //     bucket's owner can delete or change that version before then.
 //  S3 A key's content is its FIRST version (the oldest since the key's last delete marker), never simply the
@@ -22,10 +25,14 @@
 //  S5 Reads are ranged GETs (open streams 8 MiB ranges), list is ListObjectsV2 with delimiter '/' and
 //     continuation tokens; names that are not valid key components are never listed.
 //  S6 remove (only for an expired object) adds a delete marker: the locked version stays until its retention
-//     ends, when the bucket's lifecycle may expire it. Another handle that looked the key up before the removal
-//     keeps reading that version until it is reopened.
-//  S7 recover has nothing to do: creates never start multipart uploads, so an interrupted create leaves
-//     nothing behind. space is unknown (S3 has no free-space call).
+//     ends, when the bucket's lifecycle may expire it; a version under a legal hold (S8) stays while held.
+//     Another handle that looked the key up before the removal keeps reading that version until it is reopened.
+//  S7 recover aborts the multipart uploads a killed writer left open, once older than `stale_upload_age` (a
+//     younger one may be another writer's); single PUTs leave nothing behind. space is unknown (S3 has no
+//     free-space call).
+//  S8 Legal holds (store_backend.hpp invariant 10) are Object Lock legal holds on the key's first version
+//     (PUT ?legal-hold ON/OFF): while ON, not even a lapsed retention lets anyone delete that version. With
+//     worm off the bucket has no Object Lock, and legal holds are "not supported".
 #pragma once
 
 #include "common/store/s3_client.hpp"
@@ -52,7 +59,9 @@ class s3_backend final : public store_backend {
   [[nodiscard]] core::status list(const store_key& folder, const list_visitor& visit) const override;
   [[nodiscard]] core::expected<space_info> space() const override { return space_info{}; }
   [[nodiscard]] core::status remove(const store_key& key) override;
-  [[nodiscard]] core::expected<recovery_report> recover() override { return recovery_report{}; }
+  [[nodiscard]] core::expected<recovery_report> recover() override;
+  [[nodiscard]] core::expected<bool> set_legal_hold(const store_key& key, bool on) override;
+  [[nodiscard]] core::expected<std::optional<bool>> legal_hold(const store_key& key) const override;
   [[nodiscard]] std::string describe() const override { return client_->describe(); }
 
   explicit s3_backend(std::shared_ptr<s3_client> client) noexcept : client_(std::move(client)) {}

@@ -12,33 +12,44 @@
 namespace bodycam::common::store {
 
 core::expected<std::shared_ptr<s3_client>> s3_client::make(s3_store_options options) {
-  const std::string_view scheme = "http://";
   std::string_view rest = options.endpoint;
+  const bool tls = rest.starts_with("https://");
+  const std::string_view scheme = tls ? "https://" : "http://";
   if (!rest.starts_with(scheme))
     return core::fail(core::errc::invalid_argument,
-                      "s3 store endpoint " + options.endpoint + ": only http://host[:port] is supported");
+                      "s3 store endpoint " + options.endpoint + ": only http[s]://host[:port] is supported");
   rest.remove_prefix(scheme.size());
   while (rest.ends_with('/')) rest.remove_suffix(1);
   if (rest.empty() || rest.find('/') != std::string_view::npos)
     return core::fail(core::errc::invalid_argument,
-                      "s3 store endpoint " + options.endpoint + ": expected http://host[:port] with no path");
+                      "s3 store endpoint " + options.endpoint + ": expected http[s]://host[:port] with no path");
   const auto colon = rest.rfind(':');
   const std::string host(colon == std::string_view::npos ? rest : rest.substr(0, colon));
-  const std::string port(colon == std::string_view::npos ? std::string_view("80") : rest.substr(colon + 1));
+  const std::string port(colon == std::string_view::npos ? std::string_view(tls ? "443" : "80")
+                                                         : rest.substr(colon + 1));
   if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos)
     return core::fail(core::errc::invalid_argument, "s3 store endpoint " + options.endpoint + ": bad host or port");
   if (options.bucket.empty() || sigv4_uri_encode(options.bucket, true) != options.bucket)
     return core::fail(core::errc::invalid_argument,
                       "s3 store bucket '" + options.bucket + "': expected a plain bucket name");
+  if (!tls && !options.ca_file.empty())
+    return core::fail(core::errc::invalid_argument, "s3 store endpoint " + options.endpoint +
+                                                        ": a CA file is for https:// endpoints only");
   std::string host_header(rest);
   options.endpoint = std::string(scheme) + host_header;
-  return std::make_shared<s3_client>(std::move(options), std::move(host_header), host, port);
+  std::unique_ptr<http_client> http;
+  if (tls) {
+    auto made = http_client::make_tls(host, port, options.endpoint, options.timeout, {options.ca_file});
+    if (!made) return std::unexpected(made.error());
+    http = std::move(*made);
+  } else {
+    http = std::make_unique<http_client>(host, port, options.endpoint, options.timeout);
+  }
+  return std::make_shared<s3_client>(std::move(options), std::move(host_header), std::move(http));
 }
 
-s3_client::s3_client(s3_store_options options, std::string host_header, std::string host, std::string port)
-    : options_(std::move(options)),
-      host_header_(std::move(host_header)),
-      http_(std::move(host), std::move(port), options_.endpoint, options_.timeout) {}
+s3_client::s3_client(s3_store_options options, std::string host_header, std::unique_ptr<http_client> http)
+    : options_(std::move(options)), host_header_(std::move(host_header)), http_(std::move(http)) {}
 
 core::expected<http_response> s3_client::call(std::string method, std::string_view key, const query_params& query,
                                               http_headers headers, std::string body) const {
@@ -63,7 +74,7 @@ core::expected<http_response> s3_client::call(std::string method, std::string_vi
   out.headers = std::move(request.headers);
   out.headers.emplace_back("authorization", authorization);
   out.body = std::move(body);
-  return http_.send(out);
+  return http_->send(out);
 }
 
 core::error s3_client::error_of(const http_response& response, std::string_view operation,

@@ -5,7 +5,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <strings.h>
 
 namespace bodycam::common::store {
@@ -28,12 +32,22 @@ struct failure {
 failure classify(const beast::error_code& ec) {
   if (ec == beast::error::timeout) return {core::errc::timeout, "timed out"};
   if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-      ec == asio::error::broken_pipe || ec == http::error::partial_message)
+      ec == asio::error::broken_pipe || ec == http::error::partial_message || ec == asio::ssl::error::stream_truncated)
     return {core::errc::closed, "the server closed the connection (" + ec.message() + ")"};
   return {core::errc::io, ec.message()};
 }
 
+bool is_ip_address(const std::string& host) {
+  beast::error_code ec;
+  (void)asio::ip::make_address(host, ec);
+  return !ec;
+}
+
 }  // namespace
+
+struct http_tls_context {
+  asio::ssl::context ssl{asio::ssl::context::tls_client};
+};
 
 std::optional<std::string> http_response::header(std::string_view name) const {
   for (const auto& [n, v] : headers)
@@ -41,19 +55,30 @@ std::optional<std::string> http_response::header(std::string_view name) const {
   return std::nullopt;
 }
 
-// One TCP connection with its own io_context: each operation is started asynchronously and the context run
-// until it completes, so the stream's expiry bounds it.
+// One connection (TCP, or TLS over TCP) with its own io_context: each operation is started asynchronously and
+// the context run until it completes, so the stream's expiry bounds it.
 class http_connection {
  public:
-  explicit http_connection(std::chrono::milliseconds timeout) : stream_(ioc_), timeout_(timeout) {}
+  http_connection(std::chrono::milliseconds timeout, http_tls_context* tls) : timeout_(timeout) {
+    if (tls != nullptr) secure_ = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc_, tls->ssl);
+    else plain_ = std::make_unique<beast::tcp_stream>(ioc_);
+  }
 
-  [[nodiscard]] beast::error_code connect(const std::string& host, const std::string& port) {
+  // `stage` says which step failed: "connect" or "TLS handshake".
+  [[nodiscard]] beast::error_code connect(const std::string& host, const std::string& port, std::string& stage) {
+    stage = "connect";
     beast::error_code ec;
     tcp::resolver resolver(ioc_);
     const auto endpoints = resolver.resolve(host, port, ec);
     if (ec) return ec;
-    stream_.expires_after(timeout_);
-    stream_.async_connect(endpoints, [&](const beast::error_code& e, const tcp::endpoint&) { ec = e; });
+    lowest().expires_after(timeout_);
+    lowest().async_connect(endpoints, [&](const beast::error_code& e, const tcp::endpoint&) { ec = e; });
+    run();
+    if (ec || !secure_) return ec;
+    stage = "TLS handshake";
+    if (auto failed = expect_host(host)) return failed;
+    lowest().expires_after(timeout_);
+    secure_->async_handshake(asio::ssl::stream_base::client, [&](const beast::error_code& e) { ec = e; });
     run();
     return ec;
   }
@@ -73,8 +98,10 @@ class http_connection {
     if (request.method == "PUT" || request.method == "POST") req.content_length(request.body.size());
 
     beast::error_code ec;
-    stream_.expires_after(timeout_);
-    http::async_write(stream_, req, [&](const beast::error_code& e, std::size_t) { ec = e; });
+    lowest().expires_after(timeout_);
+    on_stream([&](auto& stream) {
+      http::async_write(stream, req, [&](const beast::error_code& e, std::size_t) { ec = e; });
+    });
     run();
     got_response_bytes = false;
     if (ec) return ec;
@@ -83,8 +110,10 @@ class http_connection {
     // Not boost::none: Boost 1.74 compares the Content-Length against the optional and then refuses every body.
     parser.body_limit(max_body_bytes);
     if (request.method == "HEAD") parser.skip(true);
-    stream_.expires_after(timeout_);
-    http::async_read(stream_, buffer_, parser, [&](const beast::error_code& e, std::size_t) { ec = e; });
+    lowest().expires_after(timeout_);
+    on_stream([&](auto& stream) {
+      http::async_read(stream, buffer_, parser, [&](const beast::error_code& e, std::size_t) { ec = e; });
+    });
     run();
     got_response_bytes = parser.got_some() || buffer_.size() > 0;
     if (ec) return ec;
@@ -101,13 +130,33 @@ class http_connection {
   [[nodiscard]] bool reusable() const noexcept { return keep_alive_; }
 
  private:
+  // The certificate must name `host`: its IP address for an address, else its DNS name (also sent as SNI).
+  [[nodiscard]] beast::error_code expect_host(const std::string& host) {
+    SSL* ssl = secure_->native_handle();
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    const bool ok = is_ip_address(host) ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) == 1
+                                        : SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                                                       const_cast<char*>(host.c_str())) == 1 &&
+                                              X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size()) == 1;
+    if (ok) return {};
+    return beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+  }
+
+  beast::tcp_stream& lowest() { return secure_ ? beast::get_lowest_layer(*secure_) : *plain_; }
+  template <class F>
+  void on_stream(F&& f) {
+    if (secure_) f(*secure_);
+    else f(*plain_);
+  }
+
   void run() {
     ioc_.restart();
     ioc_.run();
   }
 
   asio::io_context ioc_;
-  beast::tcp_stream stream_;
+  std::unique_ptr<beast::tcp_stream> plain_;                            // without TLS
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure_;  // with TLS
   beast::flat_buffer buffer_;
   std::chrono::milliseconds timeout_;
   bool keep_alive_ = true;
@@ -118,6 +167,27 @@ http_client::http_client(std::string host, std::string port, std::string describ
     : host_(std::move(host)), port_(std::move(port)), describe_(std::move(describe)), timeout_(timeout) {}
 
 http_client::~http_client() = default;
+
+core::expected<std::unique_ptr<http_client>> http_client::make_tls(std::string host, std::string port,
+                                                                   std::string describe,
+                                                                   std::chrono::milliseconds timeout,
+                                                                   const http_tls_options& tls) {
+  auto context = std::make_shared<http_tls_context>();
+  beast::error_code ec;
+  context->ssl.set_verify_mode(asio::ssl::verify_peer, ec);
+  if (!ec) {
+    if (tls.ca_file.empty()) context->ssl.set_default_verify_paths(ec);
+    else context->ssl.load_verify_file(tls.ca_file, ec);
+  }
+  if (ec)
+    return core::fail(core::errc::invalid_argument,
+                      "TLS for " + describe + ": load the CA " +
+                          (tls.ca_file.empty() ? std::string("certificates of the system") : "file " + tls.ca_file) +
+                          ": " + ec.message());
+  auto client = std::make_unique<http_client>(std::move(host), std::move(port), std::move(describe), timeout);
+  client->tls_ = std::move(context);
+  return client;
+}
 
 core::expected<std::unique_ptr<http_connection>> http_client::take_connection(bool& reused) {
   {
@@ -130,10 +200,16 @@ core::expected<std::unique_ptr<http_connection>> http_client::take_connection(bo
     }
   }
   reused = false;
-  auto c = std::make_unique<http_connection>(timeout_);
-  if (const auto ec = c->connect(host_, port_)) {
+  auto c = std::make_unique<http_connection>(timeout_, tls_.get());
+  std::string stage;
+  if (const auto ec = c->connect(host_, port_, stage)) {
     const auto f = classify(ec);
-    return core::fail(f.code == core::errc::closed ? core::errc::io : f.code, "connect to " + describe_ + ": " + f.why);
+    const bool refused = stage != "connect" && ec.category() == asio::error::get_ssl_category();
+    return core::fail(refused ? core::errc::permission : f.code == core::errc::closed ? core::errc::io : f.code,
+                      "connect to " + describe_ + ": " + (stage == "connect" ? "" : stage + ": ") + f.why +
+                          (refused ? " (the server's certificate is not trusted for this host: check ca_file and the "
+                                     "endpoint's host name)"
+                                   : ""));
   }
   return c;
 }

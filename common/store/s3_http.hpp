@@ -1,5 +1,7 @@
-// The HTTP/1.1 client the S3 backend talks through: Boost.Beast over plain TCP, a pool of keep-alive
-// connections to one host, a timeout on every connect, write and read. Requests and responses are whole
+// The HTTP/1.1 client the S3 backend talks through: Boost.Beast over plain TCP or TLS, a pool of keep-alive
+// connections to one host, a timeout on every connect, handshake, write and read. With TLS the server's
+// certificate is verified against the system's CAs or one CA file, and must name the host (its DNS name, or
+// its IP address for an address); a server that fails either is refused before any request is sent. Requests and responses are whole
 // strings (a create sends one signed payload; reads ask for bounded ranges). Guarantees: a call returns a
 // complete response or an error naming the operation and the endpoint (errc::timeout when the time ran out,
 // errc::closed when the server went away, errc::io otherwise); a connection is reused only after a complete
@@ -40,11 +42,22 @@ struct http_response {
 };
 
 class http_connection;
+struct http_tls_context;
+
+// TLS for a client: `ca_file` empty means the system's trusted CAs.
+struct http_tls_options {
+  std::string ca_file;
+};
 
 class http_client {
  public:
   // `host` and `port` of the server; `describe` is how messages name it ("http://127.0.0.1:8080").
   http_client(std::string host, std::string port, std::string describe, std::chrono::milliseconds timeout);
+  // The same over TLS; errc::invalid_argument (naming the file) when the CA file cannot be loaded.
+  [[nodiscard]] static core::expected<std::unique_ptr<http_client>> make_tls(std::string host, std::string port,
+                                                                             std::string describe,
+                                                                             std::chrono::milliseconds timeout,
+                                                                             const http_tls_options& tls);
   ~http_client();
   http_client(const http_client&) = delete;
   http_client& operator=(const http_client&) = delete;
@@ -60,6 +73,7 @@ class http_client {
   std::string port_;
   std::string describe_;
   std::chrono::milliseconds timeout_;
+  std::shared_ptr<http_tls_context> tls_;  // null: plain TCP
   std::mutex mutex_;
   std::vector<std::unique_ptr<http_connection>> idle_;  // guarded by mutex_
 };

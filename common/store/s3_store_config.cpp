@@ -79,10 +79,24 @@ core::expected<store_config> parse_store_config(const toml::table& table, std::s
     c.kind = store_kind::s3;
     auto endpoint = r.required_text("endpoint", kind_name);
     if (!endpoint) return std::unexpected(endpoint.error());
-    if (!endpoint->starts_with("http://"))
+    if (!endpoint->starts_with("http://") && !endpoint->starts_with("https://"))
       return core::fail(core::errc::invalid_argument, r.where("endpoint") + ": '" + *endpoint +
-                                                          "' is not http://host[:port]");
+                                                          "' is not http[s]://host[:port]");
     c.s3.endpoint = *endpoint;
+    auto ca_file = r.text("ca_file");
+    if (!ca_file) return std::unexpected(ca_file.error());
+    if (*ca_file && !endpoint->starts_with("https://"))
+      return core::fail(core::errc::invalid_argument, r.where("ca_file") + ": only for an https:// endpoint");
+    if (*ca_file) c.s3.ca_file = resolve(**ca_file, base_directory);
+    auto threshold = r.integer("multipart_threshold_bytes", static_cast<std::int64_t>(c.s3.multipart_threshold_bytes),
+                               static_cast<std::int64_t>(s3_min_part_bytes),
+                               static_cast<std::int64_t>(s3_max_single_put_bytes));
+    if (!threshold) return std::unexpected(threshold.error());
+    c.s3.multipart_threshold_bytes = static_cast<std::uint64_t>(*threshold);
+    auto part = r.integer("multipart_part_bytes", static_cast<std::int64_t>(c.s3.multipart_part_bytes),
+                          static_cast<std::int64_t>(s3_min_part_bytes), static_cast<std::int64_t>(s3_max_part_bytes));
+    if (!part) return std::unexpected(part.error());
+    c.s3.multipart_part_bytes = static_cast<std::uint64_t>(*part);
     auto bucket = r.required_text("bucket", kind_name);
     if (!bucket) return std::unexpected(bucket.error());
     c.s3.bucket = *bucket;

@@ -4,13 +4,17 @@
 //   [store]
 //   kind = "directory"                    # "directory" (default) or "s3"
 //   path = "store"                        # directory: the store's root (relative to the config's folder)
-//   endpoint = "http://127.0.0.1:7480"    # s3: plain http://host[:port], path-style
+//   endpoint = "http://127.0.0.1:7480"    # s3: http://host[:port] or https://host[:port], path-style
+//   ca_file = "s3-ca.pem"                 # s3, https: CAs that may sign the endpoint's certificate (default:
+//                                         #   the system's); the certificate must name the endpoint's host
 //   bucket = "bodycam"                    # s3: made beforehand with Object Lock enabled
 //   region = "us-east-1"                  # s3: the SigV4 region (default us-east-1)
 //   credentials_file = "s3.credentials"   # s3: access_key_id and secret_access_key, mode 0600
 //   retention_days = 183                  # s3: 1-36500, COMPLIANCE retention set on every object
 //   worm = "on"                           # s3: "on" (default) proves write-once at open; "off" does not
 //   timeout_seconds = 30                  # s3: 1-600, every connect, write and read
+//   multipart_threshold_bytes = 67108864  # s3: 5 MiB-5 GiB; a larger item is a multipart upload
+//   multipart_part_bytes = 16777216       # s3: 5 MiB-5 GiB, the size of each part but the last
 //
 // Unknown keys, keys of the other kind and values out of range are errc::invalid_argument naming the key.
 #pragma once

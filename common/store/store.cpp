@@ -121,6 +121,14 @@ core::status store::remove_expired_object(const crypto::sha256_digest& sha256, s
   return backend_->remove(key);
 }
 
+core::expected<bool> store::set_object_legal_hold(const crypto::sha256_digest& sha256, bool on) {
+  return backend_->set_legal_hold(store_key::object(sha256), on);
+}
+
+core::expected<bool> store::set_record_legal_hold(const record::device_id& device, std::uint64_t seq, bool on) {
+  return backend_->set_legal_hold(store_key::record(device, seq), on);
+}
+
 // ---- records -----------------------------------------------------------------------------------------------
 
 core::expected<put_outcome> store::put_record(core::byte_view signed_record_bytes) {

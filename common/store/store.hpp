@@ -93,6 +93,12 @@ class store {
   [[nodiscard]] core::expected<core::byte_buffer> get_entry(entry_namespace ns, std::string_view name) const;
   [[nodiscard]] core::expected<std::vector<std::string>> list_entries(entry_namespace ns) const;
 
+  // ---- legal holds (store_backend.hpp invariant 10): the engine's own hold, where the backend has one ----
+  // Places (`on`) or releases the hold on an object or a record; false if the backend has no legal holds.
+  [[nodiscard]] core::expected<bool> set_object_legal_hold(const crypto::sha256_digest& sha256, bool on);
+  [[nodiscard]] core::expected<bool> set_record_legal_hold(const record::device_id& device, std::uint64_t seq,
+                                                           bool on);
+
   // ---- the store as a whole ----
   [[nodiscard]] core::expected<space_info> space() const { return backend_->space(); }
   [[nodiscard]] core::expected<recovery_report> recover() { return backend_->recover(); }

@@ -29,6 +29,11 @@
 //     wrote them and declares size and SHA-256; the backend checks the size and that the file it moved is the
 //     one it checked. A backend that cannot move that file into itself (another file system, an object store)
 //     answers nullopt and has done nothing; the caller then creates from the file's bytes (invariant 3).
+// 10. Legal holds: a backend whose engine can hold a stored key against deletion whatever its retention (S3
+//     Object Lock) places and releases that hold on request (`set_legal_hold`) and reports it (`legal_hold`).
+//     The default answers "not supported" and does nothing: the directory and memory backends never delete a
+//     held file anyway, since only store::remove_expired_object deletes and the retention policy never expires
+//     a held file. A hold names the key's content (S3: its first version), never a later one.
 #pragma once
 
 #include "common/core/bytes.hpp"
@@ -103,6 +108,18 @@ class store_backend {
   [[nodiscard]] virtual core::expected<space_info> space() const = 0;
   // Deletes a stored key (invariant 8; never called for anything but an expired object).
   [[nodiscard]] virtual core::status remove(const store_key& key) = 0;
+  // Invariant 10: places (`on`) or releases the engine's legal hold on `key`'s content. false: this backend has
+  // no legal holds and did nothing. errc::not_found if the key is absent.
+  [[nodiscard]] virtual core::expected<bool> set_legal_hold(const store_key& key, bool on) {
+    (void)key;
+    (void)on;
+    return false;
+  }
+  // Whether the engine holds `key`'s content; nullopt if this backend has no legal holds.
+  [[nodiscard]] virtual core::expected<std::optional<bool>> legal_hold(const store_key& key) const {
+    (void)key;
+    return std::optional<bool>{};
+  }
   // Removes what interrupted writes left behind, never a stored key, and reports anything foreign.
   // May refuse with errc::conflict while a create is in progress.
   [[nodiscard]] virtual core::expected<recovery_report> recover() = 0;

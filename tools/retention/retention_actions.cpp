@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <set>
+#include <type_traits>
 
 namespace bodycam::tools::retention {
 
@@ -52,13 +53,25 @@ registers::register_entry draft(registers::entry_kind kind, const signing_clerk&
 
 }  // namespace
 
-core::expected<std::vector<media_item>> stored_media(const store::store& s, std::vector<known_session>* sessions) {
+core::expected<std::vector<media_item>> stored_media(const store::store& s, std::vector<known_session>* sessions,
+                                                     std::vector<media_item>* records) {
   std::vector<media_item> items;
   auto walked =
       s.for_each_record([&](const record::device_id& device, std::uint64_t seq, core::byte_view bytes) -> core::status {
         auto r = record::parse_signed_record(bytes);
         if (!r) return core::wrap("record " + std::to_string(seq) + " of " + device.str(), r.error());
         media_item item{device, {}, seq, {}, {}, 0, r->body.utc.time};
+        if (records) {
+          media_item rec = item;
+          std::visit(
+              [&](const auto& payload) {
+                if constexpr (requires { payload.session; })
+                  if constexpr (std::is_same_v<std::remove_cvref_t<decltype(payload.session)>, record::session_id>)
+                    rec.session = payload.session;
+              },
+              r->body.body);
+          records->push_back(std::move(rec));
+        }
         if (sessions) {
           if (const auto* st = std::get_if<record::session_start_payload>(&r->body.body))
             sessions->push_back({device, st->session});

@@ -36,9 +36,11 @@ struct signing_clerk {
   record::utc_time now{};
 };
 
-// The media the store holds (present files only); every session a record names goes into `sessions`.
+// The media the store holds (present files only). Every session a session_start or segment record names goes
+// into `sessions`, every record (device, its session or none, seq, claimed UTC) into `records`, when given.
 [[nodiscard]] common::core::expected<std::vector<media_item>> stored_media(
-    const common::store::store& s, std::vector<known_session>* sessions = nullptr);
+    const common::store::store& s, std::vector<known_session>* sessions = nullptr,
+    std::vector<media_item>* records = nullptr);
 // Holds whose entry no release names, one per scope.
 [[nodiscard]] std::vector<hold> holds_in_force(const registers::register_book& book);
 // holds_in_force of the store's retention register; corrupt if it does not verify (A4), `nothing` ends the message.

@@ -15,18 +15,18 @@ std::string_view to_string(outcome o) noexcept {
   return "unknown";
 }
 
+bool hold_covers(const hold& h, const media_item& item) noexcept {
+  if (h.device != item.device) return false;
+  if (!h.session.is_none()) return h.session == item.session;
+  const bool open_ended = h.to == record::utc_time{};
+  return item.recorded_utc >= h.from && (open_ended || item.recorded_utc <= h.to);
+}
+
 namespace {
 
 const hold* covering_hold(const media_item& item, const std::vector<hold>& holds) {
-  for (const auto& h : holds) {
-    if (h.device != item.device) continue;
-    if (!h.session.is_none()) {
-      if (h.session == item.session) return &h;
-      continue;
-    }
-    const bool open_ended = h.to == record::utc_time{};
-    if (item.recorded_utc >= h.from && (open_ended || item.recorded_utc <= h.to)) return &h;
-  }
+  for (const auto& h : holds)
+    if (hold_covers(h, item)) return &h;
   return nullptr;
 }
 

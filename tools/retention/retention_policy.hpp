@@ -42,6 +42,9 @@ struct hold {
   record::utc_time to{};       // zero: indefinitely from `from`
 };
 
+// Whether `h` covers `item` by itself: the same device and the held session, or a claimed UTC in its range.
+[[nodiscard]] bool hold_covers(const hold& h, const media_item& item) noexcept;
+
 enum class outcome { expire, keep_young, keep_held };
 [[nodiscard]] std::string_view to_string(outcome o) noexcept;  // "expire", "keep_young", "keep_held"
 

@@ -20,6 +20,7 @@
 #include "tools/retention/retention_actions.hpp"
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/log_now.hpp"
+#include "tools/verbs/retention_store.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <algorithm>
@@ -98,6 +99,8 @@ int release_approved(const retention_args& args, store::store& s, const clerk_id
   auto log_key = load_log_key(s, args.log_key);
   if (!log_key) return refuse(log_key.error().context);
   const auto new_keys = not_yet_stored(s, {"keys/" + clerk.id + ".pub"});
+  auto in_force_before = retention::read_holds_in_force(s, "no hold released");
+  if (!in_force_before) return refuse(in_force_before.error().context, exit_not_authentic);
   auto released = retention::release_approved(s, *root, args.approved, signing(args, clerk));
   if (!released) return refuse(released.error());
   std::printf(
@@ -105,6 +108,15 @@ int release_approved(const retention_args& args, store::store& s, const clerk_id
       "under the retention policy again\n",
       released->hold.c_str(), released->reason.c_str(), registers::entry_name(released->entry.body).c_str(),
       released->request.c_str(), released->approver.c_str());
+  // The engine's legal holds on what no other hold in force keeps are lifted (legal_hold_items.hpp).
+  std::vector<retention::hold> let_go, remaining;
+  for (const auto& h : *in_force_before) (h.entry == "retention/" + released->hold ? let_go : remaining).push_back(h);
+  std::vector<retention::media_item> records;
+  auto items = retention::stored_media(s, nullptr, &records);
+  if (!items) return refuse("hold released, but reading the store for its legal holds failed: " + items.error().context);
+  auto engine = apply_legal_holds(s, retention::items_released(let_go, remaining, *items, records), false);
+  if (!engine) return refuse("hold released, but releasing the store's legal holds failed: " + engine.error().context);
+  if (*engine) std::printf("%s\n", (*engine)->c_str());
   announce_log(s, *log_key, new_keys, released->entry);
   return exit_ok;
 }
@@ -184,6 +196,17 @@ int run_hold(const retention_args& args) {
               sc.session.is_none() ? ("device " + sc.device.str() + " in the time range").c_str()
                                    : ("session " + sc.session.to_hex() + " of " + sc.device.str()).c_str(),
               placed->coverage.files, static_cast<unsigned long long>(placed->coverage.bytes));
+  // The engine's own hold too, where the store has one (S3 Object Lock), once the hold is recorded.
+  std::vector<retention::media_item> records;
+  auto items = retention::stored_media(*s, nullptr, &records);
+  if (!items)
+    return refuse("hold " + placed->placed.entry + " is recorded, but reading the store for its legal holds failed: " +
+                  items.error().context);
+  auto engine = apply_legal_holds(*s, retention::items_held_by({placed->placed}, *items, records), true);
+  if (!engine)
+    return refuse("hold " + placed->placed.entry + " is recorded, but placing the store's legal holds failed: " +
+                  engine.error().context);
+  if (*engine) std::printf("%s\n", (*engine)->c_str());
   announce_log(*s, *log_key, new_keys, placed->entry);
   return 0;
 }

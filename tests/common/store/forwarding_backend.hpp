@@ -37,6 +37,12 @@ class forwarding_backend : public common::store::store_backend {
   }
   common::core::expected<common::store::space_info> space() const override { return inner_.space(); }
   common::core::status remove(const common::store::store_key& key) override { return inner_.remove(key); }
+  common::core::expected<bool> set_legal_hold(const common::store::store_key& key, bool on) override {
+    return inner_.set_legal_hold(key, on);
+  }
+  common::core::expected<std::optional<bool>> legal_hold(const common::store::store_key& key) const override {
+    return inner_.legal_hold(key);
+  }
   common::core::expected<common::store::recovery_report> recover() override { return inner_.recover(); }
   std::string describe() const override { return inner_.describe(); }
 

@@ -39,3 +39,12 @@ TEST_CASE("a full memory store refuses a put with no_space naming the object, an
   CHECK(s.rehash_object(crypto::sha256(small)).value() == crypto::sha256(small));
   CHECK(s.space().value().available_bytes == 400u);
 }
+
+TEST_CASE("the memory backend has no legal holds: placing one answers 'not supported' and changes nothing") {
+  store::store s(std::make_unique<store::memory_backend>());
+  const auto bytes = pseudo_random_bytes(100, 3);
+  REQUIRE(s.put_object(crypto::sha256(bytes), bytes).value() == store::put_outcome::created);
+  CHECK_FALSE(s.set_object_legal_hold(crypto::sha256(bytes), true).value());
+  CHECK(s.backend().legal_hold(store::store_key::object(crypto::sha256(bytes))).value() == std::nullopt);
+  CHECK(s.rehash_object(crypto::sha256(bytes)).value() == crypto::sha256(bytes));
+}

@@ -48,6 +48,22 @@ TEST_CASE("store config: an S3 store with every key, and with the defaults") {
   CHECK(d->s3.timeout == std::chrono::seconds(30));
 }
 
+TEST_CASE("store config: an https endpoint with its CA file, and the multipart sizes") {
+  const auto c = parse(
+      "[store]\nkind = \"s3\"\nendpoint = \"https://s3.example:8443\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n"
+      "ca_file = \"s3-ca.pem\"\nmultipart_threshold_bytes = 10485760\nmultipart_part_bytes = 5242880\n");
+  REQUIRE(c);
+  CHECK(c->s3.endpoint == "https://s3.example:8443");
+  CHECK(c->s3.ca_file == "/etc/bodycam/s3-ca.pem");
+  CHECK(c->s3.multipart_threshold_bytes == 10485760);
+  CHECK(c->s3.multipart_part_bytes == 5242880);
+  const auto d = parse("[store]\nkind = \"s3\"\nendpoint = \"https://h\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n");
+  REQUIRE(d);
+  CHECK(d->s3.ca_file.empty());
+  CHECK(d->s3.multipart_threshold_bytes == std::uint64_t{64} << 20);
+  CHECK(d->s3.multipart_part_bytes == std::uint64_t{16} << 20);
+}
+
 TEST_CASE("store config: wrong kinds, missing, mistyped, out-of-range and foreign keys are refused by name") {
   const std::string s3 = "[store]\nkind = \"s3\"\nendpoint = \"http://h\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n";
   for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
@@ -57,7 +73,10 @@ TEST_CASE("store config: wrong kinds, missing, mistyped, out-of-range and foreig
            {"[store]\nkind = \"s3\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n", "endpoint"},
            {"[store]\nkind = \"s3\"\nendpoint = \"http://h\"\ncredentials_file = \"/c\"\n", "bucket"},
            {"[store]\nkind = \"s3\"\nendpoint = \"http://h\"\nbucket = \"b\"\n", "credentials_file"},
-           {"[store]\nkind = \"s3\"\nendpoint = \"https://h\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n", "endpoint"},
+           {"[store]\nkind = \"s3\"\nendpoint = \"ftp://h\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n", "endpoint"},
+           {s3 + "ca_file = \"ca.pem\"\n", "ca_file"},
+           {s3 + "multipart_threshold_bytes = 1000\n", "multipart_threshold_bytes"},
+           {s3 + "multipart_part_bytes = 5242879\n", "multipart_part_bytes"},
            {s3 + "retention_days = 0\n", "retention_days"},
            {s3 + "retention_days = \"6 months\"\n", "retention_days"},
            {s3 + "worm = \"maybe\"\n", "worm"},

@@ -1,0 +1,64 @@
+// The Ceph RGW the [s3] tests run against, one per test process: started by scripts/ceph-dev (plain HTTP and
+// HTTPS, with a CA and a certificate for 127.0.0.1 the test makes with the `openssl` command) in a temp
+// directory and stopped at exit; if it cannot start the tests FAIL, never skip. BODYCAM_TEST_CEPH_DIR names an
+// already running `ceph-dev up --tls` directory to use instead (left running), with BODYCAM_TEST_CEPH_CA the CA
+// file that signed its certificate. Also: fresh buckets, unsigned access through a raw client, a test PKI.
+#pragma once
+
+#include "common/store/s3_client.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bodycam::tests::store {
+
+namespace st = bodycam::common::store;
+
+class ceph_cluster {
+ public:
+  // The cluster, started on first use; FAILs the calling test if it could not start.
+  static ceph_cluster& get();
+  ceph_cluster(const ceph_cluster&) = delete;
+  ceph_cluster& operator=(const ceph_cluster&) = delete;
+  ~ceph_cluster();
+
+  [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
+  [[nodiscard]] const std::string& endpoint() const { return endpoint_; }
+  [[nodiscard]] const st::sigv4_credentials& credentials() const { return credentials_; }
+  [[nodiscard]] const std::string& tls_endpoint() const { return tls_endpoint_; }
+  [[nodiscard]] const std::string& ca_file() const { return ca_file_; }
+
+  // `rados ARGS` or `radosgw-admin ARGS` on this cluster; REQUIREs success.
+  std::string admin(const std::string& tool, std::vector<std::string> args) const;
+
+ private:
+  ceph_cluster();
+
+  std::unique_ptr<temp_dir> temp_;
+  std::filesystem::path dir_;
+  bool owned_ = false;
+  std::string error_;
+  std::string endpoint_;
+  std::string tls_endpoint_;
+  std::string ca_file_;
+  st::sigv4_credentials credentials_;
+};
+
+[[nodiscard]] std::string read_text(const std::filesystem::path& path);
+// A CA (ca.pem, ca.key) and a server certificate it signed for IP 127.0.0.1 only (server.pem, server.key) in
+// `dir`; "" on success, else what failed.
+[[nodiscard]] std::string make_pki(const std::filesystem::path& dir);
+// Options for `bucket` on the cluster's plain endpoint, retention 1 day.
+[[nodiscard]] st::s3_store_options options_for(const std::string& bucket);
+[[nodiscard]] std::string fresh_bucket_name();
+// A new bucket (with Object Lock if asked); REQUIREs success.
+[[nodiscard]] st::s3_store_options fresh_bucket(bool object_lock);
+// A fresh Object Lock bucket, addressed over HTTPS with the test CA.
+[[nodiscard]] st::s3_store_options fresh_tls_bucket();
+// A signed client on the bucket that bypasses the store (to look at or tamper with what it stored).
+[[nodiscard]] st::s3_client& raw_client(const st::s3_store_options& options);
+
+}  // namespace bodycam::tests::store
