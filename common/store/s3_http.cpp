@@ -30,6 +30,9 @@ failure classify(const beast::error_code& ec) {
   if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
       ec == asio::error::broken_pipe || ec == http::error::partial_message)
     return {core::errc::closed, "the server closed the connection (" + ec.message() + ")"};
+  if (ec == asio::error::connection_refused || ec == asio::error::host_unreachable ||
+      ec == asio::error::network_unreachable)
+    return {core::errc::unavailable, ec.message()};
   return {core::errc::io, ec.message()};
 }
 
