@@ -1,13 +1,13 @@
 // The S3 backend against a real Ceph RGW (tier [s3]): the conformance suite unchanged, then what write-once
 // means on S3: a bucket without Object Lock is refused at open, wrong credentials are refused naming the
 // endpoint, and a stored object refuses a second create, an overwrite and a delete of its version, with its
-// COMPLIANCE retention set. One cluster per test process, started by scripts/ceph-dev in a temp directory
-// and stopped at exit; if it cannot start the tests FAIL. BODYCAM_TEST_CEPH_DIR names an already running
-// `ceph-dev up` directory to use instead (left running). Tampering goes through `rados`, under RGW.
+// COMPLIANCE retention set. The cluster (one per test process; the tests FAIL if it cannot start) and the
+// helpers are in s3_test_cluster.hpp. Tampering goes through `rados`, under RGW.
 #include "common/store/s3_backend.hpp"
 #include "common/store/s3_credentials.hpp"
 #include "common/store/s3_store_factory.hpp"
 #include "common/store/s3_xml.hpp"
+#include "tests/common/store/s3_test_cluster.hpp"
 #include "tests/common/store/store_conformance.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -25,150 +25,6 @@ using namespace bodycam::tests;
 using namespace bodycam::tests::store;
 namespace st = bodycam::common::store;
 
-namespace {
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-// The cluster for this process: started on first use, stopped when the process ends normally.
-class ceph_cluster {
- public:
-  static ceph_cluster& get() {
-    static ceph_cluster cluster;
-    if (!cluster.error_.empty()) FAIL(cluster.error_);
-    return cluster;
-  }
-  ceph_cluster(const ceph_cluster&) = delete;
-  ceph_cluster& operator=(const ceph_cluster&) = delete;
-  ~ceph_cluster() {
-    if (owned_) (void)run_process({script(), "down", dir_.string()}, std::chrono::seconds(60));
-  }
-
-  [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
-  [[nodiscard]] const std::string& endpoint() const { return endpoint_; }
-  [[nodiscard]] const st::sigv4_credentials& credentials() const { return credentials_; }
-
-  // `rados ARGS` or `radosgw-admin ARGS` on this cluster; REQUIREs success.
-  std::string admin(const std::string& tool, std::vector<std::string> args) const {
-    std::vector<std::string> argv{tool, "-c", (dir_ / "ceph.conf").string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const auto r = run_process(argv, std::chrono::seconds(60));
-    INFO(tool << " failed: " << r.err);
-    REQUIRE(r.exit_code == 0);
-    return r.out;
-  }
-
- private:
-  static std::string script() { return std::string(BODYCAM_SOURCE_DIR) + "/scripts/ceph-dev"; }
-
-  ceph_cluster() {
-    if (const char* given = std::getenv("BODYCAM_TEST_CEPH_DIR"); given && *given) {
-      dir_ = given;
-    } else {
-      temp_ = std::make_unique<temp_dir>("bodycam-ceph");
-      dir_ = temp_->path() / "ceph";
-      const auto started = std::chrono::steady_clock::now();
-      const auto r = run_process({script(), "up", dir_.string()}, std::chrono::seconds(300));
-      owned_ = true;
-      if (r.exit_code != 0) {
-        error_ = "scripts/ceph-dev up could not start Ceph (exit " + std::to_string(r.exit_code) + "):\n" + r.out +
-                 r.err;
-        return;
-      }
-      WARN("Ceph RGW ready in " << std::chrono::duration_cast<std::chrono::seconds>(
-                                       std::chrono::steady_clock::now() - started)
-                                       .count()
-                                << " s: " << r.out);
-    }
-    endpoint_ = read_text(dir_ / "endpoint");
-    while (!endpoint_.empty() && endpoint_.back() == '\n') endpoint_.pop_back();
-    auto creds = st::load_s3_credentials(dir_ / "credentials");
-    if (endpoint_.empty() || !creds) {
-      error_ = "no endpoint or credentials under " + dir_.string() + (creds ? "" : ": " + creds.error().context);
-      return;
-    }
-    credentials_ = *creds;
-  }
-
-  std::unique_ptr<temp_dir> temp_;
-  std::filesystem::path dir_;
-  bool owned_ = false;
-  std::string error_;
-  std::string endpoint_;
-  st::sigv4_credentials credentials_;
-};
-
-std::string fresh_bucket_name() {
-  static std::atomic<int> counter{0};
-  static const unsigned salt = std::random_device{}();
-  return "bodycam-" + std::to_string(::getpid()) + "-" + std::to_string(salt % 100000) + "-" +
-         std::to_string(counter++);
-}
-
-st::s3_store_options options_for(const std::string& bucket) {
-  const auto& cluster = ceph_cluster::get();
-  st::s3_store_options o;
-  o.endpoint = cluster.endpoint();
-  o.bucket = bucket;
-  o.credentials = cluster.credentials();
-  o.retention = std::chrono::days(1);
-  o.timeout = std::chrono::seconds(60);
-  return o;
-}
-
-st::s3_store_options fresh_bucket(bool object_lock) {
-  auto o = options_for(fresh_bucket_name());
-  const auto made = st::create_s3_bucket(o, object_lock);
-  INFO((made ? "" : made.error().context));
-  REQUIRE(made);
-  return o;
-}
-
-// Flips one byte of a stored object in RADOS, under RGW: the head of the key's one version in the bucket's data
-// pool ("<marker>__:<version>_<key>"; "<marker>_<key>" is the versioned key's head pointer and holds no data).
-void corrupt_in_rados(const std::string& bucket, const st::store_key& key) {
-  const auto& cluster = ceph_cluster::get();
-  const auto stats = nlohmann::json::parse(cluster.admin("radosgw-admin", {"bucket", "stats", "--bucket", bucket}));
-  const std::string marker = stats.at("marker").get<std::string>();
-  std::istringstream names(cluster.admin("rados", {"-p", "default.rgw.buckets.data", "ls"}));
-  std::vector<std::string> heads;
-  for (std::string line; std::getline(names, line);)
-    if (line.starts_with(marker + "__:") && line.ends_with("_" + key.str())) heads.push_back(line);
-  INFO("the versions of " << key.str() << " in RADOS for bucket " << bucket);
-  REQUIRE(heads.size() == 1);
-  const std::string& oid = heads.front();
-  temp_dir scratch("bodycam-rados");
-  const auto file = (scratch.path() / "head").string();
-  cluster.admin("rados", {"-p", "default.rgw.buckets.data", "get", oid, file});
-  std::string bytes = read_text(file);
-  REQUIRE_FALSE(bytes.empty());
-  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x20);
-  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
-  cluster.admin("rados", {"-p", "default.rgw.buckets.data", "put", oid, file});
-}
-
-store_fixture make_s3_fixture() {
-  auto options = fresh_bucket(true);
-  auto opened = st::open_s3_store(options);
-  INFO((opened ? "" : opened.error().context));
-  REQUIRE(opened);
-  return store_fixture{std::move(*opened),
-                       [bucket = options.bucket](const st::store_key& key) { corrupt_in_rados(bucket, key); },
-                       [options] { return st::open_s3_store(options); },
-                       {}};
-}
-
-st::s3_client& raw_client(const st::s3_store_options& options) {
-  static std::vector<std::shared_ptr<st::s3_client>> clients;
-  clients.push_back(st::s3_client::make(options).value());
-  return *clients.back();
-}
-
-}  // namespace
 
 TEST_CASE("the S3 backend keeps the store contract on Ceph RGW", "[s3]") {
   run_store_conformance(make_s3_fixture);
