@@ -20,7 +20,6 @@ std::string_view to_string(errc code) noexcept {
     case errc::conflict: return "conflict";
     case errc::timeout: return "timeout";
     case errc::closed: return "closed";
-    case errc::unavailable: return "unavailable";
     case errc::internal: return "internal";
   }
   return "unknown";

@@ -24,7 +24,6 @@ enum class errc {
   conflict,         // a state transition or write that contradicts stored state
   timeout,          // an operation did not finish in its time
   closed,           // the peer, stream or device went away
-  unavailable,      // a service refused for now (connection refused, HTTP 5xx, SlowDown); worth retrying later
   internal,         // a third-party library failed in a way not listed above
 };
 

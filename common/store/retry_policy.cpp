@@ -6,8 +6,7 @@
 namespace bodycam::common::store {
 
 bool is_transient(const core::error& error) noexcept {
-  return error.code == core::errc::timeout || error.code == core::errc::closed ||
-         error.code == core::errc::unavailable;
+  return error.code == core::errc::timeout || error.code == core::errc::closed;
 }
 
 std::chrono::milliseconds backoff_delay(const retry_policy& policy, unsigned retry, std::mt19937_64& random) {

@@ -3,8 +3,8 @@
 // transient errors only, under a budget of attempts and of time per operation. Pure: no clock, no sleep, no
 // I/O; the caller says how much time has passed and draws from a random source it owns (seeded in tests).
 // Guarantees:
-//  R1 Only transient errors are retried: errc::timeout, errc::closed (the connection went away, a reply was cut
-//     short or reset) and errc::unavailable (connection refused, HTTP 5xx, 503 SlowDown). Everything else
+//  R1 Only transient errors are retried: errc::timeout and errc::closed (the connection was refused, went away,
+//     a reply was cut short or reset; the S3 client also reports HTTP 5xx and 503 SlowDown so). Everything else
 //     (not_found, corrupt, permission, conflict, no_space, ...) is an answer and is returned at once.
 //  R2 A wait is never longer than max_delay, nor than what is left of the budget; attempts never exceed
 //     max_attempts and no wait starts once the time spent has reached the budget.

@@ -38,7 +38,7 @@ void retry_context::wait(milliseconds delay) const {
 core::error retry_context::unreachable(const std::string& operation, unsigned attempts,
                                        steady_clock::time_point start, const core::error& last) const {
   const auto spent = duration_cast<milliseconds>(clock_.now() - start);
-  return core::error{core::errc::unavailable,
+  return core::error{core::errc::timeout,
                      "store unreachable: " + operation + ": no answer from " + endpoints_ + " after " +
                          std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts") + " in " +
                          std::to_string(spent.count()) + " ms; last error: " + last.context};

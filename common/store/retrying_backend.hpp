@@ -12,7 +12,7 @@
 //  T3 A listing retried after a partial one never shows a child twice.
 //  T4 A reader handed out by open retries its own transient read failures in place (the S3 reader has not
 //     advanced past a failed range), under the same budget per read.
-//  T5 When an operation's budget is spent the error is errc::unavailable, "store unreachable: <operation>
+//  T5 When an operation's budget is spent the error is errc::timeout, "store unreachable: <operation>
 //     <item>: no answer from <endpoints> after N attempts in T ms; last error: ...".
 // Thread-safe as its backends are; the random source is behind a mutex.
 #pragma once

@@ -32,7 +32,7 @@ failure classify(const beast::error_code& ec) {
     return {core::errc::closed, "the server closed the connection (" + ec.message() + ")"};
   if (ec == asio::error::connection_refused || ec == asio::error::host_unreachable ||
       ec == asio::error::network_unreachable)
-    return {core::errc::unavailable, ec.message()};
+    return {core::errc::closed, "nothing answers (" + ec.message() + ")"};
   return {core::errc::io, ec.message()};
 }
 
@@ -136,7 +136,7 @@ core::expected<std::unique_ptr<http_connection>> http_client::take_connection(bo
   auto c = std::make_unique<http_connection>(timeout_);
   if (const auto ec = c->connect(host_, port_)) {
     const auto f = classify(ec);
-    return core::fail(f.code == core::errc::closed ? core::errc::io : f.code, "connect to " + describe_ + ": " + f.why);
+    return core::fail(f.code, "connect to " + describe_ + ": " + f.why);
   }
   return c;
 }

@@ -43,7 +43,7 @@ core::expected<store> open_s3_store_with_failover(s3_store_options options, cons
     if (!wait) {
       std::string names;
       for (const auto& e : endpoints) names += (names.empty() ? "" : ", ") + e + "/" + options.bucket;
-      return core::fail(core::errc::unavailable, "store unreachable: open s3 store " + names + ": no answer after " +
+      return core::fail(core::errc::timeout, "store unreachable: open s3 store " + names + ": no answer after " +
                                                      std::to_string(budget.attempts()) + " attempts; last error: " +
                                                      opened.error().context);
     }

@@ -18,7 +18,7 @@ namespace bodycam::common::store {
 
 // The bucket of `options` behind each of `endpoints` (gateways of one S3 store), opened through the first
 // that answers (write-once proved there, S4), wrapped in a retrying_backend with `retry`. All endpoints
-// failing transiently past the budget is errc::unavailable, "store unreachable: ..." naming them.
+// failing transiently past the budget is errc::timeout, "store unreachable: ..." naming them.
 [[nodiscard]] core::expected<store> open_s3_store_with_failover(s3_store_options options,
                                                                 const std::vector<std::string>& endpoints,
                                                                 const retry_policy& retry);

@@ -11,8 +11,8 @@ using namespace bodycam::common;
 using namespace std::chrono_literals;
 using store::retry_policy;
 
-TEST_CASE("only timeouts, closed connections and unavailable services are transient (R1)") {
-  for (const auto code : {core::errc::timeout, core::errc::closed, core::errc::unavailable})
+TEST_CASE("only timeouts and closed or refused connections are transient (R1)") {
+  for (const auto code : {core::errc::timeout, core::errc::closed})
     CHECK(store::is_transient(core::error{code, "x"}));
   for (const auto code : {core::errc::io, core::errc::no_space, core::errc::not_found, core::errc::already_exists,
                           core::errc::permission, core::errc::malformed, core::errc::unsupported,

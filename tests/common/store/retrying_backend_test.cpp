@@ -42,7 +42,7 @@ class flaky_endpoint final : public bodycam::tests::forwarding_backend {
   core::status list(const store::store_key& folder, const store::list_visitor& visit) const override {
     ++calls;
     const auto f = plan_();
-    if (f == fault::before) return core::fail(core::errc::unavailable, "list at " + name_ + ": HTTP 503 SlowDown");
+    if (f == fault::before) return core::fail(core::errc::closed, "list at " + name_ + ": HTTP 503 SlowDown");
     if (f != fault::reply_lost) return forwarding_backend::list(folder, visit);
     int shown = 0;  // a listing cut off after two children
     auto r = forwarding_backend::list(folder, [&](const store::list_entry& e) { return ++shown <= 2 && visit(e); });
@@ -58,7 +58,7 @@ class flaky_endpoint final : public bodycam::tests::forwarding_backend {
   core::expected<T> guarded(const std::string& what, const std::function<core::expected<T>()>& call) const {
     ++calls;
     switch (plan_()) {
-      case fault::before: return core::fail(core::errc::unavailable, what + " at " + name_ + ": Connection refused");
+      case fault::before: return core::fail(core::errc::closed, what + " at " + name_ + ": Connection refused");
       case fault::not_transient: return core::fail(core::errc::permission, what + " at " + name_ + ": HTTP 403");
       case fault::reply_lost: {
         auto r = call();
@@ -153,7 +153,7 @@ TEST_CASE("past the budget the error is 'store unreachable' naming every endpoin
   two_endpoints e(always(fault::before), always(fault::before), {100ms, 2'000ms, 3'600'000ms, 6});
   const auto r = e.backend->stat(store::store_key::keys_folder());
   REQUIRE_FALSE(r.has_value());
-  CHECK(r.error().code == core::errc::unavailable);
+  CHECK(r.error().code == core::errc::timeout);
   CHECK_THAT(r.error().context, Catch::StartsWith("store unreachable: stat keys"));
   CHECK_THAT(r.error().context, Catch::Contains("endpoint a") && Catch::Contains("endpoint b") &&
                                     Catch::Contains("after 6 attempts"));
@@ -164,7 +164,7 @@ TEST_CASE("past the budget the error is 'store unreachable' naming every endpoin
   two_endpoints by_time(always(fault::before), always(fault::before), {1'000ms, 1'000ms, 2'000ms, 100});
   const auto t = by_time.backend->stat(store::store_key::keys_folder());
   REQUIRE_FALSE(t.has_value());
-  CHECK(t.error().code == core::errc::unavailable);
+  CHECK(t.error().code == core::errc::timeout);
   CHECK(by_time.time.now - std::chrono::steady_clock::time_point{} <= 2'000ms);
 }
 
