@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 
 #include <functional>
+#include <string_view>
 #include <stdexcept>
 
 namespace bodycam::tests {
@@ -31,13 +32,13 @@ struct drawn_fault {
   std::size_t cut_after = 1;
 };
 
-// One client connection and its upstream. A fault is drawn for every request: the first when the connection
-// is accepted, then whenever the client sends again after an answer began (the next request on a keep-alive
-// connection). drop, slow_down and blackhole act on the request before it is forwarded; delay, reset_mid_body
+// One client connection and its upstream. A fault is drawn for every request, from its first bytes: the first
+// chunk on the connection, then the first the client sends after an answer began (the next request on a
+// keep-alive connection). drop, slow_down and blackhole act on the request before it is forwarded; delay, reset_mid_body
 // and truncate act on its answer.
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(tcp::socket client, std::function<drawn_fault()> draw, std::chrono::milliseconds delay)
+  session(tcp::socket client, std::function<drawn_fault(std::string_view)> draw, std::chrono::milliseconds delay)
       : client_(std::move(client)),
         upstream_(client_.get_executor()),
         timer_(client_.get_executor()),
@@ -46,9 +47,6 @@ class session : public std::enable_shared_from_this<session> {
 
   void start(const tcp::endpoint& upstream) {
     auto self = shared_from_this();
-    next_request();
-    if (current_.fault == proxy_fault::drop) return close_both();
-    if (current_.fault == proxy_fault::blackhole) return swallow();
     upstream_.async_connect(upstream, [self](const boost::system::error_code& ec) {
       if (ec) return self->close_both();
       self->pump_request();
@@ -64,8 +62,9 @@ class session : public std::enable_shared_from_this<session> {
   }
 
  private:
-  void next_request() {
-    current_ = draw_();
+  void next_request(std::string_view head) {
+    current_ = draw_(head);
+    new_request_ = false;
     forwarded_ = 0;
     delayed_ = false;
     answer_seen_ = false;
@@ -83,7 +82,7 @@ class session : public std::enable_shared_from_this<session> {
     auto self = shared_from_this();
     client_.async_read_some(asio::buffer(up_), [self](const boost::system::error_code& ec, std::size_t n) {
       if (ec) return self->close_both();
-      if (self->answer_seen_) self->next_request();
+      if (self->answer_seen_ || self->new_request_) self->next_request(std::string_view(self->up_.data(), n));
       switch (self->current_.fault) {
         case proxy_fault::drop: return self->close_both();
         case proxy_fault::blackhole: {
@@ -108,6 +107,7 @@ class session : public std::enable_shared_from_this<session> {
   void pump_answer() {
     auto self = shared_from_this();
     upstream_.async_read_some(asio::buffer(down_), [self](const boost::system::error_code& ec, std::size_t n) {
+      if (ec && self->current_.fault == proxy_fault::blackhole) return;  // the client waits for nothing
       if (ec) return self->close_both();
       self->answer_seen_ = true;
       if (self->current_.fault == proxy_fault::delay && !self->delayed_) {
@@ -150,7 +150,8 @@ class session : public std::enable_shared_from_this<session> {
   tcp::socket client_;
   tcp::socket upstream_;
   asio::steady_timer timer_;
-  std::function<drawn_fault()> draw_;
+  std::function<drawn_fault(std::string_view)> draw_;
+  bool new_request_ = true;
   std::chrono::milliseconds delay_;
   drawn_fault current_;
   bool delayed_ = false;
@@ -173,9 +174,9 @@ class fault_proxy::impl {
     acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
       if (ec) return;
       ++owner_.connections_;
-      auto draw = [this] {
+      auto draw = [this](std::string_view head) {
         drawn_fault d;
-        d.fault = owner_.next_fault();
+        d.fault = owner_.next_fault(head);
         const std::lock_guard lock(owner_.mutex_);
         d.cut_after = 1 + static_cast<std::size_t>(owner_.random_engine_() % 600);  // in the headers or the body
         return d;
@@ -232,10 +233,11 @@ void fault_proxy::set_random_faults(std::uint64_t seed, double probability, std:
                          : std::move(kinds);
 }
 
-proxy_fault fault_proxy::next_fault() {
+proxy_fault fault_proxy::next_fault(std::string_view head) {
   proxy_fault f = proxy_fault::none;
   {
     const std::lock_guard lock(mutex_);
+    if (!only_method_.empty() && !head.starts_with(only_method_ + " ")) return proxy_fault::none;  // not counted
     if (!random_) {
       f = fixed_;
     } else if (std::uniform_real_distribution<double>(0, 1)(random_engine_) < probability_) {

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -41,6 +42,11 @@ class fault_proxy {
   // Every new request gets a fault with probability `probability`, its kind drawn uniformly from `kinds`
   // (empty: drop, delay, reset_mid_body, truncate and slow_down), by a generator seeded with `seed`.
   void set_random_faults(std::uint64_t seed, double probability, std::vector<proxy_fault> kinds = {});
+  // Faults only for requests of this HTTP method ("PUT"); others are forwarded faithfully. Empty: every request.
+  void set_only_method(std::string method) {
+    const std::lock_guard lock(mutex_);
+    only_method_ = std::move(method);
+  }
   // How long `delay` holds the first bytes of an answer (default 2 s).
   void set_delay(std::chrono::milliseconds delay) { delay_ms_ = delay.count(); }
 
@@ -54,7 +60,7 @@ class fault_proxy {
   class impl;
 
  private:
-  [[nodiscard]] proxy_fault next_fault();
+  [[nodiscard]] proxy_fault next_fault(std::string_view request_head);
 
   std::unique_ptr<impl> impl_;
   std::uint16_t port_ = 0;
@@ -64,6 +70,7 @@ class fault_proxy {
   bool random_ = false;
   double probability_ = 0;
   std::vector<proxy_fault> kinds_;
+  std::string only_method_;
   std::mt19937_64 random_engine_;
   std::atomic<std::int64_t> delay_ms_{2000};
   std::atomic<std::uint64_t> connections_{0};
