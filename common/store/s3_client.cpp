@@ -93,9 +93,14 @@ core::error s3_client::error_of(const http_response& response, std::string_view 
     case 409: code = core::errc::conflict; break;
     case 412: code = core::errc::already_exists; break;
     case 507: code = core::errc::no_space; break;
+    case 500:
+    case 502:
+    case 503:
+    case 504: code = core::errc::closed; break;  // the service is away for now: retryable
     default: break;
   }
   if (code_text == "QuotaExceeded" || code_text == "EntityTooLarge") code = core::errc::no_space;
+  if (code_text == "SlowDown" || code_text == "ServiceUnavailable") code = core::errc::closed;
   std::string context = std::string(operation) + " " + std::string(what) + " in " + describe() + ": HTTP " +
                         std::to_string(response.status);
   if (!code_text.empty()) context += " " + code_text;

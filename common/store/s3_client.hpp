@@ -57,7 +57,7 @@ class s3_client {
 
   // An error for a response that was not what `operation` expected: "<operation> <what> in s3 store <url>:
   // HTTP 403 SignatureDoesNotMatch: …". 404 → not_found, 403 → permission, 507 or QuotaExceeded → no_space,
-  // 409 → conflict, 412 → already_exists, others → io.
+  // 409 → conflict, 412 → already_exists, 500/502/503/504 or SlowDown → closed (the service is away for now: worth retrying), others → io.
   [[nodiscard]] core::error error_of(const http_response& response, std::string_view operation,
                                      std::string_view what) const;
 

@@ -34,6 +34,9 @@ failure classify(const beast::error_code& ec) {
   if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
       ec == asio::error::broken_pipe || ec == http::error::partial_message || ec == asio::ssl::error::stream_truncated)
     return {core::errc::closed, "the server closed the connection (" + ec.message() + ")"};
+  if (ec == asio::error::connection_refused || ec == asio::error::host_unreachable ||
+      ec == asio::error::network_unreachable)
+    return {core::errc::closed, "nothing answers (" + ec.message() + ")"};
   return {core::errc::io, ec.message()};
 }
 
@@ -205,7 +208,9 @@ core::expected<std::unique_ptr<http_connection>> http_client::take_connection(bo
   if (const auto ec = c->connect(host_, port_, stage)) {
     const auto f = classify(ec);
     const bool refused = stage != "connect" && ec.category() == asio::error::get_ssl_category();
-    return core::fail(refused ? core::errc::permission : f.code == core::errc::closed ? core::errc::io : f.code,
+    // A connection nothing answers is `closed` (transient: the retrying decorator tries again or another
+    // endpoint); a certificate that is not trusted is `permission` (retrying cannot help).
+    return core::fail(refused ? core::errc::permission : f.code,
                       "connect to " + describe_ + ": " + (stage == "connect" ? "" : stage + ": ") + f.why +
                           (refused ? " (the server's certificate is not trusted for this host: check ca_file and the "
                                      "endpoint's host name)"

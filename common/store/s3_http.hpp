@@ -4,7 +4,7 @@
 // its IP address for an address); a server that fails either is refused before any request is sent. Requests and responses are whole
 // strings (a create sends one signed payload; reads ask for bounded ranges). Guarantees: a call returns a
 // complete response or an error naming the operation and the endpoint (errc::timeout when the time ran out,
-// errc::closed when the server went away, errc::io otherwise); a connection is reused only after a complete
+// errc::closed when the server went away, errc::closed also when nothing listens, errc::io otherwise); a connection is reused only after a complete
 // exchange the server did not ask to close; a request that fails on a reused connection before any byte of a
 // response arrived is sent once more on a fresh one (the server may have closed the idle connection). Safe to
 // call from several threads: each call has a connection of its own.

@@ -1,7 +1,9 @@
 #include "common/store/s3_store_config.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
+#include <vector>
 
 namespace bodycam::common::store {
 
@@ -43,6 +45,38 @@ class table_reader {
                                                           std::to_string(high));
     return i->get();
   }
+  // `endpoint = "http://…"` or `endpoints = ["http://…", …]`, exactly one of them.
+  [[nodiscard]] core::expected<std::vector<std::string>> endpoints() {
+    used_.insert("endpoint");
+    used_.insert("endpoints");
+    const auto* one = table_.get("endpoint");
+    const auto* many = table_.get("endpoints");
+    if (one != nullptr && many != nullptr)
+      return core::fail(core::errc::invalid_argument, where("endpoints") + ": give endpoint or endpoints, not both");
+    std::vector<std::string> out;
+    if (one != nullptr) {
+      auto t = text("endpoint");
+      if (!t) return std::unexpected(t.error());
+      out.push_back(**t);
+    } else if (many != nullptr) {
+      const auto* array = many->as_array();
+      if (array == nullptr || array->empty())
+        return core::fail(core::errc::invalid_argument, where("endpoints") + ": must be a non-empty array of strings");
+      for (const auto& node : *array) {
+        const auto* s = node.as_string();
+        if (s == nullptr || s->get().empty())
+          return core::fail(core::errc::invalid_argument, where("endpoints") + ": must be a non-empty array of strings");
+        out.push_back(s->get());
+      }
+    } else {
+      return core::fail(core::errc::invalid_argument, where("endpoint") + ": required for kind = \"s3\"");
+    }
+    for (const auto& e : out)
+      if (!e.starts_with("http://") && !e.starts_with("https://"))
+        return core::fail(core::errc::invalid_argument, where(one != nullptr ? "endpoint" : "endpoints") + ": '" + e +
+                                                            "' is not http[s]://host[:port]");
+    return out;
+  }
   [[nodiscard]] core::status no_other_keys() const {
     for (const auto& [key, node] : table_)
       if (!used_.contains(std::string(key.str())))
@@ -77,16 +111,15 @@ core::expected<store_config> parse_store_config(const toml::table& table, std::s
     c.directory = resolve(*path, base_directory);
   } else if (kind_name == "s3") {
     c.kind = store_kind::s3;
-    auto endpoint = r.required_text("endpoint", kind_name);
-    if (!endpoint) return std::unexpected(endpoint.error());
-    if (!endpoint->starts_with("http://") && !endpoint->starts_with("https://"))
-      return core::fail(core::errc::invalid_argument, r.where("endpoint") + ": '" + *endpoint +
-                                                          "' is not http[s]://host[:port]");
-    c.s3.endpoint = *endpoint;
+    auto endpoints = r.endpoints();
+    if (!endpoints) return std::unexpected(endpoints.error());
+    c.endpoints = std::move(*endpoints);
+    c.s3.endpoint = c.endpoints.front();
+    const bool all_https = std::ranges::all_of(c.endpoints, [](const std::string& e) { return e.starts_with("https://"); });
     auto ca_file = r.text("ca_file");
     if (!ca_file) return std::unexpected(ca_file.error());
-    if (*ca_file && !endpoint->starts_with("https://"))
-      return core::fail(core::errc::invalid_argument, r.where("ca_file") + ": only for an https:// endpoint");
+    if (*ca_file && !all_https)
+      return core::fail(core::errc::invalid_argument, r.where("ca_file") + ": only for https:// endpoints");
     if (*ca_file) c.s3.ca_file = resolve(**ca_file, base_directory);
     auto threshold = r.integer("multipart_threshold_bytes", static_cast<std::int64_t>(c.s3.multipart_threshold_bytes),
                                static_cast<std::int64_t>(s3_min_part_bytes),
@@ -117,6 +150,12 @@ core::expected<store_config> parse_store_config(const toml::table& table, std::s
     auto timeout = r.integer("timeout_seconds", 30, 1, 600);
     if (!timeout) return std::unexpected(timeout.error());
     c.s3.timeout = std::chrono::seconds(*timeout);
+    auto budget = r.integer("retry_budget_seconds", 60, 0, 3600);
+    if (!budget) return std::unexpected(budget.error());
+    c.retry.budget = std::chrono::seconds(*budget);
+    auto attempts = r.integer("retry_attempts", 10, 1, 100);
+    if (!attempts) return std::unexpected(attempts.error());
+    c.retry.max_attempts = *budget == 0 ? 1u : static_cast<unsigned>(*attempts);
   } else {
     return core::fail(core::errc::invalid_argument,
                       r.where("kind") + ": '" + kind_name + "' is neither \"directory\" nor \"s3\"");

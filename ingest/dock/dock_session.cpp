@@ -31,6 +31,7 @@ std::string_view to_string(alarm_kind kind) noexcept {
     case alarm_kind::file_quarantined: return "file_quarantined";
     case alarm_kind::store_full: return "store_full";
     case alarm_kind::store_failed: return "store_failed";
+    case alarm_kind::store_unreachable: return "store_unreachable";
     case alarm_kind::log_failed: return "log_failed";
   }
   return "unknown";
@@ -127,6 +128,8 @@ struct dock_session::impl {
   }
 
   std::unexpected<core::error> alarm(alarm_kind kind, core::error e) {
+    // The store did not answer in time, retries included (common/store/retrying_backend.hpp T5): an outage.
+    if (kind == alarm_kind::store_failed && e.code == core::errc::timeout) kind = alarm_kind::store_unreachable;
     observer().on_alarm(device, kind, e.context);
     return std::unexpected(std::move(e));
   }

@@ -20,6 +20,7 @@ enum class alarm_kind {
   file_quarantined,  // a file's bytes do not match its record: kept in quarantine, not stored
   store_full,        // the store refused a write with no_space: the session stopped, nothing lost
   store_failed,      // any other store error
+  store_unreachable, // the store did not answer within its retry budget (errc::timeout): nothing acknowledged
   log_failed,        // what was stored could not be appended to the store log yet: kept queued, retried
 };
 [[nodiscard]] std::string_view to_string(alarm_kind kind) noexcept;

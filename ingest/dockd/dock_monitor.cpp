@@ -167,14 +167,28 @@ void dock_monitor::finish(const std::string& slot, const dock::session_summary& 
       (summary.files_quarantined > 0 ? ", " + std::to_string(summary.files_quarantined) + " quarantined" : ""));
 }
 
-void dock_monitor::note_store(bool available, const std::string& error, bool from_probe) {
+namespace {
+
+std::string_view probe_alarm(const common::core::error& e) {
+  using common::core::errc;
+  if (e.code == errc::no_space) return "store_full";
+  if (e.code == errc::timeout || e.code == errc::closed) return "store_unreachable";
+  return "store_failed";
+}
+
+}  // namespace
+
+void dock_monitor::note_store(bool available, const std::string& error, bool from_probe, std::string alarm) {
   const auto now = clock_();
   if (store_since_ && available != store_error_.empty())
-    say(available ? std::string("store up again") : "store down: " + error);
+    say(available ? std::string("store up again") + (store_alarm_.empty() ? "" : " (" + store_alarm_ + " cleared)")
+                  : "store down: " + error);
   if (!store_since_ || available != store_error_.empty()) store_since_ = now;
   store_checked_ = now;
   store_error_ = available ? std::string() : (error.empty() ? std::string("store failed") : error);
   store_down_by_probe_ = !available && from_probe;
+  if (available) store_alarm_.clear();
+  else store_alarm_ = alarm.empty() ? std::string("store_failed") : std::move(alarm);
 }
 
 void dock_monitor::set_store_error(const std::string& error) {
@@ -185,8 +199,8 @@ void dock_monitor::set_store_error(const std::string& error) {
 void dock_monitor::set_store_probe(const common::core::status& probe) {
   std::lock_guard lock(mutex_);
   if (!probe)
-    note_store(false, probe.error().context, true);
-  else if (store_error_.empty() || store_down_by_probe_)
+    note_store(false, probe.error().context, true, std::string(probe_alarm(probe.error())));
+  else if (store_error_.empty() || store_down_by_probe_ || store_alarm_ == "store_unreachable")
     note_store(true, {}, true);
   else
     store_checked_ = clock_();  // M6: a session's store failure stays until a receipt
@@ -257,7 +271,9 @@ void dock_monitor::on_alarm(const common::record::device_id& device, dock::alarm
     if (kind == dock::alarm_kind::chain_refused || kind == dock::alarm_kind::chain_forked ||
         kind == dock::alarm_kind::chain_rolled_back || kind == dock::alarm_kind::file_quarantined)
       ++totals_.verify_failures;
-    if (kind == dock::alarm_kind::store_full || kind == dock::alarm_kind::store_failed) note_store(false, detail, false);
+    if (kind == dock::alarm_kind::store_full || kind == dock::alarm_kind::store_failed ||
+        kind == dock::alarm_kind::store_unreachable)
+      note_store(false, detail, false, std::string(dock::to_string(kind)));
   }
   say("ALARM " + std::string(dock::to_string(kind)) + " " + device.str() + ": " + detail);
 }
@@ -312,6 +328,7 @@ status::dock_status dock_monitor::snapshot() const {
   out.started_utc = started_;
   out.store_available = store_error_.empty();
   out.store_error = store_error_;
+  out.store_alarm = store_alarm_;
   out.store_since = store_since_;
   out.store_checked = store_checked_;
   out.totals = totals_;

@@ -22,7 +22,8 @@
 //      `presence_since` is when it last changed, so a camera absent for hours says so since hours.
 //  M6. The store's availability has a since: it changes on a probe's result (set_store_probe), a store alarm
 //      of a session (down) or a receipt (up); a probe that succeeds does not clear a session's store failure
-//      (the probe only reads), only a receipt does.
+//      (the probe only reads), only a receipt does, except store_unreachable: the store not answering at all
+//      is cleared by any answer, a probe's too. The status names the store alarm (store_alarm).
 #pragma once
 
 #include "ingest/dock/dock_session.hpp"
@@ -106,7 +107,7 @@ class dock_monitor final : public dock::session_observer {
   void reassess_locked();
   [[nodiscard]] std::string current_slot() const;
   void enter_presence(status::slot_status& s, status::slot_presence presence);  // M5
-  void note_store(bool available, const std::string& error, bool from_probe);  // M6
+  void note_store(bool available, const std::string& error, bool from_probe, std::string alarm = {});  // M6
   void say(const std::string& line) const {
     if (log_) log_(line);
   }
@@ -122,6 +123,7 @@ class dock_monitor final : public dock::session_observer {
   status::status_totals totals_;
   std::string store_error_;
   bool store_down_by_probe_ = false;
+  std::string store_alarm_;  // the alarm of a store that is down (M6)
   std::optional<common::record::utc_time> store_since_;
   std::optional<common::record::utc_time> store_checked_;
   std::optional<common::record::utc_time> first_sample_utc_;  // M4: the measured window

@@ -6,8 +6,9 @@
 // dock session (pull, verify, store, quarantine, witness, receipt), close, wait poll_interval, again. The
 // deadline scheduler (ingest/schedule) runs in dock_monitor: every file waits for one of [schedule]
 // upload_slots, granted earliest deadline first across the cameras; the backlog is re-assessed after every
-// file and every reassess_seconds on the io_context (with a probe of the store, so the status says whether it
-// is up and since when), and alarm transitions go to stderr and the queue's log. SIGTERM/SIGINT: sessions stop between files
+// file and every reassess_seconds on the io_context, the store is probed every reassess_seconds on a thread of
+// its own (so the status says whether it is up and since when; through an S3 store's retries one probe may take
+// a whole retry budget, which must not stall the status server), and alarm transitions go to stderr and the queue's log. SIGTERM/SIGINT: sessions stop between files
 // (what is stored stays stored, the next run resumes), workers end, the daemon exits 0.
 // --once: each worker ends after its first successful docking; the daemon exits when all have (tests, demo).
 // Workers are threads, not coroutines on one io_context, because the store's writes block (fsync) and the
@@ -34,6 +35,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 using namespace bodycam;
@@ -298,15 +300,31 @@ int run(const std::string& config_path, bool once) {
     reassess_timer.expires_after(c.reassess_interval);
     reassess_timer.async_wait([&](const boost::system::error_code& e) {
       if (e || stop.is_stopped()) return;
-      monitor.set_store_probe(ingest::dockd::probe_store(the_store));  // logs when the store goes down or up
       monitor.reassess();
       reassess();
     });
   };
   reassess();
+  std::mutex probe_mutex;
+  std::condition_variable probe_wake;
+  bool probe_stop = false;  // guarded by probe_mutex
+  std::thread prober([&] {
+    std::unique_lock lock(probe_mutex);
+    while (!probe_wake.wait_for(lock, c.reassess_interval, [&] { return probe_stop; })) {
+      lock.unlock();
+      monitor.set_store_probe(ingest::dockd::probe_store(the_store));  // logs when the store goes down or up
+      lock.lock();
+    }
+  });
   io.run();
   stop.stop();
   monitor.request_stop();
+  {
+    const std::lock_guard lock(probe_mutex);
+    probe_stop = true;
+  }
+  probe_wake.notify_all();
+  prober.join();
   for (auto& t : workers) t.join();
   log_line("stopped");
   return once && failed > 0 ? 1 : 0;

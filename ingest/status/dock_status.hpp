@@ -97,6 +97,7 @@ struct dock_status {
   alarm_state alarm = alarm_state::ok;    // the worst over all devices
   bool store_available = true;            // false while the store refuses writes (outage, disk full)
   std::string store_error;                // why, if not available
+  std::string store_alarm;                // "store_unreachable", "store_full", "store_failed"; "" while available
   std::optional<utc_time> store_since;    // when store_available took its present value; none: never checked
   std::optional<utc_time> store_checked;  // the last probe or store operation that told
   std::vector<slot_status> slots;

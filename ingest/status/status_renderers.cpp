@@ -165,6 +165,7 @@ std::string render_json(const dock_status& s) {
       {"store",
        {{"available", s.store_available},
         {"error", s.store_error},
+        {"alarm", s.store_alarm.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.store_alarm)},
         {"since_utc", optional_time(s.store_since)},
         {"checked_utc", optional_time(s.store_checked)}}},
       {"totals",

@@ -64,6 +64,26 @@ TEST_CASE("store config: an https endpoint with its CA file, and the multipart s
   CHECK(d->s3.multipart_part_bytes == std::uint64_t{16} << 20);
 }
 
+TEST_CASE("store config: several endpoints in order, and the retry budget") {
+  const auto c = parse(
+      "[store]\nkind = \"s3\"\nendpoints = [\"http://a:7480\", \"http://b:7480\"]\nbucket = \"evidence\"\n"
+      "credentials_file = \"/c\"\nretry_budget_seconds = 90\nretry_attempts = 5\n");
+  REQUIRE(c);
+  CHECK(c->endpoints == std::vector<std::string>{"http://a:7480", "http://b:7480"});
+  CHECK(c->s3.endpoint == "http://a:7480");
+  CHECK(c->retry.budget == std::chrono::seconds(90));
+  CHECK(c->retry.max_attempts == 5);
+  const auto one = parse("[store]\nkind = \"s3\"\nendpoint = \"http://h\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n");
+  REQUIRE(one);
+  CHECK(one->endpoints == std::vector<std::string>{"http://h"});
+  CHECK(one->retry.budget == std::chrono::seconds(60));
+  CHECK(one->retry.max_attempts == 10);
+  const auto none = parse(
+      "[store]\nkind = \"s3\"\nendpoint = \"http://h\"\nbucket = \"b\"\ncredentials_file = \"/c\"\nretry_budget_seconds = 0\n");
+  REQUIRE(none);
+  CHECK(none->retry.max_attempts == 1);  // no retry at all
+}
+
 TEST_CASE("store config: wrong kinds, missing, mistyped, out-of-range and foreign keys are refused by name") {
   const std::string s3 = "[store]\nkind = \"s3\"\nendpoint = \"http://h\"\nbucket = \"b\"\ncredentials_file = \"/c\"\n";
   for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
@@ -83,7 +103,14 @@ TEST_CASE("store config: wrong kinds, missing, mistyped, out-of-range and foreig
            {s3 + "worm = false\n", "worm"},
            {s3 + "timeout_seconds = 601\n", "timeout_seconds"},
            {s3 + "path = \"x\"\n", "path"},
-           {s3 + "secret_access_key = \"x\"\n", "secret_access_key"}}) {
+           {s3 + "secret_access_key = \"x\"\n", "secret_access_key"},
+           {s3 + "endpoints = [\"http://g\"]\n", "endpoints"},
+           {"[store]\nkind = \"s3\"\nendpoints = []\nbucket = \"b\"\ncredentials_file = \"/c\"\n", "endpoints"},
+           {"[store]\nkind = \"s3\"\nendpoints = [\"http://a\", 7]\nbucket = \"b\"\ncredentials_file = \"/c\"\n", "endpoints"},
+           {"[store]\nkind = \"s3\"\nendpoints = [\"http://a\", \"ftp://b\"]\nbucket = \"b\"\ncredentials_file = \"/c\"\n",
+            "endpoints"},
+           {s3 + "retry_budget_seconds = 3601\n", "retry_budget_seconds"},
+           {s3 + "retry_attempts = 0\n", "retry_attempts"}}) {
     INFO(text);
     const auto c = parse(text);
     REQUIRE_FALSE(c);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <atomic>
 #include <fstream>
 #include <random>
@@ -157,5 +158,28 @@ st::s3_client& raw_client(const st::s3_store_options& options) {
   return *clients.back();
 }
 
+
+// Flips one byte of a stored object in RADOS, under RGW: the head of the key's one version in the bucket's data
+// pool ("<marker>__:<version>_<key>"; "<marker>_<key>" is the versioned key's head pointer and holds no data).
+void corrupt_in_rados(const std::string& bucket, const st::store_key& key) {
+  const auto& cluster = ceph_cluster::get();
+  const auto stats = nlohmann::json::parse(cluster.admin("radosgw-admin", {"bucket", "stats", "--bucket", bucket}));
+  const std::string marker = stats.at("marker").get<std::string>();
+  std::istringstream names(cluster.admin("rados", {"-p", "default.rgw.buckets.data", "ls"}));
+  std::vector<std::string> heads;
+  for (std::string line; std::getline(names, line);)
+    if (line.starts_with(marker + "__:") && line.ends_with("_" + key.str())) heads.push_back(line);
+  INFO("the versions of " << key.str() << " in RADOS for bucket " << bucket);
+  REQUIRE(heads.size() == 1);
+  const std::string& oid = heads.front();
+  temp_dir scratch("bodycam-rados");
+  const auto file = (scratch.path() / "head").string();
+  cluster.admin("rados", {"-p", "default.rgw.buckets.data", "get", oid, file});
+  std::string bytes = read_text(file);
+  REQUIRE_FALSE(bytes.empty());
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x20);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+  cluster.admin("rados", {"-p", "default.rgw.buckets.data", "put", oid, file});
+}
 
 }  // namespace bodycam::tests::store

@@ -58,6 +58,8 @@ class ceph_cluster {
 [[nodiscard]] st::s3_store_options fresh_bucket(bool object_lock);
 // A fresh Object Lock bucket, addressed over HTTPS with the test CA.
 [[nodiscard]] st::s3_store_options fresh_tls_bucket();
+// Flips one byte of a stored object in RADOS, under RGW (the head of the key's one version).
+void corrupt_in_rados(const std::string& bucket, const st::store_key& key);
 // A signed client on the bucket that bypasses the store (to look at or tamper with what it stored).
 [[nodiscard]] st::s3_client& raw_client(const st::s3_store_options& options);
 

@@ -191,3 +191,37 @@ TEST_CASE("a witness down or refusing raises its own alarm in /status.json, clea
   CHECK(json["witnesses"][0]["cosigned_size"] == 15);
   CHECK(lines.size() == 3);
 }
+
+TEST_CASE("a store that does not answer within its retry budget raises store_unreachable, cleared by any answer (M6)") {
+  common::record::utc_time now{std::chrono::seconds(1'795'000'000)};
+  const auto t0 = now;
+  std::vector<std::string> log;
+  ingest::dockd::dock_monitor monitor(
+      "dock-1", [&] { return now; }, [&](const std::string& l) { log.push_back(l); });
+  common::store::store roomy(std::make_unique<common::store::memory_backend>());
+  monitor.set_store_probe(ingest::dockd::probe_store(roomy, 1024));
+  const auto cam = *common::record::device_id::parse("cam-1");
+  monitor.begin("slot-1");
+  now += 10s;
+  const std::string why = "store unreachable: put objects/sha256/ab: no answer from s3 store http://a/b after 10 attempts";
+  monitor.on_alarm(cam, dock::alarm_kind::store_unreachable, why);
+  auto s = monitor.snapshot();
+  CHECK_FALSE(s.store_available);
+  CHECK(s.store_alarm == "store_unreachable");
+  CHECK(s.store_error == why);
+  CHECK(s.store_since == t0 + 10s);
+  const auto json = nlohmann::json::parse(ingest::status::render_json(s));
+  CHECK(json.at("store").at("alarm") == "store_unreachable");
+  CHECK(json.at("store").at("available") == false);
+  REQUIRE(log.size() >= 2);
+  CHECK(std::find(log.begin(), log.end(), "ALARM store_unreachable cam-1: " + why) != log.end());
+
+  now += 10s;  // the store answers a probe again: an outage, unlike a refused write, ends with any answer
+  monitor.set_store_probe(ingest::dockd::probe_store(roomy, 1024));
+  s = monitor.snapshot();
+  CHECK(s.store_available);
+  CHECK(s.store_alarm.empty());
+  CHECK(s.store_since == t0 + 20s);
+  CHECK(nlohmann::json::parse(ingest::status::render_json(s)).at("store").at("alarm").is_null());
+  CHECK(log.back() == "store up again (store_unreachable cleared)");
+}
