@@ -6,6 +6,7 @@
 #pragma once
 
 #include "common/store/s3_client.hpp"
+#include "common/store/store_key.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <filesystem>
