@@ -276,7 +276,7 @@ std::string render_error_page(unsigned status, const std::string& title, const s
 namespace {
 
 std::string request_table(const std::vector<request_row>& rows, const page_user& user, bool decide, bool download) {
-  std::string body = "<table class=\"requests\"><thead><tr><th>Request</th><th>By</th><th>When</th><th>What</th>"
+  std::string body = "<table class=\"requests exports\"><thead><tr><th>Request</th><th>By</th><th>When</th><th>What</th>"
                      "<th>Reference</th><th>State</th><th></th></tr></thead><tbody>\n";
   for (const request_row& r : rows) {
     body += "<tr><td>" + escape_html("access/" + r.name) + "</td><td>" + escape_html(r.requester) + "</td><td>" +

@@ -200,7 +200,10 @@ def golden(doc_path):
     text = open(doc_path, encoding="utf-8").read()
     key = bytes.fromhex(re.search(r"public key\s*`([0-9a-f]{64})`", text).group(1))
     blocks = re.findall(r"```\n(canonical.*?)```", text, re.S)
-    results, prev_hash = [], bytes(32)
+    # The blocks form the golden chain from seq 0, then excerpts: a block whose seq does not follow the one
+    # before starts an excerpt whose predecessor is not in the document, so its link cannot be checked there
+    # ("excerpt start"); every other block must link to the block before it.
+    results, prev_hash, prev_seq = [], bytes(32), None
     for block in blocks:
         fields, current = {}, None
         for line in block.splitlines():
@@ -212,14 +215,15 @@ def golden(doc_path):
                 fields[current] += line.strip()
         canonical, signature = bytes.fromhex(fields["canonical"]), bytes.fromhex(fields["signature"])
         h, record_hash, sig = parse_record(canonical + signature)
+        starts_excerpt = prev_seq is not None and h["seq"] != prev_seq + 1
         results.append({
             "seq": h["seq"],
             "hash_matches_doc": record_hash.hex() == fields["hash"],
             "signature_ok": signature_ok(key, record_hash, sig),
-            "links": h["prev_hash"] == prev_hash,
+            "links": "excerpt start" if starts_excerpt else h["prev_hash"] == prev_hash,
             "forged_rejected": not signature_ok(key, hashlib.sha256(canonical[:-1] + bytes([canonical[-1] ^ 1])).digest(), sig),
         })
-        prev_hash = record_hash
+        prev_hash, prev_seq = record_hash, h["seq"]
     print(json.dumps({"records": results}))
     return 0 if results and all(all(v for k, v in r.items() if k != "seq") for r in results) else 2
 

@@ -56,8 +56,11 @@ record::record golden_encrypted_segment() {
   return r;
 }
 
+// The next record of the same excerpt: it links to the segment record's hash.
 record::record golden_encrypted_annotation() {
   record::record r = base(21, std::chrono::seconds(71));
+  crypto::software_signer signer(bodycam::tests::fixed_key(1));
+  r.prev_hash = record::sign_record(golden_encrypted_segment(), signer).value().hash;
   record::annotation_payload a;
   a.session.bytes.fill(0xcd);
   a.purpose = record::annotation_purpose::start;

@@ -127,7 +127,7 @@ class browser_test:
     def request_rows(self):
         """The requests table as shown, read in one script (safe while a form submission navigates)."""
         return self.js(
-            "return Array.from(document.querySelectorAll('table.requests tbody tr')).map(tr => {"
+            "return Array.from(document.querySelectorAll('table.requests.exports tbody tr')).map(tr => {"
             " const c = tr.querySelectorAll('td');"
             " return {name: c[0].textContent.replace(/^access\\//, ''), by: c[1].textContent,"
             " reference: c[4].textContent, state: c[5].textContent}; });")
