@@ -9,6 +9,7 @@
 #include "console/web/api_json.hpp"
 #include "console/web/assets.hpp"
 #include "console/web/pages.hpp"
+#include "console/web/store_analysis.hpp"
 #include "tools/audit/render.hpp"
 #include "tools/audit/store_audit.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
@@ -78,6 +79,36 @@ web_response html_response(unsigned status, std::string body) {
 
 web_response error_response(unsigned status, const std::string& title, const std::string& detail) {
   return html_response(status, render_error_page(status, title, detail));
+}
+
+web_response see_other(std::string location) {
+  web_response r;
+  r.status = 303;
+  r.set("Location", std::move(location));
+  r.body = "<!DOCTYPE html><title>See other</title><p>Continue to the next page.</p>\n";
+  return r;
+}
+
+std::expected<console_handler::posted_session, web_response> console_handler::session_of_post(
+    const web_request& request, std::string_view action, common::record::utc_time now) const {
+  const auto not_found = [] { return std::unexpected(error_response(404, "Not found", "No such session.")); };
+  std::string_view rest = request.path().substr(std::string_view("/sessions/").size());
+  const auto slash = rest.find('/');
+  const std::string_view device_part = rest.substr(0, slash);
+  const std::string_view tail = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  if (tail.size() != 32 + 1 + action.size() || tail[32] != '/' || !tail.ends_with(action)) return not_found();
+  auto device = common::record::device_id::parse(device_part);
+  auto id = common::record::session_id::parse(tail.substr(0, 32));
+  if (!device || !id) return not_found();
+  auto report = analyse_store(*ctx_.store, now);
+  if (!report) return std::unexpected(error_response(503, "Store unavailable", report.error().context));
+  posted_session out{std::move(*report), *device, *id, nullptr};
+  for (const auto& d : out.report.devices)
+    if (d.device == out.device)
+      for (const auto& s : d.sessions)
+        if (s.session == out.id) out.session = &s;
+  if (out.session == nullptr) return not_found();
+  return out;
 }
 
 web_response console_handler::handle(const web_request& request) {

@@ -76,10 +76,12 @@
 #include "tools/audit/audit_report.hpp"
 
 #include <chrono>
+#include <expected>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bodycam::console::web {
@@ -176,6 +178,18 @@ class console_handler {
   [[nodiscard]] std::string holds_section(const common::record::device_id& device,
                                           const tools::audit::session_audit& session, access::ownership owner,
                                           const signed_in& who);
+  // The session a POST to /sessions/<device>/<session>/<action> names, looked up in a fresh analysis of the
+  // store at `now` (kept in `report`, which `session` points into): 404 if the path or the session is not
+  // there, 503 if the store cannot be read.
+  struct posted_session {
+    tools::audit::audit_report report;
+    common::record::device_id device;
+    common::record::session_id id;
+    const tools::audit::session_audit* session = nullptr;
+  };
+  [[nodiscard]] std::expected<posted_session, web_response> session_of_post(const web_request& request,
+                                                                            std::string_view action,
+                                                                            common::record::utc_time now) const;
   // The retention rows of /approvals (HTML), or an error.
   [[nodiscard]] common::core::expected<std::string> retention_approvals_html(const signed_in& who);
 
@@ -186,5 +200,7 @@ class console_handler {
 [[nodiscard]] web_response error_response(unsigned status, const std::string& title, const std::string& detail);
 // A page the routes rendered (pages.hpp), answered with `status`.
 [[nodiscard]] web_response html_response(unsigned status, std::string body);
+// 303 to `location`: where a form's POST continues (post, redirect, get).
+[[nodiscard]] web_response see_other(std::string location);
 
 }  // namespace bodycam::console::web

@@ -27,14 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-web_response see_other(std::string location) {
-  web_response r;
-  r.status = 303;
-  r.set("Location", std::move(location));
-  r.body = "<!DOCTYPE html><title>See other</title><p>Continue to the next page.</p>\n";
-  return r;
-}
-
 web_response not_allowed() { return error_response(403, "Not allowed", "Your roles do not allow this page."); }
 
 std::string form_field(const web_request& request, const char* name) {

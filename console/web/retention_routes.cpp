@@ -24,14 +24,6 @@ namespace retention = tools::retention;
 
 namespace {
 
-web_response see_other(std::string location) {
-  web_response r;
-  r.status = 303;
-  r.set("Location", std::move(location));
-  r.body = "<!DOCTYPE html><title>See other</title><p>Continue to the next page.</p>\n";
-  return r;
-}
-
 web_response not_allowed(const std::string& why = "Your roles do not allow this page.") {
   return error_response(403, "Not allowed", why);
 }
@@ -191,24 +183,12 @@ std::string console_handler::holds_section(const record::device_id& device, cons
 
 web_response console_handler::hold_place(const web_request& request, const signed_in& who) {
   // H7: /sessions/<device>/<session>/holds
-  const auto not_found = [] { return error_response(404, "Not found", "No such session."); };
-  std::string_view rest = request.path().substr(std::string_view("/sessions/").size());
-  const auto slash = rest.find('/');
-  const std::string_view device_part = rest.substr(0, slash);
-  const std::string_view tail = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-  if (tail.size() != 32 + std::string_view("/holds").size() || !tail.ends_with("/holds")) return not_found();
-  auto device = record::device_id::parse(device_part);
-  auto session_id = record::session_id::parse(tail.substr(0, 32));
-  if (!device || !session_id) return not_found();
   const auto now = ctx_.clock();
-  auto report = analyse_store(*ctx_.store, now);
-  if (!report) return error_response(503, "Store unavailable", report.error().context);
-  const audit::session_audit* session = nullptr;
-  for (const auto& d : report->devices)
-    if (d.device == *device)
-      for (const auto& s : d.sessions)
-        if (s.session == *session_id) session = &s;
-  if (session == nullptr) return not_found();
+  auto posted = session_of_post(request, "holds", now);
+  if (!posted) return posted.error();
+  const auto* session = posted->session;
+  const auto* device = &posted->device;
+  const auto* session_id = &posted->id;
   if (!access::is_allowed(access::route::hold_place, who.roles, session_ownership(*session, who.person)))  // H4
     return not_allowed("Your roles do not allow holds on this session.");
   retention::hold_wanted wanted;

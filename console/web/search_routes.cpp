@@ -91,25 +91,12 @@ web_response console_handler::search(const web_request& request, const signed_in
 
 web_response console_handler::note_add(const web_request& request, const signed_in& who) {
   // H7: /sessions/<device>/<session>/notes
-  const auto not_found = [] { return error_response(404, "Not found", "No such session."); };
-  std::string_view rest = request.path().substr(std::string_view("/sessions/").size());
-  const auto slash = rest.find('/');
-  const std::string_view device_part = rest.substr(0, slash);
-  const std::string_view tail = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-  if (tail.size() != 32 + std::string_view("/notes").size() || !tail.ends_with("/notes")) return not_found();
-  auto device = record::device_id::parse(device_part);
-  auto session_id = record::session_id::parse(tail.substr(0, 32));
-  if (!device || !session_id) return not_found();
-
   const auto now = ctx_.clock();
-  auto report = analyse_store(*ctx_.store, now);
-  if (!report) return error_response(503, "Store unavailable", report.error().context);
-  const audit::session_audit* session = nullptr;
-  for (const auto& d : report->devices)
-    if (d.device == *device)
-      for (const auto& s : d.sessions)
-        if (s.session == *session_id) session = &s;
-  if (session == nullptr) return not_found();
+  auto posted = session_of_post(request, "notes", now);
+  if (!posted) return posted.error();
+  const auto* session = posted->session;
+  const auto* device = &posted->device;
+  const auto* session_id = &posted->id;
   if (!access::is_allowed(access::route::note_add, who.roles, session_ownership(*session, who.person)))  // H4
     return error_response(403, "Not allowed", "Your roles do not allow notes on this session.");
 
@@ -137,11 +124,7 @@ web_response console_handler::note_add(const web_request& request, const signed_
     return error_response(503, "Metadata register unavailable",
                           "The note could not be written, so nothing changed: " + stored.error().context);
   if (ctx_.catalogue != nullptr) ctx_.catalogue->mark_stale();
-  web_response r;
-  r.status = 303;
-  r.set("Location", "/sessions/" + device->str() + "/" + session_id->to_hex());
-  r.body = "<!DOCTYPE html><title>See other</title><p>Noted. Continue to the session.</p>\n";
-  return r;
+  return see_other("/sessions/" + device->str() + "/" + session_id->to_hex());
 }
 
 std::string console_handler::notes_section(const record::device_id& device, const record::session_id& session,
