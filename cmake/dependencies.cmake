@@ -4,9 +4,7 @@
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(LIBCRYPTO REQUIRED IMPORTED_TARGET libcrypto)  # SHA-256 with the CPU's SHA instructions
-if(NOT BODYCAM_CAMERA_ONLY)
-  pkg_check_modules(LIBSSL REQUIRED IMPORTED_TARGET libssl)  # the console's HTTPS (Boost.Asio ssl)
-endif()
+pkg_check_modules(LIBSSL REQUIRED IMPORTED_TARGET libssl)  # HTTPS (Boost.Asio ssl): the console, the S3 store
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LIBAV REQUIRED IMPORTED_TARGET
   libavcodec libavformat libavutil libavfilter libavdevice libswscale libswresample)
