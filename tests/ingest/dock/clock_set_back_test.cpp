@@ -60,13 +60,8 @@ TEST_CASE("clock_set_back while recording and across a reboot: chain valid, ever
   CHECK(report.chain_findings.empty());
 
 #ifdef BODYCAM_HAVE_AUDIT
-  REQUIRE(dock.store->put_public_key({"cam-1", cam.key()}).has_value());
-  tools::audit::audit_options audit_options;
-  audit_options.now = record::utc_time(std::chrono::seconds(1'795'000'000)) + std::chrono::days(1);
-  auto audited = tools::audit::audit_store(*dock.store, audit_options);
-  REQUIRE(audited.has_value());
-  REQUIRE(audited->devices.size() == 1);
-  const auto& d = audited->devices.front();
+  const auto audited = tests::audit_one_camera(*dock.store, cam.key());
+  const auto& d = audited.devices.front();
   CHECK(d.problems.empty());
   CHECK(d.verdict == chain::verdict::authentic);
   std::size_t verified = 0;
@@ -92,12 +87,12 @@ TEST_CASE("clock_set_back while recording and across a reboot: chain valid, ever
   CHECK(changes[2].step >= std::chrono::minutes(30) - milliseconds(5));
   CHECK(changes[2].step <= std::chrono::minutes(30) + milliseconds(5));
 
-  const auto text = tools::audit::render_text(*audited);
+  const auto text = tools::audit::render_text(audited);
   CHECK(text.find("clock at record " + std::to_string(first_after_step) + ": rtc_only") != std::string::npos);
   CHECK(text.find("clock set back 3600.0 s within this boot") != std::string::npos);
   CHECK(text.find("s behind the previous boot's last record") != std::string::npos);
   CHECK(text.find("clock set forward 1800.0 s within this boot") != std::string::npos);
-  const auto json = tools::audit::render_json(*audited);
+  const auto json = tools::audit::render_json(audited);
   std::size_t in_json = 0;
   for (const auto& c : json["devices"][0]["clock"])
     if (c.contains("change")) ++in_json;
@@ -116,13 +111,8 @@ TEST_CASE("a clock that only drifts is not reported as set", "[integration]") {
   REQUIRE(dock.dock(cam).has_value());
   tests::check_invariants(dock, cam);
 #ifdef BODYCAM_HAVE_AUDIT
-  REQUIRE(dock.store->put_public_key({"cam-1", cam.key()}).has_value());
-  tools::audit::audit_options audit_options;
-  audit_options.now = record::utc_time(std::chrono::seconds(1'795'000'000)) + std::chrono::days(1);
-  auto audited = tools::audit::audit_store(*dock.store, audit_options);
-  REQUIRE(audited.has_value());
-  REQUIRE(audited->devices.size() == 1);
-  CHECK(audited->devices.front().clock.size() >= 2);  // the boot and the dock's timesync
-  for (const auto& c : audited->devices.front().clock) CHECK(c.change == tools::audit::clock_change::none);
+  const auto audited = tests::audit_one_camera(*dock.store, cam.key());
+  CHECK(audited.devices.front().clock.size() >= 2);  // the boot and the dock's timesync
+  for (const auto& c : audited.devices.front().clock) CHECK(c.change == tools::audit::clock_change::none);
 #endif
 }

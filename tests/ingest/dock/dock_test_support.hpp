@@ -11,6 +11,9 @@
 #include "tests/firmware/offload/camera_fixture.hpp"
 #include "tests/ingest/dock/in_process_port.hpp"
 #include "tests/support/chain_scenario.hpp"
+#ifdef BODYCAM_HAVE_AUDIT
+#include "tools/audit/store_audit.hpp"
+#endif
 
 #include <catch2/catch.hpp>
 
@@ -148,5 +151,19 @@ inline void check_invariants(dock_fixture& dock, camera_fixture& camera) {
   for (const auto& name : camera.files_in(common::ledger::file_state::reclaimed))
     CHECK_FALSE(std::filesystem::exists(camera.recording_dir() / name));
 }
+
+#ifdef BODYCAM_HAVE_AUDIT
+// `bodycam audit` over `s` a day after the fixture cameras' clock start, with cam-1's key stored first (as the
+// dock's enrollment would); REQUIREs that it ran and reports exactly one device.
+inline tools::audit::audit_report audit_one_camera(common::store::store& s, const common::crypto::public_key& key) {
+  REQUIRE(s.put_public_key({"cam-1", key}).has_value());
+  tools::audit::audit_options options;
+  options.now = common::record::utc_time(std::chrono::seconds(1'795'000'000)) + std::chrono::days(1);
+  auto report = tools::audit::audit_store(s, options);
+  REQUIRE(report.has_value());
+  REQUIRE(report->devices.size() == 1);
+  return std::move(*report);
+}
+#endif
 
 }  // namespace bodycam::tests

@@ -280,13 +280,8 @@ TEST_CASE("two docks in turn over one store: every record stored once, both dock
   // One last docking stores the tail, then `bodycam audit` over the store passes.
   auto last = dock_b.dock(cam);
   REQUIRE(last.has_value());
-  REQUIRE(dock_a.store->put_public_key({"cam-1", cam.key()}).has_value());
-  tools::audit::audit_options options;
-  options.now = record::utc_time(std::chrono::seconds(1'795'000'000)) + std::chrono::days(1);
-  auto report = tools::audit::audit_store(*dock_a.store, options);
-  REQUIRE(report.has_value());
-  REQUIRE(report->devices.size() == 1);
-  const auto& device = report->devices.front();
+  const auto report = tests::audit_one_camera(*dock_a.store, cam.key());
+  const auto& device = report.devices.front();
   INFO("problems: " << device.problems.size() << (device.problems.empty() ? "" : " first: " + device.problems.front()));
   CHECK(device.problems.empty());
   CHECK(device.chain.result == chain::verdict::authentic);
@@ -391,13 +386,8 @@ TEST_CASE("reclaim end to end: fill to the reserve, dock, free only what is rece
   tests::check_invariants(dock, cam);
 
 #ifdef BODYCAM_HAVE_AUDIT
-  REQUIRE(dock.store->put_public_key({"cam-1", cam.key()}).has_value());
-  tools::audit::audit_options options;
-  options.now = record::utc_time(std::chrono::seconds(1'795'000'000)) + std::chrono::days(1);
-  auto report = tools::audit::audit_store(*dock.store, options);
-  REQUIRE(report.has_value());
-  REQUIRE(report->devices.size() == 1);
-  const auto& device = report->devices.front();
+  const auto report = tests::audit_one_camera(*dock.store, cam.key());
+  const auto& device = report.devices.front();
   INFO("problems: " << device.problems.size() << (device.problems.empty() ? "" : " first: " + device.problems.front()));
   CHECK(device.problems.empty());
   CHECK(device.chain.result == chain::verdict::authentic);
