@@ -115,7 +115,15 @@ TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record
   INFO(stopped.dump());
   REQUIRE(stopped["ok"] == true);
 
-  // The camera records on while it takes the stop statement; wait until its last segment is sealed.
+  // The camera records on while it takes the stop statement: wait until the session is closed (state idle, the
+  // last segment and the statement sealed and recorded), so the dock's one pass takes the whole session.
+  std::string state;
+  for (int i = 0; i < 150; ++i) {
+    state = nlohmann::json::parse(tests::control_request(socket, R"({"cmd":"status"})"))["state"].get<std::string>();
+    if (state == "idle") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE(state == "idle");
   auto has_partial = [&] {
     std::error_code e;
     for (const auto& f : fs::directory_iterator(segments, e))
