@@ -9,3 +9,9 @@ target_compile_options(bodycam_warnings INTERFACE
   # libav* headers use old-style casts and designated zero-initialisers in macros we call
   # (AVERROR, av_err2str); those are silenced where used, not here.
 )
+
+# In a unity build a source is not the compiler's main file, so GCC's -Wsubobject-linkage (meant for headers)
+# fires on every class or coroutine frame of a .cpp that holds a type from its own anonymous namespace.
+if(BODYCAM_UNITY)
+  target_compile_options(bodycam_warnings INTERFACE -Wno-subobject-linkage)
+endif()

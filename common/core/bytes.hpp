@@ -19,6 +19,15 @@ namespace bodycam::common::core {
 using byte_buffer = std::vector<std::uint8_t>;
 using byte_view = std::span<const std::uint8_t>;
 
+// The bytes of a text, as a view (valid while the text is).
+[[nodiscard]] inline byte_view text_bytes(std::string_view text) noexcept {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+// The bytes as a text (a copy).
+[[nodiscard]] inline std::string as_text(byte_view bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
 class byte_writer {
  public:
   void put_u8(std::uint8_t v) { out_.push_back(v); }

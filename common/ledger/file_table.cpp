@@ -11,7 +11,7 @@
 namespace bodycam::common::ledger {
 namespace {
 
-constexpr auto max_sql_integer = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+using sqlite::max_sql_integer;
 constexpr std::size_t max_name_length = 255;
 
 std::string quote_name(std::string_view name) { return "'" + std::string(name) + "'"; }

@@ -10,7 +10,7 @@
 namespace bodycam::common::ledger {
 namespace {
 
-constexpr auto max_sql_integer = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+using sqlite::max_sql_integer;
 
 core::expected<stored_record> decode_record(const sqlite::connection& db, const sqlite::statement& row, std::string_view operation) {
   const std::int64_t seq = row.column_int(0);

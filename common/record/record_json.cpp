@@ -67,6 +67,8 @@ std::string format_utc(utc_time t) {
   return text;
 }
 
+std::string format_utc_seconds(utc_time t) { return format_utc(t).substr(0, 19) + "Z"; }
+
 nlohmann::json to_json(const record& r) {
   return nlohmann::json{
       {"version", r.version},

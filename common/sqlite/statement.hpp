@@ -9,10 +9,14 @@
 #include "common/sqlite/handles.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
 namespace bodycam::common::sqlite {
+
+// The largest value an SQLite INTEGER holds (2^63 - 1): unsigned counters above it cannot be stored.
+inline constexpr auto max_sql_integer = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 class connection;
 

@@ -12,7 +12,6 @@ namespace bodycam::common::store {
 
 namespace {
 
-constexpr std::size_t read_chunk_bytes = std::size_t{64} * 1024;
 constexpr std::uint64_t open_range_bytes = std::uint64_t{8} << 20;
 constexpr std::size_t max_cached_versions = 100'000;
 
@@ -108,9 +107,9 @@ core::expected<create_outcome> s3_backend::create(const store_key& key, byte_sou
   }
   std::string body;
   if (const auto size = source.known_size())
-    body.reserve(static_cast<std::size_t>(std::min(*size, options.multipart_threshold_bytes + read_chunk_bytes)));
+    body.reserve(static_cast<std::size_t>(std::min(*size, options.multipart_threshold_bytes + s3_read_chunk_bytes)));
   crypto::sha256_hasher hasher;
-  std::array<std::uint8_t, read_chunk_bytes> chunk{};
+  std::array<std::uint8_t, s3_read_chunk_bytes> chunk{};
   bool ended = false;
   while (body.size() <= options.multipart_threshold_bytes) {
     auto n = source.read(chunk);

@@ -12,8 +12,6 @@ namespace bodycam::common::store {
 
 namespace {
 
-constexpr std::size_t read_chunk_bytes = std::size_t{64} * 1024;
-
 core::status abort_upload(const s3_client& client, const std::string& key, const std::string& upload_id) {
   auto r = client.call("DELETE", key, {{"uploadId", upload_id}});
   if (!r) return core::wrap("abort the multipart upload " + upload_id + " of " + key, r.error());
@@ -69,7 +67,7 @@ core::expected<std::string> s3_multipart_put(const s3_client& client, const std:
   std::vector<std::string> etags;
   std::uint64_t total = 0;
   bool ended = false;
-  std::array<std::uint8_t, read_chunk_bytes> chunk{};
+  std::array<std::uint8_t, s3_read_chunk_bytes> chunk{};
   for (;;) {
     while (!ended && buffered.size() < part_bytes) {
       auto n = source.read(chunk);

@@ -14,10 +14,14 @@
 #include "common/store/s3_client.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <vector>
 
 namespace bodycam::common::store {
+
+// How many bytes the S3 backend reads from a byte_source at a time, for a single PUT and for each part.
+inline constexpr std::size_t s3_read_chunk_bytes = std::size_t{64} * 1024;
 
 // Uploads `buffered` followed by the rest of `source` to `key`, feeding every byte read from `source` to
 // `hasher` (which has already seen `buffered`). `lock_headers` are the Object Lock headers of S2 (empty with

@@ -12,9 +12,7 @@ std::string_view as_text(core::byte_view bytes) noexcept {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-core::byte_view as_bytes(std::string_view text) noexcept {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+using core::text_bytes;
 
 }  // namespace
 
@@ -204,7 +202,7 @@ core::expected<put_outcome> store::put_public_key(const crypto::labelled_public_
     return core::fail(core::errc::invalid_argument,
                       "put public key in " + describe() + ": its label is not a device id: " + device.error().context);
   const std::string line = crypto::format_public_key_line(key);
-  return put_exact(store_key::public_key(*device), as_bytes(line));
+  return put_exact(store_key::public_key(*device), text_bytes(line));
 }
 
 core::expected<crypto::labelled_public_key> store::get_public_key(const record::device_id& device) const {

@@ -3,9 +3,7 @@
 namespace bodycam::common::tlog {
 
 namespace {
-core::byte_view as_bytes(std::string_view s) {
-  return core::byte_view(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
+using core::text_bytes;
 }  // namespace
 
 std::string cosignature_message(std::string_view checkpoint_text, std::chrono::sys_seconds time) {
@@ -16,7 +14,7 @@ core::expected<std::string> cosign_checkpoint(std::string_view checkpoint_text, 
                                               crypto::signer& signer, std::chrono::sys_seconds time) {
   const std::string what = "cosign checkpoint as " + std::string(name);
   if (time.time_since_epoch().count() < 0) return core::fail(core::errc::invalid_argument, what + ": time before 1970");
-  auto sig = signer.sign(as_bytes(cosignature_message(checkpoint_text, time)));
+  auto sig = signer.sign(text_bytes(cosignature_message(checkpoint_text, time)));
   if (!sig) return core::wrap(what, sig.error());
   core::byte_writer w;
   w.put_u64(static_cast<std::uint64_t>(time.time_since_epoch().count()));
@@ -38,7 +36,7 @@ core::expected<std::chrono::sys_seconds> verify_cosignature(std::string_view che
   const std::chrono::sys_seconds time{std::chrono::seconds(static_cast<std::int64_t>(seconds))};
   crypto::signature sig;
   std::copy(signature.begin() + 8, signature.end(), sig.bytes.begin());
-  if (!crypto::verify_signature(key, as_bytes(cosignature_message(checkpoint_text, time)), sig)) {
+  if (!crypto::verify_signature(key, text_bytes(cosignature_message(checkpoint_text, time)), sig)) {
     return core::fail(core::errc::bad_signature, "verify cosignature of time " + std::to_string(seconds) + ": does not verify");
   }
   return time;

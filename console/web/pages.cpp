@@ -47,6 +47,8 @@ std::string render_layout(const std::string& title, const page_user* user, const
   return layout(title, user, body);
 }
 
+std::string cell(const std::string& text) { return "<td>" + escape_html(text) + "</td>"; }
+
 std::string format_time(utc_time t) {
   const auto secs = std::chrono::floor<std::chrono::seconds>(t);
   const auto day = std::chrono::floor<std::chrono::days>(secs);

@@ -79,6 +79,7 @@ struct dock_row {
 
 [[nodiscard]] std::string format_time(utc_time t);                       // "2026-01-10 08:00:00 UTC"
 [[nodiscard]] std::string format_duration(std::chrono::nanoseconds d);  // "1 h 02 min 05 s"
+[[nodiscard]] std::string cell(const std::string& text);                 // "<td>text, escaped</td>"
 
 [[nodiscard]] std::string render_login_page(const std::string& message);
 [[nodiscard]] std::string render_home_page(const page_user& user);

@@ -10,7 +10,6 @@ namespace {
 
 using common::core::escape_html;
 
-std::string cell(const std::string& text) { return "<td>" + escape_html(text) + "</td>"; }
 
 std::string csrf_field(const page_user& user) {
   return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape_html(user.csrf) + "\">";

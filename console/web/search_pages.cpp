@@ -33,7 +33,6 @@ std::string page_href(const form_fields& typed, std::uint64_t page) {
   return out + "page=" + std::to_string(page);
 }
 
-std::string cell(const std::string& text) { return "<td>" + escape_html(text) + "</td>"; }
 
 }  // namespace
 

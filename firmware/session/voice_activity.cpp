@@ -13,13 +13,13 @@ constexpr std::size_t fft_size = 512;
 constexpr int warmup_frames = 5;  // the floor starts at the quietest of these
 constexpr double floor_rise_db_per_frame = 0.05;
 
-void fft(std::vector<std::complex<double>>& a) {
-  const std::size_t n = a.size();
+void fft(std::vector<std::complex<double>>& x) {
+  const std::size_t n = x.size();
   for (std::size_t i = 1, j = 0; i < n; ++i) {
     std::size_t bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
-    if (i < j) std::swap(a[i], a[j]);
+    if (i < j) std::swap(x[i], x[j]);
   }
   for (std::size_t len = 2; len <= n; len <<= 1) {
     const double angle = -2.0 * std::numbers::pi / static_cast<double>(len);
@@ -27,10 +27,10 @@ void fft(std::vector<std::complex<double>>& a) {
     for (std::size_t i = 0; i < n; i += len) {
       std::complex<double> w(1.0, 0.0);
       for (std::size_t k = 0; k < len / 2; ++k) {
-        const auto u = a[i + k];
-        const auto v = a[i + k + len / 2] * w;
-        a[i + k] = u + v;
-        a[i + k + len / 2] = u - v;
+        const auto u = x[i + k];
+        const auto v = x[i + k + len / 2] * w;
+        x[i + k] = u + v;
+        x[i + k + len / 2] = u - v;
         w *= step;
       }
     }

@@ -68,9 +68,7 @@ void put(const std::string& harness, const std::string& name, std::string_view t
 
 [[nodiscard]] core::byte_buffer prefixed(std::uint8_t selector, core::byte_view rest) { return prefixed({selector}, rest); }
 
-[[nodiscard]] core::byte_view text_bytes(std::string_view text) {
-  return core::byte_view(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-}
+using core::text_bytes;
 
 const record::device_id& device() {
   static const auto d = record::device_id::parse("cam-7").value();

@@ -15,9 +15,7 @@ namespace store_log = common::store_log;
 
 namespace {
 
-core::byte_view bytes_of(std::string_view s) {
-  return core::byte_view(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
+using core::text_bytes;
 
 core::expected<bool> has_cosignature(const common::store::store_backend& backend, std::uint64_t size,
                                      const std::string& witness) {
@@ -136,7 +134,7 @@ witness_submission witness_submitter::submit_one(common::store::store_backend& b
   if (!opened) return fail(submission_result::refused, "its cosignature does not verify: " + opened.error().context);
   auto key = store_log::cosignature_key(s.size, peer.endpoint.name);
   if (!key) return fail(submission_result::store_failed, key.error().context);
-  auto created = store_log::create_exact(backend, *key, bytes_of(*line));
+  auto created = store_log::create_exact(backend, *key, text_bytes(*line));
   if (!created && created.error().code != core::errc::conflict)
     return fail(submission_result::store_failed, "store the cosignature: " + created.error().context);
   s.result = created ? submission_result::cosigned : submission_result::already_cosigned;

@@ -103,7 +103,7 @@ std::vector<std::string> documented_gap_lines(const chain::chain_report& report,
                     ": " + spaced(record::to_string(i->reason)) + " — " + why(i->reason) +
                     (i->detail.empty() ? "" : " (" + i->detail + ")") + ".");
     } else if (const auto* c = std::get_if<record::recovery_payload>(&body.body)) {
-      out.push_back(where + record::format_utc(body.utc.time).substr(0, 19) + "Z" + at + ": recovery after " +
+      out.push_back(where + record::format_utc_seconds(body.utc.time) + at + ": recovery after " +
                     spaced(record::to_string(c->cause)) + " — " +
                     (c->file_name.empty() ? "no open file needed salvaging"
                                           : "file " + c->file_name + " was salvaged (" +
@@ -112,7 +112,7 @@ std::vector<std::string> documented_gap_lines(const chain::chain_report& report,
                     ".");
     } else if (const auto* s = std::get_if<record::segment_payload>(&body.body);
                s && (s->unsigned_tail_bytes > 0 || s->closed_by == record::close_reason::power_loss_recovered)) {
-      out.push_back(where + record::format_utc(body.utc.time).substr(0, 19) + "Z" + at + ": segment " + s->file_name +
+      out.push_back(where + record::format_utc_seconds(body.utc.time) + at + ": segment " + s->file_name +
                     " was closed after a power loss; " +
                     (s->unsigned_tail_bytes == 0
                          ? std::string("every byte of it on the camera was signed.")
@@ -163,7 +163,7 @@ std::string chain_lines(const chain::chain_report& report, const chain::verify_o
     if (rr.parsed) {
       const auto& body = rr.parsed->body;
       line = pad("seq " + std::to_string(body.seq), 12) + pad(std::string(record::to_string(body.kind())), 15) +
-             pad(record::format_utc(body.utc.time).substr(0, 19) + "Z", 22);
+             pad(record::format_utc_seconds(body.utc.time), 22);
     } else {
       line = pad("?", 12) + pad("?", 15) + pad("", 22);
     }

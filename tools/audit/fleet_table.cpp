@@ -14,14 +14,7 @@ std::string age_text(std::chrono::hours h) {
   return std::to_string(h.count() / 24) + " days, " + std::to_string(h.count() % 24) + " hours ago";
 }
 
-// To the second, for people (JSON keeps the full precision).
-std::string short_utc(record::utc_time t) {
-  auto text = record::format_utc(t);
-  if (const auto dot = text.find('.'); dot != std::string::npos) text = text.substr(0, dot) + "Z";
-  return text;
-}
-
-std::string time_or_dash(const std::optional<record::utc_time>& t) { return t ? short_utc(*t) : std::string("-"); }
+std::string time_or_dash(const std::optional<record::utc_time>& t) { return t ? record::format_utc_seconds(*t) : std::string("-"); }
 
 std::string state_text(const fleet_camera& f) {
   switch (f.state) {
@@ -81,7 +74,7 @@ std::vector<std::string> fleet_findings(const std::vector<fleet_camera>& fleet) 
   std::vector<std::string> out;
   for (const auto& f : fleet)
     if (f.state == fleet_state::overdue)
-      out.push_back(f.device + ": enrolled " + short_utc(f.enrolled_utc) + " (" + age_text(f.enrolled_for) +
+      out.push_back(f.device + ": enrolled " + record::format_utc_seconds(f.enrolled_utc) + " (" + age_text(f.enrolled_for) +
                     "), no footage in the store; footage must reach the store within 24 h");
   return out;
 }
@@ -92,7 +85,7 @@ std::string render_fleet_text(const std::vector<fleet_camera>& fleet) {
   t += "  camera (entry) | unit | enrolled | newest record | newest receipt | state\n";
   for (const auto& f : fleet)
     t += "  camera " + f.device + " (enrollment/" + std::to_string(f.entry_seq) + ") | " +
-         (f.unit.empty() ? std::string("-") : f.unit) + " | " + short_utc(f.enrolled_utc) + " | " +
+         (f.unit.empty() ? std::string("-") : f.unit) + " | " + record::format_utc_seconds(f.enrolled_utc) + " | " +
          time_or_dash(f.newest_record_utc) + " | " + time_or_dash(f.newest_receipt_utc) + " | " + state_text(f) + "\n";
   const auto overdue = std::count_if(fleet.begin(), fleet.end(),
                                      [](const fleet_camera& f) { return f.state == fleet_state::overdue; });
@@ -129,7 +122,7 @@ std::string render_fleet_html(const std::vector<fleet_camera>& fleet) {
   for (const auto& f : fleet)
     h += "<tr" + std::string(f.state == fleet_state::overdue ? " class=\"bad\"" : "") + "><td>" +
          common::core::escape_html(f.device) + "</td><td>" + common::core::escape_html(f.unit) + "</td><td>" +
-         short_utc(f.enrolled_utc) + "</td><td>" + time_or_dash(f.newest_record_utc) + "</td><td>" +
+         record::format_utc_seconds(f.enrolled_utc) + "</td><td>" + time_or_dash(f.newest_record_utc) + "</td><td>" +
          time_or_dash(f.newest_receipt_utc) + "</td><td>" + common::core::escape_html(state_text(f)) + "</td></tr>\n";
   return h + "</table>\n";
 }

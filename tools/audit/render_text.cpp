@@ -8,6 +8,7 @@
 namespace bodycam::tools::audit {
 
 using common::record::format_utc;
+using common::record::format_utc_seconds;
 
 namespace {
 
@@ -22,8 +23,6 @@ std::string statement_text(statement_need need) {
   return "unknown";
 }
 
-std::string short_utc(common::record::utc_time t) { return format_utc(t).substr(0, 19) + "Z"; }
-
 std::string hours(std::chrono::nanoseconds d) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f h", std::chrono::duration<double, std::ratio<3600>>(d).count());
@@ -35,7 +34,7 @@ void problem_lines(std::string& out, const registers::register_book& book, const
          (book.is_intact() ? "chain intact" : std::to_string(book.findings.size()) + " problems") + "\n";
   for (const auto& c : book.clerks)
     for (const auto& e : c.entries)
-      out += "  " + registers::entry_name(e.body) + "  " + short_utc(e.body.utc) + "  " +
+      out += "  " + registers::entry_name(e.body) + "  " + format_utc_seconds(e.body.utc) + "  " +
              std::string(registers::to_string(e.body.kind)) + " " + e.body.action + "  dept " + e.body.department +
              "  ref " + e.body.reference + "  " + std::to_string(e.body.scopes.size()) + " scope(s), " +
              std::to_string(e.body.objects.size()) + " file(s)\n";
@@ -55,7 +54,7 @@ std::string verdict_phrase(chain::verdict v) {
 }  // namespace
 
 std::string render_text(const audit_report& report) {
-  std::string out = "audit of " + report.store + " at " + short_utc(report.generated_utc) + "\n";
+  std::string out = "audit of " + report.store + " at " + format_utc_seconds(report.generated_utc) + "\n";
   if (report.sample_slices > 1)
     out += "re-hashed objects in slice " + std::to_string(report.sample_slice) + "/" +
            std::to_string(report.sample_slices) + " only; the others were checked for presence and length\n";
@@ -84,19 +83,19 @@ std::string render_text(const audit_report& report) {
       out += "\n";
     }
     for (const auto& p : d.prechecks) {
-      out += "pre-shift check at record " + std::to_string(p.seq) + " (" + short_utc(p.utc) +
+      out += "pre-shift check at record " + std::to_string(p.seq) + " (" + format_utc_seconds(p.utc) +
              "): " + std::string(common::record::to_string(p.outcome)) + "\n";
       for (const auto& w : p.warnings)
         out += "  " + std::string(common::record::to_string(w.status)) + " " + w.check + ": " + w.detail + "\n";
     }
     for (const auto& g : d.idle_gaps)
       out += "interruption outside a session at record " + std::to_string(g.seq) + ": " +
-             std::string(common::record::to_string(g.reason)) + " " + short_utc(g.from) + " .. " + short_utc(g.to) +
+             std::string(common::record::to_string(g.reason)) + " " + format_utc_seconds(g.from) + " .. " + format_utc_seconds(g.to) +
              (g.detail.empty() ? "" : " (" + g.detail + ")") + "\n";
     for (const auto& s : d.sessions) {
       out += "session " + s.session.to_hex() + " officer " + s.officer_id + ": records " + std::to_string(s.first_seq) +
-             ".." + std::to_string(s.last_seq) + ", " + short_utc(s.start_utc) + " .. " +
-             (s.stop_utc ? short_utc(*s.stop_utc) : std::string("(open)"));
+             ".." + std::to_string(s.last_seq) + ", " + format_utc_seconds(s.start_utc) + " .. " +
+             (s.stop_utc ? format_utc_seconds(*s.stop_utc) : std::string("(open)"));
       if (s.stop_reason) out += ", stopped: " + std::string(common::record::to_string(*s.stop_reason));
       out += ", pre-event " + std::to_string(s.pre_event.count()) + " ms\n";
       for (const auto& r : s.resumes)
@@ -110,15 +109,15 @@ std::string render_text(const audit_report& report) {
       for (const auto& o : s.officer_changes)
         out += "  officer " + o.officer_id + " " +
                (o.change == common::record::officer_change::join ? "joined" : "left") + " (record " +
-               std::to_string(o.seq) + ") " + short_utc(o.utc) + "\n";
+               std::to_string(o.seq) + ") " + format_utc_seconds(o.utc) + "\n";
       for (const auto& a : s.actions)
         out += "  action " + a.action + (a.case_number.empty() ? ", no case number" : ", case " + a.case_number) +
-               " (record " + std::to_string(a.seq) + ") " + short_utc(a.utc) + "\n";
+               " (record " + std::to_string(a.seq) + ") " + format_utc_seconds(a.utc) + "\n";
       for (const auto& m : s.marks)
-        out += "  important moment (record " + std::to_string(m.seq) + ") " + short_utc(m.utc) +
+        out += "  important moment (record " + std::to_string(m.seq) + ") " + format_utc_seconds(m.utc) +
                (m.label.empty() ? "" : ": " + m.label) + "\n";
       for (const auto& p : s.places)
-        out += "  place (record " + std::to_string(p.seq) + ") " + short_utc(p.utc) + ": " +
+        out += "  place (record " + std::to_string(p.seq) + ") " + format_utc_seconds(p.utc) + ": " +
                common::record::place_text(p.place) + "\n";
       for (const auto& st : s.statements)
         out += "  statement " + std::string(common::record::to_string(st.purpose)) + " (record " +
@@ -127,8 +126,8 @@ std::string render_text(const audit_report& report) {
                ", file " + std::string(to_string(st.file.state)) + "\n";
       for (const auto& g : s.gaps)
         out += "  interruption (record " + std::to_string(g.seq) +
-               "): " + std::string(common::record::to_string(g.reason)) + " " + short_utc(g.from) + " .. " +
-               short_utc(g.to) + (g.detail.empty() ? "" : " (" + g.detail + ")") + ", " +
+               "): " + std::string(common::record::to_string(g.reason)) + " " + format_utc_seconds(g.from) + " .. " +
+               format_utc_seconds(g.to) + (g.detail.empty() ? "" : " (" + g.detail + ")") + ", " +
                statement_text(g.statement) + " [" + std::string(to_string(g.outcome)) + "]\n";
       for (const auto& o : s.segments) {
         out +=
@@ -143,7 +142,7 @@ std::string render_text(const audit_report& report) {
         out += "\n";
       }
       for (const auto& o : s.photos)
-        out += "  photo " + o.file_name + " (record " + std::to_string(o.seq) + ") " + short_utc(o.recorded_utc) +
+        out += "  photo " + o.file_name + " (record " + std::to_string(o.seq) + ") " + format_utc_seconds(o.recorded_utc) +
                ": " + std::string(to_string(o.state)) +
                (!o.detail.empty() && o.state != object_state::expired ? " (" + o.detail + ")" : "") + "\n";
       for (const auto& n : s.notes) out += "  note: " + n + "\n";

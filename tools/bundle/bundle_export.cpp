@@ -110,20 +110,19 @@ struct nearby_device {
   }
 };
 
-std::string utc_text(record::utc_time t) { return record::format_utc(t).substr(0, 19) + "Z"; }
 
 // "no record matches the selection (…); what exists: cam-0001 has records from … to …, sessions 5b8764a2 (… – …), …"
 std::string nothing_matches(const selection& what, const std::vector<nearby_device>& nearby) {
   std::string out = "export: no record matches the selection (";
   out += what.session ? "session " + what.session->to_hex()
                       : "device " + (what.device ? what.device->str() : std::string("?")) + " from " +
-                            utc_text(what.from) + " to " + utc_text(what.to);
+                            record::format_utc_seconds(what.from) + " to " + record::format_utc_seconds(what.to);
   out += ")";
   if (nearby.empty()) return out + "; the store holds no records of that device";
   out += "; what the store holds:";
   for (const auto& d : nearby) {
     if (!d.first) continue;
-    out += " " + d.device.str() + " has records from " + utc_text(*d.first) + " to " + utc_text(*d.last);
+    out += " " + d.device.str() + " has records from " + record::format_utc_seconds(*d.first) + " to " + record::format_utc_seconds(*d.last);
     if (d.sessions.empty()) {
       out += ", no sessions;";
       continue;
@@ -142,7 +141,7 @@ std::string nothing_matches(const selection& what, const std::vector<nearby_devi
     std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second.first < b.second.first; });
     out += ", sessions";
     for (const auto& [id, span] : list)
-      out += " " + id.to_hex().substr(0, 8) + " (" + utc_text(span.first) + " – " + utc_text(span.second) + ")";
+      out += " " + id.to_hex().substr(0, 8) + " (" + record::format_utc_seconds(span.first) + " – " + record::format_utc_seconds(span.second) + ")";
     if (d.sessions.size() > shown) out += " and " + std::to_string(d.sessions.size() - shown) + " more";
     out += ";";
   }
@@ -211,9 +210,7 @@ class bundle_writer {
   std::vector<sums_line> sums_;
 };
 
-core::byte_view text_bytes(const std::string& s) {
-  return core::byte_view(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
+using core::text_bytes;
 
 core::expected<std::vector<device_plan>> plan_export(const store::store& s, const selection& what) {
   std::vector<record::device_id> devices;

@@ -51,7 +51,7 @@ std::vector<std::string> signature_names(std::string_view note) {
   return names;
 }
 
-std::string as_text(const core::byte_buffer& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+using core::as_text;
 
 }  // namespace
 

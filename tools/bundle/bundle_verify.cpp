@@ -26,7 +26,7 @@ namespace {
 
 constexpr std::size_t max_small_file = std::size_t{16} << 20;
 
-std::string as_text(const core::byte_buffer& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+using core::as_text;
 
 struct hashed {
   crypto::sha256_digest sha256;

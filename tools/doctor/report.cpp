@@ -6,9 +6,9 @@ namespace bodycam::tools::doctor {
 
 namespace {
 
-std::string verdict(std::span<const finding> findings) {
+std::string verdict(std::span<const finding> found) {
   std::size_t warnings = 0, problems = 0;
-  for (const auto& f : findings) {
+  for (const auto& f : found) {
     warnings += f.level == severity::warning ? 1 : 0;
     problems += f.level == severity::problem ? 1 : 0;
   }
@@ -21,9 +21,9 @@ std::string verdict(std::span<const finding> findings) {
 
 }  // namespace
 
-std::string render_text(std::string_view target, std::string_view config_path, std::span<const finding> findings) {
+std::string render_text(std::string_view target, std::string_view config_path, std::span<const finding> found) {
   std::string out = "bodycam doctor " + std::string(target) + " " + std::string(config_path) + "\n";
-  for (const auto& f : findings) {
+  for (const auto& f : found) {
     std::string line = std::string(to_string(f.level));
     line.resize(8, ' ');
     line += f.check + ": " + f.what;
@@ -31,20 +31,20 @@ std::string render_text(std::string_view target, std::string_view config_path, s
     if (!f.fix.empty()) line += "; fix: " + f.fix;
     out += line + "\n";
   }
-  out += verdict(findings) + "\n";
+  out += verdict(found) + "\n";
   return out;
 }
 
-std::string render_json(std::string_view target, std::string_view config_path, std::span<const finding> findings) {
+std::string render_json(std::string_view target, std::string_view config_path, std::span<const finding> found) {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& f : findings)
+  for (const auto& f : found)
     list.push_back(
         {{"severity", to_string(f.level)}, {"check", f.check}, {"what", f.what}, {"where", f.where}, {"fix", f.fix}});
   const nlohmann::json doc{{"target", target},
                            {"config", config_path},
-                           {"result", to_string(worst_of(findings))},
-                           {"exit_code", exit_code_of(findings)},
-                           {"summary", verdict(findings)},
+                           {"result", to_string(worst_of(found))},
+                           {"exit_code", exit_code_of(found)},
+                           {"summary", verdict(found)},
                            {"findings", std::move(list)}};
   return doc.dump(2) + "\n";
 }

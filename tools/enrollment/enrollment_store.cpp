@@ -8,9 +8,7 @@ namespace {
 
 constexpr auto ns = store::entry_namespace::enrollment;
 
-core::byte_view text_bytes(const std::string& s) {
-  return core::byte_view(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
+using core::text_bytes;
 
 }  // namespace
 

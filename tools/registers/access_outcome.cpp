@@ -1,19 +1,13 @@
 #include "tools/registers/access_outcome.hpp"
 
+#include "tools/registers/register_entry.hpp"
+
 namespace bodycam::tools::registers {
 
 namespace {
 
 constexpr std::string_view completed_word = "completed ";
 constexpr std::string_view failed_word = "failed ";
-
-bool is_entry_name(std::string_view name) {
-  const auto dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
-  for (char c : name.substr(dot + 1))
-    if (c < '0' || c > '9') return false;
-  return name.find_first_of(" :") == std::string_view::npos;
-}
 
 }  // namespace
 

@@ -15,16 +15,6 @@ constexpr std::string_view approve_word = "approve ";
 constexpr std::string_view refuse_word = "refuse ";
 constexpr std::string_view request_word = "request ";
 
-// "<clerk>.<seq>" with a label before the last dot and decimal digits after it.
-bool is_entry_name(std::string_view name) {
-  const auto dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
-  if (!std::all_of(name.begin() + static_cast<std::ptrdiff_t>(dot) + 1, name.end(),
-                   [](char c) { return c >= '0' && c <= '9'; }))
-    return false;
-  return crypto::is_valid_label(name.substr(0, dot));
-}
-
 bool is_export(const register_entry& e) { return e.action == "export"; }
 bool is_export_request(const register_entry& e) { return e.action == export_request_action; }
 bool is_expiry_request(const register_entry& e) { return e.action == expiry_request_action; }

@@ -32,7 +32,7 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 
 bool is_category_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
 
-core::byte_buffer signing_message(const crypto::sha256_digest& hash) {
+core::byte_buffer metadata_signing_message(const crypto::sha256_digest& hash) {
   return crypto::domain_message(metadata_signature_domain, hash);
 }
 
@@ -136,7 +136,7 @@ core::expected<signed_metadata_entry> sign_metadata_entry(metadata_entry e, cryp
   signed_metadata_entry out;
   out.bytes = canonical_bytes(e);
   out.hash = crypto::sha256(core::byte_view(out.bytes));
-  auto sig = signer.sign(signing_message(out.hash));  // M3
+  auto sig = signer.sign(metadata_signing_message(out.hash));  // M3
   if (!sig) return core::wrap("sign metadata entry " + entry_name(e), sig.error());
   out.sig = *sig;
   out.bytes.insert(out.bytes.end(), sig->bytes.begin(), sig->bytes.end());
@@ -201,7 +201,7 @@ core::expected<signed_metadata_entry> parse_metadata_entry(core::byte_view bytes
 }
 
 bool verify_metadata_signature(const signed_metadata_entry& e, const crypto::public_key& key) noexcept {
-  return crypto::verify_signature(key, signing_message(e.hash), e.sig);
+  return crypto::verify_signature(key, metadata_signing_message(e.hash), e.sig);
 }
 
 std::string entry_name(const metadata_entry& e) { return e.author + "." + std::to_string(e.seq); }

@@ -79,7 +79,7 @@ core::byte_buffer canonical_bytes(const register_entry& e) {
 
 namespace {
 
-core::byte_buffer signing_message(const crypto::sha256_digest& hash) {
+core::byte_buffer entry_signing_message(const crypto::sha256_digest& hash) {
   return crypto::domain_message(entry_signature_domain, hash);
 }
 
@@ -105,7 +105,7 @@ core::expected<signed_entry> sign_entry(register_entry e, crypto::signer& signer
   if (out.bytes.size() + crypto::signature::size > max_entry_bytes)
     return core::fail(core::errc::invalid_argument, "register entry " + entry_name(e) + " is too large");
   out.hash = crypto::sha256(core::byte_view(out.bytes));
-  auto sig = signer.sign(signing_message(out.hash));  // invariant 3
+  auto sig = signer.sign(entry_signing_message(out.hash));  // invariant 3
   if (!sig) return core::wrap("sign register entry " + entry_name(e), sig.error());
   out.sig = *sig;
   out.bytes.insert(out.bytes.end(), sig->bytes.begin(), sig->bytes.end());
@@ -196,9 +196,18 @@ core::expected<signed_entry> parse_signed_entry(core::byte_view bytes) {
 }
 
 bool verify_entry_signature(const signed_entry& e, const crypto::public_key& key) noexcept {
-  return crypto::verify_signature(key, signing_message(e.hash), e.sig);
+  return crypto::verify_signature(key, entry_signing_message(e.hash), e.sig);
 }
 
 std::string entry_name(const register_entry& e) { return e.clerk + "." + std::to_string(e.seq); }
+
+bool is_entry_name(std::string_view name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
+  if (!std::all_of(name.begin() + static_cast<std::ptrdiff_t>(dot) + 1, name.end(),
+                   [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  return crypto::is_valid_label(name.substr(0, dot));
+}
 
 }  // namespace bodycam::tools::registers

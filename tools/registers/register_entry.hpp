@@ -81,6 +81,8 @@ struct signed_entry {
 [[nodiscard]] bool verify_entry_signature(const signed_entry& e, const crypto::public_key& key) noexcept;
 // "<clerk>.<seq>": the entry's name in its namespace.
 [[nodiscard]] std::string entry_name(const register_entry& e);
+// Whether `name` has that form: a valid key label, a dot, decimal digits.
+[[nodiscard]] bool is_entry_name(std::string_view name);
 // The hold reasons an entry of kind hold may carry.
 [[nodiscard]] bool is_hold_reason(std::string_view action) noexcept;
 

@@ -38,9 +38,7 @@ constexpr std::string_view shift_mark_label = "important moment";
 // The officer who joins the field camera's wearer for a while.
 std::string second_officer_of(const camera_settings& c) { return c.officer_id + "-partner"; }
 
-core::byte_view text_bytes(const std::string& s) {
-  return core::byte_view(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
+using core::text_bytes;
 
 // A loopback TCP port nobody listens on right now (bind to port 0, read it back, close).
 core::expected<std::uint16_t> free_loopback_port() {

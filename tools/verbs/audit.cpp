@@ -57,9 +57,7 @@ std::string cannot_write_text(const std::string& message) {
   return "the audit ran but its output could not be written: " + message;
 }
 
-core::byte_view text_bytes(const std::string& s) {
-  return core::byte_view(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
+using core::text_bytes;
 
 int run_audit(const audit_args& args) {
   audit::audit_options options;

@@ -1,5 +1,6 @@
 // Integration tests: a damaged ledger is reported as corrupt (naming the file and what failed) and left byte
 // for byte as it was — never repaired, never rebuilt over. Each case is named for the damage.
+#include "tests/support/text_match.hpp"
 #include "common/core/durable_file.hpp"
 #include "common/core/unique_fd.hpp"
 #include "common/ledger/ledger.hpp"
@@ -18,7 +19,7 @@ using bodycam::tests::temp_dir;
 
 namespace {
 
-bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+using bodycam::tests::contains;
 
 constexpr int record_count = 100;
 

@@ -3,6 +3,7 @@
 // operation gets through. After every failure the ledger is reopened with SQLite's normal VFS and must
 // satisfy every invariant: no half record, head unchanged by the failed operation, hashes match bytes, seqs
 // contiguous from 0, rows written with a record present exactly when the record is.
+#include "tests/support/text_match.hpp"
 #include "common/ledger/ledger.hpp"
 #include "common/ledger/migrations.hpp"
 #include "tests/common/ledger/fault_vfs.hpp"
@@ -21,7 +22,7 @@ using effect = fault_vfs::effect;
 
 namespace {
 
-bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+using bodycam::tests::contains;
 
 constexpr std::uint64_t max_n = 200;  // far more writes than one append or one creation makes
 constexpr const char* segment_name = "000006.mp4";

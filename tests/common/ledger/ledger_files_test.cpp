@@ -1,5 +1,6 @@
 // Integration tests of the files and fragments tables: adding partial files, fragment rows in file order,
 // the file state machine (allowed and forbidden moves) and the schema triggers that back it.
+#include "tests/support/text_match.hpp"
 #include "common/ledger/ledger.hpp"
 #include "common/ledger/migrations.hpp"
 #include "tests/common/ledger/ledger_test_support.hpp"
@@ -15,7 +16,7 @@ using ledger::file_state;
 
 namespace {
 
-bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+using bodycam::tests::contains;
 
 struct fixture {
   temp_dir dir;

@@ -1,5 +1,6 @@
 // Integration tests of the ledger on real SQLite files: opening, creating, migrating and refusing files;
 // appending records and reading them back; the boot counter and the device id.
+#include "tests/support/text_match.hpp"
 #include "common/core/durable_file.hpp"
 #include "common/ledger/ledger.hpp"
 #include "common/ledger/migrations.hpp"
@@ -16,7 +17,7 @@ using bodycam::tests::temp_dir;
 
 namespace {
 
-bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+using bodycam::tests::contains;
 
 ledger::ledger open_ok(const std::filesystem::path& path, ledger::open_options options = test_options()) {
   auto l = ledger::open(path, std::move(options));

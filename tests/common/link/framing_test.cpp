@@ -1,5 +1,6 @@
 // The link's framing without sockets: the wire decoder fed split, merged, zero-length, oversized, truncated
 // and garbage input; frame encoding and parsing; a secure channel fed garbage.
+#include "tests/support/text_match.hpp"
 #include "common/link/frame.hpp"
 #include "common/link/wire_decoder.hpp"
 #include "link_test_support.hpp"
@@ -12,7 +13,7 @@ using namespace bodycam::common::link;
 using namespace bodycam::common::link::testing;
 
 namespace {
-bool mentions(const core::error& e, std::string_view text) { return e.context.find(text) != std::string::npos; }
+using bodycam::tests::mentions;
 
 core::byte_buffer wire_of(std::initializer_list<core::byte_buffer> messages) {
   core::byte_buffer out;

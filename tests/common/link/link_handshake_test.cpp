@@ -1,6 +1,7 @@
 // The link handshake between two in-memory peers (camera = initiator, dock = responder) and the attacks the
 // link must stop: rogue dock, unknown camera, a stolen identity claim, a flipped bit anywhere in any handshake
 // or transport message, replay of an old session's messages, replay and reordering within a session.
+#include "tests/support/text_match.hpp"
 #include "common/link/link_handshake.hpp"
 #include "common/link/wire_format.hpp"
 #include "link_test_support.hpp"
@@ -14,7 +15,7 @@ namespace {
 const core::byte_buffer camera_ephemeral(32, 0x5a);
 const core::byte_buffer dock_ephemeral(32, 0xa5);
 
-bool mentions(const core::error& e, std::string_view text) { return e.context.find(text) != std::string::npos; }
+using bodycam::tests::mentions;
 
 // Camera and dock with fixed ephemerals: the whole exchange is reproducible.
 struct fixed_pair {

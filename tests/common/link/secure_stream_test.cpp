@@ -1,5 +1,6 @@
 // secure_stream over loopback TCP (127.0.0.1 only, every test bounded): the link between a camera and its
 // dock, refusals, deadlines, and peers that send truncated, oversized or tampered bytes.
+#include "tests/support/text_match.hpp"
 #include "loopback_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -8,7 +9,7 @@ using namespace bodycam::common::link;
 using namespace bodycam::common::link::testing;
 
 namespace {
-bool mentions(const core::error& e, std::string_view text) { return e.context.find(text) != std::string::npos; }
+using bodycam::tests::mentions;
 
 struct side_result {
   std::optional<core::status> handshake;

@@ -1,6 +1,7 @@
 // Integration tests of the opening sequence on real files: the pragmas a writable file gets, numbered
 // migrations applied once and in one transaction, identification by application_id and user_version, and
 // refusals (another application, not SQLite, corrupt) that name the file and leave it byte for byte as it was.
+#include "tests/support/text_match.hpp"
 #include "common/sqlite/database.hpp"
 
 #include "tests/support/temp_dir.hpp"
@@ -27,7 +28,7 @@ constexpr std::array two_migrations{
 };
 constexpr sqlite::schema test_schema{"test file", test_id, two_migrations};
 
-bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+using bodycam::tests::contains;
 
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -29,9 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-core::byte_view text_bytes(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+using core::text_bytes;
 
 unsigned mode_of(const fs::path& path) {
   struct stat st {};

@@ -35,9 +35,7 @@ core::error error_of(const core::expected<T>& result) {
   return result.error();
 }
 
-core::byte_view text_bytes(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
+using core::text_bytes;
 
 core::byte_buffer read_all(st::object_reader& reader, std::size_t chunk) {
   core::byte_buffer out;

@@ -26,9 +26,7 @@ namespace audit = bodycam::tools::audit;
 
 namespace {
 
-core::byte_view bytes_of(std::string_view s) {
-  return core::byte_view(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
+using core::text_bytes;
 
 struct small_store {
   temp_dir dir;
@@ -39,8 +37,8 @@ struct small_store {
   // An object and a receipt-like entry, logged under `signer` as dock-1 (whose key keys/dock-1.pub holds).
   explicit small_store(crypto::signer* signer = nullptr) {
     REQUIRE(s.put_public_key({"dock-1", dock.public_key()}));
-    REQUIRE(s.put_object(object, bytes_of("footage")));
-    REQUIRE(s.put_entry(store::entry_namespace::receipts, "r1", bytes_of("a receipt")));
+    REQUIRE(s.put_object(object, text_bytes("footage")));
+    REQUIRE(s.put_entry(store::entry_namespace::receipts, "r1", text_bytes("a receipt")));
     slog::log_appender log(s, {std::string(slog::default_log_origin), "dock-1", signer ? signer : &dock});
     REQUIRE(slog::reconcile(s, log));
   }
@@ -65,7 +63,7 @@ TEST_CASE("log_check: unwitnessed is a gap; a given witness's cosignature makes 
                                       std::chrono::sys_seconds(std::chrono::seconds(1'700'000'000)))
                   .value();
   REQUIRE(
-      slog::create_exact(st.s.backend(), slog::cosignature_key(head.checkpoint.size, "w1").value(), bytes_of(line)));
+      slog::create_exact(st.s.backend(), slog::cosignature_key(head.checkpoint.size, "w1").value(), text_bytes(line)));
   audit::log_check_options options;
   options.witnesses.push_back({"w1", witness.public_key()});
   auto witnessed = audit::check_store_log(st.s, {}, options).value();

@@ -1,5 +1,6 @@
 // End to end: the `bodycam` program as a clerk runs it, and an independent verifier written from
 // docs/formats/chain.md alone (tests/tools/independent_verifier.py) that must agree with it.
+#include "tests/tools/independent_verifier.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -20,8 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string python = "/usr/bin/python3";  // Debian's, with python3-cryptography
-const std::string independent = std::string(BODYCAM_SOURCE_DIR) + "/tests/tools/independent_verifier.py";
+using bodycam::tests::independent;
+using bodycam::tests::python;
 
 bodycam::tests::process_result bodycam_cli(std::vector<std::string> args) {
   return bodycam::tests::run_bodycam(std::move(args));

@@ -28,9 +28,7 @@ using bodycam::tests::temp_dir;
 
 namespace {
 
-bodycam::tests::process_result cli(std::vector<std::string> args) {
-  return bodycam::tests::run_bodycam(std::move(args));
-}
+using bodycam::tests::run_bodycam;
 
 std::string file_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -62,7 +60,7 @@ struct defects_setup {
     bodycam::tests::record_shift(cam2, 3, std::chrono::minutes(30));
     session_2 = cam2.session();
     for (const char* id : {"clerk-1", "sup-1"}) {
-      auto keygen = cli({"keygen", "--id", id, "--out", (dir / "keys").string()});
+      auto keygen = run_bodycam({"keygen", "--id", id, "--out", (dir / "keys").string()});
       if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
     }
     bodycam::tests::test_agency agency(s, dir / "agency");  // the clerk, the cameras and the dock enrolled
@@ -89,13 +87,13 @@ TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overw
   REQUIRE_FALSE(record_before.empty());
 
   SECTION("audit --html onto a signed record is refused and the record keeps its bytes") {
-    auto r = cli({"audit", t.store_path, "--root", t.root, "--html", record.string()});
+    auto r = run_bodycam({"audit", t.store_path, "--root", t.root, "--html", record.string()});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("inside the store"));
     CHECK(r.out.empty());  // refused before any work
     CHECK(file_text(record) == record_before);
     // --force does not open a store to writing either.
-    CHECK(cli({"audit", t.store_path, "--root", t.root, "--html", record.string(), "--force"}).exit_code == 3);
+    CHECK(run_bodycam({"audit", t.store_path, "--root", t.root, "--html", record.string(), "--force"}).exit_code == 3);
     CHECK(file_text(record) == record_before);
   }
   SECTION("a new file inside a store, reached directly, through '..' or through a symlink, is refused") {
@@ -103,23 +101,23 @@ TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overw
     for (const std::string& target : {t.store_path + "/report.html", (t.dir / "keys/../store/records/report.html").string(),
                                       (t.dir / "alias/access/report.html").string(), (t.dir / "alias").string()}) {
       INFO(target);
-      auto r = cli({"audit", t.store_path, "--root", t.root, "--html", target});
+      auto r = run_bodycam({"audit", t.store_path, "--root", t.root, "--html", target});
       CHECK(r.exit_code == 3);
       CHECK_THAT(r.err, Catch::Contains("inside the store"));
     }
     CHECK_FALSE(fs::exists(t.store_path + "/report.html"));
     CHECK_FALSE(fs::exists(t.store_path + "/records/report.html"));
     CHECK_FALSE(fs::exists(t.store_path + "/access/report.html"));
-    CHECK(cli({"audit", t.store_path, "--root", t.root, "--catalogue", t.store_path + "/receipts/cat.db"}).exit_code == 3);
+    CHECK(run_bodycam({"audit", t.store_path, "--root", t.root, "--catalogue", t.store_path + "/receipts/cat.db"}).exit_code == 3);
     CHECK_FALSE(fs::exists(t.store_path + "/receipts/cat.db"));
   }
   SECTION("export and copy --out inside a store are refused before any access entry") {
-    auto e = cli(
+    auto e = run_bodycam(
         t.with({"export", t.store_path, "--out", t.store_path + "/objects/bundle", "--session", t.session_1.to_hex()},
                t.clerk_args()));
     CHECK(e.exit_code == 3);
     CHECK_THAT(e.err, Catch::Contains("inside the store"));
-    auto c = cli(t.with(
+    auto c = run_bodycam(t.with(
         {"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", t.store_path + "/records/cam-0001/999"},
         t.clerk_args()));
     CHECK(c.exit_code == 3);
@@ -128,26 +126,26 @@ TEST_CASE("an_output_flag_destroyed_evidence: no output inside a store, no overw
     CHECK(entries_in(fs::path(t.store_path) / "access") == 0);
   }
   SECTION("keygen, enroll and simulate do not write into a store either") {
-    auto k = cli({"keygen", "--id", "clerk-2", "--out", t.store_path + "/keys"});
+    auto k = run_bodycam({"keygen", "--id", "clerk-2", "--out", t.store_path + "/keys"});
     CHECK(k.exit_code == 3);
     CHECK_THAT(k.err, Catch::Contains("inside the store"));
     CHECK_FALSE(fs::exists(t.store_path + "/keys/clerk-2.key"));
-    auto e = cli({"enroll", "camera", "--key", (t.dir / "keys/clerk-1.pub").string(), "--trusted-cameras-dir",
+    auto e = run_bodycam({"enroll", "camera", "--key", (t.dir / "keys/clerk-1.pub").string(), "--trusted-cameras-dir",
                   t.store_path + "/keys"});
     CHECK(e.exit_code == 3);
     CHECK_THAT(e.err, Catch::Contains("inside the store"));
-    auto sim = cli({"simulate", "--out", t.store_path + "/records/sim"});
+    auto sim = run_bodycam({"simulate", "--out", t.store_path + "/records/sim"});
     CHECK(sim.exit_code == 3);
     CHECK_FALSE(fs::exists(t.store_path + "/records/sim"));
   }
   SECTION("an existing report is kept unless --force") {
     const fs::path html = t.dir / "audit.html";
     std::ofstream(html) << "an earlier report";
-    auto r = cli({"audit", t.store_path, "--root", t.root, "--html", html.string()});
+    auto r = run_bodycam({"audit", t.store_path, "--root", t.root, "--html", html.string()});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("--force"));
     CHECK(file_text(html) == "an earlier report");
-    auto forced = cli({"audit", t.store_path, "--root", t.root, "--html", html.string(), "--force"});
+    auto forced = run_bodycam({"audit", t.store_path, "--root", t.root, "--html", html.string(), "--force"});
     CHECK(forced.exit_code == 0);
     CHECK(file_text(html).find("<html") != std::string::npos);
   }
@@ -159,7 +157,7 @@ TEST_CASE("a_hold_on_a_session_that_does_not_exist_holds_the_whole_device: every
   auto hold = [&](std::vector<std::string> scope) {
     std::vector<std::string> args{"retention", "hold", t.store_path, "--reason", "evidence"};
     args.insert(args.end(), scope.begin(), scope.end());
-    return cli(t.with(args, t.clerk_args("C-9")));
+    return run_bodycam(t.with(args, t.clerk_args("C-9")));
   };
   SECTION("a session no record names") {
     auto r = hold({"--device", "cam-0001", "--session", std::string(32, 'a')});
@@ -197,36 +195,36 @@ TEST_CASE("a_hold_on_a_session_that_does_not_exist_holds_the_whole_device: every
   }
   SECTION("a signed release ends one hold; the files are then under the policy; a second release is refused") {
     REQUIRE(hold({"--device", "cam-0001", "--session", t.session_1.to_hex()}).exit_code == 0);
-    auto dry = cli({"retention", "expire", t.store_path, "--dry-run"});
+    auto dry = run_bodycam({"retention", "expire", t.store_path, "--dry-run"});
     CHECK_THAT(dry.out, Catch::Contains("5 file(s) would expire"));  // cam-0002's; cam-0001's are held
     // Two people (docs/formats/access-register.md §3 rule 3): clerk-1 requests, sup-1 approves, clerk-1 releases.
     auto request = [&] {
-      return cli(t.with({"retention", "release", t.store_path, "--hold", "retention/clerk-1.0"}, t.clerk_args("C-9")));
+      return run_bodycam(t.with({"retention", "release", t.store_path, "--hold", "retention/clerk-1.0"}, t.clerk_args("C-9")));
     };
     auto asked = request();
     INFO(asked.out << asked.err);
     REQUIRE(asked.exit_code == 0);
     CHECK_THAT(asked.out, Catch::Contains("requested:    retention/clerk-1.1 asks to release hold retention/clerk-1.0"));
-    CHECK_THAT(cli({"retention", "expire", t.store_path, "--dry-run"}).out, Catch::Contains("5 file(s) would expire"));
-    REQUIRE(cli({"approve", t.store_path, "retention/clerk-1.1", "--clerk-key", t.sup_key, "--department", "d"})
+    CHECK_THAT(run_bodycam({"retention", "expire", t.store_path, "--dry-run"}).out, Catch::Contains("5 file(s) would expire"));
+    REQUIRE(run_bodycam({"approve", t.store_path, "retention/clerk-1.1", "--clerk-key", t.sup_key, "--department", "d"})
                 .exit_code == 0);
     auto release = [&] {
-      return cli(t.with({"retention", "release", t.store_path, "--approved", "retention/clerk-1.1"}, t.clerk_args()));
+      return run_bodycam(t.with({"retention", "release", t.store_path, "--approved", "retention/clerk-1.1"}, t.clerk_args()));
     };
     auto r = release();
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("released by retention/clerk-1.2"));
-    CHECK_THAT(cli({"retention", "expire", t.store_path, "--dry-run"}).out, Catch::Contains("9 file(s) would expire"));
+    CHECK_THAT(run_bodycam({"retention", "expire", t.store_path, "--dry-run"}).out, Catch::Contains("9 file(s) would expire"));
     auto again = release();
     CHECK(again.exit_code == 3);
     CHECK_THAT(again.err, Catch::Contains("no longer in force"));
     auto again_request = request();
     CHECK(again_request.exit_code == 3);
     CHECK_THAT(again_request.err, Catch::Contains("no hold in force"));
-    CHECK(cli(t.with({"retention", "release", t.store_path, "--hold", "clerk-1.7"}, t.clerk_args())).exit_code == 3);
+    CHECK(run_bodycam(t.with({"retention", "release", t.store_path, "--hold", "clerk-1.7"}, t.clerk_args())).exit_code == 3);
     CHECK(entries_in(retention) == 4);  // hold, request, approval (sup-1), release
-    CHECK(cli({"audit", t.store_path, "--root", t.root}).exit_code == 0);  // the register with its release still verifies
+    CHECK(run_bodycam({"audit", t.store_path, "--root", t.root}).exit_code == 0);  // the register with its release still verifies
   }
   SECTION("the short session id a report shows is accepted when it is unique") {
     auto r = hold({"--device", "cam-0001", "--session", t.session_1.to_hex().substr(0, 8)});
@@ -241,7 +239,7 @@ TEST_CASE("a_failed_copy_is_registered_as_a_completed_access: checks first, then
   defects_setup t;
   const fs::path access = fs::path(t.store_path) / "access";
   auto copy = [&](const std::string& out) {
-    return cli(t.with({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", out}, t.clerk_args("R")));
+    return run_bodycam(t.with({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", out}, t.clerk_args("R")));
   };
   SECTION("an output folder that does not exist: refused before the access entry") {
     auto r = copy(t.dir / "no/such/dir/v.mp4");
@@ -254,7 +252,7 @@ TEST_CASE("a_failed_copy_is_registered_as_a_completed_access: checks first, then
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(entries_in(access) == 2);
-    const auto audit = nlohmann::json::parse(cli({"audit", t.store_path, "--root", t.root, "--json"}).out);
+    const auto audit = nlohmann::json::parse(run_bodycam({"audit", t.store_path, "--root", t.root, "--json"}).out);
     const auto entries = audit["access_register"]["entries"];
     REQUIRE(entries.size() == 1);
     CHECK(entries[0]["action"] == "playback_copy");
@@ -274,7 +272,7 @@ TEST_CASE("a_failed_copy_is_registered_as_a_completed_access: checks first, then
     CHECK(r.exit_code == 2);
     CHECK_FALSE(fs::exists(t.dir / "v.mp4"));
     const auto entries =
-        nlohmann::json::parse(cli({"audit", t.store_path, "--root", t.root, "--json"}).out)["access_register"]["entries"];
+        nlohmann::json::parse(run_bodycam({"audit", t.store_path, "--root", t.root, "--json"}).out)["access_register"]["entries"];
     REQUIRE(entries.size() == 1);
     CHECK(entries[0]["outcome"].get<std::string>().starts_with("failed: "));
     CHECK_THAT(entries[0]["outcome"].get<std::string>(), Catch::Contains("does not match the record"));
@@ -289,7 +287,7 @@ TEST_CASE("a_camera_secret_key_is_accepted_as_a_clerks: device and dock keys are
   REQUIRE(crypto::write_key_pair(t.dir / "shift/dock-1", "dock-1", bodycam::tests::fixed_key(200)));
   for (const auto& [key, name] : {std::pair{"cam-0001", "cam-0001"}, std::pair{"dock-1", "dock-1"}}) {
     INFO(key);
-    auto e = cli({"export", t.store_path, "--out", (t.dir / "bundle").string(), "--session", t.session_1.to_hex(), "--clerk-key",
+    auto e = run_bodycam({"export", t.store_path, "--out", (t.dir / "bundle").string(), "--session", t.session_1.to_hex(), "--clerk-key",
                   t.dir / ("shift/" + std::string(key) + ".key"), "--department", "d", "--reference", "r"});
     CHECK(e.exit_code == 3);
     CHECK_THAT(e.err,
@@ -301,7 +299,7 @@ TEST_CASE("a_camera_secret_key_is_accepted_as_a_clerks: device and dock keys are
   // A clerk's own key still works, and again after its key is enrolled by its first entry.
   for (const char* out : {"b1", "b2"}) {
     auto ok =
-        cli(t.with({"export", t.store_path, "--out", t.dir / out, "--session", t.session_1.to_hex()}, t.clerk_args()));
+        run_bodycam(t.with({"export", t.store_path, "--out", t.dir / out, "--session", t.session_1.to_hex()}, t.clerk_args()));
     INFO(ok.err);
     CHECK(ok.exit_code == 0);
   }
@@ -310,7 +308,7 @@ TEST_CASE("a_camera_secret_key_is_accepted_as_a_clerks: device and dock keys are
 TEST_CASE("a_report_write_failure_is_reported_as_cannot_verify: its own message and exit code", "[e2e]") {
   defects_setup t;
   SECTION("a folder that does not exist is found before the audit, not after it") {
-    auto r = cli({"audit", t.store_path, "--root", t.root, "--html", "/no/such/dir/a.html"});
+    auto r = run_bodycam({"audit", t.store_path, "--root", t.root, "--html", "/no/such/dir/a.html"});
     CHECK(r.exit_code == 3);
     CHECK(r.out.empty());
     CHECK_THAT(r.err, Catch::Contains("does not exist"));
@@ -328,8 +326,8 @@ TEST_CASE("a_report_write_failure_is_reported_as_cannot_verify: its own message 
     CHECK_FALSE(fs::exists(html));
   }
   SECTION("one scheme: usage errors exit 64, and every verb's --help lists the codes") {
-    CHECK(cli({"audit"}).exit_code == 64);
-    CHECK(cli({"export", t.store_path, "--no-such-flag"}).exit_code == 64);
+    CHECK(run_bodycam({"audit"}).exit_code == 64);
+    CHECK(run_bodycam({"export", t.store_path, "--no-such-flag"}).exit_code == 64);
     for (std::vector<std::string> verb : {std::vector<std::string>{"keygen"},
                                           {"verify"},
                                           {"simulate"},
@@ -339,7 +337,7 @@ TEST_CASE("a_report_write_failure_is_reported_as_cannot_verify: its own message 
                                           {"retention", "hold"},
                                           {"enroll", "camera"}}) {
       verb.push_back("--help");
-      auto help = cli(verb);
+      auto help = run_bodycam(verb);
       INFO(verb.front());
       CHECK(help.exit_code == 0);
       CHECK_THAT(help.out, Catch::Contains("4 output could not be written, 64 command line not understood"));
@@ -349,30 +347,30 @@ TEST_CASE("a_report_write_failure_is_reported_as_cannot_verify: its own message 
 
 TEST_CASE("frictions: verbs suggested, verbs name themselves, a .pub named, an empty folder named", "[e2e]") {
   defects_setup t;
-  auto typo = cli({"audt", t.store_path});
+  auto typo = run_bodycam({"audt", t.store_path});
   CHECK(typo.exit_code == 64);
   CHECK_THAT(typo.err, Catch::Contains("did you mean 'bodycam audit'"));
   CHECK_THAT(typo.err, Catch::Contains("keygen, verify"));
-  auto help = cli({"help"});
+  auto help = run_bodycam({"help"});
   CHECK(help.exit_code == 0);
   CHECK_THAT(help.out, Catch::Contains("retention"));
-  auto release = cli({"retention", "relase"});
+  auto release = run_bodycam({"retention", "relase"});
   CHECK(release.exit_code == 64);
   CHECK_THAT(release.err, Catch::Contains("did you mean 'bodycam retention release'"));
   CHECK_THAT(release.err, Catch::Contains("verbs: hold, release, expire"));
 
-  auto copy = cli(t.with({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", (t.dir / "none/v.mp4").string()},
+  auto copy = run_bodycam(t.with({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", (t.dir / "none/v.mp4").string()},
                          t.clerk_args()));
   CHECK_THAT(copy.err, Catch::StartsWith("bodycam copy: "));
 
-  auto pub = cli({"export", t.store_path, "--out", (t.dir / "b").string(), "--session", t.session_1.to_hex(), "--clerk-key",
+  auto pub = run_bodycam({"export", t.store_path, "--out", (t.dir / "b").string(), "--session", t.session_1.to_hex(), "--clerk-key",
                   (t.dir / "keys/clerk-1.pub").string(), "--department", "d", "--reference", "r"});
   CHECK(pub.exit_code == 3);
   CHECK_THAT(pub.err, Catch::Contains("is a public key"));
   CHECK(pub.err.find("chmod") == std::string::npos);
 
   fs::create_directory(t.dir / "empty");
-  auto empty = cli({"verify", (t.dir / "empty").string()});
+  auto empty = run_bodycam({"verify", (t.dir / "empty").string()});
   CHECK(empty.exit_code == 3);
   CHECK_THAT(empty.err, Catch::Contains("holds no records"));
   CHECK(empty.err.find("--key") == std::string::npos);
@@ -381,14 +379,14 @@ TEST_CASE("frictions: verbs suggested, verbs name themselves, a .pub named, an e
 TEST_CASE("reports_show_short_session_ids_that_session_refuses: export takes a unique start of the id", "[e2e]") {
   defects_setup t;
   const std::string short_id = t.session_1.to_hex().substr(0, 8);
-  auto e = cli(t.with({"export", t.store_path, "--out", (t.dir / "bundle").string(), "--session", short_id}, t.clerk_args()));
+  auto e = run_bodycam(t.with({"export", t.store_path, "--out", (t.dir / "bundle").string(), "--session", short_id}, t.clerk_args()));
   INFO(e.err);
   REQUIRE(e.exit_code == 0);
-  CHECK(cli({"verify", (t.dir / "bundle").string()}).exit_code == 0);
-  auto none = cli(t.with({"export", t.store_path, "--out", (t.dir / "none").string(), "--session", "0123abcd"}, t.clerk_args()));
+  CHECK(run_bodycam({"verify", (t.dir / "bundle").string()}).exit_code == 0);
+  auto none = run_bodycam(t.with({"export", t.store_path, "--out", (t.dir / "none").string(), "--session", "0123abcd"}, t.clerk_args()));
   CHECK(none.exit_code == 3);
   CHECK_THAT(none.err, Catch::Contains("no session of this store starts with it"));
-  auto junk = cli(t.with({"export", t.store_path, "--out", (t.dir / "junk").string(), "--session", "f835-6a6d"}, t.clerk_args()));
+  auto junk = run_bodycam(t.with({"export", t.store_path, "--out", (t.dir / "junk").string(), "--session", "f835-6a6d"}, t.clerk_args()));
   CHECK(junk.exit_code == 3);
   CHECK(entries_in(fs::path(t.store_path) / "access") == 2);  // the one export and its outcome; refusals wrote nothing
 }
@@ -411,7 +409,7 @@ TEST_CASE("progress_on_terminal: audit and export show progress on a terminal; p
   CHECK(shown.out.find("\r\033[K") != std::string::npos);  // drawn in place, and cleared at the end
   auto quiet = on_terminal(audit + " --quiet");
   CHECK(quiet.out.find("bodycam audit: device") == std::string::npos);
-  auto piped = cli({"audit", t.store_path, "--root", t.root});
+  auto piped = run_bodycam({"audit", t.store_path, "--root", t.root});
   CHECK(piped.err.find("bodycam audit: device") == std::string::npos);
   CHECK(piped.exit_code == quiet.exit_code);
 

@@ -22,9 +22,7 @@ using bodycam::tests::temp_dir;
 
 namespace {
 
-bodycam::tests::process_result cli(std::vector<std::string> args) {
-  return bodycam::tests::run_bodycam(std::move(args));
-}
+using bodycam::tests::run_bodycam;
 
 struct clerk_setup {
   temp_dir dir;
@@ -50,7 +48,7 @@ struct clerk_setup {
     cam.receipt(cam.now() + std::chrono::minutes(30));
     recent_session = cam.session();
     for (const char* id : {"clerk-1", "sup-1"}) {
-      auto keygen = cli({"keygen", "--id", id, "--out", dir / "keys"});
+      auto keygen = run_bodycam({"keygen", "--id", id, "--out", dir / "keys"});
       if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
     }
     bodycam::tests::test_agency agency(s, dir / "agency");  // the clerk, the camera and the dock enrolled
@@ -65,14 +63,14 @@ struct clerk_setup {
 
 TEST_CASE("bodycam audit: text, JSON, HTML and the catalogue of a store; exit as the verifier's", "[e2e]") {
   clerk_setup t;
-  auto text = cli({"audit", t.store_path, "--root", t.root, "--html", t.dir / "audit.html", "--catalogue", t.dir / "catalogue.db"});
+  auto text = run_bodycam({"audit", t.store_path, "--root", t.root, "--html", t.dir / "audit.html", "--catalogue", t.dir / "catalogue.db"});
   INFO(text.out << text.err);
   CHECK(text.exit_code == 1);  // the power cut is a documented gap
   CHECK(text.out.find("power_loss") != std::string::npos);
   CHECK(text.out.find("resume statement MISSING") != std::string::npos);
   CHECK(fs::exists(t.dir / "audit.html"));
   CHECK(fs::exists(t.dir / "catalogue.db"));
-  auto json = cli({"audit", t.store_path, "--root", t.root, "--json", "--sample", "1/3"});
+  auto json = run_bodycam({"audit", t.store_path, "--root", t.root, "--json", "--sample", "1/3"});
   REQUIRE(json.exit_code == 1);
   auto parsed = nlohmann::json::parse(json.out);
   CHECK(parsed["verdict"] == "authentic_with_gaps");
@@ -80,45 +78,45 @@ TEST_CASE("bodycam audit: text, JSON, HTML and the catalogue of a store; exit as
   CHECK(parsed["devices"][0]["sessions"].size() == 2);
   SECTION("a corrupt catalogue is refused with exit 3 and left as it was") {
     std::ofstream(t.dir / "bad.db") << "garbage";
-    auto r = cli({"audit", t.store_path, "--root", t.root, "--catalogue", t.dir / "bad.db"});
+    auto r = run_bodycam({"audit", t.store_path, "--root", t.root, "--catalogue", t.dir / "bad.db"});
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("not overwritten") != std::string::npos);
   }
   SECTION("a store with a half-written object: its temp file is not an object, the audit still answers") {
     std::ofstream(t.dir / "store/objects/sha256/.tmp-0000000000000001") << "half";
-    CHECK(cli({"audit", t.store_path, "--root", t.root}).exit_code == 1);
+    CHECK(run_bodycam({"audit", t.store_path, "--root", t.root}).exit_code == 1);
   }
   SECTION("verify of the whole store needs no key flags") {
-    auto v = cli({"verify", t.store_path});
+    auto v = run_bodycam({"verify", t.store_path});
     CHECK(v.exit_code == 1);
     CHECK(v.out.find("Authentic, with 1 documented gap") != std::string::npos);
     CHECK(v.out.find("power loss — the camera lost power") != std::string::npos);
-    CHECK(nlohmann::json::parse(cli({"verify", t.store_path, "--json"}).out)["verdict"] == "authentic_with_gaps");
-    auto one = cli({"verify", t.store_path + "/records/cam-0001"});
+    CHECK(nlohmann::json::parse(run_bodycam({"verify", t.store_path, "--json"}).out)["verdict"] == "authentic_with_gaps");
+    auto one = run_bodycam({"verify", t.store_path + "/records/cam-0001"});
     CHECK(one.exit_code == 1);
   }
-  SECTION("not a store: exit 3") { CHECK(cli({"audit", t.dir / "keys"}).exit_code == 3); }
+  SECTION("not a store: exit 3") { CHECK(run_bodycam({"audit", t.dir / "keys"}).exit_code == 3); }
 }
 
 TEST_CASE("bodycam export then bodycam verify BUNDLE, offline; a tampered bundle exits 2", "[e2e]") {
   clerk_setup t;
   const std::string bundle_dir = t.dir / "bundle";
-  auto e = cli({"export", t.store_path, "--out", bundle_dir, "--session", t.old_session.to_hex(), "--clerk-key",
+  auto e = run_bodycam({"export", t.store_path, "--out", bundle_dir, "--session", t.old_session.to_hex(), "--clerk-key",
                 t.clerk_key, "--department", "records unit", "--reference", "CASE-1"});
   INFO(e.out << e.err);
   REQUIRE(e.exit_code == 0);
   CHECK(e.out.find("access entry: access/clerk-1.0") != std::string::npos);
   CHECK(e.out.find("outcome:      access/clerk-1.1") != std::string::npos);
-  auto v = cli({"verify", bundle_dir});
+  auto v = run_bodycam({"verify", bundle_dir});
   INFO(v.out);
   CHECK(v.exit_code == 0);
-  auto vj = cli({"verify", bundle_dir, "--json"});
+  auto vj = run_bodycam({"verify", bundle_dir, "--json"});
   CHECK(nlohmann::json::parse(vj.out)["verdict"] == "authentic");
   SECTION("a gap exported is authentic with documented gaps (exit 1)") {
-    auto g = cli({"export", t.store_path, "--out", t.dir / "gap", "--session", t.recent_session.to_hex(), "--clerk-key",
+    auto g = run_bodycam({"export", t.store_path, "--out", t.dir / "gap", "--session", t.recent_session.to_hex(), "--clerk-key",
                   t.clerk_key, "--department", "records unit", "--reference", "CASE-2"});
     REQUIRE(g.exit_code == 0);
-    CHECK(cli({"verify", t.dir / "gap"}).exit_code == 1);
+    CHECK(run_bodycam({"verify", t.dir / "gap"}).exit_code == 1);
   }
   SECTION("flip_byte_in_segment: exit 2 naming the file") {
     for (const auto& f : fs::directory_iterator(fs::path(bundle_dir) / "files/cam-0001"))
@@ -128,7 +126,7 @@ TEST_CASE("bodycam export then bodycam verify BUNDLE, offline; a tampered bundle
         io.seekp(0);
         io.put('X');
         io.close();
-        auto r = cli({"verify", bundle_dir});
+        auto r = run_bodycam({"verify", bundle_dir});
         CHECK(r.exit_code == 2);
         CHECK(r.out.find("[file files/cam-0001/" + f.path().filename().string() + "]") != std::string::npos);
         break;
@@ -136,14 +134,14 @@ TEST_CASE("bodycam export then bodycam verify BUNDLE, offline; a tampered bundle
   }
   SECTION("bodycam copy: a playback copy is registered first, then the file is copied bit for bit") {
     const std::string copy = t.dir / "seg.mp4";
-    auto c = cli({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", copy, "--clerk-key", t.clerk_key,
+    auto c = run_bodycam({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", copy, "--clerk-key", t.clerk_key,
                   "--department", "records unit", "--reference", "REQ-9"});
     INFO(c.out << c.err);
     REQUIRE(c.exit_code == 0);
     CHECK(c.out.find("access entry: access/clerk-1.2") != std::string::npos);  // after the export and its outcome
     const std::string bytes = bodycam::tests::slurp(copy);
     CHECK(bytes.find("cam-0001 segment 4") == 0);
-    auto audit = cli({"audit", t.store_path, "--root", t.root, "--json"});
+    auto audit = run_bodycam({"audit", t.store_path, "--root", t.root, "--json"});
     const auto entries = nlohmann::json::parse(audit.out)["access_register"]["entries"];
     REQUIRE(entries.size() == 2);  // outcomes are shown on the entry they conclude
     CHECK(entries[0]["action"] == "export");
@@ -151,26 +149,26 @@ TEST_CASE("bodycam export then bodycam verify BUNDLE, offline; a tampered bundle
     CHECK(entries[1]["action"] == "playback_copy");
     CHECK(entries[1]["reference"] == "REQ-9");
     // Again to the same file: refused, nothing overwritten; a record that names no file: refused.
-    CHECK(cli({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", copy, "--clerk-key", t.clerk_key,
+    CHECK(run_bodycam({"copy", t.store_path, "--device", "cam-0001", "--seq", "4", "--out", copy, "--clerk-key", t.clerk_key,
                "--department", "d", "--reference", "r"})
               .exit_code == 3);
-    CHECK(cli({"copy", t.store_path, "--device", "cam-0001", "--seq", "0", "--out", t.dir / "boot", "--clerk-key",
+    CHECK(run_bodycam({"copy", t.store_path, "--device", "cam-0001", "--seq", "0", "--out", t.dir / "boot", "--clerk-key",
                t.clerk_key, "--department", "d", "--reference", "r"})
               .exit_code == 3);
   }
   SECTION("a bundle whose SHA256SUMS was removed cannot be verified (exit 3), saying why") {
     fs::remove(fs::path(bundle_dir) / "SHA256SUMS");
-    auto r = cli({"verify", bundle_dir});
+    auto r = run_bodycam({"verify", bundle_dir});
     CHECK(r.exit_code == 3);
     CHECK(r.out.find("This folder cannot be checked as a bundle") != std::string::npos);
-    auto j = nlohmann::json::parse(cli({"verify", bundle_dir, "--json"}).out);
+    auto j = nlohmann::json::parse(run_bodycam({"verify", bundle_dir, "--json"}).out);
     CHECK(j["findings"][0]["code"] == "bundle_unreadable");
   }
   SECTION("usage errors exit 3 and write no access entry") {
-    CHECK(cli({"export", t.store_path, "--out", t.dir / "x", "--clerk-key", t.clerk_key, "--department", "d",
+    CHECK(run_bodycam({"export", t.store_path, "--out", t.dir / "x", "--clerk-key", t.clerk_key, "--department", "d",
                "--reference", "r"})
               .exit_code == 3);
-    CHECK(cli({"export", t.store_path, "--out", t.dir / "x", "--device", "cam-0001", "--from", "yesterday", "--to",
+    CHECK(run_bodycam({"export", t.store_path, "--out", t.dir / "x", "--device", "cam-0001", "--from", "yesterday", "--to",
                "2026-01-01T00:00:00Z", "--clerk-key", t.clerk_key, "--department", "d", "--reference", "r"})
               .exit_code == 3);
     CHECK_FALSE(fs::exists(t.store_path + "/access/clerk-1.2"));
@@ -179,7 +177,7 @@ TEST_CASE("bodycam export then bodycam verify BUNDLE, offline; a tampered bundle
 
 TEST_CASE("bodycam retention: dry run, hold, expire; held and young media stay, records stay", "[e2e]") {
   clerk_setup t;
-  auto dry = cli({"retention", "expire", t.store_path, "--dry-run"});
+  auto dry = run_bodycam({"retention", "expire", t.store_path, "--dry-run"});
   INFO(dry.out << dry.err);
   REQUIRE(dry.exit_code == 0);
   CHECK(dry.out.find("dry run: 4 file(s) would expire; nothing deleted") != std::string::npos);
@@ -187,10 +185,10 @@ TEST_CASE("bodycam retention: dry run, hold, expire; held and young media stay, 
   for ([[maybe_unused]] const auto& f : fs::directory_iterator(t.store_path + "/objects/sha256")) ++objects_before;
 
   SECTION("a hold on the old session keeps it; nothing else is old enough") {
-    auto hold = cli({"retention", "hold", t.store_path, "--reason", "evidence", "--device", "cam-0001", "--session",
+    auto hold = run_bodycam({"retention", "hold", t.store_path, "--reason", "evidence", "--device", "cam-0001", "--session",
                      t.old_session.to_hex(), "--clerk-key", t.clerk_key, "--department", "d", "--reference", "C-9"});
     REQUIRE(hold.exit_code == 0);
-    auto expire = cli({"retention", "expire", t.store_path, "--clerk-key", t.clerk_key, "--department", "d",
+    auto expire = run_bodycam({"retention", "expire", t.store_path, "--clerk-key", t.clerk_key, "--department", "d",
                        "--reference", "policy"});
     CHECK(expire.exit_code == 0);
     CHECK(expire.out.find("keep_held") != std::string::npos);
@@ -201,12 +199,12 @@ TEST_CASE("bodycam retention: dry run, hold, expire; held and young media stay, 
   }
   SECTION("expiry writes the signed event, deletes only old media, and the audit says expired under policy") {
     // Two people (docs/formats/access-register.md §3 rule 6): the clerk requests, a supervisor approves.
-    REQUIRE(cli({"retention", "expire", t.store_path, "--request", "--clerk-key", t.clerk_key, "--department", "d",
+    REQUIRE(run_bodycam({"retention", "expire", t.store_path, "--request", "--clerk-key", t.clerk_key, "--department", "d",
                  "--reference", "policy"})
                 .exit_code == 0);
-    REQUIRE(cli({"approve", t.store_path, "retention/clerk-1.0", "--clerk-key", t.sup_key, "--department", "d"})
+    REQUIRE(run_bodycam({"approve", t.store_path, "retention/clerk-1.0", "--clerk-key", t.sup_key, "--department", "d"})
                 .exit_code == 0);
-    auto expire = cli({"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0", "--clerk-key",
+    auto expire = run_bodycam({"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0", "--clerk-key",
                        t.clerk_key, "--department", "d", "--reference", "policy"});
     INFO(expire.out << expire.err);
     REQUIRE(expire.exit_code == 0);
@@ -214,33 +212,33 @@ TEST_CASE("bodycam retention: dry run, hold, expire; held and young media stay, 
     std::size_t objects_after = 0;
     for ([[maybe_unused]] const auto& f : fs::directory_iterator(t.store_path + "/objects/sha256")) ++objects_after;
     CHECK(objects_after == objects_before - 4);
-    auto audit = cli({"audit", t.store_path, "--root", t.root});
+    auto audit = run_bodycam({"audit", t.store_path, "--root", t.root});
     CHECK(audit.exit_code == 1);
     CHECK(audit.out.find("(expired under policy)") != std::string::npos);
     CHECK(audit.out.find("object_missing") == std::string::npos);
-    CHECK(cli({"verify", t.store_path}).exit_code == 1);  // every record is still there
+    CHECK(run_bodycam({"verify", t.store_path}).exit_code == 1);  // every record is still there
     // An export of the expired session still verifies, with the expiry as a documented gap.
-    auto e = cli({"export", t.store_path, "--out", t.dir / "old", "--session", t.old_session.to_hex(), "--clerk-key",
+    auto e = run_bodycam({"export", t.store_path, "--out", t.dir / "old", "--session", t.old_session.to_hex(), "--clerk-key",
                   t.clerk_key, "--department", "d", "--reference", "C-10"});
     REQUIRE(e.exit_code == 0);
-    auto v = cli({"verify", t.dir / "old"});
+    auto v = run_bodycam({"verify", t.dir / "old"});
     CHECK(v.exit_code == 1);
     CHECK(v.out.find("was deleted under the retention policy before the export") != std::string::npos);
     bool expiry_coded = false;
-    const auto old_json = nlohmann::json::parse(cli({"verify", t.dir / "old", "--json"}).out);
+    const auto old_json = nlohmann::json::parse(run_bodycam({"verify", t.dir / "old", "--json"}).out);
     for (const auto& f : old_json["findings"])
       expiry_coded = expiry_coded || f["code"] == "expired_under_policy";
     CHECK(expiry_coded);
   }
   SECTION("a retention shorter than six months is refused") {
-    CHECK(cli({"retention", "expire", t.store_path, "--days", "30", "--dry-run"}).exit_code == 3);
+    CHECK(run_bodycam({"retention", "expire", t.store_path, "--days", "30", "--dry-run"}).exit_code == 3);
   }
 }
 
 TEST_CASE("the HTML report draws the timeline: headless Chromium screenshot shows recording and gap bars", "[e2e]") {
   clerk_setup t;
   const std::string html = t.dir / "audit.html";
-  REQUIRE(cli({"audit", t.store_path, "--root", t.root, "--html", html}).exit_code == 1);
+  REQUIRE(run_bodycam({"audit", t.store_path, "--root", t.root, "--html", html}).exit_code == 1);
   const std::string png = t.dir / "shot.png";
   auto shot = run_process(
       {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

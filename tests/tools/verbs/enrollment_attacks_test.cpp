@@ -27,9 +27,7 @@ using bodycam::tests::temp_dir;
 
 namespace {
 
-bodycam::tests::process_result cli(std::vector<std::string> args) {
-  return bodycam::tests::run_bodycam(std::move(args));
-}
+using bodycam::tests::run_bodycam;
 
 std::size_t files_in(const fs::path& dir) {
   std::error_code ec;
@@ -49,7 +47,7 @@ struct attack_setup {
     bodycam::tests::record_shift(cam, 2, std::chrono::minutes(45));
     session = cam.session();
     for (const char* id : {"clerk-1", "admin-1", "mallory"}) {
-      auto keygen = cli({"keygen", "--id", id, "--out", (dir / "keys").string()});
+      auto keygen = run_bodycam({"keygen", "--id", id, "--out", (dir / "keys").string()});
       if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
     }
   }
@@ -87,9 +85,9 @@ TEST_CASE("self_enrolled_clerk: a key nobody enrolled can neither export nor mak
     agency.enroll_store_keys();
     root = agency.root_file();
   }
-  REQUIRE(cli({"audit", t.store_path, "--root", root}).exit_code == 0);  // the store as the dock left it
+  REQUIRE(run_bodycam({"audit", t.store_path, "--root", root}).exit_code == 0);  // the store as the dock left it
 
-  auto e = cli(t.export_args("mallory", "bundle"));
+  auto e = run_bodycam(t.export_args("mallory", "bundle"));
   CHECK(e.exit_code == 3);
   CHECK_THAT(e.err, Catch::Contains("'mallory'") && Catch::Contains("is not in the enrollment register") &&
                         Catch::Contains("bodycam enroll person --key mallory.pub --role clerk"));
@@ -98,7 +96,7 @@ TEST_CASE("self_enrolled_clerk: a key nobody enrolled can neither export nor mak
 
   SECTION("the insider writes the access entry by hand: the audit names it and the key, exit 2") {
     const std::string forged = t.forge_access_entry("mallory");
-    auto a = cli({"audit", t.store_path, "--root", root});
+    auto a = run_bodycam({"audit", t.store_path, "--root", root});
     INFO(a.out);
     CHECK(a.exit_code == 2);
     CHECK_THAT(a.out, Catch::Contains("NOT AUTHENTIC " + forged) && Catch::Contains("is not in the enrollment register"));
@@ -120,12 +118,12 @@ TEST_CASE("self_enrolled_clerk: a key nobody enrolled can neither export nor mak
     auto signed_self = en::sign_enrollment_entry(self, signer).value();
     REQUIRE(s.put_entry(store::entry_namespace::enrollment, std::to_string(self.seq), signed_self.bytes));
     const std::string forged = t.forge_access_entry("mallory");
-    auto a = cli({"audit", t.store_path, "--root", root});
+    auto a = run_bodycam({"audit", t.store_path, "--root", root});
     INFO(a.out);
     CHECK(a.exit_code == 2);
     CHECK_THAT(a.out, Catch::Contains("unauthorized_signer at enrollment/" + std::to_string(self.seq)));
     CHECK_THAT(a.out, Catch::Contains("NOT AUTHENTIC " + forged));
-    auto again = cli(t.export_args("mallory", "bundle2"));  // the clerk's tool refuses to build on it
+    auto again = run_bodycam(t.export_args("mallory", "bundle2"));  // the clerk's tool refuses to build on it
     CHECK(again.exit_code == 3);
     CHECK_FALSE(fs::exists(t.dir / "bundle2"));
   }
@@ -144,7 +142,7 @@ TEST_CASE("receipt_by_unenrolled_dock: receipts signed by a key the register doe
     receipts = s.list_entries(store::entry_namespace::receipts).value();
   }
   REQUIRE_FALSE(receipts.empty());
-  auto a = cli({"audit", t.store_path, "--root", root});
+  auto a = run_bodycam({"audit", t.store_path, "--root", root});
   INFO(a.out);
   CHECK(a.exit_code == 2);
   for (const auto& name : receipts)
@@ -163,32 +161,32 @@ TEST_CASE("revoked_key_used_after_revocation: entries before the revocation coun
     agency.enroll_person(t.dir / "keys/clerk-1.pub", 2);
     root = agency.root_file();
   }
-  auto first = cli(t.export_args("clerk-1", "b1"));
+  auto first = run_bodycam(t.export_args("clerk-1", "b1"));
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
   const std::size_t before = files_in(fs::path(t.store_path) / "access");
   REQUIRE(before >= 1);
   // The admin revokes the clerk's enrollment (entry 3: the cameras and dock are 0-1, the admin 2, the clerk 3).
-  auto r = cli({"enroll", "revoke", "--store", t.store_path, "--entry", "3", "--reason", "laptop stolen",
+  auto r = run_bodycam({"enroll", "revoke", "--store", t.store_path, "--entry", "3", "--reason", "laptop stolen",
                 "--admin-key", (t.dir / "keys/admin-1.key").string()});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("person clerk-1 (enrollment/3) revoked from") && Catch::Contains("admin admin-1"));
-  CHECK(cli({"audit", t.store_path, "--root", root}).exit_code == 0);  // what it signed before still counts
+  CHECK(run_bodycam({"audit", t.store_path, "--root", root}).exit_code == 0);  // what it signed before still counts
 
-  auto after = cli(t.export_args("clerk-1", "b2"));
+  auto after = run_bodycam(t.export_args("clerk-1", "b2"));
   CHECK(after.exit_code == 3);
   CHECK_THAT(after.err, Catch::Contains("revoked by entry 4 (laptop stolen)"));
   CHECK(files_in(fs::path(t.store_path) / "access") == before);
 
   const std::string forged = t.forge_access_entry("clerk-1");  // the thief writes one anyway
-  auto a = cli({"audit", t.store_path, "--root", root});
+  auto a = run_bodycam({"audit", t.store_path, "--root", root});
   INFO(a.out);
   CHECK(a.exit_code == 2);
   CHECK_THAT(a.out, Catch::Contains("NOT AUTHENTIC " + forged) && Catch::Contains("revoked by entry 4"));
   CHECK(a.out.find("NOT AUTHENTIC access/clerk-1.0 ") == std::string::npos);
   // A clerk cannot revoke: only the root or an admin signs the register.
-  auto by_clerk = cli({"enroll", "revoke", "--store", t.store_path, "--entry", "2", "--reason", "x", "--admin-key",
+  auto by_clerk = run_bodycam({"enroll", "revoke", "--store", t.store_path, "--entry", "2", "--reason", "x", "--admin-key",
                        (t.dir / "keys/clerk-1.key").string()});
   CHECK(by_clerk.exit_code == 2);
   CHECK_THAT(by_clerk.err, Catch::Contains("may not sign a enrollment entry"));
@@ -204,17 +202,17 @@ TEST_CASE("enrollment_entry_deleted: a middle entry removed from the store is a 
     agency.enroll_person(t.dir / "keys/clerk-1.pub", 2);
     root = agency.root_file();
   }
-  REQUIRE(cli(t.export_args("clerk-1", "b1")).exit_code == 0);
-  REQUIRE(cli({"audit", t.store_path, "--root", root}).exit_code == 0);
+  REQUIRE(run_bodycam(t.export_args("clerk-1", "b1")).exit_code == 0);
+  REQUIRE(run_bodycam({"audit", t.store_path, "--root", root}).exit_code == 0);
   const fs::path victim = fs::path(t.store_path) / "enrollment/1";  // dock-1's enrollment
   REQUIRE(fs::exists(victim));
   fs::permissions(victim.parent_path(), fs::perms::owner_all, fs::perm_options::add);
   REQUIRE(fs::remove(victim));
-  auto a = cli({"audit", t.store_path, "--root", root});
+  auto a = run_bodycam({"audit", t.store_path, "--root", root});
   INFO(a.out);
   CHECK(a.exit_code == 2);
   CHECK_THAT(a.out, Catch::Contains("NOT AUTHENTIC seq_gap at enrollment/1: entry 1 is missing"));
-  auto json = cli({"audit", t.store_path, "--root", root, "--json"});
+  auto json = run_bodycam({"audit", t.store_path, "--root", root, "--json"});
   CHECK_THAT(json.out, Catch::Contains("\"code\": \"seq_gap\""));
 }
 
@@ -227,15 +225,15 @@ TEST_CASE("the audit never trusts a root found only in the store, and names the 
     agency.enroll_store_keys();
     root = agency.root_file();
   }
-  auto without = cli({"audit", t.store_path});
+  auto without = run_bodycam({"audit", t.store_path});
   CHECK(without.exit_code == 3);
   CHECK_THAT(without.out, Catch::Contains("root used: the store's enrollment/root.pub only") &&
                               Catch::Contains("NOT confirmed"));
-  auto with = cli({"audit", t.store_path, "--root", root});
+  auto with = run_bodycam({"audit", t.store_path, "--root", root});
   CHECK(with.exit_code == 0);
   CHECK_THAT(with.out, Catch::Contains("root used: --root " + root));
   ::setenv("BODYCAM_AGENCY_ROOT", root.c_str(), 1);  // the configured root, as an auditor's profile sets it
-  auto configured = cli({"audit", t.store_path});
+  auto configured = run_bodycam({"audit", t.store_path});
   ::unsetenv("BODYCAM_AGENCY_ROOT");
   CHECK(configured.exit_code == 0);
   CHECK_THAT(configured.out, Catch::Contains("root used: BODYCAM_AGENCY_ROOT=" + root));
@@ -243,7 +241,7 @@ TEST_CASE("the audit never trusts a root found only in the store, and names the 
   temp_dir other;
   auto other_key = crypto::secret_key::generate().value();
   REQUIRE(crypto::write_public_key(other / "other.pub", {"agency-root", other_key.public_key()}));
-  auto wrong = cli({"audit", t.store_path, "--root", (other / "other.pub").string()});
+  auto wrong = run_bodycam({"audit", t.store_path, "--root", (other / "other.pub").string()});
   CHECK(wrong.exit_code == 2);
   CHECK_THAT(wrong.out, Catch::Contains("names another root") && Catch::Contains("unauthorized_signer at enrollment/0"));
 }
@@ -254,12 +252,12 @@ TEST_CASE("bodycam agency init: sealed root key (0600), passphrase file rules, w
   const fs::path pass = dir / "pass";
   std::ofstream(pass) << "correct horse battery staple\n";
   fs::permissions(pass, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
-  auto loose = cli({"agency", "init", "--out", (dir / "agency").string(), "--passphrase-file", pass.string()});
+  auto loose = run_bodycam({"agency", "init", "--out", (dir / "agency").string(), "--passphrase-file", pass.string()});
   CHECK(loose.exit_code == 3);
   CHECK_THAT(loose.err, Catch::Contains("chmod 600 " + pass.string()));
   CHECK_FALSE(fs::exists(dir / "agency/agency-root.sealed"));
   fs::permissions(pass, fs::perms::owner_read | fs::perms::owner_write);
-  auto init = cli({"agency", "init", "--out", (dir / "agency").string(), "--passphrase-file", pass.string(), "--store",
+  auto init = run_bodycam({"agency", "init", "--out", (dir / "agency").string(), "--passphrase-file", pass.string(), "--store",
                    (dir / "store").string(), "--create-store"});
   INFO(init.err);
   REQUIRE(init.exit_code == 0);
@@ -268,21 +266,21 @@ TEST_CASE("bodycam agency init: sealed root key (0600), passphrase file rules, w
   CHECK((st.st_mode & 0777) == 0600);
   CHECK(crypto::load_public_key(dir / "agency/agency-root.pub").value().label == "agency-root");
   CHECK(fs::exists(dir / "store/enrollment/root.pub"));
-  auto again = cli({"agency", "init", "--out", (dir / "agency").string(), "--passphrase-file", pass.string()});
+  auto again = run_bodycam({"agency", "init", "--out", (dir / "agency").string(), "--passphrase-file", pass.string()});
   CHECK(again.exit_code == 3);
   CHECK_THAT(again.err, Catch::Contains("already exists"));
 
-  REQUIRE(cli({"keygen", "--id", "clerk-1", "--out", (dir / "keys").string()}).exit_code == 0);
+  REQUIRE(run_bodycam({"keygen", "--id", "clerk-1", "--out", (dir / "keys").string()}).exit_code == 0);
   const fs::path wrong = dir / "wrong";
   std::ofstream(wrong) << "correct horse\n";
   fs::permissions(wrong, fs::perms::owner_read | fs::perms::owner_write);
-  auto bad = cli({"enroll", "person", "--key", (dir / "keys/clerk-1.pub").string(), "--role", "clerk", "--store",
+  auto bad = run_bodycam({"enroll", "person", "--key", (dir / "keys/clerk-1.pub").string(), "--role", "clerk", "--store",
                   (dir / "store").string(), "--root-key", (dir / "agency/agency-root.sealed").string(),
                   "--passphrase-file", wrong.string()});
   CHECK(bad.exit_code == 3);
   CHECK_THAT(bad.err, Catch::Contains("wrong passphrase"));
   CHECK(files_in(dir / "store/enrollment") == 1);  // root.pub only
-  auto ok = cli({"enroll", "person", "--key", (dir / "keys/clerk-1.pub").string(), "--role", "clerk,supervisor",
+  auto ok = run_bodycam({"enroll", "person", "--key", (dir / "keys/clerk-1.pub").string(), "--role", "clerk,supervisor",
                  "--unit", "records", "--store", (dir / "store").string(), "--root-key",
                  (dir / "agency/agency-root.sealed").string(), "--passphrase-file", pass.string()});
   INFO(ok.err);

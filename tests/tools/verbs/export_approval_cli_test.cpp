@@ -16,7 +16,7 @@ using bodycam::tests::temp_dir;
 
 namespace {
 
-bodycam::tests::process_result cli(std::vector<std::string> args) { return bodycam::tests::run_bodycam(std::move(args)); }
+using bodycam::tests::run_bodycam;
 
 }  // namespace
 
@@ -32,7 +32,7 @@ TEST_CASE("export approval cli: request, self-approval refused, supervisor appro
     bodycam::tests::record_shift(cam, 2, std::chrono::minutes(30));
     session = cam.session();
     for (const char* id : {"clerk-1", "sup-1"})
-      REQUIRE(cli({"keygen", "--id", id, "--out", (dir / "keys").string()}).exit_code == 0);
+      REQUIRE(run_bodycam({"keygen", "--id", id, "--out", (dir / "keys").string()}).exit_code == 0);
     bodycam::tests::test_agency agency(s, dir / "agency");
     agency.enroll_store_keys();
     agency.enroll_person(dir / "keys/clerk-1.pub", bodycam::tests::clerk_and_supervisor);
@@ -48,61 +48,61 @@ TEST_CASE("export approval cli: request, self-approval refused, supervisor appro
   };
 
   // Usage errors exit 64 and write nothing.
-  CHECK(cli(with({"export", store_path, "--request", "--session", session.to_hex(), "--reference", "C-1", "--out",
+  CHECK(run_bodycam(with({"export", store_path, "--request", "--session", session.to_hex(), "--reference", "C-1", "--out",
                   (dir / "x").string()},
                  clerk))
             .exit_code == 64);
-  CHECK(cli(with({"export", store_path, "--approved", "access/clerk-1.0", "--session", session.to_hex(), "--out",
+  CHECK(run_bodycam(with({"export", store_path, "--approved", "access/clerk-1.0", "--session", session.to_hex(), "--out",
                   (dir / "x").string(), "--reference", "CASE-2026-0042"},
                  clerk))
             .exit_code == 64);
-  CHECK(cli({"approve", store_path, "not-a-request", "--clerk-key", sup_key, "--department", "d"}).exit_code == 64);
+  CHECK(run_bodycam({"approve", store_path, "not-a-request", "--clerk-key", sup_key, "--department", "d"}).exit_code == 64);
 
   const auto request =
-      cli(with({"export", store_path, "--request", "--session", session.to_hex().substr(0, 8), "--reference",
+      run_bodycam(with({"export", store_path, "--request", "--session", session.to_hex().substr(0, 8), "--reference",
                 "CASE-2026-0042"},
                clerk));
   INFO(request.out << request.err);
   REQUIRE(request.exit_code == 0);
   CHECK_THAT(request.out, Catch::Contains("request:      access/clerk-1.0"));
 
-  const auto self = cli({"approve", store_path, "access/clerk-1.0", "--clerk-key", clerk_key, "--department", "d"});
+  const auto self = run_bodycam({"approve", store_path, "access/clerk-1.0", "--clerk-key", clerk_key, "--department", "d"});
   CHECK(self.exit_code == 3);
   CHECK_THAT(self.err, Catch::Contains("second person"));
-  const auto early = cli(with({"export", store_path, "--approved", "access/clerk-1.0", "--reference", "CASE-2026-0042",
+  const auto early = run_bodycam(with({"export", store_path, "--approved", "access/clerk-1.0", "--reference", "CASE-2026-0042",
                                "--out", (dir / "b0").string()},
                               clerk));
   CHECK(early.exit_code == 3);
   CHECK_THAT(early.err, Catch::Contains("pending, not approved"));
   CHECK_FALSE(std::filesystem::exists(dir / "b0"));
 
-  const auto approve = cli({"approve", store_path, "access/clerk-1.0", "--clerk-key", sup_key, "--department", "d"});
+  const auto approve = run_bodycam({"approve", store_path, "access/clerk-1.0", "--clerk-key", sup_key, "--department", "d"});
   INFO(approve.out << approve.err);
   REQUIRE(approve.exit_code == 0);
   CHECK_THAT(approve.out, Catch::Contains("decision:     access/sup-1.0"));
-  CHECK(cli({"approve", store_path, "access/clerk-1.0", "--clerk-key", sup_key, "--department", "d", "--refuse"})
+  CHECK(run_bodycam({"approve", store_path, "access/clerk-1.0", "--clerk-key", sup_key, "--department", "d", "--refuse"})
             .exit_code == 3);  // decided already
 
-  const auto other_case = cli(with({"export", store_path, "--approved", "access/clerk-1.0", "--reference", "CASE-9",
+  const auto other_case = run_bodycam(with({"export", store_path, "--approved", "access/clerk-1.0", "--reference", "CASE-9",
                                     "--out", (dir / "b1").string()},
                                    clerk));
   CHECK(other_case.exit_code == 3);
   CHECK_THAT(other_case.err, Catch::Contains("is not the reference of request"));
-  const auto built = cli(with({"export", store_path, "--approved", "access/clerk-1.0", "--reference",
+  const auto built = run_bodycam(with({"export", store_path, "--approved", "access/clerk-1.0", "--reference",
                                "CASE-2026-0042", "--out", (dir / "bundle").string(), "--quiet"},
                               clerk));
   INFO(built.out << built.err);
   REQUIRE(built.exit_code == 0);
-  const auto verified = cli({"verify", (dir / "bundle").string()});
+  const auto verified = run_bodycam({"verify", (dir / "bundle").string()});
   INFO(verified.out << verified.err);
   CHECK(verified.exit_code == 0);
 
   // An export without approval is still made, and the audit lists it; the approved one it does not.
-  REQUIRE(cli(with({"export", store_path, "--session", session.to_hex(), "--reference", "CASE-9", "--out",
+  REQUIRE(run_bodycam(with({"export", store_path, "--session", session.to_hex(), "--reference", "CASE-9", "--out",
                     (dir / "unapproved").string(), "--quiet"},
                    clerk))
               .exit_code == 0);
-  const auto audit = cli({"audit", store_path, "--root", root, "--json"});
+  const auto audit = run_bodycam({"audit", store_path, "--root", root, "--json"});
   const auto j = nlohmann::json::parse(audit.out, nullptr, false);
   REQUIRE_FALSE(j.is_discarded());
   const auto& findings = j.at("enrollment").at("approval_findings");

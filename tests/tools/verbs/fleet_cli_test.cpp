@@ -22,7 +22,7 @@ using bodycam::tests::temp_dir;
 
 namespace {
 
-bodycam::tests::process_result cli(std::vector<std::string> args) { return bodycam::tests::run_bodycam(std::move(args)); }
+using bodycam::tests::run_bodycam;
 
 // cam-0001 with one shift in 2026 and its dock, both enrolled from 2020-01-01; cam-0007 enrolled from then too,
 // never docked.
@@ -50,14 +50,14 @@ struct fleet_setup {
 TEST_CASE("camera_never_docked_overdue: no footage 24 h after enrollment is an overdue finding in text and JSON",
           "[e2e]") {
   fleet_setup t;
-  auto early = cli({"audit", t.store_path, "--root", t.root, "--now", "2020-01-01T12:00:00Z", "--quiet"});
+  auto early = run_bodycam({"audit", t.store_path, "--root", t.root, "--now", "2020-01-01T12:00:00Z", "--quiet"});
   INFO(early.out << early.err);
   CHECK_THAT(early.out, Catch::Contains("FLEET (every enrolled camera"));
   CHECK_THAT(early.out, Catch::Contains("camera cam-0007 (enrollment/") &&
                             Catch::Contains("enrolled, never docked (enrolled 0 days, 12 hours ago)"));
   CHECK(early.out.find("camera_overdue") == std::string::npos);
 
-  auto late = cli({"audit", t.store_path, "--root", t.root, "--now", "2020-01-03T06:00:00Z", "--quiet"});
+  auto late = run_bodycam({"audit", t.store_path, "--root", t.root, "--now", "2020-01-03T06:00:00Z", "--quiet"});
   INFO(late.out << late.err);
   CHECK_THAT(late.out, Catch::Contains("| test unit | 2020-01-01T00:00:00Z | - | - | OVERDUE camera_overdue: enrolled 2 "
                                        "days, 6 hours ago, no footage in the store"));
@@ -73,7 +73,7 @@ TEST_CASE("camera_never_docked_overdue: no footage 24 h after enrollment is an o
   CHECK(line.find("| - |") == std::string::npos);
   CHECK(late.exit_code == early.exit_code);  // a listing and a finding, not a verdict
 
-  auto json = cli({"audit", t.store_path, "--root", t.root, "--now", "2020-01-03T06:00:00Z", "--json", "--quiet"});
+  auto json = run_bodycam({"audit", t.store_path, "--root", t.root, "--now", "2020-01-03T06:00:00Z", "--json", "--quiet"});
   auto j = nlohmann::json::parse(json.out);
   const auto& fleet = j["enrollment"]["fleet"];
   REQUIRE(fleet.size() == 2);
@@ -92,7 +92,7 @@ TEST_CASE("camera_never_docked_overdue: no footage 24 h after enrollment is an o
   CHECK_THAT(j["enrollment"]["fleet_findings"][0]["detail"].get<std::string>(), Catch::StartsWith("cam-0007: "));
 
   const auto html_path = t.dir / "audit.html";
-  auto html = cli({"audit", t.store_path, "--root", t.root, "--now", "2020-01-03T06:00:00Z", "--html",
+  auto html = run_bodycam({"audit", t.store_path, "--root", t.root, "--now", "2020-01-03T06:00:00Z", "--html",
                    html_path.string(), "--quiet"});
   INFO(html.err);
   std::ifstream in(html_path);
@@ -103,7 +103,7 @@ TEST_CASE("camera_never_docked_overdue: no footage 24 h after enrollment is an o
 
 TEST_CASE("audit --now refuses a time that is not RFC 3339 UTC", "[e2e]") {
   fleet_setup t;
-  auto bad = cli({"audit", t.store_path, "--root", t.root, "--now", "yesterday", "--quiet"});
+  auto bad = run_bodycam({"audit", t.store_path, "--root", t.root, "--now", "yesterday", "--quiet"});
   CHECK(bad.exit_code == 3);
   CHECK_THAT(bad.err + bad.out, Catch::Contains("--now"));
 }

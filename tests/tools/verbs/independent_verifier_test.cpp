@@ -6,6 +6,7 @@
 // seq, or by file name when they do not decode; at one seq the reason lists are compared as a multiset, because
 // which of two identical copies is "the copy" depends on the directory's order). Each case also states the
 // reason codes it must produce, so a tamper that did nothing fails.
+#include "tests/tools/independent_verifier.hpp"
 #include "common/crypto/key_file.hpp"
 #include "tests/support/chain_scenario.hpp"
 #include "tests/support/files.hpp"
@@ -30,8 +31,8 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::string python = "/usr/bin/python3";  // Debian's, with python3-cryptography
-const std::string independent = std::string(BODYCAM_SOURCE_DIR) + "/tests/tools/independent_verifier.py";
+using bodycam::tests::independent;
+using bodycam::tests::python;
 const char* shift = "boot precheck start seg seg seg stop";  // seqs 0..6
 
 // A records directory `<dir>/cam-1` with one file per entry (name → signed record bytes) and the key file.

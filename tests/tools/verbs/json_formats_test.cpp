@@ -23,9 +23,7 @@ using bodycam::tests::temp_dir;
 
 namespace {
 
-bodycam::tests::process_result cli(std::vector<std::string> args) {
-  return bodycam::tests::run_bodycam(std::move(args));
-}
+using bodycam::tests::run_bodycam;
 
 void skeleton(const nlohmann::json& j, const std::string& prefix, std::set<std::string>& out) {
   if (j.is_object()) {
@@ -92,14 +90,14 @@ struct json_setup {
     session = cam.session();
     evidence_camera cam2(s, "cam-0002", 2);
     bodycam::tests::record_shift(cam2, 2, std::chrono::minutes(30));
-    auto keygen = cli({"keygen", "--id", "clerk-1", "--out", dir / "keys"});
+    auto keygen = run_bodycam({"keygen", "--id", "clerk-1", "--out", dir / "keys"});
     if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
     bodycam::tests::test_agency agency(s, dir / "agency");  // the clerk, the cameras and the dock enrolled
     agency.enroll_store_keys();
     agency.enroll_person(dir / "keys/clerk-1.pub", bodycam::tests::clerk_and_supervisor);
     root = agency.root_file();
     // An open-ended hold: from a time, until released.
-    auto hold = cli({"retention", "hold", store_path, "--reason", "complaint", "--device", "cam-0002", "--from",
+    auto hold = run_bodycam({"retention", "hold", store_path, "--reason", "complaint", "--device", "cam-0002", "--from",
                      "2026-01-10T08:00:00Z", "--clerk-key", clerk_key, "--department", "d", "--reference", "C-1"});
     if (hold.exit_code != 0) throw std::runtime_error(hold.out + hold.err);
   }
@@ -119,7 +117,7 @@ TEST_CASE("json formats: audit and verify STORE, with a store finding, an interr
   }));
   REQUIRE(fs::remove(fs::path(t.store_path) / "objects/sha256" / victim.to_hex()));
 
-  auto audit = cli({"audit", t.store_path, "--json", "--root", t.root});
+  auto audit = run_bodycam({"audit", t.store_path, "--json", "--root", t.root});
   INFO(audit.out << audit.err);
   CHECK(audit.exit_code == 2);
   const auto a = nlohmann::json::parse(audit.out);
@@ -131,7 +129,7 @@ TEST_CASE("json formats: audit and verify STORE, with a store finding, an interr
   CHECK_FALSE(scope.contains("to_utc"));
   CHECK(audit.out.find("1970-") == std::string::npos);
 
-  auto verify = cli({"verify", t.store_path, "--json"});
+  auto verify = run_bodycam({"verify", t.store_path, "--json"});
   INFO(verify.out << verify.err);
   CHECK(verify.exit_code == 2);
   const auto v = nlohmann::json::parse(verify.out);
@@ -141,18 +139,18 @@ TEST_CASE("json formats: audit and verify STORE, with a store finding, an interr
 
 TEST_CASE("json formats: verify of one chain and of a bundle", "[e2e]") {
   json_setup t;
-  auto chain = cli({"verify", t.store_path + "/records/cam-0001", "--json"});
+  auto chain = run_bodycam({"verify", t.store_path + "/records/cam-0001", "--json"});
   INFO(chain.out << chain.err);
   CHECK(chain.exit_code == 1);  // the power loss is a documented gap
   check_golden(nlohmann::json::parse(chain.out), "bodycam-verify-chain");
 
   const std::string bundle = t.dir / "bundle";
-  auto e = cli({"export", t.store_path, "--out", bundle, "--session", t.session.to_hex(), "--clerk-key", t.clerk_key,
+  auto e = run_bodycam({"export", t.store_path, "--out", bundle, "--session", t.session.to_hex(), "--clerk-key", t.clerk_key,
                 "--department", "d", "--reference", "C-2"});
   INFO(e.out << e.err);
   REQUIRE(e.exit_code == 0);
   std::ofstream(fs::path(bundle) / "extra.txt") << "added after export\n";
-  auto b = cli({"verify", bundle, "--json"});
+  auto b = run_bodycam({"verify", bundle, "--json"});
   INFO(b.out << b.err);
   CHECK(b.exit_code == 2);
   const auto bj = nlohmann::json::parse(b.out);
@@ -164,7 +162,7 @@ TEST_CASE("json formats: an error under --json is one bodycam-error document on 
   temp_dir dir;
   for (const std::string verb : {"audit", "verify"}) {
     INFO(verb);
-    auto r = cli({verb, (dir / "no-such-store").string(), "--json"});
+    auto r = run_bodycam({verb, (dir / "no-such-store").string(), "--json"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 3);
     const auto j = nlohmann::json::parse(r.out);

@@ -20,9 +20,7 @@ using bodycam::tests::temp_dir;
 
 namespace {
 
-bodycam::tests::process_result cli(std::vector<std::string> args) {
-  return bodycam::tests::run_bodycam(std::move(args));
-}
+using bodycam::tests::run_bodycam;
 
 std::size_t count_of(const std::string& text, const std::string& what) {
   std::size_t n = 0;
@@ -51,7 +49,7 @@ struct words_setup {
     session = cam1.session();
     evidence_camera cam2(s, "cam-0002", 2);
     bodycam::tests::record_shift(cam2, 3, std::chrono::minutes(30));
-    auto keygen = cli({"keygen", "--id", "clerk-1", "--out", dir / "keys"});
+    auto keygen = run_bodycam({"keygen", "--id", "clerk-1", "--out", dir / "keys"});
     if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
     bodycam::tests::test_agency agency(s, dir / "agency");  // the clerk, the cameras and the dock enrolled
     agency.enroll_store_keys();
@@ -65,7 +63,7 @@ struct words_setup {
 TEST_CASE("plain words: documented gaps are listed in the verdict sentence, each with device, times, why", "[e2e]") {
   words_setup t;
   for (const std::string verb : {"verify", "audit"}) {
-    auto r = verb == "audit" ? cli({verb, t.store_path, "--root", t.root}) : cli({verb, t.store_path});
+    auto r = verb == "audit" ? run_bodycam({verb, t.store_path, "--root", t.root}) : run_bodycam({verb, t.store_path});
     INFO(verb << "\n" << r.out << r.err);
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("Authentic, with 2 documented gaps") != std::string::npos);
@@ -76,7 +74,7 @@ TEST_CASE("plain words: documented gaps are listed in the verdict sentence, each
     CHECK(r.out.find("source gap — the camera or microphone skipped frames") != std::string::npos);
     CHECK(r.out.find("(exit ") == std::string::npos);
     CHECK(r.out.find("authentic_with_gaps") == std::string::npos);  // the code is for --json
-    const auto j = nlohmann::json::parse((verb == "audit" ? cli({verb, t.store_path, "--json", "--root", t.root}) : cli({verb, t.store_path, "--json"})).out);
+    const auto j = nlohmann::json::parse((verb == "audit" ? run_bodycam({verb, t.store_path, "--json", "--root", t.root}) : run_bodycam({verb, t.store_path, "--json"})).out);
     CHECK(j["verdict"] == "authentic_with_gaps");
   }
 }
@@ -84,19 +82,19 @@ TEST_CASE("plain words: documented gaps are listed in the verdict sentence, each
 TEST_CASE("plain words: records cut from the middle are a seq range of the named device", "[e2e]") {
   words_setup t;
   for (int seq : {4, 5, 6}) REQUIRE(fs::remove(fs::path(t.store_path) / "records/cam-0002" / std::to_string(seq)));
-  auto one = cli({"verify", t.store_path + "/records/cam-0002"});
+  auto one = run_bodycam({"verify", t.store_path + "/records/cam-0002"});
   INFO(one.out << one.err);
   CHECK(one.exit_code == 2);
   CHECK(one.out.find("Records 4–6 of cam-0002 are missing.") != std::string::npos);
   CHECK(one.out.find("NOT authentic") != std::string::npos);
-  const auto j = nlohmann::json::parse(cli({"verify", t.store_path + "/records/cam-0002", "--json"}).out);
+  const auto j = nlohmann::json::parse(run_bodycam({"verify", t.store_path + "/records/cam-0002", "--json"}).out);
   CHECK(j["summary"]["missing"] == nlohmann::json::array({nlohmann::json::array({4, 6})}));
   bool coded = false;
   for (const auto& r : j["records"])
     for (const auto& f : r["findings"]) coded = coded || (f["reason"] == "seq_gap" && r["seq"] == 7);
   CHECK(coded);
   // The whole store: the same sentence, and the receipt that covered them says so too.
-  auto store = cli({"verify", t.store_path});
+  auto store = run_bodycam({"verify", t.store_path});
   INFO(store.out);
   CHECK(store.exit_code == 2);
   CHECK(store.out.find("Records 4–6 of cam-0002 are missing.") != std::string::npos);
@@ -106,12 +104,12 @@ TEST_CASE("plain words: records cut from the middle are a seq range of the named
 TEST_CASE("plain words: a bundle with one added file gives one verdict and says what to do", "[e2e]") {
   words_setup t;
   const std::string bundle = t.dir / "bundle";
-  auto e = cli({"export", t.store_path, "--out", bundle, "--session", t.session.to_hex(), "--clerk-key", t.clerk_key,
+  auto e = run_bodycam({"export", t.store_path, "--out", bundle, "--session", t.session.to_hex(), "--clerk-key", t.clerk_key,
                 "--department", "d", "--reference", "C-3"});
   INFO(e.out << e.err);
   REQUIRE(e.exit_code == 0);
   std::ofstream(fs::path(bundle) / "notes.txt") << "added after export\n";
-  auto v = cli({"verify", bundle});
+  auto v = run_bodycam({"verify", bundle});
   INFO(v.out << v.err);
   CHECK(v.exit_code == 2);
   CHECK(count_of(v.out, "NOT authentic") == 1);
@@ -119,7 +117,7 @@ TEST_CASE("plain words: a bundle with one added file gives one verdict and says 
   CHECK(v.out.find("File notes.txt is in the bundle but not in its SHA256SUMS list") != std::string::npos);
   CHECK(v.out.find("Remove it, or ask the agency for a fresh copy of the bundle.") != std::string::npos);
   CHECK(v.out.find("(exit ") == std::string::npos);
-  const auto j = nlohmann::json::parse(cli({"verify", bundle, "--json"}).out);
+  const auto j = nlohmann::json::parse(run_bodycam({"verify", bundle, "--json"}).out);
   REQUIRE(j["findings"].size() == 1);
   CHECK(j["findings"][0]["code"] == "extra_file");
   CHECK(j["findings"][0]["file"] == "notes.txt");
@@ -128,7 +126,7 @@ TEST_CASE("plain words: a bundle with one added file gives one verdict and says 
 TEST_CASE("plain words: an export selection that matches nothing says what the device holds nearby", "[e2e]") {
   words_setup t;
   const std::string out = t.dir / "nothing";
-  auto e = cli({"export", t.store_path, "--out", out, "--device", "cam-0001", "--from", "2025-03-01T00:00:00Z", "--to",
+  auto e = run_bodycam({"export", t.store_path, "--out", out, "--device", "cam-0001", "--from", "2025-03-01T00:00:00Z", "--to",
                 "2025-03-02T00:00:00Z", "--clerk-key", t.clerk_key, "--department", "d", "--reference", "C-4"});
   INFO(e.out << e.err);
   CHECK(e.exit_code == 3);
@@ -142,17 +140,17 @@ TEST_CASE("plain words: an export selection that matches nothing says what the d
 
 TEST_CASE("plain words: every missing required option is named at once (exit 64)", "[e2e]") {
   temp_dir dir;
-  auto e = cli({"export", (dir / "store").string(), "--out", (dir / "b").string()});
+  auto e = run_bodycam({"export", (dir / "store").string(), "--out", (dir / "b").string()});
   INFO(e.out << e.err);
   CHECK(e.exit_code == 64);
   CHECK(e.err.find("bodycam export: missing --clerk-key, --department and --reference") != std::string::npos);
-  auto h = cli({"retention", "hold", (dir / "store").string(), "--device", "cam-0001"});
+  auto h = run_bodycam({"retention", "hold", (dir / "store").string(), "--device", "cam-0001"});
   INFO(h.err);
   CHECK(h.exit_code == 64);
   CHECK(h.err.find("bodycam retention hold: missing --reason, --clerk-key, --department and --reference") !=
         std::string::npos);
   // One missing option keeps CLI11's own message.
-  auto one = cli({"export", (dir / "store").string(), "--out", (dir / "b").string(), "--clerk-key", "k",
+  auto one = run_bodycam({"export", (dir / "store").string(), "--out", (dir / "b").string(), "--clerk-key", "k",
                   "--department", "d"});
   CHECK(one.exit_code == 64);
   CHECK(one.err.find("--reference is required") != std::string::npos);
@@ -161,11 +159,11 @@ TEST_CASE("plain words: every missing required option is named at once (exit 64)
 
 TEST_CASE("plain words: retention expire --dry-run counts files per outcome and explains each", "[e2e]") {
   words_setup t;
-  auto hold = cli({"retention", "hold", t.store_path, "--reason", "evidence", "--device", "cam-0001", "--session",
+  auto hold = run_bodycam({"retention", "hold", t.store_path, "--reason", "evidence", "--device", "cam-0001", "--session",
                    t.session.to_hex(), "--clerk-key", t.clerk_key, "--department", "d", "--reference", "C-5"});
   INFO(hold.out << hold.err);
   REQUIRE(hold.exit_code == 0);
-  auto dry = cli({"retention", "expire", t.store_path, "--dry-run"});
+  auto dry = run_bodycam({"retention", "expire", t.store_path, "--dry-run"});
   INFO(dry.out << dry.err);
   CHECK(dry.exit_code == 0);
   // cam-0002: 3 segments and 2 statements, all old; cam-0001: 3 segments and 3 statements, held.
@@ -176,7 +174,7 @@ TEST_CASE("plain words: retention expire --dry-run counts files per outcome and 
   CHECK(dry.out.find("they stay until the hold is released") != std::string::npos);
   CHECK(dry.out.find("dry run: 5 file(s) would expire; nothing deleted") != std::string::npos);
   CHECK(dry.out.find("expire     cam-0002") == std::string::npos);  // the per-file list only with --verbose
-  auto verbose = cli({"retention", "expire", t.store_path, "--dry-run", "--verbose"});
+  auto verbose = run_bodycam({"retention", "expire", t.store_path, "--dry-run", "--verbose"});
   CHECK(verbose.exit_code == 0);
   CHECK(count_of(verbose.out, "expire     cam-0002 seq ") == 5);
   CHECK(count_of(verbose.out, "keep_held  cam-0001 seq ") == 6);

@@ -23,9 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bodycam::tests::process_result cli(std::vector<std::string> args) {
-  return bodycam::tests::run_bodycam(std::move(args));
-}
+using bodycam::tests::run_bodycam;
 
 struct expiry_setup {
   temp_dir dir;
@@ -45,7 +43,7 @@ struct expiry_setup {
     bodycam::tests::record_shift(cam2, 2, std::chrono::minutes(45));
     second_session = cam2.session();
     for (const char* id : {"clerk-1", "sup-1", "clerk-2"})
-      if (auto k = cli({"keygen", "--id", id, "--out", dir / "keys"}); k.exit_code != 0)
+      if (auto k = run_bodycam({"keygen", "--id", id, "--out", dir / "keys"}); k.exit_code != 0)
         throw std::runtime_error(k.err);
     bodycam::tests::test_agency agency(s, dir / "agency");
     agency.enroll_store_keys();
@@ -74,7 +72,7 @@ TEST_CASE("expiry by two people: the dry run alone deletes nothing; own approval
   const std::size_t before = t.objects();
   REQUIRE(before == 8);
 
-  auto plain = cli(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--reference", "policy"}));
+  auto plain = run_bodycam(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--reference", "policy"}));
   INFO(plain.out << plain.err);
   REQUIRE(plain.exit_code == 0);
   CHECK(plain.out.find("dry run: 8 file(s) would expire; nothing deleted") != std::string::npos);
@@ -82,45 +80,45 @@ TEST_CASE("expiry by two people: the dry run alone deletes nothing; own approval
   CHECK(t.objects() == before);
   CHECK_FALSE(t.has_entry("retention/clerk-1.0"));
 
-  auto req = cli(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--request", "--reference", "policy"}));
+  auto req = run_bodycam(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--request", "--reference", "policy"}));
   INFO(req.out << req.err);
   REQUIRE(req.exit_code == 0);
   CHECK(req.out.find("requested:    retention/clerk-1.0 names the 8 file(s) above") != std::string::npos);
   CHECK(t.objects() == before);
 
   SECTION("the requester cannot approve their own request") {
-    auto own = cli(t.as(t.clerk_key, {"approve", t.store_path, "retention/clerk-1.0"}));
+    auto own = run_bodycam(t.as(t.clerk_key, {"approve", t.store_path, "retention/clerk-1.0"}));
     CHECK(own.exit_code == 3);
     CHECK(own.err.find("needs a second person's approval") != std::string::npos);
     CHECK_FALSE(t.has_entry("retention/clerk-1.1"));
   }
   SECTION("a clerk without the supervisor role cannot approve") {
-    auto clerk = cli(t.as(t.plain_clerk_key, {"approve", t.store_path, "retention/clerk-1.0"}));
+    auto clerk = run_bodycam(t.as(t.plain_clerk_key, {"approve", t.store_path, "retention/clerk-1.0"}));
     CHECK(clerk.exit_code == 3);
     CHECK_FALSE(t.has_entry("retention/clerk-2.0"));
   }
   SECTION("nothing expires before the approval") {
-    auto early = cli(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0"}));
+    auto early = run_bodycam(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0"}));
     CHECK(early.exit_code == 3);
     CHECK(early.err.find("pending, not approved") != std::string::npos);
     CHECK(t.objects() == before);
   }
   SECTION("the supervisor approves; only the requester expires") {
-    auto ok = cli(t.as(t.sup_key, {"approve", t.store_path, "retention/clerk-1.0"}));
+    auto ok = run_bodycam(t.as(t.sup_key, {"approve", t.store_path, "retention/clerk-1.0"}));
     INFO(ok.out << ok.err);
     REQUIRE(ok.exit_code == 0);
     CHECK(t.has_entry("retention/sup-1.0"));
     auto other =
-        cli(t.as(t.plain_clerk_key, {"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0"}));
+        run_bodycam(t.as(t.plain_clerk_key, {"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0"}));
     CHECK(other.exit_code == 3);
     CHECK(t.objects() == before);
-    auto done = cli(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0"}));
+    auto done = run_bodycam(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0"}));
     INFO(done.out << done.err);
     REQUIRE(done.exit_code == 0);
     CHECK(done.out.find("expired 8 file(s) under retention/clerk-1.1 (request retention/clerk-1.0, approved by "
                         "sup-1)") != std::string::npos);
     CHECK(t.objects() == 0);
-    auto audit = cli({"audit", t.store_path, "--root", t.root});
+    auto audit = run_bodycam({"audit", t.store_path, "--root", t.root});
     INFO(audit.out);
     CHECK(audit.out.find("(expired under policy)") != std::string::npos);
     CHECK(audit.out.find("EXPIRY APPROVAL") == std::string::npos);
@@ -132,7 +130,7 @@ TEST_CASE("expiry by two people: the dry run alone deletes nothing; own approval
 TEST_CASE("expiry by two people: a file added after the request is not expired", "[e2e]") {
   expiry_setup t;
   REQUIRE(
-      cli(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--request", "--reference", "policy"})).exit_code ==
+      run_bodycam(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--request", "--reference", "policy"})).exit_code ==
       0);
   {
     auto s = store::open_directory_store(t.store_path, false).value();
@@ -140,8 +138,8 @@ TEST_CASE("expiry by two people: a file added after the request is not expired",
     bodycam::tests::record_shift(cam, 2, std::chrono::minutes(45));
   }
   REQUIRE(t.objects() == 12);
-  REQUIRE(cli(t.as(t.sup_key, {"approve", t.store_path, "retention/clerk-1.0"})).exit_code == 0);
-  auto done = cli(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0"}));
+  REQUIRE(run_bodycam(t.as(t.sup_key, {"approve", t.store_path, "retention/clerk-1.0"})).exit_code == 0);
+  auto done = run_bodycam(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0"}));
   INFO(done.out << done.err);
   REQUIRE(done.exit_code == 0);
   CHECK(done.out.find("not in it:    4 due file(s) the request does not name stay") != std::string::npos);
@@ -152,14 +150,14 @@ TEST_CASE("expiry by two people: a file added after the request is not expired",
 TEST_CASE("expiry by two people: a hold placed after the approval keeps its files", "[e2e]") {
   expiry_setup t;
   REQUIRE(
-      cli(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--request", "--reference", "policy"})).exit_code ==
+      run_bodycam(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--request", "--reference", "policy"})).exit_code ==
       0);
-  REQUIRE(cli(t.as(t.sup_key, {"approve", t.store_path, "retention/clerk-1.0"})).exit_code == 0);
-  auto hold = cli(t.as(t.clerk_key, {"retention", "hold", t.store_path, "--reason", "evidence", "--device", "cam-0002",
+  REQUIRE(run_bodycam(t.as(t.sup_key, {"approve", t.store_path, "retention/clerk-1.0"})).exit_code == 0);
+  auto hold = run_bodycam(t.as(t.clerk_key, {"retention", "hold", t.store_path, "--reason", "evidence", "--device", "cam-0002",
                                      "--session", t.second_session.to_hex(), "--reference", "C-9"}));
   INFO(hold.out << hold.err);
   REQUIRE(hold.exit_code == 0);
-  auto done = cli(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0"}));
+  auto done = run_bodycam(t.as(t.clerk_key, {"retention", "expire", t.store_path, "--approved", "retention/clerk-1.0"}));
   INFO(done.out << done.err);
   REQUIRE(done.exit_code == 0);
   CHECK(done.out.find("kept:         4 file(s) of the request, because a hold placed since the request covers "
@@ -184,7 +182,7 @@ TEST_CASE("the audit lists an expiry event without an approved request by anothe
     e.action = "retention 183 days";
     REQUIRE(reg::append_entry(s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer));
   }
-  auto audit = cli({"audit", t.store_path, "--root", t.root});
+  auto audit = run_bodycam({"audit", t.store_path, "--root", t.root});
   INFO(audit.out << audit.err);
   CHECK(audit.out.find("EXPIRY APPROVAL expiry_unapproved at retention/clerk-1.0") != std::string::npos);
 }
@@ -192,45 +190,45 @@ TEST_CASE("the audit lists an expiry event without an approved request by anothe
 TEST_CASE("hold release by two people: own approval and a non-supervisor refused; the approved release ends it",
           "[e2e]") {
   expiry_setup t;
-  REQUIRE(cli(t.as(t.clerk_key, {"retention", "hold", t.store_path, "--reason", "evidence", "--device", "cam-0001",
+  REQUIRE(run_bodycam(t.as(t.clerk_key, {"retention", "hold", t.store_path, "--reason", "evidence", "--device", "cam-0001",
                                  "--session", t.first_session.to_hex(), "--reference", "C-9"}))
               .exit_code == 0);
-  auto asked = cli(t.as(
+  auto asked = run_bodycam(t.as(
       t.clerk_key, {"retention", "release", t.store_path, "--hold", "retention/clerk-1.0", "--reference", "closed"}));
   INFO(asked.out << asked.err);
   REQUIRE(asked.exit_code == 0);
   CHECK(asked.out.find("requested:    retention/clerk-1.1 asks to release hold retention/clerk-1.0") !=
         std::string::npos);
-  const auto dry = [&] { return cli({"retention", "expire", t.store_path, "--dry-run"}).out; };
+  const auto dry = [&] { return run_bodycam({"retention", "expire", t.store_path, "--dry-run"}).out; };
   CHECK(dry().find("dry run: 4 file(s) would expire") != std::string::npos);  // the request releases nothing
 
-  auto own = cli(t.as(t.clerk_key, {"approve", t.store_path, "retention/clerk-1.1"}));
+  auto own = run_bodycam(t.as(t.clerk_key, {"approve", t.store_path, "retention/clerk-1.1"}));
   CHECK(own.exit_code == 3);
   CHECK(own.err.find("a hold release needs a second person's approval") != std::string::npos);
-  CHECK(cli(t.as(t.plain_clerk_key, {"approve", t.store_path, "retention/clerk-1.1"})).exit_code == 3);
+  CHECK(run_bodycam(t.as(t.plain_clerk_key, {"approve", t.store_path, "retention/clerk-1.1"})).exit_code == 3);
   CHECK_FALSE(t.has_entry("retention/clerk-2.0"));
-  auto early = cli(t.as(t.clerk_key, {"retention", "release", t.store_path, "--approved", "retention/clerk-1.1"}));
+  auto early = run_bodycam(t.as(t.clerk_key, {"retention", "release", t.store_path, "--approved", "retention/clerk-1.1"}));
   CHECK(early.exit_code == 3);
   CHECK(early.err.find("pending, not approved") != std::string::npos);
   CHECK(dry().find("dry run: 4 file(s) would expire") != std::string::npos);
 
-  REQUIRE(cli(t.as(t.sup_key, {"approve", t.store_path, "retention/clerk-1.1"})).exit_code == 0);
-  CHECK(cli(t.as(t.plain_clerk_key, {"retention", "release", t.store_path, "--approved", "retention/clerk-1.1"}))
+  REQUIRE(run_bodycam(t.as(t.sup_key, {"approve", t.store_path, "retention/clerk-1.1"})).exit_code == 0);
+  CHECK(run_bodycam(t.as(t.plain_clerk_key, {"retention", "release", t.store_path, "--approved", "retention/clerk-1.1"}))
             .exit_code == 3);  // only the requester
-  auto done = cli(t.as(t.clerk_key, {"retention", "release", t.store_path, "--approved", "retention/clerk-1.1"}));
+  auto done = run_bodycam(t.as(t.clerk_key, {"retention", "release", t.store_path, "--approved", "retention/clerk-1.1"}));
   INFO(done.out << done.err);
   REQUIRE(done.exit_code == 0);
   CHECK(done.out.find("hold retention/clerk-1.0 (evidence) released by retention/clerk-1.2 (request "
                       "retention/clerk-1.1, approved by sup-1)") != std::string::npos);
   CHECK(dry().find("dry run: 8 file(s) would expire") != std::string::npos);
-  auto audit = cli({"audit", t.store_path, "--root", t.root});
+  auto audit = run_bodycam({"audit", t.store_path, "--root", t.root});
   INFO(audit.out);
   CHECK(audit.out.find("RELEASE APPROVAL") == std::string::npos);
 }
 
 TEST_CASE("the audit lists a hold release without an approved request", "[e2e]") {
   expiry_setup t;
-  REQUIRE(cli(t.as(t.clerk_key, {"retention", "hold", t.store_path, "--reason", "evidence", "--device", "cam-0001",
+  REQUIRE(run_bodycam(t.as(t.clerk_key, {"retention", "hold", t.store_path, "--reason", "evidence", "--device", "cam-0001",
                                  "--session", t.first_session.to_hex(), "--reference", "C-9"}))
               .exit_code == 0);
   {
@@ -247,7 +245,7 @@ TEST_CASE("the audit lists a hold release without an approved request", "[e2e]")
     e.action = reg::release_action("clerk-1.0");
     REQUIRE(reg::append_entry(s, store::entry_namespace::retention, clerk->id, std::move(e), *clerk->signer));
   }
-  auto audit = cli({"audit", t.store_path, "--root", t.root});
+  auto audit = run_bodycam({"audit", t.store_path, "--root", t.root});
   INFO(audit.out << audit.err);
   CHECK(audit.out.find("RELEASE APPROVAL release_unapproved at retention/clerk-1.1") != std::string::npos);
 }

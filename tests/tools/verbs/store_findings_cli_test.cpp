@@ -19,9 +19,7 @@ using bodycam::tests::temp_dir;
 
 namespace {
 
-bodycam::tests::process_result cli(std::vector<std::string> args) {
-  return bodycam::tests::run_bodycam(std::move(args));
-}
+using bodycam::tests::run_bodycam;
 
 struct shift_store {
   temp_dir dir;
@@ -67,11 +65,11 @@ void both_verbs_report(const shift_store& t, const std::string& reason, const st
                        const nlohmann::json& value, const std::string& sentence) {
   for (const std::string verb : {"audit", "verify"}) {
     INFO(verb);
-    auto text = cli({verb, t.store_path.string()});
+    auto text = run_bodycam({verb, t.store_path.string()});
     INFO(text.out << text.err);
     CHECK(text.exit_code == 2);
     CHECK(text.out.find(sentence) != std::string::npos);
-    auto json = cli({verb, t.store_path.string(), "--json"});
+    auto json = run_bodycam({verb, t.store_path.string(), "--json"});
     CHECK(json.exit_code == 2);
     const auto j = nlohmann::json::parse(json.out);
     CHECK(j.at("verdict") == "not_authentic");
@@ -87,7 +85,7 @@ void both_verbs_report(const shift_store& t, const std::string& reason, const st
 TEST_CASE("an untouched shift store: both verbs find nothing missing", "[e2e]") {
   shift_store t;
   for (const std::string verb : {"audit", "verify"}) {
-    auto r = cli({verb, t.store_path.string(), "--json"});
+    auto r = run_bodycam({verb, t.store_path.string(), "--json"});
     INFO(verb << r.out << r.err);
     CHECK(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
@@ -169,14 +167,14 @@ TEST_CASE("mislabelled_key_file, key_file_removed: that device cannot be verifie
   SECTION("key_file_removed") { REQUIRE(fs::remove(key)); }
   for (const std::string verb : {"audit", "verify"}) {
     INFO(verb);
-    auto r = cli({verb, t.store_path.string(), "--json"});
+    auto r = run_bodycam({verb, t.store_path.string(), "--json"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 3);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j.at("verdict") == "cannot_verify");
     CHECK(device_verdict(j, "cam-0001") == "authentic");
     CHECK(device_verdict(j, "cam-0002") == "cannot_verify");
-    auto text = cli({verb, t.store_path.string()});
+    auto text = run_bodycam({verb, t.store_path.string()});
     CHECK(text.exit_code == 3);
     CHECK(text.out.find("cam-0002") != std::string::npos);
   }
@@ -187,7 +185,7 @@ TEST_CASE("mislabelled_key_file, key_file_removed: that device cannot be verifie
   t.rewrite(record, bytes);
   for (const std::string verb : {"audit", "verify"}) {
     INFO(verb);
-    auto r = cli({verb, t.store_path.string(), "--json"});
+    auto r = run_bodycam({verb, t.store_path.string(), "--json"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 2);
     const auto j = nlohmann::json::parse(r.out);

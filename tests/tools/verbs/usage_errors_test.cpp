@@ -19,13 +19,13 @@ namespace {
 constexpr int exit_cannot = 3;
 constexpr int exit_usage = 64;  // the command line is not understood (tools/README.md, exit codes)
 
-bodycam::tests::process_result cli(std::vector<std::string> args) {
+bodycam::tests::process_result run_bodycam_60s(std::vector<std::string> args) {
   return bodycam::tests::run_bodycam(std::move(args), std::chrono::seconds(60));
 }
 
 // Runs `args`, checks the refusal (exit `code`) and that stderr says `says`.
 void check_refused(const std::vector<std::string>& args, const std::string& says, int code = exit_cannot) {
-  const auto r = cli(args);
+  const auto r = run_bodycam_60s(args);
   INFO("bodycam stderr: " << r.err);
   REQUIRE_FALSE(r.timed_out);
   CHECK(r.exit_code == code);
@@ -50,7 +50,7 @@ TEST_CASE("no verb, an unknown verb or a missing required option are usage error
   check_refused({"export", "/nonexistent-store", "--out", "/nonexistent-bundle"},
                 "bodycam export: missing --clerk-key, --department and --reference", exit_usage);
   SECTION("--help is not an error") {
-    const auto help = cli({"--help"});
+    const auto help = run_bodycam_60s({"--help"});
     CHECK(help.exit_code == 0);
     CHECK_THAT(help.out, Catch::Contains("retention"));
   }
