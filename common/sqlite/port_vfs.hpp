@@ -13,6 +13,7 @@
 // open a given database through this VFS or through another, not both (a descriptor of this VFS closing would
 // drop the other VFS's locks); and a path first opened read-only is not opened for writing while that first
 // handle lives (SQLITE_CANTOPEN: the shared descriptor cannot write).
+// bodycam-recorder opens its ledger through it over posix_file_system.
 // Registered under its own name while the object lives (never as the default); open a database with that
 // name (ledger::open_options::vfs). Close every connection that uses it before destroying it. Thread-safe
 // for connections on several threads (the table of shared files has its own mutex; the port's files are

@@ -1,9 +1,10 @@
 // The ledger's own file system fills up while recording: a real tmpfs of a few MB holds only the ledger, so
-// SQLite itself meets SQLITE_FULL through its default VFS, as in production. What must hold: the recorder
-// stops recording with `storage_full` (an automatic stop, not a ledger fault) and says why, no acknowledged
-// record or fragment is lost, the chain verifies, nothing on disk is deleted; once space is freed the stop's
-// records go in and a start resumes the same session with a resume statement, one explained interruption.
-// The tmpfs is mounted by the test (root): a test that cannot mount it fails rather than fall back.
+// SQLite meets SQLITE_FULL on the production path (the port VFS over POSIX: ENOSPC → SQLITE_FULL). What must
+// hold: the recorder stops recording with `storage_full` (an automatic stop, not a ledger fault) and says
+// why, no acknowledged record or fragment is lost, the chain verifies, nothing on disk is deleted; once space
+// is freed the stop's records go in and a start resumes the same session with a resume statement, one
+// explained interruption. The tmpfs is mounted by the test (root): a test that cannot mount it fails rather
+// than fall back.
 #include "common/record/record.hpp"
 #include "tests/firmware/recorder/recorder_test_support.hpp"
 
