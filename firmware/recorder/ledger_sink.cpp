@@ -77,6 +77,7 @@ std::optional<core::error> ledger_sink::fault() const {
 }
 
 bool ledger_sink::write_or_defer(std::function<core::status()> write) {
+  std::lock_guard order(write_mutex_);
   {
     std::lock_guard lock(fault_mutex_);
     if (!deferred_.empty()) {
@@ -99,6 +100,7 @@ std::size_t ledger_sink::deferred_count() const {
 }
 
 core::status ledger_sink::flush_deferred() {
+  std::lock_guard order(write_mutex_);
   std::vector<std::function<core::status()>> waiting;
   {
     std::lock_guard lock(fault_mutex_);
@@ -111,7 +113,6 @@ core::status ledger_sink::flush_deferred() {
     if (!result) break;
   }
   std::lock_guard lock(fault_mutex_);
-  // Anything deferred meanwhile goes after what was waiting before it.
   deferred_.insert(deferred_.begin(), std::make_move_iterator(waiting.begin() + static_cast<std::ptrdiff_t>(done)),
                    std::make_move_iterator(waiting.end()));
   if (!result) return core::wrap("append deferred record", result.error());

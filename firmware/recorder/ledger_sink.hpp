@@ -32,7 +32,7 @@ class ledger_sink final : public media::segment_sink {
 
   [[nodiscard]] std::optional<common::core::error> fault() const;
   // Appends the records kept back for lack of space, oldest first, stopping at the first that still fails
-  // (its error is returned); once none is left a no_space fault is cleared. Call it with the pipeline stopped.
+  // (its error is returned); once none is left a no_space fault is cleared. Safe while the pipeline runs.
   [[nodiscard]] common::core::status flush_deferred();
   [[nodiscard]] std::size_t deferred_count() const;
   [[nodiscard]] std::uint32_t segments_sealed() const noexcept { return segments_sealed_; }
@@ -56,6 +56,9 @@ class ledger_sink final : public media::segment_sink {
   std::optional<common::core::error> fault_;
   common::record::session_id session_;  // of the last segment opened (guarded by fault_mutex_)
   std::vector<std::function<common::core::status()>> deferred_;  // guarded by fault_mutex_
+  // Held by write_or_defer and flush_deferred for their whole run, so a flush on the control thread never
+  // lets a write of the pipeline's thread overtake the writes still waiting before it.
+  std::mutex write_mutex_;
   std::atomic<std::uint32_t> first_index_{0};
 };
 
