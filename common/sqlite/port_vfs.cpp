@@ -13,7 +13,8 @@ struct port_vfs_hooks {
   struct file {
     sqlite3_file base;  // first: SQLite sees this
     port_vfs* owner = nullptr;
-    std::unique_ptr<core::file> data;  // null for files SQLite's own VFS handles alone (temporary files)
+    std::shared_ptr<core::file> data;  // null for files SQLite's own VFS handles alone (temporary files)
+    std::string key;                   // data's entry in owner->shared_
     sqlite3_file* shadow = nullptr;
     bool sync_directory_at_first_sync = false;
   };
@@ -28,9 +29,48 @@ struct port_vfs_hooks {
   // ── files ──
   static int close(sqlite3_file* f) {
     file& self = of(f);
+    // The shadow first: the unix VFS keeps its own descriptor open while other handles hold locks.
     const int rc = shadow_methods(f) != nullptr ? shadow_methods(f)->xClose(shadow(f)) : SQLITE_OK;
+    release(self);
     self.~file();
     return rc;
+  }
+  // Drops this handle's use of its shared port file; the last user of a path takes it out of the table.
+  // The descriptor closes when the last shared_ptr goes (also for a file deleted and recreated meanwhile).
+  static void release(file& self) {
+    if (!self.data) return;
+    port_vfs& owner = *self.owner;
+    std::lock_guard lock(owner.shared_mutex_);
+    const auto found = owner.shared_.find(self.key);
+    if (found != owner.shared_.end() && found->second.file == self.data && --found->second.users == 0)
+      owner.shared_.erase(found);
+    self.data.reset();
+  }
+  // Points `self` at the shared port file for `path`, opened on first use: SQLITE_OK, or SQLITE_CANTOPEN if
+  // it is absent (and not to be created), cannot be opened, or is shared read-only and wanted for writing.
+  static int acquire(port_vfs& owner, file& self, const fs::path& path, int flags) {
+    const bool read_only = (flags & SQLITE_OPEN_READONLY) != 0;
+    std::lock_guard lock(owner.shared_mutex_);
+    self.key = path.string();
+    if (const auto found = owner.shared_.find(self.key); found != owner.shared_.end()) {
+      if (!read_only && !found->second.writable) return SQLITE_CANTOPEN;
+      ++found->second.users;
+      self.data = found->second.file;
+      return SQLITE_OK;
+    }
+    auto present = owner.files_.exists(path);
+    if (!present) return SQLITE_CANTOPEN;
+    const bool creates = !*present && (flags & SQLITE_OPEN_CREATE) != 0;
+    if (!*present && !creates) return SQLITE_CANTOPEN;
+    auto opened = owner.files_.open(path, creates    ? core::open_mode::create_new
+                                          : read_only ? core::open_mode::read_only
+                                                      : core::open_mode::read_write);
+    if (!opened) return SQLITE_CANTOPEN;
+    self.data = std::shared_ptr<core::file>(std::move(*opened));
+    owner.shared_.emplace(self.key, port_vfs::shared_file{self.data, 1, !read_only});
+    self.sync_directory_at_first_sync =
+        creates && (flags & (SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL | SQLITE_OPEN_SUPER_JOURNAL)) != 0;
+    return SQLITE_OK;
   }
   static int read(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
     if (!of(f).data) return shadow_methods(f)->xRead(shadow(f), out, amount, offset);
@@ -108,24 +148,11 @@ struct port_vfs_hooks {
     const bool durable = name != nullptr && (flags & SQLITE_OPEN_DELETEONCLOSE) == 0 &&
                          (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL |
                                    SQLITE_OPEN_SUPER_JOURNAL)) != 0;
-    if (durable) {
-      const fs::path path(name);
-      auto present = owner.files_.exists(path);
-      if (!present) return fail_open(f);
-      const bool creates = !*present && (flags & SQLITE_OPEN_CREATE) != 0;
-      if (!*present && !creates) return fail_open(f);
-      const bool read_only = (flags & SQLITE_OPEN_READONLY) != 0;
-      auto opened = owner.files_.open(path, creates    ? core::open_mode::create_new
-                                            : read_only ? core::open_mode::read_only
-                                                        : core::open_mode::read_write);
-      if (!opened) return fail_open(f);
-      self->data = std::move(*opened);
-      self->sync_directory_at_first_sync =
-          creates && (flags & (SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL | SQLITE_OPEN_SUPER_JOURNAL)) != 0;
-    }
+    if (durable && acquire(owner, *self, fs::path(name), flags) != SQLITE_OK) return fail_open(f);
     const int rc = owner.base_->xOpen(owner.base_, name, self->shadow, flags, out_flags);
     if (rc != SQLITE_OK) {
       self->shadow->pMethods = nullptr;
+      release(*self);
       self->~file();
       f->pMethods = nullptr;
       return rc;
@@ -141,6 +168,11 @@ struct port_vfs_hooks {
   static int remove(sqlite3_vfs* v, const char* name, int sync_dir) {
     port_vfs& owner = owner_of(v);
     const fs::path path(name);
+    {
+      // A handle still open on the deleted file keeps its descriptor; a new open of the name gets a new one.
+      std::lock_guard lock(owner.shared_mutex_);
+      owner.shared_.erase(path.string());
+    }
     auto present = owner.files_.exists(path);
     if (!present) return SQLITE_IOERR_DELETE;
     if (!*present) return SQLITE_IOERR_DELETE_NOENT;

@@ -76,6 +76,50 @@ std::optional<core::error> ledger_sink::fault() const {
   return fault_;
 }
 
+bool ledger_sink::write_or_defer(std::function<core::status()> write) {
+  std::lock_guard order(write_mutex_);
+  {
+    std::lock_guard lock(fault_mutex_);
+    if (!deferred_.empty()) {
+      deferred_.push_back(std::move(write));
+      return true;
+    }
+  }
+  auto ok = write();
+  if (ok) return true;
+  keep_fault(ok.error());
+  if (ok.error().code != core::errc::no_space) return false;
+  std::lock_guard lock(fault_mutex_);
+  deferred_.push_back(std::move(write));
+  return true;
+}
+
+std::size_t ledger_sink::deferred_count() const {
+  std::lock_guard lock(fault_mutex_);
+  return deferred_.size();
+}
+
+core::status ledger_sink::flush_deferred() {
+  std::lock_guard order(write_mutex_);
+  std::vector<std::function<core::status()>> waiting;
+  {
+    std::lock_guard lock(fault_mutex_);
+    waiting.swap(deferred_);
+  }
+  std::size_t done = 0;
+  core::status result;
+  for (; done < waiting.size(); ++done) {
+    result = waiting[done]();
+    if (!result) break;
+  }
+  std::lock_guard lock(fault_mutex_);
+  deferred_.insert(deferred_.begin(), std::make_move_iterator(waiting.begin() + static_cast<std::ptrdiff_t>(done)),
+                   std::make_move_iterator(waiting.end()));
+  if (!result) return core::wrap("append deferred record", result.error());
+  if (deferred_.empty() && fault_ && fault_->code == core::errc::no_space) fault_.reset();
+  return {};
+}
+
 void ledger_sink::on_segment_opened(const media::segment_opened& info) {
   auto session = session_of_pipeline(info.session_id);
   if (session) {
@@ -83,28 +127,31 @@ void ledger_sink::on_segment_opened(const media::segment_opened& info) {
     session_ = *session;
   }
   const std::string session_hex = session ? session->to_hex() : info.session_id;
-  auto ok = writer_.with_ledger([&](ledger::ledger& l) {
-    return l.add_file({info.file_name, ledger::file_kind::segment, session_hex});
+  (void)write_or_defer([this, file = ledger::new_file{info.file_name, ledger::file_kind::segment, session_hex}] {
+    return writer_.with_ledger([&](ledger::ledger& l) { return l.add_file(file); });
   });
-  if (!ok) keep_fault(ok.error());
 }
 
 void ledger_sink::on_fragment_durable(const media::fragment_info& info) {
-  auto ok = writer_.with_ledger([&](ledger::ledger& l) {
-    return l.add_fragment({info.file_name, info.index, info.offset, info.length, info.sha256});
+  (void)write_or_defer([this, row = ledger::fragment_entry{info.file_name, info.index, info.offset, info.length,
+                                                          info.sha256}] {
+    return writer_.with_ledger([&](ledger::ledger& l) { return l.add_fragment(row); });
   });
-  if (!ok) keep_fault(ok.error());
 }
 
 void ledger_sink::on_segment_sealed(const media::segment_summary& summary) {
   auto payload = segment_payload_of(summary, first_index_);
   if (!payload) return keep_fault(payload.error());
-  auto appended = writer_.append(*payload, [&](ledger::transaction& tx, std::uint64_t seq) {
-    return tx.set_file_state(summary.file_name, {ledger::file_state::sealed, seq,
-                                                 ledger::file_seal{summary.byte_length, summary.file_sha256}});
-  });
-  if (!appended) return keep_fault(appended.error());
-  ++segments_sealed_;
+  auto append = [this, payload = *payload, name = summary.file_name, length = summary.byte_length,
+                 digest = summary.file_sha256]() -> core::status {
+    auto appended = writer_.append(payload, [&](ledger::transaction& tx, std::uint64_t seq) {
+      return tx.set_file_state(name, {ledger::file_state::sealed, seq, ledger::file_seal{length, digest}});
+    });
+    if (!appended) return std::unexpected(appended.error());
+    return {};
+  };
+  // A segment deferred for lack of space is counted now: its record is the next the session gets.
+  if (write_or_defer(std::move(append))) ++segments_sealed_;
 }
 
 void ledger_sink::on_pipeline_event(const media::pipeline_event& event) {
@@ -129,8 +176,12 @@ void ledger_sink::on_pipeline_event(const media::pipeline_event& event) {
   p.detail = std::string(media::to_string(event.kind)) + " at " + event.where + ": count " +
              std::to_string(event.count) + ", waited " + std::to_string(event.waited.count()) + " us" +
              (event.error ? ", " + event.error->context : "");
-  auto appended = writer_.append(std::move(p));
-  if (!appended) keep_fault(appended.error());
+  auto append = [this, p = std::move(p)]() -> core::status {
+    auto appended = writer_.append(p);
+    if (!appended) return std::unexpected(appended.error());
+    return {};
+  };
+  (void)write_or_defer(std::move(append));
 }
 
 }  // namespace bodycam::firmware::recorder

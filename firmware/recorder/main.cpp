@@ -4,10 +4,12 @@
 // socket until SIGTERM/SIGINT, which ends any session (reason shutdown) and seals its segment.
 // Exit codes: 0 clean shutdown, 1 a runtime fault (pipeline or ledger), 2 bad configuration or setup.
 #include "common/core/durable_file.hpp"
+#include "common/core/posix_file_system.hpp"
 #include "common/core/service_notify.hpp"
 #include "common/crypto/footage_key_file.hpp"
 #include "common/crypto/key_file.hpp"
 #include "common/crypto/sha256.hpp"
+#include "common/sqlite/port_vfs.hpp"
 #include "firmware/config/config_loader.hpp"
 #include "firmware/control/control_server.hpp"
 #include "firmware/control/recorder_commands.hpp"
@@ -122,8 +124,14 @@ int run(const std::string& config_path) {
   fs::create_directories(c.device.recording_dir, ec);
   if (ec) return setup_error("create recording directory " + c.device.recording_dir + ": " + ec.message());
   fs::create_directories(fs::path(c.device.ledger).parent_path(), ec);
+  // The ledger's I/O goes through the file-system port (the path the power-cut tests simulate); the VFS
+  // outlives the writer below, which holds the only connection.
+  core::posix_file_system ledger_files;
+  auto ledger_vfs = sqlite::port_vfs::create("bodycam-ledger", ledger_files);
+  if (!ledger_vfs) return setup_error(ledger_vfs.error().context);
   ledger::open_options ledger_options;
   ledger_options.create_if_missing = true;
+  ledger_options.vfs = (*ledger_vfs)->name();
   auto opened = ledger::open(c.device.ledger, ledger_options);
   if (!opened) return setup_error(opened.error().context);
   if (auto ok = opened->set_device_id(c.device.id.str()); !ok) return setup_error(ok.error().context);

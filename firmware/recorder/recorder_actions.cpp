@@ -35,6 +35,7 @@ core::status recorder_service::raise_stop_locked(session_event event, record::st
 }
 
 void recorder_service::ledger_failed_locked(const core::error& e) {
+  if (ledger_full_locked(e)) return;  // invariant 9: storage full, not a fault
   event_input input;
   input.detail = "ledger fault: " + e.context;
   // In `fault` (or before boot) there is no row: the officer is still told.

@@ -57,6 +57,7 @@ void recorder_service::alarm(std::string_view detail) {
 
 void recorder_service::close_resume_window_if_passed_locked() {
   if (!session::awaits_resume(state_) || state_ == session_state::checking_resume) return;
+  if (has_deferred_locked()) return;  // the stop is not in the ledger yet (invariant 9)
   if (resumable_ && session::within_resume_window(*resumable_, writer_.clock().utc().time, options_.resume_window))
     return;
   (void)raise_locked(session_event::resume_window_closed, {}, "resume window");
@@ -114,6 +115,14 @@ core::status recorder_service::run_precheck_locked(bool for_start, event_input& 
   last_precheck_ = std::string(record::to_string(payload.outcome));
   const std::string problems = session::describe_problems(payload);
   if (auto ok = writer_.append(std::move(payload)); !ok) {
+    if (for_start && ok.error().code == core::errc::no_space) {
+      // Invariant 9: no record, no start, and no fault either; the officer is told why.
+      event_input refused = input;
+      refused.detail = "ledger storage full: " + ok.error().context;
+      note_ = refused.detail;
+      if (auto raised = raise_locked(session_event::check_failed, refused, "start"); !raised) return raised;
+      return core::fail(core::errc::no_space, "start refused: " + refused.detail);
+    }
     ledger_failed_locked(ok.error());
     return core::wrap("append precheck", ok.error());
   }
@@ -149,6 +158,10 @@ core::expected<control::recorder_status> recorder_service::precheck(const contro
 
 core::expected<control::recorder_status> recorder_service::start(const control::start_command& command) {
   std::lock_guard lock(mutex_);
+  // Invariant 9: what waited for space goes in first (and clears a no_space fault), or nothing starts.
+  if (auto flushed = flush_deferred_locked(); !flushed)
+    return core::fail(flushed.error().code, "start refused, records still wait for ledger space: " +
+                                                 flushed.error().context);
   if (auto fault = sink_.fault()) return core::fail(fault->code, "start refused, ledger fault: " + fault->context);
   close_resume_window_if_passed_locked();
   event_input input;
@@ -338,7 +351,8 @@ core::status recorder_service::append_annotation_locked(std::optional<record::an
   const auto length = p.byte_length;
   const auto digest = p.file_sha256;
   const std::string session_hex = p.session.to_hex();
-  auto appended = writer_.append(std::move(p), [&](ledger::transaction& tx, std::uint64_t seq) -> core::status {
+  // Invariant 9: on a full ledger the record and its file rows wait together.
+  auto appended = append_or_defer_locked(std::move(p), [=](ledger::transaction& tx, std::uint64_t seq) -> core::status {
     if (file_name.empty()) return {};
     if (auto ok = tx.add_file({file_name, ledger::file_kind::annotation, session_hex}); !ok) return ok;
     return tx.set_file_state(file_name, {ledger::file_state::sealed, seq, ledger::file_seal{length, digest}});
@@ -353,11 +367,9 @@ core::status recorder_service::append_annotation_locked(std::optional<record::an
 core::status recorder_service::close_session_locked(record::stop_reason reason, std::string detail) {
   if (!session_) return {};
   const auto segments = sink_.session_segment_count();
-  auto stopped = writer_.append(record::session_stop_payload{*session_, reason, std::move(detail), segments});
-  // Invariant 5: an automatic stop is what a start within the window resumes.
   resumable_.reset();
-  if (stopped && session::is_automatic_stop(reason))
-    resumable_ = session::resumable_stop{*session_, stopped->body.seq, reason, stopped->body.utc.time, segments};
+  // Invariants 5 and 9: note_appended_locked makes an automatic stop resumable once it is in the ledger.
+  auto stopped = append_or_defer_locked(record::session_stop_payload{*session_, reason, std::move(detail), segments});
   last_session_ = session_;
   session_.reset();
   refresh_osd_locked();
@@ -372,6 +384,11 @@ core::status recorder_service::close_session_locked(record::stop_reason reason, 
 core::status recorder_service::stop_automatically_locked(const event_input& input) {
   // A statement being captured is kept as far as it got; the recording stops now.
   auto statement = append_annotation_locked(collect_statement_locked(true));
+  if (!session_) {  // the session's own start never reached the ledger: nothing to stop or explain
+    note_ = std::string(record::to_string(input.stop)) + ": " + input.detail;
+    alarm(note_);
+    return statement;
+  }
   std::string detail = input.detail;
   const auto from = writer_.clock().utc().time;
   auto stopped = pipeline_.stop(close_reason_for(input.stop));
@@ -382,7 +399,7 @@ core::status recorder_service::stop_automatically_locked(const event_input& inpu
   gap.from = from;
   gap.to = writer_.clock().utc().time;
   gap.detail = "recording stopped: " + detail;
-  if (auto ok = writer_.append(std::move(gap)); !ok) {
+  if (auto ok = append_or_defer_locked(std::move(gap)); !ok) {
     ledger_failed_locked(ok.error());
     return core::wrap("append interruption", ok.error());
   }
@@ -459,10 +476,15 @@ void recorder_service::check_thresholds_locked() {
 void recorder_service::poll() {
   std::lock_guard lock(mutex_);
   if (state_ == session_state::fault) return;
+  retry_deferred_locked();
   close_resume_window_if_passed_locked();
   if (auto fault = sink_.fault(); fault && session::has_open_session(state_)) {
-    (void)raise_stop_locked(session_event::media_fault, record::stop_reason::fault,
-                            record::interruption_reason::disk_fault, "ledger: " + fault->context);
+    // Invariant 9: the ledger's disk full is storage full; anything else the sink met is a fault.
+    const bool full = fault->code == core::errc::no_space;
+    (void)raise_stop_locked(full ? session_event::storage_full : session_event::media_fault,
+                            full ? record::stop_reason::storage_full : record::stop_reason::fault,
+                            full ? record::interruption_reason::storage_full : record::interruption_reason::disk_fault,
+                            (full ? "ledger storage full: " : "ledger: ") + fault->context);
     return;
   }
   if (statement_result_ && statement_done_ &&
@@ -499,6 +521,9 @@ void recorder_service::poll() {
 
 core::status recorder_service::shutdown() {
   std::lock_guard lock(mutex_);
+  if (auto flushed = flush_deferred_locked(); !flushed)
+    std::fprintf(stderr, "bodycam-recorder: shutdown with records still waiting for ledger space: %s\n",
+                 flushed.error().context.c_str());
   auto statement = append_annotation_locked(collect_statement_locked(true));
   auto shut = pipeline_.shutdown(media::close_reason::stop);
   // A stop whose statement was still being captured ends with the officer's reason.

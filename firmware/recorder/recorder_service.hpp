@@ -32,6 +32,10 @@
 //  8. When a session resumes (after a power loss or an automatic stop), its roster — the action in force,
 //     the case number and the officers who joined and did not leave — is rebuilt from its records in the
 //     ledger, and the OSD's session line shows it again from the next frame on.
+//  9. The ledger's disk full is storage full, not a ledger fault (recorder_space.cpp): an append failing with
+//     no_space stops an open session with `storage_full`; the records of that stop wait in order and are
+//     appended once space is freed, before anything else; the stop is resumable only once its session_stop
+//     is in the ledger. `fault` stays for corruption and I/O errors.
 // Thread-safety: commands and poll() come from the io_context thread, the statement thread only sets its
 // result; one mutex serialises the rest.
 #pragma once
@@ -168,6 +172,14 @@ class recorder_service final : public control::command_handler {
   void alarm(std::string_view detail);
   void signal(session::feedback_signal what, std::string_view detail);
   void ledger_failed_locked(const common::core::error& e);
+  // recorder_space.cpp (invariant 9).
+  [[nodiscard]] bool ledger_full_locked(const common::core::error& e);
+  [[nodiscard]] bool has_deferred_locked() const;
+  [[nodiscard]] common::core::status append_or_defer_locked(common::record::payload body,
+                                                            records::chain_writer::rows_with_record rows = {});
+  [[nodiscard]] common::core::status flush_deferred_locked();
+  void retry_deferred_locked();
+  void note_appended_locked(const common::record::signed_record& appended);
 
   records::chain_writer& writer_;
   ledger_sink& sink_;
@@ -187,6 +199,9 @@ class recorder_service final : public control::command_handler {
   std::string last_precheck_;
   std::string note_;
   std::chrono::steady_clock::time_point next_threshold_check_{};
+  // Records kept back while the ledger's disk is full, in chain order (invariant 9).
+  std::vector<std::pair<common::record::payload, records::chain_writer::rows_with_record>> deferred_;
+  std::chrono::steady_clock::time_point next_flush_{};
 
   // The statement being captured (invariant 3).
   std::thread statement_thread_;

@@ -1,8 +1,10 @@
 // The ledger's own file system fills up while recording: a real tmpfs of a few MB holds only the ledger, so
-// SQLite itself meets SQLITE_FULL through its default VFS, as in production. What holds today: the recorder
-// stops recording and says why, no acknowledged record or fragment is lost, the chain verifies, and nothing
-// on disk is deleted. (What does not hold yet, see docs/testing.md: the stop is a ledger `fault` for the rest
-// of the boot, not a `storage_full` interruption that resumes once space is freed.)
+// SQLite meets SQLITE_FULL on the production path (the port VFS over POSIX: ENOSPC → SQLITE_FULL). What must
+// hold: the recorder stops recording with `storage_full` (an automatic stop, not a ledger fault) and says
+// why, no acknowledged record or fragment is lost, the chain verifies, nothing on disk is deleted; once space
+// is freed the stop's records go in and a start resumes the same session with a resume statement, one
+// explained interruption. The tmpfs is mounted by the test (root): a test that cannot mount it fails rather
+// than fall back.
 #include "common/record/record.hpp"
 #include "tests/firmware/recorder/recorder_test_support.hpp"
 
@@ -11,6 +13,8 @@
 
 #include <csignal>
 #include <fstream>
+#include <set>
+#include <thread>
 
 using namespace bodycam::common;
 using namespace bodycam::tests;
@@ -86,4 +90,122 @@ TEST_CASE("ledger_full: SQLITE_FULL while recording stops the recording, alarmed
       CHECK((fs::exists(p) || fs::exists(fs::path(p.string() + ".partial"))));
     }
   }
+}
+
+namespace {
+
+void fill(const fs::path& file, const fs::path& disk) {
+  const auto space = fs::space(disk);
+  std::ofstream out(file, std::ios::binary);
+  const std::vector<char> block(4096, 'x');
+  for (std::uintmax_t left = space.available; left >= block.size(); left -= block.size())
+    out.write(block.data(), static_cast<std::streamsize>(block.size()));
+}
+
+template <class Payload>
+std::vector<std::pair<std::uint64_t, Payload>> of_kind(const std::vector<record::signed_record>& records) {
+  std::vector<std::pair<std::uint64_t, Payload>> out;
+  for (const auto& r : records)
+    if (const auto* p = std::get_if<Payload>(&r.body.body)) out.emplace_back(r.body.seq, *p);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ledger_full: SQLITE_FULL is storage_full: interrupted, explained once, resumed once space is freed",
+          "[fault]") {
+  test_camera cam(1);
+  const fs::path ledger_dir = cam.dir / "ledgerfs";
+  small_disk disk(ledger_dir, "8m");
+  REQUIRE(disk.error().empty());  // the test needs a file system it can fill (root: mount tmpfs)
+  cam.move_ledger(ledger_dir / "ledger.db");
+  auto daemon = cam.start_daemon("recorder");
+  REQUIRE(wait_for_socket(cam.socket, std::chrono::seconds(30)));
+  INFO(daemon->log());
+  auto started = json::parse(cam.request(R"({"cmd":"start"})"));
+  REQUIRE(started["ok"] == true);
+  const std::string session = started["session"];
+  auto status = wait_for(cam, [](const json& s) { return s["segment"].is_number() && s["segment"] >= 1; },
+                         std::chrono::seconds(30));
+  REQUIRE(status["state"] == "recording");
+  const std::vector<record::signed_record> acknowledged = cam.records();
+  REQUIRE(acknowledged.size() >= 4);
+
+  // The ledger's disk fills: an automatic stop for storage_full, not a fault.
+  const fs::path filler = ledger_dir / "filler.bin";
+  fill(filler, ledger_dir);
+  status = wait_for(cam, [](const json& s) { return s["state"] != "recording"; }, std::chrono::seconds(20));
+  REQUIRE(status["state"] == "interrupted");
+  REQUIRE(status["note"].is_string());
+  CHECK(status["note"].get<std::string>().find("storage_full") != std::string::npos);
+  CHECK(fs::space(ledger_dir).available < 64 * 1024);  // the condition really happened: the disk is full
+  // The state holds while the disk stays full (no fault, no silent resume).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  CHECK(json::parse(cam.request(R"({"cmd":"status"})"))["state"] == "interrupted");
+
+  // Space freed: the stop's records go in, and a start resumes the same session with a resume statement.
+  fs::remove(filler);
+  auto resumed = json::parse(cam.request(R"({"cmd":"start"})"));
+  INFO(resumed.dump());
+  REQUIRE(resumed["ok"] == true);
+  CHECK(resumed["session"] == session);
+  status = wait_for(cam, [](const json& s) { return s["state"] == "recording" && s["segment"].is_number(); },
+                    std::chrono::seconds(30));
+  REQUIRE(status["state"] == "recording");
+  REQUIRE(json::parse(cam.request(R"({"cmd":"stop","reason":"officer_end"})"))["ok"] == true);
+  REQUIRE(wait_for_state(cam, "idle", std::chrono::seconds(30))["state"] == "idle");
+  daemon->signal(SIGTERM);
+  REQUIRE(daemon->wait(std::chrono::seconds(30)) == 0);
+
+  // A restart finds nothing wrong: the camera boots idle, not in fault.
+  daemon = cam.start_daemon("recorder-2");
+  REQUIRE(wait_for_socket(cam.socket, std::chrono::seconds(30)));
+  CHECK(json::parse(cam.request(R"({"cmd":"status"})"))["state"] == "idle");
+  daemon->signal(SIGTERM);
+  REQUIRE(daemon->wait(std::chrono::seconds(30)) == 0);
+
+  // Nothing acknowledged is lost and the chain verifies.
+  const auto after = cam.records();
+  REQUIRE(after.size() > acknowledged.size());
+  for (std::size_t i = 0; i < acknowledged.size(); ++i) CHECK(after[i].bytes == acknowledged[i].bytes);
+  CHECK(cam.verify().problem_count() == 0);
+
+  // Exactly one explained interruption: one storage_full interruption, one storage_full stop, one resume
+  // naming that stop, a resume statement after it, and the officer's stop at the end.
+  const auto parsed = record::session_id::parse(session).value();
+  std::vector<std::pair<std::uint64_t, record::interruption_payload>> gaps;
+  for (auto& g : of_kind<record::interruption_payload>(after))
+    if (g.second.session == parsed) gaps.push_back(g);
+  REQUIRE(gaps.size() == 1);
+  CHECK(gaps[0].second.reason == record::interruption_reason::storage_full);
+  const auto stops = of_kind<record::session_stop_payload>(after);
+  REQUIRE(stops.size() == 2);
+  CHECK(stops[0].second.reason == record::stop_reason::storage_full);
+  CHECK(stops[1].second.reason == record::stop_reason::officer_end);
+  CHECK(gaps[0].first < stops[0].first);
+  const auto resumes = of_kind<record::session_resume_payload>(after);
+  REQUIRE(resumes.size() == 1);
+  CHECK(resumes[0].second.session == parsed);
+  CHECK(resumes[0].second.resumes_seq == stops[0].first);
+  CHECK(stops[0].first < resumes[0].first);
+  bool resume_statement = false;
+  for (const auto& [seq, a] : of_kind<record::annotation_payload>(after))
+    if (a.purpose == record::annotation_purpose::resume && a.session == parsed && seq > resumes[0].first)
+      resume_statement = true;
+  CHECK(resume_statement);
+  // Every segment of the session is in the chain once, indices 0, 1, 2, … without a hole.
+  const auto segments = of_kind<record::segment_payload>(after);
+  REQUIRE(!segments.empty());
+  for (std::size_t i = 0; i < segments.size(); ++i) CHECK(segments[i].second.index == i);
+  CHECK(stops[1].second.segment_count == segments.size());
+  // Every segment file the pipeline wrote, also while the ledger's disk was full, has its record.
+  std::set<std::string> recorded;
+  for (const auto& [seq, p] : segments) recorded.insert(p.file_name);
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(cam.segments)) {
+    if (entry.path().extension() != ".mp4") continue;
+    ++files;
+    CHECK(recorded.count(entry.path().filename().string()) == 1);
+  }
+  CHECK(files == segments.size());
 }
