@@ -13,6 +13,7 @@
 #include "tests/tools/evidence_store_builder.hpp"
 #include "tests/tools/test_agency.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,6 +21,9 @@
 #include <string>
 
 namespace bodycam::tests {
+
+// A role as the bit of an enrollment's role set.
+[[nodiscard]] constexpr std::uint8_t role_bit(tools::enrollment::role r) { return static_cast<std::uint8_t>(r); }
 
 inline constexpr std::string_view shift_officer = "officer-7";
 inline const std::string test_password = "correct horse battery staple";

@@ -19,13 +19,13 @@ namespace registers = bodycam::tools::registers;
 
 namespace {
 
-constexpr std::uint8_t bit(ac::role r) { return static_cast<std::uint8_t>(r); }
+using bodycam::tests::role_bit;
 
 }  // namespace
 
 TEST_CASE("login: success sets a strict cookie and opens the home page") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   const auto r = f.post_login("clerk-1", test_password);
   REQUIRE(r.status == 303);
   const std::string cookie = r.header("Set-Cookie");
@@ -42,7 +42,7 @@ TEST_CASE("login: success sets a strict cookie and opens the home page") {
 
 TEST_CASE("login: wrong password, unknown person, account without enrollment are refused") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   CHECK(f.post_login("clerk-1", "wrong").status == 401);
   CHECK(f.post_login("nobody", test_password).status == 401);
   CHECK(f.post_login("../clerk-1", test_password).status == 401);
@@ -54,7 +54,7 @@ TEST_CASE("login: wrong password, unknown person, account without enrollment are
 
 TEST_CASE("login: five_failures_lock_the_account for 15 minutes, even with the right password") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   for (int i = 0; i < 5; ++i) {
     CHECK(f.post_login("clerk-1", "wrong").status == 401);
     f.now += std::chrono::seconds(10);
@@ -69,7 +69,7 @@ TEST_CASE("login: five_failures_lock_the_account for 15 minutes, even with the r
 TEST_CASE("login: TOTP required when the account has a secret") {
   console_fixture f;
   const common::core::byte_buffer secret(20, 0x5a);
-  f.add_person("super-1", bit(ac::role::supervisor), secret);
+  f.add_person("super-1", role_bit(ac::role::supervisor), secret);
   CHECK(f.post_login("super-1", test_password).status == 401);
   const std::string wrong_code = ac::totp_code(secret, f.now) == "123456" ? "654321" : "123456";
   CHECK(f.post_login("super-1", test_password, wrong_code).status == 401);
@@ -80,7 +80,7 @@ TEST_CASE("login: TOTP required when the account has a secret") {
 TEST_CASE("login: a one-time code is good for one login only (replayed_totp_code)") {
   console_fixture f;
   const common::core::byte_buffer secret(20, 0x5a);
-  f.add_person("super-1", bit(ac::role::supervisor), secret);
+  f.add_person("super-1", role_bit(ac::role::supervisor), secret);
   const std::string code = ac::totp_code(secret, f.now);
   CHECK(f.post_login("super-1", test_password, code).status == 303);
   const auto replay = f.post_login("super-1", test_password, code);
@@ -93,7 +93,7 @@ TEST_CASE("login: a one-time code is good for one login only (replayed_totp_code
 
 TEST_CASE("session: tampered, expired and other-key cookies are refused; a revoked person is out at once") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   const std::string cookie = f.login("clerk-1");
   CHECK(f.get("/", cookie).status == 200);
   std::string tampered = cookie;
@@ -119,8 +119,8 @@ TEST_CASE("session: tampered, expired and other-key cookies are refused; a revok
 
 TEST_CASE("csrf: a POST without the session's token or with another is refused") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
-  f.add_person("clerk-2", bit(ac::role::clerk));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
+  f.add_person("clerk-2", role_bit(ac::role::clerk));
   const std::string cookie = f.login("clerk-1");
   const std::string other = f.login("clerk-2");
   CHECK(f.request("POST", "/logout", cookie, "").status == 403);
@@ -138,10 +138,10 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
   for (const ac::role role : ac::all_roles) {
     console_fixture f;
     const std::string other = "other-" + std::string(en::to_string(role));
-    f.add_person(std::string(shift_officer), bit(role));
-    f.add_person(other, bit(role));
-    f.add_person("approver-x", bit(ac::role::supervisor));
-    f.add_person("requester-x", bit(ac::role::clerk));
+    f.add_person(std::string(shift_officer), role_bit(role));
+    f.add_person(other, role_bit(role));
+    f.add_person("approver-x", role_bit(ac::role::supervisor));
+    f.add_person("requester-x", role_bit(ac::role::clerk));
     const std::string approved = f.request_export(std::string(shift_officer));
     f.decide_export("approver-x", approved, true);
     const std::string own_pending = f.request_export(std::string(shift_officer));
@@ -259,7 +259,7 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
             success = 303;
             break;
         }
-        const bool allowed = ac::is_allowed(r, bit(role), o);
+        const bool allowed = ac::is_allowed(r, role_bit(role), o);
         const auto response = body.empty() ? f.get(target, cookie)
                                            : f.request("POST", target, cookie, body + "&csrf=" + f.csrf_of(cookie));
         INFO("role " << en::to_string(role) << ", route " << ac::to_string(r) << ", ownership " << ac::to_string(o)
@@ -283,7 +283,7 @@ TEST_CASE("authorization matrix: every route x role x own/other footage or reque
 
 TEST_CASE("path_traversal_in_session_and_file_ids: 404 and no entry") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   const std::string cookie = f.login("clerk-1");
   const std::string hex = f.camera.session().to_hex();
   for (const std::string& target : std::vector<std::string>{"/sessions/../store", "/sessions/cam-0001/../../keys", "/sessions/..%2f..%2fkeys/" + hex,
@@ -300,7 +300,7 @@ TEST_CASE("path_traversal_in_session_and_file_ids: 404 and no entry") {
 
 TEST_CASE("download: Range answered 206 with Content-Range, 416 past the end, each with its entries") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   const std::string cookie = f.login("clerk-1");
   const std::string target = f.session_path() + "/files/" + std::to_string(f.first_segment_seq());
   const std::uint64_t size = f.first_segment_bytes();
@@ -325,7 +325,7 @@ TEST_CASE("download: Range answered 206 with Content-Range, 416 past the end, ea
 
 TEST_CASE("access register: exactly one entry per view, signed by the person, with the purpose given") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   const std::string cookie = f.login("clerk-1");
   CHECK(f.get("/sessions", cookie).status == 200);  // the list shows no footage: no entry
   CHECK(f.access_entries() == 0);
@@ -355,7 +355,7 @@ TEST_CASE("access register: exactly one entry per view, signed by the person, wi
 
 TEST_CASE("access register unwritable: footage refused with 503 and nothing shown") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   const std::string cookie = f.login("clerk-1");
   // Another key already stored under the person's id: append_entry refuses (register_book invariant 2).
   REQUIRE(f.store.put_public_key({"clerk-1", common::crypto::secret_key::generate().value().public_key()}));
@@ -371,9 +371,9 @@ TEST_CASE("access register unwritable: footage refused with 503 and nothing show
 
 TEST_CASE("session list: officer sees only their own sessions; filters by device and time") {
   console_fixture f;
-  f.add_person(std::string(shift_officer), bit(ac::role::officer));
-  f.add_person("officer-9", bit(ac::role::officer));
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person(std::string(shift_officer), role_bit(ac::role::officer));
+  f.add_person("officer-9", role_bit(ac::role::officer));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   const std::string short_id = f.camera.session().to_hex().substr(0, 8);
   CHECK(f.get("/sessions", f.login(std::string(shift_officer))).body.find(short_id) != std::string::npos);
   CHECK(f.get("/sessions", f.login("officer-9")).body.find(short_id) == std::string::npos);
@@ -386,7 +386,7 @@ TEST_CASE("session list: officer sees only their own sessions; filters by device
 
 TEST_CASE("footage answers GET only: HEAD of a file is 405 and writes no entry") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   const std::string cookie = f.login("clerk-1");
   const auto head = f.request("HEAD", f.session_path() + "/files/" + std::to_string(f.first_segment_seq()), cookie);
   CHECK(head.status == 405);
@@ -398,7 +398,7 @@ TEST_CASE("footage answers GET only: HEAD of a file is 405 and writes no entry")
 
 TEST_CASE("officer_views_pass_the_audit: an officer's entries for their own session count, one for another's does not") {
   console_fixture f;
-  f.add_person(std::string(shift_officer), bit(ac::role::officer));
+  f.add_person(std::string(shift_officer), role_bit(ac::role::officer));
   const auto cookie = f.login(std::string(shift_officer));
   REQUIRE(f.get(f.session_path(), cookie).status == 200);
   REQUIRE(f.get(f.session_path() + "/files/" + std::to_string(f.first_segment_seq()), cookie).status == 200);
@@ -406,7 +406,7 @@ TEST_CASE("officer_views_pass_the_audit: an officer's entries for their own sess
 
   // Another officer's key, enrolled, signs an entry naming officer-7's session (the console would refuse it).
   common::crypto::software_signer other(common::crypto::secret_key::generate().value());
-  f.agency.enroll(en::subject_kind::person, {"officer-9", other.public_key()}, bit(ac::role::officer));
+  f.agency.enroll(en::subject_kind::person, {"officer-9", other.public_key()}, role_bit(ac::role::officer));
   tools::registers::register_entry forged;
   forged.kind = tools::registers::entry_kind::access;
   forged.utc = f.now;

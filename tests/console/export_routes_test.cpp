@@ -22,7 +22,7 @@ namespace registers = bodycam::tools::registers;
 
 namespace {
 
-constexpr std::uint8_t bit(ac::role r) { return static_cast<std::uint8_t>(r); }
+using bodycam::tests::role_bit;
 
 std::vector<registers::signed_entry> entries_of(const console_fixture& f, const std::string& person) {
   const auto book = registers::read_register(f.store, common::store::entry_namespace::access).value();
@@ -52,9 +52,9 @@ std::string request_through_form(console_fixture& f, const std::string& cookie) 
 
 // Runs the whole flow up to the download; returns the tar archive's bytes.
 std::string approve_and_download(console_fixture& f) {
-  f.add_person("clerk-1", bit(ac::role::clerk) | bit(ac::role::supervisor));  // may approve others, not self
-  f.add_person("clerk-2", bit(ac::role::clerk));
-  f.add_person("sup-1", bit(ac::role::supervisor));
+  f.add_person("clerk-1", role_bit(ac::role::clerk) | role_bit(ac::role::supervisor));  // may approve others, not self
+  f.add_person("clerk-2", role_bit(ac::role::clerk));
+  f.add_person("sup-1", role_bit(ac::role::supervisor));
   const std::string clerk = f.login("clerk-1");
   const std::string request = request_through_form(f, clerk);
   const std::size_t after_request = f.access_entries();
@@ -118,9 +118,9 @@ TEST_CASE("export: clerk requests, cannot approve their own request, a superviso
 
 TEST_CASE("export: a refused request is never downloadable; an officer sees no request form") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
-  f.add_person("sup-1", bit(ac::role::supervisor));
-  f.add_person(std::string(shift_officer), bit(ac::role::officer));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
+  f.add_person("sup-1", role_bit(ac::role::supervisor));
+  f.add_person(std::string(shift_officer), role_bit(ac::role::officer));
   const std::string clerk = f.login("clerk-1");
   const std::string request = request_through_form(f, clerk);
   const std::string sup = f.login("sup-1");
@@ -137,7 +137,7 @@ TEST_CASE("export: a refused request is never downloadable; an officer sees no r
 
 TEST_CASE("fleet: every enrolled camera with its dock's backlog; a dock that does not answer is unreachable") {
   console_fixture f;
-  f.add_person("sup-1", bit(ac::role::supervisor));
+  f.add_person("sup-1", role_bit(ac::role::supervisor));
   const std::string answering = "http://127.0.0.1:9/status.json";
   const std::string silent = "http://127.0.0.1:10/status.json";
   std::vector<std::string> asked;

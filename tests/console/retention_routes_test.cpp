@@ -25,7 +25,7 @@ namespace record = bodycam::common::record;
 
 namespace {
 
-constexpr std::uint8_t bit(ac::role r) { return static_cast<std::uint8_t>(r); }
+using bodycam::tests::role_bit;
 
 registers::signed_entry last_retention_entry_of(const registers::register_book& book, const std::string& person) {
   for (const auto& c : book.clerks)
@@ -97,8 +97,8 @@ std::string plan_token_of(const std::string& page) {
 
 TEST_CASE("hold placed from the session page, shown there; release requested, approved by another, carried out") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk) | bit(ac::role::supervisor));  // may decide others', never their own
-  f.add_person("sup-1", bit(ac::role::supervisor));
+  f.add_person("clerk-1", role_bit(ac::role::clerk) | role_bit(ac::role::supervisor));  // may decide others', never their own
+  f.add_person("sup-1", role_bit(ac::role::supervisor));
   const std::string clerk = f.login("clerk-1");
   const std::string session_path = f.session_path();
   const std::string hold = place_hold_through_form(f, clerk, session_path);
@@ -181,9 +181,9 @@ TEST_CASE("expiry: the dry run lists the sessions past the policy and none under
   const auto due_files = files_of(f, due_session);
   REQUIRE(held_files.objects.size() >= 3);
   REQUIRE(due_files.objects.size() >= 2);
-  f.add_person("clerk-1", bit(ac::role::clerk));
-  f.add_person("sup-1", bit(ac::role::supervisor));
-  f.add_person("sup-2", bit(ac::role::supervisor));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
+  f.add_person("sup-1", role_bit(ac::role::supervisor));
+  f.add_person("sup-2", role_bit(ac::role::supervisor));
   // The shift's footage (both sessions) is past the policy at the console's time: without the hold both would be due.
   REQUIRE(f.camera.now() + tools::retention::minimum_retention < f.now);
   const std::string clerk = f.login("clerk-1");

@@ -27,7 +27,7 @@ namespace registers = bodycam::tools::registers;
 
 namespace {
 
-constexpr std::uint8_t bit(ac::role r) { return static_cast<std::uint8_t>(r); }
+using bodycam::tests::role_bit;
 
 // Two sessions: cam-0001 (unit "test unit", the fixture's shift, worn by officer-7 on 2026-01-10) and cam-0002
 // (unit "unit-b", worn by officer-8 on 2026-03-01, joined by officer-7), each noted by clerk-1 through the
@@ -44,7 +44,7 @@ struct two_sessions {
     second.after(std::chrono::minutes(1)).segment("cam-0002 segment 1");
     second.after(std::chrono::seconds(5)).stop().receipt(second.now() + std::chrono::minutes(10));
     f.agency.enroll(en::subject_kind::camera, f.store.get_public_key(second.device()).value(), 0, "unit-b");
-    f.add_person("clerk-1", bit(ac::role::clerk));
+    f.add_person("clerk-1", role_bit(ac::role::clerk));
     clerk_cookie = f.login("clerk-1");
     note(clerk_cookie, first_path(),
          "place=Rue+de+la+Gare+4&party=Jean+Dupont&case=CASE-2026-0042&category=traffic&text=stopped+at+the+crossing");
@@ -113,9 +113,9 @@ TEST_CASE("search: each field finds the right session and not the other") {
 
 TEST_CASE("search: an officer sees only the sessions they wore or joined, whatever they type") {
   two_sessions t;
-  t.f.add_person("officer-8", bit(ac::role::officer), {}, test_password, "unit-b");
-  t.f.add_person(std::string(shift_officer), bit(ac::role::officer));
-  t.f.add_person("officer-9", bit(ac::role::officer));
+  t.f.add_person("officer-8", role_bit(ac::role::officer), {}, test_password, "unit-b");
+  t.f.add_person(std::string(shift_officer), role_bit(ac::role::officer));
+  t.f.add_person("officer-9", role_bit(ac::role::officer));
   const std::string eight = t.f.login("officer-8");
   const std::string seven = t.f.login(std::string(shift_officer));
   const std::string nine = t.f.login("officer-9");
@@ -135,14 +135,14 @@ TEST_CASE("search: an officer sees only the sessions they wore or joined, whatev
   CHECK(page.body.find("your own sessions only") != std::string::npos);
   CHECK(page.body.find("1 session(s)") != std::string::npos);
   // Auditors and admins do not search (no footage).
-  t.f.add_person("auditor-1", bit(ac::role::auditor));
+  t.f.add_person("auditor-1", role_bit(ac::role::auditor));
   CHECK(t.f.get("/search", t.f.login("auditor-1")).status == 403);
 }
 
 TEST_CASE("joined officer: the session they joined is in /api/v1/sessions and search, for them and for a clerk") {
   two_sessions t;
   auto& f = t.f;
-  f.add_person(std::string(shift_officer), bit(ac::role::officer));
+  f.add_person(std::string(shift_officer), role_bit(ac::role::officer));
   const std::string seven = f.login(std::string(shift_officer));
   const auto listed = [&](const std::string& cookie, const std::string& query) {
     const auto r = f.get("/api/v1/sessions" + query, cookie);
@@ -177,7 +177,7 @@ TEST_CASE("notes: a note added on the session page is a signed register entry th
   two_sessions t;
   auto& f = t.f;
   REQUIRE(f.note_entries() == 2);  // the two of the setup
-  f.add_person(std::string(shift_officer), bit(ac::role::officer));
+  f.add_person(std::string(shift_officer), role_bit(ac::role::officer));
   const std::string seven = f.login(std::string(shift_officer));
   t.note(seven, t.first_path(), "text=suspect+ran+towards+the+bridge");
   REQUIRE(f.note_entries() == 3);
@@ -230,7 +230,7 @@ TEST_CASE("notes: written elsewhere (bodycam note) show in search after the refr
 TEST_CASE("notes: the history of every field shows who, when, old and new") {
   two_sessions t;
   auto& f = t.f;
-  f.add_person("clerk-2", bit(ac::role::clerk));
+  f.add_person("clerk-2", role_bit(ac::role::clerk));
   const std::string other = f.login("clerk-2");
   f.now += std::chrono::minutes(5);
   t.note(other, t.first_path(), "category=obstruction&case=CASE-2026-0100");
@@ -257,9 +257,9 @@ TEST_CASE("notes: the history of every field shows who, when, old and new") {
 TEST_CASE("notes: officers note their own sessions of their unit's cameras; others are refused, nothing written") {
   two_sessions t;
   auto& f = t.f;
-  f.add_person(std::string(shift_officer), bit(ac::role::officer));
-  f.add_person("officer-8", bit(ac::role::officer), {}, test_password, "unit-b");
-  f.add_person("super-1", bit(ac::role::supervisor));
+  f.add_person(std::string(shift_officer), role_bit(ac::role::officer));
+  f.add_person("officer-8", role_bit(ac::role::officer), {}, test_password, "unit-b");
+  f.add_person("super-1", role_bit(ac::role::supervisor));
   const std::string seven = f.login(std::string(shift_officer));
   const std::string eight = f.login("officer-8");
   REQUIRE(f.note_entries() == 2);
@@ -285,7 +285,7 @@ TEST_CASE("notes: officers note their own sessions of their unit's cameras; othe
 TEST_CASE("notes: a POST without the session's CSRF token is refused and writes nothing") {
   two_sessions t;
   auto& f = t.f;
-  f.add_person("clerk-2", bit(ac::role::clerk));
+  f.add_person("clerk-2", role_bit(ac::role::clerk));
   const std::string other = f.login("clerk-2");
   const std::string target = t.first_path() + "/notes";
   CHECK(f.request("POST", target, t.clerk_cookie, "place=Nowhere").status == 403);

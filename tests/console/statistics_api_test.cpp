@@ -24,7 +24,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::uint8_t bit(ac::role r) { return static_cast<std::uint8_t>(r); }
+using bodycam::tests::role_bit;
 
 json json_of(const web::web_response& r) {
   INFO(r.body.substr(0, 400));
@@ -59,8 +59,8 @@ std::string xml_problem(const std::string& xml, const temp_dir& dir) {
 TEST_CASE("statistics: the page, the API and the CSV count what bodycam stats counts over the same store",
           "[integration]") {
   console_fixture f{console_fixture::on_disk_t{}};
-  f.add_person("auditor-1", bit(ac::role::auditor));
-  f.add_person("supervisor-1", bit(ac::role::supervisor));  // enrolled in "test unit", the camera's unit
+  f.add_person("auditor-1", role_bit(ac::role::auditor));
+  f.add_person("supervisor-1", role_bit(ac::role::supervisor));  // enrolled in "test unit", the camera's unit
   for (const std::string person : {"auditor-1", "supervisor-1"}) {
     const std::string cookie = f.login(person);
     for (const auto& [by, period] : {std::pair{"officer", "day"}, {"unit", "week"}, {"officer", "month"}}) {
@@ -98,8 +98,8 @@ TEST_CASE("statistics: the page, the API and the CSV count what bodycam stats co
 
 TEST_CASE("statistics: refused to officers and clerks, a bad query is 400 naming the parameter") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
-  f.add_person("supervisor-1", bit(ac::role::supervisor));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
+  f.add_person("supervisor-1", role_bit(ac::role::supervisor));
   const std::string clerk = f.login("clerk-1");
   CHECK(f.get("/statistics", clerk).status == 403);
   CHECK(f.get("/statistics.csv", clerk).status == 403);
@@ -115,9 +115,9 @@ TEST_CASE("statistics: refused to officers and clerks, a bad query is 400 naming
 
 TEST_CASE("statistics scope: a supervisor of another unit counts none of this unit's sessions (Z2)") {
   console_fixture f;
-  f.add_person("auditor-1", bit(ac::role::auditor));
-  f.add_person("supervisor-south", bit(ac::role::supervisor), {}, test_password, "south");
-  f.add_person("supervisor-any", bit(ac::role::supervisor), {}, test_password, "");
+  f.add_person("auditor-1", role_bit(ac::role::auditor));
+  f.add_person("supervisor-south", role_bit(ac::role::supervisor), {}, test_password, "south");
+  f.add_person("supervisor-any", role_bit(ac::role::supervisor), {}, test_password, "");
   const auto cells_of = [&](const std::string& person) {
     const auto j = json_of(f.get("/api/v1/statistics?by=unit&period=month", f.login(person)));
     INFO(person << ": " << j.dump());
@@ -137,10 +137,10 @@ TEST_CASE("statistics scope: a supervisor of another unit counts none of this un
 }
 
 TEST_CASE("statistics scope: auditors all, supervisors their unit, or all when enrolled without one (Z2)") {
-  CHECK(web::stats_scope(bit(ac::role::auditor), "unit a") == std::nullopt);
-  CHECK(web::stats_scope(bit(ac::role::supervisor), "unit a") == std::optional<std::string>("unit a"));
-  CHECK(web::stats_scope(bit(ac::role::supervisor), "") == std::nullopt);
-  CHECK(web::stats_scope(bit(ac::role::supervisor) | bit(ac::role::auditor), "unit a") == std::nullopt);
+  CHECK(web::stats_scope(role_bit(ac::role::auditor), "unit a") == std::nullopt);
+  CHECK(web::stats_scope(role_bit(ac::role::supervisor), "unit a") == std::optional<std::string>("unit a"));
+  CHECK(web::stats_scope(role_bit(ac::role::supervisor), "") == std::nullopt);
+  CHECK(web::stats_scope(role_bit(ac::role::supervisor) | role_bit(ac::role::auditor), "unit a") == std::nullopt);
 }
 
 TEST_CASE("statistics chart: well-formed SVG that escapes hostile names (S1)", "[integration]") {
@@ -162,7 +162,7 @@ TEST_CASE("statistics chart: well-formed SVG that escapes hostile names (S1)", "
 
 TEST_CASE("statistics page: each chart on the real page is well-formed SVG", "[integration]") {
   console_fixture f;
-  f.add_person("auditor-1", bit(ac::role::auditor));
+  f.add_person("auditor-1", role_bit(ac::role::auditor));
   const auto page = f.get("/statistics?by=officer&period=day", f.login("auditor-1"));
   REQUIRE(page.status == 200);
   const std::regex chart("<svg[\\s\\S]*?</svg>");
@@ -179,7 +179,7 @@ TEST_CASE("statistics page: each chart on the real page is well-formed SVG", "[i
 
 TEST_CASE("api: without a session every route is 401 in JSON; other methods 405; unknown routes 404") {
   console_fixture f;
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   std::size_t routes = 0;
   for (const auto r : ac::all_routes) {
     std::string path(ac::api_path(r));
@@ -210,9 +210,9 @@ TEST_CASE("api: without a session every route is 401 in JSON; other methods 405;
 
 TEST_CASE("api sessions: an officer lists only their own sessions; clerks all; the document writes its entry first") {
   console_fixture f;
-  f.add_person(std::string(shift_officer), bit(ac::role::officer));
-  f.add_person("officer-9", bit(ac::role::officer));
-  f.add_person("clerk-1", bit(ac::role::clerk));
+  f.add_person(std::string(shift_officer), role_bit(ac::role::officer));
+  f.add_person("officer-9", role_bit(ac::role::officer));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
   const std::string hex = f.camera.session().to_hex();
   const auto listed = [&](const std::string& person, const std::string& query) {
     return json_of(f.get("/api/v1/sessions" + query, f.login(person)));
@@ -250,9 +250,9 @@ TEST_CASE("api sessions: an officer lists only their own sessions; clerks all; t
 TEST_CASE("openapi: every API route is in docs/api/openapi.yaml and back, and real answers match its schemas",
           "[integration]") {
   console_fixture f;
-  f.add_person(std::string(shift_officer), bit(ac::role::officer));
-  f.add_person("clerk-1", bit(ac::role::clerk));
-  f.add_person("supervisor-1", bit(ac::role::supervisor));
+  f.add_person(std::string(shift_officer), role_bit(ac::role::officer));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
+  f.add_person("supervisor-1", role_bit(ac::role::supervisor));
   const std::string officer = f.login(std::string(shift_officer));
   const std::string clerk = f.login("clerk-1");
   const std::string supervisor = f.login("supervisor-1");

@@ -17,7 +17,7 @@ using bodycam::tests::console_fixture;
 
 namespace {
 
-std::uint8_t bit(ac::role r) { return static_cast<std::uint8_t>(r); }
+using bodycam::tests::role_bit;
 
 std::vector<fs::path> cached_copies(const fs::path& cache) {
   std::vector<fs::path> out;
@@ -35,8 +35,8 @@ TEST_CASE("the viewing copy route answers one MP4 of the session, access entry f
   fs::create_directories(f.dir / "footage");
   const auto files = bodycam::tests::record_segments(f.dir / "footage", 3);
   bodycam::tests::store_session(f.camera, files);
-  f.add_person("clerk-1", bit(ac::role::clerk));
-  f.add_person("officer-9", bit(ac::role::officer));
+  f.add_person("clerk-1", role_bit(ac::role::clerk));
+  f.add_person("officer-9", role_bit(ac::role::officer));
   const std::string target = f.session_path() + "/copy.mp4";
   const fs::path cache = f.dir / "exports" / "viewing-copies";
 
