@@ -174,8 +174,7 @@ void add_audit(CLI::App& app, run_result& result) {
       "Audit a store: chains, files (re-hashed), statements, gaps, receipts and upload delays, registers. "
       "Exit 0 authentic, 1 authentic with documented gaps, 2 not authentic, 3 cannot verify");
   auto args = std::make_shared<audit_args>();
-  cmd->add_option("store", args->store, "The store's directory (or give --store-config)");
-  add_store_config_option(*cmd, args->store_config);
+  add_store_options(*cmd, args->store, args->store_config);
   cmd->add_flag("--json", args->json, "Print the report as JSON");
   cmd->add_option("--html", args->html,
                   "Also write a self-contained HTML report (timeline per device) to FILE (outside any store)");
@@ -194,7 +193,10 @@ void add_audit(CLI::App& app, run_result& result) {
                   "cameras (no footage within 24 h of their enrollment)");
   cmd->add_option("--sample", args->sample, "Re-hash only slice n/m of the files (rolling partial re-hash)");
   add_jobs_option(*cmd, args->jobs, "each chain's signatures");
-  cmd->callback([args, &result] { result.exit_code = run_audit(*args); });
+  cmd->callback([args, &result] {
+    result.exit_code = check_store_given("audit", args->store, args->store_config);
+    if (result.exit_code == 0) result.exit_code = run_audit(*args);
+  });
 }
 
 }  // namespace bodycam::tools::verbs

@@ -339,8 +339,7 @@ void add_retention(CLI::App& app, run_result& result) {
   auto args = std::make_shared<retention_args>();
   auto* hold = cmd->add_subcommand(
       "hold", "Hold a session or a device's time range until a signed release (checked against the store)");
-  hold->add_option("store", args->store, "The store's directory (or give --store-config)");
-  add_store_config_option(*hold, args->store_config);
+  add_store_options(*hold, args->store, args->store_config);
   hold->add_option("--reason", args->reason, "evidence, complaint, major_incident or legal_hold")->required();
   hold->add_option("--device", args->device, "The device")->required();
   hold->add_option("--session", args->session, "The session id (32 hex digits, or a unique start of it)");
@@ -352,13 +351,15 @@ void add_retention(CLI::App& app, run_result& result) {
   hold->add_option("--log-key", args->log_key,
                    "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
                    "next dock start-up logs it)");
-  hold->callback([args, &result] { result.exit_code = run_hold(*args); });
+  hold->callback([args, &result] {
+    result.exit_code = check_store_given("retention hold", args->store, args->store_config);
+    if (result.exit_code == 0) result.exit_code = run_hold(*args);
+  });
   auto* release =
       cmd->add_subcommand("release",
                           "Request the end of one hold in force; once another supervisor approved, --approved ends it "
                           "(deletes nothing)");
-  release->add_option("store", args->store, "The store's directory (or give --store-config)");
-  add_store_config_option(*release, args->store_config);
+  add_store_options(*release, args->store, args->store_config);
   release->add_option("--hold", args->hold,
                       "Request the release of this hold, e.g. retention/clerk-1.0 (as the audit lists it)");
   release->add_option("--approved", args->approved,
@@ -369,13 +370,15 @@ void add_retention(CLI::App& app, run_result& result) {
   release->add_option("--log-key", args->log_key,
                       "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
                       "next dock start-up logs it)");
-  release->callback([args, &result] { result.exit_code = run_release(*args); });
+  release->callback([args, &result] {
+    result.exit_code = check_store_given("retention release", args->store, args->store_config);
+    if (result.exit_code == 0) result.exit_code = run_release(*args);
+  });
   auto* expire = cmd->add_subcommand(
       "expire",
       "Show what is past retention; --request it, and once another supervisor approved, --approved deletes "
       "it (records stay)");
-  expire->add_option("store", args->store, "The store's directory (or give --store-config)");
-  add_store_config_option(*expire, args->store_config);
+  add_store_options(*expire, args->store, args->store_config);
   expire->add_option("--days", args->days, "Retention in days (at least 183)")->capture_default_str();
   expire->add_flag("--dry-run", args->dry_run, "Only show what would expire (also the default without --approved)");
   expire->add_flag("--request", args->request,
@@ -389,7 +392,10 @@ void add_retention(CLI::App& app, run_result& result) {
   expire->add_option("--log-key", args->log_key,
                      "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
                      "next dock start-up logs it)");
-  expire->callback([args, &result] { result.exit_code = run_expire(*args); });
+  expire->callback([args, &result] {
+    result.exit_code = check_store_given("retention expire", args->store, args->store_config);
+    if (result.exit_code == 0) result.exit_code = run_expire(*args);
+  });
 }
 
 }  // namespace bodycam::tools::verbs

@@ -13,8 +13,14 @@ class App;
 
 namespace bodycam::tools::verbs {
 
-// Adds `--store-config FILE` to `cmd`, stored in `config_file`.
-void add_store_config_option(CLI::App& cmd, std::string& config_file);
+// Adds the positional `name` (a store directory; `what` describes it) and `--store-config FILE`, which exclude
+// each other (both given is a usage error).
+void add_store_options(CLI::App& cmd, std::string& directory, std::string& config_file,
+                       const std::string& what = "The store's directory", const std::string& name = "store");
+
+// Neither given: says so on stderr ("bodycam <verb>: …") and returns the usage exit code; else 0.
+[[nodiscard]] int check_store_given(const std::string& verb, const std::string& directory,
+                                    const std::string& config_file);
 
 // Opens the store `directory` names, or the one `config_file`'s [store] table names; both or neither is
 // errc::invalid_argument.

@@ -189,11 +189,7 @@ int verify_store(const fs::path& path, const verify_args& args) {
 }
 
 int run_verify(const verify_args& args) {
-  if (!args.store_config.empty()) {
-    if (!args.path.empty()) return cannot(args, "give a path or --store-config " + args.store_config + ", not both");
-    return verify_store({}, args);
-  }
-  if (args.path.empty()) return cannot(args, "give a ledger, records directory, store or bundle, or --store-config");
+  if (!args.store_config.empty()) return verify_store({}, args);
   std::error_code ec;
   const fs::path path(args.path);
   if (!fs::exists(path, ec)) return cannot(args, args.path + ": no such file or directory");
@@ -260,8 +256,7 @@ void add_verify(CLI::App& app, run_result& result) {
       "store, or a court bundle offline. Exit 0 authentic, 1 authentic with documented gaps, 2 not authentic, "
       "3 cannot verify");
   auto args = std::make_shared<verify_args>();
-  cmd->add_option("path", args->path, "Ledger file, records directory, store or bundle (or give --store-config)");
-  add_store_config_option(*cmd, args->store_config);
+  add_store_options(*cmd, args->path, args->store_config, "Ledger file, records directory, store or bundle", "path");
   cmd->add_option("--key", args->key_file, "The device's public key file (<id>.pub)");
   cmd->add_option("--device", args->device, "Device id (default: what the ledger or directory says)");
   cmd->add_option("--checkpoint", args->checkpoint_file, "A signed checkpoint: exposes records cut from the end");
@@ -275,7 +270,10 @@ void add_verify(CLI::App& app, run_result& result) {
   cmd->add_flag("--excerpt", args->excerpt, "The records start after seq 0 (an excerpt); do not expect seq 0");
   cmd->add_flag("--json", args->json, "Print the report as JSON");
   add_jobs_option(*cmd, args->jobs, "signatures (a ledger, records or a store; a bundle uses one per core)");
-  cmd->callback([args, &result] { result.exit_code = run_verify(*args); });
+  cmd->callback([args, &result] {
+    result.exit_code = check_store_given("verify", args->path, args->store_config);
+    if (result.exit_code == 0) result.exit_code = run_verify(*args);
+  });
 }
 
 }  // namespace bodycam::tools::verbs

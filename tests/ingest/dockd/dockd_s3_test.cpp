@@ -5,8 +5,9 @@
 //    dock, `bodycam audit --store-config` of the bucket clean, the store log one log across both docks, and a
 //    clerk's `bodycam retention hold --store-config` placing S3 legal holds on the held camera's files;
 //  - the store behind a fault proxy that blackholes past the retry budget, and a cluster whose OSD is past its
-//    full ratio: the dock raises its store alarm, sends no receipt, the camera deletes nothing; once the store
-//    answers again the next docking stores everything (0 lost, 0 duplicates).
+//    full ratio: the dock raises store_unreachable, sends no receipt, the camera deletes nothing; once the store
+//    answers again the next docking stores everything (0 lost, 0 duplicates);
+//  - a bucket past its RGW quota (the engine says "full", 403 QuotaExceeded): store_full, the same guarantees.
 #include "common/receipt/receipt.hpp"
 #include "common/store/s3_backend.hpp"
 #include "common/store/s3_xml.hpp"
@@ -196,6 +197,11 @@ TEST_CASE("two docks on one bucket: each camera's footage stored once, receipts 
   CHECK(report["log"]["verdict"] != "not_authentic");
   for (const auto& finding : report["log"]["findings"]) CHECK(finding["code"] == "log_unwitnessed");
 
+  const auto verified = run_bodycam({"verify", "--store-config", (root.path() / "tools.toml").string(), "--json"});
+  INFO(verified.out << verified.err);
+  CHECK((verified.exit_code == 0 || verified.exit_code == 1));  // 1: the log is not witnessed
+  CHECK(nlohmann::json::parse(verified.out)["devices"].size() == 3);
+
   // An agency enrolls the cameras, the docks and a clerk in the bucket (as its administrator would); the clerk
   // holds cam-1's footage with `bodycam retention hold --store-config`, which places S3 legal holds.
   test_agency agency(s, root.path() / "agency");
@@ -321,4 +327,24 @@ TEST_CASE("a dock on a cluster whose OSD is past its full ratio: store alarm, no
         return store_table(options, cluster.endpoint(), "timeout_seconds = 2\nretry_budget_seconds = 4\n");
       },
       [&] { full = std::make_unique<s3t::full_cluster>(); }, [&] { full.reset(); }, "store_unreachable", false);
+}
+
+// A store that says it is full: RGW refuses a PUT past a bucket quota with 403 QuotaExceeded, which the store
+// reads as no_space, and the dock raises store_full (what an S3 engine that reports "full" looks like to it).
+TEST_CASE("a dock on a bucket past its quota: store_full, no receipt, nothing deleted; quota lifted, all stored",
+          "[s3]") {
+  auto& cluster = s3t::ceph_cluster::get();
+  std::string bucket;
+  dock_through_store_outage(
+      "bodycam-dock-s3-quota",
+      [&](const st::s3_store_options& options) {
+        bucket = options.bucket;
+        return store_table(options, cluster.endpoint(), "timeout_seconds = 5\nretry_budget_seconds = 5\n");
+      },
+      [&] {
+        cluster.admin("radosgw-admin", {"quota", "set", "--quota-scope=bucket", "--bucket", bucket, "--max-size", "1"});
+        cluster.admin("radosgw-admin", {"quota", "enable", "--quota-scope=bucket", "--bucket", bucket});
+      },
+      [&] { cluster.admin("radosgw-admin", {"quota", "disable", "--quota-scope=bucket", "--bucket", bucket}); },
+      "store_full", true);
 }
