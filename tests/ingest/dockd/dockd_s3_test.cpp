@@ -195,6 +195,8 @@ TEST_CASE("two docks on one bucket: each camera's footage stored once, receipts 
   // The store log: one log written by both docks, every stored item a leaf, nothing missing or changed.
   INFO(report["log"].dump(2));
   CHECK(report["log"]["verdict"] != "not_authentic");
+  CHECK(report["log"]["present"] == true);
+  CHECK(report["log"]["items_checked"].get<std::size_t>() >= files);
   for (const auto& finding : report["log"]["findings"]) CHECK(finding["code"] == "log_unwitnessed");
 
   const auto verified = run_bodycam({"verify", "--store-config", (root.path() / "tools.toml").string(), "--json"});
