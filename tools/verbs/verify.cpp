@@ -83,7 +83,7 @@ int verify_store(const fs::path& path, const verify_args& args) {
   const std::string name = path.empty() ? s->describe() : absolute_path_text(path.string());
   auto devices = s->list_devices();
   if (!devices) return cannot(args, devices.error().context);
-  if (devices->empty()) return cannot(args, name + ": the store holds no records");
+  if (devices->empty()) return cannot(args, (path.empty() ? name : path.string()) + ": the store holds no records");
   auto retention = registers::read_register(*s, store::entry_namespace::retention);
   if (!retention) return cannot(args, retention.error().context);
   const auto expired = audit::expired_objects(*retention);
