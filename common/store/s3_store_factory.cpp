@@ -5,7 +5,12 @@
 #include "common/store/s3_backend.hpp"
 #include "common/store/s3_credentials.hpp"
 
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 namespace bodycam::common::store {
@@ -19,6 +24,26 @@ core::expected<store> open_configured_store(const store_config& config, bool cre
   std::vector<std::string> endpoints = config.endpoints;
   if (endpoints.empty()) endpoints.push_back(options.endpoint);
   return open_s3_store_with_failover(std::move(options), endpoints, config.retry);
+}
+
+core::expected<store> open_store_from_config_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::fail(core::errc::not_found, "read store config " + path + ": cannot open the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  toml::table root;
+  try {
+    root = toml::parse(text.str(), path);
+  } catch (const toml::parse_error& e) {
+    return core::fail(core::errc::malformed, "parse store config " + path + ": " + std::string(e.description()));
+  }
+  const auto* table = root["store"].as_table();
+  if (table == nullptr)
+    return core::fail(core::errc::invalid_argument, "store config " + path + ": no [store] table");
+  const auto folder = std::filesystem::absolute(path).parent_path().string();
+  auto config = parse_store_config(*table, path, folder);
+  if (!config) return std::unexpected(config.error());
+  return open_configured_store(*config, false);
 }
 
 core::expected<store> open_s3_store_with_failover(s3_store_options options, const std::vector<std::string>& endpoints,

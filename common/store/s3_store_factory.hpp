@@ -16,6 +16,11 @@ namespace bodycam::common::store {
 // `create`: make a missing directory store (the dock); an S3 bucket is never made here.
 [[nodiscard]] core::expected<store> open_configured_store(const store_config& config, bool create);
 
+// The `[store]` table of the TOML file at `path` (a tools config, or a dock's dockd.toml: other tables are
+// ignored), its relative paths resolved against the file's folder, opened as open_configured_store(…, false):
+// never creates a store. A file without a `[store]` table is errc::invalid_argument naming the file.
+[[nodiscard]] core::expected<store> open_store_from_config_file(const std::string& path);
+
 // The bucket of `options` behind each of `endpoints` (gateways of one S3 store), opened through the first
 // that answers (write-once proved there, S4), wrapped in a retrying_backend with `retry`. All endpoints
 // failing transiently past the budget is errc::timeout, "store unreachable: ..." naming them.

@@ -18,6 +18,7 @@
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/progress_meter.hpp"
 #include "tools/verbs/verb.hpp"
+#include "tools/verbs/verb_store.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -33,6 +34,7 @@ constexpr const char* default_root_file = "/etc/bodycam/agency-root.pub";
 
 struct audit_args {
   std::string store;
+  std::string store_config;
   bool json = false;
   std::string html;
   std::string catalogue;
@@ -110,7 +112,7 @@ int run_audit(const audit_args& args) {
     if (!key) return cannot(args, "agency root " + root_origin + ": " + key.error().context);
     root = audit::trusted_root{key->key, root_origin};
   }
-  auto s = store::open_directory_store(args.store, false);
+  auto s = open_verb_store(args.store, args.store_config);
   if (!s) return cannot(args, s.error().context);
   progress_meter meter("audit", args.quiet);
   if (meter.enabled())
@@ -123,7 +125,7 @@ int run_audit(const audit_args& args) {
   options.on_progress = nullptr;
   meter.finish();
   if (!report) return cannot(args, report.error().context);
-  report->store = absolute_path_text(args.store);
+  report->store = args.store.empty() ? s->describe() : absolute_path_text(args.store);
   auto enrollment = audit::check_enrollment(*s, *report, root);
   if (!enrollment) return cannot(args, enrollment.error().context);
   report->verdict = audit::worse_of(report->verdict, enrollment->verdict);
@@ -170,7 +172,7 @@ void add_audit(CLI::App& app, run_result& result) {
       "Audit a store: chains, files (re-hashed), statements, gaps, receipts and upload delays, registers. "
       "Exit 0 authentic, 1 authentic with documented gaps, 2 not authentic, 3 cannot verify");
   auto args = std::make_shared<audit_args>();
-  cmd->add_option("store", args->store, "The store's directory")->required();
+  add_store_options(*cmd, args->store, args->store_config);
   cmd->add_flag("--json", args->json, "Print the report as JSON");
   cmd->add_option("--html", args->html,
                   "Also write a self-contained HTML report (timeline per device) to FILE (outside any store)");
@@ -189,7 +191,10 @@ void add_audit(CLI::App& app, run_result& result) {
                   "cameras (no footage within 24 h of their enrollment)");
   cmd->add_option("--sample", args->sample, "Re-hash only slice n/m of the files (rolling partial re-hash)");
   add_jobs_option(*cmd, args->jobs, "each chain's signatures");
-  cmd->callback([args, &result] { result.exit_code = run_audit(*args); });
+  cmd->callback([args, &result] {
+    result.exit_code = check_store_given("audit", args->store, args->store_config);
+    if (result.exit_code == 0) result.exit_code = run_audit(*args);
+  });
 }
 
 }  // namespace bodycam::tools::verbs

@@ -21,6 +21,7 @@
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/log_now.hpp"
 #include "tools/verbs/retention_store.hpp"
+#include "tools/verbs/verb_store.hpp"
 #include "tools/verbs/verb.hpp"
 
 #include <algorithm>
@@ -40,6 +41,7 @@ namespace {
 
 struct retention_args {
   std::string store;
+  std::string store_config;
   std::string clerk_key;
   std::string department;
   std::string reference;
@@ -72,8 +74,13 @@ void announce_log(store::store& s, const std::optional<log_key>& key, std::vecto
   std::printf("%s\n", log_entries_now(s, key, written).c_str());
 }
 
+// The store as the user named it, for the next command this verb suggests.
+std::string store_arg(const retention_args& args) {
+  return args.store_config.empty() ? args.store : "--store-config " + args.store_config;
+}
+
 std::string with_clerk(const retention_args& args) {
-  return args.store + " --clerk-key KEY --department '" + (args.department.empty() ? "DEPT" : args.department) + "'";
+  return store_arg(args) + " --clerk-key KEY --department '" + (args.department.empty() ? "DEPT" : args.department) + "'";
 }
 
 retention::signing_clerk signing(const retention_args& args, const clerk_identity& clerk) {
@@ -127,7 +134,7 @@ int run_release(const retention_args& args) {
     return refuse("give --hold (to request a release) or --approved (to release), one of them", exit_usage);
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
-  auto s = store::open_directory_store(args.store, false);
+  auto s = open_verb_store(args.store, args.store_config);
   if (!s) return refuse(s.error().context);
   if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::retention_entry); !ok)
     return refuse(ok.error().context);
@@ -151,7 +158,7 @@ int run_release(const retention_args& args) {
       "next:         a supervisor other than %s approves it: bodycam approve %s %s --clerk-key KEY "
       "--department DEPT\n"
       "then:         %s releases: bodycam retention release %s --approved %s\n",
-      request.c_str(), name.c_str(), requested->held.reason.c_str(), clerk->id.c_str(), args.store.c_str(),
+      request.c_str(), name.c_str(), requested->held.reason.c_str(), clerk->id.c_str(), store_arg(args).c_str(),
       request.c_str(), clerk->id.c_str(), with_clerk(args).c_str(), request.c_str());
   announce_log(*s, *log_key, new_keys, requested->entry);
   return exit_ok;
@@ -181,7 +188,7 @@ int run_hold(const retention_args& args) {
   }
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
-  auto s = store::open_directory_store(args.store, false);
+  auto s = open_verb_store(args.store, args.store_config);
   if (!s) return refuse(s.error().context);
   if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::retention_entry); !ok)
     return refuse(ok.error().context);
@@ -259,7 +266,7 @@ int request_expiry(const retention_args& args, store::store& s, const std::vecto
       "next:         a supervisor other than %s approves it: bodycam approve %s %s --clerk-key KEY "
       "--department DEPT\n"
       "then:         %s expires: bodycam retention expire %s --approved %s\n",
-      name.c_str(), due.size(), clerk->id.c_str(), args.store.c_str(), name.c_str(), clerk->id.c_str(),
+      name.c_str(), due.size(), clerk->id.c_str(), store_arg(args).c_str(), name.c_str(), clerk->id.c_str(),
       with_clerk(args).c_str(), name.c_str());
   announce_log(s, *log_key, new_keys, *stored);
   return exit_ok;
@@ -299,7 +306,7 @@ int expire_approved(const retention_args& args, store::store& s, const std::vect
 
 int run_expire(const retention_args& args) {
   if (args.request && !args.approved.empty()) return refuse("give --request or --approved, not both", exit_usage);
-  auto s = store::open_directory_store(args.store, false);
+  auto s = open_verb_store(args.store, args.store_config);
   if (!s) return refuse(s.error().context);
   auto decisions = retention::expiry_plan(*s, utc_now(), std::chrono::days(args.days));
   if (!decisions) return refuse(decisions.error().context, decisions.error().code == core::errc::corrupt ? 2 : exit_cannot);
@@ -332,7 +339,7 @@ void add_retention(CLI::App& app, run_result& result) {
   auto args = std::make_shared<retention_args>();
   auto* hold = cmd->add_subcommand(
       "hold", "Hold a session or a device's time range until a signed release (checked against the store)");
-  hold->add_option("store", args->store, "The store's directory")->required();
+  add_store_options(*hold, args->store, args->store_config);
   hold->add_option("--reason", args->reason, "evidence, complaint, major_incident or legal_hold")->required();
   hold->add_option("--device", args->device, "The device")->required();
   hold->add_option("--session", args->session, "The session id (32 hex digits, or a unique start of it)");
@@ -344,12 +351,15 @@ void add_retention(CLI::App& app, run_result& result) {
   hold->add_option("--log-key", args->log_key,
                    "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
                    "next dock start-up logs it)");
-  hold->callback([args, &result] { result.exit_code = run_hold(*args); });
+  hold->callback([args, &result] {
+    result.exit_code = check_store_given("retention hold", args->store, args->store_config);
+    if (result.exit_code == 0) result.exit_code = run_hold(*args);
+  });
   auto* release =
       cmd->add_subcommand("release",
                           "Request the end of one hold in force; once another supervisor approved, --approved ends it "
                           "(deletes nothing)");
-  release->add_option("store", args->store, "The store's directory")->required();
+  add_store_options(*release, args->store, args->store_config);
   release->add_option("--hold", args->hold,
                       "Request the release of this hold, e.g. retention/clerk-1.0 (as the audit lists it)");
   release->add_option("--approved", args->approved,
@@ -360,12 +370,15 @@ void add_retention(CLI::App& app, run_result& result) {
   release->add_option("--log-key", args->log_key,
                       "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
                       "next dock start-up logs it)");
-  release->callback([args, &result] { result.exit_code = run_release(*args); });
+  release->callback([args, &result] {
+    result.exit_code = check_store_given("retention release", args->store, args->store_config);
+    if (result.exit_code == 0) result.exit_code = run_release(*args);
+  });
   auto* expire = cmd->add_subcommand(
       "expire",
       "Show what is past retention; --request it, and once another supervisor approved, --approved deletes "
       "it (records stay)");
-  expire->add_option("store", args->store, "The store's directory")->required();
+  add_store_options(*expire, args->store, args->store_config);
   expire->add_option("--days", args->days, "Retention in days (at least 183)")->capture_default_str();
   expire->add_flag("--dry-run", args->dry_run, "Only show what would expire (also the default without --approved)");
   expire->add_flag("--request", args->request,
@@ -379,7 +392,10 @@ void add_retention(CLI::App& app, run_result& result) {
   expire->add_option("--log-key", args->log_key,
                      "An enrolled dock's secret key file: log the entry in the store log at once (without it the "
                      "next dock start-up logs it)");
-  expire->callback([args, &result] { result.exit_code = run_expire(*args); });
+  expire->callback([args, &result] {
+    result.exit_code = check_store_given("retention expire", args->store, args->store_config);
+    if (result.exit_code == 0) result.exit_code = run_expire(*args);
+  });
 }
 
 }  // namespace bodycam::tools::verbs

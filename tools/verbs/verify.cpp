@@ -17,6 +17,7 @@
 #include "tools/verbs/json_report.hpp"
 #include "tools/verbs/record_source.hpp"
 #include "tools/verbs/verb.hpp"
+#include "tools/verbs/verb_store.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -32,6 +33,7 @@ namespace {
 
 struct verify_args {
   std::string path;
+  std::string store_config;
   std::string key_file;
   std::string device;
   std::string checkpoint_file;
@@ -74,12 +76,14 @@ int verify_bundle_dir(const fs::path& path, const verify_args& args) {
 
 // Every device of a store, each under the key the store holds for it, and every file its records describe and
 // every record and file its receipts cover (tools/audit/store_findings.hpp: the same checks and codes as audit).
+// `path` empty: the store of --store-config.
 int verify_store(const fs::path& path, const verify_args& args) {
-  auto s = store::open_directory_store(path, false);
+  auto s = open_verb_store(path.string(), args.store_config);
   if (!s) return cannot(args, s.error().context);
+  const std::string name = path.empty() ? s->describe() : absolute_path_text(path.string());
   auto devices = s->list_devices();
   if (!devices) return cannot(args, devices.error().context);
-  if (devices->empty()) return cannot(args, path.string() + ": the store holds no records");
+  if (devices->empty()) return cannot(args, (path.empty() ? name : path.string()) + ": the store holds no records");
   auto retention = registers::read_register(*s, store::entry_namespace::retention);
   if (!retention) return cannot(args, retention.error().context);
   const auto expired = audit::expired_objects(*retention);
@@ -170,14 +174,14 @@ int verify_store(const fs::path& path, const verify_args& args) {
   if (args.json)
     print_json_document({{"format", "bodycam-verify-store"},
                          {"version", 1},
-                         {"store", absolute_path_text(path.string())},
+                         {"store", name},
                          {"verdict", verdict},
                          {"exit_code", chain::exit_code(worst)},
                          {"devices", all},
                          {"log", audit::render_log_json(*log)}});
   else
     std::printf("%sStore %s: %s", audit::render_log_text(*log).substr(1).append("\n").c_str(),
-                absolute_path_text(path.string()).c_str(),
+                name.c_str(),
                 audit::verdict_sentence(worst, "the store's " + std::to_string(devices->size()) + " device(s)",
                                         all_records, all_problems, all_gaps)
                     .c_str());
@@ -185,6 +189,7 @@ int verify_store(const fs::path& path, const verify_args& args) {
 }
 
 int run_verify(const verify_args& args) {
+  if (!args.store_config.empty()) return verify_store({}, args);
   std::error_code ec;
   const fs::path path(args.path);
   if (!fs::exists(path, ec)) return cannot(args, args.path + ": no such file or directory");
@@ -251,7 +256,7 @@ void add_verify(CLI::App& app, run_result& result) {
       "store, or a court bundle offline. Exit 0 authentic, 1 authentic with documented gaps, 2 not authentic, "
       "3 cannot verify");
   auto args = std::make_shared<verify_args>();
-  cmd->add_option("path", args->path, "Ledger file, records directory, store or bundle")->required();
+  add_store_options(*cmd, args->path, args->store_config, "Ledger file, records directory, store or bundle", "path");
   cmd->add_option("--key", args->key_file, "The device's public key file (<id>.pub)");
   cmd->add_option("--device", args->device, "Device id (default: what the ledger or directory says)");
   cmd->add_option("--checkpoint", args->checkpoint_file, "A signed checkpoint: exposes records cut from the end");
@@ -265,7 +270,10 @@ void add_verify(CLI::App& app, run_result& result) {
   cmd->add_flag("--excerpt", args->excerpt, "The records start after seq 0 (an excerpt); do not expect seq 0");
   cmd->add_flag("--json", args->json, "Print the report as JSON");
   add_jobs_option(*cmd, args->jobs, "signatures (a ledger, records or a store; a bundle uses one per core)");
-  cmd->callback([args, &result] { result.exit_code = run_verify(*args); });
+  cmd->callback([args, &result] {
+    result.exit_code = check_store_given("verify", args->path, args->store_config);
+    if (result.exit_code == 0) result.exit_code = run_verify(*args);
+  });
 }
 
 }  // namespace bodycam::tools::verbs

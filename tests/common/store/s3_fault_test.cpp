@@ -27,11 +27,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::uint16_t cluster_port() {
-  const auto& endpoint = ceph_cluster::get().endpoint();
-  return static_cast<std::uint16_t>(std::stoi(endpoint.substr(endpoint.rfind(':') + 1)));
-}
-
 core::expected<st::store> open_through(const st::s3_store_options& options, const std::vector<std::string>& endpoints,
                                        const st::retry_policy& policy) {
   auto o = options;

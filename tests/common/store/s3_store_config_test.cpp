@@ -1,5 +1,6 @@
 // The [store] table: both kinds with their defaults, and every refusal naming the key. The factory's refusal of
 // a credentials file others may read is checked here too (it happens before any network call).
+#include "common/store/directory_backend.hpp"
 #include "common/store/s3_store_factory.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -133,4 +134,30 @@ TEST_CASE("store config: opening an S3 store refuses a credentials file others m
   REQUIRE_FALSE(opened);
   CHECK(opened.error().code == core::errc::permission);
   CHECK_THAT(opened.error().context, Catch::Contains(credentials.string()));
+}
+
+TEST_CASE("store config file: the [store] table of a tools config opens the store it names, relative to the file") {
+  bodycam::tests::temp_dir dir("bodycam-store-config-file");
+  REQUIRE(store::open_directory_store(dir.path() / "store", true).has_value());
+  const auto config = (dir.path() / "tools.toml").string();
+  std::ofstream(config) << "[other]\nx = 1\n[store]\nkind = \"directory\"\npath = \"store\"\n";
+  auto opened = store::open_store_from_config_file(config);
+  INFO((opened ? "" : opened.error().context));
+  REQUIRE(opened);
+  CHECK_THAT(opened->describe(), Catch::Contains((dir.path() / "store").string()));
+
+  std::ofstream(config, std::ios::trunc) << "[store]\nkind = \"directory\"\npath = \"absent\"\n";
+  CHECK_FALSE(store::open_store_from_config_file(config).has_value());  // never creates a store
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "absent"));
+
+  std::ofstream(config, std::ios::trunc) << "[dock]\nid = \"dock-1\"\n";
+  const auto no_table = store::open_store_from_config_file(config);
+  REQUIRE_FALSE(no_table);
+  CHECK(no_table.error().code == core::errc::invalid_argument);
+  CHECK_THAT(no_table.error().context, Catch::Contains(config) && Catch::Contains("no [store] table"));
+
+  std::ofstream(config, std::ios::trunc) << "[store\n";
+  CHECK(store::open_store_from_config_file(config).error().code == core::errc::malformed);
+  CHECK(store::open_store_from_config_file((dir.path() / "missing.toml").string()).error().code ==
+        core::errc::not_found);
 }

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 namespace bodycam::tests::store {
 
@@ -76,6 +77,35 @@ std::string ceph_cluster::admin(const std::string& tool, std::vector<std::string
   INFO(tool << " failed: " << r.err);
   REQUIRE(r.exit_code == 0);
   return r.out;
+}
+
+std::string ceph_cluster::ceph_dev(const std::string& verb, std::vector<std::string> args) const {
+  args.insert(args.begin(), {script(), verb, dir_.string()});
+  const auto r = run_process(args, std::chrono::seconds(240));
+  INFO("scripts/ceph-dev " << verb << " failed: " << r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  return r.out;
+}
+
+void ceph_cluster::set_full(bool full) const {
+  if (full) ceph_dev("set-full", {"0.001", "0.002", "0.003"});
+  else ceph_dev("set-full", {"0.85", "0.90", "0.95"});
+  // The OSD compares its use with the ratios at its next statfs tick (about every 5 s) and tells the monitor.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::string osd;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::istringstream dump(admin("ceph", {"osd", "dump"}));
+    for (std::string line; std::getline(dump, line);)
+      if (line.starts_with("osd.0 ")) osd = line;
+    if ((osd.find(",full,") != std::string::npos || osd.find(" full,") != std::string::npos) == full) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  FAIL("the OSD did not become " << (full ? "full" : "not full") << " within 60 s: " << osd);
+}
+
+std::uint16_t cluster_port() {
+  const auto& endpoint = ceph_cluster::get().endpoint();
+  return static_cast<std::uint16_t>(std::stoi(endpoint.substr(endpoint.rfind(':') + 1)));
 }
 
 ceph_cluster::ceph_cluster() {

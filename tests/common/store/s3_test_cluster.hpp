@@ -9,6 +9,7 @@
 #include "common/store/store_key.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -34,6 +35,11 @@ class ceph_cluster {
 
   // `rados ARGS` or `radosgw-admin ARGS` on this cluster; REQUIREs success.
   std::string admin(const std::string& tool, std::vector<std::string> args) const;
+  // `scripts/ceph-dev VERB DIR ARGS` on this cluster (kill-rgw, start-rgw, set-full); REQUIREs success.
+  std::string ceph_dev(const std::string& verb, std::vector<std::string> args = {}) const;
+  // Sets the OSD full ratios so low (full) or back to Ceph's defaults (not full), and waits until the OSD
+  // reports itself full or not; REQUIREs that it did within a minute.
+  void set_full(bool full) const;
 
  private:
   ceph_cluster();
@@ -47,6 +53,19 @@ class ceph_cluster {
   std::string ca_file_;
   st::sigv4_credentials credentials_;
 };
+
+// The cluster made full (set_full) for the lifetime of this object; the destructor makes it not full again, so a
+// failing test leaves the next one a writable cluster.
+class full_cluster {
+ public:
+  full_cluster() { ceph_cluster::get().set_full(true); }
+  ~full_cluster() { ceph_cluster::get().set_full(false); }
+  full_cluster(const full_cluster&) = delete;
+  full_cluster& operator=(const full_cluster&) = delete;
+};
+
+// The port of the cluster's plain endpoint.
+[[nodiscard]] std::uint16_t cluster_port();
 
 [[nodiscard]] std::string read_text(const std::filesystem::path& path);
 // A CA (ca.pem, ca.key) and a server certificate it signed for IP 127.0.0.1 only (server.pem, server.key) in

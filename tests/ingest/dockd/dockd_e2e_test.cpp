@@ -11,6 +11,7 @@
 #include "common/store/record_inputs.hpp"
 #include "ingest/schedule/queue_store.hpp"
 #include "tests/support/daemon.hpp"
+#include "tests/support/dock_fixture.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -38,146 +39,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::uint16_t base_port() { return static_cast<std::uint16_t>(30000 + (::getpid() % 5000) * 4); }
-
-struct camera_process {
-  camera_process(const fs::path& root, int index, const crypto::labelled_public_key& dock_key) {
-    device = "cam-" + std::to_string(index + 1);
-    dir = root / device;
-    fs::create_directories(dir / "docks");
-    auto secret = crypto::secret_key::generate().value();
-    key = secret.public_key();
-    REQUIRE(crypto::write_key_pair(dir / device, device, secret).has_value());
-    REQUIRE(crypto::write_public_key(dir / "docks" / "dock-1.pub", dock_key).has_value());
-    REQUIRE(crypto::write_public_key(root / "cameras" / (device + ".pub"), {device, key}).has_value());
-    port = static_cast<std::uint16_t>(base_port() + index);
-    socket = (dir / "recorder.sock").string();
-    std::ofstream(dir / "recorder.toml")
-        << "[device]\nid = \"" << device << "\"\nofficer_id = \"officer-" << index << "\"\nkey_file = \""
-        << (dir / (device + ".key")).string() << "\"\nledger = \"" << (dir / "ledger.db").string()
-        << "\"\nrecording_dir = \"" << (dir / "segments").string() << "\"\n"
-        << "[source]\nkind = \"synthetic\"\n[encoder]\nwidth = 320\nheight = 240\nfps = 10\nvideo_bitrate_kbps = 300\n"
-        << "gop_seconds = 1\n[segment]\nduration_seconds = 1\n[pre_event]\nseconds = 0\n[osd]\nenabled = false\n"
-        << "[annotation]\nkind = \"none\"\n[control]\nsocket_path = \"" << socket << "\"\n"
-        << "[offload]\nenabled = true\nlisten_address = \"127.0.0.1\"\nlisten_port = " << port
-        << "\ntrusted_docks_dir = \"" << (dir / "docks").string() << "\"\ntimeout_seconds = 10\n";
-  }
-  void start() {
-    process = std::make_unique<tests::background_process>(
-        std::vector<std::string>{tests::built_program("bodycam-recorder"), "--config", (dir / "recorder.toml").string()},
-        (dir / ("recorder-" + std::to_string(++starts) + ".log")).string());
-    if (!tests::wait_for_socket(socket, 30s)) FAIL("recorder did not start: " << process->log());
-  }
-  std::string request(const std::string& line) const { return tests::control_request(socket, line); }
-  void record_for(std::chrono::milliseconds d) {
-    auto started = nlohmann::json::parse(request(R"({"cmd":"start","trigger":"button"})"));
-    INFO(started.dump());
-    REQUIRE(started["ok"] == true);
-    std::this_thread::sleep_for(d);
-    auto stopped = nlohmann::json::parse(request(R"({"cmd":"stop","reason":"officer_end"})"));
-    INFO(stopped.dump());
-    REQUIRE(stopped["ok"] == true);
-  }
-  void stop() {
-    if (!process) return;
-    process->signal(SIGTERM);
-    CHECK(process->wait(30s) == 0);
-    process.reset();
-  }
-  void kill() {
-    if (!process) return;
-    process->signal(SIGKILL);
-    (void)process->wait(10s);
-    process.reset();
-  }
-  // Every record of the ledger (read-only) and the files by state.
-  std::vector<core::byte_buffer> records() const {
-    ledger::open_options options;
-    options.read_only = true;
-    auto l = ledger::open(dir / "ledger.db", options);
-    REQUIRE(l.has_value());
-    std::vector<core::byte_buffer> out;
-    REQUIRE(l->for_each_record(0, [&](const ledger::stored_record& r) -> core::status {
-                 out.push_back(r.bytes);
-                 return {};
-               }).has_value());
-    return out;
-  }
-  std::vector<ledger::file_entry> files(ledger::file_state state) const {
-    ledger::open_options options;
-    options.read_only = true;
-    auto l = ledger::open(dir / "ledger.db", options);
-    REQUIRE(l.has_value());
-    auto f = l->files_in_state(state);
-    REQUIRE(f.has_value());
-    return *f;
-  }
-
-  std::string device;
-  fs::path dir;
-  crypto::public_key key;
-  std::uint16_t port = 0;
-  std::string socket;
-  std::unique_ptr<tests::background_process> process;
-  int starts = 0;
-};
-
-struct dock_setup {
-  explicit dock_setup(const fs::path& r) : root(r) {
-    fs::create_directories(root / "cameras");
-    auto secret = crypto::secret_key::generate().value();
-    key = {"dock-1", secret.public_key()};
-    REQUIRE(crypto::write_key_pair(root / "dock-1", "dock-1", secret).has_value());
-  }
-  void write_config(const std::vector<std::unique_ptr<camera_process>>& cameras) {
-    std::ofstream out(root / "dockd.toml");
-    out << "[dock]\nid = \"dock-1\"\nkey_file = \"dock-1.key\"\nstore_dir = \"store\"\ntrusted_cameras_dir = \"cameras\"\n"
-        << "state_db = \"state/dock.db\"\npoll_interval_seconds = 1\ntimeout_seconds = 10\n";
-    for (const auto& c : cameras) out << "[[camera]]\naddress = \"127.0.0.1:" << c->port << "\"\n";
-  }
-  std::vector<std::string> argv(bool once) const {
-    std::vector<std::string> a{tests::built_program("bodycam-dockd"), "--config", (root / "dockd.toml").string()};
-    if (once) a.push_back("--once");
-    return a;
-  }
-  fs::path root;
-  crypto::labelled_public_key key;
-};
-
-// The invariants between a camera's ledger and the store: 0 lost, 0 duplicates, 0 reclaims without receipt.
-std::uint64_t check_camera_against_store(const camera_process& cam, store::store& s) {
-  const auto device = *record::device_id::parse(cam.device);
-  const auto ledger_records = cam.records();
-  auto seqs = s.list_record_seqs(device);
-  REQUIRE(seqs.has_value());
-  REQUIRE(seqs->size() <= ledger_records.size());
-  for (std::size_t i = 0; i < seqs->size(); ++i) {
-    REQUIRE((*seqs)[i] == i);
-    CHECK(*s.get_record(device, i) == ledger_records[i]);
-  }
-  std::uint64_t receipted = 0;
-  auto names = s.list_entries(store::entry_namespace::receipts);
-  REQUIRE(names.has_value());
-  for (const auto& name : *names) {
-    if (!name.starts_with(cam.device + ".")) continue;
-    auto r = receipt::parse(*s.get_entry(store::entry_namespace::receipts, name));
-    REQUIRE(r.has_value());
-    CHECK(receipt::verify_signature(*r));
-    CHECK(r->body.end_seq <= seqs->size());
-    receipted = std::max(receipted, r->body.end_seq);
-  }
-  for (auto state : {ledger::file_state::stored, ledger::file_state::reclaimed}) {
-    for (const auto& f : cam.files(state)) {
-      INFO(cam.device << " file " << f.name);
-      CHECK(*f.sealing_seq < receipted);
-      auto h = s.rehash_object(f.seal->sha256);
-      REQUIRE(h.has_value());
-      CHECK(*h == f.seal->sha256);
-    }
-  }
-  CHECK(cam.files(ledger::file_state::reclaimed).empty());  // nothing asked the cameras for space
-  return seqs->size();
-}
+using tests::camera_process;
+using tests::check_camera_against_store;
+using tests::dock_setup;
 
 }  // namespace
 
