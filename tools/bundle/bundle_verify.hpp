@@ -14,6 +14,9 @@
 //     SHA256SUMS or manifest, no device key) → cannot_verify (3); else documented gaps → 1; else 0.
 //  5. The store-log part (bundle_log.hpp, B3–B4): every item is proven in the checkpoint's tree, or listed as
 //     not yet logged (a documented gap); a witness the caller trusts must have cosigned the checkpoint.
+//  6. A file whose record carries `encrypted` is authentic as the stored ciphertext (file_sha256) or as the
+//     plaintext the record states, and then only with a manifest `decrypted_files` entry stating the record's
+//     hashes and lengths (else manifest_mismatch); its store-log proof is that of the ciphertext.
 #pragma once
 
 #include "tools/audit/log_check.hpp"

@@ -6,11 +6,15 @@
 // built but the audit lists it as export_unapproved.
 // Refuses, before any entry, an output inside a store or one that exists or whose folder does not, and a
 // clerk key that the store holds for a camera or dock (bodycam copy, in copy.cpp, does the same).
+// Encrypted footage needs the agency footage key (--footage-key, as bodycam decrypt); it is decrypted into the
+// bundle only after the access entry is stored, and refused without a key before any entry (bundle_export.hpp
+// invariant 6).
 #include "common/store/directory_backend.hpp"
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/audit/approval_state.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
 #include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/footage_key_options.hpp"
 #include "tools/verbs/log_now.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/progress_meter.hpp"
@@ -42,6 +46,7 @@ struct export_args {
   std::string approved;  // --approved REQUEST
   bool request = false;  // --request
   bool quiet = false;
+  footage_key_args footage;
 };
 
 int refuse(const std::string& message, int code = exit_cannot) {
@@ -150,6 +155,9 @@ int run_export(const export_args& args) {
 
 int build_bundle(const export_args& args, bundle::export_request request, const std::string& approved) {
   if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok) return refuse(ok.error().context);
+  auto chest = make_footage_key_chest(args.footage);
+  if (!chest) return refuse(chest.error().context);
+  if (*chest) request.footage_keys = &**chest;
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
   request.clerk_id = clerk->id;
@@ -203,6 +211,12 @@ int build_bundle(const export_args& args, bundle::export_request request, const 
       proofs += "; " + std::to_string(done->log_unlogged.size()) +
                 " item(s) not in the log yet (no proof; listed in manifest.json), e.g. " + done->log_unlogged.front();
   }
+  if (done->decrypted > 0) {
+    std::string ids;
+    for (const auto& id : done->footage_key_ids) ids += (ids.empty() ? "" : ", ") + id;
+    std::printf("decrypted:    %zu encrypted file(s), after the access entry, with footage key id %s\n",
+                done->decrypted, ids.c_str());
+  }
   std::printf(
       "bundle:       %s\naccess entry: %s\noutcome:      %s\nrecords:      %zu\nfiles:        %zu\n"
       "log proofs:   %s\n%s\ncheck with:   bodycam verify %s\n",
@@ -237,6 +251,7 @@ void add_export(CLI::App& app, run_result& result) {
                   "An enrolled dock's secret key file: log the access entries in the store log at once (without "
                   "it the next dock start-up logs them)");
   cmd->add_flag("--quiet", args->quiet, "No progress line (shown on a terminal only, on stderr)");
+  add_footage_key_options(*cmd, args->footage);
   cmd->callback([args, &result] { result.exit_code = run_export(*args); });
 }
 
