@@ -164,13 +164,16 @@ core::status check_footage_keys(const std::vector<device_plan>& plans, const exp
 }
 
 json decrypted_json(const decrypted_entry& d) {
-  return {{"file", d.file},
+  json out = {{"file", d.file},
           {"record", d.record},
           {"ciphertext_sha256", d.ciphertext_sha256.to_hex()},
           {"ciphertext_byte_length", d.ciphertext_byte_length},
           {"plaintext_sha256", d.plaintext_sha256.to_hex()},
           {"plaintext_byte_length", d.plaintext_byte_length},
-          {"footage_key_id", d.key_id.to_hex()}};
+          {"footage_key_id", d.key_id.to_hex()},
+          {"plaintext_stated", d.plaintext_stated}};
+  if (!d.plaintext_stated) out["salvaged"] = d.salvaged;
+  return out;
 }
 
 core::expected<std::vector<device_plan>> plan_export(const store::store& s, const selection& what) {

@@ -31,7 +31,7 @@ struct bundle_finding {
                        // object_missing, object_mismatch, bad_access_entry, manifest_mismatch, bad_receipt,
                        // receipt_mismatch, report_mismatch, expired_under_policy, bundle_unreadable, key_missing,
                        // log_bad_signature, log_bad_cosignature, log_unwitnessed, log_proof_invalid,
-                       // log_leaf_mismatch, log_proof_missing, log_item_unlogged
+                       // log_leaf_mismatch, log_proof_missing, log_item_unlogged, plaintext_unstated
   std::string file;    // the bundle path it concerns, if any
   std::string record;  // "records/<device>/<seq>", if any
   std::string detail;

@@ -81,9 +81,9 @@ core::status bundle_writer::decrypt_object(const store::store& s, const file_to_
       s, {"export " + f.name + " (" + record + ")", f.sha256, f.byte_length, *f.encrypted}, keys, sink);
   if (!done) return std::unexpected(done.error());
   if (::fsync(fd.get()) != 0) return core::fail_errno("fsync", target.string(), errno);
-  sums_.push_back({f.encrypted->sha256, f.name});
-  decrypted_.push_back({f.name, record, f.sha256, f.byte_length, f.encrypted->sha256, f.encrypted->byte_length,
-                        done->key_id});
+  sums_.push_back({done->plaintext_sha256, f.name});
+  decrypted_.push_back({f.name, record, f.sha256, f.byte_length, done->plaintext_sha256, done->plaintext_bytes,
+                        done->key_id, done->plaintext_stated, done->salvaged});
   return {};
 }
 

@@ -39,6 +39,8 @@ struct decrypted_entry {
   crypto::sha256_digest plaintext_sha256;
   std::uint64_t plaintext_byte_length = 0;
   crypto::footage_key_id key_id;
+  bool plaintext_stated = true;  // false: salvaged after a power loss, the record states no plaintext
+  std::string salvaged;          // then: where the encrypted file ends
 };
 
 class bundle_writer {

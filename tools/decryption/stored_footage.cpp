@@ -55,6 +55,10 @@ core::expected<std::vector<crypto::footage_key_id>> stored_key_ids(const store::
 
 }  // namespace
 
+bool is_plaintext_unstated(const record::footage_plaintext& p) noexcept {
+  return p.byte_length == 0 && p.sha256 == crypto::sha256_digest{};
+}
+
 const record::footage_plaintext* plaintext_of(const record::record& r) noexcept {
   if (const auto* s = std::get_if<record::segment_payload>(&r.body)) return s->encrypted ? &*s->encrypted : nullptr;
   if (const auto* a = std::get_if<record::annotation_payload>(&r.body)) return a->encrypted ? &*a->encrypted : nullptr;
@@ -79,10 +83,15 @@ core::expected<decrypted_file> decrypt_stored_file(const store::store& s, const 
   if (!opened) return refuse(opened.error());
   crypto::sha256_hasher plain;
   std::uint64_t plain_bytes = 0;
-  decrypted_file done{opened->opened_with(), 0};
+  decrypted_file done{opened->opened_with(), 0, {}, 0, !is_plaintext_unstated(f.plaintext), {}};
   for (;;) {  // D2
     auto fragment = opened->next();
-    if (!fragment) return refuse(fragment.error());
+    if (!fragment) {
+      if (done.plaintext_stated || fragment.error().code != crypto::footage_errc::truncated)
+        return refuse(fragment.error());
+      done.salvaged = fragment.error().message;  // D4
+      break;
+    }
     if (!*fragment) break;
     if (auto ok = out.write(**fragment); !ok) return core::wrap("write the plaintext of " + f.name, ok.error());
     plain.update(**fragment);
@@ -95,6 +104,9 @@ core::expected<decrypted_file> decrypt_stored_file(const store::store& s, const 
                                                " bytes, SHA-256 " + cipher_digest.to_hex() +
                                                ") does not match its record");
   const auto plain_digest = plain.finish();
+  done.plaintext_sha256 = plain_digest;
+  done.plaintext_bytes = plain_bytes;
+  if (!done.plaintext_stated) return done;
   if (plain_digest != f.plaintext.sha256 || plain_bytes != f.plaintext.byte_length)
     return core::fail(core::errc::corrupt, f.name + ": the plaintext (" + std::to_string(plain_bytes) +
                                                " bytes, SHA-256 " + plain_digest.to_hex() +

@@ -11,6 +11,11 @@
 //  D3. The ciphertext is re-hashed as it is read and must be the record's byte_length and file_sha256; the
 //      plaintext written must be the record's `encrypted` byte_length and sha256. Otherwise errc::corrupt
 //      naming the file and the side that differs.
+//  D4. A record whose plaintext is "not stated" (byte_length 0 and an all-zero sha256: a segment the camera
+//      salvaged after a power loss, docs/formats/chain.md §4.2) is decrypted in salvage mode: every complete
+//      fragment is written and a `truncated` end is accepted (any other reader error is still corrupt); the
+//      ciphertext is checked as in D3 and the result says the plaintext could not be checked (plaintext_stated
+//      false) and where reading stopped.
 #pragma once
 
 #include "common/crypto/footage_stream.hpp"
@@ -33,8 +38,15 @@ struct encrypted_file {
 
 struct decrypted_file {
   common::crypto::footage_key_id key_id;  // the key whose envelope was opened
-  std::uint64_t fragments = 0;            // messages before the final one
+  std::uint64_t fragments = 0;            // messages written
+  common::crypto::sha256_digest plaintext_sha256;
+  std::uint64_t plaintext_bytes = 0;
+  bool plaintext_stated = true;  // false: D4, the record states no plaintext to check against
+  std::string salvaged;          // D4: the reader's account of where the file ends ("" when complete)
 };
+
+// D4: the record's `encrypted` field says "encrypted, plaintext not stated".
+[[nodiscard]] bool is_plaintext_unstated(const common::record::footage_plaintext& p) noexcept;
 
 [[nodiscard]] common::core::expected<decrypted_file> decrypt_stored_file(const common::store::store& s,
                                                                          const encrypted_file& file,
