@@ -26,7 +26,7 @@ void require(bool ok, const std::string& what) {
 
 }  // namespace
 
-encrypted_camera::encrypted_camera(const fs::path& root) : root_(root), socket_((root / "cam" / "recorder.sock").string()) {
+encrypted_camera::encrypted_camera(const fs::path& root, int segment_seconds) : root_(root), socket_((root / "cam" / "recorder.sock").string()) {
   const fs::path& r = root_;
   std::ofstream(r / "pass") << "an agency passphrase for the test\n";
   fs::permissions(r / "pass", fs::perms::owner_read | fs::perms::owner_write);
@@ -56,7 +56,7 @@ encrypted_camera::encrypted_camera(const fs::path& root) : root_(root), socket_(
       << "\"\nledger = \"" << (r / "cam" / "ledger.db").string() << "\"\nrecording_dir = \"" << segments_dir().string()
       << "\"\n"
       << "[source]\nkind = \"synthetic\"\n[encoder]\nwidth = 320\nheight = 240\nfps = 10\nvideo_bitrate_kbps = 300\n"
-      << "gop_seconds = 1\n[segment]\nduration_seconds = 1\n[pre_event]\nseconds = 0\n[osd]\nenabled = false\n"
+      << "gop_seconds = 1\n[segment]\nduration_seconds = " << segment_seconds << "\n[pre_event]\nseconds = 0\n[osd]\nenabled = false\n"
       << "[annotation]\nkind = \"file\"\nfile_path = \"" << (r / "statement.wav").string() << "\"\nmax_seconds = 2\n"
       << "[control]\nsocket_path = \"" << socket_ << "\"\n"
       << "[offload]\nenabled = true\nlisten_address = \"127.0.0.1\"\nlisten_port = " << port
@@ -78,9 +78,17 @@ void encrypted_camera::start_recorder() {
 }
 
 void encrypted_camera::record_session(std::chrono::milliseconds length) {
+  start_session();
+  std::this_thread::sleep_for(length);
+  stop_session();
+}
+
+void encrypted_camera::start_session() {
   auto started = nlohmann::json::parse(control_request(socket_, R"({"cmd":"start","trigger":"button"})"), nullptr, false);
   require(!started.is_discarded() && started.value("ok", false), "start: " + started.dump());
-  std::this_thread::sleep_for(length);
+}
+
+void encrypted_camera::stop_session() {
   auto stopped = nlohmann::json::parse(control_request(socket_, R"({"cmd":"stop","reason":"officer_end"})"), nullptr, false);
   require(!stopped.is_discarded() && stopped.value("ok", false), "stop: " + stopped.dump());
   // The camera records on while it takes the stop statement: the session is closed when the state is idle.
@@ -109,6 +117,12 @@ process_result encrypted_camera::dock_once() {
 int encrypted_camera::stop_recorder() {
   if (!recorder_) return -1;
   recorder_->signal(SIGTERM);
+  return recorder_->wait(30s);
+}
+
+int encrypted_camera::kill_recorder() {
+  if (!recorder_) return -1;
+  recorder_->signal(SIGKILL);
   return recorder_->wait(30s);
 }
 

@@ -17,20 +17,26 @@ namespace bodycam::tests {
 class encrypted_camera {
  public:
   // Makes the agency footage key (passphrase in `root/pass`, mode 0600), the statement, the dock and camera
-  // keys and both configurations under `root`; device "cam-e", dock "dock-1".
-  explicit encrypted_camera(const std::filesystem::path& root);
+  // keys and both configurations under `root`; device "cam-e", dock "dock-1"; segments of `segment_seconds`.
+  explicit encrypted_camera(const std::filesystem::path& root, int segment_seconds = 1);
   ~encrypted_camera();
   encrypted_camera(const encrypted_camera&) = delete;
   encrypted_camera& operator=(const encrypted_camera&) = delete;
 
   void start_recorder();
-  // start, `length` of recording, stop (officer_end); returns once the session is closed (state idle, the stop
-  // statement sealed) and no .partial file is left.
+  // The control socket's start (button).
+  void start_session();
+  // stop (officer_end); returns once the session is closed (state idle, the stop statement sealed) and no
+  // .partial file is left.
+  void stop_session();
+  // start_session, `length` of recording, stop_session.
   void record_session(std::chrono::milliseconds length);
   // One pass of the dock; the store is then `store_dir()`.
   [[nodiscard]] process_result dock_once();
   // SIGTERM and wait (30 s); the recorder's exit code.
   int stop_recorder();
+  // SIGKILL and wait: the recorder stops wherever it is, as at a power cut (what was written stays written).
+  int kill_recorder();
 
   [[nodiscard]] const std::filesystem::path& root() const noexcept { return root_; }
   [[nodiscard]] std::filesystem::path sealed_key() const { return sealed_; }       // footage-<id>.sealed
