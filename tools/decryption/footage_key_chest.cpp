@@ -10,6 +10,7 @@ namespace crypto = common::crypto;
 
 core::expected<const crypto::footage_secret_key*> footage_key_chest::key_for(
     std::span<const crypto::footage_key_id> wanted, std::string_view file) {
+  const std::lock_guard<std::mutex> hold(*lock_);  // C4
   const std::vector<crypto::footage_key_id> ids(wanted.begin(), wanted.end());
   auto chosen = choose_footage_key(ring_, ids, file);  // C2
   if (!chosen) return std::unexpected(chosen.error());

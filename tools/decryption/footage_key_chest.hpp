@@ -6,6 +6,7 @@
 //  C2. key_for gives the key whose id an envelope of the file names (footage_key_ring R3); a file sealed to no
 //      key of the ring is errc::not_found naming the file, the key ids it is sealed to and the ids held.
 //  C3. A passphrase that does not open the chosen key is errc::permission naming the sealed key file.
+//  C4. key_for may be called from several threads at once (the console); it is serialised.
 #pragma once
 
 #include "common/crypto/footage_key.hpp"
@@ -13,6 +14,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 
@@ -38,6 +41,7 @@ class footage_key_chest {
   passphrase_source passphrase_;
   std::optional<common::crypto::guarded_bytes> passphrase_bytes_;
   std::map<common::crypto::footage_key_id, common::crypto::footage_secret_key> opened_;
+  std::unique_ptr<std::mutex> lock_ = std::make_unique<std::mutex>();  // C4 (a pointer: the chest stays movable)
 };
 
 }  // namespace bodycam::tools::decryption

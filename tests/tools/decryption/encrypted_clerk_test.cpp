@@ -5,7 +5,6 @@
 // drop_decrypted_entry). A viewing copy plays. Without a key both are refused before any access entry; with
 // another agency's key the refusal names the key ids. The key is opened only once the access entry is stored.
 // [fault] A store that cannot take the access entry: no key opened, nothing decrypted, no plaintext written.
-#include "common/crypto/footage_buffer.hpp"
 #include "common/crypto/footage_key_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tests/support/files.hpp"
@@ -82,21 +81,7 @@ struct encrypted_store {
   encrypted_store() {
     fs::create_directories(dir / "footage");
     plain_files = bodycam::tests::record_segments(dir / "footage", 3);
-    cam.boot().precheck().start();
-    const std::vector<crypto::footage_public_key> to{agency.public_key()};
-    for (const auto& f : plain_files) {
-      const std::string plain = slurp(f);
-      auto sealed = crypto::seal_footage_buffer(bytes_of(plain), to, crypto::system_random(), 16 * 1024).value();
-      REQUIRE(sealed.digests.plaintext_sha256 == crypto::sha256(bytes_of(plain)));
-      record::footage_plaintext p{sealed.digests.plaintext_bytes, sealed.digests.plaintext_sha256};
-      plaintexts.push_back(p);
-      cam.after(std::chrono::minutes(1))
-          .encrypted_segment(std::string(reinterpret_cast<const char*>(sealed.ciphertext.data()),
-                                         sealed.ciphertext.size()),
-                             p);
-    }
-    cam.stop();
-    cam.receipt(cam.now() + std::chrono::minutes(30));
+    plaintexts = bodycam::tests::store_encrypted_session(cam, plain_files, agency.public_key());
   }
 
   dec::footage_key_chest chest(const std::string& sealed_file) {
