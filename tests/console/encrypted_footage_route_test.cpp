@@ -3,7 +3,8 @@
 // viewing copy answer 409 with a page saying the footage is encrypted and no key is configured — no 500, no
 // access entry. With the key ([footage] of the config; here the chest itself), a file download is the record's
 // plaintext, the playback page and the viewing copy are answered, each after its access entry, the key opened
-// only once an entry is stored; an officer whose footage it is not still gets 403 and no entry.
+// only once an entry is stored; an officer whose footage it is not still gets 403 and no entry. The approved
+// export's bundle download is refused the same way without a key, and carries the plaintexts with it.
 #include "common/crypto/footage_key_file.hpp"
 #include "console/access/route_policy.hpp"
 #include "tests/console/console_fixture.hpp"
@@ -45,7 +46,11 @@ TEST_CASE("encrypted sessions in the console: no key configured says so; with th
   const auto plaintexts = bodycam::tests::store_encrypted_session(f.camera, files, agency.public_key());
   f.add_person("clerk-1", bit(ac::role::clerk));
   f.add_person("officer-9", bit(ac::role::officer));
+  f.add_person("sup-1", bit(ac::role::supervisor));
   const std::string cookie = f.login("clerk-1");
+  const std::string approved = f.request_export("clerk-1");  // the two-person export of this session
+  f.decide_export("sup-1", approved, true);
+  const std::string bundle_target = "/exports/" + approved + "/bundle.tar";
   std::uint64_t first_seq = 0;  // the first segment of this (encrypted) session
   for (auto it = f.camera.records().rbegin(); it != f.camera.records().rend(); ++it)
     if (const auto* sg = std::get_if<bodycam::common::record::segment_payload>(&it->body.body);
@@ -63,6 +68,12 @@ TEST_CASE("encrypted sessions in the console: no key configured says so; with th
       CHECK(r.body.find("encrypted footage") != std::string::npos);
       CHECK(r.body.find("no footage key is configured") != std::string::npos);
     }
+    CHECK(f.access_entries() == before);
+    const auto bundle = f.get(bundle_target, cookie);  // the approved export: refused the same way
+    INFO(bundle.body.substr(0, 600));
+    CHECK(bundle.status == 409);
+    CHECK(bundle.body.find("is encrypted footage") != std::string::npos);
+    CHECK(bundle.body.find("No footage key is configured") != std::string::npos);
     CHECK(f.access_entries() == before);
     CHECK(f.get(f.session_path(), cookie).status == 200);  // the session's page (records, notes) still shows
   }
@@ -114,5 +125,11 @@ TEST_CASE("encrypted sessions in the console: no key configured says so; with th
     REQUIRE(frames.exit_code == 0);
     CHECK(std::stol(frames.out) > 0);
     CHECK(reads == 1);  // the passphrase is read once
+
+    const auto bundle = f.get(bundle_target, with_key);  // the approved export, decrypted after its entry
+    INFO(bundle.body.substr(0, 300));
+    REQUIRE(bundle.status == 200);
+    CHECK(bundle.content_type == "application/x-tar");
+    CHECK(bundle.body.find("decrypted_files") != std::string::npos);  // manifest.json inside the archive
   }
 }
