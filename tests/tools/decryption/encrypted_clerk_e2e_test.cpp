@@ -179,6 +179,40 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   CHECK(segments >= 3);
   CHECK(statements >= 1);
 
+  // The same export sealed to a recipient (here the other agency's key): one encrypted file only that key opens,
+  // which gives back the bundle; no plain bundle is left beside it.
+  fs::path other_pub = other_sealed;
+  other_pub.replace_extension(".pub");
+  auto sealed = cli({"export", store_dir.string(), "--out", (r / "to-court.enc").string(), "--session", session},
+                    {"--footage-key", camera.sealed_key().string(), "--passphrase-file",
+                     camera.passphrase_file().string(), "--to-recipient", other_pub.string()});
+  INFO(sealed.out << sealed.err);
+  REQUIRE(sealed.exit_code == 0);
+  CHECK((fs::status(r / "to-court.enc").permissions() & (fs::perms::group_all | fs::perms::others_all)) ==
+        fs::perms::none);
+  bool unsealed_left = false;
+  for (const auto& e : fs::directory_iterator(r)) unsealed_left |= e.path().filename().string().find("unsealed") != std::string::npos;
+  CHECK_FALSE(unsealed_left);
+  CHECK(tests::run_bodycam({"decrypt", (r / "to-court.enc").string(), "--out", (r / "wrong.tar").string(),
+                            "--footage-key", camera.sealed_key().string(), "--passphrase-file",
+                            camera.passphrase_file().string()})
+            .exit_code == 3);  // the agency's own key does not open what was sealed to the recipient
+  auto opened = tests::run_bodycam({"decrypt", (r / "to-court.enc").string(), "--out", (r / "court.tar").string(),
+                                    "--footage-key", other_sealed.string(), "--passphrase-file",
+                                    camera.passphrase_file().string()});
+  INFO(opened.out << opened.err);
+  REQUIRE(opened.exit_code == 0);
+  fs::create_directories(r / "court");
+  REQUIRE(tests::run_process({"tar", "-xf", (r / "court.tar").string(), "-C", (r / "court").string()}).exit_code == 0);
+  auto court_verified = tests::run_bodycam({"verify", (r / "court/bundle").string(), "--json"});
+  INFO(court_verified.out);
+  CHECK(court_verified.exit_code == 1);  // as the plain bundle: the unlogged camera key only
+  const auto court_report = nlohmann::json::parse(court_verified.out, nullptr, false);
+  REQUIRE_FALSE(court_report.is_discarded());
+  CHECK(court_report["findings"].size() == 1);
+  for (const auto& f : files)
+    CHECK(sha256_hex(r / "court/bundle/files/cam-e" / f.file_name) == f.plaintext.sha256.to_hex());
+
   // A viewing copy that plays and checks.
   auto copied = cli({"copy", store_dir.string(), "--out", (r / "copy.mp4").string(), "--session", session}, agency_key);
   INFO(copied.out << copied.err);
@@ -190,7 +224,7 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
 
   // The register: the wrong-key export's entry and its failure, then each retrieval's entry and completion.
   const auto actions = access_actions(store_dir);
-  REQUIRE(actions.size() == 6);
+  REQUIRE(actions.size() == 8);
   CHECK(actions[0] == "export");
   auto failed = tools::registers::parse_outcome_action(actions[1]);
   REQUIRE(failed.has_value());
@@ -199,8 +233,12 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   auto done = tools::registers::parse_outcome_action(actions[3]);
   REQUIRE(done.has_value());
   CHECK(done->completed);
-  CHECK(actions[4] == "viewing_copy");
-  auto copy_done = tools::registers::parse_outcome_action(actions[5]);
+  CHECK(actions[4] == "export");  // the sealed one
+  auto sealed_done = tools::registers::parse_outcome_action(actions[5]);
+  REQUIRE(sealed_done.has_value());
+  CHECK(sealed_done->completed);
+  CHECK(actions[6] == "viewing_copy");
+  auto copy_done = tools::registers::parse_outcome_action(actions[7]);
   REQUIRE(copy_done.has_value());
   CHECK(copy_done->completed);
 }
