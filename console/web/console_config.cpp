@@ -50,7 +50,7 @@ core::expected<console_config> parse_console_config(std::string_view text, const
   }
   for (const auto& [key, node] : root)
     if (key.str() != "console" && key.str() != "store" && key.str() != "fleet" && key.str() != "catalogue" &&
-        key.str() != "notes")
+        key.str() != "notes" && key.str() != "footage")
       return core::fail(core::errc::invalid_argument, origin + ": unknown section [" + std::string(key.str()) + "]");
   const auto* table = root["console"].as_table();
   if (table == nullptr) return core::fail(core::errc::invalid_argument, origin + ": [console] is required");
@@ -179,6 +179,18 @@ core::expected<console_config> parse_console_config(std::string_view text, const
         c.note_categories.push_back(s->get());
       }
     }
+  }
+
+  if (const auto* footage = root["footage"].as_table()) {
+    for (const auto& [key, node] : *footage) {
+      const auto* s = node.as_string();
+      if (key.str() != "sealed_key_file" && key.str() != "passphrase_file")
+        return bad(origin, key.str(), "unknown key in [footage]");
+      if (s == nullptr || s->get().empty()) return bad(origin, key.str(), "must be a non-empty string in [footage]");
+      (key.str() == "sealed_key_file" ? c.footage_key_file : c.footage_passphrase_file) = resolve(s->get());
+    }
+    if (c.footage_key_file.empty() != c.footage_passphrase_file.empty())
+      return bad(origin, "footage", "give both sealed_key_file and passphrase_file in [footage], or neither");
   }
 
   auto store = common::store::parse_store_config(*store_table, origin, base_directory);

@@ -75,6 +75,9 @@ struct console_config {
   std::string catalogue_file;  // always set: [catalogue] file or <state_dir>/catalogue.db
   std::chrono::seconds catalogue_refresh{60};
   std::vector<std::string> note_categories;  // never empty
+  // [footage]: the agency footage key the console decrypts encrypted sessions with (both or neither).
+  std::string footage_key_file;         // sealed_key_file: a sealed footage key (0600)
+  std::string footage_passphrase_file;  // passphrase_file: its passphrase (0600)
   common::store::store_config store;
 };
 

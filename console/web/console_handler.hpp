@@ -74,6 +74,7 @@
 #include "console/web/web_message.hpp"
 #include "tools/catalogue/catalogue_db.hpp"
 #include "tools/audit/audit_report.hpp"
+#include "tools/decryption/footage_key_chest.hpp"
 
 #include <chrono>
 #include <expected>
@@ -111,6 +112,9 @@ struct console_context {
   catalogue_cache* catalogue = nullptr;
   // The categories a note may set; empty: the metadata register's default list.
   std::vector<std::string> note_categories;
+  // The agency footage key ([footage] of the config), for encrypted sessions; null: none configured, and their
+  // playback, files and copies answer that footage is encrypted and no key is configured.
+  tools::decryption::footage_key_chest* footage_keys = nullptr;
 };
 
 // The fleet page's rows, as the page and the API show them.
@@ -140,6 +144,14 @@ class console_handler {
   [[nodiscard]] web_response logout(const web_request& request, const signed_in& who);
   [[nodiscard]] common::core::expected<signed_in> check_session(const web_request& request);
   [[nodiscard]] web_response footage(const web_request& request, const signed_in& who);
+  // H7 for a file whose record carries `encrypted`: the access entry, then the file decrypted in memory with
+  // ctx_.footage_keys (checked against the record), then the asked range of the plaintext.
+  [[nodiscard]] web_response encrypted_download(const web_request& request, const signed_in& who,
+                                                const common::record::device_id& device,
+                                                const tools::audit::session_audit& session, std::uint64_t seq,
+                                                const tools::audit::object_audit& file,
+                                                const common::record::footage_plaintext& plaintext,
+                                                const std::string& reference);
   [[nodiscard]] web_response viewing_copy(const web_request& request, const signed_in& who,
                                           const common::record::device_id& device,
                                           const tools::audit::session_audit& session, const std::string& reference,

@@ -190,9 +190,14 @@ web_response console_handler::export_download(const web_request& request, const 
   build.department = department_of(who);
   build.reference = registers::export_reference(*name);
   build.now = now;
+  build.footage_keys = ctx_.footage_keys;  // encrypted footage: decrypted after the export's access entry
   auto done = bundle::export_bundle(*ctx_.store, build, *who.signer);  // its access entry first, outcome after
   if (!done) {
     cleanup();
+    if (done.error().code == core::errc::permission && ctx_.footage_keys == nullptr)
+      return error_response(409, "Footage encrypted",
+                            done.error().context + ". No footage key is configured on this console ([footage] in "
+                            "its configuration); the agency's key holder can export it with bodycam export.");
     return error_response(503, "Export failed", done.error().context);
   }
   const std::string top = "bundle-" + *name;

@@ -1,7 +1,10 @@
 // The footage routes of the request handler (H4-H7, H10 in console_handler.hpp): the session list, a session's
 // page, its playback page, its files (segments and statements, with HTTP Range) and its viewing copy (one MP4
 // built on demand into a cache outside the store). Each footage route finds whose footage it is, asks the
-// route table, writes the access entry, and only then reads and shows.
+// route table, writes the access entry, and only then reads and shows. Encrypted footage (a record with
+// `encrypted`) is decrypted on the server with the configured footage key, after the access entry
+// (tools/decryption/stored_footage.hpp); with no key configured the playback, file and copy routes answer 409
+// with a page saying so, before any entry.
 #include "console/access/route_policy.hpp"
 #include "console/web/byte_range.hpp"
 #include "console/web/console_handler.hpp"
@@ -12,6 +15,7 @@
 #include "tools/audit/store_audit.hpp"
 #include "common/core/durable_file.hpp"
 #include "tools/copy/viewing_copy.hpp"
+#include "tools/decryption/stored_footage.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
 
@@ -35,6 +39,34 @@ std::string query_value(const web_request& request, const char* name) {
   if (!form) return {};
   const auto it = form->find(name);
   return it == form->end() ? std::string() : it->second;
+}
+
+// The largest plaintext the console decrypts into memory for one download (a segment is far smaller).
+constexpr std::uint64_t max_decrypted_download = std::uint64_t{512} << 20;
+
+web_response encrypted_without_key(const std::string& what) {
+  return error_response(409, "Footage encrypted",
+                        "This " + what + " is encrypted footage, and no footage key is configured on this console "
+                        "([footage] sealed_key_file and passphrase_file in its configuration), so it cannot be "
+                        "shown here. Nothing was read and no access entry was written. The agency's key holder can "
+                        "export it with bodycam export --footage-key.");
+}
+
+bool session_is_encrypted(const common::store::store& s, const record::device_id& device,
+                          const record::session_id& session) {
+  auto segments = tools::copy::session_segments(s, device, session);
+  return segments && std::any_of(segments->begin(), segments->end(), [](const auto& g) { return g.encrypted; });
+}
+
+// The `encrypted` field of the record at `seq`, if it has one.
+std::optional<record::footage_plaintext> encrypted_of(const common::store::store& s, const record::device_id& device,
+                                                      std::uint64_t seq) {
+  auto bytes = s.get_record(device, seq);
+  if (!bytes) return std::nullopt;
+  auto r = record::parse_signed_record(*bytes);
+  if (!r) return std::nullopt;
+  const auto* p = tools::decryption::plaintext_of(r->body);
+  return p ? std::optional<record::footage_plaintext>(*p) : std::nullopt;
 }
 
 web_response register_refused(const core::error& e) {
@@ -137,6 +169,9 @@ web_response console_handler::footage(const web_request& request, const signed_i
   if (what == access::route::viewing_copy)
     return viewing_copy(request, who, *device, *session, reference, parts[2] != "copy.mp4");
   const page_user user{who.person, who.roles, who.csrf};
+  if (what == access::route::session_playback && ctx_.footage_keys == nullptr &&
+      session_is_encrypted(*ctx_.store, *device, *session_id))
+    return encrypted_without_key("session");
   if (what == access::route::session_page || what == access::route::session_playback) {
     const bool play = what == access::route::session_playback;
     auto entry = append_access(*ctx_.store, who,
@@ -156,6 +191,9 @@ web_response console_handler::footage(const web_request& request, const signed_i
   for (const auto& st : session->statements)
     if (st.seq == *seq && st.file.state != audit::object_state::not_applicable) file = &st.file;
   if (file == nullptr) return not_found();
+  const auto encrypted = encrypted_of(*ctx_.store, *device, *seq);
+  if (encrypted && ctx_.footage_keys == nullptr) return encrypted_without_key("file");
+  if (encrypted) return encrypted_download(request, who, *device, *session, *seq, *file, *encrypted, reference);
   const range_answer range = answer_range(request.header("range"), file->byte_length);
   if (range.what == range_answer::kind::unsatisfiable) {
     auto r = error_response(416, "Range not satisfiable", "The file has " + std::to_string(file->byte_length) + " bytes.");
@@ -215,6 +253,8 @@ web_response console_handler::viewing_copy(const web_request& request, const sig
   const auto now = ctx_.clock();
   auto segments = tools::copy::session_segments(*ctx_.store, device, session.session);
   if (!segments) return error_response(404, "Not found", "This session has no segment to copy.");
+  const bool encrypted = std::any_of(segments->begin(), segments->end(), [](const auto& g) { return g.encrypted; });
+  if (encrypted && ctx_.footage_keys == nullptr) return encrypted_without_key("session");
   // The cache key is the list of originals: a segment stored later gives another copy, never a stale one.
   common::crypto::sha256_hasher key;
   for (const auto& g : *segments) key.update(std::to_string(g.seq) + " " + g.sha256.to_hex() + "\n");
@@ -252,6 +292,7 @@ web_response console_handler::viewing_copy(const web_request& request, const sig
     build.reference = draft.reference;
     build.action = draft.action;
     build.now = now;
+    build.footage_keys = ctx_.footage_keys;  // an encrypted session is decrypted after the entry above
     auto built = tools::copy::build_viewing_copy(*ctx_.store, build, "access/" + entry_name, *who.signer);
     if (!built && built.error().code != core::errc::already_exists) {  // another request may have built it
       conclude(false, built.error().context);
@@ -306,6 +347,63 @@ web_response console_handler::viewing_copy(const web_request& request, const sig
   r.set("Content-Disposition",
         "attachment; filename=\"" + session.session.to_hex().substr(0, 8) + "-viewing-copy.mp4\"");
   r.set("X-Bodycam-Access-Entry", "access/" + entry_name);
+  r.after_send = conclude;
+  return r;
+}
+
+web_response console_handler::encrypted_download(const web_request& request, const signed_in& who,
+                                                 const record::device_id& device, const audit::session_audit& session,
+                                                 std::uint64_t seq, const audit::object_audit& file,
+                                                 const record::footage_plaintext& plaintext,
+                                                 const std::string& reference) {
+  if (plaintext.byte_length > max_decrypted_download)
+    return error_response(413, "Too large", "This file is too large to decrypt here; ask for an export.");
+  auto draft = access_draft(who, "console_download", reference, device, session, ctx_.clock());
+  draft.scopes.front().first_seq = seq;
+  draft.scopes.front().end_seq = seq + 1;
+  draft.objects.push_back({file.sha256, file.byte_length});
+  auto entry = append_access(*ctx_.store, who, draft);  // H5: the entry, then the decryption
+  if (!entry) return register_refused(entry.error());
+  const auto conclude = [store = ctx_.store, who, draft, clock = ctx_.clock,
+                         concludes = registers::entry_name(entry->body)](bool sent, const std::string& why) {
+    auto e = draft;
+    e.utc = clock();
+    e.action = registers::outcome_action({concludes, sent, sent ? std::string() : why});
+    (void)append_access(*store, who, std::move(e));
+  };
+  common::crypto::memory_sink plain;
+  auto done = tools::decryption::decrypt_stored_file(
+      *ctx_.store,
+      {"record " + std::to_string(seq) + " of " + device.str() + " (" + file.file_name + ")", file.sha256,
+       file.byte_length, plaintext},
+      *ctx_.footage_keys, plain);
+  if (!done) {
+    conclude(false, done.error().context);
+    return error_response(done.error().code == core::errc::corrupt ? 502 : 503, "Footage could not be decrypted",
+                          done.error().context);
+  }
+  const auto& bytes = plain.bytes();
+  const range_answer range = answer_range(request.header("range"), bytes.size());
+  if (range.what == range_answer::kind::unsatisfiable) {
+    conclude(false, "range not satisfiable");
+    auto r = error_response(416, "Range not satisfiable", "The file has " + std::to_string(bytes.size()) + " bytes.");
+    r.set("Content-Range", content_range(range, bytes.size()));
+    return r;
+  }
+  const std::uint64_t first = range.what == range_answer::kind::partial ? range.first : 0;
+  const std::uint64_t length = range.what == range_answer::kind::partial ? range.length() : bytes.size();
+  web_response r;
+  r.status = range.what == range_answer::kind::partial ? 206 : 200;
+  r.content_type = file.file_name.ends_with(".mp4")   ? "video/mp4"
+                   : file.file_name.ends_with(".wav") ? "audio/wav"
+                                                      : "application/octet-stream";
+  r.body.assign(reinterpret_cast<const char*>(bytes.data()) + first,
+                reinterpret_cast<const char*>(bytes.data()) + first + length);
+  r.set("Accept-Ranges", "bytes");
+  if (r.status == 206) r.set("Content-Range", content_range(range, bytes.size()));
+  r.set("Content-Disposition", "inline; filename=\"" + std::to_string(seq) +
+                                   (file.file_name.ends_with(".wav") ? ".wav" : ".mp4") + "\"");
+  r.set("X-Bodycam-Access-Entry", "access/" + registers::entry_name(entry->body));
   r.after_send = conclude;
   return r;
 }

@@ -13,6 +13,7 @@
 #include "console/web/console_config.hpp"
 #include "console/web/console_handler.hpp"
 #include "console/web/https_server.hpp"
+#include "tools/verbs/footage_key_options.hpp"
 #include "tools/verbs/passphrase.hpp"
 
 #include <cstdio>
@@ -96,12 +97,21 @@ int serve(const std::string& config_file) {
   else
     std::fprintf(stderr, "bodycam-console: catalogue %s: %s (search will retry)\n", config->catalogue_file.c_str(),
                  refreshed.error().context.c_str());
+  // [footage]: the sealed key is loaded and checked now; its passphrase is read when the first encrypted file
+  // is asked for, after that request's access entry (footage_key_chest.hpp C1).
+  std::optional<bodycam::tools::decryption::footage_key_chest> footage_keys;
+  if (!config->footage_key_file.empty()) {
+    auto chest = bodycam::tools::verbs::make_footage_key_chest(
+        {{config->footage_key_file}, {}, config->footage_passphrase_file});
+    if (!chest) return fail(chest.error());
+    footage_keys = std::move(*chest);
+  }
   const auto dock_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config->dock_timeout);
   web::console_handler handler(web::console_context{
       &*store, root->key, &*cookie_key, config->accounts_dir, &*lockout, &*decoy, config->session_length, utc_now,
       std::filesystem::path(config->state_dir) / "exports", config->dock_status_urls,
       [dock_timeout](const std::string& url) { return web::fetch_dock_status(url, dock_timeout); }, &catalogue,
-      config->note_categories});
+      config->note_categories, footage_keys ? &*footage_keys : nullptr});
   boost::asio::io_context io;
   auto server = web::https_server::start(io, config->listen, config->limits, tls,
                                          [&](const web::web_request& r) { return handler.handle(r); });

@@ -71,6 +71,21 @@ evidence_camera& evidence_camera::segment(const std::string& content) {
   return *this;
 }
 
+evidence_camera& evidence_camera::encrypted_segment(const std::string& ciphertext,
+                                                    const record::footage_plaintext& plaintext) {
+  record::segment_payload s;
+  s.session = session_;
+  s.index = segment_index_++;
+  s.file_name = session_.to_hex() + "-" + std::to_string(s.index) + ".mp4";
+  s.byte_length = ciphertext.size();
+  s.file_sha256 = put_file(ciphertext);
+  s.fragment_count = 60;
+  s.tracks = {{record::track_type::video, 1, 90000, 0, 5'400'000}};
+  s.encrypted = plaintext;
+  append(std::move(s));
+  return *this;
+}
+
 evidence_camera& evidence_camera::annotation(record::annotation_purpose purpose, const std::string& content,
                                              bool speech) {
   record::annotation_payload a{

@@ -43,6 +43,8 @@ class evidence_camera {
   evidence_camera& precheck(bool with_warning = false);
   evidence_camera& start();  // a new session
   evidence_camera& segment(const std::string& content);
+  // A segment recorded encrypted: `ciphertext` is the stored file, the record states `plaintext` beside it.
+  evidence_camera& encrypted_segment(const std::string& ciphertext, const ev::record::footage_plaintext& plaintext);
   evidence_camera& annotation(ev::record::annotation_purpose purpose, const std::string& content, bool speech = true);
   evidence_camera& missing_annotation(ev::record::annotation_purpose purpose);
   evidence_camera& interruption(ev::record::interruption_reason reason, std::chrono::seconds length);

@@ -7,6 +7,7 @@
 #include "common/record/record_json.hpp"
 #include "tools/bundle/bundle_log.hpp"
 #include "tools/bundle/bundle_verify.hpp"
+#include "tools/bundle/bundle_writer.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
 #include "tools/registers/export_approval.hpp"
@@ -24,6 +25,7 @@ namespace fs = std::filesystem;
 namespace record = common::record;
 namespace store = common::store;
 using nlohmann::json;
+using core::text_bytes;
 
 core::expected<record::utc_time> parse_utc(std::string_view text) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
@@ -53,14 +55,6 @@ core::expected<record::utc_time> parse_utc(std::string_view text) {
 }
 
 namespace {
-
-struct file_to_copy {
-  std::string device;
-  std::uint64_t seq = 0;
-  std::string name;  // bundle path
-  crypto::sha256_digest sha256;
-  std::uint64_t byte_length = 0;
-};
 
 struct device_plan {
   record::device_id device;
@@ -111,6 +105,12 @@ struct nearby_device {
 };
 
 
+std::string describe(const selection& what) {
+  if (what.session) return "session " + what.session->to_hex();
+  return "device " + (what.device ? what.device->str() : std::string("?")) + " from " + record::format_utc_seconds(what.from) +
+         " to " + record::format_utc_seconds(what.to);
+}
+
 // "no record matches the selection (…); what exists: cam-0001 has records from … to …, sessions 5b8764a2 (… – …), …"
 std::string nothing_matches(const selection& what, const std::vector<nearby_device>& nearby) {
   std::string out = "export: no record matches the selection (";
@@ -149,68 +149,32 @@ std::string nothing_matches(const selection& what, const std::vector<nearby_devi
   return out;
 }
 
-class bundle_writer {
- public:
-  explicit bundle_writer(fs::path root) : root_(std::move(root)) {}
+// Invariant 6: encrypted footage and no key is refused before the access entry, naming what is encrypted.
+core::status check_footage_keys(const std::vector<device_plan>& plans, const export_request& request) {
+  if (request.footage_keys != nullptr) return {};
+  for (const auto& p : plans)
+    for (const auto& f : p.files)
+      if (f.encrypted)
+        return core::fail(core::errc::permission,
+                          "export of " + describe(request.what) + " refused: record " + std::to_string(f.seq) +
+                              " of " + f.device + " (" + f.name + ") is encrypted footage; a footage key is "
+                              "needed (--footage-key SEALED --passphrase-file F); nothing exported, no access "
+                              "entry written");
+  return {};
+}
 
-  core::status write(const std::string& path, core::byte_view bytes) {
-    const fs::path target = root_ / path;
-    std::error_code ec;
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) return core::fail_errno("create folder", target.parent_path().string(), ec.value());
-    folders_.insert(target.parent_path());
-    if (auto ok = core::write_file_durably(target, bytes, {.mode = 0444, .create_only = true}); !ok) return ok;
-    sums_.push_back({crypto::sha256(bytes), path});
-    return {};
-  }
-
-  // Invariant 3: streamed from the store, hashed on the way, checked against the record.
-  core::status copy_object(const store::store& s, const file_to_copy& f) {
-    const fs::path target = root_ / f.name;
-    std::error_code ec;
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) return core::fail_errno("create folder", target.parent_path().string(), ec.value());
-    folders_.insert(target.parent_path());
-    auto reader = s.open_object(f.sha256);
-    if (!reader) return core::wrap("export " + f.name, reader.error());
-    core::unique_fd fd(::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
-    if (!fd.is_open()) return core::fail_errno("create", target.string(), errno);
-    crypto::sha256_hasher hasher;
-    core::byte_buffer buffer(std::size_t{256} * 1024);
-    std::uint64_t size = 0;
-    for (;;) {
-      auto n = (*reader)->read(buffer);
-      if (!n) return core::wrap("export " + f.name, n.error());
-      if (*n == 0) break;
-      hasher.update(core::byte_view(buffer).first(*n));
-      size += *n;
-      if (auto ok = core::write_all(fd.get(), core::byte_view(buffer).first(*n), target); !ok) return ok;
-    }
-    if (::fsync(fd.get()) != 0) return core::fail_errno("fsync", target.string(), errno);
-    const auto digest = hasher.finish();
-    if (digest != f.sha256 || size != f.byte_length)
-      return core::fail(core::errc::corrupt, "export " + f.name + ": the stored copy (" + std::to_string(size) +
-                                                 " bytes, SHA-256 " + digest.to_hex() + ") does not match record " +
-                                                 std::to_string(f.seq) + " of " + f.device + "; no bundle written");
-    sums_.push_back({digest, f.name});
-    return {};
-  }
-
-  core::status finish() {
-    for (const auto& folder : folders_)
-      if (auto ok = core::fsync_directory(folder); !ok) return ok;
-    return {};
-  }
-
-  [[nodiscard]] const std::vector<sums_line>& sums() const { return sums_; }
-
- private:
-  fs::path root_;
-  std::set<fs::path> folders_;
-  std::vector<sums_line> sums_;
-};
-
-using core::text_bytes;
+json decrypted_json(const decrypted_entry& d) {
+  json out = {{"file", d.file},
+          {"record", d.record},
+          {"ciphertext_sha256", d.ciphertext_sha256.to_hex()},
+          {"ciphertext_byte_length", d.ciphertext_byte_length},
+          {"plaintext_sha256", d.plaintext_sha256.to_hex()},
+          {"plaintext_byte_length", d.plaintext_byte_length},
+          {"footage_key_id", d.key_id.to_hex()},
+          {"plaintext_stated", d.plaintext_stated}};
+  if (!d.plaintext_stated) out["salvaged"] = d.salvaged;
+  return out;
+}
 
 core::expected<std::vector<device_plan>> plan_export(const store::store& s, const selection& what) {
   std::vector<record::device_id> devices;
@@ -263,17 +227,19 @@ core::expected<std::vector<device_plan>> plan_export(const store::store& s, cons
       plan.records.emplace(seq, it->second.bytes);
       if (seq < plan.files_first || seq >= plan.files_end) continue;
       const auto& body = it->second.body.body;
-      file_to_copy f{device.str(), seq, {}, {}, 0};
+      file_to_copy f{device.str(), seq, {}, {}, 0, {}};
       std::string name;
       if (const auto* sg = std::get_if<record::segment_payload>(&body)) {
         name = sg->file_name;
         f.sha256 = sg->file_sha256;
         f.byte_length = sg->byte_length;
+        f.encrypted = sg->encrypted;
       } else if (const auto* a = std::get_if<record::annotation_payload>(&body);
                  a && a->status != record::annotation_status::missing) {
         name = a->file_name;
         f.sha256 = a->file_sha256;
         f.byte_length = a->byte_length;
+        f.encrypted = a->encrypted;
       } else if (const auto* p = std::get_if<record::photo_payload>(&body)) {
         name = p->file_name;
         f.sha256 = p->file_sha256;
@@ -312,6 +278,7 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
                                                       ": it already exists; nothing overwritten (choose a new --out)");
   auto plans = plan_export(s, request.what);
   if (!plans) return std::unexpected(plans.error());
+  if (auto ok = check_footage_keys(*plans, request); !ok) return std::unexpected(ok.error());  // invariant 6
 
   // Invariant 1: the access entry first.
   registers::register_entry access;
@@ -362,7 +329,7 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
     return failed(e);
   };
   bundle_writer w(temp);
-  export_result result{request.out, entry_path, {}, 0, 0, {}, {}, {}, {}, {}};
+  export_result result{request.out, entry_path, {}, 0, 0, 0, {}, {}, {}, {}, {}, {}};
   json manifest_devices = json::array();
   std::set<std::string> keys;  // identities whose key goes into keys/
   std::set<std::string> retention_entries;
@@ -381,7 +348,7 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
       ++result.records;
     }
     for (const auto& f : p.files) {
-      if (auto ok = w.copy_object(s, f); !ok) return fail_clean(ok.error());
+      if (auto ok = w.copy_object(s, f, request.footage_keys); !ok) return fail_clean(ok.error());
       ++result.files;
       bytes_copied += f.byte_length;
       if (request.on_progress) request.on_progress(result.files, file_count, bytes_copied);
@@ -399,6 +366,9 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
     for (const auto& f : p.files) files.push_back(f.name);
     json expired = json::array();
     for (const auto& f : p.expired) expired.push_back(f.name);
+    json decrypted = json::array();
+    for (const auto& d : w.decrypted())
+      if (d.record.starts_with("records/" + p.device.str() + "/")) decrypted.push_back(decrypted_json(d));
     manifest_devices.push_back({{"device", p.device.str()},
                                 {"key_file", "keys/" + p.device.str() + ".pub"},
                                 {"key_fingerprint", key->key.fingerprint().to_hex()},
@@ -408,6 +378,7 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
                                 {"files_end_seq", p.files_end},
                                 {"files", files},
                                 {"expired_files", expired}});
+    if (!decrypted.empty()) manifest_devices.back()["decrypted_files"] = std::move(decrypted);
     if (!p.expired.empty()) {
       auto retention = registers::read_register(s, store::entry_namespace::retention);
       if (!retention) return fail_clean(retention.error());
@@ -438,11 +409,7 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
   };
   if (auto ok = write_keys(); !ok) return fail_clean(ok.error());
   // Invariant 5: the store log's checkpoint and a proof per item; the checkpoint's dock key goes into keys/.
-  auto collect = [&]() {
-    std::map<std::string, crypto::sha256_digest> files;
-    for (const auto& line : w.sums()) files.emplace(line.path, line.sha256);
-    return collect_log_proofs(s, files);
-  };
+  auto collect = [&]() { return collect_log_proofs(s, w.log_hashes()); };
   auto proofs = collect();
   if (!proofs) return fail_clean(proofs.error());
   if (proofs->present && !proofs->signed_by.empty() && !keys.contains(proofs->signed_by)) {
@@ -458,6 +425,11 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
     if (auto ok = w.write(std::string(log_proofs_name), text_bytes(format_proofs_json(*proofs))); !ok)
       return fail_clean(ok.error());
   }
+  result.decrypted = w.decrypted().size();
+  for (const auto& d : w.decrypted())
+    if (std::find(result.footage_key_ids.begin(), result.footage_key_ids.end(), d.key_id.to_hex()) ==
+        result.footage_key_ids.end())
+      result.footage_key_ids.push_back(d.key_id.to_hex());
   result.log_present = proofs->present;
   result.log_tree_size = proofs->tree_size;
   result.log_proven = proofs->items.size();

@@ -16,10 +16,15 @@
 //  5. The bundle carries the store log's checkpoint (the newest one a witness cosigned) and, for every record,
 //     file, receipt, retention entry and key it holds, the item's leaf and inclusion proof, or lists the item as
 //     not yet logged (tools/bundle/bundle_log.hpp, B1–B2); SHA256SUMS covers log/ like every other file.
+//  6. Encrypted footage (a record with `encrypted`) is carried as its plaintext, decrypted only after the access
+//     entry is stored (bundle_writer.hpp W3), with its proof in the manifest's `decrypted_files`
+//     (docs/formats/bundle.md §2.1). Without footage_keys such a selection is refused before the access entry
+//     (errc::permission naming the selection, the record and its file): nothing is read, nothing written.
 #pragma once
 
 #include "common/store/store.hpp"
 #include "tools/bundle/bundle_report.hpp"
+#include "tools/decryption/footage_key_chest.hpp"
 #include "tools/registers/register_entry.hpp"
 
 #include <filesystem>
@@ -42,6 +47,8 @@ struct export_request {
   std::string department;
   std::string reference;  // case or request number
   common::record::utc_time now{};
+  // The agency footage keys, for encrypted footage (invariant 6); may be null when none is encrypted.
+  decryption::footage_key_chest* footage_keys = nullptr;
   // Called after each file is copied (and re-hashed): files and bytes so far, of how many files; may be empty.
   std::function<void(std::size_t files, std::size_t file_count, std::uint64_t bytes)> on_progress;
 };
@@ -52,6 +59,8 @@ struct export_result {
   std::string outcome_entry;  // "access/<clerk>.<seq+1>": "completed <clerk>.<seq>" (invariant 4)
   std::size_t records = 0;
   std::size_t files = 0;
+  std::size_t decrypted = 0;                  // of the files, those carried decrypted (invariant 6)
+  std::vector<std::string> footage_key_ids;   // the footage keys that opened them
   bool log_present = false;              // the store has a log; the bundle carries its checkpoint and proofs
   std::uint64_t log_tree_size = 0;       // the size of that checkpoint
   std::size_t log_proven = 0;            // items with an inclusion proof

@@ -145,6 +145,16 @@ std::string make_readme(const json& manifest) {
           "bundle is in that log (docs/formats/bundle.md §6). `bodycam verify <this folder> --witness KEY` also\n"
           "requires the cosignature of a witness you trust.\n";
   }
+  std::string decrypted;
+  for (const auto& d : manifest["devices"])
+    if (d.is_object() && d.contains("decrypted_files") && d["decrypted_files"].is_array() &&
+        !d["decrypted_files"].empty())
+      decrypted =
+          "\nEncrypted footage\n-----------------\n"
+          "The camera encrypted some of these files as it recorded them. They are here decrypted: each such file\n"
+          "must have the plaintext SHA-256 (plaintext_sha256) its record states, and manifest.json lists it under\n"
+          "decrypted_files with the record's hash of the encrypted file as stored (file_sha256) and of the\n"
+          "plaintext (docs/formats/bundle.md §2.1).\n";
   return "bodycam evidence bundle\n"
          "=======================\n\n"
          "This folder is a court export of body-worn camera footage: the original files bit for bit, the\n"
@@ -166,7 +176,7 @@ std::string make_readme(const json& manifest) {
          "record, the receipts and the access entry, and recomputes the report. Exit 0 authentic, 1 authentic with\n"
          "documented gaps (interruptions, files expired under the retention policy), 2 not authentic, 3 cannot\n"
          "verify. The layout is specified in docs/formats/bundle.md of the bodycam sources.\n" +
-         log;
+         decrypted + log;
 }
 
 }  // namespace bodycam::tools::bundle

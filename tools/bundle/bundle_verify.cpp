@@ -2,6 +2,7 @@
 
 #include "tools/audit/chain_words.hpp"
 #include "tools/bundle/bundle_log.hpp"
+#include "tools/decryption/stored_footage.hpp"
 
 #include "common/chain/report_json.hpp"
 #include "common/core/durable_file.hpp"
@@ -67,6 +68,9 @@ class checker {
   bool check_files();
   bool read_manifest();
   void check_objects();
+  void check_decrypted(const std::string& device, const std::string& file, const std::string& rec,
+                       const crypto::sha256_digest& ciphertext, std::uint64_t ciphertext_length,
+                       const record::footage_plaintext& plaintext, const hashed& actual);
   void check_access_entry();
   void check_receipts();
   void check_report();
@@ -82,6 +86,7 @@ class checker {
   std::set<std::string> good_files_;                     // listed, present and matching
   std::map<std::string, hashed> hashed_;                 // what each present listed file hashed to (read once)
   std::set<crypto::sha256_digest> expired_;
+  std::map<std::string, crypto::sha256_digest> ciphertext_of_;  // decrypted file -> the stored file's SHA-256
 };
 
 // Invariants 1 and 2 (files).
@@ -166,15 +171,18 @@ void checker::check_objects() {
       std::string name;
       crypto::sha256_digest digest;
       std::uint64_t length = 0;
+      const record::footage_plaintext* plaintext = nullptr;
       if (const auto* s = std::get_if<record::segment_payload>(&body.body)) {
         name = s->file_name;
         digest = s->file_sha256;
         length = s->byte_length;
+        if (s->encrypted) plaintext = &*s->encrypted;
       } else if (const auto* a = std::get_if<record::annotation_payload>(&body.body)) {
         if (a->status == record::annotation_status::missing) continue;
         name = a->file_name;
         digest = a->file_sha256;
         length = a->byte_length;
+        if (a->encrypted) plaintext = &*a->encrypted;
       } else if (const auto* p = std::get_if<record::photo_payload>(&body.body)) {
         name = p->file_name;
         digest = p->file_sha256;
@@ -199,12 +207,55 @@ void checker::check_objects() {
         if (listed_.contains(file)) add("object_missing", file, rec, "the file could not be read");
         continue;  // an unlisted file is already reported as extra_file
       }
+      if (plaintext != nullptr && (actual->second.sha256 != digest || actual->second.size != length)) {
+        check_decrypted(d.device, file, rec, digest, length, *plaintext, actual->second);
+        continue;
+      }
       if (actual->second.sha256 != digest || actual->second.size != length)
         add("object_mismatch", file, rec,
             "the file has " + std::to_string(actual->second.size) + " bytes with SHA-256 " +
                 actual->second.sha256.to_hex() + "; the record states " + std::to_string(length) + " bytes with " +
                 digest.to_hex());
     }
+  }
+}
+
+// Invariant 6: a file carried decrypted is the plaintext the signed record states, and the manifest's
+// decrypted_files entry for it states exactly the record's two hashes and lengths.
+void checker::check_decrypted(const std::string& device, const std::string& file, const std::string& rec,
+                              const crypto::sha256_digest& ciphertext, std::uint64_t ciphertext_length,
+                              const record::footage_plaintext& plaintext, const hashed& actual) {
+  const bool unstated = decryption::is_plaintext_unstated(plaintext);
+  if (!unstated && (actual.sha256 != plaintext.sha256 || actual.size != plaintext.byte_length)) {
+    add("object_mismatch", file, rec,
+        "the file has " + std::to_string(actual.size) + " bytes with SHA-256 " + actual.sha256.to_hex() +
+            "; the record states " + std::to_string(ciphertext_length) + " bytes with " + ciphertext.to_hex() +
+            " encrypted, " + std::to_string(plaintext.byte_length) + " bytes with " + plaintext.sha256.to_hex() +
+            " decrypted");
+    return;
+  }
+  const json* entry = nullptr;
+  for (const auto& m : manifest_["devices"])
+    if (m.is_object() && m.value("device", "") == device && m.contains("decrypted_files") &&
+        m["decrypted_files"].is_array())
+      for (const auto& e : m["decrypted_files"])
+        if (e.is_object() && e.value("file", "") == file) entry = &e;
+  if (entry == nullptr || entry->value("record", "") != rec ||
+      entry->value("ciphertext_sha256", "") != ciphertext.to_hex() ||
+      entry->value("ciphertext_byte_length", std::uint64_t{0}) != ciphertext_length ||
+      entry->value("plaintext_sha256", "") != (unstated ? actual.sha256 : plaintext.sha256).to_hex() ||
+      entry->value("plaintext_byte_length", std::uint64_t{0}) != (unstated ? actual.size : plaintext.byte_length) ||
+      entry->value("plaintext_stated", true) == unstated) {
+    add("manifest_mismatch", std::string(manifest_name), rec,
+        "the decrypted file " + file + " has no decrypted_files entry stating its record's hashes and lengths");
+    return;
+  }
+  ciphertext_of_[file] = ciphertext;
+  if (unstated) {
+    add("plaintext_unstated", file, rec,
+        "salvaged after a power loss: the record states the encrypted file only, so these decrypted fragments are "
+        "checked through the encrypted file's hash, not against a signed plaintext hash");
+    ++report_.documented_gaps;
   }
 }
 
@@ -286,6 +337,8 @@ void checker::check_report() {
 void checker::check_log() {
   std::map<std::string, crypto::sha256_digest> good;
   for (const auto& path : good_files_) good.emplace(path, listed_.at(path));
+  for (const auto& [path, ciphertext] : ciphertext_of_)  // the store logged the encrypted file
+    if (good.contains(path)) good[path] = ciphertext;
   auto log = check_bundle_log(dir_, manifest_, good, options_.witnesses);
   report_.findings.insert(report_.findings.end(), log.findings.begin(), log.findings.end());
   report_.documented_gaps += log.documented_gaps;
@@ -347,7 +400,8 @@ bundle_report checker::run() {
   // Invariant 4.
   bool tampered = false;
   for (const auto& f : report_.findings)
-    if (f.code != "expired_under_policy" && f.code != "bundle_unreadable" && f.code != "key_missing" &&
+    if (f.code != "expired_under_policy" && f.code != "plaintext_unstated" && f.code != "bundle_unreadable" &&
+        f.code != "key_missing" &&
         f.code != "unknown_version" && f.code != "log_item_unlogged" && f.code != "log_unwitnessed")
       tampered = true;
   if (tampered)
@@ -436,7 +490,8 @@ std::string bundle_report_text(const bundle_report& report) {
   std::size_t records = 0, problems = 0;
   std::vector<std::string> gaps;
   for (const auto& f : report.findings) {
-    if (f.code == "expired_under_policy" || f.code == "log_item_unlogged" || f.code == "log_unwitnessed")
+    if (f.code == "expired_under_policy" || f.code == "plaintext_unstated" || f.code == "log_item_unlogged" ||
+        f.code == "log_unwitnessed")
       gaps.push_back(finding_sentence(f));
     else ++problems;
   }

@@ -14,6 +14,9 @@
 //     SHA256SUMS or manifest, no device key) → cannot_verify (3); else documented gaps → 1; else 0.
 //  5. The store-log part (bundle_log.hpp, B3–B4): every item is proven in the checkpoint's tree, or listed as
 //     not yet logged (a documented gap); a witness the caller trusts must have cosigned the checkpoint.
+//  6. A file whose record carries `encrypted` is authentic as the stored ciphertext (file_sha256) or as the
+//     plaintext the record states, and then only with a manifest `decrypted_files` entry stating the record's
+//     hashes and lengths (else manifest_mismatch); its store-log proof is that of the ciphertext.
 #pragma once
 
 #include "tools/audit/log_check.hpp"
@@ -28,7 +31,7 @@ struct bundle_finding {
                        // object_missing, object_mismatch, bad_access_entry, manifest_mismatch, bad_receipt,
                        // receipt_mismatch, report_mismatch, expired_under_policy, bundle_unreadable, key_missing,
                        // log_bad_signature, log_bad_cosignature, log_unwitnessed, log_proof_invalid,
-                       // log_leaf_mismatch, log_proof_missing, log_item_unlogged
+                       // log_leaf_mismatch, log_proof_missing, log_item_unlogged, plaintext_unstated
   std::string file;    // the bundle path it concerns, if any
   std::string record;  // "records/<device>/<seq>", if any
   std::string detail;

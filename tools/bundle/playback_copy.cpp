@@ -2,6 +2,7 @@
 
 #include "common/core/durable_file.hpp"
 #include "common/core/unique_fd.hpp"
+#include "tools/decryption/stored_footage.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
 
@@ -29,9 +30,9 @@ core::status append_outcome(store::store& s, const playback_request& request, co
   return {};
 }
 
-// Copies the object to request.out (invariant 2).
+// Copies the object to request.out (invariant 2), decrypted when `plaintext` (invariant 4).
 core::status copy_object(const store::store& s, const playback_request& request, const crypto::sha256_digest& digest,
-                         std::uint64_t length, const std::string& what) {
+                         std::uint64_t length, const record::footage_plaintext* plaintext, const std::string& what) {
   auto reader = s.open_object(digest);
   if (!reader) return core::wrap(what, reader.error());
   const auto dir = request.out.has_parent_path() ? request.out.parent_path() : std::filesystem::path(".");
@@ -42,21 +43,29 @@ core::status copy_object(const store::store& s, const playback_request& request,
     ::unlink(temp.c_str());
     return std::unexpected(err);
   };
-  crypto::sha256_hasher hasher;
-  core::byte_buffer buffer(std::size_t{256} * 1024);
-  std::uint64_t size = 0;
-  for (;;) {
-    auto n = (*reader)->read(buffer);
-    if (!n) return fail_clean(n.error());
-    if (*n == 0) break;
-    hasher.update(core::byte_view(buffer).first(*n));
-    size += *n;
-    if (auto ok = core::write_all(fd.get(), core::byte_view(buffer).first(*n), temp); !ok)
-      return fail_clean(ok.error());
+  if (plaintext != nullptr) {
+    if (request.footage_keys == nullptr)
+      return fail_clean(core::error{core::errc::permission, what + ": encrypted footage and no footage key"});
+    crypto::fd_sink sink(fd.get(), temp);
+    auto done = decryption::decrypt_stored_file(s, {what, digest, length, *plaintext}, *request.footage_keys, sink);
+    if (!done) return fail_clean(done.error());
+  } else {
+    crypto::sha256_hasher hasher;
+    core::byte_buffer buffer(std::size_t{256} * 1024);
+    std::uint64_t size = 0;
+    for (;;) {
+      auto n = (*reader)->read(buffer);
+      if (!n) return fail_clean(n.error());
+      if (*n == 0) break;
+      hasher.update(core::byte_view(buffer).first(*n));
+      size += *n;
+      if (auto ok = core::write_all(fd.get(), core::byte_view(buffer).first(*n), temp); !ok)
+        return fail_clean(ok.error());
+    }
+    if (hasher.finish() != digest || size != length)
+      return fail_clean(
+          core::error{core::errc::corrupt, what + ": the stored copy does not match the record; no copy made"});
   }
-  if (hasher.finish() != digest || size != length)
-    return fail_clean(
-        core::error{core::errc::corrupt, what + ": the stored copy does not match the record; no copy made"});
   if (::fsync(fd.get()) != 0) return fail_clean(core::fail_errno("fsync", temp.string(), errno).error());
   fd.reset();
   if (::link(temp.c_str(), request.out.c_str()) != 0)
@@ -78,6 +87,7 @@ core::expected<std::string> copy_for_playback(store::store& s, const playback_re
   if (!r) return core::wrap(what, r.error());
   crypto::sha256_digest digest;
   std::uint64_t length = 0;
+  const record::footage_plaintext* plaintext = decryption::plaintext_of(r->body);
   if (const auto* sg = std::get_if<record::segment_payload>(&r->body.body)) {
     digest = sg->file_sha256;
     length = sg->byte_length;
@@ -91,6 +101,10 @@ core::expected<std::string> copy_for_playback(store::store& s, const playback_re
   } else {
     return core::fail(core::errc::invalid_argument, what + ": the record describes no file");
   }
+  if (plaintext != nullptr && request.footage_keys == nullptr)  // invariant 4
+    return core::fail(core::errc::permission,
+                      what + " refused: it is encrypted footage; a footage key is needed (--footage-key SEALED "
+                             "--passphrase-file F); nothing read, no access entry written");
   // Invariant 1.
   registers::register_entry e;
   e.kind = registers::entry_kind::access;
@@ -108,7 +122,7 @@ core::expected<std::string> copy_for_playback(store::store& s, const playback_re
   if (!entry) return core::wrap(what + " refused: the access register could not be written", entry.error());
 
   // Invariants 2 and 3.
-  auto copied = copy_object(s, request, digest, length, what);
+  auto copied = copy_object(s, request, digest, length, plaintext, what);
   auto outcome = append_outcome(s, request, *entry, clerk,
                                 copied ? std::nullopt : std::optional<core::error>(copied.error()));
   if (!copied) return std::unexpected(copied.error());

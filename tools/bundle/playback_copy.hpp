@@ -8,9 +8,13 @@
 //     access_outcome.hpp): "completed" when the copy is in place, "failed: <reason>" otherwise, so the
 //     register neither claims a copy that was not made nor hides one that was. Callers check what can be
 //     checked (the output path) before calling, so that a refused copy writes no entry at all.
+//  4. An encrypted file (its record carries `encrypted`) is copied as its plaintext, decrypted only after the
+//     access entry and checked against the record (tools/decryption/stored_footage.hpp); without footage_keys
+//     it is refused before the access entry (errc::permission naming the record).
 #pragma once
 
 #include "common/store/store.hpp"
+#include "tools/decryption/footage_key_chest.hpp"
 
 #include <filesystem>
 
@@ -24,6 +28,7 @@ struct playback_request {
   std::string department;
   std::string reference;
   common::record::utc_time now{};
+  decryption::footage_key_chest* footage_keys = nullptr;  // invariant 4
 };
 
 // Returns the access entry's name ("access/<clerk>.<seq>").

@@ -5,6 +5,7 @@
 #include "common/core/unique_fd.hpp"
 #include "common/record/record_json.hpp"
 #include "tools/copy/av_remux.hpp"
+#include "tools/decryption/stored_footage.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
 #include "tools/registers/register_entry.hpp"
@@ -81,7 +82,30 @@ struct stage_result {
   std::optional<core::error> why;
 };
 
-core::expected<stage_result> stage_segment(const store::store& s, const session_segment& g, const fs::path& to) {
+// Invariant 5: an encrypted segment staged as its plaintext, both hashes checked against the record.
+core::expected<stage_result> stage_encrypted(const store::store& s, const session_segment& g, const fs::path& to,
+                                             decryption::footage_key_chest* keys) {
+  const std::string name = segment_name(g);
+  if (keys == nullptr)
+    return core::fail(core::errc::permission, name + " is encrypted footage and no footage key was given");
+  auto present = s.has_object(g.payload.file_sha256);
+  if (!present) return core::wrap("read " + name, present.error());
+  if (!*present) return stage_result{"missing", core::error{core::errc::not_found, name + " is missing from the store"}};
+  core::unique_fd fd(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd.is_open()) return core::fail_errno("create", to.string(), errno);
+  crypto::fd_sink sink(fd.get(), to);
+  auto done = decryption::decrypt_stored_file(
+      s, {name, g.payload.file_sha256, g.payload.byte_length, *g.payload.encrypted}, *keys, sink);
+  if (!done) {
+    if (done.error().code == core::errc::corrupt) return stage_result{"mismatch", done.error()};
+    return std::unexpected(done.error());
+  }
+  return stage_result{};
+}
+
+core::expected<stage_result> stage_segment(const store::store& s, const session_segment& g, const fs::path& to,
+                                           decryption::footage_key_chest* keys) {
+  if (g.payload.encrypted) return stage_encrypted(s, g, to, keys);
   const std::string name = segment_name(g);
   auto reader = s.open_object(g.payload.file_sha256);
   if (!reader) {
@@ -182,7 +206,7 @@ core::status build(const store::store& s, const copy_request& request, const std
         g.seq, g.payload.index, g.payload.file_name, g.payload.file_sha256, g.payload.byte_length, {}, {}, {}};
     const fs::path staged = work / (tag + ".seg-" + std::to_string(g.seq) + ".mp4");
     cleanup.add(staged);
-    auto st = stage_segment(s, g, staged);
+    auto st = stage_segment(s, g, staged, request.footage_keys);
     if (!st) return std::unexpected(st.error());
     if (st->why) {
       if (!request.allow_gaps)
@@ -263,7 +287,8 @@ core::expected<std::vector<segment_ref>> session_segments(const store::store& s,
   auto found = find_segments(s, device, session);
   if (!found) return std::unexpected(found.error());
   std::vector<segment_ref> out;
-  for (const auto& g : *found) out.push_back({g.seq, g.payload.file_sha256, g.payload.byte_length});
+  for (const auto& g : *found)
+    out.push_back({g.seq, g.payload.file_sha256, g.payload.byte_length, g.payload.encrypted.has_value()});
   return out;
 }
 
@@ -293,6 +318,12 @@ core::expected<copy_done> make_viewing_copy(store::store& s, const copy_request&
       return core::fail(core::errc::already_exists, what + ": " + p.string() + " exists; nothing overwritten");
   auto segments = find_segments(s, request.device, request.session);
   if (!segments) return std::unexpected(segments.error());
+  if (request.footage_keys == nullptr)  // invariant 5
+    for (const auto& g : *segments)
+      if (g.payload.encrypted)
+        return core::fail(core::errc::permission,
+                          what + " refused: " + segment_name(g) + " is encrypted footage; a footage key is needed "
+                                 "(--footage-key SEALED --passphrase-file F); nothing read, no access entry written");
 
   // Invariant 1.
   registers::register_entry e;

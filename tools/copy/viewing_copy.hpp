@@ -15,10 +15,16 @@
 //  4. The copy appears only complete and never replaces a file: written to a temporary name beside it,
 //     synced, linked to its name create-only, the folder synced; then the manifest the same way
 //     (write_file_durably, create-only). A failure leaves neither (a manifest never names a missing copy).
+//  5. An encrypted segment (its record carries `encrypted`) is staged as its plaintext, decrypted only after the
+//     access entry (tools/decryption/stored_footage.hpp: ciphertext and plaintext checked against the record;
+//     a failure to authenticate counts as a mismatch). Without footage_keys, make_viewing_copy refuses an
+//     encrypted session before the access entry (errc::permission naming the segment); the staged plaintext is
+//     0600 in work_dir and removed like any staged segment.
 #pragma once
 
 #include "common/store/store.hpp"
 #include "tools/copy/copy_manifest.hpp"
+#include "tools/decryption/footage_key_chest.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -35,6 +41,7 @@ struct copy_request {
   std::string department;
   std::string reference;
   std::string action = "viewing_copy";
+  decryption::footage_key_chest* footage_keys = nullptr;  // for encrypted segments (invariant 5)
   common::record::utc_time now{};
 };
 
@@ -56,6 +63,7 @@ struct segment_ref {
   std::uint64_t seq = 0;
   common::crypto::sha256_digest sha256;
   std::uint64_t bytes = 0;
+  bool encrypted = false;  // the record carries `encrypted`: the file is encrypted footage
 };
 // Every segment record of the session, in seq order (errc::not_found if none).
 [[nodiscard]] common::core::expected<std::vector<segment_ref>> session_segments(

@@ -12,6 +12,7 @@
 #include "tools/bundle/playback_copy.hpp"
 #include "tools/copy/viewing_copy.hpp"
 #include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/footage_key_options.hpp"
 #include "tools/verbs/log_now.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/store_sessions.hpp"
@@ -39,6 +40,7 @@ struct copy_args {
   std::string reference;
   std::string log_key;
   bool has_seq = false;
+  footage_key_args footage;
 };
 
 int refuse(const std::string& message, int code = exit_cannot) {
@@ -89,6 +91,9 @@ int run_session_copy(const copy_args& args, store::store& s, clerk_identity& cle
   request.department = args.department;
   request.reference = args.reference;
   request.now = utc_now();
+  auto chest = make_footage_key_chest(args.footage);
+  if (!chest) return refuse(chest.error().context);
+  if (*chest) request.footage_keys = &**chest;
   auto done = copy::make_viewing_copy(s, request, *clerk.signer);
   if (!done) return refuse(done.error().context, code_of(done.error()));
   std::size_t left_out = 0;
@@ -156,7 +161,10 @@ int run_copy(const copy_args& args) {
   if (!log_key) return refuse(log_key.error().context);
   const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
   if (by_session) return run_session_copy(args, *s, *clerk, *log_key, new_keys);
-  bundle::playback_request request{*device, args.seq, args.out, clerk->id, args.department, args.reference, utc_now()};
+  auto chest = make_footage_key_chest(args.footage);
+  if (!chest) return refuse(chest.error().context);
+  bundle::playback_request request{*device,       args.seq, args.out, clerk->id, args.department, args.reference,
+                                   utc_now(), *chest ? &**chest : nullptr};
   auto entry = bundle::copy_for_playback(*s, request, *clerk->signer);
   if (!entry) return refuse(entry.error().context, code_of(entry.error()));
   // The outcome entry follows the access entry (playback_copy.hpp invariant 3): the clerk's next entry.
@@ -196,6 +204,7 @@ void add_copy(CLI::App& app, run_result& result) {
   cmd->add_option("--log-key", args->log_key,
                   "An enrolled dock's secret key file: log the access entries in the store log at once (without "
                   "it the next dock start-up logs them)");
+  add_footage_key_options(*cmd, args->footage);
   cmd->callback([args, &result] { result.exit_code = run_copy(*args); });
 }
 

@@ -1,8 +1,8 @@
 // bodycam decrypt: turn an encrypted footage file back into the plain file, with the agency footage key.
 //   bodycam decrypt FILE (--footage-key SEALED | --footage-key-dir DIR)... --out PLAIN [--passphrase-file F]
 //                  [--salvage]
-// This is the key holder's tool for now; the clerk path — decrypting for an export or the console only after
-// an access-register entry — comes with the export and console wiring (docs/operations.md).
+// This is the key holder's tool for one file; a clerk decrypts through `bodycam export` and `bodycam copy`
+// (the same key options), which write the access-register entry before any footage is decrypted.
 // Guarantees:
 //  G1. PLAIN appears only complete: fragments go to a 0600 temporary file beside it, which is synced and then
 //      linked to PLAIN create-only (an existing PLAIN is never replaced); on any refusal it is removed.
@@ -20,7 +20,7 @@
 #include "common/core/unique_fd.hpp"
 #include "common/crypto/footage_key_file.hpp"
 #include "common/crypto/footage_reader.hpp"
-#include "tools/verbs/footage_key_ring.hpp"
+#include "tools/decryption/footage_key_ring.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/passphrase.hpp"
 #include "tools/verbs/verb.hpp"
@@ -37,6 +37,10 @@ namespace bodycam::tools::verbs {
 namespace {
 
 using namespace bodycam::common;
+using decryption::choose_footage_key;
+using decryption::footage_file_key_ids;
+using decryption::load_footage_key_ring;
+using decryption::sealed_footage_key;
 namespace fs = std::filesystem;
 
 struct decrypt_args {

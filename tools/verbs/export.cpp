@@ -6,16 +6,24 @@
 // built but the audit lists it as export_unapproved.
 // Refuses, before any entry, an output inside a store or one that exists or whose folder does not, and a
 // clerk key that the store holds for a camera or dock (bodycam copy, in copy.cpp, does the same).
+// Encrypted footage needs the agency footage key (--footage-key, as bodycam decrypt); it is decrypted into the
+// bundle only after the access entry is stored, and refused without a key before any entry (bundle_export.hpp
+// invariant 6).
 #include "common/store/directory_backend.hpp"
+#include "common/crypto/footage_key_file.hpp"
 #include "tools/bundle/bundle_export.hpp"
+#include "tools/bundle/sealed_bundle.hpp"
 #include "tools/audit/approval_state.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
 #include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/footage_key_options.hpp"
 #include "tools/verbs/log_now.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/progress_meter.hpp"
 #include "tools/verbs/store_sessions.hpp"
 #include "tools/verbs/verb.hpp"
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -42,6 +50,8 @@ struct export_args {
   std::string approved;  // --approved REQUEST
   bool request = false;  // --request
   bool quiet = false;
+  footage_key_args footage;
+  std::string to_recipient;  // --to-recipient PUB: the bundle sealed to this footage public key
 };
 
 int refuse(const std::string& message, int code = exit_cannot) {
@@ -150,6 +160,18 @@ int run_export(const export_args& args) {
 
 int build_bundle(const export_args& args, bundle::export_request request, const std::string& approved) {
   if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok) return refuse(ok.error().context);
+  auto chest = make_footage_key_chest(args.footage);
+  if (!chest) return refuse(chest.error().context);
+  if (*chest) request.footage_keys = &**chest;
+  std::optional<crypto::labelled_footage_public_key> recipient;
+  if (!args.to_recipient.empty()) {  // the plain folder is built beside --out, sealed into it, then removed
+    auto key = crypto::load_footage_public_key(args.to_recipient);
+    if (!key) return refuse("--to-recipient: " + key.error().context);
+    recipient = *key;
+    const std::filesystem::path out(args.out);
+    request.out = (out.has_parent_path() ? out.parent_path() : std::filesystem::path(".")) /
+                  ("." + out.filename().string() + ".unsealed-" + std::to_string(::getpid()));
+  }
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
   request.clerk_id = clerk->id;
@@ -189,6 +211,21 @@ int build_bundle(const export_args& args, bundle::export_request request, const 
   auto done = bundle::export_bundle(*s, request, *clerk->signer);
   meter.finish();
   if (!done) return refuse(done.error().context, done.error().code == core::errc::corrupt ? 2 : exit_cannot);
+  std::string sealed_line;
+  if (recipient) {
+    auto sealed = bundle::seal_bundle(done->bundle, "bundle", recipient->key, args.out);
+    std::error_code ec;
+    std::filesystem::remove_all(done->bundle, ec);  // the plaintext folder never stays
+    if (!sealed)
+      return refuse("the bundle was exported (" + done->access_entry + ") but could not be sealed to " +
+                        args.to_recipient + ": " + sealed.error().context,
+                    exit_write_failed);
+    sealed_line = "sealed to:    " + recipient->label + " (footage key id " + recipient->key.key_id().to_hex() +
+                  "); archive sha256 " + sealed->archive_sha256.to_hex() + ", " + std::to_string(sealed->archive_bytes) +
+                  " bytes\nopen with:    bodycam decrypt " + args.out + " --footage-key footage-" +
+                  recipient->key.key_id().to_hex() + ".sealed --out bundle.tar && tar -xf bundle.tar\n";
+    done->bundle = args.out;
+  }
   std::vector<std::string> written = new_keys;
   written.push_back(done->access_entry);
   written.push_back(done->outcome_entry);
@@ -203,11 +240,18 @@ int build_bundle(const export_args& args, bundle::export_request request, const 
       proofs += "; " + std::to_string(done->log_unlogged.size()) +
                 " item(s) not in the log yet (no proof; listed in manifest.json), e.g. " + done->log_unlogged.front();
   }
+  if (done->decrypted > 0) {
+    std::string ids;
+    for (const auto& id : done->footage_key_ids) ids += (ids.empty() ? "" : ", ") + id;
+    std::printf("decrypted:    %zu encrypted file(s), after the access entry, with footage key id %s\n",
+                done->decrypted, ids.c_str());
+  }
+  std::printf("%s", sealed_line.c_str());
   std::printf(
       "bundle:       %s\naccess entry: %s\noutcome:      %s\nrecords:      %zu\nfiles:        %zu\n"
       "log proofs:   %s\n%s\ncheck with:   bodycam verify %s\n",
       done->bundle.c_str(), done->access_entry.c_str(), done->outcome_entry.c_str(), done->records, done->files,
-      proofs.c_str(), logged.c_str(), done->bundle.c_str());
+      proofs.c_str(), logged.c_str(), recipient ? "bundle (the folder tar -xf gives)" : done->bundle.c_str());
   return 0;
 }
 
@@ -237,6 +281,10 @@ void add_export(CLI::App& app, run_result& result) {
                   "An enrolled dock's secret key file: log the access entries in the store log at once (without "
                   "it the next dock start-up logs them)");
   cmd->add_flag("--quiet", args->quiet, "No progress line (shown on a terminal only, on stderr)");
+  add_footage_key_options(*cmd, args->footage);
+  cmd->add_option("--to-recipient", args->to_recipient,
+                  "Seal the bundle to this footage public key (footage-<id>.pub): --out is then one encrypted file "
+                  "only the recipient opens (bodycam decrypt, then tar -xf); no plain bundle is left");
   cmd->callback([args, &result] { result.exit_code = run_export(*args); });
 }
 

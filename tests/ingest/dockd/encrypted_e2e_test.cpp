@@ -4,24 +4,19 @@
 // `bodycam decrypt` with the agency key turns each stored object back into a file whose SHA-256 is the
 // record's plaintext hash and which ffprobe plays. Also what a thief with the camera's storage gets: no file
 // ffprobe reads, bytes of near 8 bits/byte.
-#include "common/crypto/footage_key_file.hpp"
-#include "common/crypto/key_file.hpp"
 #include "common/record/record.hpp"
 #include "common/store/directory_backend.hpp"
-#include "tests/support/daemon.hpp"
+#include "tests/support/encrypted_camera.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
 
 #include <array>
 #include <cmath>
-#include <csignal>
 #include <fstream>
-#include <thread>
 
 using namespace bodycam;
 using namespace bodycam::common;
@@ -60,78 +55,11 @@ long decoded_frames(const fs::path& file, const std::string& type) {
 TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record's plaintext, which plays", "[e2e]") {
   tests::temp_dir root("bodycam-encrypted-e2e");
   const fs::path r = root.path();
-  // The agency's footage key.
-  std::ofstream(r / "pass") << "an agency passphrase for the test\n";
-  fs::permissions(r / "pass", fs::perms::owner_read | fs::perms::owner_write);
-  auto made = tests::run_bodycam({"agency", "footage-key", "new", "--out", (r / "keys").string(), "--label", "agency",
-                                  "--passphrase-file", (r / "pass").string()});
-  INFO(made.out << made.err);
-  REQUIRE(made.exit_code == 0);
-  fs::path sealed, pub;
-  for (const auto& e : fs::directory_iterator(r / "keys")) (e.path().extension() == ".sealed" ? sealed : pub) = e.path();
-  REQUIRE(fs::exists(sealed));
-  REQUIRE(fs::exists(pub));
-
-  // The statement the camera's "microphone" plays: 2 s of tone.
-  const auto tone = tests::run_process({"ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
-                                        "-ar", "16000", "-ac", "1", (r / "statement.wav").string()});
-  REQUIRE(tone.exit_code == 0);
-
-  // The dock and the camera.
-  fs::create_directories(r / "cameras");
-  fs::create_directories(r / "cam" / "docks");
-  auto dock_secret = crypto::secret_key::generate().value();
-  REQUIRE(crypto::write_key_pair(r / "dock-1", "dock-1", dock_secret).has_value());
-  REQUIRE(crypto::write_public_key(r / "cam" / "docks" / "dock-1.pub", {"dock-1", dock_secret.public_key()}).has_value());
-  auto cam_secret = crypto::secret_key::generate().value();
-  REQUIRE(crypto::write_key_pair(r / "cam" / "cam-e", "cam-e", cam_secret).has_value());
-  REQUIRE(crypto::write_public_key(r / "cameras" / "cam-e.pub", {"cam-e", cam_secret.public_key()}).has_value());
-  const auto port = static_cast<std::uint16_t>(35000 + (::getpid() % 5000));
-  const std::string socket = (r / "cam" / "recorder.sock").string();
-  const fs::path segments = r / "cam" / "segments";
-  std::ofstream(r / "cam" / "recorder.toml")
-      << "[device]\nid = \"cam-e\"\nofficer_id = \"officer-1\"\nkey_file = \"" << (r / "cam" / "cam-e.key").string()
-      << "\"\nledger = \"" << (r / "cam" / "ledger.db").string() << "\"\nrecording_dir = \"" << segments.string() << "\"\n"
-      << "[source]\nkind = \"synthetic\"\n[encoder]\nwidth = 320\nheight = 240\nfps = 10\nvideo_bitrate_kbps = 300\n"
-      << "gop_seconds = 1\n[segment]\nduration_seconds = 1\n[pre_event]\nseconds = 0\n[osd]\nenabled = false\n"
-      << "[annotation]\nkind = \"file\"\nfile_path = \"" << (r / "statement.wav").string() << "\"\nmax_seconds = 2\n"
-      << "[control]\nsocket_path = \"" << socket << "\"\n"
-      << "[offload]\nenabled = true\nlisten_address = \"127.0.0.1\"\nlisten_port = " << port
-      << "\ntrusted_docks_dir = \"" << (r / "cam" / "docks").string() << "\"\ntimeout_seconds = 10\n"
-      << "[footage]\npublic_key_file = \"" << pub.string() << "\"\n";
-  std::ofstream(r / "dockd.toml")
-      << "[dock]\nid = \"dock-1\"\nkey_file = \"dock-1.key\"\nstore_dir = \"store\"\ntrusted_cameras_dir = \"cameras\"\n"
-      << "state_db = \"state/dock.db\"\npoll_interval_seconds = 1\ntimeout_seconds = 10\n"
-      << "[[camera]]\naddress = \"127.0.0.1:" << port << "\"\n";
-
-  auto recorder = std::make_unique<tests::background_process>(
-      std::vector<std::string>{tests::built_program("bodycam-recorder"), "--config", (r / "cam" / "recorder.toml").string()},
-      (r / "recorder").string());
-  if (!tests::wait_for_socket(socket, 30s)) FAIL("recorder did not start: " << recorder->log());
-  auto started = nlohmann::json::parse(tests::control_request(socket, R"({"cmd":"start","trigger":"button"})"));
-  REQUIRE(started["ok"] == true);
-  std::this_thread::sleep_for(3500ms);
-  auto stopped = nlohmann::json::parse(tests::control_request(socket, R"({"cmd":"stop","reason":"officer_end"})"));
-  INFO(stopped.dump());
-  REQUIRE(stopped["ok"] == true);
-
-  // The camera records on while it takes the stop statement: wait until the session is closed (state idle, the
-  // last segment and the statement sealed and recorded), so the dock's one pass takes the whole session.
-  std::string state;
-  for (int i = 0; i < 150; ++i) {
-    state = nlohmann::json::parse(tests::control_request(socket, R"({"cmd":"status"})"))["state"].get<std::string>();
-    if (state == "idle") break;
-    std::this_thread::sleep_for(100ms);
-  }
-  REQUIRE(state == "idle");
-  auto has_partial = [&] {
-    std::error_code e;
-    for (const auto& f : fs::directory_iterator(segments, e))
-      if (f.path().extension() == ".partial") return true;
-    return false;
-  };
-  for (int i = 0; i < 150 && has_partial(); ++i) std::this_thread::sleep_for(100ms);
-  REQUIRE_FALSE(has_partial());
+  tests::encrypted_camera camera(r);  // the agency's footage key, the camera configured with it, the dock
+  const fs::path sealed = camera.sealed_key();
+  const fs::path segments = camera.segments_dir();
+  REQUIRE_NOTHROW(camera.start_recorder());
+  REQUIRE_NOTHROW(camera.record_session(3500ms));
 
   // A stolen camera: nothing on its recording storage is an MP4 or WAV anyone can read.
   std::size_t stolen = 0;
@@ -144,14 +72,12 @@ TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record
   }
   CHECK(stolen >= 3);
 
-  auto docked = tests::run_process({tests::built_program("bodycam-dockd"), "--config", (r / "dockd.toml").string(), "--once"},
-                                   std::chrono::seconds(120));
+  auto docked = camera.dock_once();
   INFO(docked.err);
   REQUIRE(docked.exit_code == 0);
-  recorder->signal(SIGTERM);
-  CHECK(recorder->wait(30s) == 0);
+  CHECK(camera.stop_recorder() == 0);
   std::error_code ec;
-  CHECK(fs::is_empty(r / "state" / "quarantine", ec));  // the dock verified every file on its ciphertext
+  CHECK(fs::is_empty(camera.quarantine_dir(), ec));  // the dock verified every file on its ciphertext
 
   auto store = store::open_directory_store(r / "store", false);
   REQUIRE(store.has_value());

@@ -4,6 +4,7 @@
 #include "firmware/media/recording_pipeline.hpp"
 #include "tests/firmware/media/test_support.hpp"
 #include "tests/support/files.hpp"
+#include "common/crypto/footage_buffer.hpp"
 
 extern "C" {
 #include <libavutil/log.h>
@@ -16,6 +17,9 @@ extern "C" {
 namespace bodycam::tests {
 
 namespace media = bodycam::firmware::media;
+namespace core = bodycam::common::core;
+namespace crypto = bodycam::common::crypto;
+namespace record = bodycam::common::record;
 namespace fs = std::filesystem;
 
 namespace {
@@ -81,6 +85,28 @@ void store_session(evidence_camera& cam, const std::vector<fs::path>& files) {
   for (const auto& f : files) cam.after(std::chrono::minutes(1)).segment(slurp(f));
   cam.stop();
   cam.receipt(cam.now() + std::chrono::minutes(30));
+}
+
+std::vector<record::footage_plaintext> store_encrypted_session(evidence_camera& cam, const std::vector<fs::path>& files,
+                                                              const crypto::footage_public_key& agency) {
+  std::vector<record::footage_plaintext> out;
+  const std::vector<crypto::footage_public_key> to{agency};
+  cam.boot().precheck().start();
+  for (const auto& f : files) {
+    const std::string plain = slurp(f);
+    auto sealed = crypto::seal_footage_buffer(
+        core::byte_view(reinterpret_cast<const std::uint8_t*>(plain.data()), plain.size()), to, crypto::system_random(),
+        std::size_t{16} * 1024);
+    if (!sealed) throw std::runtime_error("encrypt " + f.string() + ": " + sealed.error().context);
+    const record::footage_plaintext p{sealed->digests.plaintext_bytes, sealed->digests.plaintext_sha256};
+    out.push_back(p);
+    cam.after(std::chrono::minutes(1))
+        .encrypted_segment(std::string(reinterpret_cast<const char*>(sealed->ciphertext.data()), sealed->ciphertext.size()),
+                           p);
+  }
+  cam.stop();
+  cam.receipt(cam.now() + std::chrono::minutes(30));
+  return out;
 }
 
 }  // namespace bodycam::tests

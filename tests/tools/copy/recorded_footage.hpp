@@ -4,6 +4,7 @@
 // with signed records as the dock would (evidence_store_builder).
 #pragma once
 
+#include "common/crypto/footage_key.hpp"
 #include "common/store/store.hpp"
 #include "tests/tools/evidence_store_builder.hpp"
 
@@ -19,5 +20,12 @@ std::vector<std::filesystem::path> record_segments(const std::filesystem::path& 
 
 // One session of `cam` whose segments are `files` (boot, start, the segments a minute apart, stop, receipt).
 void store_session(evidence_camera& cam, const std::vector<std::filesystem::path>& files);
+
+// The same session recorded encrypted: each file encrypted to `agency` as a camera does (the format of
+// docs/formats/encrypted-footage.md, 16 KiB messages), stored as its ciphertext with a record that carries its
+// plaintext hash and length; returns those, in order.
+std::vector<common::record::footage_plaintext> store_encrypted_session(
+    evidence_camera& cam, const std::vector<std::filesystem::path>& files,
+    const common::crypto::footage_public_key& agency);
 
 }  // namespace bodycam::tests

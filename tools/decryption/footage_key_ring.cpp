@@ -1,6 +1,6 @@
 // The footage key ring (footage_key_ring.hpp R1-R3): load sealed keys by file and folder, read a footage
 // file's envelope key ids, choose the key.
-#include "tools/verbs/footage_key_ring.hpp"
+#include "tools/decryption/footage_key_ring.hpp"
 
 #include "common/core/unique_fd.hpp"
 #include "common/crypto/footage_key_file.hpp"
@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 
-namespace bodycam::tools::verbs {
+namespace bodycam::tools::decryption {
 
 namespace {
 
@@ -103,4 +103,4 @@ core::expected<const sealed_footage_key*> choose_footage_key(const std::vector<s
                                                ": give the sealed secret footage-<id>.sealed of the key it names");
 }
 
-}  // namespace bodycam::tools::verbs
+}  // namespace bodycam::tools::decryption

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace bodycam::tools::verbs {
+namespace bodycam::tools::decryption {
 
 struct sealed_footage_key {
   std::filesystem::path path;
@@ -36,4 +36,4 @@ struct sealed_footage_key {
     const std::vector<sealed_footage_key>& ring, const std::vector<common::crypto::footage_key_id>& wanted,
     std::string_view file);
 
-}  // namespace bodycam::tools::verbs
+}  // namespace bodycam::tools::decryption
