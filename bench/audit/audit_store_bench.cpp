@@ -12,6 +12,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -40,28 +41,31 @@ double load_1min() {
 
 [[noreturn]] void fail(const std::string& what, const core::error& e) {
   std::fprintf(stderr, "bench_audit_store: %s: %s\n", what.c_str(), e.context.c_str());
-  std::exit(1);
+  std::_Exit(1);  // from any writer thread: no destructor runs while the others still write
 }
 
 // One camera's chain, appended and stored record by record.
 class bench_camera {
  public:
   bench_camera(store::store& s, const std::string& id, std::uint64_t seed)
-      : store_(s), device_(record::device_id::parse(id).value()), signer_(crypto::secret_key::generate().value()),
+      : store_(s),
+        device_(record::device_id::parse(id).value()),
+        signer_(crypto::secret_key::generate().value()),
         random_(seed) {
     if (auto k = store_.put_public_key({device_.str(), signer_.public_key()}); !k) fail("put key " + id, k.error());
   }
 
   void boot() {
     append(record::boot_payload{"bench-1.0", record::shutdown_kind::clean});
-    append(record::precheck_payload{record::precheck_outcome::passed, std::chrono::minutes(480),
-                                    {{"battery", record::check_status::ok, "92%"}}});
+    append(record::precheck_payload{
+        record::precheck_outcome::passed, std::chrono::minutes(480), {{"battery", record::check_status::ok, "92%"}}});
   }
 
   void session(std::uint32_t segments, std::size_t bytes) {
     const auto h = crypto::sha256(device_.str() + "-session-" + std::to_string(++sessions_));
     std::copy_n(h.bytes.begin(), session_.bytes.size(), session_.bytes.begin());
-    append(record::session_start_payload{session_, "officer-7", record::start_trigger::button, std::chrono::seconds(30)});
+    append(
+        record::session_start_payload{session_, "officer-7", record::start_trigger::button, std::chrono::seconds(30)});
     for (std::uint32_t i = 0; i < segments; ++i) segment(i, bytes);
     append(record::session_stop_payload{session_, record::stop_reason::officer_end, "", segments});
   }
@@ -160,10 +164,11 @@ int main(int argc, char** argv) {
     if (!seqs) fail("list records of " + d.str(), seqs.error());
     listed_records += seqs->size();
   }
-  std::printf("store %s: %llu objects, %llu records, %llu bytes of footage, written in %.1f s, peak RSS %ld MiB, "
-              "load %.2f\n",
-              (dir / "store").c_str(), static_cast<unsigned long long>(listed),
-              static_cast<unsigned long long>(listed_records), objects * bytes, seconds, peak_rss_mib(), load_1min());
+  std::printf(
+      "store %s: %llu objects, %llu records, %llu bytes of footage, written in %.1f s, peak RSS %ld MiB, "
+      "load %.2f\n",
+      (dir / "store").c_str(), static_cast<unsigned long long>(listed), static_cast<unsigned long long>(listed_records),
+      objects * bytes, seconds, peak_rss_mib(), load_1min());
   if (listed != objects || listed_records != records) {
     std::fprintf(stderr, "bench_audit_store: the store lists %llu objects and %llu records, %llu and %llu written\n",
                  static_cast<unsigned long long>(listed), static_cast<unsigned long long>(listed_records), objects,

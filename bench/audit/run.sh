@@ -6,8 +6,9 @@
 # (default 100000 objects of 4096 bytes from 20 cameras). Builds the store with bench_audit_store, then runs,
 # each under /usr/bin/time -v: the audit's text report with 1 job and with 2, its JSON report (every report must
 # call every device authentic and every object `verified`), and openssl over every file under objects/ (it
-# must print one digest per object). The store is written just before and the machine has RAM for it, so every pass reads the page cache,
-# not the disk: the figures are the CPU cost of checking, not the disk's. Each step prints `uptime`.
+# must print one digest per object). The store is written just before and the machine has RAM for it, so every
+# pass reads the page cache, not the disk: the figures are the CPU cost of checking, not the disk's. Each step
+# prints `uptime`. Exits non-zero if the store could not be built or any check above fails.
 set -euo pipefail
 build=${1:-build}
 work=${2:-$(mktemp -d /var/tmp/bodycam-audit-bench.XXXXXX)}
@@ -16,6 +17,8 @@ bytes=${4:-4096}
 cameras=${5:-20}
 cmake --build "$build" --target bench_audit_store bodycam >/dev/null
 mkdir -p "$work"
+work=$(realpath "$work")
+build=$(realpath "$build")
 store="$work/store"
 rm -rf "$store"
 date -u +%Y-%m-%dT%H:%MZ
