@@ -51,6 +51,9 @@ struct session_settings {
   std::filesystem::path quarantine_dir;  // outside the store: <quarantine>/<device>/<seq>-<file> + .report.json
   std::uint32_t records_per_request = 512;
   std::uint32_t file_chunk = common::offload::max_file_chunk;
+  // File requests in flight at once (file_fetcher.hpp invariant 3): 16 × 60 000 bytes keep the link busy for
+  // a round trip of under a millisecond at 1 GB/s; 1 is stop-and-wait.
+  std::size_t file_window = 16;
   // The stored copy of a file is re-read and re-hashed when the first byte of its SHA-256 is a multiple of
   // this (16: about one file in 16; 1: every file; 0: none); its length is always checked (invariant 1).
   std::uint32_t rehash_one_in = 16;
