@@ -263,6 +263,7 @@ TEST_CASE(
     "[fault]") {
   constexpr std::size_t chunks = 20;
   constexpr std::size_t good_answers = 5;  // the 6th answer of the file is cut on its way to the dock
+  constexpr std::size_t window = 16;       // a wide window: many requests are at the camera when the cut comes
   const std::size_t size = chunks * offload::max_file_chunk;
   // Where the file's requests start in a docking.
   std::size_t first_file_exchange = 0;
@@ -272,6 +273,7 @@ TEST_CASE(
     cam.add_segment(size);
     dock_fixture dock(dir / "dock");
     dock.enroll(cam);
+    dock.settings.file_window = window;
     tests::in_process_port port(cam, dock.signer.public_key());
     auto s = dock.session();
     REQUIRE(s.run(port).has_value());
@@ -280,7 +282,7 @@ TEST_CASE(
     for (std::size_t k = kinds.size(); k >= 1; --k)
       if (kinds[k - 1] == file_kind) first_file_exchange = k;
     REQUIRE(first_file_exchange != 0);
-    REQUIRE(port.most_in_flight() == dock.settings.file_window);
+    REQUIRE(port.most_in_flight() == window);
   }
 
   temp_dir dir;
@@ -289,6 +291,7 @@ TEST_CASE(
   const auto camera_bytes = core::read_file(cam.recording_dir() / name, size + 1).value();
   dock_fixture dock(dir / "dock");
   dock.enroll(cam);
+  dock.settings.file_window = window;
   const std::size_t k = first_file_exchange + good_answers;
   {
     camera_on_link link(cam);
