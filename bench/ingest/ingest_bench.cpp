@@ -126,7 +126,8 @@ int main(int argc, char** argv) {
     const std::string_view flag = argv[i];
     if (flag == "--store-log") store_log = true;
     else if (flag == "--link") over_link = true;
-    else if (flag == "--window" && i + 1 < argc) window = std::max<std::size_t>(1, std::strtoul(argv[++i], nullptr, 10));
+    else if (flag == "--window" && i + 1 < argc)
+      window = std::max<std::size_t>(1, std::strtoul(argv[++i], nullptr, 10));
     else argc = 0;
   }
   if (argc < 5) {
@@ -284,7 +285,8 @@ int main(int argc, char** argv) {
           std::uint64_t next = 0;
           for (std::uint64_t offset = 0; offset < length;) {
             while ((*port)->in_flight() < window && next < length) {
-              const auto ask = static_cast<std::uint32_t>(std::min<std::uint64_t>(offload::max_file_chunk, length - next));
+              const auto ask =
+                  static_cast<std::uint32_t>(std::min<std::uint64_t>(offload::max_file_chunk, length - next));
               if (!(*port)->send(offload::file_request{name, next, ask})) {
                 ++failures;
                 return;

@@ -57,7 +57,8 @@ std::optional<std::string> answer_problem(const msg::file_response* part, const 
   const auto sent = std::to_string(part->data.size());
   if (part->data.size() > length)
     return "the camera sent " + sent + " bytes, more than the " + std::to_string(length) + " asked for" + at;
-  if (part->data.size() != due) return "the camera sent " + sent + " bytes where its file has " + std::to_string(due) + at;
+  if (part->data.size() != due)
+    return "the camera sent " + sent + " bytes where its file has " + std::to_string(due) + at;
   return std::nullopt;
 }
 

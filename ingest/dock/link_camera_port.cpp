@@ -82,7 +82,8 @@ core::status link_camera_port::send(const msg::message& request) {
 }
 
 core::expected<msg::message> link_camera_port::receive() {
-  if (in_flight_ == 0) return core::fail(core::errc::internal, "camera " + address_ + ": receive with no request in flight");
+  if (in_flight_ == 0)
+    return core::fail(core::errc::internal, "camera " + address_ + ": receive with no request in flight");
   auto work = [](link::secure_stream& s) -> asio::awaitable<core::expected<msg::message>> {
     auto f = co_await s.read_frame();
     if (!f) co_return std::unexpected(f.error());
