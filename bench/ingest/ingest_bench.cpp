@@ -1,12 +1,13 @@
 // Ingest throughput: N cameras with S segments of M MiB each are docked at once, with full verification
 // (chain, file SHA-256) and create-only storage, against `cp -r` + `sync` and `rsync -a` of the same files to
 // the same disk, in one run.
-//   bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link]
+//   bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N]
 // Without --link the camera's offload handler answers the dock session in-process (no TCP, no encryption: the
 // dock's own work). With --link each camera is a real offload server (firmware/offload) on 127.0.0.1 and the
 // dock reaches it as in the field: link_camera_port, Noise XX over TCP, the offload protocol; the line then
 // also gives the link alone — every file pulled over the same kind of link and thrown away — which is the
-// ceiling the link sets. With --store-log the dock also appends what it stored to the store log.
+// ceiling the link sets. --window N keeps N file requests in flight, for the dock and the link alone (default
+// session_settings::file_window; 1 is the stop-and-wait of before). With --store-log the dock also appends what it stored to the store log.
 // Prints one line of figures with the load average; bench/ingest/run.sh runs the cases docs/performance.md reports.
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
@@ -120,14 +121,17 @@ int shell(const std::string& command) { return std::system(command.c_str()); }
 
 int main(int argc, char** argv) {
   bool store_log = false, over_link = false;
+  std::size_t window = ingest::dock::session_settings{}.file_window;
   for (int i = 5; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--store-log") store_log = true;
     else if (flag == "--link") over_link = true;
+    else if (flag == "--window" && i + 1 < argc)
+      window = std::max<std::size_t>(1, std::strtoul(argv[++i], nullptr, 10));
     else argc = 0;
   }
   if (argc < 5) {
-    std::fprintf(stderr, "usage: bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link]\n");
+    std::fprintf(stderr, "usage: bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N]\n");
     return 2;
   }
   const std::size_t cameras_wanted = std::strtoul(argv[1], nullptr, 10);
@@ -228,6 +232,7 @@ int main(int argc, char** argv) {
       ingest::dock::session_settings settings;
       settings.spool_dir = root / "spool";  // outside the store, on its file system: files are adopted
       settings.quarantine_dir = root / "quarantine";
+      settings.file_window = window;
       if (store_log) settings.log = &log_queue;
       ingest::dock::dock_session session({"dock-1", &dock}, *store, enrolled, settings);
       core::expected<ingest::dock::session_summary> summary = std::unexpected(core::error{core::errc::internal, "not run"});
@@ -273,16 +278,27 @@ int main(int argc, char** argv) {
           return;
         }
         std::uint64_t got = 0;
+        // As the dock asks: `window` file requests in flight, answers in order.
         for (int i = 0; i < segments; ++i) {
           const std::string name = std::to_string(i) + ".mp4";
-          for (std::uint64_t offset = 0;;) {
-            auto answer = (*port)->exchange(offload::file_request{name, offset, offload::max_file_chunk});
+          const std::uint64_t length = total / cameras_wanted / static_cast<std::uint64_t>(segments);
+          std::uint64_t next = 0;
+          for (std::uint64_t offset = 0; offset < length;) {
+            while ((*port)->in_flight() < window && next < length) {
+              const auto ask =
+                  static_cast<std::uint32_t>(std::min<std::uint64_t>(offload::max_file_chunk, length - next));
+              if (!(*port)->send(offload::file_request{name, next, ask})) {
+                ++failures;
+                return;
+              }
+              next += ask;
+            }
+            auto answer = (*port)->receive();
             const auto* part = answer ? std::get_if<offload::file_response>(&*answer) : nullptr;
-            if (part == nullptr) {
+            if (part == nullptr || part->offset != offset || part->data.empty()) {
               ++failures;
               return;
             }
-            if (part->data.empty()) break;
             offset += part->data.size();
             got += part->data.size();
           }
@@ -296,7 +312,7 @@ int main(int argc, char** argv) {
 
   const double mb = static_cast<double>(total) / 1e6;
   const double cp_s = seconds_between(t0, t1), rsync_s = seconds_between(t1, rsync_end), dock_s = seconds_between(t2, t3);
-  std::printf("%s store_log=%s ", over_link ? "link" : "in-process", store_log ? "on" : "off");
+  std::printf("%s store_log=%s window=%zu ", over_link ? "link" : "in-process", store_log ? "on" : "off", window);
   std::printf("cameras=%zu files=%zu size=%zuMiB total=%.0fMB  cp+sync %.2fs (%.0f MB/s)  ", cameras_wanted,
               cameras_wanted * static_cast<std::size_t>(segments), mib, mb, cp_s, mb / cp_s);
   if (!over_link) std::printf("rsync %.2fs (%.0f MB/s)  ", rsync_s, mb / rsync_s);

@@ -106,7 +106,7 @@ def lines_block(figures):
 
 RENDER = {"chain": chain_table, "tlog": tlog_table, "crypto": crypto_table, "catalogue": catalogue_table,
           "ingest": ingest_table, "recorder": recorder_table, "start_latency": start_latency_table,
-          "pre_event_memory": lines_block, "shift": lines_block, "console": lines_block}
+          "pre_event_memory": lines_block, "shift": lines_block, "audit": lines_block, "console": lines_block}
 
 
 def run_section(results):

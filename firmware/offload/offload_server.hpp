@@ -1,12 +1,15 @@
 // The camera's offload service on the network: a Boost.Asio TCP server on the camera that docks connect to.
 // Per connection: the link handshake (the camera is the Noise initiator, so its identity is revealed only
 // to a dock it has authenticated as an agency dock), then one request frame → one response frame until the
-// dock closes. Requests are answered by offload_handler; a frame that does not decode gets an error response
-// and the connection is closed. Every read and write has the link's deadlines.
+// dock closes (requests the dock sent ahead wait in the link's buffers and are read in turn). Requests are
+// answered by offload_handler; a frame that does not decode gets an error response and the connection is
+// closed. Every read and write has the link's deadlines.
 // Invariants:
 //  1. Nothing is answered before both sides accepted each other (secure_stream::handshake succeeded).
 //  2. At most `max_connections` links at once; more are closed at once after accept.
 //  3. Refusals and failures are reported through `log` with the peer's address (and key fingerprint).
+//  4. Requests of one link are answered one at a time, in the order they arrived, one response each; a dock may
+//     send requests before the answers to earlier ones arrived (docs/formats/offload.md, pipelined requests).
 #pragma once
 
 #include "common/link/secure_stream.hpp"

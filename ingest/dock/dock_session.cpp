@@ -340,13 +340,14 @@ struct dock_session::impl {
     if (seg != nullptr && seg->fragment_count > 0)
       fragments = fragment_expectation{seg->init_sha256, seg->fragment_count, seg->fragment_root,
                                        seg->encrypted.has_value()};
-    auto got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk, fragments);
+    const auto& st = self.settings_;
+    auto got = fetch_file(camera, f, st.spool_dir, st.file_chunk, st.file_window, fragments);
     if (!got) return std::unexpected(got.error());
     summary.bytes_fetched += got->bytes_received;
     if (!got->matches && got->resumed && got->camera_error.empty()) {
       std::error_code ec;
       std::filesystem::remove(got->spool_file, ec);
-      got = fetch_file(camera, f, self.settings_.spool_dir, self.settings_.file_chunk, fragments);
+      got = fetch_file(camera, f, st.spool_dir, st.file_chunk, st.file_window, fragments);
       if (!got) return std::unexpected(got.error());
       summary.bytes_fetched += got->bytes_received;
     }

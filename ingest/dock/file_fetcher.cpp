@@ -10,8 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <deque>
+#include <optional>
 
 namespace bodycam::ingest::dock {
 
@@ -40,10 +43,29 @@ core::expected<std::pair<std::uint64_t, crypto::sha256_digest>> hash_file(const 
   return std::pair{total, hasher.finish()};
 }
 
+// What is wrong with `part` as the answer to a request for `length` bytes of `file_name` at `offset`, if
+// anything: the right file and offset, and exactly min(length, file_length - offset) bytes.
+std::optional<std::string> answer_problem(const msg::file_response* part, const std::string& file_name,
+                                          std::uint64_t offset, std::uint32_t length) {
+  const std::string at = " (offset " + std::to_string(offset) + ")";
+  if (part == nullptr || part->file_name != file_name || part->offset != offset)
+    return "the camera's answer is not the range asked for" + at;
+  if (part->offset > part->file_length)
+    return "the camera answered offset " + std::to_string(part->offset) + " beyond its file's " +
+           std::to_string(part->file_length) + " bytes";
+  const auto due = std::min<std::uint64_t>(length, part->file_length - part->offset);
+  const auto sent = std::to_string(part->data.size());
+  if (part->data.size() > length)
+    return "the camera sent " + sent + " bytes, more than the " + std::to_string(length) + " asked for" + at;
+  if (part->data.size() != due)
+    return "the camera sent " + sent + " bytes where its file has " + std::to_string(due) + at;
+  return std::nullopt;
+}
+
 }  // namespace
 
 core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectation& want,
-                                        const std::filesystem::path& spool_dir, std::uint32_t chunk,
+                                        const std::filesystem::path& spool_dir, std::uint32_t chunk, std::size_t window,
                                         const std::optional<fragment_expectation>& fragments) {
   const auto dir = spool_dir / want.device.str();
   std::error_code ec;
@@ -75,19 +97,38 @@ core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectat
   crypto::sha256_hasher streaming;
   std::optional<fragment_stream> walk;
   if (fragments && !out.resumed) walk.emplace(*fragments);
-  std::uint64_t declared = want.byte_length;  // invariant 2: what the camera says the file's length is
-  for (;;) {
-    if (offset >= declared && offset >= want.byte_length) break;
-    auto response = camera.exchange(msg::file_request{want.file_name, offset, chunk});
+  // Invariant 2: requests go up to `end`, the record's length until the camera declared its file's length,
+  // then that length capped at the record's plus one chunk (enough to see that the file is longer).
+  std::uint64_t end = want.byte_length;
+  std::uint64_t next = offset;  // the next offset to ask for
+  struct request_in_flight {
+    std::uint64_t offset = 0;
+    std::uint32_t length = 0;
+  };
+  std::deque<request_in_flight> asked;  // oldest first
+  const std::size_t depth = std::max<std::size_t>(window, 1);
+  bool finished = false;
+  while (!finished) {
+    while (asked.size() < depth && next < end) {  // invariant 3: keep the window full
+      const auto length = static_cast<std::uint32_t>(std::min<std::uint64_t>(chunk, end - next));
+      if (auto sent = camera.send(msg::file_request{want.file_name, next, length}); !sent)
+        return core::wrap(what, sent.error());
+      asked.push_back({next, length});
+      next += length;
+    }
+    if (asked.empty()) break;
+    auto response = camera.receive();
     if (!response) return core::wrap(what, response.error());
+    const auto length = asked.front().length;
+    asked.pop_front();
     if (const auto* e = std::get_if<msg::error_response>(&*response)) {
       out.camera_error = e->detail;
       break;
     }
     const auto* part = std::get_if<msg::file_response>(&*response);
-    if (part == nullptr || part->file_name != want.file_name || part->offset != offset)
-      return core::fail(core::errc::malformed, what + ": the camera's answer is not the range asked for");
-    declared = std::min<std::uint64_t>(part->file_length, want.byte_length + chunk);
+    if (auto problem = answer_problem(part, want.file_name, offset, length))
+      return core::fail(core::errc::malformed, what + ": " + *problem);
+    end = std::min<std::uint64_t>(part->file_length, want.byte_length + chunk);
     if (part->data.empty()) break;  // the camera's file ends here
     if (::lseek(fd.get(), static_cast<off_t>(offset), SEEK_SET) < 0)
       return core::fail_errno("seek spool file", out.spool_file.string(), errno);
@@ -96,6 +137,18 @@ core::expected<fetch_result> fetch_file(camera_port& camera, const file_expectat
     if (walk) walk->update(part->data);
     offset += part->data.size();
     out.bytes_received += part->data.size();
+    finished = offset >= end;
+  }
+  // Invariant 3: the answers to requests past the end are read and dropped, so the port is ready for the next
+  // request; each must still be an answer to its own request.
+  for (; !asked.empty(); asked.pop_front()) {
+    auto response = camera.receive();
+    if (!response) return core::wrap(what, response.error());
+    if (std::holds_alternative<msg::error_response>(*response)) continue;
+    const auto* part = std::get_if<msg::file_response>(&*response);
+    if (part == nullptr || part->file_name != want.file_name || part->offset != asked.front().offset)
+      return core::fail(core::errc::malformed, what + ": the camera's answer is not the range asked for (offset " +
+                                                   std::to_string(asked.front().offset) + ", past the end)");
   }
   // No fsync here: the store's adoption syncs the file once, when it takes it in. Until then the spool is a
   // cache, not evidence: a spool file whose unsynced tail was lost in a crash fails the check and is fetched

@@ -59,20 +59,42 @@ link_camera_port::~link_camera_port() {
 }
 
 core::expected<msg::message> link_camera_port::exchange(const msg::message& request) {
+  if (in_flight_ != 0)  // invariant 3: the response read would answer an earlier request
+    return core::fail(core::errc::internal, "camera " + address_ + ": exchange with " + std::to_string(in_flight_) +
+                                                " requests in flight");
+  if (auto sent = send(request); !sent) return std::unexpected(sent.error());
+  return receive();
+}
+
+core::status link_camera_port::send(const msg::message& request) {
   auto bytes = msg::encode(request);
   if (!bytes) return std::unexpected(bytes.error());
-  auto work = [](link::secure_stream& s, core::byte_buffer b) -> asio::awaitable<core::expected<msg::message>> {
-    auto sent = co_await s.write_frame(link::frame::make_data(b));
-    if (!sent) co_return std::unexpected(sent.error());
+  auto work = [](link::secure_stream& s, core::byte_buffer b) -> asio::awaitable<core::status> {
+    co_return co_await s.write_frame(link::frame::make_data(b));
+  };
+  auto sent = run_to_completion(*io_, work(*stream_, std::move(*bytes)), "send");
+  if (!sent) {
+    stream_->abort();
+    return core::wrap("camera " + address_, sent.error());
+  }
+  ++in_flight_;
+  return {};
+}
+
+core::expected<msg::message> link_camera_port::receive() {
+  if (in_flight_ == 0)
+    return core::fail(core::errc::internal, "camera " + address_ + ": receive with no request in flight");
+  auto work = [](link::secure_stream& s) -> asio::awaitable<core::expected<msg::message>> {
     auto f = co_await s.read_frame();
     if (!f) co_return std::unexpected(f.error());
     co_return msg::decode(f->payload);
   };
-  auto response = run_to_completion(*io_, work(*stream_, std::move(*bytes)), "exchange");
+  auto response = run_to_completion(*io_, work(*stream_), "receive");
   if (!response) {
     stream_->abort();
     return core::wrap("camera " + address_, response.error());
   }
+  --in_flight_;
   return response;
 }
 

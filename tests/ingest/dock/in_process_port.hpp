@@ -1,11 +1,16 @@
 // The dock's camera port with the camera in the same process: requests go straight to the camera fixture's
 // offload handler (as if the link had authenticated `dock_key`). Faults: the Nth exchange fails as a cut link
 // (and every one after it), and file bytes served are counted; the kind of each request is kept in order.
+// Pipelined requests (send) are held and each is exchanged when its response is received, so a cut at exchange
+// N hits the Nth response the dock takes, with the requests sent after it still in flight; the most requests
+// ever in flight at once is kept.
 #pragma once
 
 #include "ingest/dock/camera_port.hpp"
 #include "tests/firmware/offload/camera_fixture.hpp"
 
+#include <algorithm>
+#include <deque>
 #include <vector>
 
 namespace bodycam::tests {
@@ -35,11 +40,24 @@ class in_process_port final : public ingest::dock::camera_port {
     if (!out) return std::unexpected(out.error());
     return common::offload::decode(*out);
   }
+  [[nodiscard]] common::core::status send(const common::offload::message& request) override {
+    pending_.push_back(request);
+    most_in_flight_ = std::max(most_in_flight_, pending_.size());
+    return {};
+  }
+  [[nodiscard]] common::core::expected<common::offload::message> receive() override {
+    if (pending_.empty()) return common::core::fail(common::core::errc::internal, "receive with no request in flight");
+    auto request = std::move(pending_.front());
+    pending_.pop_front();
+    return exchange(request);
+  }
+  [[nodiscard]] std::size_t in_flight() const noexcept override { return pending_.size(); }
   [[nodiscard]] common::crypto::public_key peer_key() const override { return camera_.key(); }
   [[nodiscard]] std::string describe() const override { return "in-process camera"; }
 
   [[nodiscard]] std::uint64_t exchanges() const noexcept { return exchanges_; }
   [[nodiscard]] std::uint64_t file_bytes_served() const noexcept { return file_bytes_; }
+  [[nodiscard]] std::size_t most_in_flight() const noexcept { return most_in_flight_; }
   // The message variant index of each request, in exchange order (cut ones included).
   [[nodiscard]] const std::vector<std::size_t>& request_kinds() const noexcept { return request_kinds_; }
 
@@ -50,6 +68,8 @@ class in_process_port final : public ingest::dock::camera_port {
   std::uint64_t exchanges_ = 0;
   std::uint64_t file_bytes_ = 0;
   std::vector<std::size_t> request_kinds_;
+  std::deque<common::offload::message> pending_;
+  std::size_t most_in_flight_ = 0;
 };
 
 }  // namespace bodycam::tests

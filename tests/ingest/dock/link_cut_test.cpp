@@ -7,16 +7,19 @@
 // invariants of dock_test_support.hpp (records contiguous and byte-identical, chain verifies, receipts cover
 // only what is stored, nothing stored/reclaimed on the camera's word only); after the reconnect every file is
 // stored; nothing applied twice: every receipt in the store is recorded on the camera exactly once, and no
-// receipt record on the camera lacks its document in the store.
+// receipt record on the camera lacks its document in the store. The cuts run once stop-and-wait and once with
+// the dock's window of file requests in flight; a last case cuts an answer in the middle of a large file's window.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 
+#include "common/core/durable_file.hpp"
 #include "firmware/offload/offload_server.hpp"
 #include "ingest/dock/link_camera_port.hpp"
 #include "tests/ingest/dock/cutting_relay.hpp"
 #include "tests/ingest/dock/dock_test_support.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -183,10 +186,16 @@ TEST_CASE(
     CHECK(relay.forwarded(tests::relay_direction::to_camera) <= total + 3);
   }
 
+  // Once stop-and-wait (one file request at a time: the message counts are exact) and once with the dock's
+  // window of file requests in flight (session_settings::file_window), where a cut request still never reaches
+  // the camera and a lost reply never the dock, but answers to earlier requests may be lost with the cut and
+  // later requests may have reached the camera.
   int cuts = 0;
+  int cuts_in_flight = 0;
+  for (const std::size_t window : {std::size_t{1}, ingest::dock::session_settings{}.file_window})
   for (std::size_t k = 1; k <= total; ++k) {
     for (const bool reply_lost : {false, true}) {
-      INFO("exchange " << k << " of " << total
+      INFO("window " << window << ", exchange " << k << " of " << total
                        << (reply_lost ? ": reply lost after the camera handled it"
                                       : ": cut before the camera got the request"));
       temp_dir dir;
@@ -194,6 +203,7 @@ TEST_CASE(
       add_footage(cam);
       dock_fixture dock(dir / "dock");
       dock.enroll(cam);
+      dock.settings.file_window = window;
       {
         camera_on_link link(cam);
         tests::cutting_relay relay(link.port(), reply_lost ? tests::cut_reply(k) : tests::cut_before_request(k));
@@ -202,8 +212,20 @@ TEST_CASE(
         CHECK(relay.has_cut());
         CHECK(relay.failure().empty());
         // The cut request never reached the camera; a lost reply's request did.
-        CHECK(relay.forwarded(tests::relay_direction::to_camera) == k + (reply_lost ? 2 : 1));
-        CHECK(relay.forwarded(tests::relay_direction::to_dock) == k + 1);
+        const auto to_camera = relay.forwarded(tests::relay_direction::to_camera);
+        const auto to_dock = relay.forwarded(tests::relay_direction::to_dock);
+        if (window == 1) {
+          CHECK(to_camera == k + (reply_lost ? 2 : 1));
+          CHECK(to_dock == k + 1);
+        } else if (reply_lost) {
+          CHECK(to_dock == k + 1);
+          CHECK(to_camera >= k + 2);
+          cuts_in_flight += to_camera > k + 2 ? 1 : 0;  // later requests were at the camera
+        } else {
+          CHECK(to_camera == k + 1);
+          CHECK(to_dock <= k + 1);
+          cuts_in_flight += to_dock < k + 1 ? 1 : 0;  // earlier requests were still being answered
+        }
         cuts += relay.has_cut() ? 1 : 0;
       }
       if (k == receipt_exchange) {
@@ -227,9 +249,96 @@ TEST_CASE(
       CHECK(cam.files_in(ledger::file_state::stored).size() == 2);
     }
   }
-  CHECK(cuts == static_cast<int>(2 * total));
+  CHECK(cuts == static_cast<int>(4 * total));
   std::printf(
       "link cut over Noise/TCP: %zu exchanges per docking (receipt at %zu), %d cuts (before the request "
-      "and after the camera's reply), each resumed over a fresh link\n",
-      total, receipt_exchange, cuts);
+      "and after the camera's reply; stop-and-wait and windowed, %d with requests in flight), each resumed over "
+      "a fresh link\n",
+      total, receipt_exchange, cuts, cuts_in_flight);
+}
+
+TEST_CASE(
+    "link cut over Noise/TCP with file requests in flight: only answers before the cut are spooled, in order, "
+    "and the next docking continues from them",
+    "[fault]") {
+  constexpr std::size_t chunks = 20;
+  constexpr std::size_t good_answers = 5;  // the 6th answer of the file is cut on its way to the dock
+  constexpr std::size_t window = 16;       // a wide window: many requests are at the camera when the cut comes
+  const std::size_t size = chunks * offload::max_file_chunk;
+  // Where the file's requests start in a docking.
+  std::size_t first_file_exchange = 0;
+  {
+    temp_dir dir;
+    camera_fixture cam("cam-1", 1, dir / "cam");
+    cam.add_segment(size);
+    dock_fixture dock(dir / "dock");
+    dock.enroll(cam);
+    dock.settings.file_window = window;
+    tests::in_process_port port(cam, dock.signer.public_key());
+    auto s = dock.session();
+    REQUIRE(s.run(port).has_value());
+    const auto file_kind = offload::message{offload::file_request{}}.index();
+    const auto& kinds = port.request_kinds();
+    for (std::size_t k = kinds.size(); k >= 1; --k)
+      if (kinds[k - 1] == file_kind) first_file_exchange = k;
+    REQUIRE(first_file_exchange != 0);
+    REQUIRE(port.most_in_flight() == window);
+  }
+
+  // Whether requests are still in flight when the cut comes depends on the scheduler (a dock thread preempted in
+  // the middle of sending its window lets the camera catch up); each attempt is a fresh camera and dock with
+  // every check below, and the test fails unless one attempt of a bounded few set up the condition.
+  constexpr int attempts = 8;
+  bool set_up = false;
+  for (int attempt = 1; attempt <= attempts && !set_up; ++attempt) {
+    INFO("attempt " << attempt);
+    temp_dir dir;
+    camera_fixture cam("cam-1", 1, dir / "cam");
+    const auto name = cam.add_segment(size);
+    const auto camera_bytes = core::read_file(cam.recording_dir() / name, size + 1).value();
+    dock_fixture dock(dir / "dock");
+    dock.enroll(cam);
+    dock.settings.file_window = window;
+    const std::size_t k = first_file_exchange + good_answers;
+    bool in_flight = false;
+    {
+      camera_on_link link(cam);
+      tests::cutting_relay relay(link.port(), tests::cut_reply(k));
+      auto r = dock_over_link(dock, cam, relay.port());
+      REQUIRE(relay.has_cut());
+      CHECK(relay.failure().empty());
+      REQUIRE_FALSE(r.has_value());
+      CHECK(relay.forwarded(tests::relay_direction::to_dock) == k + 1);
+      CHECK(relay.forwarded(tests::relay_direction::to_camera) >= k + 2);
+      // Requests after the cut one had reached the camera: the cut came with requests in flight.
+      in_flight = relay.forwarded(tests::relay_direction::to_camera) > k + 2;
+    }
+    tests::check_invariants(dock, cam);
+    CHECK(cam.files_in(ledger::file_state::stored).empty());
+    const auto spool = dock.settings.spool_dir / "cam-1" / (crypto::sha256(camera_bytes).to_hex() + ".part");
+    auto spooled = core::read_file(spool, size + 1);
+    REQUIRE(spooled.has_value());
+    // Answers the relay passed before the cut may still be lost with it (the dock's next request fails first),
+    // so the spool holds whole answers up to the cut one, never more, and they are the camera's first bytes.
+    const auto spooled_bytes = spooled->size();
+    CHECK(spooled_bytes % offload::max_file_chunk == 0);
+    CHECK(spooled_bytes <= good_answers * offload::max_file_chunk);
+    CHECK(std::equal(spooled->begin(), spooled->end(), camera_bytes.begin()));
+    set_up = in_flight && spooled_bytes > 0;
+
+    {
+      camera_on_link link(cam);
+      tests::cutting_relay relay(link.port(), std::nullopt);
+      auto r = dock_over_link(dock, cam, relay.port());
+      INFO((r ? std::string() : r.error().context));
+      REQUIRE(r.has_value());
+      CHECK(r->files_stored == 1);
+      CHECK(r->bytes_fetched == size - spooled_bytes);  // continued, not started again
+    }
+    tests::check_invariants(dock, cam);
+    check_receipts_applied_once(dock, cam, true);
+    CHECK(cam.files_in(ledger::file_state::stored).size() == 1);
+  }
+  // The cut came with requests at the camera and after answers were spooled, in one of the attempts.
+  REQUIRE(set_up);
 }
