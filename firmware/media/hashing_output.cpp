@@ -81,17 +81,19 @@ core::status hashing_output::encrypt_pending() {
   return {};
 }
 
-core::expected<byte_region> hashing_output::finish_stream() {
-  avio_flush(context_.get());
+core::expected<stream_end> hashing_output::finish_stream() {
+  auto before_final = mark_region();  // invariant 6: what is pending (the mfra message) is not the final message
+  if (!before_final) return std::unexpected(before_final.error());
   if (encryptor_) {
-    if (auto ok = encrypt_pending(); !ok) return std::unexpected(ok.error());
     auto digests = encryptor_->finish();
     if (!digests) {
       if (!error_) error_ = digests.error();
       return std::unexpected(*error_);
     }
   }
-  return mark_region();
+  auto final_message = mark_region();
+  if (!final_message) return std::unexpected(final_message.error());
+  return stream_end{*before_final, *final_message};
 }
 
 core::expected<byte_region> hashing_output::mark_region() {

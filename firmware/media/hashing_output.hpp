@@ -4,8 +4,9 @@
 // and patch bytes that were already hashed.
 // With footage keys (encrypting mode, docs/formats/encrypted-footage.md) the file is an encrypted footage file:
 // the header is written at create(), the muxer's bytes are held in memory until mark_region() and then written
-// as one secretstream message, and finish_stream() writes the final message. The file hashers then see the
-// ciphertext exactly as stored, and a plaintext hasher sees the muxer's bytes of every message written.
+// as one secretstream message, and finish_stream() writes the final message as a region of its own. The file
+// hashers then see the ciphertext exactly as stored, and a plaintext hasher sees the muxer's bytes of every
+// message written.
 // Invariants:
 //  1. bytes_written() counts bytes that the file accepted; both hashers have seen exactly those bytes.
 //  2. Regions partition the bytes written: mark_region() returns [previous mark, bytes_written()) and its
@@ -17,6 +18,9 @@
 //  5. Encrypting: a region is the header (first region only) plus exactly one message, so every region ends on
 //     a message boundary and a file cut back to a region's end decrypts up to it; the plaintext digest at
 //     mark_durable() covers exactly the plaintext of the messages in the durable prefix, in order.
+//  6. finish_stream() closes the current region before it writes the final message, so the final message is
+//     exactly its own region (4 + 17 bytes encrypting, empty in the clear) and the caller can account for it
+//     apart from any tail (the mfra message) before it.
 #pragma once
 
 #include "common/crypto/footage_writer.hpp"
@@ -38,6 +42,12 @@ struct byte_region {
   common::crypto::sha256_digest sha256;
 };
 
+// The end of a stream (invariant 6): the last region before the final message, and the final message.
+struct stream_end {
+  byte_region before_final;
+  byte_region final_message;  // encrypting: the TAG_FINAL message with its length prefix; in the clear: empty
+};
+
 class hashing_output {
  public:
   // No recipients: the file is the muxer's bytes. Recipients (1..4 footage public keys): encrypting mode,
@@ -55,9 +65,9 @@ class hashing_output {
 
   // Flushes libav's buffer into the file, then closes the current region (invariant 2).
   [[nodiscard]] common::core::expected<byte_region> mark_region();
-  // Encrypting: writes what is pending as a message, then the final message (TAG_FINAL), then closes the region
-  // as mark_region() does. In the clear: mark_region().
-  [[nodiscard]] common::core::expected<byte_region> finish_stream();
+  // Closes the current region as mark_region() does; encrypting, then writes the final message (TAG_FINAL) as
+  // the next region (invariant 6). In the clear the final region is empty.
+  [[nodiscard]] common::core::expected<stream_end> finish_stream();
   [[nodiscard]] common::core::status datasync();
   [[nodiscard]] common::core::status sync();
   void mark_durable() noexcept;  // invariant 4

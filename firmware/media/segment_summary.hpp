@@ -7,6 +7,8 @@
 //   [init_length + Σ length_i, L)                      unsigned tail (unsigned_tail_bytes; 0 unless the
 //                                                      mfra trailer is enabled: then it is exactly the mfra box)
 //   [0, L)                                                                              → file_sha256
+// An encrypted segment ends, after the unsigned tail, with the final message (final_message_bytes, 21): the
+// stream's authenticated end marker with an empty plaintext, covered by file_sha256 and no unsigned tail.
 #pragma once
 
 #include "common/crypto/sha256.hpp"
@@ -81,12 +83,15 @@ struct segment_summary {
   std::vector<track_range> tracks;              // video first, then audio if recorded
   close_reason reason = close_reason::stop;
   std::uint64_t unsigned_tail_bytes = 0;
+  // Encrypted segments sealed normally: the final message (4-byte length + 17 bytes); 0 in the clear and after
+  // seal_after_failure, which cannot write it. byte_length = init + Σ fragments + unsigned tail + this.
+  std::uint64_t final_message_bytes = 0;
   // Bytes written after the last durable fragment that the seal cut off (a write or sync failed mid-fragment);
   // they were never reported durable. 0 on a normal seal.
   std::uint64_t truncated_bytes = 0;
   // Encrypted segments only: then byte_length, file_sha256, init_sha256 and the fragment root describe the
   // ciphertext file as stored (init part = header + message 0, fragment i = message i + 1, the tail = the
-  // mfra message if any and the final message), and this the plaintext fMP4 it decrypts to.
+  // mfra message if any, then the final message), and this the plaintext fMP4 it decrypts to.
   std::optional<plaintext_digest> plaintext;
 
   [[nodiscard]] const track_range* find_track(track_kind kind) const noexcept {

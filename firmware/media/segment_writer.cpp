@@ -215,6 +215,7 @@ segment_summary segment_writer::make_summary(close_reason reason) const {
     if (t.durable) s.tracks.push_back(*t.durable);
   s.reason = reason;
   s.unsigned_tail_bytes = tail_bytes_;
+  s.final_message_bytes = final_message_bytes_;
   s.truncated_bytes = truncated_bytes_;
   s.byte_length = output_->durable_length();
   s.file_sha256 = output_->durable_file_sha256();
@@ -233,13 +234,14 @@ core::expected<segment_summary> segment_writer::seal(close_reason reason) {
     failed_ = true;
     return fail_mux("write trailer of " + file_name_, ret);
   }
-  auto tail = output_->finish_stream();  // invariant 7: the final message of an encrypted file
-  if (!tail) {
+  auto end = output_->finish_stream();  // invariant 7: the final message of an encrypted file
+  if (!end) {
     failed_ = true;
-    return core::wrap("write trailer of " + file_name_, tail.error());
+    return core::wrap("write trailer of " + file_name_, end.error());
   }
-  tail_bytes_ = tail->length;  // the mfra box when enabled: not covered by init or fragment hashes
-  output_->mark_durable();     // fsync below makes it so before anything is reported
+  tail_bytes_ = end->before_final.length;  // the mfra box when enabled: not covered by init or fragment hashes
+  final_message_bytes_ = end->final_message.length;  // invariant 8
+  output_->mark_durable();  // fsync below makes it so before anything is reported
   if (auto ok = finish_seal(); !ok) {
     failed_ = true;
     return std::unexpected(ok.error());
@@ -258,6 +260,7 @@ core::expected<segment_summary> segment_writer::seal_after_failure(close_reason 
   // Invariant 5: everything after the last durable fragment was never reported; cut it off.
   truncated_bytes_ = output_->bytes_written() - output_->durable_length();
   tail_bytes_ = 0;
+  final_message_bytes_ = 0;
   if (auto ok = output_->file().truncate(output_->durable_length()); !ok) return std::unexpected(ok.error());
   for (auto& t : tracks_) t.pending.reset();
   if (auto ok = finish_seal(); !ok) return std::unexpected(ok.error());

@@ -23,6 +23,9 @@
 //     part is one message and every fragment one message, written and fdatasync'd before it is reported, so
 //     every reported fragment decrypts after a power cut; seal() ends the stream with the final message,
 //     seal_after_failure() cannot (the file then reads as `truncated` after its last durable fragment).
+//  8. The final message is the format's end, not footage: seal() counts it in final_message_bytes, never in
+//     unsigned_tail_bytes, so a normally sealed encrypted segment has an unsigned tail only where the same
+//     segment in the clear has one (the mfra box). Its bytes are in byte_length and file_sha256 like every other.
 #pragma once
 
 #include "common/crypto/merkle.hpp"
@@ -120,6 +123,7 @@ class segment_writer {
   bool fragment_pending_ = false;
   std::optional<media_time> fragment_first_pts_;
   std::uint64_t tail_bytes_ = 0;
+  std::uint64_t final_message_bytes_ = 0;
   std::uint64_t truncated_bytes_ = 0;
   bool failed_ = false;
   bool renamed_ = false;

@@ -50,7 +50,7 @@ record::record golden_encrypted_segment() {
   s.fragment_root = crypto::sha256(std::string_view("root over messages"));
   s.tracks = {{record::track_type::video, 1, 15360, 15360, 921'600}};
   s.closed_by = record::close_reason::rollover;
-  s.unsigned_tail_bytes = 21;  // the final message
+  s.unsigned_tail_bytes = 0;  // the final message after the last fragment is no unsigned tail (§4.2)
   s.encrypted = record::footage_plaintext{1'234'567, crypto::sha256(std::string_view("plaintext fmp4"))};
   r.body = s;
   return r;

@@ -119,8 +119,10 @@ TEST_CASE("encrypted segments: a stolen camera's files are no MP4 and look rando
     }
     CHECK(seen == s.fragment_count);
     CHECK(tree.root() == s.fragment_root);
-    CHECK(s.unsigned_tail_bytes == bytes.size() - at);
-    CHECK(s.unsigned_tail_bytes == 4 + 17);  // the final message only (no mfra)
+    // After the last fragment only the final message (no mfra): the format's end, not an unsigned tail.
+    CHECK(s.unsigned_tail_bytes == 0);
+    CHECK(s.final_message_bytes == 4 + 17);
+    CHECK(s.unsigned_tail_bytes + s.final_message_bytes == bytes.size() - at);
   }
 }
 

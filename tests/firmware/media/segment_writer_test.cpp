@@ -1,9 +1,13 @@
-// The segment writer on a real clip ([integration]: layout, mfra tail, first-packet rule), then [fault]:
+// The segment writer on a real clip ([integration]: layout, mfra tail in the clear and encrypted, first-packet
+// rule), then [fault]:
 // storage failures at every point of a segment's life, and a disk that fills up under the running pipeline.
 // After each failure: the error names the operation and the file, every fragment already reported durable is
 // in the sealed file byte for byte, the sealed file decodes cleanly and matches its summary, and nothing that
 // was reported is lost.
 #include "tests/firmware/media/fault_injecting_storage.hpp"
+#include "common/crypto/footage_format.hpp"
+#include "common/crypto/footage_key.hpp"
+#include "common/crypto/footage_reader.hpp"
 #include "firmware/media/mp4_box_walker.hpp"
 #include "firmware/media/posix_segment_storage.hpp"
 #include "firmware/media/recording_pipeline.hpp"
@@ -12,6 +16,7 @@
 
 #include <sys/mount.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -155,6 +160,66 @@ TEST_CASE("segment writer: one fragment per GOP, every byte accounted for, with 
     const auto tags = run_shell("ffprobe -v error -show_entries format_tags=comment -of csv=p=0 " +
                                   shell_quote((dir.path() / run.summary->file_name).string()));
     CHECK(tags.out.find("device=CAM-0042 officer=PC 1234 session=F segment=0") != std::string::npos);
+    CHECK(sink.order_violation().empty());
+  }
+}
+
+// An encrypted segment sealed normally: its final message is the stream's end, not an unsigned tail, so the
+// record of a normal stop or rollover shows no gap (docs/formats/chain.md §4.2). With the mfra index the mfra
+// message before it is the unsigned tail, as the mfra box is in the clear.
+TEST_CASE("segment writer: an encrypted segment's final message is no unsigned tail, with and without the mfra tail",
+          "[integration]") {
+  namespace crypto = bodycam::common::crypto;
+  const clip c;
+  const auto agency = crypto::footage_secret_key::generate(crypto::system_random()).value();
+  for (const bool mfra : {false, true}) {
+    INFO("mfra " << mfra);
+    temp_dir dir;
+    recording_sink sink;
+    posix_segment_storage storage;
+    segment_writer_options options;
+    options.write_mfra = mfra;
+    options.encryption.recipients = {agency.public_key()};
+    const auto run = write_clip(c, storage, sink, dir.path(), options);
+    REQUIRE_FALSE(run.failure);
+    REQUIRE(run.summary);
+    const auto& s = *run.summary;
+    CHECK(s.reason == close_reason::stop);
+    CHECK(s.fragment_count == 3);
+    CHECK(s.truncated_bytes == 0);
+    REQUIRE(s.plaintext.has_value());
+    CHECK(s.plaintext->byte_length > 0);
+    CHECK(s.final_message_bytes == crypto::footage_length_prefix_size + crypto::footage_message_overhead);
+
+    const auto bytes = read_whole_file(dir.path() / s.file_name);
+    REQUIRE(bytes.size() == s.byte_length);
+    std::uint64_t at = s.init_length;
+    for (const auto& f : sink.fragments()) {
+      CHECK(f.offset == at);
+      at += f.length;
+    }
+    CHECK(at + s.unsigned_tail_bytes + s.final_message_bytes == s.byte_length);
+    auto length_at = [&](std::uint64_t offset) {
+      std::uint64_t v = 0;
+      for (std::uint64_t i = 0; i < 4; ++i) v = (v << 8) | bytes[offset + i];
+      return v;
+    };
+    if (mfra) {
+      REQUIRE(s.unsigned_tail_bytes > crypto::footage_length_prefix_size + crypto::footage_message_overhead);
+      CHECK(crypto::footage_length_prefix_size + length_at(at) == s.unsigned_tail_bytes);  // one message: mfra
+    } else {
+      CHECK(s.unsigned_tail_bytes == 0);
+    }
+    REQUIRE(s.byte_length >= s.final_message_bytes);
+    CHECK(length_at(s.byte_length - s.final_message_bytes) == crypto::footage_message_overhead);  // empty plaintext
+
+    // The reader finds the file complete: init, fragments, [mfra], and an authenticated final message.
+    crypto::memory_source source(bytes);
+    const std::array<crypto::footage_secret_key, 1> keys{
+        crypto::footage_secret_key::from_bytes(agency.secret()).value()};
+    const auto read = crypto::salvage_footage(source, keys, s.file_name);
+    CHECK_FALSE(read.stopped.has_value());
+    CHECK(read.fragments.size() == 1 + s.fragment_count + (mfra ? 1 : 0));
     CHECK(sink.order_violation().empty());
   }
 }

@@ -1,9 +1,11 @@
 // [e2e] A real encrypted recording (tests/support/encrypted_camera.hpp: bodycam-recorder encrypting to the
 // agency footage key, docked by bodycam-dockd) through the clerk's commands: `bodycam export` and `bodycam copy`
 // refuse it without a key before any access entry, refuse another agency's key naming the key ids, and with the
-// agency key give a bundle that `bodycam verify` accepts — every file the record's plaintext (sha256 and length
-// of its `encrypted` field), segments that ffprobe decodes, statements that play — and a viewing copy that
-// plays and checks. The register shows each access entry and its outcome.
+// agency key give a bundle that `bodycam verify` accepts as authentic without gaps — every segment of the normal
+// stop closed by rollover or stop with no unsigned tail (its final message is the stream's end, not a gap), every
+// file the record's plaintext (sha256 and length of its `encrypted` field), segments that ffprobe decodes,
+// statements that play — and a viewing copy that plays and checks. The register shows each access entry and its
+// outcome.
 #include "common/crypto/key_file.hpp"
 #include "common/record/record.hpp"
 #include "common/store/directory_backend.hpp"
@@ -62,6 +64,14 @@ struct encrypted_file {
   bool is_segment = false;
 };
 
+// The bytes after a normally sealed encrypted segment's last fragment: the final message only (encrypted-footage.md
+// §4: length 17, empty plaintext), which the record covers by file_sha256 and does not count as an unsigned tail.
+bool ends_with_final_message(const fs::path& stored) {
+  const std::string bytes = tests::slurp(stored);
+  if (bytes.size() < 21) return false;
+  return bytes.compare(bytes.size() - 21, 4, std::string("\0\0\0\x11", 4)) == 0;
+}
+
 }  // namespace
 
 TEST_CASE("bodycam export and copy of a real encrypted recording: refused without the key, decrypted with it",
@@ -74,12 +84,12 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   auto docked = camera.dock_once();
   INFO(docked.err);
   REQUIRE(docked.exit_code == 0);
-  CHECK(camera.stop_recorder() == 0);
 
   // What the store holds: the session and every encrypted file with its record's plaintext hash.
   const fs::path store_dir = camera.store_dir();
   std::string session;
   std::vector<encrypted_file> files;
+  std::size_t by_rollover = 0, by_stop = 0;
   {
     auto s = store::open_directory_store(store_dir, false).value();
     const auto device = *record::device_id::parse("cam-e");
@@ -90,6 +100,17 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
         REQUIRE(sg->encrypted.has_value());
         session = sg->session.to_hex();
         files.push_back({sg->file_name, *sg->encrypted, true});
+        // A normal stop: every segment closed as in the clear, every byte of it signed, the plaintext stated.
+        INFO(sg->file_name << " closed by " << record::to_string(sg->closed_by));
+        CHECK((sg->closed_by == record::close_reason::rollover || sg->closed_by == record::close_reason::stop));
+        by_rollover += sg->closed_by == record::close_reason::rollover;
+        by_stop += sg->closed_by == record::close_reason::stop;
+        CHECK(sg->unsigned_tail_bytes == 0);
+        CHECK(sg->encrypted->byte_length > 0);
+        const fs::path stored = store_dir / "objects/sha256" / sg->file_sha256.to_hex();
+        REQUIRE(fs::exists(stored));
+        CHECK(fs::file_size(stored) == sg->byte_length);
+        CHECK(ends_with_final_message(stored));
       } else if (const auto* a = std::get_if<record::annotation_payload>(&rec.body.body);
                  a && a->status != record::annotation_status::missing) {
         REQUIRE(a->encrypted.has_value());
@@ -103,8 +124,16 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
     agency.enroll_store_keys();
     agency.enroll_person(r / "clerk/clerk-1.pub", tests::clerk_and_supervisor);
   }
+  // The dock's next pass logs the camera key the administrator put into the store (its start-up reconcile), so
+  // the bundle can prove every item.
+  auto logged = camera.dock_once();
+  INFO(logged.err);
+  REQUIRE(logged.exit_code == 0);
+  CHECK(camera.stop_recorder() == 0);
   REQUIRE_FALSE(session.empty());
   REQUIRE(files.size() >= 4);  // segments and at least one statement
+  CHECK(by_rollover >= 2);
+  CHECK(by_stop == 1);
   const std::vector<std::string> clerk{"--clerk-key", (r / "clerk/clerk-1.key").string(), "--department",
                                        "records unit", "--reference", "CASE-ENC-1"};
   auto cli = [&](std::vector<std::string> args, const std::vector<std::string>& extra = {}) {
@@ -150,17 +179,20 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   INFO(exported.out << exported.err);
   REQUIRE(exported.exit_code == 0);
   CHECK_THAT(exported.out, Catch::Contains("with footage key id " + key_id));
-  // Exit 1, authentic with documented gaps: the recorder counts each encrypted segment's final message as an
-  // unsigned tail (chain.md), and the camera key put into the store after the dock's pass is not logged yet.
-  // Every plaintext matched its record: no bundle finding but the unlogged key.
+  // Exit 0, authentic: no segment of a normal stop is a documented gap (no unsigned tail, no power loss), every
+  // plaintext matched its record and every item is in the store log.
   auto verified = tests::run_bodycam({"verify", (r / "bundle").string(), "--json"});
   INFO(verified.out << verified.err);
-  CHECK(verified.exit_code == 1);
+  CHECK(verified.exit_code == 0);
   const auto report = nlohmann::json::parse(verified.out, nullptr, false);
   REQUIRE_FALSE(report.is_discarded());
-  REQUIRE(report["findings"].size() == 1);
-  CHECK(report["findings"][0]["code"] == "log_item_unlogged");
-  CHECK(report["findings"][0]["file"] == "keys/cam-e.pub");
+  CHECK(report["verdict"] == "authentic");
+  CHECK(report["findings"].empty());
+  CHECK(report["documented_gaps"] == 0);
+  auto verified_text = tests::run_bodycam({"verify", (r / "bundle").string()});
+  INFO(verified_text.out);
+  CHECK(verified_text.exit_code == 0);
+  CHECK_THAT(verified_text.out, !Catch::Contains("power loss") && !Catch::Contains("could not be signed"));
   std::size_t segments = 0, statements = 0;
   for (const auto& f : files) {
     const fs::path plain = r / "bundle/files/cam-e" / f.file_name;
@@ -206,10 +238,10 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   REQUIRE(tests::run_process({"tar", "-xf", (r / "court.tar").string(), "-C", (r / "court").string()}).exit_code == 0);
   auto court_verified = tests::run_bodycam({"verify", (r / "court/bundle").string(), "--json"});
   INFO(court_verified.out);
-  CHECK(court_verified.exit_code == 1);  // as the plain bundle: the unlogged camera key only
+  CHECK(court_verified.exit_code == 0);  // as the plain bundle: authentic
   const auto court_report = nlohmann::json::parse(court_verified.out, nullptr, false);
   REQUIRE_FALSE(court_report.is_discarded());
-  CHECK(court_report["findings"].size() == 1);
+  CHECK(court_report["findings"].empty());
   for (const auto& f : files)
     CHECK(sha256_hex(r / "court/bundle/files/cam-e" / f.file_name) == f.plaintext.sha256.to_hex());
 
@@ -275,6 +307,7 @@ TEST_CASE("power cut mid-fragment on an encrypting camera: salvaged at boot, eve
 
   const fs::path store_dir = camera.store_dir();
   std::optional<record::segment_payload> salvaged;
+  std::size_t normally_closed = 0;
   std::string session;
   {
     auto s = store::open_directory_store(store_dir, false).value();
@@ -284,7 +317,15 @@ TEST_CASE("power cut mid-fragment on an encrypting camera: salvaged at boot, eve
       auto rec = record::parse_signed_record(s.get_record(device, seq).value()).value();
       if (const auto* sg = std::get_if<record::segment_payload>(&rec.body.body)) {
         session = sg->session.to_hex();
-        if (sg->closed_by == record::close_reason::power_loss_recovered) salvaged = *sg;
+        if (sg->closed_by == record::close_reason::power_loss_recovered) {
+          salvaged = *sg;
+        } else {  // sealed by the recorder after the resume: no gap of its own
+          INFO(sg->file_name);
+          CHECK(sg->unsigned_tail_bytes == 0);
+          REQUIRE(sg->encrypted.has_value());
+          CHECK(sg->encrypted->byte_length > 0);
+          ++normally_closed;
+        }
       }
     }
     REQUIRE(s.put_public_key(crypto::load_public_key(r / "cameras/cam-e.pub").value()).has_value());
@@ -294,6 +335,7 @@ TEST_CASE("power cut mid-fragment on an encrypting camera: salvaged at boot, eve
     agency.enroll_person(r / "clerk/clerk-1.pub", tests::clerk_and_supervisor);
   }
   REQUIRE(salvaged.has_value());
+  CHECK(normally_closed >= 1);
   REQUIRE(salvaged->encrypted.has_value());
   CHECK(salvaged->encrypted->byte_length == 0);  // "encrypted, plaintext not stated"
   CHECK(salvaged->unsigned_tail_bytes > 0);      // the cut message
