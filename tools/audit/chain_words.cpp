@@ -112,12 +112,16 @@ std::vector<std::string> documented_gap_lines(const chain::chain_report& report,
                     ".");
     } else if (const auto* s = std::get_if<record::segment_payload>(&body.body);
                s && (s->unsigned_tail_bytes > 0 || s->closed_by == record::close_reason::power_loss_recovered)) {
-      out.push_back(where + record::format_utc_seconds(body.utc.time) + at + ": segment " + s->file_name +
-                    " was closed after a power loss; " +
-                    (s->unsigned_tail_bytes == 0
-                         ? std::string("every byte of it on the camera was signed.")
-                         : "its last " + std::to_string(s->unsigned_tail_bytes) +
-                               " bytes were written but could not be signed."));
+      const std::string head = where + record::format_utc_seconds(body.utc.time) + at + ": segment " + s->file_name;
+      if (s->closed_by == record::close_reason::power_loss_recovered)
+        out.push_back(head + " was closed after a power loss; " +
+                      (s->unsigned_tail_bytes == 0
+                           ? std::string("every byte of it on the camera was signed.")
+                           : "its last " + std::to_string(s->unsigned_tail_bytes) +
+                                 " bytes were written but could not be signed."));
+      else  // closed normally, with bytes written at its close that no fragment covers (e.g. an index)
+        out.push_back(head + " ends with " + std::to_string(s->unsigned_tail_bytes) +
+                      " bytes written when it was closed that no signed fragment covers.");
     }
   }
   return out;
