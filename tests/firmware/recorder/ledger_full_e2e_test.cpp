@@ -30,10 +30,8 @@ TEST_CASE("ledger_full: SQLITE_FULL while recording stops the recording, alarmed
   auto daemon = cam.start_daemon("recorder");
   REQUIRE(wait_for_socket(cam.socket, std::chrono::seconds(30)));
   INFO(daemon->log());
-  auto started = json::parse(cam.request(R"({"cmd":"start"})"));
+  auto [started, status] = start_recording(cam);
   REQUIRE(started["ok"] == true);
-  auto status = wait_for(cam, [](const json& s) { return s["segment"].is_number() && s["segment"] >= 1; },
-                         std::chrono::seconds(30));
   REQUIRE(status["state"] == "recording");
 
   // What the ledger has acknowledged before its disk fills: records and fragment rows.
@@ -122,12 +120,10 @@ TEST_CASE("ledger_full: SQLITE_FULL is storage_full: interrupted, explained once
   auto daemon = cam.start_daemon("recorder");
   REQUIRE(wait_for_socket(cam.socket, std::chrono::seconds(30)));
   INFO(daemon->log());
-  auto started = json::parse(cam.request(R"({"cmd":"start"})"));
+  auto [started, status] = start_recording(cam);
   REQUIRE(started["ok"] == true);
-  const std::string session = started["session"];
-  auto status = wait_for(cam, [](const json& s) { return s["segment"].is_number() && s["segment"] >= 1; },
-                         std::chrono::seconds(30));
   REQUIRE(status["state"] == "recording");
+  const std::string session = started["session"];
   const std::vector<record::signed_record> acknowledged = cam.records();
   REQUIRE(acknowledged.size() >= 4);
 

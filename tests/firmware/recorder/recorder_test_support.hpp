@@ -89,4 +89,18 @@ inline nlohmann::json wait_for_state(const test_camera& cam, const std::string& 
   return wait_for(cam, [&](const nlohmann::json& s) { return s["state"] == state; }, limit);
 }
 
+// Starts a session and waits up to 30 s for its first segment. The caller checks reply["ok"] and
+// status["state"] ("recording").
+struct recording_start {
+  nlohmann::json reply;
+  nlohmann::json status;
+};
+inline recording_start start_recording(const test_camera& cam) {
+  auto reply = nlohmann::json::parse(cam.request(R"({"cmd":"start"})"));
+  if (reply["ok"] != true) return {reply, {}};
+  auto status = wait_for(cam, [](const nlohmann::json& s) { return s["segment"].is_number() && s["segment"] >= 1; },
+                         std::chrono::seconds(30));
+  return {std::move(reply), std::move(status)};
+}
+
 }  // namespace bodycam::tests

@@ -210,12 +210,10 @@ TEST_CASE("storage full, freed while docked: leaving the dock and starting resum
   auto daemon = cam.start_daemon("recorder");
   REQUIRE(wait_for_socket(cam.socket, std::chrono::seconds(30)));
   INFO(daemon->log());
-  auto started = json::parse(cam.request(R"({"cmd":"start"})"));
+  auto [started, status] = start_recording(cam);
   REQUIRE(started["ok"] == true);
-  const std::string session = started["session"];
-  auto status = wait_for(cam, [](const json& s) { return s["segment"].is_number() && s["segment"] >= 1; },
-                         std::chrono::seconds(30));
   REQUIRE(status["state"] == "recording");
+  const std::string session = started["session"];
   // Fill the disk below the 16 MB reserve; nothing is receipt-covered, so nothing can be reclaimed.
   const fs::path filler = fs::path(cam.segments) / "filler.bin";
   {
