@@ -41,8 +41,13 @@ core::expected<ledger_view> read_ledger(records::chain_writer& writer) {
   ledger_view view;
   const std::uint32_t boot = writer.boot_counter();
   std::vector<ledger_view::gap> unclean_gaps;
-  std::set<std::uint32_t> boots_with_interruption;
-  std::set<record::utc_time> explained_from;
+  // Every power_loss interruption with the boot that wrote it. A boot writes late ones for earlier boots
+  // before its own, so "this boot wrote an interruption" does not mean "this boot's gap is explained".
+  struct written_interruption {
+    std::uint32_t boot = 0;
+    record::utc_time from{}, to{};
+  };
+  std::vector<written_interruption> interruptions;
   std::optional<record::utc_time> previous_utc;
   auto ok = writer.with_ledger([&](ledger::ledger& l) {
     return l.for_each_record(0, [&](const ledger::stored_record& stored) -> core::status {
@@ -69,8 +74,7 @@ core::expected<ledger_view> read_ledger(records::chain_writer& writer) {
         unclean_gaps.push_back({r->body.boot_counter, previous_utc.value_or(r->body.utc.time), r->body.utc.time});
       if (const auto* p = std::get_if<record::interruption_payload>(&r->body.body);
           p && p->reason == record::interruption_reason::power_loss) {
-        boots_with_interruption.insert(r->body.boot_counter);
-        explained_from.insert(p->from);
+        interruptions.push_back({r->body.boot_counter, p->from, p->to});
       }
       previous_utc = r->body.utc.time;
       if (r->body.boot_counter != boot) {
@@ -82,9 +86,16 @@ core::expected<ledger_view> read_ledger(records::chain_writer& writer) {
     });
   });
   if (!ok) return std::unexpected(ok.error());
+  // A gap is explained by an interruption from its start (the boot's own, or one written late by a later
+  // boot), or by the boot's own interruption clamped to its recovery time because the clock went back
+  // (from == to, before the gap's start, not before the boot record).
+  const auto explained = [&](const ledger_view::gap& g) {
+    return std::ranges::any_of(interruptions, [&](const written_interruption& i) {
+      return i.from == g.from || (i.boot == g.boot && i.from == i.to && i.to < g.from && i.to >= g.to);
+    });
+  };
   for (const auto& g : unclean_gaps)
-    if (!boots_with_interruption.contains(g.boot) && !explained_from.contains(g.from))
-      view.unexplained_gaps.push_back(g);
+    if (!explained(g)) view.unexplained_gaps.push_back(g);
   return view;
 }
 

@@ -19,15 +19,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fixed UTC, or one that advances by `step` at every reading.
+// A fixed UTC, or one that advances by `step` at every reading; `offset` sets it back or forward.
 class fixed_clock final : public records::time_source {
  public:
   [[nodiscard]] record::nanoseconds monotonic() const override { return std::chrono::seconds(5); }
   [[nodiscard]] record::utc_claim utc() const override {
-    const auto at = record::utc_time(std::chrono::hours(24 * 365 * 57)) + step * readings_++;
+    const auto at = record::utc_time(std::chrono::hours(24 * 365 * 57)) + offset + step * readings_++;
     return {at, record::utc_source::rtc_only, {}, std::chrono::seconds(60)};
   }
   std::chrono::seconds step{0};
+  std::chrono::seconds offset{0};  // a clock set back (or forward) from here on
 
  private:
   mutable std::int64_t readings_ = 0;
@@ -254,4 +255,71 @@ TEST_CASE("a boot killed before its recovery recorded the interruption gets it f
   gaps = b.payloads<record::interruption_payload>();
   REQUIRE(gaps.size() == 3);
   CHECK(gaps[2].detail.find("before boot") == std::string::npos);
+}
+
+TEST_CASE("a boot killed after writing a late interruption for an earlier boot, before its own, still gets its own "
+          "from the next boot that recovers",
+          "[fault]") {
+  // Found by the kill loop (seed 680650905): boots 10 and 11 killed in recovery; boot 11 had written boot 10's
+  // late interruption, and boot 12 took that as boot 11's own, so boot 10's end was never explained.
+  bench b;
+  b.clock.step = std::chrono::seconds(1);
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::first_boot}));
+  open_session_with_partial(b, "s-000001.mp4");  // boot 1 ends while recording
+  b.reboot();
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));  // boot 2, killed here
+  b.reboot();
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));  // boot 3
+  record::utc_time boot_1_end{}, boot_2_start{}, boot_3_start{};
+  for (const auto& r : b.records()) {
+    if (r.body.boot_counter == 1) boot_1_end = r.body.utc.time;
+    if (r.body.boot_counter == 2) boot_2_start = r.body.utc.time;
+    if (r.body.boot_counter == 3) boot_3_start = r.body.utc.time;
+  }
+  // Boot 3's recovery writes boot 2's late interruption, then boot 3 is killed before writing its own.
+  record::interruption_payload late;
+  late.reason = record::interruption_reason::power_loss;
+  late.from = boot_1_end;
+  late.to = boot_2_start;
+  late.detail = "unclean end before boot 2, which ended before its recovery recorded this interruption";
+  REQUIRE(b.writer->append(std::move(late)));
+  b.reboot();
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));  // boot 4 recovers
+  REQUIRE(recorder::run_boot_recovery(*b.writer, b.segments, true));
+
+  record::utc_time boot_3_end{};
+  for (const auto& r : b.records())
+    if (r.body.boot_counter == 3) boot_3_end = r.body.utc.time;
+  const auto gaps = b.payloads<record::interruption_payload>();
+  REQUIRE(gaps.size() == 3);
+  CHECK(gaps[1].from == boot_2_start);  // boot 3's gap, recorded late by boot 4
+  CHECK(gaps[1].to == boot_3_start);
+  CHECK(gaps[1].detail.find("before boot 3") != std::string::npos);
+  CHECK(gaps[2].from == boot_3_end);  // boot 4's own
+  CHECK(gaps[2].detail.find("before boot") == std::string::npos);
+  // Every earlier boot's end is the start of exactly one interruption.
+  for (const auto end : {boot_1_end, boot_2_start, boot_3_end})
+    CHECK(std::ranges::count_if(gaps, [&](const auto& g) { return g.from == end; }) == 1);
+}
+
+TEST_CASE("a boot whose clock went back gets its own interruption clamped, and the next boot adds no late one",
+          "[fault]") {
+  bench b;
+  b.clock.step = std::chrono::seconds(1);
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::first_boot}));
+  open_session_with_partial(b, "s-000001.mp4");
+  b.reboot();
+  b.clock.offset = -std::chrono::hours(1);  // from boot 2 on, the clock reads earlier than boot 1's last record
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));
+  REQUIRE(recorder::run_boot_recovery(*b.writer, b.segments, true));
+  auto gaps = b.payloads<record::interruption_payload>();
+  REQUIRE(gaps.size() == 1);
+  CHECK(gaps[0].from == gaps[0].to);  // clamped
+
+  b.reboot();
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));
+  REQUIRE(recorder::run_boot_recovery(*b.writer, b.segments, true));
+  gaps = b.payloads<record::interruption_payload>();
+  REQUIRE(gaps.size() == 2);
+  CHECK(gaps[1].detail.find("before boot") == std::string::npos);
 }
