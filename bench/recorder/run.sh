@@ -95,6 +95,15 @@ TOML
   [ "$encrypted" = 1 ] || media=$(for f in "$cam"/segments/*.mp4; do
       ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$f"
     done | awk -v fps="$fps" '{ s += $1 } END { printf "%.2f", s / fps }')
+  if [ "$encrypted" = 1 ]; then
+    # Every segment really is sealed footage (docs/formats/encrypted-footage.md's magic), not an MP4.
+    local f sealed=0 plain=0
+    for f in "$cam"/segments/*.mp4; do
+      if [ "$(head -c 15 "$f")" = bodycam-footage ]; then sealed=$((sealed + 1)); else plain=$((plain + 1)); fi
+    done
+    echo "$name: $sealed segment(s) sealed, $plain in the clear"
+    [ "$sealed" -gt 0 ] && [ "$plain" = 0 ] || { echo "bench: the encrypted run wrote footage in the clear" >&2; return 1; }
+  fi
   [ "$encrypted" = 1 ] || echo "$name segments hold $media media s of a $seconds s session; elapsed $elapsed s"
   # With a ring longer than the whole run (BENCH_PRE_EVENT_SECONDS), the segments hold everything the recorder
   # encoded since its first frame: its CPU per media second then holds even when it fell behind real time
