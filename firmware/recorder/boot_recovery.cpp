@@ -87,11 +87,11 @@ core::expected<ledger_view> read_ledger(records::chain_writer& writer) {
   });
   if (!ok) return std::unexpected(ok.error());
   // A gap is explained by an interruption from its start (the boot's own, or one written late by a later
-  // boot), or by the boot's own interruption clamped to its recovery time because the clock went back
-  // (from == to, before the gap's start, not before the boot record).
+  // boot), or by the boot's own point interruption at its recovery time (from == to, not before its boot
+  // record): what recovery writes when no earlier record survived, or when the clock went back.
   const auto explained = [&](const ledger_view::gap& g) {
     return std::ranges::any_of(interruptions, [&](const written_interruption& i) {
-      return i.from == g.from || (i.boot == g.boot && i.from == i.to && i.to < g.from && i.to >= g.to);
+      return i.from == g.from || (i.boot == g.boot && i.from == i.to && i.to >= g.to);
     });
   };
   for (const auto& g : unclean_gaps)
