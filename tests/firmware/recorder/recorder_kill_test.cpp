@@ -172,12 +172,7 @@ bool wait_for_new_fragment(const test_camera& cam, const std::map<std::pair<std:
 
 TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap explained", "[fault]") {
   test_camera cam(1);
-  {
-    const std::string speech = cam.dir / "speech.wav", padded = cam.dir / "statement.wav";
-    REQUIRE(run_process({"espeak-ng", "-w", speech, "Officer seven, resuming."}).exit_code == 0);
-    REQUIRE(run_process({"sox", speech, padded, "pad", "0.2", "1.5"}).exit_code == 0);
-    cam.use_statement_file(padded);
-  }
+  cam.use_statement_file(cam.spoken_wav("statement.wav", "Officer seven, resuming.", "0.2", "1.5"));
   const auto seed = test_seed("recorder kill loop");
   INFO("seed " << seed << " (replay: BODYCAM_TEST_SEED=" << seed << ")");
   std::mt19937 random(seed);

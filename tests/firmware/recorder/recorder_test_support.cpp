@@ -9,6 +9,7 @@
 #include "tests/support/files.hpp"
 
 #include <fstream>
+#include <stdexcept>
 
 namespace bodycam::tests {
 
@@ -64,6 +65,16 @@ void test_camera::set_resume_window(int seconds) {
 void test_camera::use_statement_file(const std::string& wav) {
   statement_file = wav;
   write_config();
+}
+
+std::string test_camera::spoken_wav(const std::string& name, const std::string& words, const std::string& before,
+                                    const std::string& after) const {
+  const std::string speech = dir / ("speech-" + name), padded = dir / name;
+  for (const auto& argv : {std::vector<std::string>{"espeak-ng", "-w", speech, words},
+                           std::vector<std::string>{"sox", speech, padded, "pad", before, after}})
+    if (const auto r = run_process(argv); r.exit_code != 0)
+      throw std::runtime_error(argv[0] + " exited " + std::to_string(r.exit_code) + ": " + r.err);
+  return padded;
 }
 
 void test_camera::set_battery(const std::string& capacity, const std::string& status) const {

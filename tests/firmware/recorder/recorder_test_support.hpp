@@ -24,6 +24,10 @@ struct test_camera {
 
   // Rewrites the config: statements from `wav` played as the microphone ("" = annotation.kind none).
   void use_statement_file(const std::string& wav);
+  // `words` spoken by espeak-ng, with `before` and `after` seconds of silence (sox pad), as <dir>/<name>;
+  // returns its path (throws, with the tool's output, if either tool fails).
+  [[nodiscard]] std::string spoken_wav(const std::string& name, const std::string& words, const std::string& before,
+                                       const std::string& after) const;
   // Rewrites the config with the ledger at `path` (e.g. on a small_disk of its own).
   void move_ledger(const std::string& path);
   // Rewrites the config with [checks] resume_window_seconds (-1 = the daemon's default).

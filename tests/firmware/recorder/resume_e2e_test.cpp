@@ -26,13 +26,7 @@ using json = nlohmann::json;
 namespace {
 
 std::string make_statement(const test_camera& cam) {
-  const std::string speech = cam.dir / "speech.wav";
-  const std::string padded = cam.dir / "statement.wav";
-  auto r = run_process({"espeak-ng", "-w", speech, "Battery changed. Same incident, still on Main Street."});
-  REQUIRE(r.exit_code == 0);
-  r = run_process({"sox", speech, padded, "pad", "0.3", "2"});
-  REQUIRE(r.exit_code == 0);
-  return padded;
+  return cam.spoken_wav("statement.wav", "Battery changed. Same incident, still on Main Street.", "0.3", "2");
 }
 
 // Records until one segment is sealed, then lets the battery fall to the reserve: returns the status.

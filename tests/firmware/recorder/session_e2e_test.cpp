@@ -19,13 +19,7 @@ using json = nlohmann::json;
 namespace {
 
 std::string make_statement(const test_camera& cam) {
-  const std::string speech = cam.dir / "speech.wav";
-  const std::string padded = cam.dir / "statement.wav";
-  auto r = run_process({"espeak-ng", "-w", speech, "Officer seven. Traffic stop on Main Street, two officers."});
-  REQUIRE(r.exit_code == 0);
-  r = run_process({"sox", speech, padded, "pad", "0.3", "4"});
-  REQUIRE(r.exit_code == 0);
-  return padded;
+  return cam.spoken_wav("statement.wav", "Officer seven. Traffic stop on Main Street, two officers.", "0.3", "4");
 }
 
 }  // namespace
