@@ -244,6 +244,7 @@ core::expected<std::vector<device_plan>> plan_export(const store::store& s, cons
         name = p->file_name;
         f.sha256 = p->file_sha256;
         f.byte_length = p->byte_length;
+        f.encrypted = p->encrypted;
       } else {
         continue;
       }
