@@ -5,6 +5,7 @@
 // record's plaintext hash and which ffprobe plays (the photo: the exact JPEG). Also what a thief with the
 // camera's storage gets: no file ffprobe reads, no JPEG header, bytes of near 8 bits/byte; and a photo whose
 // ciphertext was altered is refused, named, by the decryption and by the store audit.
+#include "common/crypto/key_file.hpp"
 #include "common/record/record.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tests/support/encrypted_camera.hpp"
@@ -52,6 +53,19 @@ long decoded_frames(const fs::path& file, const std::string& type) {
   }
 }
 
+// Whether ffmpeg decodes every stream of `file` without an error (ffprobe alone is not enough: it takes a
+// `.jpg` name at its word and "opens" any bytes as an mjpeg stream of size 0x0).
+bool decodes(const fs::path& file) {
+  return tests::run_process({"ffmpeg", "-v", "error", "-xerror", "-i", file.string(), "-f", "null", "-"}).exit_code == 0;
+}
+
+// ffprobe's "width,height" of the first video stream ("0,0" when it cannot tell).
+std::string probed_size(const fs::path& file) {
+  const auto r = tests::run_process({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                                     "stream=width,height", "-of", "csv=p=0", file.string()});
+  return r.exit_code == 0 ? r.out.substr(0, r.out.find('\n')) : std::string();
+}
+
 }  // namespace
 
 TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record's plaintext, which plays", "[e2e]") {
@@ -70,7 +84,8 @@ TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record
     INFO(e.path().filename().string());
     CHECK(decoded_frames(e.path(), "video") <= 0);
     CHECK(decoded_frames(e.path(), "audio") <= 0);
-    CHECK(tests::run_process({"ffprobe", "-v", "error", e.path().string()}).exit_code != 0);
+    CHECK_FALSE(decodes(e.path()));
+    CHECK(probed_size(e.path()) != "320,240");
     const std::string head = tests::slurp(e.path()).substr(0, 2);
     CHECK(head != "\xff\xd8");  // no JPEG start-of-image marker
     CHECK(entropy_bits_per_byte(e.path()) > 7.8);
@@ -141,6 +156,8 @@ TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record
       const std::string jpeg = tests::slurp(out);
       CHECK(jpeg.starts_with("\xff\xd8"));  // the exact JPEG the camera encoded: its hash is the record's
       CHECK(decoded_frames(out, "video") == 1);
+      CHECK(decodes(out));
+      CHECK(probed_size(out) == "320,240");
       stored_photo = stored;
       ++photos_decrypted;
     } else {
@@ -167,11 +184,19 @@ TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record
   CHECK((refused.err.find("tampered") != std::string::npos || refused.err.find("altered") != std::string::npos));
   CHECK(refused.err.find("tampered-photo.enc") != std::string::npos);
   CHECK_FALSE(fs::exists(r / "tampered.jpg"));
+  // The audit checks a device's files once it can verify its chain: the camera's key goes into the store.
+  REQUIRE(store->put_public_key(crypto::load_public_key(r / "cameras/cam-e.pub").value()).has_value());
   fs::permissions(stored_photo, fs::perms::owner_write, fs::perm_options::add);
   std::ofstream(stored_photo, std::ios::binary | std::ios::trunc) << bytes;
-  auto audited = tests::run_bodycam({"audit", (r / "store").string()});
+  auto audited = tests::run_bodycam({"audit", (r / "store").string(), "--json", "--quiet"});
   INFO(audited.out << audited.err);
-  CHECK(audited.exit_code != 0);
-  CHECK(audited.out.find("file " + photo_name + " (objects/sha256/" + stored_photo.filename().string() +
-                          ") of cam-e no longer has the bytes that were recorded") != std::string::npos);
+  CHECK(audited.exit_code == 2);  // not authentic
+  const auto report = nlohmann::json::parse(audited.out, nullptr, false);
+  REQUIRE_FALSE(report.is_discarded());
+  std::vector<std::string> store_findings;  // "<reason> <file_name> <object>" of every device's store findings
+  for (const auto& d : report.value("devices", nlohmann::json::array()))
+    for (const auto& f : d.value("store_findings", nlohmann::json::array()))
+      store_findings.push_back(f.value("reason", "") + " " + f.value("file_name", "") + " " + f.value("object", ""));
+  CHECK(store_findings ==
+        std::vector<std::string>{"object_mismatch " + photo_name + " " + stored_photo.filename().string()});
 }
