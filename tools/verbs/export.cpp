@@ -8,7 +8,8 @@
 // clerk key that the store holds for a camera or dock (bodycam copy, in copy.cpp, does the same).
 // Encrypted footage needs the agency footage key (--footage-key, as bodycam decrypt); it is decrypted into the
 // bundle only after the access entry is stored, and refused without a key before any entry (bundle_export.hpp
-// invariant 6).
+// invariant 6). --to-recipient: one sealed file, its plain bundle only in a private folder and removed; a failed
+// sealing leaves nothing and its outcome says failed (bundle_export.hpp invariant 7).
 #include "common/store/directory_backend.hpp"
 #include "common/crypto/footage_key_file.hpp"
 #include "tools/bundle/bundle_export.hpp"
