@@ -67,6 +67,7 @@ struct encrypted_file {
   std::string file_name;
   record::footage_plaintext plaintext;
   file_type type = file_type::statement;
+  std::uint64_t seq = 0;
 };
 
 
@@ -106,7 +107,7 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
       if (const auto* sg = std::get_if<record::segment_payload>(&rec.body.body)) {
         REQUIRE(sg->encrypted.has_value());
         session = sg->session.to_hex();
-        files.push_back({sg->file_name, *sg->encrypted, file_type::segment});
+        files.push_back({sg->file_name, *sg->encrypted, file_type::segment, seq});
         // A normal stop: every segment closed as in the clear, every byte of it signed, the plaintext stated.
         INFO(sg->file_name << " closed by " << record::to_string(sg->closed_by));
         CHECK((sg->closed_by == record::close_reason::rollover || sg->closed_by == record::close_reason::stop));
@@ -121,12 +122,12 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
       } else if (const auto* a = std::get_if<record::annotation_payload>(&rec.body.body);
                  a && a->status != record::annotation_status::missing) {
         REQUIRE(a->encrypted.has_value());
-        files.push_back({a->file_name, *a->encrypted, file_type::statement});
+        files.push_back({a->file_name, *a->encrypted, file_type::statement, seq});
       } else if (const auto* p = std::get_if<record::photo_payload>(&rec.body.body)) {
         CHECK(p->file_name == photo_name);
         REQUIRE(p->encrypted.has_value());
         CHECK(p->encrypted->byte_length > 0);
-        files.push_back({p->file_name, *p->encrypted, file_type::photo});
+        files.push_back({p->file_name, *p->encrypted, file_type::photo, seq});
       }
     }
     // The administrator's part: the camera's key in the store, the agency root, the camera, dock and clerk enrolled.
@@ -287,10 +288,22 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   INFO(checked.out << checked.err);
   CHECK(checked.exit_code == 0);
 
+  // The photo alone (`bodycam copy --device --seq`): decrypted after its access entry, the exact JPEG.
+  const auto photo = std::find_if(files.begin(), files.end(), [](const auto& f) { return f.type == file_type::photo; });
+  REQUIRE(photo != files.end());
+  auto photo_copy = cli({"copy", store_dir.string(), "--out", (r / "photo.jpg").string(), "--device", "cam-e", "--seq",
+                         std::to_string(photo->seq)},
+                        agency_key);
+  INFO(photo_copy.out << photo_copy.err);
+  REQUIRE(photo_copy.exit_code == 0);
+  CHECK(sha256_hex(r / "photo.jpg") == photo->plaintext.sha256.to_hex());
+  CHECK(tests::slurp(r / "photo.jpg").starts_with("\xff\xd8"));
+  CHECK(decoded_frames(r / "photo.jpg", "video") == 1);
+
   // The register: the wrong-key export's entry and its failure, then each retrieval's entry and completion, but
   // the unsealable export's failure.
   const auto actions = access_actions(store_dir);
-  REQUIRE(actions.size() == 10);
+  REQUIRE(actions.size() == 12);
   CHECK(actions[0] == "export");
   auto failed = tools::registers::parse_outcome_action(actions[1]);
   REQUIRE(failed.has_value());
@@ -312,6 +325,10 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   auto copy_done = tools::registers::parse_outcome_action(actions[9]);
   REQUIRE(copy_done.has_value());
   CHECK(copy_done->completed);
+  CHECK(actions[10] == "playback_copy");
+  auto photo_done = tools::registers::parse_outcome_action(actions[11]);
+  REQUIRE(photo_done.has_value());
+  CHECK(photo_done->completed);
 }
 
 // A power cut mid-fragment on an encrypting camera: the recorder is killed while recording and the end of its
