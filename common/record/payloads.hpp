@@ -89,8 +89,8 @@ struct track_range {
   }
 };
 
-// The plaintext of an encrypted footage file (docs/formats/encrypted-footage.md). Present in a segment or
-// annotation record exactly when its file is encrypted; the record's byte_length and file_sha256 (and a
+// The plaintext of an encrypted footage file (docs/formats/encrypted-footage.md). Present in a segment,
+// annotation or photo record exactly when its file is encrypted; the record's byte_length and file_sha256 (and a
 // segment's init_sha256 and fragment_root) then cover the ciphertext as stored, and this the plaintext the
 // file decrypts to: the fragments' plaintexts concatenated in order (docs/formats/chain.md §4.2).
 struct footage_plaintext {
@@ -399,6 +399,7 @@ struct photo_payload {
   std::uint32_t time_base_den = 1;
   std::int64_t pts = 0;
   utc_time captured_utc{};
+  std::optional<footage_plaintext> encrypted;  // last field: present iff the file is encrypted
   template <class Self, class Visit>
   static void fields(Self& s, Visit&& v) {
     v("session", s.session);
@@ -411,6 +412,7 @@ struct photo_payload {
     v("time_base_den", s.time_base_den);
     v("pts", s.pts);
     v("captured_utc_ns", s.captured_utc);
+    v("encrypted", s.encrypted);
   }
 };
 

@@ -3,10 +3,14 @@
 // storage reserve, written durably as its own file (temp → fsync → rename → fsync directory, never over an
 // existing file) and then sealed by its signed `photo` record in one ledger transaction. The pipeline goes
 // on recording throughout: it hands out one frame reference and waits for nothing. A photo that cannot be
-// taken or stored is refused with the reason; the session is not touched.
+// taken or stored is refused with the reason; the session is not touched. With footage keys configured
+// ([footage], docs/formats/encrypted-footage.md) the file is the JPEG encrypted as a statement is (messages of
+// 64 KiB): the record's byte_length and file_sha256 cover the ciphertext as stored, its `encrypted` field the
+// JPEG; a photo that cannot be encrypted is refused, never written in the clear.
 #include "firmware/recorder/recorder_service.hpp"
 
 #include "common/core/durable_file.hpp"
+#include "common/crypto/footage_buffer.hpp"
 #include "firmware/media/osd_text.hpp"
 #include "firmware/session/photo_rules.hpp"
 
@@ -43,27 +47,35 @@ core::status recorder_service::take_photo_locked() {
   if (!still) return refuse(core::wrap("photo", still.error()).error());
   auto jpeg = media::encode_jpeg(*still->frame);
   if (!jpeg) return refuse(core::wrap("photo", jpeg.error()).error());
+  std::optional<crypto::sealed_footage> sealed;
+  if (!options_.footage_recipients.empty()) {
+    auto encrypted = crypto::seal_footage_buffer(*jpeg, options_.footage_recipients, crypto::system_random());
+    if (!encrypted) return refuse(core::wrap("photo refused: encrypt the JPEG; recording goes on", encrypted.error()).error());
+    sealed = std::move(*encrypted);
+  }
+  const core::byte_buffer& bytes = sealed ? sealed->ciphertext : *jpeg;
   // Invariant 7: the footage keeps its reserve.
   const auto storage = read_storage(options_.recording_dir.string());
   if (!storage.free_bytes)
     return refuse(core::error{core::errc::io, "photo refused: the free space of " + options_.recording_dir.string() +
                                                   " cannot be read; recording goes on"});
-  if (auto ok = session::check_photo_space(*storage.free_bytes, options_.thresholds.storage_reserve_bytes, jpeg->size());
+  if (auto ok = session::check_photo_space(*storage.free_bytes, options_.thresholds.storage_reserve_bytes, bytes.size());
       !ok)
     return refuse(ok.error());
 
   record::photo_payload p;
   p.session = *session_;
   p.file_name = session::photo_file_name(session_->to_hex(), writer_.boot_counter(), run_tag_, still->pts);
-  p.byte_length = jpeg->size();
-  p.file_sha256 = crypto::sha256(*jpeg);
+  p.byte_length = bytes.size();
+  p.file_sha256 = crypto::sha256(bytes);
+  if (sealed) p.encrypted = record::footage_plaintext{sealed->digests.plaintext_bytes, sealed->digests.plaintext_sha256};
   p.width = static_cast<std::uint32_t>(still->frame->width);
   p.height = static_cast<std::uint32_t>(still->frame->height);
   p.time_base_num = static_cast<std::uint32_t>(still->base.num);
   p.time_base_den = static_cast<std::uint32_t>(still->base.den);
   p.pts = still->pts;
   p.captured_utc = to_record_utc(still->captured_utc);
-  if (auto ok = core::write_file_durably(options_.recording_dir / p.file_name, *jpeg, {0644, true}); !ok)
+  if (auto ok = core::write_file_durably(options_.recording_dir / p.file_name, bytes, {0644, true}); !ok)
     return refuse(core::wrap("photo refused: recording goes on", ok.error()).error());
 
   const std::string file_name = p.file_name;

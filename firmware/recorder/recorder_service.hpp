@@ -74,7 +74,7 @@ struct service_options {
   session::precheck_thresholds thresholds;
   common::crypto::public_key device_key;
   std::optional<session::statement_settings> statement;  // nullopt: annotation.kind = "none"
-  // [footage]: statements are encrypted to these keys as written (empty: in the clear), like the segments.
+  // [footage]: statements and photos are encrypted to these keys as written (empty: in the clear), like segments.
   std::vector<common::crypto::footage_public_key> footage_recipients;
   std::chrono::milliseconds poll_interval{5000};         // battery and storage while a session is open
   std::chrono::milliseconds resume_window{std::chrono::minutes(30)};  // after an automatic stop

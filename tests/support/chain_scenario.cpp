@@ -97,9 +97,12 @@ chain_scenario& chain_scenario::run(std::string_view words) {
     } else if (word == "place_lost") {  // the receiver went away
       append(record::place_payload{session_, record::place_trigger::source_lost, record::fix_quality::none, 0, 0, 0,
                                    false, 0, record::utc_time{}, "gpsd 127.0.0.1:2947: connection refused"});
-    } else if (word == "photo") {  // a still taken while recording
-      append(record::photo_payload{session_, "s-photo-b1-300.jpg", 84'213, crypto::sha256("photo"), 1280, 720, 1, 30,
-                                   300, record::utc_time(std::chrono::milliseconds(utc_ms_))});
+    } else if (word == "photo" || word == "ephoto") {  // a still taken while recording (ephoto: encrypted)
+      append(record::photo_payload{
+          session_, "s-photo-b1-300.jpg", word == "photo" ? 84'213u : 84'418u, crypto::sha256(word == "photo" ? "photo" : "photo-sealed"), 1280, 720,
+          1, 30, 300, record::utc_time(std::chrono::milliseconds(utc_ms_)),
+          word == "photo" ? std::nullopt
+                          : std::optional<record::footage_plaintext>(record::footage_plaintext{84'213, crypto::sha256("photo")})});
     } else if (word == "timesync") {
       append(record::timesync_payload{"dock-1", fixed_key(200).public_key(), record::utc_time{},
                                       std::chrono::milliseconds(3), head_.next_seq, head_.last_hash, {}});

@@ -1,7 +1,8 @@
 // A scenario language for chains (STYLE.md §17): a test writes the story of a device as words and gets the
 // signed records, e.g. chain_scenario("cam-1").run("boot precheck start seg seg seg stop").
 // Words: boot (new boot: boot counter +1, monotonic time restarts), precheck, start, seg, annotate, eseg and
-// eannotate (an encrypted segment / statement: the optional `encrypted` field with a plaintext hash), interrupt,
+// eannotate (an encrypted segment / statement: the optional `encrypted` field with a plaintext hash), photo and
+// ephoto (a photo, in the clear / encrypted), interrupt,
 // recover, stop, resume (session_resume of the current session), action, mark, join and leave (officer-9
 // joins or leaves the current session), timesync, receipt, reclaim, rotate
 // (key_rotate to a fresh key), config, and the faults

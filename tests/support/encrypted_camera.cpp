@@ -83,6 +83,24 @@ void encrypted_camera::record_session(std::chrono::milliseconds length) {
   stop_session();
 }
 
+std::string encrypted_camera::record_session_with_photo(std::chrono::milliseconds length) {
+  start_session();
+  std::this_thread::sleep_for(length / 2);
+  std::string name = take_photo();
+  std::this_thread::sleep_for(length - length / 2);
+  stop_session();
+  return name;
+}
+
+std::string encrypted_camera::take_photo() {
+  auto taken = nlohmann::json::parse(control_request(socket_, R"({"cmd":"photo"})"), nullptr, false);
+  require(!taken.is_discarded() && taken.value("ok", false), "photo: " + taken.dump());
+  // The note is "photo <file name> (<width>x<height>, <bytes> bytes)".
+  const std::string note = taken.value("note", "");
+  require(note.starts_with("photo ") && note.find(' ', 6) != std::string::npos, "photo: unexpected note " + note);
+  return note.substr(6, note.find(' ', 6) - 6);
+}
+
 void encrypted_camera::start_session() {
   auto started = nlohmann::json::parse(control_request(socket_, R"({"cmd":"start","trigger":"button"})"), nullptr, false);
   require(!started.is_discarded() && started.value("ok", false), "start: " + started.dump());

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <string>
 
 namespace bodycam::tests {
 
@@ -31,6 +32,11 @@ class encrypted_camera {
   void stop_session();
   // start_session, `length` of recording, stop_session.
   void record_session(std::chrono::milliseconds length);
+  // start_session, half of `length`, one photo (the control socket's photo), the other half, stop_session;
+  // returns the photo's file name (in segments_dir()).
+  std::string record_session_with_photo(std::chrono::milliseconds length);
+  // The control socket's photo while recording; returns the photo's file name.
+  std::string take_photo();
   // One pass of the dock; the store is then `store_dir()`.
   [[nodiscard]] process_result dock_once();
   // SIGTERM and wait (30 s); the recorder's exit code.

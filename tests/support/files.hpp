@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bodycam::tests {
 
@@ -16,5 +17,9 @@ namespace bodycam::tests {
 // Replaces the whole content of `file` with `text` (creating it). Throws std::runtime_error naming the file
 // if it cannot be written.
 void write_text(const std::filesystem::path& file, std::string_view text);
+
+// The names of the entries of `dir` (not recursive), sorted: what a program left in a folder. Empty if `dir`
+// does not exist.
+[[nodiscard]] std::vector<std::string> names_in(const std::filesystem::path& dir);
 
 }  // namespace bodycam::tests

@@ -111,11 +111,12 @@ PAYLOADS = {
          ("width", "u32"), ("height", "u32"), ("time_base_num", "u32"), ("time_base_den", "u32"), ("pts", "i64"),
          ("captured_utc_ns", "i64")],
 }
-# §4.2: segment and annotation payloads may end with one optional field, present exactly when payload bytes
+# §4.2: segment, annotation and photo payloads may end with one optional field, present exactly when payload bytes
 # remain after the fields above: the file is encrypted, and this is its plaintext's length and SHA-256.
 OPTIONAL_LAST = {
     4: ("encrypted", [("plaintext_byte_length", "u64"), ("plaintext_sha256", "sha256")]),
     5: ("encrypted", [("plaintext_byte_length", "u64"), ("plaintext_sha256", "sha256")]),
+    19: ("encrypted", [("plaintext_byte_length", "u64"), ("plaintext_sha256", "sha256")]),
 }
 FIXED = {"u32": 4, "u64": 8, "sha256": 32, "pubkey": 32, "sig": 64, "session": 16}
 DEVICE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")

@@ -13,6 +13,7 @@
 #include "tools/registers/export_approval.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -244,6 +245,7 @@ core::expected<std::vector<device_plan>> plan_export(const store::store& s, cons
         name = p->file_name;
         f.sha256 = p->file_sha256;
         f.byte_length = p->byte_length;
+        f.encrypted = p->encrypted;
       } else {
         continue;
       }
@@ -319,17 +321,31 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
   };
 
   const fs::path parent = request.out.has_parent_path() ? request.out.parent_path() : fs::path(".");
-  const fs::path temp = parent / ("." + request.out.filename().string() + ".partial-" + std::to_string(::getpid()));
-  fs::remove_all(temp, ec);
-  fs::create_directories(temp, ec);
-  if (ec) return failed(core::fail_errno("create", temp.string(), ec.value()).error());
-  auto fail_clean = [&](const core::error& e) {
+  // Invariant 7: sealing, the plain bundle lives only inside a private folder; `scratch` is what is removed.
+  const fs::path scratch =
+      request.seal_to ? parent / ("." + request.out.filename().string() + ".unsealed-" + std::to_string(::getpid()))
+                      : fs::path();
+  const fs::path temp = request.seal_to ? scratch / "bundle"
+                                        : parent / ("." + request.out.filename().string() + ".partial-" +
+                                                    std::to_string(::getpid()));
+  auto remove_plain = [&]() {
     std::error_code ignored;
-    fs::remove_all(temp, ignored);
+    fs::remove_all(request.seal_to ? scratch : temp, ignored);
+  };
+  remove_plain();
+  if (request.seal_to && ::mkdir(scratch.c_str(), 0700) != 0)
+    return failed(core::fail_errno("create the private folder", scratch.string(), errno).error());
+  fs::create_directories(temp, ec);
+  if (ec) {
+    remove_plain();
+    return failed(core::fail_errno("create", temp.string(), ec.value()).error());
+  }
+  auto fail_clean = [&](const core::error& e) {
+    remove_plain();
     return failed(e);
   };
   bundle_writer w(temp);
-  export_result result{request.out, entry_path, {}, 0, 0, 0, {}, {}, {}, {}, {}, {}};
+  export_result result{request.out, entry_path, {}, 0, 0, 0, {}, {}, {}, {}, {}, {}, std::nullopt};
   json manifest_devices = json::array();
   std::set<std::string> keys;  // identities whose key goes into keys/
   std::set<std::string> retention_entries;
@@ -462,6 +478,32 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
     return fail_clean(ok.error());
   if (auto ok = w.finish(); !ok) return fail_clean(ok.error());
   if (auto ok = core::fsync_directory(temp); !ok) return fail_clean(ok.error());
+  if (request.seal_to) {  // invariant 7
+    auto sealed = seal_bundle(temp, "bundle", *request.seal_to, request.out);
+    remove_plain();
+    if (!sealed)
+      return failed(core::wrap("export to " + request.out.string() + " not completed: the bundle could not be sealed to "
+                               "footage key id " + request.seal_to->key_id().to_hex() +
+                               "; no bundle, plain or sealed, was left",
+                               sealed.error())
+                        .error());
+    if (fs::exists(fs::symlink_status(scratch, ec))) {  // the plaintext must not stay: no bundle then
+      std::error_code ignored;
+      fs::remove(request.out, ignored);
+      return failed(core::fail(core::errc::io, "export to " + request.out.string() + " not completed: the plain "
+                                               "bundle in " + scratch.string() + " could not be removed after "
+                                               "sealing (the sealed file was removed); remove that folder")
+                        .error());
+    }
+    result.sealed = *sealed;
+    auto outcome = conclude(std::nullopt);
+    if (!outcome)
+      return core::wrap("the sealed bundle " + request.out.string() + " was written but its outcome could not be "
+                        "registered after " + entry_path,
+                        outcome.error());
+    result.outcome_entry = *outcome;
+    return result;
+  }
   // Invariant 2: appears complete or not at all.
   if (::rename(temp.c_str(), request.out.c_str()) != 0)
     return fail_clean(core::fail_errno("rename bundle to", request.out.string(), errno).error());

@@ -20,10 +20,16 @@
 //     entry is stored (bundle_writer.hpp W3), with its proof in the manifest's `decrypted_files`
 //     (docs/formats/bundle.md §2.1). Without footage_keys such a selection is refused before the access entry
 //     (errc::permission naming the selection, the record and its file): nothing is read, nothing written.
+//  7. Sealed to a recipient (seal_to, `bodycam export --to-recipient`): the plain bundle is built only inside a
+//     private folder (mode 0700) beside `out`, sealed into `out` (sealed_bundle.hpp S1: durable, create-only,
+//     0600) and the private folder removed; only then is the outcome "completed". If sealing fails, the private
+//     folder is removed, nothing is at `out`, and the outcome is "failed <entry>: <reason>". No plain bundle is
+//     ever at `out` or left beside it (a crash mid-export can leave the private folder, unreadable to others).
 #pragma once
 
 #include "common/store/store.hpp"
 #include "tools/bundle/bundle_report.hpp"
+#include "tools/bundle/sealed_bundle.hpp"
 #include "tools/decryption/footage_key_chest.hpp"
 #include "tools/registers/register_entry.hpp"
 
@@ -49,6 +55,8 @@ struct export_request {
   common::record::utc_time now{};
   // The agency footage keys, for encrypted footage (invariant 6); may be null when none is encrypted.
   decryption::footage_key_chest* footage_keys = nullptr;
+  // Invariant 7: when set, `out` is the sealed bundle (one file) and no plain bundle is left anywhere.
+  const common::crypto::footage_public_key* seal_to = nullptr;
   // Called after each file is copied (and re-hashed): files and bytes so far, of how many files; may be empty.
   std::function<void(std::size_t files, std::size_t file_count, std::uint64_t bytes)> on_progress;
 };
@@ -66,6 +74,7 @@ struct export_result {
   std::size_t log_proven = 0;            // items with an inclusion proof
   std::vector<std::string> log_unlogged; // bundle paths of items not in the log at that checkpoint
   std::vector<std::string> log_witnesses;  // who cosigned the checkpoint (empty: not witnessed)
+  std::optional<sealed_bundle> sealed;     // invariant 7: what `out` holds when seal_to was set
 };
 
 [[nodiscard]] core::expected<export_result> export_bundle(common::store::store& s, const export_request& request,

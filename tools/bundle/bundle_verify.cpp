@@ -187,6 +187,7 @@ void checker::check_objects() {
         name = p->file_name;
         digest = p->file_sha256;
         length = p->byte_length;
+        if (p->encrypted) plaintext = &*p->encrypted;
       } else {
         continue;
       }

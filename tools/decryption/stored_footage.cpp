@@ -62,6 +62,7 @@ bool is_plaintext_unstated(const record::footage_plaintext& p) noexcept {
 const record::footage_plaintext* plaintext_of(const record::record& r) noexcept {
   if (const auto* s = std::get_if<record::segment_payload>(&r.body)) return s->encrypted ? &*s->encrypted : nullptr;
   if (const auto* a = std::get_if<record::annotation_payload>(&r.body)) return a->encrypted ? &*a->encrypted : nullptr;
+  if (const auto* p = std::get_if<record::photo_payload>(&r.body)) return p->encrypted ? &*p->encrypted : nullptr;
   return nullptr;
 }
 

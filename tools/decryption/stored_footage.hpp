@@ -53,7 +53,7 @@ struct decrypted_file {
                                                                          footage_key_chest& keys,
                                                                          common::crypto::footage_sink& out);
 
-// The record's `encrypted` field of a segment or annotation body, if it has one (nullptr otherwise).
+// The record's `encrypted` field of a segment, annotation or photo body, if it has one (nullptr otherwise).
 [[nodiscard]] const common::record::footage_plaintext* plaintext_of(const common::record::record& r) noexcept;
 
 }  // namespace bodycam::tools::decryption

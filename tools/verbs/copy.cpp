@@ -189,7 +189,7 @@ void add_copy(CLI::App& app, run_result& result) {
                   "The session to copy as one MP4 (32 hex digits, or a unique start of them); its manifest is "
                   "written beside it as FILE.manifest.json");
   cmd->add_option("--device", args->device, "With --seq: the device of the one file to copy");
-  cmd->add_option("--seq", args->seq, "With --device: the segment or annotation record whose file to copy")
+  cmd->add_option("--seq", args->seq, "With --device: the segment, annotation or photo record whose file to copy")
       ->each([args](const std::string&) { args->has_seq = true; });
   cmd->add_flag("--allow-gaps", args->allow_gaps,
                 "With --session: leave out a segment that is missing or does not match its record, keep its time "

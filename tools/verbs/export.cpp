@@ -8,7 +8,8 @@
 // clerk key that the store holds for a camera or dock (bodycam copy, in copy.cpp, does the same).
 // Encrypted footage needs the agency footage key (--footage-key, as bodycam decrypt); it is decrypted into the
 // bundle only after the access entry is stored, and refused without a key before any entry (bundle_export.hpp
-// invariant 6).
+// invariant 6). --to-recipient: one sealed file, its plain bundle only in a private folder and removed; a failed
+// sealing leaves nothing and its outcome says failed (bundle_export.hpp invariant 7).
 #include "common/store/directory_backend.hpp"
 #include "common/crypto/footage_key_file.hpp"
 #include "tools/bundle/bundle_export.hpp"
@@ -164,13 +165,11 @@ int build_bundle(const export_args& args, bundle::export_request request, const 
   if (!chest) return refuse(chest.error().context);
   if (*chest) request.footage_keys = &**chest;
   std::optional<crypto::labelled_footage_public_key> recipient;
-  if (!args.to_recipient.empty()) {  // the plain folder is built beside --out, sealed into it, then removed
+  if (!args.to_recipient.empty()) {  // sealed by export_bundle (its invariant 7): no plain bundle is left
     auto key = crypto::load_footage_public_key(args.to_recipient);
     if (!key) return refuse("--to-recipient: " + key.error().context);
     recipient = *key;
-    const std::filesystem::path out(args.out);
-    request.out = (out.has_parent_path() ? out.parent_path() : std::filesystem::path(".")) /
-                  ("." + out.filename().string() + ".unsealed-" + std::to_string(::getpid()));
+    request.seal_to = &recipient->key;
   }
   auto clerk = load_clerk(args.clerk_key);
   if (!clerk) return refuse(clerk.error().context);
@@ -212,19 +211,12 @@ int build_bundle(const export_args& args, bundle::export_request request, const 
   meter.finish();
   if (!done) return refuse(done.error().context, done.error().code == core::errc::corrupt ? 2 : exit_cannot);
   std::string sealed_line;
-  if (recipient) {
-    auto sealed = bundle::seal_bundle(done->bundle, "bundle", recipient->key, args.out);
-    std::error_code ec;
-    std::filesystem::remove_all(done->bundle, ec);  // the plaintext folder never stays
-    if (!sealed)
-      return refuse("the bundle was exported (" + done->access_entry + ") but could not be sealed to " +
-                        args.to_recipient + ": " + sealed.error().context,
-                    exit_write_failed);
+  if (recipient && done->sealed) {
+    const auto* sealed = &*done->sealed;
     sealed_line = "sealed to:    " + recipient->label + " (footage key id " + recipient->key.key_id().to_hex() +
                   "); archive sha256 " + sealed->archive_sha256.to_hex() + ", " + std::to_string(sealed->archive_bytes) +
                   " bytes\nopen with:    bodycam decrypt " + args.out + " --footage-key footage-" +
                   recipient->key.key_id().to_hex() + ".sealed --out bundle.tar && tar -xf bundle.tar\n";
-    done->bundle = args.out;
   }
   std::vector<std::string> written = new_keys;
   written.push_back(done->access_entry);

@@ -1,5 +1,5 @@
-// Golden vectors of encrypted footage in the chain (docs/formats/chain.md §4.2): a segment record and an
-// annotation record whose optional last field `encrypted` is present. Fixed key, fixed records, exact bytes,
+// Golden vectors of encrypted footage in the chain (docs/formats/chain.md §4.2): a segment record, an
+// annotation record and a photo record whose optional last field `encrypted` is present. Fixed key, fixed records, exact bytes,
 // kept in tests/common/record/golden/encrypted-records-v1.hex (one "<name> <signed record hex>" line each) and
 // printed in chain.md; BODYCAM_UPDATE_GOLDEN=1 rewrites the file instead of comparing. The same test shows
 // that a record without the field is unchanged (the segment golden of golden_test.cpp), and that forged, cut
@@ -76,10 +76,32 @@ record::record golden_encrypted_annotation() {
   return r;
 }
 
+// The next record: an encrypted photo (the JPEG sealed as a statement is), linked to the annotation's hash.
+record::record golden_encrypted_photo() {
+  record::record r = base(22, std::chrono::seconds(72));
+  crypto::software_signer signer(bodycam::tests::fixed_key(1));
+  r.prev_hash = record::sign_record(golden_encrypted_annotation(), signer).value().hash;
+  record::photo_payload p;
+  p.session.bytes.fill(0xcd);
+  p.file_name = "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd-photo-b3-720.jpg";
+  p.byte_length = 84'418;
+  p.file_sha256 = crypto::sha256(std::string_view("ciphertext photo"));
+  p.width = 1280;
+  p.height = 720;
+  p.time_base_num = 1;
+  p.time_base_den = 30;
+  p.pts = 720;
+  p.captured_utc = record::utc_time(std::chrono::milliseconds(1'800'001'071'500));
+  p.encrypted = record::footage_plaintext{84'213, crypto::sha256(std::string_view("plaintext jpeg"))};
+  r.body = p;
+  return r;
+}
+
 std::map<std::string, std::string> signed_hex_now() {
   crypto::software_signer signer(bodycam::tests::fixed_key(1));
   return {{"segment", core::to_hex(record::sign_record(golden_encrypted_segment(), signer).value().bytes)},
-          {"annotation", core::to_hex(record::sign_record(golden_encrypted_annotation(), signer).value().bytes)}};
+          {"annotation", core::to_hex(record::sign_record(golden_encrypted_annotation(), signer).value().bytes)},
+          {"photo", core::to_hex(record::sign_record(golden_encrypted_photo(), signer).value().bytes)}};
 }
 
 std::map<std::string, std::string> signed_hex_stored() {
@@ -95,7 +117,7 @@ core::byte_buffer bytes_of(const std::string& hex) { return core::parse_hex(hex,
 
 }  // namespace
 
-TEST_CASE("golden vectors: encrypted segment and annotation records encode and sign to fixed bytes") {
+TEST_CASE("golden vectors: encrypted segment, annotation and photo records encode and sign to fixed bytes") {
   const auto now = signed_hex_now();
   if (const char* update = std::getenv("BODYCAM_UPDATE_GOLDEN"); update && std::string(update) == "1") {
     std::ofstream out(golden_file, std::ios::trunc);
@@ -105,9 +127,10 @@ TEST_CASE("golden vectors: encrypted segment and annotation records encode and s
     return;
   }
   const auto stored = signed_hex_stored();
-  REQUIRE(stored.size() == 2);
+  REQUIRE(stored.size() == 3);
   CHECK(now.at("segment") == stored.at("segment"));
   CHECK(now.at("annotation") == stored.at("annotation"));
+  CHECK(now.at("photo") == stored.at("photo"));
 }
 
 TEST_CASE("golden vectors: the stored encrypted records parse back and verify; forged, cut and padded ones do not") {
@@ -133,6 +156,18 @@ TEST_CASE("golden vectors: the stored encrypted records parse back and verify; f
   REQUIRE(ap.encrypted.has_value());
   CHECK(ap.encrypted->byte_length == 384'044);
 
+  const auto photo = bytes_of(stored.at("photo"));
+  auto ph = record::parse_signed_record(photo);
+  REQUIRE(ph.has_value());
+  CHECK(record::verify_record_signature(*ph, key));
+  CHECK(ph->body.prev_hash == a->hash);
+  const auto& pp = std::get<record::photo_payload>(ph->body.body);
+  REQUIRE(pp.encrypted.has_value());
+  CHECK(pp.encrypted->byte_length == 84'213);
+  CHECK(pp.encrypted->sha256 == crypto::sha256(std::string_view("plaintext jpeg")));
+  CHECK(pp.file_sha256 == crypto::sha256(std::string_view("ciphertext photo")));
+  CHECK(pp.captured_utc == record::utc_time(std::chrono::milliseconds(1'800'001'071'500)));
+
   SECTION("a record without the field has no `encrypted` (and no JSON key)") {
     record::record plain = golden_encrypted_segment();
     std::get<record::segment_payload>(plain.body).encrypted.reset();
@@ -143,6 +178,25 @@ TEST_CASE("golden vectors: the stored encrypted records parse back and verify; f
     REQUIRE(back.has_value());
     CHECK_FALSE(std::get<record::segment_payload>(back->body.body).encrypted.has_value());
     CHECK_FALSE(record::payload_to_json(back->body.body).contains("encrypted"));
+  }
+  SECTION("a photo record without the field (every photo record before photos were encrypted) still parses") {
+    record::record plain = golden_encrypted_photo();
+    std::get<record::photo_payload>(plain.body).encrypted.reset();
+    crypto::software_signer signer(bodycam::tests::fixed_key(1));
+    auto signed_plain = record::sign_record(plain, signer).value();
+    CHECK(signed_plain.bytes.size() + 40 == photo.size());
+    auto back = record::parse_signed_record(signed_plain.bytes);
+    REQUIRE(back.has_value());
+    CHECK(record::verify_record_signature(*back, key));
+    CHECK_FALSE(std::get<record::photo_payload>(back->body.body).encrypted.has_value());
+  }
+  SECTION("forged: the photo's plaintext hash changed") {
+    auto forged = photo;
+    forged[forged.size() - 64 - 1] ^= 0x01;
+    auto f = record::parse_signed_record(forged);
+    REQUIRE(f.has_value());
+    CHECK(std::get<record::photo_payload>(f->body.body).encrypted->sha256 != pp.encrypted->sha256);
+    CHECK_FALSE(record::verify_record_signature(*f, key));
   }
   SECTION("forged: the plaintext hash changed") {
     auto forged = segment;

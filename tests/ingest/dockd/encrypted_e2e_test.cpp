@@ -1,12 +1,15 @@
 // End to end with encryption on 127.0.0.1, real processes: the agency makes a footage key (`bodycam agency
 // footage-key new`), a bodycam-recorder configured with its public key records a short session with a start
-// statement, bodycam-dockd pulls, verifies (ciphertext hashes and fragment roots, no key) and stores it, and
+// statement and one photo, bodycam-dockd pulls, verifies (ciphertext hashes and fragment roots, no key) and stores it, and
 // `bodycam decrypt` with the agency key turns each stored object back into a file whose SHA-256 is the
-// record's plaintext hash and which ffprobe plays. Also what a thief with the camera's storage gets: no file
-// ffprobe reads, bytes of near 8 bits/byte.
+// record's plaintext hash and which ffprobe plays (the photo: the exact JPEG). Also what a thief with the
+// camera's storage gets: no file ffprobe reads, no JPEG header, bytes of near 8 bits/byte; and a photo whose
+// ciphertext was altered is refused, named, by the decryption and by the store audit.
+#include "common/crypto/key_file.hpp"
 #include "common/record/record.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tests/support/encrypted_camera.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -50,6 +53,19 @@ long decoded_frames(const fs::path& file, const std::string& type) {
   }
 }
 
+// Whether ffmpeg decodes every stream of `file` without an error (ffprobe alone is not enough: it takes a
+// `.jpg` name at its word and "opens" any bytes as an mjpeg stream of size 0x0).
+bool decodes(const fs::path& file) {
+  return tests::run_process({"ffmpeg", "-v", "error", "-xerror", "-i", file.string(), "-f", "null", "-"}).exit_code == 0;
+}
+
+// ffprobe's "width,height" of the first video stream ("0,0" when it cannot tell).
+std::string probed_size(const fs::path& file) {
+  const auto r = tests::run_process({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                                     "stream=width,height", "-of", "csv=p=0", file.string()});
+  return r.exit_code == 0 ? r.out.substr(0, r.out.find('\n')) : std::string();
+}
+
 }  // namespace
 
 TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record's plaintext, which plays", "[e2e]") {
@@ -59,18 +75,25 @@ TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record
   const fs::path sealed = camera.sealed_key();
   const fs::path segments = camera.segments_dir();
   REQUIRE_NOTHROW(camera.start_recorder());
-  REQUIRE_NOTHROW(camera.record_session(3500ms));
+  std::string photo_name;
+  REQUIRE_NOTHROW(photo_name = camera.record_session_with_photo(3500ms));
 
-  // A stolen camera: nothing on its recording storage is an MP4 or WAV anyone can read.
+  // A stolen camera: nothing on its recording storage is an MP4, WAV or JPEG anyone can read.
   std::size_t stolen = 0;
   for (const auto& e : fs::directory_iterator(segments)) {
     INFO(e.path().filename().string());
     CHECK(decoded_frames(e.path(), "video") <= 0);
     CHECK(decoded_frames(e.path(), "audio") <= 0);
+    CHECK_FALSE(decodes(e.path()));
+    CHECK(probed_size(e.path()) != "320,240");
+    const std::string head = tests::slurp(e.path()).substr(0, 2);
+    CHECK(head != "\xff\xd8");  // no JPEG start-of-image marker
     CHECK(entropy_bits_per_byte(e.path()) > 7.8);
     ++stolen;
   }
-  CHECK(stolen >= 3);
+  CHECK(stolen >= 4);
+  REQUIRE(fs::exists(segments / photo_name));  // the photo is among them
+  CHECK(tests::slurp(segments / photo_name).starts_with("bodycam-footage\n"));
 
   auto docked = camera.dock_once();
   INFO(docked.err);
@@ -84,13 +107,15 @@ TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record
   const auto device = *record::device_id::parse("cam-e");
   auto seqs = store->list_record_seqs(device);
   REQUIRE(seqs.has_value());
-  std::size_t segments_decrypted = 0, statements_decrypted = 0;
+  std::size_t segments_decrypted = 0, statements_decrypted = 0, photos_decrypted = 0;
+  fs::path stored_photo;
   for (const auto seq : *seqs) {
     auto rec = record::parse_signed_record(*store->get_record(device, seq));
     REQUIRE(rec.has_value());
     const record::footage_plaintext* plaintext = nullptr;
     crypto::sha256_digest object;
     bool is_segment = false;
+    bool is_photo = false;
     bool rollover = false;
     if (const auto* s = std::get_if<record::segment_payload>(&rec->body.body)) {
       REQUIRE(s->encrypted.has_value());
@@ -103,6 +128,12 @@ TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record
       REQUIRE(a->encrypted.has_value());
       plaintext = &*a->encrypted;
       object = a->file_sha256;
+    } else if (const auto* p = std::get_if<record::photo_payload>(&rec->body.body)) {
+      CHECK(p->file_name == photo_name);
+      REQUIRE(p->encrypted.has_value());
+      plaintext = &*p->encrypted;
+      object = p->file_sha256;
+      is_photo = true;
     } else {
       continue;
     }
@@ -121,6 +152,14 @@ TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record
       CHECK(frames > 0);
       if (rollover) CHECK(frames == 10);  // a full 1 s segment at 10 fps
       ++segments_decrypted;
+    } else if (is_photo) {
+      const std::string jpeg = tests::slurp(out);
+      CHECK(jpeg.starts_with("\xff\xd8"));  // the exact JPEG the camera encoded: its hash is the record's
+      CHECK(decoded_frames(out, "video") == 1);
+      CHECK(decodes(out));
+      CHECK(probed_size(out) == "320,240");
+      stored_photo = stored;
+      ++photos_decrypted;
     } else {
       CHECK(decoded_frames(out, "audio") > 0);
       ++statements_decrypted;
@@ -128,4 +167,36 @@ TEST_CASE("encrypted camera -> dock -> store -> bodycam decrypt gives the record
   }
   CHECK(segments_decrypted >= 3);
   CHECK(statements_decrypted >= 1);
+  CHECK(photos_decrypted == 1);
+
+  // flip_byte_in_photo: one byte of the stored photo's ciphertext changed (a copy for decrypt, then the store's
+  // own object for the audit). Decryption refuses it as tampered, naming the file; the audit names the photo.
+  REQUIRE_FALSE(stored_photo.empty());
+  std::string bytes = tests::slurp(stored_photo);
+  REQUIRE(bytes.size() > 300);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x01);
+  const fs::path tampered = r / "tampered-photo.enc";
+  std::ofstream(tampered, std::ios::binary) << bytes;
+  auto refused = tests::run_bodycam({"decrypt", tampered.string(), "--footage-key", sealed.string(),
+                                     "--passphrase-file", (r / "pass").string(), "--out", (r / "tampered.jpg").string()});
+  INFO(refused.out << refused.err);
+  CHECK(refused.exit_code != 0);
+  CHECK((refused.err.find("tampered") != std::string::npos || refused.err.find("altered") != std::string::npos));
+  CHECK(refused.err.find("tampered-photo.enc") != std::string::npos);
+  CHECK_FALSE(fs::exists(r / "tampered.jpg"));
+  // The audit checks a device's files once it can verify its chain: the camera's key goes into the store.
+  REQUIRE(store->put_public_key(crypto::load_public_key(r / "cameras/cam-e.pub").value()).has_value());
+  fs::permissions(stored_photo, fs::perms::owner_write, fs::perm_options::add);
+  std::ofstream(stored_photo, std::ios::binary | std::ios::trunc) << bytes;
+  auto audited = tests::run_bodycam({"audit", (r / "store").string(), "--json", "--quiet"});
+  INFO(audited.out << audited.err);
+  CHECK(audited.exit_code == 2);  // not authentic
+  const auto report = nlohmann::json::parse(audited.out, nullptr, false);
+  REQUIRE_FALSE(report.is_discarded());
+  std::vector<std::string> store_findings;  // "<reason> <file_name> <object>" of every device's store findings
+  for (const auto& d : report.value("devices", nlohmann::json::array()))
+    for (const auto& f : d.value("store_findings", nlohmann::json::array()))
+      store_findings.push_back(f.value("reason", "") + " " + f.value("file_name", "") + " " + f.value("object", ""));
+  CHECK(store_findings ==
+        std::vector<std::string>{"object_mismatch " + photo_name + " " + stored_photo.filename().string()});
 }

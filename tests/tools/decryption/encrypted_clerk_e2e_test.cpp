@@ -4,7 +4,9 @@
 // agency key give a bundle that `bodycam verify` accepts as authentic without gaps — every segment of the normal
 // stop closed by rollover or stop with no unsigned tail (its final message is the stream's end, not a gap), every
 // file the record's plaintext (sha256 and length of its `encrypted` field), segments that ffprobe decodes,
-// statements that play — and a viewing copy that plays and checks. The register shows each access entry and its
+// statements that play, the photo the exact JPEG — and a viewing copy that plays and checks. A bundle sealed to a
+// recipient leaves no plain bundle; one whose sealing fails (a recipient key no X25519 box accepts, found only
+// when sealing) leaves nothing at all and its outcome is `failed`. The register shows each access entry and its
 // outcome.
 #include "common/crypto/key_file.hpp"
 #include "common/record/record.hpp"
@@ -21,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <optional>
 #include <thread>
 
@@ -58,11 +61,15 @@ std::vector<std::string> access_actions(const fs::path& store_dir) {
   return out;
 }
 
+enum class file_type { segment, statement, photo };
+
 struct encrypted_file {
   std::string file_name;
   record::footage_plaintext plaintext;
-  bool is_segment = false;
+  file_type type = file_type::statement;
+  std::uint64_t seq = 0;
 };
+
 
 // The bytes after a normally sealed encrypted segment's last fragment: the final message only (encrypted-footage.md
 // §4: length 17, empty plaintext), which the record covers by file_sha256 and does not count as an unsigned tail.
@@ -80,7 +87,8 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   const fs::path r = root.path();
   tests::encrypted_camera camera(r);
   REQUIRE_NOTHROW(camera.start_recorder());
-  REQUIRE_NOTHROW(camera.record_session(3500ms));
+  std::string photo_name;
+  REQUIRE_NOTHROW(photo_name = camera.record_session_with_photo(3500ms));
   auto docked = camera.dock_once();
   INFO(docked.err);
   REQUIRE(docked.exit_code == 0);
@@ -99,7 +107,7 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
       if (const auto* sg = std::get_if<record::segment_payload>(&rec.body.body)) {
         REQUIRE(sg->encrypted.has_value());
         session = sg->session.to_hex();
-        files.push_back({sg->file_name, *sg->encrypted, true});
+        files.push_back({sg->file_name, *sg->encrypted, file_type::segment, seq});
         // A normal stop: every segment closed as in the clear, every byte of it signed, the plaintext stated.
         INFO(sg->file_name << " closed by " << record::to_string(sg->closed_by));
         CHECK((sg->closed_by == record::close_reason::rollover || sg->closed_by == record::close_reason::stop));
@@ -114,7 +122,12 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
       } else if (const auto* a = std::get_if<record::annotation_payload>(&rec.body.body);
                  a && a->status != record::annotation_status::missing) {
         REQUIRE(a->encrypted.has_value());
-        files.push_back({a->file_name, *a->encrypted, false});
+        files.push_back({a->file_name, *a->encrypted, file_type::statement, seq});
+      } else if (const auto* p = std::get_if<record::photo_payload>(&rec.body.body)) {
+        CHECK(p->file_name == photo_name);
+        REQUIRE(p->encrypted.has_value());
+        CHECK(p->encrypted->byte_length > 0);
+        files.push_back({p->file_name, *p->encrypted, file_type::photo, seq});
       }
     }
     // The administrator's part: the camera's key in the store, the agency root, the camera, dock and clerk enrolled.
@@ -131,7 +144,7 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   REQUIRE(logged.exit_code == 0);
   CHECK(camera.stop_recorder() == 0);
   REQUIRE_FALSE(session.empty());
-  REQUIRE(files.size() >= 4);  // segments and at least one statement
+  REQUIRE(files.size() >= 5);  // segments, at least one statement, the photo
   CHECK(by_rollover >= 2);
   CHECK(by_stop == 1);
   const std::vector<std::string> clerk{"--clerk-key", (r / "clerk/clerk-1.key").string(), "--department",
@@ -193,16 +206,20 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   INFO(verified_text.out);
   CHECK(verified_text.exit_code == 0);
   CHECK_THAT(verified_text.out, !Catch::Contains("power loss") && !Catch::Contains("could not be signed"));
-  std::size_t segments = 0, statements = 0;
+  std::size_t segments = 0, statements = 0, photos = 0;
   for (const auto& f : files) {
     const fs::path plain = r / "bundle/files/cam-e" / f.file_name;
     INFO(plain.string());
     REQUIRE(fs::exists(plain));
     CHECK(fs::file_size(plain) == f.plaintext.byte_length);
     CHECK(sha256_hex(plain) == f.plaintext.sha256.to_hex());
-    if (f.is_segment) {
+    if (f.type == file_type::segment) {
       CHECK(decoded_frames(plain, "video") > 0);
       ++segments;
+    } else if (f.type == file_type::photo) {
+      CHECK(tests::slurp(plain).starts_with("\xff\xd8"));  // the JPEG itself, whose hash is the record's plaintext
+      CHECK(decoded_frames(plain, "video") == 1);
+      ++photos;
     } else {
       CHECK(decoded_frames(plain, "audio") > 0);
       ++statements;
@@ -210,6 +227,7 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   }
   CHECK(segments >= 3);
   CHECK(statements >= 1);
+  CHECK(photos == 1);
 
   // The same export sealed to a recipient (here the other agency's key): one encrypted file only that key opens,
   // which gives back the bundle; no plain bundle is left beside it.
@@ -245,6 +263,22 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   for (const auto& f : files)
     CHECK(sha256_hex(r / "court/bundle/files/cam-e" / f.file_name) == f.plaintext.sha256.to_hex());
 
+  // Sealing that fails after the bundle is built: a recipient key that parses but is no usable X25519 public key
+  // (all zero; crypto_box refuses it only when the bundle is sealed). Nothing is left beside --out, plain or
+  // sealed, not even a hidden folder; the command fails naming the sealing; the outcome is `failed`.
+  const fs::path broken_pub = r / "other" / "broken.pub";
+  std::ofstream(broken_pub) << "bodycam-footage-public-key-v1 broken " << std::string(64, '0') << "\n";
+  const auto before = tests::names_in(r);
+  auto unsealable =
+      cli({"export", store_dir.string(), "--out", (r / "to-court-broken.enc").string(), "--session", session},
+          {"--footage-key", camera.sealed_key().string(), "--passphrase-file", camera.passphrase_file().string(),
+           "--to-recipient", broken_pub.string()});
+  INFO(unsealable.out << unsealable.err);
+  CHECK(unsealable.exit_code != 0);
+  CHECK_THAT(unsealable.err, Catch::Contains("could not be sealed") && Catch::Contains("not a usable X25519 public key"));
+  CHECK_FALSE(fs::exists(r / "to-court-broken.enc"));
+  CHECK(tests::names_in(r) == before);  // no plaintext folder, no temporary file: nothing new at the destination
+
   // A viewing copy that plays and checks.
   auto copied = cli({"copy", store_dir.string(), "--out", (r / "copy.mp4").string(), "--session", session}, agency_key);
   INFO(copied.out << copied.err);
@@ -254,9 +288,22 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   INFO(checked.out << checked.err);
   CHECK(checked.exit_code == 0);
 
-  // The register: the wrong-key export's entry and its failure, then each retrieval's entry and completion.
+  // The photo alone (`bodycam copy --device --seq`): decrypted after its access entry, the exact JPEG.
+  const auto photo = std::find_if(files.begin(), files.end(), [](const auto& f) { return f.type == file_type::photo; });
+  REQUIRE(photo != files.end());
+  auto photo_copy = cli({"copy", store_dir.string(), "--out", (r / "photo.jpg").string(), "--device", "cam-e", "--seq",
+                         std::to_string(photo->seq)},
+                        agency_key);
+  INFO(photo_copy.out << photo_copy.err);
+  REQUIRE(photo_copy.exit_code == 0);
+  CHECK(sha256_hex(r / "photo.jpg") == photo->plaintext.sha256.to_hex());
+  CHECK(tests::slurp(r / "photo.jpg").starts_with("\xff\xd8"));
+  CHECK(decoded_frames(r / "photo.jpg", "video") == 1);
+
+  // The register: the wrong-key export's entry and its failure, then each retrieval's entry and completion, but
+  // the unsealable export's failure.
   const auto actions = access_actions(store_dir);
-  REQUIRE(actions.size() == 8);
+  REQUIRE(actions.size() == 12);
   CHECK(actions[0] == "export");
   auto failed = tools::registers::parse_outcome_action(actions[1]);
   REQUIRE(failed.has_value());
@@ -269,10 +316,19 @@ TEST_CASE("bodycam export and copy of a real encrypted recording: refused withou
   auto sealed_done = tools::registers::parse_outcome_action(actions[5]);
   REQUIRE(sealed_done.has_value());
   CHECK(sealed_done->completed);
-  CHECK(actions[6] == "viewing_copy");
-  auto copy_done = tools::registers::parse_outcome_action(actions[7]);
+  CHECK(actions[6] == "export");  // the one whose sealing failed
+  auto seal_failed = tools::registers::parse_outcome_action(actions[7]);
+  REQUIRE(seal_failed.has_value());
+  CHECK_FALSE(seal_failed->completed);
+  CHECK_THAT(seal_failed->reason, Catch::Contains("could not be sealed"));
+  CHECK(actions[8] == "viewing_copy");
+  auto copy_done = tools::registers::parse_outcome_action(actions[9]);
   REQUIRE(copy_done.has_value());
   CHECK(copy_done->completed);
+  CHECK(actions[10] == "playback_copy");
+  auto photo_done = tools::registers::parse_outcome_action(actions[11]);
+  REQUIRE(photo_done.has_value());
+  CHECK(photo_done->completed);
 }
 
 // A power cut mid-fragment on an encrypting camera: the recorder is killed while recording and the end of its

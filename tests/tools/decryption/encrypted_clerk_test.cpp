@@ -14,11 +14,13 @@
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/bundle/bundle_verify.hpp"
 #include "tools/copy/viewing_copy.hpp"
+#include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 
@@ -295,4 +297,73 @@ TEST_CASE("no access entry, no decryption: a store that cannot take the entry op
   CHECK_FALSE(has_name_containing(t.dir.path(), "partial"));
   CHECK_FALSE(has_name_containing(t.dir.path(), ".seg-"));
   CHECK(access_entries(t.s) == 0);
+}
+
+namespace {
+
+// The actions of the access register, in the clerk's order.
+std::vector<std::string> register_actions(const store::store& s) {
+  std::vector<std::string> out;
+  const auto book = bodycam::tools::registers::read_register(s, store::entry_namespace::access).value();
+  for (const auto& c : book.clerks)
+    for (const auto& e : c.entries) out.push_back(e.body.action);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("export sealed to a recipient: one 0600 file, the plain bundle removed, then the outcome completed",
+          "[integration]") {
+  encrypted_store t;
+  auto keys = t.chest("agency.sealed");
+  fs::create_directories(t.dir / "court");
+  const auto recipient = t.other_agency.public_key();
+  auto request = t.export_request(t.dir / "court" / "to-court.enc");
+  request.footage_keys = &keys;
+  request.seal_to = &recipient;
+  auto done = bundle::export_bundle(t.s, request, t.clerk);
+  INFO((done ? std::string() : done.error().context));
+  REQUIRE(done.has_value());
+  REQUIRE(done->sealed.has_value());
+  CHECK(done->decrypted == t.plain_files.size());
+  CHECK(bodycam::tests::names_in(t.dir / "court") == std::vector<std::string>{"to-court.enc"});  // nothing plain beside it
+  CHECK((fs::status(t.dir / "court" / "to-court.enc").permissions() & (fs::perms::group_all | fs::perms::others_all)) ==
+        fs::perms::none);
+  CHECK(fs::file_size(t.dir / "court" / "to-court.enc") == done->sealed->sealed_bytes);
+  CHECK(done->sealed->archive_bytes > t.plain_files.size() * 1000);  // the plaintexts are inside
+  CHECK(slurp(t.dir / "court" / "to-court.enc").starts_with("bodycam-footage\n"));
+  const auto actions = register_actions(t.s);
+  REQUIRE(actions.size() == 2);
+  auto outcome = bodycam::tools::registers::parse_outcome_action(actions[1]);
+  REQUIRE(outcome.has_value());
+  CHECK(outcome->completed);
+}
+
+TEST_CASE("export whose sealing fails late: nothing plain or sealed is left, the outcome is failed, named",
+          "[integration]") {
+  encrypted_store t;
+  auto keys = t.chest("agency.sealed");
+  fs::create_directories(t.dir / "court");
+  // All zero: parses as a footage public key, but crypto_box refuses it when the bundle, already built and
+  // decrypted, is sealed (a low-order X25519 point).
+  const auto unusable = crypto::footage_public_key::parse(std::string(64, '0')).value();
+  auto request = t.export_request(t.dir / "court" / "to-court.enc");
+  request.footage_keys = &keys;
+  request.seal_to = &unusable;
+  auto done = bundle::export_bundle(t.s, request, t.clerk);
+  REQUIRE_FALSE(done.has_value());
+  INFO(done.error().context);
+  CHECK(done.error().context.find("could not be sealed") != std::string::npos);
+  CHECK(done.error().context.find("not a usable X25519 public key") != std::string::npos);
+  CHECK(t.passphrase_reads == 1);  // it did get as far as decrypting into the private folder
+  CHECK(bodycam::tests::names_in(t.dir / "court").empty());  // no sealed file, no private folder, no temporary file
+  CHECK_FALSE(has_name_containing(t.dir.path(), "unsealed"));
+  CHECK_FALSE(has_name_containing(t.dir.path(), "partial"));
+  const auto actions = register_actions(t.s);
+  REQUIRE(actions.size() == 2);
+  CHECK(actions[0] == "export");
+  auto outcome = bodycam::tools::registers::parse_outcome_action(actions[1]);
+  REQUIRE(outcome.has_value());
+  CHECK_FALSE(outcome->completed);
+  CHECK(outcome->reason.find("could not be sealed") != std::string::npos);
 }

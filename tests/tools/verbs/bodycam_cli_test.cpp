@@ -45,12 +45,12 @@ TEST_CASE("the format document's golden vectors verify in an independent impleme
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("\"signature_ok\": true") != std::string::npos);
-  // The golden chain's records 1-8 link to the one before (and record 0 to zeros); the encrypted pair is an
-  // excerpt from seq 20 whose second record links to its first.
+  // The golden chain's records 1-8 link to the one before (and record 0 to zeros); the encrypted records are an
+  // excerpt from seq 20 whose second and third records link to the one before.
   std::size_t linked = 0;
   for (auto at = r.out.find("\"links\": true"); at != std::string::npos; at = r.out.find("\"links\": true", at + 1))
     ++linked;
-  CHECK(linked == 10);
+  CHECK(linked == 11);
   CHECK(r.out.find("\"seq\": 20, \"hash_matches_doc\": true, \"signature_ok\": true, \"links\": \"excerpt start\"") !=
         std::string::npos);
 }

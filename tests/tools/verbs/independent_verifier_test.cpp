@@ -145,9 +145,10 @@ TEST_CASE("both verifiers report the same reasons for every record, on every tam
     CHECK(kinds.contains("mark"));
     CHECK(kinds.contains("officer"));
   }
-  SECTION("encrypted segments and statements (the optional last field): authentic") {
+  SECTION("encrypted segments, statements and photos (the optional last field), with a photo in the clear: "
+          "authentic") {
     chain_scenario s("cam-1");
-    s.run("boot precheck start eannotate eseg seg eseg stop");
+    s.run("boot precheck start eannotate eseg ephoto seg photo eseg stop");
     case_files c(s.first_key());
     c.put_all(s);
     compare(c, "authentic", {});
@@ -160,6 +161,17 @@ TEST_CASE("both verifiers report the same reasons for every record, on every tam
     auto bytes = s.records()[4].bytes;
     bytes[bytes.size() - 64 - 1] ^= 0x01;  // the last byte of plaintext_sha256, just before the signature
     c.put("4", bytes);
+    compare(c, "not_authentic", {"bad_signature", "prev_hash_mismatch"});
+  }
+  SECTION("flip_byte_in_plaintext_hash of an encrypted photo") {
+    chain_scenario s("cam-1");
+    s.run("boot precheck start ephoto eseg stop");
+    case_files c(s.first_key());
+    c.put_all(s);
+    auto bytes = s.records()[3].bytes;
+    REQUIRE(bytes[7] == 0x13);  // kind 19, photo (magic 4 bytes, version u16, then kind u16 big-endian)
+    bytes[bytes.size() - 64 - 1] ^= 0x01;
+    c.put("3", bytes);
     compare(c, "not_authentic", {"bad_signature", "prev_hash_mismatch"});
   }
   SECTION("append_bytes_after_the_optional_field") {
