@@ -61,5 +61,14 @@ for run in $(seq "$runs"); do
     # shellcheck disable=SC2086 # shape is three numbers
     "$build/bin/bench_ingest" $shape "$work/cameras" --store-config "$work/store.toml" \
       --rclone "rgw:rclone-bench/run-$case_number"
+    echo "  rclone's copy in the bucket: $(rclone size "rgw:rclone-bench/run-$case_number" | tr '\n' ' ')"
   done
 done
+# rclone with one transfer at a time (RCLONE_TRANSFERS=1; its default is 4 files in parallel), as the dock stores
+# one camera's files one after another.
+case_number=$((case_number + 1))
+make_bucket "dock-bench-$case_number"
+sed -i "s/^bucket = .*/bucket = \"dock-bench-$case_number\"/" "$work/store.toml"
+echo -n "RCLONE_TRANSFERS=1: "
+RCLONE_TRANSFERS=1 "$build/bin/bench_ingest" 1 8 16 "$work/cameras" --store-config "$work/store.toml" \
+  --rclone "rgw:rclone-bench/run-$case_number"

@@ -62,13 +62,13 @@ acknowledged count_acknowledged(const std::vector<std::unique_ptr<camera_process
   return a;
 }
 
-// Lines of a dock's log that report a failure (errors, alarms, retries given up).
+// Lines of a dock's log that report a failure (errors, alarms, failed dockings).
 std::vector<std::string> error_lines(const std::string& log) {
   std::istringstream in(log);
   std::vector<std::string> found;
   for (std::string line; std::getline(in, line);)
     if (line.find("rror") != std::string::npos || line.find("ALARM") != std::string::npos ||
-        line.find("fail") != std::string::npos)
+        line.find("failed") != std::string::npos)
       found.push_back(line);
   return found;
 }
