@@ -1,16 +1,21 @@
 // Ingest throughput: N cameras with S segments of M MiB each are docked at once, with full verification
 // (chain, file SHA-256) and create-only storage, against `cp -r` + `sync` and `rsync -a` of the same files to
 // the same disk, in one run.
-//   bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N]
+//   bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N] [--store-config FILE] [--rclone DEST]
 // Without --link the camera's offload handler answers the dock session in-process (no TCP, no encryption: the
 // dock's own work). With --link each camera is a real offload server (firmware/offload) on 127.0.0.1 and the
 // dock reaches it as in the field: link_camera_port, Noise XX over TCP, the offload protocol; the line then
 // also gives the link alone — every file pulled over the same kind of link and thrown away — which is the
 // ceiling the link sets. --window N keeps N file requests in flight, for the dock and the link alone (default
 // session_settings::file_window; 1 is the stop-and-wait of before). With --store-log the dock also appends what it stored to the store log.
+// With --store-config the dock stores into the store that file's `[store]` table names (an S3 bucket on Ceph RGW:
+// bench/ingest/s3_vs_rclone.sh) instead of a directory store in DIR; with --rclone DEST the comparison is
+// `rclone copy --checksum` of each camera's segments to DEST/camN (an rclone remote path, configured by the
+// caller), all cameras at once, instead of cp + sync.
 // Prints one line of figures with the load average; bench/ingest/run.sh runs the cases docs/performance.md reports.
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
+#include "common/store/s3_store_factory.hpp"
 #include "common/store_log/log_queue.hpp"
 #include "firmware/offload/offload_handler.hpp"
 #include "firmware/offload/offload_server.hpp"
@@ -122,16 +127,20 @@ int shell(const std::string& command) { return std::system(command.c_str()); }
 int main(int argc, char** argv) {
   bool store_log = false, over_link = false;
   std::size_t window = ingest::dock::session_settings{}.file_window;
+  std::string store_config, rclone_dest;
   for (int i = 5; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--store-log") store_log = true;
     else if (flag == "--link") over_link = true;
     else if (flag == "--window" && i + 1 < argc)
       window = std::max<std::size_t>(1, std::strtoul(argv[++i], nullptr, 10));
+    else if (flag == "--store-config" && i + 1 < argc) store_config = argv[++i];
+    else if (flag == "--rclone" && i + 1 < argc) rclone_dest = argv[++i];
     else argc = 0;
   }
   if (argc < 5) {
-    std::fprintf(stderr, "usage: bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N]\n");
+    std::fprintf(stderr, "usage: bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N] "
+                         "[--store-config FILE] [--rclone DEST]\n");
     return 2;
   }
   const std::size_t cameras_wanted = std::strtoul(argv[1], nullptr, 10);
@@ -193,14 +202,21 @@ int main(int argc, char** argv) {
   // (a global sync would also flush what other programs on a shared machine have written).
   for (std::size_t c = 0; c < cameras_wanted; ++c) {
     const auto to = (root / ("cp" + std::to_string(c))).string();
-    cp += "(cp -r " + (cameras[c].dir / "segments").string() + " " + to + " && sync " + to + "/* " + to + ") & ";
+    if (!rclone_dest.empty())  // or rclone into the bucket, every camera at once; the paths are the bench's own
+      cp += "rclone copy --checksum '" + (cameras[c].dir / "segments").string() + "' '" + rclone_dest + "/cam" +
+            std::to_string(c) + "' & ";
+    else
+      cp += "(cp -r " + (cameras[c].dir / "segments").string() + " " + to + " && sync " + to + "/* " + to + ") & ";
   }
-  (void)shell(cp + "wait");
+  if (shell(cp + "wait") != 0 && !rclone_dest.empty()) {
+    std::fprintf(stderr, "rclone copy to %s failed\n", rclone_dest.c_str());
+    return 1;
+  }
   const auto t1 = std::chrono::steady_clock::now();
   std::string rsync = "";
   for (std::size_t c = 0; c < cameras_wanted; ++c)
     rsync += "rsync -a " + (cameras[c].dir / "segments").string() + "/ " + (root / ("rsync" + std::to_string(c))).string() + "/ & ";
-  if (!over_link) (void)shell(rsync + "wait; sync");  // the link runs compare with cp only (a shared machine)
+  if (!over_link && rclone_dest.empty()) (void)shell(rsync + "wait; sync");  // the link runs compare with cp only (a shared machine)
   for (std::size_t c = 0; c < cameras_wanted; ++c) {  // the copies are not needed any more; free the disk
     fs::remove_all(root / ("cp" + std::to_string(c)));
     fs::remove_all(root / ("rsync" + std::to_string(c)));
@@ -210,8 +226,12 @@ int main(int argc, char** argv) {
 
   const auto rsync_end = t2;
   t2 = std::chrono::steady_clock::now();
-  auto store = store::open_directory_store(root / "store", true);
-  if (!store) return 1;
+  auto store = store_config.empty() ? store::open_directory_store(root / "store", true)
+                                    : store::open_store_from_config_file(store_config);
+  if (!store) {
+    std::fprintf(stderr, "open the store: %s\n", store.error().context.c_str());
+    return 1;
+  }
   store_log::log_appender appender(*store, {std::string(store_log::default_log_origin), "dock-1", &dock});
   store_log::log_queue log_queue(appender);
   std::vector<std::thread> threads;
@@ -312,11 +332,14 @@ int main(int argc, char** argv) {
 
   const double mb = static_cast<double>(total) / 1e6;
   const double cp_s = seconds_between(t0, t1), rsync_s = seconds_between(t1, rsync_end), dock_s = seconds_between(t2, t3);
-  std::printf("%s store_log=%s window=%zu ", over_link ? "link" : "in-process", store_log ? "on" : "off", window);
-  std::printf("cameras=%zu files=%zu size=%zuMiB total=%.0fMB  cp+sync %.2fs (%.0f MB/s)  ", cameras_wanted,
-              cameras_wanted * static_cast<std::size_t>(segments), mib, mb, cp_s, mb / cp_s);
-  if (!over_link) std::printf("rsync %.2fs (%.0f MB/s)  ", rsync_s, mb / rsync_s);
-  std::printf("dock %.2fs (%.0f MB/s) = %.0f%% of cp", dock_s, mb / dock_s, 100.0 * cp_s / dock_s);
+  const char* against = rclone_dest.empty() ? "cp" : "rclone";
+  std::printf("%s store_log=%s window=%zu store=%s ", over_link ? "link" : "in-process", store_log ? "on" : "off",
+              window, store_config.empty() ? "directory" : "configured");
+  std::printf("cameras=%zu files=%zu size=%zuMiB total=%.0fMB  %s %.2fs (%.0f MB/s)  ", cameras_wanted,
+              cameras_wanted * static_cast<std::size_t>(segments), mib, mb,
+              rclone_dest.empty() ? "cp+sync" : "rclone copy --checksum", cp_s, mb / cp_s);
+  if (!over_link && rclone_dest.empty()) std::printf("rsync %.2fs (%.0f MB/s)  ", rsync_s, mb / rsync_s);
+  std::printf("dock %.2fs (%.0f MB/s) = %.0f%% of %s", dock_s, mb / dock_s, 100.0 * cp_s / dock_s, against);
   if (over_link) std::printf("  link alone %.2fs (%.0f MB/s)", link_s, mb / link_s);
   std::printf("  load %s\n", load_average().c_str());
   fs::remove_all(root);

@@ -531,8 +531,9 @@ struct dock_session::impl {
   void append_to_log() {
     if (self.settings_.log == nullptr) return;
     auto logged = self.settings_.log->flush();
-    if (logged && logged->claimed > 0) summary.log_size = logged->tree_size;
-    else observer().on_alarm(device, alarm_kind::log_failed, logged.error().context);
+    if (!logged) observer().on_alarm(device, alarm_kind::log_failed, logged.error().context);
+    else if (logged->claimed > 0) summary.log_size = logged->tree_size;
+    // Else nothing was queued: another slot's docking flushed this dock's shared queue first. Not a failure.
   }
 
   core::expected<session_summary> run() {

@@ -26,17 +26,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// How many versions each key under `prefix` has in the bucket, and how many multipart uploads are open.
-std::map<std::string, int> versions_under(const st::s3_store_options& options, const std::string& prefix) {
-  const auto listed = raw_client(options).call("GET", "", {{"versions", ""}, {"prefix", prefix}}).value();
-  REQUIRE(listed.status == 200);
-  std::map<std::string, int> per_key;
-  const auto xml = st::parse_xml(listed.body, "versions").value();
-  for (const auto& child : xml.children)
-    if (child.name == "Version") ++per_key[std::string(child.child_text("Key"))];
-  return per_key;
-}
-
+// How many multipart uploads are open in the bucket (versions per key: s3_test_cluster.hpp's versions_under).
 std::size_t open_uploads(const st::s3_store_options& options) {
   const auto listed = raw_client(options).call("GET", "", {{"uploads", ""}}).value();
   REQUIRE(listed.status == 200);

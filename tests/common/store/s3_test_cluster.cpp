@@ -3,6 +3,7 @@
 
 #include "common/store/s3_backend.hpp"
 #include "common/store/s3_credentials.hpp"
+#include "common/store/s3_xml.hpp"
 #include "tests/support/process.hpp"
 
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <atomic>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -210,6 +212,41 @@ void corrupt_in_rados(const std::string& bucket, const st::store_key& key) {
   bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x20);
   std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
   cluster.admin("rados", {"-p", "default.rgw.buckets.data", "put", oid, file});
+}
+
+std::map<std::string, int> versions_under(const st::s3_store_options& options, const std::string& prefix) {
+  std::map<std::string, int> per_key;
+  std::string key_marker;
+  for (;;) {
+    st::query_params query{{"versions", ""}, {"prefix", prefix}};
+    if (!key_marker.empty()) query.push_back({"key-marker", key_marker});
+    const auto listed = raw_client(options).call("GET", "", query).value();
+    REQUIRE(listed.status == 200);
+    const auto xml = st::parse_xml(listed.body, "versions").value();
+    std::string last;
+    for (const auto& child : xml.children)
+      if (child.name == "Version") {
+        last = std::string(child.child_text("Key"));
+        ++per_key[last];
+      }
+    if (xml.child_text("IsTruncated") != "true") break;
+    key_marker = std::string(xml.child_text("NextKeyMarker"));
+    REQUIRE_FALSE(key_marker.empty());
+  }
+  return per_key;
+}
+
+std::size_t check_one_version_each(const st::s3_store_options& options, std::size_t min_keys) {
+  std::size_t keys = 0;
+  for (const std::string prefix : {"records/", "objects/"}) {
+    for (const auto& [key, n] : versions_under(options, prefix)) {
+      INFO(key);
+      CHECK(n == 1);
+      ++keys;
+    }
+  }
+  CHECK(keys >= min_keys);
+  return keys;
 }
 
 }  // namespace bodycam::tests::store

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,5 +83,10 @@ class full_cluster {
 void corrupt_in_rados(const std::string& bucket, const st::store_key& key);
 // A signed client on the bucket that bypasses the store (to look at or tamper with what it stored).
 [[nodiscard]] st::s3_client& raw_client(const st::s3_store_options& options);
+// Versions per key under `prefix`, as RGW lists them (every PUT that landed is one).
+[[nodiscard]] std::map<std::string, int> versions_under(const st::s3_store_options& options, const std::string& prefix);
+// The store's records and objects: CHECKs that each key listed by RGW has exactly one version (nothing stored
+// twice) and that there are at least `min_keys`; returns how many keys there are.
+std::size_t check_one_version_each(const st::s3_store_options& options, std::size_t min_keys);
 
 }  // namespace bodycam::tests::store

@@ -46,42 +46,6 @@ std::string store_table(const st::s3_store_options& options, const std::string& 
          "\"\nretention_days = 1\n" + extra;
 }
 
-// Versions per key under `prefix`, as RGW lists them (every PUT that landed is one).
-std::map<std::string, int> versions_under(const st::s3_store_options& options, const std::string& prefix) {
-  std::map<std::string, int> per_key;
-  std::string key_marker;
-  for (;;) {
-    st::query_params query{{"versions", ""}, {"prefix", prefix}};
-    if (!key_marker.empty()) query.push_back({"key-marker", key_marker});
-    const auto listed = s3t::raw_client(options).call("GET", "", query).value();
-    REQUIRE(listed.status == 200);
-    const auto xml = st::parse_xml(listed.body, "versions").value();
-    std::string last;
-    for (const auto& child : xml.children)
-      if (child.name == "Version") {
-        last = std::string(child.child_text("Key"));
-        ++per_key[last];
-      }
-    if (xml.child_text("IsTruncated") != "true") break;
-    key_marker = std::string(xml.child_text("NextKeyMarker"));
-    REQUIRE_FALSE(key_marker.empty());
-  }
-  return per_key;
-}
-
-// The store's records and objects: each key listed by RGW has exactly one version (nothing stored twice).
-void check_one_version_each(const st::s3_store_options& options, std::size_t min_keys) {
-  std::size_t keys = 0;
-  for (const std::string prefix : {"records/", "objects/"}) {
-    for (const auto& [key, n] : versions_under(options, prefix)) {
-      INFO(key);
-      CHECK(n == 1);
-      ++keys;
-    }
-  }
-  CHECK(keys >= min_keys);
-}
-
 // The docks that signed `device`'s receipts in the store.
 std::set<std::string> receipt_issuers(st::store& s, const std::string& device) {
   std::set<std::string> issuers;
@@ -172,7 +136,7 @@ TEST_CASE("two docks on one bucket: each camera's footage stored once, receipts 
   CHECK(receipt_issuers(s, "cam-1") == std::set<std::string>{"dock-a"});
   CHECK(receipt_issuers(s, "cam-2") == std::set<std::string>{"dock-b"});
   CHECK(receipt_issuers(s, "cam-3") == std::set<std::string>{"dock-a", "dock-b"});
-  check_one_version_each(options, files);
+  s3t::check_one_version_each(options, files);
 
   // The cameras' keys in the bucket, as enrolling them puts them there (the docks know them from their own
   // trusted_cameras_dir); then the tools on the bucket: the same [store] table in a tools config.
@@ -298,7 +262,7 @@ void dock_through_store_outage(const std::string& name, const std::function<std:
   auto s = open_direct(options);
   CHECK(check_camera_against_store(cam, s) + 1 == cam.records().size());  // 0 lost
   CHECK(cam.files(ledger::file_state::stored).size() == sealed.size());
-  if (one_version) check_one_version_each(options, sealed.size());  // 0 duplicates
+  if (one_version) s3t::check_one_version_each(options, sealed.size());  // 0 duplicates
   cam.stop();
 }
 
