@@ -171,6 +171,17 @@ TEST_CASE("joined officer: the session they joined is in /api/v1/sessions and se
   // The search page, for the officer and for a clerk.
   CHECK(t.found(f.get("/search?officer=officer-7", seven)) == "12");
   CHECK(t.found(f.get("/search?officer=officer-7", t.clerk_cookie)) == "12");
+  // The API restricts an officer by the same rule as the search page (search_query Q4): officer-8 asking for
+  // officer-7 finds the session both were officers of, never officer-7's own cam-0001 session.
+  f.add_person("officer-8", role_bit(ac::role::officer), {}, test_password, "unit-b");
+  const std::string eight = f.login("officer-8");
+  const auto eights = listed(eight, "?officer=officer-7");
+  CHECK(eights["total"] == 1);
+  REQUIRE(eights["sessions"].size() == 1);
+  CHECK(eights["sessions"][0]["session"] == joined_hex);
+  CHECK(t.found(f.get("/search?officer=officer-7", eight)) == "2");
+  CHECK(listed(eight, "?device=cam-0001")["total"] == 0);
+  CHECK(listed(eight, "")["total"] == 1);
 }
 
 TEST_CASE("notes: a note added on the session page is a signed register entry that counts and shows in search") {
