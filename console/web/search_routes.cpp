@@ -78,7 +78,8 @@ web_response console_handler::note_add(const web_request& request, const signed_
   // note is written that the audit and the catalogue would leave out.
   auto reg = tools::enrollment::load_register(*ctx_.store, ctx_.root);
   if (!reg) return error_response(503, "Enrollment register unavailable", reg.error().context);
-  const auto may = reg->table.may_note(who.signer->public_key(), device->str(), now);
+  const auto roster = session->officers();
+  const auto may = reg->table.may_note(who.signer->public_key(), device->str(), session_id->to_hex(), &roster, now);
   if (!may.allowed) return error_response(403, "Not allowed", may.reason);
   if (may.subject != who.person)
     return error_response(403, "Not allowed", "your key is enrolled for " + may.subject + ", not " + who.person);
@@ -96,8 +97,16 @@ web_response console_handler::note_add(const web_request& request, const signed_
   return see_other("/sessions/" + device->str() + "/" + session_id->to_hex());
 }
 
-std::string console_handler::notes_section(const record::device_id& device, const record::session_id& session,
+std::string console_handler::notes_section(const record::device_id& device, const audit::session_audit& audited,
                                            access::ownership owner, const signed_in& who) {
+  const record::session_id& session = audited.session;
+  const auto roster = audited.officers();
+  // A4: only this session's roster is known here; the page shows this session's notes only.
+  const auto roster_of = [&](const record::device_id& d, const record::session_id& id)
+      -> std::optional<std::vector<std::string>> {
+    if (d == device && id == session) return roster;
+    return std::nullopt;
+  };
   notes_view view;
   view.may_add = access::is_allowed(access::route::note_add, who.roles, owner);
   view.categories = note_categories();
@@ -108,9 +117,10 @@ std::string console_handler::notes_section(const record::device_id& device, cons
     return render_notes_section(user, device.str(), session.to_hex(), view);
   }
   if (auto reg = tools::enrollment::load_register(*ctx_.store, ctx_.root); reg) {
-    (void)catalogue::flag_unauthorized_notes(*book, reg->table);
+    (void)catalogue::flag_unauthorized_notes(*book, reg->table, roster_of);
     // The form only for those whose note note_add would write (H11: the route table and the register's rule).
-    const auto may = reg->table.may_note(who.signer->public_key(), device.str(), ctx_.clock());
+    const auto may = reg->table.may_note(who.signer->public_key(), device.str(), session.to_hex(), &roster,
+                                         ctx_.clock());
     view.may_add = view.may_add && may.allowed && may.subject == who.person;
   } else {
     view.may_add = false;

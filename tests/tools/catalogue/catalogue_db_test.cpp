@@ -183,7 +183,7 @@ TEST_CASE("a store is catalogued: one row per session, officers, units, statemen
     q.limit = 0;
     CHECK_FALSE(db.search(q));
   }
-  SECTION("a note by an officer of another unit is left out, named, and changes nothing") {
+  SECTION("a note by an officer who neither wore the camera nor joined is left out, named, and changes nothing") {
     reg::metadata_entry e;
     e.utc = record::utc_time(sys_days(year(2026) / 12 / 2));
     e.device = dev(all.rows[0]);
