@@ -107,17 +107,14 @@ web_response console_handler::api_sessions(const web_request& request, const sig
   if (!access::is_allowed(access::route::api_sessions, who.roles, access::ownership::none)) return forbidden();
   auto q = search_query_of(request.query());
   if (!q) return api_error(400, q.error().context);
-  // A person who may not open other people's sessions (an officer) searches their own only: a search for
-  // another officer finds nothing.
-  const bool own_only = !access::is_allowed(access::route::api_session, who.roles, access::ownership::other);
-  cat::search_page found;
-  if (!own_only || q->officer.empty() || q->officer == who.person) {
-    if (own_only) q->officer = who.person;
-    if (ctx_.catalogue == nullptr) return api_error(503, "search the catalogue: this console has none configured");
-    auto page = ctx_.catalogue->search(*ctx_.store, *q, ctx_.clock());
-    if (!page) return api_error(503, "search the catalogue: " + page.error().context);
-    found = std::move(*page);
-  }
+  // A person who may not open other people's sessions (an officer) searches their own only, those they wore the
+  // camera for or joined (search_query Q4, the same restriction as the search page); the typed filters still apply,
+  // so `officer=<another>` finds the sessions both were officers of.
+  if (!access::is_allowed(access::route::api_session, who.roles, access::ownership::other)) q->own_officer = who.person;
+  if (ctx_.catalogue == nullptr) return api_error(503, "search the catalogue: this console has none configured");
+  auto page = ctx_.catalogue->search(*ctx_.store, *q, ctx_.clock());
+  if (!page) return api_error(503, "search the catalogue: " + page.error().context);
+  const cat::search_page& found = *page;
   json sessions = json::array();
   for (const auto& row : found.rows) sessions.push_back(session_row_json(row));
   return api_answer({{"format", "bodycam-api-sessions"},

@@ -33,7 +33,7 @@
 //      to its session page, which writes its own access entry. Bad input is 400 naming the field.
 //  H11. A note (POST /sessions/<device>/<session>/notes) is allowed by the route table (note_add: own or other
 //      session, the same "own" as footage) and by the metadata register's rule under the trusted root
-//      (authorization_table::may_note: a clerk, or an officer of the camera's unit); it is checked field by field
+//      (authorization_table::may_note A4: a clerk, or an officer of the session, the same rule); it is checked field by field
 //      (note_form.hpp F1; a refusal is 400 naming the field, nothing written) and written only through
 //      tools/registers' append_note, signed with the person's own key from the cookie. The original records and
 //      earlier notes never change. The session page shows every field's current value and history (who, when,
@@ -177,7 +177,7 @@ class console_handler {
   [[nodiscard]] web_response note_add(const web_request& request, const signed_in& who);
   // The session page's notes section (H11), for a session whose ownership for `who` is `owner`.
   [[nodiscard]] std::string notes_section(const common::record::device_id& device,
-                                          const common::record::session_id& session, access::ownership owner,
+                                          const tools::audit::session_audit& session, access::ownership owner,
                                           const signed_in& who);
   [[nodiscard]] std::vector<std::string> note_categories() const;
   // Retention (H15, retention_routes.cpp).

@@ -16,6 +16,7 @@
 #include "common/core/durable_file.hpp"
 #include "tools/copy/viewing_copy.hpp"
 #include "tools/decryption/stored_footage.hpp"
+#include "tools/enrollment/authorization_table.hpp"
 #include "tools/registers/access_outcome.hpp"
 #include "tools/registers/register_book.hpp"
 
@@ -77,10 +78,10 @@ web_response register_refused(const core::error& e) {
 }  // namespace
 
 access::ownership session_ownership(const audit::session_audit& s, const std::string& person) {
-  // The same rule the audit applies to an officer's access entries (tools/audit/enrollment_check.hpp N3).
-  const auto officers = s.officers();
-  return std::find(officers.begin(), officers.end(), person) != officers.end() ? access::ownership::own
-                                                                               : access::ownership::other;
+  // The one rule of an officer's own session (authorization_table.hpp A4), the rule of their notes and of the
+  // audit of their access entries (tools/audit/enrollment_check.hpp N3).
+  return tools::enrollment::is_session_officer(s.officers(), person) ? access::ownership::own
+                                                                      : access::ownership::other;
 }
 
 core::expected<audit::audit_report> analyse_store(const common::store::store& s, record::utc_time now) {
@@ -181,7 +182,7 @@ web_response console_handler::footage(const web_request& request, const signed_i
     const std::string name = "access/" + registers::entry_name(entry->body);
     if (play) return html_response(200, render_playback_page(user, device->str(), *session, name));
     return html_response(200, render_session_page(user, device->str(), *session, dev->receipts, name,
-                                         notes_section(*device, *session_id, owner_of(*session, who), who) +
+                                         notes_section(*device, *session, owner_of(*session, who), who) +
                                              holds_section(*device, *session, owner_of(*session, who), who)));
   }
 

@@ -50,7 +50,10 @@ std::string requests_table(const page_user& user, const std::vector<retention_re
     body += "<tr><td><a href=\"" + escape_html(request_href(r.name)) + "\">" + escape_html("retention/" + r.name) +
             "</a></td>" + cell(r.kind) + cell(r.requester) + cell(format_time(r.requested)) + cell(r.what) +
             cell(r.reference) + "<td>" + escape_html(r.state) +
-            (r.decided_by.empty() ? std::string() : " by " + escape_html(r.decided_by)) + "</td><td>";
+            (r.decided_by.empty()          ? std::string()
+             : r.state == "carried out" ? " (approved by " + escape_html(r.decided_by) + ")"
+                                        : " by " + escape_html(r.decided_by)) +
+            "</td><td>";
     if (decide && r.state == "pending" && r.requester != user.person) body += decision_forms(user, r.name);
     if (execute && r.executable)
       body += "<form method=\"post\" action=\"" + escape_html(request_href(r.name) + "/execute") +

@@ -27,9 +27,6 @@ web_response refused_field(const std::string& title, const form_refusal& refusal
   return error_response(400, title, "Field '" + refusal.field + "': " + refusal.why + ".");
 }
 
-// The largest page the catalogue answers (catalogue_db::search).
-constexpr std::uint32_t catalogue_batch = 1000;
-
 }  // namespace
 
 std::vector<std::string> console_handler::note_categories() const {
@@ -50,41 +47,13 @@ web_response console_handler::search(const web_request& request, const signed_in
   search_results results;
   results.page = read->page;
   results.own_only = !access::is_allowed(route::session_page, who.roles, ownership::other);
-  if (!results.own_only) {
-    auto found = ctx_.catalogue->search(*ctx_.store, read->query, now);
-    if (!found) return error_response(503, "Search unavailable", found.error().context);
-    results.rows = std::move(found->rows);
-    results.total = found->total;
-  } else {
-    // The catalogue knows who wore the camera, not who joined; whose session it is is the audit's answer
-    // (store_analysis.hpp), the same as for the session list and the session page.
-    auto report = analyse_store(*ctx_.store, now);
-    if (!report) return error_response(503, "Store unavailable", report.error().context);
-    std::set<std::pair<std::string, std::string>> own;
-    for (const audit::device_audit& d : report->devices)
-      for (const audit::session_audit& s : d.sessions) {
-        const auto owner = session_ownership(s, who.person);
-        if (owner == ownership::own && access::is_allowed(route::session_page, who.roles, owner))
-          own.insert({d.device.str(), s.session.to_hex()});
-      }
-    std::vector<catalogue::session_row> mine;
-    catalogue::search_query q = read->query;
-    q.offset = 0;
-    q.limit = catalogue_batch;
-    while (!own.empty()) {
-      auto found = ctx_.catalogue->search(*ctx_.store, q, now);
-      if (!found) return error_response(503, "Search unavailable", found.error().context);
-      for (auto& row : found->rows)
-        if (own.contains({row.device, row.session})) mine.push_back(std::move(row));
-      q.offset += found->rows.size();
-      if (found->rows.empty() || q.offset >= found->total) break;
-    }
-    results.total = mine.size();
-    const std::uint64_t first = std::min<std::uint64_t>(read->query.offset, mine.size());
-    const std::uint64_t last = std::min<std::uint64_t>(first + read->query.limit, mine.size());
-    results.rows.assign(std::make_move_iterator(mine.begin() + static_cast<std::ptrdiff_t>(first)),
-                        std::make_move_iterator(mine.begin() + static_cast<std::ptrdiff_t>(last)));
-  }
+  // An officer's own sessions are those they wore the camera for or joined: the catalogue's roster (search_query
+  // Q4), the same rule as the session list's (session_ownership) and /api/v1/sessions.
+  if (results.own_only) read->query.own_officer = who.person;
+  auto found = ctx_.catalogue->search(*ctx_.store, read->query, now);
+  if (!found) return error_response(503, "Search unavailable", found.error().context);
+  results.rows = std::move(found->rows);
+  results.total = found->total;
   results.refreshed = ctx_.catalogue->last_refresh();
   return html_response(200, render_search_page({who.person, who.roles, who.csrf}, read->typed, results));
 }
@@ -109,7 +78,8 @@ web_response console_handler::note_add(const web_request& request, const signed_
   // note is written that the audit and the catalogue would leave out.
   auto reg = tools::enrollment::load_register(*ctx_.store, ctx_.root);
   if (!reg) return error_response(503, "Enrollment register unavailable", reg.error().context);
-  const auto may = reg->table.may_note(who.signer->public_key(), device->str(), now);
+  const auto roster = session->officers();
+  const auto may = reg->table.may_note(who.signer->public_key(), device->str(), session_id->to_hex(), &roster, now);
   if (!may.allowed) return error_response(403, "Not allowed", may.reason);
   if (may.subject != who.person)
     return error_response(403, "Not allowed", "your key is enrolled for " + may.subject + ", not " + who.person);
@@ -127,8 +97,16 @@ web_response console_handler::note_add(const web_request& request, const signed_
   return see_other("/sessions/" + device->str() + "/" + session_id->to_hex());
 }
 
-std::string console_handler::notes_section(const record::device_id& device, const record::session_id& session,
+std::string console_handler::notes_section(const record::device_id& device, const audit::session_audit& audited,
                                            access::ownership owner, const signed_in& who) {
+  const record::session_id& session = audited.session;
+  const auto roster = audited.officers();
+  // A4: only this session's roster is known here; the page shows this session's notes only.
+  const auto roster_of = [&](const record::device_id& d, const record::session_id& id)
+      -> std::optional<std::vector<std::string>> {
+    if (d == device && id == session) return roster;
+    return std::nullopt;
+  };
   notes_view view;
   view.may_add = access::is_allowed(access::route::note_add, who.roles, owner);
   view.categories = note_categories();
@@ -139,9 +117,10 @@ std::string console_handler::notes_section(const record::device_id& device, cons
     return render_notes_section(user, device.str(), session.to_hex(), view);
   }
   if (auto reg = tools::enrollment::load_register(*ctx_.store, ctx_.root); reg) {
-    (void)catalogue::flag_unauthorized_notes(*book, reg->table);
+    (void)catalogue::flag_unauthorized_notes(*book, reg->table, roster_of);
     // The form only for those whose note note_add would write (H11: the route table and the register's rule).
-    const auto may = reg->table.may_note(who.signer->public_key(), device.str(), ctx_.clock());
+    const auto may = reg->table.may_note(who.signer->public_key(), device.str(), session.to_hex(), &roster,
+                                         ctx_.clock());
     view.may_add = view.may_add && may.allowed && may.subject == who.person;
   } else {
     view.may_add = false;

@@ -161,6 +161,8 @@ TEST_CASE("hold placed from the session page, shown there; release requested, ap
   CHECK(release.body.reference == registers::export_reference(request));
   CHECK(tools::retention::holds_in_force(book).empty());
   CHECK(f.get(session_path, clerk).body.find("No hold covers this session") != std::string::npos);
+  // The requester carried it out; the supervisor is named as the approver, never as the one who carried it out.
+  CHECK(f.get("/expiry", clerk).body.find("carried out (approved by sup-1)") != std::string::npos);
   // Carried out once only.
   CHECK(f.request("POST", "/retention/requests/" + request + "/execute", clerk, "csrf=" + f.csrf_of(clerk)).status ==
         409);

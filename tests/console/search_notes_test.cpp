@@ -171,6 +171,17 @@ TEST_CASE("joined officer: the session they joined is in /api/v1/sessions and se
   // The search page, for the officer and for a clerk.
   CHECK(t.found(f.get("/search?officer=officer-7", seven)) == "12");
   CHECK(t.found(f.get("/search?officer=officer-7", t.clerk_cookie)) == "12");
+  // The API restricts an officer by the same rule as the search page (search_query Q4): officer-8 asking for
+  // officer-7 finds the session both were officers of, never officer-7's own cam-0001 session.
+  f.add_person("officer-8", role_bit(ac::role::officer), {}, test_password, "unit-b");
+  const std::string eight = f.login("officer-8");
+  const auto eights = listed(eight, "?officer=officer-7");
+  CHECK(eights["total"] == 1);
+  REQUIRE(eights["sessions"].size() == 1);
+  CHECK(eights["sessions"][0]["session"] == joined_hex);
+  CHECK(t.found(f.get("/search?officer=officer-7", eight)) == "2");
+  CHECK(listed(eight, "?device=cam-0001")["total"] == 0);
+  CHECK(listed(eight, "")["total"] == 1);
 }
 
 TEST_CASE("notes: a note added on the session page is a signed register entry that counts and shows in search") {
@@ -199,7 +210,14 @@ TEST_CASE("notes: a note added on the session page is a signed register entry th
   CHECK(mine->body.fields.front().value == "suspect ran towards the bridge");
   // The register's authorisation check under the trusted root (the one the catalogue and the page apply).
   auto reg = en::load_register(f.store, f.agency.root().public_key()).value();
-  CHECK(tools::catalogue::flag_unauthorized_notes(book, reg.table) == 0);
+  const auto roster_of = [&](const common::record::device_id& d, const common::record::session_id& id)
+      -> std::optional<std::vector<std::string>> {
+    if (d == f.camera.device() && id == f.camera.session()) return std::vector<std::string>{std::string(shift_officer)};
+    if (d == t.second.device() && id == t.second.session())
+      return std::vector<std::string>{"officer-8", std::string(shift_officer)};
+    return std::nullopt;
+  };
+  CHECK(tools::catalogue::flag_unauthorized_notes(book, reg.table, roster_of) == 0);
   CHECK(book.findings.empty());
   // The console's own refresh: no finding, and the note is searchable at once (catalogue_cache R3).
   CHECK(t.found(f.get("/search?text=bridge", t.clerk_cookie)) == "1");
@@ -254,32 +272,52 @@ TEST_CASE("notes: the history of every field shows who, when, old and new") {
   CHECK(f.note_entries() == 3);
 }
 
-TEST_CASE("notes: officers note their own sessions of their unit's cameras; others are refused, nothing written") {
+TEST_CASE("notes: officers note the sessions they wore or joined (A4, one rule with the pages); others are refused") {
   two_sessions t;
   auto& f = t.f;
   f.add_person(std::string(shift_officer), role_bit(ac::role::officer));
   f.add_person("officer-8", role_bit(ac::role::officer), {}, test_password, "unit-b");
+  f.add_person("officer-9", role_bit(ac::role::officer), {}, test_password, "unit-b");
   f.add_person("super-1", role_bit(ac::role::supervisor));
   const std::string seven = f.login(std::string(shift_officer));
   const std::string eight = f.login("officer-8");
+  const std::string nine = f.login("officer-9");
   REQUIRE(f.note_entries() == 2);
-  // officer-8 on officer-7's session: not their own (route table).
+  // officer-8 on officer-7's session: not their own.
   CHECK(t.post_note(eight, t.first_path(), "text=x").status == 403);
-  // officer-7 joined cam-0002's session (own), but cam-0002 is not a camera of officer-7's unit: the register's
-  // rule (metadata-register.md §3.7) refuses it, so the console writes nothing the audit would not count.
-  const auto joined = t.post_note(seven, t.second_path(), "text=x");
-  CHECK(joined.status == 403);
-  CHECK(joined.body.find("not enrolled in the officer&#39;s unit") != std::string::npos);
+  // officer-9 is of cam-0002's unit but neither wore the camera nor joined: not their own either.
+  CHECK(t.post_note(nine, t.second_path(), "text=x").status == 403);
   // A supervisor may not note (the route table gives notes to officers and clerks).
   CHECK(t.post_note(f.login("super-1"), t.first_path(), "text=x").status == 403);
   CHECK(f.note_entries() == 2);
   t.note(eight, t.second_path(), "place=Quai+Nord");
-  CHECK(f.note_entries() == 3);
+  // officer-7 joined cam-0002's session, a camera of another unit: their own, so they may note it.
+  t.note(seven, t.second_path(), "text=joined+at+the+pier");
+  CHECK(f.note_entries() == 4);
   // The page offers the form only to those who may note.
   CHECK(f.get(t.second_path(), eight).body.find("action=\"" + t.second_path() + "/notes\"") != std::string::npos);
-  CHECK(f.get(t.first_path(), f.login("super-1")).body.find("/notes\"") == std::string::npos);
+  CHECK(f.get(t.second_path(), seven).body.find("action=\"" + t.second_path() + "/notes\"") != std::string::npos);
   CHECK(f.get(t.first_path(), seven).body.find("action=\"" + t.first_path() + "/notes\"") != std::string::npos);
-  CHECK(f.get(t.second_path(), seven).body.find("/notes\"") == std::string::npos);  // joined, other unit's camera
+  CHECK(f.get(t.first_path(), f.login("super-1")).body.find("/notes\"") == std::string::npos);
+  // Both count: the catalogue flags nothing and the joined officer's note is found.
+  auto refreshed = f.catalogue->refresh(f.store, f.now);
+  REQUIRE(refreshed);
+  CHECK(refreshed->register_findings.empty());
+  CHECK(t.found(f.get("/search?text=pier", t.clerk_cookie)) == "2");
+  // A note officer-9 signs outside the console on that session (their unit's camera, not their session) does not
+  // count: named by the catalogue's refresh, left out of search, and shown as flagged on the page.
+  registers::metadata_entry draft;
+  draft.utc = f.now;
+  draft.device = t.second.device();
+  draft.session = t.second.session();
+  draft.fields.push_back({registers::note_field::text, "written by an outsider"});
+  REQUIRE(registers::append_note(f.store, "officer-9", draft, f.signer_of("officer-9"),
+                                 registers::default_note_categories()));
+  refreshed = f.catalogue->refresh(f.store, f.now);
+  REQUIRE(refreshed);
+  REQUIRE(refreshed->register_findings.size() == 1);
+  CHECK(refreshed->register_findings[0] == "unauthorized_author notes/officer-9.0");
+  CHECK(t.found(f.get("/search?text=outsider", t.clerk_cookie)).empty());
 }
 
 TEST_CASE("notes: a POST without the session's CSRF token is refused and writes nothing") {

@@ -71,8 +71,7 @@ std::optional<std::string> foreign_scope(const registers::register_entry& e, con
     const auto s = std::find_if(dev->sessions.begin(), dev->sessions.end(),
                                 [&](const session_audit& x) { return x.session == sc.session; });
     if (s == dev->sessions.end()) return what + " is not in the store";
-    const auto officers = s->officers();
-    if (std::find(officers.begin(), officers.end(), officer) == officers.end())
+    if (!en::is_session_officer(s->officers(), officer))  // authorization_table.hpp A4, the one rule
       return what + " is not a session of officer " + officer;
   }
   return std::nullopt;

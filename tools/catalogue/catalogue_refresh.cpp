@@ -120,7 +120,27 @@ core::expected<refresh_report> catalogue_db::refresh(const store::store& s, cons
   if (options.root) {  // metadata-register.md §3 invariant 7, under the root the caller trusts
     auto reg = enrollment::load_register(s, *options.root);
     if (!reg) return core::wrap(what, reg.error());
-    (void)flag_unauthorized_notes(*book, reg->table);
+    // A4: a session's roster from this refresh's audit, else from the catalogue's rows (devices unchanged since).
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> audited_rosters;
+    for (const auto& d : audited.devices)
+      for (const auto& sa : d.sessions) audited_rosters[{d.device.str(), sa.session.to_hex()}] = sa.officers();
+    std::optional<core::error> unreadable;
+    const auto roster_of = [&](const record::device_id& device,
+                               const record::session_id& session) -> std::optional<std::vector<std::string>> {
+      if (const auto it = audited_rosters.find({device.str(), session.to_hex()}); it != audited_rosters.end())
+        return it->second;
+      if (to_audit.contains(device.str())) return std::nullopt;  // audited now, and the session is not there
+      auto rows = select_rows(*db_, "WHERE s.device = ? AND s.session = ?",
+                              {{true, device.str(), 0}, {true, session.to_hex(), 0}}, {});
+      if (!rows) {
+        if (!unreadable) unreadable = rows.error();
+        return std::nullopt;
+      }
+      if (rows->empty()) return std::nullopt;
+      return rows->front().officers();
+    };
+    (void)flag_unauthorized_notes(*book, reg->table, roster_of);
+    if (unreadable) return core::wrap(what + ": read the officers of a noted session", *unreadable);
   }
   for (const auto& f : book->findings) report.register_findings.push_back(f.code + " " + f.entry);
   // Sessions with a note not seen before. A note on a session the catalogue does not hold yet is applied when

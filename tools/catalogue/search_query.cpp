@@ -46,10 +46,12 @@ std::string fts_expression(const search_query& q) {
 where_clause build_where(const search_query& q) {
   where_clause w;
   std::vector<std::string> terms;
-  if (!q.officer.empty()) {  // the officer who wore the camera or one who joined
+  // The officer who wore the camera or one who joined: the typed filter, then the viewer's restriction (Q4).
+  for (const std::string* officer : {&q.officer, &q.own_officer}) {
+    if (officer->empty()) continue;
     terms.push_back("(s.officer = ? OR s.id IN (SELECT session_id FROM session_officers WHERE officer = ?))");
-    w.binds.push_back({true, q.officer, 0});
-    w.binds.push_back({true, q.officer, 0});
+    w.binds.push_back({true, *officer, 0});
+    w.binds.push_back({true, *officer, 0});
   }
   add_exact(w, terms, "device", q.device);
   add_exact(w, terms, "unit", q.unit);

@@ -6,6 +6,9 @@
 //  Q2. In an FTS5 expression every token is a double-quoted string with inner quotes doubled, so operators
 //      (AND, OR, NOT, NEAR, *, ^, :, parentheses) typed by a user are searched for as words, never obeyed.
 //  Q3. Results are ordered by start, then by row id, so pages never overlap or skip a row between them.
+//  Q4. `own_officer` is one more condition, added to the typed filters (never replacing `officer`): the same
+//      roster test (wearer or joined, session_officers) as the `officer` filter, so the HTML search and
+//      /api/v1/sessions restrict an officer by one rule in SQL, with the typed filters still applied.
 #pragma once
 
 #include "common/record/payloads.hpp"
@@ -21,6 +24,9 @@ namespace record = common::record;
 
 struct search_query {
   std::string officer;      // exact: the officer who wore the camera or one who joined
+  // Q4: the viewer's restriction, never a typed filter: only sessions this officer wore the camera for or joined
+  // (the console sets it for a person whose roles allow only their own sessions).
+  std::string own_officer;
   std::string device;       // exact
   std::string unit;         // exact
   std::string category;     // exact

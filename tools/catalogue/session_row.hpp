@@ -51,6 +51,13 @@ struct session_row {
   std::uint32_t note_entries = 0;  // how many notes set something on it
 
   friend bool operator==(const session_row&, const session_row&) = default;
+  // The session's roster, as session_audit::officers(): the wearer (if any), then each officer who joined.
+  [[nodiscard]] std::vector<std::string> officers() const {
+    std::vector<std::string> out;
+    if (!officer.empty()) out.push_back(officer);
+    out.insert(out.end(), joined.begin(), joined.end());
+    return out;
+  }
 };
 
 struct export_row {

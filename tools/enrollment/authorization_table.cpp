@@ -103,7 +103,7 @@ std::string who_may_sign(signature_kind kind) {
     case signature_kind::approval: return "a person enrolled with role supervisor";
     case signature_kind::enrollment: return "the agency root or a person enrolled with role admin";
     case signature_kind::cosignature: return "an enrolled witness";
-    case signature_kind::note: return "a person enrolled with role clerk, or officer of the camera's unit";
+    case signature_kind::note: return "a person enrolled with role clerk, or an officer of the session";
   }
   return "nobody";
 }
@@ -188,7 +188,12 @@ decision authorization_table::may_sign(const crypto::public_key& key, signature_
   return d;
 }
 
+bool is_session_officer(const std::vector<std::string>& roster, std::string_view person) noexcept {
+  return !person.empty() && std::find(roster.begin(), roster.end(), person) != roster.end();
+}
+
 decision authorization_table::may_note(const crypto::public_key& key, std::string_view device,
+                                       std::string_view session, const std::vector<std::string>* roster,
                                        record::utc_time t) const {
   decision d = may_sign(key, signature_kind::note, t);
   if (!d.allowed) return d;
@@ -196,17 +201,14 @@ decision authorization_table::may_note(const crypto::public_key& key, std::strin
     return g.key == key && g.kind == subject_kind::person && has(g.roles, r) && g.is_in_force(t);
   };
   if (std::any_of(grants_.begin(), grants_.end(), [&](const grant& g) { return in_force(g, role::clerk); })) return d;
-  for (const auto& officer : grants_) {  // A4
-    if (!in_force(officer, role::officer) || officer.unit.empty()) continue;
-    for (const auto& camera : grants_)
-      if (camera.kind == subject_kind::camera && camera.subject == device && camera.unit == officer.unit &&
-          camera.is_in_force(t))
-        return d;
-  }
+  for (const auto& officer : grants_)  // A4
+    if (in_force(officer, role::officer) && roster != nullptr && is_session_officer(*roster, officer.subject))
+      return d;
   d.allowed = false;
-  d.reason = "key " + short_fingerprint(key) + " (officer " + d.subject + ") may not note a session of camera " +
-             std::string(device) + " at " + record::format_utc(t) +
-             ": the camera is not enrolled in the officer's unit then";
+  d.reason = "key " + short_fingerprint(key) + " (officer " + d.subject + ") may not note session " +
+             std::string(session) + " of camera " + std::string(device) + ": " +
+             (roster == nullptr ? std::string("the session's records are not in the store")
+                                : std::string("the officer neither wore the camera nor joined the session"));
   return d;
 }
 

@@ -9,8 +9,8 @@
 //   approval        a person with role supervisor (decisions on export, expiry and hold release requests)
 //   enrollment      the agency root, or a person with role admin
 //   cosignature     an enrolled witness
-//   note            a person with role officer or clerk (metadata register); an officer only on the sessions
-//                   of a camera enrolled in the officer's own unit (may_note, A4)
+//   note            a person with role officer or clerk (metadata register); an officer only on their own
+//                   sessions, those they wore the camera for or joined (may_note, A4)
 // Invariants:
 //  A1. A grant is in force for times T with valid_from <= T < end, where end is the earliest of valid_until
 //      (if set), the time of a counted revocation of it, and the valid_from of a later grant for the same
@@ -22,8 +22,11 @@
 //      nothing changes, so the table never depends on the order of the checks.
 //  A3. Every "no" carries a reason naming the key's fingerprint prefix and, when the key is enrolled, the
 //      subject, kind and the edge it missed.
-//  A4. A camera is an officer's "own" when, at the note's time, both the officer's grant and a grant of that
-//      camera are in force and name the same non-empty unit. A clerk may note any camera's sessions.
+//  A4. A session is an officer's own when its roster (the officer who wore the camera and every officer who
+//      joined, as its records show) names the officer: is_session_officer, the one rule that the notes, the
+//      console's pages and API, and the audit of officers' access entries all apply. An officer may note a
+//      session when their grant is in force at the note's time and the session is their own; a clerk may note
+//      any session.
 #pragma once
 
 #include "tools/enrollment/enrollment_entry.hpp"
@@ -33,6 +36,9 @@
 #include <vector>
 
 namespace bodycam::tools::enrollment {
+
+// A4: is `person` one of a session's officers (`roster`: the wearer and every officer who joined)?
+[[nodiscard]] bool is_session_officer(const std::vector<std::string>& roster, std::string_view person) noexcept;
 
 enum class signature_kind { record, receipt, access_entry, retention_entry, approval, enrollment, cosignature, note };
 [[nodiscard]] std::string_view to_string(signature_kind k) noexcept;
@@ -72,8 +78,10 @@ class authorization_table {
                                                  std::vector<rejected_entry>* rejected = nullptr);
 
   [[nodiscard]] decision may_sign(const crypto::public_key& key, signature_kind kind, record::utc_time t) const;
-  // A4: may `key` sign a note at `t` on a session of camera `device`.
-  [[nodiscard]] decision may_note(const crypto::public_key& key, std::string_view device, record::utc_time t) const;
+  // A4: may `key` sign a note at `t` on session `session` of camera `device`, whose officers are `roster`
+  // (nullptr when the session's records are not known: then only a clerk may).
+  [[nodiscard]] decision may_note(const crypto::public_key& key, std::string_view device, std::string_view session,
+                                  const std::vector<std::string>* roster, record::utc_time t) const;
   // Is `key` an officer's (a person with role officer) in force at `t`? The subject is the officer's id.
   [[nodiscard]] decision officer_in_force(const crypto::public_key& key, record::utc_time t) const;
   [[nodiscard]] const crypto::public_key& root() const noexcept { return root_; }

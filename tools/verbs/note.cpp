@@ -1,10 +1,12 @@
 // `bodycam note`: add a note after the fact to a session (place, party, case, category, free text) as a signed
 // entry of the metadata register (docs/formats/metadata-register.md), or show a session's notes and the
 // history of each field. Writing needs a person's key the store's enrollment register lets sign a note on
-// that camera's sessions now (a clerk, or an officer of the camera's unit); nothing is ever changed, each
+// that session now (a clerk, or an officer who wore the camera or joined: authorization_table.hpp A4, read from the
+// session's records); nothing is ever changed, each
 // note is a new entry. The note's store-log leaf is left to the dock's reconcile, as for access entries.
 #include "common/record/record_json.hpp"
 #include "common/store/directory_backend.hpp"
+#include "tools/audit/store_audit.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
 #include "tools/registers/metadata_book.hpp"
 #include "tools/verbs/clerk_identity.hpp"
@@ -13,6 +15,7 @@
 #include "tools/verbs/verb.hpp"
 
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 namespace bodycam::tools::verbs {
@@ -73,6 +76,24 @@ core::expected<std::pair<record::device_id, record::session_id>> resolve(const s
     return core::fail(core::errc::invalid_argument,
                       "session " + session->to_hex() + " is named by more than one camera; give --device");
   return std::pair{devices.front(), *session};
+}
+
+// The session's roster (authorization_table.hpp A4): its officers as the audit of its camera's records finds them,
+// without re-hashing files.
+core::expected<std::vector<std::string>> roster_of(const store::store& s, const record::device_id& device,
+                                                   const record::session_id& session) {
+  tools::audit::audit_options options;
+  options.now = utc_now();
+  options.sample_slice = 1;
+  options.sample_slices = std::numeric_limits<std::uint32_t>::max();
+  options.only_devices = [&](const record::device_id& d) { return d == device; };
+  auto report = tools::audit::audit_store(s, options);
+  if (!report) return core::wrap("read the officers of session " + session.to_hex(), report.error());
+  for (const auto& d : report->devices)
+    for (const auto& sa : d.sessions)
+      if (d.device == device && sa.session == session) return sa.officers();
+  return core::fail(core::errc::not_found, "session " + session.to_hex() + " of " + device.str() +
+                                               " has no records in the store");
 }
 
 int run_history(const note_args& args, const store::store& s) {
@@ -150,7 +171,10 @@ int run_note(const note_args& args, store::store& s) {
   if (!*root) return refuse(args, "store " + s.describe() + " has no enrollment register; nobody may write notes");
   auto reg = enrollment::load_register(s, **root);
   if (!reg) return refuse(args, reg.error().context);
-  const auto may = reg->table.may_note(person->signer->public_key(), which->first.str(), draft.utc);
+  auto roster = roster_of(s, which->first, which->second);
+  if (!roster) return refuse(args, roster.error().context);
+  const auto may = reg->table.may_note(person->signer->public_key(), which->first.str(), which->second.to_hex(),
+                                       &*roster, draft.utc);
   if (!may.allowed) return refuse(args, "note by " + args.person + ": " + may.reason, exit_not_authentic);
   if (may.subject != args.person)
     return refuse(args, "the register enrolled this key for '" + may.subject + "', not '" + args.person + "'",

@@ -6,7 +6,9 @@ session, scripts/demo-console's account per role, the real bodycam-console on 12
 and headless Chromium through Selenium. It checks what each role sees (officer: own sessions only; admin: no
 footage), plays a whole session through the playback page's Media Source script (playback passes the first
 segment's end, a seek lands in the third, the last frame is reached), and runs the two-person export: a clerk
-requests, cannot approve, a supervisor approves, the clerk downloads the tar and `bodycam verify` accepts it.
+requests, cannot approve, a supervisor approves, the clerk downloads the tar and `bodycam verify` accepts it; and
+the two-person hold release: the clerk places a hold on the session page and requests its release, the supervisor
+approves it on Approvals, the clerk carries it out on Expiry and the session page shows no hold.
 The auditor then finds each step in the access register. A screenshot of every page is kept in OUT/screenshots.
 It fails, never skips, when chromium, chromedriver or python3-selenium is missing.
 
@@ -29,6 +31,7 @@ from console_stage import log  # noqa: E402
 WAIT_PAGE = 30
 WAIT_PLAYBACK = 120
 REFERENCE = "CASE-E2E-0001"
+HOLD_CASE = "CASE-E2E-HOLD-0002"
 
 
 class browser_test:
@@ -131,6 +134,23 @@ class browser_test:
             " const c = tr.querySelectorAll('td');"
             " return {name: c[0].textContent.replace(/^access\\//, ''), by: c[1].textContent,"
             " reference: c[4].textContent, state: c[5].textContent}; });")
+
+    def retention_rows(self):
+        """The retention requests table as shown (on Expiry or Approvals)."""
+        return self.js(
+            "return Array.from(document.querySelectorAll('table.requests.retention tbody tr'))"
+            ".filter(tr => tr.querySelectorAll('td').length > 1).map(tr => {"
+            " const c = tr.querySelectorAll('td');"
+            " return {name: c[0].textContent.replace(/^retention\\//, ''), kind: c[1].textContent,"
+            " by: c[2].textContent, reference: c[5].textContent, state: c[6].textContent}; });")
+
+    def hold_rows(self):
+        """The session page's holds: name, reason, reference."""
+        return self.js(
+            "return Array.from(document.querySelectorAll('table.holds tbody tr')).map(tr => {"
+            " const c = tr.querySelectorAll('td');"
+            " return {name: c[0].textContent.replace(/^retention\\//, ''), reason: c[1].textContent,"
+            " reference: c[5].textContent}; });")
 
     # ---- the steps -----------------------------------------------------------------------------------------
     def clerk_sees_every_session(self):
@@ -335,6 +355,31 @@ class browser_test:
         self.check(state == ["pending"], f"the request is still pending after the clerk's attempt: {state}")
         self.check(self.status_of(f"/exports/{self.request}/bundle.tar") == 409, "no bundle before approval")
 
+    def clerk_holds_and_requests_release(self):
+        """A clerk places a hold on the session page and asks for its release; the expiry page shows the dry run."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import Select
+        self.open(self.target["path"], "clerk-session-before-hold")
+        Select(self.d.find_element(By.CSS_SELECTOR, "form.hold-place select[name=reason]")).select_by_value("evidence")
+        self.d.find_element(By.CSS_SELECTOR, "form.hold-place input[name=reference]").send_keys(HOLD_CASE)
+        self.d.find_element(By.CSS_SELECTOR, "form.hold-place button[type=submit]").click()
+        self.wait(lambda: any(h["reference"] == HOLD_CASE for h in self.hold_rows()), WAIT_PAGE,
+                  "the hold is listed on the session page")
+        self.shot("clerk-hold-placed")
+        holds = [h for h in self.hold_rows() if h["reference"] == HOLD_CASE]
+        self.check(len(holds) == 1 and "evidence" in holds[0]["reason"], f"one evidence hold: {holds}")
+        self.hold = holds[0]["name"]
+        self.check(self.hold.startswith("clerk-demo."), f"the hold is the clerk's entry: {self.hold}")
+        self.d.find_element(By.CSS_SELECTOR, "form.release-request input[name=reference]").send_keys("case closed")
+        self.d.find_element(By.CSS_SELECTOR, "form.release-request button[type=submit]").click()
+        self.wait(lambda: self.h1() == "Expiry", WAIT_PAGE, "the release request lands on Expiry")
+        self.shot("clerk-release-requested")
+        mine = [r for r in self.retention_rows() if r["kind"] == "hold release"]
+        self.check(len(mine) == 1 and mine[0]["state"] == "pending", f"one pending release request: {mine}")
+        self.release = mine[0]["name"]
+        self.check(not self.d.find_elements(By.CSS_SELECTOR, "form.execute"), "nothing to carry out before approval")
+        self.check(self.status_of("/approvals") == 403, "the clerk may not decide on it")
+
     def officer_sees_own_only(self):
         self.login("officer")
         self.open("/sessions", "officer-sessions")
@@ -379,7 +424,29 @@ class browser_test:
         self.shot("supervisor-approved")
         state = [r["state"] for r in self.request_rows() if r["name"] == self.request]
         self.check(state == ["approved by supervisor-demo"], f"approved by the supervisor: {state}")
+        row = [r for r in self.retention_rows() if r["name"] == self.release]
+        self.check(len(row) == 1 and row[0]["state"] == "pending", f"the hold release waits for approval: {row}")
+        self.d.find_element(By.XPATH, f"//form[@action='/retention/requests/{self.release}']"
+                                      "[input[@name='decision' and @value='approve']]/button").click()
+        self.wait(lambda: self.h1() == "Approvals" and any(
+            r["name"] == self.release and r["state"].startswith("approved") for r in self.retention_rows()),
+            WAIT_PAGE, "the release approval is shown")
+        self.shot("supervisor-release-approved")
         self.logout("supervisor")
+
+    def clerk_releases_hold(self):
+        """The requester carries out the approved release; the session page shows no hold."""
+        from selenium.webdriver.common.by import By
+        self.login("clerk")
+        self.open("/expiry", "clerk-expiry-approved")
+        self.d.find_element(By.XPATH, f"//form[@action='/retention/requests/{self.release}/execute']/button").click()
+        self.wait(lambda: self.h1() == "Expiry" and any(
+            r["name"] == self.release and r["state"].startswith("carried out") for r in self.retention_rows()),
+            WAIT_PAGE, "the release is carried out")
+        self.shot("clerk-hold-released")
+        self.open(self.target["path"], "clerk-session-after-release")
+        self.check("No hold covers this session" in self.d.page_source, "the session has no hold after the release")
+        self.logout("clerk")
 
     def clerk_downloads_and_verifies(self, download_dir):
         from selenium.webdriver.common.by import By
@@ -461,11 +528,13 @@ def main():
         t.play_whole_session()
         t.clerk_requests_export()
         t.clerk_cannot_approve()
+        t.clerk_holds_and_requests_release()
         t.logout("clerk")
         t.officer_sees_own_only()
         t.admin_sees_no_footage()
         t.supervisor_approves()
         t.clerk_downloads_and_verifies(downloads)
+        t.clerk_releases_hold()
         t.auditor_finds_every_step()
         driver.quit()
         driver = None

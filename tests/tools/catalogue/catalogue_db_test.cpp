@@ -183,7 +183,7 @@ TEST_CASE("a store is catalogued: one row per session, officers, units, statemen
     q.limit = 0;
     CHECK_FALSE(db.search(q));
   }
-  SECTION("a note by an officer of another unit is left out, named, and changes nothing") {
+  SECTION("a note by an officer who neither wore the camera nor joined is left out, named, and changes nothing") {
     reg::metadata_entry e;
     e.utc = record::utc_time(sys_days(year(2026) / 12 / 2));
     e.device = dev(all.rows[0]);
@@ -199,6 +199,38 @@ TEST_CASE("a store is catalogued: one row per session, officers, units, statemen
     q = {};
     q.category = "other";
     CHECK(db.search(q).value().total == 0);
+  }
+  SECTION("an officer's note counts once the session's records show them joining; until then it is named") {
+    cat::search_query arrests;
+    arrests.category = "arrest";
+    REQUIRE(db.search(arrests).value().total == 0);
+    f.cam2.after(hours(2)).wearer("officer-7").boot().precheck().start().after(seconds(20)).segment("worn");
+    f.cam2.receipt(f.cam2.now() + minutes(1));
+    const record::session_id joined_later = f.cam2.session();
+    reg::metadata_entry e;
+    e.utc = record::utc_time(sys_days(year(2026) / 12 / 2));
+    e.device = f.cam2.device();
+    e.session = joined_later;
+    e.fields = {{reg::note_field::category, "arrest"}};
+    REQUIRE(reg::append_note(f.s, "officer-9", e, f.outsider, reg::default_note_categories()));
+    const auto before = db.refresh(f.s, f.options()).value();
+    REQUIRE(before.register_findings.size() == 1);
+    CHECK(before.register_findings[0] == "unauthorized_author notes/officer-9.0");
+    CHECK(db.search(arrests).value().total == 0);
+    // Unchanged device, roster from the catalogue's rows: still named.
+    CHECK(db.refresh(f.s, f.options()).value().register_findings.size() == 1);
+    f.cam2.after(seconds(30)).officer("officer-9", record::officer_change::join);
+    f.cam2.after(minutes(1)).segment("joined").after(seconds(5)).stop().receipt(f.cam2.now() + minutes(1));
+    const auto after = db.refresh(f.s, f.options()).value();
+    CHECK(after.register_findings.empty());
+    const auto found = db.search(arrests).value();
+    REQUIRE(found.total == 1);
+    CHECK(found.rows.at(0).session == joined_later.to_hex());
+    CHECK(found.rows.at(0).joined == std::vector<std::string>{"officer-9"});
+    // The same answer from the rows alone (device unchanged since) and from a full rebuild.
+    CHECK(db.refresh(f.s, f.options()).value().register_findings.empty());
+    CHECK(db.refresh(f.s, f.options(true)).value().register_findings.empty());
+    CHECK(db.search(arrests).value().total == 1);
   }
   SECTION("incremental refresh re-derives only the device that changed, and agrees with a full rebuild") {
     CHECK(db.refresh(f.s, f.options()).value().sessions_written == 0);

@@ -33,7 +33,7 @@ struct noting_agency {
     session = cam.session().to_hex();
     bodycam::tests::record_shift(cam, 1, std::chrono::hours(40));  // a late upload
     second_session = cam.session().to_hex();
-    for (const char* id : {"officer-7", "officer-9", "clerk-1", "auditor-1"}) {
+    for (const char* id : {"officer-7", "officer-8", "officer-9", "clerk-1", "auditor-1"}) {
       auto keygen = cli({"keygen", "--id", id, "--out", dir / "keys"});
       if (keygen.exit_code != 0) throw std::runtime_error(keygen.err);
     }
@@ -44,6 +44,7 @@ struct noting_agency {
                     static_cast<std::uint8_t>(r), unit);
     };
     person("officer-7", en::role::officer, "test unit");
+    person("officer-8", en::role::officer, "test unit");  // the camera's unit, not on the session
     person("officer-9", en::role::officer, "other unit");
     person("clerk-1", en::role::clerk, "records");
     person("auditor-1", en::role::auditor, "test unit");
@@ -64,7 +65,7 @@ struct noting_agency {
 
 }  // namespace
 
-TEST_CASE("bodycam note: an officer notes a session of a camera of the unit, a clerk any; others are refused",
+TEST_CASE("bodycam note: an officer notes a session they wore or joined (A4), a clerk any; others are refused",
           "[integration]") {
   noting_agency t;
   auto officer = cli(t.note("officer-7", {"--place", "Rue de la Gare 4", "--case", "CASE-2026-0042", "--category",
@@ -76,7 +77,11 @@ TEST_CASE("bodycam note: an officer notes a session of a camera of the unit, a c
 
   auto other_unit = cli(t.note("officer-9", {"--text", "not my camera"}));
   CHECK(other_unit.exit_code == 2);
-  CHECK(other_unit.err.find("not enrolled in the officer's unit") != std::string::npos);
+  CHECK(other_unit.err.find("neither wore the camera nor joined the session") != std::string::npos);
+  // The camera's unit is not enough: officer-8 is of "test unit" but not an officer of the session.
+  auto same_unit = cli(t.note("officer-8", {"--text", "my unit's camera, not my session"}));
+  CHECK(same_unit.exit_code == 2);
+  CHECK(same_unit.err.find("neither wore the camera nor joined the session") != std::string::npos);
   auto auditor = cli(t.note("auditor-1", {"--text", "auditors do not note"}));
   CHECK(auditor.exit_code == 2);
   auto wrong_person = cli({"note", t.store_path, "--session", t.session, "--key", t.dir / "keys/officer-7.key",

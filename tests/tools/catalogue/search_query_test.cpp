@@ -42,3 +42,24 @@ TEST_CASE("every filter is a bound parameter, in a fixed order, and the SQL name
   CHECK(w.binds[6].text == R"(("fled") AND place : ("Gare"))");
   CHECK(w.sql.find("officer-7") == std::string::npos);
 }
+
+TEST_CASE("the viewer's restriction (own_officer) is added to a typed officer filter, never replaces it (Q4)") {
+  cat::search_query q;
+  q.own_officer = "officer-8";
+  const auto alone = cat::build_where(q);
+  CHECK(alone.sql == "WHERE (s.officer = ? OR s.id IN (SELECT session_id FROM session_officers WHERE officer = ?))");
+  REQUIRE(alone.binds.size() == 2);
+  CHECK(alone.binds[0].text == "officer-8");
+  CHECK(alone.binds[1].text == "officer-8");
+  q.officer = "officer-7";
+  q.device = "cam-0002";
+  const auto both = cat::build_where(q);
+  CHECK(both.sql ==
+        "WHERE (s.officer = ? OR s.id IN (SELECT session_id FROM session_officers WHERE officer = ?)) AND "
+        "(s.officer = ? OR s.id IN (SELECT session_id FROM session_officers WHERE officer = ?)) AND s.device = ?");
+  REQUIRE(both.binds.size() == 5);
+  CHECK(both.binds[0].text == "officer-7");
+  CHECK(both.binds[2].text == "officer-8");
+  CHECK(both.binds[3].text == "officer-8");
+  CHECK(both.binds[4].text == "cam-0002");
+}

@@ -204,28 +204,40 @@ TEST_CASE("authorization table: a revocation of an entry that does not count is 
   CHECK(rejected[0].code == "unknown_revoked_entry");
 }
 
-TEST_CASE("note: a clerk may note any camera's session, an officer only those of a camera in the officer's unit") {
+TEST_CASE("note: a clerk may note any session, an officer only a session they wore the camera for or joined (A4)") {
   book b;
   b.enroll(en::subject_kind::camera, "cam-1", key_of(1), 0, 0).unit = "north";
   b.enroll(en::subject_kind::camera, "cam-2", key_of(2), 0, 0).unit = "south";
-  b.enroll(en::subject_kind::person, "officer-1", key_of(3), r(en::role::officer), 0).unit = "north";
+  b.enroll(en::subject_kind::person, "officer-1", key_of(3), r(en::role::officer), 0, 10).unit = "north";
   b.enroll(en::subject_kind::person, "clerk-1", key_of(4), r(en::role::clerk), 0).unit = "records";
   b.enroll(en::subject_kind::person, "auditor-1", key_of(5), r(en::role::auditor), 0).unit = "north";
   b.enroll(en::subject_kind::person, "officer-2", key_of(6), r(en::role::officer), 0);  // no unit
-  b.enroll(en::subject_kind::camera, "cam-3", key_of(7), 0, 0, 10).unit = "north";      // leaves at hour 10
   const auto t = b.table();
+  const std::vector<std::string> worn_by_1{"officer-1"};
+  const std::vector<std::string> joined_by_1{"officer-2", "officer-1"};
+  const std::vector<std::string> of_2_only{"officer-2"};
+  const std::vector<std::string> nobody;
   CHECK(t.may_sign(key_of(3), signature_kind::note, at(5)).allowed);
-  CHECK(t.may_note(key_of(3), "cam-1", at(5)).allowed);
-  const auto other_unit = t.may_note(key_of(3), "cam-2", at(5));
-  CHECK_FALSE(other_unit.allowed);
-  CHECK_THAT(other_unit.reason, Catch::Contains("not enrolled in the officer's unit"));
-  CHECK(t.may_note(key_of(4), "cam-2", at(5)).allowed);
-  CHECK(t.may_note(key_of(4), "cam-unknown", at(5)).allowed);
-  const auto auditor = t.may_note(key_of(5), "cam-1", at(5));
+  CHECK(t.may_note(key_of(3), "cam-1", "s1", &worn_by_1, at(5)).allowed);
+  CHECK(t.may_note(key_of(3), "cam-2", "s2", &joined_by_1, at(5)).allowed);  // another unit's camera, joined
+  const auto not_own = t.may_note(key_of(3), "cam-1", "s3", &of_2_only, at(5));  // the unit's camera, not theirs
+  CHECK_FALSE(not_own.allowed);
+  CHECK_THAT(not_own.reason, Catch::Contains("neither wore the camera nor joined the session"));
+  CHECK_THAT(not_own.reason, Catch::Contains("session s3 of camera cam-1"));
+  const auto unknown = t.may_note(key_of(3), "cam-1", "s4", nullptr, at(5));
+  CHECK_FALSE(unknown.allowed);
+  CHECK_THAT(unknown.reason, Catch::Contains("records are not in the store"));
+  CHECK_FALSE(t.may_note(key_of(3), "cam-1", "s5", &nobody, at(5)).allowed);
+  CHECK(t.may_note(key_of(6), "cam-2", "s6", &of_2_only, at(5)).allowed);  // an officer of no unit, their own
+  CHECK(t.may_note(key_of(4), "cam-2", "s3", &of_2_only, at(5)).allowed);
+  CHECK(t.may_note(key_of(4), "cam-unknown", "s4", nullptr, at(5)).allowed);
+  const auto auditor = t.may_note(key_of(5), "cam-1", "s1", &worn_by_1, at(5));
   CHECK_FALSE(auditor.allowed);
   CHECK_THAT(auditor.reason, Catch::Contains("may not sign a note"));
-  CHECK_FALSE(t.may_note(key_of(6), "cam-1", at(5)).allowed);  // an officer of no unit owns no camera
-  CHECK(t.may_note(key_of(3), "cam-3", at(9)).allowed);
-  CHECK_FALSE(t.may_note(key_of(3), "cam-3", at(10)).allowed);  // the camera left the unit's enrollment
-  CHECK_FALSE(t.may_note(key_of(9), "cam-1", at(5)).allowed);   // not enrolled at all
+  CHECK(t.may_note(key_of(3), "cam-1", "s1", &worn_by_1, at(9)).allowed);
+  CHECK_FALSE(t.may_note(key_of(3), "cam-1", "s1", &worn_by_1, at(10)).allowed);  // the officer's grant ended
+  CHECK_FALSE(t.may_note(key_of(9), "cam-1", "s1", &worn_by_1, at(5)).allowed);  // not enrolled at all
+  CHECK(en::is_session_officer(joined_by_1, "officer-1"));
+  CHECK_FALSE(en::is_session_officer(joined_by_1, "officer-3"));
+  CHECK_FALSE(en::is_session_officer(std::vector<std::string>{""}, ""));
 }
