@@ -1,6 +1,7 @@
 // The retrying, failing-over decorator (retrying_backend.hpp T1-T5).
 #include "common/store/retrying_backend.hpp"
 
+#include <algorithm>
 #include <array>
 #include <set>
 #include <stdexcept>
@@ -61,37 +62,90 @@ core::expected<T> retry_context::run(const std::string& operation, std::size_t e
 
 namespace {
 
-// T4: a stream whose transient read failures are retried in place.
+// T4: a stream whose transient read failures are retried in place on the endpoint it was opened on, and
+// failed over to the others by ranged reads from where it stopped.
 class retrying_reader final : public object_reader {
  public:
-  retrying_reader(std::unique_ptr<object_reader> inner, std::shared_ptr<retry_context> context)
-      : inner_(std::move(inner)), context_(std::move(context)) {}
+  using backend_list = std::vector<std::unique_ptr<store_backend>>;
+  static constexpr std::size_t range_bytes = std::size_t{8} << 20;
+
+  retrying_reader(std::unique_ptr<object_reader> inner, std::shared_ptr<const backend_list> backends,
+                  std::size_t opened_on, store_key key, std::shared_ptr<retry_context> context)
+      : inner_(std::move(inner)),
+        backends_(std::move(backends)),
+        opened_on_(opened_on),
+        key_(std::move(key)),
+        size_(inner_->size()),
+        description_(inner_->describe()),
+        context_(std::move(context)) {}
 
   [[nodiscard]] core::expected<std::size_t> read(std::span<std::uint8_t> buffer) override {
-    std::size_t index = 0;
-    return context_->run<std::size_t>("read " + inner_->describe(), 1, index,
-                                      [&](std::size_t) { return inner_->read(buffer); });
+    if (buffer.empty()) return std::size_t{0};
+    if (ranged_pos_ < ranged_.size()) return take_ranged(buffer);
+    std::size_t index = inner_ ? opened_on_ : ranged_on_;
+    return context_->run<std::size_t>("read " + description_, backends_->size(), index,
+                                      [&](std::size_t i) -> core::expected<std::size_t> {
+                                        if (inner_ && i == opened_on_) {
+                                          auto n = inner_->read(buffer);
+                                          if (n) position_ += *n;
+                                          return n;
+                                        }
+                                        inner_.reset();  // failed over: its position is no longer ours
+                                        ranged_on_ = i;
+                                        return read_ranged(*(*backends_)[i], buffer);
+                                      });
   }
-  [[nodiscard]] std::uint64_t size() const override { return inner_->size(); }
-  [[nodiscard]] std::string describe() const override { return inner_->describe(); }
+  [[nodiscard]] std::uint64_t size() const override { return size_; }
+  [[nodiscard]] std::string describe() const override { return description_; }
 
  private:
-  std::unique_ptr<object_reader> inner_;
+  core::expected<std::size_t> read_ranged(store_backend& backend, std::span<std::uint8_t> buffer) {
+    if (position_ >= size_) return std::size_t{0};
+    const auto length = static_cast<std::size_t>(std::min<std::uint64_t>(range_bytes, size_ - position_));
+    auto bytes = backend.read_range(key_, position_, length);
+    if (!bytes) return std::unexpected(bytes.error());
+    if (bytes->size() != length)
+      return core::fail(core::errc::corrupt, "read " + description_ + " through " + backend.describe() + ": asked for " +
+                                                 std::to_string(length) + " bytes at " + std::to_string(position_) +
+                                                 ", got " + std::to_string(bytes->size()));
+    ranged_ = std::move(*bytes);
+    ranged_pos_ = 0;
+    position_ += length;
+    return take_ranged(buffer);
+  }
+  std::size_t take_ranged(std::span<std::uint8_t> buffer) {
+    const std::size_t n = std::min(buffer.size(), ranged_.size() - ranged_pos_);
+    std::copy_n(ranged_.begin() + static_cast<std::ptrdiff_t>(ranged_pos_), n, buffer.begin());
+    ranged_pos_ += n;
+    return n;
+  }
+
+  std::unique_ptr<object_reader> inner_;  // the stream open gave, until the first failover
+  std::shared_ptr<const backend_list> backends_;
+  std::size_t opened_on_;
+  store_key key_;
+  std::uint64_t size_;
+  std::string description_;
   std::shared_ptr<retry_context> context_;
+  std::uint64_t position_ = 0;  // bytes read from the store so far (handed out or in ranged_)
+  std::size_t ranged_on_ = 0;   // the endpoint of the last ranged read
+  core::byte_buffer ranged_;
+  std::size_t ranged_pos_ = 0;
 };
 
 }  // namespace
 
 retrying_backend::retrying_backend(std::vector<std::unique_ptr<store_backend>> backends, retry_policy policy,
                                    retry_clock clock, std::uint64_t seed)
-    : backends_(std::move(backends)) {
-  if (backends_.empty()) throw std::invalid_argument("retrying_backend: no backend");
-  const std::string endpoints = join_endpoints(backends_);
+    : backends_(std::make_shared<const std::vector<std::unique_ptr<store_backend>>>(std::move(backends))) {
+  const auto& list = *backends_;
+  if (list.empty()) throw std::invalid_argument("retrying_backend: no backend");
+  const std::string endpoints = join_endpoints(list);
   context_ = std::make_shared<retry_context>(policy, std::move(clock), seed, endpoints);
-  description_ = backends_.front()->describe();
-  if (backends_.size() > 1) {
+  description_ = list.front()->describe();
+  if (list.size() > 1) {
     std::string others;
-    for (std::size_t i = 1; i < backends_.size(); ++i) others += (i > 1 ? ", " : "") + backends_[i]->describe();
+    for (std::size_t i = 1; i < list.size(); ++i) others += (i > 1 ? ", " : "") + list[i]->describe();
     description_ += " (failover: " + others + ")";
   }
 }
@@ -100,8 +154,8 @@ template <class T>
 core::expected<T> retrying_backend::run(const std::string& operation,
                                         const std::function<core::expected<T>(store_backend&)>& attempt) const {
   std::size_t index = current_.load();
-  auto r = context_->run<T>(operation, backends_.size(), index,
-                            [&](std::size_t i) { return attempt(*backends_[i]); });
+  auto r = context_->run<T>(operation, backends_->size(), index,
+                            [&](std::size_t i) { return attempt(*(*backends_)[i]); });
   if (r || !is_transient(r.error())) current_.store(index);
   return r;
 }
@@ -131,9 +185,14 @@ core::expected<std::optional<create_outcome>> retrying_backend::adopt(const stor
 }
 
 core::expected<std::unique_ptr<object_reader>> retrying_backend::open(const store_key& key) const {
-  auto reader = run<std::unique_ptr<object_reader>>("open " + key.str(), [&](store_backend& b) { return b.open(key); });
+  std::size_t opened_on = 0;
+  auto reader = run<std::unique_ptr<object_reader>>("open " + key.str(), [&](store_backend& b) {
+    for (std::size_t i = 0; i < backends_->size(); ++i)
+      if ((*backends_)[i].get() == &b) opened_on = i;
+    return b.open(key);
+  });
   if (!reader) return std::unexpected(reader.error());
-  return std::make_unique<retrying_reader>(std::move(*reader), context_);
+  return std::make_unique<retrying_reader>(std::move(*reader), backends_, opened_on, key, context_);
 }
 
 core::expected<core::byte_buffer> retrying_backend::read_range(const store_key& key, std::uint64_t offset,

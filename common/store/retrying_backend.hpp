@@ -10,8 +10,11 @@
 //     by the inner backend's create-only check (contract 4), never stored twice. A remove whose reply was lost
 //     and whose retry finds the key gone is success.
 //  T3 A listing retried after a partial one never shows a child twice.
-//  T4 A reader handed out by open retries its own transient read failures in place (the S3 reader has not
-//     advanced past a failed range), under the same budget per read.
+//  T4 A reader handed out by open retries its own transient read failures under the same budget per read,
+//     failing over like every other operation: on the endpoint it was opened on it retries in place (the S3
+//     reader has not advanced past a failed range); on another endpoint it reads the rest of the object as
+//     ranged reads of at most 8 MiB from where it stopped, and never goes back to the first stream. A reader
+//     opened through a gateway that then died reads on through the next one.
 //  T5 When an operation's budget is spent the error is errc::timeout, "store unreachable: <operation>
 //     <item>: no answer from <endpoints> after N attempts in T ms; last error: ...".
 // Thread-safe as its backends are; the random source is behind a mutex.
@@ -93,7 +96,8 @@ class retrying_backend final : public store_backend {
   [[nodiscard]] core::expected<T> run(const std::string& operation,
                                       const std::function<core::expected<T>(store_backend&)>& attempt) const;
 
-  std::vector<std::unique_ptr<store_backend>> backends_;
+  // Shared with the readers open hands out (T4), which may outlive this backend.
+  std::shared_ptr<const std::vector<std::unique_ptr<store_backend>>> backends_;
   std::shared_ptr<retry_context> context_;
   mutable std::atomic<std::size_t> current_{0};  // the endpoint that answered last
   std::string description_;

@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <map>
 #include <mutex>
 
@@ -72,6 +73,45 @@ class flaky_endpoint final : public bodycam::tests::forwarding_backend {
 
   std::string name_;
   std::function<fault()> plan_;
+};
+
+// A gateway that died after it opened an object (the open answered from what it knew): its stream gives the
+// first `good` bytes, then refuses, as does every ranged read.
+class dying_endpoint final : public bodycam::tests::forwarding_backend {
+ public:
+  dying_endpoint(store::store_backend& inner, std::uint64_t good) : forwarding_backend(inner), good_(good) {}
+
+  core::expected<std::unique_ptr<store::object_reader>> open(const store::store_key& key) const override {
+    auto inner = forwarding_backend::open(key);
+    if (!inner) return inner;
+    return std::make_unique<stream>(std::move(*inner), good_);
+  }
+  core::expected<core::byte_buffer> read_range(const store::store_key& key, std::uint64_t, std::size_t) const override {
+    ++refused;
+    return core::fail(core::errc::closed, "read " + key.str() + " at the dead gateway: Connection refused");
+  }
+  std::string describe() const override { return "endpoint dead"; }
+
+  mutable int refused = 0;
+
+ private:
+  class stream final : public store::object_reader {
+   public:
+    stream(std::unique_ptr<store::object_reader> inner, std::uint64_t good) : inner_(std::move(inner)), good_(good) {}
+    core::expected<std::size_t> read(std::span<std::uint8_t> buffer) override {
+      if (given_ >= good_) return core::fail(core::errc::closed, "read at the dead gateway: Connection reset by peer");
+      auto n = inner_->read(buffer.first(static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), good_ - given_))));
+      if (n) given_ += *n;
+      return n;
+    }
+    std::uint64_t size() const override { return inner_->size(); }
+    std::string describe() const override { return inner_->describe() + " at the dead gateway"; }
+
+   private:
+    std::unique_ptr<store::object_reader> inner_;
+    std::uint64_t good_, given_ = 0;
+  };
+  std::uint64_t good_;
 };
 
 struct fake_time {
@@ -228,4 +268,60 @@ TEST_CASE("the store contract holds through the decorator with transient faults 
   INFO("faults injected: " << *injected << " in " << *asked << " calls");
   CHECK((*asked == 0 || *injected > 0));  // a section that never reaches a faulty call (key parsing) has none
   CHECK(*waited == *injected);  // every injected fault was retried once, none gave up
+}
+
+TEST_CASE("a reader opened through a gateway that then died reads on through the next one, from where it stopped "
+          "(T4)") {
+  // Found by the distributed drill: a reader was bound to the gateway that opened it and retried only there.
+  store::memory_backend bucket;
+  fake_time time;
+  const auto bytes = pseudo_random_bytes((std::size_t{20} << 20) + 333, 9);
+  const auto key = store::store_key::object(crypto::sha256(bytes));
+  store::span_source source(bytes);
+  REQUIRE(bucket.create(key, source, crypto::sha256(bytes)).value() == store::create_outcome::created);
+  const std::uint64_t good = (std::uint64_t{3} << 20) + 17;
+  std::vector<std::unique_ptr<store::store_backend>> endpoints;
+  endpoints.push_back(std::make_unique<dying_endpoint>(bucket, good));
+  endpoints.push_back(std::make_unique<flaky_endpoint>(bucket, "b", always(fault::none)));
+  auto* dead = static_cast<dying_endpoint*>(endpoints[0].get());
+  auto* alive = static_cast<flaky_endpoint*>(endpoints[1].get());
+  store::retrying_backend backend(std::move(endpoints), {100ms, 2'000ms, 30'000ms, 8}, time.clock(), 7);
+
+  auto reader = backend.open(key);
+  REQUIRE(reader.has_value());
+  core::byte_buffer read;
+  std::array<std::uint8_t, 64 * 1024> chunk{};
+  for (;;) {
+    auto n = (*reader)->read(chunk);
+    INFO((n ? std::string() : n.error().context));
+    REQUIRE(n.has_value());
+    if (*n == 0) break;
+    read.insert(read.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(*n));
+  }
+  CHECK(read == bytes);
+  CHECK(time.waits.size() == 1);  // one failover, then the other gateway answered every range
+  CHECK(dead->refused == 0);      // never asked again once failed over
+  // The rest (20 MiB + 333 - 3 MiB - 17 bytes) in ranges of at most 8 MiB: three.
+  CHECK(alive->calls == 3);
+}
+
+TEST_CASE("a reader with one endpoint retries in place, and gives up past the budget naming it (T4, T5)") {
+  store::memory_backend bucket;
+  fake_time time;
+  const auto bytes = pseudo_random_bytes(100'000, 10);
+  const auto key = store::store_key::object(crypto::sha256(bytes));
+  store::span_source source(bytes);
+  REQUIRE(bucket.create(key, source, crypto::sha256(bytes)).value() == store::create_outcome::created);
+  std::vector<std::unique_ptr<store::store_backend>> endpoints;
+  endpoints.push_back(std::make_unique<dying_endpoint>(bucket, 4096));
+  store::retrying_backend backend(std::move(endpoints), {100ms, 2'000ms, 30'000ms, 8}, time.clock(), 7);
+  auto reader = backend.open(key);
+  REQUIRE(reader.has_value());
+  std::array<std::uint8_t, 4096> chunk{};
+  REQUIRE((*reader)->read(chunk).value() == 4096);
+  const auto r = (*reader)->read(chunk);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == core::errc::timeout);
+  CHECK(r.error().context.find("store unreachable") != std::string::npos);
+  CHECK(time.waits.size() >= 2);
 }
