@@ -99,6 +99,8 @@ class dock_monitor final : public dock::session_observer {
                       const std::string& reason) override;
 
   [[nodiscard]] status::dock_status snapshot() const;
+  // Sessions queued at the upload gate right now (a slot's activity says "waiting" a moment before it queues).
+  [[nodiscard]] std::size_t waiting_for_upload() const { return gate_.waiting(); }
 
  private:
   [[nodiscard]] status::slot_status& slot_of(const common::record::device_id& device);

@@ -202,10 +202,13 @@ TEST_CASE("cameras' sessions fetch in deadline order across slots: the monitor's
     });
   bool all_waiting = false;
   for (int i = 0; i < 10'000 && !all_waiting; ++i) {  // bounded: until the three sessions are blocked
+    // Queued at the gate, not only marked as waiting: CI once released the slot between the two, when cam-2 had
+    // not queued yet, and cam-3 got it first.
     auto s = monitor.snapshot();
     all_waiting = std::count_if(s.slots.begin(), s.slots.end(), [](const auto& slot) {
                     return slot.activity == "waiting for an upload slot";
-                  }) == 3;
+                  }) == 3 &&
+                  monitor.waiting_for_upload() == 3;
     if (!all_waiting) std::this_thread::sleep_for(1ms);
   }
   REQUIRE(all_waiting);
