@@ -111,6 +111,18 @@ record::session_id open_session_with_partial(bench& b, const std::string& name) 
   return session;
 }
 
+// Boot 1 ends while recording (a partial segment), boot 2 is killed right after its boot record, boot 3 has
+// written its boot record; the clock steps 1 s per reading.
+void boots_killed_after_recording(bench& b) {
+  b.clock.step = std::chrono::seconds(1);
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::first_boot}));
+  open_session_with_partial(b, "s-000001.mp4");
+  b.reboot();
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));
+  b.reboot();
+  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));
+}
+
 }  // namespace
 
 TEST_CASE("a .partial segment is salvaged whole: verified prefix signed, the rest unsigned tail", "[fault]") {
@@ -224,13 +236,7 @@ TEST_CASE("a boot killed before its recovery recorded the interruption gets it f
           "once",
           "[fault]") {
   bench b;
-  b.clock.step = std::chrono::seconds(1);
-  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::first_boot}));
-  open_session_with_partial(b, "s-000001.mp4");  // boot 1 ends while recording
-  b.reboot();
-  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));  // boot 2, killed here
-  b.reboot();
-  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));  // boot 3 recovers
+  boots_killed_after_recording(b);  // boot 3 recovers:
   REQUIRE(recorder::run_boot_recovery(*b.writer, b.segments, true));
 
   record::utc_time boot_1_end{}, boot_2_start{};
@@ -263,13 +269,7 @@ TEST_CASE("a boot killed after writing a late interruption for an earlier boot, 
   // Found by the kill loop (seed 680650905): boots 10 and 11 killed in recovery; boot 11 had written boot 10's
   // late interruption, and boot 12 took that as boot 11's own, so boot 10's end was never explained.
   bench b;
-  b.clock.step = std::chrono::seconds(1);
-  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::first_boot}));
-  open_session_with_partial(b, "s-000001.mp4");  // boot 1 ends while recording
-  b.reboot();
-  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));  // boot 2, killed here
-  b.reboot();
-  REQUIRE(b.writer->append(record::boot_payload{"test", record::shutdown_kind::unclean}));  // boot 3
+  boots_killed_after_recording(b);
   record::utc_time boot_1_end{}, boot_2_start{}, boot_3_start{};
   for (const auto& r : b.records()) {
     if (r.body.boot_counter == 1) boot_1_end = r.body.utc.time;
