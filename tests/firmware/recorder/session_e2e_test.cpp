@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <optional>
 #include <thread>
 
 using namespace bodycam::common;
@@ -165,10 +166,10 @@ TEST_CASE("the officer stops: stop statement while recording goes on, then sessi
   daemon->signal(SIGTERM);
   REQUIRE(daemon->wait(std::chrono::seconds(30)) == 0);
   std::vector<record::annotation_payload> statements;
-  const record::session_stop_payload* stop = nullptr;
+  std::optional<record::session_stop_payload> stop;  // a copy: the records are a temporary of the loop
   for (const auto& r : cam.records()) {
     if (auto* a = std::get_if<record::annotation_payload>(&r.body.body)) statements.push_back(*a);
-    if (auto* s = std::get_if<record::session_stop_payload>(&r.body.body)) stop = s;
+    if (auto* s = std::get_if<record::session_stop_payload>(&r.body.body)) stop = *s;
   }
   REQUIRE(statements.size() == 2);
   CHECK(statements[0].purpose == record::annotation_purpose::start);
@@ -182,7 +183,7 @@ TEST_CASE("the officer stops: stop statement while recording goes on, then sessi
       CHECK(hash_range(wav, 0, a.byte_length) == a.file_sha256);
     }
   }
-  REQUIRE(stop != nullptr);
+  REQUIRE(stop.has_value());
   CHECK(stop->reason == record::stop_reason::officer_end);
   CHECK(cam.verify().problem_count() == 0);
   CHECK(cam.feedback_log().find("prompt stop statement") != std::string::npos);
