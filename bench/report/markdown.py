@@ -74,6 +74,15 @@ def ingest_table(figures):
                   "load at the end"], rows)
 
 
+def s3_table(figures):
+    rows = [[r["cameras"], f"{r['total_mb']} MB", "1" if r["rclone_transfers_1"] else "4 (default)",
+             f"{r['rclone_mb_s']:.0f} MB/s", f"{r['dock_mb_s']:.0f} MB/s", f"{r['dock_percent_of_rclone']:.0f} %",
+             r["load"]] for r in figures]
+    return ("Goal: the dock at least 90 % of rclone.\n\n" +
+            table(["cameras", "bytes", "rclone transfers", "rclone copy --checksum", "dock → RGW", "dock / rclone",
+                   "load at the end"], rows))
+
+
 def recorder_table(figures):
     rows = []
     for size, s in figures["sizes"].items():
@@ -105,7 +114,7 @@ def lines_block(figures):
 
 
 RENDER = {"chain": chain_table, "tlog": tlog_table, "crypto": crypto_table, "catalogue": catalogue_table,
-          "ingest": ingest_table, "recorder": recorder_table, "start_latency": start_latency_table,
+          "ingest": ingest_table, "s3": s3_table, "recorder": recorder_table, "start_latency": start_latency_table,
           "pre_event_memory": lines_block, "shift": lines_block, "audit": lines_block, "console": lines_block}
 
 

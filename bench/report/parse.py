@@ -88,6 +88,23 @@ def ingest(text):
     return rows
 
 
+def s3_vs_rclone(text):
+    """bench/ingest/s3_vs_rclone.sh: one dict per case line (cameras, MB, rclone and dock MB/s, dock / rclone)."""
+    rows = []
+    for line in text.splitlines():
+        m = re.search(r"cameras=(\d+) files=(\d+) size=(\d+)MiB total=(\d+)MB\s+rclone copy --checksum " + NUMBER +
+                      r"s \(" + NUMBER + r" MB/s\)\s+dock " + NUMBER + r"s \(" + NUMBER + r" MB/s\) = " + NUMBER +
+                      r"% of rclone\s+load (.*)$", line)
+        if m:
+            rows.append({"rclone_transfers_1": line.startswith("RCLONE_TRANSFERS=1"), "cameras": int(m[1]),
+                         "files": int(m[2]), "mib_each": int(m[3]), "total_mb": int(m[4]),
+                         "rclone_mb_s": float(m[6]), "dock_mb_s": float(m[8]), "dock_percent_of_rclone": float(m[9]),
+                         "load": m[10].strip()})
+    if not rows:
+        raise ValueError("s3_vs_rclone.sh: no figures in its output")
+    return rows
+
+
 def recorder_vs_ffmpeg(text):
     """bench/recorder/run.sh: {(program, size): {"cpu": CPU s per media s, "rss": MiB}} for one run."""
     found = {}
