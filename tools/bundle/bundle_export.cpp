@@ -478,6 +478,16 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
     return fail_clean(ok.error());
   if (auto ok = w.finish(); !ok) return fail_clean(ok.error());
   if (auto ok = core::fsync_directory(temp); !ok) return fail_clean(ok.error());
+  // The bundle is at `out`: its outcome "completed" is registered.
+  auto completed = [&](const std::string& what) -> core::expected<export_result> {
+    auto outcome = conclude(std::nullopt);
+    if (!outcome)
+      return core::wrap(what + request.out.string() + " was written but its outcome could not be registered after " +
+                            entry_path,
+                        outcome.error());
+    result.outcome_entry = *outcome;
+    return result;
+  };
   if (request.seal_to) {  // invariant 7
     auto sealed = seal_bundle(temp, "bundle", *request.seal_to, request.out);
     remove_plain();
@@ -496,25 +506,13 @@ core::expected<export_result> export_bundle(store::store& s, const export_reques
                         .error());
     }
     result.sealed = *sealed;
-    auto outcome = conclude(std::nullopt);
-    if (!outcome)
-      return core::wrap("the sealed bundle " + request.out.string() + " was written but its outcome could not be "
-                        "registered after " + entry_path,
-                        outcome.error());
-    result.outcome_entry = *outcome;
-    return result;
+    return completed("the sealed bundle ");
   }
   // Invariant 2: appears complete or not at all.
   if (::rename(temp.c_str(), request.out.c_str()) != 0)
     return fail_clean(core::fail_errno("rename bundle to", request.out.string(), errno).error());
   if (auto ok = core::fsync_directory(parent); !ok) return failed(ok.error());
-  auto outcome = conclude(std::nullopt);
-  if (!outcome)
-    return core::wrap("the bundle " + request.out.string() + " was written but its outcome could not be registered "
-                      "after " + entry_path,
-                      outcome.error());
-  result.outcome_entry = *outcome;
-  return result;
+  return completed("the bundle ");
 }
 
 core::expected<selection> selection_of_request(const tools::registers::register_entry& request) {
