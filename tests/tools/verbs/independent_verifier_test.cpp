@@ -51,6 +51,13 @@ struct case_files {
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     REQUIRE(out.good());
   }
+  // Record `index` of `s` with the last byte of its plaintext_sha256 (an encrypted record's last field, just
+  // before the 64-byte signature) flipped.
+  void put_with_plaintext_hash_flipped(const chain_scenario& s, std::size_t index) const {
+    auto bytes = s.records()[index].bytes;
+    bytes[bytes.size() - 64 - 1] ^= 0x01;
+    put(std::to_string(index), bytes);
+  }
   void put_all(const chain_scenario& s) const {
     for (const auto& r : s.records()) put(std::to_string(r.body.seq), r.bytes);
   }
@@ -158,9 +165,7 @@ TEST_CASE("both verifiers report the same reasons for every record, on every tam
     s.run("boot precheck start eseg eseg stop");
     case_files c(s.first_key());
     c.put_all(s);
-    auto bytes = s.records()[4].bytes;
-    bytes[bytes.size() - 64 - 1] ^= 0x01;  // the last byte of plaintext_sha256, just before the signature
-    c.put("4", bytes);
+    c.put_with_plaintext_hash_flipped(s, 4);
     compare(c, "not_authentic", {"bad_signature", "prev_hash_mismatch"});
   }
   SECTION("flip_byte_in_plaintext_hash of an encrypted photo") {
@@ -168,10 +173,8 @@ TEST_CASE("both verifiers report the same reasons for every record, on every tam
     s.run("boot precheck start ephoto eseg stop");
     case_files c(s.first_key());
     c.put_all(s);
-    auto bytes = s.records()[3].bytes;
-    REQUIRE(bytes[7] == 0x13);  // kind 19, photo (magic 4 bytes, version u16, then kind u16 big-endian)
-    bytes[bytes.size() - 64 - 1] ^= 0x01;
-    c.put("3", bytes);
+    REQUIRE(s.records()[3].bytes[7] == 0x13);  // kind 19, photo (magic 4 bytes, version u16, then kind u16 big-endian)
+    c.put_with_plaintext_hash_flipped(s, 3);
     compare(c, "not_authentic", {"bad_signature", "prev_hash_mismatch"});
   }
   SECTION("append_bytes_after_the_optional_field") {
