@@ -14,6 +14,10 @@ namespace {
 
 constexpr std::uint64_t open_range_bytes = std::uint64_t{8} << 20;
 constexpr std::size_t max_cached_versions = 100'000;
+// How long a lookup that found a key absent spares a create of that key its own lookup (S1).
+constexpr auto absence_memory = std::chrono::seconds(10);
+// The largest folder listing (names) and the most folders remembered for that.
+constexpr std::size_t max_remembered_listing = 10'000;
 
 query_params version_query(const std::string& id) {
   if (id.empty()) return {};
@@ -91,10 +95,13 @@ std::string s3_backend::name_of(const store_key& key) const {
 core::expected<create_outcome> s3_backend::create(const store_key& key, byte_source& source,
                                                   const crypto::sha256_digest& expected_sha256) {
   const std::string what = name_of(key);
-  // S1: a lookup first spares sending bytes the store already holds.
-  auto present = resolve(key);
-  if (!present) return std::unexpected(present.error());
-  if (*present) return create_outcome::already_exists;
+  // S1: a lookup first spares sending bytes the store already holds, unless this backend found the key absent
+  // a moment ago (a caller that asked first, as the dock does).
+  if (!absent_moments_ago(key)) {
+    auto present = resolve(key);  // not remembered: a retry of this create must look again
+    if (!present) return std::unexpected(present.error());
+    if (*present) return create_outcome::already_exists;
+  }
 
   // S1: up to the threshold the item is one PUT; above it, a multipart upload (s3_multipart.hpp).
   const auto& options = client_->options();
@@ -105,42 +112,63 @@ core::expected<create_outcome> s3_backend::create(const store_key& key, byte_sou
     lock_headers.emplace_back("x-amz-object-lock-retain-until-date",
                               s3_iso8601(std::chrono::system_clock::now() + options.retention));
   }
+  // The bytes are read straight into the body, and MD5 (Content-MD5) is taken piece by piece as they arrive.
+  // Their SHA-256 is taken here only if the server has not proved that it checks it (S1); otherwise the
+  // declared digest is signed as the payload's, and the server refuses bytes that do not match it.
   std::string body;
   if (const auto size = source.known_size())
     body.reserve(static_cast<std::size_t>(std::min(*size, options.multipart_threshold_bytes + s3_read_chunk_bytes)));
+  const bool hash_here = !payload_checked_;
   crypto::sha256_hasher hasher;
-  std::array<std::uint8_t, s3_read_chunk_bytes> chunk{};
+  s3_md5 md5;
   bool ended = false;
   while (body.size() <= options.multipart_threshold_bytes) {
-    auto n = source.read(chunk);
+    const std::size_t at = body.size();
+    core::expected<std::size_t> n = 0;
+    body.resize_and_overwrite(at + s3_read_chunk_bytes, [&](char* data, std::size_t) {
+      n = source.read(std::span(reinterpret_cast<std::uint8_t*>(data) + at, s3_read_chunk_bytes));
+      return at + (n ? *n : 0);
+    });
     if (!n) return core::wrap("put " + what + " in " + describe(), n.error());
     if (*n == 0) {
       ended = true;
       break;
     }
-    hasher.update(core::byte_view(chunk).first(*n));
-    body.append(reinterpret_cast<const char*>(chunk.data()), *n);
+    const std::string_view piece(body.data() + at, *n);
+    if (hash_here) hasher.update(piece);
+    md5.update(piece);
   }
+  const auto mismatch = [&](const crypto::sha256_digest& actual) {
+    return core::fail(core::errc::corrupt, "put " + what + " in " + describe() + ": the content hashes to " +
+                                               actual.to_hex() + ", not " + expected_sha256.to_hex() +
+                                               "; nothing stored");
+  };
   std::optional<std::string> ours;
   if (!ended) {
+    if (!hash_here) hasher.update(std::string_view(body));  // the multipart upload checks the whole here
     auto uploaded = s3_multipart_put(*client_, key.str(), what, std::move(body), source, hasher, expected_sha256,
                                     lock_headers);
     if (!uploaded) return std::unexpected(uploaded.error());
     if (!options.worm) return create_outcome::created;
     ours = *uploaded;
   } else {
-    const auto actual = hasher.finish();
-    if (actual != expected_sha256)
-      return core::fail(core::errc::corrupt, "put " + what + " in " + describe() + ": the content hashes to " +
-                                                 actual.to_hex() + ", not " + expected_sha256.to_hex() +
-                                                 "; nothing stored");
+    if (hash_here)
+      if (const auto actual = hasher.finish(); actual != expected_sha256) return mismatch(actual);
     http_headers headers = lock_headers;
     headers.emplace_back("if-none-match", "*");
-    headers.emplace_back("content-md5", s3_content_md5(body));
-    auto r = client_->call("PUT", key.str(), {}, headers, body);
+    headers.emplace_back("content-md5", md5.finish_base64());
+    auto r = client_->call("PUT", key.str(), {}, headers, body, expected_sha256);
     if (!r) return core::wrap("put " + what, r.error());
     if (r->status == 412) return create_outcome::already_exists;
-    if (r->status != 200) return std::unexpected(client_->error_of(*r, "put", what));
+    if (r->status != 200) {
+      auto error = client_->error_of(*r, "put", what);
+      // Refused by the server's payload check: the source's fault (corrupt, as if hashed here) unless the
+      // bytes it gave do hash to the declared digest (then they changed on the way: the error as it is).
+      if (!hash_here && r->status == 400 && error.context.find(" XAmzContentSHA256Mismatch") != std::string::npos)
+        if (const auto actual = crypto::sha256(std::string_view(body)); actual != expected_sha256)
+          return mismatch(actual);
+      return std::unexpected(std::move(error));
+    }
     if (!options.worm) return create_outcome::created;
     ours = r->header("x-amz-version-id");
   }
@@ -156,7 +184,8 @@ core::expected<create_outcome> s3_backend::create(const store_key& key, byte_sou
   return (*first)->id == *ours ? create_outcome::created : create_outcome::already_exists;
 }
 
-core::expected<std::optional<s3_backend::version>> s3_backend::resolve(const store_key& key, bool use_cache) const {
+core::expected<std::optional<s3_backend::version>> s3_backend::resolve(const store_key& key, bool use_cache,
+                                                                      bool remember_absence) const {
   if (use_cache) {
     const std::lock_guard lock(cache_mutex_);
     if (const auto it = first_versions_.find(key.str()); it != first_versions_.end()) return it->second;
@@ -171,11 +200,35 @@ core::expected<std::optional<s3_backend::version>> s3_backend::resolve(const sto
     return std::optional<version>{version{"", *size}};
   }
   auto first = first_version(key);
-  if (!first || !*first) return first;
+  if (!first) return first;
   const std::lock_guard lock(cache_mutex_);
+  if (!*first) {
+    if (!remember_absence) return first;
+    if (found_absent_.size() >= max_cached_versions) found_absent_.clear();
+    found_absent_.insert_or_assign(key.str(), std::chrono::steady_clock::now());
+    return first;
+  }
   if (first_versions_.size() >= max_cached_versions) first_versions_.clear();
   first_versions_.insert_or_assign(key.str(), **first);
+  found_absent_.erase(key.str());
   return first;
+}
+
+bool s3_backend::absent_moments_ago(const store_key& key) const {
+  const auto now = std::chrono::steady_clock::now();
+  const std::lock_guard lock(cache_mutex_);
+  // Each finding counts once: a second create of the key (a retry) looks again.
+  if (const auto it = found_absent_.find(key.str()); it != found_absent_.end()) {
+    const bool recent = now - it->second < absence_memory;
+    found_absent_.erase(it);
+    if (recent) return true;
+  }
+  const std::string& text = key.str();
+  const auto slash = text.rfind('/');
+  if (slash == std::string::npos) return false;
+  const auto folder = listed_folders_.find(text.substr(0, slash));
+  if (folder == listed_folders_.end() || now - folder->second.at >= absence_memory) return false;
+  return folder->second.names.insert(text.substr(slash + 1)).second;  // absent from that listing; now counted
 }
 
 // ListObjectVersions lists a key's versions and delete markers newest first: the content is the last version
@@ -255,7 +308,7 @@ core::expected<core::byte_buffer> s3_backend::read_range(const store_key& key, s
 }
 
 core::expected<std::optional<std::uint64_t>> s3_backend::stat(const store_key& key) const {
-  auto v = resolve(key);
+  auto v = resolve(key, true, true);  // an absent key is remembered for the create that may follow (S1)
   if (!v) return std::unexpected(v.error());
   if (!*v) return std::optional<std::uint64_t>{};
   return std::optional<std::uint64_t>{(*v)->size};
@@ -265,6 +318,9 @@ core::status s3_backend::list(const store_key& folder, const list_visitor& visit
   const std::string prefix = folder.str() + "/";
   const std::string what = "folder " + folder.str();
   std::string token;
+  // What a whole listing saw, remembered for the creates that follow (S1); not for very large folders.
+  std::optional<std::set<std::string>> seen(std::in_place);
+  const auto started = std::chrono::steady_clock::now();
   for (;;) {
     query_params query{{"list-type", "2"}, {"prefix", prefix}, {"delimiter", "/"}, {"max-keys", "1000"}};
     if (!token.empty()) query.emplace_back("continuation-token", token);
@@ -284,9 +340,20 @@ core::status s3_backend::list(const store_key& folder, const list_visitor& visit
       name.remove_prefix(prefix.size());
       if (is_folder && name.ends_with('/')) name.remove_suffix(1);
       if (!is_valid_key_component(name)) continue;
+      if (seen) {
+        if (seen->size() < max_remembered_listing) seen->emplace(name);
+        else seen.reset();
+      }
       if (!visit(list_entry{std::string(name), is_folder})) return {};
     }
-    if (xml->child_text("IsTruncated") != "true") return {};
+    if (xml->child_text("IsTruncated") != "true") {
+      if (seen && client_->options().worm) {
+        const std::lock_guard lock(cache_mutex_);
+        if (listed_folders_.size() >= max_remembered_listing) listed_folders_.clear();
+        listed_folders_.insert_or_assign(folder.str(), folder_listing{started, std::move(*seen)});
+      }
+      return {};
+    }
     token = std::string(xml->child_text("NextContinuationToken"));
     if (token.empty())
       return core::fail(core::errc::malformed,

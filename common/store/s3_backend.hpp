@@ -2,10 +2,16 @@
 // path-style over HTTP or HTTPS (the certificate verified, s3_http.hpp), every request SigV4-signed over its payload. How it keeps the port's contract
 // (store_backend.hpp):
 //  S1 create is one PUT of the whole payload with x-amz-content-sha256 and Content-MD5 (the server refuses
-//     bytes that changed on the way), after the bytes were hashed here and matched the declared SHA-256 (else
-//     nothing is sent). A PUT is atomic at the server: a version is absent or complete, never partial
+//     bytes that changed on the way). The SHA-256 signed is the declared one: open proved that the server
+//     checks it (s3_payload_checked: a probe PUT under a hash that is not its body's was refused and left
+//     nothing), so bytes that do not hash to it are refused by the server and nothing is stored (contract 3;
+//     the bytes are then hashed here to tell a source that gave other bytes, errc::corrupt, from bytes changed
+//     on the way). Against a server that did not pass that probe the bytes are hashed here first and nothing
+//     is sent if they differ. A PUT is atomic at the server: a version is absent or complete, never partial
 //     (contract 2); an acknowledged PUT is durable (contract 5). A lookup first answers `already_exists`
-//     without sending the bytes.
+//     without sending the bytes, unless this backend saw the key absent in the last 10 seconds, by a stat or
+//     by a whole listing of its folder that began then (a caller that asked first, as the dock does; each
+//     such finding spares one create, so a retry looks again; S3 still decides which version counts).
 //     An item above `multipart_threshold_bytes` is a multipart upload instead (s3_multipart.hpp M1-M3): each
 //     part is checked by the server like a single PUT, nothing is visible before completion, and the completed
 //     version's size is checked and it is locked before the S3 rule decides.
@@ -18,7 +24,8 @@
 //     and the answer is `already_exists` (contract 4); the loser's bytes stay as an unused locked version.
 //     Every read, stat and rehash addresses the first version by id, so a later version changes nothing a
 //     reader sees. With worm off (a bucket without versioning) If-None-Match: * decides instead.
-//  S4 open proves write-once before anything is stored (s3_open.cpp): versioning and Object Lock are on,
+//  S4 open proves write-once before anything is stored (s3_open.cpp), and probes the payload check of S1
+//     (with worm on or off): versioning and Object Lock are on,
 //     and a locked probe under ".bodycam-probe/" (never a key: keys do not start with '.') keeps its bytes
 //     after a PUT over it, refuses a delete of its version and refuses a shorter retention. A bucket that
 //     fails is refused unless worm is off.
@@ -39,9 +46,11 @@
 #include "common/store/store.hpp"
 #include "common/store/store_backend.hpp"
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 namespace bodycam::common::store {
 
@@ -64,7 +73,11 @@ class s3_backend final : public store_backend {
   [[nodiscard]] core::expected<std::optional<bool>> legal_hold(const store_key& key) const override;
   [[nodiscard]] std::string describe() const override { return client_->describe(); }
 
-  explicit s3_backend(std::shared_ptr<s3_client> client) noexcept : client_(std::move(client)) {}
+  // `payload_checked`: the server was proved to check payload hashes (s3_payload_checked), so create signs the
+  // declared SHA-256 without hashing the bytes itself (S1).
+  explicit s3_backend(std::shared_ptr<s3_client> client, bool payload_checked = false) noexcept
+      : client_(std::move(client)), payload_checked_(payload_checked) {}
+  [[nodiscard]] bool payload_checked() const noexcept { return payload_checked_; }
 
  private:
   // The version that holds a key's content (S3) and its size; nullopt if the key is absent.
@@ -72,14 +85,29 @@ class s3_backend final : public store_backend {
     std::string id;  // "" with worm off: the key itself
     std::uint64_t size = 0;
   };
-  [[nodiscard]] core::expected<std::optional<version>> resolve(const store_key& key, bool use_cache = true) const;
+  // `remember_absence`: a key found absent is noted for a create that follows (S1).
+  [[nodiscard]] core::expected<std::optional<version>> resolve(const store_key& key, bool use_cache = true,
+                                                               bool remember_absence = false) const;
   [[nodiscard]] core::expected<std::optional<version>> first_version(const store_key& key) const;
   [[nodiscard]] std::string name_of(const store_key& key) const;
+  // Whether a lookup found `key` absent within the last seconds; forgets that finding (S1).
+  [[nodiscard]] bool absent_moments_ago(const store_key& key) const;
 
   std::shared_ptr<s3_client> client_;
   // A key's first version never changes while the key exists, so it is looked up once (S3).
   mutable std::mutex cache_mutex_;
   mutable std::map<std::string, version> first_versions_;  // guarded by cache_mutex_
+  // Keys a lookup found absent, and when (S1); guarded by cache_mutex_.
+  mutable std::map<std::string, std::chrono::steady_clock::time_point> found_absent_;
+  // Folders listed whole, when the listing started and the names it saw, plus every name a create has counted
+  // as absent since (S1); guarded by cache_mutex_.
+  struct folder_listing {
+    std::chrono::steady_clock::time_point at;
+    std::set<std::string> names;
+  };
+  mutable std::map<std::string, folder_listing> listed_folders_;
+  // The server refuses a PUT whose payload does not hash to its x-amz-content-sha256 (proved at open, S1).
+  bool payload_checked_ = false;
 };
 
 // The store on a bucket (s3_backend::open, then `store`).
@@ -88,6 +116,11 @@ class s3_backend final : public store_backend {
 // Makes the bucket, with Object Lock enabled if `object_lock` (for tests and first set-up; an agency's bucket is
 // normally made by its storage administrator). A bucket that exists and is ours is success.
 [[nodiscard]] core::status create_s3_bucket(const s3_store_options& options, bool object_lock);
+
+// Whether the server checks the payload hash of a PUT (S1): true iff a PUT of a probe under ".bodycam-probe/"
+// whose x-amz-content-sha256 is not its body's hash is refused with XAmzContentSHA256Mismatch and leaves no such
+// key. An engine that stores it (answering 200) is false, and the probe it kept is deleted where it can be.
+[[nodiscard]] core::expected<bool> s3_payload_checked(const s3_client& client);
 
 // The proof of S4: versioning and Object Lock on, and a locked probe kept its bytes through a PUT over it, a
 // delete of its version and a shorter retention. Returns what failed.

@@ -52,13 +52,14 @@ s3_client::s3_client(s3_store_options options, std::string host_header, std::uni
     : options_(std::move(options)), host_header_(std::move(host_header)), http_(std::move(http)) {}
 
 core::expected<http_response> s3_client::call(std::string method, std::string_view key, const query_params& query,
-                                              http_headers headers, std::string body) const {
+                                              http_headers headers, std::string_view body,
+                                              const std::optional<crypto::sha256_digest>& declared_sha256) const {
   sigv4_request request;
   request.method = std::move(method);
   request.canonical_uri = "/" + options_.bucket;
   if (!key.empty()) request.canonical_uri += "/" + sigv4_uri_encode(key, false);
   request.query = query;
-  request.payload_sha256_hex = crypto::sha256(std::string_view(body)).to_hex();
+  request.payload_sha256_hex = (declared_sha256 ? *declared_sha256 : crypto::sha256(body)).to_hex();
   const std::string amz_date = sigv4_amz_date(std::chrono::system_clock::now());
   request.headers = std::move(headers);
   request.headers.emplace_back("host", host_header_);
@@ -73,7 +74,7 @@ core::expected<http_response> s3_client::call(std::string method, std::string_vi
   if (const auto q = sigv4_canonical_query(query); !q.empty()) out.target += "?" + q;
   out.headers = std::move(request.headers);
   out.headers.emplace_back("authorization", authorization);
-  out.body = std::move(body);
+  out.body = body;
   return http_->send(out);
 }
 
@@ -111,9 +112,28 @@ core::error s3_client::error_of(const http_response& response, std::string_view 
 }
 
 std::string s3_content_md5(std::string_view body) {
+  s3_md5 md5;
+  md5.update(body);
+  return md5.finish_base64();
+}
+
+s3_md5::s3_md5() : context_(EVP_MD_CTX_new()) {
+  if (context_ == nullptr || EVP_DigestInit_ex(context_, EVP_md5(), nullptr) != 1) {
+    EVP_MD_CTX_free(context_);
+    throw std::bad_alloc();
+  }
+}
+
+s3_md5::~s3_md5() { EVP_MD_CTX_free(context_); }
+
+void s3_md5::update(std::string_view bytes) {
+  if (EVP_DigestUpdate(context_, bytes.data(), bytes.size()) != 1) throw std::bad_alloc();
+}
+
+std::string s3_md5::finish_base64() {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  if (EVP_Digest(body.data(), body.size(), digest.data(), &length, EVP_md5(), nullptr) != 1) throw std::bad_alloc();
+  if (EVP_DigestFinal_ex(context_, digest.data(), &length) != 1) throw std::bad_alloc();
   std::array<unsigned char, 32> text{};
   const int n = EVP_EncodeBlock(text.data(), digest.data(), static_cast<int>(length));
   return {reinterpret_cast<const char*>(text.data()), static_cast<std::size_t>(n)};

@@ -4,11 +4,15 @@
 // the backend and the readers it hands out, so a reader outlives nothing it needs. Thread-safe.
 #pragma once
 
+#include "common/crypto/sha256.hpp"
 #include "common/store/s3_http.hpp"
 #include "common/store/s3_sigv4.hpp"
 
+#include <openssl/types.h>
+
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,10 +54,13 @@ class s3_client {
   // that cannot be loaded.
   [[nodiscard]] static core::expected<std::shared_ptr<s3_client>> make(s3_store_options options);
 
-  // `key` "" addresses the bucket itself. Headers are added to host, x-amz-date and x-amz-content-sha256.
+  // `key` "" addresses the bucket itself. Headers are added to host, x-amz-date and x-amz-content-sha256: the
+  // body's SHA-256, hashed here, or `declared_sha256` as given (not checked here: the server refuses a body that
+  // does not hash to it, HTTP 400 XAmzContentSHA256Mismatch, if it checks payloads; s3_payload_checked).
   [[nodiscard]] core::expected<http_response> call(std::string method, std::string_view key,
                                                    const query_params& query = {}, http_headers headers = {},
-                                                   std::string body = {}) const;
+                                                   std::string_view body = {},
+                                                   const std::optional<crypto::sha256_digest>& declared_sha256 = {}) const;
 
   // An error for a response that was not what `operation` expected: "<operation> <what> in s3 store <url>:
   // HTTP 403 SignatureDoesNotMatch: …". 404 → not_found, 403 → permission, 507 or QuotaExceeded → no_space,
@@ -75,6 +82,21 @@ class s3_client {
 
 // Content-MD5: base64 of the MD5 of a body (the server's check that the bytes arrived unchanged).
 [[nodiscard]] std::string s3_content_md5(std::string_view body);
+
+// The same, fed piece by piece (a body hashed as it is read, while its bytes are in the cache).
+class s3_md5 {
+ public:
+  s3_md5();
+  ~s3_md5();
+  s3_md5(const s3_md5&) = delete;
+  s3_md5& operator=(const s3_md5&) = delete;
+  void update(std::string_view bytes);
+  // Content-MD5 of everything given; the hasher is then spent.
+  [[nodiscard]] std::string finish_base64();
+
+ private:
+  EVP_MD_CTX* context_;
+};
 
 // "2026-12-04T23:30:00Z" for a point in time (UTC), as Object Lock wants its dates.
 [[nodiscard]] std::string s3_iso8601(std::chrono::system_clock::time_point when);

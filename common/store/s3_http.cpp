@@ -93,12 +93,13 @@ class http_connection {
   // `got_response_bytes` tells the caller whether a retry could repeat a request the server answered.
   [[nodiscard]] beast::error_code exchange(const http_request& request, http_response& response,
                                            bool& got_response_bytes) {
-    http::request<http::string_body> req;
+    // The body is written from the caller's bytes (a span, not a copy: a segment is megabytes).
+    http::request<http::span_body<const char>> req;
     req.method_string(request.method);
     req.target(request.target);
     req.version(11);
     for (const auto& [name, value] : request.headers) req.set(name, value);
-    req.body() = request.body;
+    req.body() = {request.body.data(), request.body.size()};
     req.prepare_payload();
     if (request.method == "GET" || request.method == "HEAD" || request.method == "DELETE")
       if (request.body.empty()) req.erase(http::field::content_length);

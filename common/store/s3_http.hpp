@@ -29,7 +29,7 @@ struct http_request {
   std::string method;  // "GET", "PUT", "HEAD", "DELETE", "POST"
   std::string target;  // path and query, already encoded: "/bucket/key?versionId=…"
   http_headers headers;
-  std::string body;
+  std::string_view body;  // sent as it is, not copied: the caller keeps these bytes until send returns
 };
 
 struct http_response {

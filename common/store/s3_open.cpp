@@ -1,6 +1,7 @@
 // Opening an S3 store: the bucket must answer with our credentials and, unless worm is off, prove that it is
 // write-once before the store is used (S4 in s3_backend.hpp). The probe leaves one small locked object per
-// open under ".bodycam-probe/", which the store never lists; its retention is one day.
+// open under ".bodycam-probe/", which the store never lists; its retention is one day. A second probe there
+// tells whether the server checks payload hashes (S1); a server that does keeps nothing of it.
 #include "common/store/s3_backend.hpp"
 
 #include "common/core/hex.hpp"
@@ -82,6 +83,26 @@ core::status probe_write_once(const s3_client& client) {
   return {};
 }
 
+core::expected<bool> s3_payload_checked(const s3_client& client) {
+  const std::string key = probe_key() + "-payload";
+  const std::string body = "bodycam payload probe\n";
+  const auto declared = crypto::sha256(std::string_view("not the probe's bytes\n"));
+  auto put = client.call("PUT", key, {}, {{"content-md5", s3_content_md5(body)}}, body, declared);
+  if (!put) return core::wrap("open " + client.describe() + ": put the payload probe " + key, put.error());
+  if (put->status == 200) {  // stored unchecked: hash here from now on, and remove what it kept if it may be
+    if (const auto version = put->header("x-amz-version-id"); version && !version->empty())
+      (void)client.call("DELETE", key, {{"versionId", *version}});
+    else
+      (void)client.call("DELETE", key);
+    return false;
+  }
+  const auto refused = client.error_of(*put, "put the payload probe", key);
+  if (put->status != 400 || refused.context.find(" XAmzContentSHA256Mismatch") == std::string::npos) return false;
+  auto head = client.call("HEAD", key);
+  if (!head) return core::wrap("open " + client.describe() + ": look for the payload probe " + key, head.error());
+  return head->status == 404;
+}
+
 core::expected<std::unique_ptr<s3_backend>> s3_backend::open(s3_store_options options) {
   auto client = s3_client::make(std::move(options));
   if (!client) return std::unexpected(client.error());
@@ -98,7 +119,9 @@ core::expected<std::unique_ptr<s3_backend>> s3_backend::open(s3_store_options op
   if (head->status != 200) return std::unexpected(c.error_of(*head, "open", "the bucket"));
   if (c.options().worm)
     if (auto proved = probe_write_once(c); !proved) return std::unexpected(proved.error());
-  return std::make_unique<s3_backend>(std::move(*client));
+  auto payload_checked = s3_payload_checked(c);
+  if (!payload_checked) return std::unexpected(payload_checked.error());
+  return std::make_unique<s3_backend>(std::move(*client), *payload_checked);
 }
 
 core::expected<store> open_s3_store(s3_store_options options) {

@@ -54,11 +54,13 @@ core::expected<store> open_s3_store_with_failover(s3_store_options options, cons
   retry_budget budget(retry);
   const auto start = std::chrono::steady_clock::now();
   std::size_t index = 0;
+  bool payload_checked = false;
   for (;;) {  // the first endpoint that answers proves write-once for the bucket they share (S4)
     s3_store_options o = options;
     o.endpoint = endpoints[index];
     auto opened = s3_backend::open(std::move(o));
     if (opened) {
+      payload_checked = (*opened)->payload_checked();  // the engine's, shared by its gateways
       backends[index] = std::move(*opened);
       break;
     }
@@ -81,7 +83,7 @@ core::expected<store> open_s3_store_with_failover(s3_store_options options, cons
     o.endpoint = endpoints[i];
     auto client = s3_client::make(std::move(o));
     if (!client) return std::unexpected(client.error());
-    backends[i] = std::make_unique<s3_backend>(std::move(*client));
+    backends[i] = std::make_unique<s3_backend>(std::move(*client), payload_checked);
   }
   return store(std::make_unique<retrying_backend>(std::move(backends), retry));
 }

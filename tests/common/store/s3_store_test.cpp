@@ -131,14 +131,23 @@ TEST_CASE("s3: nothing answers on the endpoint: open fails naming it, within the
 
 TEST_CASE("s3: open probed the bucket: a locked probe object is there, outside every store folder", "[s3]") {
   const auto options = fresh_bucket(true);
-  REQUIRE(st::open_s3_store(options));
+  const auto backend = st::s3_backend::open(options);
+  REQUIRE(backend);
+  // RGW checks every PUT's payload hash: the payload probe was refused and left nothing (S1).
+  CHECK((*backend)->payload_checked());
   auto& client = raw_client(options);
-  const auto listing = client.call("GET", "", {{"list-type", "2"}, {"prefix", ".bodycam-probe/"}});
+  const auto listing = client.call("GET", "", {{"versions", ""}, {"prefix", ".bodycam-probe/"}});
   REQUIRE(listing);
   REQUIRE(listing->status == 200);
   const auto xml = st::parse_xml(listing->body, "probe listing").value();
-  REQUIRE(xml.child("Contents") != nullptr);
-  const std::string probe(xml.child("Contents")->child_text("Key"));
+  std::vector<std::string> versions;
+  for (const auto& child : xml.children)
+    if (child.name == "Version" || child.name == "DeleteMarker") versions.emplace_back(child.child_text("Key"));
+  // The write-once probe's versions only (RGW keeps the PUT over it as a newer version); none of the payload's.
+  REQUIRE_FALSE(versions.empty());
+  const std::string probe = versions.front();
+  for (const auto& key : versions) CHECK(key == probe);
+  CHECK_FALSE(probe.ends_with("-payload"));
   const auto retention = client.call("GET", probe, {{"retention", ""}});
   REQUIRE(retention);
   REQUIRE(retention->status == 200);
@@ -225,4 +234,27 @@ TEST_CASE("s3: a [store] table of kind s3 opens the bucket through the factory, 
   const auto latest = st::s3_iso8601(after + std::chrono::days(2)).substr(0, 10);
   INFO("retain until " << *until);
   CHECK((until->starts_with(earliest) || until->starts_with(latest)));
+}
+
+TEST_CASE("s3: bytes that do not hash to the declared SHA-256 are refused as corrupt whoever checks them, and nothing "
+          "is stored", "[s3]") {
+  const auto options = fresh_bucket(true);
+  REQUIRE(st::s3_backend::open(options));  // the bucket proved write-once
+  const std::string bytes = "the bytes a source really gave\n";
+  const auto declared = crypto::sha256(std::string_view("the bytes its record names\n"));
+  const auto key = st::store_key::object(declared);
+  for (const bool payload_checked : {true, false}) {
+    INFO("checked by " << (payload_checked ? "the server" : "the backend, before sending"));
+    st::s3_backend backend(st::s3_client::make(options).value(), payload_checked);
+    st::span_source source(core::byte_view(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+    const auto created = backend.create(key, source, declared);
+    REQUIRE_FALSE(created);
+    CHECK(created.error().code == core::errc::corrupt);
+    CHECK_THAT(created.error().context, Catch::Contains(crypto::sha256(std::string_view(bytes)).to_hex()) &&
+                                            Catch::Contains("nothing stored"));
+    const auto versions = raw_client(options).call("GET", "", {{"versions", ""}, {"prefix", key.str()}}).value();
+    REQUIRE(versions.status == 200);
+    CHECK(st::parse_xml(versions.body, "versions").value().child("Version") == nullptr);
+    CHECK_FALSE(backend.stat(key).value().has_value());
+  }
 }
