@@ -16,7 +16,7 @@ constexpr std::uint64_t open_range_bytes = std::uint64_t{8} << 20;
 constexpr std::size_t max_cached_versions = 100'000;
 // How long a lookup that found a key absent spares a create of that key its own lookup (S1).
 constexpr auto absence_memory = std::chrono::seconds(10);
-// The largest folder listing (names) and the most folders remembered for that.
+// The most names of folder listings remembered at once (S1).
 constexpr std::size_t max_remembered_listing = 10'000;
 
 query_params version_query(const std::string& id) {
@@ -349,7 +349,17 @@ core::status s3_backend::list(const store_key& folder, const list_visitor& visit
     if (xml->child_text("IsTruncated") != "true") {
       if (seen && client_->options().worm) {
         const std::lock_guard lock(cache_mutex_);
-        if (listed_folders_.size() >= max_remembered_listing) listed_folders_.clear();
+        // Only listings young enough to count are kept, and at most max_remembered_listing names in all.
+        std::size_t names = seen->size();
+        for (auto it = listed_folders_.begin(); it != listed_folders_.end();) {
+          if (started - it->second.at >= absence_memory || it->first == folder.str()) {
+            it = listed_folders_.erase(it);
+          } else {
+            names += it->second.names.size();
+            ++it;
+          }
+        }
+        if (names > max_remembered_listing) listed_folders_.clear();
         listed_folders_.insert_or_assign(folder.str(), folder_listing{started, std::move(*seen)});
       }
       return {};
