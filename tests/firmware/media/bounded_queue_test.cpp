@@ -18,6 +18,24 @@ bool wait_for_waiters(const bounded_queue<int>& q, std::size_t n, std::uint64_t 
   }
   return false;
 }
+
+// Joins a producer thread however the test case ends; if it is still running then (a REQUIRE failed while it
+// was blocked in push), aborts the queue first so that push() returns.
+class producer_guard {
+ public:
+  producer_guard(bounded_queue<int>& q, std::thread& producer) : q_(q), producer_(producer) {}
+  producer_guard(const producer_guard&) = delete;
+  producer_guard& operator=(const producer_guard&) = delete;
+  ~producer_guard() {
+    if (!producer_.joinable()) return;
+    q_.abort();
+    producer_.join();
+  }
+
+ private:
+  bounded_queue<int>& q_;
+  std::thread& producer_;
+};
 }  // namespace
 
 TEST_CASE("bounded queue: first in, first out, never above capacity") {
@@ -33,10 +51,16 @@ TEST_CASE("bounded queue: a push into a full queue waits, is counted once, and l
   bounded_queue<int> q("video_packets", 2);
   REQUIRE(q.push(1));
   REQUIRE(q.push(2));
+  // Catch2's assertions are not thread-safe: the producer records what push() returned and the test's own
+  // thread checks it after join(), which orders those writes before the reads.
+  bool pushed_3 = false;
+  bool pushed_4 = false;
   std::thread producer([&] {
-    REQUIRE(q.push(3));
-    REQUIRE(q.push(4));
+    pushed_3 = q.push(3);
+    pushed_4 = q.push(4);
   });
+  // On an early exit (a failed REQUIRE), abort() releases the producer so that it can be joined.
+  const producer_guard guard(q, producer);
   REQUIRE(wait_for_waiters(q, 1, 2));
   CHECK(q.stats().full_events == 1);
   CHECK(q.pop() == 1);  // frees one place: 3 goes in, 4 finds the queue full again
@@ -45,6 +69,8 @@ TEST_CASE("bounded queue: a push into a full queue waits, is counted once, and l
   CHECK(q.pop() == 2);
   CHECK(q.pop() == 3);
   producer.join();
+  CHECK(pushed_3);
+  CHECK(pushed_4);
   CHECK(q.pop() == 4);
   const auto s = q.stats();
   CHECK(s.pushed == 4);
@@ -72,6 +98,7 @@ TEST_CASE("bounded queue: abort discards and counts, and releases a blocked prod
   REQUIRE(q.push(1));
   bool pushed = true;
   std::thread producer([&] { pushed = q.push(2); });
+  const producer_guard guard(q, producer);
   REQUIRE(wait_for_waiters(q, 1, 1));
   q.abort();
   producer.join();
