@@ -20,6 +20,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 using namespace bodycam;
@@ -85,7 +87,10 @@ struct running_witness {
   boost::asio::io_context io;
   std::shared_ptr<tools::witness::witness_server> server;
   std::thread thread;
-  std::vector<std::string> log;
+  // The server's log lines, written on its thread: read them through lines().
+  std::mutex log_mutex;
+  std::condition_variable log_changed;
+  std::vector<std::string> log;  // guarded by log_mutex
 
   explicit running_witness(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     tools::witness::witness_service_config c;
@@ -103,7 +108,11 @@ struct running_witness {
     tools::witness::witness_server_options options;
     options.request_timeout = timeout;
     options.max_body_bytes = 4096;
-    options.log = [this](const std::string& line) { log.push_back(line); };
+    options.log = [this](const std::string& line) {
+      const std::lock_guard lock(log_mutex);
+      log.push_back(line);
+      log_changed.notify_all();
+    };
     auto started = tools::witness::witness_server::start(io, options, *service);
     REQUIRE(started);
     server = *started;
@@ -113,6 +122,12 @@ struct running_witness {
   ~running_witness() {
     boost::asio::post(io, [this] { server->stop(); });
     thread.join();
+  }
+  // The log so far, once it has at least `n` lines or after 5 s (the server may log a request after answering).
+  std::vector<std::string> lines(std::size_t n) {
+    std::unique_lock lock(log_mutex);
+    log_changed.wait_for(lock, std::chrono::seconds(5), [&] { return log.size() >= n; });
+    return log;
   }
 };
 
@@ -144,7 +159,7 @@ TEST_CASE("witness server: add-checkpoint over 127.0.0.1, answers 200 and 409 wh
   CHECK(status_of(stale) == 409);
   CHECK_THAT(stale, Catch::Contains("Content-Type: text/x.tlog.size\r\n"));
   CHECK(body_of(stale) == "5\n");
-  CHECK(w.log.size() == 2);
+  CHECK(w.lines(2).size() == 2);
 }
 
 TEST_CASE("witness server: other paths 404, GET 405, too large 413, not HTTP 400, silence cut off", "[integration]") {
