@@ -2,6 +2,7 @@
 #include "tests/support/dock_fixture.hpp"
 
 #include "common/receipt/receipt.hpp"
+#include "tests/support/loopback_port.hpp"
 #include "tests/support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,12 +19,6 @@ namespace bodycam::tests {
 using namespace bodycam::common;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::uint16_t base_port() { return static_cast<std::uint16_t>(30000 + (::getpid() % 5000) * 4); }
-
-}  // namespace
-
 camera_process::camera_process(const fs::path& root, int index, const std::vector<crypto::labelled_public_key>& docks) {
   device = "cam-" + std::to_string(index + 1);
   dir = root / device;
@@ -35,7 +30,7 @@ camera_process::camera_process(const fs::path& root, int index, const std::vecto
   for (const auto& dock : docks)
     REQUIRE(crypto::write_public_key(dir / "docks" / (dock.label + ".pub"), dock).has_value());
   REQUIRE(crypto::write_public_key(root / "cameras" / (device + ".pub"), {device, key}).has_value());
-  port = static_cast<std::uint16_t>(base_port() + index);
+  port = daemon_loopback_port(static_cast<unsigned>(index));
   socket = (dir / "recorder.sock").string();
   std::ofstream(dir / "recorder.toml")
       << "[device]\nid = \"" << device << "\"\nofficer_id = \"officer-" << index << "\"\nkey_file = \""

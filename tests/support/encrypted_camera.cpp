@@ -2,6 +2,7 @@
 #include "tests/support/encrypted_camera.hpp"
 
 #include "common/crypto/key_file.hpp"
+#include "tests/support/loopback_port.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -50,7 +51,7 @@ encrypted_camera::encrypted_camera(const fs::path& root, int segment_seconds) : 
   require(crypto::write_key_pair(r / "cam" / "cam-e", "cam-e", cam_secret).has_value(), "camera key");
   require(crypto::write_public_key(r / "cameras" / "cam-e.pub", {"cam-e", cam_secret.public_key()}).has_value(),
           "camera public key");
-  const auto port = static_cast<std::uint16_t>(35000 + (::getpid() % 5000));
+  const auto port = daemon_loopback_port(15);  // the block's last: dock_fixture's cameras count from 0
   std::ofstream(r / "cam" / "recorder.toml")
       << "[device]\nid = \"cam-e\"\nofficer_id = \"officer-1\"\nkey_file = \"" << (r / "cam" / "cam-e.key").string()
       << "\"\nledger = \"" << (r / "cam" / "ledger.db").string() << "\"\nrecording_dir = \"" << segments_dir().string()
