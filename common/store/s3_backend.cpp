@@ -217,18 +217,20 @@ core::expected<std::optional<s3_backend::version>> s3_backend::resolve(const sto
 bool s3_backend::absent_moments_ago(const store_key& key) const {
   const auto now = std::chrono::steady_clock::now();
   const std::lock_guard lock(cache_mutex_);
-  // Each finding counts once: a second create of the key (a retry) looks again.
+  // Each finding counts once: a second create of the key (a retry) looks again, whichever finding the first
+  // one used, so both are spent here.
+  bool absent = false;
   if (const auto it = found_absent_.find(key.str()); it != found_absent_.end()) {
-    const bool recent = now - it->second < absence_memory;
+    absent = now - it->second < absence_memory;
     found_absent_.erase(it);
-    if (recent) return true;
   }
   const std::string& text = key.str();
   const auto slash = text.rfind('/');
-  if (slash == std::string::npos) return false;
+  if (slash == std::string::npos) return absent;
   const auto folder = listed_folders_.find(text.substr(0, slash));
-  if (folder == listed_folders_.end() || now - folder->second.at >= absence_memory) return false;
-  return folder->second.names.insert(text.substr(slash + 1)).second;  // absent from that listing; now counted
+  if (folder == listed_folders_.end() || now - folder->second.at >= absence_memory) return absent;
+  const bool unlisted = folder->second.names.insert(text.substr(slash + 1)).second;  // now counted as seen
+  return absent || unlisted;
 }
 
 // ListObjectVersions lists a key's versions and delete markers newest first: the content is the last version
