@@ -321,7 +321,8 @@ core::status s3_backend::list(const store_key& folder, const list_visitor& visit
   const std::string what = "folder " + folder.str();
   std::string token;
   // What a whole listing saw, remembered for the creates that follow (S1); not for very large folders.
-  std::optional<std::set<std::string>> seen(std::in_place);
+  std::optional<std::set<std::string>> seen;
+  if (client_->options().worm) seen.emplace();  // with worm off If-None-Match decides: nothing to remember
   const auto started = std::chrono::steady_clock::now();
   for (;;) {
     query_params query{{"list-type", "2"}, {"prefix", prefix}, {"delimiter", "/"}, {"max-keys", "1000"}};
@@ -349,7 +350,7 @@ core::status s3_backend::list(const store_key& folder, const list_visitor& visit
       if (!visit(list_entry{std::string(name), is_folder})) return {};
     }
     if (xml->child_text("IsTruncated") != "true") {
-      if (seen && client_->options().worm) {
+      if (seen) {
         const std::lock_guard lock(cache_mutex_);
         // Only listings young enough to count are kept, and at most max_remembered_listing names in all.
         std::size_t names = seen->size();

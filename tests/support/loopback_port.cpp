@@ -1,6 +1,8 @@
 // See loopback_port.hpp.
 #include "tests/support/loopback_port.hpp"
 
+#include "common/core/unique_fd.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -13,24 +15,26 @@
 
 namespace bodycam::tests {
 
-std::uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error(std::string("free_loopback_port: socket: ") + std::strerror(errno));
+namespace {
+
+// A TCP socket bound to 127.0.0.1:port (0: a port the kernel picks), with SO_REUSEADDR if `reuse`; closed
+// (not open) if the bind failed, errno then saying why. Throws if no socket can be made.
+common::core::unique_fd bound_loopback_socket(std::uint16_t port, bool reuse, const char* who) {
+  common::core::unique_fd fd(::socket(AF_INET, SOCK_STREAM, 0));
+  if (!fd.is_open()) throw std::runtime_error(std::string(who) + ": socket: " + std::strerror(errno));
+  const int on = 1;
+  if (reuse) (void)::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    const std::string why = std::strerror(errno);
-    ::close(fd);
-    throw std::runtime_error("free_loopback_port: bind 127.0.0.1:0: " + why);
+  a.sin_port = htons(port);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    const int why = errno;
+    fd.reset();
+    errno = why;
   }
-  ::close(fd);
-  return ntohs(a.sin_port);
+  return fd;
 }
-
-namespace {
 
 constexpr unsigned block_ports = 16;
 constexpr unsigned first_port = 10'000;
@@ -38,17 +42,7 @@ constexpr unsigned blocks = 10'000 / block_ports;
 
 // Whether nothing listens on or is bound to 127.0.0.1:port now (a bind with SO_REUSEADDR succeeds).
 bool bindable(unsigned port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error(std::string("daemon_loopback_port: socket: ") + std::strerror(errno));
-  const int on = 1;
-  (void)::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
+  return bound_loopback_socket(static_cast<std::uint16_t>(port), true, "daemon_loopback_port").is_open();
 }
 
 unsigned choose_block() {
@@ -63,6 +57,15 @@ unsigned choose_block() {
 }
 
 }  // namespace
+
+std::uint16_t free_loopback_port() {
+  const auto fd = bound_loopback_socket(0, false, "free_loopback_port");
+  sockaddr_in a{};
+  socklen_t len = sizeof a;
+  if (!fd.is_open() || ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0)
+    throw std::runtime_error(std::string("free_loopback_port: bind 127.0.0.1:0: ") + std::strerror(errno));
+  return ntohs(a.sin_port);
+}
 
 std::uint16_t daemon_loopback_port(unsigned index) {
   if (index >= block_ports)
