@@ -1,13 +1,16 @@
 // Ingest throughput: N cameras with S segments of M MiB each are docked at once, with full verification
 // (chain, file SHA-256) and create-only storage, against `cp -r` + `sync` and `rsync -a` of the same files to
 // the same disk, in one run.
-//   bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N] [--store-config FILE] [--rclone DEST]
+//   bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N] [--store-depth N] [--store-config FILE]
+//                [--rclone DEST]
 // Without --link the camera's offload handler answers the dock session in-process (no TCP, no encryption: the
 // dock's own work). With --link each camera is a real offload server (firmware/offload) on 127.0.0.1 and the
 // dock reaches it as in the field: link_camera_port, Noise XX over TCP, the offload protocol; the line then
 // also gives the link alone — every file pulled over the same kind of link and thrown away — which is the
 // ceiling the link sets. --window N keeps N file requests in flight, for the dock and the link alone (default
-// session_settings::file_window; 1 is the stop-and-wait of before). With --store-log the dock also appends what it stored to the store log.
+// session_settings::file_window; 1 is the stop-and-wait of before). --store-depth N: files each session stores
+// side by side while it fetches the next (default session_settings::store_depth; 0 stores each before the next
+// is fetched). With --store-log the dock also appends what it stored to the store log.
 // With --store-config the dock stores into the store that file's `[store]` table names (an S3 bucket on Ceph RGW:
 // bench/ingest/s3_vs_rclone.sh) instead of a directory store in DIR; with --rclone DEST the comparison is
 // `rclone copy --checksum` of each camera's segments to DEST/camN (an rclone remote path, configured by the
@@ -31,7 +34,11 @@
 #include <fstream>
 #include <cstdlib>
 #include <random>
+#include <sstream>
 #include <thread>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace bodycam;
 using namespace bodycam::common;
@@ -122,11 +129,45 @@ double seconds_between(std::chrono::steady_clock::time_point a, std::chrono::ste
 
 int shell(const std::string& command) { return std::system(command.c_str()); }
 
+// CPU seconds (user + system, all threads) used so far by this process, by its waited-for children (rclone,
+// cp), and by the Ceph daemons on this machine (every process named radosgw, ceph-osd or ceph-mon).
+struct cpu_use {
+  double self = 0, children = 0, ceph = 0;
+};
+double seconds_of(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
+cpu_use cpu_now() {
+  cpu_use out;
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) == 0) out.self = seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime);
+  if (::getrusage(RUSAGE_CHILDREN, &usage) == 0) out.children = seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime);
+  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    std::ifstream in(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(in, line)) continue;
+    const auto open = line.find('('), close = line.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    const auto comm = line.substr(open + 1, close - open - 1);
+    if (comm != "radosgw" && comm != "ceph-osd" && comm != "ceph-mon") continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {  // fields 14 and 15 of proc(5) stat: utime, stime
+      if (i == 14) utime = std::strtod(field.c_str(), nullptr);
+      if (i == 15) stime = std::strtod(field.c_str(), nullptr);
+    }
+    out.ceph += (utime + stime) / tick;
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   bool store_log = false, over_link = false;
   std::size_t window = ingest::dock::session_settings{}.file_window;
+  std::size_t store_depth = ingest::dock::session_settings{}.store_depth;
   std::string store_config, rclone_dest;
   for (int i = 5; i < argc; ++i) {
     const std::string_view flag = argv[i];
@@ -134,13 +175,15 @@ int main(int argc, char** argv) {
     else if (flag == "--link") over_link = true;
     else if (flag == "--window" && i + 1 < argc)
       window = std::max<std::size_t>(1, std::strtoul(argv[++i], nullptr, 10));
+    else if (flag == "--store-depth" && i + 1 < argc)
+      store_depth = std::strtoul(argv[++i], nullptr, 10);
     else if (flag == "--store-config" && i + 1 < argc) store_config = argv[++i];
     else if (flag == "--rclone" && i + 1 < argc) rclone_dest = argv[++i];
     else argc = 0;
   }
   if (argc < 5) {
     std::fprintf(stderr, "usage: bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N] "
-                         "[--store-config FILE] [--rclone DEST]\n");
+                         "[--store-depth N] [--store-config FILE] [--rclone DEST]\n");
     return 2;
   }
   const std::size_t cameras_wanted = std::strtoul(argv[1], nullptr, 10);
@@ -196,6 +239,7 @@ int main(int argc, char** argv) {
   }
   (void)shell("sync");
 
+  const auto c0 = cpu_now();
   const auto t0 = std::chrono::steady_clock::now();
   std::string cp = "";
   // cp + sync of exactly these bytes: `sync FILE...` fsyncs the copies and their folder, not the whole machine
@@ -213,6 +257,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto t1 = std::chrono::steady_clock::now();
+  const auto c1 = cpu_now();
   std::string rsync = "";
   for (std::size_t c = 0; c < cameras_wanted; ++c)
     rsync += "rsync -a " + (cameras[c].dir / "segments").string() + "/ " + (root / ("rsync" + std::to_string(c))).string() + "/ & ";
@@ -226,12 +271,14 @@ int main(int argc, char** argv) {
 
   const auto rsync_end = t2;
   t2 = std::chrono::steady_clock::now();
+  const auto c2 = cpu_now();
   auto store = store_config.empty() ? store::open_directory_store(root / "store", true)
                                     : store::open_store_from_config_file(store_config);
   if (!store) {
     std::fprintf(stderr, "open the store: %s\n", store.error().context.c_str());
     return 1;
   }
+  const auto opened = std::chrono::steady_clock::now();
   store_log::log_appender appender(*store, {std::string(store_log::default_log_origin), "dock-1", &dock});
   store_log::log_queue log_queue(appender);
   std::vector<std::thread> threads;
@@ -253,6 +300,7 @@ int main(int argc, char** argv) {
       settings.spool_dir = root / "spool";  // outside the store, on its file system: files are adopted
       settings.quarantine_dir = root / "quarantine";
       settings.file_window = window;
+      settings.store_depth = store_depth;
       if (store_log) settings.log = &log_queue;
       ingest::dock::dock_session session({"dock-1", &dock}, *store, enrolled, settings);
       core::expected<ingest::dock::session_summary> summary = std::unexpected(core::error{core::errc::internal, "not run"});
@@ -284,6 +332,7 @@ int main(int argc, char** argv) {
     ++failures;
   }
   const auto t3 = std::chrono::steady_clock::now();  // the dock has fsynced every object and folder it wrote
+  const auto c3 = cpu_now();
 
   // The link alone: every file pulled over a fresh link per camera, in the dock's chunk size, and dropped.
   double link_s = 0;
@@ -333,14 +382,19 @@ int main(int argc, char** argv) {
   const double mb = static_cast<double>(total) / 1e6;
   const double cp_s = seconds_between(t0, t1), rsync_s = seconds_between(t1, rsync_end), dock_s = seconds_between(t2, t3);
   const char* against = rclone_dest.empty() ? "cp" : "rclone";
-  std::printf("%s store_log=%s window=%zu store=%s ", over_link ? "link" : "in-process", store_log ? "on" : "off",
-              window, store_config.empty() ? "directory" : "configured");
+  std::printf("%s store_log=%s window=%zu store_depth=%zu store=%s ", over_link ? "link" : "in-process",
+              store_log ? "on" : "off", window, store_depth, store_config.empty() ? "directory" : "configured");
   std::printf("cameras=%zu files=%zu size=%zuMiB total=%.0fMB  %s %.2fs (%.0f MB/s)  ", cameras_wanted,
               cameras_wanted * static_cast<std::size_t>(segments), mib, mb,
               rclone_dest.empty() ? "cp+sync" : "rclone copy --checksum", cp_s, mb / cp_s);
   if (!over_link && rclone_dest.empty()) std::printf("rsync %.2fs (%.0f MB/s)  ", rsync_s, mb / rsync_s);
   std::printf("dock %.2fs (%.0f MB/s) = %.0f%% of %s", dock_s, mb / dock_s, 100.0 * cp_s / dock_s, against);
   if (over_link) std::printf("  link alone %.2fs (%.0f MB/s)", link_s, mb / link_s);
+  // Where the CPU went: the copy's tool (children), the dock (this process: its sessions, and the in-process
+  // camera's handler unless --link), and the Ceph daemons in each phase; the store's opening (its write-once
+  // probes, once per daemon start) is inside the dock's time, and given on its own too.
+  std::printf("  cpu s: %s %.2f ceph %.2f, dock %.2f ceph %.2f; store open %.2fs", against, c1.children - c0.children,
+              c1.ceph - c0.ceph, c3.self - c2.self, c3.ceph - c2.ceph, seconds_between(t2, opened));
   std::printf("  load %s\n", load_average().c_str());
   fs::remove_all(root);
   return failures == 0 ? 0 : 1;

@@ -8,6 +8,10 @@ import re
 import statistics
 
 NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
+# bench_ingest's CPU seconds per phase (optional: lines from before it printed them have none); five groups:
+# the copying tool, Ceph during it, the dock, Ceph during it, the store's opening.
+CPU_USE = (r"(?:\s+cpu s: \S+ " + NUMBER + r" ceph " + NUMBER + r", dock " + NUMBER + r" ceph " + NUMBER +
+           r"; store open " + NUMBER + r"s)?")
 
 
 def chain(text):
@@ -77,12 +81,13 @@ def ingest(text):
     for line in text.splitlines():
         m = re.search(r"cameras=(\d+) files=(\d+) size=(\d+)MiB total=(\d+)MB\s+cp\+sync " + NUMBER + r"s \(" +
                       NUMBER + r" MB/s\).*?dock " + NUMBER + r"s \(" + NUMBER + r" MB/s\) = " + NUMBER +
-                      r"% of cp(?:\s+link alone " + NUMBER + r"s \(" + NUMBER + r" MB/s\))?\s+load (.*)$", line)
+                      r"% of cp(?:\s+link alone " + NUMBER + r"s \(" + NUMBER + r" MB/s\))?" + CPU_USE + r"\s+load (.*)$",
+                      line)
         if m:
             rows.append({"mode": line.split()[0], "cameras": int(m[1]), "files": int(m[2]), "mib_each": int(m[3]),
                          "total_mb": int(m[4]), "cp_seconds": float(m[5]), "cp_mb_s": float(m[6]),
                          "dock_seconds": float(m[7]), "dock_mb_s": float(m[8]), "dock_percent_of_cp": float(m[9]),
-                         "link_mb_s": float(m[11]) if m[11] else None, "load": m[12].strip()})
+                         "link_mb_s": float(m[11]) if m[11] else None, "load": m[m.lastindex].strip()})
     if not rows:
         raise ValueError("bench_ingest: no figures in its output")
     return rows
@@ -94,12 +99,15 @@ def s3_vs_rclone(text):
     for line in text.splitlines():
         m = re.search(r"cameras=(\d+) files=(\d+) size=(\d+)MiB total=(\d+)MB\s+rclone copy --checksum " + NUMBER +
                       r"s \(" + NUMBER + r" MB/s\)\s+dock " + NUMBER + r"s \(" + NUMBER + r" MB/s\) = " + NUMBER +
-                      r"% of rclone\s+load (.*)$", line)
+                      r"% of rclone" + CPU_USE + r"\s+load (.*)$", line)
         if m:
+            cpu = m[10] is not None
             rows.append({"rclone_transfers_1": line.startswith("RCLONE_TRANSFERS=1"), "cameras": int(m[1]),
                          "files": int(m[2]), "mib_each": int(m[3]), "total_mb": int(m[4]),
                          "rclone_mb_s": float(m[6]), "dock_mb_s": float(m[8]), "dock_percent_of_rclone": float(m[9]),
-                         "load": m[10].strip()})
+                         "rclone_cpu_s": float(m[10]) if cpu else None, "rclone_ceph_cpu_s": float(m[11]) if cpu else None,
+                         "dock_cpu_s": float(m[12]) if cpu else None, "dock_ceph_cpu_s": float(m[13]) if cpu else None,
+                         "store_open_s": float(m[14]) if cpu else None, "load": m[15].strip()})
     if not rows:
         raise ValueError("s3_vs_rclone.sh: no figures in its output")
     return rows

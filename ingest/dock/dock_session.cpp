@@ -9,6 +9,9 @@
 #include "ingest/dock/fragment_check.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <deque>
+#include <future>
 #include <map>
 #include <set>
 
@@ -374,68 +377,128 @@ struct dock_session::impl {
     return *rehashed == f.sha256;
   }
 
-  // Step 4 for one file the store lacks: fetch, check, quarantine or adopt into the store. Returns false if
-  // the file is not stored (quarantined).
-  core::expected<bool> store_file(const file_expectation& f, const pending_file& p) {
-    auto got = fetch_and_check(f);
-    if (!got) return std::unexpected(got.error());
-    if (!got->matches) {
-      auto where = quarantine_file(f, *got, self.settings_.quarantine_dir, self.settings_.clock());
-      if (!where) return alarm(alarm_kind::store_failed, where.error());
-      ++summary.files_quarantined;
-      observer().on_file_failed(device, p, "quarantined as " + where->string());
-      observer().on_alarm(device, alarm_kind::file_quarantined,
-                          device.str() + " record " + std::to_string(f.record_seq) + " file " + f.file_name +
-                              " does not match its record; quarantined as " + where->string());
-      return false;
-    }
-    auto put = self.store_.adopt_object_file({got->spool_file, got->actual_length, got->actual_sha256});
-    if (!put) {
-      const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
-      return alarm(kind, put.error());
-    }
+  // Step 4, the store's half for one fetched file that matched its record: adopted into the store and its stored
+  // copy checked. Runs on a store worker beside the next fetch: it touches neither the camera nor the observer
+  // nor the session's state; the session thread reports its outcome (report_stored).
+  struct stored_file {
+    file_expectation file;
+    pending_file pending;
+    core::expected<store::put_outcome> put = std::unexpected(core::error{core::errc::internal, "not stored"});
+    core::expected<bool> holds = false;  // the stored copy's check, once put succeeded
+  };
+  stored_file adopt_and_check(const file_expectation& f, const pending_file& p, const fetch_result& got) {
+    stored_file out{f, p};
+    out.put = self.store_.adopt_object_file({got.spool_file, got.actual_length, got.actual_sha256});
+    if (!out.put) return out;
     std::error_code ec;
-    std::filesystem::remove(got->spool_file, ec);  // gone already when adopted
-    if (*put == store::put_outcome::created) {
-      created(store::store_key::object(f.sha256));
-      ++summary.files_stored;
-      summary.bytes_stored += f.byte_length;
+    std::filesystem::remove(got.spool_file, ec);  // gone already when adopted
+    out.holds = stored_copy_holds(f);
+    return out;
+  }
+
+  // The outcome of a stored file, on the session thread: counted, logged (step 7) and reported; an error is the
+  // session's (the store failed or is full).
+  core::status report_stored(stored_file& s) {
+    if (!s.put) {
+      const auto kind = s.put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
+      return alarm(kind, s.put.error());
     }
-    return true;
+    if (*s.put == store::put_outcome::created) {
+      created(store::store_key::object(s.file.sha256));
+      ++summary.files_stored;
+      summary.bytes_stored += s.file.byte_length;
+    }
+    return report_check(s.file, s.pending, s.holds);
+  }
+
+  // The stored copy's check reported: a copy that does not hold blocks the receipt from its record on.
+  core::status report_check(const file_expectation& f, const pending_file& p, core::expected<bool>& holds) {
+    if (!holds) return alarm(alarm_kind::store_failed, holds.error());
+    if (!*holds) {
+      observer().on_alarm(device, alarm_kind::store_failed, "stored object " + f.sha256.to_hex() + " does not re-hash");
+      observer().on_file_failed(device, p, "stored copy does not re-hash");
+      block(f.record_seq);
+      return {};
+    }
+    observer().on_stored(device, 0, f.byte_length);
+    observer().on_file_stored(device, p);
+    return {};
+  }
+
+  // A fetched file that does not match its record: quarantined, reported, and its record blocks the receipt.
+  core::status quarantine(const file_expectation& f, const pending_file& p, const fetch_result& got) {
+    auto where = quarantine_file(f, got, self.settings_.quarantine_dir, self.settings_.clock());
+    if (!where) return alarm(alarm_kind::store_failed, where.error());
+    ++summary.files_quarantined;
+    observer().on_file_failed(device, p, "quarantined as " + where->string());
+    observer().on_alarm(device, alarm_kind::file_quarantined,
+                        device.str() + " record " + std::to_string(f.record_seq) + " file " + f.file_name +
+                            " does not match its record; quarantined as " + where->string());
+    block(f.record_seq);
+    return {};
   }
 
   // Step 4: every planned file stored (or already there), each stored copy checked; what is not blocks the
-  // receipt from its record on.
+  // receipt from its record on. The session thread fetches file after file over the link while up to
+  // `store_depth` fetched files are adopted by store workers (invariant 4); outcomes are reported on this
+  // thread. Before each fetch the observer is asked: may_fetch with nothing in the store workers' hands,
+  // may_fetch_more while earlier files are still being stored (false: their outcomes first, then may_fetch).
+  // The first error (link, store) stops fetching; the files already fetched are stored and reported first.
   core::status store_files(const std::vector<file_expectation>& files) {
+    std::deque<std::future<stored_file>> storing;  // oldest first; each future's destructor waits for it
+    const std::size_t depth = self.settings_.store_depth;
+    core::status first_error;
+    const auto collect_oldest = [&] {
+      auto done = storing.front().get();
+      storing.pop_front();
+      if (auto ok = report_stored(done); !ok && first_error) first_error = std::move(ok);
+    };
+    const auto collect_all = [&] {
+      while (!storing.empty()) collect_oldest();
+    };
     for (const auto& f : files) {
+      if (!first_error) break;
       const auto p = pending_of(f);
       auto has = self.store_.has_object(f.sha256);
-      if (!has) return alarm(alarm_kind::store_failed, has.error());
-      if (!*has) {
-        if (!observer().may_fetch(device, p)) {
-          summary.stopped_by_scheduler = true;
-          block(f.record_seq);
-          break;
-        }
-        auto stored = store_file(f, p);
-        if (!stored) return std::unexpected(stored.error());
-        if (!*stored) {
-          block(f.record_seq);
-          continue;
-        }
+      if (!has) {
+        first_error = alarm(alarm_kind::store_failed, has.error());
+        break;
       }
-      auto holds = stored_copy_holds(f);
-      if (!holds) return alarm(alarm_kind::store_failed, holds.error());
-      if (!*holds) {
-        observer().on_alarm(device, alarm_kind::store_failed, "stored object " + f.sha256.to_hex() + " does not re-hash");
-        observer().on_file_failed(device, p, "stored copy does not re-hash");
-        block(f.record_seq);
+      if (*has) {
+        auto holds = stored_copy_holds(f);
+        if (auto ok = report_check(f, p, holds); !ok) first_error = std::move(ok);
         continue;
       }
-      observer().on_stored(device, 0, f.byte_length);
-      observer().on_file_stored(device, p);
+      while (!storing.empty() && storing.size() >= depth) collect_oldest();  // invariant 4: at most store_depth
+      if (!first_error) break;
+      bool go = !storing.empty() && observer().may_fetch_more(device, p);
+      if (!go) {
+        collect_all();
+        if (!first_error) break;
+        go = observer().may_fetch(device, p);
+      }
+      if (!go) {
+        summary.stopped_by_scheduler = true;
+        block(f.record_seq);
+        break;
+      }
+      auto got = fetch_and_check(f);
+      if (!got) {
+        first_error = std::unexpected(got.error());
+        break;
+      }
+      if (!got->matches) {
+        if (auto ok = quarantine(f, p, *got); !ok) first_error = std::move(ok);
+        continue;
+      }
+      storing.push_back(std::async(std::launch::async, [this, f, p, fetched = std::move(*got)] {
+        return adopt_and_check(f, p, fetched);
+      }));
+      while (!storing.empty() && storing.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+        collect_oldest();
     }
-    return {};
+    collect_all();
+    return first_error;
   }
 
   // Step 5: the dock cosigns the checkpoint; the camera appends `timesync`; that tail is pulled, checked to

@@ -27,6 +27,11 @@
 //  2. Resumable at every step: what is stored stays; the next session starts from the store's state, and a
 //     partially fetched file continues from its spool file (a bad resumed file is fetched again once, whole).
 //  3. The session never deletes anything from the store or the camera.
+//  4. Step 4 overlaps the link and the store: the session's thread fetches and checks file after file while
+//     at most `store_depth` files that matched their records are adopted by store workers (which touch
+//     neither the camera nor the observer). Every outcome is reported on the session's thread, and every file
+//     fetched is stored and reported before the session goes on (step 5) or ends on an error: the first error
+//     (link or store) stops the fetching, never a store already under way.
 #pragma once
 
 #include "common/link/key_directory.hpp"
@@ -55,6 +60,11 @@ struct session_settings {
   // a link with a 1 ms round trip busy up to 240 MB/s; on loopback, where the link is CPU-bound, 16 measured
   // slower than 1 or 4 with 8 cameras (docs/performance.md, pipelined chunk requests).
   std::size_t file_window = 4;
+  // Fetched files being stored at once while the session fetches the next (invariant 4): the link and the
+  // store work side by side, and a store with room for concurrent writes (S3) gets several. 0 is the
+  // stop-and-wait of before (each file stored before the next is fetched). Each file being stored may hold its
+  // bytes in memory (the S3 store's single PUT, up to its multipart threshold).
+  std::size_t store_depth = 3;
   // The stored copy of a file is re-read and re-hashed when the first byte of its SHA-256 is a multiple of
   // this (16: about one file in 16; 1: every file; 0: none); its length is always checked (invariant 1).
   std::uint32_t rehash_one_in = 16;

@@ -52,6 +52,13 @@ class session_observer {
   [[nodiscard]] virtual bool may_fetch(const common::record::device_id& /*device*/, const pending_file& /*file*/) {
     return true;
   }
+  // Before fetching `file` while files of this session fetched earlier are still being stored (dock_session
+  // invariant 4): true lets it be fetched now, under the upload slot may_fetch granted; false makes the session
+  // wait for those files' outcomes and then ask may_fetch. Must not block.
+  [[nodiscard]] virtual bool may_fetch_more(const common::record::device_id& /*device*/,
+                                            const pending_file& /*file*/) {
+    return true;
+  }
   virtual void on_stored(const common::record::device_id& /*device*/, std::uint64_t /*records*/,
                          std::uint64_t /*bytes*/) {}
   // A file is in the store and its stored copy re-hashed / it was quarantined or could not be fetched.

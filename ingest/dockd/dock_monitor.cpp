@@ -71,19 +71,43 @@ std::optional<std::uint64_t> dock_monitor::item_of(const common::record::device_
   return queued->id;
 }
 
+void dock_monitor::end_grant_locked(const std::string& slot, std::uint64_t record_seq) {
+  const auto files = granted_.find(slot);
+  if (files == granted_.end()) return;  // a file that was in the store already: fetched under no grant
+  files->second.erase(record_seq);
+  if (!files->second.empty()) return;
+  granted_.erase(files);
+  last_stored_.erase(slot);
+  gate_.release(slot);
+}
+
+void dock_monitor::note_grant_locked(const std::string& slot, std::uint64_t record_seq,
+                                     std::optional<std::uint64_t> item) {
+  slots_[slot].activity = "storing";
+  granted_[slot][record_seq] = std::chrono::steady_clock::now();
+  if (!item) return;
+  auto found = queue_->find(*item);
+  if (found && *found && (*found)->state == schedule::item_state::pending)
+    if (auto ok = queue_->mark_in_progress(*item, clock_()); !ok) say("queue: " + ok.error().context);
+}
+
 void dock_monitor::on_file_stored(const common::record::device_id& device, const dock::pending_file& file) {
   std::lock_guard lock(mutex_);
   const auto slot = current_slot();
-  if (auto began = granted_at_.find(slot); began != granted_at_.end()) {  // M4: fetched and stored now
-    const auto samples = meter_.sample_count();
-    meter_.add_sample(file.byte_length, std::chrono::steady_clock::now() - began->second);
-    granted_at_.erase(began);
-    if (meter_.sample_count() > samples) {
-      last_sample_utc_ = clock_();
-      if (!first_sample_utc_) first_sample_utc_ = last_sample_utc_;
+  if (auto files = granted_.find(slot); files != granted_.end())
+    if (auto began = files->second.find(file.record_seq); began != files->second.end()) {  // M4: stored now
+      const auto now = std::chrono::steady_clock::now();
+      auto from = began->second;
+      if (auto last = last_stored_.find(slot); last != last_stored_.end()) from = std::max(from, last->second);
+      last_stored_[slot] = now;
+      const auto samples = meter_.sample_count();
+      meter_.add_sample(file.byte_length, now - from);
+      if (meter_.sample_count() > samples) {
+        last_sample_utc_ = clock_();
+        if (!first_sample_utc_) first_sample_utc_ = last_sample_utc_;
+      }
     }
-  }
-  gate_.release(slot);
+  end_grant_locked(slot, file.record_seq);
   if (auto id = item_of(device, file)) {
     auto item = queue_->find(*id);
     if (!(item && *item && (*item)->state == schedule::item_state::done))
@@ -95,9 +119,7 @@ void dock_monitor::on_file_stored(const common::record::device_id& device, const
 void dock_monitor::on_file_failed(const common::record::device_id& device, const dock::pending_file& file,
                                   const std::string& reason) {
   std::lock_guard lock(mutex_);
-  const auto slot = current_slot();
-  granted_at_.erase(slot);
-  gate_.release(slot);
+  end_grant_locked(current_slot(), file.record_seq);
   if (auto id = item_of(device, file))
     if (auto ok = queue_->mark_failed(*id, clock_(), reason); !ok) say("queue: " + ok.error().context);
   reassess_locked();
@@ -147,7 +169,8 @@ void dock_monitor::set_presence(const std::string& slot, status::slot_presence p
 
 void dock_monitor::end_session(const std::string& slot) {
   std::lock_guard lock(mutex_);
-  granted_at_.erase(slot);
+  granted_.erase(slot);
+  last_stored_.erase(slot);
   gate_.release(slot);  // M3: a session that failed between may_fetch and the file's outcome
 }
 
@@ -245,13 +268,20 @@ bool dock_monitor::may_fetch(const common::record::device_id& device, const dock
   }
   if (!gate_.acquire(slot, deadline, options_.slot_wait)) return false;  // M3: blocks until this camera's file is the most urgent
   std::lock_guard lock(mutex_);
-  slots_[slot].activity = "storing";
-  granted_at_[slot] = std::chrono::steady_clock::now();
-  if (id) {
-    auto item = queue_->find(*id);
-    if (item && *item && (*item)->state == schedule::item_state::pending)
-      if (auto ok = queue_->mark_in_progress(*id, clock_()); !ok) say("queue: " + ok.error().context);
-  }
+  note_grant_locked(slot, file.record_seq, id);
+  return true;
+}
+
+bool dock_monitor::may_fetch_more(const common::record::device_id& device, const dock::pending_file& file) {
+  if (stopping_) return false;
+  std::lock_guard lock(mutex_);
+  const auto slot = current_slot();
+  const auto id = item_of(device, file);
+  auto deadline = file.recorded_utc + options_.policy.deadline_after;
+  if (id)
+    if (auto item = queue_->find(*id); item && *item) deadline = (*item)->deadline;  // its first deadline (Q2)
+  if (!granted_.contains(slot) || !gate_.keep(slot, deadline)) return false;  // M3: a more urgent camera waits
+  note_grant_locked(slot, file.record_seq, id);
   return true;
 }
 

@@ -10,12 +10,18 @@
 //  M2. Re-assessed after every plan, stored or failed file, and whenever the daemon's timer calls reassess();
 //      each alarm transition (alarm_tracker) is written to the queue's alarm log and to the log function.
 //  M3. EDF across cameras: before a file is fetched, may_fetch waits for one of the dock's upload slots
-//      (upload_gate), granted to the waiting camera whose file has the earliest deadline; the slot is given
-//      back when the file is stored or failed, or by end_session() if the session ended in between. A camera
-//      not served within `slot_wait` gets `false` (its session ends, stopped_by_scheduler, with a receipt for
-//      what is stored) so its link never idles into the camera's timeout; its worker docks it again shortly.
-//  M4. Throughput: each file fetched and stored is one sample (its bytes over the steady time from slot
-//      granted to stored) of the EWMA the scheduler projects with; failures add no sample. The status calls it
+//      (upload_gate), granted to the waiting camera whose file has the earliest deadline. While files it
+//      fetched are still being stored (dock_session invariant 4), the camera may fetch its next file under the
+//      slot it holds (may_fetch_more) only if no waiting camera's file is due earlier (upload_arbiter invariant
+//      4); otherwise its session waits for its files' outcomes and queues again. The slot is given back when
+//      the last file fetched under it is stored or failed, or by end_session() if the session ended in
+//      between. A camera not served within `slot_wait` gets `false` (its session ends, stopped_by_scheduler,
+//      with a receipt for what is stored) so its link never idles into the camera's timeout; its worker docks
+//      it again shortly.
+//  M4. Throughput: each file fetched and stored is one sample of the EWMA the scheduler projects with: its
+//      bytes over the steady time from its grant, or from the slot's previous stored file if that came later
+//      (files stored side by side share the slot's time rather than each counting all of it), to stored;
+//      failures add no sample. The status calls it
 //      measured once there is a sample, with the number of samples and the UTC window they were taken in, and
 //      "assumed" (the configured starting value) before.
 //  M5. A slot's presence changes only on what the worker learnt (set_connected, set_presence), and its
@@ -46,7 +52,7 @@ namespace bodycam::ingest::dockd {
 struct monitor_options {
   schedule::schedule_policy policy;  // the deadline rules A1-A3 (ingest/schedule/deadline_schedule.hpp)
   schedule::throughput_options throughput;
-  std::size_t upload_slots = 1;  // concurrent file uploads over all cameras (M3)
+  std::size_t upload_slots = 1;  // cameras uploading at once (M3); each may store several files side by side
   std::chrono::milliseconds slot_wait{std::chrono::seconds(5)};  // longest wait for one; then may_fetch says no
 };
 
@@ -91,6 +97,7 @@ class dock_monitor final : public dock::session_observer {
 
   void on_plan(const dock::camera_snapshot& state, const std::vector<dock::pending_file>& files) override;
   [[nodiscard]] bool may_fetch(const common::record::device_id& device, const dock::pending_file& file) override;
+  [[nodiscard]] bool may_fetch_more(const common::record::device_id& device, const dock::pending_file& file) override;
   void on_stored(const common::record::device_id& device, std::uint64_t records, std::uint64_t bytes) override;
   void on_alarm(const common::record::device_id& device, dock::alarm_kind kind, const std::string& detail) override;
   void on_receipt(const common::record::device_id& device, std::uint64_t end_seq) override;
@@ -107,6 +114,10 @@ class dock_monitor final : public dock::session_observer {
   // The queue id of a file's work item (enqueued if new); nullopt without a queue or on a queue error (logged).
   [[nodiscard]] std::optional<std::uint64_t> item_of(const common::record::device_id& device, const dock::pending_file& f);
   void reassess_locked();
+  // The file's outcome: its grant ends, and the slot is released once no file of it is left (M3).
+  void end_grant_locked(const std::string& slot, std::uint64_t record_seq);
+  // A granted file may now be fetched: its grant noted (M4) and its work item in progress.
+  void note_grant_locked(const std::string& slot, std::uint64_t record_seq, std::optional<std::uint64_t> item);
   [[nodiscard]] std::string current_slot() const;
   void enter_presence(status::slot_status& s, status::slot_presence presence);  // M5
   void note_store(bool available, const std::string& error, bool from_probe, std::string alarm = {});  // M6
@@ -137,7 +148,10 @@ class dock_monitor final : public dock::session_observer {
   schedule::alarm_tracker tracker_;
   std::optional<schedule::schedule_assessment> assessment_;  // the last one (M1)
   std::vector<status::witness_status> witnesses_;
-  std::map<std::string, std::chrono::steady_clock::time_point> granted_at_;  // slot → when its upload began (M4)
+  // Files fetched under each slot's grant and not yet stored or failed, by record seq, with when each was
+  // granted (M3, M4); the slot is released when its last one ends.
+  std::map<std::string, std::map<std::uint64_t, std::chrono::steady_clock::time_point>> granted_;
+  std::map<std::string, std::chrono::steady_clock::time_point> last_stored_;  // slot → its last sample's end (M4)
   upload_gate gate_;
 };
 

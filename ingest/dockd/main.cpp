@@ -127,6 +127,7 @@ bool run_worker(worker_context& w, const ingest::dockd::camera_address& camera) 
   ingest::dock::session_settings settings;
   settings.spool_dir = w.config.spool_dir;
   settings.quarantine_dir = w.config.quarantine_dir;
+  settings.store_depth = w.config.store_depth;
   settings.clock = utc_now;
   settings.log = w.log;
   std::string last_error;

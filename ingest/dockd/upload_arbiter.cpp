@@ -19,6 +19,10 @@ void upload_arbiter::withdraw(const std::string& waiter) {
   deadline_of_.erase(it);
 }
 
+bool upload_arbiter::may_keep(const std::string& waiter, schedule::utc_time deadline) const {
+  return holds(waiter) && (queue_.empty() || std::pair(deadline, waiter) < *queue_.begin());  // invariant 4
+}
+
 void upload_arbiter::release(const std::string& waiter) { holders_.erase(waiter); }
 
 std::vector<std::string> upload_arbiter::grant() {

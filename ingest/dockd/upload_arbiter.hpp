@@ -8,6 +8,8 @@
 //     order is total and the same on every run); a later request never overtakes an earlier deadline.
 //  3. A waiter that holds a slot and asks again keeps its slot only if no other waiter's deadline is
 //     earlier: asking again first gives the slot back (request = release + wait).
+//  4. may_keep: a holder may go on to its next file (due at `deadline`) without giving its slot back only
+//     while no waiting request comes before that file in invariant 2's order.
 #pragma once
 
 #include "ingest/schedule/schedule_clock.hpp"
@@ -33,6 +35,8 @@ class upload_arbiter {
   // Grants free slots to waiting requests in EDF order (invariant 2); returns the waiters granted now.
   [[nodiscard]] std::vector<std::string> grant();
 
+  // Invariant 4; false for a waiter that holds no slot.
+  [[nodiscard]] bool may_keep(const std::string& waiter, schedule::utc_time deadline) const;
   [[nodiscard]] bool holds(const std::string& waiter) const { return holders_.contains(waiter); }
   [[nodiscard]] bool is_waiting(const std::string& waiter) const { return deadline_of_.contains(waiter); }
   [[nodiscard]] std::size_t in_use() const noexcept { return holders_.size(); }

@@ -24,6 +24,11 @@ bool upload_gate::acquire(const std::string& waiter, schedule::utc_time deadline
   return true;
 }
 
+bool upload_gate::keep(const std::string& waiter, schedule::utc_time deadline) const {
+  std::lock_guard lock(mutex_);
+  return !stopped_ && arbiter_.may_keep(waiter, deadline);
+}
+
 void upload_gate::release(const std::string& waiter) {
   std::lock_guard lock(mutex_);
   if (!arbiter_.holds(waiter)) return;

@@ -21,6 +21,9 @@ class upload_gate {
 
   // Blocks until `waiter` holds a slot (true), or max_wait passed or the gate is stopped (false).
   [[nodiscard]] bool acquire(const std::string& waiter, schedule::utc_time deadline, std::chrono::milliseconds max_wait);
+  // Whether `waiter`, holding a slot, may fetch its next file (due at `deadline`) under it now (the arbiter's
+  // invariant 4); never blocks; false once stopped.
+  [[nodiscard]] bool keep(const std::string& waiter, schedule::utc_time deadline) const;
   void release(const std::string& waiter);
   void stop();
 

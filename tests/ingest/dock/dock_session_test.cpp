@@ -5,6 +5,9 @@
 #include "common/core/durable_file.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <algorithm>
+#include <atomic>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -262,6 +265,92 @@ class forging_tail_port final : public ingest::dock::camera_port {
 };
 
 }  // namespace
+
+TEST_CASE("step 4 fetches the next file while the one before is stored, and reports each file once", "[integration]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  std::vector<std::string> files;
+  for (int i = 0; i < 4; ++i) files.push_back(cam.add_segment(20'000));
+  // The first file's adoption waits (bounded) until the session has asked to fetch the next one under its
+  // slot: a session that stored before fetching on would never ask, and this test would fail.
+  tests::recording_observer* watched = nullptr;
+  std::atomic<int> adoptions = 0;
+  bool overlapped = false;
+  store::directory_store_options options;
+  options.faults = [&](store::write_step step, const store::store_key& key) {
+    if (step != store::write_step::sync_file || !key.str().starts_with("objects/") || adoptions++ != 0) return 0;
+    std::unique_lock lock(watched->mutex);
+    overlapped = watched->changed.wait_for(lock, std::chrono::seconds(10), [&] { return watched->fetches_more > 0; });
+    return 0;
+  };
+  dock_fixture dock(dir / "dock", options);
+  watched = &dock.observer;
+  dock.enroll(cam);
+  REQUIRE(dock.settings.store_depth >= 2);
+  auto r = dock.dock(cam);
+  REQUIRE(r.has_value());
+  CHECK(overlapped);
+  CHECK(dock.observer.fetches_more >= 1);
+  CHECK(r->files_stored == 4);
+  CHECK(r->bytes_stored == 80'000);
+  CHECK_FALSE(r->stopped_by_scheduler);
+  auto stored = dock.observer.stored_files;
+  std::sort(stored.begin(), stored.end());
+  CHECK(stored.size() == 4);
+  CHECK(std::adjacent_find(stored.begin(), stored.end()) == stored.end());  // one report per file
+  CHECK(cam.files_in(ledger::file_state::stored) == files);
+  tests::check_invariants(dock, cam);
+  CHECK(dock.observer.alarms.empty());
+
+  // store_depth 0 is stop-and-wait: every file stored before the next is fetched.
+  temp_dir again;
+  camera_fixture cam2("cam-2", 2, again / "cam");
+  for (int i = 0; i < 3; ++i) cam2.add_segment(10'000);
+  dock_fixture serial(again / "dock");
+  serial.enroll(cam2);
+  serial.settings.store_depth = 0;
+  auto s = serial.dock(cam2);
+  REQUIRE(s.has_value());
+  CHECK(s->files_stored == 3);
+  CHECK(serial.observer.fetches_more == 0);
+  CHECK(serial.observer.stored_files.size() == 3);
+  tests::check_invariants(serial, cam2);
+}
+
+TEST_CASE("a store error while files are being stored: fetching stops, every file fetched is stored or kept, "
+          "nothing is lost", "[fault]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  for (int i = 0; i < 5; ++i) cam.add_segment(30'000);
+  // The third object the store is given fails its write (a full disk); the others are stored.
+  std::atomic<int> adoptions = 0;
+  bool full = true;
+  store::directory_store_options options;
+  options.faults = [&](store::write_step step, const store::store_key& key) {
+    if (step != store::write_step::sync_file || !key.str().starts_with("objects/")) return 0;
+    return full && ++adoptions == 3 ? ENOSPC : 0;
+  };
+  dock_fixture dock(dir / "dock", options);
+  dock.enroll(cam);
+  auto r = dock.dock(cam);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == core::errc::no_space);
+  CHECK(dock.observer.has_alarm(alarm_kind::store_full));
+  // Every file the store took was reported stored before the session ended, and the next docking stores the
+  // rest: nothing fetched was lost or stored twice.
+  std::size_t objects = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "dock" / "store" / "objects"))
+    objects += e.is_regular_file() ? 1U : 0U;
+  CHECK(objects == dock.observer.stored_files.size());
+  CHECK(objects >= 2);
+  CHECK(cam.files_in(ledger::file_state::stored).empty());  // no receipt this time
+  full = false;
+  auto again = dock.dock(cam);
+  REQUIRE(again.has_value());
+  CHECK(again->files_stored + objects == 5);
+  CHECK(cam.files_in(ledger::file_state::stored).size() == 5);
+  tests::check_invariants(dock, cam);
+}
 
 TEST_CASE("forged_record_after_timesync: the tail is refused by the chain verifier, not stored, no receipt",
           "[integration]") {

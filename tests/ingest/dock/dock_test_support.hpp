@@ -17,6 +17,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <condition_variable>
 #include <mutex>
 
 namespace bodycam::tests {
@@ -34,8 +35,26 @@ struct recording_observer final : ingest::dock::session_observer {
     std::lock_guard lock(mutex);
     receipts.push_back(end);
   }
+  std::uint64_t fetches_more = 0;  // files let through while earlier ones were still being stored
+  std::vector<std::uint64_t> stored_files;  // record seqs reported stored, in the order reported
+  std::condition_variable changed;          // after every report above
+  void on_file_stored(const common::record::device_id&, const ingest::dock::pending_file& file) override {
+    std::lock_guard lock(mutex);
+    stored_files.push_back(file.record_seq);
+    changed.notify_all();
+  }
   bool may_fetch(const common::record::device_id&, const ingest::dock::pending_file&) override {
     std::lock_guard lock(mutex);
+    return let_through();
+  }
+  bool may_fetch_more(const common::record::device_id&, const ingest::dock::pending_file&) override {
+    std::lock_guard lock(mutex);
+    if (!let_through()) return false;
+    ++fetches_more;
+    changed.notify_all();
+    return true;
+  }
+  bool let_through() {
     if (fetch_budget == 0) return false;
     --fetch_budget;
     return true;

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <thread>
 
@@ -241,4 +242,75 @@ TEST_CASE("a stop request wakes a session waiting for an upload slot") {
   other.join();
   CHECK_FALSE(fetched);
   monitor.end_session("slot-1");
+}
+
+TEST_CASE("a camera storing files side by side keeps its upload slot until the last one ends, and yields it to "
+          "footage due earlier", "[integration]") {
+  tests::temp_dir dir;
+  const common::record::utc_time now{std::chrono::seconds(1'795'000'000)};
+  ingest::dockd::monitor_options options;
+  options.slot_wait = 60s;  // longer than the test can take: every outcome here is the gate's, never a timeout
+  ingest::dockd::dock_monitor monitor("dock-1", [&] { return now; }, {}, options);
+  const auto db = std::filesystem::path(dir.path()) / "dock.db";
+  monitor.use_queue(open_queue(db));
+  const auto holder = *common::record::device_id::parse("cam-0");
+  const dock::pending_file a{1, "a.mp4", 10, now - 1h}, b{2, "b.mp4", 10, now - 1h}, c{3, "c.mp4", 10, now - 1h};
+  monitor.begin("slot-0");
+  CHECK_FALSE(monitor.may_fetch_more(holder, a));  // no grant yet: more of nothing
+  REQUIRE(monitor.may_fetch(holder, a));
+  CHECK(monitor.may_fetch_more(holder, b));  // nobody waits: b is fetched while a is stored
+
+  // A camera with newer footage waits: the holder's next file is due first, so it goes on.
+  std::atomic<bool> newer_granted = false;
+  std::thread newer([&] {
+    const auto device = *common::record::device_id::parse("cam-1");
+    const dock::pending_file f{1, "n.mp4", 10, now};
+    monitor.begin("slot-1");
+    newer_granted = monitor.may_fetch(device, f);
+    if (newer_granted) monitor.on_file_stored(device, f);
+  });
+  bool queued = false;
+  for (int i = 0; i < 10'000 && !queued; ++i) {  // bounded: until it is queued at the gate
+    queued = monitor.waiting_for_upload() == 1;
+    if (!queued) std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE(queued);
+  CHECK(monitor.may_fetch_more(holder, c));
+  monitor.on_file_stored(holder, a);
+  monitor.on_file_stored(holder, b);
+  CHECK(monitor.waiting_for_upload() == 1);  // c still holds the slot: released after the last file only
+  CHECK_FALSE(newer_granted);
+
+  // A camera with older footage queues: the holder's next file is not the most urgent any more.
+  const dock::pending_file d{4, "d.mp4", 10, now - 1h};
+  std::atomic<bool> older_granted = false;
+  std::thread older([&] {
+    const auto device = *common::record::device_id::parse("cam-2");
+    const dock::pending_file f{1, "o.mp4", 10, now - 20h};
+    monitor.begin("slot-2");
+    older_granted = monitor.may_fetch(device, f);
+    if (older_granted) monitor.on_file_stored(device, f);
+  });
+  queued = false;
+  for (int i = 0; i < 10'000 && !queued; ++i) {
+    queued = monitor.waiting_for_upload() == 2;
+    if (!queued) std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE(queued);
+  CHECK_FALSE(monitor.may_fetch_more(holder, d));  // its session drains and queues again
+  monitor.on_file_stored(holder, c);               // the last file: the slot goes to the oldest footage
+  older.join();
+  newer.join();
+  CHECK(older_granted);
+  CHECK(newer_granted);
+  auto queue = ingest::schedule::queue_store::open(db);
+  REQUIRE(queue.has_value());
+  auto totals = queue->totals();
+  REQUIRE(totals.has_value());
+  CHECK(totals->done_items == 5);  // a, b, c and the two other cameras' files; d was never fetched
+  auto pending = queue->list_pending();
+  REQUIRE(pending.has_value());
+  REQUIRE(pending->size() == 1);
+  CHECK(pending->front().file_name == "d.mp4");
+  CHECK(monitor.snapshot().totals.throughput_samples == 5);
 }

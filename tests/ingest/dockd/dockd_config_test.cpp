@@ -33,6 +33,7 @@ TEST_CASE("a minimal dock configuration gets its defaults and resolved paths") {
   CHECK(c->cameras[1].slot == "bay-2");
   CHECK(c->cameras[1].host == "::1");
   CHECK(c->upload_slots == 1);
+  CHECK(c->store_depth == 3);
   CHECK(c->completion_margin == std::chrono::minutes(120));
   CHECK(c->time_left_threshold == std::chrono::minutes(60));
   CHECK(c->reassess_interval == std::chrono::seconds(10));
@@ -40,12 +41,13 @@ TEST_CASE("a minimal dock configuration gets its defaults and resolved paths") {
 }
 
 TEST_CASE("the [schedule] section sets the upload slots and the deadline margins") {
-  auto c = parse_dockd_config(minimal + "[schedule]\nupload_slots = 2\ncompletion_margin_minutes = 180\n"
+  auto c = parse_dockd_config(minimal + "[schedule]\nupload_slots = 2\nstore_depth = 0\ncompletion_margin_minutes = 180\n"
                                         "time_left_threshold_minutes = 0\nreassess_seconds = 3\nslot_wait_seconds = 7\n"
                                         "initial_throughput_mib_per_second = 5\n[http]\nlisten = \"127.0.0.1:0\"\n",
                               "/etc/bodycam", "dockd.toml");
   REQUIRE(c.has_value());
   CHECK(c->upload_slots == 2);
+  CHECK(c->store_depth == 0);
   CHECK(c->completion_margin == std::chrono::minutes(180));
   CHECK(c->time_left_threshold == std::chrono::minutes(0));
   CHECK(c->reassess_interval == std::chrono::seconds(3));
@@ -71,6 +73,7 @@ TEST_CASE("dock configuration mistakes are refused naming the key") {
       {"[dock]\nid = \"../x\"\nkey_file = \"k\"\nstore_dir = \"s\"\ntrusted_cameras_dir = \"c\"\nstate_db = \"d\"\n", "dock id"},
       {"[dock\n", "line"},
       {minimal + "[schedule]\nupload_slots = 0\n", "upload_slots"},
+      {minimal + "[schedule]\nstore_depth = 17\n", "store_depth"},
       {minimal + "[schedule]\ncompletion_margin_minutes = -1\n", "completion_margin_minutes"},
       {minimal + "[schedule]\nreasses_seconds = 5\n", "reasses_seconds"},
       {"schedule = 3\n" + minimal, "schedule must be a table"},

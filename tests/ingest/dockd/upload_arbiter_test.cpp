@@ -140,3 +140,28 @@ TEST_CASE("a camera not served within its wait gives up its place and the slot g
   CHECK(gate.acquire("slot-2", t0 + 2h, 0ms));  // a free slot is granted without waiting
   CHECK(gate.in_use() == 1);
 }
+
+TEST_CASE("a holder goes on to its next file only while no waiting request is due earlier (invariant 4)") {
+  upload_arbiter a(1);
+  CHECK_FALSE(a.may_keep("slot-1", t0 + 5h));  // holds nothing
+  a.request("slot-1", t0 + 5h);
+  REQUIRE(a.grant() == std::vector<std::string>{"slot-1"});
+  CHECK(a.may_keep("slot-1", t0 + 5h));  // nobody waits
+  a.request("slot-2", t0 + 6h);
+  CHECK(a.may_keep("slot-1", t0 + 5h));   // the waiter's file is due later
+  CHECK_FALSE(a.may_keep("slot-1", t0 + 7h));  // this next file is due after the waiter's
+  CHECK_FALSE(a.may_keep("slot-2", t0 + 1h));  // a waiter holds no slot to keep
+  // Ties go by name, as grants do: slot-1's file due with slot-2's comes first.
+  CHECK(a.may_keep("slot-1", t0 + 6h));
+  a.release("slot-1");
+  CHECK_FALSE(a.may_keep("slot-1", t0 + 1h));
+  CHECK(a.grant() == std::vector<std::string>{"slot-2"});
+}
+
+TEST_CASE("the gate's keep never blocks and says no once stopped") {
+  upload_gate gate(1);
+  REQUIRE(gate.acquire("slot-1", t0 + 1h, 1s));
+  CHECK(gate.keep("slot-1", t0 + 2h));
+  gate.stop();
+  CHECK_FALSE(gate.keep("slot-1", t0 + 2h));
+}
