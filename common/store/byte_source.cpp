@@ -36,4 +36,6 @@ core::expected<std::size_t> file_reader::read(std::span<std::uint8_t> buffer) {
   }
 }
 
+bool file_reader::rewind() { return ::lseek(fd_.get(), 0, SEEK_SET) == 0; }
+
 }  // namespace bodycam::common::store

@@ -25,6 +25,9 @@ class byte_source {
   [[nodiscard]] virtual std::optional<std::uint64_t> known_size() const { return std::nullopt; }
   // Where the bytes come from, for messages: "file /data/000123.mp4", "4096 bytes in memory".
   [[nodiscard]] virtual std::string describe() const = 0;
+  // Starts again from the first byte, if this source can (a file, a span): then a retry reads it again
+  // instead of a copy held in memory (retrying_backend T2). False: it cannot, and nothing changed.
+  [[nodiscard]] virtual bool rewind() { return false; }
 };
 
 class object_reader : public byte_source {
@@ -40,6 +43,10 @@ class span_source final : public object_reader {
   [[nodiscard]] core::expected<std::size_t> read(std::span<std::uint8_t> buffer) override;
   [[nodiscard]] std::uint64_t size() const override { return bytes_.size(); }
   [[nodiscard]] std::string describe() const override;
+  [[nodiscard]] bool rewind() override {
+    position_ = 0;
+    return true;
+  }
 
  private:
   core::byte_view bytes_;
@@ -58,6 +65,7 @@ class file_reader final : public object_reader {
   [[nodiscard]] core::expected<std::size_t> read(std::span<std::uint8_t> buffer) override;
   [[nodiscard]] std::uint64_t size() const override { return size_; }
   [[nodiscard]] std::string describe() const override { return description_; }
+  [[nodiscard]] bool rewind() override;
 
  private:
   core::unique_fd fd_;

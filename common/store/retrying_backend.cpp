@@ -162,7 +162,14 @@ core::expected<T> retrying_backend::run(const std::string& operation,
 
 core::expected<create_outcome> retrying_backend::create(const store_key& key, byte_source& source,
                                                         const crypto::sha256_digest& expected_sha256) {
-  // T2: the bytes are read once and replayed; the inner create checks them against expected_sha256 (contract 3).
+  // T2: a source that can start again (a file) is read again by each attempt; any other is read once into
+  // memory and replayed. The inner create checks the bytes against expected_sha256 either way (contract 3).
+  if (source.rewind())
+    return run<create_outcome>("put " + key.str(), [&](store_backend& b) -> core::expected<create_outcome> {
+      if (!source.rewind())
+        return core::fail(core::errc::io, "put " + key.str() + ": cannot read " + source.describe() + " again");
+      return b.create(key, source, expected_sha256);
+    });
   core::byte_buffer bytes;
   if (const auto size = source.known_size()) bytes.reserve(static_cast<std::size_t>(*size));
   std::array<std::uint8_t, 64 * 1024> chunk{};

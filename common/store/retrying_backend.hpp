@@ -5,8 +5,9 @@
 // 1-9, which it passes through unchanged):
 //  T1 Only transient errors (retry_policy.hpp R1) are retried; any other answer is returned as the inner
 //     backend gave it, from whichever endpoint gave it.
-//  T2 Idempotent by content hash: a create keeps the bytes it read from its source and replays them on every
-//     attempt; a create whose earlier attempt was stored but whose reply was lost is answered `already_exists`
+//  T2 Idempotent by content hash: every attempt of a create gives the same bytes, read again from a source that
+//     can start over (a file: byte_source::rewind) or replayed from a copy in memory of any other; the inner
+//     create checks them against the expected digest each time. A create whose earlier attempt was stored but whose reply was lost is answered `already_exists`
 //     by the inner backend's create-only check (contract 4), never stored twice. A remove whose reply was lost
 //     and whose retry finds the key gone is success.
 //  T3 A listing retried after a partial one never shows a child twice.

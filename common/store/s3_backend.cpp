@@ -92,6 +92,20 @@ std::string s3_backend::name_of(const store_key& key) const {
   return std::string(key.kind()) + " " + key.str();
 }
 
+s3_backend::spare_body::spare_body(spare_bodies& from) : pool(from) {
+  const std::lock_guard lock(pool.mutex);
+  if (pool.buffers.empty()) return;
+  body = std::move(pool.buffers.back());
+  pool.buffers.pop_back();
+}
+
+s3_backend::spare_body::~spare_body() {
+  if (body.capacity() < (std::size_t{1} << 20)) return;  // small (a record's), or moved into a multipart upload
+  body.clear();
+  const std::lock_guard lock(pool.mutex);
+  if (pool.buffers.size() < spare_bodies::max_spare_bodies) pool.buffers.push_back(std::move(body));
+}
+
 core::expected<create_outcome> s3_backend::create(const store_key& key, byte_source& source,
                                                   const crypto::sha256_digest& expected_sha256) {
   const std::string what = name_of(key);
@@ -115,7 +129,8 @@ core::expected<create_outcome> s3_backend::create(const store_key& key, byte_sou
   // The bytes are read straight into the body, and MD5 (Content-MD5) is taken piece by piece as they arrive.
   // Their SHA-256 is taken here only if the server has not proved that it checks it (S1); otherwise the
   // declared digest is signed as the payload's, and the server refuses bytes that do not match it.
-  std::string body;
+  spare_body held(spare_bodies_);
+  std::string& body = held.body;
   if (const auto size = source.known_size())
     body.reserve(static_cast<std::size_t>(std::min(*size, options.multipart_threshold_bytes + s3_read_chunk_bytes)));
   const bool hash_here = !payload_checked_;

@@ -50,6 +50,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 #include <set>
 
 namespace bodycam::common::store {
@@ -108,6 +109,23 @@ class s3_backend final : public store_backend {
   mutable std::map<std::string, folder_listing> listed_folders_;
   // The server refuses a PUT whose payload does not hash to its x-amz-content-sha256 (proved at open, S1).
   bool payload_checked_ = false;
+  // Buffers of finished PUT bodies of 1 MiB or more, kept for the next creates (at most max_spare_bodies):
+  // a fresh buffer of a segment's size costs the kernel a zeroed page for every 4 KiB written into it.
+  struct spare_bodies {
+    static constexpr std::size_t max_spare_bodies = 4;
+    std::mutex mutex;
+    std::vector<std::string> buffers;
+  };
+  // One create's body: a spare buffer if there is one, given back (emptied) when the create ends.
+  struct spare_body {
+    explicit spare_body(spare_bodies& from);
+    ~spare_body();
+    spare_body(const spare_body&) = delete;
+    spare_body& operator=(const spare_body&) = delete;
+    spare_bodies& pool;
+    std::string body;
+  };
+  spare_bodies spare_bodies_;
 };
 
 // The store on a bucket (s3_backend::open, then `store`).

@@ -122,6 +122,7 @@ struct dock_session::impl {
   msg::checkpoint_response state;                        // step 1: the camera's answer
   chain::signed_checkpoint cp;                           // step 1: its checkpoint, signature verified
   std::optional<std::uint64_t> blocked;                  // the lowest seq whose file is not stored
+  std::map<crypto::sha256_digest, std::chrono::steady_clock::time_point> found_absent;  // by the plan, when
 
   session_observer& observer() { return *self.observer_; }
 
@@ -157,19 +158,35 @@ struct dock_session::impl {
     return out;
   }
 
+  // Puts verified records into the store, up to records_in_flight at once (each put is a round trip or two to
+  // an S3 store); outcomes are taken in chain order on this thread, every one of them (a record stored after
+  // another failed is still counted and queued for the store log), and the first error is returned.
   core::status store_records(const std::vector<record::signed_record>& records) {
-    for (const auto& r : records) {
-      auto put = self.store_.put_record(r);
+    constexpr std::size_t records_in_flight = 8;
+    std::deque<std::future<core::expected<store::put_outcome>>> puts;  // oldest first; each destructor waits
+    std::size_t reported = 0;
+    core::status first_error;
+    const auto collect_oldest = [&] {
+      auto put = puts.front().get();
+      puts.pop_front();
+      const auto& r = records[reported++];
       if (!put) {
         const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
-        return alarm(kind, put.error());
+        if (first_error) first_error = alarm(kind, put.error());
+        return;
       }
       if (*put == store::put_outcome::created) {
         ++summary.records_stored;
         created(store::store_key::record(r.body.device, r.body.seq));
       }
+    };
+    for (const auto& r : records) {
+      if (puts.size() >= records_in_flight) collect_oldest();
+      if (!first_error) break;
+      puts.push_back(std::async(std::launch::async, [this, &r] { return self.store_.put_record(r); }));
     }
-    return {};
+    while (!puts.empty()) collect_oldest();
+    return first_error;
   }
 
   // Refuses (alarm chain_refused) a chain the verifier finds not authentic or cannot verify.
@@ -235,9 +252,23 @@ struct dock_session::impl {
     }
     auto inputs = store::read_record_inputs(self.store_, device);
     if (!inputs) return alarm(alarm_kind::store_failed, inputs.error());
+    // The store may hold records past a gap (records are put several at once, and a docking that failed
+    // stored some but not others): those are the stored ones, and the camera's copy must be the same bytes.
+    std::map<std::uint64_t, const core::byte_buffer*> stored_past_gap;
+    for (const auto& in : *inputs)
+      if (in.claimed_seq && *in.claimed_seq >= stored) stored_past_gap[*in.claimed_seq] = &in.bytes;
+    std::vector<record::signed_record> fresh;
     for (const auto& r : *fetched) {
       if (r.body.seq < stored) continue;
+      if (const auto it = stored_past_gap.find(r.body.seq); it != stored_past_gap.end()) {
+        if (*it->second != r.bytes)
+          return alarm(alarm_kind::chain_forked,
+                       core::error{core::errc::conflict, device.str() + ": the camera's record " +
+                                                             std::to_string(r.body.seq) + " differs from the stored one"});
+        continue;
+      }
       inputs->push_back({"camera " + device.str() + " seq " + std::to_string(r.body.seq), r.body.seq, r.bytes});
+      fresh.push_back(r);
     }
     chain::verify_options options;
     options.device = device;
@@ -247,9 +278,6 @@ struct dock_session::impl {
     if (auto ok = refuse_unless_authentic(report, "chain"); !ok) return std::unexpected(ok.error());
     for (const auto& rr : report.records)
       if (rr.parsed) chain[rr.parsed->body.seq] = *rr.parsed;
-    std::vector<record::signed_record> fresh;
-    for (auto& r : *fetched)
-      if (r.body.seq >= stored) fresh.push_back(std::move(r));
     if (auto ok = store_records(fresh); !ok) return std::unexpected(ok.error());
     summary.chain_count = cp.body.count;
     return stored;
@@ -308,6 +336,14 @@ struct dock_session::impl {
 
   void block(std::uint64_t seq) { blocked = std::min(blocked.value_or(seq), seq); }
 
+  // Step 4: whether the plan found this file absent from the store moments ago, so that it is not looked up
+  // again before its fetch. Safe however stale: the store's create decides (a file another dock stored in
+  // between is answered already_exists and its stored copy re-hashed, store.hpp invariant 2).
+  bool absent_moments_ago(const crypto::sha256_digest& sha256) const {
+    const auto it = found_absent.find(sha256);
+    return it != found_absent.end() && std::chrono::steady_clock::now() - it->second < std::chrono::seconds(10);
+  }
+
   pending_file pending_of(const file_expectation& f) {
     return {f.record_seq, f.file_name, f.byte_length, chain[f.record_seq].body.utc.time};
   }
@@ -327,6 +363,7 @@ struct dock_session::impl {
     for (const auto& f : files) {
       auto has = self.store_.has_object(f.sha256);
       if (has && *has) continue;
+      if (has) found_absent[f.sha256] = std::chrono::steady_clock::now();
       snapshot.pending_bytes += f.byte_length;
       pending.push_back(pending_of(f));
     }
@@ -459,7 +496,7 @@ struct dock_session::impl {
     for (const auto& f : files) {
       if (!first_error) break;
       const auto p = pending_of(f);
-      auto has = self.store_.has_object(f.sha256);
+      auto has = absent_moments_ago(f.sha256) ? core::expected<bool>(false) : self.store_.has_object(f.sha256);
       if (!has) {
         first_error = alarm(alarm_kind::store_failed, has.error());
         break;
@@ -626,7 +663,7 @@ dock_session::dock_session(dock_identity dock, store::store& store, const common
 }
 
 core::expected<session_summary> dock_session::run(camera_port& camera) {
-  impl run_state{*this, camera, {}, {}, {}, {}, {}, {}, {}};
+  impl run_state{*this, camera, {}, {}, {}, {}, {}, {}, {}, {}};
   return run_state.run();
 }
 

@@ -3,8 +3,9 @@
 // store_files, witness, issue_receipt, append_to_log):
 //   1. checkpoint: the camera signs its head; the link's key must be the key enrolled for the device it names;
 //   2. pull every record the store lacks (from the store's contiguous count; the last stored one again, to
-//      detect a fork), verify the whole chain (common/chain verifier with the checkpoint) — refused and
-//      alarmed if forked, rolled back or not authentic — and store the records (create-only);
+//      detect a fork; one the store holds past a gap must be the same bytes), verify the whole chain
+//      (common/chain verifier with the checkpoint) — refused and alarmed if forked, rolled back or not
+//      authentic — and store the records the store lacks (create-only, several at once);
 //   3. resend any receipt in the store the camera has not recorded (a dock that crashed after writing it), if
 //      it verifies and every object it lists is in the store now; one that does not is alarmed, not sent, and
 //      its range is fetched and receipted again (the camera never frees a file on a receipt the store belies);

@@ -168,6 +168,67 @@ TEST_CASE("a create whose reply was lost is answered already_exists on retry, st
   CHECK(e.time.waits.size() == 1);
 }
 
+namespace {
+
+// A source over bytes in memory that counts what it gave, and starts again only if allowed to.
+class counting_source final : public store::byte_source {
+ public:
+  counting_source(core::byte_view bytes, bool can_rewind) : inner_(bytes), can_rewind_(can_rewind) {}
+  core::expected<std::size_t> read(std::span<std::uint8_t> buffer) override {
+    auto n = inner_.read(buffer);
+    if (n) given += *n;
+    return n;
+  }
+  std::string describe() const override { return "counting source"; }
+  bool rewind() override { return can_rewind_ && inner_.rewind(); }
+  std::uint64_t given = 0;
+
+ private:
+  store::span_source inner_;
+  bool can_rewind_;
+};
+
+// An endpoint whose first create reads half its source, then loses the connection (a transient error).
+class cut_mid_body final : public bodycam::tests::forwarding_backend {
+ public:
+  using forwarding_backend::forwarding_backend;
+  core::expected<store::create_outcome> create(const store::store_key& key, store::byte_source& source,
+                                               const crypto::sha256_digest& sha) override {
+    if (cut_++ > 0) return forwarding_backend::create(key, source, sha);
+    std::array<std::uint8_t, 2500> half{};
+    (void)source.read(half);
+    return core::fail(core::errc::closed, "put " + key.str() + ": connection reset mid-body");
+  }
+  std::string describe() const override { return "endpoint cut"; }
+
+ private:
+  int cut_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a retried create gives the same bytes again: read again from a source that can start over, else "
+          "replayed from memory (T2)") {
+  const auto bytes = pseudo_random_bytes(5000, 4);
+  const auto key = store::store_key::object(crypto::sha256(bytes));
+  for (const bool can_rewind : {true, false}) {
+    CAPTURE(can_rewind);
+    store::memory_backend bucket;
+    fake_time time;
+    std::vector<std::unique_ptr<store::store_backend>> endpoints;
+    endpoints.push_back(std::make_unique<cut_mid_body>(bucket));
+    store::retrying_backend backend(std::move(endpoints), {100ms, 2'000ms, 30'000ms, 8}, time.clock(), 7);
+    counting_source source(bytes, can_rewind);
+    const auto r = backend.create(key, source, crypto::sha256(bytes));
+    REQUIRE(r.has_value());
+    CHECK(*r == store::create_outcome::created);
+    CHECK(bucket.read_range(key, 0, 10'000).value() == bytes);
+    // Started over: the half the cut attempt read, then the whole; replayed: read once, whole, before any attempt.
+    CHECK(source.given == (can_rewind ? 2500U + 5000U : 5000U));
+    CHECK(time.waits.size() == 1);
+  }
+}
+
 TEST_CASE("an endpoint that refuses is failed over, and the next operation starts at the one that answered") {
   two_endpoints e(always(fault::before), always(fault::none));
   const auto bytes = pseudo_random_bytes(100, 4);

@@ -105,3 +105,50 @@ TEST_CASE("every item a docking stores is logged once, and a failed append is re
   CHECK(logged_keys(dock.store->backend()) == all);
   tests::check_invariants(dock, cam);
 }
+
+namespace {
+
+// Forwards to another backend; the first create of `key` fails with errc::io.
+class refuses_once final : public bodycam::tests::forwarding_backend {
+ public:
+  refuses_once(store::store_backend& inner, std::string key) : forwarding_backend(inner), key_(std::move(key)) {}
+  core::expected<store::create_outcome> create(const store::store_key& key, store::byte_source& source,
+                                               const crypto::sha256_digest& sha) override {
+    if (key.str() == key_ && !refused_.exchange(true)) return core::fail(core::errc::io, "create " + key.str() + ": injected");
+    return forwarding_backend::create(key, source, sha);
+  }
+
+ private:
+  std::string key_;
+  std::atomic<bool> refused_{false};
+};
+
+}  // namespace
+
+TEST_CASE("records are put several at once: one the store refuses does not keep the others it stored from the log",
+          "[fault]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  for (int i = 0; i < 8; ++i) cam.add_segment(1'000);
+  dock_fixture dock(dir / "dock");
+  dock.enroll(cam);
+  auto inner = std::move(dock.store);
+  dock.store = std::make_unique<store::store>(std::make_unique<refuses_once>(
+      inner->backend(), store::store_key::record(*record::device_id::parse("cam-1"), 2).str()));
+  store_log::log_appender appender(*dock.store, {std::string(store_log::default_log_origin), "dock-1", &dock.signer});
+  store_log::log_queue queue(appender);
+  dock.settings.log = &queue;
+
+  auto first = dock.dock(cam);
+  REQUIRE_FALSE(first);
+  CHECK(dock.observer.has_alarm(alarm_kind::store_failed));
+  // Every record the store took in the failed docking is queued for the log, also those after the refused one.
+  const auto stored_then = stored_keys(dock.store->backend());
+  CHECK(queue.pending() == stored_then.size());
+
+  auto second = dock.dock(cam);
+  if (!second) FAIL(second.error().context);
+  CHECK(queue.pending() == 0);
+  CHECK(logged_keys(dock.store->backend()) == stored_keys(dock.store->backend()));
+  tests::check_invariants(dock, cam);
+}
