@@ -254,14 +254,14 @@ struct dock_session::impl {
     if (!inputs) return alarm(alarm_kind::store_failed, inputs.error());
     // The store may hold records past a gap (records are put several at once, and a docking that failed
     // stored some but not others): those are the stored ones, and the camera's copy must be the same bytes.
-    std::map<std::uint64_t, const core::byte_buffer*> stored_past_gap;
-    for (const auto& in : *inputs)
-      if (in.claimed_seq && *in.claimed_seq >= stored) stored_past_gap[*in.claimed_seq] = &in.bytes;
+    std::map<std::uint64_t, std::size_t> stored_past_gap;  // seq → its index in inputs (which grows below)
+    for (std::size_t i = 0; i < inputs->size(); ++i)
+      if (const auto& seq = (*inputs)[i].claimed_seq; seq && *seq >= stored) stored_past_gap[*seq] = i;
     std::vector<record::signed_record> fresh;
     for (const auto& r : *fetched) {
       if (r.body.seq < stored) continue;
       if (const auto it = stored_past_gap.find(r.body.seq); it != stored_past_gap.end()) {
-        if (*it->second != r.bytes)
+        if ((*inputs)[it->second].bytes != r.bytes)
           return alarm(alarm_kind::chain_forked,
                        core::error{core::errc::conflict, device.str() + ": the camera's record " +
                                                              std::to_string(r.body.seq) + " differs from the stored one"});

@@ -10,8 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <map>
+#include <mutex>
 
 using namespace bodycam;
 using namespace bodycam::common;
@@ -35,7 +37,7 @@ TEST_CASE("dock killed before each step of an adoption: nothing lost, the camera
     const pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
-      std::size_t seen = 0;
+      std::atomic<std::size_t> seen = 0;  // the store's workers adopt files side by side
       store::directory_store_options options;
       options.faults = [&](store::write_step, const store::store_key& key) {
         if (key.str().starts_with("objects/") && seen++ == k) ::raise(SIGKILL);
@@ -93,9 +95,11 @@ TEST_CASE("a docking adopts its spooled files: each object synced once, never wr
   camera_fixture cam("cam-1", 1, dir / "cam");
   cam.add_segment(90'000);
   cam.add_segment(10'000);
+  std::mutex mutex;  // the store's workers adopt files side by side
   std::map<store::write_step, int> object_steps;
   store::directory_store_options options;
   options.faults = [&](store::write_step step, const store::store_key& key) {
+    const std::lock_guard lock(mutex);
     if (key.str().starts_with("objects/")) ++object_steps[step];
     return 0;
   };
