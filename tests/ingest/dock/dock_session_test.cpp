@@ -191,6 +191,17 @@ TEST_CASE("link cut at every exchange: the next docking resumes; nothing lost, n
   }
 }
 
+namespace {
+
+// The docking ended on a full store: no_space, and the alarm store_full raised.
+void check_stopped_full(const core::expected<ingest::dock::session_summary>& r, tests::recording_observer& observer) {
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == core::errc::no_space);
+  CHECK(observer.has_alarm(alarm_kind::store_full));
+}
+
+}  // namespace
+
 TEST_CASE("store full: the dock stops, alarms, loses nothing, and resumes when space returns", "[fault]") {
   temp_dir dir;
   camera_fixture cam("cam-1", 1, dir / "cam");
@@ -205,10 +216,7 @@ TEST_CASE("store full: the dock stops, alarms, loses nothing, and resumes when s
   };
   dock_fixture dock(dir / "dock", options);
   dock.enroll(cam);
-  auto r = dock.dock(cam);
-  REQUIRE_FALSE(r.has_value());
-  CHECK(r.error().code == core::errc::no_space);
-  CHECK(dock.observer.has_alarm(alarm_kind::store_full));
+  check_stopped_full(dock.dock(cam), dock.observer);
   CHECK(cam.files_in(ledger::file_state::stored).empty());  // no receipt, so nothing may be reclaimed
   auto freed = cam.reclaimer().reclaim_space(1 << 20);
   REQUIRE(freed.has_value());
@@ -332,10 +340,7 @@ TEST_CASE("a store error while files are being stored: fetching stops, every fil
   };
   dock_fixture dock(dir / "dock", options);
   dock.enroll(cam);
-  auto r = dock.dock(cam);
-  REQUIRE_FALSE(r.has_value());
-  CHECK(r.error().code == core::errc::no_space);
-  CHECK(dock.observer.has_alarm(alarm_kind::store_full));
+  check_stopped_full(dock.dock(cam), dock.observer);
   // Every file the store took was reported stored before the session ended, and the next docking stores the
   // rest: nothing fetched was lost or stored twice.
   std::size_t objects = 0;
