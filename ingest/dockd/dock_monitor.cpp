@@ -253,17 +253,22 @@ void dock_monitor::on_plan(const dock::camera_snapshot& state, const std::vector
   reassess_locked();                                              // M1: the alarm is the scheduler's
 }
 
+schedule::utc_time dock_monitor::deadline_locked(const dock::pending_file& file, std::optional<std::uint64_t> item) {
+  if (item)
+    if (auto found = queue_->find(*item); found && *found) return (*found)->deadline;  // its first deadline (Q2)
+  return file.recorded_utc + options_.policy.deadline_after;
+}
+
 bool dock_monitor::may_fetch(const common::record::device_id& device, const dock::pending_file& file) {
   if (stopping_) return false;
   std::string slot;
   std::optional<std::uint64_t> id;
-  auto deadline = file.recorded_utc + options_.policy.deadline_after;
+  schedule::utc_time deadline;
   {
     std::lock_guard lock(mutex_);
     slot = current_slot();
     id = item_of(device, file);
-    if (id)
-      if (auto item = queue_->find(*id); item && *item) deadline = (*item)->deadline;  // its first deadline (Q2)
+    deadline = deadline_locked(file, id);
     slots_[slot].activity = "waiting for an upload slot";
   }
   if (!gate_.acquire(slot, deadline, options_.slot_wait)) return false;  // M3: blocks until this camera's file is the most urgent
@@ -277,10 +282,7 @@ bool dock_monitor::may_fetch_more(const common::record::device_id& device, const
   std::lock_guard lock(mutex_);
   const auto slot = current_slot();
   const auto id = item_of(device, file);
-  auto deadline = file.recorded_utc + options_.policy.deadline_after;
-  if (id)
-    if (auto item = queue_->find(*id); item && *item) deadline = (*item)->deadline;  // its first deadline (Q2)
-  if (!granted_.contains(slot) || !gate_.keep(slot, deadline)) return false;  // M3: a more urgent camera waits
+  if (!granted_.contains(slot) || !gate_.keep(slot, deadline_locked(file, id))) return false;  // M3: one more urgent waits
   note_grant_locked(slot, file.record_seq, id);
   return true;
 }

@@ -116,6 +116,8 @@ class dock_monitor final : public dock::session_observer {
   void reassess_locked();
   // The file's outcome: its grant ends, and the slot is released once no file of it is left (M3).
   void end_grant_locked(const std::string& slot, std::uint64_t record_seq);
+  // The deadline a file is served by (M3): its work item's, else 24 h (the policy's) after it was recorded.
+  [[nodiscard]] schedule::utc_time deadline_locked(const dock::pending_file& file, std::optional<std::uint64_t> item);
   // A granted file may now be fetched: its grant noted (M4) and its work item in progress.
   void note_grant_locked(const std::string& slot, std::uint64_t record_seq, std::optional<std::uint64_t> item);
   [[nodiscard]] std::string current_slot() const;
