@@ -152,3 +152,48 @@ TEST_CASE("records are put several at once: one the store refuses does not keep 
   CHECK(logged_keys(dock.store->backend()) == stored_keys(dock.store->backend()));
   tests::check_invariants(dock, cam);
 }
+
+TEST_CASE("a record the store holds past a gap must be the camera's own: a forked chain is refused there",
+          "[integration]") {
+  temp_dir dir;
+  const auto device = *record::device_id::parse("cam-1");
+  std::uint64_t gap = 0;  // the first record after the history both cameras share
+  {  // that history (its first boot), then closed so that a copy of it can go its own way
+    camera_fixture shared("cam-1", 1, dir / "cam");
+    gap = shared.record_count();
+  }
+  std::filesystem::copy(dir / "cam", dir / "fork", std::filesystem::copy_options::recursive);
+  camera_fixture cam("cam-1", 1, dir / "cam");  // reopened: each appends records of its own from `gap` on
+  for (int i = 0; i < 3; ++i) cam.add_segment(2'000);
+  camera_fixture fork("cam-1", 1, dir / "fork");
+  for (int i = 0; i < 4; ++i) fork.add_segment(3'000);
+
+  dock_fixture dock(dir / "dock");
+  dock.enroll(cam);
+  fork.trust_dock("dock-1", dock.signer.public_key());
+  // The first docking of `cam` stores its records but the first one after the shared history (a gap there).
+  auto seqs_before = dock.store->list_record_seqs(device);
+  REQUIRE(seqs_before.has_value());
+  REQUIRE(seqs_before->empty());
+  auto inner = std::move(dock.store);
+  dock.store = std::make_unique<store::store>(
+      std::make_unique<refuses_once>(inner->backend(), store::store_key::record(device, gap).str()));
+  REQUIRE_FALSE(dock.dock(cam));
+  auto seqs = dock.store->list_record_seqs(device);
+  REQUIRE(seqs.has_value());
+  REQUIRE(std::find(seqs->begin(), seqs->end(), gap) == seqs->end());
+  REQUIRE(std::find(seqs->begin(), seqs->end(), gap + 1) != seqs->end());  // stored past the gap
+  const auto stored_then = seqs->size();
+
+  // The fork fills the gap with its own record, and its next one differs from what the store holds there.
+  dock.observer.alarms.clear();
+  auto r = dock.dock(fork);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(dock.observer.has_alarm(alarm_kind::chain_forked));
+  CHECK(dock.store->list_record_seqs(device)->size() == stored_then);  // nothing of the fork stored
+  // The camera itself docks on: the gap filled with its own record, everything receipted.
+  auto again = dock.dock(cam);
+  if (!again) FAIL(again.error().context);
+  CHECK(again->receipt_end.has_value());
+  tests::check_invariants(dock, cam);
+}
