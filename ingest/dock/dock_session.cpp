@@ -138,6 +138,11 @@ struct dock_session::impl {
     return std::unexpected(std::move(e));
   }
 
+  // A write the store refused: store_full if for want of space, else as alarm() decides.
+  std::unexpected<core::error> write_alarm(core::error e) {
+    return alarm(e.code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed, std::move(e));
+  }
+
   core::expected<std::vector<record::signed_record>> fetch_records(std::uint64_t from, std::uint64_t end) {
     std::vector<record::signed_record> out;
     for (std::uint64_t next = from; next < end;) {
@@ -171,8 +176,7 @@ struct dock_session::impl {
       puts.pop_front();
       const auto& r = records[reported++];
       if (!put) {
-        const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
-        if (first_error) first_error = alarm(kind, put.error());
+        if (first_error) first_error = write_alarm(put.error());
         return;
       }
       if (*put == store::put_outcome::created) {
@@ -437,8 +441,7 @@ struct dock_session::impl {
   // session's (the store failed or is full).
   core::status report_stored(stored_file& s) {
     if (!s.put) {
-      const auto kind = s.put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
-      return alarm(kind, s.put.error());
+      return write_alarm(s.put.error());
     }
     if (*s.put == store::put_outcome::created) {
       created(store::store_key::object(s.file.sha256));
@@ -449,7 +452,7 @@ struct dock_session::impl {
   }
 
   // The stored copy's check reported: a copy that does not hold blocks the receipt from its record on.
-  core::status report_check(const file_expectation& f, const pending_file& p, core::expected<bool>& holds) {
+  core::status report_check(const file_expectation& f, const pending_file& p, const core::expected<bool>& holds) {
     if (!holds) return alarm(alarm_kind::store_failed, holds.error());
     if (!*holds) {
       observer().on_alarm(device, alarm_kind::store_failed, "stored object " + f.sha256.to_hex() + " does not re-hash");
@@ -615,8 +618,7 @@ struct dock_session::impl {
       if (!existing) return alarm(alarm_kind::store_failed, existing.error());
       document = std::move(*existing);
     } else if (!put) {
-      const auto kind = put.error().code == core::errc::no_space ? alarm_kind::store_full : alarm_kind::store_failed;
-      return alarm(kind, put.error());
+      return write_alarm(put.error());
     } else if (*put == store::put_outcome::created) {
       created(*store::store_key::entry(store::entry_namespace::receipts, name));
     }
