@@ -7,6 +7,7 @@
 #include "common/chain/verifier.hpp"
 #include "common/store/store.hpp"
 
+#include <span>
 #include <vector>
 
 namespace bodycam::common::store {
@@ -14,5 +15,8 @@ namespace bodycam::common::store {
 // Every record of `device`, in seq order. Fails only if the store cannot be read.
 [[nodiscard]] core::expected<std::vector<chain::record_input>> read_record_inputs(const store& s,
                                                                                   const record::device_id& device);
+// The same for the seqs a listing of the device's records just gave (store::list_record_seqs), in their order.
+[[nodiscard]] core::expected<std::vector<chain::record_input>> read_record_inputs(
+    const store& s, const record::device_id& device, std::span<const std::uint64_t> seqs);
 
 }  // namespace bodycam::common::store

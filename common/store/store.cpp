@@ -202,7 +202,16 @@ core::expected<put_outcome> store::put_public_key(const crypto::labelled_public_
     return core::fail(core::errc::invalid_argument,
                       "put public key in " + describe() + ": its label is not a device id: " + device.error().context);
   const std::string line = crypto::format_public_key_line(key);
-  return put_exact(store_key::public_key(*device), text_bytes(line));
+  {
+    const std::lock_guard lock(stored_keys_->mutex);
+    if (stored_keys_->lines.contains(line)) return put_outcome::already_stored;
+  }
+  auto put = put_exact(store_key::public_key(*device), text_bytes(line));
+  if (put) {
+    const std::lock_guard lock(stored_keys_->mutex);
+    stored_keys_->lines.insert(line);
+  }
+  return put;
 }
 
 core::expected<crypto::labelled_public_key> store::get_public_key(const record::device_id& device) const {

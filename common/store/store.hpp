@@ -25,6 +25,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,7 +43,8 @@ inline constexpr std::size_t max_range_bytes = std::size_t{64} << 20;
 
 class store {
  public:
-  explicit store(std::unique_ptr<store_backend> backend) noexcept : backend_(std::move(backend)) {}
+  explicit store(std::unique_ptr<store_backend> backend)
+      : backend_(std::move(backend)), stored_keys_(std::make_unique<stored_key_lines>()) {}
 
   // ---- objects (segments, annotations): objects/sha256/<hex> ----
   // `already_stored` means the stored copy was re-hashed now and matches `sha256`; then `source` may be unread.
@@ -55,6 +58,9 @@ class store {
   // re-hashed). After `created` by adoption the file's name is gone; otherwise the file is left for the caller.
   [[nodiscard]] core::expected<put_outcome> adopt_object_file(const adoptable_file& file);
   [[nodiscard]] core::expected<bool> has_object(const crypto::sha256_digest& sha256) const;
+  // A hint for the next put or adoption of the object (store_backend::expect_absent): the caller has reason to
+  // think it absent, so a backend may skip the lookup it would make first. Invariant 2 holds either way.
+  void expect_object_absent(const crypto::sha256_digest& sha256) { backend_->expect_absent(store_key::object(sha256)); }
   [[nodiscard]] core::expected<std::uint64_t> object_size(const crypto::sha256_digest& sha256) const;  // not_found
   [[nodiscard]] core::expected<std::unique_ptr<object_reader>> open_object(const crypto::sha256_digest& sha256) const;
   // At most max_range_bytes; see store_backend::read_range.
@@ -83,7 +89,9 @@ class store {
   [[nodiscard]] core::status for_each_record(const record_visitor& visit) const;
 
   // ---- enrolled device public keys: keys/<device>.pub (the key line of docs/formats/chain.md §7) ----
-  // The label must be a device id.
+  // The label must be a device id. A key line this handle has stored or found stored already is answered
+  // `already_stored` without asking the backend again (stored items never change; the dock puts its own key
+  // with every receipt).
   [[nodiscard]] core::expected<put_outcome> put_public_key(const crypto::labelled_public_key& key);
   [[nodiscard]] core::expected<crypto::labelled_public_key> get_public_key(const record::device_id& device) const;
   [[nodiscard]] core::expected<std::vector<record::device_id>> list_public_keys() const;
@@ -113,6 +121,12 @@ class store {
   [[nodiscard]] core::expected<std::vector<std::string>> list_leaves(const store_key& folder) const;
 
   std::unique_ptr<store_backend> backend_;
+  // Public key lines known to be stored (put_public_key); behind a pointer so that a store stays movable.
+  struct stored_key_lines {
+    std::mutex mutex;
+    std::set<std::string> lines;  // guarded by mutex
+  };
+  std::unique_ptr<stored_key_lines> stored_keys_;
 };
 
 }  // namespace bodycam::common::store

@@ -123,6 +123,7 @@ struct dock_session::impl {
   chain::signed_checkpoint cp;                           // step 1: its checkpoint, signature verified
   std::optional<std::uint64_t> blocked;                  // the lowest seq whose file is not stored
   std::map<crypto::sha256_digest, std::chrono::steady_clock::time_point> found_absent;  // by the plan, when
+  std::set<std::uint64_t> records_created;  // seqs whose record this docking created in the store (step 2)
 
   session_observer& observer() { return *self.observer_; }
 
@@ -181,6 +182,7 @@ struct dock_session::impl {
       }
       if (*put == store::put_outcome::created) {
         ++summary.records_stored;
+        records_created.insert(r.body.seq);
         created(store::store_key::record(r.body.device, r.body.seq));
       }
     };
@@ -244,18 +246,14 @@ struct dock_session::impl {
                    core::error{core::errc::conflict, device.str() + ": the camera's chain has " +
                                                          std::to_string(cp.body.count) + " records, the store " +
                                                          std::to_string(stored) + ": rolled back"});
+    auto inputs = store::read_record_inputs(self.store_, device, *seqs);  // (*inputs)[i] is seq i below `stored`
+    if (!inputs) return alarm(alarm_kind::store_failed, inputs.error());
     auto fetched = fetch_records(stored > 0 ? stored - 1 : 0, cp.body.count);
     if (!fetched) return std::unexpected(fetched.error());
-    if (stored > 0 && !fetched->empty()) {
-      auto mine = self.store_.get_record(device, stored - 1);
-      if (!mine) return alarm(alarm_kind::store_failed, mine.error());
-      if (*mine != fetched->front().bytes)
-        return alarm(alarm_kind::chain_forked,
-                     core::error{core::errc::conflict, device.str() + ": the camera's record " +
-                                                           std::to_string(stored - 1) + " differs from the stored one"});
-    }
-    auto inputs = store::read_record_inputs(self.store_, device);
-    if (!inputs) return alarm(alarm_kind::store_failed, inputs.error());
+    if (stored > 0 && !fetched->empty() && (*inputs)[stored - 1].bytes != fetched->front().bytes)
+      return alarm(alarm_kind::chain_forked,
+                   core::error{core::errc::conflict, device.str() + ": the camera's record " +
+                                                         std::to_string(stored - 1) + " differs from the stored one"});
     // The store may hold records past a gap (records are put several at once, and a docking that failed
     // stored some but not others): those are the stored ones, and the camera's copy must be the same bytes.
     std::map<std::uint64_t, std::size_t> stored_past_gap;  // seq → its index in inputs (which grows below)
@@ -348,6 +346,11 @@ struct dock_session::impl {
     return it != found_absent.end() && std::chrono::steady_clock::now() - it->second < std::chrono::seconds(10);
   }
 
+  // Step 4: a file whose record this docking created is not looked up, by the plan or before its fetch: records
+  // are stored before their files, so no docking stored it (another record naming the very same bytes aside).
+  // Once fetched, the store is told to expect it absent; its create still decides (store.hpp invariant 2).
+  bool record_new(const file_expectation& f) const { return records_created.contains(f.record_seq); }
+
   pending_file pending_of(const file_expectation& f) {
     return {f.record_seq, f.file_name, f.byte_length, chain[f.record_seq].body.utc.time};
   }
@@ -365,7 +368,7 @@ struct dock_session::impl {
                              state.free_bytes};
     std::vector<pending_file> pending;
     for (const auto& f : files) {
-      auto has = self.store_.has_object(f.sha256);
+      auto has = record_new(f) ? core::expected<bool>(false) : self.store_.has_object(f.sha256);
       if (has && *has) continue;
       if (has) found_absent[f.sha256] = std::chrono::steady_clock::now();
       snapshot.pending_bytes += f.byte_length;
@@ -499,7 +502,8 @@ struct dock_session::impl {
     for (const auto& f : files) {
       if (!first_error) break;
       const auto p = pending_of(f);
-      auto has = absent_moments_ago(f.sha256) ? core::expected<bool>(false) : self.store_.has_object(f.sha256);
+      auto has = record_new(f) || absent_moments_ago(f.sha256) ? core::expected<bool>(false)
+                                                               : self.store_.has_object(f.sha256);
       if (!has) {
         first_error = alarm(alarm_kind::store_failed, has.error());
         break;
@@ -531,6 +535,7 @@ struct dock_session::impl {
         if (auto ok = quarantine(f, p, *got); !ok) first_error = std::move(ok);
         continue;
       }
+      if (record_new(f)) self.store_.expect_object_absent(f.sha256);
       storing.push_back(std::async(std::launch::async, [this, f, p, fetched = std::move(*got)] {
         return adopt_and_check(f, p, fetched);
       }));
@@ -665,7 +670,7 @@ dock_session::dock_session(dock_identity dock, store::store& store, const common
 }
 
 core::expected<session_summary> dock_session::run(camera_port& camera) {
-  impl run_state{*this, camera, {}, {}, {}, {}, {}, {}, {}, {}};
+  impl run_state{*this, camera, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   return run_state.run();
 }
 

@@ -1,12 +1,17 @@
 // The conformance suite against the memory backend (a fast unit test, and the proof that the suite is written
 // to the port rather than to the directory backend), and the memory backend's own capacity limit.
 #include "common/store/memory_backend.hpp"
+#include "tests/common/store/forwarding_backend.hpp"
 #include "tests/common/store/store_conformance.hpp"
+#include "tests/support/chain_scenario.hpp"
+
+#include <atomic>
 
 #include <catch2/catch.hpp>
 
 using namespace bodycam::common;
 using namespace bodycam::tests::store;
+using bodycam::tests::fixed_key;
 
 TEST_CASE("the memory backend keeps the store contract") {
   run_store_conformance([] {
@@ -47,4 +52,50 @@ TEST_CASE("the memory backend has no legal holds: placing one answers 'not suppo
   CHECK_FALSE(s.set_object_legal_hold(crypto::sha256(bytes), true).value());
   CHECK(s.backend().legal_hold(store::store_key::object(crypto::sha256(bytes))).value() == std::nullopt);
   CHECK(s.rehash_object(crypto::sha256(bytes)).value() == crypto::sha256(bytes));
+}
+
+namespace {
+
+// Counts the creates and the reads (opens) that reach the backend under it.
+class call_counter final : public bodycam::tests::forwarding_backend {
+ public:
+  using forwarding_backend::forwarding_backend;
+  core::expected<store::create_outcome> create(const store::store_key& key, store::byte_source& source,
+                                               const crypto::sha256_digest& sha) override {
+    ++creates;
+    return forwarding_backend::create(key, source, sha);
+  }
+  core::expected<std::unique_ptr<store::object_reader>> open(const store::store_key& key) const override {
+    ++reads;
+    return forwarding_backend::open(key);
+  }
+  std::atomic<int> creates{0};
+  mutable std::atomic<int> reads{0};
+};
+
+}  // namespace
+
+TEST_CASE("a public key a handle has stored or found stored is not put again through it; another still conflicts") {
+  store::memory_backend memory;
+  const crypto::labelled_public_key dock{"dock-1", fixed_key(5).public_key()};
+  const crypto::labelled_public_key other{"dock-1", fixed_key(6).public_key()};
+  {
+    auto counting = std::make_unique<call_counter>(memory);
+    auto* calls = counting.get();
+    store::store s(std::move(counting));
+    CHECK(s.put_public_key(dock).value() == store::put_outcome::created);
+    CHECK(s.put_public_key(dock).value() == store::put_outcome::already_stored);
+    CHECK(s.put_public_key(dock).value() == store::put_outcome::already_stored);
+    CHECK(calls->creates == 1);
+    CHECK(calls->reads == 0);
+    CHECK(s.put_public_key(other).error().code == core::errc::conflict);  // asked of the store, and refused
+    CHECK(calls->creates == 2);
+  }
+  auto counting = std::make_unique<call_counter>(memory);  // a new handle: found stored once, then remembered
+  auto* calls = counting.get();
+  store::store s(std::move(counting));
+  CHECK(s.put_public_key(dock).value() == store::put_outcome::already_stored);
+  CHECK(s.put_public_key(dock).value() == store::put_outcome::already_stored);
+  CHECK(calls->creates == 1);
+  CHECK(calls->reads == 1);
 }
