@@ -1,8 +1,8 @@
 // Ingest throughput: N cameras with S segments of M MiB each are docked at once, with full verification
 // (chain, file SHA-256) and create-only storage, against `cp -r` + `sync` and `rsync -a` of the same files to
 // the same disk, in one run.
-//   bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N] [--store-depth N] [--store-config FILE]
-//                [--rclone DEST]
+//   bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N] [--store-depth N] [--rehash-one-in N]
+//                [--store-config FILE] [--rclone DEST]
 // Without --link the camera's offload handler answers the dock session in-process (no TCP, no encryption: the
 // dock's own work). With --link each camera is a real offload server (firmware/offload) on 127.0.0.1 and the
 // dock reaches it as in the field: link_camera_port, Noise XX over TCP, the offload protocol; the line then
@@ -10,7 +10,9 @@
 // ceiling the link sets. --window N keeps N file requests in flight, for the dock and the link alone (default
 // session_settings::file_window; 1 is the stop-and-wait of before). --store-depth N: files each session stores
 // side by side while it fetches the next (default session_settings::store_depth; 0 stores each before the next
-// is fetched). With --store-log the dock also appends what it stored to the store log.
+// is fetched). --rehash-one-in N: the share of stored copies read back and re-hashed (default
+// session_settings::rehash_one_in; 1 reads back every one, 0 none). With --store-log the dock also appends what
+// it stored to the store log.
 // With --store-config the dock stores into the store that file's `[store]` table names (an S3 bucket on Ceph RGW:
 // bench/ingest/s3_vs_rclone.sh) instead of a directory store in DIR; with --rclone DEST the comparison is
 // `rclone copy --checksum` of each camera's segments to DEST/camN (an rclone remote path, configured by the
@@ -168,6 +170,7 @@ int main(int argc, char** argv) {
   bool store_log = false, over_link = false;
   std::size_t window = ingest::dock::session_settings{}.file_window;
   std::size_t store_depth = ingest::dock::session_settings{}.store_depth;
+  std::uint32_t rehash_one_in = ingest::dock::session_settings{}.rehash_one_in;
   std::string store_config, rclone_dest;
   for (int i = 5; i < argc; ++i) {
     const std::string_view flag = argv[i];
@@ -177,13 +180,15 @@ int main(int argc, char** argv) {
       window = std::max<std::size_t>(1, std::strtoul(argv[++i], nullptr, 10));
     else if (flag == "--store-depth" && i + 1 < argc)
       store_depth = std::strtoul(argv[++i], nullptr, 10);
+    else if (flag == "--rehash-one-in" && i + 1 < argc)
+      rehash_one_in = static_cast<std::uint32_t>(std::strtoul(argv[++i], nullptr, 10));
     else if (flag == "--store-config" && i + 1 < argc) store_config = argv[++i];
     else if (flag == "--rclone" && i + 1 < argc) rclone_dest = argv[++i];
     else argc = 0;
   }
   if (argc < 5) {
     std::fprintf(stderr, "usage: bench_ingest CAMERAS SEGMENTS MIB DIR [--store-log] [--link] [--window N] "
-                         "[--store-depth N] [--store-config FILE] [--rclone DEST]\n");
+                         "[--store-depth N] [--rehash-one-in N] [--store-config FILE] [--rclone DEST]\n");
     return 2;
   }
   const std::size_t cameras_wanted = std::strtoul(argv[1], nullptr, 10);
@@ -301,6 +306,7 @@ int main(int argc, char** argv) {
       settings.quarantine_dir = root / "quarantine";
       settings.file_window = window;
       settings.store_depth = store_depth;
+      settings.rehash_one_in = rehash_one_in;
       if (store_log) settings.log = &log_queue;
       ingest::dock::dock_session session({"dock-1", &dock}, *store, enrolled, settings);
       core::expected<ingest::dock::session_summary> summary = std::unexpected(core::error{core::errc::internal, "not run"});
