@@ -313,10 +313,7 @@ TEST_CASE("the files of records a docking created are stored without a lookup; t
   for (int i = 0; i < 3; ++i) cam.add_segment(4'000 + static_cast<std::size_t>(i));
   dock_fixture dock(dir / "dock");
   dock.enroll(cam);
-  auto inner = std::move(dock.store);
-  auto counting = std::make_unique<object_lookup_counter>(inner->backend());
-  auto* counter = counting.get();
-  dock.store = std::make_unique<store::store>(std::move(counting));
+  auto* counter = &dock.wrap_store<object_lookup_counter>();
 
   // First docking: every record is new, and the scheduler lets one file through. It is stored on a hint
   // (store.hpp expect_object_absent), never looked up first, neither by the plan nor before its fetch.

@@ -65,10 +65,7 @@ TEST_CASE("every item a docking stores is logged once, and a failed append is re
   cam.add_segment(7'000);
   dock_fixture dock(dir / "dock");
   dock.enroll(cam);
-  auto inner = std::move(dock.store);
-  auto failing = std::make_unique<log_failing_backend>(inner->backend());
-  auto* failing_ptr = failing.get();
-  dock.store = std::make_unique<store::store>(std::move(failing));
+  auto* failing_ptr = &dock.wrap_store<log_failing_backend>();
   store_log::log_appender appender(*dock.store, {std::string(store_log::default_log_origin), "dock-1", &dock.signer});
   store_log::log_queue queue(appender);
   dock.settings.log = &queue;
@@ -132,9 +129,7 @@ TEST_CASE("records are put several at once: one the store refuses does not keep 
   for (int i = 0; i < 8; ++i) cam.add_segment(1'000);
   dock_fixture dock(dir / "dock");
   dock.enroll(cam);
-  auto inner = std::move(dock.store);
-  dock.store = std::make_unique<store::store>(std::make_unique<refuses_once>(
-      inner->backend(), store::store_key::record(*record::device_id::parse("cam-1"), 2).str()));
+  dock.wrap_store<refuses_once>(store::store_key::record(*record::device_id::parse("cam-1"), 2).str());
   store_log::log_appender appender(*dock.store, {std::string(store_log::default_log_origin), "dock-1", &dock.signer});
   store_log::log_queue queue(appender);
   dock.settings.log = &queue;
@@ -175,9 +170,7 @@ TEST_CASE("a record the store holds past a gap must be the camera's own: a forke
   auto seqs_before = dock.store->list_record_seqs(device);
   REQUIRE(seqs_before.has_value());
   REQUIRE(seqs_before->empty());
-  auto inner = std::move(dock.store);
-  dock.store = std::make_unique<store::store>(
-      std::make_unique<refuses_once>(inner->backend(), store::store_key::record(device, gap).str()));
+  dock.wrap_store<refuses_once>(store::store_key::record(device, gap).str());
   REQUIRE_FALSE(dock.dock(cam));
   auto seqs = dock.store->list_record_seqs(device);
   REQUIRE(seqs.has_value());

@@ -97,9 +97,20 @@ struct dock_fixture {
     return s.run(port);
   }
 
+  // Puts a backend B (a tests::forwarding_backend: B(inner, args...)) in front of the store's own; returns it.
+  template <class B, class... Args>
+  B& wrap_store(Args&&... args) {
+    wrapped.push_back(std::move(store));
+    auto backend = std::make_unique<B>(wrapped.back()->backend(), std::forward<Args>(args)...);
+    auto& out = *backend;
+    store = std::make_unique<common::store::store>(std::move(backend));
+    return out;
+  }
+
   std::string dock_id;
   common::crypto::software_signer signer;
   std::filesystem::path root;
+  std::vector<std::unique_ptr<common::store::store>> wrapped;  // what wrap_store put a backend in front of
   std::unique_ptr<common::store::store> store;
   common::link::key_directory cameras;
   ingest::dock::session_settings settings;
