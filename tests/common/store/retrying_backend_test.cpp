@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -53,7 +54,7 @@ class flaky_endpoint final : public bodycam::tests::forwarding_backend {
   std::string describe() const override { return "endpoint " + name_; }
   void expect_absent(const store::store_key& key) override { hints.push_back(key.str()); }
 
-  mutable int calls = 0;
+  mutable std::atomic<int> calls{0};  // the conformance suite calls from several threads
   std::vector<std::string> hints;  // expect_absent, never a fault: a hint has no answer
 
  private:
