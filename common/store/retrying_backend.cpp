@@ -185,10 +185,6 @@ core::expected<create_outcome> retrying_backend::create(const store_key& key, by
   });
 }
 
-void retrying_backend::expect_absent(const store_key& key) {
-  for (const auto& b : *backends_) b->expect_absent(key);
-}
-
 core::expected<std::optional<create_outcome>> retrying_backend::adopt(const store_key& key,
                                                                       const adoptable_file& file) {
   return run<std::optional<create_outcome>>("adopt " + key.str(),

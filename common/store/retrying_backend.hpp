@@ -78,8 +78,6 @@ class retrying_backend final : public store_backend {
                                                       const crypto::sha256_digest& expected_sha256) override;
   [[nodiscard]] core::expected<std::optional<create_outcome>> adopt(const store_key& key,
                                                                     const adoptable_file& file) override;
-  // Passed to every endpoint's backend: a create may fail over to any of them.
-  void expect_absent(const store_key& key) override;
   [[nodiscard]] core::expected<std::unique_ptr<object_reader>> open(const store_key& key) const override;
   [[nodiscard]] core::expected<core::byte_buffer> read_range(const store_key& key, std::uint64_t offset,
                                                              std::size_t length) const override;

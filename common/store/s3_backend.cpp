@@ -229,13 +229,6 @@ core::expected<std::optional<s3_backend::version>> s3_backend::resolve(const sto
   return first;
 }
 
-void s3_backend::expect_absent(const store_key& key) {
-  const std::lock_guard lock(cache_mutex_);
-  if (first_versions_.contains(key.str())) return;  // known present: the hint is wrong
-  if (found_absent_.size() >= max_cached_versions) found_absent_.clear();
-  found_absent_.insert_or_assign(key.str(), std::chrono::steady_clock::now());
-}
-
 bool s3_backend::absent_moments_ago(const store_key& key) const {
   const auto now = std::chrono::steady_clock::now();
   const std::lock_guard lock(cache_mutex_);

@@ -10,10 +10,8 @@
 //     is sent if they differ. A PUT is atomic at the server: a version is absent or complete, never partial
 //     (contract 2); an acknowledged PUT is durable (contract 5). A lookup first answers `already_exists`
 //     without sending the bytes, unless this backend saw the key absent in the last 10 seconds, by a stat or
-//     by a whole listing of its folder that began then (a caller that asked first, as the dock does), or was
-//     told in that time to expect it absent (expect_absent: the dock has just created the file's record).
-//     Each such finding spares one create, so a retry looks again; S3 still decides which version counts,
-//     so a wrong hint costs an unused locked version, never a wrong answer.
+//     by a whole listing of its folder that began then (a caller that asked first, as the dock does; each
+//     such finding spares one create, so a retry looks again; S3 still decides which version counts).
 //     An item above `multipart_threshold_bytes` is a multipart upload instead (s3_multipart.hpp M1-M3): each
 //     part is checked by the server like a single PUT, nothing is visible before completion, and the completed
 //     version's size is checked and it is locked before the S3 rule decides.
@@ -64,7 +62,6 @@ class s3_backend final : public store_backend {
 
   [[nodiscard]] core::expected<create_outcome> create(const store_key& key, byte_source& source,
                                                       const crypto::sha256_digest& expected_sha256) override;
-  void expect_absent(const store_key& key) override;  // S1
   [[nodiscard]] core::expected<std::unique_ptr<object_reader>> open(const store_key& key) const override;
   [[nodiscard]] core::expected<core::byte_buffer> read_range(const store_key& key, std::uint64_t offset,
                                                              std::size_t length) const override;
@@ -101,7 +98,7 @@ class s3_backend final : public store_backend {
   // A key's first version never changes while the key exists, so it is looked up once (S3).
   mutable std::mutex cache_mutex_;
   mutable std::map<std::string, version> first_versions_;  // guarded by cache_mutex_
-  // Keys a lookup found absent or a caller said to expect absent, and when (S1); guarded by cache_mutex_.
+  // Keys a lookup found absent, and when (S1); guarded by cache_mutex_.
   mutable std::map<std::string, std::chrono::steady_clock::time_point> found_absent_;
   // Folders listed whole, when the listing started and the names it saw, plus every name a create has counted
   // as absent since (S1); guarded by cache_mutex_.

@@ -58,9 +58,6 @@ class store {
   // re-hashed). After `created` by adoption the file's name is gone; otherwise the file is left for the caller.
   [[nodiscard]] core::expected<put_outcome> adopt_object_file(const adoptable_file& file);
   [[nodiscard]] core::expected<bool> has_object(const crypto::sha256_digest& sha256) const;
-  // A hint for the next put or adoption of the object (store_backend::expect_absent): the caller has reason to
-  // think it absent, so a backend may skip the lookup it would make first. Invariant 2 holds either way.
-  void expect_object_absent(const crypto::sha256_digest& sha256) { backend_->expect_absent(store_key::object(sha256)); }
   [[nodiscard]] core::expected<std::uint64_t> object_size(const crypto::sha256_digest& sha256) const;  // not_found
   [[nodiscard]] core::expected<std::unique_ptr<object_reader>> open_object(const crypto::sha256_digest& sha256) const;
   // At most max_range_bytes; see store_backend::read_range.

@@ -95,11 +95,6 @@ class store_backend {
     (void)file;
     return std::optional<create_outcome>{};
   }
-  // A hint, never a finding: the caller has reason to think `key` absent (the dock has just created the record
-  // that names it, and records are stored before their files), so the next create of `key` may skip a lookup
-  // it would make first. The create's own rule still decides (invariants 2 and 4): if the key is there after
-  // all, the answer is `already_exists` as ever. Backends without such a lookup ignore it.
-  virtual void expect_absent(const store_key& key) { (void)key; }
   // The whole content as a stream (errc::not_found if absent).
   [[nodiscard]] virtual core::expected<std::unique_ptr<object_reader>> open(const store_key& key) const = 0;
   // Bytes [offset, min(offset + length, size)); offset > size is errc::invalid_argument.

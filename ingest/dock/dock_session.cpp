@@ -123,7 +123,6 @@ struct dock_session::impl {
   chain::signed_checkpoint cp;                           // step 1: its checkpoint, signature verified
   std::optional<std::uint64_t> blocked;                  // the lowest seq whose file is not stored
   std::map<crypto::sha256_digest, std::chrono::steady_clock::time_point> found_absent;  // by the plan, when
-  std::set<std::uint64_t> records_created;  // seqs whose record this docking created in the store (step 2)
 
   session_observer& observer() { return *self.observer_; }
 
@@ -182,7 +181,6 @@ struct dock_session::impl {
       }
       if (*put == store::put_outcome::created) {
         ++summary.records_stored;
-        records_created.insert(r.body.seq);
         created(store::store_key::record(r.body.device, r.body.seq));
       }
     };
@@ -346,11 +344,6 @@ struct dock_session::impl {
     return it != found_absent.end() && std::chrono::steady_clock::now() - it->second < std::chrono::seconds(10);
   }
 
-  // Step 4: a file whose record this docking created is not looked up, by the plan or before its fetch: records
-  // are stored before their files, so no docking stored it (another record naming the very same bytes aside).
-  // Once fetched, the store is told to expect it absent; its create still decides (store.hpp invariant 2).
-  bool record_new(const file_expectation& f) const { return records_created.contains(f.record_seq); }
-
   pending_file pending_of(const file_expectation& f) {
     return {f.record_seq, f.file_name, f.byte_length, chain[f.record_seq].body.utc.time};
   }
@@ -368,7 +361,7 @@ struct dock_session::impl {
                              state.free_bytes};
     std::vector<pending_file> pending;
     for (const auto& f : files) {
-      auto has = record_new(f) ? core::expected<bool>(false) : self.store_.has_object(f.sha256);
+      auto has = self.store_.has_object(f.sha256);
       if (has && *has) continue;
       if (has) found_absent[f.sha256] = std::chrono::steady_clock::now();
       snapshot.pending_bytes += f.byte_length;
@@ -502,8 +495,7 @@ struct dock_session::impl {
     for (const auto& f : files) {
       if (!first_error) break;
       const auto p = pending_of(f);
-      auto has = record_new(f) || absent_moments_ago(f.sha256) ? core::expected<bool>(false)
-                                                               : self.store_.has_object(f.sha256);
+      auto has = absent_moments_ago(f.sha256) ? core::expected<bool>(false) : self.store_.has_object(f.sha256);
       if (!has) {
         first_error = alarm(alarm_kind::store_failed, has.error());
         break;
@@ -535,7 +527,6 @@ struct dock_session::impl {
         if (auto ok = quarantine(f, p, *got); !ok) first_error = std::move(ok);
         continue;
       }
-      if (record_new(f)) self.store_.expect_object_absent(f.sha256);
       storing.push_back(std::async(std::launch::async, [this, f, p, fetched = std::move(*got)] {
         return adopt_and_check(f, p, fetched);
       }));
@@ -670,7 +661,7 @@ dock_session::dock_session(dock_identity dock, store::store& store, const common
 }
 
 core::expected<session_summary> dock_session::run(camera_port& camera) {
-  impl run_state{*this, camera, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  impl run_state{*this, camera, {}, {}, {}, {}, {}, {}, {}, {}};
   return run_state.run();
 }
 

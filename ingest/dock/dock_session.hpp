@@ -9,12 +9,10 @@
 //   3. resend any receipt in the store the camera has not recorded (a dock that crashed after writing it), if
 //      it verifies and every object it lists is in the store now; one that does not is alarmed, not sent, and
 //      its range is fetched and receipted again (the camera never frees a file on a receipt the store belies);
-//   4. fetch each file the store lacks (looked up, unless this docking created its record: then no docking
-//      stored it, and the store is told to expect it absent) into the spool (resuming a partial spool file),
-//      hashing each byte as it arrives; check length, SHA-256 and fragments against its signed record; the
-//      store adopts the spool file as the object (create-only, no copy; store.hpp adopt_object_file) or, where
-//      it cannot, puts its bytes; check the stored copy (invariant 1); a mismatch is quarantined with a
-//      report, never stored;
+//   4. fetch each file the store lacks into the spool (resuming a partial spool file), hashing each byte as it
+//      arrives; check length, SHA-256 and fragments against its signed record; the store adopts the spool file
+//      as the object (create-only, no copy; store.hpp adopt_object_file) or, where it cannot, puts its bytes;
+//      check the stored copy (invariant 1); a mismatch is quarantined with a report, never stored;
 //   5. witness the checkpoint with the dock's UTC (the camera records `timesync`), pull that tail, verify it as
 //      an excerpt continuing the verified chain (common/chain verifier) and store it;
 //   6. issue a receipt for the contiguous range from the last receipt up to the first record whose file is

@@ -19,7 +19,6 @@ class forwarding_backend : public common::store::store_backend {
       const common::store::store_key& key, const common::store::adoptable_file& file) override {
     return inner_.adopt(key, file);
   }
-  void expect_absent(const common::store::store_key& key) override { inner_.expect_absent(key); }
   common::core::expected<std::unique_ptr<common::store::object_reader>> open(
       const common::store::store_key& key) const override {
     return inner_.open(key);

@@ -52,10 +52,8 @@ class flaky_endpoint final : public bodycam::tests::forwarding_backend {
     return core::fail(core::errc::closed, "list at " + name_ + ": the server closed the connection");
   }
   std::string describe() const override { return "endpoint " + name_; }
-  void expect_absent(const store::store_key& key) override { hints.push_back(key.str()); }
 
   mutable std::atomic<int> calls{0};  // the conformance suite calls from several threads
-  std::vector<std::string> hints;  // expect_absent, never a fault: a hint has no answer
 
  private:
   template <class T>
@@ -230,15 +228,6 @@ TEST_CASE("a retried create gives the same bytes again: read again from a source
     CHECK(source.given == (can_rewind ? 2500U + 5000U : 5000U));
     CHECK(time.waits.size() == 1);
   }
-}
-
-TEST_CASE("a hint that a key is absent reaches every endpoint's backend, since a create may fail over to any") {
-  two_endpoints e(always(fault::none), always(fault::none));
-  const auto key = store::store_key::object(crypto::sha256(pseudo_random_bytes(10, 4)));
-  e.backend->expect_absent(key);
-  CHECK(e.a->hints == std::vector{key.str()});
-  CHECK(e.b->hints == std::vector{key.str()});
-  CHECK(e.a->calls + e.b->calls == 0);
 }
 
 TEST_CASE("an endpoint that refuses is failed over, and the next operation starts at the one that answered") {

@@ -134,48 +134,6 @@ TEST_CASE("s3: a put storm through every kind of fault loses nothing and stores 
   }
 }
 
-TEST_CASE("s3: a create told to expect its key absent sends no lookup first; a wrong hint adds an unused version "
-          "and the answer is already_stored",
-          "[s3]") {
-  fault_proxy proxy("127.0.0.1", cluster_port());  // no faults: it forwards and counts the requests
-  const auto options = fresh_bucket(true);
-  const st::retry_policy policy{20ms, 200ms, 20'000ms, 10};
-  auto s = open_through(options, {proxy.url()}, policy);
-  INFO((s ? "" : s.error().context));
-  REQUIRE(s);
-  const auto a = pseudo_random_bytes(5000, 21), b = pseudo_random_bytes(6000, 22);
-
-  auto before = proxy.requests();
-  REQUIRE(s->put_object(crypto::sha256(a), a).value() == st::put_outcome::created);
-  CHECK(proxy.requests() - before == 3);  // the lookup, the PUT, the listing of its versions (S3)
-  before = proxy.requests();
-  s->expect_object_absent(crypto::sha256(b));
-  REQUIRE(s->put_object(crypto::sha256(b), b).value() == st::put_outcome::created);
-  CHECK(proxy.requests() - before == 2);  // no lookup
-
-  // A wrong hint, to a handle that has not seen `a`: its PUT adds a second version, the first one counts.
-  auto other = open_through(options, {proxy.url()}, policy);
-  REQUIRE(other);
-  other->expect_object_absent(crypto::sha256(a));
-  CHECK(other->put_object(crypto::sha256(a), a).value() == st::put_outcome::already_stored);
-  const auto versions_of = [&](const core::byte_buffer& bytes) {
-    const auto listed = raw_client(options).call("GET", "", {{"versions", ""}, {"prefix", "objects/"}}).value();
-    REQUIRE(listed.status == 200);
-    int n = 0;
-    const auto xml = st::parse_xml(listed.body, "versions").value();
-    for (const auto& child : xml.children)
-      if (child.name == "Version" && child.child_text("Key") == st::store_key::object(crypto::sha256(bytes)).str()) ++n;
-    return n;
-  };
-  CHECK(versions_of(a) == 2);
-  CHECK(versions_of(b) == 1);
-  auto direct = st::open_s3_store(options).value();
-  CHECK(direct.rehash_object(crypto::sha256(a)).value() == crypto::sha256(a));
-  // The hint is spent by that create: the next create of `a` sends nothing.
-  CHECK(other->put_object(crypto::sha256(a), a).value() == st::put_outcome::already_stored);
-  CHECK(versions_of(a) == 2);
-}
-
 TEST_CASE("s3: with a dead first endpoint the store fails over to the next and works", "[s3]") {
   const auto options = fresh_bucket(true);
   const std::string dead = "http://127.0.0.1:" + std::to_string(free_loopback_port());

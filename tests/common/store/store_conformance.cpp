@@ -124,25 +124,6 @@ void object_sections(const store_factory& make) {
     check_stored_object(f.store, bytes);
     CHECK(all_objects(f.store).size() == 1);
   }
-  SECTION("a wrong expect_object_absent hint changes nothing: already_stored, the stored copy re-hashed") {
-    auto f = make();
-    const auto bytes = pseudo_random_bytes(200'000, 11);
-    const auto digest = crypto::sha256(bytes);
-    REQUIRE(f.store.put_object(digest, bytes).value() == st::put_outcome::created);
-    // Another handle has not seen the object (a backend that remembers what it stored would ignore the hint).
-    std::optional<st::store> reopened;
-    if (f.reopen) reopened.emplace(f.reopen().value());
-    st::store& s = reopened ? *reopened : f.store;
-    s.expect_object_absent(digest);
-    CHECK(s.put_object(digest, bytes).value() == st::put_outcome::already_stored);
-    // A right hint: the object is created as without one.
-    const auto other = pseudo_random_bytes(100'000, 12);
-    s.expect_object_absent(crypto::sha256(other));
-    CHECK(s.put_object(crypto::sha256(other), other).value() == st::put_outcome::created);
-    check_stored_object(f.store, bytes);
-    check_stored_object(s, other);
-    CHECK(all_objects(f.store).size() == 2);
-  }
   SECTION("put_object streams a source of unknown length handed out in uneven pieces") {
     auto f = make();
     const auto bytes = pseudo_random_bytes(250'000, 3);

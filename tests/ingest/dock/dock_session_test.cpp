@@ -2,15 +2,11 @@
 // second docking that fetches nothing again, and the attacks and faults named for what they do.
 #include "tests/ingest/dock/dock_test_support.hpp"
 
-#include "tests/common/store/forwarding_backend.hpp"
-
 #include "common/core/durable_file.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
-#include <set>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -246,96 +242,6 @@ TEST_CASE("the scheduler seam can stop a docking between files; the receipt stop
   REQUIRE(r.has_value());
   CHECK(r->stopped_by_scheduler);
   CHECK(cam.files_in(ledger::file_state::stored) == std::vector<std::string>{a});
-  tests::check_invariants(dock, cam);
-}
-
-namespace {
-
-// Forwards to another backend and counts, for object keys: lookups (stat) made before the key's first create or
-// adoption through it, hints that a key is absent (expect_absent), and creates and adoptions.
-class object_lookup_counter final : public tests::forwarding_backend {
- public:
-  using forwarding_backend::forwarding_backend;
-  core::expected<store::create_outcome> create(const store::store_key& key, store::byte_source& source,
-                                               const crypto::sha256_digest& sha) override {
-    if (is_object(key)) {
-      const std::lock_guard lock(mutex_);
-      ++creates;
-      created_.insert(key.str());
-    }
-    return forwarding_backend::create(key, source, sha);
-  }
-  core::expected<std::optional<store::create_outcome>> adopt(const store::store_key& key,
-                                                             const store::adoptable_file& file) override {
-    if (is_object(key)) {
-      const std::lock_guard lock(mutex_);
-      ++creates;
-      created_.insert(key.str());
-    }
-    return forwarding_backend::adopt(key, file);
-  }
-  core::expected<std::optional<std::uint64_t>> stat(const store::store_key& key) const override {
-    if (is_object(key)) {
-      const std::lock_guard lock(mutex_);
-      if (!created_.contains(key.str())) ++lookups_before_create;
-    }
-    return forwarding_backend::stat(key);
-  }
-  void expect_absent(const store::store_key& key) override {
-    if (is_object(key)) {
-      const std::lock_guard lock(mutex_);
-      ++hints;
-    }
-    forwarding_backend::expect_absent(key);
-  }
-  void reset() {
-    const std::lock_guard lock(mutex_);
-    creates = hints = lookups_before_create = 0;
-    created_.clear();
-  }
-
-  std::uint64_t creates = 0, hints = 0;
-  mutable std::uint64_t lookups_before_create = 0;
-
- private:
-  static bool is_object(const store::store_key& key) { return key.str().starts_with("objects/"); }
-  mutable std::mutex mutex_;
-  std::set<std::string> created_;
-};
-
-}  // namespace
-
-TEST_CASE("the files of records a docking created are stored without a lookup; those of records stored before "
-          "are looked up first",
-          "[integration]") {
-  temp_dir dir;
-  camera_fixture cam("cam-1", 1, dir / "cam");
-  for (int i = 0; i < 3; ++i) cam.add_segment(4'000 + static_cast<std::size_t>(i));
-  dock_fixture dock(dir / "dock");
-  dock.enroll(cam);
-  auto* counter = &dock.wrap_store<object_lookup_counter>();
-
-  // First docking: every record is new, and the scheduler lets one file through. It is stored on a hint
-  // (store.hpp expect_object_absent), never looked up first, neither by the plan nor before its fetch.
-  dock.observer.fetch_budget = 1;
-  auto first = dock.dock(cam);
-  if (!first) FAIL(first.error().context);
-  CHECK(first->stopped_by_scheduler);
-  CHECK(first->files_stored == 1);
-  CHECK(counter->creates == 1);
-  CHECK(counter->hints == 1);
-  CHECK(counter->lookups_before_create == 0);
-
-  // Second docking: the records are stored already, so their two files left are looked up (by the plan) before
-  // they are stored, and no hint is given.
-  counter->reset();
-  dock.observer.fetch_budget = UINT64_MAX;
-  auto second = dock.dock(cam);
-  if (!second) FAIL(second.error().context);
-  CHECK(second->files_stored == 2);
-  CHECK(counter->creates == 2);
-  CHECK(counter->hints == 0);
-  CHECK(counter->lookups_before_create == 2);
   tests::check_invariants(dock, cam);
 }
 
