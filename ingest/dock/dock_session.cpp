@@ -436,9 +436,7 @@ struct dock_session::impl {
   // The outcome of a stored file, on the session thread: counted, logged (step 7) and reported; an error is the
   // session's (the store failed or is full).
   core::status report_stored(stored_file& s) {
-    if (!s.put) {
-      return write_alarm(s.put.error());
-    }
+    if (!s.put) return write_alarm(s.put.error());
     if (*s.put == store::put_outcome::created) {
       created(store::store_key::object(s.file.sha256));
       ++summary.files_stored;

@@ -5,9 +5,9 @@
 #include "tests/common/store/store_conformance.hpp"
 #include "tests/support/chain_scenario.hpp"
 
-#include <atomic>
-
 #include <catch2/catch.hpp>
+
+#include <atomic>
 
 using namespace bodycam::common;
 using namespace bodycam::tests::store;
