@@ -8,7 +8,9 @@
 # cameras' footage once, rclone copies every camera's segments (all cameras at once) into an Object Lock bucket
 # of its own under a fresh prefix, and the dock (in process, full verification) stores the same bytes into a
 # fresh Object Lock bucket through the S3 backend: create-only PUT with If-None-Match, Content-MD5, payload
-# SHA-256, COMPLIANCE retention. rclone is configured by environment variables only (path-style, the local
+# SHA-256, COMPLIANCE retention. The dock is timed as in service: its store opened (the write-once probes, once
+# per daemon start) and its key put (once per store handle) before the clock starts; both are printed on their
+# own ("store open", "dock key put"). rclone is configured by environment variables only (path-style, the local
 # gateway, no other config file read). Each line ends with the load average at its end: record it with the figure.
 # Everything it starts (the cluster, its folder) is removed on exit, also on failure.
 set -euo pipefail

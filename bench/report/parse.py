@@ -11,7 +11,7 @@ NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
 # bench_ingest's CPU seconds per phase (optional: lines from before it printed them have none); five groups:
 # the copying tool, Ceph during it, the dock, Ceph during it, the store's opening.
 CPU_USE = (r"(?:\s+cpu s: \S+ " + NUMBER + r" ceph " + NUMBER + r", dock " + NUMBER + r" ceph " + NUMBER +
-           r"; store open " + NUMBER + r"s)?")
+           r"; store open " + NUMBER + r"s(?:; dock key put " + NUMBER + r"s)?)?")
 
 
 def chain(text):
@@ -107,7 +107,8 @@ def s3_vs_rclone(text):
                          "rclone_mb_s": float(m[6]), "dock_mb_s": float(m[8]), "dock_percent_of_rclone": float(m[9]),
                          "rclone_cpu_s": float(m[10]) if cpu else None, "rclone_ceph_cpu_s": float(m[11]) if cpu else None,
                          "dock_cpu_s": float(m[12]) if cpu else None, "dock_ceph_cpu_s": float(m[13]) if cpu else None,
-                         "store_open_s": float(m[14]) if cpu else None, "load": m[15].strip()})
+                         "store_open_s": float(m[14]) if cpu else None,
+                         "dock_key_put_s": float(m[15]) if m[15] is not None else None, "load": m[16].strip()})
     if not rows:
         raise ValueError("s3_vs_rclone.sh: no figures in its output")
     return rows

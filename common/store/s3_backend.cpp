@@ -16,6 +16,8 @@ constexpr std::uint64_t open_range_bytes = std::uint64_t{8} << 20;
 constexpr std::size_t max_cached_versions = 100'000;
 // How long a lookup that found a key absent spares a create of that key its own lookup (S1).
 constexpr auto absence_memory = std::chrono::seconds(10);
+// The most names a records folder listed moments ago may hold for its one-digit seqs to confirm together (S3).
+constexpr std::size_t max_small_folder = 100;
 // The most names of folder listings remembered at once (S1).
 constexpr std::size_t max_remembered_listing = 10'000;
 
@@ -191,7 +193,7 @@ core::expected<create_outcome> s3_backend::create(const store_key& key, byte_sou
   if (!ours || ours->empty())
     return core::fail(core::errc::unsupported, "put " + what + " in " + describe() +
                                                    ": the bucket gave no version id, so it is not versioned");
-  auto first = resolve(key, false);
+  auto first = confirm(key);
   if (!first) return std::unexpected(first.error());
   if (!*first)
     return core::fail(core::errc::io, "put " + what + " in " + describe() + ": version " + *ours +
@@ -248,12 +250,23 @@ bool s3_backend::absent_moments_ago(const store_key& key) const {
   return absent || unlisted;
 }
 
-// ListObjectVersions lists a key's versions and delete markers newest first: the content is the last version
-// before the first delete marker (S3).
 core::expected<std::optional<s3_backend::version>> s3_backend::first_version(const store_key& key) const {
-  const std::string what = name_of(key);
-  std::optional<version> found;
-  query_params query{{"versions", ""}, {"prefix", key.str()}};
+  auto found = first_versions(key.str(), true);
+  if (!found) return std::unexpected(found.error());
+  const auto it = found->find(key.str());
+  if (it == found->end()) return std::optional<version>{};
+  return std::optional<version>{it->second};
+}
+
+// ListObjectVersions lists keys in order and each key's versions and delete markers newest first: a key's
+// content is the last version before its first delete marker (S3).
+core::expected<std::map<std::string, s3_backend::version>> s3_backend::first_versions(const std::string& prefix,
+                                                                                     bool only_prefix) const {
+  const std::string what = only_prefix ? "key " + prefix : "the keys under " + prefix;
+  std::map<std::string, version> found;
+  std::string key;      // the key whose versions are being read
+  bool marked = false;  // a delete marker of `key` was seen: its older versions do not count
+  query_params query{{"versions", ""}, {"prefix", prefix}};
   for (;;) {
     auto r = client_->call("GET", "", query);
     if (!r) return core::wrap("list the versions of " + what, r.error());
@@ -263,32 +276,64 @@ core::expected<std::optional<s3_backend::version>> s3_backend::first_version(con
     if (xml->name != "ListVersionsResult")
       return core::fail(core::errc::malformed, "list the versions of " + what + " in " + describe() +
                                                    ": the answer is <" + xml->name + ">");
-    bool past_key = false;
     for (const auto& child : xml->children) {
       if (child.name != "Version" && child.name != "DeleteMarker") continue;
-      if (child.child_text("Key") != key.str()) {  // a longer key: ours, the shortest, are all listed
-        past_key = true;
-        break;
+      const std::string_view listed = child.child_text("Key");
+      if (only_prefix && listed != prefix) return found;  // a longer key: the prefix's own, the shortest, are all listed
+      if (listed != key) {
+        key = listed;
+        marked = false;
       }
-      if (child.name == "DeleteMarker") return found;
-      std::optional<std::uint64_t> size;
-      std::uint64_t value = 0;
-      const std::string_view text = child.child_text("Size");
-      if (const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-          !text.empty() && ec == std::errc{} && ptr == text.data() + text.size())
-        size = value;
+      if (marked) continue;
+      if (child.name == "DeleteMarker") {
+        marked = true;
+        continue;
+      }
+      const auto size = parse_u64(child.child_text("Size"));
       const std::string_view id = child.child_text("VersionId");
       if (!size || id.empty())
         return core::fail(core::errc::malformed, "list the versions of " + what + " in " + describe() +
                                                      ": a version without a size or an id");
-      found = version{std::string(id), *size};
+      found.insert_or_assign(key, version{std::string(id), *size});
     }
-    if (past_key || xml->child_text("IsTruncated") != "true") return found;
+    if (xml->child_text("IsTruncated") != "true") return found;
     query = {{"versions", ""},
-             {"prefix", key.str()},
+             {"prefix", prefix},
              {"key-marker", std::string(xml->child_text("NextKeyMarker"))},
              {"version-id-marker", std::string(xml->child_text("NextVersionIdMarker"))}};
   }
+}
+
+core::expected<std::optional<s3_backend::version>> s3_backend::confirm(const store_key& key) {
+  // Records confirm by the prefix without the seq's last digit (S3 group confirm). A seq of one digit has the
+  // device's whole folder as that prefix: so only while a whole listing of the folder moments ago found it
+  // small. Other keys confirm one by one.
+  const std::string& text = key.str();
+  const auto slash = text.rfind('/');
+  if (key.kind() != "record" || slash == std::string::npos) return resolve(key, false);
+  if (text.size() - slash - 1 < 2) {
+    bool small = false;
+    {
+      const std::lock_guard lock(cache_mutex_);
+      const auto folder = listed_folders_.find(text.substr(0, slash));
+      small = folder != listed_folders_.end() && std::chrono::steady_clock::now() - folder->second.at < absence_memory &&
+              folder->second.names.size() <= max_small_folder;
+    }
+    if (!small) return resolve(key, false);
+  }
+  const std::string prefix = text.substr(0, text.size() - 1);
+
+  const auto listed = confirm_listings_.after_now(prefix, [&](const std::string& p) { return first_versions(p, false); });
+  if (!listed) return std::unexpected(listed.error());
+  std::optional<version> out;
+  if (const auto it = listed->find(text); it != listed->end()) out = it->second;
+  if (out) {
+    const std::lock_guard cache(cache_mutex_);
+    if (first_versions_.size() >= max_cached_versions) first_versions_.clear();
+    first_versions_.insert_or_assign(text, *out);
+    found_absent_.erase(text);
+  }
+  return out;
 }
 
 core::expected<std::unique_ptr<object_reader>> s3_backend::open(const store_key& key) const {

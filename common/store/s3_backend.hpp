@@ -22,6 +22,11 @@
 //     versioning): a racing or rogue PUT adds a newer version instead of failing. So after its PUT a create
 //     lists the key's versions: it `created` only if its version is the first, else the winner's is kept
 //     and the answer is `already_exists` (contract 4); the loser's bytes stay as an unused locked version.
+//     Creates of records confirm together (listing_groups.hpp, a group commit): a record's listing is of its
+//     key without the seq's last digit (records/<device>/123 for 1230-1239: 11 keys when they are the device's
+//     newest), and one listing answers every create under that prefix whose PUT was
+//     acknowledged before the listing began. For a seq of one digit that prefix is the device's folder: used
+//     only while a whole listing of it moments ago (S1) found at most 100 names, else the key alone.
 //     Every read, stat and rehash addresses the first version by id, so a later version changes nothing a
 //     reader sees. With worm off (a bucket without versioning) If-None-Match: * decides instead.
 //  S4 open proves write-once before anything is stored (s3_open.cpp), and probes the payload check of S1
@@ -42,6 +47,7 @@
 //     worm off the bucket has no Object Lock, and legal holds are "not supported".
 #pragma once
 
+#include "common/store/listing_groups.hpp"
 #include "common/store/s3_client.hpp"
 #include "common/store/store.hpp"
 #include "common/store/store_backend.hpp"
@@ -90,6 +96,11 @@ class s3_backend final : public store_backend {
   [[nodiscard]] core::expected<std::optional<version>> resolve(const store_key& key, bool use_cache = true,
                                                                bool remember_absence = false) const;
   [[nodiscard]] core::expected<std::optional<version>> first_version(const store_key& key) const;
+  // Every key's content version (S3) under `prefix`; with `only_prefix`, just the key equal to the prefix.
+  [[nodiscard]] core::expected<std::map<std::string, version>> first_versions(const std::string& prefix,
+                                                                             bool only_prefix) const;
+  // After a create's PUT: the key's content version from a listing begun after now (S3, group confirm).
+  [[nodiscard]] core::expected<std::optional<version>> confirm(const store_key& key);
   [[nodiscard]] std::string name_of(const store_key& key) const;
   // Whether a lookup found `key` absent within the last seconds; forgets that finding (S1).
   [[nodiscard]] bool absent_moments_ago(const store_key& key) const;
@@ -107,6 +118,8 @@ class s3_backend final : public store_backend {
     std::set<std::string> names;
   };
   mutable std::map<std::string, folder_listing> listed_folders_;
+  // The confirming listings of records' creates, shared by prefix (S3 group confirm).
+  listing_groups<core::expected<std::map<std::string, version>>> confirm_listings_;
   // The server refuses a PUT whose payload does not hash to its x-amz-content-sha256 (proved at open, S1).
   bool payload_checked_ = false;
   // Buffers of finished PUT bodies of 1 MiB or more, kept for the next creates (at most max_spare_bodies):

@@ -110,6 +110,31 @@ core::expected<std::vector<receipt_name>> stored_receipts(const store::store& s,
   return out;
 }
 
+// Runs task(i) for every i below `count`, up to `at_once` at a time, each on its own thread, and returns the
+// results in order of i. With `stop_at_error`, no task starts after one whose result was an error (the ones
+// already started finish, and their results are returned too).
+template <class Task>
+auto run_at_once(std::size_t count, std::size_t at_once, bool stop_at_error, const Task& task)
+    -> std::vector<decltype(task(std::size_t{}))> {
+  using result = decltype(task(std::size_t{}));
+  std::vector<result> out;
+  out.reserve(count);
+  std::deque<std::future<result>> running;  // oldest first; each future's destructor waits for it
+  bool failed = false;
+  const auto take_oldest = [&] {
+    out.push_back(running.front().get());
+    running.pop_front();
+    if (!out.back()) failed = true;
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    if (running.size() >= at_once) take_oldest();
+    if (stop_at_error && failed) break;
+    running.push_back(std::async(std::launch::async, [&task, i] { return task(i); }));
+  }
+  while (!running.empty()) take_oldest();
+  return out;
+}
+
 }  // namespace
 
 struct dock_session::impl {
@@ -163,33 +188,41 @@ struct dock_session::impl {
     return out;
   }
 
-  // Puts verified records into the store, up to records_in_flight at once (each put is a round trip or two to
-  // an S3 store); outcomes are taken in chain order on this thread, every one of them (a record stored after
-  // another failed is still counted and queued for the store log), and the first error is returned.
-  core::status store_records(const std::vector<record::signed_record>& records) {
+  // Records being put into the store by begin_storing_records, in chain order, until finish_storing_records.
+  struct records_storing {
+    std::vector<std::uint64_t> seqs;
+    std::future<std::vector<core::expected<store::put_outcome>>> puts;  // its destructor waits for them
+  } storing_records;
+
+  // Starts putting verified records into the store on a worker, up to 8 at once (each put is a round trip or
+  // two to an S3 store; none starts after one failed), while this thread goes on (invariant 5).
+  void begin_storing_records(std::vector<record::signed_record> records) {
     constexpr std::size_t records_in_flight = 8;
-    std::deque<std::future<core::expected<store::put_outcome>>> puts;  // oldest first; each destructor waits
-    std::size_t reported = 0;
+    storing_records.seqs.clear();
+    for (const auto& r : records) storing_records.seqs.push_back(r.body.seq);
+    storing_records.puts = std::async(std::launch::async, [this, records = std::move(records)] {
+      return run_at_once(records.size(), records_in_flight, true,
+                         [&](std::size_t i) { return self.store_.put_record(records[i]); });
+    });
+  }
+
+  // Waits for the records begin_storing_records started and reports them on this thread in chain order, every
+  // one stored (a record stored after another failed is still counted and queued for the store log); returns
+  // the first error. Nothing to do once reported.
+  core::status finish_storing_records() {
+    if (!storing_records.puts.valid()) return {};
+    const auto puts = storing_records.puts.get();
     core::status first_error;
-    const auto collect_oldest = [&] {
-      auto put = puts.front().get();
-      puts.pop_front();
-      const auto& r = records[reported++];
-      if (!put) {
-        if (first_error) first_error = write_alarm(put.error());
-        return;
+    for (std::size_t i = 0; i < puts.size(); ++i) {
+      if (!puts[i]) {
+        if (first_error) first_error = write_alarm(puts[i].error());
+        continue;
       }
-      if (*put == store::put_outcome::created) {
+      if (*puts[i] == store::put_outcome::created) {
         ++summary.records_stored;
-        created(store::store_key::record(r.body.device, r.body.seq));
+        created(store::store_key::record(device, storing_records.seqs[i]));
       }
-    };
-    for (const auto& r : records) {
-      if (puts.size() >= records_in_flight) collect_oldest();
-      if (!first_error) break;
-      puts.push_back(std::async(std::launch::async, [this, &r] { return self.store_.put_record(r); }));
     }
-    while (!puts.empty()) collect_oldest();
     return first_error;
   }
 
@@ -233,7 +266,8 @@ struct dock_session::impl {
   }
 
   // Step 2: the records the store lacks (and the last stored one again, for the fork check), the whole chain
-  // verified with the checkpoint, the new records stored. Returns how many the store held contiguously before.
+  // verified with the checkpoint, the new records' storing begun (finished before any file is stored,
+  // invariant 5). Returns how many the store held contiguously before.
   core::expected<std::uint64_t> pull_chain() {
     auto seqs = self.store_.list_record_seqs(device);
     if (!seqs) return alarm(alarm_kind::store_failed, seqs.error());
@@ -278,7 +312,7 @@ struct dock_session::impl {
     if (auto ok = refuse_unless_authentic(report, "chain"); !ok) return std::unexpected(ok.error());
     for (const auto& rr : report.records)
       if (rr.parsed) chain[rr.parsed->body.seq] = *rr.parsed;
-    if (auto ok = store_records(fresh); !ok) return std::unexpected(ok.error());
+    begin_storing_records(std::move(fresh));
     summary.chain_count = cp.body.count;
     return stored;
   }
@@ -360,12 +394,16 @@ struct dock_session::impl {
     camera_snapshot snapshot{device, cp.body.count, stored, cp.body.count - stored, 0, state.battery_percent,
                              state.free_bytes};
     std::vector<pending_file> pending;
-    for (const auto& f : files) {
-      auto has = self.store_.has_object(f.sha256);
-      if (has && *has) continue;
-      if (has) found_absent[f.sha256] = std::chrono::steady_clock::now();
-      snapshot.pending_bytes += f.byte_length;
-      pending.push_back(pending_of(f));
+    // Looked up several at once (a round trip each to an S3 store); a lookup that fails leaves its file
+    // pending, and store_files looks again.
+    constexpr std::size_t lookups_in_flight = 8;
+    const auto has = run_at_once(files.size(), lookups_in_flight, false,
+                                 [&](std::size_t i) { return self.store_.has_object(files[i].sha256); });
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      if (has[i] && *has[i]) continue;
+      if (has[i]) found_absent[files[i].sha256] = std::chrono::steady_clock::now();
+      snapshot.pending_bytes += files[i].byte_length;
+      pending.push_back(pending_of(files[i]));
     }
     observer().on_plan(snapshot, pending);
     return files;
@@ -525,6 +563,10 @@ struct dock_session::impl {
         if (auto ok = quarantine(f, p, *got); !ok) first_error = std::move(ok);
         continue;
       }
+      if (auto ok = finish_storing_records(); !ok) {  // invariant 5: the records before any file
+        first_error = std::move(ok);
+        break;
+      }
       storing.push_back(std::async(std::launch::async, [this, f, p, fetched = std::move(*got)] {
         return adopt_and_check(f, p, fetched);
       }));
@@ -558,7 +600,8 @@ struct dock_session::impl {
       if (file_of(r)) block(r.body.seq);  // its file is fetched next time
       chain[r.body.seq] = r;
     }
-    if (auto ok = store_records(*tail); !ok) return ok;
+    begin_storing_records(*tail);
+    if (auto ok = finish_storing_records(); !ok) return ok;
     summary.chain_count = chain.empty() ? 0 : chain.rbegin()->first + 1;
     observer().on_stored(device, summary.records_stored, 0);
     return {};
@@ -636,11 +679,18 @@ struct dock_session::impl {
     if (auto ok = check_in(); !ok) return std::unexpected(ok.error());
     auto stored = pull_chain();
     if (!stored) return std::unexpected(stored.error());
-    auto receipted = resend_receipts();
-    if (!receipted) return std::unexpected(receipted.error());
-    auto files = plan_files(*stored, *receipted);
-    if (!files) return std::unexpected(files.error());
-    if (auto ok = store_files(*files); !ok) return std::unexpected(ok.error());
+    // Steps 3 and 4 go on while the new records are being stored (invariant 5).
+    core::expected<std::uint64_t> receipted = 0;
+    const auto files_stored = [&]() -> core::status {
+      receipted = resend_receipts();
+      if (!receipted) return std::unexpected(receipted.error());
+      auto files = plan_files(*stored, *receipted);
+      if (!files) return std::unexpected(files.error());
+      return store_files(*files);
+    }();
+    const auto records_stored = finish_storing_records();  // reported whatever happened meanwhile
+    if (!files_stored) return std::unexpected(files_stored.error());
+    if (!records_stored) return std::unexpected(records_stored.error());
     if (auto ok = witness(); !ok) return std::unexpected(ok.error());
     if (auto ok = issue_receipt(*receipted); !ok) return std::unexpected(ok.error());
     append_to_log();
@@ -659,7 +709,7 @@ dock_session::dock_session(dock_identity dock, store::store& store, const common
 }
 
 core::expected<session_summary> dock_session::run(camera_port& camera) {
-  impl run_state{*this, camera, {}, {}, {}, {}, {}, {}, {}, {}};
+  impl run_state{*this, camera, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   return run_state.run();
 }
 

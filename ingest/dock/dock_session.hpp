@@ -5,7 +5,8 @@
 //   2. pull every record the store lacks (from the store's contiguous count; the last stored one again, to
 //      detect a fork; one the store holds past a gap must be the same bytes), verify the whole chain
 //      (common/chain verifier with the checkpoint) — refused and alarmed if forked, rolled back or not
-//      authentic — and store the records the store lacks (create-only, several at once);
+//      authentic — and store the records the store lacks (create-only, several at once, beside steps 3 and 4:
+//      invariant 5);
 //   3. resend any receipt in the store the camera has not recorded (a dock that crashed after writing it), if
 //      it verifies and every object it lists is in the store now; one that does not is alarmed, not sent, and
 //      its range is fetched and receipted again (the camera never frees a file on a receipt the store belies);
@@ -33,6 +34,11 @@
 //     neither the camera nor the observer). Every outcome is reported on the session's thread, and every file
 //     fetched is stored and reported before the session goes on (step 5) or ends on an error: the first error
 //     (link or store) stops the fetching, never a store already under way.
+//  5. Step 2's new records are put by a worker while the session goes on with steps 3 and 4 (receipts resent,
+//     files looked up, the first file fetched into the spool); the session waits for them, and reports every
+//     one on its own thread, before it hands a file to the store, and before it goes on (step 5) or ends, on an
+//     error too. So no file is stored before the records that name it, and a record that failed stops the
+//     session before any file is stored.
 #pragma once
 
 #include "common/link/key_directory.hpp"

@@ -3,10 +3,13 @@
 #include "tests/ingest/dock/dock_test_support.hpp"
 
 #include "common/core/durable_file.hpp"
+#include "tests/common/store/forwarding_backend.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <thread>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -53,6 +56,67 @@ TEST_CASE("a docking stores every record and file, witnesses, and the camera rec
   CHECK(second->files_stored == 1);
   REQUIRE(second->receipt_end.has_value());
   CHECK(cam.files_in(ledger::file_state::stored) == std::vector<std::string>{a, b, c});
+  tests::check_invariants(dock, cam);
+  CHECK(dock.observer.alarms.empty());
+}
+
+namespace {
+
+// Makes every record's create slow, so that the session goes on beside them (dock_session.hpp invariant 5), and
+// notes how many of the device's records the store held when the first object was handed to it.
+class slow_records_backend final : public bodycam::tests::forwarding_backend {
+ public:
+  slow_records_backend(store::store_backend& inner, std::string device) : forwarding_backend(inner), inner_(inner),
+                                                                          device_(std::move(device)) {}
+  core::expected<store::create_outcome> create(const store::store_key& key, store::byte_source& source,
+                                               const crypto::sha256_digest& sha) override {
+    if (key.kind() == "record") std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (key.kind() == "object") note_first_object();
+    return forwarding_backend::create(key, source, sha);
+  }
+  core::expected<std::optional<store::create_outcome>> adopt(const store::store_key& key,
+                                                             const store::adoptable_file& file) override {
+    if (key.kind() == "object") note_first_object();
+    return forwarding_backend::adopt(key, file);
+  }
+  std::optional<std::size_t> records_at_first_object() {
+    const std::lock_guard lock(mutex_);
+    return records_at_first_object_;
+  }
+
+ private:
+  void note_first_object() {
+    const std::lock_guard lock(mutex_);
+    if (records_at_first_object_) return;
+    std::size_t n = 0;
+    const auto folder = store::store_key::device_records_folder(*record::device_id::parse(device_));
+    REQUIRE(inner_.list(folder, [&](const store::list_entry&) { return ++n, true; }));
+    records_at_first_object_ = n;
+  }
+  store::store_backend& inner_;
+  std::string device_;
+  std::mutex mutex_;
+  std::optional<std::size_t> records_at_first_object_;
+};
+
+}  // namespace
+
+TEST_CASE("records are stored beside the first fetch, and every one of them before any file (invariant 5)",
+          "[integration]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  for (int i = 0; i < 12; ++i) cam.add_segment(2'000);
+  dock_fixture dock(dir / "dock");
+  dock.enroll(cam);
+  auto& slow = dock.wrap_store<slow_records_backend>("cam-1");
+  const auto before = cam.record_count();
+
+  auto docked = dock.dock(cam);
+  if (!docked) FAIL(docked.error().context);
+  CHECK(docked->files_stored == 12);
+  CHECK(docked->records_stored == before + 1);  // and the timesync record, stored in step 5
+  REQUIRE(slow.records_at_first_object().has_value());
+  CHECK(*slow.records_at_first_object() == before);
   tests::check_invariants(dock, cam);
   CHECK(dock.observer.alarms.empty());
 }

@@ -137,9 +137,12 @@ TEST_CASE("records are put several at once: one the store refuses does not keep 
   auto first = dock.dock(cam);
   REQUIRE_FALSE(first);
   CHECK(dock.observer.has_alarm(alarm_kind::store_failed));
-  // Every record the store took in the failed docking is queued for the log, also those after the refused one.
+  // Every record the store took in the failed docking is queued for the log, also those after the refused one;
+  // and no file was stored, as none may be before the records that name it (dock_session.hpp invariant 5).
   const auto stored_then = stored_keys(dock.store->backend());
   CHECK(queue.pending() == stored_then.size());
+  CHECK(std::none_of(stored_then.begin(), stored_then.end(), [](const auto& k) { return k.starts_with("objects/"); }));
+  CHECK(stored_then.size() >= 7);  // the records put beside the refused one (8 in all, seq 2 refused)
 
   auto second = dock.dock(cam);
   if (!second) FAIL(second.error().context);
