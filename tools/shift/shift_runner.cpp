@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <map>
 #include <optional>
 #include <thread>
@@ -40,20 +41,30 @@ std::string second_officer_of(const camera_settings& c) { return c.officer_id + 
 
 using core::text_bytes;
 
-// A loopback TCP port nobody listens on right now (bind to port 0, read it back, close).
+// A loopback TCP port for a daemon the shift starts, that nothing listens on or has bound right now, another
+// at each call: from 10000-19999, below the kernel's ephemeral ports (32768 and up by default) that outgoing
+// connections draw from, so that a connection opened meanwhile (the dock's to a camera) cannot take the port
+// before the daemon binds it, as one drawn by binding port 0 could. The search starts where the process id
+// points, so that two shifts at once rarely try the same ports.
 core::expected<std::uint16_t> free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return core::fail_errno("create socket", "to find a free port", errno);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof a;
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length) == 0;
-  const int err = errno;
-  ::close(fd);
-  if (!ok) return core::fail_errno("bind", "127.0.0.1:0", err);
-  return ntohs(a.sin_port);
+  constexpr unsigned first = 10'000, count = 10'000;
+  static std::atomic<unsigned> next{static_cast<unsigned>(::getpid()) % count};
+  for (unsigned tries = 0; tries < count; ++tries) {
+    const auto port = static_cast<std::uint16_t>(first + next++ % count);
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return core::fail_errno("create socket", "to find a free port", errno);
+    const int on = 1;
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    // SO_REUSEADDR as the daemons bind: a port whose last connection lingers in TIME_WAIT is free for them too.
+    const bool ok = ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0 &&
+                    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    if (ok) return port;
+  }
+  return core::fail(core::errc::io, "no free TCP port in 10000-19999 on 127.0.0.1 for the shift's daemons");
 }
 
 std::string dock_config_text(const shift_layout& layout, const std::vector<camera_settings>& cameras,

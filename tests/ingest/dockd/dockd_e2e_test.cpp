@@ -12,6 +12,7 @@
 #include "ingest/schedule/queue_store.hpp"
 #include "tests/support/daemon.hpp"
 #include "tests/support/dock_fixture.hpp"
+#include "tests/support/loopback_port.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -19,9 +20,6 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <csignal>
 #include <unistd.h>
@@ -41,6 +39,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using tests::camera_process;
+using tests::free_loopback_port;
 using tests::check_camera_against_store;
 using tests::dock_setup;
 
@@ -184,19 +183,6 @@ TEST_CASE("dock and cameras killed at random points of the transfer: 0 lost, 0 d
 }
 
 namespace {
-
-std::uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 std::size_t count_files(const fs::path& dir) {
   std::error_code ec;
