@@ -1,6 +1,7 @@
 // The conformance suite against the memory backend (a fast unit test, and the proof that the suite is written
 // to the port rather than to the directory backend), and the memory backend's own capacity limit.
 #include "common/store/memory_backend.hpp"
+#include "common/store/record_inputs.hpp"
 #include "tests/common/store/forwarding_backend.hpp"
 #include "tests/common/store/store_conformance.hpp"
 #include "tests/support/chain_scenario.hpp"
@@ -8,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <set>
 
 using namespace bodycam::common;
 using namespace bodycam::tests::store;
@@ -98,4 +100,47 @@ TEST_CASE("a public key a handle has stored or found stored is not put again thr
   CHECK(s.put_public_key(dock).value() == store::put_outcome::already_stored);
   CHECK(calls->creates == 1);
   CHECK(calls->reads == 1);
+}
+
+namespace {
+
+// Fails the reads of the given keys (errc::io naming the key); forwards the rest.
+class failing_reads final : public bodycam::tests::forwarding_backend {
+ public:
+  failing_reads(store::store_backend& inner, std::set<std::string> keys)
+      : forwarding_backend(inner), keys_(std::move(keys)) {}
+  core::expected<std::unique_ptr<store::object_reader>> open(const store::store_key& key) const override {
+    if (keys_.contains(key.str())) return core::fail(core::errc::io, "read " + key.str() + ": injected");
+    return forwarding_backend::open(key);
+  }
+
+ private:
+  std::set<std::string> keys_;
+};
+
+}  // namespace
+
+TEST_CASE("a device's records are read several at once and come back in seq order; the first one that cannot be "
+          "read is the error") {
+  store::memory_backend memory;
+  std::string words = "boot";
+  for (int i = 0; i < 99; ++i) words += " seg";
+  const auto chain = bodycam::tests::chain_scenario("cam-3").run(words).records();
+  REQUIRE(chain.size() == 100);
+  const auto device = chain.front().body.device;
+  {
+    store::store s(std::make_unique<failing_reads>(memory, std::set<std::string>{}));
+    for (const auto& r : chain) REQUIRE(s.put_record(r).value() == store::put_outcome::created);
+    const auto inputs = store::read_record_inputs(s, device).value();
+    REQUIRE(inputs.size() == chain.size());
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+      CHECK(inputs[i].claimed_seq == i);
+      CHECK(inputs[i].origin == "records/cam-3/" + std::to_string(i));
+      CHECK(inputs[i].bytes == chain[i].bytes);
+    }
+  }
+  store::store s(std::make_unique<failing_reads>(memory, std::set<std::string>{"records/cam-3/37", "records/cam-3/80"}));
+  const auto failed = store::read_record_inputs(s, device);
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().context.find("records/cam-3/37") != std::string::npos);
 }
