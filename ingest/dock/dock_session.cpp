@@ -2,6 +2,7 @@
 #include "ingest/dock/dock_session.hpp"
 
 #include "common/chain/checkpoint.hpp"
+#include "common/core/parallel_map.hpp"
 #include "common/chain/verifier.hpp"
 #include "common/receipt/receipt.hpp"
 #include "common/store/record_inputs.hpp"
@@ -110,31 +111,6 @@ core::expected<std::vector<receipt_name>> stored_receipts(const store::store& s,
   return out;
 }
 
-// Runs task(i) for every i below `count`, up to `at_once` at a time, each on its own thread, and returns the
-// results in order of i. With `stop_at_error`, no task starts after one whose result was an error (the ones
-// already started finish, and their results are returned too).
-template <class Task>
-auto run_at_once(std::size_t count, std::size_t at_once, bool stop_at_error, const Task& task)
-    -> std::vector<decltype(task(std::size_t{}))> {
-  using result = decltype(task(std::size_t{}));
-  std::vector<result> out;
-  out.reserve(count);
-  std::deque<std::future<result>> running;  // oldest first; each future's destructor waits for it
-  bool failed = false;
-  const auto take_oldest = [&] {
-    out.push_back(running.front().get());
-    running.pop_front();
-    if (!out.back()) failed = true;
-  };
-  for (std::size_t i = 0; i < count; ++i) {
-    if (running.size() >= at_once) take_oldest();
-    if (stop_at_error && failed) break;
-    running.push_back(std::async(std::launch::async, [&task, i] { return task(i); }));
-  }
-  while (!running.empty()) take_oldest();
-  return out;
-}
-
 }  // namespace
 
 struct dock_session::impl {
@@ -195,14 +171,15 @@ struct dock_session::impl {
   } storing_records;
 
   // Starts putting verified records into the store on a worker, up to 8 at once (each put is a round trip or
-  // two to an S3 store; none starts after one failed), while this thread goes on (invariant 5).
+  // two to an S3 store; after one failed, only those within 8 of it: core::parallel_map), while this thread
+  // goes on (invariant 5).
   void begin_storing_records(std::vector<record::signed_record> records) {
     constexpr std::size_t records_in_flight = 8;
     storing_records.seqs.clear();
     for (const auto& r : records) storing_records.seqs.push_back(r.body.seq);
     storing_records.puts = std::async(std::launch::async, [this, records = std::move(records)] {
-      return run_at_once(records.size(), records_in_flight, true,
-                         [&](std::size_t i) { return self.store_.put_record(records[i]); });
+      return core::parallel_map(records.size(), records_in_flight, true,
+                                [&](std::size_t i) { return self.store_.put_record(records[i]); });
     });
   }
 
@@ -397,8 +374,8 @@ struct dock_session::impl {
     // Looked up several at once (a round trip each to an S3 store); a lookup that fails leaves its file
     // pending, and store_files looks again.
     constexpr std::size_t lookups_in_flight = 8;
-    const auto has = run_at_once(files.size(), lookups_in_flight, false,
-                                 [&](std::size_t i) { return self.store_.has_object(files[i].sha256); });
+    const auto has = core::parallel_map(files.size(), lookups_in_flight, false,
+                                        [&](std::size_t i) { return self.store_.has_object(files[i].sha256); });
     for (std::size_t i = 0; i < files.size(); ++i) {
       if (has[i] && *has[i]) continue;
       if (has[i]) found_absent[files[i].sha256] = std::chrono::steady_clock::now();
