@@ -218,17 +218,21 @@ core::expected<std::optional<s3_backend::version>> s3_backend::resolve(const sto
   }
   auto first = first_version(key);
   if (!first) return first;
-  const std::lock_guard lock(cache_mutex_);
-  if (!*first) {
-    if (!remember_absence) return first;
+  if (*first) {
+    remember_first_version(key.str(), **first);
+  } else if (remember_absence) {
+    const std::lock_guard lock(cache_mutex_);
     if (found_absent_.size() >= max_cached_versions) found_absent_.clear();
     found_absent_.insert_or_assign(key.str(), std::chrono::steady_clock::now());
-    return first;
   }
-  if (first_versions_.size() >= max_cached_versions) first_versions_.clear();
-  first_versions_.insert_or_assign(key.str(), **first);
-  found_absent_.erase(key.str());
   return first;
+}
+
+void s3_backend::remember_first_version(const std::string& key, const version& v) const {
+  const std::lock_guard lock(cache_mutex_);
+  if (first_versions_.size() >= max_cached_versions) first_versions_.clear();
+  first_versions_.insert_or_assign(key, v);
+  found_absent_.erase(key);
 }
 
 bool s3_backend::absent_moments_ago(const store_key& key) const {
@@ -327,12 +331,7 @@ core::expected<std::optional<s3_backend::version>> s3_backend::confirm(const sto
   if (!listed) return std::unexpected(listed.error());
   std::optional<version> out;
   if (const auto it = listed->find(text); it != listed->end()) out = it->second;
-  if (out) {
-    const std::lock_guard cache(cache_mutex_);
-    if (first_versions_.size() >= max_cached_versions) first_versions_.clear();
-    first_versions_.insert_or_assign(text, *out);
-    found_absent_.erase(text);
-  }
+  if (out) remember_first_version(text, *out);
   return out;
 }
 

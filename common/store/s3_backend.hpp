@@ -104,6 +104,8 @@ class s3_backend final : public store_backend {
   [[nodiscard]] std::string name_of(const store_key& key) const;
   // Whether a lookup found `key` absent within the last seconds; forgets that finding (S1).
   [[nodiscard]] bool absent_moments_ago(const store_key& key) const;
+  // Notes the key's content version for later lookups (S3) and forgets any absence found before (S1).
+  void remember_first_version(const std::string& key, const version& v) const;
 
   std::shared_ptr<s3_client> client_;
   // A key's first version never changes while the key exists, so it is looked up once (S3).

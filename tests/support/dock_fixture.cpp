@@ -136,9 +136,16 @@ std::uint64_t check_camera_against_store(const camera_process& cam, store::store
   auto seqs = s.list_record_seqs(device);
   REQUIRE(seqs.has_value());
   REQUIRE(seqs->size() <= ledger_records.size());
+  // The dock puts records several at once, so a dock killed in the middle of them may leave some stored past one
+  // that is not (yet): the next docking stores the missing ones. Every stored record is the camera's own, each
+  // seq once, and no receipt reaches past the contiguous prefix (below).
+  std::uint64_t contiguous = 0;
+  while (contiguous < seqs->size() && (*seqs)[contiguous] == contiguous) ++contiguous;
   for (std::size_t i = 0; i < seqs->size(); ++i) {
-    REQUIRE((*seqs)[i] == i);
-    CHECK(*s.get_record(device, i) == ledger_records[i]);
+    INFO(cam.device << " stored record " << (*seqs)[i] << " (" << contiguous << " contiguous)");
+    if (i > 0) REQUIRE((*seqs)[i] > (*seqs)[i - 1]);
+    REQUIRE((*seqs)[i] < ledger_records.size());
+    CHECK(*s.get_record(device, (*seqs)[i]) == ledger_records[(*seqs)[i]]);
   }
   std::uint64_t receipted = 0;
   auto names = s.list_entries(store::entry_namespace::receipts);
@@ -148,7 +155,7 @@ std::uint64_t check_camera_against_store(const camera_process& cam, store::store
     auto r = receipt::parse(*s.get_entry(store::entry_namespace::receipts, name));
     REQUIRE(r.has_value());
     CHECK(receipt::verify_signature(*r));
-    CHECK(r->body.end_seq <= seqs->size());
+    CHECK(r->body.end_seq <= contiguous);
     receipted = std::max(receipted, r->body.end_seq);
   }
   for (auto state : {ledger::file_state::stored, ledger::file_state::reclaimed}) {
@@ -161,7 +168,7 @@ std::uint64_t check_camera_against_store(const camera_process& cam, store::store
     }
   }
   CHECK(cam.files(ledger::file_state::reclaimed).empty());  // nothing asked the cameras for space
-  return seqs->size();
+  return contiguous;
 }
 
 }  // namespace bodycam::tests

@@ -62,7 +62,10 @@ class dock_setup {
   common::crypto::labelled_public_key key;
 };
 
-// The invariants between a camera's ledger and the store; returns how many of its records the store holds.
+// The invariants between a camera's ledger and the store (every stored record the camera's own, receipts only
+// over the contiguous prefix, every stored or reclaimed file in the store and receipted); returns how many of its
+// records the store holds contiguously from seq 0. A dock killed while putting records may have stored some past
+// a missing one; the next docking stores that one, so after a complete docking the prefix is everything stored.
 std::uint64_t check_camera_against_store(const camera_process& cam, common::store::store& s);
 
 }  // namespace bodycam::tests
