@@ -119,7 +119,9 @@ struct dock_session::impl {
   session_summary summary;
   record::device_id device;
   crypto::public_key key;
-  std::map<std::uint64_t, record::signed_record> chain;  // every record known, by seq
+  std::map<std::uint64_t, record::signed_record> chain;  // every record known from excerpt_from on, by seq
+  std::uint64_t excerpt_from = 0;                        // step 2: the first seq verified and in `chain`
+  std::vector<receipt_name> receipts;                    // step 2: this device's stored receipts, by end
   msg::checkpoint_response state;                        // step 1: the camera's answer
   chain::signed_checkpoint cp;                           // step 1: its checkpoint, signature verified
   std::optional<std::uint64_t> blocked;                  // the lowest seq whose file is not stored
@@ -242,10 +244,13 @@ struct dock_session::impl {
     return {};
   }
 
-  // Step 2: the records the store lacks (and the last stored one again, for the fork check), the whole chain
-  // verified with the checkpoint, the new records' storing begun (finished before any file is stored,
-  // invariant 5). Returns how many the store held contiguously before.
+  // Step 2: the records the store lacks (and the last stored one again, for the fork check), verified with the
+  // checkpoint as an excerpt from excerpt_from on, the new records' storing begun (finished before any file is
+  // stored, invariant 5). Returns how many the store held contiguously before.
   core::expected<std::uint64_t> pull_chain() {
+    auto listed = stored_receipts(self.store_, device);
+    if (!listed) return alarm(alarm_kind::store_failed, listed.error());
+    receipts = std::move(*listed);
     auto seqs = self.store_.list_record_seqs(device);
     if (!seqs) return alarm(alarm_kind::store_failed, seqs.error());
     std::uint64_t stored = 0;
@@ -255,11 +260,18 @@ struct dock_session::impl {
                    core::error{core::errc::conflict, device.str() + ": the camera's chain has " +
                                                          std::to_string(cp.body.count) + " records, the store " +
                                                          std::to_string(stored) + ": rolled back"});
-    auto inputs = store::read_record_inputs(self.store_, device, *seqs);  // (*inputs)[i] is seq i below `stored`
+    // The excerpt (invariant 6): from the last stored record, or from the end of the last stored receipt if that
+    // is earlier (step 3 looks there for the camera's receipt records); the whole chain if the store holds no
+    // receipt of the device.
+    excerpt_from = std::min(receipts.empty() ? 0 : receipts.back().end, stored > 0 ? stored - 1 : 0);
+    const std::span<const std::uint64_t> wanted(std::lower_bound(seqs->begin(), seqs->end(), excerpt_from),
+                                                seqs->end());
+    auto inputs = store::read_record_inputs(self.store_, device, wanted);  // [i] is seq excerpt_from + i below stored
     if (!inputs) return alarm(alarm_kind::store_failed, inputs.error());
+    summary.records_read = wanted.size();
     auto fetched = fetch_records(stored > 0 ? stored - 1 : 0, cp.body.count);
     if (!fetched) return std::unexpected(fetched.error());
-    if (stored > 0 && !fetched->empty() && (*inputs)[stored - 1].bytes != fetched->front().bytes)
+    if (stored > 0 && !fetched->empty() && (*inputs)[stored - 1 - excerpt_from].bytes != fetched->front().bytes)
       return alarm(alarm_kind::chain_forked,
                    core::error{core::errc::conflict, device.str() + ": the camera's record " +
                                                          std::to_string(stored - 1) + " differs from the stored one"});
@@ -281,28 +293,69 @@ struct dock_session::impl {
       inputs->push_back({"camera " + device.str() + " seq " + std::to_string(r.body.seq), r.body.seq, r.bytes});
       fresh.push_back(r);
     }
-    chain::verify_options options;
-    options.device = device;
-    options.key = key;
-    options.checkpoint = cp;
-    const auto report = chain::verify_chain(*inputs, options);
-    if (auto ok = refuse_unless_authentic(report, "chain"); !ok) return std::unexpected(ok.error());
-    for (const auto& rr : report.records)
-      if (rr.parsed) chain[rr.parsed->body.seq] = *rr.parsed;
+    if (auto ok = verify_into_chain(*inputs, excerpt_from == 0); !ok) return std::unexpected(ok.error());
     begin_storing_records(std::move(fresh));
     summary.chain_count = cp.body.count;
     return stored;
   }
 
+  // Verifies records with the checkpoint (from seq 0, or as an excerpt) and keeps them in `chain`; refused
+  // (alarm chain_refused) unless authentic.
+  core::status verify_into_chain(std::span<const chain::record_input> inputs, bool from_genesis) {
+    chain::verify_options options;
+    options.device = device;
+    options.key = key;
+    options.checkpoint = cp;
+    options.expect_genesis = from_genesis;
+    const auto report = chain::verify_chain(inputs, options);
+    if (auto ok = refuse_unless_authentic(report, "chain"); !ok) return ok;
+    for (const auto& rr : report.records)
+      if (rr.parsed) chain[rr.parsed->body.seq] = *rr.parsed;
+    return {};
+  }
+
+  // Invariant 6's way back: the stored records before the excerpt read, and the whole chain verified from seq
+  // 0 with the checkpoint, as every docking did before excerpts.
+  core::status extend_chain_to_genesis() {
+    if (excerpt_from == 0) return {};
+    std::vector<std::uint64_t> before(excerpt_from);
+    for (std::uint64_t seq = 0; seq < excerpt_from; ++seq) before[seq] = seq;
+    auto inputs = store::read_record_inputs(self.store_, device, before);
+    if (!inputs) return alarm(alarm_kind::store_failed, inputs.error());
+    for (const auto& [seq, r] : chain)
+      inputs->push_back({"verified " + device.str() + " seq " + std::to_string(seq), seq, r.bytes});
+    if (auto ok = verify_into_chain(*inputs, true); !ok) return ok;
+    summary.records_read += before.size();
+    excerpt_from = 0;
+    return {};
+  }
+
   // Step 3: resends the stored receipts the camera has not recorded. Returns the end of the last receipt.
+  // A receipt's record lies at or past its end (the camera records it after the records it covers), so the
+  // excerpt shows whether the camera recorded the receipts ending at or past excerpt_from. One of them recorded
+  // or resent settles it: the session that issued it began where the receipts before it ended (each recorded,
+  // resent then, or refused and its range receipted again). Else the chain is read from seq 0 and the older
+  // receipts looked at too (invariant 6).
   core::expected<std::uint64_t> resend_receipts() {
-    auto receipts = stored_receipts(self.store_, device);
-    if (!receipts) return alarm(alarm_kind::store_failed, receipts.error());
+    std::uint64_t receipted = 0;
+    const std::uint64_t from = excerpt_from;  // extend_chain_to_genesis moves excerpt_from
+    auto settled = resend_receipts_where([from](const receipt_name& r) { return r.end >= from; }, receipted);
+    if (!settled) return std::unexpected(settled.error());
+    if (receipted >= from) return receipted;
+    if (auto ok = extend_chain_to_genesis(); !ok) return std::unexpected(ok.error());
+    settled = resend_receipts_where([from](const receipt_name& r) { return r.end < from; }, receipted);
+    if (!settled) return std::unexpected(settled.error());
+    return receipted;
+  }
+
+  // Step 3 for the stored receipts `which` picks, in order of their ends: those the camera has recorded, and
+  // those confirmed and resent now, raise `receipted` to their end.
+  core::status resend_receipts_where(const std::function<bool(const receipt_name&)>& which, std::uint64_t& receipted) {
     std::set<crypto::sha256_digest> recorded;
     for (const auto& [seq, r] : chain)
       if (const auto* p = std::get_if<record::receipt_payload>(&r.body.body)) recorded.insert(p->receipt_sha256);
-    std::uint64_t receipted = 0;
-    for (const auto& name : *receipts) {
+    for (const auto& name : receipts) {
+      if (!which(name)) continue;
       auto doc = self.store_.get_entry(store::entry_namespace::receipts, name.name);
       if (!doc) return alarm(alarm_kind::store_failed, doc.error());
       if (recorded.contains(crypto::sha256(*doc))) {
@@ -316,7 +369,7 @@ struct dock_session::impl {
       auto sent = ask<msg::appended_response>(camera, msg::receipt_request{*doc});
       if (!sent) return core::wrap("resend receipt " + name.name, sent.error());
     }
-    return receipted;
+    return {};
   }
 
   // Whether a stored receipt the camera has not recorded may still be sent: it verifies, is this device's, and
@@ -686,7 +739,7 @@ dock_session::dock_session(dock_identity dock, store::store& store, const common
 }
 
 core::expected<session_summary> dock_session::run(camera_port& camera) {
-  impl run_state{*this, camera, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  impl run_state{*this, camera, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   return run_state.run();
 }
 

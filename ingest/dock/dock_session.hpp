@@ -3,10 +3,10 @@
 // store_files, witness, issue_receipt, append_to_log):
 //   1. checkpoint: the camera signs its head; the link's key must be the key enrolled for the device it names;
 //   2. pull every record the store lacks (from the store's contiguous count; the last stored one again, to
-//      detect a fork; one the store holds past a gap must be the same bytes), verify the whole chain
-//      (common/chain verifier with the checkpoint) — refused and alarmed if forked, rolled back or not
-//      authentic — and store the records the store lacks (create-only, several at once, beside steps 3 and 4:
-//      invariant 5);
+//      detect a fork; one the store holds past a gap must be the same bytes), verify them with the stored ones
+//      from the excerpt's start on (invariant 6; common/chain verifier with the checkpoint) — refused and
+//      alarmed if forked, rolled back or not authentic — and store the records the store lacks (create-only,
+//      several at once, beside steps 3 and 4: invariant 5);
 //   3. resend any receipt in the store the camera has not recorded (a dock that crashed after writing it), if
 //      it verifies and every object it lists is in the store now; one that does not is alarmed, not sent, and
 //      its range is fetched and receipted again (the camera never frees a file on a receipt the store belies);
@@ -39,6 +39,12 @@
 //     one on its own thread, before it hands a file to the store, and before it goes on (step 5) or ends, on an
 //     error too. So no file is stored before the records that name it, and a record that failed stops the
 //     session before any file is stored.
+//  6. A docking reads back only an excerpt of what the store holds, not the camera's whole history: the stored
+//     records from the end of the device's last stored receipt, or from the last stored record if that is
+//     earlier, verified with the camera's new ones and its checkpoint as an excerpt (the stored records before
+//     were verified when they were stored; the store never changes them, and `bodycam audit` checks it whole),
+//     and the stored receipts ending there or later. If none of those receipts is recorded by the camera or can
+//     be resent, the rest of the chain is read and verified from seq 0 and the older receipts looked at too.
 #pragma once
 
 #include "common/link/key_directory.hpp"
@@ -83,6 +89,7 @@ struct session_summary {
   common::record::device_id device;
   std::uint64_t chain_count = 0;       // the camera's records at the end of the session
   std::uint64_t records_stored = 0;    // newly stored this session
+  std::uint64_t records_read = 0;      // stored records read back to verify the chain (invariant 6)
   std::uint64_t files_stored = 0;
   std::uint64_t bytes_stored = 0;
   std::uint64_t bytes_fetched = 0;     // file bytes received from the camera

@@ -220,6 +220,85 @@ TEST_CASE("receipt_for_an_object_the_store_lacks is not resent: the file stays o
   check_receipts_recorded_once(dock, cam);
 }
 
+// Invariant 6: a docking reads back the stored records from the last receipt on, not the camera's history.
+TEST_CASE("each docking reads back only the stored records since the last receipt, however long the history grows",
+          "[integration]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  const auto device = *record::device_id::parse("cam-1");
+  dock_fixture dock(dir / "dock");
+  dock.enroll(cam);
+  cam.add_segment(10'000);
+  auto first = dock.dock(cam);
+  REQUIRE(first.has_value());
+  CHECK(first->records_read == 0);  // nothing stored yet
+  std::uint64_t stored_before = dock.store->list_record_seqs(device)->size();
+  for (std::size_t i = 0; i < 8; ++i) {
+    cam.add_segment(8'000 + i);
+    cam.add_segment(9'000 + i);
+    auto r = dock.dock(cam);
+    REQUIRE(r.has_value());
+    const auto seqs = dock.store->list_record_seqs(device);
+    REQUIRE(seqs.has_value());
+    INFO("docking " << i + 2 << ": " << stored_before << " records stored before, " << seqs->size() << " after");
+    // The receipt before ended at the last record stored (the timesync): that one record is the excerpt.
+    CHECK(r->records_read == 1);
+    CHECK(r->files_stored == 2);
+    REQUIRE(r->receipt_end.has_value());
+    CHECK(*r->receipt_end == seqs->size());
+    CHECK(seqs->size() > stored_before + 2);
+    stored_before = seqs->size();
+  }
+  CHECK(stored_before >= 30);  // the history grew; the reads did not
+  CHECK(dock.observer.alarms.empty());
+  tests::check_invariants(dock, cam);
+  check_receipts_recorded_once(dock, cam);
+}
+
+TEST_CASE("the last receipt is refused (its object lost from the store): that docking reads the whole chain and "
+          "receipts again from the receipt before (invariant 6)",
+          "[fault]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  const auto device = *record::device_id::parse("cam-1");
+  dock_fixture dock(dir / "dock");
+  dock.enroll(cam);
+  std::optional<std::uint64_t> receipted;
+  for (std::size_t i = 0; i < 3; ++i) {
+    cam.add_segment(11'000 + i);
+    auto r = dock.dock(cam);
+    REQUIRE(r.has_value());
+    receipted = r->receipt_end;
+  }
+  REQUIRE(receipted.has_value());
+  const auto x = cam.add_segment(23'000);
+  {
+    receipt_dropping_port port(cam, dock.signer.public_key());
+    auto s = dock.session();
+    REQUIRE_FALSE(s.run(port).has_value());
+    REQUIRE(port.dropped() == 1);
+  }
+  REQUIRE(stored_receipt_documents(dock).size() == 4);
+  REQUIRE(std::filesystem::remove(object_file(dock.root / "store", sealed_hash(cam, x))));
+  const auto stored = dock.store->list_record_seqs(device)->size();
+
+  auto r = dock.dock(cam);
+  REQUIRE(r.has_value());
+  CHECK(dock.observer.has_alarm(ingest::dock::alarm_kind::store_failed));
+  CHECK(r->records_read == stored);  // the excerpt, then every stored record before it
+  CHECK(r->bytes_fetched == 23'000);
+  CHECK(r->files_stored == 1);
+  // The new receipt begins where the last one the camera recorded ended.
+  auto names = dock.store->list_entries(store::entry_namespace::receipts);
+  REQUIRE(names.has_value());
+  INFO("receipts: " << [&] { std::string all; for (const auto& n : *names) all += n + " "; return all; }());
+  CHECK(std::count(names->begin(), names->end(), "cam-1." + std::to_string(*receipted) + "-" +
+                                                     std::to_string(*r->receipt_end)) == 1);
+  CHECK(cam.files_in(ledger::file_state::sealed).empty());
+  tests::check_invariants(dock, cam);
+  check_receipts_recorded_once(dock, cam);
+}
+
 TEST_CASE("two docks in turn over one store: every record stored once, both docks' receipts recorded, reclaim right",
           "[integration]") {
   temp_dir dir;
