@@ -213,10 +213,15 @@ core::expected<std::optional<std::uint64_t>> retrying_backend::stat(const store_
 }
 
 core::status retrying_backend::list(const store_key& folder, const list_visitor& visit) const {
+  return list_starting(folder, "", visit);
+}
+
+core::status retrying_backend::list_starting(const store_key& folder, std::string_view name_prefix,
+                                             const list_visitor& visit) const {
   std::set<std::pair<std::string, bool>> seen;  // T3
   bool stopped = false;
   auto r = run<std::monostate>("list " + folder.str(), [&](store_backend& b) -> core::expected<std::monostate> {
-    auto listed = b.list(folder, [&](const list_entry& e) {
+    auto listed = b.list_starting(folder, name_prefix, [&](const list_entry& e) {
       if (!seen.emplace(e.name, e.is_folder).second) return true;
       if (!visit(e)) stopped = true;
       return !stopped;

@@ -83,6 +83,8 @@ class retrying_backend final : public store_backend {
                                                              std::size_t length) const override;
   [[nodiscard]] core::expected<std::optional<std::uint64_t>> stat(const store_key& key) const override;
   [[nodiscard]] core::status list(const store_key& folder, const list_visitor& visit) const override;
+  [[nodiscard]] core::status list_starting(const store_key& folder, std::string_view name_prefix,
+                                           const list_visitor& visit) const override;
   [[nodiscard]] core::expected<space_info> space() const override;
   [[nodiscard]] core::status remove(const store_key& key) override;
   // Setting a legal hold to a state is idempotent, so both are retried like reads.

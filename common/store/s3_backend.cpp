@@ -376,15 +376,23 @@ core::expected<std::optional<std::uint64_t>> s3_backend::stat(const store_key& k
 }
 
 core::status s3_backend::list(const store_key& folder, const list_visitor& visit) const {
+  return list_starting(folder, "", visit);
+}
+
+core::status s3_backend::list_starting(const store_key& folder, std::string_view name_prefix,
+                                       const list_visitor& visit) const {
   const std::string prefix = folder.str() + "/";
-  const std::string what = "folder " + folder.str();
+  const std::string what =
+      "folder " + folder.str() + (name_prefix.empty() ? "" : " (names beginning " + std::string(name_prefix) + ")");
   std::string token;
-  // What a whole listing saw, remembered for the creates that follow (S1); not for very large folders.
+  // What a whole listing saw, remembered for the creates that follow (S1); not for very large folders, nor for
+  // a listing of some names only. With worm off If-None-Match decides: nothing to remember.
   std::optional<std::set<std::string>> seen;
-  if (client_->options().worm) seen.emplace();  // with worm off If-None-Match decides: nothing to remember
+  if (client_->options().worm && name_prefix.empty()) seen.emplace();
   const auto started = std::chrono::steady_clock::now();
   for (;;) {
-    query_params query{{"list-type", "2"}, {"prefix", prefix}, {"delimiter", "/"}, {"max-keys", "1000"}};
+    query_params query{
+        {"list-type", "2"}, {"prefix", prefix + std::string(name_prefix)}, {"delimiter", "/"}, {"max-keys", "1000"}};
     if (!token.empty()) query.emplace_back("continuation-token", token);
     auto r = client_->call("GET", "", query);
     if (!r) return core::wrap("list " + what, r.error());

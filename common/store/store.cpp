@@ -255,7 +255,11 @@ core::expected<core::byte_buffer> store::get_entry(entry_namespace ns, std::stri
 }
 
 core::expected<std::vector<std::string>> store::list_entries(entry_namespace ns) const {
-  auto names = list_leaves(store_key::entries_folder(ns));
+  return list_entries(ns, {});
+}
+
+core::expected<std::vector<std::string>> store::list_entries(entry_namespace ns, std::string_view name_prefix) const {
+  auto names = list_leaves(store_key::entries_folder(ns), name_prefix);
   if (!names) return std::unexpected(names.error());
   std::sort(names->begin(), names->end());
   return names;
@@ -315,9 +319,10 @@ core::expected<crypto::sha256_digest> store::rehash(const store_key& key) const 
   return hasher.finish();
 }
 
-core::expected<std::vector<std::string>> store::list_leaves(const store_key& folder) const {
+core::expected<std::vector<std::string>> store::list_leaves(const store_key& folder,
+                                                          std::string_view name_prefix) const {
   std::vector<std::string> names;
-  auto listed = backend_->list(folder, [&](const list_entry& entry) {
+  auto listed = backend_->list_starting(folder, name_prefix, [&](const list_entry& entry) {
     if (!entry.is_folder) names.push_back(entry.name);
     return true;
   });

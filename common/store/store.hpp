@@ -97,6 +97,9 @@ class store {
   [[nodiscard]] core::expected<put_outcome> put_entry(entry_namespace ns, std::string_view name, core::byte_view bytes);
   [[nodiscard]] core::expected<core::byte_buffer> get_entry(entry_namespace ns, std::string_view name) const;
   [[nodiscard]] core::expected<std::vector<std::string>> list_entries(entry_namespace ns) const;
+  // The names beginning with `name_prefix` only (on S3 the engine filters: the cost is what matches).
+  [[nodiscard]] core::expected<std::vector<std::string>> list_entries(entry_namespace ns,
+                                                                      std::string_view name_prefix) const;
 
   // ---- legal holds (store_backend.hpp invariant 10): the engine's own hold, where the backend has one ----
   // Places (`on`) or releases the hold on an object or a record; false if the backend has no legal holds.
@@ -115,7 +118,8 @@ class store {
   [[nodiscard]] core::expected<put_outcome> put_exact(const store_key& key, core::byte_view bytes);
   [[nodiscard]] core::expected<core::byte_buffer> read_whole(const store_key& key, std::size_t max_bytes) const;
   [[nodiscard]] core::expected<crypto::sha256_digest> rehash(const store_key& key) const;
-  [[nodiscard]] core::expected<std::vector<std::string>> list_leaves(const store_key& folder) const;
+  [[nodiscard]] core::expected<std::vector<std::string>> list_leaves(const store_key& folder,
+                                                                     std::string_view name_prefix = {}) const;
 
   std::unique_ptr<store_backend> backend_;
   // Public key lines known to be stored (put_public_key); behind a pointer so that a store stays movable.

@@ -105,6 +105,13 @@ class store_backend {
   // The children of `folder` (a missing folder has none). Leftovers of interrupted writes and names that
   // are not valid key components are never listed.
   [[nodiscard]] virtual core::status list(const store_key& folder, const list_visitor& visit) const = 0;
+  // The children of `folder` whose names begin with `name_prefix`, as `list` gives them. By default `list`
+  // filtered; an engine that can filter by prefix itself (S3) overrides it, so that a listing of one device's
+  // entries among every device's costs what that device has.
+  [[nodiscard]] virtual core::status list_starting(const store_key& folder, std::string_view name_prefix,
+                                                   const list_visitor& visit) const {
+    return list(folder, [&](const list_entry& e) { return !e.name.starts_with(name_prefix) || visit(e); });
+  }
   [[nodiscard]] virtual core::expected<space_info> space() const = 0;
   // Deletes a stored key (invariant 8; never called for anything but an expired object).
   [[nodiscard]] virtual core::status remove(const store_key& key) = 0;

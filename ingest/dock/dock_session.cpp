@@ -87,10 +87,10 @@ struct receipt_name {
 
 // receipts/<device>.<first>-<end> of this device, by end.
 core::expected<std::vector<receipt_name>> stored_receipts(const store::store& s, const record::device_id& device) {
-  auto names = s.list_entries(store::entry_namespace::receipts);
+  const std::string prefix = device.str() + ".";
+  auto names = s.list_entries(store::entry_namespace::receipts, prefix);  // this device's only
   if (!names) return std::unexpected(names.error());
   std::vector<receipt_name> out;
-  const std::string prefix = device.str() + ".";
   for (const auto& n : *names) {
     if (!n.starts_with(prefix)) continue;
     const auto range = std::string_view(n).substr(prefix.size());

@@ -210,6 +210,29 @@ TEST_CASE("s3: a record forked by a rogue PUT keeps its first bytes for every re
   CHECK(again.error().code == core::errc::conflict);
 }
 
+// A whole listing of a folder spares the creates that follow a lookup of each name it did not see (S1); a
+// listing of some names only must not: a create of a name it could not see looks it up and stores no version.
+TEST_CASE("s3: a listing of the names with a prefix is not taken for the whole folder", "[s3]") {
+  const auto options = fresh_bucket(true);
+  auto first = st::open_s3_store(options).value();
+  REQUIRE(first.put_entry(st::entry_namespace::receipts, "cam-2.0-5", core::text_bytes("two")).value() ==
+          st::put_outcome::created);
+  auto second = st::open_s3_store(options).value();
+  CHECK(second.list_entries(st::entry_namespace::receipts, "cam-1.").value().empty());
+  CHECK(second.put_entry(st::entry_namespace::receipts, "cam-2.0-5", core::text_bytes("two")).value() ==
+        st::put_outcome::already_stored);
+  const auto key = st::store_key::entry(st::entry_namespace::receipts, "cam-2.0-5").value().str();
+  const auto listed = raw_client(options).call("GET", "", {{"versions", ""}, {"prefix", key}}).value();
+  REQUIRE(listed.status == 200);
+  std::size_t versions = 0;
+  const auto xml = st::parse_xml(listed.body, "versions").value();
+  for (const auto& child : xml.children)
+    if (child.name == "Version") ++versions;
+  CHECK(versions == 1);
+  // The whole folder's listing sees it as well.
+  CHECK(second.list_entries(st::entry_namespace::receipts).value() == std::vector<std::string>{"cam-2.0-5"});
+}
+
 TEST_CASE("s3: a [store] table of kind s3 opens the bucket through the factory, credentials from their file", "[s3]") {
   const auto options = fresh_bucket(true);
   const auto& cluster = ceph_cluster::get();

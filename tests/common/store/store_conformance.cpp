@@ -386,6 +386,21 @@ void key_and_entry_sections(const store_factory& make) {
     CHECK(f.store.get_entry(st::entry_namespace::access, "2026-11-18T10-00-00Z_clerk-3").value().empty());
     CHECK(error_of(f.store.get_entry(st::entry_namespace::access, "nope")).code == core::errc::not_found);
   }
+  SECTION("list_entries with a name prefix gives exactly the names beginning with it, sorted") {
+    auto f = make();
+    for (const auto* name : {"cam-1.4-9", "cam-1.0-4", "cam-10.0-3", "cam-2.0-5"})
+      REQUIRE(f.store.put_entry(st::entry_namespace::receipts, name, text_bytes(name)));
+    REQUIRE(f.store.put_entry(st::entry_namespace::access, "cam-1.0-4", text_bytes("another namespace")));
+    using names = std::vector<std::string>;
+    CHECK(f.store.list_entries(st::entry_namespace::receipts, "cam-1.").value() == names{"cam-1.0-4", "cam-1.4-9"});
+    CHECK(f.store.list_entries(st::entry_namespace::receipts, "cam-1").value() ==
+          names{"cam-1.0-4", "cam-1.4-9", "cam-10.0-3"});
+    CHECK(f.store.list_entries(st::entry_namespace::receipts, "cam-2.0-5").value() == names{"cam-2.0-5"});
+    CHECK(f.store.list_entries(st::entry_namespace::receipts, "cam-3.").value().empty());
+    CHECK(f.store.list_entries(st::entry_namespace::receipts, "").value() ==
+          names{"cam-1.0-4", "cam-1.4-9", "cam-10.0-3", "cam-2.0-5"});
+    CHECK(f.store.list_entries(st::entry_namespace::access, "cam-").value() == names{"cam-1.0-4"});
+  }
   SECTION("names that try to escape the store are refused and store nothing") {
     auto f = make();
     using namespace std::string_literals;
