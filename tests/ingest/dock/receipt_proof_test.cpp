@@ -255,6 +255,39 @@ TEST_CASE("each docking reads back only the stored records since the last receip
   check_receipts_recorded_once(dock, cam);
 }
 
+TEST_CASE("a record the store lost (as a store restored from an older copy would) is stored again from the "
+          "camera's copy; the excerpt starts before the hole (invariant 6)",
+          "[fault]") {
+  temp_dir dir;
+  camera_fixture cam("cam-1", 1, dir / "cam");
+  const auto device = *record::device_id::parse("cam-1");
+  dock_fixture dock(dir / "dock");
+  dock.enroll(cam);
+  for (std::size_t i = 0; i < 3; ++i) {
+    cam.add_segment(12'000 + i);
+    REQUIRE(dock.dock(cam).has_value());
+  }
+  const auto before = dock.store->list_record_seqs(device).value();
+  REQUIRE(before.size() > 8);
+  constexpr std::uint64_t lost = 3;
+  const auto lost_bytes = dock.store->get_record(device, lost).value();
+  REQUIRE(std::filesystem::remove(dock.root / "store" / "records" / "cam-1" / std::to_string(lost)));
+  cam.add_segment(13'000);
+  auto r = dock.dock(cam);
+  REQUIRE(r.has_value());
+  CHECK(r->records_read == before.size() - lost);  // seqs 2 (the one before the hole) on, but the lost one
+  CHECK(dock.store->get_record(device, lost).value() == lost_bytes);
+  const auto after = dock.store->list_record_seqs(device).value();
+  for (std::size_t i = 0; i < after.size(); ++i) CHECK(after[i] == i);
+  CHECK(after.size() > before.size());
+  CHECK(r->files_stored == 1);
+  REQUIRE(r->receipt_end.has_value());
+  CHECK(*r->receipt_end == after.size());
+  CHECK(dock.observer.alarms.empty());
+  tests::check_invariants(dock, cam);
+  check_receipts_recorded_once(dock, cam);
+}
+
 TEST_CASE("the last receipt is refused (its object lost from the store): that docking reads the whole chain and "
           "receipts again from the receipt before (invariant 6)",
           "[fault]") {
