@@ -18,6 +18,7 @@
 // `rclone copy --checksum` of each camera's segments to DEST/camN (an rclone remote path, configured by the
 // caller), all cameras at once, instead of cp + sync.
 // Prints one line of figures with the load average; bench/ingest/run.sh runs the cases docs/performance.md reports.
+#include "bench/ingest/in_process_port.hpp"
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store/s3_store_factory.hpp"
@@ -45,31 +46,9 @@
 using namespace bodycam;
 using namespace bodycam::common;
 namespace fs = std::filesystem;
+using bench::in_process_port;
 
 namespace {
-
-// The dock's camera_port answered by the camera's handler directly; every message still goes through the
-// offload encoder and decoder both ways, as on the wire.
-struct in_process_port final : ingest::dock::camera_port {
-  in_process_port(firmware::offload::offload_handler& handler, crypto::public_key dock, crypto::public_key camera)
-      : handler_(handler), dock_(dock), camera_(camera) {}
-  core::expected<offload::message> exchange(const offload::message& request) override {
-    auto bytes = offload::encode(request);
-    if (!bytes) return std::unexpected(bytes.error());
-    auto decoded = offload::decode(*bytes);
-    if (!decoded) return std::unexpected(decoded.error());
-    auto answer = offload::encode(handler_.handle(*decoded, dock_));
-    if (!answer) return std::unexpected(answer.error());
-    return offload::decode(*answer);
-  }
-  crypto::public_key peer_key() const override { return camera_; }
-  std::string describe() const override { return "in-process camera"; }
-
- private:
-  firmware::offload::offload_handler& handler_;
-  crypto::public_key dock_;
-  crypto::public_key camera_;
-};
 
 struct bench_camera {
   std::unique_ptr<crypto::software_signer> signer;

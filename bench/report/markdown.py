@@ -74,6 +74,14 @@ def ingest_table(figures):
                   "load at the end"], rows)
 
 
+def history_table(figures):
+    rows = [[r["store"], r["records"], f"{r['first_docking_s']:.2f} s", f"{r['second_docking_s']:.3f} s",
+             r["records_read"], f"{r['whole_read_s']:.2f} s + {r['whole_verify_s']:.2f} s", r["load"]]
+            for r in figures]
+    return table(["store", "records", "first docking (stores them all)", "second docking (1 MiB)",
+                  "stored records it read back", "the whole chain read + verified (before)", "load at the end"], rows)
+
+
 def s3_table(figures):
     def cpu(r, tool, ceph):
         return "" if r.get(tool) is None else f"{r[tool]:.2f} + {r[ceph]:.2f}"
@@ -118,7 +126,7 @@ def lines_block(figures):
 
 
 RENDER = {"chain": chain_table, "tlog": tlog_table, "crypto": crypto_table, "catalogue": catalogue_table,
-          "ingest": ingest_table, "s3": s3_table, "recorder": recorder_table, "start_latency": start_latency_table,
+          "ingest": ingest_table, "history": history_table, "s3": s3_table, "recorder": recorder_table, "start_latency": start_latency_table,
           "pre_event_memory": lines_block, "shift": lines_block, "audit": lines_block, "console": lines_block}
 
 

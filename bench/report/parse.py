@@ -93,6 +93,19 @@ def ingest(text):
     return rows
 
 
+def dock_history(text):
+    """bench_dock_history: a dict of its line (records, the dockings' seconds, records read back, whole chain)."""
+    m = re.search(r"store=(\S+) records=(\d+) \(made in " + NUMBER + r"s\)\s+first docking " + NUMBER +
+                  r"s \((\d+) records stored\)\s+second docking \(1 MiB\) " + NUMBER + r"s, (\d+) stored records "
+                  r"read back\s+whole stored chain read " + NUMBER + r"s \((\d+) records\) and verified " + NUMBER +
+                  r"s \((\d+) signature threads\)\s+load (.*)$", text)
+    if not m:
+        raise ValueError("bench_dock_history: no figures in its output")
+    return {"store": m[1], "records": int(m[2]), "first_docking_s": float(m[4]), "second_docking_s": float(m[6]),
+            "records_read": int(m[7]), "whole_read_s": float(m[8]), "whole_records": int(m[9]),
+            "whole_verify_s": float(m[10]), "load": m[12].strip()}
+
+
 def s3_vs_rclone(text):
     """bench/ingest/s3_vs_rclone.sh: one dict per case line (cameras, MB, rclone and dock MB/s, dock / rclone)."""
     rows = []
