@@ -107,6 +107,20 @@ crypto::sha256_digest sealed_hash(camera_fixture& cam, const std::string& name) 
   return d;
 }
 
+// `dockings` dockings of `cam`, each after one new segment (of first_bytes, first_bytes + 1, … bytes); the last
+// one's receipt end.
+std::optional<std::uint64_t> dock_each_segment(dock_fixture& dock, camera_fixture& cam, std::size_t dockings,
+                                               std::size_t first_bytes) {
+  std::optional<std::uint64_t> receipted;
+  for (std::size_t i = 0; i < dockings; ++i) {
+    cam.add_segment(first_bytes + i);
+    auto r = dock.dock(cam);
+    REQUIRE(r.has_value());
+    receipted = r->receipt_end;
+  }
+  return receipted;
+}
+
 }  // namespace
 
 TEST_CASE("receipt_lost_after_store, then replayed: the camera frees only on a recorded receipt, and once", "[fault]") {
@@ -263,10 +277,7 @@ TEST_CASE("a record the store lost (as a store restored from an older copy would
   const auto device = *record::device_id::parse("cam-1");
   dock_fixture dock(dir / "dock");
   dock.enroll(cam);
-  for (std::size_t i = 0; i < 3; ++i) {
-    cam.add_segment(12'000 + i);
-    REQUIRE(dock.dock(cam).has_value());
-  }
+  dock_each_segment(dock, cam, 3, 12'000);
   const auto before = dock.store->list_record_seqs(device).value();
   REQUIRE(before.size() > 8);
   constexpr std::uint64_t lost = 3;
@@ -296,13 +307,7 @@ TEST_CASE("the last receipt is refused (its object lost from the store): that do
   const auto device = *record::device_id::parse("cam-1");
   dock_fixture dock(dir / "dock");
   dock.enroll(cam);
-  std::optional<std::uint64_t> receipted;
-  for (std::size_t i = 0; i < 3; ++i) {
-    cam.add_segment(11'000 + i);
-    auto r = dock.dock(cam);
-    REQUIRE(r.has_value());
-    receipted = r->receipt_end;
-  }
+  const auto receipted = dock_each_segment(dock, cam, 3, 11'000);
   REQUIRE(receipted.has_value());
   const auto x = cam.add_segment(23'000);
   {
