@@ -9,6 +9,7 @@
 // store is a directory store in DIR; with it, the store that file's `[store]` table names (an S3 bucket on Ceph
 // RGW). Prints one line of figures with the load average.
 #include "bench/ingest/in_process_port.hpp"
+#include "bench/ingest/machine_load.hpp"
 #include "common/chain/verifier.hpp"
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
@@ -20,24 +21,17 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <random>
 
 using namespace bodycam;
 using namespace bodycam::common;
+using bench::load_average;
 namespace fs = std::filesystem;
 
 namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point from) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
-}
-
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string one, five, fifteen;
-  in >> one >> five >> fifteen;
-  return one + " " + five + " " + fifteen;
 }
 
 int fail(const std::string& what, const core::error& e) {

@@ -19,6 +19,7 @@
 // caller), all cameras at once, instead of cp + sync.
 // Prints one line of figures with the load average; bench/ingest/run.sh runs the cases docs/performance.md reports.
 #include "bench/ingest/in_process_port.hpp"
+#include "bench/ingest/machine_load.hpp"
 #include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store/s3_store_factory.hpp"
@@ -47,6 +48,7 @@ using namespace bodycam;
 using namespace bodycam::common;
 namespace fs = std::filesystem;
 using bench::in_process_port;
+using bench::load_average;
 
 namespace {
 
@@ -96,13 +98,6 @@ class camera_server {
   std::unique_ptr<firmware::offload::offload_server> server_;
   std::thread thread_;
 };
-
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string one, five, fifteen;
-  in >> one >> five >> fifteen;
-  return one + " " + five + " " + fifteen;
-}
 
 double seconds_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();

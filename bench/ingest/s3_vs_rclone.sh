@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Dock ingest into Ceph RGW against `rclone copy --checksum` of the same files into the same kind of bucket.
 # Figures go to docs/performance.md with this command:
-#   bench/ingest/s3_vs_rclone.sh [BUILD_DIR] [RUNS=3]
+#   bench/ingest/s3_vs_rclone.sh [BUILD_DIR] [RUNS=3] [PAUSE_SECONDS=0]
 # Starts a single-node Ceph with one gateway on 127.0.0.1 (scripts/ceph-dev up, in a temporary folder), then for
 # 1 camera (8 segments of 16 MiB) and 8 cameras (4 segments of 16 MiB each: about the default 60 s segment at
 # 2.5 Mbit/s video and 64 kbit/s audio, 19 MB), RUNS times: bench_ingest makes the
@@ -12,11 +12,14 @@
 # per daemon start) and its key put (once per store handle) before the clock starts; both are printed on their
 # own ("store open", "dock key put"). rclone is configured by environment variables only (path-style, the local
 # gateway, no other config file read). Each line ends with the load average at its end: record it with the figure.
-# Everything it starts (the cluster, its folder) is removed on exit, also on failure.
+# PAUSE_SECONDS: a pause before each case, so that what the cluster still does after the last case (an 8-camera
+# case leaves it busy) falls into neither tool's time. Everything it starts (the cluster, its folder) is removed
+# on exit, also on failure.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build}
 runs=${2:-3}
+pause=${3:-0}
 command -v rclone >/dev/null || { echo "s3_vs_rclone: rclone is missing; run scripts/install-deps" >&2; exit 1; }
 cmake --build "$build" --target bench_ingest >/dev/null
 
@@ -62,6 +65,7 @@ case_number=0
 for run in $(seq "$runs"); do
   for shape in "1 8 16" "8 4 16"; do
     case_number=$((case_number + 1))
+    sleep "$pause"
     bucket=dock-bench-$case_number
     make_bucket "$bucket"
     printf '[store]\nkind = "s3"\nendpoint = "%s"\nbucket = "%s"\ncredentials_file = "%s"\nretention_days = 1\n' \
@@ -75,6 +79,7 @@ done
 # rclone with one transfer at a time (RCLONE_TRANSFERS=1; its default is 4 files in parallel), as the dock stores
 # one camera's files one after another.
 case_number=$((case_number + 1))
+sleep "$pause"
 make_bucket "dock-bench-$case_number"
 sed -i "s/^bucket = .*/bucket = \"dock-bench-$case_number\"/" "$work/store.toml"
 echo -n "RCLONE_TRANSFERS=1: "

@@ -76,8 +76,10 @@ struct session_settings {
   // Fetched files being stored at once while the session fetches the next (invariant 4): the link and the
   // store work side by side, and a store with room for concurrent writes (S3) gets several. 0 is the
   // stop-and-wait of before (each file stored before the next is fetched). Each file being stored may hold its
-  // bytes in memory (the S3 store's single PUT, up to its multipart threshold).
-  std::size_t store_depth = 3;
+  // bytes in memory (the S3 store's single PUT, up to its multipart threshold). 6: on a 2-core dock beside a
+  // Ceph gateway one camera's docking of 134 MB into S3 took a median 0.74 s against 0.78 s with 3 (each PUT
+  // waits on the gateway's round trips, not on the dock's CPU; docs/performance.md, "Six files stored at once").
+  std::size_t store_depth = 6;
   // The stored copy of a file is re-read and re-hashed when the first byte of its SHA-256 is a multiple of
   // this (16: about one file in 16; 1: every file; 0: none); its length is always checked (invariant 1).
   std::uint32_t rehash_one_in = 16;

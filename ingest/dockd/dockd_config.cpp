@@ -154,7 +154,7 @@ core::expected<dockd_config> parse_dockd_config(std::string_view text, const std
   auto upload_slots = sched.integer("upload_slots", 1, 1, 16);
   if (!upload_slots) return std::unexpected(upload_slots.error());
   c.upload_slots = static_cast<std::size_t>(*upload_slots);
-  auto store_depth = sched.integer("store_depth", 3, 0, 16);
+  auto store_depth = sched.integer("store_depth", 6, 0, 16);
   if (!store_depth) return std::unexpected(store_depth.error());
   c.store_depth = static_cast<std::size_t>(*store_depth);
   auto margin = sched.integer("completion_margin_minutes", 120, 0, 1440);

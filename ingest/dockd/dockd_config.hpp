@@ -16,7 +16,7 @@
 //   kind = "s3"                           # endpoint, bucket, credentials_file, retention_days, worm, …
 //   [schedule]                            # the deadline scheduler (ingest/schedule), all optional
 //   upload_slots = 1                      # 1-16: cameras uploading at once, granted EDF
-//   store_depth = 3                       # 0-16: files a camera's docking stores side by side while it
+//   store_depth = 6                       # 0-16: files a camera's docking stores side by side while it
 //                                         # fetches the next (0: each stored before the next is fetched)
 //   completion_margin_minutes = 120       # 0-1440: at_risk if projected to finish closer to the deadline (A2)
 //   time_left_threshold_minutes = 60      # 0-1440: at_risk if less time than this is left (A3)
@@ -83,7 +83,7 @@ struct dockd_config {
   std::vector<camera_address> cameras;
   std::vector<witness_endpoint> witnesses;
   std::size_t upload_slots = 1;
-  std::size_t store_depth = 3;  // dock_session.hpp session_settings::store_depth
+  std::size_t store_depth = 6;  // dock_session.hpp session_settings::store_depth
   std::chrono::minutes completion_margin{120};
   std::chrono::minutes time_left_threshold{60};
   std::chrono::seconds reassess_interval{10};

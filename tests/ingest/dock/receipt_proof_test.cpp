@@ -107,6 +107,15 @@ crypto::sha256_digest sealed_hash(camera_fixture& cam, const std::string& name) 
   return d;
 }
 
+// One camera ("cam-1") enrolled at one dock with a directory store, for the tests of a docking's excerpt.
+struct camera_and_dock {
+  camera_and_dock() { dock.enroll(cam); }
+  temp_dir dir;
+  camera_fixture cam{"cam-1", 1, dir / "cam"};
+  record::device_id device = *record::device_id::parse("cam-1");
+  dock_fixture dock{dir / "dock"};
+};
+
 // `dockings` dockings of `cam`, each after one new segment (of first_bytes, first_bytes + 1, … bytes); the last
 // one's receipt end.
 std::optional<std::uint64_t> dock_each_segment(dock_fixture& dock, camera_fixture& cam, std::size_t dockings,
@@ -235,13 +244,10 @@ TEST_CASE("receipt_for_an_object_the_store_lacks is not resent: the file stays o
 }
 
 // Invariant 6: a docking reads back the stored records from the last receipt on, not the camera's history.
-TEST_CASE("each docking reads back only the stored records since the last receipt, however long the history grows",
-          "[integration]") {
-  temp_dir dir;
-  camera_fixture cam("cam-1", 1, dir / "cam");
-  const auto device = *record::device_id::parse("cam-1");
-  dock_fixture dock(dir / "dock");
-  dock.enroll(cam);
+TEST_CASE_METHOD(
+    camera_and_dock,
+    "each docking reads back only the stored records since the last receipt, however long the history grows",
+    "[integration]") {
   cam.add_segment(10'000);
   auto first = dock.dock(cam);
   REQUIRE(first.has_value());
@@ -269,14 +275,10 @@ TEST_CASE("each docking reads back only the stored records since the last receip
   check_receipts_recorded_once(dock, cam);
 }
 
-TEST_CASE("a record the store lost (as a store restored from an older copy would) is stored again from the "
-          "camera's copy; the excerpt starts before the hole (invariant 6)",
-          "[fault]") {
-  temp_dir dir;
-  camera_fixture cam("cam-1", 1, dir / "cam");
-  const auto device = *record::device_id::parse("cam-1");
-  dock_fixture dock(dir / "dock");
-  dock.enroll(cam);
+TEST_CASE_METHOD(camera_and_dock,
+                 "a record the store lost (as a store restored from an older copy would) is stored again from the "
+                 "camera's copy; the excerpt starts before the hole (invariant 6)",
+                 "[fault]") {
   dock_each_segment(dock, cam, 3, 12'000);
   const auto before = dock.store->list_record_seqs(device).value();
   REQUIRE(before.size() > 8);
@@ -299,14 +301,10 @@ TEST_CASE("a record the store lost (as a store restored from an older copy would
   check_receipts_recorded_once(dock, cam);
 }
 
-TEST_CASE("the last receipt is refused (its object lost from the store): that docking reads the whole chain and "
-          "receipts again from the receipt before (invariant 6)",
-          "[fault]") {
-  temp_dir dir;
-  camera_fixture cam("cam-1", 1, dir / "cam");
-  const auto device = *record::device_id::parse("cam-1");
-  dock_fixture dock(dir / "dock");
-  dock.enroll(cam);
+TEST_CASE_METHOD(camera_and_dock,
+                 "the last receipt is refused (its object lost from the store): that docking reads the whole chain and "
+                 "receipts again from the receipt before (invariant 6)",
+                 "[fault]") {
   const auto receipted = dock_each_segment(dock, cam, 3, 11'000);
   REQUIRE(receipted.has_value());
   const auto x = cam.add_segment(23'000);

@@ -33,7 +33,7 @@ TEST_CASE("a minimal dock configuration gets its defaults and resolved paths") {
   CHECK(c->cameras[1].slot == "bay-2");
   CHECK(c->cameras[1].host == "::1");
   CHECK(c->upload_slots == 1);
-  CHECK(c->store_depth == 3);
+  CHECK(c->store_depth == 6);
   CHECK(c->completion_margin == std::chrono::minutes(120));
   CHECK(c->time_left_threshold == std::chrono::minutes(60));
   CHECK(c->reassess_interval == std::chrono::seconds(10));
