@@ -10,8 +10,8 @@
 // RGW). Prints one line of figures with the load average.
 #include "bench/ingest/in_process_port.hpp"
 #include "bench/ingest/machine_load.hpp"
+#include "bench/ingest/sealed_segment.hpp"
 #include "common/chain/verifier.hpp"
-#include "common/core/durable_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store/record_inputs.hpp"
 #include "common/store/s3_store_factory.hpp"
@@ -108,22 +108,8 @@ int main(int argc, char** argv) {
   core::byte_buffer bytes(std::size_t{1} << 20);
   std::mt19937_64 random(1);
   for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
-  const std::string name = "new.mp4";
-  if (auto ok = core::write_file_durably(root / "camera" / "segments" / name, bytes); !ok)
-    return fail("write the new segment", ok.error());
-  if (auto ok = writer.with_ledger([&](ledger::ledger& l) { return l.add_file({name, ledger::file_kind::segment, device.str()}); });
-      !ok)
-    return fail("add the new segment to the ledger", ok.error());
-  record::segment_payload segment;
-  segment.file_name = name;
-  segment.byte_length = bytes.size();
-  segment.file_sha256 = crypto::sha256(bytes);
-  const ledger::file_seal seal{bytes.size(), segment.file_sha256};
-  if (auto r = writer.append(segment, [&](ledger::transaction& tx, std::uint64_t seq) {
-        return tx.set_file_state(name, {ledger::file_state::sealed, seq, seal});
-      });
-      !r)
-    return fail("append the new segment's record", r.error());
+  if (auto ok = bench::add_sealed_segment(writer, root / "camera" / "segments", device, "new.mp4", bytes); !ok)
+    return fail("add the new segment", ok.error());
   const auto second_started = std::chrono::steady_clock::now();
   auto second = dock_once();
   if (!second) return fail("the second docking", second.error());

@@ -20,7 +20,7 @@
 // Prints one line of figures with the load average; bench/ingest/run.sh runs the cases docs/performance.md reports.
 #include "bench/ingest/in_process_port.hpp"
 #include "bench/ingest/machine_load.hpp"
-#include "common/core/durable_file.hpp"
+#include "bench/ingest/sealed_segment.hpp"
 #include "common/store/directory_backend.hpp"
 #include "common/store/s3_store_factory.hpp"
 #include "common/store_log/log_queue.hpp"
@@ -198,19 +198,12 @@ int main(int argc, char** argv) {
     for (int i = 0; i < segments; ++i) {
       core::byte_buffer bytes(mib << 20);
       for (auto& b : bytes) b = static_cast<std::uint8_t>(random());
-      const std::string name = std::to_string(i) + ".mp4";
-      if (!core::write_file_durably(cam.dir / "segments" / name, bytes)) return 1;
-      if (!cam.writer->with_ledger([&](ledger::ledger& l) { return l.add_file({name, ledger::file_kind::segment, id}); }))
+      const auto added = bench::add_sealed_segment(*cam.writer, cam.dir / "segments", *record::device_id::parse(id),
+                                                   std::to_string(i) + ".mp4", bytes);
+      if (!added) {
+        std::fprintf(stderr, "bench_ingest: add a segment to %s: %s\n", id.c_str(), added.error().context.c_str());
         return 1;
-      record::segment_payload p;
-      p.file_name = name;
-      p.byte_length = bytes.size();
-      p.file_sha256 = crypto::sha256(bytes);
-      const ledger::file_seal seal{bytes.size(), p.file_sha256};
-      auto appended = cam.writer->append(p, [&](ledger::transaction& tx, std::uint64_t seq) {
-        return tx.set_file_state(name, {ledger::file_state::sealed, seq, seal});
-      });
-      if (!appended) return 1;
+      }
       total += bytes.size();
     }
     enrolled.add(id, cam.signer->public_key());
