@@ -44,8 +44,10 @@ int fail(const std::string& what, const core::error& e) {
 int main(int argc, char** argv) {
   std::string store_config;
   for (int i = 3; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--store-config" && i + 1 < argc) store_config = argv[++i];
-    else argc = 0;
+    if (std::string_view(argv[i]) == "--store-config" && i + 1 < argc)
+      store_config = argv[++i];
+    else
+      argc = 0;
   }
   const std::uint64_t records = argc >= 3 ? std::strtoull(argv[1], nullptr, 10) : 0;
   if (argc < 3 || records == 0) {
@@ -132,17 +134,19 @@ int main(int argc, char** argv) {
   const auto report = chain::verify_chain(*whole, verify);
   const double verify_s = seconds_since(verify_started);
   if (report.result != chain::verdict::authentic) {
-    std::fprintf(stderr, "bench_dock_history: the stored chain is %s\n", std::string(chain::to_string(report.result)).c_str());
+    std::fprintf(stderr, "bench_dock_history: the stored chain is %s\n",
+                 std::string(chain::to_string(report.result)).c_str());
     return 1;
   }
 
-  std::printf("store=%s records=%llu (made in %.1fs)  first docking %.2fs (%llu records stored)  "
-              "second docking (1 MiB) %.3fs, %llu stored records read back  whole stored chain read %.2fs "
-              "(%zu records) and verified %.2fs (%u signature threads)  load %s\n",
-              store_config.empty() ? "directory" : "configured", static_cast<unsigned long long>(records), make_s,
-              first_s, static_cast<unsigned long long>(first->records_stored), second_s,
-              static_cast<unsigned long long>(second->records_read), whole_s, whole->size(), verify_s,
-              report.signature_threads, load_average().c_str());
+  std::printf(
+      "store=%s records=%llu (made in %.1fs)  first docking %.2fs (%llu records stored)  "
+      "second docking (1 MiB) %.3fs, %llu stored records read back  whole stored chain read %.2fs "
+      "(%zu records) and verified %.2fs (%u signature threads)  load %s\n",
+      store_config.empty() ? "directory" : "configured", static_cast<unsigned long long>(records), make_s, first_s,
+      static_cast<unsigned long long>(first->records_stored), second_s,
+      static_cast<unsigned long long>(second->records_read), whole_s, whole->size(), verify_s, report.signature_threads,
+      load_average().c_str());
   fs::remove_all(root);
   return 0;
 }
