@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace checkpoint_test {
+
 using namespace bodycam::common;
 using bodycam::tests::chain_scenario;
 using bodycam::tests::verify_both;
@@ -46,3 +49,5 @@ TEST_CASE("a checkpoint signed by another key is reported as bad_checkpoint") {
   REQUIRE(report.chain_findings.size() == 1);
   CHECK(report.chain_findings[0].code == chain::reason::bad_checkpoint);
 }
+
+}  // namespace checkpoint_test

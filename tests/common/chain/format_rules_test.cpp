@@ -15,6 +15,9 @@
 #include <functional>
 #include <string>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace format_rules_test {
+
 using namespace bodycam::common;
 using bodycam::tests::at_seq;
 using bodycam::tests::chain_scenario;
@@ -222,3 +225,5 @@ TEST_CASE("V13: public key lines may use upper-case hex and lack the final newli
     CHECK_FALSE(crypto::parse_public_key_line(bad, "test"));
   }
 }
+
+}  // namespace format_rules_test

@@ -11,6 +11,9 @@
 #include <algorithm>
 #include <random>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace parallel_verify_test {
+
 using namespace bodycam::common;
 using bodycam::tests::chain_scenario;
 using bodycam::tests::verify_both;
@@ -226,3 +229,5 @@ TEST_CASE("random signatures: check_signatures equals the plain one-thread walk 
   CHECK(compared == cases);
   CHECK(rotations_forged > 0);
 }
+
+}  // namespace parallel_verify_test

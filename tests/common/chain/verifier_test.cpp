@@ -8,6 +8,9 @@
 
 #include <set>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace verifier_test {
+
 using namespace bodycam::common;
 using bodycam::tests::at_seq;
 using bodycam::tests::chain_scenario;
@@ -265,3 +268,5 @@ TEST_CASE("no records at all cannot be verified") {
   chain_scenario s("cam-1");
   CHECK(verify_both({}, s.options()).result == verdict::cannot_verify);
 }
+
+}  // namespace verifier_test

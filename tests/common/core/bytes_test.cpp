@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace bytes_test {
+
 using namespace bodycam::common::core;
 
 TEST_CASE("byte_writer writes big-endian fixed-width integers") {
@@ -47,3 +50,5 @@ TEST_CASE("parse_hex is strict about length and digits") {
   CHECK_FALSE(parse_hex("00f", 2, "x").has_value());
   CHECK_FALSE(parse_hex("00fg", 2, "x").has_value());
 }
+
+}  // namespace bytes_test

@@ -14,6 +14,9 @@
 #include <optional>
 #include <string>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace durable_file_crash_test {
+
 using namespace bodycam::common;
 using namespace bodycam::tests;
 namespace fs = std::filesystem;
@@ -112,3 +115,5 @@ TEST_CASE("negative control: without the directory fsync the crash loop finds a 
   INFO("seed " << seed);
   CHECK(r.violations > 0);
 }
+
+}  // namespace durable_file_crash_test

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace html_test {
+
 using bodycam::common::core::escape_html;
 using namespace std::string_literals;
 
@@ -53,3 +56,5 @@ TEST_CASE("escape_html: malformed UTF-8 becomes U+FFFD, one per bad byte (H2)") 
   CHECK(escape_html("\xFF\xFE") == fffd + fffd);                        // never_valid_bytes
   CHECK(escape_html("a\0b"s) == "a" + fffd + "b");                      // nul_byte
 }
+
+}  // namespace html_test

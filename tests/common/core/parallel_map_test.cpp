@@ -9,6 +9,9 @@
 #include <chrono>
 #include <thread>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace parallel_map_test {
+
 using namespace bodycam::common;
 
 TEST_CASE("parallel_map: every index once, results in index order, at most the threads asked for at once") {
@@ -65,3 +68,5 @@ TEST_CASE("parallel_map: with stop_at_error the tasks run up to the failing one'
     for (std::size_t i = 0; i < out.size(); ++i) CHECK(out[i].has_value() == (i != 20 && i != 22));
   }
 }
+
+}  // namespace parallel_map_test

@@ -10,6 +10,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace secret_file_test {
+
 using namespace bodycam::common;
 using bodycam::tests::temp_dir;
 namespace fs = std::filesystem;
@@ -86,3 +89,5 @@ TEST_CASE("open_secret_file refuses a secret others could read, names file, mode
     CHECK(core::read_secret_file(big, "cookie key", 65).value().size() == 65);
   }
 }
+
+}  // namespace secret_file_test

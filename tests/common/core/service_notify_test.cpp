@@ -12,6 +12,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace service_notify_test {
+
 using namespace bodycam::common::core;
 
 namespace {
@@ -123,3 +126,5 @@ TEST_CASE("service_notifier outside systemd sends nothing and succeeds") {
   CHECK_FALSE(notifier->watchdog_interval().has_value());
   CHECK(notifier->notify("READY=1").has_value());
 }
+
+}  // namespace service_notify_test

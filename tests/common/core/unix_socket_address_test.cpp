@@ -10,6 +10,9 @@
 
 #include <filesystem>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace unix_socket_address_test {
+
 namespace core = bodycam::common::core;
 namespace fs = std::filesystem;
 
@@ -69,3 +72,5 @@ TEST_CASE("a long socket path whose folder does not exist is an error naming it"
   REQUIRE_FALSE(a);
   CHECK(a.error().context.find(path) != std::string::npos);
 }
+
+}  // namespace unix_socket_address_test

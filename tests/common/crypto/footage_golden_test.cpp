@@ -12,6 +12,9 @@
 #include <fstream>
 #include <sstream>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace footage_golden_test {
+
 using namespace bodycam::tests::footage;
 
 namespace {
@@ -98,3 +101,5 @@ TEST_CASE("footage golden vector: the independent Python reader agrees, complete
   std::swap_ranges(swapped.begin() + 18, swapped.begin() + 18 + 88, swapped.begin() + 18 + 88);
   CHECK(run("swapped", swapped, fixed_key(0x01)) == "header_mismatch\n");
 }
+
+}  // namespace footage_golden_test

@@ -9,6 +9,9 @@
 
 #include <sys/stat.h>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace footage_key_file_test {
+
 using namespace bodycam::tests::footage;
 using bodycam::tests::temp_dir;
 
@@ -107,3 +110,5 @@ TEST_CASE("footage public key: the line round-trips and names its key id") {
   CHECK(crypto::parse_footage_public_key("bodycam-public-key-v1 x " + key.public_key().to_hex(), "t").error().code ==
         core::errc::malformed);
 }
+
+}  // namespace footage_key_file_test

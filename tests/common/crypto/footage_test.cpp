@@ -11,6 +11,9 @@
 
 #include <random>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace footage_test {
+
 using namespace bodycam::tests::footage;
 namespace crypto = bodycam::common::crypto;
 using crypto::footage_errc;
@@ -384,3 +387,5 @@ TEST_CASE("secretstream pull on libcrypto equals libsodium's, message for messag
   }
   CHECK(compared == 200);
 }
+
+}  // namespace footage_test

@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace key_file_test {
+
 using namespace bodycam::common;
 namespace fs = std::filesystem;
 using bodycam::tests::temp_dir;
@@ -71,3 +74,5 @@ TEST_CASE("malformed key files are refused with the reason") {
   CHECK(crypto::load_public_key(write("d", "bodycam-public-key-v1 cam-1 zz\n")).error().code == core::errc::malformed);
   CHECK(crypto::load_secret_key(dir / "missing").error().code == core::errc::not_found);
 }
+
+}  // namespace key_file_test

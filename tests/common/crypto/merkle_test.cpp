@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace merkle_test {
+
 using namespace bodycam::common::crypto;
 
 namespace {
@@ -53,3 +56,5 @@ TEST_CASE("merkle_root changes when a leaf changes or two leaves swap") {
   flipped[4].bytes[0] ^= 1;
   CHECK(merkle_root(flipped) != root);
 }
+
+}  // namespace merkle_test

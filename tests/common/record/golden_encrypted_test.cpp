@@ -17,6 +17,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace golden_encrypted_test {
+
 using namespace bodycam::common;
 namespace fs = std::filesystem;
 
@@ -239,3 +242,5 @@ TEST_CASE("golden vectors: the stored encrypted records parse back and verify; f
     }
   }
 }
+
+}  // namespace golden_encrypted_test

@@ -7,6 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace golden_photo_test {
+
 using namespace bodycam::common;
 
 namespace {
@@ -105,3 +108,5 @@ TEST_CASE("golden vectors: the stored photo record parses and verifies; forged a
     }
   }
 }
+
+}  // namespace golden_photo_test

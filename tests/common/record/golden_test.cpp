@@ -8,6 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace golden_test {
+
 using namespace bodycam::common;
 
 namespace {
@@ -322,3 +325,5 @@ TEST_CASE("golden vectors: the stored action, mark and officer bytes parse back 
       }
   }
 }
+
+}  // namespace golden_test

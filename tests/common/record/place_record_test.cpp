@@ -8,6 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace place_record_test {
+
 using namespace bodycam::common;
 
 namespace {
@@ -193,3 +196,5 @@ TEST_CASE("a place in words: hemispheres, seven decimals, accuracy and altitude 
   CHECK(record::place_text(p) == "no fix (source_lost): gpsd gone");
   CHECK(record::place_position_text(record::fix_quality::none, 5, 5) == "no fix");
 }
+
+}  // namespace place_record_test

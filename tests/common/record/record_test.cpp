@@ -8,6 +8,9 @@
 #include <random>
 #include <set>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace record_test {
+
 using namespace bodycam::common;
 using bodycam::tests::chain_scenario;
 
@@ -179,3 +182,5 @@ TEST_CASE("place records with random bytes flipped: malformed, or decoded and re
   CHECK(decoded + refused == 2 * 500);  // every round ran: the fix and the lost receiver
   CHECK(refused > 0);
 }
+
+}  // namespace record_test

@@ -14,6 +14,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace database_test {
+
 namespace core = bodycam::common::core;
 namespace sqlite = bodycam::common::sqlite;
 
@@ -221,3 +224,5 @@ TEST_CASE("a corrupt file is refused as corrupt and left byte for byte", "[integ
   CHECK(contains(refused.error().context, path));
   CHECK(file_bytes(path) == torn);
 }
+
+}  // namespace database_test

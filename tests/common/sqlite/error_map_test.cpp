@@ -10,6 +10,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace error_map_test {
+
 namespace core = bodycam::common::core;
 namespace sqlite = bodycam::common::sqlite;
 
@@ -70,3 +73,5 @@ TEST_CASE("a result code outside the table is internal") {
   CHECK(sqlite::errc_from_sqlite(SQLITE_NOMEM) == core::errc::internal);
   CHECK(sqlite::errc_from_sqlite(SQLITE_SCHEMA) == core::errc::internal);
 }
+
+}  // namespace error_map_test

@@ -19,6 +19,9 @@
 
 #include <string>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace port_vfs_test {
+
 namespace core = bodycam::common::core;
 namespace sqlite = bodycam::common::sqlite;
 
@@ -123,3 +126,5 @@ TEST_CASE("port_vfs: two connections on one file in one process; closing one kee
   CHECK_FALSE(seen.sees_lock);
   CHECK(seen.result == SQLITE_OK);
 }
+
+}  // namespace port_vfs_test

@@ -10,6 +10,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace transaction_test {
+
 namespace core = bodycam::common::core;
 namespace sqlite = bodycam::common::sqlite;
 
@@ -130,3 +133,5 @@ TEST_CASE("constraint failures, refused binds and bad SQL are errors naming the 
   CHECK(bad.error().code == core::errc::internal);
   CHECK(bad.error().context == "prepare query on test queue " + path + ": no such table: nowhere");
 }
+
+}  // namespace transaction_test

@@ -15,6 +15,9 @@
 #include <filesystem>
 #include <sstream>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace interop_test {
+
 using namespace bodycam::common;
 using namespace bodycam::common::tlog;
 namespace fs = std::filesystem;
@@ -192,3 +195,5 @@ TEST_CASE("Go's sumdb verifies a bodycam log, and bodycam verifies a Go log", "[
   CHECK(incl == 6);
   CHECK(cons == 1);
 }
+
+}  // namespace interop_test

@@ -7,6 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace note_test {
+
 using namespace bodycam::common;
 using namespace bodycam::common::tlog;
 
@@ -216,3 +219,5 @@ TEST_CASE("golden vectors of docs/formats/log.md: a signed checkpoint and a cosi
   REQUIRE(opened.verified.size() == 2);
   CHECK(opened.verified[1].cosigned_at == std::chrono::sys_seconds{std::chrono::seconds(1700000000)});
 }
+
+}  // namespace note_test

@@ -6,6 +6,9 @@
 
 #include <random>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace proof_test {
+
 using namespace bodycam::common;
 using namespace bodycam::common::tlog;
 
@@ -239,3 +242,5 @@ TEST_CASE("random tree sizes up to 5000: proofs verify and the stored count is G
     REQUIRE(verify_consistency(prove_consistency(n, old, store).value(), old, tree_hash(old, store).value(), n, root));
   }
 }
+
+}  // namespace proof_test

@@ -10,6 +10,9 @@
 #include <cstdio>
 #include <random>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace tile_test {
+
 using namespace bodycam::common;
 using namespace bodycam::common::tlog;
 
@@ -319,3 +322,5 @@ TEST_CASE("the tile builder with random batch sizes: same files and roots as one
   tile_hash_reader reader(total, many, single.root);
   CHECK(tree_hash(total, reader).value() == single.root);
 }
+
+}  // namespace tile_test

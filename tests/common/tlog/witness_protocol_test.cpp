@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace witness_protocol_test {
+
 using namespace bodycam::common;
 using namespace bodycam::common::tlog;
 
@@ -87,3 +90,5 @@ TEST_CASE("cosignature lines: split, and refused when not signature lines", "[wi
     CHECK_FALSE(split_cosignature_lines(bad));
   }
 }
+
+}  // namespace witness_protocol_test

@@ -7,6 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace witness_test {
+
 using namespace bodycam::common;
 using namespace bodycam::common::tlog;
 
@@ -130,3 +133,5 @@ TEST_CASE("witness refusals, named for the attack") {
     CHECK(d.is_cosign());
   }
 }
+
+}  // namespace witness_test

@@ -9,6 +9,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace config_loader_test {
+
 using namespace bodycam::firmware::config;
 using bodycam::tests::temp_dir;
 using bodycam::tests::write_text;
@@ -90,3 +93,5 @@ TEST_CASE("a config file over the size limit is refused, not truncated") {
   REQUIRE_FALSE(loaded.has_value());
   CHECK(loaded.error().context.find("exceeds the limit") != std::string::npos);
 }
+
+}  // namespace config_loader_test

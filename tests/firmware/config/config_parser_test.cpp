@@ -7,6 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace config_parser_test {
+
 using namespace bodycam::firmware::config;
 using bodycam::common::core::errc;
 using namespace std::chrono_literals;
@@ -553,3 +556,5 @@ TEST_CASE("[footage]: no key means footage in the clear; keys are public key fil
   CHECK(error_of(minimal + "[footage]\nsecret_key_file = \"/x\"\n").find("footage.secret_key_file: unknown key") !=
         std::string::npos);
 }
+
+}  // namespace config_parser_test

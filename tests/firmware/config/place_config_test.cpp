@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace place_config_test {
+
 using namespace bodycam::firmware::config;
 using namespace std::chrono_literals;
 namespace place = bodycam::firmware::place;
@@ -58,3 +61,5 @@ TEST_CASE("[place] refusals name the key and the value") {
   CHECK(error_of(minimal + "[place]\ngpsd_host = \"\"\n").find("place.gpsd_host") != std::string::npos);
   CHECK(error_of(minimal + "[place]\nunknown_key = 1\n").find("place.unknown_key") != std::string::npos);
 }
+
+}  // namespace place_config_test

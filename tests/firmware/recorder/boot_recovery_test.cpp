@@ -12,6 +12,9 @@
 
 #include <fstream>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace boot_recovery_test {
+
 using namespace bodycam::common;
 using namespace bodycam::firmware;
 using namespace bodycam::tests;
@@ -323,3 +326,5 @@ TEST_CASE("a boot whose clock went back gets its own interruption clamped, and t
   REQUIRE(gaps.size() == 2);
   CHECK(gaps[1].detail.find("before boot") == std::string::npos);
 }
+
+}  // namespace boot_recovery_test

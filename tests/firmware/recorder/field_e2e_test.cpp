@@ -11,6 +11,9 @@
 
 #include <csignal>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace field_e2e_test {
+
 using namespace bodycam::common;
 using namespace bodycam::tests;
 using json = nlohmann::json;
@@ -220,3 +223,5 @@ TEST_CASE("a stop unsuitable to record: turned back when the statement is silent
   CHECK(std::get<record::annotation_payload>(statement->body.body).status == record::annotation_status::recorded);
   CHECK(cam.verify().result == chain::verdict::authentic);
 }
+
+}  // namespace field_e2e_test

@@ -16,6 +16,9 @@
 #include <set>
 #include <thread>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace ledger_full_e2e_test {
+
 using namespace bodycam::common;
 using namespace bodycam::tests;
 namespace fs = std::filesystem;
@@ -205,3 +208,5 @@ TEST_CASE("ledger_full: SQLITE_FULL is storage_full: interrupted, explained once
   }
   CHECK(files == segments.size());
 }
+
+}  // namespace ledger_full_e2e_test

@@ -12,6 +12,9 @@
 #include <csignal>
 #include <fstream>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace photo_e2e_test {
+
 using namespace bodycam::common;
 using namespace bodycam::tests;
 using json = nlohmann::json;
@@ -226,3 +229,5 @@ TEST_CASE("a photo while storage is full: refused below the reserve, reported, t
     if (entry.path().extension() == ".jpg") ++jpeg_files;
   CHECK(jpeg_files == 1);
 }
+
+}  // namespace photo_e2e_test

@@ -13,6 +13,9 @@
 #include <csignal>
 #include <fstream>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace place_e2e_test {
+
 using namespace bodycam::common;
 using namespace bodycam::tests;
 using json = nlohmann::json;
@@ -69,3 +72,5 @@ TEST_CASE("gpsd absent: the camera records as always and its place records say s
   CHECK(lost == 1);
   CHECK(per_segment == segments);
 }
+
+}  // namespace place_e2e_test

@@ -39,6 +39,9 @@
 #include <fstream>
 #include <optional>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace recorder_crash_test {
+
 using namespace bodycam::common;
 using namespace bodycam::firmware;
 using namespace bodycam::tests;
@@ -426,3 +429,5 @@ TEST_CASE("negative control: without the directory syncs the crash loop finds a 
   INFO("seed " << seed);
   CHECK(t.runs_with_violation > 0);
 }
+
+}  // namespace recorder_crash_test

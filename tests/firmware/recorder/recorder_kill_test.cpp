@@ -40,6 +40,9 @@
 #include <stdexcept>
 #include <thread>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace recorder_kill_test {
+
 using namespace bodycam::common;
 using namespace bodycam::tests;
 namespace fs = std::filesystem;
@@ -463,3 +466,5 @@ TEST_CASE("SIGKILL at random moments: no acknowledged fragment lost, every gap e
               recording_kills ? not_durable_total / recording_kills : 0.0, killed_boots.size(), late_interruptions,
               unexplained, resume_run, seed);
 }
+
+}  // namespace recorder_kill_test

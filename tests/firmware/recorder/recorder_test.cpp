@@ -15,6 +15,9 @@
 #include <fstream>
 #include <thread>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace recorder_test {
+
 using namespace bodycam::common;
 using namespace bodycam::tests;
 namespace fs = std::filesystem;
@@ -149,3 +152,5 @@ TEST_CASE("bodycam-recorder refuses bad setup with a clear message", "[e2e]") {
     CHECK(r.err.find("nope.toml") != std::string::npos);
   }
 }
+
+}  // namespace recorder_test

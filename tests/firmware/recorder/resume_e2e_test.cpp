@@ -18,6 +18,9 @@
 #include <set>
 #include <thread>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace resume_e2e_test {
+
 using namespace bodycam::common;
 using namespace bodycam::tests;
 namespace fs = std::filesystem;
@@ -246,3 +249,5 @@ TEST_CASE("storage full, freed while docked: leaving the dock and starting resum
   CHECK(resume_statement);  // asked (missing: no annotation source configured), never a start statement
   CHECK(cam.verify().problem_count() == 0);
 }
+
+}  // namespace resume_e2e_test

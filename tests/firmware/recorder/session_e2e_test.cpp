@@ -12,6 +12,9 @@
 #include <optional>
 #include <thread>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace session_e2e_test {
+
 using namespace bodycam::common;
 using namespace bodycam::tests;
 namespace fs = std::filesystem;
@@ -188,3 +191,5 @@ TEST_CASE("the officer stops: stop statement while recording goes on, then sessi
   CHECK(cam.verify().problem_count() == 0);
   CHECK(cam.feedback_log().find("prompt stop statement") != std::string::npos);
 }
+
+}  // namespace session_e2e_test

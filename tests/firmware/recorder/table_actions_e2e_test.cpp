@@ -11,6 +11,9 @@
 
 #include <csignal>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace table_actions_e2e_test {
+
 using namespace bodycam::common;
 using namespace bodycam::tests;
 using json = nlohmann::json;
@@ -131,3 +134,5 @@ TEST_CASE("every action of the session table, performed by the daemon from its e
   REQUIRE(daemon->wait(std::chrono::seconds(30)) == 0);
   CHECK(cam.verify().problem_count() == 0);
 }
+
+}  // namespace table_actions_e2e_test

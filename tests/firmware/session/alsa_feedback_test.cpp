@@ -11,6 +11,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace alsa_feedback_test {
+
 using namespace bodycam::firmware::session;
 using namespace bodycam::tests;
 namespace core = bodycam::common::core;
@@ -153,3 +156,5 @@ TEST_CASE("bad outputs and prompt files are refused with what and where", "[inte
   CHECK(too_long.error().code == core::errc::invalid_argument);
   CHECK_THAT(too_long.error().context, Catch::Contains("long.wav") && Catch::Contains("1000 ms limit"));
 }
+
+}  // namespace alsa_feedback_test

@@ -8,6 +8,9 @@
 #include <cstring>
 #include <vector>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace button_map_test {
+
 using namespace bodycam::firmware::session;
 
 namespace {
@@ -31,3 +34,5 @@ TEST_CASE("only a press (value 1) of the configured key counts") {
   CHECK_FALSE(is_press_of(decode_input_event(encode(EV_SYN, KEY_RECORD, 1)), KEY_RECORD));
   CHECK_FALSE(is_press_of(decode_input_event(std::vector<std::uint8_t>(3, 0xFF)), KEY_RECORD));
 }
+
+}  // namespace button_map_test

@@ -15,6 +15,9 @@
 #include <cstring>
 #include <vector>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace evdev_buttons_test {
+
 using namespace bodycam::firmware::session;
 using namespace bodycam::tests;
 
@@ -67,3 +70,5 @@ TEST_CASE("evdev: a missing device is an error naming it", "[integration]") {
   REQUIRE_FALSE(buttons);
   CHECK(buttons.error().context.find("/dev/input/event999") != std::string::npos);
 }
+
+}  // namespace evdev_buttons_test

@@ -9,6 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace feedback_port_test {
+
 using namespace bodycam::firmware::session;
 using namespace bodycam::tests;
 namespace fs = std::filesystem;
@@ -51,3 +54,5 @@ TEST_CASE("feedback_fanout signals every port and reports the first error") {
   CHECK_FALSE(fan.signal(feedback_signal::alarm, "x"));
   CHECK(slurp(dir / "feedback.log") == "alarm x\n");  // the log still got it
 }
+
+}  // namespace feedback_port_test

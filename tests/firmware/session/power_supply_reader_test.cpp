@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace power_supply_reader_test {
+
 using namespace bodycam::firmware::session;
 using namespace bodycam::tests;
 namespace fs = std::filesystem;
@@ -76,3 +79,5 @@ TEST_CASE("parse_sysfs_integer") {
   CHECK_FALSE(parse_sysfs_integer("0x10"));
   CHECK_FALSE(parse_sysfs_integer("99999999999999999999999"));
 }
+
+}  // namespace power_supply_reader_test

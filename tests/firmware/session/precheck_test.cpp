@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace precheck_test {
+
 using namespace bodycam::firmware::session;
 using namespace bodycam::common;
 using namespace std::chrono_literals;
@@ -129,3 +132,5 @@ TEST_CASE("the battery reserve rule used while recording") {
   CHECK_FALSE(is_at_battery_reserve({true, std::nullopt, "Discharging", {}, "garbage"}, 10));
   CHECK_FALSE(is_at_battery_reserve({false, std::nullopt, "", {}, ""}, 10));
 }
+
+}  // namespace precheck_test

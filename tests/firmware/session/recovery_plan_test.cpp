@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace recovery_plan_test {
+
 using namespace bodycam::firmware::session;
 using namespace bodycam::common;
 
@@ -177,3 +180,5 @@ TEST_CASE("within_resume_window: up to and including the window; a clock set bac
   CHECK(within_resume_window(stop, at_s(900), window));
   CHECK_FALSE(within_resume_window(stop, at_s(1001), std::chrono::milliseconds(0)));
 }
+
+}  // namespace recovery_plan_test

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace session_roster_test {
+
 using namespace bodycam::firmware::session;
 using bodycam::common::core::errc;
 using bodycam::common::record::officer_change;
@@ -51,3 +54,5 @@ TEST_CASE("session roster: a configured list replaces the default one") {
   CHECK(roster.check_action("inspection", "").error().context ==
         "action \"inspection\" is not in this camera's list (patrol)");
 }
+
+}  // namespace session_roster_test

@@ -11,6 +11,9 @@
 #include <sstream>
 #include <tuple>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace session_table_doc_test {
+
 using namespace bodycam::firmware::session;
 
 namespace {
@@ -118,3 +121,5 @@ TEST_CASE("every action of the table is used by a row and explained in docs/stat
       CHECK(doc.find("**" + std::string(to_string(action)) + "**", explained) != std::string::npos);
   }
 }
+
+}  // namespace session_table_doc_test

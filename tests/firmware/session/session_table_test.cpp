@@ -7,6 +7,9 @@
 #include <set>
 #include <tuple>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace session_table_test {
+
 using namespace bodycam::firmware::session;
 using s = session_state;
 using e = session_event;
@@ -251,3 +254,5 @@ TEST_CASE("names are stable and distinct") {
   for (const auto& row : session_transitions()) actions.insert(to_string(row.action));
   CHECK(actions.count("unknown") == 0);
 }
+
+}  // namespace session_table_test

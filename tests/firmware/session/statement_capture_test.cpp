@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace statement_capture_test {
+
 using namespace bodycam::firmware;
 using namespace bodycam::firmware::session;
 using namespace bodycam::tests;
@@ -57,3 +60,5 @@ TEST_CASE("a missing microphone is an error naming the source", "[integration]")
   REQUIRE_FALSE(got);
   CHECK(got.error().context.find("hw:99") != std::string::npos);
 }
+
+}  // namespace statement_capture_test

@@ -7,6 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace tone_test {
+
 using namespace bodycam::firmware::session;
 
 namespace {
@@ -116,3 +119,5 @@ TEST_CASE("the tones have their frequencies: prompt rises, alarm is low") {
   for (const auto& step : tone_plan(feedback_signal::alarm))
     CHECK(step.duration > tone_plan(feedback_signal::beep)[0].duration);
 }
+
+}  // namespace tone_test

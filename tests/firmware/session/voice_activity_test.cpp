@@ -8,6 +8,9 @@
 #include <cstdio>
 #include <random>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace voice_activity_test {
+
 using namespace bodycam::firmware::session;
 using namespace bodycam::tests;
 using namespace std::chrono_literals;
@@ -94,3 +97,5 @@ TEST_CASE("speech in moderate background noise is still speech") {
   for (auto& x : speech.samples) x += noise(random);
   CHECK(detect(speech).speech_present);
 }
+
+}  // namespace voice_activity_test

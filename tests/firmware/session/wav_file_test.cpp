@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace wav_file_test {
+
 using namespace bodycam::firmware::session;
 using namespace bodycam::common;
 
@@ -44,3 +47,5 @@ TEST_CASE("bad input is refused with what is wrong") {
   not_riff[0] = 'X';
   CHECK(parse_wav(not_riff).error().context == "wav: not a RIFF/WAVE file");
 }
+
+}  // namespace wav_file_test

@@ -2,6 +2,9 @@
 #include "ingest/schedule/alarm_tracker.hpp"
 #include "tests/ingest/schedule/schedule_test_support.hpp"
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace alarm_tracker_test {
+
 namespace sc = bodycam::ingest::schedule;
 using namespace sc::testing;
 using namespace std::chrono_literals;
@@ -65,3 +68,5 @@ TEST_CASE("alarm_tracker reports each transition once, in device order") {
     CHECK(events[0].to == sc::alarm_state::overdue);
   }
 }
+
+}  // namespace alarm_tracker_test

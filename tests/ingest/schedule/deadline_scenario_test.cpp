@@ -9,6 +9,9 @@
 #include "tests/ingest/schedule/schedule_test_support.hpp"
 #include "tests/support/temp_dir.hpp"
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace deadline_scenario_test {
+
 namespace sc = bodycam::ingest::schedule;
 using namespace sc::testing;
 using namespace std::chrono_literals;
@@ -170,3 +173,5 @@ TEST_CASE("store outage of N hours: at risk, then overdue at the right times, th
     CHECK(r.totals.done_items == 18);
   }
 }
+
+}  // namespace deadline_scenario_test

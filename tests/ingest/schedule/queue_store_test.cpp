@@ -15,6 +15,9 @@
 #include <iterator>
 #include <sstream>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace queue_store_test {
+
 namespace sc = bodycam::ingest::schedule;
 namespace core = bodycam::common::core;
 using namespace sc::testing;
@@ -284,3 +287,5 @@ TEST_CASE("queue_store keeps every acknowledged write when its writer is killed 
     CHECK(t->pending_items + t->done_items >= acks);
   }
 }
+
+}  // namespace queue_store_test

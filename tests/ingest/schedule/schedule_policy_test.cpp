@@ -6,6 +6,9 @@
 
 #include <algorithm>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace schedule_policy_test {
+
 namespace sc = bodycam::ingest::schedule;
 namespace core = bodycam::common::core;
 using namespace sc::testing;
@@ -174,3 +177,5 @@ TEST_CASE("manual_clock moves only forward") {
   sc::system_schedule_clock real;
   CHECK(real.now() > t0 - std::chrono::hours(24 * 365 * 10));
 }
+
+}  // namespace schedule_policy_test

@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace bundle_formats_test {
+
 using namespace bodycam::common;
 namespace bundle = bodycam::tools::bundle;
 using namespace std::chrono_literals;
@@ -79,3 +82,5 @@ TEST_CASE("a bundle path is relative, '/'-separated, of plain parts that do not 
   CHECK_FALSE(bundle::is_safe_bundle_path(std::string(256, 'a')));
   CHECK_FALSE(bundle::is_safe_bundle_path(std::string(4, 'a') + std::string(1100, '/')));
 }
+
+}  // namespace bundle_formats_test

@@ -18,6 +18,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace bundle_log_test {
+
 using namespace bodycam::common;
 namespace bundle = bodycam::tools::bundle;
 namespace fs = std::filesystem;
@@ -173,3 +176,5 @@ TEST_CASE("bundle log proofs: a store without a log gives a bundle without proof
   CHECK(r.verdict == chain::verdict::authentic_with_gaps);
   CHECK(names(r, "log_unwitnessed"));
 }
+
+}  // namespace bundle_log_test

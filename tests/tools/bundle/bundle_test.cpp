@@ -16,6 +16,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace bundle_test {
+
 using namespace bodycam::common;
 namespace bundle = bodycam::tools::bundle;
 namespace fs = std::filesystem;
@@ -392,3 +395,5 @@ TEST_CASE("manifest_field_of_wrong_type: a manifest whose format is an array is 
   CHECK(report.findings[0].code == "bundle_unreadable");
   CHECK(report.findings[0].file == "manifest.json");
 }
+
+}  // namespace bundle_test

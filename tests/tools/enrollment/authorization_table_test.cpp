@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace authorization_table_test {
+
 namespace en = bodycam::tools::enrollment;
 namespace crypto = bodycam::common::crypto;
 namespace record = bodycam::common::record;
@@ -241,3 +244,5 @@ TEST_CASE("note: a clerk may note any session, an officer only a session they wo
   CHECK_FALSE(en::is_session_officer(joined_by_1, "officer-3"));
   CHECK_FALSE(en::is_session_officer(std::vector<std::string>{""}, ""));
 }
+
+}  // namespace authorization_table_test

@@ -8,6 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace enrollment_register_test {
+
 namespace en = bodycam::tools::enrollment;
 namespace crypto = bodycam::common::crypto;
 namespace core = bodycam::common::core;
@@ -197,3 +200,5 @@ TEST_CASE("enrollment entry: the golden vector of docs/formats/enrollment.md §3
   forged[forged.size() - 1] ^= 0x80;  // the golden entry with its signature's last byte changed
   CHECK_FALSE(en::verify_enrollment_signature(en::parse_enrollment_entry(forged).value()));
 }
+
+}  // namespace enrollment_register_test

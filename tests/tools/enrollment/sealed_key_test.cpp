@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace sealed_key_test {
+
 namespace en = bodycam::tools::enrollment;
 namespace core = bodycam::common::core;
 namespace crypto = bodycam::common::crypto;
@@ -108,3 +111,5 @@ TEST_CASE("sealed key: header fields out of range are refused before any derivat
   bad_magic[0] = 'B';
   CHECK_THAT(en::parse_sealed_key_header(bad_magic).error().context, Catch::Contains("not a sealed key file"));
 }
+
+}  // namespace sealed_key_test

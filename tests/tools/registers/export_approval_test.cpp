@@ -11,6 +11,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace export_approval_test {
+
 using namespace bodycam::common;
 namespace reg = bodycam::tools::registers;
 using bodycam::tests::fixed_key;
@@ -284,3 +287,5 @@ TEST_CASE("release approval: release_another_hold_than_requested, release_by_the
   CHECK(right == "clerk-1.5");
   CHECK(codes(r.check(reg::expiry_rule())).empty());  // holds and releases are not judged as expiries
 }
+
+}  // namespace export_approval_test

@@ -13,6 +13,9 @@
 #include <iostream>
 #include <random>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace metadata_register_test {
+
 using namespace bodycam::common;
 namespace reg = bodycam::tools::registers;
 using bodycam::tests::fixed_key;
@@ -266,3 +269,5 @@ TEST_CASE("metadata_verifier.py reads and verifies the documented golden note fr
   CHECK(py.out.find("ok   signature verifies") != std::string::npos);
   CHECK(py.out.find("FAIL") == std::string::npos);
 }
+
+}  // namespace metadata_register_test

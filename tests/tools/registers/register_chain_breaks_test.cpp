@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace register_chain_breaks_test {
+
 using namespace bodycam::common;
 namespace reg = bodycam::tools::registers;
 using bodycam::tests::fixed_key;
@@ -141,3 +144,5 @@ TEST_CASE("the retention register chains holds and expiry events per clerk, apar
     CHECK(codes(r.s, retention_ns) == std::vector<std::string>{"wrong_kind retention/clerk-1.2"});
   }
 }
+
+}  // namespace register_chain_breaks_test

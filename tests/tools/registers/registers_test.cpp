@@ -7,6 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace registers_test {
+
 using namespace bodycam::common;
 namespace reg = bodycam::tools::registers;
 using bodycam::tests::fixed_key;
@@ -159,3 +162,5 @@ TEST_CASE("golden vector: the documented access entry, byte for byte, and its fo
     CHECK_FALSE(reg::verify_entry_signature(reg::parse_signed_entry(bytes).value(), clerk.public_key()));
   }
 }
+
+}  // namespace registers_test

@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace legal_hold_items_test {
+
 using namespace bodycam::common;
 namespace rt = bodycam::tools::retention;
 
@@ -73,3 +76,5 @@ TEST_CASE("releasing one of two holds on a session lets go of nothing; releasing
   CHECK(only_two.objects == std::vector{crypto::sha256("8")});
   CHECK(only_two.records == record_list{{cam1, 8}});
 }
+
+}  // namespace legal_hold_items_test

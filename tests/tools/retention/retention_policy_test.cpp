@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace retention_policy_test {
+
 using namespace bodycam::common;
 namespace rt = bodycam::tools::retention;
 using namespace std::chrono_literals;
@@ -154,3 +157,5 @@ TEST_CASE("decisions keep the input order and items; nothing in, nothing out") {
   CHECK(rt::to_string(rt::outcome::keep_young) == "keep_young");
   CHECK(rt::to_string(rt::outcome::keep_held) == "keep_held");
 }
+
+}  // namespace retention_policy_test

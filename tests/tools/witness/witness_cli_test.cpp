@@ -12,6 +12,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace witness_cli_test {
+
 using namespace bodycam;
 using namespace bodycam::common;
 using bodycam::tests::run_bodycam;
@@ -106,3 +109,5 @@ TEST_CASE("bodycam witness cosign and serve refuse a witness key the group or ot
   }
   CHECK_FALSE(std::filesystem::exists(dir / "w" / "state"));  // refused before any state was written
 }
+
+}  // namespace witness_cli_test

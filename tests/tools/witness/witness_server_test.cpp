@@ -24,6 +24,9 @@
 #include <mutex>
 #include <thread>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace witness_server_test {
+
 using namespace bodycam;
 using namespace bodycam::common;
 using bodycam::tests::temp_dir;
@@ -178,3 +181,5 @@ TEST_CASE("witness server: other paths 404, GET 405, too large 413, not HTTP 400
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(4));  // cut off by the 500 ms deadline
   CHECK(w.service->state().last.size == 0);
 }
+
+}  // namespace witness_server_test

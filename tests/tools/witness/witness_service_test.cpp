@@ -13,6 +13,9 @@
 
 #include <catch2/catch.hpp>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace witness_service_test {
+
 using namespace bodycam;
 using namespace bodycam::common;
 using bodycam::tests::temp_dir;
@@ -221,3 +224,5 @@ TEST_CASE("witness serve: one process per state file", "[witness_service]") {
   CHECK(second.error().code == core::errc::conflict);
   CHECK_THAT(second.error().context, Catch::Contains("another witness process"));
 }
+
+}  // namespace witness_service_test

@@ -15,6 +15,9 @@
 #include <fstream>
 #include <sstream>
 
+// This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
+namespace witness_test {
+
 using namespace bodycam;
 using namespace bodycam::common;
 using bodycam::tests::temp_dir;
@@ -181,3 +184,5 @@ TEST_CASE("witness state file round-trips and refuses other shapes", "[witness]"
   CHECK_FALSE(tools::witness::parse_witness_state("bodycam-witness-state/v1\norigin x\nsize 012\nroot " +
                                                   s.last.root.to_hex() + "\n"));
 }
+
+}  // namespace witness_test
