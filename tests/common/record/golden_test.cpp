@@ -2,6 +2,7 @@
 // The same vectors are printed in docs/formats/chain.md §7 so a verifier in another language can test itself.
 #include "common/record/record.hpp"
 #include "common/core/hex.hpp"
+#include "tests/common/record/golden_vectors.hpp"
 #include "tests/support/chain_scenario.hpp"
 
 #include <cstring>
@@ -12,6 +13,7 @@
 namespace golden_test {
 
 using namespace bodycam::common;
+namespace golden = bodycam::tests::golden;
 
 namespace {
 
@@ -86,14 +88,6 @@ record::record golden_in_run(std::uint64_t seq, const crypto::sha256_digest& pre
   return r;
 }
 
-record::session_id golden_session() {
-  record::session_id s;
-  s.bytes.fill(0xab);
-  return s;
-}
-
-// Seed of the golden device key: 32 bytes of 0x01.
-const char* golden_public_key = "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c";
 
 const char* golden_boot_canonical =
     "4243524400010001000863616d2d30303031000000000000000000000000000000000000000000000000000000000000"
@@ -161,30 +155,25 @@ field_chain sign_field_chain() {
   auto resume = record::sign_record(golden_resume(seg.hash), signer).value();
   auto action = record::sign_record(
                     golden_in_run(3, resume.hash, std::chrono::seconds(10),
-                                  record::action_payload{golden_session(), "on_site_penalty", "CASE-2026-0042"}),
+                                  record::action_payload{golden::session(), "on_site_penalty", "CASE-2026-0042"}),
                     signer)
                     .value();
   auto mark = record::sign_record(golden_in_run(4, action.hash, std::chrono::seconds(20),
-                                                record::mark_payload{golden_session(), "keys handed over"}),
+                                                record::mark_payload{golden::session(), "keys handed over"}),
                                   signer)
                   .value();
   auto officer = record::sign_record(
                      golden_in_run(5, mark.hash, std::chrono::seconds(30),
-                                   record::officer_payload{golden_session(), "officer-9", record::officer_change::join}),
+                                   record::officer_payload{golden::session(), "officer-9", record::officer_change::join}),
                      signer)
                      .value();
   return {action, mark, officer};
 }
 
-core::byte_buffer golden_bytes(const char* canonical, const char* signature) {
-  const std::string hex = std::string(canonical) + signature;
-  return core::parse_hex(hex, hex.size() / 2, "golden").value();
-}
-
 }  // namespace
 
 TEST_CASE("golden vectors: the fixed key") {
-  CHECK(bodycam::tests::fixed_key(1).public_key().to_hex() == golden_public_key);
+  CHECK(bodycam::tests::fixed_key(1).public_key().to_hex() == golden::public_key);
 }
 
 TEST_CASE("golden vectors: boot and segment records encode and sign to fixed bytes") {
@@ -204,7 +193,7 @@ TEST_CASE("golden vectors: a session_resume record (kind 14) encodes and signs t
   auto resume = record::sign_record(golden_resume(seg.hash), signer).value();
   CHECK(core::to_hex(resume.canonical()) == golden_resume_canonical);
   CHECK(resume.sig.to_hex() == golden_resume_signature);
-  auto key = crypto::public_key::parse(golden_public_key).value();
+  auto key = crypto::public_key::parse(golden::public_key).value();
   auto parsed = record::parse_signed_record(resume.bytes);
   REQUIRE(parsed.has_value());
   CHECK(record::verify_record_signature(*parsed, key));
@@ -223,7 +212,7 @@ TEST_CASE("golden vectors: a session_resume record (kind 14) encodes and signs t
 }
 
 TEST_CASE("golden vectors: the stored bytes parse and verify; forged and truncated ones do not") {
-  auto key = crypto::public_key::parse(golden_public_key).value();
+  auto key = crypto::public_key::parse(golden::public_key).value();
   auto bytes = core::parse_hex(std::string(golden_segment_canonical) + golden_segment_signature,
                                (std::strlen(golden_segment_canonical) + std::strlen(golden_segment_signature)) / 2,
                                "golden")
@@ -268,10 +257,10 @@ TEST_CASE("golden vectors: action, mark and officer records (kinds 15-17) encode
 }
 
 TEST_CASE("golden vectors: the stored action, mark and officer bytes parse back and verify; forged and cut ones do not") {
-  const auto key = crypto::public_key::parse(golden_public_key).value();
-  const auto action = golden_bytes(golden_action_canonical, golden_action_signature);
-  const auto mark = golden_bytes(golden_mark_canonical, golden_mark_signature);
-  const auto officer = golden_bytes(golden_officer_canonical, golden_officer_signature);
+  const auto key = crypto::public_key::parse(golden::public_key).value();
+  const auto action = golden::bytes(golden_action_canonical, golden_action_signature);
+  const auto mark = golden::bytes(golden_mark_canonical, golden_mark_signature);
+  const auto officer = golden::bytes(golden_officer_canonical, golden_officer_signature);
 
   auto a = record::parse_signed_record(action);
   REQUIRE(a.has_value());

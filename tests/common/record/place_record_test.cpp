@@ -4,6 +4,7 @@
 #include "common/core/hex.hpp"
 #include "common/record/place_text.hpp"
 #include "common/record/record.hpp"
+#include "tests/common/record/golden_vectors.hpp"
 #include "tests/support/chain_scenario.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,12 +13,12 @@
 namespace place_record_test {
 
 using namespace bodycam::common;
+namespace golden = bodycam::tests::golden;
 
 namespace {
 
 // SHA-256 of the golden officer record (seq 5), the record these follow.
 const char* golden_officer_hash = "1a51f3a9625bcba214f86ead6efcfb4f2da03e75ad099ec203d61d51ba65914e";
-const char* golden_public_key = "8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c";
 
 // Hash: c2d0113c0eb2268160e5fdfae7e61c3bb9fca28ccf0ec2ca4ee77fa0bf5c283d.
 const char* golden_place_canonical =
@@ -53,12 +54,6 @@ record::record golden_place_record(std::uint64_t seq, const crypto::sha256_diges
   return r;
 }
 
-record::session_id golden_session() {
-  record::session_id s;
-  s.bytes.fill(0xab);
-  return s;
-}
-
 struct place_pair {
   record::signed_record fix, lost;
 };
@@ -67,20 +62,15 @@ place_pair sign_place_pair() {
   crypto::software_signer signer(bodycam::tests::fixed_key(1));
   const auto officer_hash = crypto::sha256_digest::parse(golden_officer_hash).value();
   // Munich, Marienplatz: 48.1372° N 11.5755° E, 519 m, ±4.2 m, fix taken 1 s before the record.
-  record::place_payload fix{golden_session(), record::place_trigger::segment, record::fix_quality::fix_3d,
+  record::place_payload fix{golden::session(), record::place_trigger::segment, record::fix_quality::fix_3d,
                             481'372'000, 115'755'000, 519'000, true, 4'200,
                             record::utc_time(std::chrono::seconds(1'800'000'636)), ""};
   auto signed_fix = record::sign_record(golden_place_record(6, officer_hash, std::chrono::seconds(40), fix), signer).value();
-  record::place_payload lost{golden_session(), record::place_trigger::source_lost, record::fix_quality::none, 0, 0, 0,
+  record::place_payload lost{golden::session(), record::place_trigger::source_lost, record::fix_quality::none, 0, 0, 0,
                              false, 0, record::utc_time{}, "gpsd 127.0.0.1:2947: connection refused"};
   auto signed_lost =
       record::sign_record(golden_place_record(7, signed_fix.hash, std::chrono::seconds(50), lost), signer).value();
   return {signed_fix, signed_lost};
-}
-
-core::byte_buffer golden_bytes(const char* canonical, const char* signature) {
-  const std::string hex = std::string(canonical) + signature;
-  return core::parse_hex(hex, hex.size() / 2, "golden").value();
 }
 
 }  // namespace
@@ -99,9 +89,9 @@ TEST_CASE("golden vectors: place records (kind 18) encode and sign to fixed byte
 }
 
 TEST_CASE("golden vectors: the stored place bytes parse back and verify; forged, unknown and cut ones do not") {
-  const auto key = crypto::public_key::parse(golden_public_key).value();
-  const auto fix = golden_bytes(golden_place_canonical, golden_place_signature);
-  const auto lost = golden_bytes(golden_place_lost_canonical, golden_place_lost_signature);
+  const auto key = crypto::public_key::parse(golden::public_key).value();
+  const auto fix = golden::bytes(golden_place_canonical, golden_place_signature);
+  const auto lost = golden::bytes(golden_place_lost_canonical, golden_place_lost_signature);
 
   auto f = record::parse_signed_record(fix);
   REQUIRE(f.has_value());
