@@ -4,6 +4,7 @@
 #include "common/tlog/checkpoint.hpp"
 #include "common/tlog/cosignature.hpp"
 #include "common/tlog/note.hpp"
+#include "tests/support/chain_scenario.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -24,12 +25,6 @@ const std::string peter_sig =
     "\xE2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 const std::string enoch_sig =
     "\xE2\x80\x94 EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
-
-crypto::software_signer signer_from_seed(std::uint8_t fill) {
-  std::array<std::uint8_t, 32> seed{};
-  seed.fill(fill);
-  return crypto::software_signer(crypto::secret_key::from_seed(seed).value());
-}
 
 core::errc open_error(std::string_view note, std::span<const note_verifier> known, const note_limits& limits = {}) {
   const auto n = open_note(note, known, limits);
@@ -156,7 +151,7 @@ TEST_CASE("checkpoints: the C2SP shape, with extension lines, and strict refusal
 }
 
 TEST_CASE("cosignature v1: message layout, key id type 0x04, timestamp inside the signature, bound to the checkpoint") {
-  auto witness = signer_from_seed(0x11);
+  auto witness = crypto::software_signer(bodycam::tests::fixed_key(0x11));
   const checkpoint c{"example.com/log", 7, leaf_hash("r"), {}};
   const auto body = format_checkpoint(c);
   const std::chrono::sys_seconds t{std::chrono::seconds(1700000000)};
@@ -174,7 +169,7 @@ TEST_CASE("cosignature v1: message layout, key id type 0x04, timestamp inside th
   const auto vk = format_verifier_key(v);
   CHECK(parse_verifier_key(vk).value().type == key_type::cosignature_v1);
 
-  auto log = signer_from_seed(0x22);
+  auto log = crypto::software_signer(bodycam::tests::fixed_key(0x22));
   const auto log_v = make_note_verifier("example.com/log", key_type::ed25519, log.public_key()).value();
   const auto signed_note = sign_note(body, "example.com/log", log).value() + line;
   const note_verifier both[] = {log_v, v};
@@ -197,8 +192,8 @@ TEST_CASE("cosignature v1: message layout, key id type 0x04, timestamp inside th
 }
 
 TEST_CASE("golden vectors of docs/formats/log.md: a signed checkpoint and a cosignature with fixed keys") {
-  auto log = signer_from_seed(0x22);
-  auto witness = signer_from_seed(0x11);
+  auto log = crypto::software_signer(bodycam::tests::fixed_key(0x22));
+  auto witness = crypto::software_signer(bodycam::tests::fixed_key(0x11));
   const auto log_v = make_note_verifier("example.com/log", key_type::ed25519, log.public_key()).value();
   const auto witness_v = make_note_verifier("witness.example", key_type::cosignature_v1, witness.public_key()).value();
   const auto body = format_checkpoint({"example.com/log", 7, leaf_hash("r"), {}});

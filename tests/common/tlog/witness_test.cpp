@@ -4,6 +4,7 @@
 #include "common/tlog/cosignature.hpp"
 #include "common/tlog/tile_builder.hpp"
 #include "common/tlog/witness.hpp"
+#include "tests/support/chain_scenario.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -15,18 +16,12 @@ using namespace bodycam::common::tlog;
 
 namespace {
 
-crypto::software_signer signer_from_seed(std::uint8_t fill) {
-  std::array<std::uint8_t, 32> seed{};
-  seed.fill(fill);
-  return crypto::software_signer(crypto::secret_key::from_seed(seed).value());
-}
-
 const std::string origin = "store.agency.example/log";
 
 // A log of `n` leaves named with `prefix` and its checkpoints, signed by `key`.
 struct test_log {
   memory_hash_store hashes;
-  crypto::software_signer key = signer_from_seed(0x42);
+  crypto::software_signer key = crypto::software_signer(bodycam::tests::fixed_key(0x42));
   std::string prefix = "leaf ";
 
   void grow_to(std::uint64_t n) {
@@ -52,7 +47,7 @@ TEST_CASE("a witness cosigns a growing log step by step, from a log it never saw
   test_log l;
   const auto config = log_config(l);
   witnessed_state state;
-  auto witness = signer_from_seed(0x77);
+  auto witness = crypto::software_signer(bodycam::tests::fixed_key(0x77));
   std::size_t cosigned = 0;
   for (const std::uint64_t size : std::vector<std::uint64_t>{1, 2, 3, 8, 9, 100, 100, 257}) {
     l.grow_to(size);
@@ -114,7 +109,7 @@ TEST_CASE("witness refusals, named for the attack") {
   }
   SECTION("signed_by_another_key") {
     test_log impostor;
-    impostor.key = signer_from_seed(0x43);
+    impostor.key = crypto::software_signer(bodycam::tests::fixed_key(0x43));
     impostor.grow_to(40);
     CHECK(decide_cosignature(config, state, impostor.signed_checkpoint(40), 20, l.consistency(20, 40)).verdict ==
           witness_verdict::bad_log_signature);

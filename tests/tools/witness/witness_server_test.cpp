@@ -9,6 +9,7 @@
 #include "common/tlog/witness_protocol.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tools/witness/witness_server.hpp"
+#include "tests/support/chain_scenario.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -32,12 +33,6 @@ using namespace bodycam::common;
 using bodycam::tests::temp_dir;
 
 namespace {
-
-crypto::secret_key key_of(std::uint8_t fill) {
-  auto k = crypto::secret_key::from_seed(core::byte_buffer(32, fill));
-  REQUIRE(k);
-  return std::move(*k);
-}
 
 // Sends `text` to 127.0.0.1:port and returns all the server sent until it closed (5 s bound on each read).
 std::string send_raw(std::uint16_t port, const std::string& text, bool close_send = true) {
@@ -85,7 +80,7 @@ std::string body_of(const std::string& response) {
 
 struct running_witness {
   temp_dir dir{"witness-server"};
-  crypto::software_signer key{key_of(7)};
+  crypto::software_signer key{bodycam::tests::fixed_key(7)};
   std::optional<tools::witness::witness_service> service;
   boost::asio::io_context io;
   std::shared_ptr<tools::witness::witness_server> server;
@@ -98,7 +93,7 @@ struct running_witness {
   explicit running_witness(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     tools::witness::witness_service_config c;
     c.origin = std::string(store_log::default_log_origin);
-    auto v = tlog::make_note_verifier("dock-1", tlog::key_type::ed25519, key_of(1).public_key());
+    auto v = tlog::make_note_verifier("dock-1", tlog::key_type::ed25519, bodycam::tests::fixed_key(1).public_key());
     REQUIRE(v);
     c.log_keys = {*v};
     c.name = "witness-1";
@@ -138,7 +133,7 @@ struct running_witness {
 
 TEST_CASE("witness server: add-checkpoint over 127.0.0.1, answers 200 and 409 whole", "[integration]") {
   store::store s{std::make_unique<store::memory_backend>()};
-  crypto::software_signer dock(key_of(1));
+  crypto::software_signer dock(bodycam::tests::fixed_key(1));
   store_log::log_appender log(s, {std::string(store_log::default_log_origin), "dock-1", &dock});
   std::vector<core::byte_buffer> leaves;
   for (int i = 0; i < 5; ++i) leaves.push_back(store_log::encode_leaf({"receipts/r" + std::to_string(i),
@@ -153,7 +148,7 @@ TEST_CASE("witness server: add-checkpoint over 127.0.0.1, answers 200 and 409 wh
   REQUIRE(status_of(ok) == 200);
   auto lines = tlog::split_cosignature_lines(body_of(ok));
   REQUIRE(lines);
-  auto v = tlog::make_note_verifier("witness-1", tlog::key_type::cosignature_v1, key_of(7).public_key());
+  auto v = tlog::make_note_verifier("witness-1", tlog::key_type::cosignature_v1, bodycam::tests::fixed_key(7).public_key());
   const tlog::note_verifier keys[] = {*v};
   CHECK(tlog::open_note((*newest)->note + lines->front(), keys));
   CHECK(w.service->state().last.size == 5);

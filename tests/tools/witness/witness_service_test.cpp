@@ -10,6 +10,7 @@
 #include "common/tlog/witness_protocol.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tools/witness/witness_service.hpp"
+#include "tests/support/chain_scenario.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -23,15 +24,9 @@ using tools::witness::witness_service;
 
 namespace {
 
-crypto::secret_key key_of(std::uint8_t fill) {
-  auto k = crypto::secret_key::from_seed(core::byte_buffer(32, fill));
-  REQUIRE(k);
-  return std::move(*k);
-}
-
 struct logged_store {
   explicit logged_store(std::uint8_t key_fill = 1, std::string origin = std::string(store_log::default_log_origin))
-      : dock(key_of(key_fill)), log(s, {std::move(origin), "dock-1", &dock}) {}
+      : dock(bodycam::tests::fixed_key(key_fill)), log(s, {std::move(origin), "dock-1", &dock}) {}
   store::store s{std::make_unique<store::memory_backend>()};
   crypto::software_signer dock;
   store_log::log_appender log;
@@ -64,11 +59,11 @@ struct logged_store {
 
 struct service_fixture {
   temp_dir dir{"witness-service"};
-  crypto::software_signer key{key_of(7)};
+  crypto::software_signer key{bodycam::tests::fixed_key(7)};
   tools::witness::witness_service_config config() {
     tools::witness::witness_service_config c;
     c.origin = std::string(store_log::default_log_origin);
-    auto v = tlog::make_note_verifier("dock-1", tlog::key_type::ed25519, key_of(1).public_key());
+    auto v = tlog::make_note_verifier("dock-1", tlog::key_type::ed25519, bodycam::tests::fixed_key(1).public_key());
     REQUIRE(v);
     c.log_keys = {*v};
     c.name = "witness-1";
@@ -92,7 +87,7 @@ struct service_fixture {
 // The reply's line verifies as witness-1's cosignature of `note`.
 void require_cosignature_of(const std::string& note, const tools::witness::witness_reply& reply) {
   REQUIRE(reply.status == 200);
-  auto v = tlog::make_note_verifier("witness-1", tlog::key_type::cosignature_v1, key_of(7).public_key());
+  auto v = tlog::make_note_verifier("witness-1", tlog::key_type::cosignature_v1, bodycam::tests::fixed_key(7).public_key());
   REQUIRE(v);
   const tlog::note_verifier keys[] = {*v};
   auto opened = tlog::open_note(note + reply.body, keys);
@@ -200,7 +195,7 @@ TEST_CASE("witness serve: a bad proof is 422, an unknown key 403, another log 40
   CHECK(service.add_checkpoint(other_log.request(3)).status == 404);
   CHECK(service.add_checkpoint(other_log.request(0)).status == 404);  // origin first, before the old size
   {
-    crypto::software_signer unknown(key_of(9));
+    crypto::software_signer unknown(bodycam::tests::fixed_key(9));
     store::store other{std::make_unique<store::memory_backend>()};
     store_log::log_appender log(other, {"other.example/log", "dock-9", &unknown});
     REQUIRE(log.append(std::vector<core::byte_buffer>{store_log::encode_leaf({"receipts/x", crypto::sha256("x")}).value()}).ok());

@@ -9,6 +9,7 @@
 #include "common/tlog/cosignature.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tools/witness/store_witness.hpp"
+#include "tests/support/chain_scenario.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -25,16 +26,10 @@ using tlog::witness_verdict;
 
 namespace {
 
-crypto::secret_key key_of(std::uint8_t fill) {
-  auto k = crypto::secret_key::from_seed(core::byte_buffer(32, fill));
-  REQUIRE(k);
-  return std::move(*k);
-}
-
 // A store whose log holds `batches`, each a list of receipt names, appended by dock-1 (key fill 1).
 struct logged_store {
   store::store s{std::make_unique<store::memory_backend>()};
-  crypto::software_signer dock{key_of(1)};
+  crypto::software_signer dock{bodycam::tests::fixed_key(1)};
   store_log::log_appender log{s, {std::string(store_log::default_log_origin), "dock-1", &dock}};
   void append(const std::vector<std::string>& names) {
     std::vector<core::byte_buffer> leaves;
@@ -55,11 +50,11 @@ std::vector<std::string> names(const std::string& prefix, int n) {
 
 struct witness_fixture {
   temp_dir dir{"witness"};
-  crypto::software_signer key{key_of(7)};
+  crypto::software_signer key{bodycam::tests::fixed_key(7)};
   tools::witness::witness_request request() {
     tools::witness::witness_request r;
     r.origin = std::string(store_log::default_log_origin);
-    auto v = tlog::make_note_verifier("dock-1", tlog::key_type::ed25519, key_of(1).public_key());
+    auto v = tlog::make_note_verifier("dock-1", tlog::key_type::ed25519, bodycam::tests::fixed_key(1).public_key());
     REQUIRE(v);
     r.log_keys = {*v};
     r.name = "witness-1";
@@ -99,7 +94,7 @@ TEST_CASE("the witness cosigns an extension and stores a cosignature that verifi
   REQUIRE(line->has_value());
   auto checkpoint = store_log::read_checkpoint(a.s.backend(), 305);
   REQUIRE(checkpoint);
-  auto cosigner = tlog::make_note_verifier("witness-1", tlog::key_type::cosignature_v1, key_of(7).public_key());
+  auto cosigner = tlog::make_note_verifier("witness-1", tlog::key_type::cosignature_v1, bodycam::tests::fixed_key(7).public_key());
   REQUIRE(cosigner);
   const std::string cosigned_note = checkpoint->note + std::string((*line)->begin(), (*line)->end());
   auto opened = tlog::open_note(cosigned_note, std::vector{*cosigner});
@@ -163,7 +158,7 @@ TEST_CASE("a checkpoint signed by a key the witness was not given is refused", "
   logged_store a;
   a.append(names("a", 3));
   auto request = w.request();
-  auto stranger = tlog::make_note_verifier("dock-1", tlog::key_type::ed25519, key_of(9).public_key());
+  auto stranger = tlog::make_note_verifier("dock-1", tlog::key_type::ed25519, bodycam::tests::fixed_key(9).public_key());
   REQUIRE(stranger);
   request.log_keys = {*stranger};
   auto refused = tools::witness::cosign_store(a.s.backend(), request);
