@@ -3,12 +3,15 @@
 
 #include "common/sqlite/error_map.hpp"
 
+#include <iterator>
 #include <utility>
 
 namespace bodycam::common::sqlite {
 
 connection::connection(database_ptr db, std::filesystem::path path, std::string noun) noexcept
-    : db_(std::move(db)), path_(std::move(path)), noun_(std::move(noun)) {}
+    : db_(std::move(db)), path_(std::move(path)), noun_(std::move(noun)) {
+  idle_.reserve(max_idle_statements);  // recycle() never allocates
+}
 
 std::unexpected<core::error> connection::fail(std::string_view operation, int result_code) const {
   const char* message = db_ ? sqlite3_errmsg(db_.get()) : sqlite3_errstr(result_code);
@@ -40,11 +43,29 @@ core::status connection::exec(std::string_view operation, const char* sql) {
 }
 
 core::expected<statement> connection::prepare(std::string_view operation, std::string_view sql) const {
+  // The newest idle statement of the same text (sqlite3_sql gives the text it was compiled from).
+  for (auto it = idle_.rbegin(); it != idle_.rend(); ++it)
+    if (std::string_view(sqlite3_sql(it->get())) == sql) {
+      statement_ptr kept = std::move(*it);
+      idle_.erase(std::next(it).base());
+      return statement(*this, std::move(kept), std::string(operation));
+    }
   sqlite3_stmt* raw = nullptr;
-  const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), 0, &raw, nullptr);
+  const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                    &raw, nullptr);
   statement_ptr stmt(raw);
   if (rc != SQLITE_OK) return fail(operation, rc);
   return statement(*this, std::move(stmt), std::string(operation));
+}
+
+void connection::recycle(statement_ptr stmt) const noexcept {
+  // Ends its execution (and the read transaction it may hold) and drops its bindings (blobs are bound
+  // without a copy: statement.hpp), so an idle statement holds neither a lock nor a pointer into the caller.
+  (void)sqlite3_reset(stmt.get());
+  (void)sqlite3_clear_bindings(stmt.get());
+  if (sqlite3_sql(stmt.get()) == nullptr || idle_.capacity() < max_idle_statements) return;  // finalized
+  if (idle_.size() == max_idle_statements) idle_.erase(idle_.begin());
+  idle_.push_back(std::move(stmt));
 }
 
 core::expected<std::int64_t> connection::read_integer(std::string_view operation, std::string_view sql) const {

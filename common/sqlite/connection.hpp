@@ -3,6 +3,11 @@
 // Guarantees: every failure it reports reads "<operation> <noun> <path>: <SQLite's message>" with an errc
 // from error_map.hpp (disk full → no_space, corrupt → corrupt, constraint → conflict, …), so a caller two
 // layers up still learns which operation failed on which file and why.
+// A statement's compiled form is kept when the statement ends (reset, its bindings cleared) and handed to the
+// next prepare() of the same SQL text: a query the camera runs per file chunk is compiled once, not per call
+// (up to `max_idle_statements` kept; the oldest is finalized first). A connection, its statements and that
+// cache are used by one thread at a time, as every owner here already does (ledger, dock queue, catalogue,
+// console lockout file).
 #pragma once
 
 #include "common/core/error.hpp"
@@ -13,6 +18,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bodycam::common::sqlite {
 
@@ -34,7 +40,9 @@ class connection {
 
   // Runs SQL that returns no rows (may hold several statements, e.g. a migration).
   [[nodiscard]] core::status exec(std::string_view operation, const char* sql);
+  // A kept statement of the same SQL if one is idle, else a new one (SQLITE_PREPARE_PERSISTENT).
   [[nodiscard]] core::expected<statement> prepare(std::string_view operation, std::string_view sql) const;
+  static constexpr std::size_t max_idle_statements = 32;
   // The first column of the first row of `sql` as an integer (a PRAGMA, a count); internal if no row.
   [[nodiscard]] core::expected<std::int64_t> read_integer(std::string_view operation, std::string_view sql) const;
 
@@ -49,9 +57,15 @@ class connection {
   [[nodiscard]] core::status set_checkpoint_on_close(bool checkpoint);
 
  private:
+  friend class statement;
+  // Takes back an ended statement: reset, bindings cleared, kept for prepare(). Never allocates.
+  void recycle(statement_ptr stmt) const noexcept;
+
   database_ptr db_;
   std::filesystem::path path_;
   std::string noun_;
+  // Idle statements, oldest first; declared after db_, so finalized before the database closes.
+  mutable std::vector<statement_ptr> idle_;
 };
 
 }  // namespace bodycam::common::sqlite

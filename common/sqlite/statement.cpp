@@ -10,6 +10,21 @@ namespace bodycam::common::sqlite {
 statement::statement(const connection& owner, statement_ptr stmt, std::string operation) noexcept
     : owner_(&owner), stmt_(std::move(stmt)), operation_(std::move(operation)) {}
 
+statement& statement::operator=(statement&& other) noexcept {
+  if (this != &other) {
+    if (stmt_) owner_->recycle(std::move(stmt_));
+    owner_ = other.owner_;
+    stmt_ = std::move(other.stmt_);
+    operation_ = std::move(other.operation_);
+    bind_result_ = other.bind_result_;
+  }
+  return *this;
+}
+
+statement::~statement() {
+  if (stmt_) owner_->recycle(std::move(stmt_));
+}
+
 void statement::note_bind(int result_code) noexcept {
   if (bind_result_ == SQLITE_OK && result_code != SQLITE_OK) bind_result_ = result_code;
 }

@@ -1,4 +1,5 @@
-// One prepared SQLite statement with typed binds, stepping and column reads.
+// One prepared SQLite statement with typed binds, stepping and column reads. When it ends, its compiled form
+// goes back to its connection for the next prepare() of the same SQL (connection.hpp).
 // Guarantees: a bind that SQLite refuses is not lost — it is reported by the next step(), named like every
 // other error of the connection. Bound text is copied; bound blobs are not (SQLITE_STATIC, since records and
 // digests can be large): the caller keeps a blob alive until the last step() of the statement.
@@ -23,6 +24,11 @@ class connection;
 class statement {
  public:
   statement(const connection& owner, statement_ptr stmt, std::string operation) noexcept;
+  statement(statement&& other) noexcept = default;
+  statement& operator=(statement&& other) noexcept;
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  ~statement();
 
   void bind_int(int index, std::int64_t value) noexcept;
   void bind_blob(int index, core::byte_view value) noexcept;
