@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <set>
@@ -546,7 +547,10 @@ struct dock_session::impl {
   // thread. Before each fetch the observer is asked: may_fetch with nothing in the store workers' hands,
   // may_fetch_more while earlier files are still being stored (false: their outcomes first, then may_fetch).
   // The first error (link, store) stops fetching; the files already fetched are stored and reported first.
-  core::status store_files(const std::vector<file_expectation>& files) {
+  // Once fetching has ended without an error, `after_fetching` (step 5) runs while the last files are still
+  // being stored (invariant 4); its error is the session's like a fetch's.
+  core::status store_files(const std::vector<file_expectation>& files,
+                           const std::function<core::status()>& after_fetching) {
     std::deque<std::future<stored_file>> storing;  // oldest first; each future's destructor waits for it
     const std::size_t depth = self.settings_.store_depth;
     core::status first_error;
@@ -603,13 +607,16 @@ struct dock_session::impl {
       while (!storing.empty() && storing.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready)
         collect_oldest();
     }
+    if (first_error) first_error = after_fetching();
     collect_all();
     return first_error;
   }
 
-  // Step 5: the dock cosigns the checkpoint; the camera appends `timesync`; that tail is pulled, checked to
-  // continue the verified chain (common/chain verifier, from the last known record) and stored.
+  // Step 5, beside the last files' stores (invariant 4): step 2's records reported first; the dock cosigns the
+  // checkpoint; the camera appends `timesync`; that tail is pulled, checked to continue the verified chain
+  // (common/chain verifier, from the last known record) and its puts begun (reported by run()).
   core::status witness() {
+    if (auto ok = finish_storing_records(); !ok) return ok;
     const auto dock_utc = self.settings_.clock();
     auto signature = self.dock_.signer->sign(chain::witness_message(device, cp.body.count, cp.body.head, dock_utc));
     if (!signature) return core::wrap("sign witness", signature.error());
@@ -631,9 +638,6 @@ struct dock_session::impl {
       chain[r.body.seq] = r;
     }
     begin_storing_records(*tail);
-    if (auto ok = finish_storing_records(); !ok) return ok;
-    summary.chain_count = chain.empty() ? 0 : chain.rbegin()->first + 1;
-    observer().on_stored(device, summary.records_stored, 0);
     return {};
   }
 
@@ -709,19 +713,21 @@ struct dock_session::impl {
     if (auto ok = check_in(); !ok) return std::unexpected(ok.error());
     auto stored = pull_chain();
     if (!stored) return std::unexpected(stored.error());
-    // Steps 3 and 4 go on while the new records are being stored (invariant 5).
+    // Steps 3 and 4 go on while the new records are being stored (invariant 5), step 5 while the last files
+    // are (invariant 4).
     core::expected<std::uint64_t> receipted = 0;
     const auto files_stored = [&]() -> core::status {
       receipted = resend_receipts();
       if (!receipted) return std::unexpected(receipted.error());
       auto files = plan_files(*stored, *receipted);
       if (!files) return std::unexpected(files.error());
-      return store_files(*files);
+      return store_files(*files, [this] { return witness(); });
     }();
     const auto records_stored = finish_storing_records();  // reported whatever happened meanwhile
     if (!files_stored) return std::unexpected(files_stored.error());
     if (!records_stored) return std::unexpected(records_stored.error());
-    if (auto ok = witness(); !ok) return std::unexpected(ok.error());
+    summary.chain_count = chain.empty() ? 0 : chain.rbegin()->first + 1;  // with step 5's tail
+    observer().on_stored(device, summary.records_stored, 0);
     if (auto ok = issue_receipt(*receipted); !ok) return std::unexpected(ok.error());
     append_to_log();
     return summary;

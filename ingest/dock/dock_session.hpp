@@ -15,7 +15,8 @@
 //      as the object (create-only, no copy; store.hpp adopt_object_file) or, where it cannot, puts its bytes;
 //      check the stored copy (invariant 1); a mismatch is quarantined with a report, never stored;
 //   5. witness the checkpoint with the dock's UTC (the camera records `timesync`), pull that tail, verify it as
-//      an excerpt continuing the verified chain (common/chain verifier) and store it;
+//      an excerpt continuing the verified chain (common/chain verifier) and store it (beside the last files'
+//      stores: invariant 4);
 //   6. issue a receipt for the contiguous range from the last receipt up to the first record whose file is
 //      not stored, store it (receipts/<device>.<first>-<end>) with the dock's key, and send it to the camera;
 //   7. append what this docking created in the store to the store log (common/store_log); a failure is the
@@ -32,12 +33,14 @@
 //  4. Step 4 overlaps the link and the store: the session's thread fetches and checks file after file while
 //     at most `store_depth` files that matched their records are adopted by store workers (which touch
 //     neither the camera nor the observer). Every outcome is reported on the session's thread, and every file
-//     fetched is stored and reported before the session goes on (step 5) or ends on an error: the first error
-//     (link or store) stops the fetching, never a store already under way.
+//     fetched is stored and reported before the session issues a receipt (step 6) or ends on an error: the
+//     first error (link or store) stops the fetching, never a store already under way. Once the last file is
+//     fetched without an error, step 5 (the timesync; its tail pulled, verified and its puts begun) runs on the
+//     session's thread while the last files are still being stored.
 //  5. Step 2's new records are put by a worker while the session goes on with steps 3 and 4 (receipts resent,
 //     files looked up, the first file fetched into the spool); the session waits for them, and reports every
-//     one on its own thread, before it hands a file to the store, and before it goes on (step 5) or ends, on an
-//     error too. So no file is stored before the records that name it, and a record that failed stops the
+//     one on its own thread, before it hands a file to the store, and before step 5 or the end, on an error
+//     too. So no file is stored before the records that name it, and a record that failed stops the
 //     session before any file is stored.
 //  6. A docking reads back only an excerpt of what the store holds, not the camera's whole history: the stored
 //     records from the end of the device's last stored receipt, or from the last stored record if that is

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <optional>
 #include <mutex>
 #include <thread>
 
@@ -419,6 +421,95 @@ TEST_CASE("a store error while files are being stored: fetching stops, every fil
   CHECK(again->files_stored + objects == 5);
   CHECK(cam.files_in(ledger::file_state::stored).size() == 5);
   tests::check_invariants(dock, cam);
+}
+
+// Step 5 beside the last stores (invariant 4): the last file's adoption waits (bounded) for the camera to be
+// asked for its timesync; a session that witnessed only after every store would never ask, and this fails.
+// With `fail_last` that adoption then fails as a full disk: the docking ends on it with no receipt.
+namespace {
+struct witness_beside_last_store {
+  witness_beside_last_store(const std::filesystem::path& dir, int file_count, bool fail_the_last)
+      : cam("cam-1", 1, dir / "cam"), files(file_count), fail_last(fail_the_last) {
+    for (int i = 0; i < files; ++i) cam.add_segment(20'000);
+    store::directory_store_options options;
+    options.faults = [this](store::write_step step, const store::store_key& key) {
+      if (step != store::write_step::sync_file || !key.str().starts_with("objects/") || ++adoptions != files)
+        return 0;
+      std::unique_lock lock(mutex);
+      overlapped = changed.wait_for(lock, std::chrono::seconds(10), [&] { return timesync_asked; });
+      return fail_last ? ENOSPC : 0;
+    };
+    dock.emplace(dir / "dock", options);
+    dock->enroll(cam);
+  }
+  core::expected<ingest::dock::session_summary> run() {
+    tests::in_process_port port(cam, dock->signer.public_key());
+    port.on_request = [this](const offload::message& request) {
+      if (!std::holds_alternative<offload::timesync_request>(request)) return;
+      std::lock_guard lock(mutex);
+      timesync_asked = true;
+      changed.notify_all();
+    };
+    auto session = dock->session();
+    return session.run(port);
+  }
+  camera_fixture cam;
+  std::optional<dock_fixture> dock;
+  int files;
+  bool fail_last;
+  std::atomic<int> adoptions = 0;
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool timesync_asked = false;
+  bool overlapped = false;
+};
+}  // namespace
+
+TEST_CASE("the timesync is witnessed while the last file is still being stored (invariant 4)", "[integration]") {
+  temp_dir dir;
+  witness_beside_last_store t(dir.path(), 4, false);
+  REQUIRE(t.dock->settings.store_depth >= 1);
+  const auto before = t.cam.record_count();
+  auto docked = t.run();
+  if (!docked) FAIL(docked.error().context);
+  CHECK(t.overlapped);
+  CHECK(t.adoptions == 4);
+  CHECK(docked->files_stored == 4);
+  REQUIRE(docked->timesync_seq.has_value());
+  CHECK(*docked->timesync_seq == before);
+  CHECK(docked->records_stored == before + 1);  // the timesync record too
+  CHECK(docked->chain_count == before + 1);
+  REQUIRE(docked->receipt_end.has_value());
+  CHECK(*docked->receipt_end == before + 1);
+  CHECK(t.cam.files_in(ledger::file_state::stored).size() == 4);
+  tests::check_invariants(*t.dock, t.cam);
+  CHECK(t.dock->observer.alarms.empty());
+}
+
+TEST_CASE("a store error after the timesync: the docking ends on it, no receipt, and the next one stores the rest",
+          "[fault]") {
+  temp_dir dir;
+  witness_beside_last_store t(dir.path(), 3, true);
+  const auto before = t.cam.record_count();
+  check_stopped_full(t.run(), t.dock->observer);
+  CHECK(t.overlapped);
+  CHECK(t.cam.record_count() == before + 1);  // the camera recorded the dock's timesync
+  CHECK(t.dock->observer.stored_files.size() == 2);  // the first two, each reported once
+  CHECK(t.dock->observer.receipts.empty());
+  CHECK(t.cam.files_in(ledger::file_state::stored).empty());  // nothing may be reclaimed
+  auto seqs = t.dock->store->list_record_seqs(t.cam.writer().device());
+  REQUIRE(seqs.has_value());
+  CHECK(seqs->size() == before + 1);  // the timesync's tail was stored beside the last file
+
+  t.fail_last = false;
+  auto again = t.dock->dock(t.cam);
+  if (!again) FAIL(again.error().context);
+  CHECK(again->files_stored == 1);
+  CHECK(again->records_stored == 1);  // this docking's timesync
+  REQUIRE(again->receipt_end.has_value());
+  CHECK(*again->receipt_end == before + 2);
+  CHECK(t.cam.files_in(ledger::file_state::stored).size() == 3);
+  tests::check_invariants(*t.dock, t.cam);
 }
 
 TEST_CASE("forged_record_after_timesync: the tail is refused by the chain verifier, not stored, no receipt",

@@ -3,7 +3,7 @@
 // (and every one after it), and file bytes served are counted; the kind of each request is kept in order.
 // Pipelined requests (send) are held and each is exchanged when its response is received, so a cut at exchange
 // N hits the Nth response the dock takes, with the requests sent after it still in flight; the most requests
-// ever in flight at once is kept.
+// ever in flight at once is kept; `on_request`, if set, sees each request before it is answered.
 #pragma once
 
 #include "ingest/dock/camera_port.hpp"
@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <vector>
 
 namespace bodycam::tests {
@@ -27,6 +28,7 @@ class in_process_port final : public ingest::dock::camera_port {
       const common::offload::message& request) override {
     ++exchanges_;
     request_kinds_.push_back(request.index());
+    if (on_request) on_request(request);
     if (cut_at_ != 0 && exchanges_ >= cut_at_)
       return common::core::fail(common::core::errc::closed, "link cut (test) at exchange " + std::to_string(exchanges_));
     // Through the encoding, as on the wire.
@@ -60,6 +62,7 @@ class in_process_port final : public ingest::dock::camera_port {
   [[nodiscard]] std::size_t most_in_flight() const noexcept { return most_in_flight_; }
   // The message variant index of each request, in exchange order (cut ones included).
   [[nodiscard]] const std::vector<std::size_t>& request_kinds() const noexcept { return request_kinds_; }
+  std::function<void(const common::offload::message&)> on_request;  // on the session's thread
 
  private:
   camera_fixture& camera_;
