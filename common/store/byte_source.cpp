@@ -1,6 +1,7 @@
 #include "common/store/byte_source.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,5 +38,34 @@ core::expected<std::size_t> file_reader::read(std::span<std::uint8_t> buffer) {
 }
 
 bool file_reader::rewind() { return ::lseek(fd_.get(), 0, SEEK_SET) == 0; }
+
+void mapped_file_source::unmapper::operator()(std::uint8_t* address) const noexcept {
+  if (address != nullptr) (void)::munmap(address, length);
+}
+
+core::expected<mapped_file_source> mapped_file_source::open(const std::filesystem::path& path) {
+  core::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.is_open()) return core::fail_errno("open", path.string(), errno);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return core::fail_errno("stat", path.string(), errno);
+  if (!S_ISREG(st.st_mode))
+    return core::fail(core::errc::invalid_argument, "open " + path.string() + ": not a regular file");
+  const auto size = static_cast<std::size_t>(st.st_size);
+  std::unique_ptr<std::uint8_t, unmapper> mapping(nullptr, unmapper{size});
+  if (size > 0) {
+    // MAP_POPULATE: the pages (in the page cache after a fetch) are mapped in one pass, not faulted one by one.
+    void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+    if (address == MAP_FAILED) return core::fail_errno("map", path.string(), errno);
+    mapping.reset(static_cast<std::uint8_t*>(address));
+  }
+  return mapped_file_source(std::move(mapping), size, "file " + path.string());
+}
+
+core::expected<std::size_t> mapped_file_source::read(std::span<std::uint8_t> buffer) {
+  const std::size_t n = std::min(buffer.size(), bytes_.size() - position_);
+  std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(position_), n, buffer.begin());
+  position_ += n;
+  return n;
+}
 
 }  // namespace bodycam::common::store

@@ -2,7 +2,8 @@
 // read front to back in chunks (what a put consumes); an `object_reader` is a byte_source over one stored
 // item that also knows its size (what open returns), so a reader of one store can be put into another.
 // `span_source` reads from memory, `file_reader` from a file (for put_object_file, and the directory
-// backend's reader). Sources are single-pass and not thread-safe; each belongs to one caller.
+// backend's reader), `mapped_file_source` from a finished file mapped into memory (for adopt_object_file).
+// Sources are single-pass and not thread-safe; each belongs to one caller.
 #pragma once
 
 #include "common/core/bytes.hpp"
@@ -10,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,6 +30,9 @@ class byte_source {
   // Starts again from the first byte, if this source can (a file, a span): then a retry reads it again
   // instead of a copy held in memory (retrying_backend T2). False: it cannot, and nothing changed.
   [[nodiscard]] virtual bool rewind() { return false; }
+  // Every byte of the source, whatever has been read, if it holds them in memory already (a span, a mapped
+  // file): a backend may send them from there instead of reading them into a buffer of its own.
+  [[nodiscard]] virtual std::optional<core::byte_view> in_memory() const { return std::nullopt; }
 };
 
 class object_reader : public byte_source {
@@ -47,6 +52,7 @@ class span_source final : public object_reader {
     position_ = 0;
     return true;
   }
+  [[nodiscard]] std::optional<core::byte_view> in_memory() const override { return bytes_; }
 
  private:
   core::byte_view bytes_;
@@ -71,6 +77,38 @@ class file_reader final : public object_reader {
   core::unique_fd fd_;
   std::uint64_t size_;
   std::string description_;
+};
+
+// A finished regular file mapped read-only (its pages shared with the page cache, faulted in at open): read()
+// copies out of the mapping, in_memory() is all of it. Only for a file nobody changes while it is mapped — a
+// file handed over by its owner as finished, as adopt_object_file's are (store_backend.hpp adoptable_file): one
+// cut shorter meanwhile would fault (SIGBUS) where its pages are gone. The size is the file's when opened.
+class mapped_file_source final : public object_reader {
+ public:
+  // errc::not_found if absent; errc::invalid_argument if not a regular file.
+  [[nodiscard]] static core::expected<mapped_file_source> open(const std::filesystem::path& path);
+
+  [[nodiscard]] core::expected<std::size_t> read(std::span<std::uint8_t> buffer) override;
+  [[nodiscard]] std::uint64_t size() const override { return bytes_.size(); }
+  [[nodiscard]] std::string describe() const override { return description_; }
+  [[nodiscard]] bool rewind() override {
+    position_ = 0;
+    return true;
+  }
+  [[nodiscard]] std::optional<core::byte_view> in_memory() const override { return bytes_; }
+
+ private:
+  struct unmapper {
+    std::size_t length = 0;
+    void operator()(std::uint8_t* address) const noexcept;
+  };
+  mapped_file_source(std::unique_ptr<std::uint8_t, unmapper> mapping, std::size_t size, std::string description) noexcept
+      : mapping_(std::move(mapping)), bytes_(mapping_.get(), size), description_(std::move(description)) {}
+
+  std::unique_ptr<std::uint8_t, unmapper> mapping_;  // none for an empty file
+  core::byte_view bytes_;
+  std::string description_;
+  std::size_t position_ = 0;
 };
 
 }  // namespace bodycam::common::store

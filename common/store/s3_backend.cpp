@@ -128,18 +128,26 @@ core::expected<create_outcome> s3_backend::create(const store_key& key, byte_sou
     lock_headers.emplace_back("x-amz-object-lock-retain-until-date",
                               s3_iso8601(std::chrono::system_clock::now() + options.retention));
   }
-  // The bytes are read straight into the body, and MD5 (Content-MD5) is taken piece by piece as they arrive.
-  // Their SHA-256 is taken here only if the server has not proved that it checks it (S1); otherwise the
-  // declared digest is signed as the payload's, and the server refuses bytes that do not match it.
+  // The bytes are sent from the source's memory if it holds them all (a mapped file, a span), else read
+  // straight into the body; MD5 (Content-MD5) is taken piece by piece as they arrive. Their SHA-256 is taken
+  // here only if the server has not proved that it checks it (S1); otherwise the declared digest is signed as
+  // the payload's, and the server refuses bytes that do not match it.
   spare_body held(spare_bodies_);
   std::string& body = held.body;
-  if (const auto size = source.known_size())
-    body.reserve(static_cast<std::size_t>(std::min(*size, options.multipart_threshold_bytes + s3_read_chunk_bytes)));
+  std::string_view payload;  // the single PUT's bytes, once `ended`
   const bool hash_here = !payload_checked_;
   crypto::sha256_hasher hasher;
   s3_md5 md5;
   bool ended = false;
-  while (body.size() <= options.multipart_threshold_bytes) {
+  if (const auto whole = source.in_memory(); whole && whole->size() <= options.multipart_threshold_bytes) {
+    payload = std::string_view(reinterpret_cast<const char*>(whole->data()), whole->size());
+    if (hash_here) hasher.update(payload);
+    md5.update(payload);
+    ended = true;
+  } else if (const auto size = source.known_size()) {
+    body.reserve(static_cast<std::size_t>(std::min(*size, options.multipart_threshold_bytes + s3_read_chunk_bytes)));
+  }
+  while (!ended && body.size() <= options.multipart_threshold_bytes) {
     const std::size_t at = body.size();
     core::expected<std::size_t> n = 0;
     body.resize_and_overwrite(at + s3_read_chunk_bytes, [&](char* data, std::size_t) {
@@ -149,6 +157,7 @@ core::expected<create_outcome> s3_backend::create(const store_key& key, byte_sou
     if (!n) return core::wrap("put " + what + " in " + describe(), n.error());
     if (*n == 0) {
       ended = true;
+      payload = body;
       break;
     }
     const std::string_view piece(body.data() + at, *n);
@@ -174,7 +183,7 @@ core::expected<create_outcome> s3_backend::create(const store_key& key, byte_sou
     http_headers headers = lock_headers;
     headers.emplace_back("if-none-match", "*");
     headers.emplace_back("content-md5", md5.finish_base64());
-    auto r = client_->call("PUT", key.str(), {}, headers, body, expected_sha256);
+    auto r = client_->call("PUT", key.str(), {}, headers, payload, expected_sha256);
     if (!r) return core::wrap("put " + what, r.error());
     if (r->status == 412) return create_outcome::already_exists;
     if (r->status != 200) {
@@ -182,7 +191,7 @@ core::expected<create_outcome> s3_backend::create(const store_key& key, byte_sou
       // Refused by the server's payload check: the source's fault (corrupt, as if hashed here) unless the
       // bytes it gave do hash to the declared digest (then they changed on the way: the error as it is).
       if (!hash_here && r->status == 400 && error.context.find(" XAmzContentSHA256Mismatch") != std::string::npos)
-        if (const auto actual = crypto::sha256(std::string_view(body)); actual != expected_sha256)
+        if (const auto actual = crypto::sha256(payload); actual != expected_sha256)
           return mismatch(actual);
       return std::unexpected(std::move(error));
     }

@@ -45,7 +45,11 @@ core::expected<put_outcome> store::adopt_object_file(const adoptable_file& file)
   const auto key = store_key::object(file.sha256);
   auto adopted = backend_->adopt(key, file);
   if (!adopted) return std::unexpected(adopted.error());
-  if (!adopted->has_value()) return put_object_file(file.sha256, file.path);  // this backend cannot adopt it
+  if (!adopted->has_value()) {  // this backend cannot adopt it: its bytes are put from the finished file, mapped
+    auto source = mapped_file_source::open(file.path);
+    if (!source) return core::wrap("put object " + file.sha256.to_hex(), source.error());
+    return put_object(file.sha256, *source);
+  }
   if (**adopted == create_outcome::created) return put_outcome::created;
   auto actual = rehash(key);  // invariant 2, as in put_object
   if (!actual) return core::wrap("check the stored copy of object " + key.str(), actual.error());
