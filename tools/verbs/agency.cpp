@@ -15,6 +15,7 @@
 #include "common/crypto/key_file.hpp"
 #include "common/store/directory_backend.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
+#include "tools/verbs/json_report.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/passphrase.hpp"
 #include "tools/verbs/verb.hpp"
@@ -36,43 +37,46 @@ struct agency_init_args {
   bool create_store = false;
 };
 
-int fail(const std::string& message, int code = exit_cannot) {
-  std::fprintf(stderr, "bodycam agency init: %s\n", message.c_str());
-  return code;
+// "bodycam agency init: <message>" on stderr (json_report.hpp report_error); returns `code`.
+int agency_init_failed(const std::string& message, int code = exit_cannot) {
+  return report_error("agency init", false, code, message);
 }
 
 int run_agency_init(const agency_init_args& args) {
-  if (auto ok = check_outside_stores(args.out, "--out"); !ok) return fail(ok.error().context);
+  if (auto ok = check_outside_stores(args.out, "--out"); !ok) return agency_init_failed(ok.error().context);
   const fs::path sealed = fs::path(args.out) / "agency-root.sealed";
   const fs::path pub = fs::path(args.out) / "agency-root.pub";
   std::error_code ec;
   if (fs::exists(sealed, ec) || fs::exists(pub, ec))  // G1
-    return fail(sealed.string() + " or " + pub.string() + " already exists; an agency has one root; nothing done");
+    return agency_init_failed(sealed.string() + " or " + pub.string() +
+                              " already exists; an agency has one root; nothing done");
   auto passphrase = get_passphrase(args.passphrase_file, true);  // G2
-  if (!passphrase) return fail(passphrase.error().context);
+  if (!passphrase) return agency_init_failed(passphrase.error().context);
   auto key = crypto::secret_key::generate();
-  if (!key) return fail(key.error().context);
+  if (!key) return agency_init_failed(key.error().context);
   const auto limits = enrollment::moderate_limits();
   auto bytes = enrollment::seal_secret_key(*key, enrollment::root_key_label, passphrase->view(), limits);
-  if (!bytes) return fail(bytes.error().context);
+  if (!bytes) return agency_init_failed(bytes.error().context);
   auto reopened = enrollment::open_sealed_key(*bytes, passphrase->view());  // G3
   if (!reopened || reopened->key.public_key() != key->public_key())
-    return fail("the sealed key did not open again with its passphrase; nothing written");
+    return agency_init_failed("the sealed key did not open again with its passphrase; nothing written");
   fs::create_directories(args.out, ec);
-  if (ec) return fail("create " + args.out + ": " + ec.message());
+  if (ec) return agency_init_failed("create " + args.out + ": " + ec.message());
   if (auto ok = core::write_file_durably(sealed, *bytes, {.mode = 0600, .create_only = true}); !ok)
-    return fail(ok.error().context);
+    return agency_init_failed(ok.error().context);
   if (auto ok = crypto::write_public_key(pub, {std::string(enrollment::root_key_label), key->public_key()}); !ok)
-    return fail(ok.error().context);
+    return agency_init_failed(ok.error().context);
   std::printf("sealed root key: %s (mode 0600; keep it offline with its passphrase)\n"
               "root public key: %s (give it to auditors: bodycam audit STORE --root %s)\n"
               "fingerprint:     %s\n",
               sealed.c_str(), pub.c_str(), pub.c_str(), key->public_key().fingerprint().to_hex().c_str());
   if (!args.store.empty()) {
     auto s = store::open_directory_store(args.store, args.create_store);
-    if (!s) return fail("open store " + args.store + ": " + s.error().context);
+    if (!s) return agency_init_failed("open store " + args.store + ": " + s.error().context);
     auto put = enrollment::put_store_root(*s, key->public_key());
-    if (!put) return fail(put.error().context, put.error().code == core::errc::conflict ? exit_not_authentic : exit_cannot);
+    if (!put)
+      return agency_init_failed(put.error().context,
+                                put.error().code == core::errc::conflict ? exit_not_authentic : exit_cannot);
     std::printf("store root:      %s enrollment/root.pub\n", s->describe().c_str());
   }
   return exit_ok;

@@ -9,6 +9,7 @@
 #include "tools/audit/approval_state.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
 #include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/json_report.hpp"
 #include "tools/verbs/log_now.hpp"
 #include "tools/verbs/verb.hpp"
 
@@ -30,9 +31,9 @@ struct approve_args {
   bool refuse = false;
 };
 
-int refuse(const std::string& message, int code = exit_cannot) {
-  std::fprintf(stderr, "bodycam approve: %s\n", message.c_str());
-  return code;
+// "bodycam approve: <message>" on stderr (json_report.hpp report_error); returns `code`.
+int approve_refused(const std::string& message, int code = exit_cannot) {
+  return report_error("approve", false, code, message);
 }
 
 int run_approve(const approve_args& args) {
@@ -41,35 +42,35 @@ int run_approve(const approve_args& args) {
   const std::string prefix = expiry ? "retention/" : "access/";
   if (name.starts_with(prefix)) name = name.substr(prefix.size());
   if (!registers::parse_decision_action("approve " + name))
-    return refuse(
+    return approve_refused(
         "REQUEST: expected access/<clerk>.<seq> as `bodycam export --request` printed it, or "
         "retention/<clerk>.<seq> as `bodycam retention expire --request` printed it, got '" +
             args.request + "'",
         exit_usage);
   auto supervisor = load_clerk(args.clerk_key);
-  if (!supervisor) return refuse(supervisor.error().context);
+  if (!supervisor) return approve_refused(supervisor.error().context);
   auto s = store::open_directory_store(args.store, false);
-  if (!s) return refuse(s.error().context);
+  if (!s) return approve_refused(s.error().context);
   if (auto ok = check_clerk_key_in_store(*s, *supervisor, enrollment::signature_kind::approval); !ok)
-    return refuse(ok.error().context);
+    return approve_refused(ok.error().context);
   auto root = enrollment::get_store_root(*s);
-  if (!root) return refuse(root.error().context);
-  if (!*root) return refuse("store " + s->describe() + " has no enrollment register");
+  if (!root) return approve_refused(root.error().context);
+  if (!*root) return approve_refused("store " + s->describe() + " has no enrollment register");
   auto approvals = expiry ? audit::read_expiry_approvals(*s, **root) : audit::read_export_approvals(*s, **root);
-  if (!approvals) return refuse(approvals.error().context, exit_not_authentic);
+  if (!approvals) return approve_refused(approvals.error().context, exit_not_authentic);
   const auto* status = (*approvals)->approvals.find(name);
   if (status == nullptr && expiry) {  // a retention request is an expiry request or a hold release request
     approvals = audit::read_release_approvals(*s, **root);
-    if (!approvals) return refuse(approvals.error().context, exit_not_authentic);
+    if (!approvals) return approve_refused(approvals.error().context, exit_not_authentic);
     status = (*approvals)->approvals.find(name);
   }
   if (status == nullptr)
-    return refuse(prefix + name + (expiry ? ": no expiry or hold release request" : ": no export request") +
-                  " has that name; nothing decided");
+    return approve_refused(prefix + name + (expiry ? ": no expiry or hold release request" : ": no export request") +
+                           " has that name; nothing decided");
   if (auto why = registers::why_not_decide(*status, supervisor->id, supervisor->signer->public_key()))
-    return refuse(*why + "; nothing decided");
+    return approve_refused(*why + "; nothing decided");
   auto log_key = load_log_key(*s, args.log_key);
-  if (!log_key) return refuse(log_key.error().context);
+  if (!log_key) return approve_refused(log_key.error().context);
   const auto new_keys = not_yet_stored(*s, {"keys/" + supervisor->id + ".pub"});
   const auto& req = status->request->body;
   registers::register_entry e;
@@ -81,7 +82,7 @@ int run_approve(const approve_args& args) {
   e.scopes = req.scopes;
   auto stored = registers::append_entry(*s, expiry ? store::entry_namespace::retention : store::entry_namespace::access,
                                         supervisor->id, std::move(e), *supervisor->signer);
-  if (!stored) return refuse(stored.error().context);
+  if (!stored) return approve_refused(stored.error().context);
   const std::string entry = prefix + registers::entry_name(stored->body);
   std::vector<std::string> written = new_keys;
   written.push_back(entry);

@@ -13,6 +13,7 @@
 #include "tools/copy/viewing_copy.hpp"
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/footage_key_options.hpp"
+#include "tools/verbs/json_report.hpp"
 #include "tools/verbs/log_now.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/store_sessions.hpp"
@@ -43,19 +44,20 @@ struct copy_args {
   footage_key_args footage;
 };
 
-int refuse(const std::string& message, int code = exit_cannot) {
-  std::fprintf(stderr, "bodycam copy: %s\n", message.c_str());
-  return code;
+// "bodycam copy: <message>" on stderr (json_report.hpp report_error); returns `code`.
+int copy_refused(const std::string& message, int code = exit_cannot) {
+  return report_error("copy", false, code, message);
 }
 
 int code_of(const core::error& e) { return e.code == core::errc::corrupt ? exit_not_authentic : exit_cannot; }
 
 int run_check(const copy_args& args) {
   auto s = store::open_directory_store(args.store, false);
-  if (!s) return refuse(s.error().context);
+  if (!s) return copy_refused(s.error().context);
   const std::filesystem::path copy_file = args.check;
   auto c = copy::check_viewing_copy(copy_file, copy::manifest_path_of(copy_file), &*s);
-  if (!c) return refuse(c.error().context, c.error().code == core::errc::malformed ? exit_not_authentic : exit_cannot);
+  if (!c)
+    return copy_refused(c.error().context, c.error().code == core::errc::malformed ? exit_not_authentic : exit_cannot);
   std::printf(
       "copy:      %s\nmanifest:  %s\nsignature: %s\ncopy file: %s\noriginals: %zu checked in the store, "
       "%zu left out as gaps\n",
@@ -75,13 +77,13 @@ int run_check(const copy_args& args) {
 int run_session_copy(const copy_args& args, store::store& s, clerk_identity& clerk,
                      const std::optional<log_key>& log_key, std::vector<std::string> written) {
   auto session = session_of_store(s, args.session);
-  if (!session) return refuse(session.error().context);
+  if (!session) return copy_refused(session.error().context);
   auto sessions = store_sessions(s);
-  if (!sessions) return refuse(sessions.error().context);
+  if (!sessions) return copy_refused(sessions.error().context);
   std::optional<record::device_id> device;
   for (const auto& k : *sessions)
     if (k.session == *session) device = k.device;
-  if (!device) return refuse("--session " + args.session + ": no device of the store recorded it");
+  if (!device) return copy_refused("--session " + args.session + ": no device of the store recorded it");
   copy::copy_request request;
   request.device = *device;
   request.session = *session;
@@ -92,10 +94,10 @@ int run_session_copy(const copy_args& args, store::store& s, clerk_identity& cle
   request.reference = args.reference;
   request.now = utc_now();
   auto chest = make_footage_key_chest(args.footage);
-  if (!chest) return refuse(chest.error().context);
+  if (!chest) return copy_refused(chest.error().context);
   if (*chest) request.footage_keys = &**chest;
   auto done = copy::make_viewing_copy(s, request, *clerk.signer);
-  if (!done) return refuse(done.error().context, code_of(done.error()));
+  if (!done) return copy_refused(done.error().context, code_of(done.error()));
   std::size_t left_out = 0;
   for (const auto& g : done->manifest.segments) left_out += g.left_out.empty() ? 0U : 1U;
   std::printf(
@@ -121,16 +123,16 @@ int run_session_copy(const copy_args& args, store::store& s, clerk_identity& cle
 int run_copy(const copy_args& args) {
   if (!args.check.empty()) {
     if (!args.session.empty() || !args.device.empty() || args.has_seq || !args.out.empty())
-      return refuse("--check COPY takes no --session, --device, --seq or --out", exit_usage);
+      return copy_refused("--check COPY takes no --session, --device, --seq or --out", exit_usage);
     return run_check(args);
   }
   const bool by_session = !args.session.empty();
   if (by_session == (!args.device.empty() || args.has_seq))
-    return refuse("give either --session ID (the whole session as one MP4) or --device ID --seq N (one file)",
-                  exit_usage);
+    return copy_refused("give either --session ID (the whole session as one MP4) or --device ID --seq N (one file)",
+                        exit_usage);
   if (!by_session && (args.device.empty() || !args.has_seq))
-    return refuse("--device and --seq go together", exit_usage);
-  if (args.allow_gaps && !by_session) return refuse("--allow-gaps goes with --session", exit_usage);
+    return copy_refused("--device and --seq go together", exit_usage);
+  if (args.allow_gaps && !by_session) return copy_refused("--allow-gaps goes with --session", exit_usage);
   std::vector<std::string> missing;
   for (const auto& [flag, value] :
        {std::pair{"--out", &args.out}, std::pair{"--clerk-key", &args.clerk_key},
@@ -139,34 +141,35 @@ int run_copy(const copy_args& args) {
   if (!missing.empty()) {
     std::string text = "missing";
     for (const auto& m : missing) text += " " + m;
-    return refuse(text + " (see bodycam copy --help)", exit_usage);
+    return copy_refused(text + " (see bodycam copy --help)", exit_usage);
   }
   std::optional<record::device_id> device;
   if (!by_session) {
     auto d = record::device_id::parse(args.device);
-    if (!d) return refuse("--device: " + d.error().context);
+    if (!d) return copy_refused("--device: " + d.error().context);
     device = *d;
   }
-  if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok) return refuse(ok.error().context);
+  if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok)
+    return copy_refused(ok.error().context);
   if (by_session)
     if (auto ok = check_output_path(copy::manifest_path_of(args.out), "--out (its manifest)", replace_policy::never);
         !ok)
-      return refuse(ok.error().context);
+      return copy_refused(ok.error().context);
   auto clerk = load_clerk(args.clerk_key);
-  if (!clerk) return refuse(clerk.error().context);
+  if (!clerk) return copy_refused(clerk.error().context);
   auto s = store::open_directory_store(args.store, false);
-  if (!s) return refuse(s.error().context);
-  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  if (!s) return copy_refused(s.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return copy_refused(ok.error().context);
   auto log_key = load_log_key(*s, args.log_key);
-  if (!log_key) return refuse(log_key.error().context);
+  if (!log_key) return copy_refused(log_key.error().context);
   const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
   if (by_session) return run_session_copy(args, *s, *clerk, *log_key, new_keys);
   auto chest = make_footage_key_chest(args.footage);
-  if (!chest) return refuse(chest.error().context);
+  if (!chest) return copy_refused(chest.error().context);
   bundle::playback_request request{*device,       args.seq, args.out, clerk->id, args.department, args.reference,
                                    utc_now(), *chest ? &**chest : nullptr};
   auto entry = bundle::copy_for_playback(*s, request, *clerk->signer);
-  if (!entry) return refuse(entry.error().context, code_of(entry.error()));
+  if (!entry) return copy_refused(entry.error().context, code_of(entry.error()));
   // The outcome entry follows the access entry (playback_copy.hpp invariant 3): the clerk's next entry.
   std::vector<std::string> written = new_keys;
   written.push_back(*entry);

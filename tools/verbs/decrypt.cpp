@@ -21,6 +21,7 @@
 #include "common/crypto/footage_key_file.hpp"
 #include "common/crypto/footage_reader.hpp"
 #include "tools/decryption/footage_key_ring.hpp"
+#include "tools/verbs/json_report.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/passphrase.hpp"
 #include "tools/verbs/verb.hpp"
@@ -52,9 +53,9 @@ struct decrypt_args {
   bool salvage = false;
 };
 
-int fail(const std::string& message, int code = exit_cannot) {
-  std::fprintf(stderr, "bodycam decrypt: %s\n", message.c_str());
-  return code;
+// "bodycam decrypt: <message>" on stderr (json_report.hpp report_error); returns `code`.
+int decrypt_failed(const std::string& message, int code = exit_cannot) {
+  return report_error("decrypt", false, code, message);
 }
 
 int exit_code_for(crypto::footage_errc code) {
@@ -90,14 +91,14 @@ core::expected<std::vector<crypto::footage_secret_key>> open_keys(const decrypt_
 
 int run_decrypt(const decrypt_args& args) {
   const fs::path out(args.out);
-  if (auto ok = check_output_path(out, "--out", replace_policy::never); !ok) return fail(ok.error().context);
+  if (auto ok = check_output_path(out, "--out", replace_policy::never); !ok) return decrypt_failed(ok.error().context);
   auto keys = open_keys(args);
-  if (!keys) return fail(keys.error().context);
+  if (!keys) return decrypt_failed(keys.error().context);
   core::unique_fd in(::open(args.file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in.is_open()) return fail(core::fail_errno("open", args.file, errno).error().context);
+  if (!in.is_open()) return decrypt_failed(core::fail_errno("open", args.file, errno).error().context);
   const fs::path temp = out.parent_path() / ("." + out.filename().string() + ".partial");
   core::unique_fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (!fd.is_open()) return fail(core::fail_errno("create", temp.string(), errno).error().context);
+  if (!fd.is_open()) return decrypt_failed(core::fail_errno("create", temp.string(), errno).error().context);
   auto remove_temp = [&] {
     fd.reset();
     std::error_code ec;
@@ -124,7 +125,7 @@ int run_decrypt(const decrypt_args& args) {
       if (!*fragment) break;
       if (auto ok = sink.write(**fragment); !ok) {
         remove_temp();
-        return fail(ok.error().context, exit_write_failed);
+        return decrypt_failed(ok.error().context, exit_write_failed);
       }
       plaintext_hash.update(**fragment);
       ++fragments;
@@ -132,26 +133,26 @@ int run_decrypt(const decrypt_args& args) {
   }
   if (stopped && (!args.salvage || fragments == 0)) {  // G2
     remove_temp();
-    return fail(std::string(crypto::to_string(stopped->code)) + ": " + stopped->message +
-                    (stopped->code == crypto::footage_errc::truncated && !args.salvage
-                         ? " (--salvage writes the complete fragments)"
-                         : "") +
-                    "; nothing written",
-                exit_code_for(stopped->code));
+    return decrypt_failed(std::string(crypto::to_string(stopped->code)) + ": " + stopped->message +
+                              (stopped->code == crypto::footage_errc::truncated && !args.salvage
+                                   ? " (--salvage writes the complete fragments)"
+                                   : "") +
+                              "; nothing written",
+                          exit_code_for(stopped->code));
   }
   if (::fsync(fd.get()) != 0) {
     const int err = errno;
     remove_temp();
-    return fail(core::fail_errno("fsync", temp.string(), err).error().context, exit_write_failed);
+    return decrypt_failed(core::fail_errno("fsync", temp.string(), err).error().context, exit_write_failed);
   }
   if (::link(temp.c_str(), out.c_str()) != 0) {  // G1: create-only
     const int err = errno;
     remove_temp();
-    return fail(core::fail_errno("link", out.string(), err).error().context, exit_write_failed);
+    return decrypt_failed(core::fail_errno("link", out.string(), err).error().context, exit_write_failed);
   }
   remove_temp();
   if (auto ok = core::fsync_directory(out.parent_path().empty() ? fs::path(".") : out.parent_path()); !ok)
-    return fail(ok.error().context, exit_write_failed);
+    return decrypt_failed(ok.error().context, exit_write_failed);
   std::printf("decrypted:        %s -> %s\n"
               "footage key id:   %s\n"
               "fragments:        %llu\n"

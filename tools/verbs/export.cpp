@@ -10,14 +10,15 @@
 // bundle only after the access entry is stored, and refused without a key before any entry (bundle_export.hpp
 // invariant 6). --to-recipient: one sealed file, its plain bundle only in a private folder and removed; a failed
 // sealing leaves nothing and its outcome says failed (bundle_export.hpp invariant 7).
-#include "common/store/directory_backend.hpp"
 #include "common/crypto/footage_key_file.hpp"
+#include "common/store/directory_backend.hpp"
+#include "tools/audit/approval_state.hpp"
 #include "tools/bundle/bundle_export.hpp"
 #include "tools/bundle/sealed_bundle.hpp"
-#include "tools/audit/approval_state.hpp"
 #include "tools/enrollment/enrollment_store.hpp"
 #include "tools/verbs/clerk_identity.hpp"
 #include "tools/verbs/footage_key_options.hpp"
+#include "tools/verbs/json_report.hpp"
 #include "tools/verbs/log_now.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/progress_meter.hpp"
@@ -55,9 +56,9 @@ struct export_args {
   std::string to_recipient;  // --to-recipient PUB: the bundle sealed to this footage public key
 };
 
-int refuse(const std::string& message, int code = exit_cannot) {
-  std::fprintf(stderr, "bodycam export: %s\n", message.c_str());
-  return code;
+// "bodycam export: <message>" on stderr (json_report.hpp report_error); returns `code`.
+int export_refused(const std::string& message, int code = exit_cannot) {
+  return report_error("export", false, code, message);
 }
 
 int build_bundle(const export_args& args, bundle::export_request request, const std::string& approved = {});
@@ -70,19 +71,19 @@ std::string request_name(std::string name) {
 // --request: the clerk's signed request for `what`; nothing is copied.
 int store_request(const export_args& args, bundle::selection what) {
   auto clerk = load_clerk(args.clerk_key);
-  if (!clerk) return refuse(clerk.error().context);
+  if (!clerk) return export_refused(clerk.error().context);
   auto s = store::open_directory_store(args.store, false);
-  if (!s) return refuse(s.error().context);
-  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  if (!s) return export_refused(s.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return export_refused(ok.error().context);
   auto log_key = load_log_key(*s, args.log_key);
-  if (!log_key) return refuse(log_key.error().context);
+  if (!log_key) return export_refused(log_key.error().context);
   record::device_id device = what.device ? *what.device : record::device_id{};
   if (!args.session.empty()) {
     auto session = session_of_store(*s, args.session);
-    if (!session) return refuse(session.error().context);
+    if (!session) return export_refused(session.error().context);
     what.session = *session;
     auto sessions = store_sessions(*s);
-    if (!sessions) return refuse(sessions.error().context);
+    if (!sessions) return export_refused(sessions.error().context);
     for (const auto& k : *sessions)
       if (k.session == *session) device = k.device;
   }
@@ -95,7 +96,7 @@ int store_request(const export_args& args, bundle::selection what) {
   e.action = std::string(registers::export_request_action);
   e.scopes.push_back(bundle::request_scope(what, device));
   auto stored = registers::append_entry(*s, store::entry_namespace::access, clerk->id, std::move(e), *clerk->signer);
-  if (!stored) return refuse(stored.error().context);
+  if (!stored) return export_refused(stored.error().context);
   const std::string name = "access/" + registers::entry_name(stored->body);
   std::vector<std::string> written = new_keys;
   written.push_back(name);
@@ -115,42 +116,45 @@ int run_export(const export_args& args) {
   request.department = args.department;
   request.reference = args.reference;
   request.now = utc_now();
-  if (args.request && !args.approved.empty()) return refuse("give --request or --approved, not both", exit_usage);
+  if (args.request && !args.approved.empty())
+    return export_refused("give --request or --approved, not both", exit_usage);
   if (args.request && !args.out.empty())
-    return refuse("--request stores a request only; --out goes with --approved, once a supervisor approved it",
-                  exit_usage);
-  if (!args.request && args.out.empty()) return refuse("--out BUNDLE is required", exit_usage);
+    return export_refused("--request stores a request only; --out goes with --approved, once a supervisor approved it",
+                          exit_usage);
+  if (!args.request && args.out.empty()) return export_refused("--out BUNDLE is required", exit_usage);
   if (!args.approved.empty()) {
     if (!args.session.empty() || !args.device.empty() || !args.from.empty() || !args.to.empty())
-      return refuse("--approved REQUEST takes what to export from the request; give no --session, --device, "
-                    "--from or --to",
-                    exit_usage);
-    if (args.department.empty()) return refuse("--department is required", exit_usage);
+      return export_refused(
+          "--approved REQUEST takes what to export from the request; give no --session, --device, "
+          "--from or --to",
+          exit_usage);
+    if (args.department.empty()) return export_refused("--department is required", exit_usage);
     return run_approved_export(args, request);
   }
   if (args.department.empty() || args.reference.empty())
-    return refuse("--department and --reference (the case or request number) are required");
+    return export_refused("--department and --reference (the case or request number) are required");
   if (!args.session.empty()) {
     if (!args.device.empty() || !args.from.empty() || !args.to.empty())
-      return refuse("give either --session or --device with --from and --to");
+      return export_refused("give either --session or --device with --from and --to");
     // Resolved against the store once it is open (a unique start of the id is enough); its form is checked
     // now, before the clerk's key or the store is opened.
     const bool hex = args.session.size() <= 32 && std::all_of(args.session.begin(), args.session.end(), [](char c) {
       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     });
     if (!hex)
-      return refuse("--session: expected up to 32 hex digits (the whole session id or a unique start of it), got '" +
-                    args.session + "'");
+      return export_refused(
+          "--session: expected up to 32 hex digits (the whole session id or a unique start of it), got '" +
+          args.session + "'");
   } else {
     if (args.device.empty() || args.from.empty() || args.to.empty())
-      return refuse("give either --session ID or --device ID --from T --to T");
+      return export_refused("give either --session ID or --device ID --from T --to T");
     auto device = record::device_id::parse(args.device);
-    if (!device) return refuse("--device: " + device.error().context);
+    if (!device) return export_refused("--device: " + device.error().context);
     auto from = bundle::parse_utc(args.from);
-    if (!from) return refuse("--from: " + from.error().context);
+    if (!from) return export_refused("--from: " + from.error().context);
     auto to = bundle::parse_utc(args.to);
-    if (!to) return refuse("--to: " + to.error().context);
-    if (*to < *from) return refuse("--to is before --from");
+    if (!to) return export_refused("--to: " + to.error().context);
+    if (*to < *from) return export_refused("--to is before --from");
     request.what.device = *device;
     request.what.from = *from;
     request.what.to = *to;
@@ -160,44 +164,46 @@ int run_export(const export_args& args) {
 }
 
 int build_bundle(const export_args& args, bundle::export_request request, const std::string& approved) {
-  if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok) return refuse(ok.error().context);
+  if (auto ok = check_output_path(args.out, "--out", replace_policy::never); !ok)
+    return export_refused(ok.error().context);
   auto chest = make_footage_key_chest(args.footage);
-  if (!chest) return refuse(chest.error().context);
+  if (!chest) return export_refused(chest.error().context);
   if (*chest) request.footage_keys = &**chest;
   std::optional<crypto::labelled_footage_public_key> recipient;
   if (!args.to_recipient.empty()) {  // sealed by export_bundle (its invariant 7): no plain bundle is left
     auto key = crypto::load_footage_public_key(args.to_recipient);
-    if (!key) return refuse("--to-recipient: " + key.error().context);
+    if (!key) return export_refused("--to-recipient: " + key.error().context);
     recipient = *key;
     request.seal_to = &recipient->key;
   }
   auto clerk = load_clerk(args.clerk_key);
-  if (!clerk) return refuse(clerk.error().context);
+  if (!clerk) return export_refused(clerk.error().context);
   request.clerk_id = clerk->id;
   auto s = store::open_directory_store(args.store, false);
-  if (!s) return refuse(s.error().context);
-  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return refuse(ok.error().context);
+  if (!s) return export_refused(s.error().context);
+  if (auto ok = check_clerk_key_in_store(*s, *clerk); !ok) return export_refused(ok.error().context);
   auto log_key = load_log_key(*s, args.log_key);
-  if (!log_key) return refuse(log_key.error().context);
+  if (!log_key) return export_refused(log_key.error().context);
   if (!approved.empty()) {  // rule 5: only the requester, only an approved request, within 7 days
     auto root = enrollment::get_store_root(*s);
-    if (!root) return refuse(root.error().context);
-    if (!*root) return refuse("store " + s->describe() + " has no enrollment register: no one can approve exports");
+    if (!root) return export_refused(root.error().context);
+    if (!*root)
+      return export_refused("store " + s->describe() + " has no enrollment register: no one can approve exports");
     auto approvals = audit::read_export_approvals(*s, **root);
-    if (!approvals) return refuse(approvals.error().context, exit_not_authentic);
+    if (!approvals) return export_refused(approvals.error().context, exit_not_authentic);
     const auto* status = (*approvals)->approvals.find(approved);
-    if (status == nullptr) return refuse("--approved access/" + approved + ": no export request has that name");
-    if (auto why = registers::why_not_export(*status, clerk->id, request.now)) return refuse(*why);
+    if (status == nullptr) return export_refused("--approved access/" + approved + ": no export request has that name");
+    if (auto why = registers::why_not_export(*status, clerk->id, request.now)) return export_refused(*why);
     if (args.reference != status->request->body.reference)
-      return refuse("--reference '" + args.reference + "' is not the reference of request access/" + approved +
-                    " ('" + status->request->body.reference + "')");
+      return export_refused("--reference '" + args.reference + "' is not the reference of request access/" + approved +
+                            " ('" + status->request->body.reference + "')");
     auto what = bundle::selection_of_request(status->request->body);
-    if (!what) return refuse(what.error().context);
+    if (!what) return export_refused(what.error().context);
     request.what = *what;
     request.reference = registers::export_reference(approved);
   } else if (!args.session.empty()) {
     auto session = session_of_store(*s, args.session);
-    if (!session) return refuse(session.error().context);
+    if (!session) return export_refused(session.error().context);
     request.what.session = *session;
   }
   const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
@@ -209,7 +215,7 @@ int build_bundle(const export_args& args, bundle::export_request request, const 
     };
   auto done = bundle::export_bundle(*s, request, *clerk->signer);
   meter.finish();
-  if (!done) return refuse(done.error().context, done.error().code == core::errc::corrupt ? 2 : exit_cannot);
+  if (!done) return export_refused(done.error().context, done.error().code == core::errc::corrupt ? 2 : exit_cannot);
   std::string sealed_line;
   if (recipient && done->sealed) {
     const auto* sealed = &*done->sealed;

@@ -12,6 +12,7 @@
 //      command reports success.
 // Exit codes: 0 done, 3 cannot (arguments, passphrase, I/O; nothing written).
 #include "common/crypto/footage_key_file.hpp"
+#include "tools/verbs/json_report.hpp"
 #include "tools/verbs/output_path.hpp"
 #include "tools/verbs/passphrase.hpp"
 #include "tools/verbs/verb.hpp"
@@ -32,34 +33,35 @@ struct footage_key_new_args {
   std::string passphrase_file;
 };
 
-int fail(const std::string& message) {
-  std::fprintf(stderr, "bodycam agency footage-key new: %s\n", message.c_str());
-  return exit_cannot;
+// "bodycam agency footage-key new: <message>" on stderr (json_report.hpp report_error); returns exit_cannot.
+int footage_key_failed(const std::string& message) {
+  return report_error("agency footage-key new", false, exit_cannot, message);
 }
 
 int run_footage_key_new(const footage_key_new_args& args) {
-  if (auto ok = check_outside_stores(args.out, "--out"); !ok) return fail(ok.error().context);
+  if (auto ok = check_outside_stores(args.out, "--out"); !ok) return footage_key_failed(ok.error().context);
   if (!crypto::is_valid_label(args.label))
-    return fail("--label '" + args.label + "': use 1-64 characters of A-Z a-z 0-9 . _ -");
+    return footage_key_failed("--label '" + args.label + "': use 1-64 characters of A-Z a-z 0-9 . _ -");
   auto passphrase = get_passphrase(args.passphrase_file, true);  // G2
-  if (!passphrase) return fail(passphrase.error().context);
+  if (!passphrase) return footage_key_failed(passphrase.error().context);
   auto key = crypto::footage_secret_key::generate(crypto::system_random());
-  if (!key) return fail(key.error().context);
+  if (!key) return footage_key_failed(key.error().context);
   auto sealed = crypto::seal_footage_secret_key(*key, args.label, passphrase->view(), crypto::moderate_kdf_limits(),
                                                 crypto::system_random());
-  if (!sealed) return fail(sealed.error().context);
+  if (!sealed) return footage_key_failed(sealed.error().context);
   auto reopened = crypto::open_footage_secret_key(*sealed, passphrase->view());  // G3
   if (!reopened || reopened->key.public_key() != key->public_key())
-    return fail("the sealed key did not open again with its passphrase; nothing written");
+    return footage_key_failed("the sealed key did not open again with its passphrase; nothing written");
   const std::string id = key->key_id().to_hex();
   const fs::path secret_path = fs::path(args.out) / ("footage-" + id + ".sealed");
   const fs::path public_path = fs::path(args.out) / ("footage-" + id + ".pub");
   std::error_code ec;
   fs::create_directories(args.out, ec);
-  if (ec) return fail("create " + args.out + ": " + ec.message());
-  if (auto ok = crypto::write_sealed_footage_key(secret_path, *sealed); !ok) return fail(ok.error().context);  // G1
+  if (ec) return footage_key_failed("create " + args.out + ": " + ec.message());
+  if (auto ok = crypto::write_sealed_footage_key(secret_path, *sealed); !ok)
+    return footage_key_failed(ok.error().context);  // G1
   if (auto ok = crypto::write_footage_public_key(public_path, {args.label, key->public_key()}); !ok)
-    return fail(ok.error().context + " (the sealed secret " + secret_path.string() + " was written)");
+    return footage_key_failed(ok.error().context + " (the sealed secret " + secret_path.string() + " was written)");
   std::printf("footage key id:     %s\n"
               "sealed secret key:  %s (mode 0600; back it up offline with its passphrase: without it the footage "
               "sealed to this key cannot be read)\n"

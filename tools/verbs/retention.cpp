@@ -19,10 +19,11 @@
 #include "tools/registers/register_book.hpp"
 #include "tools/retention/retention_actions.hpp"
 #include "tools/verbs/clerk_identity.hpp"
+#include "tools/verbs/json_report.hpp"
 #include "tools/verbs/log_now.hpp"
 #include "tools/verbs/retention_store.hpp"
-#include "tools/verbs/verb_store.hpp"
 #include "tools/verbs/verb.hpp"
+#include "tools/verbs/verb_store.hpp"
 
 #include <algorithm>
 #include <array>
@@ -62,9 +63,9 @@ struct retention_args {
   std::string log_key;
 };
 
-int refuse(const std::string& message, int code = exit_cannot) {
-  std::fprintf(stderr, "bodycam retention: %s\n", message.c_str());
-  return code;
+// "bodycam retention: <message>" on stderr (json_report.hpp report_error); returns `code`.
+int retention_refused(const std::string& message, int code = exit_cannot) {
+  return report_error("retention", false, code, message);
 }
 
 // The entry just written, logged at once when a log key was given (log_now.hpp).
@@ -97,19 +98,21 @@ std::expected<crypto::public_key, retention::refusal> store_root(const store::st
   return **root;
 }
 
-int refuse(const retention::refusal& r) { return refuse(r.message, r.not_authentic ? exit_not_authentic : exit_cannot); }
+int retention_refused(const retention::refusal& r) {
+  return retention_refused(r.message, r.not_authentic ? exit_not_authentic : exit_cannot);
+}
 
 // Ends the hold that an approved release request names (§3 rule 3), by the requester within 7 days.
 int release_approved(const retention_args& args, store::store& s, const clerk_identity& clerk) {
   auto root = store_root(s, "no hold released");
-  if (!root) return refuse(root.error());
+  if (!root) return retention_refused(root.error());
   auto log_key = load_log_key(s, args.log_key);
-  if (!log_key) return refuse(log_key.error().context);
+  if (!log_key) return retention_refused(log_key.error().context);
   const auto new_keys = not_yet_stored(s, {"keys/" + clerk.id + ".pub"});
   auto in_force_before = retention::read_holds_in_force(s, "no hold released");
-  if (!in_force_before) return refuse(in_force_before.error().context, exit_not_authentic);
+  if (!in_force_before) return retention_refused(in_force_before.error().context, exit_not_authentic);
   auto released = retention::release_approved(s, *root, args.approved, signing(args, clerk));
-  if (!released) return refuse(released.error());
+  if (!released) return retention_refused(released.error());
   std::printf(
       "hold retention/%s (%s) released by retention/%s (request retention/%s, approved by %s); its files are "
       "under the retention policy again\n",
@@ -120,9 +123,12 @@ int release_approved(const retention_args& args, store::store& s, const clerk_id
   for (const auto& h : *in_force_before) (h.entry == "retention/" + released->hold ? let_go : remaining).push_back(h);
   std::vector<retention::media_item> records;
   auto items = retention::stored_media(s, nullptr, &records);
-  if (!items) return refuse("hold released, but reading the store for its legal holds failed: " + items.error().context);
+  if (!items)
+    return retention_refused("hold released, but reading the store for its legal holds failed: " +
+                             items.error().context);
   auto engine = apply_legal_holds(s, retention::items_released(let_go, remaining, *items, records), false);
-  if (!engine) return refuse("hold released, but releasing the store's legal holds failed: " + engine.error().context);
+  if (!engine)
+    return retention_refused("hold released, but releasing the store's legal holds failed: " + engine.error().context);
   if (*engine) std::printf("%s\n", (*engine)->c_str());
   announce_log(s, *log_key, new_keys, released->entry);
   return exit_ok;
@@ -131,27 +137,27 @@ int release_approved(const retention_args& args, store::store& s, const clerk_id
 // Asks for the release of one hold in force (§3 rule 3); a supervisor other than the requester decides.
 int run_release(const retention_args& args) {
   if (args.hold.empty() == args.approved.empty())
-    return refuse("give --hold (to request a release) or --approved (to release), one of them", exit_usage);
+    return retention_refused("give --hold (to request a release) or --approved (to release), one of them", exit_usage);
   auto clerk = load_clerk(args.clerk_key);
-  if (!clerk) return refuse(clerk.error().context);
+  if (!clerk) return retention_refused(clerk.error().context);
   auto s = open_verb_store(args.store, args.store_config);
-  if (!s) return refuse(s.error().context);
+  if (!s) return retention_refused(s.error().context);
   if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::retention_entry); !ok)
-    return refuse(ok.error().context);
+    return retention_refused(ok.error().context);
   if (!args.approved.empty()) return release_approved(args, *s, *clerk);
-  if (args.reference.empty()) return refuse("--reference is required: why the hold ends", exit_usage);
+  if (args.reference.empty()) return retention_refused("--reference is required: why the hold ends", exit_usage);
   std::string name = args.hold;
   if (name.starts_with("retention/")) name = name.substr(std::string_view("retention/").size());
   auto in_force = retention::read_holds_in_force(*s, "no release requested");
-  if (!in_force) return refuse(in_force.error().context, exit_not_authentic);
+  if (!in_force) return retention_refused(in_force.error().context, exit_not_authentic);
   if (!retention::find_hold(*in_force, name))
-    return refuse("--hold retention/" + name + ": no hold in force has that name (bodycam audit lists the " +
-                  "retention register); nothing released");
+    return retention_refused("--hold retention/" + name + ": no hold in force has that name (bodycam audit lists the " +
+                             "retention register); nothing released");
   auto log_key = load_log_key(*s, args.log_key);
-  if (!log_key) return refuse(log_key.error().context);
+  if (!log_key) return retention_refused(log_key.error().context);
   const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
   auto requested = retention::request_release(*s, name, args.reference, signing(args, *clerk));
-  if (!requested) return refuse("release request not written: " + requested.error().context);
+  if (!requested) return retention_refused("release request not written: " + requested.error().context);
   const std::string request = "retention/" + registers::entry_name(requested->entry.body);
   std::printf(
       "requested:    %s asks to release hold retention/%s (%s); nothing released yet\n"
@@ -166,37 +172,38 @@ int run_release(const retention_args& args) {
 
 int run_hold(const retention_args& args) {
   if (!registers::is_hold_reason(args.reason))
-    return refuse("--reason '" + args.reason + "': use evidence, complaint, major_incident or legal_hold");
+    return retention_refused("--reason '" + args.reason + "': use evidence, complaint, major_incident or legal_hold");
   retention::hold_wanted wanted;
   wanted.reason = args.reason;
   wanted.reference = args.reference;
   wanted.session = args.session;
-  if (args.device.empty()) return refuse("--device is required (the device the session or range belongs to)");
+  if (args.device.empty())
+    return retention_refused("--device is required (the device the session or range belongs to)");
   auto device = record::device_id::parse(args.device);
-  if (!device) return refuse("--device: " + device.error().context);
+  if (!device) return retention_refused("--device: " + device.error().context);
   wanted.device = *device;
   if (args.session.empty()) {
-    if (args.from.empty()) return refuse("give --session, or --from (and optionally --to) for a time range");
+    if (args.from.empty()) return retention_refused("give --session, or --from (and optionally --to) for a time range");
     auto from = bundle::parse_utc(args.from);
-    if (!from) return refuse("--from: " + from.error().context);
+    if (!from) return retention_refused("--from: " + from.error().context);
     wanted.from = *from;
     if (!args.to.empty()) {
       auto to = bundle::parse_utc(args.to);
-      if (!to) return refuse("--to: " + to.error().context);
+      if (!to) return retention_refused("--to: " + to.error().context);
       wanted.to = *to;
     }
   }
   auto clerk = load_clerk(args.clerk_key);
-  if (!clerk) return refuse(clerk.error().context);
+  if (!clerk) return retention_refused(clerk.error().context);
   auto s = open_verb_store(args.store, args.store_config);
-  if (!s) return refuse(s.error().context);
+  if (!s) return retention_refused(s.error().context);
   if (auto ok = check_clerk_key_in_store(*s, *clerk, enrollment::signature_kind::retention_entry); !ok)
-    return refuse(ok.error().context);
+    return retention_refused(ok.error().context);
   auto log_key = load_log_key(*s, args.log_key);
-  if (!log_key) return refuse(log_key.error().context);
+  if (!log_key) return retention_refused(log_key.error().context);
   const auto new_keys = not_yet_stored(*s, {"keys/" + clerk->id + ".pub"});
   auto placed = retention::place_hold(*s, wanted, signing(args, *clerk));
-  if (!placed) return refuse(placed.error().context + "; no hold placed");
+  if (!placed) return retention_refused(placed.error().context + "; no hold placed");
   const auto& sc = placed->placed;
   std::printf("hold placed: retention/%s (%s) on %s; it holds %zu file(s), %llu bytes, now\n",
               registers::entry_name(placed->entry.body).c_str(), args.reason.c_str(),
@@ -207,12 +214,13 @@ int run_hold(const retention_args& args) {
   std::vector<retention::media_item> records;
   auto items = retention::stored_media(*s, nullptr, &records);
   if (!items)
-    return refuse("hold " + placed->placed.entry + " is recorded, but reading the store for its legal holds failed: " +
-                  items.error().context);
+    return retention_refused(
+        "hold " + placed->placed.entry +
+        " is recorded, but reading the store for its legal holds failed: " + items.error().context);
   auto engine = apply_legal_holds(*s, retention::items_held_by({placed->placed}, *items, records), true);
   if (!engine)
-    return refuse("hold " + placed->placed.entry + " is recorded, but placing the store's legal holds failed: " +
-                  engine.error().context);
+    return retention_refused("hold " + placed->placed.entry +
+                             " is recorded, but placing the store's legal holds failed: " + engine.error().context);
   if (*engine) std::printf("%s\n", (*engine)->c_str());
   announce_log(*s, *log_key, new_keys, placed->entry);
   return 0;
@@ -250,16 +258,17 @@ std::string expire_summary(const std::vector<retention::decision>& decisions, in
 // Writes the signed request naming exactly the files the dry run listed (§3 rule 6).
 int request_expiry(const retention_args& args, store::store& s, const std::vector<const retention::decision*>& due) {
   if (args.department.empty() || args.reference.empty())
-    return refuse("--request needs --clerk-key, --department and --reference (why: the policy or case)", exit_usage);
+    return retention_refused("--request needs --clerk-key, --department and --reference (why: the policy or case)",
+                             exit_usage);
   auto clerk = load_clerk(args.clerk_key);
-  if (!clerk) return refuse(clerk.error().context);
+  if (!clerk) return retention_refused(clerk.error().context);
   if (auto ok = check_clerk_key_in_store(s, *clerk, enrollment::signature_kind::retention_entry); !ok)
-    return refuse(ok.error().context);
+    return retention_refused(ok.error().context);
   auto log_key = load_log_key(s, args.log_key);
-  if (!log_key) return refuse(log_key.error().context);
+  if (!log_key) return retention_refused(log_key.error().context);
   const auto new_keys = not_yet_stored(s, {"keys/" + clerk->id + ".pub"});
   auto stored = retention::request_expiry(s, due, args.reference, signing(args, *clerk));
-  if (!stored) return refuse(stored.error().context);
+  if (!stored) return retention_refused(stored.error().context);
   const std::string name = "retention/" + registers::entry_name(stored->body);
   std::printf(
       "requested:    %s names the %zu file(s) above; nothing deleted\n"
@@ -276,16 +285,16 @@ int request_expiry(const retention_args& args, store::store& s, const std::vecto
 // the request is not in it, and a hold placed since keeps the files it covers.
 int expire_approved(const retention_args& args, store::store& s, const std::vector<retention::decision>& decisions) {
   auto clerk = load_clerk(args.clerk_key);
-  if (!clerk) return refuse(clerk.error().context);
+  if (!clerk) return retention_refused(clerk.error().context);
   if (auto ok = check_clerk_key_in_store(s, *clerk, enrollment::signature_kind::retention_entry); !ok)
-    return refuse(ok.error().context);
+    return retention_refused(ok.error().context);
   auto root = store_root(s, "nothing expired");
-  if (!root) return refuse(root.error());
+  if (!root) return retention_refused(root.error());
   auto log_key = load_log_key(s, args.log_key);
-  if (!log_key) return refuse(log_key.error().context);
+  if (!log_key) return retention_refused(log_key.error().context);
   const auto new_keys = not_yet_stored(s, {"keys/" + clerk->id + ".pub"});
   auto done = retention::expire_approved(s, *root, args.approved, decisions, args.days, signing(args, *clerk));
-  if (!done) return refuse(done.error());
+  if (!done) return retention_refused(done.error());
   if (done->held > 0)
     std::printf("kept:         %zu file(s) of the request, because a hold placed since the request covers them\n",
                 done->held);
@@ -305,11 +314,14 @@ int expire_approved(const retention_args& args, store::store& s, const std::vect
 }
 
 int run_expire(const retention_args& args) {
-  if (args.request && !args.approved.empty()) return refuse("give --request or --approved, not both", exit_usage);
+  if (args.request && !args.approved.empty())
+    return retention_refused("give --request or --approved, not both", exit_usage);
   auto s = open_verb_store(args.store, args.store_config);
-  if (!s) return refuse(s.error().context);
+  if (!s) return retention_refused(s.error().context);
   auto decisions = retention::expiry_plan(*s, utc_now(), std::chrono::days(args.days));
-  if (!decisions) return refuse(decisions.error().context, decisions.error().code == core::errc::corrupt ? 2 : exit_cannot);
+  if (!decisions)
+    return retention_refused(decisions.error().context,
+                             decisions.error().code == core::errc::corrupt ? 2 : exit_cannot);
   for (const auto& d : *decisions)
     if (args.verbose)
       std::printf("%-10s %s seq %llu %s: %s\n", std::string(retention::to_string(d.result)).c_str(),
