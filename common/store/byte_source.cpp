@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 
 namespace bodycam::common::store {
 
@@ -50,13 +51,18 @@ core::expected<mapped_file_source> mapped_file_source::open(const std::filesyste
   if (::fstat(fd.get(), &st) != 0) return core::fail_errno("stat", path.string(), errno);
   if (!S_ISREG(st.st_mode))
     return core::fail(core::errc::invalid_argument, "open " + path.string() + ": not a regular file");
+  if (static_cast<std::uint64_t>(st.st_size) > std::numeric_limits<std::size_t>::max())
+    return core::fail(core::errc::invalid_argument, "map " + path.string() + ": larger than the address space");
   const auto size = static_cast<std::size_t>(st.st_size);
   std::unique_ptr<std::uint8_t, unmapper> mapping(nullptr, unmapper{size});
   if (size > 0) {
-    // MAP_POPULATE: the pages (in the page cache after a fetch) are mapped in one pass, not faulted one by one.
-    void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+    // A segment-sized file (in the page cache after a fetch) is mapped in one pass (MAP_POPULATE), not faulted
+    // in page by page; a larger one (read in parts by a multipart upload) as it is read.
+    const int populate = size <= populate_limit ? MAP_POPULATE : 0;
+    void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | populate, fd.get(), 0);
     if (address == MAP_FAILED) return core::fail_errno("map", path.string(), errno);
     mapping.reset(static_cast<std::uint8_t*>(address));
+    if (populate == 0) (void)::madvise(address, size, MADV_SEQUENTIAL);
   }
   return mapped_file_source(std::move(mapping), size, "file " + path.string());
 }

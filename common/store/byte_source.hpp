@@ -79,7 +79,7 @@ class file_reader final : public object_reader {
   std::string description_;
 };
 
-// A finished regular file mapped read-only (its pages shared with the page cache, faulted in at open): read()
+// A finished regular file mapped read-only (its pages shared with the page cache): read()
 // copies out of the mapping, in_memory() is all of it. Only for a file nobody changes while it is mapped — a
 // file handed over by its owner as finished, as adopt_object_file's are (store_backend.hpp adoptable_file): one
 // cut shorter meanwhile would fault (SIGBUS) where its pages are gone. The size is the file's when opened.
@@ -87,6 +87,8 @@ class mapped_file_source final : public object_reader {
  public:
   // errc::not_found if absent; errc::invalid_argument if not a regular file.
   [[nodiscard]] static core::expected<mapped_file_source> open(const std::filesystem::path& path);
+  // Files up to this size are faulted in whole when opened; larger ones as they are read.
+  static constexpr std::size_t populate_limit = std::size_t{256} << 20;
 
   [[nodiscard]] core::expected<std::size_t> read(std::span<std::uint8_t> buffer) override;
   [[nodiscard]] std::uint64_t size() const override { return bytes_.size(); }

@@ -3,12 +3,16 @@
 #include "common/store/byte_source.hpp"
 
 #include "common/core/durable_file.hpp"
+#include "common/core/unique_fd.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <array>
 #include <random>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 // This file's names, apart from its neighbours in a unity batch (tests/CMakeLists.txt).
 namespace byte_source_test {
@@ -52,6 +56,29 @@ TEST_CASE("a mapped file gives its bytes in pieces and all at once, and again af
   CHECK(source->in_memory()->size() == bytes.size());  // all of it, whatever has been read
   REQUIRE(source->rewind());
   CHECK(read_all(*source, 65'536) == bytes);
+}
+
+TEST_CASE("a file above the populate limit is mapped too, its pages faulted in as they are read") {
+  bodycam::tests::temp_dir dir("bodycam-byte-source");
+  const auto path = dir / "large.mp4";
+  const std::size_t size = store::mapped_file_source::populate_limit + 4096 + 7;
+  {
+    // Sparse (no disk blocks) but for the last bytes: the mapping must reach them.
+    core::unique_fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    REQUIRE(fd.is_open());
+    const std::array<std::uint8_t, 7> tail{1, 2, 3, 4, 5, 6, 7};
+    REQUIRE(::pwrite(fd.get(), tail.data(), tail.size(), static_cast<off_t>(size - tail.size())) == 7);
+  }
+  auto source = store::mapped_file_source::open(path);
+  REQUIRE(source.has_value());
+  CHECK(source->size() == size);
+  const auto whole = source->in_memory();
+  REQUIRE(whole.has_value());
+  REQUIRE(whole->size() == size);
+  CHECK((*whole)[0] == 0);
+  CHECK((*whole)[size / 2] == 0);
+  CHECK((*whole)[size - 7] == 1);
+  CHECK((*whole)[size - 1] == 7);
 }
 
 TEST_CASE("an empty file maps to no bytes; a folder and an absent file are refused, named") {
