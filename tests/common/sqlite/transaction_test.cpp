@@ -1,12 +1,15 @@
 // Integration tests of transactions and statements on a real file: nothing is visible without an explicit
 // commit, the destructor rolls back, a refused bind surfaces at step(), and every error names the
-// operation, the noun and the file.
+// operation, the noun and the file. The connection's statement cache (connection.hpp): a statement of the same
+// SQL is compiled once and reused, a reused statement starts with no bindings and holds no read lock, two live
+// statements of the same SQL are independent, and the cache keeps at most max_idle_statements.
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/transaction.hpp"
 
 #include "tests/support/temp_dir.hpp"
 
 #include <array>
+#include <string>
 
 #include <catch2/catch.hpp>
 
@@ -42,6 +45,22 @@ core::status insert(sqlite::connection& db, std::string_view name) {
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind_text(1, name);
   return stmt->run();
+}
+
+// Statements SQLite holds compiled for this handle (the cache's idle ones and any still in use).
+int compiled_statements(const sqlite::connection& db) {
+  int n = 0;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db.handle(), nullptr); s != nullptr; s = sqlite3_next_stmt(db.handle(), s))
+    ++n;
+  return n;
+}
+
+std::string select_text(sqlite::connection& db, const char* sql) {
+  auto stmt = db.prepare("select from", sql);
+  if (!stmt) FAIL(stmt.error().context);
+  auto row = stmt->step();
+  if (!row || !*row) FAIL("no row from " << sql);
+  return stmt->column_is_null(0) ? "NULL" : stmt->column_text(0);
 }
 
 }  // namespace
@@ -132,6 +151,81 @@ TEST_CASE("constraint failures, refused binds and bad SQL are errors naming the 
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().code == core::errc::internal);
   CHECK(bad.error().context == "prepare query on test queue " + path + ": no such table: nowhere");
+}
+
+TEST_CASE("a statement is compiled once and reused, with no bindings left from its last use", "[integration]") {
+  bodycam::tests::temp_dir dir("bodycam-sqlite-cache");
+  auto db = open_ok((dir / "q.db").string());
+  const int before = compiled_statements(*db);
+  for (int i = 0; i < 100; ++i) {
+    auto stmt = db->prepare("insert item into", "INSERT INTO items (name) VALUES (?1)");
+    REQUIRE(stmt.has_value());
+    stmt->bind_text(1, "item " + std::to_string(i));
+    REQUIRE(stmt->run());
+  }
+  CHECK(compiled_statements(*db) == before + 1);  // one compiled INSERT served all 100
+  auto count = db->read_integer("count items of", "SELECT count(*) FROM items");
+  REQUIRE(count.has_value());
+  CHECK(*count == 100);
+
+  {
+    auto bound = db->prepare("echo", "SELECT ?1");
+    REQUIRE(bound.has_value());
+    bound->bind_text(1, "left over");
+    REQUIRE(bound->step().value());
+    CHECK(bound->column_text(0) == "left over");
+  }
+  CHECK(select_text(*db, "SELECT ?1") == "NULL");  // the reused statement's parameter is unbound again
+}
+
+TEST_CASE("two live statements of the same SQL are independent; an idle one holds no read lock", "[integration]") {
+  bodycam::tests::temp_dir dir("bodycam-sqlite-cache");
+  const std::string path = (dir / "q.db").string();
+  auto db = open_ok(path);
+  for (const char* name : {"a", "b", "c"}) {
+    auto stmt = db->prepare("insert item into", "INSERT INTO items (name) VALUES (?1)");
+    REQUIRE(stmt.has_value());
+    stmt->bind_text(1, name);
+    REQUIRE(stmt->run());
+  }
+  const char* by_id = "SELECT name FROM items WHERE id >= ?1 ORDER BY id";
+  auto first = db->prepare("list items of", by_id);
+  auto second = db->prepare("list items of", by_id);
+  REQUIRE(first.has_value());
+  REQUIRE(second.has_value());
+  first->bind_int(1, 1);
+  second->bind_int(1, 3);
+  REQUIRE(first->step().value());
+  REQUIRE(second->step().value());
+  CHECK(first->column_text(0) == "a");
+  CHECK(second->column_text(0) == "c");
+  REQUIRE(first->step().value());
+  CHECK(first->column_text(0) == "b");
+  CHECK_FALSE(second->step().value());
+
+  // `first` ends in the middle of its rows: idle in the cache, it must not keep a read transaction open, or the
+  // checkpoint below could not copy the WAL back and reset it.
+  first = db->prepare("insert item into", "INSERT INTO items (name) VALUES ('d')");
+  REQUIRE(first->run());
+  auto other = open_ok(path);
+  int log_frames = -1, checkpointed = -1;
+  REQUIRE(sqlite3_wal_checkpoint_v2(other->handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed) ==
+          SQLITE_OK);
+  CHECK(log_frames == 0);  // TRUNCATE succeeded: no reader was left on the old WAL
+}
+
+TEST_CASE("the cache keeps at most max_idle_statements, the newest ones", "[integration]") {
+  bodycam::tests::temp_dir dir("bodycam-sqlite-cache");
+  auto db = open_ok((dir / "q.db").string());
+  const int before = compiled_statements(*db);
+  const auto limit = static_cast<int>(sqlite::connection::max_idle_statements);
+  for (int i = 0; i < limit + 10; ++i) CHECK(select_text(*db, ("SELECT " + std::to_string(i)).c_str()) == std::to_string(i));
+  CHECK(compiled_statements(*db) <= before + limit);
+  const int full = compiled_statements(*db);
+  CHECK(full >= limit);
+  // The newest is still kept: asking for it again compiles nothing.
+  CHECK(select_text(*db, ("SELECT " + std::to_string(limit + 9)).c_str()) == std::to_string(limit + 9));
+  CHECK(compiled_statements(*db) == full);
 }
 
 }  // namespace transaction_test
