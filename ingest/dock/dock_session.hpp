@@ -79,7 +79,8 @@ struct session_settings {
   // Fetched files being stored at once while the session fetches the next (invariant 4): the link and the
   // store work side by side, and a store with room for concurrent writes (S3) gets several. 0 is the
   // stop-and-wait of before (each file stored before the next is fetched). Each file being stored may hold its
-  // bytes in memory (the S3 store's single PUT, up to its multipart threshold). 6: on a 2-core dock beside a
+  // bytes in memory (the S3 store's single PUT sends its spool file mapped, up to its multipart threshold:
+  // page cache, not heap). 6: on a 2-core dock beside a
   // Ceph gateway one camera's docking of 134 MB into S3 took a median 0.74 s against 0.78 s with 3 (each PUT
   // waits on the gateway's round trips, not on the dock's CPU; docs/performance.md, "Six files stored at once").
   std::size_t store_depth = 6;
