@@ -44,11 +44,13 @@ using core::text_bytes;
 // A loopback TCP port for a daemon the shift starts, that nothing listens on or has bound right now, another
 // at each call: from 10000-19999, below the kernel's ephemeral ports (32768 and up by default) that outgoing
 // connections draw from, so that a connection opened meanwhile (the dock's to a camera) cannot take the port
-// before the daemon binds it, as one drawn by binding port 0 could. The search starts where the process id
-// points, so that two shifts at once rarely try the same ports.
+// before the daemon binds it, as one drawn by binding port 0 could. The search starts where a hash of the
+// process id points, so that two shifts at once rarely try the same ports: processes started moments apart
+// have nearby ids, and a search from the id itself made their runs of ports meet after a few (two shifts in one
+// `ctest -j2`: a recorder found its offload port taken by the other shift's and exited).
 core::expected<std::uint16_t> free_loopback_port() {
   constexpr unsigned first = 10'000, count = 10'000;
-  static std::atomic<unsigned> next{static_cast<unsigned>(::getpid()) % count};
+  static std::atomic<unsigned> next{static_cast<unsigned>(::getpid()) * 2'654'435'761U % count};
   for (unsigned tries = 0; tries < count; ++tries) {
     const auto port = static_cast<std::uint16_t>(first + next++ % count);
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
