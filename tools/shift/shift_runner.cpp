@@ -47,7 +47,7 @@ using core::text_bytes;
 // before the daemon binds it, as one drawn by binding port 0 could. The search starts where a hash of the
 // process id points, so that two shifts at once rarely try the same ports: processes started moments apart
 // have nearby ids, and a search from the id itself made their runs of ports meet after a few (two shifts in one
-// `ctest -j2`: a recorder found its offload port taken by the other shift's and exited).
+// `ctest -j2`), so that a recorder could find its offload port taken by the other shift's daemon.
 core::expected<std::uint16_t> free_loopback_port() {
   constexpr unsigned first = 10'000, count = 10'000;
   static std::atomic<unsigned> next{static_cast<unsigned>(::getpid()) * 2'654'435'761U % count};
