@@ -63,7 +63,7 @@ void connection::recycle(statement_ptr stmt) const noexcept {
   // without a copy: statement.hpp), so an idle statement holds neither a lock nor a pointer into the caller.
   (void)sqlite3_reset(stmt.get());
   (void)sqlite3_clear_bindings(stmt.get());
-  if (sqlite3_sql(stmt.get()) == nullptr || idle_.capacity() < max_idle_statements) return;  // finalized
+  if (idle_.capacity() < max_idle_statements) return;  // a moved-from connection keeps none: finalized
   if (idle_.size() == max_idle_statements) idle_.erase(idle_.begin());
   idle_.push_back(std::move(stmt));
 }
